@@ -1,0 +1,153 @@
+package io.github.sessiongate;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a token proves a session, and (where the backend allows) trades a refresh token
+ * for new tokens. Subclass it for a custom backend; the built-in ones are
+ * {@link io.github.sessiongate.jwt.JwtTokenValidator} (local JWT checks) and the remote validators.
+ *
+ * <p>The public methods are final templates: they run a cheap format check, call the protected
+ * hooks, and turn anything a hook throws into {@link ValidationResult.Unavailable} or
+ * {@link RefreshResult.Unavailable}, so a failing validator denies the request but never clears a
+ * user's cookies. A subclass writes only what differs:
+ *
+ * <pre>{@code
+ * public final class AcmeValidator extends TokenValidator {
+ *     private URI endpoint;
+ *
+ *     protected void init(InitParams params, Clock clock) {
+ *         endpoint = URI.create(params.require("acme.url", "the Acme session endpoint"));
+ *     }
+ *
+ *     protected ValidationResult doValidate(String token) throws Exception {
+ *         // ask Acme; return valid(session), expired(), invalid(reason) or unavailable(cause)
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Named in web.xml with the {@code validator-class} init-param, a subclass needs a public
+ * no-argument constructor; it then receives every init-param of the filter through
+ * {@link #init(InitParams, Clock)} and reads the ones it documents. A parameter nobody reads fails
+ * start-up as unknown.
+ *
+ * <p><b>Threading:</b> {@link #doValidate} and {@link #doRefresh} are called concurrently from
+ * request threads and must be thread-safe; {@link #init} is called once, before any of them.
+ */
+public abstract class TokenValidator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenValidator.class);
+
+    /** Longest token accepted before any hook runs: far above what fits in a cookie jar. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    private final AtomicBoolean configured = new AtomicBoolean();
+
+    /** For subclasses. */
+    protected TokenValidator() {
+    }
+
+    /**
+     * Called once by the filter during its {@code init()}; a second call does nothing.
+     *
+     * @throws ConfigException when a parameter the validator needs is missing or bad
+     */
+    public final void configure(InitParams params, Clock clock) {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(clock, "clock");
+        if (configured.compareAndSet(false, true)) {
+            init(params, clock);
+        }
+    }
+
+    /** Whether {@link #configure} has run. */
+    public final boolean isConfigured() {
+        return configured.get();
+    }
+
+    /**
+     * Reads the validator's own parameters and builds anything it reuses (clients, key sets).
+     * Default: nothing. Throw {@link ConfigException} naming the parameter on a bad value.
+     *
+     * @param params every init-param of the filter, references already resolved
+     * @param clock the filter's clock; use it instead of the system clock so tests control time
+     */
+    protected void init(InitParams params, Clock clock) {
+    }
+
+    /**
+     * Validates an access token. Never throws, never returns {@code null}.
+     */
+    public final ValidationResult validate(String token) {
+        if (!looksLikeToken(token)) {
+            return ValidationResult.invalid(ValidationResult.Reason.MALFORMED);
+        }
+        try {
+            ValidationResult result = doValidate(token);
+            return result != null ? result : ValidationResult.unavailable("validator returned null");
+        } catch (Exception | LinkageError | AssertionError e) {
+            // The exception's message may quote the token: log only its type.
+            LOG.debug("{} threw {} while validating; treated as unavailable", describe(), e.getClass().getName());
+            return ValidationResult.unavailable(getClass().getSimpleName() + " threw " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Trades a refresh token for new tokens. Never throws, never returns {@code null}.
+     */
+    public final RefreshResult refresh(String refreshToken) {
+        if (!looksLikeToken(refreshToken)) {
+            return RefreshResult.refused();
+        }
+        try {
+            RefreshResult result = doRefresh(refreshToken);
+            return result != null ? result : RefreshResult.unavailable("validator returned null");
+        } catch (Exception | LinkageError | AssertionError e) {
+            LOG.debug("{} threw {} while refreshing; treated as unavailable", describe(), e.getClass().getName());
+            return RefreshResult.unavailable(getClass().getSimpleName() + " threw " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Checks one access token. Must be thread-safe. Anything thrown counts as unavailable.
+     */
+    protected abstract ValidationResult doValidate(String token) throws Exception;
+
+    /**
+     * Refreshes. Default: {@link RefreshResult#unsupported()}. Must be thread-safe.
+     */
+    protected RefreshResult doRefresh(String refreshToken) throws Exception {
+        return RefreshResult.unsupported();
+    }
+
+    /**
+     * Cheap check run before any hook, so junk never reaches a backend: by default 1 to
+     * {@link #MAX_TOKEN_LENGTH} characters, each a printable ASCII character other than space,
+     * quote, comma, semicolon or backslash (the cookie-value alphabet of RFC 6265).
+     */
+    protected boolean looksLikeToken(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One line for the start-up summary, e.g. the key source and issuer. Never a secret. */
+    public String describe() {
+        return getClass().getSimpleName();
+    }
+
+    /** Releases threads and clients. Default: nothing. Called from the filter's {@code destroy()}. */
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.sessiongate;
+
+import java.util.Objects;
+
+/**
+ * What a {@link TokenValidator} concluded about one token. Exactly one of four outcomes, so the
+ * filter's decision is a switch over {@link #kind()} that the compiler checks for completeness.
+ *
+ * <ul>
+ *   <li>{@link Valid}: the token proves a {@link Session}.</li>
+ *   <li>{@link Expired}: well-formed and genuine, but past its expiry: worth a refresh.</li>
+ *   <li>{@link Invalid}: definitively refused, for a {@link Reason}.</li>
+ *   <li>{@link Unavailable}: no verdict, because a backend or key source failed; transient, so
+ *       nothing may be cleared.</li>
+ * </ul>
+ */
+public sealed interface ValidationResult {
+
+    /** The four outcomes. */
+    enum Kind { VALID, EXPIRED, INVALID, UNAVAILABLE }
+
+    /** Why a token was refused. Fixed, token-free descriptions for logs and audits. */
+    enum Reason {
+        MALFORMED,
+        BAD_SIGNATURE,
+        DISALLOWED_ALGORITHM,
+        UNKNOWN_KEY,
+        NOT_YET_VALID,
+        LIFETIME_TOO_LONG,
+        ISSUED_IN_FUTURE,
+        WRONG_ISSUER,
+        WRONG_AUDIENCE,
+        MISSING_CLAIM,
+        NO_SUBJECT,
+        WRONG_TOKEN_TYPE,
+        REJECTED_BY_BACKEND
+    }
+
+    Kind kind();
+
+    static ValidationResult valid(Session session) {
+        return new Valid(session);
+    }
+
+    static ValidationResult expired() {
+        return Expired.INSTANCE;
+    }
+
+    static ValidationResult invalid(Reason reason) {
+        return new Invalid(reason);
+    }
+
+    static ValidationResult unavailable(String cause) {
+        return new Unavailable(cause);
+    }
+
+    /** The token proves this session. */
+    record Valid(Session session) implements ValidationResult {
+        public Valid {
+            Objects.requireNonNull(session, "session");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.VALID;
+        }
+    }
+
+    /** Genuine but expired. */
+    record Expired() implements ValidationResult {
+        static final Expired INSTANCE = new Expired();
+
+        @Override
+        public Kind kind() {
+            return Kind.EXPIRED;
+        }
+    }
+
+    /** Definitively refused. */
+    record Invalid(Reason reason) implements ValidationResult {
+        public Invalid {
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.INVALID;
+        }
+    }
+
+    /**
+     * No verdict: the backend or key source could not be reached or answered nonsense.
+     *
+     * @param cause a short description for logs; must not contain the token
+     */
+    record Unavailable(String cause) implements ValidationResult {
+        public Unavailable {
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNAVAILABLE;
+        }
+    }
+}
