@@ -1,0 +1,67 @@
+package io.github.sessiongate;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The credentials one request presents: its session cookies and, where allowed, a bearer header.
+ * A bearer header (when accepted) wins over cookies and marks a non-browser client: such a
+ * request never receives cookies and is never subject to the cookie CSRF rule.
+ */
+final class Credentials {
+    private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
+
+    private final SessionCookies cookies;
+    private final String bearer;
+    private final boolean bearerPresented;
+
+    private Credentials(SessionCookies cookies, String bearer, boolean bearerPresented) {
+        this.cookies = cookies;
+        this.bearer = bearer;
+        this.bearerPresented = bearerPresented;
+    }
+
+    static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer) {
+        if (acceptBearer) {
+            List<String> authorization = Collections.list(request.getHeaders("Authorization"));
+            if (!authorization.isEmpty()) {
+                // One well-formed bearer header, or none at all: never a choice between several.
+                String token = null;
+                if (authorization.size() == 1) {
+                    var m = BEARER.matcher(authorization.get(0).strip());
+                    if (m.matches()) {
+                        token = m.group(1);
+                    }
+                }
+                if (token != null || authorization.get(0).regionMatches(true, 0, "bearer", 0, 6)) {
+                    return new Credentials(SessionCookies.none(), token, true);
+                }
+            }
+        }
+        return new Credentials(codec.read(request, secure), null, false);
+    }
+
+    /** The access token to validate, or {@code null}. */
+    String token() {
+        return bearerPresented ? bearer : cookies.accessToken().orElse(null);
+    }
+
+    SessionCookies cookies() {
+        return cookies;
+    }
+
+    boolean fromCookie() {
+        return !bearerPresented && cookies.accessToken().isPresent();
+    }
+
+    boolean fromBearer() {
+        return bearerPresented;
+    }
+
+    /** Whether the request carried anything session-like, so its response must stay private. */
+    boolean carriesSession() {
+        return bearerPresented || !cookies.isEmpty();
+    }
+}

@@ -1,0 +1,383 @@
+package io.github.sessiongate;
+
+import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.TrustedProxies;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every setting of a {@link SessionFilter}, parsed and checked once, then immutable.
+ *
+ * <p>Two ways in, one set of checks: {@link #fromInitParams} for web.xml (each {@code PARAM_*}
+ * constant is an init-param name, its {@code DEFAULT_*} neighbour the value used when it is
+ * absent), and {@link #builder()} for {@code ServletContext.addFilter}. A bad value fails with a
+ * {@link ConfigException} naming the parameter. Cookie settings live in {@link CookieSettings};
+ * the validator reads its own parameters.
+ */
+public final class GateConfig {
+    /** Paths that need a session: comma/space separated patterns (see README). */
+    public static final String PARAM_PROTECTED_PATHS = "protected-paths";
+    /** Paths open to everyone. */
+    public static final String PARAM_PUBLIC_PATHS = "public-paths";
+    /** Role-gated paths, {@code pattern=role[|role...]} items; each implies protected. */
+    public static final String PARAM_ROLE_RULES = "role-rules";
+    /** What a path matching no rule gets: {@code protected} or {@code public}. */
+    public static final String PARAM_DEFAULT_ACCESS = "default-access";
+    public static final PathRules.Access DEFAULT_DEFAULT_ACCESS = PathRules.Access.PROTECTED;
+    /** The login page, relative to the context; always public. */
+    public static final String PARAM_LOGIN_PATH = "login-path";
+    public static final String DEFAULT_LOGIN_PATH = "/login";
+    /** Realm named in the {@code WWW-Authenticate} challenge of a 401. */
+    public static final String PARAM_REALM = "realm";
+    public static final String DEFAULT_REALM = "sessiongate";
+    /** The application's origin as browsers see it, e.g. {@code https://app.example.com}. */
+    public static final String PARAM_PUBLIC_ORIGIN = "public-origin";
+    /** Proxies (IPs or CIDRs) whose {@code X-Forwarded-*} headers are believed. Default: none. */
+    public static final String PARAM_TRUSTED_PROXIES = "trusted-proxies";
+    /** Whether {@code Authorization: Bearer} is accepted from non-browser clients. */
+    public static final String PARAM_ACCEPT_BEARER_HEADER = "accept-bearer-header";
+    public static final boolean DEFAULT_ACCEPT_BEARER_HEADER = false;
+    /** Firewall opt-out: allow a trailing {@code ;jsessionid=...} path parameter. */
+    public static final String PARAM_ALLOW_JSESSIONID = "allow-jsessionid-path-parameter";
+    public static final boolean DEFAULT_ALLOW_JSESSIONID = false;
+    /** Class name of the {@link TokenValidator}; needs a public no-argument constructor. */
+    public static final String PARAM_VALIDATOR_CLASS = "validator-class";
+    public static final String DEFAULT_VALIDATOR_CLASS = "io.github.sessiongate.jwt.JwtTokenValidator";
+    /** Seconds a client is told to wait ({@code Retry-After}) when no verdict could be had. */
+    public static final String PARAM_RETRY_AFTER = "retry-after-seconds";
+    public static final int DEFAULT_RETRY_AFTER = 5;
+
+    private final List<String> protectedPaths;
+    private final List<String> publicPaths;
+    private final List<String> roleRules;
+    private final PathRules.Access defaultAccess;
+    private final PathRules pathRules;
+    private final String loginPath;
+    private final String realm;
+    private final URI publicOrigin;
+    private final TrustedProxies trustedProxies;
+    private final boolean acceptBearerHeader;
+    private final boolean allowJsessionid;
+    private final int retryAfterSeconds;
+    private final CookieSettings cookies;
+    private final TokenValidator validator;
+    private final Clock clock;
+
+    private GateConfig(Builder b) {
+        this.protectedPaths = List.copyOf(b.protectedPaths);
+        this.publicPaths = List.copyOf(b.publicPaths);
+        this.roleRules = List.copyOf(b.roleRules);
+        this.defaultAccess = b.defaultAccess;
+        this.loginPath = checkLoginPath(b.loginPath);
+        this.realm = checkRealm(b.realm);
+        this.publicOrigin = b.publicOrigin == null ? null : RequestOrigin.parsePublicOrigin(PARAM_PUBLIC_ORIGIN, b.publicOrigin);
+        this.trustedProxies = TrustedProxies.parse(PARAM_TRUSTED_PROXIES, b.trustedProxies);
+        this.acceptBearerHeader = b.acceptBearerHeader;
+        this.allowJsessionid = b.allowJsessionid;
+        this.retryAfterSeconds = b.retryAfterSeconds;
+        if (retryAfterSeconds < 1 || retryAfterSeconds > 3600) {
+            throw new ConfigException(PARAM_RETRY_AFTER, "must be between 1 and 3600");
+        }
+        this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
+        this.clock = b.clock;
+        this.validator = b.validator;
+        if (validator == null) {
+            throw new ConfigException(PARAM_VALIDATOR_CLASS, "no validator given: name a TokenValidator class, "
+                    + "or configure the built-in JWT validator (see README)");
+        }
+        this.pathRules = PathRules.compile(protectedPaths, publicPaths, roleRules, defaultAccess, alwaysPublic());
+    }
+
+    /**
+     * Parses web.xml init-params: instantiates and configures the validator with the same
+     * parameters, then refuses any parameter that neither the filter nor the validator read.
+     */
+    public static GateConfig fromInitParams(InitParams params) {
+        return fromInitParams(params, Clock.systemUTC());
+    }
+
+    /** As {@link #fromInitParams(InitParams)}, with a clock (for tests). */
+    public static GateConfig fromInitParams(InitParams params, Clock clock) {
+        Builder b = builder()
+                .protectedPaths(params.list(PARAM_PROTECTED_PATHS))
+                .publicPaths(params.list(PARAM_PUBLIC_PATHS))
+                .roleRules(params.list(PARAM_ROLE_RULES))
+                .defaultAccess(PathRules.Access.valueOf(params.choice(PARAM_DEFAULT_ACCESS,
+                        DEFAULT_DEFAULT_ACCESS.name().toLowerCase(Locale.ROOT), "protected", "public").toUpperCase(Locale.ROOT)))
+                .loginPath(params.get(PARAM_LOGIN_PATH).orElse(DEFAULT_LOGIN_PATH))
+                .realm(params.get(PARAM_REALM).orElse(DEFAULT_REALM))
+                .trustedProxies(params.list(PARAM_TRUSTED_PROXIES))
+                .acceptBearerHeader(params.bool(PARAM_ACCEPT_BEARER_HEADER, DEFAULT_ACCEPT_BEARER_HEADER))
+                .allowJsessionidPathParameter(params.bool(PARAM_ALLOW_JSESSIONID, DEFAULT_ALLOW_JSESSIONID))
+                .retryAfterSeconds((int) params.number(PARAM_RETRY_AFTER, DEFAULT_RETRY_AFTER, 1, 3600))
+                .cookies(CookieSettings.fromParams(params))
+                .clock(clock);
+        params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
+        TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
+        validator.configure(params, clock);
+        b.validator(validator);
+        List<String> unknown = new ArrayList<>(params.unread());
+        if (!unknown.isEmpty()) {
+            validator.close();
+            throw new ConfigException(unknown.get(0), "is not a SessionGate parameter"
+                    + (unknown.size() > 1 ? " (nor are " + unknown.subList(1, unknown.size()) + ")" : "")
+                    + "; check the spelling against the README's parameter table");
+        }
+        return b.build();
+    }
+
+    /** Starts a programmatic configuration; {@link Builder#validator} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static TokenValidator instantiate(String className) {
+        try {
+            Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader() != null
+                    ? Thread.currentThread().getContextClassLoader() : GateConfig.class.getClassLoader());
+            if (!TokenValidator.class.isAssignableFrom(type)) {
+                throw new ConfigException(PARAM_VALIDATOR_CLASS, className + " does not extend " + TokenValidator.class.getName());
+            }
+            return (TokenValidator) type.getConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException(PARAM_VALIDATOR_CLASS, "class " + className + " not found; is its jar in WEB-INF/lib?");
+        } catch (NoSuchMethodException e) {
+            throw new ConfigException(PARAM_VALIDATOR_CLASS, className + " needs a public no-argument constructor");
+        } catch (InvocationTargetException | InstantiationException | IllegalAccessException e) {
+            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
+            if (cause instanceof ConfigException ce) {
+                throw ce;
+            }
+            throw new ConfigException(PARAM_VALIDATOR_CLASS, "could not create " + className + ": " + cause.getClass().getSimpleName());
+        }
+    }
+
+    private static String checkLoginPath(String path) {
+        if (path == null || !path.startsWith("/") || path.startsWith("//") || path.contains("..")
+                || path.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '\\' || c == ';' || c == '%' || c == '*')) {
+            throw new ConfigException(PARAM_LOGIN_PATH, "must be a plain path inside the application such as /login");
+        }
+        return path;
+    }
+
+    private static String checkRealm(String realm) {
+        if (realm == null || realm.isEmpty() || !realm.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+            throw new ConfigException(PARAM_REALM, "must be printable ASCII without spaces, quotes or backslashes");
+        }
+        return realm;
+    }
+
+    /** Exact paths that are public whatever the rules say: the login page (and later, the filter's endpoints). */
+    private List<String> alwaysPublic() {
+        return List.of(loginPath);
+    }
+
+    public List<String> protectedPaths() {
+        return protectedPaths;
+    }
+
+    public List<String> publicPaths() {
+        return publicPaths;
+    }
+
+    public List<String> roleRules() {
+        return roleRules;
+    }
+
+    public PathRules.Access defaultAccess() {
+        return defaultAccess;
+    }
+
+    /** The compiled path rules. */
+    public PathRules pathRules() {
+        return pathRules;
+    }
+
+    public String loginPath() {
+        return loginPath;
+    }
+
+    public String realm() {
+        return realm;
+    }
+
+    public Optional<URI> publicOrigin() {
+        return Optional.ofNullable(publicOrigin);
+    }
+
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    public boolean acceptBearerHeader() {
+        return acceptBearerHeader;
+    }
+
+    public boolean allowJsessionidPathParameter() {
+        return allowJsessionid;
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public CookieSettings cookies() {
+        return cookies;
+    }
+
+    public TokenValidator validator() {
+        return validator;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The effective settings in one line, for the start-up log. No secret appears. */
+    public String describe() {
+        return "paths{" + pathRules.describe() + "}, login-path=" + loginPath + ", cookies{" + cookies.describe()
+                + "}, validator=" + validator.describe() + ", " + PARAM_ACCEPT_BEARER_HEADER + "=" + acceptBearerHeader
+                + ", " + PARAM_PUBLIC_ORIGIN + "=" + (publicOrigin == null ? "(from request)" : publicOrigin)
+                + ", " + PARAM_TRUSTED_PROXIES + "=" + trustedProxies
+                + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "");
+    }
+
+    @Override
+    public String toString() {
+        return "GateConfig[" + describe() + "]";
+    }
+
+    /**
+     * Builds a {@link GateConfig} in code; every setting has the same name, default and checks
+     * as its init-param. Not thread-safe; {@link #build()} returns an immutable config.
+     */
+    public static final class Builder {
+        private List<String> protectedPaths = List.of();
+        private List<String> publicPaths = List.of();
+        private List<String> roleRules = List.of();
+        private PathRules.Access defaultAccess = DEFAULT_DEFAULT_ACCESS;
+        private String loginPath = DEFAULT_LOGIN_PATH;
+        private String realm = DEFAULT_REALM;
+        private String publicOrigin;
+        private List<String> trustedProxies = List.of();
+        private boolean acceptBearerHeader = DEFAULT_ACCEPT_BEARER_HEADER;
+        private boolean allowJsessionid = DEFAULT_ALLOW_JSESSIONID;
+        private int retryAfterSeconds = DEFAULT_RETRY_AFTER;
+        private CookieSettings cookies;
+        private TokenValidator validator;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder protectedPaths(String... patterns) {
+            return protectedPaths(Arrays.asList(patterns));
+        }
+
+        public Builder protectedPaths(List<String> patterns) {
+            this.protectedPaths = List.copyOf(patterns);
+            return this;
+        }
+
+        public Builder publicPaths(String... patterns) {
+            return publicPaths(Arrays.asList(patterns));
+        }
+
+        public Builder publicPaths(List<String> patterns) {
+            this.publicPaths = List.copyOf(patterns);
+            return this;
+        }
+
+        /** Items such as {@code /admin/*=admin} or {@code /ops/**=ops|admin}. */
+        public Builder roleRules(String... rules) {
+            return roleRules(Arrays.asList(rules));
+        }
+
+        public Builder roleRules(List<String> rules) {
+            this.roleRules = List.copyOf(rules);
+            return this;
+        }
+
+        /** Role rules from a map of pattern to roles (any of which suffices). */
+        public Builder roleRules(Map<String, List<String>> rules) {
+            List<String> items = new ArrayList<>();
+            rules.forEach((pattern, roles) -> items.add(pattern + "=" + String.join("|", roles)));
+            this.roleRules = List.copyOf(items);
+            return this;
+        }
+
+        public Builder defaultAccess(PathRules.Access access) {
+            this.defaultAccess = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        public Builder loginPath(String path) {
+            this.loginPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        public Builder realm(String realm) {
+            this.realm = Objects.requireNonNull(realm, "realm");
+            return this;
+        }
+
+        public Builder publicOrigin(String origin) {
+            this.publicOrigin = origin;
+            return this;
+        }
+
+        public Builder trustedProxies(String... proxies) {
+            return trustedProxies(Arrays.asList(proxies));
+        }
+
+        public Builder trustedProxies(List<String> proxies) {
+            this.trustedProxies = List.copyOf(proxies);
+            return this;
+        }
+
+        public Builder acceptBearerHeader(boolean accept) {
+            this.acceptBearerHeader = accept;
+            return this;
+        }
+
+        public Builder allowJsessionidPathParameter(boolean allow) {
+            this.allowJsessionid = allow;
+            return this;
+        }
+
+        public Builder retryAfterSeconds(int seconds) {
+            this.retryAfterSeconds = seconds;
+            return this;
+        }
+
+        public Builder cookies(CookieSettings cookies) {
+            this.cookies = Objects.requireNonNull(cookies, "cookies");
+            return this;
+        }
+
+        /** The validator; the filter calls {@link TokenValidator#configure} if no one has. */
+        public Builder validator(TokenValidator validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Checks everything and returns the immutable config. */
+        public GateConfig build() {
+            return new GateConfig(this);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.github.sessiongate.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The filter's own short answers: small fixed JSON bodies with {@code Cache-Control: no-store}.
+ * A body never says why a token failed (that goes to the audit log), and never echoes input.
+ * They are written before the application has run, so the response is never reset: cookies
+ * the filter set on it (a clearing, say) stay.
+ */
+public final class Answers {
+    private Answers() {
+    }
+
+    /** 400: the request path failed the firewall. */
+    public static void badRequest(HttpServletResponse response) throws IOException {
+        json(response, HttpServletResponse.SC_BAD_REQUEST, "{\"error\":\"bad_request\"}");
+    }
+
+    /**
+     * 401 with a {@code WWW-Authenticate} challenge.
+     *
+     * @param challenge the full header value, e.g. {@code Bearer realm="sessiongate"}
+     */
+    public static void unauthenticated(HttpServletResponse response, String challenge) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setHeader("WWW-Authenticate", challenge);
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, "{\"error\":\"unauthenticated\"}");
+    }
+
+    /** 403: authenticated, but not allowed here. */
+    public static void forbidden(HttpServletResponse response) throws IOException {
+        json(response, HttpServletResponse.SC_FORBIDDEN, "{\"error\":\"forbidden\"}");
+    }
+
+    /** 503 with {@code Retry-After}: no verdict could be had; nothing was cleared. */
+    public static void unavailable(HttpServletResponse response, int retryAfterSeconds) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+        write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "{\"error\":\"unavailable\"}");
+    }
+
+    /**
+     * A redirect with a {@code Location} that the caller built from trusted parts. Set directly,
+     * not through {@code sendRedirect}, so no container turns it absolute from a Host header.
+     */
+    public static void redirect(HttpServletResponse response, String location) {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_FOUND);
+        response.setHeader("Location", location);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(0);
+    }
+
+    private static void json(HttpServletResponse response, int status, String body) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        write(response, status, body);
+    }
+
+    private static void write(HttpServletResponse response, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json;charset=UTF-8");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.sessiongate.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.util.Locale;
+
+/**
+ * Keeps a response that belongs to one user out of shared caches: {@code Cache-Control: private,
+ * no-store} and {@code Vary: Cookie}, which the application may make stricter but not weaker.
+ *
+ * <p>An application {@code Cache-Control} value is kept only if it also says {@code no-store};
+ * any other value (say {@code public, max-age=600}) is ignored. A {@code Vary} the application
+ * sets keeps {@code Cookie} in it. Both are re-applied after {@link #reset()}.
+ */
+public final class PrivateCacheResponse extends HttpServletResponseWrapper {
+    /** The policy applied to every response that carries or sets a session. */
+    public static final String CACHE_CONTROL = "private, no-store";
+
+    public PrivateCacheResponse(HttpServletResponse response) {
+        super(response);
+        apply();
+    }
+
+    /** Applies the policy to a response without wrapping it (for answers the filter writes itself). */
+    public static void applyTo(HttpServletResponse response) {
+        String current = response.getHeader("Cache-Control");
+        if (current == null || !isAtLeastAsStrict(current)) {
+            response.setHeader("Cache-Control", CACHE_CONTROL);
+        }
+        response.setHeader("Vary", withCookie(response.getHeader("Vary")));
+    }
+
+    private void apply() {
+        applyTo((HttpServletResponse) getResponse());
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if ("Cache-Control".equalsIgnoreCase(name)) {
+            if (value != null && isAtLeastAsStrict(value)) {
+                super.setHeader(name, value);
+            }
+        } else if ("Vary".equalsIgnoreCase(name)) {
+            super.setHeader(name, withCookie(value));
+        } else if (!"Expires".equalsIgnoreCase(name) && !"Pragma".equalsIgnoreCase(name)) {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if ("Cache-Control".equalsIgnoreCase(name)) {
+            if (value != null && isAtLeastAsStrict(value)) {
+                super.setHeader(name, value);
+            }
+        } else if ("Vary".equalsIgnoreCase(name)) {
+            super.setHeader(name, withCookie(joined(getHeader("Vary"), value)));
+        } else if (!"Expires".equalsIgnoreCase(name) && !"Pragma".equalsIgnoreCase(name)) {
+            super.addHeader(name, value);
+        }
+    }
+
+    @Override
+    public void setDateHeader(String name, long date) {
+        if (!"Expires".equalsIgnoreCase(name)) {
+            super.setDateHeader(name, date);
+        }
+    }
+
+    @Override
+    public void addDateHeader(String name, long date) {
+        if (!"Expires".equalsIgnoreCase(name)) {
+            super.addDateHeader(name, date);
+        }
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        apply();
+    }
+
+    static boolean isAtLeastAsStrict(String cacheControl) {
+        for (String directive : cacheControl.toLowerCase(Locale.ROOT).split(",")) {
+            if (directive.strip().equals("no-store")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String withCookie(String vary) {
+        if (vary == null || vary.isBlank()) {
+            return "Cookie";
+        }
+        for (String item : vary.split(",")) {
+            String v = item.strip();
+            if (v.equalsIgnoreCase("cookie") || v.equals("*")) {
+                return vary;
+            }
+        }
+        return vary + ", Cookie";
+    }
+
+    private static String joined(String a, String b) {
+        if (a == null || a.isBlank()) {
+            return b;
+        }
+        return b == null || b.isBlank() ? a : a + ", " + b;
+    }
+}

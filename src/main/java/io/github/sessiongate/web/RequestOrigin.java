@@ -1,0 +1,179 @@
+package io.github.sessiongate.web;
+
+import io.github.sessiongate.ConfigException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where a request really came from and which origin it was addressed to, as far as can be
+ * trusted: the application's public origin (scheme, host, port) and the client's address.
+ *
+ * <p>In order: a configured {@code public-origin} wins; otherwise, when the direct peer is one of
+ * the {@link TrustedProxies}, its {@code X-Forwarded-Proto}/{@code X-Forwarded-Host}/
+ * {@code X-Forwarded-For} headers are believed; otherwise the request's own scheme and Host.
+ * Forwarded headers from anyone else are ignored, so a client cannot talk its way into a
+ * cookie without {@code Secure}.
+ *
+ * @param scheme {@code http} or {@code https}, lower case
+ * @param host host name or IP literal, lower case, without port
+ * @param port the port, or -1 for the scheme's default
+ * @param client the client's address (after trusted proxies)
+ */
+public record RequestOrigin(String scheme, String host, int port, String client) {
+
+    public RequestOrigin {
+        Objects.requireNonNull(scheme, "scheme");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(client, "client");
+    }
+
+    /** Whether this is plain HTTP from this machine to this machine (local development). */
+    public boolean isPlainHttpToLoopback() {
+        return "http".equals(scheme) && isLoopback(host) && isLoopback(client);
+    }
+
+    /** The origin as {@code scheme://host[:port]}, port omitted when it is the default. */
+    public String origin() {
+        boolean defaultPort = port < 0 || ("http".equals(scheme) && port == 80) || ("https".equals(scheme) && port == 443);
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return scheme + "://" + h + (defaultPort ? "" : ":" + port);
+    }
+
+    /** Resolves origins for requests, from the configured public origin and trusted proxies. */
+    public static final class Resolver {
+        private final URI publicOrigin;
+        private final TrustedProxies proxies;
+
+        /**
+         * @param publicOrigin the configured public origin, or {@code null}
+         * @param proxies whose forwarded headers to believe
+         */
+        public Resolver(URI publicOrigin, TrustedProxies proxies) {
+            this.publicOrigin = publicOrigin;
+            this.proxies = Objects.requireNonNull(proxies, "proxies");
+        }
+
+        /** Resolves one request. Never throws. */
+        public RequestOrigin resolve(HttpServletRequest request) {
+            String peer = Optional.ofNullable(request.getRemoteAddr()).orElse("-");
+            boolean trusted = proxies.trusts(peer);
+            String client = trusted ? forwardedClient(request, peer) : peer;
+            if (publicOrigin != null) {
+                return new RequestOrigin(publicOrigin.getScheme().toLowerCase(Locale.ROOT),
+                        publicOrigin.getHost().toLowerCase(Locale.ROOT), publicOrigin.getPort(), client);
+            }
+            String scheme = request.isSecure() ? "https" : Optional.ofNullable(request.getScheme()).orElse("http");
+            String host = Optional.ofNullable(request.getServerName()).orElse("");
+            int port = request.getServerPort();
+            if (trusted) {
+                String proto = first(request.getHeader("X-Forwarded-Proto"));
+                if ("https".equalsIgnoreCase(proto) || "http".equalsIgnoreCase(proto)) {
+                    scheme = proto;
+                    port = -1;
+                }
+                String fhost = first(request.getHeader("X-Forwarded-Host"));
+                if (fhost != null && !fhost.isEmpty()) {
+                    URI parsed = hostAndPort(fhost);
+                    if (parsed != null) {
+                        host = parsed.getHost();
+                        port = parsed.getPort();
+                    }
+                }
+            }
+            return new RequestOrigin(scheme.toLowerCase(Locale.ROOT), stripBrackets(host).toLowerCase(Locale.ROOT), port, client);
+        }
+
+        @Override
+        public String toString() {
+            return "public-origin=" + (publicOrigin == null ? "(from request)" : publicOrigin) + ", trusted-proxies=" + proxies;
+        }
+
+        /** The right-most address in X-Forwarded-For that is not itself a trusted proxy. */
+        private String forwardedClient(HttpServletRequest request, String peer) {
+            String xff = request.getHeader("X-Forwarded-For");
+            if (xff == null) {
+                return peer;
+            }
+            String[] hops = xff.split(",");
+            for (int i = hops.length - 1; i >= 0; i--) {
+                String hop = hops[i].strip();
+                if (hop.isEmpty() || TrustedProxies.literal(hop) == null) {
+                    return peer;
+                }
+                if (!proxies.trusts(hop)) {
+                    return hop;
+                }
+            }
+            return peer;
+        }
+    }
+
+    /**
+     * Parses a configured public origin such as {@code https://app.example.com}.
+     *
+     * @throws ConfigException naming the parameter when it is not an http(s) origin
+     */
+    public static URI parsePublicOrigin(String parameter, String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean bare = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/");
+            if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || !bare
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new ConfigException(parameter, "must be an origin such as https://app.example.com, not '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(parameter, "must be an origin such as https://app.example.com, not '" + value + "'");
+        }
+    }
+
+    /** Whether a host name or address literal is this machine. Never resolves a name. */
+    public static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = stripBrackets(host).toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.endsWith(".localhost")) {
+            return true;
+        }
+        byte[] address = TrustedProxies.literal(h);
+        if (address == null) {
+            return false;
+        }
+        if (address.length == 4) {
+            return address[0] == 127;
+        }
+        for (int i = 0; i < 15; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return address[15] == 1;
+    }
+
+    private static String first(String header) {
+        if (header == null) {
+            return null;
+        }
+        int comma = header.indexOf(',');
+        return (comma < 0 ? header : header.substring(0, comma)).strip();
+    }
+
+    private static URI hostAndPort(String value) {
+        try {
+            URI uri = new URI("http://" + value);
+            return uri.getHost() == null || uri.getRawPath() != null && !uri.getRawPath().isEmpty() ? null : uri;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+}
