@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       itself and everything below it, on segment boundaries only, so {@code /api/*} covers
  *       {@code /api}, {@code /api/} and {@code /api/x} but never {@code /apix}. {@code /*} and
  *       {@code /**} cover every path.</li>
- *   <li>extension: {@code *.css}: paths whose last segment ends in {@code .css}. The extension is
+ *   <li>extension: {@code *.css}: paths whose last segment ends in {@code .css} (ignoring one
+ *       trailing slash, as for an exact rule, so {@code /a.css/} counts too). The extension is
  *       one non-empty word without {@code .}, matched case-insensitively (so a protected
  *       {@code *.pdf} also covers {@code /a.PDF}, as a case-insensitive file system would serve
  *       it).</li>
@@ -249,10 +250,12 @@ public final class PathRules {
             }
         }
         if (!extensions.isEmpty()) {
-            int slash = normalisedPath.lastIndexOf('/');
-            int dot = normalisedPath.lastIndexOf('.');
-            if (dot > slash && dot < normalisedPath.length() - 1) {
-                rule = extensions.get(normalisedPath.substring(dot + 1).toLowerCase(Locale.ROOT));
+            // Like an exact rule, an extension rule covers one trailing slash: /a.pdf/ as /a.pdf.
+            int end = normalisedPath.endsWith("/") ? normalisedPath.length() - 1 : normalisedPath.length();
+            int slash = normalisedPath.lastIndexOf('/', end - 1);
+            int dot = normalisedPath.lastIndexOf('.', end - 1);
+            if (dot > slash && dot < end - 1) {
+                rule = extensions.get(normalisedPath.substring(dot + 1, end).toLowerCase(Locale.ROOT));
                 if (rule != null) {
                     return rule;
                 }
