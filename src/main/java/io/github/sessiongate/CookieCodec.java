@@ -377,7 +377,11 @@ public final class CookieCodec {
             return;
         }
         try {
-            for (String header : response.getHeaders("Set-Cookie")) {
+            Collection<String> headers = response.getHeaders("Set-Cookie");
+            if (headers == null) {
+                return;
+            }
+            for (String header : headers) {
                 int eq = header.indexOf('=');
                 if (eq > 0 && names.contains(header.substring(0, eq).trim())
                         && !header.toLowerCase(Locale.ROOT).contains("; partitioned")

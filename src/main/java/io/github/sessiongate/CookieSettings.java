@@ -138,7 +138,7 @@ public final class CookieSettings {
         b.partitioned(params.bool(PARAM_PARTITIONED, DEFAULT_PARTITIONED));
         b.hostPrefix(params.bool(PARAM_HOST_PREFIX, DEFAULT_HOST_PREFIX));
         b.maxTotalBytes((int) params.number(PARAM_MAX_TOTAL_BYTES, DEFAULT_MAX_TOTAL_BYTES,
-                Integer.MIN_VALUE, Integer.MAX_VALUE));
+                MIN_MAX_TOTAL_BYTES, MAX_MAX_TOTAL_BYTES));
         return b.build();
     }
 
@@ -396,6 +396,13 @@ public final class CookieSettings {
             if (CookieNames.endsWithDotDigits(name)) {
                 throw new ConfigException(param, "must not end in '.' and digits ('" + name
                         + "'), which is how chunks of a large cookie are named");
+            }
+            try {
+                // The Servlet API's own name check (reserved names, container-specific rules).
+                new jakarta.servlet.http.Cookie(name, "");
+                new jakarta.servlet.http.Cookie(HOST_PREFIX + name + ".0", "");
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(param, "is refused by the Servlet API as a cookie name: '" + name + "'");
             }
         }
 
