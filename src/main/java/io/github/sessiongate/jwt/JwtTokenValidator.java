@@ -323,6 +323,8 @@ public class JwtTokenValidator extends TokenValidator {
     private static List<String> readAlgorithms(InitParams params, KeySource keys) {
         List<String> configured = params.list(PARAM_ALGORITHMS);
         if (configured.isEmpty()) {
+            // Defaults are checked too: that is where a short HMAC secret is caught.
+            keys.defaultAlgorithms().forEach(keys::checkAlgorithm);
             return keys.defaultAlgorithms();
         }
         Set<String> algorithms = new LinkedHashSet<>();
