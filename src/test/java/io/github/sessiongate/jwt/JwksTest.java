@@ -22,9 +22,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jose4j.jwk.JsonWebKey;
@@ -221,6 +226,41 @@ class JwksTest {
                 validator.validate(token().kid("rsa-1").sign("HS256", new HmacKey(RSA.getPublicKey().getEncoded()))));
         assertRefused(Reason.DISALLOWED_ALGORITHM, validator.validate(token().kid("rsa-1").unsigned()));
         assertEquals(0, hits.get());
+    }
+
+    @Test
+    void concurrentValidationsWithKidMissesAndExpiringCacheNeitherDeadlockNorHammer() throws Exception {
+        JwtTokenValidator validator = validator(JwtTokenValidator.PARAM_JWKS_CACHE_DURATION, "0");
+        String known = token().kid("rsa-1").rs256();
+        String unknown = token().kid("nowhere").rs256();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        if (thread == 0 && i % 10 == 0) {
+                            clock.advance(INTERVAL);
+                        }
+                        ValidationResult r = validator.validate(i % 2 == 0 ? known : unknown);
+                        boolean expected = r instanceof ValidationResult.Valid
+                                || r.equals(ValidationResult.invalid(Reason.UNKNOWN_KEY))
+                                || r instanceof ValidationResult.Unavailable;
+                        assertTrue(expected, r::toString);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // One fetch per interval at most: the clock moved four times.
+        assertTrue(hits.get() <= 5, "hits: " + hits.get());
+        assertValid(validator.validate(known));
     }
 
     @Test
