@@ -577,6 +577,12 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /** Key source, issuer, audience and algorithms; never a secret. */
+    /** Local: signatures are checked against cached keys; the JWKS fetch is rate-limited on its own. */
+    @Override
+    public boolean callsBackendToValidate() {
+        return false;
+    }
+
     @Override
     public String describe() {
         Config c = config;
