@@ -1,6 +1,8 @@
 package io.github.sessiongate.it;
 
 import io.github.sessiongate.Session;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,8 +16,16 @@ import java.util.TreeSet;
  * what it was handed, so a test can tell "reached the application" from anything the filter or
  * the container answered. It never prints a token, only the token's SHA-256.
  *
- * <p>{@code ?cache=public} makes it ask for shared caching ({@code Cache-Control: public,
- * max-age=600} and an {@code Expires}), as a careless page would.
+ * <p>Query switches, so one servlet plays several applications:
+ * <ul>
+ *   <li>{@code cache=public}: asks for shared caching with {@code setHeader} ({@code Cache-Control:
+ *       public, max-age=600} and an {@code Expires}), as a careless page would; {@code cache=add}
+ *       does it with {@code addHeader} and adds {@code Vary: Accept-Encoding};</li>
+ *   <li>{@code status=404}: {@code sendError(404)} on the first dispatch (the error page is this
+ *       servlet again, on an ERROR dispatch);</li>
+ *   <li>{@code async=dispatch}: {@code startAsync()} then {@code dispatch()}; the body is written on
+ *       the ASYNC dispatch.</li>
+ * </ul>
  */
 public class EchoServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -33,15 +43,31 @@ public class EchoServlet extends HttpServlet {
             response.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE");
             return;
         }
-        if ("public".equals(request.getParameter("cache"))) {
+        DispatcherType dispatch = request.getDispatcherType();
+        if (dispatch == DispatcherType.REQUEST && "404".equals(request.getParameter("status"))) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        if (dispatch == DispatcherType.REQUEST && "dispatch".equals(request.getParameter("async"))) {
+            AsyncContext async = request.startAsync();
+            async.dispatch();
+            return;
+        }
+        String cache = request.getParameter("cache");
+        if ("public".equals(cache)) {
             response.setHeader("Cache-Control", "public, max-age=600");
             response.setDateHeader("Expires", System.currentTimeMillis() + 600_000);
+        } else if ("add".equals(cache)) {
+            response.addHeader("Cache-Control", "public");
+            response.addHeader("Cache-Control", "max-age=600");
+            response.addHeader("Vary", "Accept-Encoding");
         }
         Principal principal = request.getUserPrincipal();
         Object attribute = request.getAttribute(Session.REQUEST_ATTRIBUTE);
         StringBuilder json = new StringBuilder("{");
         json.append("\"servlet\":").append(Json.quote(MARKER));
         json.append(",\"method\":").append(Json.quote(request.getMethod()));
+        json.append(",\"dispatcherType\":").append(Json.quote(dispatch.name()));
         json.append(",\"contextPath\":").append(Json.quote(request.getContextPath()));
         json.append(",\"servletPath\":").append(Json.quote(request.getServletPath()));
         json.append(",\"pathInfo\":").append(Json.quote(request.getPathInfo()));

@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       path protected;</li>
  *   <li>{@code /acme}: the {@code acme} webapp, a custom validator ({@link AcmeSessionValidator})
  *       asking a real HTTP backend ({@link AcmeBackend}) in this JVM;</li>
+ *   <li>{@code /secure}: the JWT webapp with the cookie defaults ({@code cookie-secure=true},
+ *       {@code cookie-host-prefix=true}), so its cookie is {@code __Host-sg_access};</li>
  *   <li>{@code /typo}: a web.xml with a misspelt init-param, which must never serve.</li>
  * </ul>
  * Requests go over real HTTP: {@link HttpClient} for ordinary ones, a raw socket ({@link RawHttp})
@@ -62,6 +65,8 @@ abstract class GateScenarios {
     static final String APP = "/app";
     static final String ACME = "/acme";
     static final String TYPO = "/typo";
+    static final String SECURE = "/secure";
+    static final String HOST_ACCESS_COOKIE = "__Host-sg_access";
     static final String ACCESS_COOKIE = "sg_access";
     static final String ACME_URL_PROPERTY = "acme.url";
 
@@ -85,6 +90,7 @@ abstract class GateScenarios {
                 new Container.Webapp(APP, webapps.resolve("gate")),
                 new Container.Webapp("", webapps.resolve("gate")),
                 new Container.Webapp(ACME, webapps.resolve("acme")),
+                new Container.Webapp(SECURE, webapps.resolve("secure")),
                 new Container.Webapp(TYPO, webapps.resolve("typo"))));
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -156,6 +162,24 @@ abstract class GateScenarios {
     }
 
     @Test
+    void roleRuleCoversItsPrefixItself() throws Exception {
+        String user = Tokens.valid("alice", "user");
+
+        assertAll(
+                () -> assertEquals(403, get(APP + "/admin", cookie(user)).status()),
+                () -> assertEquals(403, get(APP + "/admin/", cookie(user)).status()),
+                () -> assertUnauthenticated(get(APP + "/admin")));
+    }
+
+    @Test
+    void quotedSessionCookieValueIsRead() throws Exception {
+        Response response = get(APP + "/api/orders", "Cookie: sg_access=\"" + Tokens.valid("alice", "user") + "\"");
+
+        assertEquals(200, response.status(), () -> describe(response));
+        assertEquals("alice", echo(response).get("principal"));
+    }
+
+    @Test
     void publicPathSeesTheSessionWhenAValidCookieIsSent() throws Exception {
         Response withCookie = get(APP + "/public/info", cookie(Tokens.valid("alice", "user")));
         Response without = get(APP + "/public/info");
@@ -196,6 +220,14 @@ abstract class GateScenarios {
         String location = response.header("Location").orElseThrow();
         assertTrue(location.startsWith("/login?from="), location);
         assertEquals("/dashboard/x%C3%A9", from(location), "from= is the re-encoded normalised path");
+    }
+
+    @Test
+    void loginRedirectReEncodesWhatWouldChangeTheMeaningOfFrom() throws Exception {
+        Response response = get(APP + "/dashboard/a%3Fb%23c%20d%26e?x=1", "Sec-Fetch-Mode: navigate");
+
+        assertEquals(302, response.status(), () -> describe(response));
+        assertEquals(APP + "/dashboard/a%3Fb%23c%20d&e?x=1", from(response.header("Location").orElseThrow()));
     }
 
     @Test
@@ -281,6 +313,34 @@ abstract class GateScenarios {
         assertEquals("alice", echo(response).get("principal"));
     }
 
+    @Test
+    void withSecureCookiesOnlyTheHostPrefixedCookieCounts() throws Exception {
+        String token = Tokens.valid("alice", "user");
+
+        Response plain = get(SECURE + "/home", cookie(token));
+        Response prefixed = get(SECURE + "/home", "Cookie: " + HOST_ACCESS_COOKIE + "=" + token);
+
+        assertUnauthenticated(plain);
+        assertEquals(200, prefixed.status(), () -> describe(prefixed));
+        assertEquals("alice", echo(prefixed).get("principal"));
+    }
+
+    @Test
+    void hostPrefixedCookieIsClearedWithSecureAndPathSlashAndNoDomain() throws Exception {
+        Response response = get(SECURE + "/home", "Cookie: " + HOST_ACCESS_COOKIE + "=" + Tokens.forged("alice", "user"));
+
+        assertUnauthenticated(response);
+        List<String> setCookies = response.headers("Set-Cookie");
+        String clearing = setCookies.stream().filter(c -> c.startsWith(HOST_ACCESS_COOKIE + "=;")).findFirst()
+                .orElseThrow(() -> new AssertionError("no clearing Set-Cookie for " + HOST_ACCESS_COOKIE + ": " + setCookies));
+        String lower = clearing.toLowerCase(Locale.ROOT);
+        assertAll(
+                () -> assertTrue(lower.contains("; secure"), clearing),
+                () -> assertTrue(lower.contains("path=/;") || lower.endsWith("path=/"), clearing),
+                () -> assertFalse(lower.contains("domain="), clearing),
+                () -> assertTrue(lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970"), clearing));
+    }
+
     // ---------------------------------------------------------------- caching
 
     @Test
@@ -288,12 +348,74 @@ abstract class GateScenarios {
         Response response = get(APP + "/dashboard/page?cache=public", cookie(Tokens.valid("alice", "user")));
 
         assertEquals(200, response.status(), () -> describe(response));
-        String cacheControl = String.join(", ", response.headers("Cache-Control")).toLowerCase(Locale.ROOT);
-        assertAll(
-                () -> assertTrue(cacheControl.contains("private") && cacheControl.contains("no-store"), cacheControl),
-                () -> assertFalse(cacheControl.contains("public") || cacheControl.contains("max-age=600"), cacheControl),
-                () -> assertVaryCookie(response),
-                () -> assertTrue(response.headers("Expires").isEmpty(), () -> "Expires: " + response.headers("Expires")));
+        assertPrivate(response);
+        assertTrue(response.headers("Expires").isEmpty(), () -> "Expires: " + response.headers("Expires"));
+    }
+
+    @Test
+    void addedCachingHeadersCannotWeakenThePolicyAndVaryKeepsCookie() throws Exception {
+        Response response = get(APP + "/dashboard/page?cache=add", cookie(Tokens.valid("alice", "user")));
+
+        assertEquals(200, response.status(), () -> describe(response));
+        assertPrivate(response);
+        String vary = String.join(", ", response.headers("Vary"));
+        assertTrue(vary.contains("Accept-Encoding"), () -> "the application's Vary is kept: " + vary);
+    }
+
+    @Test
+    void publicPageServedToASessionIsPrivateToo() throws Exception {
+        Response response = get(APP + "/public/page?cache=public", cookie(Tokens.valid("alice", "user")));
+
+        assertEquals(200, response.status(), () -> describe(response));
+        assertPrivate(response);
+    }
+
+    @Test
+    void errorPageSeesTheSameUserAndIsNeverStored() throws Exception {
+        Response response = get(APP + "/dashboard/missing?status=404", cookie(Tokens.valid("alice", "user")));
+
+        assertEquals(404, response.status(), () -> describe(response));
+        Map<String, Object> echo = echo(response);
+        assertEquals("ERROR", echo.get("dispatcherType"));
+        assertEquals("alice", echo.get("principal"), "the error page sees the user");
+        assertTrue(String.join(",", response.headers("Cache-Control")).contains("no-store"), () -> describe(response));
+    }
+
+    @Test
+    @Disabled("BUG in SessionFilter.doFilter: a FORWARD/INCLUDE/ERROR/ASYNC dispatch re-attaches the session but "
+            + "passes the response on unwrapped, without PrivateCacheResponse. Jetty 12's sendError() resets the "
+            + "headers, so this error page for alice goes out as 'Cache-Control: must-revalidate,no-cache,no-store' "
+            + "without 'private' and without 'Vary: Cookie' (Tomcat keeps the first pass's headers and passes)")
+    void errorPageForASessionRequestStaysPrivateWithVaryCookie() throws Exception {
+        Response response = get(APP + "/dashboard/missing?status=404", cookie(Tokens.valid("alice", "user")));
+
+        assertEquals(404, response.status(), () -> describe(response));
+        assertPrivate(response);
+    }
+
+    @Test
+    void asyncDispatchSeesTheSameUser() throws Exception {
+        Response response = get(APP + "/dashboard/later?async=dispatch", cookie(Tokens.valid("alice", "user")));
+
+        assertEquals(200, response.status(), () -> describe(response));
+        Map<String, Object> echo = echo(response);
+        assertEquals("ASYNC", echo.get("dispatcherType"));
+        assertEquals("alice", echo.get("principal"), "the async continuation sees the user");
+        assertEquals(Boolean.TRUE, ((Map<?, ?>) echo.get("inRole")).get("user"));
+    }
+
+    @Test
+    @Disabled("BUG in SessionFilter.doFilter: on the ASYNC dispatch after startAsync()/dispatch() the filter "
+            + "re-attaches the session but passes the container's unwrapped response on (startAsync() holds the "
+            + "original response, not the PrivateCacheResponse), so alice's page goes out with the application's "
+            + "'Cache-Control: public, max-age=600' and a future Expires, on Jetty and Tomcat alike")
+    void asyncDispatchResponseForASessionRequestStaysPrivate() throws Exception {
+        Response response = get(APP + "/dashboard/later?async=dispatch&cache=public", cookie(Tokens.valid("alice", "user")));
+
+        assertEquals(200, response.status(), () -> describe(response));
+        assertEquals("alice", echo(response).get("principal"));
+        assertPrivate(response);
+        assertTrue(response.headers("Expires").isEmpty(), () -> "Expires: " + response.headers("Expires"));
     }
 
     @Test
@@ -625,6 +747,17 @@ abstract class GateScenarios {
                 () -> assertTrue(response.header("WWW-Authenticate").isPresent(), "WWW-Authenticate"),
                 () -> assertTrue(String.join(",", response.headers("Cache-Control")).contains("no-store"),
                         () -> "Cache-Control: " + response.headers("Cache-Control")));
+    }
+
+    /** {@code Cache-Control: private, no-store} (nothing weaker) and {@code Vary: Cookie}. */
+    static void assertPrivate(Response response) {
+        String cacheControl = String.join(", ", response.headers("Cache-Control")).toLowerCase(Locale.ROOT);
+        assertAll(
+                () -> assertTrue(cacheControl.contains("private") && cacheControl.contains("no-store"),
+                        () -> "Cache-Control: " + cacheControl),
+                () -> assertFalse(cacheControl.contains("public") || cacheControl.contains("max-age=600"),
+                        () -> "Cache-Control: " + cacheControl),
+                () -> assertVaryCookie(response));
     }
 
     static void assertVaryCookie(Response response) {
