@@ -668,6 +668,8 @@ abstract class GateScenarios {
         assertTrue(leaks.isEmpty(), () -> "token material in the logs: " + leaks + "\n" + log);
         assertFalse(log.contains(Tokens.SECRET), "the HMAC key is in the logs");
 
+        assertTrue(log.lines().anyMatch(l -> l.contains("DEBUG io.github.sessiongate")),
+                () -> "SessionGate's DEBUG lines were not captured, so they were not checked:\n" + log);
         List<String> audit = log.lines().filter(l -> l.contains("io.github.sessiongate.audit")).toList();
         assertFalse(audit.isEmpty(), () -> "no audit events recorded:\n" + log);
         Pattern fingerprinted = Pattern.compile("token=([0-9a-f]{8})\\b");
