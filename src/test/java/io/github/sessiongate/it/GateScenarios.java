@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.it.RawHttp.Response;
 import java.io.IOException;
 import java.net.URI;
@@ -66,8 +69,10 @@ abstract class GateScenarios {
     static final String ACME = "/acme";
     static final String TYPO = "/typo";
     static final String SECURE = "/secure";
-    static final String HOST_ACCESS_COOKIE = "__Host-sg_access";
-    static final String ACCESS_COOKIE = "sg_access";
+    static final String HOST_ACCESS_COOKIE = "__Host-" + CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
+    static final String LOGIN = GateConfig.DEFAULT_LOGIN_PATH;
+    /** The default cookie names; the raw {@code Cookie} headers below spell them out as a browser sends them. */
+    static final String ACCESS_COOKIE = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String ACME_URL_PROPERTY = "acme.url";
 
     private Container container;
@@ -192,8 +197,18 @@ abstract class GateScenarios {
     }
 
     @Test
+    void refusedCookieOnPublicPathServesThePageAnonymouslyAndClearsIt() throws Exception {
+        Response response = get(APP + "/public/info", cookie(Tokens.forged("alice", "admin")));
+
+        assertEquals(200, response.status(), () -> describe(response));
+        assertNull(echo(response).get("principal"));
+        assertAccessCookieCleared(response);
+        assertPrivate(response);
+    }
+
+    @Test
     void loginPageIsPublicThoughEveryOtherPathIsProtected() throws Exception {
-        Response response = get(APP + "/login", "Accept: text/html");
+        Response response = get(APP + LOGIN, "Accept: text/html");
 
         assertEquals(200, response.status(), () -> describe(response));
         assertEquals(LoginServlet.BODY, response.body());
@@ -208,7 +223,7 @@ abstract class GateScenarios {
 
         assertEquals(302, response.status(), () -> describe(response));
         String location = response.header("Location").orElseThrow();
-        assertTrue(location.startsWith(APP + "/login?from="), location);
+        assertTrue(location.startsWith(APP + LOGIN + "?from="), location);
         assertEquals(APP + "/dashboard/reports?year=2024&q=a%20b", from(location), "from= keeps context path, path and query");
     }
 
@@ -218,7 +233,7 @@ abstract class GateScenarios {
 
         assertEquals(302, response.status(), () -> describe(response));
         String location = response.header("Location").orElseThrow();
-        assertTrue(location.startsWith("/login?from="), location);
+        assertTrue(location.startsWith(LOGIN + "?from="), location);
         assertEquals("/dashboard/x%C3%A9", from(location), "from= is the re-encoded normalised path");
     }
 
@@ -670,7 +685,7 @@ abstract class GateScenarios {
 
         assertTrue(log.lines().anyMatch(l -> l.contains("DEBUG io.github.sessiongate")),
                 () -> "SessionGate's DEBUG lines were not captured, so they were not checked:\n" + log);
-        List<String> audit = log.lines().filter(l -> l.contains("io.github.sessiongate.audit")).toList();
+        List<String> audit = log.lines().filter(l -> l.contains(AuditLog.LOGGER_NAME)).toList();
         assertFalse(audit.isEmpty(), () -> "no audit events recorded:\n" + log);
         Pattern fingerprinted = Pattern.compile("token=([0-9a-f]{8})\\b");
         assertTrue(audit.stream().anyMatch(l -> fingerprinted.matcher(l).find()), () -> "no fingerprint in:\n" + audit);
