@@ -1,0 +1,87 @@
+package io.github.sessiongate.bench;
+
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.jwt.JwtTokenValidator;
+import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.rotation.Bulkhead;
+import io.github.sessiongate.rotation.ValidationCache;
+import io.github.sessiongate.rotation.Validations;
+import io.github.sessiongate.store.InMemoryExpiringStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.HmacKey;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The per-request work of the filter that does not touch the network: deciding a path, and
+ * validating an HS256 access token with and without the validation cache.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class HotPathBenchmark {
+    private static final String SECRET = "a-benchmark-secret-of-at-least-32-bytes!";
+
+    private PathRules rules;
+    private JwtTokenValidator validator;
+    private Validations cached;
+    private String token;
+
+    @Setup
+    public void setUp() throws Exception {
+        rules = PathRules.compile(List.of("/dashboard/*", "/api/*"), List.of("/", "/static/*", "/api/public/*"),
+                List.of("/admin/*=admin"), PathRules.Access.PROTECTED, List.of("/login"));
+        validator = JwtTokenValidator.fromParams(Map.of("jwt.secret", SECRET, "jwt.issuer", "https://idp.example",
+                "jwt.audience", "bench"), Clock.systemUTC());
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer("https://idp.example");
+        claims.setAudience("bench");
+        claims.setSubject("alice");
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(60);
+        claims.setStringListClaim("roles", List.of("user"));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKey(new HmacKey(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        token = jws.getCompactSerialization();
+        Clock clock = Clock.systemUTC();
+        cached = new Validations(validator, new ValidationCache(new InMemoryExpiringStore<>(10_000, clock),
+                Duration.ofSeconds(2), clock), new Bulkhead(64), Duration.ofSeconds(5));
+        if (validator.validate(token).kind() != ValidationResult.Kind.VALID) {
+            throw new IllegalStateException("benchmark token does not validate");
+        }
+    }
+
+    @Benchmark
+    public PathRules.Rule decideNestedPublicPrefix() {
+        return rules.decide("/api/public/ping");
+    }
+
+    @Benchmark
+    public PathRules.Rule decideRoleRule() {
+        return rules.decide("/admin/users/42");
+    }
+
+    @Benchmark
+    public ValidationResult validateHs256Uncached() {
+        return validator.validate(token);
+    }
+
+    @Benchmark
+    public ValidationResult validateHs256ThroughCache() {
+        return cached.validate(token).result();
+    }
+}
