@@ -115,11 +115,11 @@ public final class AuditLog {
      *        logged nor given to a listener.
      */
     public void record(Event event, String reason, String path, String client, String token) {
-        Objects.requireNonNull(event, "event");
         boolean logging = log.isInfoEnabled();
         if (!logging && listeners.isEmpty()) {
             return;
         }
+        Objects.requireNonNull(event, "event");
         String fingerprint = Fingerprint.of(token);
         if (logging) {
             log.info("event={} reason={} path=\"{}\" client={} token={}", event.name().toLowerCase(Locale.ROOT),
