@@ -1,0 +1,205 @@
+package io.github.sessiongate.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What one filter instance did since it started, as monotonic counters: cheap enough to bump on
+ * every request ({@link LongAdder}), read by JMX ({@link JmxRegistration}) or by code
+ * ({@link #snapshot()}).
+ *
+ * <p>Counters only grow; there is no reset, so a monitoring tool computes rates from differences
+ * and {@link #getStartTime()} tells it when the series began. Each counter is exact once the
+ * threads that bumped it are done; a {@link #snapshot()} taken under load reads the counters one
+ * after the other, not as one atomic cut. Thread-safe; no dependencies beyond the JDK.
+ */
+public final class GateMetrics {
+    private final Instant startTime;
+
+    private final LongAdder validations = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder refreshesOk = new LongAdder();
+    private final LongAdder refreshesRefused = new LongAdder();
+    private final LongAdder refreshesFailed = new LongAdder();
+    private final LongAdder dedupWaits = new LongAdder();
+    private final LongAdder graceHits = new LongAdder();
+    private final LongAdder guestMints = new LongAdder();
+    private final LongAdder denials = new LongAdder();
+    private final LongAdder unavailable = new LongAdder();
+    private final LongAdder badRequests = new LongAdder();
+    private final LongAdder csrfRejections = new LongAdder();
+
+    /** Counters that start now, on the system clock. */
+    public GateMetrics() {
+        this(Clock.systemUTC());
+    }
+
+    /** Counters whose start time is read from {@code clock}, now. */
+    public GateMetrics(Clock clock) {
+        this.startTime = Objects.requireNonNull(clock, "clock").instant();
+    }
+
+    /** When these counters started: the filter's init, in practice. */
+    public Instant getStartTime() {
+        return startTime;
+    }
+
+    // --- increments, one per counter, named after it ---
+
+    /** A token was validated by the validator (not answered from the cache). */
+    public void validation() {
+        validations.increment();
+    }
+
+    /** A token's verdict was answered from the validation cache. */
+    public void cacheHit() {
+        cacheHits.increment();
+    }
+
+    /** A refresh succeeded and new tokens were issued. */
+    public void refreshOk() {
+        refreshesOk.increment();
+    }
+
+    /** A refresh was definitively refused (the refresh token is no good). */
+    public void refreshRefused() {
+        refreshesRefused.increment();
+    }
+
+    /** A refresh gave no verdict: the backend failed, timed out or was unreachable. */
+    public void refreshFailed() {
+        refreshesFailed.increment();
+    }
+
+    /**
+     * A request waited for another request's validation or refresh of the same token instead of
+     * calling the backend itself.
+     */
+    public void dedupWait() {
+        dedupWaits.increment();
+    }
+
+    /** A request was served from the rotation grace memo (a refresh that just happened). */
+    public void graceHit() {
+        graceHits.increment();
+    }
+
+    /** A guest session was minted. */
+    public void guestMint() {
+        guestMints.increment();
+    }
+
+    /** A request was denied: 401, 403 or a redirect to the login page. */
+    public void denial() {
+        denials.increment();
+    }
+
+    /** A request was answered 503 because the validator or its backend gave no verdict. */
+    public void unavailable() {
+        unavailable.increment();
+    }
+
+    /** A request was answered 400 by the path firewall. */
+    public void badRequest() {
+        badRequests.increment();
+    }
+
+    /** A state-changing request was rejected by the CSRF check. */
+    public void csrfRejection() {
+        csrfRejections.increment();
+    }
+
+    // --- getters ---
+
+    /** Tokens validated by the validator. */
+    public long getValidations() {
+        return validations.sum();
+    }
+
+    /** Verdicts answered from the validation cache. */
+    public long getCacheHits() {
+        return cacheHits.sum();
+    }
+
+    /** Successful refreshes. */
+    public long getRefreshesOk() {
+        return refreshesOk.sum();
+    }
+
+    /** Definitively refused refreshes. */
+    public long getRefreshesRefused() {
+        return refreshesRefused.sum();
+    }
+
+    /** Refreshes without a verdict. */
+    public long getRefreshesFailed() {
+        return refreshesFailed.sum();
+    }
+
+    /** Requests that waited for another request's validation or refresh. */
+    public long getDedupWaits() {
+        return dedupWaits.sum();
+    }
+
+    /** Requests served from the rotation grace memo. */
+    public long getGraceHits() {
+        return graceHits.sum();
+    }
+
+    /** Guest sessions minted. */
+    public long getGuestMints() {
+        return guestMints.sum();
+    }
+
+    /** Requests denied (401, 403, login redirects). */
+    public long getDenials() {
+        return denials.sum();
+    }
+
+    /** Requests answered 503. */
+    public long getUnavailable() {
+        return unavailable.sum();
+    }
+
+    /** Requests answered 400 by the firewall. */
+    public long getBadRequests() {
+        return badRequests.sum();
+    }
+
+    /** Requests rejected by the CSRF check. */
+    public long getCsrfRejections() {
+        return csrfRejections.sum();
+    }
+
+    /**
+     * Every counter by name, in a fixed order: {@code validations, cacheHits, refreshesOk,
+     * refreshesRefused, refreshesFailed, dedupWaits, graceHits, guestMints, denials, unavailable,
+     * badRequests, csrfRejections}. Unmodifiable; a copy, not a view.
+     */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("validations", getValidations());
+        out.put("cacheHits", getCacheHits());
+        out.put("refreshesOk", getRefreshesOk());
+        out.put("refreshesRefused", getRefreshesRefused());
+        out.put("refreshesFailed", getRefreshesFailed());
+        out.put("dedupWaits", getDedupWaits());
+        out.put("graceHits", getGraceHits());
+        out.put("guestMints", getGuestMints());
+        out.put("denials", getDenials());
+        out.put("unavailable", getUnavailable());
+        out.put("badRequests", getBadRequests());
+        out.put("csrfRejections", getCsrfRejections());
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public String toString() {
+        return "GateMetrics" + snapshot();
+    }
+}
