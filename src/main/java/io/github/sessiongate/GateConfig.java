@@ -1,5 +1,7 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.audit.AuditListener;
+import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.TrustedProxies;
@@ -103,6 +105,7 @@ public final class GateConfig {
     private final Duration refreshAhead;
     private final boolean authorizationHeaderView;
     private final CookieSettings cookies;
+    private final List<AuditListener> auditListeners;
     private final TokenValidator validator;
     private final Clock clock;
 
@@ -130,6 +133,7 @@ public final class GateConfig {
         this.refreshAhead = within(PARAM_REFRESH_AHEAD, b.refreshAhead, Duration.ZERO, Duration.ofMinutes(10));
         this.authorizationHeaderView = b.authorizationHeaderView;
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
+        this.auditListeners = List.copyOf(b.auditListeners);
         this.clock = b.clock;
         this.validator = b.validator;
         if (validator == null) {
@@ -171,6 +175,7 @@ public final class GateConfig {
                 .refreshAhead(params.duration(PARAM_REFRESH_AHEAD, DEFAULT_REFRESH_AHEAD, Duration.ZERO, Duration.ofMinutes(10)))
                 .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
                 .cookies(CookieSettings.fromParams(params))
+                .auditListeners(AuditLog.listenersFrom(params, classLoader()))
                 .clock(clock);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
@@ -191,10 +196,15 @@ public final class GateConfig {
         return new Builder();
     }
 
+    /** The web application's class loader during init(), for classes named in init-params. */
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : GateConfig.class.getClassLoader();
+    }
+
     private static TokenValidator instantiate(String className) {
         try {
-            Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader() != null
-                    ? Thread.currentThread().getContextClassLoader() : GateConfig.class.getClassLoader());
+            Class<?> type = Class.forName(className, true, classLoader());
             if (!TokenValidator.class.isAssignableFrom(type)) {
                 throw new ConfigException(PARAM_VALIDATOR_CLASS, className + " does not extend " + TokenValidator.class.getName());
             }
@@ -331,6 +341,11 @@ public final class GateConfig {
         return value;
     }
 
+    /** Listeners told of every audit event (init-param {@value AuditLog#PARAM_AUDIT_LISTENER_CLASS}). */
+    public List<AuditListener> auditListeners() {
+        return auditListeners;
+    }
+
     public TokenValidator validator() {
         return validator;
     }
@@ -381,6 +396,7 @@ public final class GateConfig {
         private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
         private boolean authorizationHeaderView = DEFAULT_AUTHORIZATION_HEADER_VIEW;
         private CookieSettings cookies;
+        private List<AuditListener> auditListeners = List.of();
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -509,6 +525,12 @@ public final class GateConfig {
 
         public Builder cookies(CookieSettings cookies) {
             this.cookies = Objects.requireNonNull(cookies, "cookies");
+            return this;
+        }
+
+        /** Listeners told of every audit event, in order, on the request thread. */
+        public Builder auditListeners(List<AuditListener> listeners) {
+            this.auditListeners = List.copyOf(listeners);
             return this;
         }
 

@@ -2,6 +2,8 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.AuditLog.Event;
+import io.github.sessiongate.audit.GateMetrics;
+import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
 import io.github.sessiongate.path.RequestPaths;
@@ -116,7 +118,8 @@ public final class SessionFilter implements Filter {
         } catch (ConfigException e) {
             throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
         }
-        this.gate = new Gate(config);
+        this.gate = new Gate(config, filterConfig == null || filterConfig.getServletContext() == null ? ""
+                : filterConfig.getServletContext().getContextPath(), name);
         LOG.info("SessionGate filter '{}' ready: {}", name, config.describe());
     }
 
@@ -127,6 +130,15 @@ public final class SessionFilter implements Filter {
             throw new IllegalStateException("init() has not run");
         }
         return g.config;
+    }
+
+    /** The filter's counters (also published over JMX), once {@link #init} has run. */
+    public GateMetrics metrics() {
+        Gate g = gate;
+        if (g == null) {
+            throw new IllegalStateException("init() has not run");
+        }
+        return g.metrics;
     }
 
     @Override
@@ -154,7 +166,17 @@ public final class SessionFilter implements Filter {
         Gate g = gate;
         gate = null;
         if (g != null) {
+            g.jmx.close();
             g.config.validator().close();
+            for (var listener : g.config.auditListeners()) {
+                if (listener instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        LOG.warn("audit listener {} failed to close: {}", listener.getClass().getName(), e.getClass().getName());
+                    }
+                }
+            }
         }
     }
 
@@ -183,11 +205,16 @@ public final class SessionFilter implements Filter {
         private final RequestOrigin.Resolver origins;
         private final Validations validations;
         private final Refresher refresher;
-        private final AuditLog audit = new AuditLog();
+        private final AuditLog audit;
+        private final GateMetrics metrics;
+        private final JmxRegistration jmx;
         private final String challenge;
 
-        Gate(GateConfig config) {
+        Gate(GateConfig config, String contextPath, String filterName) {
             this.config = config;
+            this.metrics = new GateMetrics(config.clock());
+            this.audit = new AuditLog(config.auditListeners(), config.clock());
+            this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
             this.paths = new RequestPaths(config.allowJsessionidPathParameter());
             this.rules = config.pathRules();
             this.cookies = new CookieCodec(config.cookies());
@@ -213,6 +240,7 @@ public final class SessionFilter implements Filter {
             PathVerdict verdict = paths.check(request);
             if (!verdict.isAccepted()) {
                 audit.record(Event.BAD_PATH, verdict.reason(), request.getRequestURI(), origin.client(), null);
+                metrics.badRequest();
                 Answers.badRequest(response);
                 return;
             }
@@ -236,7 +264,7 @@ public final class SessionFilter implements Filter {
 
             // 4. Validation: cache, then one call per token at a time.
             String token = credentials.token();
-            ValidationResult result = token == null ? null : validations.validate(token).result();
+            ValidationResult result = token == null ? null : counted(validations.validate(token));
             Session session = result instanceof ValidationResult.Valid v ? v.session() : null;
             boolean unavailable = result != null && result.kind() == ValidationResult.Kind.UNAVAILABLE;
             if (result instanceof ValidationResult.Invalid invalid) {
@@ -248,7 +276,7 @@ public final class SessionFilter implements Filter {
             // 5. Rotation in place: a refresh token stands in for a missing, expired or invalid access token.
             String refreshToken = credentials.refreshToken();
             if (refreshToken != null && wantsRefresh(result, session, rule, request)) {
-                RefreshOutcome outcome = refresher.refresh(refreshToken);
+                RefreshOutcome outcome = counted(refresher.refresh(refreshToken));
                 switch (outcome.kind()) {
                     case ROTATED -> {
                         if (writeRotated(out, credentials.cookies(), secure, outcome.tokens(), path)) {
@@ -284,19 +312,23 @@ public final class SessionFilter implements Filter {
                 if (session == null || session.isGuest()) {
                     if (unavailable) {
                         audit.record(Event.UNAVAILABLE, "validator unavailable", path, origin.client(), token);
+                        metrics.unavailable();
                         Answers.unavailable(out, config.retryAfterSeconds());
                     } else if (!credentials.fromBearer() && BrowserNavigation.isNavigation(request)) {
                         audit.record(Event.LOGIN_REDIRECT, "unauthenticated", path, origin.client(), token);
+                        metrics.denial();
                         Answers.redirect(out, LoginRedirect.location(request.getContextPath(), config.loginPath(), path,
                                 request.getQueryString()));
                     } else {
                         audit.record(Event.DENIED, "unauthenticated", path, origin.client(), token);
+                        metrics.denial();
                         Answers.unauthenticated(out, challenge);
                     }
                     return;
                 }
                 if (!rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(session::hasRole)) {
                     audit.record(Event.DENIED, "missing role", path, origin.client(), token);
+                    metrics.denial();
                     Answers.forbidden(out);
                     return;
                 }
@@ -333,6 +365,31 @@ public final class SessionFilter implements Filter {
                 default:
                     return false;
             }
+        }
+
+        private ValidationResult counted(Validations.Checked checked) {
+            switch (checked.source()) {
+                case CACHE -> metrics.cacheHit();
+                case SHARED -> metrics.dedupWait();
+                case CALLED -> metrics.validation();
+            }
+            return checked.result();
+        }
+
+        private RefreshOutcome counted(RefreshOutcome outcome) {
+            switch (outcome.via()) {
+                case GRACE -> metrics.graceHit();
+                case SHARED -> metrics.dedupWait();
+                case CALLED -> {
+                    switch (outcome.kind()) {
+                        case ROTATED -> metrics.refreshOk();
+                        case REFUSED -> metrics.refreshRefused();
+                        case UNAVAILABLE -> metrics.refreshFailed();
+                        case UNSUPPORTED -> { }
+                    }
+                }
+            }
+            return outcome;
         }
 
         /** Writes the new cookies before the application runs; false if they cannot be written. */
