@@ -13,6 +13,7 @@ import org.apache.catalina.Lifecycle;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
@@ -188,14 +189,22 @@ public final class SampleMain {
         scanner.setScanClassPath(false);
         scanner.setScanManifest(false);
         context.setJarScanner(scanner);
+        // Leak detection is for redeploying into a long-lived Tomcat; here it only asks for JVM
+        // flags (--add-opens) when the webapp stops.
+        if (context instanceof StandardContext standard) {
+            standard.setClearReferencesRmiTargets(false);
+            standard.setClearReferencesThreadLocals(false);
+        }
 
         tomcat.start();
         // Tomcat logs a failed connector or webapp and carries on; a demo that serves 404s is worse.
-        if (connector.getState() != LifecycleState.STARTED || context.getState() != LifecycleState.STARTED) {
+        LifecycleState connectorState = connector.getState();
+        LifecycleState contextState = context.getState();
+        if (connectorState != LifecycleState.STARTED || contextState != LifecycleState.STARTED) {
             tomcat.stop();
             tomcat.destroy();
-            throw new IllegalStateException("Tomcat did not start: connector " + connector.getState()
-                    + ", webapp " + context.getState() + " (see the log above)");
+            throw new IllegalStateException("Tomcat did not start: connector " + connectorState
+                    + ", webapp " + contextState + " (see the log above)");
         }
         return () -> {
             tomcat.stop();
