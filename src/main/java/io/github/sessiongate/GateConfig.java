@@ -25,11 +25,11 @@ import java.util.Optional;
  */
 public final class GateConfig {
     /** Paths that need a session: comma/space separated patterns (see README). */
-    public static final String PARAM_PROTECTED_PATHS = "protected-paths";
+    public static final String PARAM_PROTECTED_PATHS = PathRules.PARAM_PROTECTED_PATHS;
     /** Paths open to everyone. */
-    public static final String PARAM_PUBLIC_PATHS = "public-paths";
+    public static final String PARAM_PUBLIC_PATHS = PathRules.PARAM_PUBLIC_PATHS;
     /** Role-gated paths, {@code pattern=role[|role...]} items; each implies protected. */
-    public static final String PARAM_ROLE_RULES = "role-rules";
+    public static final String PARAM_ROLE_RULES = PathRules.PARAM_ROLE_RULES;
     /** What a path matching no rule gets: {@code protected} or {@code public}. */
     public static final String PARAM_DEFAULT_ACCESS = "default-access";
     public static final PathRules.Access DEFAULT_DEFAULT_ACCESS = PathRules.Access.PROTECTED;

@@ -64,7 +64,7 @@ public record RequestOrigin(String scheme, String host, int port, String client)
             String client = trusted ? forwardedClient(request, peer) : peer;
             if (publicOrigin != null) {
                 return new RequestOrigin(publicOrigin.getScheme().toLowerCase(Locale.ROOT),
-                        publicOrigin.getHost().toLowerCase(Locale.ROOT), publicOrigin.getPort(), client);
+                        stripBrackets(publicOrigin.getHost()).toLowerCase(Locale.ROOT), publicOrigin.getPort(), client);
             }
             String scheme = request.isSecure() ? "https" : Optional.ofNullable(request.getScheme()).orElse("http");
             String host = Optional.ofNullable(request.getServerName()).orElse("");

@@ -1,0 +1,401 @@
+package io.github.sessiongate;
+
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes the session cookies: the access token and the refresh token, each in an
+ * {@code HttpOnly} cookie, split into numbered chunks ({@code name.0}, {@code name.1}, ...) when one
+ * cookie would exceed the browser's 4096-byte limit. Thread-safe; holds nothing but its settings.
+ *
+ * <p>Reading is lenient: it parses the raw {@code Cookie} headers itself ({@link CookieHeaderReader}),
+ * the same way on every container, and never throws. Writing is strict: it checks sizes before
+ * writing anything and throws {@link CookieTooLargeException} when the cookies would not fit in
+ * {@code cookie-max-total-bytes}; it must run before the response is committed.
+ *
+ * <p>Cookies are written through the Servlet 6 {@link Cookie} API with every attribute set:
+ * HttpOnly, Secure, SameSite, Path, Domain, Max-Age and, when configured, Partitioned. Containers
+ * disagree on how to ask for the valueless {@code Partitioned} attribute: Tomcat 11 (and the Servlet
+ * 6.1 rule) emit it for the attribute value {@code ""}, Jetty 12 ee10 only for {@code "true"}; so the
+ * codec uses {@code "true"} when the (unwrapped) response is Jetty's and {@code ""} otherwise, and
+ * warns once if the Set-Cookie header it produced still lacks the attribute.
+ */
+public final class CookieCodec {
+    private static final Logger LOG = LoggerFactory.getLogger(CookieCodec.class);
+
+    /** A browser keeps a cookie of at most this many bytes, name, value and attributes together. */
+    static final int MAX_COOKIE_BYTES = 4096;
+    static final String SAME_SITE_ATTRIBUTE = "SameSite";
+    static final String PARTITIONED_ATTRIBUTE = "Partitioned";
+    /** Longest {@code Expires} date a container writes: {@code Thu, 01 Jan 1970 00:00:00 GMT}. */
+    private static final int EXPIRES_DATE_LENGTH = 29;
+
+    private final CookieSettings settings;
+    private final AtomicBoolean partitionedWarned = new AtomicBoolean();
+
+    public CookieCodec(CookieSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The settings this codec applies. */
+    public CookieSettings settings() {
+        return settings;
+    }
+
+    /** The access cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String accessCookieName(boolean secure) {
+        return settings.cookieName(settings.accessCookieName(), secure);
+    }
+
+    /** The refresh cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String refreshCookieName(boolean secure) {
+        return settings.cookieName(settings.refreshCookieName(), secure);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Finds the session cookies in the request's raw {@code Cookie} header(s), never through
+     * {@code getCookies()}. Never throws for anything the request contains: malformed input reads as
+     * absent.
+     *
+     * @param secure the effective Secure flag for this request, as {@link CookieSettings#secure(boolean)} gives it
+     */
+    public SessionCookies read(HttpServletRequest request, boolean secure) {
+        Objects.requireNonNull(request, "request");
+        try {
+            return assemble(CookieHeaderReader.parse(request.getHeaders("Cookie")), secure);
+        } catch (RuntimeException e) {
+            LOG.debug("reading the Cookie header failed with {}; no session cookies", e.getClass().getName());
+            return SessionCookies.none();
+        }
+    }
+
+    /** Picks our cookies out of the parsed pairs and reassembles the tokens. */
+    SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure) {
+        Set<String> present = new LinkedHashSet<>();
+        Set<String> duplicates = new LinkedHashSet<>();
+        List<SessionCookies.Seen> seen = new ArrayList<>();
+        Map<CookieNames.Kind, Assembly> assemblies = new HashMap<>();
+        String accessName = accessCookieName(secure);
+        String refreshName = refreshCookieName(secure);
+        for (CookieHeaderReader.Pair pair : pairs) {
+            CookieNames.Parsed parsed = CookieNames.classify(settings, pair.name());
+            if (parsed == null) {
+                continue;
+            }
+            present.add(pair.name());
+            seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
+            String canonical = parsed.kind() == CookieNames.Kind.ACCESS ? accessName : refreshName;
+            if (parsed.stem().equals(canonical)) {
+                assemblies.computeIfAbsent(parsed.kind(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
+            }
+        }
+        String access = token(assemblies.get(CookieNames.Kind.ACCESS), duplicates);
+        String refresh = token(assemblies.get(CookieNames.Kind.REFRESH), duplicates);
+        if (!duplicates.isEmpty()) {
+            LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
+        }
+        return new SessionCookies(access, refresh, duplicates, present, seen);
+    }
+
+    private static String token(Assembly assembly, Set<String> duplicates) {
+        return assembly == null ? null : assembly.token(duplicates);
+    }
+
+    /** The occurrences of one token's canonical name and its chunks. */
+    private static final class Assembly {
+        private final String stem;
+        private final List<String> whole = new ArrayList<>(1);
+        private final Map<Integer, List<String>> chunks = new TreeMap<>();
+
+        Assembly(String stem) {
+            this.stem = stem;
+        }
+
+        void add(int chunk, String value) {
+            if (chunk < 0) {
+                whole.add(value);
+            } else {
+                chunks.computeIfAbsent(chunk, k -> new ArrayList<>(1)).add(value);
+            }
+        }
+
+        /** The token, or null when absent, incomplete or duplicated (then recording the names). */
+        String token(Set<String> duplicates) {
+            boolean duplicated = false;
+            if (whole.size() > 1 || (!whole.isEmpty() && !chunks.isEmpty())) {
+                duplicates.add(stem);
+                duplicated = true;
+            }
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    duplicates.add(CookieNames.chunkName(stem, e.getKey()));
+                    duplicated = true;
+                }
+            }
+            if (duplicated) {
+                return null;
+            }
+            if (!whole.isEmpty()) {
+                return whole.get(0).isEmpty() ? null : whole.get(0);
+            }
+            StringBuilder sb = new StringBuilder();
+            int expected = 0;
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                String part = e.getValue().get(0);
+                if (e.getKey() != expected++ || part.isEmpty()) {
+                    return null; // a gap, a missing .0 or an empty chunk
+                }
+                sb.append(part);
+            }
+            return sb.length() == 0 ? null : sb.toString();
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Writes the access cookie and, when {@code refreshToken != null}, the refresh cookie, chunked when
+     * needed; clears the stale chunks and prefix forms of the cookies it writes that {@code current}
+     * carried. With {@code refreshToken == null} the refresh cookies are left alone (and still count
+     * toward the size limit).
+     *
+     * @param current what {@link #read} found on this request, or {@link SessionCookies#none()}
+     * @param secure the effective Secure flag for this request
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes};
+     *         nothing is written then
+     * @throws IllegalArgumentException when a token is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(accessToken, "accessToken");
+        checkValue("accessToken", accessToken);
+        if (refreshToken != null) {
+            checkValue("refreshToken", refreshToken);
+        }
+        boolean effectiveSecure = secure || settings.forcesSecure();
+        String accessName = accessCookieName(effectiveSecure);
+        String refreshName = refreshCookieName(effectiveSecure);
+        int accessMaxAge = (int) settings.accessMaxAge().getSeconds();
+        int refreshMaxAge = (int) settings.refreshMaxAge().getSeconds();
+
+        List<CookieHeaderReader.Pair> access = plan(accessName, accessToken, accessMaxAge);
+        List<CookieHeaderReader.Pair> refresh = refreshToken == null ? List.of()
+                : plan(refreshName, refreshToken, refreshMaxAge);
+        checkTotal(access, refresh, refreshToken == null ? current : null);
+        if (response.isCommitted()) {
+            throw new IllegalStateException("response is already committed; session cookies must be written before");
+        }
+
+        Set<String> written = new LinkedHashSet<>();
+        access.forEach(p -> written.add(p.name()));
+        refresh.forEach(p -> written.add(p.name()));
+        List<String> stale = new ArrayList<>();
+        for (String name : current.presentNames()) {
+            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
+            if (parsed != null && !written.contains(name)
+                    && (parsed.kind() == CookieNames.Kind.ACCESS || refreshToken != null)) {
+                stale.add(name);
+            }
+        }
+        String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
+        for (String name : stale) {
+            response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
+        }
+        for (CookieHeaderReader.Pair p : access) {
+            response.addCookie(cookie(p.name(), p.value(), accessMaxAge, effectiveSecure, partitionedValue));
+        }
+        for (CookieHeaderReader.Pair p : refresh) {
+            response.addCookie(cookie(p.name(), p.value(), refreshMaxAge, effectiveSecure, partitionedValue));
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("wrote session cookies {}{}", written, stale.isEmpty() ? "" : "; cleared stale " + stale);
+        }
+        verifyPartitioned(response, written);
+    }
+
+    /**
+     * Clears every session cookie {@code current} carried (chunks and other prefix forms included)
+     * plus the canonical names, repeating Path, Domain, Secure, SameSite and Partitioned, with
+     * {@code Max-Age=0}.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clear(HttpServletResponse response, SessionCookies current, boolean secure) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        if (response.isCommitted()) {
+            throw new IllegalStateException("response is already committed; session cookies must be cleared before");
+        }
+        boolean effectiveSecure = secure || settings.forcesSecure();
+        Set<String> names = new LinkedHashSet<>(current.presentNames());
+        names.add(accessCookieName(effectiveSecure));
+        names.add(refreshCookieName(effectiveSecure));
+        String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
+        for (String name : names) {
+            response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
+        }
+        LOG.debug("cleared session cookies {}", names);
+        verifyPartitioned(response, names);
+    }
+
+    /** Splits a token into the cookies that carry it: one, or chunks that each fit 4096 bytes. */
+    List<CookieHeaderReader.Pair> plan(String name, String token, int maxAge) {
+        int attributes = attributeBytes(name, maxAge);
+        if (name.length() + 1 + token.length() + attributes <= MAX_COOKIE_BYTES
+                || token.length() > settings.maxTotalBytes()) {
+            // Fits; or so large that checkTotal refuses it anyway, so do not bother splitting.
+            return List.of(new CookieHeaderReader.Pair(name, token));
+        }
+        int chunkNameLength = name.length() + 1 + CookieNames.MAX_CHUNK_DIGITS;
+        int capacity = MAX_COOKIE_BYTES - attributes - chunkNameLength - 1;
+        int count = (token.length() + capacity - 1) / capacity;
+        int size = (token.length() + count - 1) / count;
+        List<CookieHeaderReader.Pair> chunks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int from = i * size;
+            chunks.add(new CookieHeaderReader.Pair(CookieNames.chunkName(name, i),
+                    token.substring(from, Math.min(token.length(), from + size))));
+        }
+        return chunks;
+    }
+
+    /**
+     * An upper bound of the attribute bytes a container adds to {@code name=value}: Max-Age, Expires,
+     * Domain, Path, Secure, HttpOnly, SameSite=Strict and Partitioned.
+     */
+    private int attributeBytes(String name, int maxAge) {
+        boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
+        int bytes = "; Max-Age=".length() + Integer.toString(maxAge).length()
+                + "; Expires=".length() + EXPIRES_DATE_LENGTH
+                + "; Path=".length() + (hostForm ? 1 : settings.path().length())
+                + "; Secure".length() + "; HttpOnly".length()
+                + "; SameSite=".length() + "Strict".length() + "; Partitioned".length();
+        if (!hostForm && settings.domain().isPresent()) {
+            bytes += "; Domain=".length() + settings.domain().get().length();
+        }
+        return bytes;
+    }
+
+    /** Refuses cookies that would not fit the Cookie request header; {@code kept} holds refresh cookies left alone. */
+    private void checkTotal(List<CookieHeaderReader.Pair> access, List<CookieHeaderReader.Pair> refresh,
+            SessionCookies kept) {
+        int accessBytes = bytes(access);
+        int refreshBytes = bytes(refresh);
+        int cookies = access.size() + refresh.size();
+        if (kept != null) {
+            java.util.function.Predicate<String> isRefresh = n -> {
+                CookieNames.Parsed p = CookieNames.classify(settings, n);
+                return p != null && p.kind() == CookieNames.Kind.REFRESH;
+            };
+            refreshBytes += kept.bytes(isRefresh);
+            cookies += kept.count(isRefresh);
+        }
+        int total = accessBytes + refreshBytes + 2 * (cookies - 1);
+        if (total > settings.maxTotalBytes()) {
+            throw new CookieTooLargeException(total, accessBytes, refreshBytes, settings.maxTotalBytes());
+        }
+    }
+
+    private static int bytes(List<CookieHeaderReader.Pair> pairs) {
+        int sum = 0;
+        for (CookieHeaderReader.Pair p : pairs) {
+            sum += p.name().length() + 1 + p.value().length();
+        }
+        return sum;
+    }
+
+    private static void checkValue(String what, String token) {
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (!CookieHeaderReader.isCookieOctet(token.charAt(i))) {
+                // Say where, never what: the token is a secret.
+                throw new IllegalArgumentException(what + " holds a character at index " + i
+                        + " that a cookie value cannot carry (RFC 6265 cookie-octet)");
+            }
+        }
+    }
+
+    /** One cookie with every attribute; a {@code __Host-} name always gets Secure, Path=/ and no Domain. */
+    private Cookie cookie(String name, String value, int maxAge, boolean secure, String partitionedValue) {
+        boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
+        Cookie cookie = new Cookie(name, value);
+        cookie.setHttpOnly(true);
+        cookie.setSecure(secure || hostForm);
+        cookie.setPath(hostForm ? "/" : settings.path());
+        if (!hostForm) {
+            settings.domain().ifPresent(cookie::setDomain);
+        }
+        cookie.setMaxAge(maxAge);
+        cookie.setAttribute(SAME_SITE_ATTRIBUTE, settings.sameSite().attributeValue());
+        if (partitionedValue != null) {
+            cookie.setAttribute(PARTITIONED_ATTRIBUTE, partitionedValue);
+        }
+        return cookie;
+    }
+
+    /**
+     * The attribute value that makes this container emit {@code Partitioned}: {@code "true"} for
+     * Jetty 12 ({@code HttpCookie.isPartitioned} is {@code Boolean.parseBoolean} of the attribute),
+     * {@code ""} for Tomcat 11 and any other container (Tomcat emits it only for {@code ""}, which is
+     * also what Servlet 6.1 specifies for a valueless attribute). Decided on the innermost response
+     * behind any {@link ServletResponseWrapper}.
+     */
+    static String partitionedAttributeValue(ServletResponse response) {
+        ServletResponse inner = response;
+        for (int depth = 0; inner instanceof ServletResponseWrapper && depth < 64; depth++) {
+            inner = ((ServletResponseWrapper) inner).getResponse();
+        }
+        return inner != null && inner.getClass().getName().startsWith("org.eclipse.jetty.") ? "true" : "";
+    }
+
+    /** Warns once when the container dropped the Partitioned attribute from a cookie just written. */
+    private void verifyPartitioned(HttpServletResponse response, Collection<String> names) {
+        if (!settings.partitioned() || partitionedWarned.get()) {
+            return;
+        }
+        try {
+            Collection<String> headers = response.getHeaders("Set-Cookie");
+            if (headers == null) {
+                return;
+            }
+            for (String header : headers) {
+                int eq = header.indexOf('=');
+                if (eq > 0 && names.contains(header.substring(0, eq).trim())
+                        && !header.toLowerCase(Locale.ROOT).contains("; partitioned")
+                        && !header.toLowerCase(Locale.ROOT).contains(";partitioned")
+                        && partitionedWarned.compareAndSet(false, true)) {
+                    LOG.warn("The container ({}) wrote session cookies without the Partitioned attribute that {} asks "
+                            + "for; they are not partitioned. Report this container to SessionGate or set {} to false.",
+                            response.getClass().getName(), CookieSettings.PARAM_PARTITIONED,
+                            CookieSettings.PARAM_PARTITIONED);
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not check the Set-Cookie headers: {}", e.getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.sessiongate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.simple.SimpleLogger;
+
+/**
+ * Captures what the codec logs, at DEBUG, through every path that logs, and proves no token or
+ * cookie value ever appears: only names, counts and exception types.
+ */
+class CookieLogTest {
+    private static final String ACCESS = "eyJACCESSsecret.payload.sig";
+    private static final String REFRESH = "REFRESHsecret-token";
+
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+    private int originalLevel;
+    private Field levelField;
+
+    @BeforeEach
+    void captureDebugOutput() throws Exception {
+        // slf4j-simple fixes a logger's level when it is created; raise it for this test only.
+        levelField = SimpleLogger.class.getDeclaredField("currentLogLevel");
+        levelField.setAccessible(true);
+        originalLevel = levelField.getInt(LoggerFactory.getLogger(CookieCodec.class));
+        levelField.setInt(LoggerFactory.getLogger(CookieCodec.class), org.slf4j.spi.LocationAwareLogger.TRACE_INT);
+        originalErr = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        System.setErr(originalErr);
+        levelField.setInt(LoggerFactory.getLogger(CookieCodec.class), originalLevel);
+    }
+
+    @Test
+    void noTokenIsEverLogged() {
+        CookieCodec codec = new CookieCodec(CookieSettings.builder().partitioned(true).build());
+        String big = CookieCodecTest.token(5000);
+
+        // duplicates (DEBUG on read)
+        SessionCookies dup = codec.read(CookieCodecTest.request("__Host-sg_access=" + ACCESS + "; __Host-sg_access="
+                + ACCESS + "x; __Host-sg_refresh=" + REFRESH), true);
+        // a failing container (DEBUG with the exception type only)
+        HttpServletRequest broken = mock(HttpServletRequest.class);
+        when(broken.getHeaders("Cookie")).thenThrow(new IllegalStateException("header was " + ACCESS));
+        codec.read(broken, true);
+        // write with chunks and stale clearing; the container "drops" Partitioned, so the codec WARNs
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        when(response.getHeaders("Set-Cookie")).thenReturn(List.of("__Host-sg_access.0=" + big.substring(0, 10)
+                + "; Path=/; Secure; HttpOnly"));
+        codec.write(response, dup, true, big, REFRESH);
+        // too large
+        try {
+            codec.write(mock(HttpServletResponse.class), dup, true, CookieCodecTest.token(7000), REFRESH);
+        } catch (CookieTooLargeException expected) {
+            assertFalse(expected.getMessage().contains(CookieCodecTest.token(7000).substring(0, 12)));
+        }
+        codec.clear(mock(HttpServletResponse.class), dup, true);
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("__Host-sg_access"), log);
+        assertTrue(log.contains("WARN") && log.contains("Partitioned"), log);
+        assertEquals(1, log.split("without the Partitioned attribute", -1).length - 1, "warned once: " + log);
+        for (String secret : List.of(ACCESS, REFRESH, "secret", big.substring(0, 12), big.substring(3000, 3012))) {
+            assertFalse(log.contains(secret), "logged a token fragment: " + log);
+        }
+    }
+}
