@@ -6,6 +6,7 @@ import io.github.sessiongate.web.TrustedProxies;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,6 +57,31 @@ public final class GateConfig {
     public static final String PARAM_RETRY_AFTER = "retry-after-seconds";
     public static final int DEFAULT_RETRY_AFTER = 5;
 
+    /** How long a valid validation result is reused; {@code 0} disables the cache. */
+    public static final String PARAM_CACHE_TTL = "cache-ttl";
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(2);
+    /** Bound on cached validation results. */
+    public static final String PARAM_CACHE_MAX_ENTRIES = "cache-max-entries";
+    public static final int DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+    /** How long a just-rotated refresh token still yields the same new pair; {@code 0} disables. */
+    public static final String PARAM_REFRESH_GRACE = "refresh-grace";
+    public static final Duration DEFAULT_REFRESH_GRACE = Duration.ofSeconds(30);
+    /** Bound on remembered rotations. */
+    public static final String PARAM_GRACE_MAX_ENTRIES = "grace-max-entries";
+    public static final int DEFAULT_GRACE_MAX_ENTRIES = 10_000;
+    /** Backend calls (remote validations and refreshes) in flight at once, across all tokens. */
+    public static final String PARAM_BACKEND_MAX_CONCURRENCY = "backend-max-concurrency";
+    public static final int DEFAULT_BACKEND_MAX_CONCURRENCY = 64;
+    /** How long a request waits for another request's call with the same token. */
+    public static final String PARAM_BACKEND_WAIT_TIMEOUT = "backend-wait-timeout";
+    public static final Duration DEFAULT_BACKEND_WAIT_TIMEOUT = Duration.ofSeconds(5);
+    /** Refresh a still-valid access token this close to its expiry; {@code 0} (default) only after. */
+    public static final String PARAM_REFRESH_AHEAD = "refresh-ahead";
+    public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ZERO;
+    /** Whether the wrapped request shows the access token as {@code Authorization: Bearer}. */
+    public static final String PARAM_AUTHORIZATION_HEADER_VIEW = "authorization-header-view";
+    public static final boolean DEFAULT_AUTHORIZATION_HEADER_VIEW = false;
+
     private final List<String> protectedPaths;
     private final List<String> publicPaths;
     private final List<String> roleRules;
@@ -68,6 +94,14 @@ public final class GateConfig {
     private final boolean acceptBearerHeader;
     private final boolean allowJsessionid;
     private final int retryAfterSeconds;
+    private final Duration cacheTtl;
+    private final int cacheMaxEntries;
+    private final Duration refreshGrace;
+    private final int graceMaxEntries;
+    private final int backendMaxConcurrency;
+    private final Duration backendWaitTimeout;
+    private final Duration refreshAhead;
+    private final boolean authorizationHeaderView;
     private final CookieSettings cookies;
     private final TokenValidator validator;
     private final Clock clock;
@@ -87,6 +121,14 @@ public final class GateConfig {
         if (retryAfterSeconds < 1 || retryAfterSeconds > 3600) {
             throw new ConfigException(PARAM_RETRY_AFTER, "must be between 1 and 3600");
         }
+        this.cacheTtl = within(PARAM_CACHE_TTL, b.cacheTtl, Duration.ZERO, Duration.ofMinutes(1));
+        this.cacheMaxEntries = within(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, 1, 10_000_000);
+        this.refreshGrace = within(PARAM_REFRESH_GRACE, b.refreshGrace, Duration.ZERO, Duration.ofMinutes(5));
+        this.graceMaxEntries = within(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, 1, 10_000_000);
+        this.backendMaxConcurrency = within(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency, 1, 100_000);
+        this.backendWaitTimeout = within(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
+        this.refreshAhead = within(PARAM_REFRESH_AHEAD, b.refreshAhead, Duration.ZERO, Duration.ofMinutes(10));
+        this.authorizationHeaderView = b.authorizationHeaderView;
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.clock = b.clock;
         this.validator = b.validator;
@@ -119,6 +161,15 @@ public final class GateConfig {
                 .acceptBearerHeader(params.bool(PARAM_ACCEPT_BEARER_HEADER, DEFAULT_ACCEPT_BEARER_HEADER))
                 .allowJsessionidPathParameter(params.bool(PARAM_ALLOW_JSESSIONID, DEFAULT_ALLOW_JSESSIONID))
                 .retryAfterSeconds((int) params.number(PARAM_RETRY_AFTER, DEFAULT_RETRY_AFTER, 1, 3600))
+                .cacheTtl(params.duration(PARAM_CACHE_TTL, DEFAULT_CACHE_TTL, Duration.ZERO, Duration.ofMinutes(1)))
+                .cacheMaxEntries((int) params.number(PARAM_CACHE_MAX_ENTRIES, DEFAULT_CACHE_MAX_ENTRIES, 1, 10_000_000))
+                .refreshGrace(params.duration(PARAM_REFRESH_GRACE, DEFAULT_REFRESH_GRACE, Duration.ZERO, Duration.ofMinutes(5)))
+                .graceMaxEntries((int) params.number(PARAM_GRACE_MAX_ENTRIES, DEFAULT_GRACE_MAX_ENTRIES, 1, 10_000_000))
+                .backendMaxConcurrency((int) params.number(PARAM_BACKEND_MAX_CONCURRENCY, DEFAULT_BACKEND_MAX_CONCURRENCY, 1, 100_000))
+                .backendWaitTimeout(params.duration(PARAM_BACKEND_WAIT_TIMEOUT, DEFAULT_BACKEND_WAIT_TIMEOUT,
+                        Duration.ofMillis(100), Duration.ofMinutes(1)))
+                .refreshAhead(params.duration(PARAM_REFRESH_AHEAD, DEFAULT_REFRESH_AHEAD, Duration.ZERO, Duration.ofMinutes(10)))
+                .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
                 .cookies(CookieSettings.fromParams(params))
                 .clock(clock);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
@@ -234,6 +285,52 @@ public final class GateConfig {
         return cookies;
     }
 
+    public Duration cacheTtl() {
+        return cacheTtl;
+    }
+
+    public int cacheMaxEntries() {
+        return cacheMaxEntries;
+    }
+
+    public Duration refreshGrace() {
+        return refreshGrace;
+    }
+
+    public int graceMaxEntries() {
+        return graceMaxEntries;
+    }
+
+    public int backendMaxConcurrency() {
+        return backendMaxConcurrency;
+    }
+
+    public Duration backendWaitTimeout() {
+        return backendWaitTimeout;
+    }
+
+    public Duration refreshAhead() {
+        return refreshAhead;
+    }
+
+    public boolean authorizationHeaderView() {
+        return authorizationHeaderView;
+    }
+
+    private static Duration within(String parameter, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new ConfigException(parameter, "must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
+    }
+
+    private static int within(String parameter, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException(parameter, "must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
+    }
+
     public TokenValidator validator() {
         return validator;
     }
@@ -248,6 +345,9 @@ public final class GateConfig {
                 + "}, validator=" + validator.describe() + ", " + PARAM_ACCEPT_BEARER_HEADER + "=" + acceptBearerHeader
                 + ", " + PARAM_PUBLIC_ORIGIN + "=" + (publicOrigin == null ? "(from request)" : publicOrigin)
                 + ", " + PARAM_TRUSTED_PROXIES + "=" + trustedProxies
+                + ", rotation{" + PARAM_CACHE_TTL + "=" + cacheTtl + ", " + PARAM_REFRESH_GRACE + "=" + refreshGrace
+                + ", " + PARAM_BACKEND_MAX_CONCURRENCY + "=" + backendMaxConcurrency
+                + (refreshAhead.isZero() ? "" : ", " + PARAM_REFRESH_AHEAD + "=" + refreshAhead) + "}"
                 + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "");
     }
 
@@ -272,6 +372,14 @@ public final class GateConfig {
         private boolean acceptBearerHeader = DEFAULT_ACCEPT_BEARER_HEADER;
         private boolean allowJsessionid = DEFAULT_ALLOW_JSESSIONID;
         private int retryAfterSeconds = DEFAULT_RETRY_AFTER;
+        private Duration cacheTtl = DEFAULT_CACHE_TTL;
+        private int cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
+        private Duration refreshGrace = DEFAULT_REFRESH_GRACE;
+        private int graceMaxEntries = DEFAULT_GRACE_MAX_ENTRIES;
+        private int backendMaxConcurrency = DEFAULT_BACKEND_MAX_CONCURRENCY;
+        private Duration backendWaitTimeout = DEFAULT_BACKEND_WAIT_TIMEOUT;
+        private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+        private boolean authorizationHeaderView = DEFAULT_AUTHORIZATION_HEADER_VIEW;
         private CookieSettings cookies;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
@@ -356,6 +464,46 @@ public final class GateConfig {
 
         public Builder retryAfterSeconds(int seconds) {
             this.retryAfterSeconds = seconds;
+            return this;
+        }
+
+        public Builder cacheTtl(Duration ttl) {
+            this.cacheTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        public Builder cacheMaxEntries(int max) {
+            this.cacheMaxEntries = max;
+            return this;
+        }
+
+        public Builder refreshGrace(Duration grace) {
+            this.refreshGrace = Objects.requireNonNull(grace, "grace");
+            return this;
+        }
+
+        public Builder graceMaxEntries(int max) {
+            this.graceMaxEntries = max;
+            return this;
+        }
+
+        public Builder backendMaxConcurrency(int max) {
+            this.backendMaxConcurrency = max;
+            return this;
+        }
+
+        public Builder backendWaitTimeout(Duration timeout) {
+            this.backendWaitTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Builder refreshAhead(Duration window) {
+            this.refreshAhead = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        public Builder authorizationHeaderView(boolean expose) {
+            this.authorizationHeaderView = expose;
             return this;
         }
 

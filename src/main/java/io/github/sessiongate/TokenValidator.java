@@ -141,6 +141,15 @@ public abstract class TokenValidator implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether {@link #doValidate} calls a backend over the network. The filter bounds such calls
+     * with its bulkhead and de-duplicates them; purely local validators (a JWT checked against
+     * cached keys) skip the bulkhead. Default: {@code true}, the safe assumption.
+     */
+    public boolean callsBackendToValidate() {
+        return true;
+    }
+
     /** One line for the start-up summary, e.g. the key source and issuer. Never a secret. */
     public String describe() {
         return getClass().getSimpleName();

@@ -1,0 +1,227 @@
+package io.github.sessiongate.jwt;
+
+import io.github.sessiongate.ConfigException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.jose4j.http.Get;
+import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Public keys published at a JWKS URL ({@code jwt.jwks-url}), fetched with jose4j's
+ * {@link HttpsJwks} and chosen by {@link HttpsJwksVerificationKeyResolver}.
+ *
+ * <p>Differences from jose4j's defaults, each for a reason:
+ * <ul>
+ *   <li>One HTTP attempt with short timeouts ({@code jwt.jwks-timeout}) instead of 20 s timeouts
+ *       and three retries: a request thread waits for the fetch.</li>
+ *   <li>Keys are kept when a refresh fails ({@code jwt.jwks-retain-on-error}), so tokens signed
+ *       with known keys still validate while the JWKS host is down.</li>
+ *   <li>Network fetches are limited to one per {@code jwt.jwks-refetch-interval}, measured on the
+ *       injected {@link Clock} (jose4j's own reprieve threshold uses the system clock and does not
+ *       apply before the first successful fetch). A {@code kid} that is not in the key set
+ *       therefore costs at most one fetch per interval, and an unreachable host is not hammered.
+ *       Inside the interval a missing key is definitive ({@code UNKNOWN_KEY}) if the last fetch
+ *       succeeded, and "unavailable" if it failed or is still running.</li>
+ * </ul>
+ *
+ * <p>The URL must be {@code https}, except for loopback hosts (tests, sidecars). HMAC algorithms
+ * are refused: a JWKS publishes public keys.
+ */
+final class JwksKeySource implements KeySource {
+    private static final Logger LOG = LoggerFactory.getLogger(JwksKeySource.class);
+
+    private static final Set<String> FITTING = Set.of(
+            AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_USING_SHA384,
+            AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
+            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
+            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+    private static final Pattern IPV4_LOOPBACK =
+            Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){2}");
+
+    private final URI uri;
+    private final ThrottledHttpsJwks jwks;
+    private final HttpsJwksVerificationKeyResolver resolver;
+
+    /** Fetch settings; durations already range-checked by the caller. */
+    record Settings(Duration timeout, Duration retainOnError, Duration refetchInterval, Duration cacheDuration) {
+    }
+
+    private JwksKeySource(URI uri, Settings settings, Clock clock) {
+        this.uri = uri;
+        Get get = new Get();
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
+        get.setConnectTimeout(timeoutMillis);
+        get.setReadTimeout(timeoutMillis);
+        get.setRetries(0);
+        get.setProgressiveRetryWait(false);
+        this.jwks = new ThrottledHttpsJwks(uri.toString(), clock, settings.refetchInterval().toMillis());
+        jwks.setSimpleHttpGet(get);
+        jwks.setRetainCacheOnErrorDuration(settings.retainOnError().toSeconds());
+        jwks.setDefaultCacheDuration(settings.cacheDuration().toSeconds());
+        jwks.setRefreshReprieveThreshold(0); // replaced by ThrottledHttpsJwks, on the injected clock
+        this.resolver = new HttpsJwksVerificationKeyResolver(jwks);
+        // A token without kid may match several keys of one type: try each rather than the first.
+        resolver.setDisambiguateWithVerifySignature(true);
+    }
+
+    /**
+     * @param parameter the init-param name, for error messages
+     * @param value the URL: https, or http to a loopback host
+     */
+    static JwksKeySource create(String parameter, String value, Settings settings, Clock clock) {
+        return new JwksKeySource(checkUrl(parameter, value), settings, clock);
+    }
+
+    static URI checkUrl(String parameter, String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(parameter, "is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new ConfigException(parameter, "must be an https:// URL with a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new ConfigException(parameter, "must not contain user info (credentials in a URL end up in logs)");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new ConfigException(parameter, "must use https: keys fetched over plain http can be "
+                    + "replaced in transit (http is allowed only for localhost, 127.0.0.0/8 and ::1)");
+        }
+        return uri;
+    }
+
+    /** Loopback by name or literal only: never resolves DNS, so a name cannot be made to point home. */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.equals("localhost") || IPV4_LOOPBACK.matcher(h).matches()) {
+            return true;
+        }
+        if (h.startsWith("[") && h.endsWith("]") && h.indexOf(':') > 0) {
+            try {
+                // An IPv6 literal (it contains ':'), so getByName parses and does no lookup.
+                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<String> defaultAlgorithms() {
+        return List.of(AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+    }
+
+    @Override
+    public void checkAlgorithm(String algorithm) {
+        if (!FITTING.contains(algorithm)) {
+            throw new ConfigException(JwtTokenValidator.PARAM_ALGORITHMS, algorithm + " does not fit keys from "
+                    + JwtTokenValidator.PARAM_JWKS_URL + "; use RS*, PS* or ES* algorithms (an HMAC secret "
+                    + "belongs in " + JwtTokenValidator.PARAM_SECRET + ")");
+        }
+    }
+
+    @Override
+    public void applyTo(JwtConsumerBuilder builder) {
+        builder.setVerificationKeyResolver(resolver);
+    }
+
+    @Override
+    public String describe() {
+        return "jwks=" + uri;
+    }
+
+    @Override
+    public String toString() {
+        return "JwksKeySource[" + describe() + "]";
+    }
+
+    /**
+     * {@link HttpsJwks} whose {@link #refresh()} makes at most one network fetch per interval on
+     * the injected clock. Never blocks on a lock of its own, so it cannot deadlock with jose4j's
+     * internal refresh lock: a caller that finds a fetch running or done within the interval
+     * returns at once (if the last fetch succeeded) or throws (if it failed or has not finished),
+     * which jose4j and the validator turn into "use cached keys" or "unavailable".
+     */
+    static final class ThrottledHttpsJwks extends HttpsJwks {
+        private static final long NEVER = Long.MIN_VALUE;
+
+        private final Clock clock;
+        private final long intervalMillis;
+        private final AtomicBoolean inFlight = new AtomicBoolean();
+        private volatile long lastAttempt = NEVER;
+        private volatile boolean lastSucceeded;
+
+        ThrottledHttpsJwks(String location, Clock clock, long intervalMillis) {
+            super(location);
+            this.clock = clock;
+            this.intervalMillis = intervalMillis;
+        }
+
+        @Override
+        public void refresh() throws JoseException, IOException {
+            long now = clock.millis();
+            boolean claimed = isDue(now) && inFlight.compareAndSet(false, true);
+            if (claimed && !isDue(now)) {
+                // Another thread fetched between our check and our claim.
+                inFlight.set(false);
+                claimed = false;
+            }
+            if (!claimed) {
+                // Read inFlight before lastSucceeded: a finished fetch sets them in the other order.
+                if (inFlight.get() || !lastSucceeded) {
+                    throw new IOException("JWKS fetch failed or in progress; next attempt after the refetch interval");
+                }
+                LOG.trace("JWKS refetch from {} skipped: within the refetch interval", getLocation());
+                return;
+            }
+            try {
+                lastAttempt = now;
+                super.refresh();
+                lastSucceeded = true;
+                LOG.debug("Fetched JWKS from {}", getLocation());
+            } catch (JoseException | IOException | RuntimeException e) {
+                lastSucceeded = false;
+                // Once per interval at most, since fetches are. The message may quote the body: class only.
+                LOG.warn("Fetching JWKS from {} failed ({}); cached keys, if any, stay in use; next attempt "
+                        + "in {} ms at the earliest", getLocation(), e.getClass().getSimpleName(), intervalMillis);
+                throw e;
+            } finally {
+                inFlight.set(false);
+            }
+        }
+
+        /**
+         * Due when never tried, or an interval has passed; a clock stepped back by an interval or
+         * more also counts, so a clock step cannot stall fetching.
+         */
+        private boolean isDue(long now) {
+            long last = lastAttempt;
+            return last == NEVER || now - last >= intervalMillis || last - now >= intervalMillis;
+        }
+    }
+}

@@ -1,0 +1,715 @@
+package io.github.sessiongate.jwt;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.Session;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.ValidationResult.Reason;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.jwx.Headers;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.lang.InvalidAlgorithmException;
+import org.jose4j.lang.InvalidKeyException;
+import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates signed JWT access tokens locally (<a href="https://www.rfc-editor.org/rfc/rfc7519">RFC
+ * 7519</a>, following the <a href="https://www.rfc-editor.org/rfc/rfc8725">JWT best current
+ * practices</a>) with jose4j: signature with an allow-listed algorithm, issuer, audience, times,
+ * subject and token type. The key is exactly one of an HMAC secret, a PEM public key, or a JWKS URL.
+ *
+ * <pre>{@code
+ * <init-param><param-name>validator-class</param-name>
+ *   <param-value>io.github.sessiongate.jwt.JwtTokenValidator</param-value></init-param>
+ * <init-param><param-name>jwt.jwks-url</param-name>
+ *   <param-value>https://idp.example.com/.well-known/jwks.json</param-value></init-param>
+ * <init-param><param-name>jwt.issuer</param-name>
+ *   <param-value>https://idp.example.com</param-value></init-param>
+ * <init-param><param-name>jwt.audience</param-name>
+ *   <param-value>my-app</param-value></init-param>
+ * }</pre>
+ *
+ * <p><b>What is refused</b> (each a fixed {@link Reason}; nothing from the token is logged):
+ * an algorithm outside {@code jwt.algorithms} ({@code none} can never be allowed); a bad
+ * signature; an unknown key; a wrong or missing issuer ({@code jwt.issuer} is required, since a
+ * missing issuer check lets any token signed by a shared key in); a wrong or missing audience
+ * ({@code jwt.audience} is required unless {@code jwt.allow-any-audience=true}); a missing
+ * {@code exp}; {@code nbf} or {@code iat} later than now plus the clock skew; a lifetime over
+ * {@code jwt.max-lifetime}; a missing or empty {@code sub}; a missing required claim; and a token
+ * that is marked as something other than an access token: a {@code typ} header or claim naming a
+ * refresh, ID, logout, guest or client token, a {@code token_use} other than {@code access}, or an
+ * ID token's {@code nonce}, {@code at_hash} or {@code c_hash} claim. A plain {@code typ: JWT}
+ * passes. Nested (signed-then-signed), encrypted and {@code crit}-bearing tokens are refused as
+ * malformed.
+ *
+ * <p><b>Expiry:</b> a token past its {@code exp} whose every other check passes is reported as
+ * {@linkplain ValidationResult#expired() expired}, and the clock skew is deliberately <em>not</em>
+ * applied to {@code exp}: the filter refreshes as soon as the token has expired, so skew there
+ * would only keep an expired token alive. Skew applies to {@code nbf} and a future {@code iat}.
+ *
+ * <p><b>Time</b> comes from the {@link Clock} given to {@link #configure}. jose4j's consumer takes
+ * a fixed evaluation time, so the validator keeps one consumer per clock second: the first
+ * validation in a new second builds a consumer for that second (cheap: no key parsing, the key
+ * source and JWKS cache are shared) and later ones reuse it; the consumer is thread-safe.
+ *
+ * <p><b>JWKS</b> failures never refuse a token: when keys cannot be fetched and none are cached
+ * the result is {@linkplain ValidationResult#unavailable(String) unavailable}, so the filter denies
+ * the request but keeps the user's cookies.
+ *
+ * <p><b>Extension:</b> {@link #roles(Map)} and {@link #checkClaims(Map)} are the hooks; the
+ * checks above are not overridable.
+ */
+public class JwtTokenValidator extends TokenValidator {
+    private static final Logger LOG = LoggerFactory.getLogger(JwtTokenValidator.class);
+
+    /** HMAC secret for HS256/384/512; {@code base64:} prefix for binary. At least 32/48/64 bytes. */
+    public static final String PARAM_SECRET = "jwt.secret";
+    /** RSA or EC public key: PEM text, or {@code file:/path} to a PEM file. */
+    public static final String PARAM_PUBLIC_KEY = "jwt.public-key";
+    /** URL of a JSON Web Key Set: https, or http to a loopback host. */
+    public static final String PARAM_JWKS_URL = "jwt.jwks-url";
+
+    /** Allowed JWS algorithms; {@code none} is never allowed. Default depends on the key source. */
+    public static final String PARAM_ALGORITHMS = "jwt.algorithms";
+    /** Default algorithms with {@link #PARAM_SECRET}. */
+    public static final List<String> DEFAULT_ALGORITHMS_SECRET = List.of(AlgorithmIdentifiers.HMAC_SHA256);
+    /** Default algorithms with an RSA {@link #PARAM_PUBLIC_KEY} (an EC key gets the ES algorithm of its curve). */
+    public static final List<String> DEFAULT_ALGORITHMS_RSA = List.of(AlgorithmIdentifiers.RSA_USING_SHA256);
+    /** Default algorithms with {@link #PARAM_JWKS_URL}. */
+    public static final List<String> DEFAULT_ALGORITHMS_JWKS = List.of(
+            AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+
+    /** Required: the expected {@code iss}; several allowed (comma- or space-separated). */
+    public static final String PARAM_ISSUER = "jwt.issuer";
+    /** Required unless {@link #PARAM_ALLOW_ANY_AUDIENCE}: accepted {@code aud} values, one must match. */
+    public static final String PARAM_AUDIENCE = "jwt.audience";
+    /** Opt-in relaxation: accept any (or no) {@code aud}. Cannot be combined with {@link #PARAM_AUDIENCE}. */
+    public static final String PARAM_ALLOW_ANY_AUDIENCE = "jwt.allow-any-audience";
+    public static final boolean DEFAULT_ALLOW_ANY_AUDIENCE = false;
+
+    /** Tolerance for {@code nbf} and a future {@code iat} (not for {@code exp}). */
+    public static final String PARAM_CLOCK_SKEW = "jwt.clock-skew";
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    /** Longest accepted lifetime: {@code exp - iat}, or {@code exp - now} without {@code iat}. */
+    public static final String PARAM_MAX_LIFETIME = "jwt.max-lifetime";
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(24);
+    public static final Duration MIN_MAX_LIFETIME = Duration.ofMinutes(1);
+    public static final Duration MAX_MAX_LIFETIME = Duration.ofDays(30);
+
+    /** Claims that must be present and not null; a dotted name reaches into objects. */
+    public static final String PARAM_REQUIRED_CLAIMS = "jwt.required-claims";
+    public static final List<String> DEFAULT_REQUIRED_CLAIMS = List.of();
+
+    /**
+     * When set (e.g. {@code at+jwt}, RFC 9068), the {@code typ} header must equal it, compared
+     * case-insensitively with or without {@code application/}. Default: not checked.
+     */
+    public static final String PARAM_REQUIRE_TYPE = "jwt.require-type";
+
+    /** Claim holding the roles: a string array, a space-separated string, or a dotted path. */
+    public static final String PARAM_ROLES_CLAIM = "jwt.roles-claim";
+    public static final String DEFAULT_ROLES_CLAIM = "roles";
+
+    /** Connect and read timeout of one JWKS fetch; there are no retries. */
+    public static final String PARAM_JWKS_TIMEOUT = "jwt.jwks-timeout";
+    public static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(2);
+    /** How long cached keys stay in use after a failed refresh; 0 disables. */
+    public static final String PARAM_JWKS_RETAIN_ON_ERROR = "jwt.jwks-retain-on-error";
+    public static final Duration DEFAULT_JWKS_RETAIN_ON_ERROR = Duration.ofHours(1);
+    /** Minimum time between two JWKS fetches (unknown {@code kid}, expired cache or after a failure). */
+    public static final String PARAM_JWKS_REFETCH_INTERVAL = "jwt.jwks-refetch-interval";
+    public static final Duration DEFAULT_JWKS_REFETCH_INTERVAL = Duration.ofSeconds(30);
+    /** How long fetched keys are cached when the response has no {@code Cache-Control: max-age} or {@code Expires}. */
+    public static final String PARAM_JWKS_CACHE_DURATION = "jwt.jwks-cache-duration";
+    public static final Duration DEFAULT_JWKS_CACHE_DURATION = Duration.ofHours(1);
+
+    /** Deepest JSON nesting accepted in a payload; deeper is refused before any parsing of claims. */
+    static final int MAX_JSON_DEPTH = 32;
+
+    private static final List<String> KNOWN_ALGORITHMS = List.of(
+            AlgorithmIdentifiers.HMAC_SHA256, AlgorithmIdentifiers.HMAC_SHA384, AlgorithmIdentifiers.HMAC_SHA512,
+            AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.RSA_USING_SHA384,
+            AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+            AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
+            AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+            AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
+            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+
+    /**
+     * {@code typ} values (lower case, {@code application/} and {@code +jwt} removed, then only
+     * letters and digits kept) that mark a token which is not an access token.
+     */
+    private static final Set<String> NON_ACCESS_TYPES = Set.of(
+            "refresh", "refreshtoken", "offline", "offlinetoken",
+            "id", "idtoken", "logout", "logouttoken", "secevent",
+            "guest", "guesttoken", "client", "clienttoken",
+            "sessiongateguest", "sessiongateclient", "sessiongaterefresh");
+
+    /** Claims only an OpenID Connect ID token carries. */
+    private static final List<String> ID_TOKEN_CLAIMS = List.of("nonce", "at_hash", "c_hash");
+
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9!#$&^_.+-]+");
+
+    /** jose4j error code to reason; any code not listed is {@link Reason#MALFORMED}. */
+    private static final Map<Integer, Reason> REASON_BY_CODE = Map.ofEntries(
+            Map.entry(ErrorCodes.ISSUER_MISSING, Reason.WRONG_ISSUER),
+            Map.entry(ErrorCodes.ISSUER_INVALID, Reason.WRONG_ISSUER),
+            Map.entry(ErrorCodes.AUDIENCE_MISSING, Reason.WRONG_AUDIENCE),
+            Map.entry(ErrorCodes.AUDIENCE_INVALID, Reason.WRONG_AUDIENCE),
+            Map.entry(ErrorCodes.SUBJECT_MISSING, Reason.NO_SUBJECT),
+            Map.entry(ErrorCodes.SUBJECT_INVALID, Reason.NO_SUBJECT),
+            Map.entry(ErrorCodes.EXPIRATION_MISSING, Reason.MISSING_CLAIM),
+            Map.entry(ErrorCodes.ISSUED_AT_MISSING, Reason.MISSING_CLAIM),
+            Map.entry(ErrorCodes.NOT_BEFORE_MISSING, Reason.MISSING_CLAIM),
+            Map.entry(ErrorCodes.JWT_ID_MISSING, Reason.MISSING_CLAIM),
+            Map.entry(ErrorCodes.TYPE_MISSING, Reason.WRONG_TOKEN_TYPE),
+            Map.entry(ErrorCodes.TYPE_INVALID, Reason.WRONG_TOKEN_TYPE),
+            Map.entry(ErrorCodes.NOT_YET_VALID, Reason.NOT_YET_VALID),
+            Map.entry(ErrorCodes.ISSUED_AT_INVALID_FUTURE, Reason.ISSUED_IN_FUTURE),
+            Map.entry(ErrorCodes.ISSUED_AT_INVALID_PAST, Reason.LIFETIME_TOO_LONG),
+            Map.entry(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE, Reason.LIFETIME_TOO_LONG),
+            Map.entry(ErrorCodes.SIGNATURE_INVALID, Reason.BAD_SIGNATURE),
+            Map.entry(ErrorCodes.SIGNATURE_MISSING, Reason.DISALLOWED_ALGORITHM));
+
+    /** When jose4j reports several problems, the first of these that applies is the reason. */
+    private static final List<Reason> PRECEDENCE = List.of(
+            Reason.DISALLOWED_ALGORITHM, Reason.BAD_SIGNATURE, Reason.MALFORMED, Reason.WRONG_ISSUER,
+            Reason.WRONG_AUDIENCE, Reason.NO_SUBJECT, Reason.MISSING_CLAIM, Reason.WRONG_TOKEN_TYPE,
+            Reason.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE, Reason.LIFETIME_TOO_LONG);
+
+    private volatile Config config;
+    private volatile Clock clock;
+    private volatile boolean closed;
+    private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
+
+    /** Settings after {@link #init}; immutable. */
+    private record Config(KeySource keys, List<String> algorithms, List<String> issuers, List<String> audiences,
+            int skewSeconds, long maxLifetimeSeconds, List<String> requiredClaims, String requiredType,
+            String rolesClaim) {
+    }
+
+    /** A consumer whose time checks are evaluated at {@code second}. */
+    private record TimedConsumer(long second, JwtConsumer consumer) {
+    }
+
+    /** For the container ({@code validator-class}); call {@link #configure} before use. */
+    public JwtTokenValidator() {
+    }
+
+    /**
+     * Builds a configured validator from code, with the same parameter names as web.xml.
+     * {@code ${env:NAME}} and {@code ${sys:name}} references are resolved.
+     *
+     * @param params parameter names to values; a name this validator does not know fails
+     * @param clock the time source, {@code Clock.systemUTC()} outside tests
+     * @throws ConfigException naming the parameter at fault
+     */
+    public static JwtTokenValidator fromParams(Map<String, String> params, Clock clock) {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(clock, "clock");
+        InitParams resolved = InitParams.resolve(params);
+        JwtTokenValidator validator = new JwtTokenValidator();
+        validator.configure(resolved, clock);
+        Set<String> unread = resolved.unread();
+        if (!unread.isEmpty()) {
+            validator.close();
+            throw new ConfigException(unread.iterator().next(), "is not a parameter of "
+                    + JwtTokenValidator.class.getSimpleName() + " (check the spelling)");
+        }
+        return validator;
+    }
+
+    /**
+     * Reads and checks every {@code jwt.*} parameter as a set. Not overridable: the checks it sets
+     * up are the security contract.
+     */
+    @Override
+    protected final void init(InitParams params, Clock clock) {
+        this.clock = clock;
+        this.config = readConfig(params, clock);
+        LOG.info("{} ready", describe());
+    }
+
+    private static Config readConfig(InitParams params, Clock clock) {
+        Optional<String> secret = params.get(PARAM_SECRET);
+        Optional<String> publicKey = params.get(PARAM_PUBLIC_KEY);
+        Optional<String> jwksUrl = params.get(PARAM_JWKS_URL);
+        JwksKeySource.Settings jwksSettings = new JwksKeySource.Settings(
+                params.duration(PARAM_JWKS_TIMEOUT, DEFAULT_JWKS_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(30)),
+                params.duration(PARAM_JWKS_RETAIN_ON_ERROR, DEFAULT_JWKS_RETAIN_ON_ERROR, Duration.ZERO, Duration.ofDays(7)),
+                params.duration(PARAM_JWKS_REFETCH_INTERVAL, DEFAULT_JWKS_REFETCH_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+                params.duration(PARAM_JWKS_CACHE_DURATION, DEFAULT_JWKS_CACHE_DURATION, Duration.ZERO, Duration.ofDays(1)));
+
+        int sources = (secret.isPresent() ? 1 : 0) + (publicKey.isPresent() ? 1 : 0) + (jwksUrl.isPresent() ? 1 : 0);
+        if (sources != 1) {
+            String at = sources == 0 ? PARAM_JWKS_URL : jwksUrl.isPresent() ? PARAM_JWKS_URL : PARAM_PUBLIC_KEY;
+            throw new ConfigException(at, "set exactly one key source of " + PARAM_SECRET + ", "
+                    + PARAM_PUBLIC_KEY + " and " + PARAM_JWKS_URL + (sources == 0 ? "; none is set" : "; several are set"));
+        }
+        if (jwksUrl.isEmpty()) {
+            for (String jwksOnly : List.of(PARAM_JWKS_TIMEOUT, PARAM_JWKS_RETAIN_ON_ERROR,
+                    PARAM_JWKS_REFETCH_INTERVAL, PARAM_JWKS_CACHE_DURATION)) {
+                if (params.get(jwksOnly).isPresent()) {
+                    throw new ConfigException(jwksOnly, "applies only with " + PARAM_JWKS_URL);
+                }
+            }
+        }
+        KeySource keys = secret.isPresent() ? SecretKeySource.parse(PARAM_SECRET, secret.get())
+                : publicKey.isPresent() ? PublicKeySource.parse(PARAM_PUBLIC_KEY, publicKey.get())
+                : JwksKeySource.create(PARAM_JWKS_URL, jwksUrl.get(), jwksSettings, clock);
+
+        List<String> algorithms = readAlgorithms(params, keys);
+
+        List<String> issuers = params.list(PARAM_ISSUER);
+        if (issuers.isEmpty()) {
+            throw new ConfigException(PARAM_ISSUER, "is required: the iss value your identity provider "
+                    + "puts in its tokens, e.g. https://idp.example.com/realms/main");
+        }
+
+        boolean anyAudience = params.bool(PARAM_ALLOW_ANY_AUDIENCE, DEFAULT_ALLOW_ANY_AUDIENCE);
+        List<String> audiences = params.list(PARAM_AUDIENCE);
+        if (audiences.isEmpty() && !anyAudience) {
+            throw new ConfigException(PARAM_AUDIENCE, "is required: the aud value(s) that name this "
+                    + "application; to accept tokens for any audience set " + PARAM_ALLOW_ANY_AUDIENCE + "=true instead");
+        }
+        if (!audiences.isEmpty() && anyAudience) {
+            throw new ConfigException(PARAM_ALLOW_ANY_AUDIENCE, "cannot be true while " + PARAM_AUDIENCE + " is set");
+        }
+
+        Duration skew = params.duration(PARAM_CLOCK_SKEW, DEFAULT_CLOCK_SKEW, Duration.ZERO, MAX_CLOCK_SKEW);
+        Duration maxLifetime = params.duration(PARAM_MAX_LIFETIME, DEFAULT_MAX_LIFETIME, MIN_MAX_LIFETIME, MAX_MAX_LIFETIME);
+        List<String> requiredClaims = params.list(PARAM_REQUIRED_CLAIMS);
+        String requiredType = params.get(PARAM_REQUIRE_TYPE).map(JwtTokenValidator::readRequiredType).orElse(null);
+        String rolesClaim = params.get(PARAM_ROLES_CLAIM).orElse(DEFAULT_ROLES_CLAIM);
+
+        return new Config(keys, algorithms, issuers, audiences, (int) skew.toSeconds(), maxLifetime.toSeconds(),
+                requiredClaims, requiredType, rolesClaim);
+    }
+
+    private static List<String> readAlgorithms(InitParams params, KeySource keys) {
+        List<String> configured = params.list(PARAM_ALGORITHMS);
+        if (configured.isEmpty()) {
+            // Defaults are checked too: that is where a short HMAC secret is caught.
+            keys.defaultAlgorithms().forEach(keys::checkAlgorithm);
+            return keys.defaultAlgorithms();
+        }
+        Set<String> algorithms = new LinkedHashSet<>();
+        for (String name : configured) {
+            if (name.equalsIgnoreCase(AlgorithmIdentifiers.NONE)) {
+                throw new ConfigException(PARAM_ALGORITHMS, "must not contain none: unsigned tokens are never accepted");
+            }
+            String canonical = KNOWN_ALGORITHMS.stream().filter(name::equalsIgnoreCase).findFirst()
+                    .orElseThrow(() -> new ConfigException(PARAM_ALGORITHMS, "names unknown algorithm '" + name
+                            + "'; supported: " + String.join(", ", KNOWN_ALGORITHMS)));
+            keys.checkAlgorithm(canonical);
+            algorithms.add(canonical);
+        }
+        return List.copyOf(algorithms);
+    }
+
+    private static String readRequiredType(String value) {
+        String type = normalizeType(value);
+        if (!MEDIA_TYPE.matcher(type).matches()) {
+            throw new ConfigException(PARAM_REQUIRE_TYPE, "must be a media type such as at+jwt, not '" + value + "'");
+        }
+        if (isNonAccessType(type)) {
+            throw new ConfigException(PARAM_REQUIRE_TYPE, "names a type that is not an access token: '" + value + "'");
+        }
+        return type;
+    }
+
+    /**
+     * Checks the token. Never throws for any input: hostile input yields {@code Invalid}, a key
+     * source failure {@code Unavailable}.
+     */
+    @Override
+    protected final ValidationResult doValidate(String token) {
+        Config c = config;
+        if (c == null) {
+            return ValidationResult.unavailable(closed ? "JwtTokenValidator is closed" : "JwtTokenValidator is not configured");
+        }
+        long now = clock.instant().getEpochSecond();
+
+        Reason early = precheck(token, c);
+        if (early != null) {
+            return refuse(early);
+        }
+        JwtContext context;
+        try {
+            context = consumerAt(now, c).process(token);
+        } catch (InvalidJwtException e) {
+            // Never log e or its message: it contains the whole token.
+            ValidationResult verdict = classify(e);
+            if (verdict != null) {
+                return verdict;
+            }
+            // Only "expired" (per jose4j, with skew): signature, issuer, audience and subject
+            // passed, so the claims are genuine. Our own checks decide between invalid and expired.
+            context = e.getJwtContext();
+            if (context == null || context.getJwtClaims() == null || context.getJoseObjects().isEmpty()) {
+                return refuse(Reason.MALFORMED);
+            }
+        }
+        return decide(token, context, now, c);
+    }
+
+    /** Cheap checks on the unverified header and payload, before any key lookup. */
+    private static Reason precheck(String token, Config c) {
+        try {
+            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
+            if (!(structure instanceof JsonWebSignature jws)) {
+                return Reason.MALFORMED; // encrypted (JWE) tokens are not supported
+            }
+            Headers headers = jws.getHeaders();
+            Object alg = headers.getObjectHeaderValue("alg");
+            if (!(alg instanceof String) || !c.algorithms().contains(alg)) {
+                return Reason.DISALLOWED_ALGORITHM;
+            }
+            Object cty = headers.getObjectHeaderValue("cty");
+            if (cty != null && (!(cty instanceof String s) || normalizeType(s).equals("jwt"))) {
+                return Reason.MALFORMED; // a nested JWT
+            }
+            if (headers.getObjectHeaderValue("crit") != null) {
+                return Reason.MALFORMED; // we understand no critical extension
+            }
+            return nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
+        } catch (JoseException | RuntimeException e) {
+            return Reason.MALFORMED;
+        }
+    }
+
+    private JwtConsumer consumerAt(long second, Config c) {
+        TimedConsumer cached = consumer.get();
+        if (cached != null && cached.second() == second) {
+            return cached.consumer();
+        }
+        JwtConsumerBuilder builder = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, c.algorithms().toArray(new String[0]))
+                .setRequireExpirationTime()
+                .setRequireSubject()
+                .setExpectedIssuers(true, c.issuers().toArray(new String[0]))
+                .setEvaluationTime(NumericDate.fromSeconds(second))
+                .setAllowedClockSkewInSeconds(c.skewSeconds())
+                // iat may not be in the future (beyond skew); how far in the past is the lifetime check's job.
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE);
+        if (c.audiences().isEmpty()) {
+            builder.setSkipDefaultAudienceValidation(); // jwt.allow-any-audience=true, opted in
+        } else {
+            builder.setExpectedAudience(true, c.audiences().toArray(new String[0]));
+        }
+        c.keys().applyTo(builder);
+        JwtConsumer built = builder.build();
+        consumer.set(new TimedConsumer(second, built));
+        return built;
+    }
+
+    /** The verdict for a jose4j failure, or {@code null} when the only problem is expiry. */
+    private static ValidationResult classify(InvalidJwtException e) {
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            if (cause instanceof InvalidAlgorithmException) {
+                return refuse(Reason.DISALLOWED_ALGORITHM);
+            }
+            if (cause instanceof UnresolvableKeyException) {
+                Throwable why = cause.getCause();
+                if (why instanceof IOException || why instanceof JoseException) {
+                    LOG.debug("JWT not checked: JWKS keys unavailable ({})", why.getClass().getSimpleName());
+                    return ValidationResult.unavailable("JWKS keys unavailable");
+                }
+                return refuse(Reason.UNKNOWN_KEY);
+            }
+            if (cause instanceof InvalidKeyException) {
+                return refuse(Reason.UNKNOWN_KEY); // the resolved key cannot be used with this algorithm
+            }
+        }
+        Reason best = null;
+        boolean expired = false;
+        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
+            if (error.getErrorCode() == ErrorCodes.EXPIRED) {
+                expired = true;
+                continue;
+            }
+            Reason reason = REASON_BY_CODE.getOrDefault(error.getErrorCode(), Reason.MALFORMED);
+            if (best == null || PRECEDENCE.indexOf(reason) < PRECEDENCE.indexOf(best)) {
+                best = reason;
+            }
+        }
+        if (best != null || !expired) {
+            return refuse(best != null ? best : Reason.MALFORMED);
+        }
+        return null;
+    }
+
+    /** Our checks on verified claims, then expiry, then the session. */
+    private ValidationResult decide(String token, JwtContext context, long now, Config c) {
+        try {
+            JwtClaims claims = context.getJwtClaims();
+            Headers headers = context.getJoseObjects().get(0).getHeaders();
+            Reason reason = check(claims, headers, now, c);
+            if (reason != null) {
+                return refuse(reason);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> frozen = (Map<String, Object>) freeze(claims.getClaimsMap());
+            Optional<Reason> custom = checkClaims(frozen);
+            if (custom.isPresent()) {
+                return refuse(custom.get());
+            }
+            long exp = claims.getExpirationTime().getValue();
+            if (now >= exp) {
+                LOG.debug("JWT expired");
+                return ValidationResult.expired();
+            }
+            Session session = Session.builder(claims.getSubject(), token)
+                    .roles(roles(frozen))
+                    .claims(frozen)
+                    .expiresAt(Instant.ofEpochSecond(exp))
+                    .guest(false)
+                    .build();
+            return ValidationResult.valid(session);
+        } catch (MalformedClaimException e) {
+            return refuse(Reason.MALFORMED);
+        }
+    }
+
+    private static Reason check(JwtClaims claims, Headers headers, long now, Config c) throws MalformedClaimException {
+        String subject = claims.getSubject();
+        if (subject == null || subject.isBlank()) {
+            return Reason.NO_SUBJECT; // jose4j's setRequireSubject accepts ""
+        }
+        long exp = claims.getExpirationTime().getValue();
+        NumericDate iat = claims.getIssuedAt();
+        NumericDate nbf = claims.getNotBefore();
+        if ((iat != null && iat.getValue() > exp) || (nbf != null && nbf.getValue() > exp)) {
+            return Reason.MALFORMED;
+        }
+
+        Object headerType = headers.getObjectHeaderValue("typ");
+        for (Object type : new Object[] {headerType, claims.getClaimValue("typ")}) {
+            if (type != null && (!(type instanceof String s) || isNonAccessType(normalizeType(s)))) {
+                return Reason.WRONG_TOKEN_TYPE;
+            }
+        }
+        Object use = claims.getClaimValue("token_use");
+        if (use != null && !(use instanceof String s && s.strip().equalsIgnoreCase("access"))) {
+            return Reason.WRONG_TOKEN_TYPE;
+        }
+        for (String idClaim : ID_TOKEN_CLAIMS) {
+            if (claims.hasClaim(idClaim)) {
+                return Reason.WRONG_TOKEN_TYPE;
+            }
+        }
+        if (c.requiredType() != null
+                && !(headerType instanceof String s && normalizeType(s).equals(c.requiredType()))) {
+            return Reason.WRONG_TOKEN_TYPE;
+        }
+
+        for (String name : c.requiredClaims()) {
+            if (lookup(claims.getClaimsMap(), name) == null) {
+                return Reason.MISSING_CLAIM;
+            }
+        }
+
+        long start = iat != null ? iat.getValue() : now;
+        if (saturatedMinus(exp, start) > c.maxLifetimeSeconds()) {
+            return Reason.LIFETIME_TOO_LONG;
+        }
+        return null;
+    }
+
+    /**
+     * Hook: the user's roles. Default: the {@code jwt.roles-claim} claim, looked up first as a
+     * top-level name and then as a dotted path ({@code realm_access.roles}); a string array gives
+     * its string elements, a string is split at whitespace ({@code scope}, {@code scp}); absent or
+     * anything else gives no roles. Must be thread-safe; called only for valid tokens.
+     *
+     * @param claims the verified claims, immutable
+     */
+    protected Set<String> roles(Map<String, Object> claims) {
+        Config c = config;
+        return c == null ? Set.of() : toRoles(lookup(claims, c.rolesClaim()));
+    }
+
+    /**
+     * Hook: extra checks on claims that passed every built-in check, such as a tenant claim.
+     * Called before the expiry decision, so a token refused here is never reported as expired.
+     * Default: no extra checks. Must be thread-safe.
+     *
+     * @param claims the verified claims, immutable
+     * @return a reason to refuse the token, or empty to accept it
+     */
+    protected Optional<Reason> checkClaims(Map<String, Object> claims) {
+        return Optional.empty();
+    }
+
+    /** Key source, issuer, audience and algorithms; never a secret. */
+    /** Local: signatures are checked against cached keys; the JWKS fetch is rate-limited on its own. */
+    @Override
+    public boolean callsBackendToValidate() {
+        return false;
+    }
+
+    @Override
+    public String describe() {
+        Config c = config;
+        if (c == null) {
+            return getClass().getSimpleName() + (closed ? "[closed]" : "[not configured]");
+        }
+        String issuer = c.issuers().size() == 1 ? c.issuers().get(0) : c.issuers().toString();
+        String audience = c.audiences().isEmpty() ? "any" : c.audiences().toString();
+        return getClass().getSimpleName() + "[" + c.keys().describe() + ", issuer=" + issuer
+                + ", audience=" + audience + ", algorithms=" + c.algorithms() + "]";
+    }
+
+    /** Drops the key source and cached consumer; later validations are unavailable. */
+    @Override
+    public void close() {
+        closed = true;
+        Config c = config;
+        config = null;
+        consumer.set(null);
+        if (c != null) {
+            c.keys().close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private static ValidationResult refuse(Reason reason) {
+        LOG.debug("JWT refused: {}", reason);
+        return ValidationResult.invalid(reason);
+    }
+
+    /** Lower case, without a leading {@code application/}. */
+    static String normalizeType(String type) {
+        String t = type.strip().toLowerCase(Locale.ROOT);
+        return t.startsWith("application/") ? t.substring("application/".length()) : t;
+    }
+
+    /** Whether a normalized {@code typ} marks a refresh, ID, logout, guest or client token. */
+    static boolean isNonAccessType(String normalized) {
+        String t = normalized.endsWith("+jwt") ? normalized.substring(0, normalized.length() - 4) : normalized;
+        return NON_ACCESS_TYPES.contains(t.replaceAll("[^a-z0-9]", ""));
+    }
+
+    /** A claim by exact name, else by dotted path through objects; {@code null} when absent. */
+    static Object lookup(Map<String, Object> claims, String name) {
+        if (claims.containsKey(name)) {
+            return claims.get(name);
+        }
+        if (name.indexOf('.') < 0) {
+            return null;
+        }
+        Object current = claims;
+        for (String part : name.split("\\.", -1)) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(part);
+        }
+        return current;
+    }
+
+    static Set<String> toRoles(Object value) {
+        Set<String> roles = new LinkedHashSet<>();
+        if (value instanceof String s) {
+            for (String role : s.split("\\s+")) {
+                if (!role.isEmpty()) {
+                    roles.add(role);
+                }
+            }
+        } else if (value instanceof Collection<?> values) {
+            for (Object role : values) {
+                if (role instanceof String s && !s.isBlank()) {
+                    roles.add(s.strip());
+                }
+            }
+        }
+        return roles;
+    }
+
+    /** Unmodifiable deep copy of parsed JSON (depth already bounded by {@link #MAX_JSON_DEPTH}). */
+    static Object freeze(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), freeze(v)));
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(freeze(v)));
+            return Collections.unmodifiableList(copy);
+        }
+        return value;
+    }
+
+    /** Whether JSON text nests objects and arrays at most {@code max} deep (strings skipped). */
+    static boolean nestingWithin(String json, int max) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char ch = json.charAt(i);
+            if (inString) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == '"') {
+                    inString = false;
+                }
+            } else if (ch == '"') {
+                inString = true;
+            } else if (ch == '{' || ch == '[') {
+                if (++depth > max) {
+                    return false;
+                }
+            } else if (ch == '}' || ch == ']') {
+                depth--;
+            }
+        }
+        return true;
+    }
+
+    private static long saturatedMinus(long a, long b) {
+        try {
+            return Math.subtractExact(a, b);
+        } catch (ArithmeticException e) {
+            return a > b ? Long.MAX_VALUE : Long.MIN_VALUE;
+        }
+    }
+}

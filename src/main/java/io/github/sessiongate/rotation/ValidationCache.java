@@ -1,0 +1,58 @@
+package io.github.sessiongate.rotation;
+
+import io.github.sessiongate.Session;
+import io.github.sessiongate.store.ExpiringStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Valid sessions by token digest, for a short time ({@code cache-ttl}, default 2 s) and never past
+ * the token's own expiry. Only valid results are kept: a refusal is never cached, so a backend
+ * that is fixed, or a token that becomes valid, is seen at once, and junk tokens take no memory.
+ */
+public final class ValidationCache {
+    private final ExpiringStore<Session> store;
+    private final Duration ttl;
+    private final Clock clock;
+
+    /**
+     * @param store where entries live
+     * @param ttl how long a valid result is reused; zero disables the cache
+     * @param clock the time source
+     */
+    public ValidationCache(ExpiringStore<Session> store, Duration ttl, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.ttl = Objects.requireNonNull(ttl, "ttl");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The cached session for the token, if any and still live. */
+    public Optional<Session> get(String token) {
+        if (ttl.isZero()) {
+            return Optional.empty();
+        }
+        Optional<Session> hit = store.get(TokenKey.of(token));
+        // The store's clock decides liveness; the session's own expiry is checked again here.
+        return hit.filter(s -> s.expiresAt().map(e -> e.isAfter(clock.instant())).orElse(true));
+    }
+
+    /** Caches a valid session until the earlier of the TTL and the token's expiry. */
+    public void put(String token, Session session) {
+        if (ttl.isZero()) {
+            return;
+        }
+        Instant until = clock.instant().plus(ttl);
+        if (session.expiresAt().isPresent() && session.expiresAt().get().isBefore(until)) {
+            until = session.expiresAt().get();
+        }
+        store.put(TokenKey.of(token), session, until);
+    }
+
+    /** Forgets the token (logout, refusal). */
+    public void evict(String token) {
+        store.remove(TokenKey.of(token));
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.sessiongate.rotation;
+
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.ValidationResult;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Validation as the filter uses it: the cache first, then one call per token at a time (concurrent
+ * requests with the same token share it), within the backend bulkhead when the validator calls a
+ * backend. Thread-safe.
+ */
+public final class Validations {
+    /** Where a result came from, for the counters. */
+    public enum Source { CACHE, SHARED, CALLED }
+
+    /** A result and its source. */
+    public record Checked(ValidationResult result, Source source) {
+    }
+
+    private final TokenValidator validator;
+    private final ValidationCache cache;
+    private final Bulkhead bulkhead;
+    private final Duration maxWait;
+    private final SingleFlight<ValidationResult> flights = new SingleFlight<>();
+
+    /**
+     * @param validator the validator
+     * @param cache the cache of valid results
+     * @param bulkhead the bound on backend calls, used when the validator calls a backend
+     * @param maxWait how long a request waits for another's validation of the same token
+     */
+    public Validations(TokenValidator validator, ValidationCache cache, Bulkhead bulkhead, Duration maxWait) {
+        this.validator = Objects.requireNonNull(validator, "validator");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.bulkhead = Objects.requireNonNull(bulkhead, "bulkhead");
+        this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+    }
+
+    /** Validates a token. Never throws. */
+    public Checked validate(String token) {
+        var cached = cache.get(token);
+        if (cached.isPresent()) {
+            return new Checked(ValidationResult.valid(cached.get()), Source.CACHE);
+        }
+        SingleFlight.Result<ValidationResult> r = flights.run(TokenKey.of(token), () -> call(token), maxWait,
+                ValidationResult::unavailable);
+        return new Checked(r.value(), r.shared() ? Source.SHARED : Source.CALLED);
+    }
+
+    /** Forgets a token's cached result. */
+    public void evict(String token) {
+        cache.evict(token);
+    }
+
+    private ValidationResult call(String token) {
+        boolean bounded = validator.callsBackendToValidate();
+        if (bounded && !bulkhead.tryEnter()) {
+            return ValidationResult.unavailable("backend bulkhead full");
+        }
+        try {
+            ValidationResult result = validator.validate(token);
+            if (result instanceof ValidationResult.Valid v) {
+                cache.put(token, v.session());
+            }
+            return result;
+        } finally {
+            if (bounded) {
+                bulkhead.leave();
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.sessiongate.store;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Short-lived state the filter shares between requests: the validation cache and the rotation
+ * grace memo. Keys are SHA-256 digests of tokens, never tokens.
+ *
+ * <p>The in-memory {@link InMemoryExpiringStore} is the default and holds per node; a shared
+ * implementation (Redis, say) lets several nodes honour the same guarantees without sticky
+ * sessions. Implementations must be thread-safe and bounded: when full they refuse new entries
+ * ({@link #put} returns {@code false}) rather than evict live ones, so a flood of distinct keys
+ * can neither grow memory without bound nor push out every real user's entry.
+ *
+ * @param <V> the value type; immutable
+ */
+public interface ExpiringStore<V> {
+
+    /** The live value under the key, if any. */
+    Optional<V> get(String key);
+
+    /**
+     * Stores a value until {@code expiresAt}.
+     *
+     * @return {@code false} when the store is full and did not take it
+     */
+    boolean put(String key, V value, Instant expiresAt);
+
+    /** Removes the key, if present. */
+    void remove(String key);
+
+    /** Live and not-yet-swept entries. */
+    int size();
+}
