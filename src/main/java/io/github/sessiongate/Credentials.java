@@ -48,6 +48,11 @@ final class Credentials {
         return bearerPresented ? bearer : cookies.accessToken().orElse(null);
     }
 
+    /** The refresh token from its cookie; never with a bearer header. */
+    String refreshToken() {
+        return bearerPresented ? null : cookies.refreshToken().orElse(null);
+    }
+
     SessionCookies cookies() {
         return cookies;
     }

@@ -20,7 +20,17 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.github.sessiongate.rotation.Bulkhead;
+import io.github.sessiongate.rotation.GraceMemo;
+import io.github.sessiongate.rotation.RefreshOutcome;
+import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.ValidationCache;
+import io.github.sessiongate.rotation.Validations;
+import io.github.sessiongate.store.InMemoryExpiringStore;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,6 +88,8 @@ public final class SessionFilter implements Filter {
 
     /** Request attribute marking a request that has passed the filter's REQUEST steps. */
     public static final String FILTERED_ATTRIBUTE = "io.github.sessiongate.filtered";
+    /** Request attribute marking a request whose responses must stay private (it carried or set a session). */
+    static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
 
     private final GateConfig preset;
     private volatile Gate gate;
@@ -132,7 +144,8 @@ public final class SessionFilter implements Filter {
         if (type == DispatcherType.REQUEST || request.getAttribute(FILTERED_ATTRIBUTE) == null && type == DispatcherType.ASYNC) {
             g.handle(request, response, chain);
         } else {
-            chain.doFilter(withKnownSession(request), response);
+            HttpServletResponse out = request.getAttribute(PRIVATE_ATTRIBUTE) != null ? new PrivateCacheResponse(response) : response;
+            chain.doFilter(withKnownSession(request, g.config.authorizationHeaderView()), out);
         }
     }
 
@@ -145,9 +158,9 @@ public final class SessionFilter implements Filter {
         }
     }
 
-    private static HttpServletRequest withKnownSession(HttpServletRequest request) {
+    private static HttpServletRequest withKnownSession(HttpServletRequest request, boolean authorizationView) {
         return Session.from(request)
-                .<HttpServletRequest>map(s -> new SessionRequest(request, s))
+                .<HttpServletRequest>map(s -> new SessionRequest(request, s, authorizationView))
                 .orElse(request);
     }
 
@@ -161,14 +174,15 @@ public final class SessionFilter implements Filter {
         return params;
     }
 
-    /** Everything one initialised filter needs per request; immutable. */
+    /** Everything one initialised filter needs per request; immutable apart from its caches. */
     private static final class Gate {
         private final GateConfig config;
         private final RequestPaths paths;
         private final PathRules rules;
         private final CookieCodec cookies;
         private final RequestOrigin.Resolver origins;
-        private final TokenValidator validator;
+        private final Validations validations;
+        private final Refresher refresher;
         private final AuditLog audit = new AuditLog();
         private final String challenge;
 
@@ -178,8 +192,15 @@ public final class SessionFilter implements Filter {
             this.rules = config.pathRules();
             this.cookies = new CookieCodec(config.cookies());
             this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
-            this.validator = config.validator();
             this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
+            Clock clock = config.clock();
+            Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
+            this.validations = new Validations(config.validator(),
+                    new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
+                    bulkhead, config.backendWaitTimeout());
+            GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
+                    new InMemoryExpiringStore<>(config.graceMaxEntries(), clock), config.refreshGrace(), clock);
+            this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout());
         }
 
         void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -211,33 +232,54 @@ public final class SessionFilter implements Filter {
                 audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path,
                         origin.client(), null);
             }
-            HttpServletResponse out = credentials.carriesSession() ? new PrivateCacheResponse(response) : response;
+            HttpServletResponse out = credentials.carriesSession() ? keepPrivate(request, response) : response;
 
-            // 4. Validation.
-            Session session = null;
-            boolean unavailable = false;
+            // 4. Validation: cache, then one call per token at a time.
             String token = credentials.token();
-            if (token != null) {
-                ValidationResult result = validator.validate(token);
-                switch (result.kind()) {
-                    case VALID -> session = ((ValidationResult.Valid) result).session();
-                    case EXPIRED -> LOG.debug("token {} expired on {}", io.github.sessiongate.audit.Fingerprint.of(token), path);
-                    case INVALID -> {
-                        audit.record(Event.INVALID_TOKEN, ((ValidationResult.Invalid) result).reason().name().toLowerCase(java.util.Locale.ROOT),
-                                path, origin.client(), token);
-                        if (credentials.fromCookie() && credentials.cookies().refreshToken().isEmpty()) {
-                            cookies.clear(out, credentials.cookies(), secure);
-                            audit.record(Event.COOKIES_CLEARED, "invalid token", path, origin.client(), token);
-                        }
-                    }
-                    case UNAVAILABLE -> {
-                        unavailable = true;
-                        LOG.debug("no verdict on {}: {}", path, ((ValidationResult.Unavailable) result).cause());
-                    }
-                }
+            ValidationResult result = token == null ? null : validations.validate(token).result();
+            Session session = result instanceof ValidationResult.Valid v ? v.session() : null;
+            boolean unavailable = result != null && result.kind() == ValidationResult.Kind.UNAVAILABLE;
+            if (result instanceof ValidationResult.Invalid invalid) {
+                audit.record(Event.INVALID_TOKEN, invalid.reason().name().toLowerCase(Locale.ROOT), path, origin.client(), token);
+            } else if (unavailable) {
+                LOG.debug("no verdict on {}: {}", path, ((ValidationResult.Unavailable) result).cause());
             }
 
-            // 5. Decision.
+            // 5. Rotation in place: a refresh token stands in for a missing, expired or invalid access token.
+            String refreshToken = credentials.refreshToken();
+            if (refreshToken != null && wantsRefresh(result, session, rule, request)) {
+                RefreshOutcome outcome = refresher.refresh(refreshToken);
+                switch (outcome.kind()) {
+                    case ROTATED -> {
+                        if (writeRotated(out, credentials.cookies(), secure, outcome.tokens(), path)) {
+                            request.setAttribute(PRIVATE_ATTRIBUTE, Boolean.TRUE);
+                            session = outcome.session();
+                            unavailable = false;
+                        } else if (session == null) {
+                            unavailable = true;
+                        }
+                    }
+                    case REFUSED -> {
+                        cookies.clear(out, credentials.cookies(), secure);
+                        if (token != null) {
+                            validations.evict(token);
+                        }
+                        audit.record(Event.COOKIES_CLEARED, "refresh refused", path, origin.client(), refreshToken);
+                        session = null;
+                        unavailable = false;
+                    }
+                    case UNAVAILABLE -> {
+                        LOG.debug("refresh on {} gave no verdict: {}", path, outcome.cause());
+                        unavailable = session == null;
+                    }
+                    case UNSUPPORTED -> LOG.debug("validator cannot refresh; {} continues without", path);
+                }
+            } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null) {
+                cookies.clear(out, credentials.cookies(), secure);
+                audit.record(Event.COOKIES_CLEARED, "invalid token", path, origin.client(), token);
+            }
+
+            // 6. Decision.
             if (rule.access() == PathRules.Access.PROTECTED) {
                 if (session == null || session.isGuest()) {
                     if (unavailable) {
@@ -260,13 +302,54 @@ public final class SessionFilter implements Filter {
                 }
             }
 
-            // 6. The application, with the session attached.
+            // 7. The application, with the session attached.
             if (session == null) {
                 chain.doFilter(request, out);
                 return;
             }
             request.setAttribute(Session.REQUEST_ATTRIBUTE, session);
-            chain.doFilter(new SessionRequest(request, session), out);
+            chain.doFilter(new SessionRequest(request, session, config.authorizationHeaderView()), out);
+        }
+
+        /**
+         * Refresh when the access token is missing, expired or invalid, or (with refresh-ahead)
+         * about to expire; on public paths only for page navigations, never for sub-resources.
+         */
+        private boolean wantsRefresh(ValidationResult result, Session session, PathRules.Rule rule, HttpServletRequest request) {
+            if (rule.access() == PathRules.Access.PUBLIC && !BrowserNavigation.isNavigation(request)) {
+                return false;
+            }
+            if (result == null) {
+                return true;
+            }
+            switch (result.kind()) {
+                case EXPIRED:
+                case INVALID:
+                    return true;
+                case VALID:
+                    Duration ahead = config.refreshAhead();
+                    return !ahead.isZero() && session.expiresAt()
+                            .map(e -> !e.minus(ahead).isAfter(config.clock().instant())).orElse(false);
+                default:
+                    return false;
+            }
+        }
+
+        /** Writes the new cookies before the application runs; false if they cannot be written. */
+        private boolean writeRotated(HttpServletResponse out, SessionCookies current, boolean secure, TokenPair tokens, String path) {
+            try {
+                cookies.write(out, current, secure, tokens.accessToken(), tokens.refreshToken());
+                return true;
+            } catch (CookieTooLargeException e) {
+                LOG.warn("refreshed tokens on {} do not fit the cookie budget ({}); the session continues unrefreshed",
+                        path, e.getMessage());
+                return false;
+            }
+        }
+
+        private static HttpServletResponse keepPrivate(HttpServletRequest request, HttpServletResponse response) {
+            request.setAttribute(PRIVATE_ATTRIBUTE, Boolean.TRUE);
+            return new PrivateCacheResponse(response);
         }
 
         private static boolean isCorsPreflight(HttpServletRequest request) {

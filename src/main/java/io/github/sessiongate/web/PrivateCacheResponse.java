@@ -8,8 +8,9 @@ import java.util.Locale;
  * Keeps a response that belongs to one user out of shared caches: {@code Cache-Control: private,
  * no-store} and {@code Vary: Cookie}, which the application may make stricter but not weaker.
  *
- * <p>An application {@code Cache-Control} value is kept only if it also says {@code no-store};
- * any other value (say {@code public, max-age=600}) is ignored. A {@code Vary} the application
+ * <p>An application {@code Cache-Control} value is kept only if it also says {@code no-store}
+ * (with {@code private} added when missing); any other value (say {@code public, max-age=600})
+ * is ignored. A {@code Vary} the application
  * sets keeps {@code Cookie} in it. Both are re-applied after {@link #reset()}.
  */
 public final class PrivateCacheResponse extends HttpServletResponseWrapper {
@@ -24,9 +25,7 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
     /** Applies the policy to a response without wrapping it (for answers the filter writes itself). */
     public static void applyTo(HttpServletResponse response) {
         String current = response.getHeader("Cache-Control");
-        if (current == null || !isAtLeastAsStrict(current)) {
-            response.setHeader("Cache-Control", CACHE_CONTROL);
-        }
+        response.setHeader("Cache-Control", current != null && isAtLeastAsStrict(current) ? withPrivate(current) : CACHE_CONTROL);
         response.setHeader("Vary", withCookie(response.getHeader("Vary")));
     }
 
@@ -38,7 +37,7 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
     public void setHeader(String name, String value) {
         if ("Cache-Control".equalsIgnoreCase(name)) {
             if (value != null && isAtLeastAsStrict(value)) {
-                super.setHeader(name, value);
+                super.setHeader(name, withPrivate(value));
             }
         } else if ("Vary".equalsIgnoreCase(name)) {
             super.setHeader(name, withCookie(value));
@@ -51,7 +50,7 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
     public void addHeader(String name, String value) {
         if ("Cache-Control".equalsIgnoreCase(name)) {
             if (value != null && isAtLeastAsStrict(value)) {
-                super.setHeader(name, value);
+                super.setHeader(name, withPrivate(value));
             }
         } else if ("Vary".equalsIgnoreCase(name)) {
             super.setHeader(name, withCookie(joined(getHeader("Vary"), value)));
@@ -87,6 +86,15 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
             }
         }
         return false;
+    }
+
+    private static String withPrivate(String cacheControl) {
+        for (String directive : cacheControl.toLowerCase(Locale.ROOT).split(",")) {
+            if (directive.strip().equals("private")) {
+                return cacheControl;
+            }
+        }
+        return "private, " + cacheControl;
     }
 
     private static String withCookie(String vary) {

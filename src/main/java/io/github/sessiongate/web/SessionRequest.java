@@ -4,24 +4,65 @@ import io.github.sessiongate.Session;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.security.Principal;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 
 /**
  * The request as downstream code sees it once a session is established: the standard servlet
  * security methods answer from the {@link Session}. A guest session is visible through
- * {@link Session#from} but is not a user: no principal, no roles.
+ * {@link Session#from} but is not a user: no principal, no roles. With the opt-in
+ * {@code authorization-header-view}, {@code Authorization} reads {@code Bearer <access token>}.
  */
 public final class SessionRequest extends HttpServletRequestWrapper {
     /** Value of {@link #getAuthType()} for requests authenticated by SessionGate. */
     public static final String AUTH_TYPE = "SESSIONGATE";
 
+    private static final String AUTHORIZATION = "Authorization";
+
     private final Session session;
     private final Principal principal;
+    private final String authorization;
 
     public SessionRequest(HttpServletRequest request, Session session) {
+        this(request, session, false);
+    }
+
+    /**
+     * @param authorizationView whether {@code getHeader("Authorization")} shows the session's
+     *     (possibly just-rotated) access token as {@code Bearer}, for code that forwards it
+     */
+    public SessionRequest(HttpServletRequest request, Session session, boolean authorizationView) {
         super(request);
         this.session = Objects.requireNonNull(session, "session");
         this.principal = session.isGuest() ? null : new SubjectPrincipal(session.subject());
+        this.authorization = authorizationView && principal != null ? "Bearer " + session.token() : null;
+    }
+
+    @Override
+    public String getHeader(String name) {
+        return authorization != null && AUTHORIZATION.equalsIgnoreCase(name) ? authorization : super.getHeader(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        return authorization != null && AUTHORIZATION.equalsIgnoreCase(name)
+                ? Collections.enumeration(List.of(authorization)) : super.getHeaders(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaderNames() {
+        if (authorization == null) {
+            return super.getHeaderNames();
+        }
+        Set<String> names = new LinkedHashSet<>(Collections.list(super.getHeaderNames()));
+        if (names.stream().noneMatch(AUTHORIZATION::equalsIgnoreCase)) {
+            names.add(AUTHORIZATION);
+        }
+        return Collections.enumeration(names);
     }
 
     /** The session this request carries. */

@@ -31,7 +31,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -397,10 +396,6 @@ abstract class GateScenarios {
     }
 
     @Test
-    @Disabled("BUG in SessionFilter.doFilter: a FORWARD/INCLUDE/ERROR/ASYNC dispatch re-attaches the session but "
-            + "passes the response on unwrapped, without PrivateCacheResponse. Jetty 12's sendError() resets the "
-            + "headers, so this error page for alice goes out as 'Cache-Control: must-revalidate,no-cache,no-store' "
-            + "without 'private' and without 'Vary: Cookie' (Tomcat keeps the first pass's headers and passes)")
     void errorPageForASessionRequestStaysPrivateWithVaryCookie() throws Exception {
         Response response = get(APP + "/dashboard/missing?status=404", cookie(Tokens.valid("alice", "user")));
 
@@ -420,10 +415,6 @@ abstract class GateScenarios {
     }
 
     @Test
-    @Disabled("BUG in SessionFilter.doFilter: on the ASYNC dispatch after startAsync()/dispatch() the filter "
-            + "re-attaches the session but passes the container's unwrapped response on (startAsync() holds the "
-            + "original response, not the PrivateCacheResponse), so alice's page goes out with the application's "
-            + "'Cache-Control: public, max-age=600' and a future Expires, on Jetty and Tomcat alike")
     void asyncDispatchResponseForASessionRequestStaysPrivate() throws Exception {
         Response response = get(APP + "/dashboard/later?async=dispatch&cache=public", cookie(Tokens.valid("alice", "user")));
 

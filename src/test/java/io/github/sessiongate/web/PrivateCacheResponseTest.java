@@ -51,7 +51,7 @@ class PrivateCacheResponseTest {
         Map<String, String> h = new HashMap<>();
         PrivateCacheResponse r = new PrivateCacheResponse(headerMap(h));
         r.setHeader("Cache-Control", "no-store, no-cache, must-revalidate");
-        assertEquals("no-store, no-cache, must-revalidate", h.get("cache-control"));
+        assertEquals("private, no-store, no-cache, must-revalidate", h.get("cache-control"));
     }
 
     @Test
