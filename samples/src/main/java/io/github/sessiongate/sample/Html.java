@@ -1,0 +1,63 @@
+package io.github.sessiongate.sample;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Escaping and the page frame shared by the sample's HTML servlets. */
+final class Html {
+    private Html() {
+    }
+
+    /** Escapes text for an HTML element body or a quoted attribute value. */
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Writes a whole page. {@code bodyHtml} must already be escaped where it holds data.
+     * Pages are never cached and may not run inline script: nothing here needs it.
+     */
+    static void page(HttpServletRequest request, HttpServletResponse response, int status, String title,
+            String bodyHtml) throws IOException {
+        String ctx = escape(request.getContextPath());
+        String html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<title>" + escape(title) + " - SessionGate sample</title>\n"
+                + "<link rel=\"stylesheet\" href=\"" + ctx + "/static/app.css\">\n</head>\n<body>\n"
+                + "<nav><a href=\"" + ctx + "/\">Home</a> <a href=\"" + ctx + "/dashboard\">Dashboard</a> "
+                + "<a href=\"" + ctx + "/admin\">Admin</a> <a href=\"" + ctx + "/api/me\">/api/me</a></nav>\n<main>\n"
+                + bodyHtml + "\n</main>\n</body>\n</html>\n";
+        byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("text/html;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy",
+                "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    /** A sign-out button (logout is a POST, so a link or an image cannot sign anyone out). */
+    static String logoutForm(HttpServletRequest request) {
+        return "<form method=\"post\" action=\"" + escape(request.getContextPath()) + "/logout\">"
+                + "<button type=\"submit\">Sign out</button></form>";
+    }
+}
