@@ -2,10 +2,12 @@ package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.remote.RefreshEndpoint;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +89,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>JWKS</b> failures never refuse a token: when keys cannot be fetched and none are cached
  * the result is {@linkplain ValidationResult#unavailable(String) unavailable}, so the filter denies
  * the request but keeps the user's cookies.
+ *
+ * <p><b>Refresh</b> is remote: when {@code refresh-url} or {@code oauth2.token-url} is set, a
+ * {@link RefreshEndpoint} trades refresh tokens at that backend (local validation, remote
+ * refresh); otherwise refresh is {@linkplain RefreshResult#unsupported() unsupported}.
  *
  * <p><b>Extension:</b> {@link #roles(Map)} and {@link #checkClaims(Map)} are the hooks; the
  * checks above are not overridable.
@@ -212,6 +218,7 @@ public class JwtTokenValidator extends TokenValidator {
             Reason.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE, Reason.LIFETIME_TOO_LONG);
 
     private volatile Config config;
+    private volatile RefreshEndpoint refresh;
     private volatile Clock clock;
     private volatile boolean closed;
     private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
@@ -260,7 +267,14 @@ public class JwtTokenValidator extends TokenValidator {
     @Override
     protected final void init(InitParams params, Clock clock) {
         this.clock = clock;
-        this.config = readConfig(params, clock);
+        Config c = readConfig(params, clock);
+        try {
+            this.refresh = RefreshEndpoint.fromParams(params, clock).orElse(null);
+        } catch (RuntimeException e) {
+            c.keys().close();
+            throw e;
+        }
+        this.config = c;
         LOG.info("{} ready", describe());
     }
 
@@ -576,13 +590,26 @@ public class JwtTokenValidator extends TokenValidator {
         return Optional.empty();
     }
 
-    /** Key source, issuer, audience and algorithms; never a secret. */
+    /**
+     * Through the {@link RefreshEndpoint} configured with {@code refresh-url} or
+     * {@code oauth2.token-url}; {@linkplain RefreshResult#unsupported() unsupported} without one.
+     */
+    @Override
+    protected final RefreshResult doRefresh(String refreshToken) {
+        RefreshEndpoint r = refresh;
+        if (r == null) {
+            return closed ? RefreshResult.unavailable("JwtTokenValidator is closed") : RefreshResult.unsupported();
+        }
+        return r.refresh(refreshToken);
+    }
+
     /** Local: signatures are checked against cached keys; the JWKS fetch is rate-limited on its own. */
     @Override
     public boolean callsBackendToValidate() {
         return false;
     }
 
+    /** Key source, issuer, audience, algorithms and refresh endpoint; never a secret. */
     @Override
     public String describe() {
         Config c = config;
@@ -592,18 +619,24 @@ public class JwtTokenValidator extends TokenValidator {
         String issuer = c.issuers().size() == 1 ? c.issuers().get(0) : c.issuers().toString();
         String audience = c.audiences().isEmpty() ? "any" : c.audiences().toString();
         return getClass().getSimpleName() + "[" + c.keys().describe() + ", issuer=" + issuer
-                + ", audience=" + audience + ", algorithms=" + c.algorithms() + "]";
+                + ", audience=" + audience + ", algorithms=" + c.algorithms()
+                + (refresh != null ? ", refresh=" + refresh.describe() : "") + "]";
     }
 
-    /** Drops the key source and cached consumer; later validations are unavailable. */
+    /** Drops the key source, cached consumer and refresh endpoint; later validations are unavailable. */
     @Override
     public void close() {
         closed = true;
         Config c = config;
         config = null;
+        RefreshEndpoint r = refresh;
+        refresh = null;
         consumer.set(null);
         if (c != null) {
             c.keys().close();
+        }
+        if (r != null) {
+            r.close();
         }
     }
 

@@ -1,0 +1,283 @@
+package io.github.sessiongate.remote;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * One {@link HttpClient} for a validator's backend calls, built once, with its own executor of
+ * daemon threads so that {@link #close()} releases every thread it started (Java 17's
+ * {@code HttpClient} has no {@code close}: its selector thread ends once the client is
+ * unreachable).
+ *
+ * <p>Each exchange is bounded as a whole: {@code backend-connect-timeout} for the connection,
+ * {@code backend-read-timeout} for the answer's headers ({@link HttpRequest.Builder#timeout}), and
+ * both together for the whole exchange including the body, which is also capped at
+ * {@link #MAX_RESPONSE_BYTES}. Redirects are not followed. Failures become {@link Unreachable}
+ * with a fixed, token-free cause.
+ *
+ * <p>Thread-safe.
+ */
+final class BackendHttp implements AutoCloseable {
+    /** Largest answer body read; a longer one counts as unreachable. */
+    static final int MAX_RESPONSE_BYTES = 256 * 1024;
+
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+    private static final Pattern IPV4_LOOPBACK =
+            Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){2}");
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final ExecutorService executor;
+    private volatile HttpClient client;
+
+    /** An answer: status, headers and the body as UTF-8 text. */
+    record Response(int status, HttpHeaders headers, String body) {
+        @Override
+        public String toString() {
+            return "Response[" + status + ", " + body.length() + " chars]"; // the body may hold tokens
+        }
+    }
+
+    /** No answer: the cause is fixed text (never a token, never an exception message). */
+    static final class Unreachable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String cause) {
+            super(cause, null, false, false);
+        }
+    }
+
+    BackendHttp(Duration connectTimeout, Duration readTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+        int id = CLIENTS.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sessiongate-http-" + id + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+    }
+
+    /** Reads {@code backend-connect-timeout} and {@code backend-read-timeout}. */
+    static BackendHttp fromParams(InitParams params) {
+        Duration connect = params.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
+                RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT, RefreshEndpoint.MIN_BACKEND_TIMEOUT,
+                RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+        Duration read = params.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
+                RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT, RefreshEndpoint.MIN_BACKEND_TIMEOUT,
+                RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+        return new BackendHttp(connect, read);
+    }
+
+    Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** A request to {@code uri} with the read timeout set; HTTP/1.1 for plain http (no h2c upgrade). */
+    HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(readTimeout)
+                .header("Accept", "application/json");
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            b.version(HttpClient.Version.HTTP_1_1);
+        }
+        return b;
+    }
+
+    /** Sends and waits, at most connect + read timeout in all. */
+    Response send(HttpRequest request) throws Unreachable {
+        HttpClient c = client;
+        if (c == null) {
+            throw new Unreachable("closed");
+        }
+        CompletableFuture<HttpResponse<String>> future;
+        try {
+            future = c.sendAsync(request, info -> new LimitedBody(MAX_RESPONSE_BYTES));
+        } catch (RuntimeException e) {
+            throw new Unreachable("request rejected (" + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            HttpResponse<String> response = future.get(connectTimeout.plus(readTimeout).toMillis(), TimeUnit.MILLISECONDS);
+            return new Response(response.statusCode(), response.headers(), response.body());
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new Unreachable("timed out");
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        } catch (CancellationException e) {
+            throw new Unreachable("cancelled");
+        } catch (ExecutionException e) {
+            throw new Unreachable(describe(e.getCause()));
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return "connect timed out";
+            }
+            if (t instanceof HttpTimeoutException) {
+                return "timed out";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof TooLarge) {
+                return "answer larger than " + MAX_RESPONSE_BYTES + " bytes";
+            }
+        }
+        return "I/O error (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")";
+    }
+
+    /** Drops the client and stops the executor's threads; later sends are {@link Unreachable}. */
+    @Override
+    public void close() {
+        client = null;
+        executor.shutdownNow();
+    }
+
+    /**
+     * Checks a backend URL: absolute http(s) with a host, no user info, https unless the host is a
+     * loopback name or literal (tests, sidecars).
+     */
+    static URI checkUrl(String parameter, String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(parameter, "is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new ConfigException(parameter, "must be an https:// URL with a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new ConfigException(parameter, "must not contain user info (credentials in a URL end up in logs)");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new ConfigException(parameter, "must not contain a #fragment");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new ConfigException(parameter, "must use https: tokens and client secrets sent over plain http "
+                    + "can be read in transit (http is allowed only for localhost, 127.0.0.0/8 and ::1)");
+        }
+        return uri;
+    }
+
+    /** Loopback by name or literal only: never resolves DNS. */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        if (h.equals("localhost") || IPV4_LOOPBACK.matcher(h).matches()) {
+            return true;
+        }
+        if (h.startsWith("[") && h.endsWith("]") && h.indexOf(':') > 0) {
+            try {
+                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The body as UTF-8, or a {@link TooLarge} failure past {@code max} bytes. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
+        private final int max;
+        private final CompletableFuture<String> result = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        LimitedBody(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : buffers) {
+                if (bytes.size() + b.remaining() > max) {
+                    subscription.cancel();
+                    result.completeExceptionally(new TooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super("answer too large", null);
+        }
+    }
+}

@@ -1,0 +1,463 @@
+package io.github.sessiongate.remote;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.RefreshResult;
+import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.audit.Fingerprint;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.jose4j.json.JsonUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trades a refresh token for new tokens at a backend, in one of two modes:
+ *
+ * <ul>
+ *   <li><b>plain</b> ({@code refresh-url}): {@code POST} of the refresh token as a form field or
+ *       a JSON member ({@code refresh-format}, {@code refresh-request-field}). A 200 answer is read
+ *       with the {@code field.*} paths; a status listed in {@code refresh-refused-statuses}
+ *       (default 401) is a definitive refusal; anything else is "unavailable".</li>
+ *   <li><b>OAuth2</b> ({@code oauth2.token-url}): the refresh grant of
+ *       <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749, section 6</a>,
+ *       authenticated with the filter's client credentials ({@code oauth2.client-id},
+ *       {@code oauth2.client-secret}, HTTP Basic or {@code client_secret_post}). Only
+ *       {@code error=invalid_grant} (on 400 or 401) refuses.</li>
+ * </ul>
+ *
+ * <p><b>Only a definitive answer about the user's token refuses</b>, because a refusal signs the
+ * user out: timeouts, refused connections, 5xx, 429, redirects, an unparsable or incomplete 200
+ * (no access token, or a refresh-token member that is not a usable string: keeping the old one
+ * after a rotation would trip the backend's reuse detection) are all
+ * {@linkplain RefreshResult#unavailable(String) unavailable}. An answer that says the filter's own
+ * client credentials are wrong ({@code invalid_client}, {@code unauthorized_client}, or any 401
+ * without {@code invalid_grant}) is also unavailable, with one WARN per
+ * {@link #WARNING_INTERVAL}: one rotated client secret must never sign every user out.
+ *
+ * <pre>{@code
+ * <init-param><param-name>oauth2.token-url</param-name>
+ *   <param-value>https://idp.example.com/oauth2/token</param-value></init-param>
+ * <init-param><param-name>oauth2.client-id</param-name><param-value>my-app</param-value></init-param>
+ * <init-param><param-name>oauth2.client-secret</param-name>
+ *   <param-value>${env:OAUTH2_CLIENT_SECRET}</param-value></init-param>
+ * }</pre>
+ *
+ * <p>URLs must be {@code https} unless the host is loopback. Nothing here logs a token or a
+ * secret: per-request decisions are logged at DEBUG with the token's {@link Fingerprint}.
+ * Thread-safe; {@link #close()} releases its HTTP client and threads.
+ */
+public final class RefreshEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshEndpoint.class);
+
+    /** Plain mode: the URL that takes a refresh token by POST. */
+    public static final String PARAM_REFRESH_URL = "refresh-url";
+    /** Plain mode: how the refresh token is sent, {@value #FORMAT_FORM} or {@value #FORMAT_JSON}. */
+    public static final String PARAM_REFRESH_FORMAT = "refresh-format";
+    public static final String FORMAT_FORM = "form";
+    public static final String FORMAT_JSON = "json";
+    public static final String DEFAULT_REFRESH_FORMAT = FORMAT_FORM;
+    /** Plain mode: the form field or JSON member that carries the refresh token. */
+    public static final String PARAM_REFRESH_REQUEST_FIELD = "refresh-request-field";
+    public static final String DEFAULT_REFRESH_REQUEST_FIELD = "refresh_token";
+    /** Plain mode: statuses that refuse the refresh token for good (4xx only; never 408 or 429). */
+    public static final String PARAM_REFRESH_REFUSED_STATUSES = "refresh-refused-statuses";
+    public static final List<Integer> DEFAULT_REFRESH_REFUSED_STATUSES = List.of(401);
+
+    /** OAuth2 mode: the token endpoint. Exclusive with {@link #PARAM_REFRESH_URL}. */
+    public static final String PARAM_OAUTH2_TOKEN_URL = "oauth2.token-url";
+    /** The filter's OAuth2 client id (token and introspection endpoints). */
+    public static final String PARAM_OAUTH2_CLIENT_ID = "oauth2.client-id";
+    /** The filter's OAuth2 client secret; use {@code ${env:NAME}}. Never logged. */
+    public static final String PARAM_OAUTH2_CLIENT_SECRET = "oauth2.client-secret";
+    /** How the client authenticates: {@value #CLIENT_SECRET_BASIC} or {@value #CLIENT_SECRET_POST}. */
+    public static final String PARAM_OAUTH2_CLIENT_AUTH = "oauth2.client-auth";
+    public static final String CLIENT_SECRET_BASIC = "client_secret_basic";
+    public static final String CLIENT_SECRET_POST = "client_secret_post";
+    public static final String DEFAULT_OAUTH2_CLIENT_AUTH = CLIENT_SECRET_BASIC;
+
+    /** Path of the access token in a 200 answer (a member name, or dotted for nested objects). */
+    public static final String PARAM_FIELD_ACCESS_TOKEN = "field.access-token";
+    public static final String DEFAULT_FIELD_ACCESS_TOKEN = "access_token";
+    /** Path of the rotated refresh token; absent in an answer means "keep the old one". */
+    public static final String PARAM_FIELD_REFRESH_TOKEN = "field.refresh-token";
+    public static final String DEFAULT_FIELD_REFRESH_TOKEN = "refresh_token";
+    /** Path of the access token's lifetime in seconds. */
+    public static final String PARAM_FIELD_EXPIRES_IN = "field.expires-in";
+    public static final String DEFAULT_FIELD_EXPIRES_IN = "expires_in";
+
+    /** Connect timeout of every backend call (refresh, validation, introspection). */
+    public static final String PARAM_BACKEND_CONNECT_TIMEOUT = "backend-connect-timeout";
+    public static final Duration DEFAULT_BACKEND_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** Time allowed for a backend's answer after the request is sent. */
+    public static final String PARAM_BACKEND_READ_TIMEOUT = "backend-read-timeout";
+    public static final Duration DEFAULT_BACKEND_READ_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration MIN_BACKEND_TIMEOUT = Duration.ofMillis(50);
+    public static final Duration MAX_BACKEND_TIMEOUT = Duration.ofSeconds(60);
+
+    /** At most one WARN per this interval about rejected client credentials or a rejected request. */
+    public static final Duration WARNING_INTERVAL = Duration.ofSeconds(60);
+
+    /** Longest {@code expires_in} believed; a larger one is ignored. */
+    static final long MAX_EXPIRES_IN_SECONDS = Duration.ofDays(366).toSeconds();
+
+    private static final Pattern FORM_FIELD = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
+    private static final List<String> PLAIN_ONLY = List.of(
+            PARAM_REFRESH_FORMAT, PARAM_REFRESH_REQUEST_FIELD, PARAM_REFRESH_REFUSED_STATUSES);
+    private static final List<String> REFRESH_ONLY = List.of(
+            PARAM_REFRESH_FORMAT, PARAM_REFRESH_REQUEST_FIELD, PARAM_REFRESH_REFUSED_STATUSES,
+            PARAM_FIELD_ACCESS_TOKEN, PARAM_FIELD_REFRESH_TOKEN, PARAM_FIELD_EXPIRES_IN);
+
+    /** The two protocols. */
+    public enum Mode { PLAIN, OAUTH2 }
+
+    /**
+     * A small strategy for backends whose refresh exchange does not fit the parameters. Both
+     * methods have defaults; implementations must be thread-safe and must not log tokens.
+     */
+    public interface Hooks {
+        /** The defaults: nothing added, answers read with the {@code field.*} paths. */
+        Hooks DEFAULT = new Hooks() {
+        };
+
+        /**
+         * Adjusts each refresh request before it is sent, e.g. adds a header. Default: nothing.
+         * Called on request threads.
+         */
+        default void customize(HttpRequest.Builder request) {
+        }
+
+        /**
+         * Reads the tokens from a 200 answer. Default: {@code byFields}, the reading configured
+         * with {@code field.access-token}, {@code field.refresh-token} and {@code field.expires-in}.
+         *
+         * @param json the whole answer, immutable
+         * @param byFields the default reading, to delegate to or adjust
+         * @return the tokens, or empty when the answer is incomplete (then "unavailable", never refused)
+         */
+        default Optional<TokenPair> toTokens(Map<String, Object> json, Function<Map<String, Object>, Optional<TokenPair>> byFields) {
+            return byFields.apply(json);
+        }
+    }
+
+    private final Mode mode;
+    private final URI uri;
+    private final boolean json;
+    private final String requestField;
+    private final Set<Integer> refusedStatuses;
+    private final ClientCredentials client;
+    private final String accessField;
+    private final String refreshField;
+    private final String expiresInField;
+    private final Hooks hooks;
+    private final Clock clock;
+    private final BackendHttp http;
+    private final boolean ownsHttp;
+    private final RateLimitedWarning credentialsRejected;
+    private final RateLimitedWarning requestRejected;
+    private final Function<Map<String, Object>, Optional<TokenPair>> byFields = this::tokensByFields;
+
+    private RefreshEndpoint(Mode mode, URI uri, boolean json, String requestField, Set<Integer> refusedStatuses,
+            ClientCredentials client, String accessField, String refreshField, String expiresInField, Hooks hooks,
+            Clock clock, BackendHttp http, boolean ownsHttp) {
+        this.mode = mode;
+        this.uri = uri;
+        this.json = json;
+        this.requestField = requestField;
+        this.refusedStatuses = refusedStatuses;
+        this.client = client;
+        this.accessField = accessField;
+        this.refreshField = refreshField;
+        this.expiresInField = expiresInField;
+        this.hooks = hooks;
+        this.clock = clock;
+        this.http = http;
+        this.ownsHttp = ownsHttp;
+        this.credentialsRejected = new RateLimitedWarning(LOG, clock, WARNING_INTERVAL,
+                "The token endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
+                        + "oauth2.client-secret): refreshes fail as unavailable and nobody is signed out; fix the credentials");
+        this.requestRejected = new RateLimitedWarning(LOG, clock, WARNING_INTERVAL,
+                "The token endpoint {} rejects the refresh request itself (invalid_request, unsupported_grant_type "
+                        + "or similar): refreshes fail as unavailable; check that this client may use the refresh_token grant");
+    }
+
+    /**
+     * The endpoint the parameters describe, with {@link Hooks#DEFAULT}.
+     *
+     * @return empty when neither {@code refresh-url} nor {@code oauth2.token-url} is set
+     * @throws ConfigException naming the parameter at fault, e.g. when both are set
+     */
+    public static Optional<RefreshEndpoint> fromParams(InitParams params, Clock clock) {
+        return fromParams(params, clock, Hooks.DEFAULT);
+    }
+
+    /** As {@link #fromParams(InitParams, Clock)}, with hooks for an odd backend. */
+    public static Optional<RefreshEndpoint> fromParams(InitParams params, Clock clock, Hooks hooks) {
+        return fromParams(params, clock, hooks, null);
+    }
+
+    /**
+     * @param shared an HTTP client to use and not close, or {@code null} to build one from the
+     *     timeout parameters (then closed by {@link #close()})
+     */
+    static Optional<RefreshEndpoint> fromParams(InitParams params, Clock clock, Hooks hooks, BackendHttp shared) {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(hooks, "hooks");
+        Optional<String> plainUrl = params.get(PARAM_REFRESH_URL);
+        Optional<String> tokenUrl = params.get(PARAM_OAUTH2_TOKEN_URL);
+        if (plainUrl.isPresent() && tokenUrl.isPresent()) {
+            throw new ConfigException(PARAM_OAUTH2_TOKEN_URL, "cannot be combined with " + PARAM_REFRESH_URL
+                    + ": set the one your backend speaks");
+        }
+        if (plainUrl.isEmpty() && tokenUrl.isEmpty()) {
+            for (String name : REFRESH_ONLY) {
+                if (params.get(name).isPresent()) {
+                    throw new ConfigException(name, "applies only with " + PARAM_REFRESH_URL + " or " + PARAM_OAUTH2_TOKEN_URL);
+                }
+            }
+            return Optional.empty();
+        }
+        Mode mode = plainUrl.isPresent() ? Mode.PLAIN : Mode.OAUTH2;
+        URI uri = plainUrl.isPresent() ? BackendHttp.checkUrl(PARAM_REFRESH_URL, plainUrl.get())
+                : BackendHttp.checkUrl(PARAM_OAUTH2_TOKEN_URL, tokenUrl.get());
+
+        boolean json = false;
+        String requestField = DEFAULT_REFRESH_REQUEST_FIELD;
+        Set<Integer> refused = Set.copyOf(DEFAULT_REFRESH_REFUSED_STATUSES);
+        ClientCredentials client = null;
+        if (mode == Mode.PLAIN) {
+            json = params.choice(PARAM_REFRESH_FORMAT, DEFAULT_REFRESH_FORMAT, FORMAT_FORM, FORMAT_JSON).equals(FORMAT_JSON);
+            requestField = params.get(PARAM_REFRESH_REQUEST_FIELD).orElse(DEFAULT_REFRESH_REQUEST_FIELD);
+            if (!FORM_FIELD.matcher(requestField).matches()) {
+                throw new ConfigException(PARAM_REFRESH_REQUEST_FIELD, "must be a field name of letters, digits, "
+                        + "'_', '.', ':' or '-', not '" + requestField + "'");
+            }
+            refused = readRefusedStatuses(params);
+        } else {
+            for (String name : PLAIN_ONLY) {
+                if (params.get(name).isPresent()) {
+                    throw new ConfigException(name, "applies only with " + PARAM_REFRESH_URL
+                            + "; with " + PARAM_OAUTH2_TOKEN_URL + " only error=invalid_grant refuses");
+                }
+            }
+            client = ClientCredentials.read(params, PARAM_OAUTH2_TOKEN_URL);
+        }
+        String accessField = Json.fieldPath(PARAM_FIELD_ACCESS_TOKEN,
+                params.get(PARAM_FIELD_ACCESS_TOKEN).orElse(DEFAULT_FIELD_ACCESS_TOKEN));
+        String refreshField = Json.fieldPath(PARAM_FIELD_REFRESH_TOKEN,
+                params.get(PARAM_FIELD_REFRESH_TOKEN).orElse(DEFAULT_FIELD_REFRESH_TOKEN));
+        String expiresInField = Json.fieldPath(PARAM_FIELD_EXPIRES_IN,
+                params.get(PARAM_FIELD_EXPIRES_IN).orElse(DEFAULT_FIELD_EXPIRES_IN));
+
+        BackendHttp http = shared != null ? shared : BackendHttp.fromParams(params);
+        return Optional.of(new RefreshEndpoint(mode, uri, json, requestField, refused, client, accessField,
+                refreshField, expiresInField, hooks, clock, http, shared == null));
+    }
+
+    private static Set<Integer> readRefusedStatuses(InitParams params) {
+        List<String> values = params.list(PARAM_REFRESH_REFUSED_STATUSES);
+        if (values.isEmpty()) {
+            return Set.copyOf(DEFAULT_REFRESH_REFUSED_STATUSES);
+        }
+        Set<Integer> statuses = new LinkedHashSet<>();
+        for (String v : values) {
+            int status;
+            try {
+                status = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(PARAM_REFRESH_REFUSED_STATUSES, "must list HTTP statuses such as 401, not '" + v + "'");
+            }
+            if (status < 400 || status > 499 || status == 408 || status == 429) {
+                throw new ConfigException(PARAM_REFRESH_REFUSED_STATUSES, "may list only 4xx statuses other than 408 "
+                        + "and 429, not " + status + ": a transient failure must never sign users out");
+            }
+            statuses.add(status);
+        }
+        return Set.copyOf(statuses);
+    }
+
+    /**
+     * Trades the refresh token. Never throws for a backend failure and never returns {@code null};
+     * only a definitive refusal of the token is {@link RefreshResult.Refused}.
+     */
+    public RefreshResult refresh(String refreshToken) {
+        Objects.requireNonNull(refreshToken, "refreshToken");
+        String fingerprint = Fingerprint.of(refreshToken);
+        HttpRequest request;
+        try {
+            request = buildRequest(refreshToken);
+        } catch (RuntimeException e) {
+            LOG.debug("refresh {}: request not built ({})", fingerprint, e.getClass().getName());
+            return RefreshResult.unavailable("refresh request could not be built (" + e.getClass().getSimpleName() + ")");
+        }
+        BackendHttp.Response response;
+        try {
+            response = http.send(request);
+        } catch (BackendHttp.Unreachable e) {
+            LOG.debug("refresh {} at {}: no answer ({})", fingerprint, where(), e.getMessage());
+            return RefreshResult.unavailable("refresh endpoint: " + e.getMessage());
+        }
+        try {
+            return mode == Mode.PLAIN ? plainAnswer(response, fingerprint) : oauth2Answer(response, fingerprint);
+        } catch (RuntimeException e) {
+            LOG.debug("refresh {}: answer not read ({})", fingerprint, e.getClass().getName());
+            return RefreshResult.unavailable("refresh answer could not be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private HttpRequest buildRequest(String refreshToken) {
+        HttpRequest.Builder builder = http.request(uri);
+        String body;
+        String contentType;
+        if (mode == Mode.PLAIN && json) {
+            body = JsonUtil.toJson(Map.of(requestField, refreshToken));
+            contentType = "application/json";
+        } else {
+            Map<String, String> form = new LinkedHashMap<>();
+            if (mode == Mode.OAUTH2) {
+                form.put("grant_type", "refresh_token");
+                form.put("refresh_token", refreshToken);
+                client.apply(builder, form);
+            } else {
+                form.put(requestField, refreshToken);
+            }
+            body = ClientCredentials.formBody(form);
+            contentType = "application/x-www-form-urlencoded";
+        }
+        builder.header("Content-Type", contentType)
+                .header("Cache-Control", "no-store")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        hooks.customize(builder);
+        return builder.build();
+    }
+
+    private RefreshResult plainAnswer(BackendHttp.Response response, String fingerprint) {
+        int status = response.status();
+        if (status == 200) {
+            return tokens(response, fingerprint);
+        }
+        if (refusedStatuses.contains(status)) {
+            LOG.debug("refresh {} refused by {} (status {})", fingerprint, where(), status);
+            return RefreshResult.refused();
+        }
+        LOG.debug("refresh {} at {}: status {}, no verdict", fingerprint, where(), status);
+        return RefreshResult.unavailable("refresh endpoint answered " + status);
+    }
+
+    private RefreshResult oauth2Answer(BackendHttp.Response response, String fingerprint) {
+        int status = response.status();
+        if (status == 200) {
+            return tokens(response, fingerprint);
+        }
+        if (status == 400 || status == 401) {
+            String error = Json.object(response.body()).flatMap(j -> Json.string(j, "error")).orElse("");
+            if (error.equals("invalid_grant")) {
+                LOG.debug("refresh {} refused by {} (invalid_grant)", fingerprint, where());
+                return RefreshResult.refused();
+            }
+            if (status == 401 || CLIENT_ERRORS.contains(error)) {
+                credentialsRejected.warn(where());
+                return RefreshResult.unavailable("token endpoint rejects the client credentials");
+            }
+            requestRejected.warn(where());
+            return RefreshResult.unavailable("token endpoint rejects the refresh request");
+        }
+        LOG.debug("refresh {} at {}: status {}, no verdict", fingerprint, where(), status);
+        return RefreshResult.unavailable("token endpoint answered " + status);
+    }
+
+    private RefreshResult tokens(BackendHttp.Response response, String fingerprint) {
+        Optional<Map<String, Object>> answer = Json.object(response.body());
+        if (answer.isEmpty()) {
+            LOG.debug("refresh {} at {}: 200 with an unparsable answer", fingerprint, where());
+            return RefreshResult.unavailable("refresh answer is not a JSON object");
+        }
+        Optional<TokenPair> tokens = hooks.toTokens(answer.get(), byFields);
+        if (tokens == null || tokens.isEmpty()) {
+            LOG.debug("refresh {} at {}: 200 with an incomplete answer", fingerprint, where());
+            return RefreshResult.unavailable("refresh answer lacks a usable access or refresh token");
+        }
+        LOG.debug("refresh {} done at {}: new access token {}, refresh token {}", fingerprint, where(),
+                Fingerprint.of(tokens.get().accessToken()),
+                tokens.get().rotatedRefreshToken().map(Fingerprint::of).orElse("kept"));
+        return RefreshResult.refreshed(tokens.get());
+    }
+
+    /**
+     * The default reading: the access token (required, usable as a cookie value), the refresh
+     * token (absent or {@code null} keeps the old one; present but unusable is incomplete) and
+     * {@code expires_in} (ignored when not a whole positive number of seconds).
+     */
+    private Optional<TokenPair> tokensByFields(Map<String, Object> answer) {
+        Object access = Json.at(answer, accessField);
+        if (!(access instanceof String a) || !Json.isCookieSafeToken(a)) {
+            return Optional.empty();
+        }
+        Object refresh = Json.at(answer, refreshField);
+        String rotated = null;
+        if (refresh != null) {
+            if (!(refresh instanceof String r) || !Json.isCookieSafeToken(r)) {
+                return Optional.empty();
+            }
+            rotated = r;
+        }
+        OptionalLong expiresIn = Json.seconds(Json.at(answer, expiresInField));
+        Instant expiresAt = expiresIn.isPresent() && expiresIn.getAsLong() > 0 && expiresIn.getAsLong() <= MAX_EXPIRES_IN_SECONDS
+                ? clock.instant().plusSeconds(expiresIn.getAsLong()) : null;
+        return Optional.of(new TokenPair(a, rotated, expiresAt));
+    }
+
+    /** Plain or OAuth2. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The refresh or token endpoint. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
+    public String describe() {
+        String base = "RefreshEndpoint[" + (mode == Mode.PLAIN ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2")
+                + " " + where();
+        return base + (client != null ? ", client=" + client.clientId() + " (" + client.method() + ")" : "") + "]";
+    }
+
+    /** Releases the HTTP client and its threads when this endpoint built them; later refreshes are unavailable. */
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private String where() {
+        return withoutQuery(uri);
+    }
+
+    /** scheme://host:port/path, without a query that might carry a key. */
+    static String withoutQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+}

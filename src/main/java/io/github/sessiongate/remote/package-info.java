@@ -1,0 +1,19 @@
+/**
+ * Tokens checked and refreshed by a remote backend over HTTP:
+ * {@link io.github.sessiongate.remote.HttpTokenValidator} (a validate URL or OAuth2 token
+ * introspection, RFC 7662) and {@link io.github.sessiongate.remote.RefreshEndpoint} (a plain
+ * refresh URL or the OAuth2 refresh grant, RFC 6749 section 6), which
+ * {@link io.github.sessiongate.jwt.JwtTokenValidator} also uses for remote refresh.
+ *
+ * <p>The rule everything here follows: only a definitive answer about the user's token refuses
+ * it. Timeouts, refused connections, 5xx, 429, redirects, unparsable or incomplete answers, and
+ * answers saying the filter's own client credentials are wrong are all "unavailable", which
+ * denies the request but clears no cookie. Calls use {@link java.net.http.HttpClient} with
+ * bounded connect and read timeouts and no retries; URLs must be https except for loopback hosts.
+ * Nothing in this package logs a token or a secret: decisions are logged at DEBUG with a token
+ * {@link io.github.sessiongate.audit.Fingerprint}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-6">RFC 6749, section 6 (refresh)</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7662">RFC 7662 (token introspection)</a>
+ */
+package io.github.sessiongate.remote;
