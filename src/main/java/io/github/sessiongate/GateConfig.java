@@ -3,6 +3,8 @@ package io.github.sessiongate;
 import io.github.sessiongate.audit.AuditListener;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.web.CsrfGuard;
+import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.TrustedProxies;
 import java.lang.reflect.InvocationTargetException;
@@ -106,6 +108,8 @@ public final class GateConfig {
     private final boolean authorizationHeaderView;
     private final CookieSettings cookies;
     private final List<AuditListener> auditListeners;
+    private final EndpointSettings endpoints;
+    private final CsrfGuard csrf;
     private final TokenValidator validator;
     private final Clock clock;
 
@@ -134,6 +138,8 @@ public final class GateConfig {
         this.authorizationHeaderView = b.authorizationHeaderView;
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.auditListeners = List.copyOf(b.auditListeners);
+        this.endpoints = b.endpoints != null ? b.endpoints : EndpointSettings.defaults();
+        this.csrf = b.csrf != null ? b.csrf : CsrfGuard.defaults();
         this.clock = b.clock;
         this.validator = b.validator;
         if (validator == null) {
@@ -176,6 +182,8 @@ public final class GateConfig {
                 .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
                 .cookies(CookieSettings.fromParams(params))
                 .auditListeners(AuditLog.listenersFrom(params, classLoader()))
+                .endpoints(EndpointSettings.fromParams(params))
+                .csrf(CsrfGuard.fromParams(params))
                 .clock(clock);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
@@ -237,9 +245,13 @@ public final class GateConfig {
         return realm;
     }
 
-    /** Exact paths that are public whatever the rules say: the login page (and later, the filter's endpoints). */
+    /** Exact paths that are public whatever the rules say: the login page and the filter's endpoints. */
     private List<String> alwaysPublic() {
-        return List.of(loginPath);
+        List<String> paths = new ArrayList<>(endpoints.enabledPaths());
+        if (!paths.contains(loginPath)) {
+            paths.add(loginPath);
+        }
+        return paths;
     }
 
     public List<String> protectedPaths() {
@@ -346,6 +358,16 @@ public final class GateConfig {
         return auditListeners;
     }
 
+    /** The filter's own endpoints. */
+    public EndpointSettings endpoints() {
+        return endpoints;
+    }
+
+    /** The CSRF defence. */
+    public CsrfGuard csrf() {
+        return csrf;
+    }
+
     public TokenValidator validator() {
         return validator;
     }
@@ -356,7 +378,7 @@ public final class GateConfig {
 
     /** The effective settings in one line, for the start-up log. No secret appears. */
     public String describe() {
-        return "paths{" + pathRules.describe() + "}, login-path=" + loginPath + ", cookies{" + cookies.describe()
+        return "paths{" + pathRules.describe() + "}, endpoints{" + endpoints.describe() + "}, csrf{" + csrf.describe() + "}, login-path=" + loginPath + ", cookies{" + cookies.describe()
                 + "}, validator=" + validator.describe() + ", " + PARAM_ACCEPT_BEARER_HEADER + "=" + acceptBearerHeader
                 + ", " + PARAM_PUBLIC_ORIGIN + "=" + (publicOrigin == null ? "(from request)" : publicOrigin)
                 + ", " + PARAM_TRUSTED_PROXIES + "=" + trustedProxies
@@ -397,6 +419,8 @@ public final class GateConfig {
         private boolean authorizationHeaderView = DEFAULT_AUTHORIZATION_HEADER_VIEW;
         private CookieSettings cookies;
         private List<AuditListener> auditListeners = List.of();
+        private EndpointSettings endpoints;
+        private CsrfGuard csrf;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -525,6 +549,18 @@ public final class GateConfig {
 
         public Builder cookies(CookieSettings cookies) {
             this.cookies = Objects.requireNonNull(cookies, "cookies");
+            return this;
+        }
+
+        /** The filter's endpoints; default: every endpoint at its default path. */
+        public Builder endpoints(EndpointSettings endpoints) {
+            this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+            return this;
+        }
+
+        /** The CSRF defence; default: enforced, no extra origins. */
+        public Builder csrf(CsrfGuard csrf) {
+            this.csrf = Objects.requireNonNull(csrf, "csrf");
             return this;
         }
 
