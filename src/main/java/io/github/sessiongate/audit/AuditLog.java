@@ -66,7 +66,19 @@ public final class AuditLog {
         /** The validator or its backend gave no verdict. */
         UNAVAILABLE,
         /** Session cookies were cleared after a definitive refusal. */
-        COOKIES_CLEARED
+        COOKIES_CLEARED,
+        /** Tokens were rotated in place (the fingerprint is the old refresh token's). */
+        REFRESHED,
+        /** A cross-site request was refused (or, in report-only mode, would have been). */
+        CSRF_REFUSED,
+        /** A login through the filter's endpoint succeeded. */
+        LOGIN_SUCCEEDED,
+        /** A login through the filter's endpoint failed; never the password. */
+        LOGIN_FAILED,
+        /** A session was ended through the logout endpoint. */
+        LOGOUT,
+        /** A guest session was started. */
+        GUEST_STARTED
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
