@@ -65,6 +65,13 @@ import org.slf4j.LoggerFactory;
  * access and refresh cookies with {@link #slidingMaxAge(String)} as Max-Age ({@code
  * CookieCodec.write(..., maxAge)}), so a browser left alone drops them after {@code sliding-expiry}.
  *
+ * <p><b>Keep the meta cookie alive with the tokens.</b> Whenever the filter writes the access and
+ * refresh cookies (a refresh, a sliding re-issue), it writes the meta cookie too: the new value from
+ * {@link #start} or {@link #touch}, else the current one unchanged. {@code CookieSettings} keeps
+ * {@code meta-cookie-max-age} at least as long as theirs, so the meta then never expires first; a meta
+ * that vanished while the tokens remained would read as {@code MISSING} and restart the lifetimes
+ * (with only an absolute timeout nothing else rewrites it).
+ *
  * <p><b>Limits.</b> The meta lives with the client: a client that deliberately discards it gets
  * {@code MISSING} and a fresh start (the price of letting sessions from before the feature, and
  * logins the filter does not see, start without signing in again). To bind the absolute
