@@ -5,9 +5,11 @@ import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +24,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads and writes the session cookies: the access token and the refresh token, each in an
  * {@code HttpOnly} cookie, split into numbered chunks ({@code name.0}, {@code name.1}, ...) when one
- * cookie would exceed the browser's 4096-byte limit. Thread-safe; holds nothing but its settings.
+ * cookie would exceed the browser's 4096-byte limit; and next to them the guest cookie (a guest
+ * token, {@link #writeGuest}) and the lifetime meta cookie ({@link #writeMeta}), with the same
+ * attributes and rules. Thread-safe; holds nothing but its settings.
+ *
+ * <p>A login ({@link #write} of an access token) clears a guest cookie the request carried;
+ * {@link #clear} clears all four cookies. Every write uses the one {@link CookieSettings}, so a
+ * refresh writes the same names with the same Path and Domain as the login did.
  *
  * <p>Reading is lenient: it parses the raw {@code Cookie} headers itself ({@link CookieHeaderReader}),
  * the same way on every container, and never throws. Writing is strict: it checks sizes before
@@ -68,6 +76,30 @@ public final class CookieCodec {
         return settings.cookieName(settings.refreshCookieName(), secure);
     }
 
+    /** The guest cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String guestCookieName(boolean secure) {
+        return settings.cookieName(settings.guestCookieName(), secure);
+    }
+
+    /** The meta cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String metaCookieName(boolean secure) {
+        return settings.cookieName(settings.metaCookieName(), secure);
+    }
+
+    /** The name writing uses for a kind of cookie under this effective Secure flag. */
+    private String cookieName(CookieNames.Kind kind, boolean secure) {
+        switch (kind) {
+            case ACCESS:
+                return accessCookieName(secure);
+            case REFRESH:
+                return refreshCookieName(secure);
+            case GUEST:
+                return guestCookieName(secure);
+            default:
+                return metaCookieName(secure);
+        }
+    }
+
     // ---------------------------------------------------------------- reading
 
     /**
@@ -92,9 +124,7 @@ public final class CookieCodec {
         Set<String> present = new LinkedHashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
         List<SessionCookies.Seen> seen = new ArrayList<>();
-        Map<CookieNames.Kind, Assembly> assemblies = new HashMap<>();
-        String accessName = accessCookieName(secure);
-        String refreshName = refreshCookieName(secure);
+        Map<CookieNames.Kind, Assembly> assemblies = new EnumMap<>(CookieNames.Kind.class);
         for (CookieHeaderReader.Pair pair : pairs) {
             CookieNames.Parsed parsed = CookieNames.classify(settings, pair.name());
             if (parsed == null) {
@@ -102,17 +132,19 @@ public final class CookieCodec {
             }
             present.add(pair.name());
             seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
-            String canonical = parsed.kind() == CookieNames.Kind.ACCESS ? accessName : refreshName;
+            String canonical = cookieName(parsed.kind(), secure);
             if (parsed.stem().equals(canonical)) {
                 assemblies.computeIfAbsent(parsed.kind(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
             }
         }
         String access = token(assemblies.get(CookieNames.Kind.ACCESS), duplicates);
         String refresh = token(assemblies.get(CookieNames.Kind.REFRESH), duplicates);
+        String guest = token(assemblies.get(CookieNames.Kind.GUEST), duplicates);
+        String meta = token(assemblies.get(CookieNames.Kind.META), duplicates);
         if (!duplicates.isEmpty()) {
             LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
         }
-        return new SessionCookies(access, refresh, duplicates, present, seen);
+        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen);
     }
 
     private static String token(Assembly assembly, Set<String> duplicates) {
@@ -174,8 +206,9 @@ public final class CookieCodec {
     /**
      * Writes the access cookie and, when {@code refreshToken != null}, the refresh cookie, chunked when
      * needed; clears the stale chunks and prefix forms of the cookies it writes that {@code current}
-     * carried. With {@code refreshToken == null} the refresh cookies are left alone (and still count
-     * toward the size limit).
+     * carried, and a guest cookie {@code current} carried (a login replaces the guest session). With
+     * {@code refreshToken == null} the refresh cookies are left alone (and still count toward the size
+     * limit); the meta cookie is always left alone.
      *
      * @param current what {@link #read} found on this request, or {@link SessionCookies#none()}
      * @param secure the effective Secure flag for this request
@@ -186,6 +219,20 @@ public final class CookieCodec {
      */
     public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
             String refreshToken) {
+        write(response, current, secure, accessToken, refreshToken, null);
+    }
+
+    /**
+     * As {@link #write(HttpServletResponse, SessionCookies, boolean, String, String)}, with a sliding
+     * Max-Age: the access and refresh cookies each get the smaller of {@code maxAge} and their
+     * configured max age. Used to re-issue the cookies on activity when sliding expiry is on; the
+     * names, Path and Domain are the same as for any other write.
+     *
+     * @param maxAge the sliding Max-Age, at least one second; {@code null} for the configured ones
+     * @throws IllegalArgumentException also when {@code maxAge} is under one second
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, Duration maxAge) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
@@ -193,70 +240,178 @@ public final class CookieCodec {
         if (refreshToken != null) {
             checkValue("refreshToken", refreshToken);
         }
-        boolean effectiveSecure = secure || settings.forcesSecure();
-        String accessName = accessCookieName(effectiveSecure);
-        String refreshName = refreshCookieName(effectiveSecure);
-        int accessMaxAge = (int) settings.accessMaxAge().getSeconds();
-        int refreshMaxAge = (int) settings.refreshMaxAge().getSeconds();
+        int accessMaxAge = seconds(settings.accessMaxAge(), maxAge);
+        int refreshMaxAge = seconds(settings.refreshMaxAge(), maxAge);
+        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
+        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, accessMaxAge));
+        if (refreshToken != null) {
+            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, refreshMaxAge));
+        }
+        apply(response, current, secure, values, EnumSet.of(CookieNames.Kind.GUEST), false);
+    }
 
-        List<CookieHeaderReader.Pair> access = plan(accessName, accessToken, accessMaxAge);
-        List<CookieHeaderReader.Pair> refresh = refreshToken == null ? List.of()
-                : plan(refreshName, refreshToken, refreshMaxAge);
-        checkTotal(access, refresh, refreshToken == null ? current : null);
-        if (response.isCommitted()) {
-            throw new IllegalStateException("response is already committed; session cookies must be written before");
-        }
+    /**
+     * Writes the guest cookie with the guest cookie's configured Max-Age ({@code guest-cookie-max-age}),
+     * clearing its stale chunks and prefix forms; the other cookies are left alone and count toward
+     * the size limit.
+     *
+     * @param guestToken a guest token, e.g. from {@code GuestTokens.mint()}
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes}
+     * @throws IllegalArgumentException when the token is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void writeGuest(HttpServletResponse response, SessionCookies current, boolean secure, String guestToken) {
+        writeGuest(response, current, secure, guestToken, settings.guestMaxAge());
+    }
 
-        Set<String> written = new LinkedHashSet<>();
-        access.forEach(p -> written.add(p.name()));
-        refresh.forEach(p -> written.add(p.name()));
-        List<String> stale = new ArrayList<>();
-        for (String name : current.presentNames()) {
-            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
-            if (parsed != null && !written.contains(name)
-                    && (parsed.kind() == CookieNames.Kind.ACCESS || refreshToken != null)) {
-                stale.add(name);
-            }
-        }
-        String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
-        for (String name : stale) {
-            response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
-        }
-        for (CookieHeaderReader.Pair p : access) {
-            response.addCookie(cookie(p.name(), p.value(), accessMaxAge, effectiveSecure, partitionedValue));
-        }
-        for (CookieHeaderReader.Pair p : refresh) {
-            response.addCookie(cookie(p.name(), p.value(), refreshMaxAge, effectiveSecure, partitionedValue));
-        }
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("wrote session cookies {}{}", written, stale.isEmpty() ? "" : "; cleared stale " + stale);
-        }
-        verifyPartitioned(response, written);
+    /**
+     * As {@link #writeGuest(HttpServletResponse, SessionCookies, boolean, String)} with this Max-Age,
+     * normally the guest token's lifetime ({@code GuestTokens.ttl()}).
+     *
+     * @param maxAge at least one second, at most 400 days
+     */
+    public void writeGuest(HttpServletResponse response, SessionCookies current, boolean secure, String guestToken,
+            Duration maxAge) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(guestToken, "guestToken");
+        Objects.requireNonNull(maxAge, "maxAge");
+        checkValue("guestToken", guestToken);
+        apply(response, current, secure, Map.of(CookieNames.Kind.GUEST, new Value(guestToken, seconds(maxAge, maxAge))),
+                Set.of(), false);
+    }
+
+    /**
+     * Writes the lifetime meta cookie (a value from {@code SessionLifetime.start} or {@code touch}) with
+     * its configured Max-Age ({@code meta-cookie-max-age}), clearing its stale prefix forms; the other
+     * cookies are left alone and count toward the size limit.
+     *
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes}
+     * @throws IllegalArgumentException when the value is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void writeMeta(HttpServletResponse response, SessionCookies current, boolean secure, String value) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(value, "value");
+        checkValue("meta", value);
+        apply(response, current, secure,
+                Map.of(CookieNames.Kind.META, new Value(value, (int) settings.metaMaxAge().getSeconds())), Set.of(), false);
     }
 
     /**
      * Clears every session cookie {@code current} carried (chunks and other prefix forms included)
-     * plus the canonical names, repeating Path, Domain, Secure, SameSite and Partitioned, with
-     * {@code Max-Age=0}.
+     * plus the canonical names of all four (access, refresh, guest, meta), repeating Path, Domain,
+     * Secure, SameSite and Partitioned, with {@code Max-Age=0}.
      *
      * @throws IllegalStateException when the response is already committed
      */
     public void clear(HttpServletResponse response, SessionCookies current, boolean secure) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
-        if (response.isCommitted()) {
-            throw new IllegalStateException("response is already committed; session cookies must be cleared before");
+        apply(response, current, secure, Map.of(), EnumSet.allOf(CookieNames.Kind.class), true);
+    }
+
+    /**
+     * Clears the guest cookie only (what {@code current} carried of it, plus its canonical name), e.g.
+     * after its token was refused; the other cookies are left alone.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clearGuest(HttpServletResponse response, SessionCookies current, boolean secure) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        apply(response, current, secure, Map.of(), EnumSet.of(CookieNames.Kind.GUEST), true);
+    }
+
+    /** A value to write and its Max-Age in seconds. */
+    private record Value(String value, int maxAge) {
+        @Override
+        public String toString() {
+            return "Value[" + value.length() + " chars, max-age " + maxAge + "]";
         }
+    }
+
+    /** One cookie to add: a name, its value and its Max-Age ({@code 0} clears). */
+    private record Planned(CookieNames.Kind kind, String name, String value, int maxAge) {
+    }
+
+    /**
+     * The one write path: plans the chunks of every value, checks the total size against what the
+     * browser keeps, then adds the clearing cookies (stale names of the written kinds, present names of
+     * the cleared kinds) followed by the new ones. Nothing is added when a check fails.
+     *
+     * @param clearCanonical whether the canonical names of the cleared kinds are cleared even if absent
+     */
+    private void apply(HttpServletResponse response, SessionCookies current, boolean secure,
+            Map<CookieNames.Kind, Value> values, Set<CookieNames.Kind> cleared, boolean clearCanonical) {
         boolean effectiveSecure = secure || settings.forcesSecure();
-        Set<String> names = new LinkedHashSet<>(current.presentNames());
-        names.add(accessCookieName(effectiveSecure));
-        names.add(refreshCookieName(effectiveSecure));
+        List<Planned> writes = new ArrayList<>();
+        for (Map.Entry<CookieNames.Kind, Value> e : values.entrySet()) {
+            String name = cookieName(e.getKey(), effectiveSecure);
+            for (CookieHeaderReader.Pair p : plan(name, e.getValue().value(), e.getValue().maxAge())) {
+                writes.add(new Planned(e.getKey(), p.name(), p.value(), e.getValue().maxAge()));
+            }
+        }
+        if (!writes.isEmpty()) {
+            checkTotal(writes, current, values.keySet(), cleared); // clearing never fails for size
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("response is already committed; session cookies must be "
+                    + (values.isEmpty() ? "cleared" : "written") + " before");
+        }
+
+        Set<String> written = new LinkedHashSet<>();
+        writes.forEach(p -> written.add(p.name()));
+        Set<String> stale = new LinkedHashSet<>();
+        for (String name : current.presentNames()) {
+            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
+            if (parsed != null && !written.contains(name)
+                    && (values.containsKey(parsed.kind()) || cleared.contains(parsed.kind()))) {
+                stale.add(name);
+            }
+        }
+        if (clearCanonical) {
+            for (CookieNames.Kind kind : CookieNames.Kind.values()) {
+                if (cleared.contains(kind)) {
+                    stale.add(cookieName(kind, effectiveSecure));
+                }
+            }
+        }
         String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
-        for (String name : names) {
+        for (String name : stale) {
             response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
         }
-        LOG.debug("cleared session cookies {}", names);
-        verifyPartitioned(response, names);
+        for (Planned p : writes) {
+            response.addCookie(cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
+        }
+        if (LOG.isDebugEnabled()) {
+            if (written.isEmpty()) {
+                LOG.debug("cleared session cookies {}", stale);
+            } else {
+                LOG.debug("wrote session cookies {}{}", written, stale.isEmpty() ? "" : "; cleared stale " + stale);
+            }
+        }
+        Set<String> touched = new LinkedHashSet<>(stale);
+        touched.addAll(written);
+        verifyPartitioned(response, touched);
+    }
+
+    /** A configured Max-Age in whole seconds, capped by {@code cap} when given. */
+    private static int seconds(Duration configured, Duration cap) {
+        Duration d = configured;
+        if (cap != null) {
+            if (cap.compareTo(CookieSettings.MIN_MAX_AGE) < 0) {
+                throw new IllegalArgumentException("maxAge must be at least one second, not " + cap);
+            }
+            if (cap.compareTo(d) < 0) {
+                d = cap;
+            }
+        }
+        if (d.compareTo(CookieSettings.MAX_MAX_AGE) > 0) {
+            throw new IllegalArgumentException("maxAge must be at most " + CookieSettings.MAX_MAX_AGE + ", not " + d);
+        }
+        return (int) d.getSeconds();
     }
 
     /** Splits a token into the cookies that carry it: one, or chunks that each fit 4096 bytes. */
@@ -297,32 +452,37 @@ public final class CookieCodec {
         return bytes;
     }
 
-    /** Refuses cookies that would not fit the Cookie request header; {@code kept} holds refresh cookies left alone. */
-    private void checkTotal(List<CookieHeaderReader.Pair> access, List<CookieHeaderReader.Pair> refresh,
-            SessionCookies kept) {
-        int accessBytes = bytes(access);
-        int refreshBytes = bytes(refresh);
-        int cookies = access.size() + refresh.size();
-        if (kept != null) {
-            java.util.function.Predicate<String> isRefresh = n -> {
+    /**
+     * Refuses cookies that would not fit the Cookie request header the browser sends back: the cookies
+     * written, plus those of the kinds neither written nor cleared that {@code current} carried (the
+     * browser keeps them).
+     */
+    private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Kind> writtenKinds,
+            Set<CookieNames.Kind> cleared) {
+        Map<CookieNames.Kind, Integer> bytes = new EnumMap<>(CookieNames.Kind.class);
+        int cookies = 0;
+        for (Planned p : writes) {
+            bytes.merge(p.kind(), p.name().length() + 1 + p.value().length(), Integer::sum);
+            cookies++;
+        }
+        for (CookieNames.Kind kind : CookieNames.Kind.values()) {
+            if (writtenKinds.contains(kind) || cleared.contains(kind)) {
+                continue;
+            }
+            java.util.function.Predicate<String> ofKind = n -> {
                 CookieNames.Parsed p = CookieNames.classify(settings, n);
-                return p != null && p.kind() == CookieNames.Kind.REFRESH;
+                return p != null && p.kind() == kind;
             };
-            refreshBytes += kept.bytes(isRefresh);
-            cookies += kept.count(isRefresh);
+            bytes.merge(kind, current.bytes(ofKind), Integer::sum);
+            cookies += current.count(ofKind);
         }
-        int total = accessBytes + refreshBytes + 2 * (cookies - 1);
+        int accessBytes = bytes.getOrDefault(CookieNames.Kind.ACCESS, 0);
+        int refreshBytes = bytes.getOrDefault(CookieNames.Kind.REFRESH, 0);
+        int otherBytes = bytes.getOrDefault(CookieNames.Kind.GUEST, 0) + bytes.getOrDefault(CookieNames.Kind.META, 0);
+        int total = accessBytes + refreshBytes + otherBytes + 2 * Math.max(0, cookies - 1);
         if (total > settings.maxTotalBytes()) {
-            throw new CookieTooLargeException(total, accessBytes, refreshBytes, settings.maxTotalBytes());
+            throw new CookieTooLargeException(total, accessBytes, refreshBytes, otherBytes, settings.maxTotalBytes());
         }
-    }
-
-    private static int bytes(List<CookieHeaderReader.Pair> pairs) {
-        int sum = 0;
-        for (CookieHeaderReader.Pair p : pairs) {
-            sum += p.name().length() + 1 + p.value().length();
-        }
-        return sum;
     }
 
     private static void checkValue(String what, String token) {

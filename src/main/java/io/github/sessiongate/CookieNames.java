@@ -8,13 +8,13 @@ package io.github.sessiongate;
  */
 final class CookieNames {
 
-    /** The two session cookies. */
-    enum Kind { ACCESS, REFRESH }
+    /** The session cookies: the two tokens, the guest token and the lifetime meta cookie. */
+    enum Kind { ACCESS, REFRESH, GUEST, META }
 
     /**
      * A recognised name.
      *
-     * @param kind access or refresh
+     * @param kind which cookie
      * @param stem the name without chunk suffix, prefix included
      * @param chunk the chunk index, or -1 for an unchunked cookie
      */
@@ -73,6 +73,12 @@ final class CookieNames {
         }
         if (bare.equals(settings.refreshCookieName())) {
             return new Parsed(Kind.REFRESH, stem, chunk);
+        }
+        if (bare.equals(settings.guestCookieName())) {
+            return new Parsed(Kind.GUEST, stem, chunk);
+        }
+        if (bare.equals(settings.metaCookieName())) {
+            return new Parsed(Kind.META, stem, chunk);
         }
         return null;
     }

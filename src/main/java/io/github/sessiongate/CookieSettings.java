@@ -6,7 +6,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How the session cookies are named and which attributes they carry. Immutable and thread-safe;
+ * How the session cookies are named and which attributes they carry: the access and refresh cookies,
+ * the guest cookie and the lifetime meta cookie, all four with the same attributes (HttpOnly, Secure
+ * and prefix, SameSite, Path, Domain, Partitioned) and each with its own Max-Age. Immutable and thread-safe;
  * built once at {@code init()} from the filter's init-params ({@link #fromParams(InitParams)}) or in
  * code ({@link #builder()}). Both paths run the same validation and fail with a
  * {@link ConfigException} naming the parameter.
@@ -74,6 +76,21 @@ public final class CookieSettings {
     public static final boolean DEFAULT_HOST_PREFIX = true;
     public static final String PARAM_MAX_TOTAL_BYTES = "cookie-max-total-bytes";
     public static final int DEFAULT_MAX_TOTAL_BYTES = 6144;
+    /** The cookie carrying a guest token (see {@code io.github.sessiongate.guest.GuestTokens}). */
+    public static final String PARAM_GUEST_COOKIE_NAME = "guest-cookie-name";
+    public static final String DEFAULT_GUEST_COOKIE_NAME = "sg_guest";
+    /** Max-Age of the guest cookie when the caller passes none (normally it passes the guest token's ttl). */
+    public static final String PARAM_GUEST_MAX_AGE = "guest-cookie-max-age";
+    public static final Duration DEFAULT_GUEST_MAX_AGE = Duration.ofHours(1);
+    /** The signed cookie recording a session's first login and last activity (see {@code SessionLifetime}). */
+    public static final String PARAM_META_COOKIE_NAME = "meta-cookie-name";
+    public static final String DEFAULT_META_COOKIE_NAME = "sg_meta";
+    /**
+     * Max-Age of the meta cookie. Default: the refresh cookie's ({@link #PARAM_REFRESH_MAX_AGE}), or the
+     * access cookie's if that is longer; never shorter than either, since a meta cookie that vanished
+     * first would let the session start its lifetimes afresh.
+     */
+    public static final String PARAM_META_MAX_AGE = "meta-cookie-max-age";
 
     /** Bounds of {@link #PARAM_MAX_TOTAL_BYTES}: the upper one is both containers' default 8 kB header limit. */
     public static final int MIN_MAX_TOTAL_BYTES = 1024;
@@ -97,6 +114,10 @@ public final class CookieSettings {
     private final boolean partitioned;
     private final boolean hostPrefix;
     private final int maxTotalBytes;
+    private final String guestCookieName;
+    private final Duration guestMaxAge;
+    private final String metaCookieName;
+    private final Duration metaMaxAge;
 
     private CookieSettings(Builder b) {
         this.accessCookieName = b.accessCookieName;
@@ -110,6 +131,11 @@ public final class CookieSettings {
         this.partitioned = b.partitioned;
         this.hostPrefix = b.hostPrefix;
         this.maxTotalBytes = b.maxTotalBytes;
+        this.guestCookieName = b.guestCookieName;
+        this.guestMaxAge = b.guestMaxAge;
+        this.metaCookieName = b.metaCookieName;
+        this.metaMaxAge = b.metaMaxAge != null ? b.metaMaxAge
+                : b.refreshMaxAge.compareTo(b.accessMaxAge) >= 0 ? b.refreshMaxAge : b.accessMaxAge;
     }
 
     /**
@@ -139,6 +165,10 @@ public final class CookieSettings {
         b.hostPrefix(params.bool(PARAM_HOST_PREFIX, DEFAULT_HOST_PREFIX));
         b.maxTotalBytes((int) params.number(PARAM_MAX_TOTAL_BYTES, DEFAULT_MAX_TOTAL_BYTES,
                 MIN_MAX_TOTAL_BYTES, MAX_MAX_TOTAL_BYTES));
+        params.get(PARAM_GUEST_COOKIE_NAME).ifPresent(b::guestCookieName);
+        b.guestMaxAge(params.duration(PARAM_GUEST_MAX_AGE, DEFAULT_GUEST_MAX_AGE, anyLength.negated(), anyLength));
+        params.get(PARAM_META_COOKIE_NAME).ifPresent(b::metaCookieName);
+        b.metaMaxAge(params.duration(PARAM_META_MAX_AGE, null, anyLength.negated(), anyLength));
         return b.build();
     }
 
@@ -192,7 +222,9 @@ public final class CookieSettings {
         String access = cookieName(accessCookieName, true);
         String refresh = cookieName(refreshCookieName, true);
         StringBuilder sb = new StringBuilder("session cookies access=").append(access)
-                .append(" refresh=").append(refresh);
+                .append(" refresh=").append(refresh)
+                .append(" guest=").append(cookieName(guestCookieName, true))
+                .append(" meta=").append(cookieName(metaCookieName, true));
         if (secureMode == SecureMode.AUTO && !forcesSecure() && hostPrefixApplies(true)) {
             sb.append(" (").append(accessCookieName).append('/').append(refreshCookieName)
                     .append(" without Secure on plain HTTP to loopback)");
@@ -203,7 +235,9 @@ public final class CookieSettings {
                 .append("; Path=").append(path)
                 .append("; Domain=").append(domain == null ? "(host-only)" : domain)
                 .append("; Max-Age access=").append(accessMaxAge.getSeconds())
-                .append("s refresh=").append(refreshMaxAge.getSeconds()).append('s')
+                .append("s refresh=").append(refreshMaxAge.getSeconds())
+                .append("s guest=").append(guestMaxAge.getSeconds())
+                .append("s meta=").append(metaMaxAge.getSeconds()).append('s')
                 .append("; Partitioned=").append(partitioned)
                 .append("; __Host- prefix=").append(hostPrefix ? (hostPrefixApplies(true) ? "on" : "on but not applicable")
                         : "off")
@@ -259,6 +293,26 @@ public final class CookieSettings {
         return maxTotalBytes;
     }
 
+    /** The configured guest cookie name, without any prefix. */
+    public String guestCookieName() {
+        return guestCookieName;
+    }
+
+    /** Max-Age of the guest cookie when the caller passes none. */
+    public Duration guestMaxAge() {
+        return guestMaxAge;
+    }
+
+    /** The configured meta cookie name, without any prefix. */
+    public String metaCookieName() {
+        return metaCookieName;
+    }
+
+    /** Max-Age of the meta cookie: {@link #PARAM_META_MAX_AGE}, else the longer of the refresh and access cookie's. */
+    public Duration metaMaxAge() {
+        return metaMaxAge;
+    }
+
     @Override
     public String toString() {
         return "CookieSettings[" + describe() + "]";
@@ -280,6 +334,10 @@ public final class CookieSettings {
         private boolean partitioned = DEFAULT_PARTITIONED;
         private boolean hostPrefix = DEFAULT_HOST_PREFIX;
         private int maxTotalBytes = DEFAULT_MAX_TOTAL_BYTES;
+        private String guestCookieName = DEFAULT_GUEST_COOKIE_NAME;
+        private Duration guestMaxAge = DEFAULT_GUEST_MAX_AGE;
+        private String metaCookieName = DEFAULT_META_COOKIE_NAME;
+        private Duration metaMaxAge;
 
         private Builder() {
         }
@@ -340,6 +398,27 @@ public final class CookieSettings {
             return this;
         }
 
+        public Builder guestCookieName(String name) {
+            this.guestCookieName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        public Builder guestMaxAge(Duration maxAge) {
+            this.guestMaxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        public Builder metaCookieName(String name) {
+            this.metaCookieName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The meta cookie's Max-Age; {@code null} (the default) follows the refresh (or longer access) cookie's. */
+        public Builder metaMaxAge(Duration maxAge) {
+            this.metaMaxAge = maxAge;
+            return this;
+        }
+
         /**
          * Validates the settings as a set.
          *
@@ -348,9 +427,18 @@ public final class CookieSettings {
         public CookieSettings build() {
             checkName(PARAM_ACCESS_COOKIE_NAME, accessCookieName);
             checkName(PARAM_REFRESH_COOKIE_NAME, refreshCookieName);
-            if (accessCookieName.equalsIgnoreCase(refreshCookieName)) {
-                throw new ConfigException(PARAM_REFRESH_COOKIE_NAME, "must differ from " + PARAM_ACCESS_COOKIE_NAME
-                        + " ('" + accessCookieName + "'); cookie names are compared ignoring case");
+            checkName(PARAM_GUEST_COOKIE_NAME, guestCookieName);
+            checkName(PARAM_META_COOKIE_NAME, metaCookieName);
+            String[][] named = {
+                    {PARAM_ACCESS_COOKIE_NAME, accessCookieName}, {PARAM_REFRESH_COOKIE_NAME, refreshCookieName},
+                    {PARAM_GUEST_COOKIE_NAME, guestCookieName}, {PARAM_META_COOKIE_NAME, metaCookieName}};
+            for (int i = 1; i < named.length; i++) {
+                for (int j = 0; j < i; j++) {
+                    if (named[i][1].equalsIgnoreCase(named[j][1])) {
+                        throw new ConfigException(named[i][0], "must differ from " + named[j][0] + " ('" + named[j][1]
+                                + "'); cookie names are compared ignoring case");
+                    }
+                }
             }
             checkPath(path);
             if (domain != null) {
@@ -358,6 +446,16 @@ public final class CookieSettings {
             }
             checkMaxAge(PARAM_ACCESS_MAX_AGE, accessMaxAge);
             checkMaxAge(PARAM_REFRESH_MAX_AGE, refreshMaxAge);
+            checkMaxAge(PARAM_GUEST_MAX_AGE, guestMaxAge);
+            if (metaMaxAge != null) {
+                checkMaxAge(PARAM_META_MAX_AGE, metaMaxAge);
+                Duration longest = accessMaxAge.compareTo(refreshMaxAge) >= 0 ? accessMaxAge : refreshMaxAge;
+                if (metaMaxAge.compareTo(longest) < 0) {
+                    throw new ConfigException(PARAM_META_MAX_AGE, "must be at least the access and refresh cookies' "
+                            + "max age (" + longest + "): a meta cookie that expires first would let the session "
+                            + "start its lifetimes afresh");
+                }
+            }
             if (maxTotalBytes < MIN_MAX_TOTAL_BYTES || maxTotalBytes > MAX_MAX_TOTAL_BYTES) {
                 throw new ConfigException(PARAM_MAX_TOTAL_BYTES, "must be between " + MIN_MAX_TOTAL_BYTES + " and "
                         + MAX_MAX_TOTAL_BYTES + " (the containers' default request-header limit is 8 kB), not "

@@ -8,7 +8,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The session cookies one request carried, as {@link CookieCodec#read} found them. Immutable.
+ * The session cookies one request carried (access, refresh, guest and meta), as {@link CookieCodec#read}
+ * found them. Immutable.
  *
  * <p>A token is present only when its cookie (or its complete, consecutive set of chunks) arrived
  * exactly once under the name that writing would use. A name of ours that arrived twice (cookie
@@ -17,7 +18,7 @@ import java.util.function.Predicate;
  * {@link #toString()} never shows a value.
  */
 public final class SessionCookies {
-    private static final SessionCookies NONE = new SessionCookies(null, null, Set.of(), Set.of(), List.of());
+    private static final SessionCookies NONE = new SessionCookies(null, null, null, null, Set.of(), Set.of(), List.of());
 
     /** One cookie of ours as the request carried it: its name and the length of its value. */
     record Seen(String name, int valueLength) {
@@ -28,14 +29,23 @@ public final class SessionCookies {
 
     private final String accessToken;
     private final String refreshToken;
+    private final String guestToken;
+    private final String meta;
     private final Set<String> duplicateNames;
     private final Set<String> presentNames;
     private final List<Seen> seen;
 
     SessionCookies(String accessToken, String refreshToken, Set<String> duplicateNames, Set<String> presentNames,
             List<Seen> seen) {
+        this(accessToken, refreshToken, null, null, duplicateNames, presentNames, seen);
+    }
+
+    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
+            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen) {
         this.accessToken = accessToken;
         this.refreshToken = refreshToken;
+        this.guestToken = guestToken;
+        this.meta = meta;
         this.duplicateNames = Collections.unmodifiableSet(new LinkedHashSet<>(duplicateNames));
         this.presentNames = Collections.unmodifiableSet(new LinkedHashSet<>(presentNames));
         this.seen = List.copyOf(seen);
@@ -54,6 +64,19 @@ public final class SessionCookies {
     /** The refresh token; empty when absent, malformed or duplicated. */
     public Optional<String> refreshToken() {
         return Optional.ofNullable(refreshToken);
+    }
+
+    /**
+     * The guest token; empty when absent, malformed or duplicated. Which cookie carried a token says
+     * nothing about what it is: only its verified claims make a session a guest.
+     */
+    public Optional<String> guestToken() {
+        return Optional.ofNullable(guestToken);
+    }
+
+    /** The lifetime meta cookie's value, unverified; empty when absent, malformed or duplicated. */
+    public Optional<String> meta() {
+        return Optional.ofNullable(meta);
     }
 
     /** Whether a session-cookie name arrived more than once (or unchunked next to chunks). */
@@ -102,6 +125,8 @@ public final class SessionCookies {
     public String toString() {
         return "SessionCookies[access=" + (accessToken == null ? "absent" : "present")
                 + ", refresh=" + (refreshToken == null ? "absent" : "present")
+                + ", guest=" + (guestToken == null ? "absent" : "present")
+                + ", meta=" + (meta == null ? "absent" : "present")
                 + ", names=" + presentNames + ", duplicates=" + duplicateNames + "]";
     }
 }

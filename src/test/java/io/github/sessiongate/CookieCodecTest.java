@@ -285,13 +285,13 @@ class CookieCodecTest {
     // ------------------------------------------------------------------ clear
 
     @Test
-    void clearExpiresEveryPresentCookieAndTheCanonicalNames() {
+    void clearExpiresEveryPresentCookieAndTheCanonicalNamesOfAllFour() {
         CookieCodec custom = new CookieCodec(CookieSettings.builder().path("/app").domain("example.com").build());
         SessionCookies current = custom.read(request("sg_access.0=a; sg_access.1=b; other=c"), true);
         HttpServletResponse response = mock(HttpServletResponse.class);
         custom.clear(response, current, true);
         List<Cookie> cookies = added(response);
-        assertEquals(List.of("sg_access.0", "sg_access.1", "sg_access", "sg_refresh"),
+        assertEquals(List.of("sg_access.0", "sg_access.1", "sg_access", "sg_refresh", "sg_guest", "sg_meta"),
                 cookies.stream().map(Cookie::getName).toList());
         for (Cookie c : cookies) {
             assertEquals(0, c.getMaxAge());
@@ -301,6 +301,233 @@ class CookieCodecTest {
             assertTrue(c.getSecure() && c.isHttpOnly());
             assertEquals("Lax", c.getAttribute("SameSite"));
         }
+    }
+
+    // ------------------------------------------------------------------ guest and meta cookies
+
+    @Test
+    void guestAndMetaCookiesGetEveryDefaultAttributeAndTheirOwnMaxAge() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.writeGuest(response, SessionCookies.none(), true, "gst");
+        codec.writeMeta(response, SessionCookies.none(), true, "mta");
+        Map<String, Cookie> cookies = byName(added(response));
+        assertEquals(Set.of("__Host-sg_guest", "__Host-sg_meta"), cookies.keySet());
+        for (Cookie c : cookies.values()) {
+            assertTrue(c.isHttpOnly() && c.getSecure(), c::getName);
+            assertEquals("/", c.getPath());
+            assertNull(c.getDomain());
+            assertEquals("Lax", c.getAttribute("SameSite"));
+        }
+        assertEquals("gst", cookies.get("__Host-sg_guest").getValue());
+        assertEquals(3600, cookies.get("__Host-sg_guest").getMaxAge(), "guest-cookie-max-age default");
+        assertEquals(1209600, cookies.get("__Host-sg_meta").getMaxAge(), "meta follows the refresh cookie");
+        assertEquals("__Host-sg_guest", codec.guestCookieName(true));
+        assertEquals("sg_meta", codec.metaCookieName(false));
+    }
+
+    @Test
+    void guestCookieTakesTheMaxAgeTheCallerPasses() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.writeGuest(response, SessionCookies.none(), true, "gst", Duration.ofMinutes(30));
+        assertEquals(1800, byName(added(response)).get("__Host-sg_guest").getMaxAge());
+        assertThrows(IllegalArgumentException.class,
+                () -> codec.writeGuest(mock(HttpServletResponse.class), SessionCookies.none(), true, "g", Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> codec.writeGuest(mock(HttpServletResponse.class),
+                SessionCookies.none(), true, "g", Duration.ofDays(401)));
+    }
+
+    @Test
+    void customSettingsApplyToGuestAndMetaCookiesToo() {
+        CookieCodec custom = new CookieCodec(CookieSettings.builder().guestCookieName("gc").metaCookieName("mc")
+                .sameSite(CookieSettings.SameSite.STRICT).path("/app").domain("example.com").partitioned(true)
+                .guestMaxAge(Duration.ofMinutes(20)).metaMaxAge(Duration.ofDays(30)).build());
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        custom.writeGuest(response, SessionCookies.none(), true, "g");
+        custom.writeMeta(response, SessionCookies.none(), true, "m");
+        Map<String, Cookie> cookies = byName(added(response));
+        assertEquals(Set.of("gc", "mc"), cookies.keySet());
+        for (Cookie c : cookies.values()) {
+            assertEquals("/app", c.getPath());
+            assertEquals("example.com", c.getDomain());
+            assertEquals("Strict", c.getAttribute("SameSite"));
+            assertEquals("", c.getAttribute("Partitioned"));
+            assertTrue(c.getSecure() && c.isHttpOnly());
+        }
+        assertEquals(1200, cookies.get("gc").getMaxAge());
+        assertEquals(2592000, cookies.get("mc").getMaxAge());
+    }
+
+    @Test
+    void guestAndMetaAreReadLikeTheTokens() {
+        SessionCookies c = read("x=1; __Host-sg_guest=\"gst\"; __Host-sg_meta=mta\t");
+        assertEquals(Optional.of("gst"), c.guestToken());
+        assertEquals(Optional.of("mta"), c.meta());
+        assertEquals(Optional.empty(), c.accessToken());
+        assertFalse(c.toString().contains("gst") || c.toString().contains("mta"), c::toString);
+        assertTrue(c.toString().contains("guest=present") && c.toString().contains("meta=present"), c::toString);
+        SessionCookies none = SessionCookies.none();
+        assertEquals(Optional.empty(), none.guestToken());
+        assertEquals(Optional.empty(), none.meta());
+    }
+
+    @Test
+    void duplicatedGuestOrMetaIsAbsentAndReported() {
+        SessionCookies c = read("__Host-sg_guest=a; __Host-sg_meta=m", "__Host-sg_guest=b; __Host-sg_meta=n");
+        assertEquals(Optional.empty(), c.guestToken());
+        assertEquals(Optional.empty(), c.meta());
+        assertEquals(Set.of("__Host-sg_guest", "__Host-sg_meta"), c.duplicateNames());
+    }
+
+    @Test
+    void largeGuestTokenIsChunkedAndReassembled() {
+        String token = token(5000);
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.writeGuest(response, SessionCookies.none(), true, token);
+        List<Cookie> cookies = added(response);
+        assertEquals(List.of("__Host-sg_guest.0", "__Host-sg_guest.1"), cookies.stream().map(Cookie::getName).toList());
+        assertEquals(Optional.of(token), read(browserHeader(cookies)).guestToken());
+    }
+
+    @Test
+    void loginClearsAPresentGuestCookieAndLeavesTheMetaCookieAlone() {
+        SessionCookies current = read("__Host-sg_guest.0=g0; __Host-sg_guest.1=g1; sg_guest=old; __Host-sg_meta=m");
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.write(response, current, true, "acc", "ref");
+        List<Cookie> cookies = added(response);
+        assertEquals(List.of("__Host-sg_guest.0", "__Host-sg_guest.1", "sg_guest", "__Host-sg_access", "__Host-sg_refresh"),
+                cookies.stream().map(Cookie::getName).toList());
+        for (Cookie guest : cookies.subList(0, 3)) {
+            assertEquals(0, guest.getMaxAge());
+            assertEquals("", guest.getValue());
+        }
+    }
+
+    @Test
+    void writeWithoutAGuestCookieClearsNoGuestCookie() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.write(response, read("__Host-sg_access=old"), true, "acc", null);
+        assertEquals(List.of("__Host-sg_access"), added(response).stream().map(Cookie::getName).toList());
+    }
+
+    @Test
+    void guestAndMetaWritesLeaveTheOtherCookiesAloneAndClearTheirOwnStaleForms() {
+        SessionCookies current = read("__Host-sg_access=a; __Host-sg_refresh=r; sg_guest=plain; __Host-sg_guest.0=x; "
+                + "sg_meta=old");
+        HttpServletResponse guest = mock(HttpServletResponse.class);
+        codec.writeGuest(guest, current, true, "g");
+        assertEquals(List.of("sg_guest", "__Host-sg_guest.0", "__Host-sg_guest"),
+                added(guest).stream().map(Cookie::getName).toList());
+        HttpServletResponse meta = mock(HttpServletResponse.class);
+        codec.writeMeta(meta, current, true, "m");
+        assertEquals(List.of("sg_meta", "__Host-sg_meta"), added(meta).stream().map(Cookie::getName).toList());
+    }
+
+    @Test
+    void clearGuestClearsOnlyTheGuestCookie() {
+        SessionCookies current = read("__Host-sg_access=a; __Host-sg_guest.0=x; __Host-sg_meta=m");
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.clearGuest(response, current, true);
+        List<Cookie> cookies = added(response);
+        assertEquals(List.of("__Host-sg_guest.0", "__Host-sg_guest"), cookies.stream().map(Cookie::getName).toList());
+        assertTrue(cookies.stream().allMatch(c -> c.getMaxAge() == 0 && c.getValue().isEmpty()));
+    }
+
+    @Test
+    void clearNeverFailsForSizeEvenWhenTheBrowserCarriesTooMuch() {
+        SessionCookies current = read("__Host-sg_access=" + token(4000) + "; __Host-sg_refresh=" + token(4000)
+                + "; __Host-sg_guest=g");
+        codec.clearGuest(mock(HttpServletResponse.class), current, true);
+        codec.clear(mock(HttpServletResponse.class), current, true);
+    }
+
+    // ------------------------------------------------------------------ sliding Max-Age and refresh
+
+    @Test
+    void slidingMaxAgeCapsTheAccessAndRefreshCookies() {
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.write(response, SessionCookies.none(), true, "acc", "ref", Duration.ofMinutes(15));
+        Map<String, Cookie> cookies = byName(added(response));
+        assertEquals(900, cookies.get("__Host-sg_access").getMaxAge());
+        assertEquals(900, cookies.get("__Host-sg_refresh").getMaxAge());
+
+        HttpServletResponse longer = mock(HttpServletResponse.class);
+        codec.write(longer, SessionCookies.none(), true, "acc", "ref", Duration.ofDays(2));
+        Map<String, Cookie> capped = byName(added(longer));
+        assertEquals(3600, capped.get("__Host-sg_access").getMaxAge(), "never beyond the configured max age");
+        assertEquals(172800, capped.get("__Host-sg_refresh").getMaxAge());
+
+        HttpServletResponse none = mock(HttpServletResponse.class);
+        codec.write(none, SessionCookies.none(), true, "acc", "ref", null);
+        assertEquals(3600, byName(added(none)).get("__Host-sg_access").getMaxAge());
+
+        HttpServletResponse bad = mock(HttpServletResponse.class);
+        assertThrows(IllegalArgumentException.class,
+                () -> codec.write(bad, SessionCookies.none(), true, "acc", "ref", Duration.ofMillis(500)));
+        verify(bad, never()).addCookie(any());
+    }
+
+    /** A refresh writes the same names with the same Path and Domain as the login, and clears nothing. */
+    @Test
+    void refreshNeverRenamesCookiesOrChangesTheirPathOrDomain() {
+        for (CookieCodec c : List.of(codec, new CookieCodec(CookieSettings.builder().accessCookieName("at")
+                .refreshCookieName("rt").path("/app").domain("example.com").build()))) {
+            HttpServletResponse login = mock(HttpServletResponse.class);
+            c.write(login, SessionCookies.none(), true, "acc1", "ref1");
+            List<Cookie> first = added(login);
+            SessionCookies afterLogin = c.read(request(browserHeader(first)), true);
+            assertEquals(Optional.of("acc1"), afterLogin.accessToken());
+
+            HttpServletResponse refresh = mock(HttpServletResponse.class);
+            c.write(refresh, afterLogin, true, "acc2", "ref2");
+            HttpServletResponse sliding = mock(HttpServletResponse.class);
+            c.write(sliding, afterLogin, true, "acc2", "ref2", Duration.ofMinutes(15));
+            for (List<Cookie> again : List.of(added(refresh), added(sliding))) {
+                assertEquals(first.stream().map(Cookie::getName).toList(), again.stream().map(Cookie::getName).toList(),
+                        "same names, nothing cleared");
+                for (int i = 0; i < first.size(); i++) {
+                    assertEquals(first.get(i).getPath(), again.get(i).getPath());
+                    assertEquals(first.get(i).getDomain(), again.get(i).getDomain());
+                    assertEquals(first.get(i).getSecure(), again.get(i).getSecure());
+                    assertEquals(first.get(i).getAttribute("SameSite"), again.get(i).getAttribute("SameSite"));
+                    assertTrue(again.get(i).isHttpOnly());
+                }
+            }
+            assertEquals(Optional.of("acc2"), c.read(request(browserHeader(added(refresh))), true).accessToken());
+        }
+    }
+
+    // ------------------------------------------------------------------ size cap over all four cookies
+
+    @Test
+    void keptMetaCookieCountsTowardTheCapOfALogin() {
+        // access "__Host-sg_access=" (17) + a; meta "__Host-sg_meta=" (15) + 87; one separator (2)
+        CookieCodec small = new CookieCodec(CookieSettings.builder().maxTotalBytes(1024).build());
+        SessionCookies current = small.read(request("__Host-sg_meta=" + token(87)), true);
+        int fits = 1024 - 17 - 15 - 87 - 2;
+        small.write(mock(HttpServletResponse.class), current, true, token(fits), null);
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        CookieTooLargeException e = assertThrows(CookieTooLargeException.class,
+                () -> small.write(response, current, true, token(fits + 1), null));
+        assertEquals(1025, e.totalBytes());
+        assertEquals(15 + 87, e.otherBytes());
+        assertTrue(e.getMessage().contains("guest and meta 102"), e.getMessage());
+        verify(response, never()).addCookie(any());
+    }
+
+    @Test
+    void guestCookieClearedByALoginDoesNotCountButKeptCookiesCountForAGuestWrite() {
+        SessionCookies withGuest = read("__Host-sg_guest=" + token(3000));
+        codec.write(mock(HttpServletResponse.class), withGuest, true, token(4000), null); // the guest cookie goes
+
+        SessionCookies withSession = read("__Host-sg_access=" + token(4000));
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        CookieTooLargeException e = assertThrows(CookieTooLargeException.class,
+                () -> codec.writeGuest(response, withSession, true, token(3000)));
+        assertEquals(17 + 4000, e.accessBytes());
+        assertEquals(16 + 3000, e.otherBytes());
+        verify(response, never()).addCookie(any());
+        assertThrows(CookieTooLargeException.class,
+                () -> codec.writeMeta(mock(HttpServletResponse.class), withSession, true, token(2200)));
     }
 
     // ------------------------------------------------------------------ programmer errors
@@ -315,6 +542,8 @@ class CookieCodecTest {
         assertThrows(IllegalArgumentException.class,
                 () -> codec.write(response, SessionCookies.none(), true, "ok", "has space"));
         assertThrows(IllegalArgumentException.class, () -> codec.write(response, SessionCookies.none(), true, "", null));
+        assertThrows(IllegalArgumentException.class, () -> codec.writeGuest(response, SessionCookies.none(), true, "a,b"));
+        assertThrows(IllegalArgumentException.class, () -> codec.writeMeta(response, SessionCookies.none(), true, ""));
         verify(response, never()).addCookie(any());
     }
 
@@ -324,6 +553,9 @@ class CookieCodecTest {
         when(response.isCommitted()).thenReturn(true);
         assertThrows(IllegalStateException.class, () -> codec.write(response, SessionCookies.none(), true, "a", null));
         assertThrows(IllegalStateException.class, () -> codec.clear(response, SessionCookies.none(), true));
+        assertThrows(IllegalStateException.class, () -> codec.writeGuest(response, SessionCookies.none(), true, "g"));
+        assertThrows(IllegalStateException.class, () -> codec.writeMeta(response, SessionCookies.none(), true, "m"));
+        assertThrows(IllegalStateException.class, () -> codec.clearGuest(response, SessionCookies.none(), true));
         verify(response, never()).addCookie(any());
     }
 

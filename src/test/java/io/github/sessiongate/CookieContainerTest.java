@@ -101,6 +101,11 @@ class CookieContainerTest {
                         resp.getWriter().print("too large");
                     }
                     break;
+                case "/guest-meta":
+                    codec.writeGuest(resp, current, secure, req.getParameter("guest"), Duration.ofMinutes(30));
+                    codec.writeMeta(resp, current, secure, req.getParameter("meta"));
+                    resp.getWriter().print("ok");
+                    break;
                 case "/clear":
                     codec.clear(resp, current, secure);
                     resp.getWriter().print("ok");
@@ -108,6 +113,8 @@ class CookieContainerTest {
                 default:
                     resp.getWriter().print("access=" + current.accessToken().orElse("-")
                             + " refresh=" + current.refreshToken().orElse("-")
+                            + (current.guestToken().isPresent() ? " guest=" + current.guestToken().get() : "")
+                            + (current.meta().isPresent() ? " meta=" + current.meta().get() : "")
                             + " duplicates=" + current.duplicateNames() + " present=" + current.presentNames());
             }
         }
@@ -219,7 +226,7 @@ class CookieContainerTest {
     void clearRepeatsPathDomainAndPartitionedAndExpiresTheCookie(Target t) throws Exception {
         HttpResponse<String> r = get(t, "/clear?config=custom", "at.0=x; at.1=y; other=z");
         List<SetCookie> cookies = setCookies(r);
-        assertEquals(List.of("at.0", "at.1", "at", "rt"), cookies.stream().map(c -> c.name).toList());
+        assertEquals(List.of("at.0", "at.1", "at", "rt", "sg_guest", "sg_meta"), cookies.stream().map(c -> c.name).toList());
         Map<String, String> expected = new LinkedHashMap<>(Map.of("expires", "*", "domain", "example.com",
                 "path", "/app", "secure", "", "httponly", "", "samesite", "Strict", "partitioned", ""));
         if (t.name.equals("jetty")) {
@@ -230,6 +237,19 @@ class CookieContainerTest {
             assertEquals(expected, c.attributes, c::toString);
             assertTrue(c.expires.contains("1970"), c::toString);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void guestAndMetaCookiesCarryTheSameAttributesAndReadBack(Target t) throws Exception {
+        List<SetCookie> cookies = setCookies(get(t, "/guest-meta?config=custom&guest=g.1-x&meta=m_2"));
+        assertEquals(List.of("sg_guest", "sg_meta"), cookies.stream().map(c -> c.name).toList());
+        SetCookie guest = find(cookies, "sg_guest");
+        assertEquals(Map.of("max-age", "1800", "expires", "*", "domain", "example.com", "path", "/app",
+                "secure", "", "httponly", "", "samesite", "Strict", "partitioned", ""), guest.attributes);
+        assertEquals("172800", find(cookies, "sg_meta").attributes.get("max-age"), "meta follows the refresh cookie");
+        assertEquals("access=- refresh=- guest=g.1-x meta=m_2 duplicates=[] present=[__Host-sg_guest, __Host-sg_meta]",
+                get(t, "/read?config=default", "__Host-sg_guest=g.1-x; __Host-sg_meta=m_2").body());
     }
 
     /** Documents why the codec picks the Partitioned attribute value per container. */

@@ -26,6 +26,8 @@ import org.slf4j.simple.SimpleLogger;
 class CookieLogTest {
     private static final String ACCESS = "eyJACCESSsecret.payload.sig";
     private static final String REFRESH = "REFRESHsecret-token";
+    private static final String GUEST = "GUESTsecret-token";
+    private static final String META = "METAsecret-value";
 
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private PrintStream originalErr;
@@ -73,12 +75,26 @@ class CookieLogTest {
             assertFalse(expected.getMessage().contains(CookieCodecTest.token(7000).substring(0, 12)));
         }
         codec.clear(mock(HttpServletResponse.class), dup, true);
+        // guest and meta: read (duplicated guest), written, a login clearing the guest, cleared, too large
+        SessionCookies guest = codec.read(CookieCodecTest.request("__Host-sg_guest=" + GUEST + "; __Host-sg_guest="
+                + GUEST + "x; __Host-sg_meta=" + META), true);
+        codec.writeGuest(mock(HttpServletResponse.class), guest, true, GUEST);
+        codec.writeMeta(mock(HttpServletResponse.class), guest, true, META);
+        codec.write(mock(HttpServletResponse.class), guest, true, ACCESS, REFRESH, java.time.Duration.ofMinutes(15));
+        codec.clearGuest(mock(HttpServletResponse.class), guest, true);
+        try {
+            codec.writeGuest(mock(HttpServletResponse.class), guest, true, CookieCodecTest.token(7000));
+        } catch (CookieTooLargeException expected) {
+            assertFalse(expected.getMessage().contains(CookieCodecTest.token(7000).substring(0, 12)));
+        }
 
         String log = captured.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("__Host-sg_access"), log);
         assertTrue(log.contains("WARN") && log.contains("Partitioned"), log);
         assertEquals(1, log.split("without the Partitioned attribute", -1).length - 1, "warned once: " + log);
-        for (String secret : List.of(ACCESS, REFRESH, "secret", big.substring(0, 12), big.substring(3000, 3012))) {
+        assertTrue(log.contains("__Host-sg_guest") && log.contains("__Host-sg_meta"), log);
+        for (String secret : List.of(ACCESS, REFRESH, GUEST, META, "secret", big.substring(0, 12),
+                big.substring(3000, 3012))) {
             assertFalse(log.contains(secret), "logged a token fragment: " + log);
         }
     }

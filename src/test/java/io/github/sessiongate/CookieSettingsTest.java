@@ -39,6 +39,10 @@ class CookieSettingsTest {
         assertFalse(s.partitioned());
         assertTrue(s.hostPrefix());
         assertEquals(6144, s.maxTotalBytes());
+        assertEquals("sg_guest", s.guestCookieName());
+        assertEquals(Duration.ofHours(1), s.guestMaxAge());
+        assertEquals("sg_meta", s.metaCookieName());
+        assertEquals(Duration.ofDays(14), s.metaMaxAge());
         assertEquals(CookieSettings.defaults().describe(), s.describe());
     }
 
@@ -47,7 +51,9 @@ class CookieSettingsTest {
         InitParams p = params(PARAM_ACCESS_COOKIE_NAME, "at", PARAM_REFRESH_COOKIE_NAME, "rt",
                 PARAM_SECURE, "AUTO", PARAM_SAME_SITE, "Strict", PARAM_PATH, "/app",
                 PARAM_DOMAIN, "Example.COM", PARAM_ACCESS_MAX_AGE, "15m", PARAM_REFRESH_MAX_AGE, "P7D",
-                PARAM_PARTITIONED, "true", PARAM_HOST_PREFIX, "false", PARAM_MAX_TOTAL_BYTES, "4096");
+                PARAM_PARTITIONED, "true", PARAM_HOST_PREFIX, "false", PARAM_MAX_TOTAL_BYTES, "4096",
+                PARAM_GUEST_COOKIE_NAME, "gc", PARAM_GUEST_MAX_AGE, "30m", PARAM_META_COOKIE_NAME, "mc",
+                PARAM_META_MAX_AGE, "30d");
         CookieSettings s = CookieSettings.fromParams(p);
         assertEquals(java.util.Set.of(), p.unread());
         assertEquals("at", s.accessCookieName());
@@ -61,6 +67,10 @@ class CookieSettingsTest {
         assertTrue(s.partitioned());
         assertFalse(s.hostPrefix());
         assertEquals(4096, s.maxTotalBytes());
+        assertEquals("gc", s.guestCookieName());
+        assertEquals(Duration.ofMinutes(30), s.guestMaxAge());
+        assertEquals("mc", s.metaCookieName());
+        assertEquals(Duration.ofDays(30), s.metaMaxAge());
     }
 
     @Test
@@ -107,6 +117,17 @@ class CookieSettingsTest {
             "cookie-max-total-bytes|1023",
             "cookie-max-total-bytes|8193",
             "cookie-max-total-bytes|lots",
+            "guest-cookie-name|sg_access",
+            "guest-cookie-name|SG_REFRESH",
+            "guest-cookie-name|__Host-g",
+            "guest-cookie-name|g.1",
+            "guest-cookie-max-age|0",
+            "guest-cookie-max-age|401d",
+            "meta-cookie-name|sg_guest",
+            "meta-cookie-name|sg_access",
+            "meta-cookie-name|m e",
+            "meta-cookie-max-age|13d",
+            "meta-cookie-max-age|0",
     })
     void badValueFailsNamingTheParameter(String param, String value) {
         ConfigException e = assertThrows(ConfigException.class, () -> CookieSettings.fromParams(params(param, value)));
@@ -150,6 +171,29 @@ class CookieSettingsTest {
     }
 
     @Test
+    void metaCookieMaxAgeFollowsTheLongerSessionCookieAndIsNeverShorter() {
+        assertEquals(Duration.ofDays(2), CookieSettings.builder().refreshMaxAge(Duration.ofDays(2)).build().metaMaxAge());
+        assertEquals(Duration.ofHours(3), CookieSettings.builder().accessMaxAge(Duration.ofHours(3))
+                .refreshMaxAge(Duration.ofHours(2)).build().metaMaxAge());
+        ConfigException e = assertThrows(ConfigException.class, () -> CookieSettings.fromParams(
+                params(PARAM_REFRESH_MAX_AGE, "7d", PARAM_META_MAX_AGE, "6d")));
+        assertEquals(PARAM_META_MAX_AGE, e.parameter());
+        assertTrue(e.getMessage().contains("afresh"), e.getMessage());
+        assertEquals(PARAM_META_MAX_AGE, assertThrows(ConfigException.class, () -> CookieSettings.builder()
+                .accessMaxAge(Duration.ofHours(5)).metaMaxAge(Duration.ofHours(4)).build()).parameter());
+    }
+
+    @Test
+    void allFourCookieNamesMustDifferIgnoringCase() {
+        assertEquals(PARAM_META_COOKIE_NAME, assertThrows(ConfigException.class,
+                () -> CookieSettings.builder().metaCookieName("SG_Guest").build()).parameter());
+        assertEquals(PARAM_GUEST_COOKIE_NAME, assertThrows(ConfigException.class,
+                () -> CookieSettings.builder().guestCookieName("x").accessCookieName("X").build()).parameter());
+        CookieSettings.builder().accessCookieName("a").refreshCookieName("r").guestCookieName("g").metaCookieName("m")
+                .build();
+    }
+
+    @Test
     void domainIsStoredInLowerCaseAndAcceptsSingleLabelHosts() {
         assertEquals(Optional.of("example.com"), CookieSettings.builder().domain("EXAMPLE.com").build().domain());
         assertEquals(Optional.of("intranet"), CookieSettings.builder().domain("intranet").build().domain());
@@ -188,6 +232,7 @@ class CookieSettingsTest {
         assertFalse(d.contains("\n"));
         for (String part : new String[] {"__Host-sg_access", "__Host-sg_refresh", "HttpOnly", "Secure=always",
                 "SameSite=Lax", "Path=/", "Domain=(host-only)", "access=3600s", "refresh=1209600s",
+                "guest=__Host-sg_guest", "meta=__Host-sg_meta", "guest=3600s", "meta=1209600s",
                 "Partitioned=false", "6144"}) {
             assertTrue(d.contains(part), part + " in " + d);
         }

@@ -1,0 +1,543 @@
+package io.github.sessiongate.guest;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.Session;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.jwt.JwtTokenValidator;
+import io.github.sessiongate.secret.HmacSecret;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.jwx.Headers;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.lang.JoseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guest tokens: signed, short-lived tokens that give an anonymous visitor a stable identity
+ * ({@code guest:<random>}) without an account. A guest session never satisfies a protected path
+ * ({@link Session#isGuest()}), has no roles, and is replaced by a login.
+ *
+ * <pre>{@code
+ * <init-param><param-name>guest-tokens</param-name><param-value>true</param-value></init-param>
+ * <init-param><param-name>guest-secret</param-name><param-value>${env:SG_GUEST_SECRET}</param-value></init-param>
+ * <init-param><param-name>guest-ttl</param-name><param-value>2h</param-value></init-param>
+ * }</pre>
+ *
+ * <p><b>Minted locally</b> (the default): {@link #mint()} signs an HS256 JWT (<a
+ * href="https://www.rfc-editor.org/rfc/rfc7519">RFC 7519</a>) with {@code guest-secret}, a key used for
+ * nothing else (it must differ from {@code jwt.secret}, {@code session-signing-secret} and any key the
+ * caller names): header {@code typ: sessiongate-guest+jwt}; claims {@code iss: sessiongate}, {@code aud:
+ * sessiongate-guest}, {@code sub: guest:<128 random bits, base64url>}, {@code iat}, {@code exp = iat +
+ * guest-ttl} and a random {@code jti}. {@link #verify(String)} accepts a token only if all of these
+ * check out: HS256 (the only algorithm allowed), the signature, {@code typ}, {@code iss}, {@code aud},
+ * the {@code guest:} subject, a lifetime of at most {@code guest-ttl}, and {@code exp}. Being a guest
+ * comes from these verified claims, never from which cookie carried the token. Guest tokens cannot
+ * pass as access tokens: another key, another audience, and {@link JwtTokenValidator} refuses the
+ * guest {@code typ} even where keys and audience were misconfigured to match.
+ *
+ * <p><b>Fetched from a backend</b> ({@code guest-url} set): {@link #issue()} POSTs to that URL (no body,
+ * redirects not followed) and expects {@code 200} with JSON {@code {"access_token": "...",
+ * "expires_in": seconds}}. Such tokens are opaque to this class: the filter stores them in the guest
+ * cookie and verifies them with its normal {@link TokenValidator}; they count as a guest only if the
+ * validator's verified claims say so ({@link Session#isGuest()}), which the built-in
+ * {@link JwtTokenValidator} never does (it refuses tokens typed as guest tokens and returns full
+ * sessions otherwise). So {@code guest-url} needs a validator that recognises the backend's guest
+ * tokens; and a token read from the guest cookie that verifies as a non-guest session should be
+ * ignored by the caller. {@link #mint()} and {@link #verify(String)} are then unavailable; there is no
+ * {@code guest-secret}.
+ *
+ * <p>Thread-safe. Time comes from the {@link Clock} given to {@link #fromParams}; the jose4j consumer
+ * is built once per clock second and shared, as in {@link JwtTokenValidator}. Nothing here logs a token
+ * or the secret.
+ */
+public final class GuestTokens {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestTokens.class);
+
+    /** Whether guest tokens are issued at all. */
+    public static final String PARAM_ENABLED = "guest-tokens";
+    public static final boolean DEFAULT_ENABLED = false;
+    /**
+     * HS256 key for minting and verifying guest tokens, at least 32 bytes, {@code base64:} allowed;
+     * required when guest tokens are minted locally, refused with {@link #PARAM_URL}.
+     */
+    public static final String PARAM_SECRET = "guest-secret";
+    /** Lifetime of a minted guest token; with {@link #PARAM_URL}, the cap on {@code expires_in}. */
+    public static final String PARAM_TTL = "guest-ttl";
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    public static final Duration MIN_TTL = Duration.ofMinutes(1);
+    public static final Duration MAX_TTL = Duration.ofDays(30);
+    /** Optional backend endpoint that issues guest tokens (https, or http to loopback). */
+    public static final String PARAM_URL = "guest-url";
+    /** Timeout of one request to {@link #PARAM_URL} (connect and response); there are no retries. */
+    public static final String PARAM_URL_TIMEOUT = "guest-url-timeout";
+    public static final Duration DEFAULT_URL_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The {@code typ} header of a guest token. */
+    public static final String TYPE = "sessiongate-guest+jwt";
+    /** The {@code iss} of a guest token. */
+    public static final String ISSUER = "sessiongate";
+    /** The {@code aud} of a guest token. */
+    public static final String AUDIENCE = "sessiongate-guest";
+    /** What every guest subject starts with. */
+    public static final String SUBJECT_PREFIX = "guest:";
+
+    /** Tolerance for an {@code iat} in the future (another node's clock); never applied to {@code exp}. */
+    static final int CLOCK_SKEW_SECONDS = 30;
+    /** When jose4j reports several problems, the first of these that applies is the reason. */
+    private static final List<Reason> PRECEDENCE = List.of(
+            Reason.DISALLOWED_ALGORITHM, Reason.BAD_SIGNATURE, Reason.MALFORMED, Reason.WRONG_ISSUER,
+            Reason.WRONG_AUDIENCE, Reason.NO_SUBJECT, Reason.MISSING_CLAIM, Reason.NOT_YET_VALID,
+            Reason.ISSUED_IN_FUTURE);
+    /** Deepest JSON nesting accepted in a payload. */
+    static final int MAX_JSON_DEPTH = 8;
+    private static final int RANDOM_BYTES = 16;
+
+    private final Clock clock;
+    private final Duration ttl;
+    private final HmacKey key;
+    private final GuestEndpoint endpoint;
+    private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
+
+    /** A consumer whose time checks are evaluated at {@code second}. */
+    private record TimedConsumer(long second, JwtConsumer consumer) {
+    }
+
+    /**
+     * A guest token and how long its cookie should live.
+     *
+     * @param token the token to store in the guest cookie; never log it
+     * @param maxAge the guest cookie's Max-Age: {@code guest-ttl}, or the backend's {@code expires_in} capped by it
+     */
+    public record Issued(String token, Duration maxAge) {
+        public Issued {
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(maxAge, "maxAge");
+        }
+
+        @Override
+        public String toString() {
+            return "Issued[token=[PROTECTED], maxAge=" + maxAge + "]";
+        }
+    }
+
+    private GuestTokens(Clock clock, Duration ttl, HmacSecret secret, GuestEndpoint endpoint) {
+        this.clock = clock;
+        this.ttl = ttl;
+        this.key = secret == null ? null : new HmacKey(secret.bytes());
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Reads the {@code guest-*} parameters (marking them read) and checks them as a set.
+     *
+     * @param params the filter's init-params
+     * @param clock the time source, {@code Clock.systemUTC()} outside tests
+     * @param otherSecrets further keys the filter uses (e.g. a remote validator's client secret), as
+     *        configured; {@code null} entries are skipped. The keys named in
+     *        {@link HmacSecret#KEY_PARAMETERS} ({@code jwt.secret}, {@code session-signing-secret}) are
+     *        read from {@code params} and compared without being listed here.
+     * @return empty when {@code guest-tokens} is false
+     * @throws ConfigException naming the parameter at fault, e.g. {@code guest-secret} when it equals
+     *         {@code jwt.secret} or another key
+     */
+    public static Optional<GuestTokens> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(otherSecrets, "otherSecrets");
+        boolean enabled = params.bool(PARAM_ENABLED, DEFAULT_ENABLED);
+        Optional<String> secret = params.get(PARAM_SECRET);
+        Optional<String> url = params.get(PARAM_URL);
+        if (!enabled) {
+            for (String param : List.of(PARAM_SECRET, PARAM_TTL, PARAM_URL, PARAM_URL_TIMEOUT)) {
+                if (params.get(param).isPresent()) {
+                    throw new ConfigException(param, "applies only when " + PARAM_ENABLED + " is true");
+                }
+            }
+            return Optional.empty();
+        }
+        Duration ttl = params.duration(PARAM_TTL, DEFAULT_TTL, MIN_TTL, MAX_TTL);
+        if (ttl.getNano() != 0) {
+            throw new ConfigException(PARAM_TTL, "must be whole seconds, not " + ttl);
+        }
+        GuestTokens tokens;
+        if (url.isPresent()) {
+            if (secret.isPresent()) {
+                throw new ConfigException(PARAM_SECRET, "applies only to guest tokens minted here; with " + PARAM_URL
+                        + " the backend signs them and the filter's validator checks them");
+            }
+            Duration timeout = params.duration(PARAM_URL_TIMEOUT, DEFAULT_URL_TIMEOUT, Duration.ofMillis(100),
+                    Duration.ofSeconds(30));
+            URI uri = checkUrl(url.get());
+            tokens = new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock,
+                    HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build()));
+        } else {
+            if (params.get(PARAM_URL_TIMEOUT).isPresent()) {
+                throw new ConfigException(PARAM_URL_TIMEOUT, "applies only with " + PARAM_URL);
+            }
+            String value = secret.orElseThrow(() -> new ConfigException(PARAM_SECRET, "is required when "
+                    + PARAM_ENABLED + " is true (or set " + PARAM_URL + "): at least " + HmacSecret.MIN_BYTES
+                    + " random bytes, e.g. base64: and 32 random bytes, used for nothing else"));
+            HmacSecret key = HmacSecret.parse(PARAM_SECRET, value, HmacSecret.otherKeys(params, PARAM_SECRET), otherSecrets);
+            tokens = new GuestTokens(clock, ttl, key, null);
+        }
+        LOG.info("{} ready", tokens.describe());
+        return Optional.of(tokens);
+    }
+
+    /** https, or http to a loopback host; no user info (credentials in a URL end up in logs). */
+    private static URI checkUrl(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(PARAM_URL, "is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new ConfigException(PARAM_URL, "must be an https:// URL with a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new ConfigException(PARAM_URL, "must not contain user info (credentials in a URL end up in logs)");
+        }
+        if (uri.getRawFragment() != null) {
+            throw new ConfigException(PARAM_URL, "must not contain a fragment");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new ConfigException(PARAM_URL, "must use https: tokens fetched over plain http can be read and "
+                    + "replaced in transit (http is allowed only for localhost, 127.0.0.0/8 and [::1])");
+        }
+        return uri;
+    }
+
+    /** Loopback by name or literal only; never resolves DNS. */
+    private static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
+    }
+
+    // ---------------------------------------------------------------- issuing
+
+    /** Whether tokens are minted and verified here ({@code false}: fetched from {@code guest-url}). */
+    public boolean mintsLocally() {
+        return endpoint == null;
+    }
+
+    /** The guest token lifetime ({@code guest-ttl}); pass it as the guest cookie's Max-Age. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /**
+     * Mints a new guest token for a new visitor, valid for {@link #ttl()}.
+     *
+     * @throws IllegalStateException when tokens come from {@code guest-url} instead
+     */
+    public String mint() {
+        requireLocal("mint");
+        long now = clock.instant().getEpochSecond();
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(ISSUER);
+        claims.setAudience(AUDIENCE);
+        claims.setSubject(SUBJECT_PREFIX + Random.base64Url(RANDOM_BYTES));
+        claims.setIssuedAt(NumericDate.fromSeconds(now));
+        claims.setExpirationTime(NumericDate.fromSeconds(now + ttl.getSeconds()));
+        claims.setJwtId(Random.base64Url(RANDOM_BYTES));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setHeader("typ", TYPE);
+        jws.setKey(key);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("signing a guest token failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * A guest token for a new visitor: minted here, or fetched from {@code guest-url}. Never throws
+     * for a backend failure.
+     *
+     * @return empty when the backend failed or is busy (then the visitor goes without a guest token
+     *         on this request; failures are logged, a WARN at most once a minute)
+     */
+    public Optional<Issued> issue() {
+        if (endpoint == null) {
+            return Optional.of(new Issued(mint(), ttl));
+        }
+        return endpoint.fetch();
+    }
+
+    // ---------------------------------------------------------------- verifying
+
+    /**
+     * Verifies a locally minted guest token. Never throws for any input.
+     *
+     * @return {@code Valid} with a guest {@link Session} (no roles, the verified claims) when every
+     *         check passes; {@code Expired} when only {@code exp} has passed; else {@code Invalid}
+     * @throws IllegalStateException when tokens come from {@code guest-url} (the filter's validator checks those)
+     */
+    public ValidationResult verify(String token) {
+        requireLocal("verify");
+        if (token == null || token.isEmpty() || token.length() > TokenValidator.MAX_TOKEN_LENGTH) {
+            return refuse(Reason.MALFORMED);
+        }
+        long now = clock.instant().getEpochSecond();
+        Reason early = precheck(token);
+        if (early != null) {
+            return refuse(early);
+        }
+        JwtContext context;
+        try {
+            context = consumerAt(now).process(token);
+        } catch (InvalidJwtException e) {
+            // Never log e or its message: it contains the whole token.
+            Reason reason = classify(e);
+            if (reason != null) {
+                return refuse(reason);
+            }
+            context = e.getJwtContext(); // only expired: signature, issuer, audience and subject passed
+            if (context == null || context.getJwtClaims() == null || context.getJoseObjects().isEmpty()) {
+                return refuse(Reason.MALFORMED);
+            }
+        }
+        return decide(token, context, now);
+    }
+
+    /** Cheap checks on the unverified header and payload: the algorithm first, as the allow-list says. */
+    private static Reason precheck(String token) {
+        try {
+            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
+            if (!(structure instanceof JsonWebSignature jws)) {
+                return Reason.MALFORMED;
+            }
+            Headers headers = jws.getHeaders();
+            if (!AlgorithmIdentifiers.HMAC_SHA256.equals(headers.getObjectHeaderValue("alg"))) {
+                return Reason.DISALLOWED_ALGORITHM;
+            }
+            if (headers.getObjectHeaderValue("cty") != null || headers.getObjectHeaderValue("crit") != null) {
+                return Reason.MALFORMED; // we mint neither
+            }
+            return nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
+        } catch (JoseException | RuntimeException e) {
+            return Reason.MALFORMED;
+        }
+    }
+
+    private JwtConsumer consumerAt(long second) {
+        TimedConsumer cached = consumer.get();
+        if (cached != null && cached.second() == second) {
+            return cached.consumer();
+        }
+        JwtConsumer built = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
+                .setVerificationKey(key)
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireSubject()
+                .setRequireJwtId()
+                .setExpectedIssuer(true, ISSUER)
+                .setExpectedAudience(true, AUDIENCE)
+                .setEvaluationTime(NumericDate.fromSeconds(second))
+                .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE) // not in the future; the past is the lifetime check's
+                .build();
+        consumer.set(new TimedConsumer(second, built));
+        return built;
+    }
+
+    /** Our reason for a jose4j failure, or {@code null} when the only problem is expiry. */
+    private static Reason classify(InvalidJwtException e) {
+        Reason best = null;
+        boolean expired = false;
+        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
+            Reason reason;
+            switch (error.getErrorCode()) {
+                case ErrorCodes.EXPIRED:
+                    expired = true;
+                    continue;
+                case ErrorCodes.SIGNATURE_INVALID:
+                    reason = Reason.BAD_SIGNATURE;
+                    break;
+                case ErrorCodes.SIGNATURE_MISSING:
+                    reason = Reason.DISALLOWED_ALGORITHM;
+                    break;
+                case ErrorCodes.ISSUER_MISSING:
+                case ErrorCodes.ISSUER_INVALID:
+                    reason = Reason.WRONG_ISSUER;
+                    break;
+                case ErrorCodes.AUDIENCE_MISSING:
+                case ErrorCodes.AUDIENCE_INVALID:
+                    reason = Reason.WRONG_AUDIENCE;
+                    break;
+                case ErrorCodes.SUBJECT_MISSING:
+                case ErrorCodes.SUBJECT_INVALID:
+                    reason = Reason.NO_SUBJECT;
+                    break;
+                case ErrorCodes.EXPIRATION_MISSING:
+                case ErrorCodes.ISSUED_AT_MISSING:
+                case ErrorCodes.JWT_ID_MISSING:
+                    reason = Reason.MISSING_CLAIM;
+                    break;
+                case ErrorCodes.ISSUED_AT_INVALID_FUTURE:
+                    reason = Reason.ISSUED_IN_FUTURE;
+                    break;
+                case ErrorCodes.NOT_YET_VALID:
+                    reason = Reason.NOT_YET_VALID;
+                    break;
+                default:
+                    reason = Reason.MALFORMED;
+            }
+            if (best == null || PRECEDENCE.indexOf(reason) < PRECEDENCE.indexOf(best)) {
+                best = reason;
+            }
+        }
+        return best != null || !expired ? (best != null ? best : Reason.MALFORMED) : null;
+    }
+
+    /** Our checks on verified claims and header, then expiry, then the session. */
+    private ValidationResult decide(String token, JwtContext context, long now) {
+        try {
+            JwtClaims claims = context.getJwtClaims();
+            Headers headers = context.getJoseObjects().get(0).getHeaders();
+            if (!isGuestType(headers.getObjectHeaderValue("typ"))) {
+                return refuse(Reason.WRONG_TOKEN_TYPE);
+            }
+            String subject = claims.getSubject();
+            if (subject == null || !subject.startsWith(SUBJECT_PREFIX) || subject.length() == SUBJECT_PREFIX.length()) {
+                return refuse(Reason.WRONG_TOKEN_TYPE); // signed with our key but not a guest: never ours
+            }
+            long exp = claims.getExpirationTime().getValue();
+            long iat = claims.getIssuedAt().getValue();
+            if (iat > exp) {
+                return refuse(Reason.MALFORMED);
+            }
+            if (exp - iat > ttl.getSeconds()) {
+                return refuse(Reason.LIFETIME_TOO_LONG);
+            }
+            if (now >= exp) {
+                LOG.debug("guest token expired");
+                return ValidationResult.expired();
+            }
+            Session session = Session.builder(subject, token)
+                    .guest(true)
+                    .roles(Set.of())
+                    .claims(freeze(claims.getClaimsMap()))
+                    .expiresAt(Instant.ofEpochSecond(exp))
+                    .build();
+            return ValidationResult.valid(session);
+        } catch (MalformedClaimException | RuntimeException e) {
+            return refuse(Reason.MALFORMED);
+        }
+    }
+
+    /** {@code typ} must name a guest token: {@value #TYPE}, case-insensitive, with or without {@code application/}. */
+    static boolean isGuestType(Object typ) {
+        if (!(typ instanceof String s)) {
+            return false;
+        }
+        String t = s.strip().toLowerCase(Locale.ROOT);
+        return t.equals(TYPE) || t.equals("application/" + TYPE);
+    }
+
+    private static Map<String, Object> freeze(Map<String, Object> claims) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        claims.forEach((k, v) -> copy.put(k, v instanceof List<?> list ? List.copyOf(list) : v));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** Whether JSON text nests objects and arrays at most {@code max} deep (strings skipped). */
+    static boolean nestingWithin(String json, int max) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char ch = json.charAt(i);
+            if (inString) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == '"') {
+                    inString = false;
+                }
+            } else if (ch == '"') {
+                inString = true;
+            } else if (ch == '{' || ch == '[') {
+                if (++depth > max) {
+                    return false;
+                }
+            } else if (ch == '}' || ch == ']') {
+                depth--;
+            }
+        }
+        return true;
+    }
+
+    private void requireLocal(String what) {
+        if (endpoint != null) {
+            throw new IllegalStateException("guest tokens come from " + PARAM_URL + "; " + what
+                    + " is only for tokens minted here (the filter's validator checks fetched ones)");
+        }
+    }
+
+    private static ValidationResult refuse(Reason reason) {
+        LOG.debug("guest token refused: {}", reason);
+        return ValidationResult.invalid(reason);
+    }
+
+    /** One line for the start-up log; never the secret. */
+    public String describe() {
+        return endpoint == null
+                ? "GuestTokens[minted here, HS256, secret=[PROTECTED], ttl=" + ttl + "]"
+                : "GuestTokens[fetched from " + endpoint.describe() + ", max ttl=" + ttl + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** Random identifiers. */
+    static final class Random {
+        private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+        private Random() {
+        }
+
+        static String base64Url(int bytes) {
+            byte[] b = new byte[bytes];
+            RANDOM.nextBytes(b);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        }
+    }
+}
