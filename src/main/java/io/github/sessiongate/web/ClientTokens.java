@@ -1,0 +1,429 @@
+package io.github.sessiongate.web;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.Secrets;
+import io.github.sessiongate.Session;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.ValidationResult.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.lang.InvalidAlgorithmException;
+import org.jose4j.lang.JoseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mints short-lived client tokens: HS256 JWTs (<a href="https://www.rfc-editor.org/rfc/rfc7519">RFC
+ * 7519</a>) that a browser SDK may hold in script, while the session itself stays in HttpOnly
+ * cookies. The signing key never leaves the server; a client token proves to a backend that trusts
+ * {@code client-token-secret} that the browser held a session (or none) a few minutes ago, and
+ * nothing more.
+ *
+ * <pre>{@code
+ * <init-param><param-name>client-token-secret</param-name>
+ *   <param-value>${env:SESSIONGATE_CLIENT_TOKEN_SECRET}</param-value></init-param>
+ * <init-param><param-name>client-token-ttl</param-name>
+ *   <param-value>5m</param-value></init-param>
+ * }</pre>
+ *
+ * <p><b>Claims:</b> {@code iss}, {@code aud}, {@code iat}, {@code exp = iat + ttl}, a random
+ * {@code jti}, {@code sub} (the session's subject, or {@code anon:<random>} without a session),
+ * {@code sid} (the caller's session binding: a hash, never a token; see {@link #bindingOf}),
+ * {@code roles} for a session and {@code guest: true} for a guest session. Header
+ * {@code typ: sessiongate-client+jwt}, which {@link io.github.sessiongate.jwt.JwtTokenValidator}
+ * refuses, so a client token is never accepted as an access token even under a shared key (and
+ * this secret must differ from every other secret of the filter anyway).
+ *
+ * <p><b>Thread-safe</b> and immutable after {@link #fromParams}. Time comes from the injected
+ * {@link Clock}; {@link #verify} keeps one jose4j consumer per clock second, as
+ * {@code JwtTokenValidator} does, since a consumer's evaluation time is fixed when it is built.
+ */
+public final class ClientTokens {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientTokens.class);
+
+    /** HS256 key, at least {@link #MIN_SECRET_BYTES} bytes; UTF-8 text or {@code base64:...}. Enables client tokens. */
+    public static final String PARAM_SECRET = "client-token-secret";
+    public static final int MIN_SECRET_BYTES = 32;
+
+    /** Lifetime of a client token. */
+    public static final String PARAM_TTL = "client-token-ttl";
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+    public static final Duration MIN_TTL = Duration.ofSeconds(30);
+    public static final Duration MAX_TTL = Duration.ofHours(1);
+
+    /** The {@code aud} of client tokens. */
+    public static final String PARAM_AUDIENCE = "client-token-audience";
+    public static final String DEFAULT_AUDIENCE = "sessiongate-client";
+
+    /** The {@code iss} of client tokens. */
+    public static final String PARAM_ISSUER = "client-token-issuer";
+    public static final String DEFAULT_ISSUER = "sessiongate";
+
+    /** The {@code typ} header of every client token. */
+    public static final String TYPE = "sessiongate-client+jwt";
+    /** Claim holding the session binding. */
+    public static final String CLAIM_SESSION_BINDING = "sid";
+    /** Claim holding the session's roles. */
+    public static final String CLAIM_ROLES = "roles";
+    /** Claim present (and {@code true}) only for a guest session. */
+    public static final String CLAIM_GUEST = "guest";
+    /** Prefix of the subject of a client token minted without a session. */
+    public static final String ANONYMOUS_PREFIX = "anon:";
+
+    /** A session binding is a hash: base64url without padding, or hex. */
+    private static final Pattern BINDING = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    /** Issuer and audience: visible ASCII, no whitespace. */
+    private static final Pattern NAME = Pattern.compile("[\\x21-\\x7e]{1,256}");
+    private static final String BINDING_KEY_LABEL = "sessiongate client-token sid v1";
+    private static final String HMAC_SHA256 = "HmacSHA256";
+    private static final int RANDOM_BYTES = 16;
+
+    private static final Map<Integer, Reason> REASON_BY_CODE = Map.ofEntries(
+            Map.entry(ErrorCodes.SIGNATURE_INVALID, Reason.BAD_SIGNATURE),
+            Map.entry(ErrorCodes.SIGNATURE_MISSING, Reason.DISALLOWED_ALGORITHM),
+            Map.entry(ErrorCodes.TYPE_MISSING, Reason.WRONG_TOKEN_TYPE),
+            Map.entry(ErrorCodes.TYPE_INVALID, Reason.WRONG_TOKEN_TYPE),
+            Map.entry(ErrorCodes.ISSUER_MISSING, Reason.WRONG_ISSUER),
+            Map.entry(ErrorCodes.ISSUER_INVALID, Reason.WRONG_ISSUER),
+            Map.entry(ErrorCodes.AUDIENCE_MISSING, Reason.WRONG_AUDIENCE),
+            Map.entry(ErrorCodes.AUDIENCE_INVALID, Reason.WRONG_AUDIENCE),
+            Map.entry(ErrorCodes.SUBJECT_MISSING, Reason.NO_SUBJECT),
+            Map.entry(ErrorCodes.SUBJECT_INVALID, Reason.NO_SUBJECT),
+            Map.entry(ErrorCodes.EXPIRATION_MISSING, Reason.MISSING_CLAIM),
+            Map.entry(ErrorCodes.ISSUED_AT_MISSING, Reason.MISSING_CLAIM),
+            Map.entry(ErrorCodes.JWT_ID_MISSING, Reason.MISSING_CLAIM),
+            Map.entry(ErrorCodes.NOT_YET_VALID, Reason.NOT_YET_VALID),
+            Map.entry(ErrorCodes.ISSUED_AT_INVALID_FUTURE, Reason.ISSUED_IN_FUTURE));
+
+    /** When jose4j reports several problems, the first of these that applies is the reason. */
+    private static final List<Reason> PRECEDENCE = List.of(
+            Reason.DISALLOWED_ALGORITHM, Reason.BAD_SIGNATURE, Reason.MALFORMED, Reason.WRONG_TOKEN_TYPE,
+            Reason.WRONG_ISSUER, Reason.WRONG_AUDIENCE, Reason.NO_SUBJECT, Reason.MISSING_CLAIM,
+            Reason.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE);
+
+    private final HmacKey key;
+    private final SecretKeySpec bindingKey;
+    private final Duration ttl;
+    private final String issuer;
+    private final String audience;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
+
+    /** A consumer whose time checks are evaluated at {@code second}. */
+    private record TimedConsumer(long second, JwtConsumer consumer) {
+    }
+
+    private ClientTokens(byte[] secret, Duration ttl, String issuer, String audience, Clock clock) {
+        this.key = new HmacKey(secret);
+        this.bindingKey = new SecretKeySpec(hmac(new SecretKeySpec(secret, HMAC_SHA256), BINDING_KEY_LABEL), HMAC_SHA256);
+        this.ttl = ttl;
+        this.issuer = issuer;
+        this.audience = audience;
+        this.clock = clock;
+    }
+
+    /**
+     * Reads the {@code client-token-*} parameters. Empty when {@code client-token-secret} is not
+     * set (then setting any other {@code client-token-*} parameter fails); whether client tokens are
+     * required is the caller's decision.
+     *
+     * @param params the filter's init-params
+     * @param clock the time source, {@code Clock.systemUTC()} outside tests
+     * @param otherSecrets the configured values of every other secret the filter uses (e.g.
+     *        {@code jwt.secret}, {@code cookie-encryption-keys}); the client-token secret must differ
+     *        from each, in any of their forms
+     * @throws ConfigException naming the parameter at fault
+     */
+    public static Optional<ClientTokens> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(otherSecrets, "otherSecrets");
+        Optional<String> secret = params.get(PARAM_SECRET);
+        if (secret.isEmpty()) {
+            for (String dependent : List.of(PARAM_TTL, PARAM_AUDIENCE, PARAM_ISSUER)) {
+                if (params.get(dependent).isPresent()) {
+                    throw new ConfigException(dependent, "applies only with " + PARAM_SECRET + ", which is not set");
+                }
+            }
+            return Optional.empty();
+        }
+        byte[] bytes = Secrets.decode(PARAM_SECRET, secret.get());
+        if (bytes.length < MIN_SECRET_BYTES) {
+            throw new ConfigException(PARAM_SECRET, "is " + bytes.length + " bytes, but HS256 needs at least "
+                    + MIN_SECRET_BYTES + " random bytes; use e.g. base64: with 32 random bytes");
+        }
+        if (Secrets.reusedIn(bytes, secret.get(), otherSecrets)) {
+            throw new ConfigException(PARAM_SECRET, "must differ from every other secret of the filter "
+                    + "(such as jwt.secret or cookie-encryption-keys); generate a new random one");
+        }
+        Duration ttl = params.duration(PARAM_TTL, DEFAULT_TTL, MIN_TTL, MAX_TTL);
+        String issuer = name(PARAM_ISSUER, params.get(PARAM_ISSUER).orElse(DEFAULT_ISSUER));
+        String audience = name(PARAM_AUDIENCE, params.get(PARAM_AUDIENCE).orElse(DEFAULT_AUDIENCE));
+        ClientTokens tokens = new ClientTokens(bytes, ttl, issuer, audience, clock);
+        Arrays.fill(bytes, (byte) 0); // the key objects hold their own copies
+        LOG.info("client tokens enabled: {}", tokens.describe());
+        return Optional.of(tokens);
+    }
+
+    private static String name(String parameter, String value) {
+        if (!NAME.matcher(value).matches()) {
+            throw new ConfigException(parameter, "must be 1 to 256 visible ASCII characters without spaces");
+        }
+        return value;
+    }
+
+    /**
+     * Mints a client token.
+     *
+     * @param sessionOrNull the verified session, or {@code null} for a visitor without one
+     *        ({@code sub} is then {@code anon:<random>})
+     * @param sessionBinding the {@code sid} claim: a hash that ties the client token to the session,
+     *        as {@link #bindingOf} computes it from the refresh token (or the access token); 16 to 128
+     *        characters of base64url or hex. Required with a session; with {@code null} and no session
+     *        there is no {@code sid}. Never the token itself.
+     * @throws IllegalArgumentException when the binding is missing for a session or does not look
+     *         like a hash (the value is not echoed)
+     */
+    public String mint(Session sessionOrNull, String sessionBinding) {
+        if (sessionOrNull != null && sessionBinding == null) {
+            throw new IllegalArgumentException("sessionBinding is required with a session; use bindingOf(token)");
+        }
+        if (sessionBinding != null && (!BINDING.matcher(sessionBinding).matches()
+                || (sessionOrNull != null && sessionBinding.equals(sessionOrNull.token())))) {
+            throw new IllegalArgumentException("sessionBinding must be a hash of a token (16 to 128 base64url or hex "
+                    + "characters), never the token itself; use bindingOf(token)");
+        }
+        long now = clock.instant().getEpochSecond();
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setAudience(audience);
+        claims.setIssuedAt(NumericDate.fromSeconds(now));
+        claims.setExpirationTime(NumericDate.fromSeconds(now + ttl.toSeconds()));
+        claims.setJwtId(randomId());
+        claims.setSubject(sessionOrNull != null ? sessionOrNull.subject() : ANONYMOUS_PREFIX + randomId());
+        if (sessionBinding != null) {
+            claims.setClaim(CLAIM_SESSION_BINDING, sessionBinding);
+        }
+        if (sessionOrNull != null) {
+            claims.setStringListClaim(CLAIM_ROLES, new ArrayList<>(new TreeSet<>(sessionOrNull.roles())));
+            if (sessionOrNull.isGuest()) {
+                claims.setClaim(CLAIM_GUEST, true);
+            }
+        }
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setHeader("typ", TYPE);
+        jws.setKey(key);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("HS256 signing failed", e); // jose4j's message names no claim or key
+        }
+    }
+
+    /**
+     * The recommended session binding for {@link #mint}: HMAC-SHA256 of the token under a key
+     * derived from {@code client-token-secret}, base64url without padding (43 characters). Keyed, so
+     * the browser cannot test a guessed token against it and it never matches a
+     * {@link io.github.sessiongate.audit.Fingerprint} or any other plain hash in logs or stores; a
+     * backend in this JVM recomputes it to check that a client token belongs to a session.
+     *
+     * @param token the refresh token (preferred: it is stable across access-token rotation) or the access token
+     */
+    public String bindingOf(String token) {
+        Objects.requireNonNull(token, "token");
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(bindingKey, token));
+    }
+
+    /**
+     * Verifies a client token minted with this configuration: HS256 only, {@code typ}, {@code iss},
+     * {@code aud}, {@code exp}, {@code iat}, {@code jti} and {@code sub} required, a lifetime of at
+     * most {@link #ttl()}, no clock skew (same clock, same JVM). For backends in this JVM and tests;
+     * never throws. A valid result's {@link Session} carries the client token as its token, its
+     * claims and roles, and is a {@linkplain Session#isGuest() guest} when it was minted without a
+     * session or for a guest.
+     */
+    public ValidationResult verify(String token) {
+        if (token == null || token.isEmpty() || token.length() > TokenValidator.MAX_TOKEN_LENGTH
+                || token.chars().filter(c -> c == '.').count() != 2) {
+            return refuse(Reason.MALFORMED);
+        }
+        try {
+            long now = clock.instant().getEpochSecond();
+            JwtContext context;
+            try {
+                context = consumerAt(now).process(token);
+            } catch (InvalidJwtException e) {
+                // Never log e: its message contains the whole token.
+                ValidationResult verdict = classify(e);
+                if (verdict != null) {
+                    return verdict;
+                }
+                context = e.getJwtContext(); // only expired: signature and every other check passed
+                if (context == null || context.getJwtClaims() == null) {
+                    return refuse(Reason.MALFORMED);
+                }
+                return lifetimeOk(context.getJwtClaims()) ? ValidationResult.expired() : refuse(Reason.LIFETIME_TOO_LONG);
+            }
+            return decide(token, context.getJwtClaims());
+        } catch (MalformedClaimException | RuntimeException e) {
+            return refuse(Reason.MALFORMED);
+        }
+    }
+
+    private ValidationResult decide(String token, JwtClaims claims) throws MalformedClaimException {
+        String subject = claims.getSubject();
+        if (subject == null || subject.isBlank()) {
+            return refuse(Reason.NO_SUBJECT);
+        }
+        if (!lifetimeOk(claims)) {
+            return refuse(Reason.LIFETIME_TOO_LONG);
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        claims.getClaimsMap().forEach((name, value) -> copy.put(name, value instanceof List<?> list
+                ? Collections.unmodifiableList(new ArrayList<>(list)) : value));
+        Set<String> roles = new LinkedHashSet<>();
+        if (copy.get(CLAIM_ROLES) instanceof List<?> list) {
+            list.stream().filter(String.class::isInstance).map(String.class::cast).forEach(roles::add);
+        }
+        boolean guest = subject.startsWith(ANONYMOUS_PREFIX) || Boolean.TRUE.equals(copy.get(CLAIM_GUEST));
+        Session session = Session.builder(subject, token)
+                .roles(roles)
+                .claims(copy)
+                .expiresAt(Instant.ofEpochSecond(claims.getExpirationTime().getValue()))
+                .guest(guest)
+                .build();
+        return ValidationResult.valid(session);
+    }
+
+    /** {@code exp - iat} within the configured lifetime, and {@code iat} not after {@code exp}. */
+    private boolean lifetimeOk(JwtClaims claims) throws MalformedClaimException {
+        NumericDate exp = claims.getExpirationTime();
+        NumericDate iat = claims.getIssuedAt();
+        return exp != null && iat != null && iat.getValue() <= exp.getValue()
+                && exp.getValue() - iat.getValue() <= ttl.toSeconds();
+    }
+
+    private JwtConsumer consumerAt(long second) {
+        TimedConsumer cached = consumer.get();
+        if (cached != null && cached.second() == second) {
+            return cached.consumer();
+        }
+        JwtConsumer built = new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
+                .setVerificationKey(key)
+                .setExpectedType(true, TYPE)
+                .setExpectedIssuer(true, issuer)
+                .setExpectedAudience(true, audience)
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireJwtId()
+                .setRequireSubject()
+                .setEvaluationTime(NumericDate.fromSeconds(second))
+                .setAllowedClockSkewInSeconds(0)
+                .setIssuedAtRestrictions(0, Integer.MAX_VALUE) // not in the future; the past is the lifetime check's
+                .build();
+        consumer.set(new TimedConsumer(second, built));
+        return built;
+    }
+
+    /** The verdict for a jose4j failure, or {@code null} when the only problem is expiry. */
+    private static ValidationResult classify(InvalidJwtException e) {
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            if (cause instanceof InvalidAlgorithmException) {
+                return refuse(Reason.DISALLOWED_ALGORITHM);
+            }
+        }
+        Reason best = null;
+        boolean expired = false;
+        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
+            if (error.getErrorCode() == ErrorCodes.EXPIRED) {
+                expired = true;
+                continue;
+            }
+            Reason reason = REASON_BY_CODE.getOrDefault(error.getErrorCode(), Reason.MALFORMED);
+            if (best == null || PRECEDENCE.indexOf(reason) < PRECEDENCE.indexOf(best)) {
+                best = reason;
+            }
+        }
+        if (best != null || !expired) {
+            return refuse(best != null ? best : Reason.MALFORMED);
+        }
+        return null;
+    }
+
+    private static ValidationResult refuse(Reason reason) {
+        LOG.debug("client token refused: {}", reason);
+        return ValidationResult.invalid(reason);
+    }
+
+    /** How long a minted token lives. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /** Issuer, audience and lifetime; never the secret. */
+    public String describe() {
+        return "ClientTokens[secret=[PROTECTED], issuer=" + issuer + ", audience=" + audience + ", ttl=" + ttl + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private String randomId() {
+        byte[] bytes = new byte[RANDOM_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] hmac(SecretKeySpec key, String data) {
+        try {
+            Mac mac = Mac.getInstance(HMAC_SHA256);
+            mac.init(key);
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform provides HmacSHA256", e);
+        }
+    }
+}

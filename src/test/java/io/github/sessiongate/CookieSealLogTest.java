@@ -1,0 +1,68 @@
+package io.github.sessiongate;
+
+import static io.github.sessiongate.CookieSealTest.KEY_A;
+import static io.github.sessiongate.CookieSealTest.KEY_B;
+import static io.github.sessiongate.CookieSealTest.KID_A;
+import static io.github.sessiongate.CookieSealTest.KID_B;
+import static io.github.sessiongate.CookieSealTest.TOKEN;
+import static io.github.sessiongate.CookieSealTest.b64;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.simple.SimpleLogger;
+
+/** Captures what CookieSeal logs at TRACE through every path and proves no token, sealed value or key appears. */
+class CookieSealLogTest {
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+    private int originalLevel;
+    private Field levelField;
+
+    @BeforeEach
+    void captureDebugOutput() throws Exception {
+        levelField = SimpleLogger.class.getDeclaredField("currentLogLevel");
+        levelField.setAccessible(true);
+        originalLevel = levelField.getInt(LoggerFactory.getLogger(CookieSeal.class));
+        levelField.setInt(LoggerFactory.getLogger(CookieSeal.class), org.slf4j.spi.LocationAwareLogger.TRACE_INT);
+        originalErr = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        System.setErr(originalErr);
+        levelField.setInt(LoggerFactory.getLogger(CookieSeal.class), originalLevel);
+    }
+
+    @Test
+    void noTokenSealedValueOrKeyIsEverLogged() {
+        CookieSeal seal = CookieSealTest.seal(KID_B + ":" + b64(KEY_B) + "," + KID_A + ":" + b64(KEY_A));
+        String sealed = seal.seal(TOKEN);
+        seal.open(sealed);
+        String[] parts = sealed.split("\\.", -1);
+        String tampered = parts[0] + "." + parts[1] + "." + parts[2] + ".AAAA" + parts[3] + "." + parts[4];
+        for (String hostile : List.of(tampered, TOKEN, sealed + ";", parts[0] + ".AAAA." + parts[2] + "." + parts[3]
+                + "." + parts[4], CookieSealTest.seal("other:" + b64(KEY_A)).seal(TOKEN))) {
+            assertTrue(seal.open(hostile).isEmpty());
+        }
+        assertThrows(ConfigException.class, () -> CookieSealTest.seal(KID_A + ":" + b64(KEY_A) + "," + KID_A + ":" + b64(KEY_B)));
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("sealed cookie value refused"), "the paths that log did run");
+        assertTrue(log.contains("cookie sealing enabled"), "the INFO summary did run");
+        for (String secret : List.of(TOKEN.split("\\.")[1], TOKEN.split("\\.")[2], parts[3], parts[4],
+                b64(KEY_A).substring(0, 12), b64(KEY_B).substring(0, 12))) {
+            assertFalse(log.contains(secret), "log shows " + secret);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.github.sessiongate.web;
+
+import static io.github.sessiongate.web.ClientTokensTest.ACCESS_TOKEN;
+import static io.github.sessiongate.web.ClientTokensTest.REFRESH_TOKEN;
+import static io.github.sessiongate.web.ClientTokensTest.SECRET;
+import static io.github.sessiongate.web.ClientTokensTest.params;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sessiongate.Session;
+import io.github.sessiongate.ValidationResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.simple.SimpleLogger;
+
+/** Captures what ClientTokens logs at TRACE and proves no token, binding input or secret appears. */
+class ClientTokensLogTest {
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+    private int originalLevel;
+    private Field levelField;
+
+    @BeforeEach
+    void captureDebugOutput() throws Exception {
+        levelField = SimpleLogger.class.getDeclaredField("currentLogLevel");
+        levelField.setAccessible(true);
+        originalLevel = levelField.getInt(LoggerFactory.getLogger(ClientTokens.class));
+        levelField.setInt(LoggerFactory.getLogger(ClientTokens.class), org.slf4j.spi.LocationAwareLogger.TRACE_INT);
+        originalErr = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        System.setErr(originalErr);
+        levelField.setInt(LoggerFactory.getLogger(ClientTokens.class), originalLevel);
+    }
+
+    @Test
+    void noTokenOrSecretIsEverLogged() {
+        MutableClock clock = new MutableClock(ClientTokensTest.NOW);
+        ClientTokens tokens = ClientTokens.fromParams(params(ClientTokens.PARAM_SECRET, SECRET), clock, List.of()).orElseThrow();
+        String token = tokens.mint(Session.builder("alice", ACCESS_TOKEN).build(), tokens.bindingOf(REFRESH_TOKEN));
+        String[] parts = token.split("\\.");
+        tokens.verify(token);
+        tokens.verify(parts[0] + "." + parts[1] + ".AAAA" + parts[2]);
+        tokens.verify(parts[0] + "." + parts[1]);
+        clock.advance(Duration.ofHours(1));
+        assertEquals(ValidationResult.Kind.EXPIRED, tokens.verify(token).kind());
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("client token refused"), "the paths that log did run");
+        assertTrue(log.contains("client tokens enabled"), "the INFO summary did run");
+        for (String secret : List.of(SECRET, parts[1], parts[2], ACCESS_TOKEN, REFRESH_TOKEN)) {
+            assertFalse(log.contains(secret), "log shows " + secret);
+        }
+    }
+}
