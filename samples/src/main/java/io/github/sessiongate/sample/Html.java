@@ -55,9 +55,12 @@ final class Html {
         response.getOutputStream().write(bytes);
     }
 
-    /** A sign-out button (logout is a POST, so a link or an image cannot sign anyone out). */
+    /**
+     * A sign-out button posting to the filter's logout endpoint (logout is a POST, so a link or an
+     * image cannot sign anyone out; the filter also checks the request is same-origin).
+     */
     static String logoutForm(HttpServletRequest request) {
-        return "<form method=\"post\" action=\"" + escape(request.getContextPath()) + "/logout\">"
+        return "<form method=\"post\" action=\"" + escape(request.getContextPath()) + "/auth/logout\">"
                 + "<button type=\"submit\">Sign out</button></form>";
     }
 }
