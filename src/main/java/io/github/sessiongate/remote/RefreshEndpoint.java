@@ -9,14 +9,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -92,7 +90,7 @@ public final class RefreshEndpoint implements AutoCloseable {
     /** Path of the access token in a 200 answer (a member name, or dotted for nested objects). */
     public static final String PARAM_FIELD_ACCESS_TOKEN = "field.access-token";
     public static final String DEFAULT_FIELD_ACCESS_TOKEN = "access_token";
-    /** Path of the rotated refresh token; absent in an answer means "keep the old one". */
+    /** Path of the rotated refresh token; absent in a refresh answer means "keep the old one". */
     public static final String PARAM_FIELD_REFRESH_TOKEN = "field.refresh-token";
     public static final String DEFAULT_FIELD_REFRESH_TOKEN = "refresh_token";
     /** Path of the access token's lifetime in seconds. */
@@ -160,31 +158,23 @@ public final class RefreshEndpoint implements AutoCloseable {
     private final String requestField;
     private final Set<Integer> refusedStatuses;
     private final ClientCredentials client;
-    private final String accessField;
-    private final String refreshField;
-    private final String expiresInField;
     private final Hooks hooks;
-    private final Clock clock;
     private final BackendHttp http;
     private final boolean ownsHttp;
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
-    private final Function<Map<String, Object>, Optional<TokenPair>> byFields = this::tokensByFields;
+    private final Function<Map<String, Object>, Optional<TokenPair>> byFields;
 
     private RefreshEndpoint(Mode mode, URI uri, boolean json, String requestField, Set<Integer> refusedStatuses,
-            ClientCredentials client, String accessField, String refreshField, String expiresInField, Hooks hooks,
-            Clock clock, BackendHttp http, boolean ownsHttp) {
+            ClientCredentials client, TokenFields fields, Hooks hooks, Clock clock, BackendHttp http, boolean ownsHttp) {
         this.mode = mode;
         this.uri = uri;
         this.json = json;
         this.requestField = requestField;
         this.refusedStatuses = refusedStatuses;
         this.client = client;
-        this.accessField = accessField;
-        this.refreshField = refreshField;
-        this.expiresInField = expiresInField;
+        this.byFields = fields::read;
         this.hooks = hooks;
-        this.clock = clock;
         this.http = http;
         this.ownsHttp = ownsHttp;
         this.credentialsRejected = new RateLimitedWarning(LOG, clock, WARNING_INTERVAL,
@@ -257,16 +247,11 @@ public final class RefreshEndpoint implements AutoCloseable {
             }
             client = ClientCredentials.read(params, PARAM_OAUTH2_TOKEN_URL);
         }
-        String accessField = Json.fieldPath(PARAM_FIELD_ACCESS_TOKEN,
-                params.get(PARAM_FIELD_ACCESS_TOKEN).orElse(DEFAULT_FIELD_ACCESS_TOKEN));
-        String refreshField = Json.fieldPath(PARAM_FIELD_REFRESH_TOKEN,
-                params.get(PARAM_FIELD_REFRESH_TOKEN).orElse(DEFAULT_FIELD_REFRESH_TOKEN));
-        String expiresInField = Json.fieldPath(PARAM_FIELD_EXPIRES_IN,
-                params.get(PARAM_FIELD_EXPIRES_IN).orElse(DEFAULT_FIELD_EXPIRES_IN));
+        TokenFields fields = TokenFields.fromParams(params, clock);
 
         BackendHttp http = shared != null ? shared : BackendHttp.fromParams(params);
-        return Optional.of(new RefreshEndpoint(mode, uri, json, requestField, refused, client, accessField,
-                refreshField, expiresInField, hooks, clock, http, shared == null));
+        return Optional.of(new RefreshEndpoint(mode, uri, json, requestField, refused, client, fields, hooks, clock,
+                http, shared == null));
     }
 
     private static Set<Integer> readRefusedStatuses(InitParams params) {
@@ -396,30 +381,6 @@ public final class RefreshEndpoint implements AutoCloseable {
                 Fingerprint.of(tokens.get().accessToken()),
                 tokens.get().rotatedRefreshToken().map(Fingerprint::of).orElse("kept"));
         return RefreshResult.refreshed(tokens.get());
-    }
-
-    /**
-     * The default reading: the access token (required, usable as a cookie value), the refresh
-     * token (absent or {@code null} keeps the old one; present but unusable is incomplete) and
-     * {@code expires_in} (ignored when not a whole positive number of seconds).
-     */
-    private Optional<TokenPair> tokensByFields(Map<String, Object> answer) {
-        Object access = Json.at(answer, accessField);
-        if (!(access instanceof String a) || !Json.isCookieSafeToken(a)) {
-            return Optional.empty();
-        }
-        Object refresh = Json.at(answer, refreshField);
-        String rotated = null;
-        if (refresh != null) {
-            if (!(refresh instanceof String r) || !Json.isCookieSafeToken(r)) {
-                return Optional.empty();
-            }
-            rotated = r;
-        }
-        OptionalLong expiresIn = Json.seconds(Json.at(answer, expiresInField));
-        Instant expiresAt = expiresIn.isPresent() && expiresIn.getAsLong() > 0 && expiresIn.getAsLong() <= MAX_EXPIRES_IN_SECONDS
-                ? clock.instant().plusSeconds(expiresIn.getAsLong()) : null;
-        return Optional.of(new TokenPair(a, rotated, expiresAt));
     }
 
     /** Plain or OAuth2. */
