@@ -24,6 +24,15 @@ final class Credentials {
     }
 
     static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer) {
+        return read(request, codec, secure, acceptBearer, null);
+    }
+
+    /**
+     * @param seal opens sealed cookie values; {@code null} when cookies are not sealed. A value that
+     *     does not open counts as an invalid token.
+     */
+    static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
+            CookieSeal seal) {
         if (acceptBearer) {
             List<String> authorization = Collections.list(request.getHeaders("Authorization"));
             if (!authorization.isEmpty()) {
@@ -40,17 +49,37 @@ final class Credentials {
                 }
             }
         }
-        return new Credentials(codec.read(request, secure), null, false);
+        SessionCookies cookies = codec.read(request, secure);
+        Credentials c = new Credentials(cookies, null, false);
+        if (seal != null) {
+            c.access = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
+            c.refresh = cookies.refreshToken().map(v -> seal.open(v).orElse(null)).orElse(null);
+            c.sealed = true;
+        }
+        return c;
     }
+
+    /** Stands for a sealed access cookie that did not open: fails the validator's format check. */
+    static final String UNOPENABLE = " unopenable";
+
+    private boolean sealed;
+    private String access;
+    private String refresh;
 
     /** The access token to validate, or {@code null}. */
     String token() {
-        return bearerPresented ? bearer : cookies.accessToken().orElse(null);
+        if (bearerPresented) {
+            return bearer;
+        }
+        return sealed ? access : cookies.accessToken().orElse(null);
     }
 
     /** The refresh token from its cookie; never with a bearer header. */
     String refreshToken() {
-        return bearerPresented ? null : cookies.refreshToken().orElse(null);
+        if (bearerPresented) {
+            return null;
+        }
+        return sealed ? refresh : cookies.refreshToken().orElse(null);
     }
 
     SessionCookies cookies() {
@@ -63,6 +92,11 @@ final class Credentials {
 
     boolean fromBearer() {
         return bearerPresented;
+    }
+
+    /** Whether the request carried any session cookie (and no bearer header): subject to CSRF checks. */
+    boolean carriesCookies() {
+        return !bearerPresented && !cookies.isEmpty();
     }
 
     /** Whether the request carried anything session-like, so its response must stay private. */

@@ -2,7 +2,13 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.audit.AuditListener;
 import io.github.sessiongate.audit.AuditLog;
+import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.remote.LoginEndpoint;
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.web.RequestOrigin;
@@ -110,6 +116,13 @@ public final class GateConfig {
     private final List<AuditListener> auditListeners;
     private final EndpointSettings endpoints;
     private final CsrfGuard csrf;
+    private final GuestTokens guests;
+    private final SessionLifetime lifetime;
+    private final ClientTokens clientTokens;
+    private final CookieSeal cookieSeal;
+    private final BackendClient backendClient;
+    private final LoginEndpoint loginEndpoint;
+    private final RevokeEndpoint revokeEndpoint;
     private final TokenValidator validator;
     private final Clock clock;
 
@@ -140,6 +153,13 @@ public final class GateConfig {
         this.auditListeners = List.copyOf(b.auditListeners);
         this.endpoints = b.endpoints != null ? b.endpoints : EndpointSettings.defaults();
         this.csrf = b.csrf != null ? b.csrf : CsrfGuard.defaults();
+        this.guests = b.guests;
+        this.lifetime = b.lifetime;
+        this.clientTokens = b.clientTokens;
+        this.cookieSeal = b.cookieSeal;
+        this.backendClient = b.backendClient;
+        this.loginEndpoint = b.loginEndpoint;
+        this.revokeEndpoint = b.revokeEndpoint;
         this.clock = b.clock;
         this.validator = b.validator;
         if (validator == null) {
@@ -184,6 +204,18 @@ public final class GateConfig {
                 .auditListeners(AuditLog.listenersFrom(params, classLoader()))
                 .endpoints(EndpointSettings.fromParams(params))
                 .csrf(CsrfGuard.fromParams(params))
+                .guests(GuestTokens.fromParams(params, clock, othersThan(params, GuestTokens.PARAM_SECRET)).orElse(null))
+                .lifetime(SessionLifetime.fromParams(params, clock, othersThan(params, SessionLifetime.PARAM_SIGNING_SECRET))
+                        .orElse(null))
+                .clientTokens(ClientTokens.fromParams(params, clock, othersThan(params, ClientTokens.PARAM_SECRET)).orElse(null))
+                .cookieSeal(CookieSeal.fromParams(params, othersThan(params, CookieSeal.PARAM_KEYS)).orElse(null))
+                .loginEndpoint(LoginEndpoint.fromParams(params, clock).orElse(null))
+                .revokeEndpoint(RevokeEndpoint.fromParams(params, clock).orElse(null))
+                .backendClient(BackendClient.fromParams(params,
+                        params.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT,
+                                RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT),
+                        params.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT,
+                                RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT)).orElse(null))
                 .clock(clock);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
@@ -202,6 +234,22 @@ public final class GateConfig {
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Every secret the filter may use, so that no key is used for two jobs. */
+    private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
+            SessionLifetime.PARAM_SIGNING_SECRET, ClientTokens.PARAM_SECRET, CookieSeal.PARAM_KEYS,
+            RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
+
+    /** The values of the other secrets, read without marking them used. */
+    private static List<String> othersThan(InitParams params, String own) {
+        List<String> others = new ArrayList<>();
+        for (String name : SECRET_PARAMETERS) {
+            if (!name.equals(own)) {
+                params.peek(name).ifPresent(others::add);
+            }
+        }
+        return others;
     }
 
     /** The web application's class loader during init(), for classes named in init-params. */
@@ -368,6 +416,41 @@ public final class GateConfig {
         return csrf;
     }
 
+    /** Guest tokens, if {@code guest-tokens=true}. */
+    public Optional<GuestTokens> guests() {
+        return Optional.ofNullable(guests);
+    }
+
+    /** Server-enforced idle/absolute/sliding session lifetime, if configured. */
+    public Optional<SessionLifetime> lifetime() {
+        return Optional.ofNullable(lifetime);
+    }
+
+    /** Client tokens for browser SDKs, if {@code client-token-secret} is set. */
+    public Optional<ClientTokens> clientTokens() {
+        return Optional.ofNullable(clientTokens);
+    }
+
+    /** Sealing of token cookies, if {@code cookie-encryption-keys} is set. */
+    public Optional<CookieSeal> cookieSeal() {
+        return Optional.ofNullable(cookieSeal);
+    }
+
+    /** The backend login for the login endpoint, if {@code login-url} (or the OAuth2 password grant) is set. */
+    public Optional<LoginEndpoint> loginEndpoint() {
+        return Optional.ofNullable(loginEndpoint);
+    }
+
+    /** Refresh-token revocation at logout, if {@code revoke-url} or {@code oauth2.revocation-url} is set. */
+    public Optional<RevokeEndpoint> revokeEndpoint() {
+        return Optional.ofNullable(revokeEndpoint);
+    }
+
+    /** The client for application code's backend calls, if {@code backend-origins} is set. */
+    public Optional<BackendClient> backendClient() {
+        return Optional.ofNullable(backendClient);
+    }
+
     public TokenValidator validator() {
         return validator;
     }
@@ -385,6 +468,13 @@ public final class GateConfig {
                 + ", rotation{" + PARAM_CACHE_TTL + "=" + cacheTtl + ", " + PARAM_REFRESH_GRACE + "=" + refreshGrace
                 + ", " + PARAM_BACKEND_MAX_CONCURRENCY + "=" + backendMaxConcurrency
                 + (refreshAhead.isZero() ? "" : ", " + PARAM_REFRESH_AHEAD + "=" + refreshAhead) + "}"
+                + (guests == null ? "" : ", guests{" + guests.describe() + "}")
+                + (lifetime == null ? "" : ", lifetime{" + lifetime.describe() + "}")
+                + (clientTokens == null ? "" : ", client-tokens{" + clientTokens.describe() + "}")
+                + (cookieSeal == null ? "" : ", sealed{" + cookieSeal.describe() + "}")
+                + (loginEndpoint == null ? "" : ", login{" + loginEndpoint.describe() + "}")
+                + (revokeEndpoint == null ? "" : ", revoke{" + revokeEndpoint.describe() + "}")
+                + (backendClient == null ? "" : ", backend-origins=" + backendClient.origins())
                 + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "");
     }
 
@@ -421,6 +511,13 @@ public final class GateConfig {
         private List<AuditListener> auditListeners = List.of();
         private EndpointSettings endpoints;
         private CsrfGuard csrf;
+        private GuestTokens guests;
+        private SessionLifetime lifetime;
+        private ClientTokens clientTokens;
+        private CookieSeal cookieSeal;
+        private BackendClient backendClient;
+        private LoginEndpoint loginEndpoint;
+        private RevokeEndpoint revokeEndpoint;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -555,6 +652,48 @@ public final class GateConfig {
         /** The filter's endpoints; default: every endpoint at its default path. */
         public Builder endpoints(EndpointSettings endpoints) {
             this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+            return this;
+        }
+
+        /** Guest tokens for visitors without a session; default none. */
+        public Builder guests(GuestTokens guests) {
+            this.guests = guests;
+            return this;
+        }
+
+        /** Server-enforced session lifetime; default none. */
+        public Builder lifetime(SessionLifetime lifetime) {
+            this.lifetime = lifetime;
+            return this;
+        }
+
+        /** Client tokens for browser SDKs; default none (the endpoint is then off). */
+        public Builder clientTokens(ClientTokens clientTokens) {
+            this.clientTokens = clientTokens;
+            return this;
+        }
+
+        /** Sealing of token cookies; default none. */
+        public Builder cookieSeal(CookieSeal cookieSeal) {
+            this.cookieSeal = cookieSeal;
+            return this;
+        }
+
+        /** The backend login behind the login endpoint; default none (the endpoint is then off). */
+        public Builder loginEndpoint(LoginEndpoint loginEndpoint) {
+            this.loginEndpoint = loginEndpoint;
+            return this;
+        }
+
+        /** Revocation of refresh tokens at logout; default none. */
+        public Builder revokeEndpoint(RevokeEndpoint revokeEndpoint) {
+            this.revokeEndpoint = revokeEndpoint;
+            return this;
+        }
+
+        /** The backend client published to the application; default none. */
+        public Builder backendClient(BackendClient backendClient) {
+            this.backendClient = backendClient;
             return this;
         }
 

@@ -83,6 +83,14 @@ public final class InitParams {
         return Optional.ofNullable(values.get(name));
     }
 
+    /**
+     * The value without marking it read: for cross-checks (is this secret reused elsewhere?) that
+     * must not hide a parameter nobody actually uses from the unknown-parameter check.
+     */
+    public Optional<String> peek(String name) {
+        return Optional.ofNullable(values.get(name));
+    }
+
     /** The value, or a {@link ConfigException} that says what to set. */
     public String require(String name, String whatToSet) {
         return get(name).orElseThrow(() -> new ConfigException(name, "is required: " + whatToSet));

@@ -1,38 +1,21 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.audit.AuditLog;
-import io.github.sessiongate.audit.AuditLog.Event;
 import io.github.sessiongate.audit.GateMetrics;
-import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.path.PathRules;
-import io.github.sessiongate.path.PathVerdict;
 import io.github.sessiongate.path.RequestPaths;
-import io.github.sessiongate.web.Answers;
-import io.github.sessiongate.web.BrowserNavigation;
-import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.PrivateCacheResponse;
-import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.SessionRequest;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.github.sessiongate.rotation.Bulkhead;
-import io.github.sessiongate.rotation.GraceMemo;
-import io.github.sessiongate.rotation.RefreshOutcome;
-import io.github.sessiongate.rotation.Refresher;
-import io.github.sessiongate.rotation.ValidationCache;
-import io.github.sessiongate.rotation.Validations;
-import io.github.sessiongate.store.InMemoryExpiringStore;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Locale;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,11 +73,10 @@ public final class SessionFilter implements Filter {
 
     /** Request attribute marking a request that has passed the filter's REQUEST steps. */
     public static final String FILTERED_ATTRIBUTE = "io.github.sessiongate.filtered";
-    /** Request attribute marking a request whose responses must stay private (it carried or set a session). */
-    static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
 
     private final GateConfig preset;
     private volatile Gate gate;
+    private volatile ServletContext context;
 
     /** For web.xml: settings come from init-params. */
     public SessionFilter() {
@@ -118,8 +100,11 @@ public final class SessionFilter implements Filter {
         } catch (ConfigException e) {
             throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
         }
-        this.gate = new Gate(config, filterConfig == null || filterConfig.getServletContext() == null ? ""
-                : filterConfig.getServletContext().getContextPath(), name);
+        this.context = filterConfig == null ? null : filterConfig.getServletContext();
+        this.gate = new Gate(config, context == null ? "" : context.getContextPath(), name);
+        if (context != null) {
+            config.backendClient().ifPresent(client -> context.setAttribute(BackendClient.CONTEXT_ATTRIBUTE, client));
+        }
         LOG.info("SessionGate filter '{}' ready: {}", name, config.describe());
     }
 
@@ -156,7 +141,7 @@ public final class SessionFilter implements Filter {
         if (type == DispatcherType.REQUEST || request.getAttribute(FILTERED_ATTRIBUTE) == null && type == DispatcherType.ASYNC) {
             g.handle(request, response, chain);
         } else {
-            HttpServletResponse out = request.getAttribute(PRIVATE_ATTRIBUTE) != null ? new PrivateCacheResponse(response) : response;
+            HttpServletResponse out = request.getAttribute(Gate.PRIVATE_ATTRIBUTE) != null ? new PrivateCacheResponse(response) : response;
             chain.doFilter(withKnownSession(request, g.config.authorizationHeaderView()), out);
         }
     }
@@ -166,17 +151,11 @@ public final class SessionFilter implements Filter {
         Gate g = gate;
         gate = null;
         if (g != null) {
-            g.jmx.close();
-            g.config.validator().close();
-            for (var listener : g.config.auditListeners()) {
-                if (listener instanceof AutoCloseable closeable) {
-                    try {
-                        closeable.close();
-                    } catch (Exception e) {
-                        LOG.warn("audit listener {} failed to close: {}", listener.getClass().getName(), e.getClass().getName());
-                    }
-                }
+            if (context != null && g.config.backendClient().isPresent()
+                    && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == g.config.backendClient().get()) {
+                context.removeAttribute(BackendClient.CONTEXT_ATTRIBUTE);
             }
+            g.close();
         }
     }
 
@@ -194,224 +173,5 @@ public final class SessionFilter implements Filter {
             }
         }
         return params;
-    }
-
-    /** Everything one initialised filter needs per request; immutable apart from its caches. */
-    private static final class Gate {
-        private final GateConfig config;
-        private final RequestPaths paths;
-        private final PathRules rules;
-        private final CookieCodec cookies;
-        private final RequestOrigin.Resolver origins;
-        private final Validations validations;
-        private final Refresher refresher;
-        private final AuditLog audit;
-        private final GateMetrics metrics;
-        private final JmxRegistration jmx;
-        private final String challenge;
-
-        Gate(GateConfig config, String contextPath, String filterName) {
-            this.config = config;
-            this.metrics = new GateMetrics(config.clock());
-            this.audit = new AuditLog(config.auditListeners(), config.clock());
-            this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
-            this.paths = new RequestPaths(config.allowJsessionidPathParameter());
-            this.rules = config.pathRules();
-            this.cookies = new CookieCodec(config.cookies());
-            this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
-            this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
-            Clock clock = config.clock();
-            Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
-            this.validations = new Validations(config.validator(),
-                    new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
-                    bulkhead, config.backendWaitTimeout());
-            GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
-                    new InMemoryExpiringStore<>(config.graceMaxEntries(), clock), config.refreshGrace(), clock);
-            this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout());
-        }
-
-        void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-                throws IOException, ServletException {
-            request.setAttribute(FILTERED_ATTRIBUTE, Boolean.TRUE);
-            request.removeAttribute(Session.REQUEST_ATTRIBUTE);
-            RequestOrigin origin = origins.resolve(request);
-
-            // 1. Firewall: decide on the normalised path or not at all.
-            PathVerdict verdict = paths.check(request);
-            if (!verdict.isAccepted()) {
-                audit.record(Event.BAD_PATH, verdict.reason(), request.getRequestURI(), origin.client(), null);
-                metrics.badRequest();
-                Answers.badRequest(response);
-                return;
-            }
-            String path = verdict.path();
-
-            // 2. Path rules; CORS preflights carry no cookies and belong to the application.
-            PathRules.Rule rule = rules.decide(path);
-            if (isCorsPreflight(request)) {
-                chain.doFilter(request, response);
-                return;
-            }
-
-            // 3. Credentials: the session cookies, or a bearer header where allowed.
-            boolean secure = config.cookies().secure(origin.isPlainHttpToLoopback());
-            Credentials credentials = Credentials.read(request, cookies, secure, config.acceptBearerHeader());
-            if (credentials.cookies().hasDuplicates()) {
-                audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path,
-                        origin.client(), null);
-            }
-            HttpServletResponse out = credentials.carriesSession() ? keepPrivate(request, response) : response;
-
-            // 4. Validation: cache, then one call per token at a time.
-            String token = credentials.token();
-            ValidationResult result = token == null ? null : counted(validations.validate(token));
-            Session session = result instanceof ValidationResult.Valid v ? v.session() : null;
-            boolean unavailable = result != null && result.kind() == ValidationResult.Kind.UNAVAILABLE;
-            if (result instanceof ValidationResult.Invalid invalid) {
-                audit.record(Event.INVALID_TOKEN, invalid.reason().name().toLowerCase(Locale.ROOT), path, origin.client(), token);
-            } else if (unavailable) {
-                LOG.debug("no verdict on {}: {}", path, ((ValidationResult.Unavailable) result).cause());
-            }
-
-            // 5. Rotation in place: a refresh token stands in for a missing, expired or invalid access token.
-            String refreshToken = credentials.refreshToken();
-            if (refreshToken != null && wantsRefresh(result, session, rule, request)) {
-                RefreshOutcome outcome = counted(refresher.refresh(refreshToken));
-                switch (outcome.kind()) {
-                    case ROTATED -> {
-                        if (writeRotated(out, credentials.cookies(), secure, outcome.tokens(), path)) {
-                            request.setAttribute(PRIVATE_ATTRIBUTE, Boolean.TRUE);
-                            session = outcome.session();
-                            unavailable = false;
-                        } else if (session == null) {
-                            unavailable = true;
-                        }
-                    }
-                    case REFUSED -> {
-                        cookies.clear(out, credentials.cookies(), secure);
-                        if (token != null) {
-                            validations.evict(token);
-                        }
-                        audit.record(Event.COOKIES_CLEARED, "refresh refused", path, origin.client(), refreshToken);
-                        session = null;
-                        unavailable = false;
-                    }
-                    case UNAVAILABLE -> {
-                        LOG.debug("refresh on {} gave no verdict: {}", path, outcome.cause());
-                        unavailable = session == null;
-                    }
-                    case UNSUPPORTED -> LOG.debug("validator cannot refresh; {} continues without", path);
-                }
-            } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null) {
-                cookies.clear(out, credentials.cookies(), secure);
-                audit.record(Event.COOKIES_CLEARED, "invalid token", path, origin.client(), token);
-            }
-
-            // 6. Decision.
-            if (rule.access() == PathRules.Access.PROTECTED) {
-                if (session == null || session.isGuest()) {
-                    if (unavailable) {
-                        audit.record(Event.UNAVAILABLE, "validator unavailable", path, origin.client(), token);
-                        metrics.unavailable();
-                        Answers.unavailable(out, config.retryAfterSeconds());
-                    } else if (!credentials.fromBearer() && BrowserNavigation.isNavigation(request)) {
-                        audit.record(Event.LOGIN_REDIRECT, "unauthenticated", path, origin.client(), token);
-                        metrics.denial();
-                        Answers.redirect(out, LoginRedirect.location(request.getContextPath(), config.loginPath(), path,
-                                request.getQueryString()));
-                    } else {
-                        audit.record(Event.DENIED, "unauthenticated", path, origin.client(), token);
-                        metrics.denial();
-                        Answers.unauthenticated(out, challenge);
-                    }
-                    return;
-                }
-                if (!rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(session::hasRole)) {
-                    audit.record(Event.DENIED, "missing role", path, origin.client(), token);
-                    metrics.denial();
-                    Answers.forbidden(out);
-                    return;
-                }
-            }
-
-            // 7. The application, with the session attached.
-            if (session == null) {
-                chain.doFilter(request, out);
-                return;
-            }
-            request.setAttribute(Session.REQUEST_ATTRIBUTE, session);
-            chain.doFilter(new SessionRequest(request, session, config.authorizationHeaderView()), out);
-        }
-
-        /**
-         * Refresh when the access token is missing, expired or invalid, or (with refresh-ahead)
-         * about to expire; on public paths only for page navigations, never for sub-resources.
-         */
-        private boolean wantsRefresh(ValidationResult result, Session session, PathRules.Rule rule, HttpServletRequest request) {
-            if (rule.access() == PathRules.Access.PUBLIC && !BrowserNavigation.isNavigation(request)) {
-                return false;
-            }
-            if (result == null) {
-                return true;
-            }
-            switch (result.kind()) {
-                case EXPIRED:
-                case INVALID:
-                    return true;
-                case VALID:
-                    Duration ahead = config.refreshAhead();
-                    return !ahead.isZero() && session.expiresAt()
-                            .map(e -> !e.minus(ahead).isAfter(config.clock().instant())).orElse(false);
-                default:
-                    return false;
-            }
-        }
-
-        private ValidationResult counted(Validations.Checked checked) {
-            switch (checked.source()) {
-                case CACHE -> metrics.cacheHit();
-                case SHARED -> metrics.dedupWait();
-                case CALLED -> metrics.validation();
-            }
-            return checked.result();
-        }
-
-        private RefreshOutcome counted(RefreshOutcome outcome) {
-            switch (outcome.via()) {
-                case GRACE -> metrics.graceHit();
-                case SHARED -> metrics.dedupWait();
-                case CALLED -> {
-                    switch (outcome.kind()) {
-                        case ROTATED -> metrics.refreshOk();
-                        case REFUSED -> metrics.refreshRefused();
-                        case UNAVAILABLE -> metrics.refreshFailed();
-                        case UNSUPPORTED -> { }
-                    }
-                }
-            }
-            return outcome;
-        }
-
-        /** Writes the new cookies before the application runs; false if they cannot be written. */
-        private boolean writeRotated(HttpServletResponse out, SessionCookies current, boolean secure, TokenPair tokens, String path) {
-            try {
-                cookies.write(out, current, secure, tokens.accessToken(), tokens.refreshToken());
-                return true;
-            } catch (CookieTooLargeException e) {
-                LOG.warn("refreshed tokens on {} do not fit the cookie budget ({}); the session continues unrefreshed",
-                        path, e.getMessage());
-                return false;
-            }
-        }
-
-        private static HttpServletResponse keepPrivate(HttpServletRequest request, HttpServletResponse response) {
-            request.setAttribute(PRIVATE_ATTRIBUTE, Boolean.TRUE);
-            return new PrivateCacheResponse(response);
-        }
-
-        private static boolean isCorsPreflight(HttpServletRequest request) {
-            return "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null
-                    && request.getHeader("Origin") != null;
-        }
     }
 }

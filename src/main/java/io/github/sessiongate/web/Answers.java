@@ -3,6 +3,9 @@ package io.github.sessiongate.web;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jose4j.json.JsonUtil;
 
 /**
  * The filter's own short answers: small fixed JSON bodies with {@code Cache-Control: no-store}.
@@ -34,7 +37,49 @@ public final class Answers {
 
     /** 403: authenticated, but not allowed here. */
     public static void forbidden(HttpServletResponse response) throws IOException {
-        json(response, HttpServletResponse.SC_FORBIDDEN, "{\"error\":\"forbidden\"}");
+        forbidden(response, "forbidden");
+    }
+
+    /** 403 with a fixed error code, e.g. {@code csrf}. */
+    public static void forbidden(HttpServletResponse response, String error) throws IOException {
+        json(response, HttpServletResponse.SC_FORBIDDEN, Map.of("error", error));
+    }
+
+    /** Any status with a JSON object body (values: strings, numbers, booleans, lists, maps, null). */
+    public static void json(HttpServletResponse response, int status, Map<String, ?> body) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        write(response, status, JsonUtil.toJson(new LinkedHashMap<>(body)));
+    }
+
+    /** 405 with {@code Allow}. */
+    public static void methodNotAllowed(HttpServletResponse response, String allow) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setHeader("Allow", allow);
+        write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "{\"error\":\"method_not_allowed\"}");
+    }
+
+    /** 204 No Content, not cacheable. */
+    public static void noContent(HttpServletResponse response) {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+        response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** 303 See Other to a path the caller built from trusted parts (after a form post). */
+    public static void seeOther(HttpServletResponse response, String location) {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", location);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(0);
     }
 
     /** 503 with {@code Retry-After}: no verdict could be had; nothing was cleared. */

@@ -1,0 +1,456 @@
+package io.github.sessiongate;
+
+import io.github.sessiongate.audit.AuditLog;
+import io.github.sessiongate.audit.AuditLog.Event;
+import io.github.sessiongate.audit.GateMetrics;
+import io.github.sessiongate.audit.JmxRegistration;
+import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.lifetime.SessionLifetime;
+import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.path.PathVerdict;
+import io.github.sessiongate.path.RequestPaths;
+import io.github.sessiongate.rotation.Bulkhead;
+import io.github.sessiongate.rotation.GraceMemo;
+import io.github.sessiongate.rotation.RefreshOutcome;
+import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.ValidationCache;
+import io.github.sessiongate.rotation.Validations;
+import io.github.sessiongate.store.InMemoryExpiringStore;
+import io.github.sessiongate.web.Answers;
+import io.github.sessiongate.web.BrowserNavigation;
+import io.github.sessiongate.web.CsrfGuard;
+import io.github.sessiongate.web.EndpointSettings.Endpoint;
+import io.github.sessiongate.web.LoginRedirect;
+import io.github.sessiongate.web.PrivateCacheResponse;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.SessionRequest;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The filter's work for one initialised configuration: the request steps in order, and the
+ * components they use. Immutable apart from the components' own bounded caches; thread-safe.
+ */
+final class Gate implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
+
+    /** Request attribute marking a request whose responses must stay private (it carried or set a session). */
+    static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
+
+    final GateConfig config;
+    final GateMetrics metrics;
+    final AuditLog audit;
+    final CookieCodec cookies;
+    final Validations validations;
+    final Refresher refresher;
+    private final JmxRegistration jmx;
+    private final RequestPaths paths;
+    private final PathRules rules;
+    private final RequestOrigin.Resolver origins;
+    private final CsrfGuard csrf;
+    private final Endpoints endpoints;
+    private final String challenge;
+
+    Gate(GateConfig config, String contextPath, String filterName) {
+        this.config = config;
+        Clock clock = config.clock();
+        this.metrics = new GateMetrics(clock);
+        this.audit = new AuditLog(config.auditListeners(), clock);
+        this.paths = new RequestPaths(config.allowJsessionidPathParameter());
+        this.rules = config.pathRules();
+        this.cookies = new CookieCodec(config.cookies());
+        this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
+        this.csrf = config.csrf();
+        this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
+        Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
+        this.validations = new Validations(config.validator(),
+                new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
+                bulkhead, config.backendWaitTimeout());
+        GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
+                new InMemoryExpiringStore<>(config.graceMaxEntries(), clock), config.refreshGrace(), clock);
+        this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout());
+        this.endpoints = new Endpoints(this);
+        this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
+    }
+
+    void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        request.setAttribute(SessionFilter.FILTERED_ATTRIBUTE, Boolean.TRUE);
+        request.removeAttribute(Session.REQUEST_ATTRIBUTE);
+        RequestOrigin origin = origins.resolve(request);
+
+        // 1. Firewall: decide on the normalised path or not at all.
+        PathVerdict verdict = paths.check(request);
+        if (!verdict.isAccepted()) {
+            audit.record(Event.BAD_PATH, verdict.reason(), request.getRequestURI(), origin.client(), null);
+            metrics.badRequest();
+            Answers.badRequest(response);
+            return;
+        }
+        String path = verdict.path();
+
+        // 2. The filter's own endpoints and the path rules. CORS preflights (no cookies) go to the app.
+        Optional<Endpoint> endpoint = endpoints.match(path);
+        PathRules.Rule rule = rules.decide(path);
+        if (endpoint.isEmpty() && isCorsPreflight(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+
+        // 3. Credentials: the session cookies, or a bearer header where allowed.
+        boolean secure = config.cookies().secure(origin.isPlainHttpToLoopback());
+        Credentials credentials = Credentials.read(request, cookies, secure, config.acceptBearerHeader(),
+                config.cookieSeal().orElse(null));
+        if (credentials.cookies().hasDuplicates()) {
+            audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, origin.client(), null);
+        }
+        Exchange ex = new Exchange(request, credentials.carriesSession() ? keepPrivate(request, response) : response,
+                path, origin, secure, credentials);
+
+        // 4. CSRF: cookie-authenticated unsafe requests, and every request to our endpoints.
+        if (csrf.applies(request, credentials.carriesCookies(), endpoint.isPresent())) {
+            CsrfGuard.Verdict v = csrf.check(request, origin);
+            if (!v.allowed()) {
+                audit.record(Event.CSRF_REFUSED, v.reason(), path, origin.client(), null);
+                if (csrf.shouldBlock(v)) {
+                    metrics.csrfRejection();
+                    Answers.forbidden(ex.out, "csrf");
+                    return;
+                }
+            }
+        }
+
+        // 5. Login and logout need no session of their own.
+        if (endpoint.isPresent() && endpoints.handlesWithoutSession(endpoint.get())) {
+            endpoints.handle(endpoint.get(), ex);
+            return;
+        }
+
+        // 6. Validation, lifetime and rotation in place.
+        boolean navigation = BrowserNavigation.isNavigation(request);
+        resolve(ex, rule.access() == PathRules.Access.PROTECTED || endpoint.isPresent() || navigation);
+        if (endpoint.isPresent()) {
+            endpoints.handle(endpoint.get(), ex);
+            return;
+        }
+
+        // 7. A visitor without a session may get a guest session.
+        if (ex.session == null && !ex.unavailable && !credentials.fromBearer()) {
+            startOrResumeGuest(ex, rule.access() == PathRules.Access.PUBLIC && navigation);
+        }
+
+        // 8. Decision.
+        Session session = ex.session;
+        if (rule.access() == PathRules.Access.PROTECTED) {
+            if (session == null || session.isGuest()) {
+                deny(ex, navigation);
+                return;
+            }
+            if (!rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(session::hasRole)) {
+                audit.record(Event.DENIED, "missing role", path, origin.client(), session.token());
+                metrics.denial();
+                Answers.forbidden(ex.out);
+                return;
+            }
+        }
+
+        // 9. The application, with the session attached.
+        if (session == null) {
+            chain.doFilter(request, ex.out);
+            return;
+        }
+        request.setAttribute(Session.REQUEST_ATTRIBUTE, session);
+        chain.doFilter(new SessionRequest(request, session, config.authorizationHeaderView()), ex.out);
+    }
+
+    /** No session on a protected path: 503 without a verdict, a login redirect for a page, else 401. */
+    private void deny(Exchange ex, boolean navigation) throws IOException {
+        String token = ex.credentials.token();
+        if (ex.unavailable) {
+            audit.record(Event.UNAVAILABLE, "validator unavailable", ex.path, ex.origin.client(), token);
+            metrics.unavailable();
+            Answers.unavailable(ex.out, config.retryAfterSeconds());
+        } else if (!ex.credentials.fromBearer() && navigation) {
+            audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
+            metrics.denial();
+            Answers.redirect(ex.out, LoginRedirect.location(ex.request.getContextPath(), config.loginPath(), ex.path,
+                    ex.request.getQueryString()));
+        } else {
+            audit.record(Event.DENIED, "unauthenticated", ex.path, ex.origin.client(), token);
+            metrics.denial();
+            Answers.unauthenticated(ex.out, challenge);
+        }
+    }
+
+    /**
+     * Establishes the session: validates the access token, enforces the server-side lifetime,
+     * refreshes in place when allowed and needed, and keeps the lifetime cookie current.
+     *
+     * @param refreshAllowed whether this request may refresh (protected paths, endpoints, page
+     *     navigations; never sub-resources of public pages)
+     */
+    void resolve(Exchange ex, boolean refreshAllowed) {
+        Credentials credentials = ex.credentials;
+        String token = credentials.token();
+        ValidationResult result = token == null ? null : counted(validations.validate(token));
+        if (result instanceof ValidationResult.Valid v) {
+            ex.session = v.session();
+        } else if (result instanceof ValidationResult.Invalid invalid) {
+            audit.record(Event.INVALID_TOKEN, invalid.reason().name().toLowerCase(Locale.ROOT), ex.path, ex.origin.client(), token);
+        } else if (result instanceof ValidationResult.Unavailable u) {
+            ex.unavailable = true;
+            LOG.debug("no verdict on {}: {}", ex.path, u.cause());
+        }
+        if (ex.session != null && ex.session.isGuest()) {
+            ex.session = null; // a guest token in the access cookie is not a user's session
+        }
+
+        // Server-enforced lifetime: past the idle or absolute limit, no refresh; sign in again.
+        Optional<SessionLifetime> lifetime = credentials.fromBearer() ? Optional.empty() : config.lifetime();
+        SessionLifetime.Verdict life = null;
+        if (lifetime.isPresent() && (token != null || credentials.refreshToken() != null)) {
+            life = lifetime.get().check(credentials.cookies().meta().orElse(null), ex.session == null ? null : ex.session.subject());
+            if (life.mustSignIn()) {
+                endSession(ex, "session lifetime over");
+                return;
+            }
+        }
+
+        // Rotation in place.
+        TokenPair rotated = null;
+        String refreshToken = credentials.refreshToken();
+        if (refreshToken != null && refreshAllowed && wantsRefresh(result, ex.session)) {
+            RefreshOutcome outcome = counted(refresher.refresh(refreshToken));
+            switch (outcome.kind()) {
+                case ROTATED -> {
+                    rotated = outcome.tokens();
+                    ex.session = outcome.session();
+                    ex.unavailable = false;
+                    audit.record(Event.REFRESHED, "rotated " + outcome.via().name().toLowerCase(Locale.ROOT), ex.path,
+                            ex.origin.client(), refreshToken);
+                }
+                case REFUSED -> {
+                    if (token != null) {
+                        validations.evict(token);
+                    }
+                    endSession(ex, "refresh refused");
+                    return;
+                }
+                case UNAVAILABLE -> {
+                    LOG.debug("refresh on {} gave no verdict: {}", ex.path, outcome.cause());
+                    ex.unavailable = ex.session == null;
+                }
+                case UNSUPPORTED -> LOG.debug("validator cannot refresh; {} continues without", ex.path);
+            }
+        } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null) {
+            clearCookies(ex, "invalid token", token);
+        }
+
+        // Keep the lifetime cookie current, and write everything in one go.
+        String meta = credentials.cookies().meta().orElse(null);
+        String nextMeta = null;
+        Duration slidingMaxAge = null;
+        if (lifetime.isPresent() && ex.session != null) {
+            SessionLifetime lt = lifetime.get();
+            SessionLifetime.Verdict now = life != null && life.subjectChecked() && rotated == null ? life
+                    : lt.check(meta, ex.session.subject());
+            if (now.mustSignIn()) {
+                endSession(ex, "session lifetime over");
+                return;
+            }
+            nextMeta = now.kind() == SessionLifetime.Verdict.Kind.ALIVE
+                    ? lt.touch(meta, ex.session.subject()).orElse(null) : lt.start(ex.session.subject());
+            slidingMaxAge = nextMeta == null ? null : lt.slidingMaxAge(nextMeta).orElse(null);
+        }
+        if (rotated != null) {
+            if (!writeTokens(ex, rotated.accessToken(), rotated.refreshToken(), slidingMaxAge)) {
+                ex.session = result instanceof ValidationResult.Valid v ? v.session() : null;
+                ex.unavailable = ex.session == null;
+                return;
+            }
+        } else if (slidingMaxAge != null && credentials.fromCookie()) {
+            writeTokens(ex, token, refreshToken, slidingMaxAge);
+        }
+        String metaToWrite = nextMeta != null ? nextMeta : (rotated != null ? meta : null);
+        if (metaToWrite != null) {
+            cookies.writeMeta(privately(ex), credentials.cookies(), ex.secure, metaToWrite);
+        }
+    }
+
+    /** A definitive end: clear every session cookie, forget the tokens, continue as anonymous. */
+    void endSession(Exchange ex, String reason) {
+        String refreshToken = ex.credentials.refreshToken();
+        if (refreshToken != null) {
+            refresher.forget(refreshToken);
+        }
+        String token = ex.credentials.token();
+        if (token != null) {
+            validations.evict(token);
+        }
+        ex.session = null;
+        ex.unavailable = false;
+        if (!ex.credentials.fromBearer()) {
+            clearCookies(ex, reason, refreshToken != null ? refreshToken : token);
+        }
+    }
+
+    private void clearCookies(Exchange ex, String reason, String token) {
+        cookies.clear(privately(ex), ex.credentials.cookies(), ex.secure);
+        audit.record(Event.COOKIES_CLEARED, reason, ex.path, ex.origin.client(), token);
+    }
+
+    /**
+     * Writes token cookies (sealed when configured) before the application runs; {@code false}
+     * if they do not fit the cookie budget.
+     */
+    boolean writeTokens(Exchange ex, String access, String refresh, Duration maxAge) {
+        Optional<CookieSeal> seal = config.cookieSeal();
+        String a = seal.map(s -> s.seal(access)).orElse(access);
+        String r = refresh == null ? null : seal.map(s -> s.seal(refresh)).orElse(refresh);
+        try {
+            if (maxAge == null) {
+                cookies.write(privately(ex), ex.credentials.cookies(), ex.secure, a, r);
+            } else {
+                cookies.write(privately(ex), ex.credentials.cookies(), ex.secure, a, r, maxAge);
+            }
+            return true;
+        } catch (CookieTooLargeException e) {
+            LOG.warn("tokens on {} do not fit the cookie budget ({}); raise cookie-max-total-bytes or shrink the tokens",
+                    ex.path, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Guests: resume a valid guest cookie, or (on a public page navigation) start a guest session. */
+    private void startOrResumeGuest(Exchange ex, boolean mayStart) {
+        Optional<GuestTokens> guests = config.guests();
+        if (guests.isEmpty()) {
+            return;
+        }
+        GuestTokens g = guests.get();
+        Optional<String> cookie = ex.credentials.cookies().guestToken();
+        if (cookie.isPresent()) {
+            ValidationResult r = g.mintsLocally() ? g.verify(cookie.get()) : counted(validations.validate(cookie.get()));
+            if (r instanceof ValidationResult.Valid v && v.session().isGuest()) {
+                ex.session = v.session();
+                return;
+            }
+            if (r.kind() != ValidationResult.Kind.UNAVAILABLE) {
+                cookies.clearGuest(privately(ex), ex.credentials.cookies(), ex.secure);
+            }
+        }
+        if (!mayStart) {
+            return;
+        }
+        Optional<GuestTokens.Issued> issued = g.issue();
+        if (issued.isEmpty()) {
+            return;
+        }
+        ValidationResult r = g.mintsLocally() ? g.verify(issued.get().token()) : validations.validate(issued.get().token()).result();
+        try {
+            cookies.writeGuest(privately(ex), ex.credentials.cookies(), ex.secure, issued.get().token(), issued.get().maxAge());
+        } catch (CookieTooLargeException e) {
+            LOG.warn("a guest token does not fit the cookie budget ({})", e.getMessage());
+            return;
+        }
+        metrics.guestMint();
+        if (r instanceof ValidationResult.Valid v && v.session().isGuest()) {
+            ex.session = v.session();
+            audit.record(Event.GUEST_STARTED, "guest", ex.path, ex.origin.client(), issued.get().token());
+        }
+    }
+
+    /**
+     * Refresh when the access token is missing, expired or invalid, or (with refresh-ahead) about
+     * to expire. Never on a transient validation failure: the access token may be fine.
+     */
+    private boolean wantsRefresh(ValidationResult result, Session session) {
+        if (result == null) {
+            return true;
+        }
+        switch (result.kind()) {
+            case EXPIRED:
+            case INVALID:
+                return true;
+            case VALID:
+                Duration ahead = config.refreshAhead();
+                return session == null || !ahead.isZero() && session.expiresAt()
+                        .map(e -> !e.minus(ahead).isAfter(config.clock().instant())).orElse(false);
+            default:
+                return false;
+        }
+    }
+
+    ValidationResult counted(Validations.Checked checked) {
+        switch (checked.source()) {
+            case CACHE -> metrics.cacheHit();
+            case SHARED -> metrics.dedupWait();
+            case CALLED -> metrics.validation();
+        }
+        return checked.result();
+    }
+
+    RefreshOutcome counted(RefreshOutcome outcome) {
+        switch (outcome.via()) {
+            case GRACE -> metrics.graceHit();
+            case SHARED -> metrics.dedupWait();
+            case CALLED -> {
+                switch (outcome.kind()) {
+                    case ROTATED -> metrics.refreshOk();
+                    case REFUSED -> metrics.refreshRefused();
+                    case UNAVAILABLE -> metrics.refreshFailed();
+                    case UNSUPPORTED -> { }
+                }
+            }
+        }
+        return outcome;
+    }
+
+    /** The exchange's response, made private first: it is about to carry a session cookie. */
+    HttpServletResponse privately(Exchange ex) {
+        if (!ex.wroteCookies) {
+            ex.wroteCookies = true;
+            if (!(ex.out instanceof PrivateCacheResponse)) {
+                ex.out = keepPrivate(ex.request, ex.out);
+            }
+        }
+        return ex.out;
+    }
+
+    static HttpServletResponse keepPrivate(HttpServletRequest request, HttpServletResponse response) {
+        request.setAttribute(PRIVATE_ATTRIBUTE, Boolean.TRUE);
+        return new PrivateCacheResponse(response);
+    }
+
+    private static boolean isCorsPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null
+                && request.getHeader("Origin") != null;
+    }
+
+    /** Releases what this configuration started: the JMX name, the validator, clients, listeners. */
+    @Override
+    public void close() {
+        jmx.close();
+        config.validator().close();
+        config.backendClient().ifPresent(BackendClient::close);
+        endpoints.close();
+        for (var listener : config.auditListeners()) {
+            if (listener instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("audit listener {} failed to close: {}", listener.getClass().getName(), e.getClass().getName());
+                }
+            }
+        }
+    }
+}

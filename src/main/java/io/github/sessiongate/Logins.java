@@ -1,0 +1,185 @@
+package io.github.sessiongate;
+
+import io.github.sessiongate.audit.AuditLog.Event;
+import io.github.sessiongate.remote.LoginEndpoint;
+import io.github.sessiongate.remote.LoginResult;
+import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.web.Answers;
+import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.web.LoginLimiter;
+import io.github.sessiongate.web.RequestBodies;
+import io.github.sessiongate.web.SafeRedirect;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Login and logout through the filter. Login forwards the credentials to the backend's login URL
+ * and sets the session cookies from its answer; logout clears every session cookie and revokes
+ * the refresh token at the backend (best effort: a backend failure never keeps the cookies
+ * alive). Form posts get redirects, JSON posts get JSON. No password is ever logged.
+ */
+final class Logins implements AutoCloseable {
+    private final Gate gate;
+    private final EndpointSettings settings;
+    private final Optional<LoginEndpoint> backend;
+    private final Optional<RevokeEndpoint> revoker;
+    private final LoginLimiter limiter;
+
+    Logins(Gate gate) {
+        this.gate = gate;
+        this.settings = gate.config.endpoints();
+        this.backend = gate.config.loginEndpoint();
+        this.revoker = gate.config.revokeEndpoint();
+        this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginFailureWindow(), 10_000, gate.config.clock());
+    }
+
+    /** Whether a login backend is configured (otherwise the login endpoint is off). */
+    boolean canLogIn() {
+        return backend.isPresent();
+    }
+
+    void login(Exchange ex) {
+        try {
+            doLogin(ex);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void logout(Exchange ex) {
+        try {
+            doLogout(ex);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void doLogin(Exchange ex) throws IOException {
+        if (!"POST".equals(ex.request.getMethod())) {
+            Answers.methodNotAllowed(ex.out, "POST");
+            return;
+        }
+        String client = ex.origin.client();
+        long wait = limiter.retryAfterSeconds(client);
+        if (wait > 0) {
+            gate.audit.record(Event.LOGIN_FAILED, "too many failures", ex.path, client, null);
+            ex.out.setHeader("Retry-After", Long.toString(wait));
+            Answers.json(ex.out, 429, Map.of("error", "too_many_attempts"));
+            return;
+        }
+        boolean json = RequestBodies.isJson(ex.request);
+        RequestBodies.Fields fields = RequestBodies.read(ex.request, settings.loginMaxBodyBytes());
+        if (!fields.ok()) {
+            switch (fields.problem()) {
+                case TOO_LARGE -> Answers.json(ex.out, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, Map.of("error", "too_large"));
+                case UNSUPPORTED_TYPE -> Answers.json(ex.out, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
+                        Map.of("error", "unsupported_media_type"));
+                case MALFORMED -> Answers.json(ex.out, HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "bad_request"));
+            }
+            return;
+        }
+        Optional<String> from = fields.get("from").flatMap(SafeRedirect::target);
+        String username = fields.get("username").orElse("");
+        String password = fields.get("password").orElse("");
+        LoginResult result = backend.orElseThrow().login(username, password);
+        switch (result.kind()) {
+            case SUCCESS -> succeeded(ex, ((LoginResult.Success) result).tokens(), json, from);
+            case REJECTED -> {
+                limiter.failed(client);
+                gate.audit.record(Event.LOGIN_FAILED, "invalid credentials", ex.path, client, null);
+                if (json) {
+                    Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "invalid_credentials"));
+                } else {
+                    Answers.seeOther(ex.out, loginPage(ex, "1", from));
+                }
+            }
+            case UNAVAILABLE -> unavailable(ex, json, from, ((LoginResult.Unavailable) result).cause());
+        }
+    }
+
+    private void succeeded(Exchange ex, TokenPair tokens, boolean json, Optional<String> from) throws IOException {
+        ValidationResult check = gate.counted(gate.validations.validate(tokens.accessToken()));
+        if (!(check instanceof ValidationResult.Valid valid) || valid.session().isGuest()) {
+            unavailable(ex, json, from, "the backend's access token did not validate (" + check.kind() + ")");
+            return;
+        }
+        if (!gate.writeTokens(ex, tokens.accessToken(), tokens.refreshToken(), null)) {
+            gate.audit.record(Event.LOGIN_FAILED, "tokens too large for cookies", ex.path, ex.origin.client(), tokens.accessToken());
+            if (json) {
+                Answers.json(ex.out, HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
+            } else {
+                Answers.seeOther(ex.out, loginPage(ex, "too_large", from));
+            }
+            return;
+        }
+        gate.config.lifetime().ifPresent(lt -> gate.cookies.writeMeta(gate.privately(ex), ex.credentials.cookies(), ex.secure,
+                lt.start(valid.session().subject())));
+        ex.session = valid.session();
+        limiter.succeeded(ex.origin.client());
+        gate.audit.record(Event.LOGIN_SUCCEEDED, "login", ex.path, ex.origin.client(), tokens.accessToken());
+        if (json) {
+            Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));
+        } else {
+            Answers.seeOther(gate.privately(ex), from.orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
+        }
+    }
+
+    private Map<String, Object> describe(Exchange ex) {
+        Session s = ex.session;
+        return Map.of("authenticated", true, "subject", s.subject(), "roles", new java.util.ArrayList<>(s.roles()));
+    }
+
+    private void unavailable(Exchange ex, boolean json, Optional<String> from, String cause) throws IOException {
+        gate.audit.record(Event.LOGIN_FAILED, "backend unavailable", ex.path, ex.origin.client(), null);
+        gate.metrics.unavailable();
+        if (json) {
+            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+        } else {
+            Answers.seeOther(ex.out, loginPage(ex, "unavailable", from));
+        }
+    }
+
+    /** Back to the login page with an error flag, keeping a safe {@code from}. */
+    private String loginPage(Exchange ex, String error, Optional<String> from) {
+        return ex.request.getContextPath() + gate.config.loginPath() + "?error=" + error
+                + from.map(f -> "&from=" + URLEncoder.encode(f, StandardCharsets.UTF_8)).orElse("");
+    }
+
+    private void doLogout(Exchange ex) throws IOException {
+        if (!"POST".equals(ex.request.getMethod())) {
+            Answers.methodNotAllowed(ex.out, "POST");
+            return;
+        }
+        String refreshToken = ex.credentials.refreshToken();
+        if (refreshToken != null && revoker.isPresent()) {
+            revoker.get().revoke(refreshToken); // best effort: the cookies go whatever it says
+        }
+        String fingerprintOf = refreshToken != null ? refreshToken : ex.credentials.token();
+        gate.endSession(ex, "logout");
+        gate.audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
+        if (wantsJson(ex)) {
+            Answers.noContent(gate.privately(ex));
+        } else {
+            Answers.seeOther(gate.privately(ex), ex.request.getContextPath() + settings.logoutRedirectPath());
+        }
+    }
+
+    private static boolean wantsJson(Exchange ex) {
+        String accept = ex.request.getHeader("Accept");
+        boolean html = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
+        return !html && (RequestBodies.isJson(ex.request) || ex.request.getHeader("X-Requested-With") != null
+                || accept != null && accept.toLowerCase(Locale.ROOT).contains("application/json"));
+    }
+
+    @Override
+    public void close() {
+        backend.ifPresent(LoginEndpoint::close);
+        revoker.ifPresent(RevokeEndpoint::close);
+    }
+}
