@@ -159,15 +159,25 @@ public final class SampleMain {
             return idp.issuer();
         }
 
-        /** Stops the webapp, then the identity provider. Idempotent. */
+        /**
+         * Stops the webapp, then the identity provider. Idempotent.
+         *
+         * @throws IllegalStateException when the container does not stop cleanly (the identity
+         *         provider is stopped anyway)
+         */
         @Override
-        public synchronized void close() throws Exception {
+        public synchronized void close() {
             if (closed) {
                 return;
             }
             closed = true;
             try {
                 running.stop();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("stopping " + container + " failed", e);
             } finally {
                 idp.close();
             }
