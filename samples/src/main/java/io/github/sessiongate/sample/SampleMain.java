@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code sample.webapp} (the webapp directory, default {@code samples/src/main/webapp}) and
  * {@code sample.workdir} (Tomcat's scratch directory). Sets {@value #IDP_URL_PROPERTY}, which
  * web.xml reads as {@code ${sys:sample.idp.url}}.
+ *
+ * <p>{@link #start} does the same in-process for tests, on given ports and container, and returns
+ * a {@link Demo} to close.
  */
 public final class SampleMain {
     private static final Logger LOG = LoggerFactory.getLogger(SampleMain.class);
@@ -44,8 +47,9 @@ public final class SampleMain {
     private SampleMain() {
     }
 
-    /** The settings from the environment; {@code null} after printing what is wrong. */
+    /** The settings: from the environment for {@link #main}, from arguments for {@link #start}. */
     private record Settings(int port, int idpPort, String container, Duration accessTtl, Path webapp, Path workdir) {
+        /** The settings from the environment; {@code null} after printing what is wrong. */
         static Settings from(Map<String, String> env) {
             try {
                 int port = number(env, "PORT", 8080, 1, 65535);
@@ -58,20 +62,43 @@ public final class SampleMain {
                     throw new IllegalArgumentException("SAMPLE_CONTAINER must be jetty or tomcat");
                 }
                 int ttl = number(env, "DEMO_ACCESS_TTL_SECONDS", 300, 1, 86_400);
-                Path webapp = Path.of(System.getProperty("sample.webapp", "samples/src/main/webapp"))
-                        .toAbsolutePath().normalize();
-                if (!Files.isRegularFile(webapp.resolve("WEB-INF/web.xml"))) {
-                    throw new IllegalArgumentException("no WEB-INF/web.xml in " + webapp
-                            + "; run samples/run, or set -Dsample.webapp");
-                }
-                Path workdir = Path.of(System.getProperty("sample.workdir",
-                        Path.of(System.getProperty("java.io.tmpdir"), "sessiongate-sample").toString()))
-                        .toAbsolutePath().normalize();
-                return new Settings(port, idpPort, container, Duration.ofSeconds(ttl), webapp, workdir);
+                return withPaths(port, idpPort, container, ttl);
             } catch (IllegalArgumentException e) {
                 System.err.println("SessionGate sample: " + e.getMessage());
                 return null;
             }
+        }
+
+        /** The settings from arguments; a port of 0 means any free port. */
+        static Settings of(int port, int idpPort, String container, int accessTtlSeconds) {
+            if (port < 0 || port > 65535 || idpPort < 0 || idpPort > 65535) {
+                throw new IllegalArgumentException("ports must be from 0 (any free port) to 65535");
+            }
+            if (port != 0 && port == idpPort) {
+                throw new IllegalArgumentException("port and idpPort must differ");
+            }
+            String c = container == null ? "jetty" : container.strip().toLowerCase(Locale.ROOT);
+            if (!c.equals("jetty") && !c.equals("tomcat")) {
+                throw new IllegalArgumentException("container must be jetty or tomcat");
+            }
+            if (accessTtlSeconds < 1 || accessTtlSeconds > 86_400) {
+                throw new IllegalArgumentException("accessTtlSeconds must be from 1 to 86400");
+            }
+            return withPaths(port, idpPort, c, accessTtlSeconds);
+        }
+
+        /** Adds the webapp and work directories from the system properties. */
+        private static Settings withPaths(int port, int idpPort, String container, int ttl) {
+            Path webapp = Path.of(System.getProperty("sample.webapp", "samples/src/main/webapp"))
+                    .toAbsolutePath().normalize();
+            if (!Files.isRegularFile(webapp.resolve("WEB-INF/web.xml"))) {
+                throw new IllegalArgumentException("no WEB-INF/web.xml in " + webapp
+                        + "; run samples/run, or set -Dsample.webapp");
+            }
+            Path workdir = Path.of(System.getProperty("sample.workdir",
+                    Path.of(System.getProperty("java.io.tmpdir"), "sessiongate-sample").toString()))
+                    .toAbsolutePath().normalize();
+            return new Settings(port, idpPort, container, Duration.ofSeconds(ttl), webapp, workdir);
         }
 
         private static int number(Map<String, String> env, String name, int defaultValue, int min, int max) {
@@ -93,7 +120,104 @@ public final class SampleMain {
 
     /** A started container. */
     private interface Running {
+        /** The port the webapp listens on (the bound one when 0 was asked for). */
+        int port();
+
         void stop() throws Exception;
+    }
+
+    /** A running demo, from {@link #start}: the identity provider and the webapp. */
+    public static final class Demo implements AutoCloseable {
+        private final String container;
+        private final DemoIdentityProvider idp;
+        private final Running running;
+        private boolean closed;
+
+        private Demo(String container, DemoIdentityProvider idp, Running running) {
+            this.container = container;
+            this.idp = idp;
+            this.running = running;
+        }
+
+        /** {@code jetty} or {@code tomcat}. */
+        public String container() {
+            return container;
+        }
+
+        /** The webapp's port. */
+        public int port() {
+            return running.port();
+        }
+
+        /** The webapp's base URL, {@code http://127.0.0.1:port} (no trailing slash; context root). */
+        public String baseUrl() {
+            return "http://" + HOST + ":" + port();
+        }
+
+        /** The identity provider's base URL (its issuer). */
+        public String idpUrl() {
+            return idp.issuer();
+        }
+
+        /**
+         * Stops the webapp, then the identity provider. Idempotent.
+         *
+         * @throws IllegalStateException when the container does not stop cleanly (the identity
+         *         provider is stopped anyway)
+         */
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                running.stop();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("stopping " + container + " failed", e);
+            } finally {
+                idp.close();
+            }
+        }
+    }
+
+    /**
+     * Starts the whole demo in this JVM, as {@link #main} does but without the environment, the
+     * shutdown hook or blocking: the identity provider on 127.0.0.1:{@code idpPort}, then the
+     * webapp in {@code container} ({@code jetty} or {@code tomcat}) on 127.0.0.1:{@code port}.
+     * A port of 0 means any free port ({@link Demo#port()} says which). The webapp directory and
+     * Tomcat's scratch directory come from the system properties {@code sample.webapp} and
+     * {@code sample.workdir}, as for {@link #main}.
+     *
+     * <p>Sets the system property {@value #IDP_URL_PROPERTY}, which web.xml reads when the
+     * filter starts: start one demo at a time (calls are serialised).
+     *
+     * @throws IllegalArgumentException for bad arguments or a missing webapp directory
+     * @throws Exception when the identity provider or the container does not start (nothing is
+     *         left running then)
+     */
+    public static synchronized Demo start(int port, int idpPort, String container, int accessTtlSeconds)
+            throws Exception {
+        Settings settings = Settings.of(port, idpPort, container, accessTtlSeconds);
+        DemoIdentityProvider idp = DemoIdentityProvider.start(settings.idpPort(), settings.accessTtl(),
+                Clock.systemUTC());
+        try {
+            System.setProperty(IDP_URL_PROPERTY, idp.issuer());
+            Running running = startContainer(settings);
+            LOG.info("SessionGate sample started ({}): http://{}:{}/ ; identity provider {}", settings.container(),
+                    HOST, running.port(), idp.issuer());
+            return new Demo(settings.container(), idp, running);
+        } catch (Exception | Error e) {
+            idp.close();
+            throw e;
+        }
+    }
+
+    private static Running startContainer(Settings settings) throws Exception {
+        return settings.container().equals("tomcat") ? startTomcat(settings) : startJetty(settings);
     }
 
     public static void main(String[] args) throws Exception {
@@ -114,7 +238,7 @@ public final class SampleMain {
 
         Running container;
         try {
-            container = settings.container().equals("tomcat") ? startTomcat(settings) : startJetty(settings);
+            container = startContainer(settings);
         } catch (Exception e) {
             LOG.error("cannot start the sample webapp in {} on {}:{}", settings.container(), HOST, settings.port(), e);
             idp.close();
@@ -159,7 +283,17 @@ public final class SampleMain {
             server.stop();
             throw e;
         }
-        return server::stop;
+        return new Running() {
+            @Override
+            public int port() {
+                return connector.getLocalPort();
+            }
+
+            @Override
+            public void stop() throws Exception {
+                server.stop();
+            }
+        };
     }
 
     private static Running startTomcat(Settings settings) throws Exception {
@@ -206,9 +340,17 @@ public final class SampleMain {
             throw new IllegalStateException("Tomcat did not start: connector " + connectorState
                     + ", webapp " + contextState + " (see the log above)");
         }
-        return () -> {
-            tomcat.stop();
-            tomcat.destroy();
+        return new Running() {
+            @Override
+            public int port() {
+                return connector.getLocalPort();
+            }
+
+            @Override
+            public void stop() throws Exception {
+                tomcat.stop();
+                tomcat.destroy();
+            }
         };
     }
 }

@@ -1,0 +1,437 @@
+package io.github.sessiongate.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo end to end in a real headless Chromium: sign-in through the login form, HttpOnly token
+ * cookies that page script cannot read, a token rotated in place once the access token expires,
+ * and sign-out.
+ *
+ * <p>The whole demo (identity provider and webapp) runs in this JVM on free ports, with a 3 s
+ * access token lifetime. The browser is Debian's {@code chromium} driven by its
+ * {@code chromedriver}, both named explicitly (system properties {@code sample.chromium} and
+ * {@code sample.chromedriver}, default {@code /usr/bin/...}): Selenium Manager, which would try to
+ * download a driver, never runs. Without them the test is skipped, except under {@code CI=true},
+ * where it fails: a browser test is never silently skipped in CI ({@code .ci/install-browser}
+ * installs them).
+ *
+ * <p>The login form and sign-out are found by what they are, not by layout: the form holding the
+ * {@code username} field must post to {@code /auth/login}, the filter's endpoint, and sign-out is
+ * the form posting to {@code /auth/logout}. Token values are never printed, only cookie names.
+ */
+class BrowserFlowTest {
+    private static final Path CHROMIUM = Path.of(System.getProperty("sample.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("sample.chromedriver", "/usr/bin/chromedriver"));
+
+    private static final int ACCESS_TTL_SECONDS = 3;
+    /** How long past the access token's {@code exp} to wait before expecting a rotation. */
+    private static final Duration PAST_EXPIRY = Duration.ofMillis(1500);
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private static final String USER = "alice";
+    private static final String PASSWORD = "alice-password";
+    private static final String LOGIN_ENDPOINT = "/auth/login";
+    private static final String LOGOUT_ENDPOINT = "/auth/logout";
+    /** Fallback refresh cookie names (the defaults; {@code __Host-} when the cookies are Secure). */
+    private static final List<String> DEFAULT_REFRESH_NAMES = List.of("sg_refresh", "__Host-sg_refresh");
+
+    /**
+     * Selenium's devtools (CDP) support, which this test does not use, warns that it has no
+     * implementation for this Chromium's version; kept referenced so the setting sticks.
+     */
+    private static final List<Logger> QUIETED = Stream.of("org.openqa.selenium.devtools",
+            "org.openqa.selenium.chromium").map(Logger::getLogger).toList();
+
+    /** Why there is no browser, or {@code null}. */
+    private static String noBrowser;
+    private static Path profile;
+    private static ChromeDriverService service;
+    private static WebDriver driver;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        noBrowser = missingBrowser();
+        if (noBrowser != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(noBrowser + "; CI=true, so this fails instead of being skipped");
+            }
+            System.err.println("BrowserFlowTest: skipping every test: " + noBrowser);
+            return; // Each test is skipped, with the reason (see requireBrowser).
+        }
+        QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
+        // Belt and braces: with the driver named, Selenium never asks Selenium Manager for one.
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+        profile = Files.createTempDirectory("sessiongate-chromium-");
+        Path logs = Path.of(System.getProperty("sample.workdir", System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(logs);
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(logs.resolve("chromedriver.log").toFile())
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)).scriptTimeout(Duration.ofSeconds(10));
+    }
+
+    /** Skipped, with the reason, without a browser (outside CI: see startBrowser). */
+    @BeforeEach
+    void requireBrowser() {
+        Assumptions.assumeTrue(noBrowser == null, () -> noBrowser);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            driver = null;
+            if (service != null) {
+                service.stop();
+                service = null;
+            }
+            if (profile != null) {
+                deleteTree(profile);
+                profile = null;
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void jetty() throws Exception {
+        signInRotateSignOut("jetty");
+    }
+
+    @Test
+    @Timeout(120)
+    void tomcat() throws Exception {
+        signInRotateSignOut("tomcat");
+    }
+
+    private void signInRotateSignOut(String container) throws Exception {
+        try (SampleMain.Demo demo = SampleMain.start(0, 0, container, ACCESS_TTL_SECONDS)) {
+            String base = demo.baseUrl();
+            // Cookies belong to the host, not the port: start clean even after another container's run.
+            driver.get(base + "/");
+            driver.manage().deleteAllCookies();
+
+            // 1. A protected page sends the browser to the login page, saying where it came from.
+            driver.get(base + "/dashboard");
+            assertAt("/login", "opening /dashboard without a session");
+            assertEquals("/dashboard", queryParameters(driver.getCurrentUrl()).get("from"),
+                    "the login redirect carries from=/dashboard; the browser is at " + where());
+
+            // 2. Sign in with the form; the browser lands back on the dashboard.
+            WebElement username = find(By.name("username"), "the login page's username field");
+            WebElement form = username.findElement(By.xpath("./ancestor::form"));
+            assertEquals(LOGIN_ENDPOINT, pathOf(form.getDomProperty("action")),
+                    "the login form posts to the filter's endpoint " + LOGIN_ENDPOINT);
+            assertEquals("post", form.getDomProperty("method"), "the login form's method");
+            username.clear();
+            username.sendKeys(USER);
+            WebElement password = form.findElement(By.name("password"));
+            password.clear();
+            password.sendKeys(PASSWORD);
+            submit(form, "signing in from the login form");
+            assertAt("/dashboard", "after signing in from the login form");
+            assertText("Hello, " + USER, "the dashboard after signing in");
+
+            // 3. The token cookies are HttpOnly: the browser has them, page script does not.
+            Cookie access = accessCookie();
+            Cookie refresh = refreshCookie(access.getName());
+            assertTrue(access.isHttpOnly(), access.getName() + " is HttpOnly");
+            assertTrue(refresh.isHttpOnly(), refresh.getName() + " is HttpOnly");
+            assertScriptCannotRead(access, refresh);
+
+            // 4. Past the access token's expiry the next page still shows the session, on rotated tokens.
+            long expiresAtMillis = expiresAtSeconds(access.getValue()) * 1000L;
+            long sleep = expiresAtMillis + PAST_EXPIRY.toMillis() - System.currentTimeMillis();
+            assertTrue(sleep <= (ACCESS_TTL_SECONDS * 1000L) + PAST_EXPIRY.toMillis() + 1000,
+                    "the access token lives about " + ACCESS_TTL_SECONDS + " s; it expires in " + sleep + " ms");
+            Thread.sleep(Math.max(0, sleep));
+            driver.get(base + "/dashboard");
+            assertAt("/dashboard", "opening /dashboard after the access token expired (the filter must "
+                    + "refresh it with the refresh cookie instead of sending the browser to the login page)");
+            assertText("Hello, " + USER, "the dashboard after the access token expired");
+            Cookie rotated = accessCookie();
+            assertEquals(access.getName(), rotated.getName(), "the access cookie keeps its name");
+            assertNotEquals(access.getValue(), rotated.getValue(), "the expired access token was replaced");
+            assertTrue(expiresAtSeconds(rotated.getValue()) > expiresAtSeconds(access.getValue()),
+                    "the new access token expires later than the old one");
+            assertTrue(rotated.isHttpOnly(), "the rotated " + rotated.getName() + " is HttpOnly");
+            Cookie rotatedRefresh = refreshCookie(rotated.getName());
+            assertNotEquals(refresh.getValue(), rotatedRefresh.getValue(),
+                    "the refresh cookie holds the identity provider's new (rotated) refresh token");
+            assertTrue(rotatedRefresh.isHttpOnly(), "the rotated " + rotatedRefresh.getName() + " is HttpOnly");
+            assertScriptCannotRead(rotated, rotatedRefresh);
+
+            // 5. Sign out with the form (a POST); afterwards the dashboard wants a sign-in again.
+            WebElement logout = logoutForm(base);
+            assertEquals("post", logout.getDomProperty("method"), "the sign-out form's method");
+            submit(logout, "signing out");
+            assertAt("/", "after signing out");
+            Set<String> left = cookieNames();
+            assertFalse(left.contains(rotated.getName()) || left.contains(rotatedRefresh.getName()),
+                    "signing out clears the token cookies; the browser still has " + left);
+            driver.get(base + "/dashboard");
+            assertAt("/login", "opening /dashboard after signing out");
+        }
+    }
+
+    // ---- the browser's cookies -------------------------------------------------------------------
+
+    /** The cookie holding a JWT whose {@code sub} is the user: the access token. */
+    private static Cookie accessCookie() {
+        List<Cookie> found = driver.manage().getCookies().stream()
+                .filter(c -> USER.equals(jwtClaims(c.getValue()).map(claims -> claims.get("sub")).orElse(null)))
+                .toList();
+        if (found.size() != 1) {
+            fail("expected one cookie holding a JWT with sub " + USER + ", found " + found.size()
+                    + "; the browser's cookies: " + cookieNames());
+        }
+        return found.get(0);
+    }
+
+    /** The refresh cookie: named like the access cookie with "refresh", else a default name. */
+    private static Cookie refreshCookie(String accessName) {
+        List<String> names = new ArrayList<>();
+        if (accessName.contains("access")) {
+            names.add(accessName.replace("access", "refresh"));
+        }
+        names.addAll(DEFAULT_REFRESH_NAMES);
+        for (String name : names) {
+            Cookie cookie = driver.manage().getCookieNamed(name);
+            if (cookie != null) {
+                return cookie;
+            }
+        }
+        return fail("no refresh cookie (looked for " + names + "); the browser's cookies: " + cookieNames());
+    }
+
+    private static Set<String> cookieNames() {
+        return driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** Page script sees neither cookie, while {@code document.cookie} does work on this page. */
+    private static void assertScriptCannotRead(Cookie access, Cookie refresh) {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        String probe = (String) js.executeScript(
+                "document.cookie = 'sg_test_probe=1; path=/; SameSite=Lax'; return document.cookie;");
+        assertNotNull(probe, "document.cookie");
+        assertTrue(probe.contains("sg_test_probe=1"), "script can set and read an ordinary cookie on this page");
+        js.executeScript("document.cookie = 'sg_test_probe=; path=/; max-age=0';");
+
+        String visible = (String) js.executeScript("return document.cookie;");
+        Set<String> visibleNames = Stream.of(visible.split(";"))
+                .map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> s.contains("=") ? s.substring(0, s.indexOf('=')) : s)
+                .collect(Collectors.toCollection(TreeSet::new));
+        for (Cookie cookie : List.of(access, refresh)) {
+            assertFalse(visibleNames.contains(cookie.getName()),
+                    "document.cookie shows " + cookie.getName() + "; script sees " + visibleNames);
+            assertFalse(visible.contains(cookie.getValue()),
+                    "document.cookie holds the value of " + cookie.getName() + "; script sees " + visibleNames);
+        }
+    }
+
+    /** A JWS's claims (payload only, nothing verified), or empty when the value is not one. */
+    private static Optional<Map<String, Object>> jwtClaims(String value) {
+        String[] parts = value.split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            String json = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+            return Optional.of(JsonUtil.parseJson(json));
+        } catch (IllegalArgumentException | JoseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long expiresAtSeconds(String jwt) {
+        Object exp = jwtClaims(jwt).map(claims -> claims.get("exp")).orElse(null);
+        if (exp instanceof Number n) {
+            return n.longValue();
+        }
+        return fail("the access token has no numeric exp claim");
+    }
+
+    // ---- pages -----------------------------------------------------------------------------------
+
+    /** The form posting to the sign-out endpoint, on the current page or else on the home page. */
+    private static WebElement logoutForm(String base) {
+        Optional<WebElement> form = formPostingTo(LOGOUT_ENDPOINT);
+        if (form.isEmpty()) {
+            driver.get(base + "/");
+            assertAt("/", "opening the home page to find the sign-out form");
+            form = formPostingTo(LOGOUT_ENDPOINT);
+        }
+        return form.orElseGet(() -> fail("no form posting to " + LOGOUT_ENDPOINT + " on /dashboard or /; the "
+                + "browser is at " + where() + "; forms post to " + driver.findElements(By.tagName("form")).stream()
+                        .map(f -> pathOf(f.getDomProperty("action"))).toList()));
+    }
+
+    private static Optional<WebElement> formPostingTo(String path) {
+        return driver.findElements(By.tagName("form")).stream()
+                .filter(f -> path.equals(pathOf(f.getDomProperty("action"))))
+                .findFirst();
+    }
+
+    /**
+     * Clicks the form's submit button and waits until the browser has left the page and loaded
+     * the next one (redirects included).
+     */
+    private static void submit(WebElement form, String what) {
+        form.findElement(By.cssSelector("button[type=submit], input[type=submit], button:not([type])")).click();
+        until(ExpectedConditions.stalenessOf(form)::apply, what + ": the browser did not leave the page");
+        until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")),
+                what + ": the next page did not finish loading");
+    }
+
+    /**
+     * The browser is at {@code path}. Checked at once: {@code get} returns and {@link #submit}
+     * waits only once the page, after any redirects, has loaded.
+     */
+    private static void assertAt(String path, String when) {
+        String at = pathOf(driver.getCurrentUrl());
+        if (!path.equals(at)) {
+            fail(when + ": expected to be at " + path + ", the browser is at " + where());
+        }
+    }
+
+    private static void assertText(String text, String what) {
+        if (!driver.findElement(By.tagName("body")).getText().contains(text)) {
+            fail(what + ": expected the page to say \"" + text + "\"; the browser is at " + where());
+        }
+    }
+
+    private static WebElement find(By by, String what) {
+        List<WebElement> found = driver.findElements(by);
+        if (found.isEmpty()) {
+            fail("expected " + what + "; the browser is at " + where());
+        }
+        return found.get(0);
+    }
+
+    private static <T> T until(Function<WebDriver, T> condition, String message) {
+        try {
+            return new WebDriverWait(driver, WAIT).until(condition::apply);
+        } catch (TimeoutException e) {
+            return fail(message + " within " + WAIT.toSeconds() + " s; the browser is at " + where(), e);
+        }
+    }
+
+    /** Where the browser is: path and query, title and the start of the page's text. */
+    private static String where() {
+        String url = driver.getCurrentUrl();
+        String text;
+        try {
+            text = driver.findElement(By.tagName("body")).getText().replaceAll("\\s+", " ").strip();
+        } catch (RuntimeException e) {
+            text = "(no body: " + e.getClass().getSimpleName() + ")";
+        }
+        if (text.length() > 300) {
+            text = text.substring(0, 300) + "...";
+        }
+        URI uri = URI.create(url);
+        String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return pathAndQuery + " (\"" + driver.getTitle() + "\": " + text + ")";
+    }
+
+    private static String pathOf(String url) {
+        return url == null || url.isEmpty() ? "" : URI.create(url).getPath();
+    }
+
+    private static Map<String, String> queryParameters(String url) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String query = URI.create(url).getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.putIfAbsent(name, value);
+            }
+        }
+        return params;
+    }
+
+    // ---- set-up ----------------------------------------------------------------------------------
+
+    /** What is missing of the browser, or {@code null} when chromium and chromedriver are there. */
+    private static String missingBrowser() {
+        List<String> missing = new ArrayList<>();
+        for (Path tool : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(tool)) {
+                missing.add(tool.toString());
+            }
+        }
+        return missing.isEmpty() ? null
+                : "no headless browser for the end-to-end test: missing " + String.join(" and ", missing)
+                        + " (install Debian's chromium and chromium-driver, e.g. with .ci/install-browser)";
+    }
+
+    /** Best effort: a profile directory left behind in the temp directory fails no test. */
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("BrowserFlowTest: could not delete " + root + ": " + e);
+        }
+    }
+}
