@@ -216,7 +216,16 @@ public final class SampleMain {
         }
     }
 
+    /** System property web.xml reads as the client-token signing key. */
+    public static final String CLIENT_TOKEN_SECRET_PROPERTY = "sample.client-token-secret";
+
     private static Running startContainer(Settings settings) throws Exception {
+        if (System.getProperty(CLIENT_TOKEN_SECRET_PROPERTY) == null) {
+            // A fresh key per JVM: client tokens are short-lived and never outlive the demo.
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            System.setProperty(CLIENT_TOKEN_SECRET_PROPERTY, "base64:" + java.util.Base64.getEncoder().encodeToString(key));
+        }
         return settings.container().equals("tomcat") ? startTomcat(settings) : startJetty(settings);
     }
 
@@ -276,6 +285,12 @@ public final class SampleMain {
         // Fail start-up, not just the webapp, when the filter refuses its configuration.
         webapp.setThrowUnavailableOnStartupException(true);
         webapp.setInitParameter("org.eclipse.jetty.servlet.Default.dirAllowed", "false");
+        // Error pages say what failed, never why: no stack traces or causes to the browser.
+        org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errors = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setShowMessageInTitle(false);
+        webapp.setErrorHandler(errors);
         server.setHandler(webapp);
         try {
             server.start();
@@ -305,6 +320,11 @@ public final class SampleMain {
         connector.setPort(settings.port());
         connector.setProperty("address", HOST);
         tomcat.setConnector(connector);
+        // Error pages say what failed, never why: no stack traces or server version to the browser.
+        org.apache.catalina.valves.ErrorReportValve errors = new org.apache.catalina.valves.ErrorReportValve();
+        errors.setShowReport(false);
+        errors.setShowServerInfo(false);
+        tomcat.getHost().getPipeline().addValve(errors);
 
         // Tomcat's embedded defaults add a JSP servlet, which fails to load without Jasper: add
         // only the file servlet (for /static/*) and the MIME types.
