@@ -247,12 +247,18 @@ final class Gate implements AutoCloseable {
                 }
                 case UNAVAILABLE -> {
                     LOG.debug("refresh on {} gave no verdict: {}", ex.path, outcome.cause());
+                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(result);
                     ex.unavailable = ex.session == null;
                 }
-                case UNSUPPORTED -> LOG.debug("validator cannot refresh; {} continues without", ex.path);
+                case UNSUPPORTED -> {
+                    LOG.debug("validator cannot refresh; {} continues without", ex.path);
+                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(result);
+                }
             }
         } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null) {
             clearCookies(ex, "invalid token", token);
+        } else if (ex.session == null && refreshToken == null) {
+            ex.session = lapsedWithinSkew(result); // no refresh possible: the clock skew may serve
         }
 
         // Keep the lifetime cookie current, and write everything in one go.
@@ -367,6 +373,11 @@ final class Gate implements AutoCloseable {
             ex.session = v.session();
             audit.record(Event.GUEST_STARTED, "guest", ex.path, ex.origin.client(), issued.get().token());
         }
+    }
+
+    /** The session of a token that expired within the clock skew, or {@code null}. */
+    private static Session lapsedWithinSkew(ValidationResult result) {
+        return result instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
     }
 
     /**

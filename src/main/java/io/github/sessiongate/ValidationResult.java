@@ -46,6 +46,15 @@ public sealed interface ValidationResult {
         return Expired.INSTANCE;
     }
 
+    /**
+     * Expired, but no longer ago than the validator's allowed clock skew: the filter refreshes at
+     * once, and uses {@code lapsed} only when no refresh is possible (no refresh token, or the
+     * backend cannot say). Clock skew thus widens acceptance only where nothing better exists.
+     */
+    static ValidationResult expired(Session lapsed) {
+        return new Expired(Objects.requireNonNull(lapsed, "lapsed"));
+    }
+
     static ValidationResult invalid(Reason reason) {
         return new Invalid(reason);
     }
@@ -66,9 +75,18 @@ public sealed interface ValidationResult {
         }
     }
 
-    /** Genuine but expired. */
-    record Expired() implements ValidationResult {
-        static final Expired INSTANCE = new Expired();
+    /**
+     * Genuine but expired.
+     *
+     * @param lapsed the session the token proved, when it expired within the clock skew; else {@code null}
+     */
+    record Expired(Session lapsed) implements ValidationResult {
+        static final Expired INSTANCE = new Expired(null);
+
+        /** The session, if the token expired no longer ago than the allowed clock skew. */
+        public java.util.Optional<Session> lapsedWithinSkew() {
+            return java.util.Optional.ofNullable(lapsed);
+        }
 
         @Override
         public Kind kind() {

@@ -504,16 +504,17 @@ public class JwtTokenValidator extends TokenValidator {
                 return refuse(custom.get());
             }
             long exp = claims.getExpirationTime().getValue();
-            if (now >= exp) {
-                LOG.debug("JWT expired");
-                return ValidationResult.expired();
-            }
             Session session = Session.builder(claims.getSubject(), token)
                     .roles(roles(frozen))
                     .claims(frozen)
                     .expiresAt(Instant.ofEpochSecond(exp))
                     .guest(false)
                     .build();
+            if (now >= exp) {
+                LOG.debug("JWT expired");
+                // Within the skew the session may still serve, but only where no refresh is possible.
+                return now < exp + c.skewSeconds() ? ValidationResult.expired(session) : ValidationResult.expired();
+            }
             return ValidationResult.valid(session);
         } catch (MalformedClaimException e) {
             return refuse(Reason.MALFORMED);

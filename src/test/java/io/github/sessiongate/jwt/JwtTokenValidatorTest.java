@@ -187,10 +187,23 @@ class JwtTokenValidatorTest {
     @Test
     void tokenPastExpIsExpiredWithoutClockSkew() {
         JwtTokenValidator validator = hmac();
-        assertEquals(ValidationResult.expired(), validator.validate(token().time("exp", 0).hs256()));
-        assertEquals(ValidationResult.expired(), validator.validate(token().time("iat", -60).time("exp", -1).hs256()));
+        assertLapsed(validator.validate(token().time("exp", 0).hs256()));
+        assertLapsed(validator.validate(token().time("iat", -60).time("exp", -1).hs256()));
         assertEquals(ValidationResult.expired(), validator.validate(token().time("iat", -7200).time("exp", -3600).hs256()));
         assertValid(validator.validate(token().time("exp", 1).hs256()));
+    }
+
+    @Test
+    void tokenExpiredWithinTheSkewCarriesItsSessionForUseOnlyWhenNoRefreshIsPossible() {
+        JwtTokenValidator validator = hmac();
+        ValidationResult within = validator.validate(token().time("iat", -60).time("exp", -29).hs256());
+        assertEquals("alice", ((ValidationResult.Expired) within).lapsedWithinSkew().orElseThrow().subject());
+        assertEquals(ValidationResult.expired(), validator.validate(token().time("iat", -60).time("exp", -30).hs256()));
+    }
+
+    private static void assertLapsed(ValidationResult result) {
+        assertEquals(ValidationResult.Kind.EXPIRED, result.kind());
+        assertTrue(((ValidationResult.Expired) result).lapsedWithinSkew().isPresent(), "expired within the skew");
     }
 
     @Test
@@ -202,6 +215,8 @@ class JwtTokenValidatorTest {
         clock.advance(Duration.ofSeconds(599));
         assertValid(validator.validate(jwt));
         clock.advance(Duration.ofSeconds(1));
+        assertLapsed(validator.validate(jwt));
+        clock.advance(Duration.ofSeconds(30));
         assertEquals(ValidationResult.expired(), validator.validate(jwt));
     }
 

@@ -67,7 +67,7 @@ class JwtTokenValidatorRemoteRefreshTest {
         JwtTokenValidator validator = validator(PARAM_REFRESH_URL, backend.url(FakeAuthBackend.REFRESH));
         FakeAuthBackend.Tokens login = backend.issue("alice");
         clock.advance(FakeAuthBackend.DEFAULT_ACCESS_TTL);
-        assertEquals(ValidationResult.expired(), validator.validate(login.accessToken()));
+        assertEquals(ValidationResult.Kind.EXPIRED, validator.validate(login.accessToken()).kind());
 
         TokenPair tokens = refreshed(validator.refresh(login.refreshToken()));
         assertNotEquals(login.refreshToken(), tokens.refreshToken());
