@@ -288,7 +288,6 @@ public final class SampleMain {
         // Error pages say what failed, never why: no stack traces or causes to the browser.
         org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errors = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
         errors.setShowStacks(false);
-        errors.setShowCauses(false);
         errors.setShowMessageInTitle(false);
         webapp.setErrorHandler(errors);
         server.setHandler(webapp);
