@@ -285,6 +285,14 @@ abstract class GateScenarios {
     }
 
     @Test
+    void tokenExpiredWithinTheClockSkewServesWhenNoRefreshIsPossible() throws Exception {
+        Response response = get(APP + "/api/orders", cookie(Tokens.lapsed("alice", "user")));
+
+        assertEquals(200, response.status(), () -> describe(response));
+        assertEquals("alice", echo(response).get("principal"));
+    }
+
+    @Test
     void tokenSignedWithAnotherKeyIsRefusedAndItsCookieCleared() throws Exception {
         Response response = get(APP + "/api/orders", cookie(Tokens.forged("alice", "admin")));
 

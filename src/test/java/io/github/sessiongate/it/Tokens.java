@@ -41,6 +41,12 @@ final class Tokens {
         return sign(SECRET, ISSUER, AUDIENCE, subject, now.minus(Duration.ofMinutes(70)), now.minus(Duration.ofMinutes(60)), roles);
     }
 
+    /** A genuine token that expired ten seconds ago: within the default 30 s clock skew. */
+    static String lapsed(String subject, String... roles) {
+        Instant now = Instant.now();
+        return sign(SECRET, ISSUER, AUDIENCE, subject, now.minus(Duration.ofMinutes(5)), now.minusSeconds(10), roles);
+    }
+
     /** A well-formed, unexpired token signed with another key. */
     static String forged(String subject, String... roles) {
         Instant now = Instant.now();
