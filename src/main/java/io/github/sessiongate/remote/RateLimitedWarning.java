@@ -28,8 +28,11 @@ final class RateLimitedWarning {
         this.message = message;
     }
 
-    /** Logs the warning unless one was logged within the interval. */
-    void warn(Object endpoint) {
+    /**
+     * Logs the warning unless one was logged within the interval. Serialised: it runs only on a
+     * fault, and the count of left-out warnings must belong to exactly one window.
+     */
+    synchronized void warn(Object endpoint) {
         long now = clock.millis();
         long next = nextAllowed.get();
         if (now >= next && nextAllowed.compareAndSet(next, now + intervalMillis)) {
