@@ -139,6 +139,9 @@ final class Gate implements AutoCloseable {
         boolean navigation = BrowserNavigation.isNavigation(request);
         resolve(ex, rule.access() == PathRules.Access.PROTECTED || endpoint.isPresent() || navigation);
         if (endpoint.isPresent()) {
+            if (ex.session == null && !ex.unavailable && !credentials.fromBearer()) {
+                startOrResumeGuest(ex, false); // endpoints see a guest session, but never start one
+            }
             endpoints.handle(endpoint.get(), ex);
             return;
         }
