@@ -2,6 +2,7 @@ package io.github.sessiongate.it;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -68,6 +69,7 @@ abstract class GateScenarios {
     static final String ACME = "/acme";
     static final String TYPO = "/typo";
     static final String SECURE = "/secure";
+    static final String SLIDING = "/sliding";
     static final String HOST_ACCESS_COOKIE = "__Host-" + CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String LOGIN = GateConfig.DEFAULT_LOGIN_PATH;
     /** The default cookie names; the raw {@code Cookie} headers below spell them out as a browser sends them. */
@@ -95,7 +97,8 @@ abstract class GateScenarios {
                 new Container.Webapp("", webapps.resolve("gate")),
                 new Container.Webapp(ACME, webapps.resolve("acme")),
                 new Container.Webapp(SECURE, webapps.resolve("secure")),
-                new Container.Webapp(TYPO, webapps.resolve("typo"))));
+                new Container.Webapp(TYPO, webapps.resolve("typo")),
+                new Container.Webapp(SLIDING, webapps.resolve("sliding"))));
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -282,6 +285,47 @@ abstract class GateScenarios {
         Response navigation = get(APP + "/dashboard/home", cookie(expired), "Sec-Fetch-Mode: navigate");
         assertEquals(302, navigation.status(), () -> describe(navigation));
         assertEquals(APP + "/dashboard/home", from(navigation.header("Location").orElseThrow()));
+    }
+
+    @Test
+    void slidingExpiryReissuesTheCookiesAtMostOncePerInterval() throws Exception {
+        String token = Tokens.valid("alice", "user");
+        Response first = get(SLIDING + "/api/orders", cookie(token));
+
+        assertEquals(200, first.status(), () -> describe(first));
+        String meta = setCookieValue(first, "sg_meta");
+        assertTrue(first.headers("set-cookie").stream().anyMatch(c -> c.startsWith(ACCESS_COOKIE + "=") && c.contains("Max-Age=900")),
+                () -> "the access cookie is re-issued with the sliding Max-Age: " + first.headers("set-cookie"));
+
+        Response soon = get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + meta);
+        assertEquals(200, soon.status(), () -> describe(soon));
+        assertTrue(soon.headers("set-cookie").isEmpty(), () -> "within the interval nothing is re-issued: " + soon.headers("set-cookie"));
+
+        Thread.sleep(1_100); // past the one-second sliding interval
+        Response later = get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + meta);
+        assertEquals(200, later.status(), () -> describe(later));
+        assertNotEquals(meta, setCookieValue(later, "sg_meta"), "activity is recorded in a new meta value");
+        assertTrue(later.headers("set-cookie").stream().anyMatch(c -> c.startsWith(ACCESS_COOKIE + "=") && c.contains("Max-Age=900")));
+    }
+
+    @Test
+    void tamperedLifetimeCookieEndsTheSession() throws Exception {
+        String token = Tokens.valid("alice", "user");
+        String meta = setCookieValue(get(SLIDING + "/api/orders", cookie(token)), "sg_meta");
+        String tampered = (meta.charAt(0) == 'A' ? "B" : "A") + meta.substring(1);
+
+        Response response = get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + tampered);
+
+        assertUnauthenticated(response);
+        assertTrue(response.headers("set-cookie").stream().anyMatch(c -> c.startsWith(ACCESS_COOKIE + "=;")),
+                () -> "the session cookies are cleared: " + response.headers("set-cookie"));
+    }
+
+    private static String setCookieValue(Response response, String name) {
+        return response.headers("set-cookie").stream().filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
+                .filter(v -> !v.isEmpty()).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " cookie in " + response.headers("set-cookie")));
     }
 
     @Test
