@@ -286,7 +286,13 @@ public final class SampleMain {
         webapp.setThrowUnavailableOnStartupException(true);
         webapp.setInitParameter("org.eclipse.jetty.servlet.Default.dirAllowed", "false");
         // Error pages say what failed, never why: no stack traces or causes to the browser.
-        org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errors = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler();
+        org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler errors = new org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler() {
+            @Override
+            protected void writeErrorJson(jakarta.servlet.http.HttpServletRequest request, java.io.PrintWriter writer,
+                    int code, String message) {
+                writer.append("{\"status\":").append(Integer.toString(code)).append('}'); // never the causes
+            }
+        };
         errors.setShowStacks(false);
         errors.setShowMessageInTitle(false);
         webapp.setErrorHandler(errors);
