@@ -46,6 +46,7 @@ import org.jose4j.keys.AesKey;
 import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -809,6 +810,42 @@ abstract class EndpointScenarios {
         assertEquals(calls, ApiServlet.calls(GUEST));
         Response session = get(GUEST + "/auth/session", "Cookie: " + ACCESS + "=" + guest, sameOrigin());
         assertEquals(Boolean.FALSE, Json.object(session.body()).get("authenticated"), () -> describe(session));
+    }
+
+    /** Disabled: a bug in main, see the reason. */
+    @Test
+    @Disabled("BUG in main: Gate.handle answers every endpoint in step 6, before step 7 resumes a guest from the guest "
+            + "cookie, so GET /auth/session with only a valid sg_guest cookie answers 200 {\"authenticated\":false,"
+            + "\"guest\":false,\"subject\":null,...}; README documents a \"guest\" field, which can then never be true. "
+            + "Same on Jetty and Tomcat.")
+    void theSessionEndpointReportsAGuest() throws Exception {
+        String guest = startGuest();
+
+        Response response = get(GUEST + "/auth/session", "Cookie: " + GUEST_COOKIE + "=" + guest, sameOrigin());
+
+        assertEquals(200, response.status(), () -> describe(response));
+        Map<String, Object> body = Json.object(response.body());
+        assertEquals(Boolean.FALSE, body.get("authenticated"), () -> describe(response));
+        assertEquals(Boolean.TRUE, body.get("guest"), () -> describe(response));
+        assertNull(body.get("subject"), "a guest's subject is not shown as a user's");
+        assertFalse(response.body().contains(guest), "never the guest token");
+    }
+
+    /** Disabled: the same bug in main as {@link #theSessionEndpointReportsAGuest}. */
+    @Test
+    @Disabled("BUG in main (same cause as theSessionEndpointReportsAGuest): GET /auth/client-token with only a valid "
+            + "sg_guest cookie mints sub=anon:<random> without the guest claim, although ClientTokens.mint gives a guest "
+            + "session its subject and guest=true; the endpoint runs before the guest is resumed. Same on Jetty and Tomcat.")
+    void aClientTokenForAGuestNamesTheGuest() throws Exception {
+        String guest = startGuest();
+        String subject = jwtPart(guest, 1).get("sub").toString();
+
+        Response response = get(GUEST + "/auth/client-token", "Cookie: " + GUEST_COOKIE + "=" + guest, sameOrigin());
+
+        assertEquals(200, response.status(), () -> describe(response));
+        Map<String, Object> claims = jwtPart((String) Json.object(response.body()).get("token"), 1);
+        assertEquals(subject, claims.get("sub"), () -> "the guest's subject, not a fresh anon: one: " + claims);
+        assertEquals(Boolean.TRUE, claims.get("guest"), () -> "claims " + claims);
     }
 
     // ================================================================ lifetime
