@@ -48,17 +48,31 @@ final class RawHttp {
      * extra header lines ({@code "Name: value"}), written as ISO-8859-1 bytes.
      */
     static Response send(URI base, String method, String target, String... headerLines) throws IOException {
+        return send(base, method, target, null, headerLines);
+    }
+
+    /**
+     * As {@link #send(URI, String, String, String...)} with a request body, sent byte for byte after a
+     * {@code Content-Length} header ({@code null} for none): a form body may carry raw CR and LF.
+     */
+    static Response send(URI base, String method, String target, byte[] body, String... headerLines) throws IOException {
         StringBuilder request = new StringBuilder();
         request.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         request.append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }
+        if (body != null) {
+            request.append("Content-Length: ").append(body.length).append("\r\n");
+        }
         request.append("Connection: close\r\n\r\n");
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
             out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                out.write(body);
+            }
             out.flush();
             return parse(readAll(socket.getInputStream()));
         }
