@@ -46,7 +46,6 @@ import org.jose4j.keys.AesKey;
 import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -814,10 +813,6 @@ abstract class EndpointScenarios {
 
     /** Disabled: a bug in main, see the reason. */
     @Test
-    @Disabled("BUG in main: Gate.handle answers every endpoint in step 6, before step 7 resumes a guest from the guest "
-            + "cookie, so GET /auth/session with only a valid sg_guest cookie answers 200 {\"authenticated\":false,"
-            + "\"guest\":false,\"subject\":null,...}; README documents a \"guest\" field, which can then never be true. "
-            + "Same on Jetty and Tomcat. Fixed on main by 3657f5f (passes there): drop this @Disabled when it4 meets main.")
     void theSessionEndpointReportsAGuest() throws Exception {
         String guest = startGuest();
 
@@ -833,10 +828,6 @@ abstract class EndpointScenarios {
 
     /** Disabled: the same bug in main as {@link #theSessionEndpointReportsAGuest}. */
     @Test
-    @Disabled("BUG in main (same cause as theSessionEndpointReportsAGuest): GET /auth/client-token with only a valid "
-            + "sg_guest cookie mints sub=anon:<random> without the guest claim, although ClientTokens.mint gives a guest "
-            + "session its subject and guest=true; the endpoint runs before the guest is resumed. Same on Jetty and Tomcat. "
-            + "Fixed on main by 3657f5f (passes there): drop this @Disabled when it4 meets main.")
     void aClientTokenForAGuestNamesTheGuest() throws Exception {
         String guest = startGuest();
         String subject = jwtPart(guest, 1).get("sub").toString();
