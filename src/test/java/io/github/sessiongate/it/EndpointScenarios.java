@@ -811,7 +811,7 @@ abstract class EndpointScenarios {
         assertEquals(Boolean.FALSE, Json.object(session.body()).get("authenticated"), () -> describe(session));
     }
 
-    /** Disabled: a bug in main, see the reason. */
+    /** The session endpoint sees a guest resumed from its cookie. */
     @Test
     void theSessionEndpointReportsAGuest() throws Exception {
         String guest = startGuest();
@@ -826,7 +826,7 @@ abstract class EndpointScenarios {
         assertFalse(response.body().contains(guest), "never the guest token");
     }
 
-    /** Disabled: the same bug in main as {@link #theSessionEndpointReportsAGuest}. */
+    /** A client token for a guest carries the guest subject and claim. */
     @Test
     void aClientTokenForAGuestNamesTheGuest() throws Exception {
         String guest = startGuest();
