@@ -6,10 +6,10 @@ import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.internal.BackendUrls;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,7 +199,7 @@ public final class GuestTokens {
             }
             Duration timeout = params.duration(PARAM_URL_TIMEOUT, DEFAULT_URL_TIMEOUT, Duration.ofMillis(100),
                     Duration.ofSeconds(30));
-            URI uri = checkUrl(url.get());
+            URI uri = BackendUrls.check(PARAM_URL, url.get(), "tokens fetched over plain http can be read and replaced in transit");
             tokens = new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock,
                     HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build()));
         } else {
@@ -214,37 +214,6 @@ public final class GuestTokens {
         }
         LOG.info("{} ready", tokens.describe());
         return Optional.of(tokens);
-    }
-
-    /** https, or http to a loopback host; no user info (credentials in a URL end up in logs). */
-    private static URI checkUrl(String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(PARAM_URL, "is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigException(PARAM_URL, "must be an https:// URL with a host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ConfigException(PARAM_URL, "must not contain user info (credentials in a URL end up in logs)");
-        }
-        if (uri.getRawFragment() != null) {
-            throw new ConfigException(PARAM_URL, "must not contain a fragment");
-        }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new ConfigException(PARAM_URL, "must use https: tokens fetched over plain http can be read and "
-                    + "replaced in transit (http is allowed only for localhost, 127.0.0.0/8 and [::1])");
-        }
-        return uri;
-    }
-
-    /** Loopback by name or literal only; never resolves DNS. */
-    private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
     }
 
     // ---------------------------------------------------------------- issuing

@@ -1,13 +1,10 @@
 package io.github.sessiongate.remote;
 
-import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.internal.BackendUrls;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
@@ -18,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -29,7 +25,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * One {@link HttpClient} for a validator's backend calls, built once, with its own executor of
@@ -50,8 +45,6 @@ final class BackendHttp implements AutoCloseable {
     static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
     private static final AtomicInteger CLIENTS = new AtomicInteger();
-    private static final Pattern IPV4_LOOPBACK =
-            Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){2}");
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -177,50 +170,11 @@ final class BackendHttp implements AutoCloseable {
     }
 
     /**
-     * Checks a backend URL: absolute http(s) with a host, no user info, https unless the host is a
-     * loopback name or literal (tests, sidecars).
+     * Checks a backend URL as {@link BackendUrls#check} does: absolute http(s) with a host, no user
+     * info or fragment, https unless the host is loopback (tests, sidecars).
      */
     static URI checkUrl(String parameter, String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(parameter, "is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigException(parameter, "must be an https:// URL with a host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ConfigException(parameter, "must not contain user info (credentials in a URL end up in logs)");
-        }
-        if (uri.getRawFragment() != null) {
-            throw new ConfigException(parameter, "must not contain a #fragment");
-        }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new ConfigException(parameter, "must use https: tokens and client secrets sent over plain http "
-                    + "can be read in transit (http is allowed only for localhost, 127.0.0.0/8 and ::1)");
-        }
-        return uri;
-    }
-
-    /** Loopback by name or literal only: never resolves DNS. */
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        if (h.equals("localhost") || IPV4_LOOPBACK.matcher(h).matches()) {
-            return true;
-        }
-        if (h.startsWith("[") && h.endsWith("]") && h.indexOf(':') > 0) {
-            try {
-                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
+        return BackendUrls.check(parameter, value, "tokens and client secrets sent over plain http can be read in transit");
     }
 
     /** The body as UTF-8, or a {@link TooLarge} failure past {@code max} bytes. */
