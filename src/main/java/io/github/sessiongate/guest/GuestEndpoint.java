@@ -1,6 +1,7 @@
 package io.github.sessiongate.guest;
 
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.internal.JsonValues;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,7 +101,7 @@ final class GuestEndpoint {
         Map<String, Object> json;
         try {
             String text = new String(body, StandardCharsets.UTF_8);
-            if (!GuestTokens.nestingWithin(text, GuestTokens.MAX_JSON_DEPTH)) {
+            if (!JsonValues.nestingWithin(text, GuestTokens.MAX_JSON_DEPTH)) {
                 return failed("answered JSON nested too deep");
             }
             json = JsonUtil.parseJson(text);

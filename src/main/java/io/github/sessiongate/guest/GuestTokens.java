@@ -7,6 +7,7 @@ import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
@@ -16,11 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -319,7 +317,7 @@ public final class GuestTokens {
             if (headers.getObjectHeaderValue("cty") != null || headers.getObjectHeaderValue("crit") != null) {
                 return Reason.MALFORMED; // we mint neither
             }
-            return nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
+            return JsonValues.nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
         } catch (JoseException | RuntimeException e) {
             return Reason.MALFORMED;
         }
@@ -423,7 +421,7 @@ public final class GuestTokens {
             Session session = Session.builder(subject, token)
                     .guest(true)
                     .roles(Set.of())
-                    .claims(freeze(claims.getClaimsMap()))
+                    .claims(JsonValues.freeze(claims.getClaimsMap()))
                     .expiresAt(Instant.ofEpochSecond(exp))
                     .build();
             return ValidationResult.valid(session);
@@ -439,37 +437,6 @@ public final class GuestTokens {
         }
         String t = s.strip().toLowerCase(Locale.ROOT);
         return t.equals(TYPE) || t.equals("application/" + TYPE);
-    }
-
-    private static Map<String, Object> freeze(Map<String, Object> claims) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        claims.forEach((k, v) -> copy.put(k, v instanceof List<?> list ? List.copyOf(list) : v));
-        return Collections.unmodifiableMap(copy);
-    }
-
-    /** Whether JSON text nests objects and arrays at most {@code max} deep (strings skipped). */
-    static boolean nestingWithin(String json, int max) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char ch = json.charAt(i);
-            if (inString) {
-                if (ch == '\\') {
-                    i++;
-                } else if (ch == '"') {
-                    inString = false;
-                }
-            } else if (ch == '"') {
-                inString = true;
-            } else if (ch == '{' || ch == '[') {
-                if (++depth > max) {
-                    return false;
-                }
-            } else if (ch == '}' || ch == ']') {
-                depth--;
-            }
-        }
-        return true;
     }
 
     private void requireLocal(String what) {
