@@ -2,7 +2,7 @@ package io.github.sessiongate.remote;
 
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.internal.BackendUrls;
-import java.io.IOException;
+import io.github.sessiongate.internal.CappedBody;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,17 +11,13 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,7 +119,8 @@ final class BackendHttp implements AutoCloseable {
         }
         CompletableFuture<HttpResponse<String>> future;
         try {
-            future = c.sendAsync(request, info -> new LimitedBody(MAX_RESPONSE_BYTES));
+            future = c.sendAsync(request, info -> HttpResponse.BodySubscribers.mapping(
+                    CappedBody.subscriber(MAX_RESPONSE_BYTES), body -> new String(body, StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
             throw new Unreachable("request rejected (" + e.getClass().getSimpleName() + ")");
         }
@@ -155,7 +152,7 @@ final class BackendHttp implements AutoCloseable {
             if (t instanceof ConnectException) {
                 return "connection refused";
             }
-            if (t instanceof TooLarge) {
+            if (t instanceof CappedBody.TooLarge) {
                 return "answer larger than " + MAX_RESPONSE_BYTES + " bytes";
             }
         }
@@ -175,63 +172,5 @@ final class BackendHttp implements AutoCloseable {
      */
     static URI checkUrl(String parameter, String value) {
         return BackendUrls.check(parameter, value, "tokens and client secrets sent over plain http can be read in transit");
-    }
-
-    /** The body as UTF-8, or a {@link TooLarge} failure past {@code max} bytes. */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
-        private final int max;
-        private final CompletableFuture<String> result = new CompletableFuture<>();
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        LimitedBody(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<String> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : buffers) {
-                if (bytes.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new TooLarge());
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge() {
-            super("answer too large", null);
-        }
     }
 }
