@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Parsing and comparing configured secrets, shared by the components that hold one
- * ({@link CookieSeal}, {@link io.github.sessiongate.web.ClientTokens}). Internal: not for
- * application code. Follows the convention of {@code jwt.secret}: a value is UTF-8 text, or binary
- * as {@code base64:...} (standard or URL-safe alphabet, padding optional, whitespace ignored).
+ * Parsing and comparing configured secrets: the one implementation used by every component that
+ * holds one ({@link CookieSeal}, {@link io.github.sessiongate.web.ClientTokens}, the
+ * {@code jwt.secret} key source, and through {@link io.github.sessiongate.secret.HmacSecret} the
+ * guest-token and session-lifetime keys). Internal: not for application code. A value is UTF-8
+ * text, or binary as {@code base64:...} (standard or URL-safe alphabet, padding optional,
+ * whitespace ignored).
  *
  * <p>Nothing here ever puts a secret in an exception message.
  */
@@ -29,14 +31,15 @@ public final class Secrets {
      *
      * @param parameter the init-param, for the error message
      * @param value the configured value; never echoed
-     * @throws ConfigException when the value is empty or its base64 is bad
+     * @throws ConfigException naming {@code parameter} when the value is empty or its base64 is bad
      */
     public static byte[] decode(String parameter, String value) {
         Objects.requireNonNull(parameter, "parameter");
         Objects.requireNonNull(value, "value");
-        byte[] bytes = hasBase64Prefix(value)
-                ? base64(parameter, value.substring(BASE64_PREFIX.length()))
-                : value.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = tryDecode(value);
+        if (bytes == null) {
+            throw new ConfigException(parameter, "starts with " + BASE64_PREFIX + " but the rest is not valid base64");
+        }
         if (bytes.length == 0) {
             throw new ConfigException(parameter, "is empty");
         }
@@ -89,6 +92,25 @@ public final class Secrets {
         return reused;
     }
 
+    /**
+     * Whether another configured value, read by the rules of {@link #decode} (its text when its
+     * {@code base64:} part is bad), is exactly the key {@code secret}. Narrower than
+     * {@link #reusedIn}: one value, one reading. A constant-time {@link MessageDigest#isEqual} of
+     * SHA-256 digests.
+     *
+     * @param secret the decoded secret
+     * @param other another configured value; {@code null} or blank is never the same
+     */
+    public static boolean sameSecret(byte[] secret, String other) {
+        Objects.requireNonNull(secret, "secret");
+        if (other == null || other.isBlank()) {
+            return false;
+        }
+        byte[] decoded = tryDecode(other.strip());
+        // Undecodable base64: the owner of that value refuses it; compare its text all the same.
+        return equal(secret, decoded != null ? decoded : other.strip().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Every byte string a configured value might stand for. */
     private static List<byte[]> forms(String value) {
         List<String> texts = new ArrayList<>();
@@ -110,6 +132,18 @@ public final class Secrets {
             }
         }
         return forms;
+    }
+
+    /** The bytes of a configured value, or {@code null} when {@code base64:} is followed by bad base64. */
+    private static byte[] tryDecode(String value) {
+        return hasBase64Prefix(value)
+                ? tryBase64(value.substring(BASE64_PREFIX.length()))
+                : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Constant-time equality of two byte strings of any lengths, by their SHA-256 digests. */
+    private static boolean equal(byte[] a, byte[] b) {
+        return MessageDigest.isEqual(sha256(a), sha256(b));
     }
 
     private static boolean hasBase64Prefix(String value) {

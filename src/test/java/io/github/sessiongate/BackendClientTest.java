@@ -17,12 +17,11 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.sessiongate.testing.LogCapture;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -506,16 +505,10 @@ class BackendClientTest {
 
     /** Runs the block with System.err (where slf4j-simple writes) captured. */
     private static String capturingStandardError(Executable block) throws Throwable {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        try (LogCapture capture = new LogCapture()) {
             block.execute();
-        } finally {
-            System.err.flush();
-            System.setErr(original);
+            return capture.text();
         }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     /** A call whose request the JDK did not build, as application code could hand over. */

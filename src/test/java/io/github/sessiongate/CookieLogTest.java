@@ -6,18 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.github.sessiongate.testing.LogCapture;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import org.slf4j.simple.SimpleLogger;
 
 /**
  * Captures what the codec logs, at DEBUG, through every path that logs, and proves no token or
@@ -29,26 +24,16 @@ class CookieLogTest {
     private static final String GUEST = "GUESTsecret-token";
     private static final String META = "METAsecret-value";
 
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-    private int originalLevel;
-    private Field levelField;
+    private LogCapture capture;
 
     @BeforeEach
-    void captureDebugOutput() throws Exception {
-        // slf4j-simple fixes a logger's level when it is created; raise it for this test only.
-        levelField = SimpleLogger.class.getDeclaredField("currentLogLevel");
-        levelField.setAccessible(true);
-        originalLevel = levelField.getInt(LoggerFactory.getLogger(CookieCodec.class));
-        levelField.setInt(LoggerFactory.getLogger(CookieCodec.class), org.slf4j.spi.LocationAwareLogger.TRACE_INT);
-        originalErr = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    void captureLog() {
+        capture = new LogCapture(CookieCodec.class);
     }
 
     @AfterEach
-    void restore() throws Exception {
-        System.setErr(originalErr);
-        levelField.setInt(LoggerFactory.getLogger(CookieCodec.class), originalLevel);
+    void restore() {
+        capture.close();
     }
 
     @Test
@@ -88,7 +73,7 @@ class CookieLogTest {
             assertFalse(expected.getMessage().contains(CookieCodecTest.token(7000).substring(0, 12)));
         }
 
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = capture.text();
         assertTrue(log.contains("__Host-sg_access"), log);
         assertTrue(log.contains("WARN") && log.contains("Partitioned"), log);
         assertEquals(1, log.split("without the Partitioned attribute", -1).length - 1, "warned once: " + log);

@@ -10,38 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
+import io.github.sessiongate.testing.LogCapture;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import org.slf4j.simple.SimpleLogger;
 
 /** Captures what CookieSeal logs at TRACE through every path and proves no token, sealed value or key appears. */
 class CookieSealLogTest {
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-    private int originalLevel;
-    private Field levelField;
+    private LogCapture capture;
 
     @BeforeEach
-    void captureDebugOutput() throws Exception {
-        levelField = SimpleLogger.class.getDeclaredField("currentLogLevel");
-        levelField.setAccessible(true);
-        originalLevel = levelField.getInt(LoggerFactory.getLogger(CookieSeal.class));
-        levelField.setInt(LoggerFactory.getLogger(CookieSeal.class), org.slf4j.spi.LocationAwareLogger.TRACE_INT);
-        originalErr = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    void captureLog() {
+        capture = new LogCapture(CookieSeal.class);
     }
 
     @AfterEach
-    void restore() throws Exception {
-        System.setErr(originalErr);
-        levelField.setInt(LoggerFactory.getLogger(CookieSeal.class), originalLevel);
+    void restore() {
+        capture.close();
     }
 
     @Test
@@ -57,7 +43,7 @@ class CookieSealLogTest {
         }
         assertThrows(ConfigException.class, () -> CookieSealTest.seal(KID_A + ":" + b64(KEY_A) + "," + KID_A + ":" + b64(KEY_B)));
 
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = capture.text();
         assertTrue(log.contains("sealed cookie value refused"), "the paths that log did run");
         assertTrue(log.contains("cookie sealing enabled"), "the INFO summary did run");
         for (String secret : List.of(TOKEN.split("\\.")[1], TOKEN.split("\\.")[2], parts[3], parts[4],

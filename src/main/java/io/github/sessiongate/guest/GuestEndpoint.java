@@ -1,22 +1,19 @@
 package io.github.sessiongate.guest;
 
 import io.github.sessiongate.TokenValidator;
-import java.io.ByteArrayOutputStream;
+import io.github.sessiongate.internal.CappedBody;
+import io.github.sessiongate.internal.JsonValues;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,7 +67,7 @@ final class GuestEndpoint {
                     .header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build();
-            pending = client.sendAsync(request, info -> new LimitedBody(MAX_BODY_BYTES));
+            pending = client.sendAsync(request, info -> CappedBody.subscriber(MAX_BODY_BYTES));
             HttpResponse<byte[]> response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() != 200) {
                 return failed("answered HTTP " + response.statusCode());
@@ -80,7 +77,7 @@ final class GuestEndpoint {
             return failed("timed out after " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return failed(cause instanceof BodyTooLarge ? "sent more than " + MAX_BODY_BYTES + " bytes"
+            return failed(CappedBody.isTooLarge(cause) ? "sent more than " + MAX_BODY_BYTES + " bytes"
                     : "failed with " + cause.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -100,7 +97,7 @@ final class GuestEndpoint {
         Map<String, Object> json;
         try {
             String text = new String(body, StandardCharsets.UTF_8);
-            if (!GuestTokens.nestingWithin(text, GuestTokens.MAX_JSON_DEPTH)) {
+            if (!JsonValues.nestingWithin(text, GuestTokens.MAX_JSON_DEPTH)) {
                 return failed("answered JSON nested too deep");
             }
             json = JsonUtil.parseJson(text);
@@ -154,64 +151,5 @@ final class GuestEndpoint {
     String describe() {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
                 + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    }
-
-    /** Fails once the body exceeds the limit. */
-    private static final class BodyTooLarge extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        BodyTooLarge() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** Collects at most {@code limit} bytes, then cancels the stream. */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int limit;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        LimitedBody(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : buffers) {
-                if (out.size() + b.remaining() > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(new BodyTooLarge());
-                    return;
-                }
-                byte[] bytes = new byte[b.remaining()];
-                b.get(bytes);
-                out.write(bytes, 0, bytes.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
     }
 }

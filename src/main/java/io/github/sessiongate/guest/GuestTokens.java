@@ -6,21 +6,19 @@ import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -199,7 +197,7 @@ public final class GuestTokens {
             }
             Duration timeout = params.duration(PARAM_URL_TIMEOUT, DEFAULT_URL_TIMEOUT, Duration.ofMillis(100),
                     Duration.ofSeconds(30));
-            URI uri = checkUrl(url.get());
+            URI uri = BackendUrls.check(PARAM_URL, url.get(), "tokens fetched over plain http can be read and replaced in transit");
             tokens = new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock,
                     HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build()));
         } else {
@@ -214,37 +212,6 @@ public final class GuestTokens {
         }
         LOG.info("{} ready", tokens.describe());
         return Optional.of(tokens);
-    }
-
-    /** https, or http to a loopback host; no user info (credentials in a URL end up in logs). */
-    private static URI checkUrl(String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(PARAM_URL, "is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigException(PARAM_URL, "must be an https:// URL with a host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ConfigException(PARAM_URL, "must not contain user info (credentials in a URL end up in logs)");
-        }
-        if (uri.getRawFragment() != null) {
-            throw new ConfigException(PARAM_URL, "must not contain a fragment");
-        }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new ConfigException(PARAM_URL, "must use https: tokens fetched over plain http can be read and "
-                    + "replaced in transit (http is allowed only for localhost, 127.0.0.0/8 and [::1])");
-        }
-        return uri;
-    }
-
-    /** Loopback by name or literal only; never resolves DNS. */
-    private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
     }
 
     // ---------------------------------------------------------------- issuing
@@ -350,7 +317,7 @@ public final class GuestTokens {
             if (headers.getObjectHeaderValue("cty") != null || headers.getObjectHeaderValue("crit") != null) {
                 return Reason.MALFORMED; // we mint neither
             }
-            return nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
+            return JsonValues.nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
         } catch (JoseException | RuntimeException e) {
             return Reason.MALFORMED;
         }
@@ -454,7 +421,7 @@ public final class GuestTokens {
             Session session = Session.builder(subject, token)
                     .guest(true)
                     .roles(Set.of())
-                    .claims(freeze(claims.getClaimsMap()))
+                    .claims(JsonValues.freeze(claims.getClaimsMap()))
                     .expiresAt(Instant.ofEpochSecond(exp))
                     .build();
             return ValidationResult.valid(session);
@@ -470,37 +437,6 @@ public final class GuestTokens {
         }
         String t = s.strip().toLowerCase(Locale.ROOT);
         return t.equals(TYPE) || t.equals("application/" + TYPE);
-    }
-
-    private static Map<String, Object> freeze(Map<String, Object> claims) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        claims.forEach((k, v) -> copy.put(k, v instanceof List<?> list ? List.copyOf(list) : v));
-        return Collections.unmodifiableMap(copy);
-    }
-
-    /** Whether JSON text nests objects and arrays at most {@code max} deep (strings skipped). */
-    static boolean nestingWithin(String json, int max) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char ch = json.charAt(i);
-            if (inString) {
-                if (ch == '\\') {
-                    i++;
-                } else if (ch == '"') {
-                    inString = false;
-                }
-            } else if (ch == '"') {
-                inString = true;
-            } else if (ch == '{' || ch == '[') {
-                if (++depth > max) {
-                    return false;
-                }
-            } else if (ch == '}' || ch == ']') {
-                depth--;
-            }
-        }
-        return true;
     }
 
     private void requireLocal(String what) {

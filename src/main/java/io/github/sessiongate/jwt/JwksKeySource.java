@@ -1,18 +1,14 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.internal.BackendUrls;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.jose4j.http.Get;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -40,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       succeeded, and "unavailable" if it failed or is still running.</li>
  * </ul>
  *
- * <p>The URL must be {@code https}, except for loopback hosts (tests, sidecars). HMAC algorithms
+ * <p>The URL must be {@code https}, except for loopback hosts (tests, sidecars), as
+ * {@link BackendUrls} checks it (a {@code #fragment} is tolerated here). HMAC algorithms
  * are refused: a JWKS publishes public keys.
  */
 final class JwksKeySource implements KeySource {
@@ -53,8 +50,6 @@ final class JwksKeySource implements KeySource {
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
             AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
-    private static final Pattern IPV4_LOOPBACK =
-            Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){2}");
 
     private final URI uri;
     private final ThrottledHttpsJwks jwks;
@@ -87,48 +82,8 @@ final class JwksKeySource implements KeySource {
      * @param value the URL: https, or http to a loopback host
      */
     static JwksKeySource create(String parameter, String value, Settings settings, Clock clock) {
-        return new JwksKeySource(checkUrl(parameter, value), settings, clock);
-    }
-
-    static URI checkUrl(String parameter, String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(parameter, "is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigException(parameter, "must be an https:// URL with a host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ConfigException(parameter, "must not contain user info (credentials in a URL end up in logs)");
-        }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new ConfigException(parameter, "must use https: keys fetched over plain http can be "
-                    + "replaced in transit (http is allowed only for localhost, 127.0.0.0/8 and ::1)");
-        }
-        return uri;
-    }
-
-    /** Loopback by name or literal only: never resolves DNS, so a name cannot be made to point home. */
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        if (h.equals("localhost") || IPV4_LOOPBACK.matcher(h).matches()) {
-            return true;
-        }
-        if (h.startsWith("[") && h.endsWith("]") && h.indexOf(':') > 0) {
-            try {
-                // An IPv6 literal (it contains ':'), so getByName parses and does no lookup.
-                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
+        return new JwksKeySource(BackendUrls.checkAllowingFragment(parameter, value,
+                "keys fetched over plain http can be replaced in transit"), settings, clock);
     }
 
     @Override

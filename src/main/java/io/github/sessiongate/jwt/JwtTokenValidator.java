@@ -7,15 +7,12 @@ import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.remote.RefreshEndpoint;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -420,7 +417,7 @@ public class JwtTokenValidator extends TokenValidator {
             if (headers.getObjectHeaderValue("crit") != null) {
                 return Reason.MALFORMED; // we understand no critical extension
             }
-            return nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
+            return JsonValues.nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
         } catch (JoseException | RuntimeException e) {
             return Reason.MALFORMED;
         }
@@ -497,8 +494,7 @@ public class JwtTokenValidator extends TokenValidator {
             if (reason != null) {
                 return refuse(reason);
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> frozen = (Map<String, Object>) freeze(claims.getClaimsMap());
+            Map<String, Object> frozen = JsonValues.freeze(claims.getClaimsMap());
             Optional<Reason> custom = checkClaims(frozen);
             if (custom.isPresent()) {
                 return refuse(custom.get());
@@ -554,7 +550,7 @@ public class JwtTokenValidator extends TokenValidator {
         }
 
         for (String name : c.requiredClaims()) {
-            if (lookup(claims.getClaimsMap(), name) == null) {
+            if (JsonValues.at(claims.getClaimsMap(), name) == null) {
                 return Reason.MISSING_CLAIM;
             }
         }
@@ -576,7 +572,7 @@ public class JwtTokenValidator extends TokenValidator {
      */
     protected Set<String> roles(Map<String, Object> claims) {
         Config c = config;
-        return c == null ? Set.of() : toRoles(lookup(claims, c.rolesClaim()));
+        return c == null ? Set.of() : JsonValues.roles(JsonValues.at(claims, c.rolesClaim()));
     }
 
     /**
@@ -661,82 +657,6 @@ public class JwtTokenValidator extends TokenValidator {
     static boolean isNonAccessType(String normalized) {
         String t = normalized.endsWith("+jwt") ? normalized.substring(0, normalized.length() - 4) : normalized;
         return NON_ACCESS_TYPES.contains(t.replaceAll("[^a-z0-9]", ""));
-    }
-
-    /** A claim by exact name, else by dotted path through objects; {@code null} when absent. */
-    static Object lookup(Map<String, Object> claims, String name) {
-        if (claims.containsKey(name)) {
-            return claims.get(name);
-        }
-        if (name.indexOf('.') < 0) {
-            return null;
-        }
-        Object current = claims;
-        for (String part : name.split("\\.", -1)) {
-            if (!(current instanceof Map<?, ?> map)) {
-                return null;
-            }
-            current = map.get(part);
-        }
-        return current;
-    }
-
-    static Set<String> toRoles(Object value) {
-        Set<String> roles = new LinkedHashSet<>();
-        if (value instanceof String s) {
-            for (String role : s.split("\\s+")) {
-                if (!role.isEmpty()) {
-                    roles.add(role);
-                }
-            }
-        } else if (value instanceof Collection<?> values) {
-            for (Object role : values) {
-                if (role instanceof String s && !s.isBlank()) {
-                    roles.add(s.strip());
-                }
-            }
-        }
-        return roles;
-    }
-
-    /** Unmodifiable deep copy of parsed JSON (depth already bounded by {@link #MAX_JSON_DEPTH}). */
-    static Object freeze(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), freeze(v)));
-            return Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(freeze(v)));
-            return Collections.unmodifiableList(copy);
-        }
-        return value;
-    }
-
-    /** Whether JSON text nests objects and arrays at most {@code max} deep (strings skipped). */
-    static boolean nestingWithin(String json, int max) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < json.length(); i++) {
-            char ch = json.charAt(i);
-            if (inString) {
-                if (ch == '\\') {
-                    i++;
-                } else if (ch == '"') {
-                    inString = false;
-                }
-            } else if (ch == '"') {
-                inString = true;
-            } else if (ch == '{' || ch == '[') {
-                if (++depth > max) {
-                    return false;
-                }
-            } else if (ch == '}' || ch == ']') {
-                depth--;
-            }
-        }
-        return true;
     }
 
     private static long saturatedMinus(long a, long b) {

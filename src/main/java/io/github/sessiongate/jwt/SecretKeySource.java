@@ -1,9 +1,8 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
-import java.nio.charset.StandardCharsets;
+import io.github.sessiongate.Secrets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -11,13 +10,11 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
 
 /**
- * A shared HMAC secret ({@code jwt.secret}): UTF-8 text, or binary as {@code base64:...}.
- * Refuses a secret shorter than the hash of any allowed algorithm (RFC 7518 section 3.2).
+ * A shared HMAC secret ({@code jwt.secret}): UTF-8 text, or binary as {@code base64:...}, decoded by
+ * {@link Secrets#decode}. Refuses a secret shorter than the hash of any allowed algorithm (RFC 7518
+ * section 3.2).
  */
 final class SecretKeySource implements KeySource {
-    /** Prefix marking a base64 (standard or URL-safe) secret. */
-    static final String BASE64_PREFIX = "base64:";
-
     private static final Map<String, Integer> MIN_BYTES = Map.of(
             AlgorithmIdentifiers.HMAC_SHA256, 32,
             AlgorithmIdentifiers.HMAC_SHA384, 48,
@@ -36,25 +33,10 @@ final class SecretKeySource implements KeySource {
     /**
      * @param parameter the init-param name, for error messages
      * @param value the configured value; never echoed in an error
+     * @throws ConfigException naming {@code parameter} when the value is empty or its base64 is bad
      */
     static SecretKeySource parse(String parameter, String value) {
-        byte[] bytes;
-        if (value.regionMatches(true, 0, BASE64_PREFIX, 0, BASE64_PREFIX.length())) {
-            String encoded = value.substring(BASE64_PREFIX.length()).replaceAll("\\s+", "");
-            try {
-                bytes = encoded.indexOf('-') >= 0 || encoded.indexOf('_') >= 0
-                        ? Base64.getUrlDecoder().decode(encoded)
-                        : Base64.getDecoder().decode(encoded);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(parameter, "starts with base64: but the rest is not valid base64");
-            }
-        } else {
-            bytes = value.getBytes(StandardCharsets.UTF_8);
-        }
-        if (bytes.length == 0) {
-            throw new ConfigException(parameter, "is empty");
-        }
-        return new SecretKeySource(parameter, bytes);
+        return new SecretKeySource(parameter, Secrets.decode(parameter, value));
     }
 
     @Override

@@ -1,35 +1,26 @@
 package io.github.sessiongate.remote;
 
-import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
-import java.io.IOException;
+import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.CappedBody;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * One {@link HttpClient} for a validator's backend calls, built once, with its own executor of
@@ -50,8 +41,6 @@ final class BackendHttp implements AutoCloseable {
     static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
     private static final AtomicInteger CLIENTS = new AtomicInteger();
-    private static final Pattern IPV4_LOOPBACK =
-            Pattern.compile("127\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){2}");
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -130,7 +119,8 @@ final class BackendHttp implements AutoCloseable {
         }
         CompletableFuture<HttpResponse<String>> future;
         try {
-            future = c.sendAsync(request, info -> new LimitedBody(MAX_RESPONSE_BYTES));
+            future = c.sendAsync(request, info -> HttpResponse.BodySubscribers.mapping(
+                    CappedBody.subscriber(MAX_RESPONSE_BYTES), body -> new String(body, StandardCharsets.UTF_8)));
         } catch (RuntimeException e) {
             throw new Unreachable("request rejected (" + e.getClass().getSimpleName() + ")");
         }
@@ -162,7 +152,7 @@ final class BackendHttp implements AutoCloseable {
             if (t instanceof ConnectException) {
                 return "connection refused";
             }
-            if (t instanceof TooLarge) {
+            if (t instanceof CappedBody.TooLarge) {
                 return "answer larger than " + MAX_RESPONSE_BYTES + " bytes";
             }
         }
@@ -177,107 +167,10 @@ final class BackendHttp implements AutoCloseable {
     }
 
     /**
-     * Checks a backend URL: absolute http(s) with a host, no user info, https unless the host is a
-     * loopback name or literal (tests, sidecars).
+     * Checks a backend URL as {@link BackendUrls#check} does: absolute http(s) with a host, no user
+     * info or fragment, https unless the host is loopback (tests, sidecars).
      */
     static URI checkUrl(String parameter, String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(parameter, "is not a valid URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigException(parameter, "must be an https:// URL with a host");
-        }
-        if (uri.getRawUserInfo() != null) {
-            throw new ConfigException(parameter, "must not contain user info (credentials in a URL end up in logs)");
-        }
-        if (uri.getRawFragment() != null) {
-            throw new ConfigException(parameter, "must not contain a #fragment");
-        }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new ConfigException(parameter, "must use https: tokens and client secrets sent over plain http "
-                    + "can be read in transit (http is allowed only for localhost, 127.0.0.0/8 and ::1)");
-        }
-        return uri;
-    }
-
-    /** Loopback by name or literal only: never resolves DNS. */
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
-        if (h.equals("localhost") || IPV4_LOOPBACK.matcher(h).matches()) {
-            return true;
-        }
-        if (h.startsWith("[") && h.endsWith("]") && h.indexOf(':') > 0) {
-            try {
-                return InetAddress.getByName(h.substring(1, h.length() - 1)).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /** The body as UTF-8, or a {@link TooLarge} failure past {@code max} bytes. */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<String> {
-        private final int max;
-        private final CompletableFuture<String> result = new CompletableFuture<>();
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        LimitedBody(int max) {
-            this.max = max;
-        }
-
-        @Override
-        public CompletionStage<String> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : buffers) {
-                if (bytes.size() + b.remaining() > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new TooLarge());
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toString(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge() {
-            super("answer too large", null);
-        }
+        return BackendUrls.check(parameter, value, "tokens and client secrets sent over plain http can be read in transit");
     }
 }

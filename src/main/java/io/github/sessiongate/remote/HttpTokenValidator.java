@@ -8,6 +8,7 @@ import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.audit.Fingerprint;
+import io.github.sessiongate.internal.JsonValues;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
@@ -217,9 +218,9 @@ public class HttpTokenValidator extends TokenValidator {
         if (subject.isEmpty()) {
             return null;
         }
-        OptionalLong exp = Json.seconds(Json.at(json, c.expiresAtField()));
+        OptionalLong exp = Json.seconds(JsonValues.at(json, c.expiresAtField()));
         return Session.builder(subject.get(), token)
-                .roles(Json.roles(Json.at(json, c.rolesField())))
+                .roles(JsonValues.roles(JsonValues.at(json, c.rolesField())))
                 .claims(json)
                 .expiresAt(exp.isPresent() ? Instant.ofEpochSecond(exp.getAsLong()) : null)
                 .build();

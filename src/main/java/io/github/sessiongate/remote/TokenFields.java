@@ -2,6 +2,7 @@ package io.github.sessiongate.remote;
 
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.internal.JsonValues;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -46,11 +47,11 @@ final class TokenFields {
      * @return empty when the answer is incomplete
      */
     Optional<TokenPair> read(Map<String, Object> answer) {
-        Object access = Json.at(answer, accessField);
+        Object access = JsonValues.at(answer, accessField);
         if (!(access instanceof String a) || !Json.isCookieSafeToken(a)) {
             return Optional.empty();
         }
-        Object refresh = Json.at(answer, refreshField);
+        Object refresh = JsonValues.at(answer, refreshField);
         String rotated = null;
         if (refresh != null) {
             if (!(refresh instanceof String r) || !Json.isCookieSafeToken(r)) {
@@ -58,7 +59,7 @@ final class TokenFields {
             }
             rotated = r;
         }
-        OptionalLong expiresIn = Json.seconds(Json.at(answer, expiresInField));
+        OptionalLong expiresIn = Json.seconds(JsonValues.at(answer, expiresInField));
         Instant expiresAt = expiresIn.isPresent() && expiresIn.getAsLong() > 0
                 && expiresIn.getAsLong() <= RefreshEndpoint.MAX_EXPIRES_IN_SECONDS
                 ? clock.instant().plusSeconds(expiresIn.getAsLong()) : null;

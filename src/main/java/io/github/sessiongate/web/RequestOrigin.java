@@ -1,6 +1,7 @@
 package io.github.sessiongate.web;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.internal.Hosts;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -132,28 +133,15 @@ public record RequestOrigin(String scheme, String host, int port, String client)
         }
     }
 
-    /** Whether a host name or address literal is this machine. Never resolves a name. */
+    /**
+     * Whether a host name or address literal is this machine: {@code localhost} and its subdomains
+     * (RFC 6761), or a loopback literal as {@link Hosts#isLoopback} judges it. Never resolves a name.
+     */
     public static boolean isLoopback(String host) {
         if (host == null) {
             return false;
         }
-        String h = stripBrackets(host).toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.endsWith(".localhost")) {
-            return true;
-        }
-        byte[] address = TrustedProxies.literal(h);
-        if (address == null) {
-            return false;
-        }
-        if (address.length == 4) {
-            return address[0] == 127;
-        }
-        for (int i = 0; i < 15; i++) {
-            if (address[i] != 0) {
-                return false;
-            }
-        }
-        return address[15] == 1;
+        return stripBrackets(host).toLowerCase(Locale.ROOT).endsWith(".localhost") || Hosts.isLoopback(host);
     }
 
     private static String first(String header) {

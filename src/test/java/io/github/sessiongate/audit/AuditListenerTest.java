@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -21,6 +21,7 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

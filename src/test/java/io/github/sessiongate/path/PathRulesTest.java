@@ -16,9 +16,7 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.path.PathRules.Access;
 import io.github.sessiongate.path.PathRules.Rule;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.github.sessiongate.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -502,14 +500,9 @@ class PathRulesTest {
     }
 
     private static String captureStandardError(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
+        try (LogCapture capture = new LogCapture()) {
             action.run();
-        } finally {
-            System.setErr(original);
+            return capture.text();
         }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -19,6 +19,8 @@ import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

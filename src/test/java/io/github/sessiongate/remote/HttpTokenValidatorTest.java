@@ -18,6 +18,7 @@ import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.MutableClock;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;

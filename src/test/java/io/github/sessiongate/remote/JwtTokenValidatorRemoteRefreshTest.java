@@ -24,6 +24,7 @@ import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

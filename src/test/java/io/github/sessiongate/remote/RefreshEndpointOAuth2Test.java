@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.MutableClock;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

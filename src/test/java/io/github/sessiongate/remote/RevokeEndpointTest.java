@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

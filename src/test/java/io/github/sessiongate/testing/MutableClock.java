@@ -6,9 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move by hand; never sleeps. */
+/** A clock that tests move by hand; never sleeps. The one test clock of every package. */
 public final class MutableClock extends Clock {
+    /** Where {@link #MutableClock()} starts: a fixed instant, so runs repeat. */
+    public static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
     private volatile Instant now;
+
+    /** A clock at {@link #START}. */
+    public MutableClock() {
+        this(START);
+    }
 
     public MutableClock(Instant now) {
         this.now = now;

@@ -10,39 +10,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.Session;
 import io.github.sessiongate.ValidationResult;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-import org.slf4j.simple.SimpleLogger;
 
 /** Captures what ClientTokens logs at TRACE and proves no token, binding input or secret appears. */
 class ClientTokensLogTest {
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-    private int originalLevel;
-    private Field levelField;
+    private LogCapture capture;
 
     @BeforeEach
-    void captureDebugOutput() throws Exception {
-        levelField = SimpleLogger.class.getDeclaredField("currentLogLevel");
-        levelField.setAccessible(true);
-        originalLevel = levelField.getInt(LoggerFactory.getLogger(ClientTokens.class));
-        levelField.setInt(LoggerFactory.getLogger(ClientTokens.class), org.slf4j.spi.LocationAwareLogger.TRACE_INT);
-        originalErr = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    void captureLog() {
+        capture = new LogCapture(ClientTokens.class);
     }
 
     @AfterEach
-    void restore() throws Exception {
-        System.setErr(originalErr);
-        levelField.setInt(LoggerFactory.getLogger(ClientTokens.class), originalLevel);
+    void restore() {
+        capture.close();
     }
 
     @Test
@@ -57,7 +44,7 @@ class ClientTokensLogTest {
         clock.advance(Duration.ofHours(1));
         assertEquals(ValidationResult.Kind.EXPIRED, tokens.verify(token).kind());
 
-        String log = captured.toString(StandardCharsets.UTF_8);
+        String log = capture.text();
         assertTrue(log.contains("client token refused"), "the paths that log did run");
         assertTrue(log.contains("client tokens enabled"), "the INFO summary did run");
         for (String secret : List.of(SECRET, parts[1], parts[2], ACCESS_TOKEN, REFRESH_TOKEN)) {

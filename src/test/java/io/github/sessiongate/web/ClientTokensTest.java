@@ -13,6 +13,7 @@ import io.github.sessiongate.Session;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.jwt.JwtTokenValidator;
+import io.github.sessiongate.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
