@@ -1,6 +1,6 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.internal.Hosts;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -421,7 +421,7 @@ public final class BackendClient implements AutoCloseable {
                     || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw bad(value);
             }
-            if (scheme.equals("http") && !RequestOrigin.isLoopback(uri.getHost())) {
+            if (scheme.equals("http") && !Hosts.isLoopback(uri.getHost())) {
                 throw new ConfigException(PARAM_BACKEND_ORIGINS, "http is allowed only for loopback hosts, use https: '"
                         + value + "'");
             }
