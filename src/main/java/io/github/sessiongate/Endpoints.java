@@ -120,7 +120,7 @@ final class Endpoints implements AutoCloseable {
             return;
         }
         // resolve() already refreshed if the access token needed it; otherwise refresh now.
-        if (!ex.wroteCookies) {
+        if (!ex.rotated) {
             RefreshOutcome outcome = gate.counted(gate.refresher.refresh(refreshToken));
             switch (outcome.kind()) {
                 case ROTATED -> {
@@ -130,6 +130,7 @@ final class Endpoints implements AutoCloseable {
                         return;
                     }
                     ex.session = outcome.session();
+                    ex.rotated = true;
                     gate.audit.record(Event.REFRESHED, "explicit " + outcome.via().name().toLowerCase(Locale.ROOT), ex.path,
                             ex.origin.client(), refreshToken);
                 }

@@ -22,6 +22,8 @@ final class Exchange {
     boolean unavailable;
     /** Whether the filter wrote or cleared session cookies on this response. */
     boolean wroteCookies;
+    /** Whether this request rotated the tokens (new cookies written). */
+    boolean rotated;
 
     Exchange(HttpServletRequest request, HttpServletResponse out, String path, RequestOrigin origin, boolean secure,
             Credentials credentials) {
@@ -31,10 +33,5 @@ final class Exchange {
         this.origin = origin;
         this.secure = secure;
         this.credentials = credentials;
-    }
-
-    /** The access token of the session or the request, for audit fingerprints; may be {@code null}. */
-    String token() {
-        return session != null ? session.token() : credentials.token();
     }
 }

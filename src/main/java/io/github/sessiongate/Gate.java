@@ -286,6 +286,7 @@ final class Gate implements AutoCloseable {
                 ex.unavailable = ex.session == null;
                 return;
             }
+            ex.rotated = true;
         } else if (slidingMaxAge != null && credentials.fromCookie()) {
             writeTokens(ex, token, refreshToken, slidingMaxAge);
         }
