@@ -293,9 +293,19 @@ public final class GateConfig {
         return realm;
     }
 
-    /** Exact paths that are public whatever the rules say: the login page and the filter's endpoints. */
+    /** Exact paths that are public whatever the rules say: the login page and the filter's working endpoints. */
     private List<String> alwaysPublic() {
-        List<String> paths = new ArrayList<>(endpoints.enabledPaths());
+        List<String> paths = new ArrayList<>();
+        for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
+            boolean available = switch (e) {
+                case LOGIN -> loginEndpoint != null;
+                case CLIENT_TOKEN -> clientTokens != null;
+                default -> true;
+            };
+            if (available) {
+                endpoints.path(e).ifPresent(paths::add); // an endpoint that is off opens nothing
+            }
+        }
         if (!paths.contains(loginPath)) {
             paths.add(loginPath);
         }

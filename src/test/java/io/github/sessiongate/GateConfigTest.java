@@ -119,6 +119,15 @@ class GateConfigTest {
     }
 
     @Test
+    void endpointsThatCannotWorkOpenNoPath() {
+        GateConfig c = parse(params(GateConfig.PARAM_PROTECTED_PATHS, "/auth/*"));
+        assertEquals(PathRules.Access.PROTECTED, c.pathRules().decide("/auth/login").access(), "no login backend");
+        assertEquals(PathRules.Access.PROTECTED, c.pathRules().decide("/auth/client-token").access(), "no client-token secret");
+        assertEquals(PathRules.Access.PUBLIC, c.pathRules().decide("/auth/session").access());
+        assertEquals(PathRules.Access.PUBLIC, c.pathRules().decide("/auth/logout").access());
+    }
+
+    @Test
     void builderAppliesTheSameChecks() {
         assertThrows(ConfigException.class, () -> GateConfig.builder().validator(new RecordingValidator())
                 .protectedPaths("/a/**").publicPaths("/a/*").build());

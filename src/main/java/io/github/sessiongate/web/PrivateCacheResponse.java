@@ -10,10 +10,16 @@ import java.util.Locale;
  *
  * <p>An application {@code Cache-Control} value is kept only if it also says {@code no-store}
  * (with {@code private} added when missing); any other value (say {@code public, max-age=600})
- * is ignored. A {@code Vary} the application
+ * is ignored, and so are {@code Expires}, {@code Pragma} and the CDN headers that override
+ * {@code Cache-Control} ({@code Surrogate-Control}, {@code CDN-Cache-Control},
+ * {@code Cloudflare-CDN-Cache-Control}, {@code X-Accel-Expires}). A {@code Vary} the application
  * sets keeps {@code Cookie} in it. Both are re-applied after {@link #reset()}.
  */
 public final class PrivateCacheResponse extends HttpServletResponseWrapper {
+    /** Headers that let a CDN cache a response whatever Cache-Control says; dropped. */
+    private static final java.util.Set<String> CDN_CACHING = java.util.Set.of("surrogate-control", "cdn-cache-control",
+            "cloudflare-cdn-cache-control", "x-accel-expires", "expires", "pragma");
+
     /** The policy applied to every response that carries or sets a session. */
     public static final String CACHE_CONTROL = "private, no-store";
 
@@ -41,7 +47,7 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
             }
         } else if ("Vary".equalsIgnoreCase(name)) {
             super.setHeader(name, withCookie(value));
-        } else if (!"Expires".equalsIgnoreCase(name) && !"Pragma".equalsIgnoreCase(name)) {
+        } else if (!isCdnCaching(name)) {
             super.setHeader(name, value);
         }
     }
@@ -54,7 +60,7 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
             }
         } else if ("Vary".equalsIgnoreCase(name)) {
             super.setHeader(name, withCookie(joined(getHeader("Vary"), value)));
-        } else if (!"Expires".equalsIgnoreCase(name) && !"Pragma".equalsIgnoreCase(name)) {
+        } else if (!isCdnCaching(name)) {
             super.addHeader(name, value);
         }
     }
@@ -77,6 +83,10 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
     public void reset() {
         super.reset();
         apply();
+    }
+
+    private static boolean isCdnCaching(String name) {
+        return name != null && CDN_CACHING.contains(name.toLowerCase(Locale.ROOT));
     }
 
     static boolean isAtLeastAsStrict(String cacheControl) {

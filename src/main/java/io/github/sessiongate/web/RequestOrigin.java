@@ -23,8 +23,15 @@ import java.util.Optional;
  * @param host host name or IP literal, lower case, without port
  * @param port the port, or -1 for the scheme's default
  * @param client the client's address (after trusted proxies)
+ * @param forwardedByUntrustedPeer whether a peer that is not a trusted proxy sent {@code Forwarded} or
+ *     {@code X-Forwarded-*} headers (ignored, but a sign of a reverse proxy nobody configured)
  */
-public record RequestOrigin(String scheme, String host, int port, String client) {
+public record RequestOrigin(String scheme, String host, int port, String client, boolean forwardedByUntrustedPeer) {
+
+    /** An origin reached directly. */
+    public RequestOrigin(String scheme, String host, int port, String client) {
+        this(scheme, host, port, client, false);
+    }
 
     public RequestOrigin {
         Objects.requireNonNull(scheme, "scheme");
@@ -32,9 +39,13 @@ public record RequestOrigin(String scheme, String host, int port, String client)
         Objects.requireNonNull(client, "client");
     }
 
-    /** Whether this is plain HTTP from this machine to this machine (local development). */
+    /**
+     * Whether this is plain HTTP from this machine to this machine (local development). Never when
+     * an untrusted peer sent forwarding headers: that is a reverse proxy on this host, which
+     * {@code trusted-proxies} or {@code public-origin} must describe, so cookies stay Secure.
+     */
     public boolean isPlainHttpToLoopback() {
-        return "http".equals(scheme) && isLoopback(host) && isLoopback(client);
+        return "http".equals(scheme) && isLoopback(host) && isLoopback(client) && !forwardedByUntrustedPeer;
     }
 
     /** The origin as {@code scheme://host[:port]}, port omitted when it is the default. */
@@ -62,10 +73,14 @@ public record RequestOrigin(String scheme, String host, int port, String client)
         public RequestOrigin resolve(HttpServletRequest request) {
             String peer = Optional.ofNullable(request.getRemoteAddr()).orElse("-");
             boolean trusted = proxies.trusts(peer);
+            boolean forwardedUntrusted = !trusted && (request.getHeader("Forwarded") != null
+                    || request.getHeader("X-Forwarded-For") != null || request.getHeader("X-Forwarded-Proto") != null
+                    || request.getHeader("X-Forwarded-Host") != null);
             String client = trusted ? forwardedClient(request, peer) : peer;
             if (publicOrigin != null) {
                 return new RequestOrigin(publicOrigin.getScheme().toLowerCase(Locale.ROOT),
-                        stripBrackets(publicOrigin.getHost()).toLowerCase(Locale.ROOT), publicOrigin.getPort(), client);
+                        stripBrackets(publicOrigin.getHost()).toLowerCase(Locale.ROOT), publicOrigin.getPort(), client,
+                        forwardedUntrusted);
             }
             String scheme = request.isSecure() ? "https" : Optional.ofNullable(request.getScheme()).orElse("http");
             String host = Optional.ofNullable(request.getServerName()).orElse("");
@@ -85,7 +100,8 @@ public record RequestOrigin(String scheme, String host, int port, String client)
                     }
                 }
             }
-            return new RequestOrigin(scheme.toLowerCase(Locale.ROOT), stripBrackets(host).toLowerCase(Locale.ROOT), port, client);
+            return new RequestOrigin(scheme.toLowerCase(Locale.ROOT), stripBrackets(host).toLowerCase(Locale.ROOT), port, client,
+                    forwardedUntrusted);
         }
 
         @Override

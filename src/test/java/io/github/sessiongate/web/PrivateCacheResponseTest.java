@@ -47,6 +47,17 @@ class PrivateCacheResponseTest {
     }
 
     @Test
+    void cdnCachingHeadersAreDropped() {
+        Map<String, String> h = new HashMap<>();
+        PrivateCacheResponse r = new PrivateCacheResponse(headerMap(h));
+        for (String name : new String[] {"Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-Cache-Control", "X-Accel-Expires"}) {
+            r.setHeader(name, "max-age=600");
+            r.addHeader(name, "max-age=600");
+            assertNull(h.get(name.toLowerCase()), name);
+        }
+    }
+
+    @Test
     void applicationMayMakeItStricter() {
         Map<String, String> h = new HashMap<>();
         PrivateCacheResponse r = new PrivateCacheResponse(headerMap(h));

@@ -33,6 +33,14 @@ class RequestOriginTest {
     }
 
     @Test
+    void anUnconfiguredReverseProxyOnThisHostNeverRelaxesSecure() {
+        HttpServletRequest r = request("127.0.0.1", "http", "127.0.0.1", 8080);
+        when(r.getHeader("X-Forwarded-Proto")).thenReturn("https");
+        RequestOrigin o = new RequestOrigin.Resolver(null, TrustedProxies.none()).resolve(r);
+        assertFalse(o.isPlainHttpToLoopback(), "nginx on this host with proxy_pass http://127.0.0.1:8080");
+    }
+
+    @Test
     void loopbackHostFromARemoteClientIsNotLocalDevelopment() {
         RequestOrigin o = new RequestOrigin.Resolver(null, TrustedProxies.none()).resolve(request("203.0.113.9", "http", "127.0.0.1", 80));
         assertFalse(o.isPlainHttpToLoopback());
