@@ -251,6 +251,30 @@ public final class CookieCodec {
     }
 
     /**
+     * Writes the cookies of a new session that replaces whatever the request carried (a login):
+     * as {@link #write(HttpServletResponse, SessionCookies, boolean, String, String)}, and when
+     * {@code refreshToken} is {@code null} the refresh cookie the request carried is cleared
+     * rather than kept, so a previous user's refresh token can never outlive this login.
+     */
+    public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(accessToken, "accessToken");
+        checkValue("accessToken", accessToken);
+        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
+        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, seconds(settings.accessMaxAge(), null)));
+        Set<CookieNames.Kind> cleared = EnumSet.of(CookieNames.Kind.GUEST);
+        if (refreshToken != null) {
+            checkValue("refreshToken", refreshToken);
+            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, seconds(settings.refreshMaxAge(), null)));
+        } else {
+            cleared.add(CookieNames.Kind.REFRESH);
+        }
+        apply(response, current, secure, values, cleared, false);
+    }
+
+    /**
      * Writes the guest cookie with the guest cookie's configured Max-Age ({@code guest-cookie-max-age}),
      * clearing its stale chunks and prefix forms; the other cookies are left alone and count toward
      * the size limit.

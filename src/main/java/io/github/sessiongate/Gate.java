@@ -76,6 +76,7 @@ final class Gate implements AutoCloseable {
                 new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
                 bulkhead, config.backendWaitTimeout());
         GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
+                new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
                 new InMemoryExpiringStore<>(config.graceMaxEntries(), clock), config.refreshGrace(), clock);
         this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout());
         this.endpoints = new Endpoints(this);
@@ -228,10 +229,16 @@ final class Gate implements AutoCloseable {
             }
         }
 
-        // Rotation in place.
+        // Rotation in place. With a server-enforced lifetime, only a session whose lifetime
+        // record is present and alive may refresh: dropping the meta cookie restarts nothing.
         TokenPair rotated = null;
         String refreshToken = credentials.refreshToken();
-        if (refreshToken != null && refreshAllowed && wantsRefresh(result, ex.session)) {
+        boolean refreshing = refreshToken != null && refreshAllowed && wantsRefresh(result, ex.session);
+        if (refreshing && lifetime.isPresent() && (life == null || life.kind() != SessionLifetime.Verdict.Kind.ALIVE)) {
+            endSession(ex, "no lifetime record to refresh with");
+            return;
+        }
+        if (refreshing) {
             RefreshOutcome outcome = counted(refresher.refresh(refreshToken));
             switch (outcome.kind()) {
                 case ROTATED -> {
@@ -323,11 +330,22 @@ final class Gate implements AutoCloseable {
      * if they do not fit the cookie budget.
      */
     boolean writeTokens(Exchange ex, String access, String refresh, Duration maxAge) {
+        return writeTokens(ex, access, refresh, maxAge, false);
+    }
+
+    /**
+     * As {@link #writeTokens(Exchange, String, String, Duration)}; with {@code replacing}, the new
+     * tokens replace the request's whole session (a login): a refresh cookie it carried is
+     * cleared when no new refresh token comes.
+     */
+    boolean writeTokens(Exchange ex, String access, String refresh, Duration maxAge, boolean replacing) {
         Optional<CookieSeal> seal = config.cookieSeal();
         String a = seal.map(s -> s.seal(access)).orElse(access);
         String r = refresh == null ? null : seal.map(s -> s.seal(refresh)).orElse(refresh);
         try {
-            if (maxAge == null) {
+            if (replacing) {
+                cookies.replace(privately(ex), ex.credentials.cookies(), ex.secure, a, r);
+            } else if (maxAge == null) {
                 cookies.write(privately(ex), ex.credentials.cookies(), ex.secure, a, r);
             } else {
                 cookies.write(privately(ex), ex.credentials.cookies(), ex.secure, a, r, maxAge);

@@ -66,13 +66,21 @@ final class Logins implements AutoCloseable {
             return;
         }
         String client = ex.origin.client();
-        long wait = limiter.retryAfterSeconds(client);
+        long wait = limiter.begin(client);
         if (wait > 0) {
             gate.audit.record(Event.LOGIN_FAILED, "too many failures", ex.path, client, null);
             ex.out.setHeader("Retry-After", Long.toString(wait));
             Answers.json(ex.out, 429, Map.of("error", "too_many_attempts"));
             return;
         }
+        try {
+            attempt(ex, client);
+        } finally {
+            limiter.end(client); // releases the reservation begin() made, whatever happened
+        }
+    }
+
+    private void attempt(Exchange ex, String client) throws IOException {
         boolean json = RequestBodies.isJson(ex.request);
         RequestBodies.Fields fields = RequestBodies.read(ex.request, settings.loginMaxBodyBytes());
         if (!fields.ok()) {
@@ -109,7 +117,16 @@ final class Logins implements AutoCloseable {
             unavailable(ex, json, from, "the backend's access token did not validate (" + check.kind() + ")");
             return;
         }
-        if (!gate.writeTokens(ex, tokens.accessToken(), tokens.refreshToken(), null)) {
+        // A login replaces the whole session: nothing of a previous one (another user's refresh
+        // cookie, say) may survive to be refreshed into later.
+        String oldRefresh = ex.credentials.refreshToken();
+        if (oldRefresh != null) {
+            gate.refresher.forget(oldRefresh);
+        }
+        if (ex.credentials.fromCookie()) {
+            gate.validations.evict(ex.credentials.token());
+        }
+        if (!gate.writeTokens(ex, tokens.accessToken(), tokens.refreshToken(), null, true)) {
             gate.audit.record(Event.LOGIN_FAILED, "tokens too large for cookies", ex.path, ex.origin.client(), tokens.accessToken());
             if (json) {
                 Answers.json(ex.out, HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));

@@ -21,8 +21,12 @@ public final class GraceMemo {
     /** How far back {@link #forget} follows a rotation chain. */
     private static final int MAX_CHAIN = 32;
 
+    /** How long a forgotten token stays refused, at least: longer than any refresh in flight. */
+    private static final Duration MIN_TOMBSTONE = Duration.ofMinutes(1);
+
     private final ExpiringStore<TokenPair> pairs;
     private final ExpiringStore<String> predecessors;
+    private final ExpiringStore<Boolean> forgotten;
     private final Duration grace;
     private final Clock clock;
 
@@ -33,8 +37,18 @@ public final class GraceMemo {
      * @param clock the time source
      */
     public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, Duration grace, Clock clock) {
+        this(pairs, predecessors, new io.github.sessiongate.store.InMemoryExpiringStore<>(10_000, clock), grace, clock);
+    }
+
+    /**
+     * @param forgotten digests of tokens forgotten at logout or refusal, so a refresh that was
+     *     already in flight cannot bring the session back
+     */
+    public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
+            Duration grace, Clock clock) {
         this.pairs = Objects.requireNonNull(pairs, "pairs");
         this.predecessors = Objects.requireNonNull(predecessors, "predecessors");
+        this.forgotten = Objects.requireNonNull(forgotten, "forgotten");
         this.grace = Objects.requireNonNull(grace, "grace");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -45,6 +59,9 @@ public final class GraceMemo {
             return;
         }
         String oldKey = TokenKey.of(oldRefreshToken);
+        if (forgotten.get(oldKey).isPresent()) {
+            return; // signed out while this refresh was in flight
+        }
         var until = clock.instant().plus(grace);
         pairs.put(oldKey, pair, until);
         pair.rotatedRefreshToken().ifPresent(next -> predecessors.put(TokenKey.of(next), oldKey, until));
@@ -55,9 +72,18 @@ public final class GraceMemo {
         return grace.isZero() ? Optional.empty() : pairs.get(TokenKey.of(refreshToken));
     }
 
-    /** Forgets the token's entry and those of the tokens it descends from. */
+    /** Whether the token was forgotten (logout, refusal) recently. */
+    public boolean isForgotten(String refreshToken) {
+        return forgotten.get(TokenKey.of(refreshToken)).isPresent();
+    }
+
+    /**
+     * Forgets the token's entry and those of the tokens it descends from, and remembers for a
+     * while that it was forgotten, so a refresh of it already in flight is not honoured.
+     */
     public void forget(String refreshToken) {
         String key = TokenKey.of(refreshToken);
+        forgotten.put(key, Boolean.TRUE, clock.instant().plus(grace.compareTo(MIN_TOMBSTONE) > 0 ? grace : MIN_TOMBSTONE));
         for (int i = 0; i < MAX_CHAIN && key != null; i++) {
             pairs.remove(key);
             Optional<String> previous = predecessors.get(key);

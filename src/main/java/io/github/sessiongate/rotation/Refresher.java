@@ -73,6 +73,10 @@ public final class Refresher {
         }
         switch (result.kind()) {
             case REFRESHED -> {
+                if (memo.isForgotten(refreshToken)) {
+                    // Signed out (or refused) while this refresh was in flight: do not bring it back.
+                    return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);
+                }
                 TokenPair pair = ((RefreshResult.Refreshed) result).tokens();
                 memo.remember(refreshToken, pair);
                 return validated(pair, RefreshOutcome.Via.CALLED);

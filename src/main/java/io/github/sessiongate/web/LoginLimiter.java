@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * flood of addresses cannot grow memory. Thread-safe; time from the clock.
  */
 public final class LoginLimiter {
-    private record Window(long startMillis, int failures) {
+    private record Window(long startMillis, int failures, int inFlight) {
     }
 
     private final int maxFailures;
@@ -35,6 +35,44 @@ public final class LoginLimiter {
         this.windowMillis = window.toMillis();
         this.maxTracked = maxTracked;
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Reserves an attempt for the client: 0 if it may try now (then call {@link #end} when done),
+     * else the seconds it must wait. Failures counted plus attempts in flight never exceed the
+     * bound, so parallel requests cannot all slip past the check before any failure is counted.
+     */
+    public long begin(String client) {
+        if (maxFailures <= 0) {
+            return 0;
+        }
+        long now = clock.millis();
+        long[] wait = {0};
+        if (failures.size() >= maxTracked && !failures.containsKey(client)) {
+            failures.entrySet().removeIf(e -> now - e.getValue().startMillis() >= windowMillis && e.getValue().inFlight() == 0);
+            if (failures.size() >= maxTracked) {
+                return 0; // untracked: never refused for that
+            }
+        }
+        failures.compute(client, (k, w) -> {
+            Window current = w == null || now - w.startMillis() >= windowMillis && w.inFlight() == 0
+                    ? new Window(now, 0, 0) : w;
+            if (current.failures() + current.inFlight() >= maxFailures) {
+                wait[0] = Math.max(1, (current.startMillis() + windowMillis - now + 999) / 1000);
+                return current;
+            }
+            return new Window(current.startMillis(), current.failures(), current.inFlight() + 1);
+        });
+        return wait[0];
+    }
+
+    /** Ends an attempt {@link #begin} reserved (after {@link #failed} or {@link #succeeded}, or neither). */
+    public void end(String client) {
+        if (maxFailures <= 0) {
+            return;
+        }
+        failures.computeIfPresent(client, (k, w) -> w.inFlight() > 0
+                ? new Window(w.startMillis(), w.failures(), w.inFlight() - 1) : w);
     }
 
     /** Seconds the client must wait before trying again, or 0 if it may try now. */
@@ -66,11 +104,11 @@ public final class LoginLimiter {
             }
         }
         failures.compute(client, (k, w) -> w == null || now - w.startMillis() >= windowMillis
-                ? new Window(now, 1) : new Window(w.startMillis(), w.failures() + 1));
+                ? new Window(now, 1, w == null ? 0 : w.inFlight()) : new Window(w.startMillis(), w.failures() + 1, w.inFlight()));
     }
 
-    /** Forgets the client's failures after a successful login. */
+    /** Forgets the client's failures after a successful login (attempts in flight stay counted until they end). */
     public void succeeded(String client) {
-        failures.remove(client);
+        failures.computeIfPresent(client, (k, w) -> w.inFlight() > 0 ? new Window(clock.millis(), 0, w.inFlight()) : null);
     }
 }

@@ -210,6 +210,24 @@ abstract class EndpointScenarios {
     }
 
     @Test
+    void aLoginWithoutRefreshTokenClearsThePreviousUsersRefreshCookie() throws Exception {
+        FakeAuthBackend.Tokens previous = backend.issue("admin");
+        backend.override(FakeAuthBackend.LOGIN, 200, "application/json",
+                "{\"access_token\":\"" + backend.accessToken("alice") + "\",\"expires_in\":300}");
+        Response response;
+        try {
+            response = formLogin(EP, "alice", "alice-password", null, cookies(previous));
+        } finally {
+            backend.clearOverrides();
+        }
+
+        assertEquals(303, response.status(), () -> describe(response));
+        assertTrue(response.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith(REFRESH + "=;")),
+                () -> "admin's refresh cookie must not survive alice's login: " + response.headers("Set-Cookie"));
+        assertSessionCookie(response, ACCESS);
+    }
+
+    @Test
     void jsonLoginAnswersTheSubjectAndSetsTheCookies() throws Exception {
         Response response = jsonLogin(EP, "admin", "admin-password");
 
@@ -889,6 +907,18 @@ abstract class EndpointScenarios {
         assertAllCleared(response, ACCESS, REFRESH, META);
         assertEquals(refreshes, backend.calls(FakeAuthBackend.REFRESH), "no refresh attempted past the lifetime check");
         assertTrue(backend.isActive(expired.refreshToken()), "the refresh token was never presented");
+    }
+
+    @Test
+    void aRefreshWithoutALifetimeCookieIsRefusedSoDroppingItRestartsNothing() throws Exception {
+        FakeAuthBackend.Tokens expired = longAgo(() -> backend.issue("alice"));
+        int refreshes = backend.calls(FakeAuthBackend.REFRESH);
+
+        Response response = get(LIFE + "/api/orders", cookies(expired));
+
+        assertEquals(401, response.status(), () -> describe(response));
+        assertAllCleared(response, ACCESS, REFRESH);
+        assertEquals(refreshes, backend.calls(FakeAuthBackend.REFRESH), "a stolen refresh token alone gets nothing");
     }
 
     @Test

@@ -184,6 +184,22 @@ class RotationTest {
     }
 
     @Test
+    void aRefreshInFlightDuringLogoutDoesNotBringTheSessionBack() throws Exception {
+        Bulkhead bulkhead = new Bulkhead(64);
+        Refresher r = refresher(validations(Duration.ofSeconds(2), bulkhead), bulkhead, Duration.ofSeconds(30));
+        validator.gate = new CountDownLatch(1);
+        Future<RefreshOutcome> inFlight = pool.submit(() -> r.refresh("refresh-1"));
+        while (validator.refreshes.get() == 0) {
+            Thread.onSpinWait();
+        }
+        r.forget("refresh-1"); // logout while the backend is still answering
+        validator.gate.countDown();
+        assertEquals(RefreshOutcome.Kind.REFUSED, inFlight.get(5, TimeUnit.SECONDS).kind());
+        validator.refused.add("refresh-1");
+        assertEquals(RefreshOutcome.Kind.REFUSED, r.refresh("refresh-1").kind(), "nothing was remembered for the grace window");
+    }
+
+    @Test
     void refusalIsDefinitiveAndTransientFailureIsNot() {
         Bulkhead bulkhead = new Bulkhead(64);
         Refresher r = refresher(validations(Duration.ofSeconds(2), bulkhead), bulkhead, Duration.ofSeconds(30));

@@ -45,6 +45,21 @@ class LoginLimiterTest {
     }
 
     @Test
+    void parallelAttemptsCannotAllSlipPastTheCheck() {
+        LoginLimiter limiter = new LoginLimiter(3, Duration.ofMinutes(5), 100, clock);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, limiter.begin("c"), "attempt " + i + " is reserved");
+        }
+        assertTrue(limiter.begin("c") > 0, "a fourth attempt in flight is refused before any failure is counted");
+        limiter.failed("c");
+        limiter.end("c");
+        assertTrue(limiter.begin("c") > 0, "one failure plus two in flight still fill the bound");
+        limiter.end("c");
+        limiter.end("c");
+        assertEquals(0, limiter.begin("c"), "one failure and nothing in flight leave room");
+    }
+
+    @Test
     void successClearsTheCount() {
         LoginLimiter limiter = new LoginLimiter(2, Duration.ofMinutes(5), 100, clock);
         limiter.failed("c");
