@@ -31,16 +31,28 @@ public final class ValidationCache {
 
     /** The cached session for the token, if any and still live. */
     public Optional<Session> get(String token) {
+        return ttl.isZero() ? Optional.empty() : getByKey(TokenKey.of(token));
+    }
+
+    /** As {@link #get(String)}, by the token's {@link TokenKey} (computed once per request). */
+    Optional<Session> getByKey(String key) {
         if (ttl.isZero()) {
             return Optional.empty();
         }
-        Optional<Session> hit = store.get(TokenKey.of(token));
+        Optional<Session> hit = store.get(key);
         // The store's clock decides liveness; the session's own expiry is checked again here.
         return hit.filter(s -> s.expiresAt().map(e -> e.isAfter(clock.instant())).orElse(true));
     }
 
     /** Caches a valid session until the earlier of the TTL and the token's expiry. */
     public void put(String token, Session session) {
+        if (!ttl.isZero()) {
+            putByKey(TokenKey.of(token), session);
+        }
+    }
+
+    /** As {@link #put(String, Session)}, by the token's {@link TokenKey}. */
+    void putByKey(String key, Session session) {
         if (ttl.isZero()) {
             return;
         }
@@ -48,7 +60,7 @@ public final class ValidationCache {
         if (session.expiresAt().isPresent() && session.expiresAt().get().isBefore(until)) {
             until = session.expiresAt().get();
         }
-        store.put(TokenKey.of(token), session, until);
+        store.put(key, session, until);
     }
 
     /** Forgets the token (logout, refusal). */

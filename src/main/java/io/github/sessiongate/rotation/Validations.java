@@ -39,11 +39,12 @@ public final class Validations {
 
     /** Validates a token. Never throws. */
     public Checked validate(String token) {
-        var cached = cache.get(token);
+        String key = TokenKey.of(token); // once per request: cache and single flight share it
+        var cached = cache.getByKey(key);
         if (cached.isPresent()) {
             return new Checked(ValidationResult.valid(cached.get()), Source.CACHE);
         }
-        SingleFlight.Result<ValidationResult> r = flights.run(TokenKey.of(token), () -> call(token), maxWait,
+        SingleFlight.Result<ValidationResult> r = flights.run(key, () -> call(token, key), maxWait,
                 ValidationResult::unavailable);
         return new Checked(r.value(), r.shared() ? Source.SHARED : Source.CALLED);
     }
@@ -53,7 +54,7 @@ public final class Validations {
         cache.evict(token);
     }
 
-    private ValidationResult call(String token) {
+    private ValidationResult call(String token, String key) {
         boolean bounded = validator.callsBackendToValidate();
         if (bounded && !bulkhead.tryEnter()) {
             return ValidationResult.unavailable("backend bulkhead full");
@@ -61,7 +62,7 @@ public final class Validations {
         try {
             ValidationResult result = validator.validate(token);
             if (result instanceof ValidationResult.Valid v) {
-                cache.put(token, v.session());
+                cache.putByKey(key, v.session());
             }
             return result;
         } finally {
