@@ -4,9 +4,10 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.secret.HmacSecret;
@@ -29,8 +30,6 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
-import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
@@ -347,51 +346,7 @@ public final class GuestTokens {
 
     /** Our reason for a jose4j failure, or {@code null} when the only problem is expiry. */
     private static Reason classify(InvalidJwtException e) {
-        Reason best = null;
-        boolean expired = false;
-        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
-            Reason reason;
-            switch (error.getErrorCode()) {
-                case ErrorCodes.EXPIRED:
-                    expired = true;
-                    continue;
-                case ErrorCodes.SIGNATURE_INVALID:
-                    reason = Reason.BAD_SIGNATURE;
-                    break;
-                case ErrorCodes.SIGNATURE_MISSING:
-                    reason = Reason.DISALLOWED_ALGORITHM;
-                    break;
-                case ErrorCodes.ISSUER_MISSING:
-                case ErrorCodes.ISSUER_INVALID:
-                    reason = Reason.WRONG_ISSUER;
-                    break;
-                case ErrorCodes.AUDIENCE_MISSING:
-                case ErrorCodes.AUDIENCE_INVALID:
-                    reason = Reason.WRONG_AUDIENCE;
-                    break;
-                case ErrorCodes.SUBJECT_MISSING:
-                case ErrorCodes.SUBJECT_INVALID:
-                    reason = Reason.NO_SUBJECT;
-                    break;
-                case ErrorCodes.EXPIRATION_MISSING:
-                case ErrorCodes.ISSUED_AT_MISSING:
-                case ErrorCodes.JWT_ID_MISSING:
-                    reason = Reason.MISSING_CLAIM;
-                    break;
-                case ErrorCodes.ISSUED_AT_INVALID_FUTURE:
-                    reason = Reason.ISSUED_IN_FUTURE;
-                    break;
-                case ErrorCodes.NOT_YET_VALID:
-                    reason = Reason.NOT_YET_VALID;
-                    break;
-                default:
-                    reason = Reason.MALFORMED;
-            }
-            if (best == null || PRECEDENCE.indexOf(reason) < PRECEDENCE.indexOf(best)) {
-                best = reason;
-            }
-        }
-        return best != null || !expired ? (best != null ? best : Reason.MALFORMED) : null;
+        return JoseRefusals.reasonOf(e, PRECEDENCE).orElse(null);
     }
 
     /** Our checks on verified claims and header, then expiry, then the session. */

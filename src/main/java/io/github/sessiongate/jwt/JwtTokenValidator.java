@@ -5,8 +5,9 @@ import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.remote.RefreshEndpoint;
 import java.io.IOException;
@@ -28,8 +29,6 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
-import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
@@ -186,27 +185,6 @@ public class JwtTokenValidator extends TokenValidator {
     private static final List<String> ID_TOKEN_CLAIMS = List.of("nonce", "at_hash", "c_hash");
 
     private static final Pattern MEDIA_TYPE = Pattern.compile("[a-z0-9!#$&^_.+-]+");
-
-    /** jose4j error code to reason; any code not listed is {@link Reason#MALFORMED}. */
-    private static final Map<Integer, Reason> REASON_BY_CODE = Map.ofEntries(
-            Map.entry(ErrorCodes.ISSUER_MISSING, Reason.WRONG_ISSUER),
-            Map.entry(ErrorCodes.ISSUER_INVALID, Reason.WRONG_ISSUER),
-            Map.entry(ErrorCodes.AUDIENCE_MISSING, Reason.WRONG_AUDIENCE),
-            Map.entry(ErrorCodes.AUDIENCE_INVALID, Reason.WRONG_AUDIENCE),
-            Map.entry(ErrorCodes.SUBJECT_MISSING, Reason.NO_SUBJECT),
-            Map.entry(ErrorCodes.SUBJECT_INVALID, Reason.NO_SUBJECT),
-            Map.entry(ErrorCodes.EXPIRATION_MISSING, Reason.MISSING_CLAIM),
-            Map.entry(ErrorCodes.ISSUED_AT_MISSING, Reason.MISSING_CLAIM),
-            Map.entry(ErrorCodes.NOT_BEFORE_MISSING, Reason.MISSING_CLAIM),
-            Map.entry(ErrorCodes.JWT_ID_MISSING, Reason.MISSING_CLAIM),
-            Map.entry(ErrorCodes.TYPE_MISSING, Reason.WRONG_TOKEN_TYPE),
-            Map.entry(ErrorCodes.TYPE_INVALID, Reason.WRONG_TOKEN_TYPE),
-            Map.entry(ErrorCodes.NOT_YET_VALID, Reason.NOT_YET_VALID),
-            Map.entry(ErrorCodes.ISSUED_AT_INVALID_FUTURE, Reason.ISSUED_IN_FUTURE),
-            Map.entry(ErrorCodes.ISSUED_AT_INVALID_PAST, Reason.LIFETIME_TOO_LONG),
-            Map.entry(ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE, Reason.LIFETIME_TOO_LONG),
-            Map.entry(ErrorCodes.SIGNATURE_INVALID, Reason.BAD_SIGNATURE),
-            Map.entry(ErrorCodes.SIGNATURE_MISSING, Reason.DISALLOWED_ALGORITHM));
 
     /** When jose4j reports several problems, the first of these that applies is the reason. */
     private static final List<Reason> PRECEDENCE = List.of(
@@ -467,22 +445,7 @@ public class JwtTokenValidator extends TokenValidator {
                 return refuse(Reason.UNKNOWN_KEY); // the resolved key cannot be used with this algorithm
             }
         }
-        Reason best = null;
-        boolean expired = false;
-        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
-            if (error.getErrorCode() == ErrorCodes.EXPIRED) {
-                expired = true;
-                continue;
-            }
-            Reason reason = REASON_BY_CODE.getOrDefault(error.getErrorCode(), Reason.MALFORMED);
-            if (best == null || PRECEDENCE.indexOf(reason) < PRECEDENCE.indexOf(best)) {
-                best = reason;
-            }
-        }
-        if (best != null || !expired) {
-            return refuse(best != null ? best : Reason.MALFORMED);
-        }
-        return null;
+        return JoseRefusals.reasonOf(e, PRECEDENCE).map(JwtTokenValidator::refuse).orElse(null);
     }
 
     /** Our checks on verified claims, then expiry, then the session. */

@@ -5,8 +5,9 @@ import io.github.sessiongate.InitParams;
 import io.github.sessiongate.Secrets;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.internal.JoseRefusals;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -36,8 +37,6 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
-import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
@@ -113,23 +112,6 @@ public final class ClientTokens {
     private static final String BINDING_KEY_LABEL = "sessiongate client-token sid v1";
     private static final String HMAC_SHA256 = "HmacSHA256";
     private static final int RANDOM_BYTES = 16;
-
-    private static final Map<Integer, Reason> REASON_BY_CODE = Map.ofEntries(
-            Map.entry(ErrorCodes.SIGNATURE_INVALID, Reason.BAD_SIGNATURE),
-            Map.entry(ErrorCodes.SIGNATURE_MISSING, Reason.DISALLOWED_ALGORITHM),
-            Map.entry(ErrorCodes.TYPE_MISSING, Reason.WRONG_TOKEN_TYPE),
-            Map.entry(ErrorCodes.TYPE_INVALID, Reason.WRONG_TOKEN_TYPE),
-            Map.entry(ErrorCodes.ISSUER_MISSING, Reason.WRONG_ISSUER),
-            Map.entry(ErrorCodes.ISSUER_INVALID, Reason.WRONG_ISSUER),
-            Map.entry(ErrorCodes.AUDIENCE_MISSING, Reason.WRONG_AUDIENCE),
-            Map.entry(ErrorCodes.AUDIENCE_INVALID, Reason.WRONG_AUDIENCE),
-            Map.entry(ErrorCodes.SUBJECT_MISSING, Reason.NO_SUBJECT),
-            Map.entry(ErrorCodes.SUBJECT_INVALID, Reason.NO_SUBJECT),
-            Map.entry(ErrorCodes.EXPIRATION_MISSING, Reason.MISSING_CLAIM),
-            Map.entry(ErrorCodes.ISSUED_AT_MISSING, Reason.MISSING_CLAIM),
-            Map.entry(ErrorCodes.JWT_ID_MISSING, Reason.MISSING_CLAIM),
-            Map.entry(ErrorCodes.NOT_YET_VALID, Reason.NOT_YET_VALID),
-            Map.entry(ErrorCodes.ISSUED_AT_INVALID_FUTURE, Reason.ISSUED_IN_FUTURE));
 
     /** When jose4j reports several problems, the first of these that applies is the reason. */
     private static final List<Reason> PRECEDENCE = List.of(
@@ -373,22 +355,7 @@ public final class ClientTokens {
                 return refuse(Reason.DISALLOWED_ALGORITHM);
             }
         }
-        Reason best = null;
-        boolean expired = false;
-        for (ErrorCodeValidator.Error error : e.getErrorDetails()) {
-            if (error.getErrorCode() == ErrorCodes.EXPIRED) {
-                expired = true;
-                continue;
-            }
-            Reason reason = REASON_BY_CODE.getOrDefault(error.getErrorCode(), Reason.MALFORMED);
-            if (best == null || PRECEDENCE.indexOf(reason) < PRECEDENCE.indexOf(best)) {
-                best = reason;
-            }
-        }
-        if (best != null || !expired) {
-            return refuse(best != null ? best : Reason.MALFORMED);
-        }
-        return null;
+        return JoseRefusals.reasonOf(e, PRECEDENCE).map(ClientTokens::refuse).orElse(null);
     }
 
     private static ValidationResult refuse(Reason reason) {
