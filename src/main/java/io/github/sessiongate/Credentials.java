@@ -23,10 +23,6 @@ final class Credentials {
         this.bearerPresented = bearerPresented;
     }
 
-    static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer) {
-        return read(request, codec, secure, acceptBearer, null);
-    }
-
     /**
      * @param seal opens sealed cookie values; {@code null} when cookies are not sealed. A value that
      *     does not open counts as an invalid token.
