@@ -45,7 +45,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -336,9 +335,29 @@ class BrowserFlowTest {
      */
     private static void submit(WebElement form, String what) {
         form.findElement(By.cssSelector("button[type=submit], input[type=submit], button:not([type])")).click();
-        until(ExpectedConditions.stalenessOf(form)::apply, what + ": the browser did not leave the page");
+        until(d -> hasLeft(form), what + ": the browser did not leave the page");
         until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")),
                 what + ": the next page did not finish loading");
+    }
+
+    /**
+     * Whether the element's page is gone. While a navigation replaces the document, ChromeDriver
+     * may answer a query on the old node with "Node with given id does not belong to the
+     * document" (an unknown error) instead of a stale-element error: both mean the page was left.
+     */
+    private static boolean hasLeft(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            String message = e.getMessage();
+            if (message != null && message.contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /**
