@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -43,6 +44,21 @@ import org.slf4j.LoggerFactory;
  * 6.1 rule) emit it for the attribute value {@code ""}, Jetty 12 ee10 only for {@code "true"}; so the
  * codec uses {@code "true"} when the (unwrapped) response is Jetty's and {@code ""} otherwise, and
  * warns once if the Set-Cookie header it produced still lacks the attribute.
+ *
+ * <p><b>Cookies the codec did not write never drive what it writes.</b> A sibling subdomain can plant
+ * cookies with our names (cookie tossing), and any request can carry any names; so only the kinds
+ * that are configured are read ({@link #CookieCodec(CookieSettings, boolean, boolean)}), only the
+ * canonical name form (the one writing uses for this request's Secure flag) carries a token or counts
+ * toward {@code cookie-max-total-bytes}, and a chunk suffix above {@link #maxChunkIndex()} (the most
+ * chunks a token within that budget can take) is no name of ours. Such names are ignored: not read,
+ * not cleared, not counted, only reported ({@link SessionCookies#ignoredSummary()}). Clearing
+ * {@code Set-Cookie} headers go only to the canonical names of configured kinds, their chunks within
+ * range, and the other prefix form when the request carried it; and all the clearing headers of one
+ * response (all codec calls with the same {@link SessionCookies}) take at most
+ * {@value #MAX_CLEARING_BYTES} bytes, counted as {@code Set-Cookie: name=; attributes CRLF}. Within that
+ * budget the cookies the request carried under the canonical name go first, then canonical names not
+ * carried, then the other prefix form. The cookies written take at most {@code cookie-max-total-bytes}
+ * plus the attributes of each (about 150 bytes with a short Path and Domain).
  */
 public final class CookieCodec {
     private static final Logger LOG = LoggerFactory.getLogger(CookieCodec.class);
@@ -54,11 +70,73 @@ public final class CookieCodec {
     /** Longest {@code Expires} date a container writes: {@code Thu, 01 Jan 1970 00:00:00 GMT}. */
     private static final int EXPIRES_DATE_LENGTH = 29;
 
+    /**
+     * The most bytes the clearing {@code Set-Cookie} headers of one response take, each counted as
+     * {@code Set-Cookie: name=; attributes} plus CRLF with an upper bound of the attributes; a fixed
+     * bound, well below the 8 kB response header limit of Tomcat and Jetty, whatever the request carried.
+     */
+    public static final int MAX_CLEARING_BYTES = 2048;
+    private static final int SET_COOKIE_OVERHEAD = "Set-Cookie: ".length() + 2;
+
     private final CookieSettings settings;
+    private final Set<CookieNames.Kind> kinds;
+    private final int maxChunkIndex;
     private final AtomicBoolean partitionedWarned = new AtomicBoolean();
 
+    /** A codec for all four cookie kinds: access, refresh, guest and meta. */
     public CookieCodec(CookieSettings settings) {
+        this(settings, true, true);
+    }
+
+    /**
+     * A codec for the access and refresh cookies and, when asked, the guest and meta cookies. A kind
+     * that is not configured is neither read, nor counted toward the budget, nor cleared: a planted
+     * cookie of that name changes nothing; writing it is a programming error.
+     *
+     * @param guestCookie whether guest sessions are on (the guest cookie is in use)
+     * @param metaCookie whether a session lifetime is on (the lifetime meta cookie is in use)
+     */
+    public CookieCodec(CookieSettings settings, boolean guestCookie, boolean metaCookie) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        Set<CookieNames.Kind> k = EnumSet.of(CookieNames.Kind.ACCESS, CookieNames.Kind.REFRESH);
+        if (guestCookie) {
+            k.add(CookieNames.Kind.GUEST);
+        }
+        if (metaCookie) {
+            k.add(CookieNames.Kind.META);
+        }
+        this.kinds = Collections.unmodifiableSet(k);
+        this.maxChunkIndex = maxChunkIndex(settings);
+    }
+
+    /**
+     * The highest chunk index a token within {@code cookie-max-total-bytes} can have: the budget over
+     * the smallest chunk {@link #plan} makes (longest name, longest Max-Age, Path and Domain), less one.
+     */
+    private static int maxChunkIndex(CookieSettings settings) {
+        int longestBase = 0;
+        for (String base : List.of(settings.accessCookieName(), settings.refreshCookieName(),
+                settings.guestCookieName(), settings.metaCookieName())) {
+            longestBase = Math.max(longestBase, base.length());
+        }
+        int chunkName = CookieSettings.HOST_PREFIX.length() + longestBase + 1 + CookieNames.MAX_CHUNK_DIGITS;
+        int attributes = "; Max-Age=".length() + Long.toString(CookieSettings.MAX_MAX_AGE.getSeconds()).length()
+                + "; Expires=".length() + EXPIRES_DATE_LENGTH + "; Path=".length() + settings.path().length()
+                + "; Domain=".length() + settings.domain().map(String::length).orElse(0)
+                + "; Secure; HttpOnly; SameSite=Strict; Partitioned".length();
+        int capacity = Math.max(1, MAX_COOKIE_BYTES - attributes - chunkName - 1);
+        int chunks = (settings.maxTotalBytes() + capacity - 1) / capacity;
+        return Math.min(chunks - 1, 999);
+    }
+
+    /** The highest chunk suffix read or cleared; a higher one is ignored. */
+    int maxChunkIndex() {
+        return maxChunkIndex;
+    }
+
+    /** Whether this kind of cookie is configured. */
+    boolean configured(CookieNames.Kind kind) {
+        return kinds.contains(kind);
     }
 
     /** The settings this codec applies. */
@@ -125,16 +203,29 @@ public final class CookieCodec {
         Set<String> duplicates = new LinkedHashSet<>();
         List<SessionCookies.Seen> seen = new ArrayList<>();
         Map<CookieNames.Kind, Assembly> assemblies = new EnumMap<>(CookieNames.Kind.class);
+        Map<SessionCookies.Ignored, Integer> ignored = new EnumMap<>(SessionCookies.Ignored.class);
+        Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
         for (CookieHeaderReader.Pair pair : pairs) {
+            CookieNames.Kind shaped = CookieNames.shapedKind(settings, pair.name());
+            if (shaped == null) {
+                continue; // another application's cookie
+            }
             CookieNames.Parsed parsed = CookieNames.classify(settings, pair.name());
-            if (parsed == null) {
+            if (!kinds.contains(shaped)) {
+                ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
+                continue;
+            }
+            if (parsed == null || parsed.chunk() > maxChunkIndex) {
+                ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
                 continue;
             }
             present.add(pair.name());
-            seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
             String canonical = cookieName(parsed.kind(), secure);
             if (parsed.stem().equals(canonical)) {
+                seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
                 assemblies.computeIfAbsent(parsed.kind(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
+            } else {
+                ignore(ignored, examples, SessionCookies.Ignored.OTHER_PREFIX_FORM, pair.name());
             }
         }
         String access = token(assemblies.get(CookieNames.Kind.ACCESS), duplicates);
@@ -144,7 +235,16 @@ public final class CookieCodec {
         if (!duplicates.isEmpty()) {
             LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
         }
-        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen);
+        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen, ignored, examples);
+    }
+
+    private static void ignore(Map<SessionCookies.Ignored, Integer> counts, Map<SessionCookies.Ignored, List<String>> examples,
+            SessionCookies.Ignored reason, String name) {
+        counts.merge(reason, 1, Integer::sum);
+        List<String> names = examples.computeIfAbsent(reason, r -> new ArrayList<>(SessionCookies.MAX_IGNORED_EXAMPLES));
+        if (names.size() < SessionCookies.MAX_IGNORED_EXAMPLES && !names.contains(name)) {
+            names.add(name);
+        }
     }
 
     private static String token(Assembly assembly, Set<String> duplicates) {
@@ -233,6 +333,19 @@ public final class CookieCodec {
      */
     public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
             String refreshToken, Duration maxAge) {
+        write(response, current, secure, accessToken, refreshToken, maxAge, null);
+    }
+
+    /**
+     * As {@link #write(HttpServletResponse, SessionCookies, boolean, String, String, Duration)}, and
+     * writes the lifetime meta cookie too when {@code meta != null}, all within one size check: what a
+     * rotation writes is checked together, never against the cookies it replaces.
+     *
+     * @param meta the meta cookie's value (from {@code SessionLifetime}), or {@code null} to leave it alone
+     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, Duration maxAge, String meta) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
@@ -247,7 +360,22 @@ public final class CookieCodec {
         if (refreshToken != null) {
             values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, refreshMaxAge));
         }
+        putMeta(values, meta);
         apply(response, current, secure, values, EnumSet.of(CookieNames.Kind.GUEST), false);
+    }
+
+    private void putMeta(Map<CookieNames.Kind, Value> values, String meta) {
+        if (meta != null) {
+            requireConfigured(CookieNames.Kind.META, "meta");
+            checkValue("meta", meta);
+            values.put(CookieNames.Kind.META, new Value(meta, (int) settings.metaMaxAge().getSeconds()));
+        }
+    }
+
+    private void requireConfigured(CookieNames.Kind kind, String what) {
+        if (!kinds.contains(kind)) {
+            throw new IllegalStateException("this codec has no " + what + " cookie: it is not configured");
+        }
     }
 
     /**
@@ -258,6 +386,18 @@ public final class CookieCodec {
      */
     public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
             String refreshToken) {
+        replace(response, current, secure, accessToken, refreshToken, null);
+    }
+
+    /**
+     * As {@link #replace(HttpServletResponse, SessionCookies, boolean, String, String)}, and writes the
+     * lifetime meta cookie of the new session too when {@code meta != null}, within the same size check.
+     *
+     * @param meta the new session's meta cookie value, or {@code null} to leave the meta cookie alone
+     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     */
+    public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, String meta) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
@@ -271,6 +411,7 @@ public final class CookieCodec {
         } else {
             cleared.add(CookieNames.Kind.REFRESH);
         }
+        putMeta(values, meta);
         apply(response, current, secure, values, cleared, false);
     }
 
@@ -300,6 +441,7 @@ public final class CookieCodec {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(guestToken, "guestToken");
         Objects.requireNonNull(maxAge, "maxAge");
+        requireConfigured(CookieNames.Kind.GUEST, "guest");
         checkValue("guestToken", guestToken);
         apply(response, current, secure, Map.of(CookieNames.Kind.GUEST, new Value(guestToken, seconds(maxAge, maxAge))),
                 Set.of(), false);
@@ -318,15 +460,16 @@ public final class CookieCodec {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(value, "value");
-        checkValue("meta", value);
-        apply(response, current, secure,
-                Map.of(CookieNames.Kind.META, new Value(value, (int) settings.metaMaxAge().getSeconds())), Set.of(), false);
+        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
+        putMeta(values, value);
+        apply(response, current, secure, values, Set.of(), false);
     }
 
     /**
-     * Clears every session cookie {@code current} carried (chunks and other prefix forms included)
-     * plus the canonical names of all four (access, refresh, guest, meta), repeating Path, Domain,
-     * Secure, SameSite and Partitioned, with {@code Max-Age=0}.
+     * Clears every session cookie {@code current} carried (chunks within range and the other prefix
+     * form included) plus the canonical names of the configured kinds (access, refresh, and guest and
+     * meta when configured), repeating Path, Domain, Secure, SameSite and Partitioned, with
+     * {@code Max-Age=0}; within the clearing budget ({@value #MAX_CLEARING_BYTES} bytes a response).
      *
      * @throws IllegalStateException when the response is already committed
      */
@@ -338,7 +481,8 @@ public final class CookieCodec {
 
     /**
      * Clears the guest cookie only (what {@code current} carried of it, plus its canonical name), e.g.
-     * after its token was refused; the other cookies are left alone.
+     * after its token was refused; the other cookies are left alone. Does nothing when the guest
+     * cookie is not configured.
      *
      * @throws IllegalStateException when the response is already committed
      */
@@ -363,13 +507,16 @@ public final class CookieCodec {
     /**
      * The one write path: plans the chunks of every value, checks the total size against what the
      * browser keeps, then adds the clearing cookies (stale names of the written kinds, present names of
-     * the cleared kinds) followed by the new ones. Nothing is added when a check fails.
+     * the cleared kinds, within the clearing budget) followed by the new ones. Nothing is added when a
+     * check fails. Kinds that are not configured are never touched.
      *
      * @param clearCanonical whether the canonical names of the cleared kinds are cleared even if absent
      */
     private void apply(HttpServletResponse response, SessionCookies current, boolean secure,
-            Map<CookieNames.Kind, Value> values, Set<CookieNames.Kind> cleared, boolean clearCanonical) {
+            Map<CookieNames.Kind, Value> values, Set<CookieNames.Kind> clearedKinds, boolean clearCanonical) {
         boolean effectiveSecure = secure || settings.forcesSecure();
+        Set<CookieNames.Kind> cleared = EnumSet.noneOf(CookieNames.Kind.class);
+        clearedKinds.stream().filter(kinds::contains).forEach(cleared::add);
         List<Planned> writes = new ArrayList<>();
         for (Map.Entry<CookieNames.Kind, Value> e : values.entrySet()) {
             String name = cookieName(e.getKey(), effectiveSecure);
@@ -387,21 +534,7 @@ public final class CookieCodec {
 
         Set<String> written = new LinkedHashSet<>();
         writes.forEach(p -> written.add(p.name()));
-        Set<String> stale = new LinkedHashSet<>();
-        for (String name : current.presentNames()) {
-            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
-            if (parsed != null && !written.contains(name)
-                    && (values.containsKey(parsed.kind()) || cleared.contains(parsed.kind()))) {
-                stale.add(name);
-            }
-        }
-        if (clearCanonical) {
-            for (CookieNames.Kind kind : CookieNames.Kind.values()) {
-                if (cleared.contains(kind)) {
-                    stale.add(cookieName(kind, effectiveSecure));
-                }
-            }
-        }
+        Set<String> stale = staleNames(current, effectiveSecure, values.keySet(), cleared, clearCanonical, written);
         String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
         for (String name : stale) {
             response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
@@ -419,6 +552,62 @@ public final class CookieCodec {
         Set<String> touched = new LinkedHashSet<>(stale);
         touched.addAll(written);
         verifyPartitioned(response, touched);
+    }
+
+    /**
+     * The names to clear, in the order they are added: what the request carried of the written and
+     * cleared kinds (canonical name or the other prefix form, chunks within range), then the canonical
+     * names of the cleared kinds. Each is charged to the response's clearing budget, carried canonical
+     * names first, then canonical names not carried, then the other prefix form; a name this response
+     * already cleared is not cleared again, and what does not fit is left for a later response.
+     */
+    private Set<String> staleNames(SessionCookies current, boolean effectiveSecure, Set<CookieNames.Kind> writtenKinds,
+            Set<CookieNames.Kind> cleared, boolean clearCanonical, Set<String> written) {
+        Map<String, Integer> candidates = new java.util.LinkedHashMap<>(); // name -> priority, in emission order
+        for (String name : current.presentNames()) {
+            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
+            if (parsed != null && kinds.contains(parsed.kind()) && !written.contains(name)
+                    && (writtenKinds.contains(parsed.kind()) || cleared.contains(parsed.kind()))) {
+                candidates.put(name, parsed.stem().equals(cookieName(parsed.kind(), effectiveSecure)) ? 0 : 2);
+            }
+        }
+        if (clearCanonical) {
+            for (CookieNames.Kind kind : CookieNames.Kind.values()) {
+                if (cleared.contains(kind)) {
+                    candidates.putIfAbsent(cookieName(kind, effectiveSecure), 1);
+                }
+            }
+        }
+        Set<String> chosen = new java.util.HashSet<>();
+        int dropped = 0;
+        for (int priority = 0; priority <= 2; priority++) {
+            for (Map.Entry<String, Integer> e : candidates.entrySet()) {
+                if (e.getValue() != priority) {
+                    continue;
+                }
+                switch (current.reserveClearing(e.getKey(), clearingBytes(e.getKey()), MAX_CLEARING_BYTES)) {
+                    case RESERVED -> chosen.add(e.getKey());
+                    case OVER_BUDGET -> dropped++;
+                    case ALREADY_CLEARED -> { }
+                }
+            }
+        }
+        if (dropped > 0) {
+            LOG.debug("clearing budget of {} bytes spent; {} session cookie names not cleared on this response",
+                    MAX_CLEARING_BYTES, dropped);
+        }
+        Set<String> stale = new LinkedHashSet<>();
+        for (String name : candidates.keySet()) {
+            if (chosen.contains(name)) {
+                stale.add(name);
+            }
+        }
+        return stale;
+    }
+
+    /** An upper bound of the bytes a clearing {@code Set-Cookie} header for this name takes, CRLF included. */
+    int clearingBytes(String name) {
+        return SET_COOKIE_OVERHEAD + name.length() + 1 + attributeBytes(name, 0);
     }
 
     /** A configured Max-Age in whole seconds, capped by {@code cap} when given. */
@@ -478,8 +667,9 @@ public final class CookieCodec {
 
     /**
      * Refuses cookies that would not fit the Cookie request header the browser sends back: the cookies
-     * written, plus those of the kinds neither written nor cleared that {@code current} carried (the
-     * browser keeps them).
+     * written, plus the tokens of the configured kinds neither written nor cleared that {@code current}
+     * carried under the canonical name and that read as a token (the browser keeps them). Ignored names,
+     * the other prefix form, duplicated and incomplete tokens are not ours to budget.
      */
     private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Kind> writtenKinds,
             Set<CookieNames.Kind> cleared) {
@@ -490,8 +680,9 @@ public final class CookieCodec {
             cookies++;
         }
         for (CookieNames.Kind kind : CookieNames.Kind.values()) {
-            if (writtenKinds.contains(kind) || cleared.contains(kind)) {
-                continue;
+            if (writtenKinds.contains(kind) || cleared.contains(kind) || !kinds.contains(kind)
+                    || token(current, kind) == null) {
+                continue; // only a token this codec could read is one the browser keeps for us
             }
             java.util.function.Predicate<String> ofKind = n -> {
                 CookieNames.Parsed p = CookieNames.classify(settings, n);
@@ -507,6 +698,15 @@ public final class CookieCodec {
         if (total > settings.maxTotalBytes()) {
             throw new CookieTooLargeException(total, accessBytes, refreshBytes, otherBytes, settings.maxTotalBytes());
         }
+    }
+
+    private static String token(SessionCookies current, CookieNames.Kind kind) {
+        return switch (kind) {
+            case ACCESS -> current.accessToken().orElse(null);
+            case REFRESH -> current.refreshToken().orElse(null);
+            case GUEST -> current.guestToken().orElse(null);
+            case META -> current.meta().orElse(null);
+        };
     }
 
     private static void checkValue(String what, String token) {

@@ -62,6 +62,38 @@ final class CookieNames {
         return index;
     }
 
+    /**
+     * The kind a <em>session-shaped</em> name belongs to, whatever its suffix: a configured base name,
+     * with or without {@code __Host-}, followed by nothing or by {@code .} and any number of ASCII
+     * digits. Broader than {@link #classify}: it also matches {@code sg_access.0001} or {@code sg_access.77},
+     * names that look like ours but that writing never produces. {@code null} for any other name.
+     */
+    static Kind shapedKind(CookieSettings settings, String name) {
+        int end = name.length();
+        int i = end;
+        while (i > 0 && name.charAt(i - 1) >= '0' && name.charAt(i - 1) <= '9') {
+            i--;
+        }
+        if (i < end && i > 0 && name.charAt(i - 1) == '.') {
+            end = i - 1;
+        }
+        int start = name.startsWith(CookieSettings.HOST_PREFIX) ? CookieSettings.HOST_PREFIX.length() : 0;
+        String bare = name.substring(start, end);
+        if (bare.equals(settings.accessCookieName())) {
+            return Kind.ACCESS;
+        }
+        if (bare.equals(settings.refreshCookieName())) {
+            return Kind.REFRESH;
+        }
+        if (bare.equals(settings.guestCookieName())) {
+            return Kind.GUEST;
+        }
+        if (bare.equals(settings.metaCookieName())) {
+            return Kind.META;
+        }
+        return null;
+    }
+
     /** Classifies a cookie name; {@code null} when it is not a session cookie of these settings. */
     static Parsed classify(CookieSettings settings, String name) {
         int chunk = chunkIndex(name);

@@ -31,6 +31,8 @@ import org.mockito.ArgumentCaptor;
 class CookieCodecTest {
 
     private final CookieCodec codec = new CookieCodec(CookieSettings.defaults());
+    /** The largest budget (8192 bytes): a token may take three chunks, {@code .0} to {@code .2}. */
+    private final CookieCodec wide = new CookieCodec(CookieSettings.builder().maxTotalBytes(8192).build());
 
     /** A deterministic token of cookie-octets, shaped like a JWT. */
     static String token(int length) {
@@ -235,9 +237,10 @@ class CookieCodecTest {
 
     @Test
     void shrinkingTokenClearsStaleChunksOnTheSameResponse() {
-        SessionCookies current = read("__Host-sg_access.0=a; __Host-sg_access.1=b; __Host-sg_access.2=c; x=1");
+        SessionCookies current = wide.read(request("__Host-sg_access.0=a; __Host-sg_access.1=b; __Host-sg_access.2=c; x=1"),
+                true);
         HttpServletResponse response = mock(HttpServletResponse.class);
-        codec.write(response, current, true, "small", null);
+        wide.write(response, current, true, "small", null);
         Map<String, Cookie> cookies = byName(added(response));
         assertEquals(List.of("__Host-sg_access.0", "__Host-sg_access.1", "__Host-sg_access.2", "__Host-sg_access"),
                 List.copyOf(cookies.keySet()));
@@ -252,10 +255,10 @@ class CookieCodecTest {
 
     @Test
     void growingTokenClearsTheUnchunkedCookieAndFewerChunksClearTheRest() {
-        SessionCookies current = read("__Host-sg_access=old; __Host-sg_access.0=x; __Host-sg_access.1=y; "
-                + "__Host-sg_access.2=z");
+        SessionCookies current = wide.read(request("__Host-sg_access=old; __Host-sg_access.0=x; __Host-sg_access.1=y; "
+                + "__Host-sg_access.2=z"), true);
         HttpServletResponse response = mock(HttpServletResponse.class);
-        codec.write(response, current, true, token(5000), null);
+        wide.write(response, current, true, token(5000), null);
         Map<String, Cookie> cookies = byName(added(response));
         assertEquals(0, cookies.get("__Host-sg_access").getMaxAge());
         assertEquals(0, cookies.get("__Host-sg_access.2").getMaxAge());
@@ -620,18 +623,18 @@ class CookieCodecTest {
 
     @Test
     void chunkGapOrMissingFirstChunkMakesTheTokenAbsentWithoutADuplicate() {
-        SessionCookies gap = read("__Host-sg_access.0=a; __Host-sg_access.2=c");
+        SessionCookies gap = wide.read(request("__Host-sg_access.0=a; __Host-sg_access.2=c"), true);
         assertEquals(Optional.empty(), gap.accessToken());
         assertFalse(gap.hasDuplicates());
         assertEquals(Set.of("__Host-sg_access.0", "__Host-sg_access.2"), gap.presentNames());
-        assertEquals(Optional.empty(), read("__Host-sg_access.1=b; __Host-sg_access.2=c").accessToken());
+        assertEquals(Optional.empty(), wide.read(request("__Host-sg_access.1=b; __Host-sg_access.2=c"), true).accessToken());
         assertEquals(Optional.empty(), read("__Host-sg_access.0=; __Host-sg_access.1=b").accessToken());
     }
 
     @Test
     void chunksAreReassembledInIndexOrderWhateverTheHeaderOrder() {
         assertEquals(Optional.of("abc"),
-                read("__Host-sg_access.2=c; __Host-sg_access.0=a; __Host-sg_access.1=b").accessToken());
+                wide.read(request("__Host-sg_access.2=c; __Host-sg_access.0=a; __Host-sg_access.1=b"), true).accessToken());
     }
 
     @Test
