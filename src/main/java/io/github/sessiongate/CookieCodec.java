@@ -225,7 +225,8 @@ public final class CookieCodec {
                 seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
                 assemblies.computeIfAbsent(parsed.kind(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
             } else {
-                ignore(ignored, examples, SessionCookies.Ignored.OTHER_PREFIX_FORM, pair.name());
+                ignore(ignored, examples, parsed.stem().startsWith(CookieSettings.HOST_PREFIX)
+                        ? SessionCookies.Ignored.HOST_PREFIX_FORM : SessionCookies.Ignored.UNPREFIXED_FORM, pair.name());
             }
         }
         String access = token(assemblies.get(CookieNames.Kind.ACCESS), duplicates);
@@ -242,8 +243,10 @@ public final class CookieCodec {
             SessionCookies.Ignored reason, String name) {
         counts.merge(reason, 1, Integer::sum);
         List<String> names = examples.computeIfAbsent(reason, r -> new ArrayList<>(SessionCookies.MAX_IGNORED_EXAMPLES));
-        if (names.size() < SessionCookies.MAX_IGNORED_EXAMPLES && !names.contains(name)) {
-            names.add(name);
+        String example = name.length() <= SessionCookies.MAX_EXAMPLE_LENGTH ? name
+                : name.substring(0, SessionCookies.MAX_EXAMPLE_LENGTH) + "...";
+        if (names.size() < SessionCookies.MAX_IGNORED_EXAMPLES && !names.contains(example)) {
+            names.add(example);
         }
     }
 

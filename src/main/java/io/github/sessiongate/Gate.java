@@ -59,6 +59,7 @@ final class Gate implements AutoCloseable {
     private final CsrfGuard csrf;
     private final Endpoints endpoints;
     private final String challenge;
+    private final IgnoredCookieAudit ignoredCookies;
 
     Gate(GateConfig config, String contextPath, String filterName) {
         this.config = config;
@@ -67,7 +68,9 @@ final class Gate implements AutoCloseable {
         this.audit = new AuditLog(config.auditListeners(), clock);
         this.paths = new RequestPaths(config.allowJsessionidPathParameter());
         this.rules = config.pathRules();
-        this.cookies = new CookieCodec(config.cookies());
+        // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
+        this.cookies = new CookieCodec(config.cookies(), config.guests().isPresent(), config.lifetime().isPresent());
+        this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
         this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
         this.csrf = config.csrf();
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
@@ -114,6 +117,7 @@ final class Gate implements AutoCloseable {
         if (credentials.cookies().hasDuplicates()) {
             audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, origin.client(), null);
         }
+        ignoredCookies.report(credentials.cookies(), path, origin.client());
         Exchange ex = new Exchange(request, credentials.carriesSession() ? keepPrivate(request, response) : response,
                 path, origin, secure, credentials);
 
@@ -287,19 +291,32 @@ final class Gate implements AutoCloseable {
                     ? lt.touch(meta, ex.session.subject()).orElse(null) : lt.start(ex.session.subject());
             slidingMaxAge = nextMeta == null ? null : lt.slidingMaxAge(nextMeta).orElse(null);
         }
+        // Tokens and meta cookie in one write, so one size check covers what the browser will keep.
+        String metaToWrite = nextMeta != null ? nextMeta : (rotated != null ? meta : null);
         if (rotated != null) {
-            if (!writeTokens(ex, rotated.accessToken(), rotated.refreshToken(), slidingMaxAge)) {
+            if (!writeTokens(ex, rotated.accessToken(), rotated.refreshToken(), slidingMaxAge, false, metaToWrite)) {
                 ex.session = result instanceof ValidationResult.Valid v ? v.session() : null;
                 ex.unavailable = ex.session == null;
                 return;
             }
             ex.rotated = true;
-        } else if (slidingMaxAge != null && credentials.fromCookie()) {
-            writeTokens(ex, token, refreshToken, slidingMaxAge);
+        } else if (slidingMaxAge != null && credentials.fromCookie()
+                && writeTokens(ex, token, refreshToken, slidingMaxAge, false, metaToWrite)) {
+            return;
+        } else if (metaToWrite != null) {
+            writeMeta(ex, metaToWrite);
         }
-        String metaToWrite = nextMeta != null ? nextMeta : (rotated != null ? meta : null);
-        if (metaToWrite != null) {
-            cookies.writeMeta(privately(ex), credentials.cookies(), ex.secure, metaToWrite);
+    }
+
+    /** Writes the lifetime meta cookie alone; {@code false} (logged) if it does not fit the cookie budget. */
+    private boolean writeMeta(Exchange ex, String meta) {
+        try {
+            cookies.writeMeta(privately(ex), ex.credentials.cookies(), ex.secure, meta);
+            return true;
+        } catch (CookieTooLargeException e) {
+            LOG.warn("the lifetime cookie on {} does not fit the cookie budget ({}); raise cookie-max-total-bytes",
+                    ex.path, e.getMessage());
+            return false;
         }
     }
 
@@ -330,25 +347,24 @@ final class Gate implements AutoCloseable {
      * if they do not fit the cookie budget.
      */
     boolean writeTokens(Exchange ex, String access, String refresh, Duration maxAge) {
-        return writeTokens(ex, access, refresh, maxAge, false);
+        return writeTokens(ex, access, refresh, maxAge, false, null);
     }
 
     /**
      * As {@link #writeTokens(Exchange, String, String, Duration)}; with {@code replacing}, the new
      * tokens replace the request's whole session (a login): a refresh cookie it carried is
-     * cleared when no new refresh token comes.
+     * cleared when no new refresh token comes. A {@code meta} value (the lifetime cookie) is
+     * written in the same go and the same size check; {@code null} leaves it alone.
      */
-    boolean writeTokens(Exchange ex, String access, String refresh, Duration maxAge, boolean replacing) {
+    boolean writeTokens(Exchange ex, String access, String refresh, Duration maxAge, boolean replacing, String meta) {
         Optional<CookieSeal> seal = config.cookieSeal();
         String a = seal.map(s -> s.seal(access)).orElse(access);
         String r = refresh == null ? null : seal.map(s -> s.seal(refresh)).orElse(refresh);
         try {
             if (replacing) {
-                cookies.replace(privately(ex), ex.credentials.cookies(), ex.secure, a, r);
-            } else if (maxAge == null) {
-                cookies.write(privately(ex), ex.credentials.cookies(), ex.secure, a, r);
+                cookies.replace(privately(ex), ex.credentials.cookies(), ex.secure, a, r, meta);
             } else {
-                cookies.write(privately(ex), ex.credentials.cookies(), ex.secure, a, r, maxAge);
+                cookies.write(privately(ex), ex.credentials.cookies(), ex.secure, a, r, maxAge, meta);
             }
             return true;
         } catch (CookieTooLargeException e) {

@@ -126,7 +126,9 @@ final class Logins implements AutoCloseable {
         if (ex.credentials.fromCookie()) {
             gate.validations.evict(ex.credentials.token());
         }
-        if (!gate.writeTokens(ex, tokens.accessToken(), tokens.refreshToken(), null, true)) {
+        // The lifetime cookie of the new session goes with the tokens, in one size check.
+        String meta = gate.config.lifetime().map(lt -> lt.start(valid.session().subject())).orElse(null);
+        if (!gate.writeTokens(ex, tokens.accessToken(), tokens.refreshToken(), null, true, meta)) {
             gate.audit.record(Event.LOGIN_FAILED, "tokens too large for cookies", ex.path, ex.origin.client(), tokens.accessToken());
             if (json) {
                 Answers.json(ex.out, HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
@@ -135,8 +137,6 @@ final class Logins implements AutoCloseable {
             }
             return;
         }
-        gate.config.lifetime().ifPresent(lt -> gate.cookies.writeMeta(gate.privately(ex), ex.credentials.cookies(), ex.secure,
-                lt.start(valid.session().subject())));
         ex.session = valid.session();
         limiter.succeeded(ex.origin.client());
         gate.audit.record(Event.LOGIN_SUCCEEDED, "login", ex.path, ex.origin.client(), tokens.accessToken());

@@ -40,8 +40,13 @@ public final class SessionCookies {
 
     /** Why a session-shaped name was not read; the phrase says which name form it was. */
     enum Ignored {
-        /** The prefix form the current cookie-secure and cookie-host-prefix settings do not read (still cleared). */
-        OTHER_PREFIX_FORM("other prefix form"),
+        /**
+         * A configured name with {@code __Host-} where the settings read it without (cookie-secure
+         * false, or auto on plain HTTP to loopback; cookie-host-prefix false; a Path or Domain). Still cleared.
+         */
+        HOST_PREFIX_FORM("__Host- form, not read here"),
+        /** A configured name without {@code __Host-} where the settings read it with the prefix. Still cleared. */
+        UNPREFIXED_FORM("unprefixed form, not read here"),
         /** A chunk suffix that no token within cookie-max-total-bytes has, or not a chunk suffix at all. */
         CHUNK_OUT_OF_RANGE("chunk suffix out of range"),
         /** A cookie kind that is not configured: guest cookie without guests, meta cookie without a lifetime. */
@@ -54,8 +59,9 @@ public final class SessionCookies {
         }
     }
 
-    /** At most this many ignored names are kept per reason, for the audit line. */
+    /** At most this many ignored names are kept per reason, for the audit line, each cut to {@link #MAX_EXAMPLE_LENGTH}. */
     static final int MAX_IGNORED_EXAMPLES = 2;
+    static final int MAX_EXAMPLE_LENGTH = 80;
 
     private final String accessToken;
     private final String refreshToken;

@@ -78,7 +78,13 @@ public final class AuditLog {
         /** A session was ended through the logout endpoint. */
         LOGOUT,
         /** A guest session was started. */
-        GUEST_STARTED
+        GUEST_STARTED,
+        /**
+         * A request carried session-shaped cookie names the filter does not read (cookie tossing, or
+         * a form left by other settings); the reason names the forms and a few names, never a value.
+         * Rate-limited: one event per interval, counting the requests left out.
+         */
+        IGNORED_COOKIE
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
