@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * attributes and rules. Thread-safe; holds nothing but its settings.
  *
  * <p>A login ({@link #write} of an access token) clears a guest cookie the request carried;
- * {@link #clear} clears all four cookies. Every write uses the one {@link CookieSettings}, so a
+ * {@link #clear} clears every configured kind. Every write uses the one {@link CookieSettings}, so a
  * refresh writes the same names with the same Path and Domain as the login did.
  *
  * <p>Reading is lenient: it parses the raw {@code Cookie} headers itself ({@link CookieHeaderReader}),
