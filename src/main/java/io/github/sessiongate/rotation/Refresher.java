@@ -64,10 +64,7 @@ public final class Refresher {
 
     /** Refreshes. Never throws. */
     public RefreshOutcome refresh(String refreshToken) {
-        if (memo.isForgotten(refreshToken)) {
-            return RefreshOutcome.refused(RefreshOutcome.Via.CALLED); // ended here: no backend call
-        }
-        Optional<TokenPair> remembered = memo.recall(refreshToken);
+        Optional<TokenPair> remembered = memo.recall(refreshToken); // never a forgotten token's pair
         if (remembered.isPresent()) {
             return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE);
         }

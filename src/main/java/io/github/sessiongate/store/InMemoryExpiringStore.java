@@ -85,12 +85,8 @@ public final class InMemoryExpiringStore<V> implements ExpiringStore<V> {
         }
         if (entries.size() >= maxEntries && !entries.containsKey(key)) {
             sweep(now);
-            while (evicting && entries.size() >= maxEntries) {
-                var it = entries.keySet().iterator();
-                if (!it.hasNext()) {
-                    break;
-                }
-                entries.remove(it.next());
+            if (evicting && entries.size() >= maxEntries) {
+                evictSome();
             }
             if (entries.size() >= maxEntries) {
                 return false;
@@ -125,6 +121,19 @@ public final class InMemoryExpiringStore<V> implements ExpiringStore<V> {
     @Override
     public int size() {
         return entries.size();
+    }
+
+    /**
+     * Drops an eighth of the entries (at least one) in one pass: one scan pays for many puts, so a
+     * flood costs amortised constant time per entry.
+     */
+    private void evictSome() {
+        int toDrop = Math.max(1, maxEntries / 8);
+        var it = entries.keySet().iterator();
+        while (toDrop-- > 0 && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
     }
 
     private void sweep(long now) {
