@@ -190,7 +190,11 @@ public final class Refresher {
                 return validated(refreshToken, pair, RefreshOutcome.Via.CALLED);
             }
             case REFUSED -> {
-                if (!end(refreshToken, null, null, memo.knows(refreshToken), false)) {
+                if (!memo.knows(refreshToken)) {
+                    memo.end(refreshToken, false, GraceMemo.Chain.EMPTY); // junk: the negative cache only
+                    return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);
+                }
+                if (!end(refreshToken, null, null, true, false)) {
                     return RefreshOutcome.unavailable("security store full", RefreshOutcome.Via.CALLED);
                 }
                 return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);
