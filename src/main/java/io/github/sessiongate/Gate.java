@@ -265,6 +265,10 @@ final class Gate implements AutoCloseable {
                 }
                 case REFUSED -> {
                     if (token != null) {
+                        if (refresher.knows(refreshToken)) {
+                            // The chain is over (Refresher.end revoked what it minted): so is the token presented with it.
+                            validations.revocations().revoke(token, ex.session == null ? null : ex.session.expiresAt().orElse(null));
+                        }
                         validations.evict(token);
                     }
                     endSession(ex, "refresh refused");
