@@ -267,7 +267,10 @@ final class Gate implements AutoCloseable {
                     if (token != null) {
                         if (refresher.knows(refreshToken)) {
                             // The chain is over (Refresher.end revoked what it minted): so is the token presented with it.
-                            validations.revocations().revoke(token, ex.session == null ? null : ex.session.expiresAt().orElse(null));
+                            if (!validations.revocations().revoke(token,
+                                    ex.session == null ? null : ex.session.expiresAt().orElse(null))) {
+                                metrics.securityStoreFull(); // the cookies go anyway: the refusal is definitive
+                            }
                         }
                         validations.evict(token);
                     }

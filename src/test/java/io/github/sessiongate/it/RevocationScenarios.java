@@ -225,6 +225,28 @@ abstract class RevocationScenarios {
                 () -> assertEquals(full + 1, metric(TINY, "SecurityStoreFull"), "counted over JMX"));
     }
 
+    @Test
+    void aLogoutThatCannotRecordItsTombstonesGets503WithRetryAfterAndSignsNobodyOutYet() throws Exception {
+        long full = metric(TINY, "SecurityStoreFull");
+        for (int i = 0; i < 2; i++) { // two logouts fill the two-entry tombstone store
+            FakeAuthBackend.Tokens tokens = backend.issue("alice");
+            Response ok = logout(TINY, cookies(tokens.accessToken(), tokens.refreshToken()));
+            assertEquals(204, ok.status(), () -> "a logout that fits: " + describe(ok));
+        }
+        FakeAuthBackend.Tokens third = backend.issue("alice");
+        int revocations = backend.calls(FakeAuthBackend.REVOKE);
+
+        Response response = logout(TINY, cookies(third.accessToken(), third.refreshToken()));
+
+        assertUnavailableAndNothingCleared(response);
+        Response still = get(TINY + "/api/orders", "Cookie: " + ACCESS + "=" + third.accessToken());
+        assertAll(
+                () -> assertEquals(revocations, backend.calls(FakeAuthBackend.REVOKE), "nothing revoked before the tombstones"),
+                () -> assertTrue(backend.isActive(third.refreshToken()), "a retry can still end the session properly"),
+                () -> assertEquals(200, still.status(), () -> describe(still)),
+                () -> assertEquals(full + 1, metric(TINY, "SecurityStoreFull"), "counted over JMX"));
+    }
+
     // ---------------------------------------------------------------- 4. one token, one identity
 
     @Test
