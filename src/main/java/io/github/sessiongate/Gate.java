@@ -9,10 +9,13 @@ import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
 import io.github.sessiongate.path.RequestPaths;
+import io.github.sessiongate.remote.RateLimitedWarning;
+import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.RefreshOutcome;
 import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.Revocations;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.store.InMemoryExpiringStore;
@@ -75,13 +78,25 @@ final class Gate implements AutoCloseable {
         this.csrf = config.csrf();
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
+        // Security stores refuse when full (the request then fails closed); only the negative cache evicts.
+        Duration skew = config.validator().clockSkew();
+        int security = config.securityMaxEntries();
         this.validations = new Validations(config.validator(),
                 new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
-                bulkhead, config.backendWaitTimeout());
+                bulkhead, config.backendWaitTimeout(),
+                new Revocations(new InMemoryExpiringStore<>(security, clock), skew, clock));
         GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
-                new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
-                new InMemoryExpiringStore<>(config.graceMaxEntries(), clock), config.refreshGrace(), clock);
-        this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout());
+                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
+                InMemoryExpiringStore.evicting(config.negativeCacheMaxEntries(), clock),
+                new InMemoryExpiringStore<>(security, clock), config.refreshGrace(), skew, clock);
+        Optional<RevokeEndpoint> revoker = config.revokeEndpoint();
+        RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
+                + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
+        this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
+                token -> revoker.ifPresent(r -> r.revoke(token)), () -> {
+                    metrics.securityStoreFull();
+                    full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
+                });
         this.endpoints = new Endpoints(this);
         this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
     }
@@ -254,6 +269,13 @@ final class Gate implements AutoCloseable {
                 }
                 case REFUSED -> {
                     if (token != null) {
+                        if (refresher.knows(refreshToken)) {
+                            // The chain is over (Refresher.end revoked what it minted): so is the token presented with it.
+                            if (!validations.revocations().revoke(token,
+                                    ex.session == null ? null : ex.session.expiresAt().orElse(null))) {
+                                metrics.securityStoreFull(); // the cookies go anyway: the refusal is definitive
+                            }
+                        }
                         validations.evict(token);
                     }
                     endSession(ex, "refresh refused");
@@ -261,18 +283,18 @@ final class Gate implements AutoCloseable {
                 }
                 case UNAVAILABLE -> {
                     LOG.debug("refresh on {} gave no verdict: {}", ex.path, outcome.cause());
-                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(result);
+                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(token, result);
                     ex.unavailable = ex.session == null;
                 }
                 case UNSUPPORTED -> {
                     LOG.debug("validator cannot refresh; {} continues without", ex.path);
-                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(result);
+                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(token, result);
                 }
             }
         } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null) {
             clearCookies(ex, "invalid token", token);
         } else if (ex.session == null && refreshToken == null) {
-            ex.session = lapsedWithinSkew(result); // no refresh possible: the clock skew may serve
+            ex.session = lapsedWithinSkew(token, result); // no refresh possible: the clock skew may serve
         }
 
         // Keep the lifetime cookie current, and write everything in one go.
@@ -294,6 +316,10 @@ final class Gate implements AutoCloseable {
         // Tokens and meta cookie in one write, so one size check covers what the browser will keep.
         String metaToWrite = nextMeta != null ? nextMeta : (rotated != null ? meta : null);
         if (rotated != null) {
+            if (!refresher.stillLive(refreshToken, rotated)) {
+                endSession(ex, "signed out during refresh"); // a logout ended the chain meanwhile
+                return;
+            }
             if (!writeTokens(ex, rotated.accessToken(), rotated.refreshToken(), slidingMaxAge, false, metaToWrite)) {
                 ex.session = result instanceof ValidationResult.Valid v ? v.session() : null;
                 ex.unavailable = ex.session == null;
@@ -413,9 +439,10 @@ final class Gate implements AutoCloseable {
         }
     }
 
-    /** The session of a token that expired within the clock skew, or {@code null}. */
-    private static Session lapsedWithinSkew(ValidationResult result) {
-        return result instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
+    /** The session of a token that expired within the clock skew and was not signed out here, or {@code null}. */
+    private Session lapsedWithinSkew(String token, ValidationResult result) {
+        Session lapsed = result instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
+        return lapsed == null || validations.isRevoked(token) ? null : lapsed;
     }
 
     /**
@@ -444,6 +471,7 @@ final class Gate implements AutoCloseable {
             case CACHE -> metrics.cacheHit();
             case SHARED -> metrics.dedupWait();
             case CALLED -> metrics.validation();
+            case REVOKED -> { } // refused from the revocation list, no validator call
         }
         return checked.result();
     }

@@ -79,6 +79,17 @@ public final class GateConfig {
     /** Bound on remembered rotations. */
     public static final String PARAM_GRACE_MAX_ENTRIES = "grace-max-entries";
     public static final int DEFAULT_GRACE_MAX_ENTRIES = 10_000;
+    /**
+     * Bound on each security store: tombstones of ended refresh tokens, revoked access tokens, and
+     * rotation chains. Never evicted; when one is full, refreshes and logouts answer 503.
+     */
+    public static final String PARAM_SECURITY_MAX_ENTRIES = "security-max-entries";
+    public static final int DEFAULT_SECURITY_MAX_ENTRIES = 50_000;
+    /** Bound on the negative cache of refusals of tokens never seen valid (junk); evicts when full. */
+    public static final String PARAM_NEGATIVE_CACHE_MAX_ENTRIES = "negative-cache-max-entries";
+    public static final int DEFAULT_NEGATIVE_CACHE_MAX_ENTRIES = 10_000;
+    /** Upper bound of {@link #PARAM_CACHE_MAX_ENTRIES} and the other store sizes. */
+    static final int MAX_STORE_ENTRIES = 10_000_000;
     /** Backend calls (remote validations and refreshes) in flight at once, across all tokens. */
     public static final String PARAM_BACKEND_MAX_CONCURRENCY = "backend-max-concurrency";
     public static final int DEFAULT_BACKEND_MAX_CONCURRENCY = 64;
@@ -108,6 +119,8 @@ public final class GateConfig {
     private final int cacheMaxEntries;
     private final Duration refreshGrace;
     private final int graceMaxEntries;
+    private final int securityMaxEntries;
+    private final int negativeCacheMaxEntries;
     private final int backendMaxConcurrency;
     private final Duration backendWaitTimeout;
     private final Duration refreshAhead;
@@ -145,6 +158,8 @@ public final class GateConfig {
         this.cacheMaxEntries = within(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, 1, 10_000_000);
         this.refreshGrace = within(PARAM_REFRESH_GRACE, b.refreshGrace, Duration.ZERO, Duration.ofMinutes(5));
         this.graceMaxEntries = within(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, 1, 10_000_000);
+        this.securityMaxEntries = within(PARAM_SECURITY_MAX_ENTRIES, b.securityMaxEntries, 1, MAX_STORE_ENTRIES);
+        this.negativeCacheMaxEntries = within(PARAM_NEGATIVE_CACHE_MAX_ENTRIES, b.negativeCacheMaxEntries, 1, MAX_STORE_ENTRIES);
         this.backendMaxConcurrency = within(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency, 1, 100_000);
         this.backendWaitTimeout = within(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
         this.refreshAhead = within(PARAM_REFRESH_AHEAD, b.refreshAhead, Duration.ZERO, Duration.ofMinutes(10));
@@ -195,6 +210,10 @@ public final class GateConfig {
                 .cacheMaxEntries((int) params.number(PARAM_CACHE_MAX_ENTRIES, DEFAULT_CACHE_MAX_ENTRIES, 1, 10_000_000))
                 .refreshGrace(params.duration(PARAM_REFRESH_GRACE, DEFAULT_REFRESH_GRACE, Duration.ZERO, Duration.ofMinutes(5)))
                 .graceMaxEntries((int) params.number(PARAM_GRACE_MAX_ENTRIES, DEFAULT_GRACE_MAX_ENTRIES, 1, 10_000_000))
+                .securityMaxEntries((int) params.number(PARAM_SECURITY_MAX_ENTRIES, DEFAULT_SECURITY_MAX_ENTRIES, 1,
+                        MAX_STORE_ENTRIES))
+                .negativeCacheMaxEntries((int) params.number(PARAM_NEGATIVE_CACHE_MAX_ENTRIES,
+                        DEFAULT_NEGATIVE_CACHE_MAX_ENTRIES, 1, MAX_STORE_ENTRIES))
                 .backendMaxConcurrency((int) params.number(PARAM_BACKEND_MAX_CONCURRENCY, DEFAULT_BACKEND_MAX_CONCURRENCY, 1, 100_000))
                 .backendWaitTimeout(params.duration(PARAM_BACKEND_WAIT_TIMEOUT, DEFAULT_BACKEND_WAIT_TIMEOUT,
                         Duration.ofMillis(100), Duration.ofMinutes(1)))
@@ -381,6 +400,16 @@ public final class GateConfig {
         return graceMaxEntries;
     }
 
+    /** Bound on each security store (tombstones, revocations, rotation chains). */
+    public int securityMaxEntries() {
+        return securityMaxEntries;
+    }
+
+    /** Bound on the evicting negative cache of junk refusals. */
+    public int negativeCacheMaxEntries() {
+        return negativeCacheMaxEntries;
+    }
+
     public int backendMaxConcurrency() {
         return backendMaxConcurrency;
     }
@@ -513,6 +542,8 @@ public final class GateConfig {
         private int cacheMaxEntries = DEFAULT_CACHE_MAX_ENTRIES;
         private Duration refreshGrace = DEFAULT_REFRESH_GRACE;
         private int graceMaxEntries = DEFAULT_GRACE_MAX_ENTRIES;
+        private int securityMaxEntries = DEFAULT_SECURITY_MAX_ENTRIES;
+        private int negativeCacheMaxEntries = DEFAULT_NEGATIVE_CACHE_MAX_ENTRIES;
         private int backendMaxConcurrency = DEFAULT_BACKEND_MAX_CONCURRENCY;
         private Duration backendWaitTimeout = DEFAULT_BACKEND_WAIT_TIMEOUT;
         private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
@@ -631,6 +662,27 @@ public final class GateConfig {
 
         public Builder graceMaxEntries(int max) {
             this.graceMaxEntries = max;
+            return this;
+        }
+
+        /**
+         * Bound on each security store: tombstones, access-token revocations, rotation chains.
+         * Default {@value GateConfig#DEFAULT_SECURITY_MAX_ENTRIES}; 1 to 10,000,000, else
+         * {@link ConfigException} at {@link #build()}. Never evicted: when full, refreshes and
+         * logouts answer 503 with {@code Retry-After} and clear no cookie.
+         */
+        public Builder securityMaxEntries(int max) {
+            this.securityMaxEntries = max;
+            return this;
+        }
+
+        /**
+         * Bound on the negative cache of refusals of tokens never seen valid. Default
+         * {@value GateConfig#DEFAULT_NEGATIVE_CACHE_MAX_ENTRIES}; 1 to 10,000,000, else
+         * {@link ConfigException} at {@link #build()}. Evicts when full.
+         */
+        public Builder negativeCacheMaxEntries(int max) {
+            this.negativeCacheMaxEntries = max;
             return this;
         }
 

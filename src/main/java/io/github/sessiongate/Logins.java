@@ -174,10 +174,26 @@ final class Logins implements AutoCloseable {
             return;
         }
         String refreshToken = ex.credentials.refreshToken();
-        if (refreshToken != null && revoker.isPresent()) {
-            revoker.get().revoke(refreshToken); // best effort: the cookies go whatever it says
+        String token = ex.credentials.token();
+        // End the whole chain before anything else: tombstones for the refresh token and every
+        // descendant, revocations here of the access token and every access token minted from the
+        // chain, then (best effort) the backend revokes them all. A session valid here writes
+        // security state; junk only the evictable negative cache.
+        ValidationResult check = token == null ? null : gate.validations.validate(token).result();
+        Session live = check instanceof ValidationResult.Valid v ? v.session()
+                : check instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
+        boolean seenValid = live != null || check instanceof ValidationResult.Unavailable
+                || refreshToken != null && gate.refresher.knows(refreshToken);
+        String revoke = live != null || check instanceof ValidationResult.Unavailable ? token : null;
+        if (!gate.refresher.end(refreshToken, revoke, live == null ? null : live.expiresAt().orElse(null), seenValid,
+                revoker.isPresent())) {
+            // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.
+            gate.audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
+            gate.metrics.unavailable();
+            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+            return;
         }
-        String fingerprintOf = refreshToken != null ? refreshToken : ex.credentials.token();
+        String fingerprintOf = refreshToken != null ? refreshToken : token;
         gate.endSession(ex, "logout");
         gate.audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
         if (wantsJson(ex)) {

@@ -150,6 +150,17 @@ public abstract class TokenValidator implements AutoCloseable {
         return true;
     }
 
+    /**
+     * How long after a token's {@code exp} this validator may still return its session as
+     * {@linkplain ValidationResult#expired(Session) lapsed within the clock skew}: the filter keeps
+     * a signed-out access token on its revocation list until {@code exp} plus this. Default: 5
+     * minutes, the most any built-in validator allows; the JWT validator answers its
+     * {@code jwt.clock-skew}.
+     */
+    public java.time.Duration clockSkew() {
+        return java.time.Duration.ofMinutes(5);
+    }
+
     /** One line for the start-up summary, e.g. the key source and issuer. Never a secret. */
     public String describe() {
         return getClass().getSimpleName();

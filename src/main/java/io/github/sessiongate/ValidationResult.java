@@ -33,7 +33,9 @@ public sealed interface ValidationResult {
         MISSING_CLAIM,
         NO_SUBJECT,
         WRONG_TOKEN_TYPE,
-        REJECTED_BY_BACKEND
+        REJECTED_BY_BACKEND,
+        /** Signed out on this node (logout, or a refusal of its session's refresh token). */
+        REVOKED
     }
 
     Kind kind();

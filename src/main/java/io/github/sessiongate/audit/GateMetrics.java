@@ -33,6 +33,7 @@ public final class GateMetrics {
     private final LongAdder unavailable = new LongAdder();
     private final LongAdder badRequests = new LongAdder();
     private final LongAdder csrfRejections = new LongAdder();
+    private final LongAdder securityStoreFull = new LongAdder();
 
     /** Counters that start now, on the system clock. */
     public GateMetrics() {
@@ -114,6 +115,14 @@ public final class GateMetrics {
         csrfRejections.increment();
     }
 
+    /**
+     * Security state (a tombstone, a revocation, a rotation chain) could not be recorded because
+     * its store was full: the request failed closed with 503, or a rotation went unrecorded.
+     */
+    public void securityStoreFull() {
+        securityStoreFull.increment();
+    }
+
     // --- getters ---
 
     /** Tokens validated by the validator. */
@@ -176,10 +185,15 @@ public final class GateMetrics {
         return csrfRejections.sum();
     }
 
+    /** Times security state could not be recorded because its store was full. */
+    public long getSecurityStoreFull() {
+        return securityStoreFull.sum();
+    }
+
     /**
      * Every counter by name, in a fixed order: {@code validations, cacheHits, refreshesOk,
      * refreshesRefused, refreshesFailed, dedupWaits, graceHits, guestMints, denials, unavailable,
-     * badRequests, csrfRejections}. Unmodifiable; a copy, not a view.
+     * badRequests, csrfRejections, securityStoreFull}. Unmodifiable; a copy, not a view.
      */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -195,6 +209,7 @@ public final class GateMetrics {
         out.put("unavailable", getUnavailable());
         out.put("badRequests", getBadRequests());
         out.put("csrfRejections", getCsrfRejections());
+        out.put("securityStoreFull", getSecurityStoreFull());
         return Collections.unmodifiableMap(out);
     }
 

@@ -255,5 +255,10 @@ public final class JmxRegistration implements AutoCloseable {
         public long getCsrfRejections() {
             return metrics.getCsrfRejections();
         }
+
+        @Override
+        public long getSecurityStoreFull() {
+            return metrics.getSecurityStoreFull();
+        }
     }
 }

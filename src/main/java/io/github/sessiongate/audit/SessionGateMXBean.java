@@ -48,4 +48,7 @@ public interface SessionGateMXBean {
 
     /** Requests rejected by the CSRF check. */
     long getCsrfRejections();
+
+    /** Times security state could not be recorded because its store was full (503 or an unrecorded rotation). */
+    long getSecurityStoreFull();
 }

@@ -570,6 +570,13 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /** Key source, issuer, audience, algorithms and refresh endpoint; never a secret. */
+    /** The configured {@code jwt.clock-skew}; {@link #MAX_CLOCK_SKEW} before {@link #configure}. */
+    @Override
+    public Duration clockSkew() {
+        Config c = config;
+        return c == null ? MAX_CLOCK_SKEW : Duration.ofSeconds(c.skewSeconds());
+    }
+
     @Override
     public String describe() {
         Config c = config;

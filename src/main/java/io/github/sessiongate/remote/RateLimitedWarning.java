@@ -10,7 +10,7 @@ import org.slf4j.Logger;
  * however many requests hit it; the next WARN says how many were left out. Time comes from the
  * injected clock. Thread-safe.
  */
-final class RateLimitedWarning {
+public final class RateLimitedWarning {
     private final Logger log;
     private final Clock clock;
     private final long intervalMillis;
@@ -21,7 +21,7 @@ final class RateLimitedWarning {
     /**
      * @param message the fixed text, with one {@code {}} for the endpoint; never a secret
      */
-    RateLimitedWarning(Logger log, Clock clock, Duration interval, String message) {
+    public RateLimitedWarning(Logger log, Clock clock, Duration interval, String message) {
         this.log = log;
         this.clock = clock;
         this.intervalMillis = interval.toMillis();
@@ -32,7 +32,7 @@ final class RateLimitedWarning {
      * Logs the warning unless one was logged within the interval. Serialised: it runs only on a
      * fault, and the count of left-out warnings must belong to exactly one window.
      */
-    synchronized void warn(Object endpoint) {
+    public synchronized void warn(Object endpoint) {
         long now = clock.millis();
         long next = nextAllowed.get();
         if (now >= next && nextAllowed.compareAndSet(next, now + intervalMillis)) {

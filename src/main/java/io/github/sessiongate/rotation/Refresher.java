@@ -5,8 +5,10 @@ import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Trades a refresh token for new tokens so that no user is ever logged out by a race.
@@ -19,7 +21,13 @@ import java.util.Optional;
  *   <li>The new access token is validated like any other before it is used; if it fails, the
  *       refresh counts as unavailable (the pair is still remembered, so a retry within the grace
  *       window cannot trip the backend's reuse detection).</li>
- *   <li>A definitive refusal forgets the token's grace entries.</li>
+ *   <li>A definitive refusal, like a logout ({@link #end}), ends the chain: the token and every
+ *       descendant the memo knows are tombstoned, the access tokens minted along it revoked on
+ *       this node, and the descendant refresh tokens revoked at the backend.</li>
+ *   <li>A refresh that completes after its token was ended revokes the pair it just received and
+ *       counts as refused; the tombstones are checked again just before a pair is handed out.</li>
+ *   <li>Security state is never silently dropped: when its stores are full, the refresh is
+ *       unavailable (503, no cookie cleared) before the backend is asked.</li>
  * </ol>
  * Thread-safe; starts no thread.
  */
@@ -29,38 +37,132 @@ public final class Refresher {
     private final GraceMemo memo;
     private final Bulkhead bulkhead;
     private final Duration maxWait;
+    private final Consumer<String> revokeAtBackend;
+    private final Runnable securityStoreFull;
     private final SingleFlight<RefreshOutcome> flights = new SingleFlight<>();
 
     public Refresher(TokenValidator validator, Validations validations, GraceMemo memo, Bulkhead bulkhead,
             Duration maxWait) {
+        this(validator, validations, memo, bulkhead, maxWait, token -> { }, () -> { });
+    }
+
+    /**
+     * @param revokeAtBackend revokes a refresh token at the backend, best effort, never throws
+     * @param securityStoreFull told each time security state could not be recorded (for counters
+     *     and a rate-limited warning)
+     */
+    public Refresher(TokenValidator validator, Validations validations, GraceMemo memo, Bulkhead bulkhead,
+            Duration maxWait, Consumer<String> revokeAtBackend, Runnable securityStoreFull) {
         this.validator = Objects.requireNonNull(validator, "validator");
         this.validations = Objects.requireNonNull(validations, "validations");
         this.memo = Objects.requireNonNull(memo, "memo");
         this.bulkhead = Objects.requireNonNull(bulkhead, "bulkhead");
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+        this.revokeAtBackend = Objects.requireNonNull(revokeAtBackend, "revokeAtBackend");
+        this.securityStoreFull = Objects.requireNonNull(securityStoreFull, "securityStoreFull");
     }
 
     /** Refreshes. Never throws. */
     public RefreshOutcome refresh(String refreshToken) {
-        Optional<TokenPair> remembered = memo.recall(refreshToken);
+        Optional<TokenPair> remembered = memo.recall(refreshToken); // never a forgotten token's pair
         if (remembered.isPresent()) {
-            return validated(remembered.get(), RefreshOutcome.Via.GRACE);
+            return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE);
         }
         SingleFlight.Result<RefreshOutcome> r = flights.run(TokenKey.of(refreshToken), () -> lead(refreshToken), maxWait,
                 cause -> RefreshOutcome.unavailable(cause, RefreshOutcome.Via.SHARED));
         return r.shared() ? r.value().shared() : r.value();
     }
 
-    /** Forgets everything remembered about a refresh token (logout). */
+    /** Forgets everything remembered about a refresh token (login replacing a session, lifetime over). */
     public void forget(String refreshToken) {
         memo.forget(refreshToken);
+    }
+
+    /** Whether this node saw the refresh token valid (it rotated it, or a rotation here issued it). */
+    public boolean knows(String refreshToken) {
+        return memo.knows(refreshToken);
+    }
+
+    /**
+     * Ends a session's chain (logout, definitive refusal). First, with nothing sent yet: tombstones
+     * for the refresh token and every descendant the memo knows, and revocations on this node of the
+     * access token and every access token minted along the chain. Then, best effort: the backend
+     * revokes the descendant refresh tokens (and the presented one, when asked).
+     *
+     * @param refreshToken the presented refresh token, or {@code null}
+     * @param accessToken the presented access token to revoke, or {@code null}
+     * @param accessExpiresAt its verified expiry, or {@code null} to use the one it claims
+     * @param seenValid whether the session was valid here; otherwise the tombstone goes to the
+     *     negative cache and nothing else is written
+     * @param revokePresented whether the presented refresh token goes to the backend too (logout)
+     * @return {@code false} when a security store was full: nothing was sent to the backend, and
+     *     the caller must fail closed transiently (503, no cookie cleared)
+     */
+    public boolean end(String refreshToken, String accessToken, Instant accessExpiresAt, boolean seenValid,
+            boolean revokePresented) {
+        GraceMemo.Chain chain = refreshToken == null ? GraceMemo.Chain.EMPTY : memo.chain(refreshToken);
+        Revocations revocations = validations.revocations();
+        if (seenValid && (!memo.hasRoomToEnd(1 + chain.refreshTokens().size())
+                || !revocations.hasRoom(chain.accessTokens().size() + (accessToken == null ? 0 : 1)))) {
+            securityStoreFull.run();
+            return false;
+        }
+        boolean ok = refreshToken == null || memo.end(refreshToken, seenValid, chain);
+        if (seenValid) {
+            for (GraceMemo.Minted m : chain.accessTokens()) {
+                ok &= revocations.revokeIdentityUntil(m.identity(), m.servesUntil());
+            }
+            if (accessToken != null) {
+                ok &= revocations.revoke(accessToken, accessExpiresAt);
+            }
+        }
+        if (!ok) {
+            securityStoreFull.run();
+            return false;
+        }
+        if (revokePresented && refreshToken != null) {
+            revokeAtBackend.accept(refreshToken);
+        }
+        chain.refreshTokens().forEach(revokeAtBackend);
+        return true;
+    }
+
+    /**
+     * Whether a rotated pair may still be handed out for {@code refreshToken}: neither token was
+     * ended meanwhile. If one was, the pair is revoked (here and at the backend) and {@code false}
+     * returned: the caller refuses and clears the cookies.
+     */
+    public boolean stillLive(String refreshToken, TokenPair pair) {
+        boolean ended = memo.isForgotten(refreshToken)
+                || pair.rotatedRefreshToken().map(memo::isForgotten).orElse(false)
+                || validations.isRevoked(pair.accessToken());
+        if (ended) {
+            discard(pair);
+        }
+        return !ended;
+    }
+
+    /** Revokes a pair nobody may use: its access token on this node, its refresh token here and at the backend. */
+    private void discard(TokenPair pair) {
+        validations.revocations().revoke(pair.accessToken(), pair.accessExpiresAt());
+        validations.evict(pair.accessToken());
+        pair.rotatedRefreshToken().ifPresent(r -> {
+            memo.end(r, true, GraceMemo.Chain.EMPTY);
+            revokeAtBackend.accept(r);
+        });
     }
 
     private RefreshOutcome lead(String refreshToken) {
         // A leader that finished between our recall and our flight has left its pair here.
         Optional<TokenPair> remembered = memo.recall(refreshToken);
         if (remembered.isPresent()) {
-            return validated(remembered.get(), RefreshOutcome.Via.GRACE);
+            return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE);
+        }
+        if (!memo.hasRoom()) {
+            // Checked before the backend rotates: a rotation it could not remember would later
+            // trip reuse detection. No verdict, so no cookie is cleared.
+            securityStoreFull.run();
+            return RefreshOutcome.unavailable("security store full", RefreshOutcome.Via.CALLED);
         }
         if (!bulkhead.tryEnter()) {
             return RefreshOutcome.unavailable("backend bulkhead full", RefreshOutcome.Via.CALLED);
@@ -73,16 +175,28 @@ public final class Refresher {
         }
         switch (result.kind()) {
             case REFRESHED -> {
+                TokenPair pair = ((RefreshResult.Refreshed) result).tokens();
                 if (memo.isForgotten(refreshToken)) {
-                    // Signed out (or refused) while this refresh was in flight: do not bring it back.
+                    // Signed out (or refused) while this refresh was in flight: revoke what it
+                    // brought, and do not bring the session back.
+                    discard(pair);
                     return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);
                 }
-                TokenPair pair = ((RefreshResult.Refreshed) result).tokens();
-                memo.remember(refreshToken, pair);
-                return validated(pair, RefreshOutcome.Via.CALLED);
+                if (!memo.remember(refreshToken, pair)) {
+                    // The backend has rotated already: withholding the pair would sign the user
+                    // out. Hand it out, and say loudly that the chain is not fully recorded.
+                    securityStoreFull.run();
+                }
+                return validated(refreshToken, pair, RefreshOutcome.Via.CALLED);
             }
             case REFUSED -> {
-                memo.forget(refreshToken);
+                if (!memo.knows(refreshToken)) {
+                    memo.end(refreshToken, false, GraceMemo.Chain.EMPTY); // junk: the negative cache only
+                    return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);
+                }
+                if (!end(refreshToken, null, null, true, false)) {
+                    return RefreshOutcome.unavailable("security store full", RefreshOutcome.Via.CALLED);
+                }
                 return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);
             }
             case UNAVAILABLE -> {
@@ -94,10 +208,14 @@ public final class Refresher {
         }
     }
 
-    private RefreshOutcome validated(TokenPair pair, RefreshOutcome.Via via) {
+    private RefreshOutcome validated(String refreshToken, TokenPair pair, RefreshOutcome.Via via) {
+        if (!stillLive(refreshToken, pair)) {
+            return RefreshOutcome.refused(via);
+        }
         ValidationResult check = validations.validate(pair.accessToken()).result();
         if (check instanceof ValidationResult.Valid v) {
-            return RefreshOutcome.rotated(pair, v.session(), via);
+            // Checked again last: a logout between the two checks must not hand the pair out.
+            return stillLive(refreshToken, pair) ? RefreshOutcome.rotated(pair, v.session(), via) : RefreshOutcome.refused(via);
         }
         return RefreshOutcome.unavailable("the refreshed access token did not validate (" + check.kind() + ")", via);
     }

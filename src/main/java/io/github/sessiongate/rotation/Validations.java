@@ -6,13 +6,14 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Validation as the filter uses it: the cache first, then one call per token at a time (concurrent
+ * Validation as the filter uses it: the revocation list first (a token signed out on this node is
+ * refused, whatever the cache or the validator would say), then the cache, then one call per token at a time (concurrent
  * requests with the same token share it), within the backend bulkhead when the validator calls a
  * backend. Thread-safe.
  */
 public final class Validations {
     /** Where a result came from, for the counters. */
-    public enum Source { CACHE, SHARED, CALLED }
+    public enum Source { CACHE, SHARED, CALLED, REVOKED }
 
     /** A result and its source. */
     public record Checked(ValidationResult result, Source source) {
@@ -22,6 +23,7 @@ public final class Validations {
     private final ValidationCache cache;
     private final Bulkhead bulkhead;
     private final Duration maxWait;
+    private final Revocations revocations;
     private final SingleFlight<ValidationResult> flights = new SingleFlight<>();
 
     /**
@@ -31,14 +33,27 @@ public final class Validations {
      * @param maxWait how long a request waits for another's validation of the same token
      */
     public Validations(TokenValidator validator, ValidationCache cache, Bulkhead bulkhead, Duration maxWait) {
+        this(validator, cache, bulkhead, maxWait, Revocations.none());
+    }
+
+    /**
+     * @param revocations the access tokens signed out on this node, consulted before the cache
+     *     and the validator
+     */
+    public Validations(TokenValidator validator, ValidationCache cache, Bulkhead bulkhead, Duration maxWait,
+            Revocations revocations) {
         this.validator = Objects.requireNonNull(validator, "validator");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.bulkhead = Objects.requireNonNull(bulkhead, "bulkhead");
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
+        this.revocations = Objects.requireNonNull(revocations, "revocations");
     }
 
     /** Validates a token. Never throws. */
     public Checked validate(String token) {
+        if (revocations.isRevoked(token)) {
+            return new Checked(ValidationResult.invalid(ValidationResult.Reason.REVOKED), Source.REVOKED);
+        }
         String key = TokenKey.of(token); // once per request: cache and single flight share it
         var cached = cache.getByKey(key);
         if (cached.isPresent()) {
@@ -46,7 +61,22 @@ public final class Validations {
         }
         SingleFlight.Result<ValidationResult> r = flights.run(key, () -> call(token, key), maxWait,
                 ValidationResult::unavailable);
+        if (r.value().kind() != ValidationResult.Kind.INVALID && revocations.isRevoked(token)) {
+            // Signed out while the validator ran: a verdict that started before the logout is void.
+            cache.evict(token);
+            return new Checked(ValidationResult.invalid(ValidationResult.Reason.REVOKED), Source.REVOKED);
+        }
         return new Checked(r.value(), r.shared() ? Source.SHARED : Source.CALLED);
+    }
+
+    /** Whether an access token was signed out on this node (for paths that serve a lapsed token). */
+    public boolean isRevoked(String token) {
+        return revocations.isRevoked(token);
+    }
+
+    /** The access tokens signed out on this node. */
+    public Revocations revocations() {
+        return revocations;
     }
 
     /** Forgets a token's cached result. */

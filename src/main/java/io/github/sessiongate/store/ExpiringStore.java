@@ -4,8 +4,13 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Short-lived state the filter shares between requests: the validation cache and the rotation
- * grace memo. Keys are SHA-256 digests of tokens, never tokens.
+ * Short-lived state the filter shares between requests: the validation cache, the rotation grace
+ * memo, tombstones and revocations. Keys are SHA-256 digests of tokens, never tokens.
+ *
+ * <p>Two classes of store: <b>security</b> stores (tombstones, access-token revocations, grace
+ * and rotation-chain entries) refuse new entries when full and never evict a live one, so their
+ * callers can fail closed ({@link #hasRoom}); <b>cache</b> stores (the negative cache of junk
+ * refusals) may evict to make room, since losing an entry costs only a backend call.
  *
  * <p>The in-memory {@link InMemoryExpiringStore} is the default and holds per node; a shared
  * implementation (Redis, say) lets several nodes honour the same guarantees without sticky
@@ -26,6 +31,15 @@ public interface ExpiringStore<V> {
      * @return {@code false} when the store is full and did not take it
      */
     boolean put(String key, V value, Instant expiresAt);
+
+    /**
+     * Whether {@code entries} new keys would be taken now (expired entries may be swept to make
+     * room). A check, not a reservation: a concurrent writer may still fill the store. Default:
+     * {@code true}, for stores that cannot tell.
+     */
+    default boolean hasRoom(int entries) {
+        return true;
+    }
 
     /** Removes the key, if present. */
     void remove(String key);

@@ -12,6 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * swept when the store is full, at most once per second so a flood cannot make every write scan
  * the whole map. Time comes from the given clock.
  *
+ * <p>Two classes: the constructor makes a <b>security</b> store, which refuses a new key when
+ * full and never drops a live entry; {@link #evicting} makes a <b>cache</b> store, which drops
+ * some live entry to take a new one, so a flood of distinct keys can fill it but never make it
+ * refuse.
+ *
  * @param <V> the value type; immutable
  */
 public final class InMemoryExpiringStore<V> implements ExpiringStore<V> {
@@ -24,17 +29,36 @@ public final class InMemoryExpiringStore<V> implements ExpiringStore<V> {
     private final int maxEntries;
     private final Clock clock;
     private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE / 2);
+    private final boolean evicting;
 
     /**
+     * A security store: refuses new keys when full, never evicts a live entry.
+     *
      * @param maxEntries the bound; at least 1
      * @param clock the time source
      */
     public InMemoryExpiringStore(int maxEntries, Clock clock) {
+        this(maxEntries, clock, false);
+    }
+
+    private InMemoryExpiringStore(int maxEntries, Clock clock, boolean evicting) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1");
         }
         this.maxEntries = maxEntries;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.evicting = evicting;
+    }
+
+    /**
+     * A cache store: when full (after a sweep of expired entries) it evicts an arbitrary live entry
+     * to take the new one. For state whose loss costs only work, never security.
+     *
+     * @param maxEntries the bound; at least 1
+     * @param clock the time source
+     */
+    public static <V> InMemoryExpiringStore<V> evicting(int maxEntries, Clock clock) {
+        return new InMemoryExpiringStore<>(maxEntries, clock, true);
     }
 
     @Override
@@ -61,12 +85,32 @@ public final class InMemoryExpiringStore<V> implements ExpiringStore<V> {
         }
         if (entries.size() >= maxEntries && !entries.containsKey(key)) {
             sweep(now);
+            if (evicting && entries.size() >= maxEntries) {
+                evictSome();
+            }
             if (entries.size() >= maxEntries) {
                 return false;
             }
         }
         entries.put(key, new Entry<>(value, until));
         return true;
+    }
+
+    @Override
+    public boolean hasRoom(int count) {
+        if (evicting) {
+            return count <= maxEntries;
+        }
+        if (entries.size() + count <= maxEntries) {
+            return true;
+        }
+        sweep(clock.millis());
+        return entries.size() + count <= maxEntries;
+    }
+
+    /** Whether this is a cache store that evicts rather than refuses. */
+    public boolean isEvicting() {
+        return evicting;
     }
 
     @Override
@@ -77,6 +121,19 @@ public final class InMemoryExpiringStore<V> implements ExpiringStore<V> {
     @Override
     public int size() {
         return entries.size();
+    }
+
+    /**
+     * Drops an eighth of the entries (at least one) in one pass: one scan pays for many puts, so a
+     * flood costs amortised constant time per entry.
+     */
+    private void evictSome() {
+        int toDrop = Math.max(1, maxEntries / 8);
+        var it = entries.keySet().iterator();
+        while (toDrop-- > 0 && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
     }
 
     private void sweep(long now) {

@@ -71,7 +71,8 @@ class JmxRegistrationTest {
             assertEquals(metrics.snapshot().values().stream().toList(), java.util.List.of(proxy.getValidations(),
                     proxy.getCacheHits(), proxy.getRefreshesOk(), proxy.getRefreshesRefused(),
                     proxy.getRefreshesFailed(), proxy.getDedupWaits(), proxy.getGraceHits(), proxy.getGuestMints(),
-                    proxy.getDenials(), proxy.getUnavailable(), proxy.getBadRequests(), proxy.getCsrfRejections()));
+                    proxy.getDenials(), proxy.getUnavailable(), proxy.getBadRequests(), proxy.getCsrfRejections(),
+                    proxy.getSecurityStoreFull()));
         }
     }
 

@@ -1,0 +1,111 @@
+package io.github.sessiongate.rotation;
+
+import io.github.sessiongate.store.ExpiringStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The access tokens signed out on this node: each kept, by {@link TokenIdentity}, until its
+ * {@code exp} plus the validator's clock skew (a token lapsed within the skew may still serve),
+ * so a signed-out access token is refused here at once. A security store: when full,
+ * {@link #revoke} returns {@code false} and the caller fails closed.
+ *
+ * <p>Per node: a copied access token presented to a node that never saw the logout stays valid
+ * until {@code exp} plus the skew, unless the store is shared.
+ */
+public final class Revocations {
+    /** How long a revocation lasts when the token names no expiry. */
+    public static final Duration WITHOUT_EXPIRY = Duration.ofHours(1);
+    /** The longest a revocation lasts, whatever expiry a token claims. */
+    public static final Duration MAX_HOLD = Duration.ofHours(24);
+
+    private final ExpiringStore<Boolean> store;
+    private final Duration skew;
+    private final Clock clock;
+
+    /**
+     * @param store a security store (never evicting)
+     * @param skew how long after {@code exp} the validator may still serve a lapsed token
+     * @param clock the time source
+     */
+    public Revocations(ExpiringStore<Boolean> store, Duration skew, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.skew = Objects.requireNonNull(skew, "skew");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Refuses the access token from now until its expiry plus the skew.
+     *
+     * @param expiresAt its verified expiry, or {@code null} to use the expiry it claims
+     * @return {@code false} when the store is full and the revocation was not recorded
+     */
+    public boolean revoke(String accessToken, Instant expiresAt) {
+        return revokeIdentity(TokenIdentity.of(accessToken), expiresAt != null ? expiresAt
+                : TokenIdentity.claimedExpiry(accessToken).orElse(null));
+    }
+
+    /** As {@link #revoke}, by identity (see {@link TokenIdentity#of}). */
+    boolean revokeIdentity(String identity, Instant expiresAt) {
+        Instant until = holdUntil(expiresAt);
+        if (!until.isAfter(clock.instant())) {
+            return true; // past exp plus skew: refused by the validator anyway
+        }
+        return store.put(identity, Boolean.TRUE, until);
+    }
+
+    /** As {@link #revoke}, by identity, until an instant already including the skew. */
+    boolean revokeIdentityUntil(String identity, Instant until) {
+        Instant now = clock.instant();
+        Instant capped = until.isAfter(now.plus(MAX_HOLD)) ? now.plus(MAX_HOLD) : until;
+        return !capped.isAfter(now) || store.put(identity, Boolean.TRUE, capped);
+    }
+
+    /** When a revocation of a token expiring at {@code expiresAt} would end. */
+    Instant holdUntil(Instant expiresAt) {
+        Instant now = clock.instant();
+        Instant until = (expiresAt != null ? expiresAt : now.plus(WITHOUT_EXPIRY)).plus(skew);
+        return until.isAfter(now.plus(MAX_HOLD)) ? now.plus(MAX_HOLD) : until;
+    }
+
+    /** No revocation list at all, for callers built without one: nothing is ever refused. */
+    static Revocations none() {
+        return new Revocations(new ExpiringStore<>() {
+            @Override
+            public java.util.Optional<Boolean> get(String key) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public boolean put(String key, Boolean value, Instant expiresAt) {
+                return true;
+            }
+
+            @Override
+            public void remove(String key) {
+            }
+
+            @Override
+            public int size() {
+                return 0;
+            }
+        }, Duration.ZERO, Clock.systemUTC());
+    }
+
+    /** Whether the token was signed out on this node. Cheap when nothing is revoked. */
+    public boolean isRevoked(String token) {
+        return store.size() > 0 && store.get(TokenIdentity.of(token)).isPresent();
+    }
+
+    /** Whether {@code count} more revocations would be taken now. */
+    public boolean hasRoom(int count) {
+        return store.hasRoom(count);
+    }
+
+    /** The skew added to every expiry. */
+    public Duration skew() {
+        return skew;
+    }
+}
