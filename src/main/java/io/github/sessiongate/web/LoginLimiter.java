@@ -47,7 +47,7 @@ import java.util.Objects;
 public final class LoginLimiter {
     /** The default per-address ceiling is this many times the per-pair limit. */
     public static final int ADDRESS_FACTOR = 5;
-    /** Entries tracked by the filter's limiter (about 130 bytes each). */
+    /** Entries tracked by the filter's limiter (about 120 bytes each: two small objects and a map node). */
     public static final int DEFAULT_MAX_TRACKED = 100_000;
     /** The username delay once it has as many failures (across addresses) as a pair may have; it doubles with each more. */
     public static final Duration FIRST_DELAY = Duration.ofMillis(250);
@@ -119,7 +119,8 @@ public final class LoginLimiter {
     /**
      * How long to wait before asking the backend about this username: zero until the username has
      * {@code maxFailures} failures within the window across all addresses, then {@link #FIRST_DELAY},
-     * doubling with each further failure, never more than {@code maxDelay}. A delay, never a refusal.
+     * doubling with each further failure, never more than {@code maxDelay}. A delay, never a refusal;
+     * {@link LoginDelay} serves it without tying up threads unboundedly.
      */
     public Duration delay(String username) {
         if (maxFailures <= 0 || maxDelay.isZero()) {
