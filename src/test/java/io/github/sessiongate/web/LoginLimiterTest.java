@@ -165,6 +165,39 @@ class LoginLimiterTest {
     }
 
     @Test
+    void manyThreadsAtOnceGetNoMoreReservationsThanTheBound() throws Exception {
+        LoginLimiter limiter = limiter(5, 1000); // pair 5, address 25
+        int threads = 36; // 16 for alice, 20 for other users: the bounds (5 and 25) are met exactly whatever the order
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Ticket>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                String user = i < 16 ? "alice" : "user" + i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return limiter.begin(user, "203.0.113.7");
+                }));
+            }
+            List<Ticket> tickets = new ArrayList<>();
+            for (java.util.concurrent.Future<Ticket> f : futures) {
+                tickets.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            long alice = 0;
+            long granted = tickets.stream().filter(t -> t.status() == Status.GRANTED).count();
+            for (int i = 0; i < 16; i++) {
+                alice += tickets.get(i).status() == Status.GRANTED ? 1 : 0;
+            }
+            assertEquals(5, alice, "alice's pair: exactly login-max-failures reservations");
+            assertEquals(25, granted, "the address: exactly its ceiling");
+            tickets.forEach(Ticket::close);
+            assertEquals(0, limiter.size(), "no failures, nothing in flight: nothing kept");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void parallelSprayingCannotSlipPastTheAddressCeiling() {
         LoginLimiter limiter = limiter(2, 1000); // ceiling 10
         List<Ticket> inFlight = new ArrayList<>();
