@@ -6,6 +6,7 @@ import io.github.sessiongate.remote.LoginResult;
 import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.web.LoginDelay;
 import io.github.sessiongate.web.LoginLimiter;
 import io.github.sessiongate.web.RequestBodies;
 import io.github.sessiongate.web.SafeRedirect;
@@ -30,13 +31,16 @@ final class Logins implements AutoCloseable {
     private final Optional<LoginEndpoint> backend;
     private final Optional<RevokeEndpoint> revoker;
     private final LoginLimiter limiter;
+    private final LoginDelay delay;
 
     Logins(Gate gate) {
         this.gate = gate;
         this.settings = gate.config.endpoints();
         this.backend = gate.config.loginEndpoint();
         this.revoker = gate.config.revokeEndpoint();
-        this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginFailureWindow(), 10_000, gate.config.clock());
+        this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
+                settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, gate.config.clock());
+        this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.Sleeper.THREAD);
     }
 
     /** Whether a login backend is configured (otherwise the login endpoint is off). */
@@ -60,27 +64,15 @@ final class Logins implements AutoCloseable {
         }
     }
 
+    /**
+     * The body is read (and capped) before the limiter is consulted, so a client holding bodies
+     * open holds no reservation; the reservation covers only the backend call.
+     */
     private void doLogin(Exchange ex) throws IOException {
         if (!"POST".equals(ex.request.getMethod())) {
             Answers.methodNotAllowed(ex.out, "POST");
             return;
         }
-        String client = ex.origin.client();
-        long wait = limiter.begin(client);
-        if (wait > 0) {
-            gate.audit.record(Event.LOGIN_FAILED, "too many failures", ex.path, client, null);
-            ex.out.setHeader("Retry-After", Long.toString(wait));
-            Answers.json(ex.out, 429, Map.of("error", "too_many_attempts"));
-            return;
-        }
-        try {
-            attempt(ex, client);
-        } finally {
-            limiter.end(client); // releases the reservation begin() made, whatever happened
-        }
-    }
-
-    private void attempt(Exchange ex, String client) throws IOException {
         boolean json = RequestBodies.isJson(ex.request);
         RequestBodies.Fields fields = RequestBodies.read(ex.request, settings.loginMaxBodyBytes());
         if (!fields.ok()) {
@@ -95,12 +87,40 @@ final class Logins implements AutoCloseable {
         Optional<String> from = fields.get("from").flatMap(SafeRedirect::target);
         String username = fields.get("username").orElse("");
         String password = fields.get("password").orElse("");
+        String client = ex.origin.client();
+        long wait = limiter.retryAfterSeconds(username, client);
+        if (wait > 0) {
+            tooMany(ex, client, wait);
+            return;
+        }
+        delay.pause(limiter.delay(username)); // a username failing from many addresses: slowed, never refused
+        try (LoginLimiter.Ticket ticket = limiter.begin(username, client)) {
+            switch (ticket.status()) {
+                case LIMITED -> tooMany(ex, client, ticket.retryAfterSeconds());
+                case FULL -> {
+                    // Never fail open: an attempt the limiter cannot count would be an unlimited guess.
+                    gate.audit.record(Event.LOGIN_FAILED, "login limiter full", ex.path, client, null);
+                    Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+                }
+                case GRANTED -> attempt(ex, ticket, json, from, username, password);
+            }
+        }
+    }
+
+    private void tooMany(Exchange ex, String client, long wait) throws IOException {
+        gate.audit.record(Event.LOGIN_FAILED, "too many failures", ex.path, client, null);
+        ex.out.setHeader("Retry-After", Long.toString(wait));
+        Answers.json(ex.out, 429, Map.of("error", "too_many_attempts"));
+    }
+
+    private void attempt(Exchange ex, LoginLimiter.Ticket ticket, boolean json, Optional<String> from, String username,
+            String password) throws IOException {
         LoginResult result = backend.orElseThrow().login(username, password);
         switch (result.kind()) {
-            case SUCCESS -> succeeded(ex, ((LoginResult.Success) result).tokens(), json, from);
+            case SUCCESS -> succeeded(ex, ((LoginResult.Success) result).tokens(), json, from, ticket);
             case REJECTED -> {
-                limiter.failed(client);
-                gate.audit.record(Event.LOGIN_FAILED, "invalid credentials", ex.path, client, null);
+                ticket.failed();
+                gate.audit.record(Event.LOGIN_FAILED, "invalid credentials", ex.path, ex.origin.client(), null);
                 if (json) {
                     Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "invalid_credentials"));
                 } else {
@@ -111,7 +131,8 @@ final class Logins implements AutoCloseable {
         }
     }
 
-    private void succeeded(Exchange ex, TokenPair tokens, boolean json, Optional<String> from) throws IOException {
+    private void succeeded(Exchange ex, TokenPair tokens, boolean json, Optional<String> from, LoginLimiter.Ticket ticket)
+            throws IOException {
         ValidationResult check = gate.counted(gate.validations.validate(tokens.accessToken()));
         if (!(check instanceof ValidationResult.Valid valid) || valid.session().isGuest()) {
             unavailable(ex, json, from, "the backend's access token did not validate (" + check.kind() + ")");
@@ -138,7 +159,7 @@ final class Logins implements AutoCloseable {
             return;
         }
         ex.session = valid.session();
-        limiter.succeeded(ex.origin.client());
+        ticket.succeeded(); // this (username, address) pair only
         gate.audit.record(Event.LOGIN_SUCCEEDED, "login", ex.path, ex.origin.client(), tokens.accessToken());
         if (json) {
             Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));

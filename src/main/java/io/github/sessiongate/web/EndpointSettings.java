@@ -52,9 +52,20 @@ public final class EndpointSettings {
     /** Largest login body accepted; larger gets 413. */
     public static final String PARAM_LOGIN_MAX_BODY_BYTES = "login-max-body-bytes";
     public static final int DEFAULT_LOGIN_MAX_BODY_BYTES = 8192;
-    /** Failed logins from one client address before it must wait; 0 disables the limiter. */
+    /** Failed logins for one (username, client address) pair before it must wait; 0 disables the limiter. */
     public static final String PARAM_LOGIN_MAX_FAILURES = "login-max-failures";
     public static final int DEFAULT_LOGIN_MAX_FAILURES = 5;
+    /**
+     * Failed logins from one client address across all usernames before it must wait (against
+     * password spraying); by default {@link LoginLimiter#ADDRESS_FACTOR} times {@code login-max-failures},
+     * never less than it.
+     */
+    public static final String PARAM_LOGIN_ADDRESS_MAX_FAILURES = "login-address-max-failures";
+    public static final int DEFAULT_LOGIN_ADDRESS_MAX_FAILURES = LoginLimiter.ADDRESS_FACTOR * DEFAULT_LOGIN_MAX_FAILURES;
+    /** Longest delay before a login for a username failing from many addresses reaches the backend; 0 for none. */
+    public static final String PARAM_LOGIN_USERNAME_MAX_DELAY = "login-username-max-delay";
+    public static final Duration DEFAULT_LOGIN_USERNAME_MAX_DELAY = Duration.ofSeconds(2);
+    public static final Duration MAX_LOGIN_USERNAME_MAX_DELAY = Duration.ofSeconds(10);
     /** How long failed logins are counted. */
     public static final String PARAM_LOGIN_FAILURE_WINDOW = "login-failure-window";
     public static final Duration DEFAULT_LOGIN_FAILURE_WINDOW = Duration.ofMinutes(5);
@@ -67,11 +78,14 @@ public final class EndpointSettings {
     private final String logoutRedirectPath;
     private final int loginMaxBodyBytes;
     private final int loginMaxFailures;
+    private final int loginAddressMaxFailures;
     private final Duration loginFailureWindow;
+    private final Duration loginUsernameMaxDelay;
     private final List<String> sessionClaims;
 
     private EndpointSettings(Map<Endpoint, String> paths, String loginSuccessPath, String logoutRedirectPath,
-            int loginMaxBodyBytes, int loginMaxFailures, Duration loginFailureWindow, List<String> sessionClaims) {
+            int loginMaxBodyBytes, int loginMaxFailures, int loginAddressMaxFailures, Duration loginFailureWindow,
+            Duration loginUsernameMaxDelay, List<String> sessionClaims) {
         this.paths = Map.copyOf(paths);
         Map<String, Endpoint> index = new LinkedHashMap<>();
         paths.forEach((endpoint, path) -> {
@@ -85,7 +99,9 @@ public final class EndpointSettings {
         this.logoutRedirectPath = logoutRedirectPath;
         this.loginMaxBodyBytes = loginMaxBodyBytes;
         this.loginMaxFailures = loginMaxFailures;
+        this.loginAddressMaxFailures = loginAddressMaxFailures;
         this.loginFailureWindow = loginFailureWindow;
+        this.loginUsernameMaxDelay = loginUsernameMaxDelay;
         this.sessionClaims = List.copyOf(sessionClaims);
     }
 
@@ -107,6 +123,10 @@ public final class EndpointSettings {
         String logout = checkPath(PARAM_LOGOUT_REDIRECT_PATH, params.get(PARAM_LOGOUT_REDIRECT_PATH).orElse(DEFAULT_LOGOUT_REDIRECT_PATH));
         int maxBody = (int) params.number(PARAM_LOGIN_MAX_BODY_BYTES, DEFAULT_LOGIN_MAX_BODY_BYTES, 256, 1 << 20);
         int maxFailures = (int) params.number(PARAM_LOGIN_MAX_FAILURES, DEFAULT_LOGIN_MAX_FAILURES, 0, 10_000);
+        int addressMaxFailures = (int) params.number(PARAM_LOGIN_ADDRESS_MAX_FAILURES,
+                (long) LoginLimiter.ADDRESS_FACTOR * maxFailures, maxFailures, 100_000);
+        Duration usernameMaxDelay = params.duration(PARAM_LOGIN_USERNAME_MAX_DELAY, DEFAULT_LOGIN_USERNAME_MAX_DELAY,
+                Duration.ZERO, MAX_LOGIN_USERNAME_MAX_DELAY);
         Duration window = params.duration(PARAM_LOGIN_FAILURE_WINDOW, DEFAULT_LOGIN_FAILURE_WINDOW,
                 Duration.ofSeconds(1), Duration.ofDays(1));
         List<String> claims = params.list(PARAM_SESSION_CLAIMS);
@@ -115,7 +135,8 @@ public final class EndpointSettings {
                 throw new ConfigException(PARAM_SESSION_CLAIMS, "'" + claim + "' is not a claim name");
             }
         }
-        return new EndpointSettings(paths, success, logout, maxBody, maxFailures, window, claims);
+        return new EndpointSettings(paths, success, logout, maxBody, maxFailures, addressMaxFailures, window,
+                usernameMaxDelay, claims);
     }
 
     private static String checkPath(String parameter, String path) {
@@ -160,8 +181,16 @@ public final class EndpointSettings {
         return loginMaxFailures;
     }
 
+    public int loginAddressMaxFailures() {
+        return loginAddressMaxFailures;
+    }
+
     public Duration loginFailureWindow() {
         return loginFailureWindow;
+    }
+
+    public Duration loginUsernameMaxDelay() {
+        return loginUsernameMaxDelay;
     }
 
     public List<String> sessionClaims() {

@@ -1,114 +1,368 @@
 package io.github.sessiongate.web;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows repeated failed logins from one client address: after {@code maxFailures} failures within
- * {@code window}, further attempts from that address are refused (429 with {@code Retry-After})
- * until the window has passed since the first counted failure. A success clears the address.
+ * Limits password guessing at the login endpoint. Three counts of failed logins, each over a fixed
+ * window that starts at its first counted failure:
+ * <ul>
+ *   <li><b>per (username, client address) pair</b>: after {@code maxFailures} failures within the
+ *       window that pair gets 429 with {@code Retry-After}. A success clears that pair only, so an
+ *       attacker's own successful logins never reset what it counted against someone else;</li>
+ *   <li><b>per client address</b>, across all usernames: a higher ceiling ({@code maxAddressFailures})
+ *       against password spraying; reaching it gives that address 429;</li>
+ *   <li><b>per username</b>, across all addresses: never a 429 (anyone could lock a victim out
+ *       that way), only a {@linkplain #delay growing delay} before the backend is asked.</li>
+ * </ul>
+ * Usernames are {@linkplain #normaliseUsername normalised} (NFKC, case-folded, trimmed), and an
+ * IPv6 client is {@linkplain #addressKey reduced to its /64}, so trivial respellings count as one.
+ * Behind NAT, or a proxy missing from {@code trusted-proxies}, one address is many users: they
+ * share the address ceiling.
  *
- * <p>Bounded: at most {@code maxTracked} addresses are tracked; when full, stale entries are
- * swept, and if it is still full a new address is not tracked (it is never refused for that), so a
- * flood of addresses cannot grow memory. Thread-safe; time from the clock.
+ * <p>An attempt is {@linkplain #begin reserved} only around the backend call, after the body has
+ * been read: failures plus attempts in flight never exceed either limit, so parallel guesses cannot
+ * slip past the check, and a client holding request bodies open holds no reservation at all. An
+ * in-flight attempt on its own never refuses anyone for longer than one second ({@code Retry-After: 1}).
+ *
+ * <p>Bounded: at most {@code maxTracked} entries (keys are 128-bit digests, never usernames). An
+ * entry with no live failures and no attempt in flight is dropped at once. When the table is full,
+ * expired entries go first, then per-username entries (they only drive the delay), then per-pair
+ * entries (the address ceiling still bounds that address); per-address entries with failures and
+ * entries with attempts in flight are never evicted. If an attempt still cannot be recorded it is
+ * refused ({@link Status#FULL}, answered 503 with {@code Retry-After}): the limiter never fails open,
+ * because an attempt it cannot count would be an unlimited guess. Thread-safe (one lock: each
+ * operation is O(1) except the sweep of a full table, at most once a second); time from the clock.
  */
 public final class LoginLimiter {
-    private record Window(long startMillis, int failures, int inFlight) {
+    /** The default per-address ceiling is this many times the per-pair limit. */
+    public static final int ADDRESS_FACTOR = 5;
+    /** Entries tracked by the filter's limiter (about 110 bytes each as measured: two small objects and a map node). */
+    public static final int DEFAULT_MAX_TRACKED = 100_000;
+    /** The username delay once it has as many failures (across addresses) as a pair may have; it doubles with each more. */
+    public static final Duration FIRST_DELAY = Duration.ofMillis(250);
+
+    /** What {@link #begin} decided. */
+    public enum Status {
+        /** The attempt may go to the backend; close the ticket when it is done. */
+        GRANTED,
+        /** Too many failures (or attempts in flight): 429 with {@link Ticket#retryAfterSeconds}. */
+        LIMITED,
+        /** The table is full of entries that must not be evicted: 503 with {@link Ticket#retryAfterSeconds}. */
+        FULL
+    }
+
+    private enum Kind { PAIR, ADDRESS, USER }
+
+    private record Key(Kind kind, long hi, long lo) {
+    }
+
+    private static final class Entry {
+        long start;
+        int failures;
+        int inFlight;
     }
 
     private final int maxFailures;
+    private final int maxAddressFailures;
     private final long windowMillis;
+    private final Duration maxDelay;
     private final int maxTracked;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Window> failures = new ConcurrentHashMap<>();
+    private final Map<Key, Entry> table = new HashMap<>();
+    private long noSweepBefore = Long.MIN_VALUE;
 
     /**
-     * @param maxFailures failures allowed within the window; 0 disables the limiter
+     * @param maxFailures failures a (username, address) pair may have within the window; 0 disables the limiter
+     * @param maxAddressFailures failures an address may have across all usernames within the window
      * @param window how long failures are counted
-     * @param maxTracked addresses tracked at most
+     * @param maxDelay the longest delay for a username under attack; zero for none
+     * @param maxTracked entries tracked at most
      * @param clock the time source
      */
-    public LoginLimiter(int maxFailures, Duration window, int maxTracked, Clock clock) {
+    public LoginLimiter(int maxFailures, int maxAddressFailures, Duration window, Duration maxDelay, int maxTracked,
+            Clock clock) {
+        if (maxFailures > 0 && maxAddressFailures < maxFailures) {
+            throw new IllegalArgumentException("the address ceiling must be at least the pair limit");
+        }
         this.maxFailures = maxFailures;
+        this.maxAddressFailures = maxAddressFailures;
         this.windowMillis = window.toMillis();
-        this.maxTracked = maxTracked;
+        this.maxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
+        this.maxTracked = Math.max(3, maxTracked);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
-     * Reserves an attempt for the client: 0 if it may try now (then call {@link #end} when done),
-     * else the seconds it must wait. Failures counted plus attempts in flight never exceed the
-     * bound, so parallel requests cannot all slip past the check before any failure is counted.
+     * Seconds this pair (or its address) must wait before it may try, or 0; reserves nothing. Lets
+     * the caller refuse before it {@linkplain #delay delays}; {@link #begin} checks again atomically.
      */
-    public long begin(String client) {
+    public long retryAfterSeconds(String username, String client) {
         if (maxFailures <= 0) {
             return 0;
         }
-        long now = clock.millis();
-        long[] wait = {0};
-        if (failures.size() >= maxTracked && !failures.containsKey(client)) {
-            failures.entrySet().removeIf(e -> now - e.getValue().startMillis() >= windowMillis && e.getValue().inFlight() == 0);
-            if (failures.size() >= maxTracked) {
-                return 0; // untracked: never refused for that
+        synchronized (table) {
+            return wait(clock.millis(), key(Kind.PAIR, username, client), key(Kind.ADDRESS, username, client));
+        }
+    }
+
+    /**
+     * How long to wait before asking the backend about this username: zero until the username has
+     * {@code maxFailures} failures within the window across all addresses, then {@link #FIRST_DELAY},
+     * doubling with each further failure, never more than {@code maxDelay}. A delay, never a refusal;
+     * {@link LoginDelay} serves it without tying up threads unboundedly.
+     */
+    public Duration delay(String username) {
+        if (maxFailures <= 0 || maxDelay.isZero()) {
+            return Duration.ZERO;
+        }
+        int failures;
+        synchronized (table) {
+            Entry e = live(key(Kind.USER, username, ""), clock.millis());
+            failures = e == null ? 0 : e.failures;
+        }
+        if (failures < maxFailures) {
+            return Duration.ZERO;
+        }
+        int doublings = Math.min(30, failures - maxFailures);
+        Duration d = FIRST_DELAY.multipliedBy(1L << doublings);
+        return d.compareTo(maxDelay) > 0 ? maxDelay : d;
+    }
+
+    /**
+     * Reserves an attempt for this username from this client, atomically with the check: the
+     * ticket is {@link Status#GRANTED} (call {@link Ticket#failed} or {@link Ticket#succeeded} as the
+     * backend answers, and always {@link Ticket#close}), {@link Status#LIMITED} or {@link Status#FULL}.
+     */
+    public Ticket begin(String username, String client) {
+        if (maxFailures <= 0) {
+            return new Ticket(Status.GRANTED, 0, null);
+        }
+        Key[] keys = {key(Kind.PAIR, username, client), key(Kind.ADDRESS, username, client), key(Kind.USER, username, "")};
+        synchronized (table) {
+            long now = clock.millis();
+            long wait = wait(now, keys[0], keys[1]);
+            if (wait > 0) {
+                return new Ticket(Status.LIMITED, wait, null);
             }
-        }
-        failures.compute(client, (k, w) -> {
-            Window current = w == null || now - w.startMillis() >= windowMillis && w.inFlight() == 0
-                    ? new Window(now, 0, 0) : w;
-            if (current.failures() + current.inFlight() >= maxFailures) {
-                wait[0] = Math.max(1, (current.startMillis() + windowMillis - now + 999) / 1000);
-                return current;
+            int missing = 0;
+            for (Key k : keys) {
+                missing += table.containsKey(k) ? 0 : 1;
             }
-            return new Window(current.startMillis(), current.failures(), current.inFlight() + 1);
-        });
-        return wait[0];
+            if (table.size() + missing > maxTracked) {
+                sweep(now, missing);
+                if (table.size() + missing > maxTracked) {
+                    return new Ticket(Status.FULL, 1, null);
+                }
+            }
+            for (Key k : keys) {
+                table.computeIfAbsent(k, x -> new Entry()).inFlight++;
+            }
+            return new Ticket(Status.GRANTED, 0, keys);
+        }
     }
 
-    /** Ends an attempt {@link #begin} reserved (after {@link #failed} or {@link #succeeded}, or neither). */
-    public void end(String client) {
-        if (maxFailures <= 0) {
-            return;
+    /** Entries tracked now (for tests and monitoring). */
+    public int size() {
+        synchronized (table) {
+            return table.size();
         }
-        failures.computeIfPresent(client, (k, w) -> w.inFlight() > 0
-                ? new Window(w.startMillis(), w.failures(), w.inFlight() - 1) : w);
     }
 
-    /** Seconds the client must wait before trying again, or 0 if it may try now. */
-    public long retryAfterSeconds(String client) {
-        if (maxFailures <= 0) {
-            return 0;
-        }
-        Window w = failures.get(client);
-        long now = clock.millis();
-        if (w == null || now - w.startMillis() >= windowMillis) {
-            return 0;
-        }
-        if (w.failures() < maxFailures) {
-            return 0;
-        }
-        return Math.max(1, (w.startMillis() + windowMillis - now + 999) / 1000);
+    /**
+     * The username as it is counted: NFKC-normalised, case-folded with {@link Locale#ROOT}, and
+     * stripped of leading and trailing white space, so {@code "ＡＬＩＣＥ "} counts as {@code "alice"}.
+     */
+    public static String normaliseUsername(String username) {
+        String s = username == null ? "" : username;
+        s = Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(s, Normalizer.Form.NFKC).strip();
     }
 
-    /** Counts a failed login. */
-    public void failed(String client) {
-        if (maxFailures <= 0) {
-            return;
+    /**
+     * The client address as it is counted: an IPv4 address as itself (also when written as
+     * IPv4-mapped IPv6), an IPv6 address reduced to its /64 (one subscriber usually holds a whole
+     * /64), anything else (never expected from a container) as its own lower-case text. Never
+     * throws and never resolves a name.
+     */
+    public static String addressKey(String client) {
+        String s = client == null ? "" : client.strip();
+        int zone = s.indexOf('%');
+        String literal = zone >= 0 ? s.substring(0, zone) : s;
+        if (literal.startsWith("[") && !literal.endsWith("]")) {
+            literal = literal + "]";
         }
-        long now = clock.millis();
-        if (failures.size() >= maxTracked && !failures.containsKey(client)) {
-            failures.entrySet().removeIf(e -> now - e.getValue().startMillis() >= windowMillis);
-            if (failures.size() >= maxTracked) {
+        byte[] bytes;
+        try {
+            bytes = TrustedProxies.literal(literal);
+        } catch (RuntimeException e) {
+            bytes = null;
+        }
+        if (bytes != null && bytes.length == 4) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+        }
+        if (bytes != null && bytes.length == 16) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 8; i += 2) {
+                b.append(Integer.toHexString((bytes[i] & 0xff) << 8 | (bytes[i + 1] & 0xff))).append(':');
+            }
+            return b.append(":/64").toString();
+        }
+        return "?" + s.toLowerCase(Locale.ROOT);
+    }
+
+    /** One reserved attempt. Not thread-safe; {@link #close} is idempotent. */
+    public final class Ticket implements AutoCloseable {
+        private final Status status;
+        private final long retryAfterSeconds;
+        private Key[] keys;
+
+        private Ticket(Status status, long retryAfterSeconds, Key[] keys) {
+            this.status = status;
+            this.retryAfterSeconds = retryAfterSeconds;
+            this.keys = keys;
+        }
+
+        public Status status() {
+            return status;
+        }
+
+        /** For {@link Status#LIMITED} and {@link Status#FULL}: seconds to wait, at least 1. */
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+
+        /** Counts a failed login for the pair, the address and the username. */
+        public void failed() {
+            if (keys == null) {
                 return;
             }
+            synchronized (table) {
+                long now = clock.millis();
+                for (Key k : keys) {
+                    Entry e = live(k, now);
+                    if (e != null) { // always: the reservation pins it
+                        if (e.failures == 0) {
+                            e.start = now;
+                        }
+                        e.failures++;
+                    }
+                }
+            }
         }
-        failures.compute(client, (k, w) -> w == null || now - w.startMillis() >= windowMillis
-                ? new Window(now, 1, w == null ? 0 : w.inFlight()) : new Window(w.startMillis(), w.failures() + 1, w.inFlight()));
+
+        /** Forgets the failures of this (username, address) pair only. */
+        public void succeeded() {
+            if (keys == null) {
+                return;
+            }
+            synchronized (table) {
+                Entry e = table.get(keys[0]);
+                if (e != null) {
+                    e.failures = 0;
+                }
+            }
+        }
+
+        /** Releases the reservation. */
+        @Override
+        public void close() {
+            if (keys == null) {
+                return;
+            }
+            synchronized (table) {
+                long now = clock.millis();
+                for (Key k : keys) {
+                    Entry e = live(k, now);
+                    if (e != null) {
+                        e.inFlight = Math.max(0, e.inFlight - 1);
+                        if (e.inFlight == 0 && e.failures == 0) {
+                            table.remove(k);
+                        }
+                    }
+                }
+            }
+            keys = null;
+        }
     }
 
-    /** Forgets the client's failures after a successful login (attempts in flight stay counted until they end). */
-    public void succeeded(String client) {
-        failures.computeIfPresent(client, (k, w) -> w.inFlight() > 0 ? new Window(clock.millis(), 0, w.inFlight()) : null);
+    /** The wait for the pair and its address (0 if none); under the lock. */
+    private long wait(long now, Key pair, Key address) {
+        long wait = wait(live(pair, now), maxFailures, now);
+        return Math.max(wait, wait(live(address, now), maxAddressFailures, now));
+    }
+
+    private long wait(Entry e, int limit, long now) {
+        if (e == null || e.failures + e.inFlight < limit) {
+            return 0;
+        }
+        if (e.failures < limit && e.failures + e.inFlight >= limit) {
+            return 1; // only attempts in flight fill the bound: they end soon
+        }
+        return Math.max(1, (e.start + windowMillis - now + 999) / 1000);
+    }
+
+    /** The entry with an expired window's failures forgotten; {@code null} if absent. Under the lock. */
+    private Entry live(Key k, long now) {
+        Entry e = table.get(k);
+        if (e != null && e.failures > 0 && now - e.start >= windowMillis) {
+            e.failures = 0;
+        }
+        return e;
+    }
+
+    /**
+     * Makes room in a full table, in order: entries whose failures have expired, then per-username
+     * entries, then per-pair entries (in no particular order within a kind), down to 15/16 of the bound
+     * so that a full table is swept rarely. Never an address with failures, never an attempt in flight.
+     * A sweep that frees too little is not repeated within a second. Under the lock.
+     */
+    private void sweep(long now, int needed) {
+        if (now < noSweepBefore) {
+            return;
+        }
+        int target = Math.min(maxTracked - needed, maxTracked - maxTracked / 16);
+        table.entrySet().removeIf(en -> {
+            Entry e = en.getValue();
+            return e.inFlight == 0 && (e.failures == 0 || now - e.start >= windowMillis);
+        });
+        for (Kind kind : new Kind[] {Kind.USER, Kind.PAIR}) {
+            for (Iterator<Map.Entry<Key, Entry>> it = table.entrySet().iterator(); it.hasNext() && table.size() > target; ) {
+                Map.Entry<Key, Entry> en = it.next();
+                if (en.getKey().kind() == kind && en.getValue().inFlight == 0) {
+                    it.remove();
+                }
+            }
+        }
+        noSweepBefore = table.size() + needed > maxTracked ? now + 1000 : Long.MIN_VALUE;
+    }
+
+    private static Key key(Kind kind, String username, String client) {
+        String text = switch (kind) {
+            case PAIR -> normaliseUsername(username) + "\u0000" + addressKey(client);
+            case ADDRESS -> addressKey(client);
+            case USER -> normaliseUsername(username);
+        };
+        byte[] digest = sha256().digest((kind.name() + "\u0000" + text).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer b = ByteBuffer.wrap(digest);
+        return new Key(kind, b.getLong(), b.getLong());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
     }
 }
