@@ -21,7 +21,11 @@ import java.util.Arrays;
  * nanoseconds. Stateless and thread-safe. Internal; not for application code.
  */
 public final class CompactJws {
-    /** Value of each ASCII character in the base64url alphabet, or -1. */
+    /** Bit {@code c} set for each base64url character {@code c} below 64: {@code -} and digits. */
+    private static final long LOW = 1L << '-' | 0x3FFL << '0';
+    /** Bit {@code c - 64} set for each base64url character {@code c} from 64 to 127: letters and {@code _}. */
+    private static final long HIGH = 0x3FFFFFFL << ('A' - 64) | 1L << ('_' - 64) | 0x3FFFFFFL << ('a' - 64);
+    /** Value of each ASCII character in the base64url alphabet (-1 for others): read only at a segment's end. */
     private static final byte[] VALUES = new byte[128];
 
     static {
@@ -53,23 +57,17 @@ public final class CompactJws {
         int length = token.length();
         int dots = 0;
         int start = 0;
-        for (int i = 0; i <= length; i++) {
-            if (i == length || token.charAt(i) == '.') {
-                if (!segmentEndsCanonically(token, start, i) || (dots == 0 && i == start)) {
-                    return false; // a bad tail, or an empty header
-                }
-                if (i < length && ++dots > 2) {
-                    return false;
-                }
-                start = i + 1;
-            } else {
-                char c = token.charAt(i);
-                if (c >= 128 || VALUES[c] < 0) {
-                    return false;
-                }
+        for (int i = 0; i < length; i++) {
+            char c = token.charAt(i);
+            if (isBase64Url(c)) {
+                continue; // a base64url character
             }
+            if (c != '.' || ++dots > 2 || (dots == 1 && i == 0) || !segmentEndsCanonically(token, start, i)) {
+                return false; // not base64url, a third dot, an empty header, or a bad segment tail
+            }
+            start = i + 1;
         }
-        return dots == 2;
+        return dots == 2 && segmentEndsCanonically(token, start, length);
     }
 
     /**
@@ -79,12 +77,15 @@ public final class CompactJws {
      */
     public static boolean isCanonicalBase64Url(CharSequence s, int from, int to) {
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c >= 128 || VALUES[c] < 0) {
+            if (!isBase64Url(s.charAt(i))) {
                 return false;
             }
         }
         return segmentEndsCanonically(s, from, to);
+    }
+
+    private static boolean isBase64Url(char c) {
+        return c < 64 ? (LOW >>> c & 1) != 0 : c < 128 && (HIGH >>> (c - 64) & 1) != 0;
     }
 
     /** The length and last-character rule, for a segment already known to be base64url characters. */
