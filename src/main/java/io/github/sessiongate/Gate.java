@@ -59,6 +59,8 @@ final class Gate implements AutoCloseable {
     private final CsrfGuard csrf;
     private final Endpoints endpoints;
     private final String challenge;
+    /** How long a login redirect's {@code from} may be, percent-encoded: what the login endpoint accepts back. */
+    final int maxEncodedFrom;
 
     Gate(GateConfig config, String contextPath, String filterName) {
         this.config = config;
@@ -70,6 +72,7 @@ final class Gate implements AutoCloseable {
         this.cookies = new CookieCodec(config.cookies());
         this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
         this.csrf = config.csrf();
+        this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(config.endpoints().loginMaxBodyBytes());
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
         this.validations = new Validations(config.validator(),
@@ -187,7 +190,7 @@ final class Gate implements AutoCloseable {
             audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();
             Answers.redirect(ex.out, LoginRedirect.location(ex.request.getContextPath(), config.loginPath(), ex.path,
-                    ex.request.getQueryString()));
+                    ex.request.getQueryString(), maxEncodedFrom));
         } else {
             audit.record(Event.DENIED, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();

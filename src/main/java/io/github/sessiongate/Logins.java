@@ -7,13 +7,12 @@ import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.web.LoginLimiter;
+import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.RequestBodies;
 import io.github.sessiongate.web.SafeRedirect;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -162,10 +161,10 @@ final class Logins implements AutoCloseable {
         }
     }
 
-    /** Back to the login page with an error flag, keeping a safe {@code from}. */
+    /** Back to the login page with an error flag, keeping a safe {@code from} if it fits the budget. */
     private String loginPage(Exchange ex, String error, Optional<String> from) {
         return ex.request.getContextPath() + gate.config.loginPath() + "?error=" + error
-                + from.map(f -> "&from=" + URLEncoder.encode(f, StandardCharsets.UTF_8)).orElse("");
+                + from.flatMap(f -> LoginRedirect.encodedFrom(f, gate.maxEncodedFrom)).map(f -> "&from=" + f).orElse("");
     }
 
     private void doLogout(Exchange ex) throws IOException {
