@@ -61,6 +61,8 @@ final class Gate implements AutoCloseable {
     private final String challenge;
     /** How long a login redirect's {@code from} may be, percent-encoded: what the login endpoint accepts back. */
     final int maxEncodedFrom;
+    /** How long the {@code Location} after a login may be, next to the session cookies. */
+    final int maxTargetAfterLogin;
 
     Gate(GateConfig config, String contextPath, String filterName) {
         this.config = config;
@@ -73,6 +75,7 @@ final class Gate implements AutoCloseable {
         this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
         this.csrf = config.csrf();
         this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(config.endpoints().loginMaxBodyBytes());
+        this.maxTargetAfterLogin = LoginRedirect.maxTargetAfterLogin(config.cookies().maxTotalBytes());
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
         this.validations = new Validations(config.validator(),

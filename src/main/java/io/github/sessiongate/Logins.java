@@ -142,7 +142,9 @@ final class Logins implements AutoCloseable {
         if (json) {
             Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));
         } else {
-            Answers.seeOther(gate.privately(ex), from.orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
+            // Next to the new cookies, a long from loses its query (then itself) rather than overflow the headers.
+            Answers.seeOther(gate.privately(ex), from.flatMap(f -> LoginRedirect.within(f, gate.maxTargetAfterLogin))
+                    .orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
         }
     }
 

@@ -33,6 +33,36 @@ public final class LoginRedirect {
         return Math.min(SafeRedirect.MAX_LENGTH, Math.max(0, loginMaxBodyBytes / 2));
     }
 
+    /** The response-header limit Jetty and Tomcat have by default. */
+    public static final int CONTAINER_HEADER_LIMIT = 8192;
+    /** Room for a login response's other headers: status line, caching headers, each Set-Cookie's attributes. */
+    static final int OTHER_HEADERS_ROOM = 1024;
+
+    /**
+     * The longest {@code Location} after a successful login, which carries the session cookies too:
+     * what the containers' 8 kB leaves after {@code cookie-max-total-bytes} and the other headers,
+     * at most {@link SafeRedirect#MAX_LENGTH}, at least 0.
+     *
+     * @param cookieMaxTotalBytes the cookie budget ({@code cookie-max-total-bytes})
+     */
+    public static int maxTargetAfterLogin(int cookieMaxTotalBytes) {
+        return Math.max(0, Math.min(SafeRedirect.MAX_LENGTH, CONTAINER_HEADER_LIMIT - cookieMaxTotalBytes - OTHER_HEADERS_ROOM));
+    }
+
+    /**
+     * {@code target} if it has at most {@code max} characters; else the same without its query
+     * ({@code ?} and after), if that fits; else empty.
+     *
+     * @param target a same-origin path with an optional query, already safe as a {@code Location}
+     */
+    public static Optional<String> within(String target, int max) {
+        if (target.length() <= max) {
+            return Optional.of(target);
+        }
+        int query = target.indexOf('?');
+        return query >= 0 && query <= max ? Optional.of(target.substring(0, query)) : Optional.empty();
+    }
+
     /**
      * As {@link #location(String, String, String, String, int)} with the default login body limit's
      * budget, {@link SafeRedirect#MAX_LENGTH}.

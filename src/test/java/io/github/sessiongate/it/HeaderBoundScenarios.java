@@ -33,14 +33,17 @@ import org.junit.jupiter.api.TestInstance;
  * {@code Location} and a 500; now its login redirect keeps {@code from} only as long as the login
  * endpoint accepts it back, dropping the query, then the whole {@code from}.
  *
- * <p>Two webapps: {@value #APP} ({@code gate}: default {@code login-max-body-bytes}, so the
- * {@code from} budget is {@link SafeRedirect#MAX_LENGTH}) and {@value #EP} ({@code endpoints}:
- * {@code login-max-body-bytes=1024}, so the budget is 512, and a login backend).
+ * <p>Three webapps: {@value #APP} ({@code gate}: default {@code login-max-body-bytes}, so the
+ * {@code from} budget is {@link SafeRedirect#MAX_LENGTH}), {@value #EP} ({@code endpoints}:
+ * {@code login-max-body-bytes=1024}, so the budget is 512, and a login backend) and {@value #HB}
+ * ({@code header-bounds}: {@code cookie-max-total-bytes=6656}, so the {@code Location} after a
+ * login, which carries the session cookies too, gets 512 characters).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HeaderBoundScenarios {
     static final String APP = "/app";
     static final String EP = "/ep";
+    static final String HB = "/hb";
     static final String LOGIN = GateConfig.DEFAULT_LOGIN_PATH;
     static final String PROP_PREFIX = "sessiongate.it.ep.";
     /** Both containers refuse response headers past 8 kB (Jetty's responseHeaderSize, Tomcat's maxHttpResponseHeaderSize). */
@@ -70,8 +73,9 @@ abstract class HeaderBoundScenarios {
         container = newContainer();
         base = container.start(List.of(
                 new Container.Webapp(APP, webapps.resolve("gate")),
-                new Container.Webapp(EP, webapps.resolve("endpoints"))));
-        for (String context : List.of(APP, EP)) {
+                new Container.Webapp(EP, webapps.resolve("endpoints")),
+                new Container.Webapp(HB, webapps.resolve("header-bounds"))));
+        for (String context : List.of(APP, EP, HB)) {
             Optional<String> failure = container.startupFailure(context);
             if (failure.isPresent()) {
                 fail("'" + context + "' did not start on " + container.name() + ":\n" + failure.get());
@@ -180,6 +184,34 @@ abstract class HeaderBoundScenarios {
 
         assertEquals(303, response.status(), response::toString);
         assertEquals(EP + "/orders?tab=2", from(location(response)));
+    }
+
+    @Test
+    void successfulFormLoginWithALongFromGoesThereWithoutTheQuery() throws Exception {
+        // Accepted by the login endpoint (under 2048), but next to cookies of up to 6656 bytes
+        // only 512 characters of Location fit the containers' 8 kB.
+        String from = HB + "/orders?q=" + "x".repeat(700);
+        Response response = formLogin(HB, from);
+
+        assertAll(
+                () -> assertEquals(303, response.status(), response::toString),
+                () -> assertEquals(HB + "/orders", location(response)),
+                () -> assertTrue(response.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith("sg_access=")),
+                        () -> "no session cookie: " + response));
+    }
+
+    @Test
+    void successfulFormLoginWithAShortFromGoesThereWithItsQuery() throws Exception {
+        Response response = formLogin(HB, HB + "/orders?tab=2");
+
+        assertEquals(303, response.status(), response::toString);
+        assertEquals(HB + "/orders?tab=2", location(response));
+    }
+
+    private Response formLogin(String context, String from) throws Exception {
+        String body = "username=alice&password=alice-password&from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
+        return RawHttp.send(base, "POST", context + "/auth/login", body.getBytes(StandardCharsets.ISO_8859_1),
+                "Content-Type: application/x-www-form-urlencoded", "Origin: " + base);
     }
 
     // ---------------------------------------------------------------- helpers

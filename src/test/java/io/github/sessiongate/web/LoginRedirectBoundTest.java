@@ -92,4 +92,22 @@ class LoginRedirectBoundTest {
         String query = queryForEncodedLength(SafeRedirect.MAX_LENGTH + 1);
         assertEquals(LOGIN + "?from=" + ENCODED_PATH, LoginRedirect.location("/app", "/login", PATH, query));
     }
+
+    @Test
+    void targetAfterLoginIsWhatTheContainersLimitLeavesNextToTheCookies() {
+        assertEquals(1024, LoginRedirect.maxTargetAfterLogin(6144));
+        assertEquals(512, LoginRedirect.maxTargetAfterLogin(6656));
+        assertEquals(SafeRedirect.MAX_LENGTH, LoginRedirect.maxTargetAfterLogin(1024));
+        assertEquals(0, LoginRedirect.maxTargetAfterLogin(8192));
+    }
+
+    @Test
+    void withinKeepsTheTargetThenItsPathThenNothing() {
+        assertEquals(Optional.of("/a?bc"), LoginRedirect.within("/a?bc", 5));
+        assertEquals(Optional.of("/a"), LoginRedirect.within("/a?bc", 4));
+        assertEquals(Optional.of("/a"), LoginRedirect.within("/a?bc", 2));
+        assertEquals(Optional.empty(), LoginRedirect.within("/a?bc", 1));
+        assertEquals(Optional.empty(), LoginRedirect.within("/abc", 3));
+        assertEquals(Optional.empty(), LoginRedirect.within("/a", 0));
+    }
 }
