@@ -63,6 +63,10 @@ final class Gate implements AutoCloseable {
     private final Endpoints endpoints;
     private final String challenge;
     private final IgnoredCookieAudit ignoredCookies;
+    /** How long a login redirect's {@code from} may be, percent-encoded: what the login endpoint accepts back. */
+    final int maxEncodedFrom;
+    /** How long the {@code Location} after a login may be, next to the session cookies. */
+    final int maxTargetAfterLogin;
 
     Gate(GateConfig config, String contextPath, String filterName) {
         this.config = config;
@@ -76,6 +80,8 @@ final class Gate implements AutoCloseable {
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
         this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
         this.csrf = config.csrf();
+        this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(config.endpoints().loginMaxBodyBytes());
+        this.maxTargetAfterLogin = LoginRedirect.maxTargetAfterLogin(config.cookies().maxTotalBytes());
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
         // Security stores refuse when full (the request then fails closed); only the negative cache evicts.
@@ -206,7 +212,7 @@ final class Gate implements AutoCloseable {
             audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();
             Answers.redirect(ex.out, LoginRedirect.location(ex.request.getContextPath(), config.loginPath(), ex.path,
-                    ex.request.getQueryString()));
+                    ex.request.getQueryString(), maxEncodedFrom));
         } else {
             audit.record(Event.DENIED, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();

@@ -8,13 +8,12 @@ import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.web.LoginDelay;
 import io.github.sessiongate.web.LoginLimiter;
+import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.RequestBodies;
 import io.github.sessiongate.web.SafeRedirect;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -164,7 +163,9 @@ final class Logins implements AutoCloseable {
         if (json) {
             Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));
         } else {
-            Answers.seeOther(gate.privately(ex), from.orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
+            // Next to the new cookies, a long from loses its query (then itself) rather than overflow the headers.
+            Answers.seeOther(gate.privately(ex), from.flatMap(f -> LoginRedirect.within(f, gate.maxTargetAfterLogin))
+                    .orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
         }
     }
 
@@ -183,10 +184,10 @@ final class Logins implements AutoCloseable {
         }
     }
 
-    /** Back to the login page with an error flag, keeping a safe {@code from}. */
+    /** Back to the login page with an error flag, keeping a safe {@code from} if it fits the budget. */
     private String loginPage(Exchange ex, String error, Optional<String> from) {
         return ex.request.getContextPath() + gate.config.loginPath() + "?error=" + error
-                + from.map(f -> "&from=" + URLEncoder.encode(f, StandardCharsets.UTF_8)).orElse("");
+                + from.flatMap(f -> LoginRedirect.encodedFrom(f, gate.maxEncodedFrom)).map(f -> "&from=" + f).orElse("");
     }
 
     private void doLogout(Exchange ex) throws IOException {

@@ -1,6 +1,7 @@
 package io.github.sessiongate.bench;
 
 import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.rotation.Bulkhead;
@@ -26,7 +27,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The per-request work of the filter that does not touch the network: deciding a path, and
- * validating an HS256 access token with and without the validation cache.
+ * validating an HS256 access token with and without the validation cache, and refusing another
+ * spelling of it (the canonical-encoding check).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +40,8 @@ public class HotPathBenchmark {
     private JwtTokenValidator validator;
     private Validations cached;
     private String token;
+    /** The same token with its signature padded: another spelling, refused before any signature work. */
+    private String respelt;
 
     @Setup
     public void setUp() throws Exception {
@@ -57,11 +61,15 @@ public class HotPathBenchmark {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
         jws.setKey(new HmacKey(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         token = jws.getCompactSerialization();
+        respelt = token + "=";
         Clock clock = Clock.systemUTC();
         cached = new Validations(validator, new ValidationCache(new InMemoryExpiringStore<>(10_000, clock),
                 Duration.ofSeconds(2), clock), new Bulkhead(64), Duration.ofSeconds(5));
         if (validator.validate(token).kind() != ValidationResult.Kind.VALID) {
             throw new IllegalStateException("benchmark token does not validate");
+        }
+        if (validator.validate(respelt).kind() != ValidationResult.Kind.INVALID) {
+            throw new IllegalStateException("the re-spelt token is not refused");
         }
     }
 
@@ -83,5 +91,15 @@ public class HotPathBenchmark {
     @Benchmark
     public ValidationResult validateHs256ThroughCache() {
         return cached.validate(token).result();
+    }
+
+    @Benchmark
+    public boolean canonicalCheck() {
+        return CompactJws.isCanonical(token);
+    }
+
+    @Benchmark
+    public ValidationResult validateRespeltRefused() {
+        return validator.validate(respelt);
     }
 }

@@ -7,6 +7,7 @@ import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.jwt.JwtTokenValidator;
@@ -302,8 +303,14 @@ public final class GuestTokens {
         return decide(token, context, now);
     }
 
-    /** Cheap checks on the unverified header and payload: the algorithm first, as the allow-list says. */
+    /**
+     * Cheap checks on the unverified token: one canonical spelling ({@link CompactJws}), then the
+     * algorithm, as the allow-list says, then the header and payload.
+     */
     private static Reason precheck(String token) {
+        if (!CompactJws.isCanonical(token)) {
+            return Reason.MALFORMED; // padding, '+' or '/', non-zero pad bits, or not three segments
+        }
         try {
             JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
             if (!(structure instanceof JsonWebSignature jws)) {

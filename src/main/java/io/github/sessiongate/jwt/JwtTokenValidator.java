@@ -7,6 +7,7 @@ import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.remote.RefreshEndpoint;
@@ -60,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>What is refused</b> (each a fixed {@link Reason}; nothing from the token is logged):
- * an algorithm outside {@code jwt.algorithms} ({@code none} can never be allowed); a bad
+ * any spelling but the canonical one (padding, {@code +} or {@code /}, non-zero unused bits in a
+ * segment's last character: {@link Reason#MALFORMED} before any signature work, so one token has
+ * one string); an algorithm outside {@code jwt.algorithms} ({@code none} can never be allowed); a bad
  * signature; an unknown key; a wrong or missing issuer ({@code jwt.issuer} is required, since a
  * missing issuer check lets any token signed by a shared key in); a wrong or missing audience
  * ({@code jwt.audience} is required unless {@code jwt.allow-any-audience=true}); a missing
@@ -376,8 +379,14 @@ public class JwtTokenValidator extends TokenValidator {
         return decide(token, context, now, c);
     }
 
-    /** Cheap checks on the unverified header and payload, before any key lookup. */
+    /**
+     * Cheap checks on the unverified token, before any key lookup: one canonical spelling
+     * ({@link CompactJws}), then the header and payload.
+     */
     private static Reason precheck(String token, Config c) {
+        if (!CompactJws.isCanonical(token)) {
+            return Reason.MALFORMED; // padding, '+' or '/', non-zero pad bits, or not three segments
+        }
         try {
             JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
             if (!(structure instanceof JsonWebSignature jws)) {

@@ -7,6 +7,7 @@ import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.JoseRefusals;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -265,7 +266,7 @@ public final class ClientTokens {
      */
     public ValidationResult verify(String token) {
         if (token == null || token.isEmpty() || token.length() > TokenValidator.MAX_TOKEN_LENGTH
-                || token.chars().filter(c -> c == '.').count() != 2) {
+                || !CompactJws.isCanonical(token)) { // one spelling per token: sid and caches key on the string
             return refuse(Reason.MALFORMED);
         }
         try {

@@ -2,6 +2,7 @@ package io.github.sessiongate.web;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Builds the {@code Location} that sends a browser to the login page with {@code from=} set to
@@ -11,9 +12,63 @@ import java.nio.charset.StandardCharsets;
  * path, re-encoded, plus the query. It is never built from the raw URI, so
  * {@code GET //evil.example/..;/dashboard} can never yield {@code from=//evil.example}: such a
  * path never passes the firewall, and a normalised path always starts with a single slash.
+ *
+ * <p><b>Bounded:</b> the request line is the attacker's, so {@code from} is kept only as long as
+ * the login endpoint would accept it back: percent-encoded, at most {@link #maxEncodedFrom(int)}
+ * characters. A longer one loses its query, then the whole {@code from}; the redirect never
+ * grows past the containers' response-header limit (8 kB on Jetty and Tomcat) into a 500.
  */
 public final class LoginRedirect {
     private LoginRedirect() {
+    }
+
+    /**
+     * The longest percent-encoded {@code from} worth sending: what {@code /auth/login} accepts back,
+     * {@link SafeRedirect#MAX_LENGTH} characters, and at most half the login body limit, so the
+     * login form that posts it back still has room for the credentials.
+     *
+     * @param loginMaxBodyBytes the login endpoint's body limit ({@code login-max-body-bytes})
+     */
+    public static int maxEncodedFrom(int loginMaxBodyBytes) {
+        return Math.min(SafeRedirect.MAX_LENGTH, Math.max(0, loginMaxBodyBytes / 2));
+    }
+
+    /** The response-header limit Jetty and Tomcat have by default. */
+    public static final int CONTAINER_HEADER_LIMIT = 8192;
+    /** Room for a login response's other headers: status line, caching headers, each Set-Cookie's attributes. */
+    static final int OTHER_HEADERS_ROOM = 1024;
+
+    /**
+     * The longest {@code Location} after a successful login, which carries the session cookies too:
+     * what the containers' 8 kB leaves after {@code cookie-max-total-bytes} and the other headers,
+     * at most {@link SafeRedirect#MAX_LENGTH}, at least 0.
+     *
+     * @param cookieMaxTotalBytes the cookie budget ({@code cookie-max-total-bytes})
+     */
+    public static int maxTargetAfterLogin(int cookieMaxTotalBytes) {
+        return Math.max(0, Math.min(SafeRedirect.MAX_LENGTH, CONTAINER_HEADER_LIMIT - cookieMaxTotalBytes - OTHER_HEADERS_ROOM));
+    }
+
+    /**
+     * {@code target} if it has at most {@code max} characters; else the same without its query
+     * ({@code ?} and after), if that fits; else empty.
+     *
+     * @param target a same-origin path with an optional query, already safe as a {@code Location}
+     */
+    public static Optional<String> within(String target, int max) {
+        if (target.length() <= max) {
+            return Optional.of(target);
+        }
+        int query = target.indexOf('?');
+        return query >= 0 && query <= max ? Optional.of(target.substring(0, query)) : Optional.empty();
+    }
+
+    /**
+     * As {@link #location(String, String, String, String, int)} with the default login body limit's
+     * budget, {@link SafeRedirect#MAX_LENGTH}.
+     */
+    public static String location(String contextPath, String loginPath, String normalisedPath, String rawQuery) {
+        return location(contextPath, loginPath, normalisedPath, rawQuery, SafeRedirect.MAX_LENGTH);
     }
 
     /**
@@ -21,13 +76,39 @@ public final class LoginRedirect {
      * @param loginPath the login page, relative to the context (starts with {@code /})
      * @param normalisedPath the firewall's decoded, normalised path (starts with {@code /})
      * @param rawQuery the raw query string, or {@code null}
+     * @param maxEncodedFrom the longest {@code from} value, percent-encoded; see {@link #maxEncodedFrom(int)}
+     * @return the login page with {@code ?from=}, or without it when even the path is too long
      */
-    public static String location(String contextPath, String loginPath, String normalisedPath, String rawQuery) {
-        String from = encodePath(contextPath + normalisedPath);
-        if (rawQuery != null && !rawQuery.isEmpty()) {
-            from = from + "?" + rawQuery;
+    public static String location(String contextPath, String loginPath, String normalisedPath, String rawQuery,
+            int maxEncodedFrom) {
+        String login = encodePath(contextPath + loginPath);
+        String path = encodePath(contextPath + normalisedPath);
+        String from = rawQuery == null || rawQuery.isEmpty() ? path : path + "?" + rawQuery;
+        return encodedFrom(from, maxEncodedFrom).map(f -> login + "?from=" + f).orElse(login);
+    }
+
+    /**
+     * {@code from} percent-encoded as a query-parameter value, if that takes at most {@code max}
+     * characters; else the same without its query ({@code ?} and after), if that fits; else empty.
+     * Never encodes more than {@code max} characters of input.
+     *
+     * @param from a same-origin path with an optional query
+     */
+    public static Optional<String> encodedFrom(String from, int max) {
+        Optional<String> whole = encodedWithin(from, max);
+        if (whole.isPresent()) {
+            return whole;
         }
-        return encodePath(contextPath + loginPath) + "?from=" + URLEncoder.encode(from, StandardCharsets.UTF_8);
+        int query = from.indexOf('?');
+        return query < 0 ? Optional.empty() : encodedWithin(from.substring(0, query), max);
+    }
+
+    private static Optional<String> encodedWithin(String value, int max) {
+        if (value.length() > max) {
+            return Optional.empty(); // encoding never shortens: no need to encode 8 kB to find out
+        }
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return encoded.length() <= max ? Optional.of(encoded) : Optional.empty();
     }
 
     /**

@@ -1,0 +1,104 @@
+package io.github.sessiongate.internal;
+
+import java.util.Arrays;
+
+/**
+ * Whether a JWS compact serialization is spelled the one canonical way, checked before any
+ * signature work. jose4j accepts several spellings of one signed token (padding, the standard
+ * base64 alphabet, non-zero unused trailing bits); refusing all but one makes the token string
+ * itself an identity, so the validation cache, audit fingerprints and the client token's
+ * {@code sid}, which key on a digest of the whole token, see one token as one key.
+ *
+ * <p>Canonical means: exactly three segments separated by two {@code .}; a non-empty header; each
+ * segment base64url without padding and without {@code +} or {@code /} (<a
+ * href="https://www.rfc-editor.org/rfc/rfc7515#section-2">RFC 7515 §2</a>); no segment whose length
+ * is 1 mod 4; and the unused low bits of each segment's last character zero (<a
+ * href="https://www.rfc-editor.org/rfc/rfc4648#section-3.5">RFC 4648 §3.5</a>): 4 bits when the
+ * length is 2 mod 4, 2 bits when it is 3 mod 4. An empty payload or signature is canonical here
+ * (an unsigned token is the algorithm check's to refuse).
+ *
+ * <p>One pass over the characters, no allocation, no regular expression: junk is refused in
+ * nanoseconds. Stateless and thread-safe. Internal; not for application code.
+ */
+public final class CompactJws {
+    /** Bit {@code c} set for each base64url character {@code c} below 64: {@code -} and digits. */
+    private static final long LOW = 1L << '-' | 0x3FFL << '0';
+    /** Bit {@code c - 64} set for each base64url character {@code c} from 64 to 127: letters and {@code _}. */
+    private static final long HIGH = 0x3FFFFFFL << ('A' - 64) | 1L << ('_' - 64) | 0x3FFFFFFL << ('a' - 64);
+    /** Value of each ASCII character in the base64url alphabet (-1 for others): read only at a segment's end. */
+    private static final byte[] VALUES = new byte[128];
+
+    static {
+        Arrays.fill(VALUES, (byte) -1);
+        for (int i = 0; i < 26; i++) {
+            VALUES['A' + i] = (byte) i;
+            VALUES['a' + i] = (byte) (26 + i);
+        }
+        for (int i = 0; i < 10; i++) {
+            VALUES['0' + i] = (byte) (52 + i);
+        }
+        VALUES['-'] = 62;
+        VALUES['_'] = 63;
+    }
+
+    private CompactJws() {
+    }
+
+    /**
+     * Whether {@code token} is a canonically encoded JWS compact serialization (see the class
+     * comment). Says nothing about the JSON inside or the signature. Never throws.
+     *
+     * @param token any string, possibly {@code null} or hostile
+     */
+    public static boolean isCanonical(String token) {
+        if (token == null) {
+            return false;
+        }
+        int length = token.length();
+        int dots = 0;
+        int start = 0;
+        for (int i = 0; i < length; i++) {
+            char c = token.charAt(i);
+            if (isBase64Url(c)) {
+                continue; // a base64url character
+            }
+            if (c != '.' || ++dots > 2 || (dots == 1 && i == 0) || !segmentEndsCanonically(token, start, i)) {
+                return false; // not base64url, a third dot, an empty header, or a bad segment tail
+            }
+            start = i + 1;
+        }
+        return dots == 2 && segmentEndsCanonically(token, start, length);
+    }
+
+    /**
+     * Whether {@code s[from, to)} is canonical unpadded base64url: only base64url characters, a
+     * length other than 1 mod 4, and zero unused bits in the last character. Never throws for
+     * bounds within {@code s}.
+     */
+    public static boolean isCanonicalBase64Url(CharSequence s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isBase64Url(s.charAt(i))) {
+                return false;
+            }
+        }
+        return segmentEndsCanonically(s, from, to);
+    }
+
+    private static boolean isBase64Url(char c) {
+        return c < 64 ? (LOW >>> c & 1) != 0 : c < 128 && (HIGH >>> (c - 64) & 1) != 0;
+    }
+
+    /** The length and last-character rule, for a segment already known to be base64url characters. */
+    private static boolean segmentEndsCanonically(CharSequence s, int from, int to) {
+        int unusedBits = switch ((to - from) & 3) {
+            case 0 -> 0;
+            case 2 -> 4;
+            case 3 -> 2;
+            default -> -1;
+        };
+        if (unusedBits < 0) {
+            return false;
+        }
+        return unusedBits == 0 || (VALUES[s.charAt(to - 1)] & ((1 << unusedBits) - 1)) == 0;
+    }
+}
