@@ -96,7 +96,12 @@ public final class Revocations {
 
     /** Whether the token was signed out on this node. Cheap when nothing is revoked. */
     public boolean isRevoked(String token) {
-        return store.size() > 0 && store.get(TokenIdentity.of(token)).isPresent();
+        return isRevokedIdentity(() -> TokenIdentity.of(token));
+    }
+
+    /** As {@link #isRevoked}, by an identity computed only when anything is revoked at all. */
+    boolean isRevokedIdentity(java.util.function.Supplier<String> identity) {
+        return store.size() > 0 && store.get(identity.get()).isPresent();
     }
 
     /** Whether {@code count} more revocations would be taken now. */

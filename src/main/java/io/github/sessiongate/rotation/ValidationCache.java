@@ -14,7 +14,35 @@ import java.util.Optional;
  * that is fixed, or a token that becomes valid, is seen at once, and junk tokens take no memory.
  */
 public final class ValidationCache {
-    private final ExpiringStore<Session> store;
+    /**
+     * A cached session and, computed at most once and only when a revocation list needs it, the
+     * token's {@link TokenIdentity}: a cache hit then costs no claims parse even after a logout.
+     */
+    public static final class Entry {
+        private final Session session;
+        private volatile String identity;
+
+        Entry(Session session) {
+            this.session = session;
+        }
+
+        /** The cached session. */
+        public Session session() {
+            return session;
+        }
+
+        /** The identity of {@code token}, the token this entry was cached for. */
+        String identity(String token) {
+            String id = identity;
+            if (id == null) {
+                id = TokenIdentity.of(token); // idempotent: a race computes the same value twice
+                identity = id;
+            }
+            return id;
+        }
+    }
+
+    private final ExpiringStore<Entry> store;
     private final Duration ttl;
     private final Clock clock;
 
@@ -23,7 +51,7 @@ public final class ValidationCache {
      * @param ttl how long a valid result is reused; zero disables the cache
      * @param clock the time source
      */
-    public ValidationCache(ExpiringStore<Session> store, Duration ttl, Clock clock) {
+    public ValidationCache(ExpiringStore<Entry> store, Duration ttl, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -36,12 +64,17 @@ public final class ValidationCache {
 
     /** As {@link #get(String)}, by the token's {@link TokenKey} (computed once per request). */
     Optional<Session> getByKey(String key) {
+        return entryByKey(key).map(Entry::session);
+    }
+
+    /** The live entry under the token's {@link TokenKey}, if any. */
+    Optional<Entry> entryByKey(String key) {
         if (ttl.isZero()) {
             return Optional.empty();
         }
-        Optional<Session> hit = store.get(key);
+        Optional<Entry> hit = store.get(key);
         // The store's clock decides liveness; the session's own expiry is checked again here.
-        return hit.filter(s -> s.expiresAt().map(e -> e.isAfter(clock.instant())).orElse(true));
+        return hit.filter(e -> e.session().expiresAt().map(x -> x.isAfter(clock.instant())).orElse(true));
     }
 
     /** Caches a valid session until the earlier of the TTL and the token's expiry. */
@@ -60,7 +93,7 @@ public final class ValidationCache {
         if (session.expiresAt().isPresent() && session.expiresAt().get().isBefore(until)) {
             until = session.expiresAt().get();
         }
-        store.put(key, session, until);
+        store.put(key, new Entry(session), until);
     }
 
     /** Forgets the token (logout, refusal). */

@@ -51,13 +51,16 @@ public final class Validations {
 
     /** Validates a token. Never throws. */
     public Checked validate(String token) {
-        if (revocations.isRevoked(token)) {
+        String key = TokenKey.of(token); // once per request: cache and single flight share it
+        var cached = cache.entryByKey(key);
+        // The revocation list comes before any verdict is served; a hit reuses the identity it
+        // computed once, so a warm request parses no claims even while revocations exist.
+        if (cached.isPresent() ? revocations.isRevokedIdentity(() -> cached.get().identity(token))
+                : revocations.isRevoked(token)) {
             return new Checked(ValidationResult.invalid(ValidationResult.Reason.REVOKED), Source.REVOKED);
         }
-        String key = TokenKey.of(token); // once per request: cache and single flight share it
-        var cached = cache.getByKey(key);
         if (cached.isPresent()) {
-            return new Checked(ValidationResult.valid(cached.get()), Source.CACHE);
+            return new Checked(ValidationResult.valid(cached.get().session()), Source.CACHE);
         }
         SingleFlight.Result<ValidationResult> r = flights.run(key, () -> call(token, key), maxWait,
                 ValidationResult::unavailable);
