@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.sessiongate.fuzz.FakeRequest;
 import io.github.sessiongate.fuzz.FuzzInput;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 class CookieHeaderFuzzTest {
     private static final CookieCodec CODEC = new CookieCodec(CookieSettings.defaults());
 
+    @DictionaryEntries({"sg_access", "sg_refresh", "sg_guest", "sg_meta", "__Host-", ".0", ".1", ".2", ".10", "=", "; ", ",", "\"", "	", "eyJ"})
     @FuzzTest(maxDuration = "10s")
     void cookieHeader(byte[] data) {
         FuzzInput in = FuzzInput.of(data);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.ValidationResult;
@@ -72,6 +73,7 @@ class JwtFuzzTest {
             + "\"iat\":" + NOW + ",\"exp\":" + (NOW + 600) + ",\"roles\":[\"user\"]}";
     private static final String VALID_TOKEN = sign(VALID_HEADER, VALID_CLAIMS);
 
+    @DictionaryEntries({"eyJ", ".", "==", "+", "/", "\"alg\"", "\"none\"", "\"HS256\"", "\"RS256\"", "\"kid\"", "\"crit\"", "\"cty\"", "\"typ\""})
     @FuzzTest(maxDuration = "10s")
     void mutatedToken(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
@@ -90,6 +92,7 @@ class JwtFuzzTest {
         check(token);
     }
 
+    @DictionaryEntries({"\"alg\"", "\"HS256\"", "\"none\"", "\"typ\"", "\"at+jwt\"", "\"JWT\"", "\"cty\"", "\"crit\"", "\"iss\"", "\"https://idp.example.com\"", "\"aud\"", "\"my-app\"", "\"sub\"", "\"exp\"", "\"nbf\"", "\"iat\"", "1893456000", "1893456600", "\"token_use\"", "\"nonce\"", "\"roles\"", "null", "[", "]", "{", "}", "\\u0000"})
     @FuzzTest(maxDuration = "10s")
     void signedToken(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
@@ -99,6 +102,7 @@ class JwtFuzzTest {
         check(in.flag(1) ? token + in.field(2) : token);
     }
 
+    @DictionaryEntries({"{", "}", "[", "]", "\"", "\\\"", "\\\\", "\"roles\"", "\"scope\"", ".", "null", "true", "1e999", "-0"})
     @FuzzTest(maxDuration = "10s")
     void jsonValues(byte[] data) {
         FuzzInput in = FuzzInput.of(data);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.path.PathRules;
@@ -38,6 +39,7 @@ class PathFuzzTest {
             "/static/*", "*.css"), List.of("/admin/*=admin", "/ops/**=ops|admin"), PathRules.Access.PROTECTED,
             List.of("/login", "/auth/login", "/auth/logout"));
 
+    @DictionaryEntries({"/admin", "/api/", "/api/public/", "/static/", "/login", "%2e", "%2f", "%5c", "%3b", "%25", "%00", "%c0%ae", "%e2%80%ae", "%ef%bf%bd", "/..", "/./", "//", ";jsessionid=", "\\", ".css"})
     @FuzzTest(maxDuration = "10s")
     void requestPath(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
@@ -93,6 +95,7 @@ class PathFuzzTest {
         }
     }
 
+    @DictionaryEntries({"/*", "/**", "*.", "=admin", "|", "/admin/*=admin", "/api/*", " ", ",", "/login", "/auth/login"})
     @FuzzTest(maxDuration = "10s")
     void pathRules(byte[] data) {
         FuzzInput in = FuzzInput.of(data);

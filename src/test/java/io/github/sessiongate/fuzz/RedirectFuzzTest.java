@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.SafeRedirect;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Disabled;
 class RedirectFuzzTest {
     private static final URI ORIGIN = URI.create("https://app.example.com/");
 
+    @DictionaryEntries({"/", "//", "\\", "%2f", "%5c", "%0d%0a", "%00", "%2e", "/..", "#", "?", "&", "from=", "https:", "javascript:", "%E2%80%AE", "	"})
     @FuzzTest(maxDuration = "10s")
     void loginRedirect(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
