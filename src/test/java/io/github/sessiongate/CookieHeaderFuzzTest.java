@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Proxy;
 import io.github.sessiongate.fuzz.FakeRequest;
 import io.github.sessiongate.fuzz.FuzzInput;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes the raw {@code Cookie} header reader and the chunk assembly. Each NUL-separated field is
@@ -61,6 +65,51 @@ class CookieHeaderFuzzTest {
                     .ifPresent(t -> assertFalse(cookies.toString().contains(t),
                     "SessionCookies.toString shows a token"));
         }
+    }
+
+    /** What the containers answer headers in by default (8 KiB), less room for the other headers. */
+    static final int SET_COOKIE_BUDGET = 8192 - 1024;
+
+    /**
+     * Whatever session-shaped cookies a request carries, the clearing {@code Set-Cookie} headers
+     * fit the response-header budget, so no request header can turn an answer into a 500 (Jetty
+     * and Tomcat refuse response headers over 8 KiB). Issue 7 section 3 bounds the clearing; until
+     * that is merged this target fails at once (see the committed input {@code many-session-names}).
+     */
+    @Disabled("enable when cookie clearing is bounded (issue 7, section 3)")
+    @DictionaryEntries({"sg_access", "sg_refresh", "sg_guest", "sg_meta", "__Host-", ".0", ".1", ".99", "=x; "})
+    @FuzzTest(maxDuration = "10s")
+    void clearingStaysWithinBudget(byte[] data) {
+        FuzzInput in = FuzzInput.of(data);
+        boolean secure = in.flag(1);
+        SessionCookies cookies = CODEC.read(new FakeRequest().header("Cookie", in.fields().toArray(new String[0]))
+                .build(), secure);
+        int[] bytes = {0};
+        HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "isCommitted" -> false;
+                    case "addCookie" -> {
+                        bytes[0] += rendered((Cookie) args[0]);
+                        yield null;
+                    }
+                    case "getHeaders" -> List.of();
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        CODEC.clear(response, cookies, secure);
+        assertTrue(bytes[0] <= SET_COOKIE_BUDGET, "clearing takes " + bytes[0] + " bytes of response headers");
+    }
+
+    /** The length of {@code Set-Cookie: <cookie>\r\n} as a container writes it (upper bound for Expires). */
+    private static int rendered(Cookie c) {
+        int n = "Set-Cookie: ".length() + c.getName().length() + 1 + c.getValue().length() + 2;
+        n += c.getPath() == null ? 0 : "; Path=".length() + c.getPath().length();
+        n += c.getDomain() == null ? 0 : "; Domain=".length() + c.getDomain().length();
+        n += "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT".length();
+        n += (c.getSecure() ? "; Secure".length() : 0) + (c.isHttpOnly() ? "; HttpOnly".length() : 0);
+        for (Map.Entry<String, String> a : c.getAttributes().entrySet()) {
+            n += 2 + a.getKey().length() + (a.getValue().isEmpty() ? 0 : 1 + a.getValue().length());
+        }
+        return n;
     }
 
     /**

@@ -30,6 +30,7 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
+import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes the token pre-checks and claim reading of {@link JwtTokenValidator} against a reference:
@@ -101,6 +102,53 @@ class JwtFuzzTest {
         String token = sign(header, claims);
         check(in.flag(1) ? token + in.field(2) : token);
     }
+
+    /**
+     * One token, one spelling: whatever the validator accepts is canonical base64url (RFC 7515
+     * section 2: no padding, no {@code +} or {@code /}; RFC 4648 section 3.5: zero pad bits), so
+     * every "same token" structure sees one string per token. The token is signed as in
+     * {@code signedToken}, then field 2 is appended (flag 1), or it is re-spelt in the standard
+     * alphabet (choice 1) or with non-zero pad bits in the signature's last character (choice 2).
+     * Issue 7 section 5 adds the check; until that is merged this target fails at once (see the
+     * committed input {@code padded-signature}).
+     */
+    @Disabled("enable when the pre-check refuses non-canonical encodings (issue 7, section 5)")
+    @DictionaryEntries({"=", "==", "+", "/", "\"alg\"", "\"HS256\""})
+    @FuzzTest(maxDuration = "10s")
+    void acceptedTokensAreCanonical(byte[] data) {
+        FuzzInput in = FuzzInput.of(data);
+        String token = sign(in.field(0), in.field(1));
+        if (in.flag(1)) {
+            token = token + in.field(2);
+        }
+        if (in.choice() == 1) {
+            token = token.replace('-', '+').replace('_', '/');
+        } else if (in.choice() == 2 && !token.isEmpty()) {
+            char last = token.charAt(token.length() - 1);
+            int index = ALPHABET.indexOf(last);
+            if (index >= 0) {
+                token = token.substring(0, token.length() - 1) + ALPHABET.charAt(index ^ 1);
+            }
+        }
+        ValidationResult result = VALIDATOR.validate(token);
+        if (!(result instanceof ValidationResult.Valid)) {
+            return;
+        }
+        String[] parts = token.split("\\.", -1);
+        assertEquals(3, parts.length, "accepted a token without three segments");
+        for (String part : parts) {
+            assertTrue(part.chars().allMatch(c -> ALPHABET.indexOf(c) >= 0), "accepted a non-base64url segment");
+            int tail = part.length() % 4;
+            assertTrue(tail != 1, "accepted an impossible segment length");
+            if (tail != 0) {
+                int bits = ALPHABET.indexOf(part.charAt(part.length() - 1));
+                int unused = tail == 2 ? 4 : 2;
+                assertEquals(0, bits & ((1 << unused) - 1), "accepted non-zero pad bits");
+            }
+        }
+    }
+
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     @DictionaryEntries({"{", "}", "[", "]", "\"", "\\\"", "\\\\", "\"roles\"", "\"scope\"", ".", "null", "true", "1e999", "-0"})
     @FuzzTest(maxDuration = "10s")
