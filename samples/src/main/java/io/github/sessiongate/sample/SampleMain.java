@@ -230,6 +230,7 @@ public final class SampleMain {
     }
 
     public static void main(String[] args) throws Exception {
+        silenceTomcatUserDataLog(); // before any Tomcat class loads
         Settings settings = Settings.from(System.getenv());
         if (settings == null) {
             System.exit(2);
@@ -316,7 +317,25 @@ public final class SampleMain {
         };
     }
 
+    /**
+     * The system property that Tomcat's {@code UserDataHelper} reads once, when a Tomcat class that
+     * logs user data (its cookie parser among them) is first loaded.
+     */
+    public static final String TOMCAT_USER_DATA_LOG_PROPERTY = "org.apache.juli.logging.UserDataHelper.CONFIG";
+
+    /**
+     * Stops Tomcat from ever logging user-supplied data. Its cookie parser runs before any filter
+     * and logs a whole malformed {@code Cookie} header (tokens included) at INFO, e.g. when a client
+     * joins cookies with commas. {@code NONE} must be set before those classes load, so this runs
+     * before Tomcat is created. Outside the demo, set it in {@code conf/catalina.properties} or
+     * {@code CATALINA_OPTS} in {@code setenv.sh}.
+     */
+    static void silenceTomcatUserDataLog() {
+        System.setProperty(TOMCAT_USER_DATA_LOG_PROPERTY, "NONE");
+    }
+
     private static Running startTomcat(Settings settings) throws Exception {
+        silenceTomcatUserDataLog();
         Path base = settings.workdir().resolve("tomcat-" + settings.port());
         Files.createDirectories(base.resolve("webapps"));
         Tomcat tomcat = new Tomcat();
