@@ -13,7 +13,6 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import org.junit.jupiter.api.Disabled;
 
 /**
  * Fuzzes the {@code from}/redirect builder ({@link LoginRedirect}) and the check of a {@code from}
@@ -59,10 +58,9 @@ class RedirectFuzzTest {
     /**
      * The {@code Location} stays within what {@code /auth/login} accepts as {@code from}: a long query
      * is dropped (then the whole {@code from}) rather than make a header the container refuses with
-     * a 500. Issue 7 section 4 makes {@link LoginRedirect} do so; until that is merged this target
-     * fails at once on a long query (see the committed input {@code long-query}).
+     * a 500. {@link LoginRedirect} does so (issue 7 section 4); the committed input
+     * {@code long-query} is the 500 it used to make.
      */
-    @Disabled("enable when LoginRedirect bounds from (issue 7, section 4)")
     @FuzzTest(maxDuration = "10s")
     void locationWithinBudget(byte[] data) {
         FuzzInput in = FuzzInput.of(data);
