@@ -204,9 +204,11 @@ final class Logins implements AutoCloseable {
         ValidationResult check = token == null ? null : gate.validations.validate(token).result();
         Session live = check instanceof ValidationResult.Valid v ? v.session()
                 : check instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
-        boolean seenValid = live != null || check instanceof ValidationResult.Unavailable
-                || refreshToken != null && gate.refresher.knows(refreshToken);
-        String revoke = live != null || check instanceof ValidationResult.Unavailable ? token : null;
+        // Only a token whose signature verified (valid, or expired) counts as seen valid: a validator
+        // outage must not let junk write security state.
+        boolean verified = live != null || check instanceof ValidationResult.Expired;
+        boolean seenValid = verified || refreshToken != null && gate.refresher.knows(refreshToken);
+        String revoke = verified ? token : null;
         if (!gate.refresher.end(refreshToken, revoke, live == null ? null : live.expiresAt().orElse(null), seenValid,
                 revoker.isPresent())) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.

@@ -59,6 +59,12 @@ public final class GraceMemo {
      */
     public record Chain(List<String> refreshTokens, List<Minted> accessTokens) {
         static final Chain EMPTY = new Chain(List.of(), List.of());
+
+        /** Counts only: a chain holds raw refresh tokens, which must never reach a log line. */
+        @Override
+        public String toString() {
+            return "Chain[" + refreshTokens.size() + " refresh tokens, " + accessTokens.size() + " access tokens]";
+        }
     }
 
     private final ExpiringStore<TokenPair> pairs;

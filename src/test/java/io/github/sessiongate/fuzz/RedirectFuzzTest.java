@@ -44,6 +44,9 @@ class RedirectFuzzTest {
             char c = location.charAt(i);
             assertTrue(c > 0x20 && c < 0x7f, "not one line of printable ASCII");
         }
+        if (location.equals(context + "/login")) {
+            return; // a from longer than /auth/login accepts is dropped whole (issue 7 section 4)
+        }
         String prefix = context + "/login?from=";
         assertTrue(location.startsWith(prefix), location);
         String encoded = location.substring(prefix.length());
