@@ -65,7 +65,8 @@ final class Logins implements AutoCloseable {
 
     /**
      * The body is read (and capped) before the limiter is consulted, so a client holding bodies
-     * open holds no reservation; the reservation covers only the backend call.
+     * open holds no reservation; the reservation covers only the backend call. A 429 comes from
+     * recorded failures only; attempts in flight are waited for (bounded), then 503.
      */
     private void doLogin(Exchange ex) throws IOException {
         if (!"POST".equals(ex.request.getMethod())) {
@@ -92,10 +93,22 @@ final class Logins implements AutoCloseable {
             tooMany(ex, client, wait);
             return;
         }
-        delay.pause(limiter.delay(username)); // a username failing from many addresses: slowed, never refused
-        try (LoginLimiter.Ticket ticket = limiter.begin(username, client)) {
+        // A username failing from many addresses is slowed, never refused; a delay that cannot be
+        // served (every waiter slot taken) is a transient 503, never a skipped delay.
+        if (!delay.pause(limiter.delay(username))) {
+            gate.audit.record(Event.LOGIN_FAILED, "login delay slots full", ex.path, client, null);
+            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+            return;
+        }
+        // Attempts in flight that leave no room under a limit are waited for, as long as a request
+        // waits for another's backend call; then 503, never a 429 for someone who has not failed.
+        try (LoginLimiter.Ticket ticket = limiter.begin(username, client, gate.config.backendWaitTimeout())) {
             switch (ticket.status()) {
                 case LIMITED -> tooMany(ex, client, ticket.retryAfterSeconds());
+                case BUSY -> {
+                    gate.audit.record(Event.LOGIN_FAILED, "login attempts in flight", ex.path, client, null);
+                    Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+                }
                 case FULL -> {
                     // Never fail open: an attempt the limiter cannot count would be an unlimited guess.
                     gate.audit.record(Event.LOGIN_FAILED, "login limiter full", ex.path, client, null);

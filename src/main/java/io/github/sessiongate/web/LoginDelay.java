@@ -8,10 +8,10 @@ import java.util.concurrent.Semaphore;
  * Serves the {@linkplain LoginLimiter#delay delay} of a username under attack before its login
  * reaches the backend, without letting the delay tie up the container's threads: a delay is short
  * (capped by {@code login-username-max-delay}, 2 s by default) and at most {@code maxConcurrent}
- * requests wait at once. When that many already wait, the attempt goes ahead at once: the delay is
- * a brake on a username guessed from many addresses, not a limit (the per-pair and per-address
- * counts are), and refusing instead would let anyone lock a victim out, which the limiter never
- * does. Thread-safe.
+ * requests wait at once. When that many already wait, the attempt is refused transiently (the
+ * caller answers 503 with {@code Retry-After}): going ahead undelayed would let a burst bypass the
+ * delay, and a 503 locks nobody out (it records no failure and ends as soon as a slot is free).
+ * Thread-safe.
  */
 public final class LoginDelay {
     /** Requests the filter lets wait at once. */
@@ -39,11 +39,15 @@ public final class LoginDelay {
     }
 
     /**
-     * Waits for the delay if a slot is free; returns whether it waited. An interrupt ends the wait
-     * early (the interrupt is kept).
+     * Serves the delay: returns {@code true} once it has been waited out (at once for no delay),
+     * {@code false} if it could not be: every slot is taken, or an interrupt ended the wait early
+     * (the interrupt is kept). On {@code false} the attempt must not go ahead.
      */
     public boolean pause(Duration delay) {
-        if (delay.isZero() || delay.isNegative() || !slots.tryAcquire()) {
+        if (delay.isZero() || delay.isNegative()) {
+            return true;
+        }
+        if (!slots.tryAcquire()) {
             return false;
         }
         try {

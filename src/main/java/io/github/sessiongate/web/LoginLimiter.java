@@ -12,6 +12,8 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Limits password guessing at the login endpoint. Three counts of failed logins, each over a fixed
@@ -25,15 +27,21 @@ import java.util.Objects;
  *   <li><b>per username</b>, across all addresses: never a 429 (anyone could lock a victim out
  *       that way), only a {@linkplain #delay growing delay} before the backend is asked.</li>
  * </ul>
- * Usernames are {@linkplain #normaliseUsername normalised} (NFKC, case-folded, trimmed), and an
+ * Usernames are {@linkplain #normaliseUsername normalised} (NFKC, case-folded, trimmed, stripped of
+ * default-ignorable code points), and an
  * IPv6 client is {@linkplain #addressKey reduced to its /64}, so trivial respellings count as one.
  * Behind NAT, or a proxy missing from {@code trusted-proxies}, one address is many users: they
  * share the address ceiling.
  *
  * <p>An attempt is {@linkplain #begin reserved} only around the backend call, after the body has
- * been read: failures plus attempts in flight never exceed either limit, so parallel guesses cannot
- * slip past the check, and a client holding request bodies open holds no reservation at all. An
- * in-flight attempt on its own never refuses anyone for longer than one second ({@code Retry-After: 1}).
+ * been read, so a client holding request bodies open holds no reservation at all. A 429 is decided
+ * on recorded failures only: attempts in flight never lock out anyone who has not failed. They still
+ * count toward the room left, so that failures plus attempts in flight never exceed either limit and
+ * a burst of parallel guesses gets no more than the limit: an attempt that would overfill a limit
+ * <em>waits</em> (bounded in time, and at most {@code maxWaiting} at once) for attempts of its pair
+ * or address to end, then is checked again; still no room at the end of the wait, or too many
+ * waiting already, it is refused transiently ({@link Status#BUSY}: 503 with {@code Retry-After}, no
+ * failure recorded).
  *
  * <p>Bounded: at most {@code maxTracked} entries (keys are 128-bit digests, never usernames). An
  * entry with no live failures and no attempt in flight is dropped at once. When the table is full,
@@ -42,7 +50,8 @@ import java.util.Objects;
  * entries with attempts in flight are never evicted. If an attempt still cannot be recorded it is
  * refused ({@link Status#FULL}, answered 503 with {@code Retry-After}): the limiter never fails open,
  * because an attempt it cannot count would be an unlimited guess. Thread-safe (one lock: each
- * operation is O(1) except the sweep of a full table, at most once a second); time from the clock.
+ * operation is O(1) except the sweep of a full table, at most once a second); the window's time from
+ * the clock, waits through the {@link Waiter} seam.
  */
 public final class LoginLimiter {
     /** The default per-address ceiling is this many times the per-pair limit. */
@@ -51,15 +60,35 @@ public final class LoginLimiter {
     public static final int DEFAULT_MAX_TRACKED = 100_000;
     /** The username delay once it has as many failures (across addresses) as a pair may have; it doubles with each more. */
     public static final Duration FIRST_DELAY = Duration.ofMillis(250);
+    /** Attempts that may wait for room at once, across all pairs and addresses; more are {@link Status#BUSY}. */
+    public static final int DEFAULT_MAX_WAITING = 16;
 
     /** What {@link #begin} decided. */
     public enum Status {
         /** The attempt may go to the backend; close the ticket when it is done. */
         GRANTED,
-        /** Too many failures (or attempts in flight): 429 with {@link Ticket#retryAfterSeconds}. */
+        /** Too many recorded failures: 429 with {@link Ticket#retryAfterSeconds}. */
         LIMITED,
+        /**
+         * Attempts in flight fill the room left and did not end within the wait (or too many wait
+         * already): transient, 503 with {@code Retry-After}; nothing recorded.
+         */
+        BUSY,
         /** The table is full of entries that must not be evicted: 503 with {@link Ticket#retryAfterSeconds}. */
         FULL
+    }
+
+    /** How an attempt waits for room; a seam for tests, which never sleep. */
+    @FunctionalInterface
+    public interface Waiter {
+        /** {@link Condition#awaitNanos}. */
+        Waiter CONDITION = Condition::awaitNanos;
+
+        /**
+         * Waits on the condition (its lock held) until signalled or the time is up; returns the
+         * nanoseconds left, as {@link Condition#awaitNanos} does (0 or less: the time is up).
+         */
+        long await(Condition released, long nanos) throws InterruptedException;
     }
 
     private enum Kind { PAIR, ADDRESS, USER }
@@ -79,7 +108,13 @@ public final class LoginLimiter {
     private final Duration maxDelay;
     private final int maxTracked;
     private final Clock clock;
+    private final int maxWaiting;
+    private final Waiter waiter;
     private final Map<Key, Entry> table = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a reservation ends. */
+    private final Condition released = lock.newCondition();
+    private int waiting;
     private long noSweepBefore = Long.MIN_VALUE;
 
     /**
@@ -92,6 +127,21 @@ public final class LoginLimiter {
      */
     public LoginLimiter(int maxFailures, int maxAddressFailures, Duration window, Duration maxDelay, int maxTracked,
             Clock clock) {
+        this(maxFailures, maxAddressFailures, window, maxDelay, maxTracked, clock, DEFAULT_MAX_WAITING, Waiter.CONDITION);
+    }
+
+    /**
+     * @param maxFailures failures a (username, address) pair may have within the window; 0 disables the limiter
+     * @param maxAddressFailures failures an address may have across all usernames within the window
+     * @param window how long failures are counted
+     * @param maxDelay the longest delay for a username under attack; zero for none
+     * @param maxTracked entries tracked at most
+     * @param clock the time source of the window
+     * @param maxWaiting attempts that may wait for room at once
+     * @param waiter how an attempt waits for room
+     */
+    public LoginLimiter(int maxFailures, int maxAddressFailures, Duration window, Duration maxDelay, int maxTracked,
+            Clock clock, int maxWaiting, Waiter waiter) {
         if (maxFailures > 0 && maxAddressFailures < maxFailures) {
             throw new IllegalArgumentException("the address ceiling must be at least the pair limit");
         }
@@ -101,18 +151,24 @@ public final class LoginLimiter {
         this.maxDelay = Objects.requireNonNull(maxDelay, "maxDelay");
         this.maxTracked = Math.max(3, maxTracked);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.maxWaiting = Math.max(0, maxWaiting);
+        this.waiter = Objects.requireNonNull(waiter, "waiter");
     }
 
     /**
-     * Seconds this pair (or its address) must wait before it may try, or 0; reserves nothing. Lets
-     * the caller refuse before it {@linkplain #delay delays}; {@link #begin} checks again atomically.
+     * Seconds this pair (or its address) must wait before it may try because of its recorded
+     * failures, or 0; reserves nothing. Lets the caller refuse before it {@linkplain #delay delays};
+     * {@link #begin} checks again atomically.
      */
     public long retryAfterSeconds(String username, String client) {
         if (maxFailures <= 0) {
             return 0;
         }
-        synchronized (table) {
-            return wait(clock.millis(), key(Kind.PAIR, username, client), key(Kind.ADDRESS, username, client));
+        lock.lock();
+        try {
+            return limited(clock.millis(), key(Kind.PAIR, username, client), key(Kind.ADDRESS, username, client));
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -127,9 +183,12 @@ public final class LoginLimiter {
             return Duration.ZERO;
         }
         int failures;
-        synchronized (table) {
+        lock.lock();
+        try {
             Entry e = live(key(Kind.USER, username, ""), clock.millis());
             failures = e == null ? 0 : e.failures;
+        } finally {
+            lock.unlock();
         }
         if (failures < maxFailures) {
             return Duration.ZERO;
@@ -139,54 +198,156 @@ public final class LoginLimiter {
         return d.compareTo(maxDelay) > 0 ? maxDelay : d;
     }
 
+    /** {@link #begin(String, String, Duration)} without waiting: no room now is {@link Status#BUSY} at once. */
+    public Ticket begin(String username, String client) {
+        return begin(username, client, Duration.ZERO);
+    }
+
     /**
      * Reserves an attempt for this username from this client, atomically with the check: the
      * ticket is {@link Status#GRANTED} (call {@link Ticket#failed} or {@link Ticket#succeeded} as the
-     * backend answers, and always {@link Ticket#close}), {@link Status#LIMITED} or {@link Status#FULL}.
+     * backend answers, and always {@link Ticket#close}), {@link Status#LIMITED} (recorded failures
+     * only), {@link Status#BUSY} or {@link Status#FULL}. When attempts in flight leave no room under a
+     * limit, waits up to {@code maxWait} for them to end and checks again (the checks are the same
+     * after the wait: the failures they recorded may give 429); an interrupt ends the wait as
+     * {@link Status#BUSY}, the interrupt kept.
      */
-    public Ticket begin(String username, String client) {
+    public Ticket begin(String username, String client, Duration maxWait) {
         if (maxFailures <= 0) {
             return new Ticket(Status.GRANTED, 0, null);
         }
         Key[] keys = {key(Kind.PAIR, username, client), key(Kind.ADDRESS, username, client), key(Kind.USER, username, "")};
-        synchronized (table) {
-            long now = clock.millis();
-            long wait = wait(now, keys[0], keys[1]);
-            if (wait > 0) {
-                return new Ticket(Status.LIMITED, wait, null);
-            }
-            int missing = 0;
-            for (Key k : keys) {
-                missing += table.containsKey(k) ? 0 : 1;
-            }
-            if (table.size() + missing > maxTracked) {
-                sweep(now, missing);
-                if (table.size() + missing > maxTracked) {
-                    return new Ticket(Status.FULL, 1, null);
+        long nanos = Math.max(0, maxWait.toNanos());
+        boolean counted = false;
+        lock.lock();
+        try {
+            while (true) {
+                long now = clock.millis();
+                long wait = limited(now, keys[0], keys[1]);
+                if (wait > 0) {
+                    return new Ticket(Status.LIMITED, wait, null);
+                }
+                if (room(now, keys[0], keys[1])) {
+                    return reserve(now, keys);
+                }
+                if (nanos <= 0) {
+                    return new Ticket(Status.BUSY, 1, null);
+                }
+                if (!counted) {
+                    if (waiting >= maxWaiting) {
+                        return new Ticket(Status.BUSY, 1, null);
+                    }
+                    waiting++;
+                    counted = true;
+                }
+                try {
+                    nanos = waiter.await(released, nanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Ticket(Status.BUSY, 1, null);
                 }
             }
-            for (Key k : keys) {
-                table.computeIfAbsent(k, x -> new Entry()).inFlight++;
+        } finally {
+            if (counted) {
+                waiting--;
             }
-            return new Ticket(Status.GRANTED, 0, keys);
+            lock.unlock();
         }
+    }
+
+    /** Attempts waiting for room now (for tests and monitoring). */
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records the attempt in flight for every key, or {@link Status#FULL}. Under the lock. */
+    private Ticket reserve(long now, Key[] keys) {
+        int missing = 0;
+        for (Key k : keys) {
+            missing += table.containsKey(k) ? 0 : 1;
+        }
+        if (table.size() + missing > maxTracked) {
+            sweep(now, missing);
+            if (table.size() + missing > maxTracked) {
+                return new Ticket(Status.FULL, 1, null);
+            }
+        }
+        for (Key k : keys) {
+            table.computeIfAbsent(k, x -> new Entry()).inFlight++;
+        }
+        return new Ticket(Status.GRANTED, 0, keys);
     }
 
     /** Entries tracked now (for tests and monitoring). */
     public int size() {
-        synchronized (table) {
+        lock.lock();
+        try {
             return table.size();
+        } finally {
+            lock.unlock();
         }
     }
 
     /**
-     * The username as it is counted: NFKC-normalised, case-folded with {@link Locale#ROOT}, and
-     * stripped of leading and trailing white space, so {@code "ＡＬＩＣＥ "} counts as {@code "alice"}.
+     * The username as it is counted: stripped of {@linkplain #isDefaultIgnorable default-ignorable
+     * code points} (invisible: zero width space, soft hyphen, variation selectors, ...),
+     * NFKC-normalised, case-folded with {@link Locale#ROOT}, and stripped of leading and trailing
+     * white space, so {@code "ＡＬＩＣＥ "} and {@code "ali\u200Bce"} count as {@code "alice"}. The
+     * ignorables go before normalising (one between a letter and its combining mark would keep them
+     * from composing) and again after (NFKC maps U+FFA0 to U+3164, both ignorable).
      */
     public static String normaliseUsername(String username) {
-        String s = username == null ? "" : username;
+        String s = withoutIgnorables(username == null ? "" : username);
         s = Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        return Normalizer.normalize(s, Normalizer.Form.NFKC).strip();
+        return withoutIgnorables(Normalizer.normalize(s, Normalizer.Form.NFKC)).strip();
+    }
+
+    /**
+     * Ranges of the Unicode property {@code Default_Ignorable_Code_Point} (DerivedCoreProperties.txt,
+     * Unicode 14 to 16; Java's regular expressions have no such property), inclusive pairs.
+     */
+    private static final int[] DEFAULT_IGNORABLE = {
+        0x00AD, 0x00AD, // soft hyphen
+        0x034F, 0x034F, // combining grapheme joiner
+        0x061C, 0x061C, // Arabic letter mark
+        0x115F, 0x1160, // Hangul choseong and jungseong fillers
+        0x17B4, 0x17B5, // Khmer inherent vowels
+        0x180B, 0x180F, // Mongolian free variation selectors, vowel separator
+        0x200B, 0x200F, // zero width space, (non-)joiner, directional marks
+        0x202A, 0x202E, // directional embeddings and overrides
+        0x2060, 0x206F, // word joiner, invisible operators, isolates, deprecated format characters
+        0x3164, 0x3164, // Hangul filler
+        0xFE00, 0xFE0F, // variation selectors 1 to 16
+        0xFEFF, 0xFEFF, // zero width no-break space (byte order mark)
+        0xFFA0, 0xFFA0, // halfwidth Hangul filler
+        0xFFF0, 0xFFF8, // reserved
+        0x1BCA0, 0x1BCA3, // shorthand format controls
+        0x1D173, 0x1D17A, // musical symbol format controls
+        0xE0000, 0xE0FFF, // tags, variation selectors 17 to 256, reserved
+    };
+
+    /** Whether the code point has the Unicode property {@code Default_Ignorable_Code_Point}. */
+    public static boolean isDefaultIgnorable(int codePoint) {
+        for (int i = 0; i < DEFAULT_IGNORABLE.length && codePoint >= DEFAULT_IGNORABLE[i]; i += 2) {
+            if (codePoint <= DEFAULT_IGNORABLE[i + 1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String withoutIgnorables(String s) {
+        if (s.codePoints().noneMatch(LoginLimiter::isDefaultIgnorable)) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().filter(c -> !isDefaultIgnorable(c)).forEach(b::appendCodePoint);
+        return b.toString();
     }
 
     /**
@@ -237,7 +398,7 @@ public final class LoginLimiter {
             return status;
         }
 
-        /** For {@link Status#LIMITED} and {@link Status#FULL}: seconds to wait, at least 1. */
+        /** For {@link Status#LIMITED}, {@link Status#BUSY} and {@link Status#FULL}: seconds to wait, at least 1. */
         public long retryAfterSeconds() {
             return retryAfterSeconds;
         }
@@ -247,7 +408,8 @@ public final class LoginLimiter {
             if (keys == null) {
                 return;
             }
-            synchronized (table) {
+            lock.lock();
+            try {
                 long now = clock.millis();
                 for (Key k : keys) {
                     Entry e = live(k, now);
@@ -258,6 +420,8 @@ public final class LoginLimiter {
                         e.failures++;
                     }
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -266,21 +430,25 @@ public final class LoginLimiter {
             if (keys == null) {
                 return;
             }
-            synchronized (table) {
+            lock.lock();
+            try {
                 Entry e = table.get(keys[0]);
                 if (e != null) {
                     e.failures = 0;
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
-        /** Releases the reservation. */
+        /** Releases the reservation and wakes the attempts waiting for room. */
         @Override
         public void close() {
             if (keys == null) {
                 return;
             }
-            synchronized (table) {
+            lock.lock();
+            try {
                 long now = clock.millis();
                 for (Key k : keys) {
                     Entry e = live(k, now);
@@ -291,25 +459,34 @@ public final class LoginLimiter {
                         }
                     }
                 }
+                released.signalAll();
+            } finally {
+                lock.unlock();
             }
             keys = null;
         }
     }
 
-    /** The wait for the pair and its address (0 if none); under the lock. */
-    private long wait(long now, Key pair, Key address) {
-        long wait = wait(live(pair, now), maxFailures, now);
-        return Math.max(wait, wait(live(address, now), maxAddressFailures, now));
+    /** Seconds until the recorded failures of the pair and its address leave room (0 if they do); under the lock. */
+    private long limited(long now, Key pair, Key address) {
+        long wait = limited(live(pair, now), maxFailures, now);
+        return Math.max(wait, limited(live(address, now), maxAddressFailures, now));
     }
 
-    private long wait(Entry e, int limit, long now) {
-        if (e == null || e.failures + e.inFlight < limit) {
+    private long limited(Entry e, int limit, long now) {
+        if (e == null || e.failures < limit) {
             return 0;
         }
-        if (e.failures < limit && e.failures + e.inFlight >= limit) {
-            return 1; // only attempts in flight fill the bound: they end soon
-        }
         return Math.max(1, (e.start + windowMillis - now + 999) / 1000);
+    }
+
+    /** Whether failures plus attempts in flight leave room for one more under both limits; under the lock. */
+    private boolean room(long now, Key pair, Key address) {
+        return room(live(pair, now), maxFailures) && room(live(address, now), maxAddressFailures);
+    }
+
+    private static boolean room(Entry e, int limit) {
+        return e == null || e.failures + e.inFlight < limit;
     }
 
     /** The entry with an expired window's failures forgotten; {@code null} if absent. Under the lock. */

@@ -19,33 +19,37 @@ class LoginDelayTest {
         List<Duration> slept = new CopyOnWriteArrayList<>();
         LoginDelay delay = new LoginDelay(2, slept::add);
         assertTrue(delay.pause(Duration.ofMillis(500)));
-        assertFalse(delay.pause(Duration.ZERO), "no delay, no wait");
+        assertTrue(delay.pause(Duration.ZERO), "no delay: served at once, without a wait");
         assertEquals(List.of(Duration.ofMillis(500)), slept);
     }
 
     @Test
-    void whenEverySlotWaitsTheNextAttemptGoesAheadAtOnceRatherThanTieUpAThreadOrBeRefused() throws Exception {
+    void whenEverySlotWaitsTheNextAttemptIsRefusedRatherThanSkipTheDelayOrTieUpAThread() throws Exception {
         CountDownLatch entered = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
         LoginDelay delay = new LoginDelay(2, d -> {
             entered.countDown();
             release.await();
         });
-        List<Thread> waiting = List.of(new Thread(() -> delay.pause(Duration.ofSeconds(2))),
-                new Thread(() -> delay.pause(Duration.ofSeconds(2))));
+        List<Boolean> served = new CopyOnWriteArrayList<>();
+        List<Thread> waiting = List.of(new Thread(() -> served.add(delay.pause(Duration.ofSeconds(2)))),
+                new Thread(() -> served.add(delay.pause(Duration.ofSeconds(2)))));
         waiting.forEach(Thread::start);
         assertTrue(entered.await(10, TimeUnit.SECONDS));
-        assertFalse(delay.pause(Duration.ofSeconds(2)), "a third does not wait");
+        assertFalse(delay.pause(Duration.ofSeconds(2)), "a third is refused: going ahead undelayed would bypass the delay");
+        assertTrue(delay.pause(Duration.ZERO), "an attempt with no delay to serve is never refused");
         release.countDown();
         for (Thread t : waiting) {
             t.join(10_000);
         }
+        assertEquals(List.of(true, true), served, "the two that waited were served");
+        assertTrue(delay.pause(Duration.ofSeconds(2)), "a freed slot serves the next delay");
         List<Duration> slept = new CopyOnWriteArrayList<>();
         assertTrue(new LoginDelay(1, slept::add).pause(Duration.ofSeconds(1)), "slots are given back");
     }
 
     @Test
-    void anInterruptEndsTheWaitAndIsKept() {
+    void anInterruptEndsTheWaitUnservedAndIsKept() {
         LoginDelay delay = new LoginDelay(1, d -> {
             throw new InterruptedException();
         });

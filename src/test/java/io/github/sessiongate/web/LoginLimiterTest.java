@@ -152,13 +152,14 @@ class LoginLimiterTest {
             inFlight.add(t);
         }
         try (Ticket fourth = limiter.begin("alice", "c")) {
-            assertEquals(Status.LIMITED, fourth.status(), "a fourth attempt in flight is refused before any failure is counted");
+            assertEquals(Status.BUSY, fourth.status(), "a fourth attempt in flight gets no room, yet no 429: nobody has failed");
             assertEquals(1, fourth.retryAfterSeconds(), "attempts in flight alone refuse only briefly");
         }
+        assertEquals(0, limiter.retryAfterSeconds("alice", "c"), "attempts in flight are not failures");
         assertEquals(Status.GRANTED, status(limiter, "bob", "c"), "attempts in flight for alice do not hold bob back");
         inFlight.get(0).failed();
         inFlight.get(0).close();
-        assertEquals(Status.LIMITED, status(limiter, "alice", "c"), "one failure plus two in flight still fill the bound");
+        assertEquals(Status.BUSY, status(limiter, "alice", "c"), "one failure plus two in flight still fill the bound");
         inFlight.get(1).close();
         inFlight.get(2).close();
         assertEquals(Status.GRANTED, status(limiter, "alice", "c"), "one failure and nothing in flight leave room");
@@ -206,7 +207,7 @@ class LoginLimiterTest {
             assertEquals(Status.GRANTED, t.status());
             inFlight.add(t);
         }
-        assertEquals(Status.LIMITED, status(limiter, "user-10", "c"));
+        assertEquals(Status.BUSY, status(limiter, "user-10", "c"), "no room, but no 429 for a user who never failed");
         inFlight.forEach(t -> {
             t.failed();
             t.close();
