@@ -93,7 +93,10 @@ public final class GateConfig {
     /** Backend calls (remote validations and refreshes) in flight at once, across all tokens. */
     public static final String PARAM_BACKEND_MAX_CONCURRENCY = "backend-max-concurrency";
     public static final int DEFAULT_BACKEND_MAX_CONCURRENCY = 64;
-    /** How long a request waits for another request's call with the same token. */
+    /**
+     * How long a request waits for another request's call with the same token, and a login for
+     * attempts in flight to leave room under the login limits.
+     */
     public static final String PARAM_BACKEND_WAIT_TIMEOUT = "backend-wait-timeout";
     public static final Duration DEFAULT_BACKEND_WAIT_TIMEOUT = Duration.ofSeconds(5);
     /** Refresh a still-valid access token this close to its expiry; {@code 0} (default) only after. */
