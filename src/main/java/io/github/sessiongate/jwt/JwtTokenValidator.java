@@ -578,7 +578,6 @@ public class JwtTokenValidator extends TokenValidator {
         return false;
     }
 
-    /** Key source, issuer, audience, algorithms and refresh endpoint; never a secret. */
     /** The configured {@code jwt.clock-skew}; {@link #MAX_CLOCK_SKEW} before {@link #configure}. */
     @Override
     public Duration clockSkew() {
@@ -586,6 +585,7 @@ public class JwtTokenValidator extends TokenValidator {
         return c == null ? MAX_CLOCK_SKEW : Duration.ofSeconds(c.skewSeconds());
     }
 
+    /** Key source, issuer, audience, algorithms and refresh endpoint; never a secret. */
     @Override
     public String describe() {
         Config c = config;

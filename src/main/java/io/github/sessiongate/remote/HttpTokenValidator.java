@@ -9,6 +9,7 @@ import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.audit.Fingerprint;
 import io.github.sessiongate.internal.JsonValues;
+import io.github.sessiongate.internal.RateLimitedWarning;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;

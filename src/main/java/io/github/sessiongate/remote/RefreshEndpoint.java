@@ -5,6 +5,7 @@ import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.audit.Fingerprint;
+import io.github.sessiongate.internal.RateLimitedWarning;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;

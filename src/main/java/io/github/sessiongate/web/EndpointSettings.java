@@ -61,7 +61,6 @@ public final class EndpointSettings {
      * never less than it.
      */
     public static final String PARAM_LOGIN_ADDRESS_MAX_FAILURES = "login-address-max-failures";
-    public static final int DEFAULT_LOGIN_ADDRESS_MAX_FAILURES = LoginLimiter.ADDRESS_FACTOR * DEFAULT_LOGIN_MAX_FAILURES;
     /** Longest delay before a login for a username failing from many addresses reaches the backend; 0 for none. */
     public static final String PARAM_LOGIN_USERNAME_MAX_DELAY = "login-username-max-delay";
     public static final Duration DEFAULT_LOGIN_USERNAME_MAX_DELAY = Duration.ofSeconds(2);

@@ -10,7 +10,6 @@ import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.TokenSpellings;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -31,9 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CanonicalTokenScenarios {
     static {
-        if (System.getProperty(LogCapture.DEBUG_PROPERTY) == null) {
-            System.setProperty(LogCapture.DEBUG_PROPERTY, "debug");
-        }
+        LogCapture.debugUnlessConfigured();
     }
 
     static final String APP = "/app";
@@ -44,7 +41,7 @@ abstract class CanonicalTokenScenarios {
             "standard-alphabet", TokenSpellings::standardAlphabet,
             "non-zero-pad-bits", TokenSpellings::nonZeroPadBits);
 
-    private Container container;
+    private final Teardown teardown = new Teardown();
     private URI base;
 
     /** A fresh, unstarted container. */
@@ -52,21 +49,13 @@ abstract class CanonicalTokenScenarios {
 
     @BeforeAll
     void startContainer() throws Exception {
-        System.setProperty(Tokens.SECRET_PROPERTY, Tokens.SECRET);
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(new Container.Webapp(APP, webapps.resolve("gate"))));
+        teardown.add(new ScenarioProperties()).set(Tokens.SECRET_PROPERTY, Tokens.SECRET);
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(APP, "gate")));
     }
 
     @AfterAll
     void stopContainer() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            System.clearProperty(Tokens.SECRET_PROPERTY);
-        }
+        teardown.close();
     }
 
     private static String validToken() {

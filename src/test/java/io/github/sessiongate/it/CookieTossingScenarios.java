@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.CookieCodec;
 import io.github.sessiongate.it.RawHttp.Response;
@@ -13,7 +12,6 @@ import io.github.sessiongate.testing.FakeAuthBackend;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CookieTossingScenarios {
     static {
-        if (System.getProperty(LogCapture.DEBUG_PROPERTY) == null) {
-            System.setProperty(LogCapture.DEBUG_PROPERTY, "debug");
-        }
+        LogCapture.debugUnlessConfigured();
     }
 
     static final String EP = "/ep";
@@ -64,8 +60,7 @@ abstract class CookieTossingScenarios {
     private static final String PROP_PREFIX = "sessiongate.it.ep.";
 
     private final OffsetClock backendClock = new OffsetClock();
-    private final List<String> properties = new ArrayList<>();
-    private Container container;
+    private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private URI base;
 
@@ -73,26 +68,13 @@ abstract class CookieTossingScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().clock(backendClock).accessTtl(Duration.ofMinutes(30)).build().start();
-        property("jwks-url", backend.jwksUrl());
-        property("issuer", backend.issuer());
-        property("audience", backend.audience());
-        property("login-url", backend.url(FakeAuthBackend.LOGIN));
-        property("refresh-url", backend.url(FakeAuthBackend.REFRESH));
-        property("revoke-url", backend.url(FakeAuthBackend.REVOKE));
-        property("client-token-secret", "it-tossing-client-token-secret-0123456789");
-        property("signing-secret", "it-tossing-meta-signing-secret-0123456789");
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(
-                new Container.Webapp(EP, webapps.resolve("endpoints")),
-                new Container.Webapp(AUDIT, webapps.resolve("endpoints")),
-                new Container.Webapp(LIFE, webapps.resolve("endpoints-lifetime"))));
+        backend = teardown.add(FakeAuthBackend.builder().clock(backendClock).accessTtl(Duration.ofMinutes(30)).build().start());
+        teardown.add(new ScenarioProperties(PROP_PREFIX)).backend(backend)
+                .prefixed("client-token-secret", "it-tossing-client-token-secret-0123456789")
+                .prefixed("signing-secret", "it-tossing-meta-signing-secret-0123456789");
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(EP, "endpoints"),
+                Container.Webapp.of(AUDIT, "endpoints"), Container.Webapp.of(LIFE, "endpoints-lifetime")));
         for (String context : List.of(EP, AUDIT, LIFE)) {
-            Optional<String> failure = container.startupFailure(context);
-            if (failure.isPresent()) {
-                fail("'" + context + "' did not start on " + container.name() + ":\n" + failure.get());
-            }
             // Warm up: the JWKS is fetched once per filter.
             Response warm = get(context + "/api/warm-up", "Cookie: " + ACCESS + "=" + backend.accessToken("alice"));
             assertEquals(200, warm.status(), () -> context + " is not serving: " + warm);
@@ -101,16 +83,7 @@ abstract class CookieTossingScenarios {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            properties.forEach(System::clearProperty);
-        }
+        teardown.close();
     }
 
     // ================================================================ 80 planted names
@@ -325,10 +298,5 @@ abstract class CookieTossingScenarios {
 
     private Response get(String target, String... headers) throws IOException {
         return RawHttp.send(base, "GET", target, headers);
-    }
-
-    private void property(String name, String value) {
-        System.setProperty(PROP_PREFIX + name, value);
-        properties.add(PROP_PREFIX + name);
     }
 }

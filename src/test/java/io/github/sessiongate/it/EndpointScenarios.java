@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
@@ -20,13 +19,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -82,10 +79,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EndpointScenarios {
     static {
-        // Before the first SessionGate logger is created, as in the other scenario classes.
-        if (System.getProperty(LogCapture.DEBUG_PROPERTY) == null) {
-            System.setProperty(LogCapture.DEBUG_PROPERTY, "debug");
-        }
+        LogCapture.debugUnlessConfigured();
     }
 
     static final String EP = "/ep";
@@ -115,14 +109,10 @@ abstract class EndpointScenarios {
     static final String SEAL_KID = "k-2026";
 
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.");
-    private static final Pattern COOKIE_VALUE = Pattern.compile("((?:" + ACCESS + "|" + REFRESH + "|" + GUEST_COOKIE + "|"
-            + META + ")=)([^;,\\]\\s]+)");
-    private static final List<String> CONTEXTS = List.of(EP, GUEST, LIFE, SEALED, BEARER, AHEAD, REPORT);
 
     private final OffsetClock backendClock = new OffsetClock();
     private final AtomicInteger clientAddresses = new AtomicInteger();
-    private final List<String> properties = new ArrayList<>();
-    private Container container;
+    private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private HttpClient http;
     /** {@code http://127.0.0.1:port}, no trailing slash: also the application's origin. */
@@ -133,36 +123,23 @@ abstract class EndpointScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().clock(backendClock).accessTtl(ACCESS_TTL).build().start();
-        property("jwks-url", backend.jwksUrl());
-        property("issuer", backend.issuer());
-        property("audience", backend.audience());
-        property("login-url", backend.url(FakeAuthBackend.LOGIN));
-        property("refresh-url", backend.url(FakeAuthBackend.REFRESH));
-        property("revoke-url", backend.url(FakeAuthBackend.REVOKE));
-        property("client-token-secret", CLIENT_TOKEN_SECRET);
-        property("guest-secret", GUEST_SECRET);
-        property("signing-secret", SIGNING_SECRET);
-        property("cookie-keys", SEAL_KID + ":" + Base64.getEncoder().encodeToString(SEAL_KEY)
-                + ", k-2025:" + Base64.getUrlEncoder().encodeToString(randomBytes(32)));
+        backend = teardown.add(FakeAuthBackend.builder().clock(backendClock).accessTtl(ACCESS_TTL).build().start());
+        teardown.add(new ScenarioProperties(PROP_PREFIX)).backend(backend)
+                .prefixed("client-token-secret", CLIENT_TOKEN_SECRET)
+                .prefixed("guest-secret", GUEST_SECRET)
+                .prefixed("signing-secret", SIGNING_SECRET)
+                .prefixed("cookie-keys", SEAL_KID + ":" + Base64.getEncoder().encodeToString(SEAL_KEY)
+                        + ", k-2025:" + Base64.getUrlEncoder().encodeToString(randomBytes(32)));
 
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(
-                new Container.Webapp(EP, webapps.resolve("endpoints")),
-                new Container.Webapp(GUEST, webapps.resolve("endpoints-guest")),
-                new Container.Webapp(LIFE, webapps.resolve("endpoints-lifetime")),
-                new Container.Webapp(SEALED, webapps.resolve("endpoints-sealed")),
-                new Container.Webapp(BEARER, webapps.resolve("endpoints-bearer")),
-                new Container.Webapp(AHEAD, webapps.resolve("endpoints-ahead")),
-                new Container.Webapp(REPORT, webapps.resolve("endpoints-report"))));
-        http = newClient();
-        for (String context : CONTEXTS) {
-            Optional<String> failure = container.startupFailure(context);
-            if (failure.isPresent()) {
-                fail("'" + context + "' did not start on " + container.name() + ":\n" + failure.get());
-            }
-        }
+        base = teardown.add(newContainer()).startServing(List.of(
+                Container.Webapp.of(EP, "endpoints"),
+                Container.Webapp.of(GUEST, "endpoints-guest"),
+                Container.Webapp.of(LIFE, "endpoints-lifetime"),
+                Container.Webapp.of(SEALED, "endpoints-sealed"),
+                Container.Webapp.of(BEARER, "endpoints-bearer"),
+                Container.Webapp.of(AHEAD, "endpoints-ahead"),
+                Container.Webapp.of(REPORT, "endpoints-report")));
+        http = JavaHttp.newClient();
         // Each filter fetches the JWKS once and caches it, so the scenarios that stop or fail the
         // backend fail the login, refresh or revocation, never the key download, in any order.
         for (String context : List.of(EP, GUEST, LIFE, AHEAD, REPORT, BEARER)) {
@@ -175,16 +152,7 @@ abstract class EndpointScenarios {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            properties.forEach(System::clearProperty);
-        }
+        teardown.close();
     }
 
     // ================================================================ login
@@ -307,8 +275,8 @@ abstract class EndpointScenarios {
                 HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))),
                 sameOrigin(), "Content-Type: application/x-www-form-urlencoded");
         // Each on a connection of its own (see send).
-        Response declared = toResponse(newClient().send(withLength, HttpResponse.BodyHandlers.ofString()));
-        Response chunked = toResponse(newClient().send(streamed, HttpResponse.BodyHandlers.ofString()));
+        Response declared = toResponse(JavaHttp.newClient().send(withLength, HttpResponse.BodyHandlers.ofString()));
+        Response chunked = toResponse(JavaHttp.newClient().send(streamed, HttpResponse.BodyHandlers.ofString()));
 
         for (Response r : List.of(declared, chunked)) {
             assertEquals(413, r.status(), () -> describe(r));
@@ -1110,15 +1078,6 @@ abstract class EndpointScenarios {
         return send("GET", target, null, headers);
     }
 
-    /** HTTP/1.1, redirects not followed, no cookie jar: every test sends exactly the cookies it means to. */
-    private static HttpClient newClient() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-    }
-
     /**
      * A request through java.net.http, redirects not followed; {@code body} {@code null} for none.
      *
@@ -1130,24 +1089,16 @@ abstract class EndpointScenarios {
     Response send(String method, String target, String body, String... headers) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body);
-        HttpClient client = body == null ? http : newClient();
+        HttpClient client = body == null ? http : JavaHttp.newClient();
         return toResponse(client.send(request(method, target, publisher, headers), HttpResponse.BodyHandlers.ofString()));
     }
 
     private HttpRequest request(String method, String target, HttpRequest.BodyPublisher body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + target)).timeout(Duration.ofSeconds(10))
-                .method(method, body);
-        for (String header : headers) {
-            int colon = header.indexOf(':');
-            request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-        }
-        return request.build();
+        return JavaHttp.request(base, target, Duration.ofSeconds(10), headers).method(method, body).build();
     }
 
     private static Response toResponse(HttpResponse<String> response) {
-        Map<String, List<String>> lower = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> lower.put(name.toLowerCase(Locale.ROOT), values));
-        return new Response(response.statusCode(), lower, response.body());
+        return JavaHttp.toResponse(response);
     }
 
     /** The application's account of the request; fails if it did not write the body. */
@@ -1195,7 +1146,7 @@ abstract class EndpointScenarios {
 
     /** A session cookie as it must be set on plain HTTP to 127.0.0.1: HttpOnly, SameSite=Lax, Path=/, host-only, not Secure. */
     static void assertSessionCookie(Response response, String name) {
-        String header = setCookieHeader(response, name)
+        String header = SetCookies.header(response, name)
                 .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + ": " + describe(response)));
         Map<String, String> attributes = attributes(header);
         assertAll(header,
@@ -1210,7 +1161,7 @@ abstract class EndpointScenarios {
 
     /** A clearing {@code Set-Cookie}: empty value, Path=/, already expired (Jetty: Max-Age=0; Tomcat: an Expires in the past). */
     static void assertCleared(Response response, String name) {
-        String header = setCookieHeader(response, name)
+        String header = SetCookies.header(response, name)
                 .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + ": " + describe(response)));
         assertClearing(header);
     }
@@ -1263,16 +1214,7 @@ abstract class EndpointScenarios {
 
     /** The value a {@code Set-Cookie} for {@code name} sets (empty for a clearing), if any. */
     static Optional<String> setCookie(Response response, String name) {
-        return setCookieHeader(response, name).map(h -> {
-            int semicolon = h.indexOf(';');
-            return h.substring(name.length() + 1, semicolon < 0 ? h.length() : semicolon);
-        });
-    }
-
-    private static Optional<String> setCookieHeader(Response response, String name) {
-        List<String> matching = response.headers("Set-Cookie").stream().filter(h -> h.startsWith(name + "=")).toList();
-        assertTrue(matching.size() <= 1, () -> "several Set-Cookie for " + name + ": " + describe(response));
-        return matching.stream().findFirst();
+        return SetCookies.value(response, name);
     }
 
     /** A {@code Set-Cookie}'s attributes by lower-case name ({@code ""} for a flag). */
@@ -1347,11 +1289,6 @@ abstract class EndpointScenarios {
         return mac.doFinal(data);
     }
 
-    private void property(String name, String value) {
-        System.setProperty(PROP_PREFIX + name, value);
-        properties.add(PROP_PREFIX + name);
-    }
-
     private static String form(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
@@ -1370,7 +1307,6 @@ abstract class EndpointScenarios {
 
     /** A response for a failure message, with cookie values reduced to fingerprints. */
     static String describe(Response response) {
-        return COOKIE_VALUE.matcher(response.toString())
-                .replaceAll(m -> m.group(1) + "<" + Tokens.fingerprint(m.group(2)) + ">");
+        return ResponseText.describe(response);
     }
 }

@@ -19,10 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,10 +57,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class GateScenarios {
     static {
-        // Before the first SessionGate logger is created: its DEBUG lines must be token-free too.
-        if (System.getProperty(LogCapture.DEBUG_PROPERTY) == null) {
-            System.setProperty(LogCapture.DEBUG_PROPERTY, "debug");
-        }
+        LogCapture.debugUnlessConfigured();
     }
 
     static final String APP = "/app";
@@ -76,6 +71,7 @@ abstract class GateScenarios {
     static final String ACCESS_COOKIE = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String ACME_URL_PROPERTY = "acme.url";
 
+    private final Teardown teardown = new Teardown();
     private Container container;
     private AcmeBackend acme;
     private HttpClient http;
@@ -87,38 +83,25 @@ abstract class GateScenarios {
 
     @BeforeAll
     void startContainer() throws Exception {
-        acme = new AcmeBackend();
-        System.setProperty(ACME_URL_PROPERTY, acme.url().toString());
-        System.setProperty(Tokens.SECRET_PROPERTY, Tokens.SECRET);
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
+        acme = teardown.add(new AcmeBackend());
+        teardown.add(new ScenarioProperties())
+                .set(ACME_URL_PROPERTY, acme.url().toString())
+                .set(Tokens.SECRET_PROPERTY, Tokens.SECRET);
+        container = teardown.add(newContainer());
+        // Not startServing: /typo must fail to start.
         base = container.start(List.of(
-                new Container.Webapp(APP, webapps.resolve("gate")),
-                new Container.Webapp("", webapps.resolve("gate")),
-                new Container.Webapp(ACME, webapps.resolve("acme")),
-                new Container.Webapp(SECURE, webapps.resolve("secure")),
-                new Container.Webapp(TYPO, webapps.resolve("typo")),
-                new Container.Webapp(SLIDING, webapps.resolve("sliding"))));
-        http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+                Container.Webapp.of(APP, "gate"),
+                Container.Webapp.of("", "gate"),
+                Container.Webapp.of(ACME, "acme"),
+                Container.Webapp.of(SECURE, "secure"),
+                Container.Webapp.of(TYPO, "typo"),
+                Container.Webapp.of(SLIDING, "sliding")));
+        http = JavaHttp.newClient();
     }
 
     @AfterAll
     void stopContainer() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (acme != null) {
-                acme.close();
-            }
-            System.clearProperty(ACME_URL_PROPERTY);
-            System.clearProperty(Tokens.SECRET_PROPERTY);
-        }
+        teardown.close();
     }
 
     // ---------------------------------------------------------------- an authenticated user
@@ -771,17 +754,9 @@ abstract class GateScenarios {
 
     /** A request through java.net.http, redirects not followed. */
     Response send(String method, String target, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + target))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody());
-        for (String header : headers) {
-            int colon = header.indexOf(':');
-            request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        Map<String, List<String>> lower = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> lower.put(name.toLowerCase(Locale.ROOT), values));
-        return new Response(response.statusCode(), lower, response.body());
+        HttpRequest request = JavaHttp.request(base, target, Duration.ofSeconds(10), headers)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return JavaHttp.toResponse(http.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
     /** A request written byte for byte on a socket. */
@@ -851,6 +826,6 @@ abstract class GateScenarios {
     }
 
     static String describe(Response response) {
-        return response.toString();
+        return ResponseText.describe(response);
     }
 }

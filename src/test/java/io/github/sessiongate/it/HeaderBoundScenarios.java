@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.it.RawHttp.Response;
@@ -14,10 +13,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,9 +45,7 @@ abstract class HeaderBoundScenarios {
     /** Both containers refuse response headers past 8 kB (Jetty's responseHeaderSize, Tomcat's maxHttpResponseHeaderSize). */
     static final int CONTAINER_LIMIT = 8192;
 
-    private final List<String> properties = new ArrayList<>();
-    private Container container;
-    private FakeAuthBackend backend;
+    private final Teardown teardown = new Teardown();
     private URI base;
 
     /** A fresh, unstarted container. */
@@ -59,47 +53,17 @@ abstract class HeaderBoundScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().build().start();
-        property("jwks-url", backend.jwksUrl());
-        property("issuer", backend.issuer());
-        property("audience", backend.audience());
-        property("login-url", backend.url(FakeAuthBackend.LOGIN));
-        property("refresh-url", backend.url(FakeAuthBackend.REFRESH));
-        property("revoke-url", backend.url(FakeAuthBackend.REVOKE));
-        property("client-token-secret", "it-client-token-secret-" + UUID.randomUUID());
-        System.setProperty(Tokens.SECRET_PROPERTY, Tokens.SECRET);
-        properties.add(Tokens.SECRET_PROPERTY);
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(
-                new Container.Webapp(APP, webapps.resolve("gate")),
-                new Container.Webapp(EP, webapps.resolve("endpoints")),
-                new Container.Webapp(HB, webapps.resolve("header-bounds"))));
-        for (String context : List.of(APP, EP, HB)) {
-            Optional<String> failure = container.startupFailure(context);
-            if (failure.isPresent()) {
-                fail("'" + context + "' did not start on " + container.name() + ":\n" + failure.get());
-            }
-        }
+        FakeAuthBackend backend = teardown.add(FakeAuthBackend.builder().build().start());
+        teardown.add(new ScenarioProperties(PROP_PREFIX)).backend(backend)
+                .prefixed("client-token-secret", "it-client-token-secret-" + UUID.randomUUID())
+                .set(Tokens.SECRET_PROPERTY, Tokens.SECRET);
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(APP, "gate"),
+                Container.Webapp.of(EP, "endpoints"), Container.Webapp.of(HB, "header-bounds")));
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            properties.forEach(System::clearProperty);
-        }
-    }
-
-    private void property(String name, String value) {
-        System.setProperty(PROP_PREFIX + name, value);
-        properties.add(PROP_PREFIX + name);
+        teardown.close();
     }
 
     /** A query of about {@code length} characters, half of them {@code &} and {@code =}, which encode to three each. */

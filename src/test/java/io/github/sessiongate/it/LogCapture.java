@@ -36,6 +36,17 @@ final class LogCapture {
     private LogCapture() {
     }
 
+    /**
+     * Sets {@link #DEBUG_PROPERTY} to {@code debug} unless it is set already. A scenario class calls
+     * it from its static initialiser, before the first SessionGate logger is created, so that the
+     * DEBUG lines are captured (and checked for tokens) too.
+     */
+    static void debugUnlessConfigured() {
+        if (System.getProperty(DEBUG_PROPERTY) == null) {
+            System.setProperty(DEBUG_PROPERTY, "debug");
+        }
+    }
+
     /** Runs the block and returns all log text it produced. */
     static String during(Block block) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -2,7 +2,6 @@ package io.github.sessiongate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
@@ -13,7 +12,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +34,7 @@ abstract class LoginLimiterScenarios {
     static final String PROP_PREFIX = "sessiongate.it.limiter.";
 
     private final AtomicInteger clientAddresses = new AtomicInteger();
-    private final List<String> properties = new ArrayList<>();
-    private Container container;
+    private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private URI base;
 
@@ -46,31 +43,16 @@ abstract class LoginLimiterScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().build().start();
-        property("jwks-url", backend.jwksUrl());
-        property("issuer", backend.issuer());
-        property("audience", backend.audience());
-        property("login-url", backend.url(FakeAuthBackend.LOGIN));
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(new Container.Webapp(LIM, webapps.resolve("login-limiter"))));
-        container.startupFailure(LIM).ifPresent(f -> fail("'" + LIM + "' did not start on " + container.name() + ":\n" + f));
+        backend = teardown.add(FakeAuthBackend.builder().build().start());
+        teardown.add(new ScenarioProperties(PROP_PREFIX)).backend(backend);
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(LIM, "login-limiter")));
         Response warm = login("alice", "alice-password", freshClient());
         assertEquals(200, warm.status(), () -> "not serving: " + warm);
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            properties.forEach(System::clearProperty);
-        }
+        teardown.close();
     }
 
     @Test
@@ -164,11 +146,6 @@ abstract class LoginLimiterScenarios {
 
     static String json(String user, String password) {
         return "{\"username\":" + Json.quote(user) + ",\"password\":" + Json.quote(password) + "}";
-    }
-
-    private void property(String name, String value) {
-        System.setProperty(PROP_PREFIX + name, value);
-        properties.add(PROP_PREFIX + name);
     }
 
     /**

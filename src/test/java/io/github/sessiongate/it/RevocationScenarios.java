@@ -1,5 +1,6 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.JavaHttp.toResponse;
 import static io.github.sessiongate.it.RotationScenarios.assertCleared;
 import static io.github.sessiongate.it.RotationScenarios.assertRotated;
 import static io.github.sessiongate.it.RotationScenarios.assertUnavailableAndNothingCleared;
@@ -10,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
@@ -28,10 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -74,16 +71,10 @@ abstract class RevocationScenarios {
     /** The order of the P-256 group: (r, n-s) verifies as well as (r, s). */
     static final BigInteger P256_N = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
-    private static final List<String> PROPERTIES = List.of("sessiongate.it.rev.jwks-url", "sessiongate.it.rev.issuer",
-            "sessiongate.it.rev.audience", "sessiongate.it.rev.login-url", "sessiongate.it.rev.refresh-url",
-            "sessiongate.it.rev.revoke-url", "sessiongate.it.es.public-key", "sessiongate.it.es.issuer",
-            "sessiongate.it.es.audience");
-
     private final OffsetClock backendClock = new OffsetClock();
-    private Container container;
+    private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private EllipticCurveJsonWebKey ecKey;
-    private Path pemFile;
     private HttpClient http;
     private URI base;
 
@@ -91,53 +82,27 @@ abstract class RevocationScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().clock(backendClock).build().start();
+        backend = teardown.add(FakeAuthBackend.builder().clock(backendClock).build().start());
         ecKey = EcJwkGenerator.generateJwk(EllipticCurves.P256);
-        pemFile = Files.createTempFile("sessiongate-es256-", ".pem");
+        Path pemFile = Files.createTempFile("sessiongate-es256-", ".pem");
+        teardown.add(() -> Files.deleteIfExists(pemFile));
         Files.writeString(pemFile, "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ecKey.getPublicKey().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n");
-        System.setProperty("sessiongate.it.rev.jwks-url", backend.jwksUrl());
-        System.setProperty("sessiongate.it.rev.issuer", backend.issuer());
-        System.setProperty("sessiongate.it.rev.audience", backend.audience());
-        System.setProperty("sessiongate.it.rev.login-url", backend.url(FakeAuthBackend.LOGIN));
-        System.setProperty("sessiongate.it.rev.refresh-url", backend.url(FakeAuthBackend.REFRESH));
-        System.setProperty("sessiongate.it.rev.revoke-url", backend.url(FakeAuthBackend.REVOKE));
-        System.setProperty("sessiongate.it.es.public-key", "file:" + pemFile.toAbsolutePath());
-        System.setProperty("sessiongate.it.es.issuer", ES_ISSUER);
-        System.setProperty("sessiongate.it.es.audience", ES_AUDIENCE);
+        teardown.add(new ScenarioProperties("sessiongate.it.rev.")).backend(backend);
+        teardown.add(new ScenarioProperties("sessiongate.it.es."))
+                .prefixed("public-key", "file:" + pemFile.toAbsolutePath())
+                .prefixed("issuer", ES_ISSUER)
+                .prefixed("audience", ES_AUDIENCE);
 
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(
-                new Container.Webapp(REV, webapps.resolve("revocation")),
-                new Container.Webapp(TINY, webapps.resolve("revocation-tiny")),
-                new Container.Webapp(ES, webapps.resolve("revocation-es256"))));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        for (String context : List.of(REV, TINY, ES)) {
-            var failure = container.startupFailure(context);
-            if (failure.isPresent()) {
-                fail(context + " did not start on " + container.name() + ":\n" + failure.get());
-            }
-        }
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(REV, "revocation"),
+                Container.Webapp.of(TINY, "revocation-tiny"), Container.Webapp.of(ES, "revocation-es256")));
+        http = JavaHttp.newClient();
     }
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            if (pemFile != null) {
-                Files.deleteIfExists(pemFile);
-            }
-            PROPERTIES.forEach(System::clearProperty);
-        }
+        teardown.close();
     }
 
     // ---------------------------------------------------------------- 1. signed out at once
@@ -329,21 +294,11 @@ abstract class RevocationScenarios {
     }
 
     private Response get(String target, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + target)).timeout(Duration.ofSeconds(20)).GET();
-        for (String header : headers) {
-            int colon = header.indexOf(':');
-            request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-        }
-        return toResponse(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+        HttpRequest request = JavaHttp.request(base, target, Duration.ofSeconds(20), headers).GET().build();
+        return toResponse(http.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
     private static List<String> setCookieValues(Response response) {
         return List.of(ACCESS, REFRESH).stream().map(name -> setCookie(response, name).orElse("")).toList();
-    }
-
-    private static Response toResponse(HttpResponse<String> response) {
-        Map<String, List<String>> lower = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> lower.put(name.toLowerCase(Locale.ROOT), values));
-        return new Response(response.statusCode(), lower, response.body());
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
@@ -22,11 +21,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +33,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
@@ -82,10 +78,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RotationScenarios {
     static {
-        // Before the first SessionGate logger is created: its DEBUG lines are checked for tokens too.
-        if (System.getProperty(LogCapture.DEBUG_PROPERTY) == null) {
-            System.setProperty(LogCapture.DEBUG_PROPERTY, "debug");
-        }
+        LogCapture.debugUnlessConfigured();
     }
 
     static final String ROT = "/rot";
@@ -118,11 +111,6 @@ abstract class RotationScenarios {
     static final String PROP_OIDC_TOKEN_URL = "sessiongate.it.oidc.token-url";
     static final String PROP_OIDC_CLIENT_ID = "sessiongate.it.oidc.client-id";
     static final String PROP_OIDC_CLIENT_SECRET = "sessiongate.it.oidc.client-secret";
-    /** A session cookie value in a header dump, to be shown as its fingerprint. */
-    private static final Pattern COOKIE_VALUE = Pattern.compile("((?:" + ACCESS + "|" + REFRESH + ")=)([^;,\\]\\s]+)");
-    private static final List<String> PROPERTIES = List.of(PROP_JWKS_URL, PROP_ISSUER, PROP_AUDIENCE, PROP_REFRESH_URL,
-            PROP_VALIDATE_URL, PROP_OIDC_JWKS_URL, PROP_OIDC_ISSUER, PROP_OIDC_AUDIENCE, PROP_OIDC_TOKEN_URL,
-            PROP_OIDC_CLIENT_ID, PROP_OIDC_CLIENT_SECRET);
 
     /** A session as the browser holds it: the two cookie values. */
     record Pair(String access, String refresh) {
@@ -134,7 +122,7 @@ abstract class RotationScenarios {
 
     private final OffsetClock backendClock = new OffsetClock();
     private final OffsetClock oidcClock = new OffsetClock();
-    private Container container;
+    private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private MockOAuth2Server oidc;
     /** {@code http://127.0.0.1:port/default}: mock-oauth2-server's issuer, as reached over 127.0.0.1. */
@@ -148,43 +136,33 @@ abstract class RotationScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().clock(backendClock).build().start();
+        backend = teardown.add(FakeAuthBackend.builder().clock(backendClock).build().start());
         // rotateRefreshToken=true: each refresh grant answers a new refresh token and forgets the old one.
         oidc = new MockOAuth2Server(new OAuth2Config(false, null, null, true, new OAuth2TokenProvider(oidcClock::instant)));
+        teardown.add(oidc::shutdown);
         oidc.start(InetAddress.getByName("127.0.0.1"), 0);
         // Its own URLs say "localhost"; tokens name the host they were requested from, so use 127.0.0.1 throughout.
         oidcIssuer = "http://127.0.0.1:" + oidc.baseUrl().port() + "/" + OIDC_ISSUER_ID;
 
-        System.setProperty(PROP_JWKS_URL, backend.jwksUrl());
-        System.setProperty(PROP_ISSUER, backend.issuer());
-        System.setProperty(PROP_AUDIENCE, backend.audience());
-        System.setProperty(PROP_REFRESH_URL, backend.url(FakeAuthBackend.REFRESH));
-        System.setProperty(PROP_VALIDATE_URL, backend.url(FakeAuthBackend.ME));
-        System.setProperty(PROP_OIDC_JWKS_URL, oidcIssuer + "/jwks");
-        System.setProperty(PROP_OIDC_ISSUER, oidcIssuer);
-        System.setProperty(PROP_OIDC_AUDIENCE, OIDC_AUDIENCE);
-        System.setProperty(PROP_OIDC_TOKEN_URL, oidcIssuer + "/token");
-        System.setProperty(PROP_OIDC_CLIENT_ID, OIDC_CLIENT_ID);
-        System.setProperty(PROP_OIDC_CLIENT_SECRET, OIDC_CLIENT_SECRET);
+        teardown.add(new ScenarioProperties())
+                .set(PROP_JWKS_URL, backend.jwksUrl())
+                .set(PROP_ISSUER, backend.issuer())
+                .set(PROP_AUDIENCE, backend.audience())
+                .set(PROP_REFRESH_URL, backend.url(FakeAuthBackend.REFRESH))
+                .set(PROP_VALIDATE_URL, backend.url(FakeAuthBackend.ME))
+                .set(PROP_OIDC_JWKS_URL, oidcIssuer + "/jwks")
+                .set(PROP_OIDC_ISSUER, oidcIssuer)
+                .set(PROP_OIDC_AUDIENCE, OIDC_AUDIENCE)
+                .set(PROP_OIDC_TOKEN_URL, oidcIssuer + "/token")
+                .set(PROP_OIDC_CLIENT_ID, OIDC_CLIENT_ID)
+                .set(PROP_OIDC_CLIENT_SECRET, OIDC_CLIENT_SECRET);
 
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(
-                new Container.Webapp(ROT, webapps.resolve("rotation")),
-                new Container.Webapp(GRACE, webapps.resolve("rotation-grace")),
-                new Container.Webapp(REMOTE, webapps.resolve("remote-validate")),
-                new Container.Webapp(OIDC, webapps.resolve("oidc"))));
-        http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        for (String context : List.of(ROT, GRACE, REMOTE, OIDC)) {
-            Optional<String> failure = container.startupFailure(context);
-            if (failure.isPresent()) {
-                fail(context + " did not start on " + container.name() + ":\n" + failure.get());
-            }
-        }
+        base = teardown.add(newContainer()).startServing(List.of(
+                Container.Webapp.of(ROT, "rotation"),
+                Container.Webapp.of(GRACE, "rotation-grace"),
+                Container.Webapp.of(REMOTE, "remote-validate"),
+                Container.Webapp.of(OIDC, "oidc")));
+        http = JavaHttp.newClient();
         // Each filter fetches its JWKS once and caches it, so the failure scenarios below fail the
         // refresh, not the key download, whatever order the tests run in.
         for (String context : List.of(ROT, GRACE)) {
@@ -195,19 +173,7 @@ abstract class RotationScenarios {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            if (oidc != null) {
-                oidc.shutdown();
-            }
-            PROPERTIES.forEach(System::clearProperty);
-        }
+        teardown.close();
     }
 
     // ---------------------------------------------------------------- 1. rotation in place
@@ -639,7 +605,7 @@ abstract class RotationScenarios {
     /** GET through java.net.http; {@code headers} are {@code "Name: value"} lines. */
     Response get(String target, String... headers) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request(target, headers), HttpResponse.BodyHandlers.ofString());
-        return toResponse(response);
+        return JavaHttp.toResponse(response);
     }
 
     /** {@code n} identical GETs sent at once; their responses in order. */
@@ -648,22 +614,11 @@ abstract class RotationScenarios {
         for (int i = 0; i < n; i++) {
             inFlight.add(http.sendAsync(request(target, headers), HttpResponse.BodyHandlers.ofString()));
         }
-        return inFlight.stream().map(CompletableFuture::join).map(RotationScenarios::toResponse).toList();
+        return inFlight.stream().map(CompletableFuture::join).map(JavaHttp::toResponse).toList();
     }
 
     private HttpRequest request(String target, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + target)).timeout(Duration.ofSeconds(20)).GET();
-        for (String header : headers) {
-            int colon = header.indexOf(':');
-            request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-        }
-        return request.build();
-    }
-
-    private static Response toResponse(HttpResponse<String> response) {
-        Map<String, List<String>> lower = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> lower.put(name.toLowerCase(Locale.ROOT), values));
-        return new Response(response.statusCode(), lower, response.body());
+        return JavaHttp.request(base, target, Duration.ofSeconds(20), headers).GET().build();
     }
 
     /** The token-echo servlet's account of the request; fails if it did not write the body. */
@@ -677,16 +632,7 @@ abstract class RotationScenarios {
 
     /** The value a {@code Set-Cookie} for {@code name} sets (empty string for a clearing), if any. */
     static Optional<String> setCookie(Response response, String name) {
-        return setCookieHeader(response, name).map(h -> {
-            int semicolon = h.indexOf(';');
-            return h.substring(name.length() + 1, semicolon < 0 ? h.length() : semicolon);
-        });
-    }
-
-    private static Optional<String> setCookieHeader(Response response, String name) {
-        List<String> matching = response.headers("Set-Cookie").stream().filter(h -> h.startsWith(name + "=")).toList();
-        assertTrue(matching.size() <= 1, () -> "several Set-Cookie for " + name + ": " + matching);
-        return matching.stream().findFirst();
+        return SetCookies.value(response, name);
     }
 
     /**
@@ -698,8 +644,8 @@ abstract class RotationScenarios {
                 .orElseThrow(() -> new AssertionError("no Set-Cookie for " + ACCESS + ": " + describe(response)));
         String refresh = setCookie(response, REFRESH)
                 .orElseThrow(() -> new AssertionError("no Set-Cookie for " + REFRESH + ": " + describe(response)));
-        String accessHeader = setCookieHeader(response, ACCESS).orElseThrow().toLowerCase(Locale.ROOT);
-        String refreshHeader = setCookieHeader(response, REFRESH).orElseThrow().toLowerCase(Locale.ROOT);
+        String accessHeader = SetCookies.header(response, ACCESS).orElseThrow().toLowerCase(Locale.ROOT);
+        String refreshHeader = SetCookies.header(response, REFRESH).orElseThrow().toLowerCase(Locale.ROOT);
         assertAll(
                 () -> assertFalse(access.isEmpty(), "the access cookie is set, not cleared"),
                 () -> assertFalse(refresh.isEmpty(), "the refresh cookie is set, not cleared"),
@@ -715,7 +661,7 @@ abstract class RotationScenarios {
 
     /** A clearing {@code Set-Cookie}: empty value, Path=/, expired (Jetty: Max-Age=0; Tomcat: Expires in 1970). */
     static void assertCleared(Response response, String name) {
-        String header = setCookieHeader(response, name)
+        String header = SetCookies.header(response, name)
                 .orElseThrow(() -> new AssertionError("no Set-Cookie for " + name + ": " + describe(response)));
         String lower = header.toLowerCase(Locale.ROOT);
         assertAll(
@@ -750,6 +696,6 @@ abstract class RotationScenarios {
 
     /** A response for a failure message, with cookie values reduced to fingerprints. */
     static String describe(Response response) {
-        return COOKIE_VALUE.matcher(response.toString()).replaceAll(m -> m.group(1) + "<" + Tokens.fingerprint(m.group(2)) + ">");
+        return ResponseText.describe(response);
     }
 }

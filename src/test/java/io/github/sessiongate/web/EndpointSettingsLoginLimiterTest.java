@@ -21,7 +21,7 @@ class EndpointSettingsLoginLimiterTest {
     void defaults() {
         EndpointSettings s = EndpointSettings.defaults();
         assertEquals(EndpointSettings.DEFAULT_LOGIN_MAX_FAILURES, s.loginMaxFailures());
-        assertEquals(EndpointSettings.DEFAULT_LOGIN_ADDRESS_MAX_FAILURES, s.loginAddressMaxFailures());
+        assertEquals(LoginLimiter.ADDRESS_FACTOR * EndpointSettings.DEFAULT_LOGIN_MAX_FAILURES, s.loginAddressMaxFailures());
         assertEquals(25, s.loginAddressMaxFailures());
         assertEquals(EndpointSettings.DEFAULT_LOGIN_USERNAME_MAX_DELAY, s.loginUsernameMaxDelay());
     }
