@@ -59,7 +59,14 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_CLEARING_BYTES} bytes, counted as {@code Set-Cookie: name=; attributes CRLF}. Within that
  * budget the cookies the request carried under the canonical name go first, then canonical names not
  * carried, then the other prefix form. The cookies written take at most {@code cookie-max-total-bytes}
- * plus the attributes of each (about 150 bytes with a short Path and Domain).
+ * plus the attributes of each (about 130 bytes with a short Path and Domain).
+ *
+ * <p><b>One budget for the response.</b> Every {@code Set-Cookie} header the codec adds is counted on
+ * the request's {@link SessionCookies} ({@link SessionCookies#setCookieBytes()}), the cookies written
+ * as written. The clearing headers never take the response past what the {@link ResponseBudget}
+ * leaves next to the cookies written (they yield first: what does not fit is left for a later
+ * response), and the filter cuts a {@code Location} to what remains after all of them. Start-up
+ * ({@link #requireWithinResponseBudget()}) refuses a budget whose largest write leaves no room.
  */
 public final class CookieCodec {
     private static final Logger LOG = LoggerFactory.getLogger(CookieCodec.class);
@@ -74,7 +81,8 @@ public final class CookieCodec {
     /**
      * The most bytes the clearing {@code Set-Cookie} headers of one response take, each counted as
      * {@code Set-Cookie: name=; attributes} plus CRLF with an upper bound of the attributes; a fixed
-     * bound, well below the 8 kB response header limit of Tomcat and Jetty, whatever the request carried.
+     * bound, whatever the request carried, and less when the cookies written on the same response leave
+     * less of the {@link ResponseBudget}.
      */
     public static final int MAX_CLEARING_BYTES = 2048;
     private static final int SET_COOKIE_OVERHEAD = "Set-Cookie: ".length() + 2;

@@ -232,7 +232,7 @@ final class Gate implements AutoCloseable {
     /**
      * How long a percent-encoded {@code from} may be in a {@code Location} of {@code prefixLength}
      * characters before it on this response: what the login endpoint accepts back
-     * ({@link #maxEncodedFrom}), and what the {@link ResponseBudget} leaves next to the
+     * (the field {@code maxEncodedFrom}), and what the {@link ResponseBudget} leaves next to the
      * {@code Set-Cookie} headers the response carries.
      */
     int maxEncodedFrom(Exchange ex, int prefixLength) {

@@ -164,6 +164,25 @@ class ResponseBudgetTest {
     }
 
     @Test
+    void theLargestBudgetsTheReadmeStates() {
+        assertEquals(6499, largestFitting(false));
+        assertEquals(6372, largestFitting(true));
+        for (boolean meta : new boolean[] {false, true}) {
+            new CookieCodec(CookieSettings.builder().domain("d".repeat(44) + ".com").build(), false, meta)
+                    .requireWithinResponseBudget();
+        }
+    }
+
+    private static int largestFitting(boolean meta) {
+        CookieCodec c = new CookieCodec(CookieSettings.defaults(), false, meta);
+        int fits = CookieSettings.MAX_MAX_TOTAL_BYTES;
+        while (c.maxWriteBytes(fits) > ResponseBudget.maxWriteBytes()) {
+            fits--;
+        }
+        return fits;
+    }
+
+    @Test
     void aGateConfigOverTheBudgetFailsStartUpNamingTheParameter() {
         ConfigException e = assertThrows(ConfigException.class, () -> GateConfig.builder()
                 .validator(new GateConfigTest.RecordingValidator())
