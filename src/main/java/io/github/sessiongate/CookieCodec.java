@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.web.ResponseBudget;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.Cookie;
@@ -58,7 +59,14 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_CLEARING_BYTES} bytes, counted as {@code Set-Cookie: name=; attributes CRLF}. Within that
  * budget the cookies the request carried under the canonical name go first, then canonical names not
  * carried, then the other prefix form. The cookies written take at most {@code cookie-max-total-bytes}
- * plus the attributes of each (about 150 bytes with a short Path and Domain).
+ * plus the attributes of each (about 130 bytes with a short Path and Domain).
+ *
+ * <p><b>One budget for the response.</b> Every {@code Set-Cookie} header the codec adds is counted on
+ * the request's {@link SessionCookies} ({@link SessionCookies#setCookieBytes()}), the cookies written
+ * as written. The clearing headers never take the response past what the {@link ResponseBudget}
+ * leaves next to the cookies written (they yield first: what does not fit is left for a later
+ * response), and the filter cuts a {@code Location} to what remains after all of them. Start-up
+ * ({@link #requireWithinResponseBudget()}) refuses a budget whose largest write leaves no room.
  */
 public final class CookieCodec {
     private static final Logger LOG = LoggerFactory.getLogger(CookieCodec.class);
@@ -73,7 +81,8 @@ public final class CookieCodec {
     /**
      * The most bytes the clearing {@code Set-Cookie} headers of one response take, each counted as
      * {@code Set-Cookie: name=; attributes} plus CRLF with an upper bound of the attributes; a fixed
-     * bound, well below the 8 kB response header limit of Tomcat and Jetty, whatever the request carried.
+     * bound, whatever the request carried, and less when the cookies written on the same response leave
+     * less of the {@link ResponseBudget}.
      */
     public static final int MAX_CLEARING_BYTES = 2048;
     private static final int SET_COOKIE_OVERHEAD = "Set-Cookie: ".length() + 2;
@@ -114,6 +123,12 @@ public final class CookieCodec {
      * the smallest chunk {@link #plan} makes (longest name, longest Max-Age, Path and Domain), less one.
      */
     private static int maxChunkIndex(CookieSettings settings) {
+        int chunks = (settings.maxTotalBytes() + minChunkCapacity(settings) - 1) / minChunkCapacity(settings);
+        return Math.min(chunks - 1, 999);
+    }
+
+    /** The smallest value a chunk carries: 4096 less the longest chunk name, Max-Age, Path and Domain. */
+    private static int minChunkCapacity(CookieSettings settings) {
         int longestBase = 0;
         for (String base : List.of(settings.accessCookieName(), settings.refreshCookieName(),
                 settings.guestCookieName(), settings.metaCookieName())) {
@@ -124,9 +139,47 @@ public final class CookieCodec {
                 + "; Expires=".length() + EXPIRES_DATE_LENGTH + "; Path=".length() + settings.path().length()
                 + "; Domain=".length() + settings.domain().map(String::length).orElse(0)
                 + "; Secure; HttpOnly; SameSite=Strict; Partitioned".length();
-        int capacity = Math.max(1, MAX_COOKIE_BYTES - attributes - chunkName - 1);
-        int chunks = (settings.maxTotalBytes() + capacity - 1) / capacity;
-        return Math.min(chunks - 1, 999);
+        return Math.max(1, MAX_COOKIE_BYTES - attributes - chunkName - 1);
+    }
+
+    /**
+     * An upper bound of the {@code Set-Cookie} bytes one write of a token budget of {@code maxTotalBytes}
+     * adds (the access, refresh and, when configured, meta cookies; a guest write is smaller): the budget
+     * itself, which counts every {@code name=value}, plus for each cookie it can take the header name,
+     * the attributes and CRLF. A token split into {@code k} chunks is longer than {@code k - 1} chunk
+     * capacities, so all the chunks past the first of each kind are at most the budget over that capacity.
+     */
+    int maxWriteBytes(int maxTotalBytes) {
+        int longestMaxAge = (int) CookieSettings.MAX_MAX_AGE.getSeconds();
+        int perCookie = SET_COOKIE_OVERHEAD + Math.max(attributeBytes(CookieSettings.HOST_PREFIX, longestMaxAge),
+                attributeBytes("", longestMaxAge));
+        int cookies = (kinds.contains(CookieNames.Kind.META) ? 3 : 2) + maxTotalBytes / minChunkCapacity(settings);
+        return maxTotalBytes + cookies * perCookie;
+    }
+
+    /**
+     * Refuses a {@code cookie-max-total-bytes} whose largest write would not leave the room
+     * {@link ResponseBudget} keeps for a {@code Location} (the response would exceed the containers'
+     * 8 kB header limit); the message names the largest value that fits with these names, Path and Domain.
+     *
+     * @throws ConfigException naming {@code cookie-max-total-bytes}
+     */
+    void requireWithinResponseBudget() {
+        int budget = settings.maxTotalBytes();
+        if (maxWriteBytes(budget) <= ResponseBudget.maxWriteBytes()) {
+            return;
+        }
+        int fits = budget;
+        while (fits >= CookieSettings.MIN_MAX_TOTAL_BYTES && maxWriteBytes(fits) > ResponseBudget.maxWriteBytes()) {
+            fits--;
+        }
+        throw new ConfigException(CookieSettings.PARAM_MAX_TOTAL_BYTES, budget + " bytes of session cookies take up to "
+                + maxWriteBytes(budget) + " bytes of Set-Cookie headers with their attributes; with the filter's other "
+                + "headers and " + ResponseBudget.RESERVE + " bytes kept for the container's and the application's own, "
+                + "a response would exceed the containers' default " + ResponseBudget.CONTAINER_LIMIT
+                + "-byte header limit. " + (fits >= CookieSettings.MIN_MAX_TOTAL_BYTES
+                        ? "Set it to at most " + fits + " (or shorten cookie-path and cookie-domain)."
+                        : "Shorten cookie-path and cookie-domain."));
     }
 
     /** The highest chunk suffix read or cleared; a higher one is ignored. */
@@ -537,7 +590,12 @@ public final class CookieCodec {
 
         Set<String> written = new LinkedHashSet<>();
         writes.forEach(p -> written.add(p.name()));
-        Set<String> stale = staleNames(current, effectiveSecure, values.keySet(), cleared, clearCanonical, written);
+        int writeBytes = 0;
+        for (Planned p : writes) {
+            writeBytes += headerBytes(p.name(), p.value(), p.maxAge());
+        }
+        Set<String> stale = staleNames(current, effectiveSecure, values.keySet(), cleared, clearCanonical, written,
+                writeBytes);
         String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
         for (String name : stale) {
             response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
@@ -545,6 +603,7 @@ public final class CookieCodec {
         for (Planned p : writes) {
             response.addCookie(cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
         }
+        current.wroteSetCookies(writeBytes);
         if (LOG.isDebugEnabled()) {
             if (written.isEmpty()) {
                 LOG.debug("cleared session cookies {}", stale);
@@ -562,10 +621,12 @@ public final class CookieCodec {
      * cleared kinds (canonical name or the other prefix form, chunks within range), then the canonical
      * names of the cleared kinds. Each is charged to the response's clearing budget, carried canonical
      * names first, then canonical names not carried, then the other prefix form; a name this response
-     * already cleared is not cleared again, and what does not fit is left for a later response.
+     * already cleared is not cleared again, and what does not fit is left for a later response. The
+     * budget is {@value #MAX_CLEARING_BYTES} bytes, and never more than the {@link ResponseBudget} leaves
+     * next to the {@code Set-Cookie} headers already added and the {@code writeBytes} about to be.
      */
     private Set<String> staleNames(SessionCookies current, boolean effectiveSecure, Set<CookieNames.Kind> writtenKinds,
-            Set<CookieNames.Kind> cleared, boolean clearCanonical, Set<String> written) {
+            Set<CookieNames.Kind> cleared, boolean clearCanonical, Set<String> written, int writeBytes) {
         Map<String, Integer> candidates = new java.util.LinkedHashMap<>(); // name -> priority, in emission order
         for (String name : current.presentNames()) {
             CookieNames.Parsed parsed = CookieNames.classify(settings, name);
@@ -588,7 +649,8 @@ public final class CookieCodec {
                 if (e.getValue() != priority) {
                     continue;
                 }
-                switch (current.reserveClearing(e.getKey(), clearingBytes(e.getKey()), MAX_CLEARING_BYTES)) {
+                switch (current.reserveClearing(e.getKey(), clearingBytes(e.getKey()), MAX_CLEARING_BYTES,
+                        ResponseBudget.maxWriteBytes() - writeBytes)) {
                     case RESERVED -> chosen.add(e.getKey());
                     case OVER_BUDGET -> dropped++;
                     case ALREADY_CLEARED -> { }
@@ -610,7 +672,12 @@ public final class CookieCodec {
 
     /** An upper bound of the bytes a clearing {@code Set-Cookie} header for this name takes, CRLF included. */
     int clearingBytes(String name) {
-        return SET_COOKIE_OVERHEAD + name.length() + 1 + attributeBytes(name, 0);
+        return headerBytes(name, "", 0);
+    }
+
+    /** An upper bound of the bytes of the {@code Set-Cookie} header for this cookie, CRLF included. */
+    private int headerBytes(String name, String value, int maxAge) {
+        return SET_COOKIE_OVERHEAD + name.length() + 1 + value.length() + attributeBytes(name, maxAge);
     }
 
     /** A configured Max-Age in whole seconds, capped by {@code cap} when given. */

@@ -26,6 +26,8 @@ import io.github.sessiongate.web.EndpointSettings.Endpoint;
 import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.PrivateCacheResponse;
 import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.ResponseBudget;
+import io.github.sessiongate.web.SafeRedirect;
 import io.github.sessiongate.web.SessionRequest;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -65,8 +67,6 @@ final class Gate implements AutoCloseable {
     private final IgnoredCookieAudit ignoredCookies;
     /** How long a login redirect's {@code from} may be, percent-encoded: what the login endpoint accepts back. */
     final int maxEncodedFrom;
-    /** How long the {@code Location} after a login may be, next to the session cookies. */
-    final int maxTargetAfterLogin;
 
     Gate(GateConfig config, String contextPath, String filterName) {
         this.config = config;
@@ -81,7 +81,6 @@ final class Gate implements AutoCloseable {
         this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
         this.csrf = config.csrf();
         this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(config.endpoints().loginMaxBodyBytes());
-        this.maxTargetAfterLogin = LoginRedirect.maxTargetAfterLogin(config.cookies().maxTotalBytes());
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
         // Security stores refuse when full (the request then fails closed); only the negative cache evicts.
@@ -211,13 +210,34 @@ final class Gate implements AutoCloseable {
         } else if (!ex.credentials.fromBearer() && navigation) {
             audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();
+            String login = ex.request.getContextPath() + config.loginPath();
             Answers.redirect(ex.out, LoginRedirect.location(ex.request.getContextPath(), config.loginPath(), ex.path,
-                    ex.request.getQueryString(), maxEncodedFrom));
+                    ex.request.getQueryString(), maxEncodedFrom(ex, 3 * login.length() + "?from=".length())));
         } else {
             audit.record(Event.DENIED, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();
             Answers.unauthenticated(ex.out, challenge);
         }
+    }
+
+    /**
+     * How long the {@code Location} after a login may be on this response: what the
+     * {@link ResponseBudget} leaves next to the {@code Set-Cookie} headers it carries (the new
+     * session's cookies and any clearing ones, as written), at most {@link SafeRedirect#MAX_LENGTH}.
+     */
+    int maxTargetAfterLogin(Exchange ex) {
+        return Math.min(SafeRedirect.MAX_LENGTH, ResponseBudget.locationRoom(ex.credentials.cookies().setCookieBytes()));
+    }
+
+    /**
+     * How long a percent-encoded {@code from} may be in a {@code Location} of {@code prefixLength}
+     * characters before it on this response: what the login endpoint accepts back
+     * (the field {@code maxEncodedFrom}), and what the {@link ResponseBudget} leaves next to the
+     * {@code Set-Cookie} headers the response carries.
+     */
+    int maxEncodedFrom(Exchange ex, int prefixLength) {
+        return Math.max(0, Math.min(maxEncodedFrom,
+                ResponseBudget.locationRoom(ex.credentials.cookies().setCookieBytes()) - prefixLength));
     }
 
     /**

@@ -184,6 +184,8 @@ public final class GateConfig {
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "no validator given: name a TokenValidator class, "
                     + "or configure the built-in JWT validator (see README)");
         }
+        // The largest write of session cookies must leave room in the response's header budget.
+        new CookieCodec(cookies, guests != null, lifetime != null).requireWithinResponseBudget();
         this.pathRules = PathRules.compile(protectedPaths, publicPaths, roleRules, defaultAccess, alwaysPublic());
     }
 

@@ -177,7 +177,7 @@ final class Logins implements AutoCloseable {
             Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));
         } else {
             // Next to the new cookies, a long from loses its query (then itself) rather than overflow the headers.
-            Answers.seeOther(gate.privately(ex), from.flatMap(f -> LoginRedirect.within(f, gate.maxTargetAfterLogin))
+            Answers.seeOther(gate.privately(ex), from.flatMap(f -> LoginRedirect.within(f, gate.maxTargetAfterLogin(ex)))
                     .orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
         }
     }
@@ -199,8 +199,9 @@ final class Logins implements AutoCloseable {
 
     /** Back to the login page with an error flag, keeping a safe {@code from} if it fits the budget. */
     private String loginPage(Exchange ex, String error, Optional<String> from) {
-        return ex.request.getContextPath() + gate.config.loginPath() + "?error=" + error
-                + from.flatMap(f -> LoginRedirect.encodedFrom(f, gate.maxEncodedFrom)).map(f -> "&from=" + f).orElse("");
+        String page = ex.request.getContextPath() + gate.config.loginPath() + "?error=" + error;
+        return page + from.flatMap(f -> LoginRedirect.encodedFrom(f, gate.maxEncodedFrom(ex, page.length() + 6)))
+                .map(f -> "&from=" + f).orElse("");
     }
 
     private void doLogout(Exchange ex) throws IOException {

@@ -75,6 +75,8 @@ public final class SessionCookies {
     /** The names the response to this request already cleared, and the header bytes they took. */
     private final Set<String> clearedNames = new HashSet<>();
     private int clearingBytes;
+    /** All the Set-Cookie header bytes the response to this request got from the codec, clearing included. */
+    private int setCookieBytes;
 
     SessionCookies(String accessToken, String refreshToken, Set<String> duplicateNames, Set<String> presentNames,
             List<Seen> seen) {
@@ -188,15 +190,38 @@ public final class SessionCookies {
      * this response already cleared the name, or when it would exceed {@code limit}.
      */
     synchronized Reservation reserveClearing(String name, int bytes, int limit) {
+        return reserveClearing(name, bytes, limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #reserveClearing(String, int, int)}, and also false when all the {@code Set-Cookie}
+     * bytes of the response, this header included, would exceed {@code responseLimit}.
+     */
+    synchronized Reservation reserveClearing(String name, int bytes, int limit, int responseLimit) {
         if (clearedNames.contains(name)) {
             return Reservation.ALREADY_CLEARED;
         }
-        if (clearingBytes + bytes > limit) {
+        if (clearingBytes + bytes > limit || setCookieBytes + bytes > responseLimit) {
             return Reservation.OVER_BUDGET;
         }
         clearedNames.add(name);
         clearingBytes += bytes;
+        setCookieBytes += bytes;
         return Reservation.RESERVED;
+    }
+
+    /** Records {@code bytes} of {@code Set-Cookie} headers (cookies written, not cleared) added to the response. */
+    synchronized void wroteSetCookies(int bytes) {
+        setCookieBytes += bytes;
+    }
+
+    /**
+     * An upper bound of the bytes of every {@code Set-Cookie} header the codec added to the response to
+     * this request so far, clearing ones included, each counted as {@code Set-Cookie: name=value;
+     * attributes} plus CRLF: what the rest of the response's header budget is measured from.
+     */
+    synchronized int setCookieBytes() {
+        return setCookieBytes;
     }
 
     /** The outcome of {@link #reserveClearing}. */

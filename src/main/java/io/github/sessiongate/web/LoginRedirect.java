@@ -15,8 +15,10 @@ import java.util.Optional;
  *
  * <p><b>Bounded:</b> the request line is the attacker's, so {@code from} is kept only as long as
  * the login endpoint would accept it back: percent-encoded, at most {@link #maxEncodedFrom(int)}
- * characters. A longer one loses its query, then the whole {@code from}; the redirect never
- * grows past the containers' response-header limit (8 kB on Jetty and Tomcat) into a 500.
+ * characters, and only as long as the response's {@link ResponseBudget} leaves next to the
+ * {@code Set-Cookie} headers it carries. A longer one loses its query, then the whole {@code from};
+ * the redirect never grows past the containers' response-header limit (8 kB on Jetty and Tomcat)
+ * into a 500.
  */
 public final class LoginRedirect {
     private LoginRedirect() {
@@ -31,22 +33,6 @@ public final class LoginRedirect {
      */
     public static int maxEncodedFrom(int loginMaxBodyBytes) {
         return Math.min(SafeRedirect.MAX_LENGTH, Math.max(0, loginMaxBodyBytes / 2));
-    }
-
-    /** The response-header limit Jetty and Tomcat have by default. */
-    public static final int CONTAINER_HEADER_LIMIT = 8192;
-    /** Room for a login response's other headers: status line, caching headers, each Set-Cookie's attributes. */
-    static final int OTHER_HEADERS_ROOM = 1024;
-
-    /**
-     * The longest {@code Location} after a successful login, which carries the session cookies too:
-     * what the containers' 8 kB leaves after {@code cookie-max-total-bytes} and the other headers,
-     * at most {@link SafeRedirect#MAX_LENGTH}, at least 0.
-     *
-     * @param cookieMaxTotalBytes the cookie budget ({@code cookie-max-total-bytes})
-     */
-    public static int maxTargetAfterLogin(int cookieMaxTotalBytes) {
-        return Math.max(0, Math.min(SafeRedirect.MAX_LENGTH, CONTAINER_HEADER_LIMIT - cookieMaxTotalBytes - OTHER_HEADERS_ROOM));
     }
 
     /**

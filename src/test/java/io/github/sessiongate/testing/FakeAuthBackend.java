@@ -146,6 +146,7 @@ public final class FakeAuthBackend implements AutoCloseable {
     private volatile Duration delay = Duration.ZERO;
     private volatile int failStatus;
     private volatile boolean rotate;
+    private volatile int accessTokenLength;
 
     /** Grant state; guarded by {@code this}. */
     private final Map<String, RefreshGrant> refreshTokens = new LinkedHashMap<>();
@@ -504,6 +505,18 @@ public final class FakeAuthBackend implements AutoCloseable {
         return token;
     }
 
+    /**
+     * Makes every access token minted from now on {@code length} characters long, or one shorter (a
+     * {@code pad} claim fills it up; as small as it gets when {@code length} is shorter), or back to
+     * the natural size with {@code 0}: for tests of tokens near the cookie budget.
+     */
+    public void accessTokenLength(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative");
+        }
+        this.accessTokenLength = length;
+    }
+
     private Tokens mint(String family, User user, String refreshToken) {
         Instant now = clock.instant();
         Instant exp = now.plus(accessTtl);
@@ -517,20 +530,42 @@ public final class FakeAuthBackend implements AutoCloseable {
         claims.setExpirationTime(NumericDate.fromSeconds(exp.getEpochSecond()));
         claims.setJwtId(jti);
         RsaJsonWebKey key = signingKey();
+        String access = sign(claims, key);
+        int wanted = accessTokenLength;
+        if (wanted > access.length()) {
+            // A pad claim of n characters adds about 4n/3 to the token: aim low, then fill up, never past it.
+            int pad = Math.max(0, (wanted - access.length()) * 3 / 4 - 12);
+            String best = access;
+            for (int i = 0; i < 64; i++) {
+                claims.setClaim("pad", "p".repeat(pad));
+                String padded = sign(claims, key);
+                if (padded.length() > wanted) {
+                    break;
+                }
+                best = padded;
+                if (padded.length() == wanted) {
+                    break;
+                }
+                pad += Math.max(1, (wanted - padded.length()) * 3 / 4);
+            }
+            access = best;
+        }
+        accessTokens.put(access, new AccessGrant(family, user, now, exp, jti));
+        return new Tokens(access, refreshToken, accessTtl.toSeconds());
+    }
+
+    private static String sign(JwtClaims claims, RsaJsonWebKey key) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setKeyIdHeaderValue(key.getKeyId());
         jws.setHeader("typ", "JWT");
         jws.setKey(key.getPrivateKey());
-        String access;
         try {
-            access = jws.getCompactSerialization();
+            return jws.getCompactSerialization();
         } catch (JoseException e) {
             throw new IllegalStateException(e);
         }
-        accessTokens.put(access, new AccessGrant(family, user, now, exp, jti));
-        return new Tokens(access, refreshToken, accessTtl.toSeconds());
     }
 
     // ------------------------------------------------------------------ HTTP

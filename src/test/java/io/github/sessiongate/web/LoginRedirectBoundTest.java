@@ -94,14 +94,6 @@ class LoginRedirectBoundTest {
     }
 
     @Test
-    void targetAfterLoginIsWhatTheContainersLimitLeavesNextToTheCookies() {
-        assertEquals(1024, LoginRedirect.maxTargetAfterLogin(6144));
-        assertEquals(512, LoginRedirect.maxTargetAfterLogin(6656));
-        assertEquals(SafeRedirect.MAX_LENGTH, LoginRedirect.maxTargetAfterLogin(1024));
-        assertEquals(0, LoginRedirect.maxTargetAfterLogin(8192));
-    }
-
-    @Test
     void withinKeepsTheTargetThenItsPathThenNothing() {
         assertEquals(Optional.of("/a?bc"), LoginRedirect.within("/a?bc", 5));
         assertEquals(Optional.of("/a"), LoginRedirect.within("/a?bc", 4));
