@@ -40,12 +40,15 @@ import org.junit.jupiter.api.TestInstance;
  * {@link FakeAuthBackend} over real sockets: the login's access token after a rotation, the refresh
  * token when only the access cookie was readable, and an explicit refresh racing the logout.
  *
- * <p>Webapp: {@value #LC} ({@code logout-chain}: JWT, login, refresh and revoke URLs). Sessions
+ * <p>Webapps: {@value #LC} ({@code logout-chain}: JWT, login, refresh and revoke URLs, a backend read
+ * timeout that outlasts a deliberately slow backend); {@value #TINY} ({@code logout-chain-tiny}: the
+ * same with {@code security-max-entries=2}). Sessions
  * start with a real login through the filter, so the filter has seen the login's pair.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LogoutChainScenarios {
     static final String LC = "/lc";
+    static final String TINY = "/lctiny";
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
 
@@ -53,6 +56,7 @@ abstract class LogoutChainScenarios {
             "sessiongate.it.lc.audience", "sessiongate.it.lc.login-url", "sessiongate.it.lc.refresh-url",
             "sessiongate.it.lc.revoke-url");
 
+    private final OffsetClock backendClock = new OffsetClock();
     private Container container;
     private FakeAuthBackend backend;
     private HttpClient http;
@@ -62,7 +66,7 @@ abstract class LogoutChainScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().build().start();
+        backend = FakeAuthBackend.builder().clock(backendClock).build().start();
         System.setProperty("sessiongate.it.lc.jwks-url", backend.jwksUrl());
         System.setProperty("sessiongate.it.lc.issuer", backend.issuer());
         System.setProperty("sessiongate.it.lc.audience", backend.audience());
@@ -71,12 +75,15 @@ abstract class LogoutChainScenarios {
         System.setProperty("sessiongate.it.lc.revoke-url", backend.url(FakeAuthBackend.REVOKE));
         Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
         container = newContainer();
-        base = container.start(List.of(new Container.Webapp(LC, webapps.resolve("logout-chain"))));
+        base = container.start(List.of(new Container.Webapp(LC, webapps.resolve("logout-chain")),
+                new Container.Webapp(TINY, webapps.resolve("logout-chain-tiny"))));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        var failure = container.startupFailure(LC);
-        if (failure.isPresent()) {
-            fail(LC + " did not start on " + container.name() + ":\n" + failure.get());
+        for (String context : List.of(LC, TINY)) {
+            var failure = container.startupFailure(context);
+            if (failure.isPresent()) {
+                fail(context + " did not start on " + container.name() + ":\n" + failure.get());
+            }
         }
     }
 
@@ -180,6 +187,43 @@ abstract class LogoutChainScenarios {
                 () -> assertEquals(401, get("/api/orders", "Cookie: " + ACCESS + "=" + a0.access()).status()));
     }
 
+    @Test
+    void aRefusedRefreshRevokesOnlyAnAccessTokenWhoseSignatureVerified() throws Exception {
+        Pair victim = login();
+        Pair attacker = login();
+        assertTrue(backend.revoke(attacker.refresh()), "the backend will refuse the attacker's refresh token");
+        // The victim's header.payload (its identity) under another token's signature: it never verifies.
+        String forged = victim.access().substring(0, victim.access().lastIndexOf('.'))
+                + attacker.access().substring(attacker.access().lastIndexOf('.'));
+
+        Response refused = get("/api/orders", cookies(forged, attacker.refresh()));
+        Response victimAfter = get("/api/orders", "Cookie: " + ACCESS + "=" + victim.access());
+        assertAll(
+                () -> assertEquals(401, refused.status(), () -> describe(refused)),
+                () -> assertCleared(refused, ACCESS),
+                () -> assertEquals(200, victimAfter.status(),
+                        () -> "an unverified token revoked nobody's session: " + describe(victimAfter)));
+    }
+
+    @Test
+    void aRefusalThatCannotRevokeTheVerifiedAccessTokenFailsClosedWithoutClearingCookies() throws Exception {
+        for (int i = 0; i < 2; i++) { // two logouts fill the two-entry revocation list
+            FakeAuthBackend.Tokens tokens = backend.issue("alice");
+            Response ok = logout(TINY, cookies(tokens.accessToken(), tokens.refreshToken()));
+            assertEquals(204, ok.status(), () -> "a logout that fits: " + describe(ok));
+        }
+        // Lapsed 10 s ago, within the 30 s clock skew: verified, and still to be revoked until exp + skew.
+        FakeAuthBackend.Tokens expired = backendClock.travelledBack(backend.accessTtl().plusSeconds(10),
+                () -> backend.issue("alice"));
+        assertTrue(backend.revoke(expired.refreshToken()), "the backend will refuse it: a definitive refusal");
+        long full = metric(TINY, "SecurityStoreFull");
+
+        Response response = getIn(TINY, "/api/orders", cookies(expired.accessToken(), expired.refreshToken()));
+
+        RotationScenarios.assertUnavailableAndNothingCleared(response);
+        assertEquals(full + 1, metric(TINY, "SecurityStoreFull"), "counted over JMX");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Logs alice in through the filter's login endpoint; returns the pair it set. */
@@ -220,17 +264,29 @@ abstract class LogoutChainScenarios {
     }
 
     private HttpRequest post(String target, String cookieHeader) {
-        return HttpRequest.newBuilder(URI.create(base + LC + target)).timeout(Duration.ofSeconds(20))
+        return post(LC, target, cookieHeader);
+    }
+
+    private HttpRequest post(String context, String target, String cookieHeader) {
+        return HttpRequest.newBuilder(URI.create(base + context + target)).timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.noBody()).header("Cookie", cookieHeader.substring("Cookie: ".length()))
                 .header("Origin", base.toString()).header("Accept", "application/json").build();
     }
 
     private Response logout(String cookieHeader) throws IOException, InterruptedException {
-        return toResponse(http.send(post("/auth/logout", cookieHeader), HttpResponse.BodyHandlers.ofString()));
+        return logout(LC, cookieHeader);
+    }
+
+    private Response logout(String context, String cookieHeader) throws IOException, InterruptedException {
+        return toResponse(http.send(post(context, "/auth/logout", cookieHeader), HttpResponse.BodyHandlers.ofString()));
     }
 
     private Response get(String target, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + LC + target)).timeout(Duration.ofSeconds(20)).GET();
+        return getIn(LC, target, headers);
+    }
+
+    private Response getIn(String context, String target, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + context + target)).timeout(Duration.ofSeconds(20)).GET();
         for (String header : headers) {
             int colon = header.indexOf(':');
             request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
