@@ -190,7 +190,7 @@ abstract class LogoutChainScenarios {
     @Test
     void aRefusedRefreshRevokesOnlyAnAccessTokenWhoseSignatureVerified() throws Exception {
         Pair victim = login();
-        Pair attacker = login();
+        Pair attacker = explicitRefresh(login()); // a refresh token this node saw valid: its refusal is definitive
         assertTrue(backend.revoke(attacker.refresh()), "the backend will refuse the attacker's refresh token");
         // The victim's header.payload (its identity) under another token's signature: it never verifies.
         String forged = victim.access().substring(0, victim.access().lastIndexOf('.'))
