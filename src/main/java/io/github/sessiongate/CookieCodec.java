@@ -289,7 +289,9 @@ public final class CookieCodec {
         if (!duplicates.isEmpty()) {
             LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
         }
-        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen, ignored, examples);
+        Assembly refreshes = assemblies.get(CookieNames.Kind.REFRESH);
+        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen, ignored, examples,
+                refreshes == null ? List.of() : refreshes.values());
     }
 
     private static void ignore(Map<SessionCookies.Ignored, Integer> counts, Map<SessionCookies.Ignored, List<String>> examples,
@@ -323,6 +325,32 @@ public final class CookieCodec {
             } else {
                 chunks.computeIfAbsent(chunk, k -> new ArrayList<>(1)).add(value);
             }
+        }
+
+        /**
+         * Every value presented, duplicates included: each whole value, and the chunks assembled from
+         * the first value of each index. For a logout, which ends each; never to use.
+         */
+        List<String> values() {
+            List<String> out = new ArrayList<>();
+            for (String w : whole) {
+                if (!w.isEmpty() && !out.contains(w)) {
+                    out.add(w);
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            int expected = 0;
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                if (e.getKey() != expected++ || e.getValue().get(0).isEmpty()) {
+                    sb.setLength(0);
+                    break;
+                }
+                sb.append(e.getValue().get(0));
+            }
+            if (sb.length() > 0 && !out.contains(sb.toString())) {
+                out.add(sb.toString());
+            }
+            return out;
         }
 
         /** The token, or null when absent, incomplete or duplicated (then recording the names). */

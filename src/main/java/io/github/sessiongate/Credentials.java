@@ -51,6 +51,7 @@ final class Credentials {
             c.access = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
             c.refresh = cookies.refreshToken().map(v -> seal.open(v).orElse(null)).orElse(null);
             c.sealed = true;
+            c.sealWith = seal;
         }
         return c;
     }
@@ -59,6 +60,7 @@ final class Credentials {
     static final String UNOPENABLE = " unopenable";
 
     private boolean sealed;
+    private CookieSeal sealWith;
     private String access;
     private String refresh;
 
@@ -76,6 +78,25 @@ final class Credentials {
             return null;
         }
         return sealed ? refresh : cookies.refreshToken().orElse(null);
+    }
+
+    /**
+     * Every refresh token the request presented, duplicated cookies included (each value), for a
+     * logout that must end them all; never with a bearer header. A sealed value that does not open is left out.
+     */
+    List<String> presentedRefreshTokens() {
+        if (bearerPresented) {
+            return List.of();
+        }
+        List<String> values = cookies.presentedRefreshTokens();
+        if (!sealed) {
+            return values;
+        }
+        List<String> opened = new java.util.ArrayList<>(values.size());
+        for (String v : values) {
+            sealWith.open(v).ifPresent(opened::add);
+        }
+        return opened;
     }
 
     SessionCookies cookies() {

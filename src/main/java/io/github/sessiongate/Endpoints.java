@@ -1,7 +1,5 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.audit.AuditLog.Event;
-import io.github.sessiongate.rotation.RefreshOutcome;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.EndpointSettings;
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -121,25 +118,15 @@ final class Endpoints implements AutoCloseable {
         }
         // resolve() already refreshed if the access token needed it; otherwise refresh now.
         if (!ex.rotated) {
-            RefreshOutcome outcome = gate.counted(gate.refresher.refresh(refreshToken));
-            switch (outcome.kind()) {
-                case ROTATED -> {
-                    if (!gate.writeTokens(ex, outcome.tokens().accessToken(), outcome.tokens().refreshToken(), null)) {
-                        gate.metrics.unavailable();
-                        Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
-                        return;
-                    }
-                    ex.session = outcome.session();
-                    ex.rotated = true;
-                    gate.audit.record(Event.REFRESHED, "explicit " + outcome.via().name().toLowerCase(Locale.ROOT), ex.path,
-                            ex.origin.client(), refreshToken);
-                }
-                case REFUSED -> {
-                    gate.endSession(ex, "refresh refused");
+            // The same application of the outcome as rotation in place: a last tombstone check before
+            // anything is written, tokens and lifetime cookie together, the presented access token revoked on refusal.
+            switch (gate.applyRefresh(ex, gate.counted(gate.refresher.refresh(refreshToken)), "explicit")) {
+                case ROTATED -> { }
+                case ENDED -> {
                     Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));
                     return;
                 }
-                case UNAVAILABLE -> {
+                case UNAVAILABLE, FAILED_CLOSED -> {
                     gate.metrics.unavailable();
                     Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
                     return;

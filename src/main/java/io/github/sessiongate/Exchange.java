@@ -22,6 +22,8 @@ final class Exchange {
     boolean unavailable;
     /** Whether the filter wrote or cleared session cookies on this response. */
     boolean wroteCookies;
+    /** The presented access token's validation result, once resolved; {@code null} for none. */
+    ValidationResult presented;
     /** Whether this request rotated the tokens (new cookies written). */
     boolean rotated;
 

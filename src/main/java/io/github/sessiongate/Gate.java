@@ -36,6 +36,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -57,6 +58,8 @@ final class Gate implements AutoCloseable {
     final CookieCodec cookies;
     final Validations validations;
     final Refresher refresher;
+    /** Counts a full security store and warns (rate-limited); the caller fails closed. */
+    private final Runnable securityStoreFull;
     private final JmxRegistration jmx;
     private final RequestPaths paths;
     private final PathRules rules;
@@ -97,11 +100,12 @@ final class Gate implements AutoCloseable {
         Optional<RevokeEndpoint> revoker = config.revokeEndpoint();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
                 + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
+        this.securityStoreFull = () -> {
+            metrics.securityStoreFull();
+            full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
+        };
         this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
-                token -> revoker.ifPresent(r -> r.revoke(token)), () -> {
-                    metrics.securityStoreFull();
-                    full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
-                });
+                token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull);
         this.endpoints = new Endpoints(this);
         this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
     }
@@ -251,6 +255,7 @@ final class Gate implements AutoCloseable {
         Credentials credentials = ex.credentials;
         String token = credentials.token();
         ValidationResult result = token == null ? null : counted(validations.validate(token));
+        ex.presented = result;
         if (result instanceof ValidationResult.Valid v) {
             ex.session = v.session();
         } else if (result instanceof ValidationResult.Invalid invalid) {
@@ -276,7 +281,6 @@ final class Gate implements AutoCloseable {
 
         // Rotation in place. With a server-enforced lifetime, only a session whose lifetime
         // record is present and alive may refresh: dropping the meta cookie restarts nothing.
-        TokenPair rotated = null;
         String refreshToken = credentials.refreshToken();
         boolean refreshing = refreshToken != null && refreshAllowed && wantsRefresh(result, ex.session);
         if (refreshing && lifetime.isPresent() && (life == null || life.kind() != SessionLifetime.Verdict.Kind.ALIVE)) {
@@ -284,37 +288,20 @@ final class Gate implements AutoCloseable {
             return;
         }
         if (refreshing) {
+            Session presented = ex.session;
             RefreshOutcome outcome = counted(refresher.refresh(refreshToken));
-            switch (outcome.kind()) {
-                case ROTATED -> {
-                    rotated = outcome.tokens();
-                    ex.session = outcome.session();
-                    ex.unavailable = false;
-                    audit.record(Event.REFRESHED, "rotated " + outcome.via().name().toLowerCase(Locale.ROOT), ex.path,
-                            ex.origin.client(), refreshToken);
-                }
-                case REFUSED -> {
-                    if (token != null) {
-                        if (refresher.knows(refreshToken)) {
-                            // The chain is over (Refresher.end revoked what it minted): so is the token presented with it.
-                            if (!validations.revocations().revoke(token,
-                                    ex.session == null ? null : ex.session.expiresAt().orElse(null))) {
-                                metrics.securityStoreFull(); // the cookies go anyway: the refusal is definitive
-                            }
-                        }
-                        validations.evict(token);
-                    }
-                    endSession(ex, "refresh refused");
-                    return;
+            switch (applyRefresh(ex, outcome, "rotated")) {
+                case ROTATED, ENDED, FAILED_CLOSED -> {
+                    return; // tokens and lifetime cookie written, or cookies cleared, or 503 without a verdict
                 }
                 case UNAVAILABLE -> {
                     LOG.debug("refresh on {} gave no verdict: {}", ex.path, outcome.cause());
-                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(token, result);
+                    ex.session = presented != null ? presented : lapsedWithinSkew(token, result);
                     ex.unavailable = ex.session == null;
                 }
                 case UNSUPPORTED -> {
                     LOG.debug("validator cannot refresh; {} continues without", ex.path);
-                    ex.session = ex.session != null ? ex.session : lapsedWithinSkew(token, result);
+                    ex.session = presented != null ? presented : lapsedWithinSkew(token, result);
                 }
             }
         } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null) {
@@ -329,8 +316,7 @@ final class Gate implements AutoCloseable {
         Duration slidingMaxAge = null;
         if (lifetime.isPresent() && ex.session != null) {
             SessionLifetime lt = lifetime.get();
-            SessionLifetime.Verdict now = life != null && life.subjectChecked() && rotated == null ? life
-                    : lt.check(meta, ex.session.subject());
+            SessionLifetime.Verdict now = life != null && life.subjectChecked() ? life : lt.check(meta, ex.session.subject());
             if (now.mustSignIn()) {
                 endSession(ex, "session lifetime over");
                 return;
@@ -340,24 +326,111 @@ final class Gate implements AutoCloseable {
             slidingMaxAge = nextMeta == null ? null : lt.slidingMaxAge(nextMeta).orElse(null);
         }
         // Tokens and meta cookie in one write, so one size check covers what the browser will keep.
-        String metaToWrite = nextMeta != null ? nextMeta : (rotated != null ? meta : null);
-        if (rotated != null) {
-            if (!refresher.stillLive(refreshToken, rotated)) {
-                endSession(ex, "signed out during refresh"); // a logout ended the chain meanwhile
-                return;
-            }
-            if (!writeTokens(ex, rotated.accessToken(), rotated.refreshToken(), slidingMaxAge, false, metaToWrite)) {
-                ex.session = result instanceof ValidationResult.Valid v ? v.session() : null;
-                ex.unavailable = ex.session == null;
-                return;
-            }
-            ex.rotated = true;
-        } else if (slidingMaxAge != null && credentials.fromCookie()
-                && writeTokens(ex, token, refreshToken, slidingMaxAge, false, metaToWrite)) {
+        if (slidingMaxAge != null && credentials.fromCookie()
+                && writeTokens(ex, token, refreshToken, slidingMaxAge, false, nextMeta)) {
             return;
-        } else if (metaToWrite != null) {
-            writeMeta(ex, metaToWrite);
+        } else if (nextMeta != null) {
+            writeMeta(ex, nextMeta);
         }
+    }
+
+    /** What {@link #applyRefresh} made of a refresh outcome. */
+    enum Applied {
+        /** New tokens and the lifetime cookie written in one go; {@code ex.session} is the new session. */
+        ROTATED,
+        /** The chain is over (refused, signed out meanwhile, lifetime over): cookies cleared, no session. */
+        ENDED,
+        /**
+         * A refusal that could not be recorded (a security store is full): no session, no cookie
+         * cleared, {@code ex.unavailable} set; answer 503.
+         */
+        FAILED_CLOSED,
+        /** No verdict (backend unavailable, cookies over budget): nothing cleared, {@code ex.session} untouched. */
+        UNAVAILABLE,
+        /** The validator cannot refresh. */
+        UNSUPPORTED
+    }
+
+    /**
+     * Applies a refresh outcome this request obtained, the one way for every caller (rotation in
+     * place, the explicit refresh endpoint). Rotated: checks once more that no logout ended the
+     * chain meanwhile, then writes the tokens and the lifetime cookie together. Refused: revokes
+     * the presented access token on this node when its signature verified (valid or expired; an
+     * unverified token is junk and writes no security state), then ends the session. Unavailable:
+     * clears nothing.
+     *
+     * @param reason how the audit line names a rotation ("rotated", "explicit")
+     */
+    Applied applyRefresh(Exchange ex, RefreshOutcome outcome, String reason) {
+        String refreshToken = ex.credentials.refreshToken();
+        String token = ex.credentials.token();
+        switch (outcome.kind()) {
+            case ROTATED -> {
+                return applyRotation(ex, refreshToken, outcome, reason);
+            }
+            case REFUSED -> {
+                ValidationResult presented = ex.presented;
+                if (token != null && (presented instanceof ValidationResult.Valid
+                        || presented instanceof ValidationResult.Expired)) {
+                    // The chain is over (Refresher.end revoked what it minted): so is the token presented with it.
+                    Instant exp = presented instanceof ValidationResult.Valid v ? v.session().expiresAt().orElse(null) : null;
+                    if (!validations.revocations().revoke(token, exp)) {
+                        securityStoreFull.run(); // fail closed transiently: a retry ends it all
+                        audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
+                        ex.session = null;
+                        ex.unavailable = true;
+                        return Applied.FAILED_CLOSED;
+                    }
+                }
+                endSession(ex, "refresh refused");
+                return Applied.ENDED;
+            }
+            case UNAVAILABLE -> {
+                return Applied.UNAVAILABLE;
+            }
+            default -> {
+                return Applied.UNSUPPORTED;
+            }
+        }
+    }
+
+    private Applied applyRotation(Exchange ex, String refreshToken, RefreshOutcome outcome, String reason) {
+        TokenPair rotated = outcome.tokens();
+        Session before = ex.session;
+        boolean unavailableBefore = ex.unavailable;
+        ex.session = outcome.session();
+        ex.unavailable = false;
+        audit.record(Event.REFRESHED, reason + " " + outcome.via().name().toLowerCase(Locale.ROOT), ex.path,
+                ex.origin.client(), refreshToken);
+        String meta = ex.credentials.cookies().meta().orElse(null);
+        String metaToWrite = meta;
+        Duration slidingMaxAge = null;
+        Optional<SessionLifetime> lifetime = ex.credentials.fromBearer() ? Optional.empty() : config.lifetime();
+        if (lifetime.isPresent()) {
+            SessionLifetime lt = lifetime.get();
+            SessionLifetime.Verdict now = lt.check(meta, ex.session.subject());
+            if (now.mustSignIn()) {
+                endSession(ex, "session lifetime over");
+                return Applied.ENDED;
+            }
+            String nextMeta = now.kind() == SessionLifetime.Verdict.Kind.ALIVE
+                    ? lt.touch(meta, ex.session.subject()).orElse(null) : lt.start(ex.session.subject());
+            slidingMaxAge = nextMeta == null ? null : lt.slidingMaxAge(nextMeta).orElse(null);
+            metaToWrite = nextMeta != null ? nextMeta : meta;
+        }
+        // Checked last, just before the pair is handed out: a logout may have ended the chain meanwhile.
+        if (!refresher.stillLive(refreshToken, rotated)) {
+            endSession(ex, "signed out during refresh");
+            return Applied.ENDED;
+        }
+        // Tokens and meta cookie in one write, so one size check covers what the browser will keep.
+        if (!writeTokens(ex, rotated.accessToken(), rotated.refreshToken(), slidingMaxAge, false, metaToWrite)) {
+            ex.session = before;
+            ex.unavailable = unavailableBefore;
+            return Applied.UNAVAILABLE;
+        }
+        ex.rotated = true;
+        return Applied.ROTATED;
     }
 
     /** Writes the lifetime meta cookie alone; {@code false} (logged) if it does not fit the cookie budget. */
@@ -497,7 +570,7 @@ final class Gate implements AutoCloseable {
             case CACHE -> metrics.cacheHit();
             case SHARED -> metrics.dedupWait();
             case CALLED -> metrics.validation();
-            case REVOKED -> { } // refused from the revocation list, no validator call
+            case REVOKED -> metrics.revoked(); // refused from the revocation list, no validator call
         }
         return checked.result();
     }
@@ -506,6 +579,7 @@ final class Gate implements AutoCloseable {
         switch (outcome.via()) {
             case GRACE -> metrics.graceHit();
             case SHARED -> metrics.dedupWait();
+            case TOMBSTONE -> metrics.refreshRefused();
             case CALLED -> {
                 switch (outcome.kind()) {
                     case ROTATED -> metrics.refreshOk();

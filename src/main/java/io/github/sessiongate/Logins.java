@@ -150,6 +150,13 @@ final class Logins implements AutoCloseable {
             unavailable(ex, json, from, "the backend's access token did not validate (" + check.kind() + ")");
             return;
         }
+        // Link the login's refresh token to its access token (and back), so a logout of any later
+        // token of this chain, or one that can read only the access cookie, ends this access token too.
+        if (!gate.refresher.rememberLogin(new TokenPair(tokens.accessToken(), tokens.refreshToken(),
+                valid.session().expiresAt().orElse(tokens.accessExpiresAt())))) {
+            unavailable(ex, json, from, "a security store is full"); // nothing handed out: a logout could not end it
+            return;
+        }
         // A login replaces the whole session: nothing of a previous one (another user's refresh
         // cookie, say) may survive to be refreshed into later.
         String oldRefresh = ex.credentials.refreshToken();
@@ -211,20 +218,19 @@ final class Logins implements AutoCloseable {
         }
         String refreshToken = ex.credentials.refreshToken();
         String token = ex.credentials.token();
-        // End the whole chain before anything else: tombstones for the refresh token and every
-        // descendant, revocations here of the access token and every access token minted from the
-        // chain, then (best effort) the backend revokes them all. A session valid here writes
+        // End the whole chain before anything else: tombstones for every refresh token presented
+        // (each duplicate too), the one the access token was issued with, and every ancestor and
+        // descendant; revocations here of the access token and every access token minted from the
+        // chain; then (best effort) the backend revokes them. A session seen valid here writes
         // security state; junk only the evictable negative cache.
-        ValidationResult check = token == null ? null : gate.validations.validate(token).result();
+        ValidationResult check = token == null ? null : gate.counted(gate.validations.validate(token));
         Session live = check instanceof ValidationResult.Valid v ? v.session()
                 : check instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
-        // Only a token whose signature verified (valid, or expired) counts as seen valid: a validator
-        // outage must not let junk write security state.
+        // Only a token whose signature verified (valid, or expired) counts: a validator outage must
+        // not let junk write security state.
         boolean verified = live != null || check instanceof ValidationResult.Expired;
-        boolean seenValid = verified || refreshToken != null && gate.refresher.knows(refreshToken);
-        String revoke = verified ? token : null;
-        if (!gate.refresher.end(refreshToken, revoke, live == null ? null : live.expiresAt().orElse(null), seenValid,
-                revoker.isPresent())) {
+        if (!gate.refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
+                live == null ? null : live.expiresAt().orElse(null), revoker.isPresent())) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.
             gate.audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
             gate.metrics.unavailable();

@@ -67,6 +67,7 @@ public final class SessionCookies {
     private final String refreshToken;
     private final String guestToken;
     private final String meta;
+    private final List<String> presentedRefreshTokens;
     private final Set<String> duplicateNames;
     private final Set<String> presentNames;
     private final List<Seen> seen;
@@ -91,6 +92,15 @@ public final class SessionCookies {
     SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
             Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen,
             Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples) {
+        this(accessToken, refreshToken, guestToken, meta, duplicateNames, presentNames, seen, ignoredCounts,
+                ignoredExamples, refreshToken == null ? List.of() : List.of(refreshToken));
+    }
+
+    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
+            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen,
+            Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
+            List<String> presentedRefreshTokens) {
+        this.presentedRefreshTokens = List.copyOf(presentedRefreshTokens);
         this.accessToken = accessToken;
         this.refreshToken = refreshToken;
         this.guestToken = guestToken;
@@ -116,6 +126,15 @@ public final class SessionCookies {
     /** The refresh token; empty when absent, malformed or duplicated. */
     public Optional<String> refreshToken() {
         return Optional.ofNullable(refreshToken);
+    }
+
+    /**
+     * Every refresh-token value the request presented, even when the name arrived more than once
+     * (then {@link #refreshToken()} is empty): each whole cookie, and the chunks assembled from the
+     * first value of each index. Never to refresh with; only for a logout, which must end each one.
+     */
+    public List<String> presentedRefreshTokens() {
+        return presentedRefreshTokens;
     }
 
     /**

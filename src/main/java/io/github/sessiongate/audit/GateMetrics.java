@@ -34,6 +34,7 @@ public final class GateMetrics {
     private final LongAdder badRequests = new LongAdder();
     private final LongAdder csrfRejections = new LongAdder();
     private final LongAdder securityStoreFull = new LongAdder();
+    private final LongAdder revoked = new LongAdder();
 
     /** Counters that start now, on the system clock. */
     public GateMetrics() {
@@ -123,6 +124,11 @@ public final class GateMetrics {
         securityStoreFull.increment();
     }
 
+    /** An access token was refused from this node's revocation list (signed out here), with no validator call. */
+    public void revoked() {
+        revoked.increment();
+    }
+
     // --- getters ---
 
     /** Tokens validated by the validator. */
@@ -190,10 +196,15 @@ public final class GateMetrics {
         return securityStoreFull.sum();
     }
 
+    /** Access tokens refused from the revocation list: signed out on this node. */
+    public long getRevoked() {
+        return revoked.sum();
+    }
+
     /**
      * Every counter by name, in a fixed order: {@code validations, cacheHits, refreshesOk,
      * refreshesRefused, refreshesFailed, dedupWaits, graceHits, guestMints, denials, unavailable,
-     * badRequests, csrfRejections, securityStoreFull}. Unmodifiable; a copy, not a view.
+     * badRequests, csrfRejections, securityStoreFull, revoked}. Unmodifiable; a copy, not a view.
      */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -210,6 +221,7 @@ public final class GateMetrics {
         out.put("badRequests", getBadRequests());
         out.put("csrfRejections", getCsrfRejections());
         out.put("securityStoreFull", getSecurityStoreFull());
+        out.put("revoked", getRevoked());
         return Collections.unmodifiableMap(out);
     }
 

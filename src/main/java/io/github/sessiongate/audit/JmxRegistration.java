@@ -260,5 +260,10 @@ public final class JmxRegistration implements AutoCloseable {
         public long getSecurityStoreFull() {
             return metrics.getSecurityStoreFull();
         }
+
+        @Override
+        public long getRevoked() {
+            return metrics.getRevoked();
+        }
     }
 }

@@ -51,4 +51,7 @@ public interface SessionGateMXBean {
 
     /** Times security state could not be recorded because its store was full (503 or an unrecorded rotation). */
     long getSecurityStoreFull();
+
+    /** Access tokens refused from the revocation list (signed out on this node), without a validator call. */
+    long getRevoked();
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -22,9 +23,15 @@ import java.util.Set;
  * <p>It also keeps each rotation's <em>link</em> (old refresh token to the new refresh token and
  * the new access token's identity) for as long as that access token may serve (its {@code exp}
  * plus the clock skew), whatever the grace window, so a logout or refusal can walk the chain
- * forward and end everything it produced ({@link #end}).
+ * and end everything it produced ({@link #end}).
  *
- * <p>Keyed by the SHA-256 of the tokens. Security state (pairs, links, tombstones) lives in stores
+ * <p>It also records each login's link (refresh token to the access token minted with it) and,
+ * per access token, the refresh token it was issued with, so a logout walks the whole chain
+ * (back to the login, then forward) whichever token it could read.
+ *
+ * <p>Tombstones, links and predecessors key on {@link TokenIdentity} (a re-spelt token is the same
+ * token); the grace pairs, a cached verdict, key on the whole token's digest ({@link TokenKey}).
+ * Security state (pairs, links, tombstones) lives in stores
  * that refuse rather than evict when full: {@link #hasRoom} lets a caller fail closed before
  * anything irreversible happens. Tombstones of tokens never seen valid here (junk) go to an
  * evictable negative cache instead, so junk can neither fill nor evict the security stores.
@@ -54,16 +61,65 @@ public final class GraceMemo {
     }
 
     /**
-     * What a chain produced after a refresh token: the descendant refresh tokens (raw, to revoke
-     * at the backend) and the access tokens minted along the chain.
+     * A whole chain around a refresh token: its descendants (raw, to revoke at the backend), its
+     * ancestors (raw, tombstoned only: the backend rotated them already), and every access token
+     * minted along the chain, from the login on.
      */
-    public record Chain(List<String> refreshTokens, List<Minted> accessTokens) {
-        static final Chain EMPTY = new Chain(List.of(), List.of());
+    public record Chain(List<String> refreshTokens, List<Minted> accessTokens, List<String> ancestors) {
+        static final Chain EMPTY = new Chain(List.of(), List.of(), List.of());
+
+        /** A chain with no ancestors. */
+        public Chain(List<String> refreshTokens, List<Minted> accessTokens) {
+            this(refreshTokens, accessTokens, List.of());
+        }
+
+        /** Merges two chains, each token once (by identity). */
+        Chain plus(Chain other) {
+            if (other.isEmpty()) {
+                return this;
+            }
+            if (isEmpty()) {
+                return other;
+            }
+            return new Chain(distinct(refreshTokens, other.refreshTokens), distinctMinted(accessTokens, other.accessTokens),
+                    distinct(ancestors, other.ancestors));
+        }
+
+        boolean isEmpty() {
+            return refreshTokens.isEmpty() && accessTokens.isEmpty() && ancestors.isEmpty();
+        }
+
+        private static List<String> distinct(List<String> a, List<String> b) {
+            Set<String> seen = new HashSet<>();
+            List<String> out = new ArrayList<>();
+            for (List<String> l : List.of(a, b)) {
+                for (String t : l) {
+                    if (seen.add(TokenIdentity.of(t))) {
+                        out.add(t);
+                    }
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        private static List<Minted> distinctMinted(List<Minted> a, List<Minted> b) {
+            Set<String> seen = new HashSet<>();
+            List<Minted> out = new ArrayList<>();
+            for (List<Minted> l : List.of(a, b)) {
+                for (Minted m : l) {
+                    if (seen.add(m.identity())) {
+                        out.add(m);
+                    }
+                }
+            }
+            return List.copyOf(out);
+        }
 
         /** Counts only: a chain holds raw refresh tokens, which must never reach a log line. */
         @Override
         public String toString() {
-            return "Chain[" + refreshTokens.size() + " refresh tokens, " + accessTokens.size() + " access tokens]";
+            return "Chain[" + refreshTokens.size() + " refresh tokens, " + accessTokens.size() + " access tokens, "
+                    + ancestors.size() + " ancestors]";
         }
     }
 
@@ -72,13 +128,14 @@ public final class GraceMemo {
     private final ExpiringStore<Boolean> forgotten;
     private final ExpiringStore<Boolean> refused;
     private final ExpiringStore<Link> links;
+    private final ExpiringStore<String> issuedWith;
     private final Duration grace;
     private final Duration skew;
     private final Clock clock;
 
     /**
      * @param pairs old-token digest to the pair it was exchanged for
-     * @param predecessors new-refresh-token digest to the old token's digest
+     * @param predecessors new refresh token's identity to the old refresh token
      * @param grace how long to remember; zero disables the memo
      * @param clock the time source
      */
@@ -87,7 +144,7 @@ public final class GraceMemo {
     }
 
     /**
-     * @param forgotten digests of tokens forgotten at logout or refusal, so a refresh that was
+     * @param forgotten identities of tokens forgotten at logout or refusal, so a refresh that was
      *     already in flight cannot bring the session back
      */
     public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
@@ -96,19 +153,29 @@ public final class GraceMemo {
                 new InMemoryExpiringStore<>(10_000, clock), grace, Duration.ZERO, clock);
     }
 
+    /** As the full constructor, with an in-memory store of 10,000 access-to-refresh links. */
+    public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
+            ExpiringStore<Boolean> refused, ExpiringStore<Link> links, Duration grace, Duration skew, Clock clock) {
+        this(pairs, predecessors, forgotten, refused, links, new InMemoryExpiringStore<>(10_000, clock), grace, skew, clock);
+    }
+
     /**
      * @param forgotten tombstones of tokens that were valid here (security: never evicting)
      * @param refused tombstones of tokens never seen valid here (a cache: may evict)
-     * @param links rotation chains, kept until the minted access token stops serving (security)
+     * @param links login and rotation chains, kept until the minted access token stops serving (security)
+     * @param issuedWith an access token's identity to the refresh token it was issued with, so a
+     *     logout that can read only the access cookie still ends the refresh token (security)
      * @param skew how long after {@code exp} an access token may still serve (the validator's clock skew)
      */
     public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
-            ExpiringStore<Boolean> refused, ExpiringStore<Link> links, Duration grace, Duration skew, Clock clock) {
+            ExpiringStore<Boolean> refused, ExpiringStore<Link> links, ExpiringStore<String> issuedWith, Duration grace,
+            Duration skew, Clock clock) {
         this.pairs = Objects.requireNonNull(pairs, "pairs");
         this.predecessors = Objects.requireNonNull(predecessors, "predecessors");
         this.forgotten = Objects.requireNonNull(forgotten, "forgotten");
         this.refused = Objects.requireNonNull(refused, "refused");
         this.links = Objects.requireNonNull(links, "links");
+        this.issuedWith = Objects.requireNonNull(issuedWith, "issuedWith");
         this.grace = Objects.requireNonNull(grace, "grace");
         this.skew = Objects.requireNonNull(skew, "skew");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -116,7 +183,7 @@ public final class GraceMemo {
 
     /** Whether a rotation can be remembered now; check before asking the backend to rotate. */
     public boolean hasRoom() {
-        return links.hasRoom(1) && predecessors.hasRoom(1) && (grace.isZero() || pairs.hasRoom(1));
+        return links.hasRoom(1) && predecessors.hasRoom(1) && issuedWith.hasRoom(1) && (grace.isZero() || pairs.hasRoom(1));
     }
 
     /** Whether a logout or refusal of a chain of {@code tokens} refresh tokens can be recorded now. */
@@ -125,81 +192,133 @@ public final class GraceMemo {
     }
 
     /**
+     * Records a login's pair: the link from its refresh token to the access token minted with it
+     * (a later rotation merges it), and the access token's link back to the refresh token.
+     *
+     * @return {@code false} when a security store was full and the login was not recorded
+     */
+    public boolean rememberLogin(TokenPair pair) {
+        if (pair.refreshToken() == null) {
+            return true; // nothing to refresh with: the access token alone is the session
+        }
+        Instant serves = servesUntil(pair);
+        Instant linkUntil = later(serves, clock.instant().plus(MIN_TOMBSTONE));
+        String id = TokenIdentity.of(pair.refreshToken());
+        Link link = new Link(List.of(new Minted(TokenIdentity.of(pair.accessToken()), serves)), null);
+        return links.put(id, link, linkUntil) & issuedWith.put(TokenIdentity.of(pair.accessToken()), pair.refreshToken(), linkUntil);
+    }
+
+    /**
      * Records that {@code oldRefreshToken} was exchanged for {@code pair}.
      *
      * @return {@code false} when a security store was full and the rotation was not fully recorded
      */
     public boolean remember(String oldRefreshToken, TokenPair pair) {
-        String oldKey = TokenKey.of(oldRefreshToken);
-        if (isForgottenKey(oldKey)) {
+        String oldId = TokenIdentity.of(oldRefreshToken);
+        if (isForgottenId(oldId)) {
             return true; // signed out while this refresh was in flight: the caller refuses it
         }
         Instant now = clock.instant();
-        Instant accessExpiry = pair.accessExpiresAt() != null ? pair.accessExpiresAt()
-                : TokenIdentity.claimedExpiry(pair.accessToken()).orElse(null);
-        Instant serves = servesUntil(accessExpiry);
+        Instant serves = servesUntil(pair);
         Instant linkUntil = later(serves, now.plus(grace), now.plus(MIN_TOMBSTONE));
         List<Minted> minted = new ArrayList<>();
-        Optional<Link> before = links.get(oldKey);
+        Optional<Link> before = links.get(oldId);
         before.ifPresent(b -> minted.addAll(b.minted()));
         minted.add(new Minted(TokenIdentity.of(pair.accessToken()), serves));
         while (minted.size() > MAX_ACCESS_PER_LINK) {
             minted.remove(0);
         }
-        String next = pair.rotatedRefreshToken().filter(r -> !r.equals(oldRefreshToken)).orElse(null);
-        boolean ok = links.put(oldKey, new Link(List.copyOf(minted), next), linkUntil);
-        if (next != null) {
-            ok &= predecessors.put(TokenKey.of(next), oldKey, linkUntil);
+        String next = pair.rotatedRefreshToken()
+                .filter(r -> !TokenIdentity.of(r).equals(oldId)).orElse(null);
+        Instant keep = linkUntil; // as long as any access token it minted, the login's included
+        for (Minted m : minted) {
+            keep = later(keep, m.servesUntil());
         }
+        boolean ok = links.put(oldId, new Link(List.copyOf(minted), next), keep);
+        if (next != null) {
+            ok &= predecessors.put(TokenIdentity.of(next), oldRefreshToken, keep);
+        }
+        ok &= issuedWith.put(TokenIdentity.of(pair.accessToken()), next != null ? next : oldRefreshToken, linkUntil);
         if (!grace.isZero()) {
-            ok &= pairs.put(oldKey, pair, now.plus(grace));
+            ok &= pairs.put(TokenKey.of(oldRefreshToken), pair, now.plus(grace));
         }
         return ok;
     }
 
-    /** The pair the token was recently exchanged for, if within the grace window and not forgotten. */
+    /**
+     * The pair the token was recently exchanged for, if within the grace window and not forgotten.
+     * A cached verdict: keyed on the whole token, never on its identity alone (that would hand the
+     * pair to a token with a forged signature).
+     */
     public Optional<TokenPair> recall(String refreshToken) {
-        if (grace.isZero()) {
+        if (grace.isZero() || isForgotten(refreshToken)) {
             return Optional.empty();
         }
-        String key = TokenKey.of(refreshToken);
-        return isForgottenKey(key) ? Optional.empty() : pairs.get(key);
+        return pairs.get(TokenKey.of(refreshToken));
     }
 
-    /** Whether the token was forgotten (logout, refusal) recently. */
+    /** Whether the token (in any spelling: by identity) was forgotten (logout, refusal) recently. */
     public boolean isForgotten(String refreshToken) {
-        return isForgottenKey(TokenKey.of(refreshToken));
+        return isForgottenId(TokenIdentity.of(refreshToken));
     }
 
     /**
-     * Whether this node saw the refresh token valid: it was rotated here, or a rotation here issued
-     * it. Only such tokens (and logouts of live sessions) may write security state.
+     * Whether this node saw the refresh token valid: a login or rotation here issued it, or it was
+     * rotated here. Only such tokens (and logouts of live sessions) may write security state.
      */
     public boolean knows(String refreshToken) {
-        String key = TokenKey.of(refreshToken);
-        return links.get(key).isPresent() || predecessors.get(key).isPresent();
+        String id = TokenIdentity.of(refreshToken);
+        return links.get(id).isPresent() || predecessors.get(id).isPresent();
     }
 
-    /** What the chain produced after {@code refreshToken}, walking forward (old to new). */
+    /** The refresh token an access token was issued with at a login or rotation here, if still known. */
+    public Optional<String> issuedWith(String accessToken) {
+        return issuedWith.get(TokenIdentity.of(accessToken));
+    }
+
+    /**
+     * The whole chain {@code refreshToken} belongs to: first back to its root (the login's refresh
+     * token, or the oldest still remembered), then forward to the newest, collecting every access
+     * token minted along the way.
+     */
     public Chain chain(String refreshToken) {
-        List<String> refreshTokens = new ArrayList<>();
-        List<Minted> access = new ArrayList<>();
+        String presentedId = TokenIdentity.of(refreshToken);
         Set<String> seen = new HashSet<>();
-        String key = TokenKey.of(refreshToken);
-        for (int i = 0; i < MAX_CHAIN && key != null && seen.add(key); i++) {
+        seen.add(presentedId);
+        List<String> ancestors = new ArrayList<>();
+        String id = presentedId;
+        for (int i = 0; i < MAX_CHAIN; i++) {
+            Optional<String> previous = predecessors.get(id);
+            if (previous.isEmpty() || !seen.add(TokenIdentity.of(previous.get()))) {
+                break;
+            }
+            ancestors.add(previous.get());
+            id = TokenIdentity.of(previous.get());
+        }
+        List<String> descendants = new ArrayList<>();
+        List<Minted> access = new ArrayList<>();
+        boolean pastPresented = ancestors.isEmpty();
+        String current = ancestors.isEmpty() ? refreshToken : ancestors.get(ancestors.size() - 1);
+        Set<String> walked = new HashSet<>();
+        for (int i = 0; i < 2 * MAX_CHAIN && current != null; i++) {
+            String key = TokenIdentity.of(current);
+            if (!walked.add(key)) {
+                break;
+            }
+            pastPresented |= key.equals(presentedId);
             Optional<Link> link = links.get(key);
             if (link.isEmpty()) {
                 break;
             }
             access.addAll(link.get().minted());
             String next = link.get().next();
-            if (next != null) {
-                refreshTokens.add(next);
+            if (next != null && pastPresented && !TokenIdentity.of(next).equals(presentedId)) {
+                descendants.add(next);
             }
-            key = next == null ? null : TokenKey.of(next);
+            current = next;
         }
-        return refreshTokens.isEmpty() && access.isEmpty() ? Chain.EMPTY
-                : new Chain(List.copyOf(refreshTokens), List.copyOf(access));
+        Chain chain = new Chain(List.copyOf(descendants), List.copyOf(access), List.copyOf(ancestors));
+        return chain.isEmpty() ? Chain.EMPTY : chain;
     }
 
     /**
@@ -211,44 +330,52 @@ public final class GraceMemo {
         end(refreshToken, knows(refreshToken), Chain.EMPTY);
     }
 
+    /** As {@link #end(Collection, boolean, Chain)} for one presented token. */
+    public boolean end(String refreshToken, boolean seenValid, Chain chain) {
+        return end(List.of(refreshToken), seenValid, chain);
+    }
+
     /**
-     * Ends a chain: tombstones the token and every descendant in {@code chain} (taken from
-     * {@link #chain} before), and drops their grace entries, back and forward.
+     * Ends a chain: tombstones the presented tokens, every ancestor and descendant in {@code chain}
+     * (taken from {@link #chain} before), and drops their grace entries.
      *
-     * @param seenValid whether the token belonged to a session valid here: its tombstone is then
-     *     security state; otherwise it goes to the negative cache
+     * @param seenValid whether the tokens belonged to a session valid here: their tombstones are
+     *     then security state; otherwise they go to the negative cache
      * @return {@code false} when a security store was full and a tombstone was not written
      */
-    public boolean end(String refreshToken, boolean seenValid, Chain chain) {
+    public boolean end(Collection<String> presented, boolean seenValid, Chain chain) {
         Instant now = clock.instant();
         Instant until = now.plus(grace.compareTo(MIN_TOMBSTONE) > 0 ? grace : MIN_TOMBSTONE);
         for (Minted m : chain.accessTokens()) {
             until = later(until, m.servesUntil());
         }
-        String key = TokenKey.of(refreshToken);
-        boolean ok = (seenValid ? forgotten : refused).put(key, Boolean.TRUE, until);
-        for (String descendant : chain.refreshTokens()) {
-            String k = TokenKey.of(descendant);
-            ok &= forgotten.put(k, Boolean.TRUE, until);
-            pairs.remove(k);
+        boolean ok = true;
+        for (String token : presented) {
+            ok &= (seenValid ? forgotten : refused).put(TokenIdentity.of(token), Boolean.TRUE, until);
+            String raw = token;
+            for (int i = 0; i < MAX_CHAIN && raw != null; i++) {
+                pairs.remove(TokenKey.of(raw));
+                raw = predecessors.get(TokenIdentity.of(raw)).orElse(null);
+            }
         }
-        for (int i = 0; i < MAX_CHAIN && key != null; i++) {
-            pairs.remove(key);
-            key = predecessors.get(key).orElse(null);
+        for (List<String> tokens : List.of(chain.ancestors(), chain.refreshTokens())) {
+            for (String token : tokens) {
+                ok &= forgotten.put(TokenIdentity.of(token), Boolean.TRUE, until);
+                pairs.remove(TokenKey.of(token));
+            }
         }
         return ok;
     }
 
-    /** Until when an access token expiring at {@code exp} may serve: {@code exp} plus the skew. */
-    Instant servesUntil(Instant exp) {
-        Instant now = clock.instant();
-        Instant cap = now.plus(Revocations.MAX_HOLD);
-        Instant until = (exp != null ? exp : now.plus(Revocations.WITHOUT_EXPIRY)).plus(skew);
-        return until.isAfter(cap) ? cap : until;
+    /** Until when the pair's access token may serve: its verified (else claimed) expiry plus the skew. */
+    private Instant servesUntil(TokenPair pair) {
+        Instant exp = pair.accessExpiresAt() != null ? pair.accessExpiresAt()
+                : TokenIdentity.claimedExpiry(pair.accessToken()).orElse(null);
+        return Revocations.holdUntil(exp, skew, clock.instant());
     }
 
-    private boolean isForgottenKey(String key) {
-        return forgotten.get(key).isPresent() || refused.get(key).isPresent();
+    private boolean isForgottenId(String id) {
+        return forgotten.get(id).isPresent() || refused.get(id).isPresent();
     }
 
     private static Instant later(Instant a, Instant... others) {

@@ -34,7 +34,9 @@ public record RefreshOutcome(Kind kind, TokenPair tokens, Session session, Strin
         /** Another request's call in flight was shared. */
         SHARED,
         /** The grace memo answered; no backend call. */
-        GRACE
+        GRACE,
+        /** The token (in some spelling) was tombstoned at a logout or refusal; no backend call. */
+        TOMBSTONE
     }
 
     public RefreshOutcome {

@@ -6,7 +6,12 @@ import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -62,8 +67,11 @@ public final class Refresher {
         this.securityStoreFull = Objects.requireNonNull(securityStoreFull, "securityStoreFull");
     }
 
-    /** Refreshes. Never throws. */
+    /** Refreshes. Never throws. A tombstoned token (in any spelling) is refused without a backend call. */
     public RefreshOutcome refresh(String refreshToken) {
+        if (memo.isForgotten(refreshToken)) {
+            return RefreshOutcome.refused(RefreshOutcome.Via.TOMBSTONE);
+        }
         Optional<TokenPair> remembered = memo.recall(refreshToken); // never a forgotten token's pair
         if (remembered.isPresent()) {
             return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE);
@@ -73,57 +81,99 @@ public final class Refresher {
         return r.shared() ? r.value().shared() : r.value();
     }
 
+    /**
+     * Records a login's pair, so a later logout (or refusal) of any token of its chain ends this
+     * access token too, and a logout that reads only the access cookie ends the refresh token.
+     *
+     * @return {@code false} when a security store was full: the refresh token was revoked at the
+     *     backend (best effort), and the caller hands out nothing (503)
+     */
+    public boolean rememberLogin(TokenPair pair) {
+        if (memo.rememberLogin(pair)) {
+            return true;
+        }
+        securityStoreFull.run();
+        revokeAtBackend.accept(pair.refreshToken());
+        return false;
+    }
+
     /** Forgets everything remembered about a refresh token (login replacing a session, lifetime over). */
     public void forget(String refreshToken) {
         memo.forget(refreshToken);
     }
 
-    /** Whether this node saw the refresh token valid (it rotated it, or a rotation here issued it). */
+    /** Whether this node saw the refresh token valid (it rotated it, or a login or rotation here issued it). */
     public boolean knows(String refreshToken) {
         return memo.knows(refreshToken);
     }
 
+    /** As {@link #end(Collection, String, Instant, boolean)} for at most one presented refresh token. */
+    public boolean end(String refreshToken, String verifiedAccessToken, Instant accessExpiresAt, boolean revokePresented) {
+        return end(refreshToken == null ? List.of() : List.of(refreshToken), verifiedAccessToken, accessExpiresAt,
+                revokePresented);
+    }
+
     /**
-     * Ends a session's chain (logout, definitive refusal). First, with nothing sent yet: tombstones
-     * for the refresh token and every descendant the memo knows, and revocations on this node of the
-     * access token and every access token minted along the chain. Then, best effort: the backend
-     * revokes the descendant refresh tokens (and the presented one, when asked).
+     * Ends a session's chain (logout, definitive refusal). The session is every presented refresh
+     * token, the refresh token the access token was issued with (when the access cookie is all a
+     * logout could read), and the whole chain of each: back to the login, then forward.
+     * First, with nothing sent yet: tombstones for all of those refresh tokens, and revocations on
+     * this node of the access token and every access token minted along the chains. Then, best
+     * effort: the backend revokes the descendants (and, when asked, the session's own refresh tokens).
      *
-     * @param refreshToken the presented refresh token, or {@code null}
-     * @param accessToken the presented access token to revoke, or {@code null}
+     * <p>The tombstones are security state only when the session was seen valid here: the access
+     * token was verified, or this node knows one of the refresh tokens. Otherwise they go to the
+     * negative cache and nothing else is written.
+     *
+     * @param refreshTokens every refresh token the request presented (duplicate cookies: each)
+     * @param verifiedAccessToken the presented access token, only if its signature verified (valid
+     *     or expired), else {@code null}
      * @param accessExpiresAt its verified expiry, or {@code null} to use the one it claims
-     * @param seenValid whether the session was valid here; otherwise the tombstone goes to the
-     *     negative cache and nothing else is written
-     * @param revokePresented whether the presented refresh token goes to the backend too (logout)
+     * @param revokePresented whether the session's own refresh tokens go to the backend too (logout)
      * @return {@code false} when a security store was full: nothing was sent to the backend, and
      *     the caller must fail closed transiently (503, no cookie cleared)
      */
-    public boolean end(String refreshToken, String accessToken, Instant accessExpiresAt, boolean seenValid,
+    public boolean end(Collection<String> refreshTokens, String verifiedAccessToken, Instant accessExpiresAt,
             boolean revokePresented) {
-        GraceMemo.Chain chain = refreshToken == null ? GraceMemo.Chain.EMPTY : memo.chain(refreshToken);
+        List<String> session = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (String r : refreshTokens) {
+            if (ids.add(TokenIdentity.of(r))) {
+                session.add(r);
+            }
+        }
+        if (verifiedAccessToken != null) {
+            memo.issuedWith(verifiedAccessToken).filter(r -> ids.add(TokenIdentity.of(r))).ifPresent(session::add);
+        }
+        boolean seenValid = verifiedAccessToken != null || session.stream().anyMatch(memo::knows);
+        GraceMemo.Chain chain = GraceMemo.Chain.EMPTY;
+        for (String r : session) {
+            chain = chain.plus(memo.chain(r));
+        }
         Revocations revocations = validations.revocations();
-        if (seenValid && (!memo.hasRoomToEnd(1 + chain.refreshTokens().size())
-                || !revocations.hasRoom(chain.accessTokens().size() + (accessToken == null ? 0 : 1)))) {
+        int tombstones = session.size() + chain.refreshTokens().size() + chain.ancestors().size();
+        if (seenValid && (!memo.hasRoomToEnd(tombstones)
+                || !revocations.hasRoom(chain.accessTokens().size() + (verifiedAccessToken == null ? 0 : 1)))) {
             securityStoreFull.run();
             return false;
         }
-        boolean ok = refreshToken == null || memo.end(refreshToken, seenValid, chain);
+        boolean ok = session.isEmpty() || memo.end(session, seenValid, chain);
         if (seenValid) {
             for (GraceMemo.Minted m : chain.accessTokens()) {
                 ok &= revocations.revokeIdentityUntil(m.identity(), m.servesUntil());
             }
-            if (accessToken != null) {
-                ok &= revocations.revoke(accessToken, accessExpiresAt);
+            if (verifiedAccessToken != null) {
+                ok &= revocations.revoke(verifiedAccessToken, accessExpiresAt);
             }
         }
         if (!ok) {
             securityStoreFull.run();
             return false;
         }
-        if (revokePresented && refreshToken != null) {
-            revokeAtBackend.accept(refreshToken);
+        if (revokePresented) {
+            session.forEach(revokeAtBackend);
         }
-        chain.refreshTokens().forEach(revokeAtBackend);
+        chain.refreshTokens().stream().filter(r -> !ids.contains(TokenIdentity.of(r))).forEach(revokeAtBackend);
         return true;
     }
 
@@ -190,11 +240,8 @@ public final class Refresher {
                 return validated(refreshToken, pair, RefreshOutcome.Via.CALLED);
             }
             case REFUSED -> {
-                if (!memo.knows(refreshToken)) {
-                    memo.end(refreshToken, false, GraceMemo.Chain.EMPTY); // junk: the negative cache only
-                    return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);
-                }
-                if (!end(refreshToken, null, null, true, false)) {
+                // Junk (never seen valid here) goes to the negative cache only.
+                if (!end(refreshToken, null, null, false)) {
                     return RefreshOutcome.unavailable("security store full", RefreshOutcome.Via.CALLED);
                 }
                 return RefreshOutcome.refused(RefreshOutcome.Via.CALLED);

@@ -65,7 +65,14 @@ public final class Revocations {
 
     /** When a revocation of a token expiring at {@code expiresAt} would end. */
     Instant holdUntil(Instant expiresAt) {
-        Instant now = clock.instant();
+        return holdUntil(expiresAt, skew, clock.instant());
+    }
+
+    /**
+     * Until when a token expiring at {@code expiresAt} may serve, and so must stay revoked:
+     * {@code exp} (or {@link #WITHOUT_EXPIRY} from now) plus the skew, at most {@link #MAX_HOLD} from now.
+     */
+    static Instant holdUntil(Instant expiresAt, Duration skew, Instant now) {
         Instant until = (expiresAt != null ? expiresAt : now.plus(WITHOUT_EXPIRY)).plus(skew);
         return until.isAfter(now.plus(MAX_HOLD)) ? now.plus(MAX_HOLD) : until;
     }

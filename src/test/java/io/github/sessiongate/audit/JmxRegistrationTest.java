@@ -62,6 +62,7 @@ class JmxRegistrationTest {
             metrics.csrfRejection();
             metrics.csrfRejection();
             metrics.csrfRejection();
+            metrics.revoked();
 
             assertEquals(2L, platform.getAttribute(expected, "Validations"));
             assertEquals(3L, platform.getAttribute(expected, "CsrfRejections"));
@@ -72,7 +73,8 @@ class JmxRegistrationTest {
                     proxy.getCacheHits(), proxy.getRefreshesOk(), proxy.getRefreshesRefused(),
                     proxy.getRefreshesFailed(), proxy.getDedupWaits(), proxy.getGraceHits(), proxy.getGuestMints(),
                     proxy.getDenials(), proxy.getUnavailable(), proxy.getBadRequests(), proxy.getCsrfRejections(),
-                    proxy.getSecurityStoreFull()));
+                    proxy.getSecurityStoreFull(), proxy.getRevoked()));
+            assertEquals(1L, platform.getAttribute(expected, "Revoked"));
         }
     }
 

@@ -85,6 +85,17 @@ class ChainEndTest {
                 fullEvents::incrementAndGet);
     }
 
+    /**
+     * A logout as Logins makes it: the access token counts (and is revoked) only if its signature
+     * verified, valid or expired; the Refresher derives from that and its memo whether the session
+     * was seen valid here.
+     */
+    private boolean logout(String refreshToken, String accessToken) {
+        ValidationResult check = validations.validate(accessToken).result();
+        boolean verified = check instanceof ValidationResult.Valid || check instanceof ValidationResult.Expired;
+        return refresher.end(refreshToken, verified ? accessToken : null, null, true);
+    }
+
     private boolean refused(String accessToken) {
         return validations.validate(accessToken).result() instanceof ValidationResult.Invalid i
                 && i.reason() == ValidationResult.Reason.REVOKED;
@@ -99,7 +110,7 @@ class ChainEndTest {
         assertTrue(validations.validate("access-3").result() instanceof ValidationResult.Valid);
 
         // The browser still sends refresh-1 and access-1 (a rotated response had not reached it).
-        assertTrue(refresher.end("refresh-1", "access-1", null, true, true));
+        assertTrue(logout("refresh-1", "access-1"));
 
         assertAll(
                 () -> assertEquals(List.of("refresh-1 (tombstoned first)", "refresh-2 (tombstoned first)",
@@ -116,7 +127,7 @@ class ChainEndTest {
     void aRevocationLastsUntilExpiryPlusTheClockSkewAndNoLonger() {
         build(1_000, 1_000);
         refresher.refresh("refresh-1"); // access-2 expires at NOW + 300 s
-        assertTrue(refresher.end("refresh-1", null, null, true, false));
+        assertTrue(refresher.end("refresh-1", null, null, false)); // seen valid: refresh-1 was rotated here
         clock.set(NOW.plusSeconds(300).plus(SKEW).minusSeconds(1));
         assertTrue(refused("access-2"), "still refused within the skew after exp");
         clock.set(NOW.plusSeconds(300).plus(SKEW));
@@ -131,7 +142,7 @@ class ChainEndTest {
         CompletableFuture<RefreshOutcome> inFlight = CompletableFuture.supplyAsync(() -> refresher.refresh("refresh-1"));
         assertTrue(backend.entered.await(5, TimeUnit.SECONDS));
 
-        assertTrue(refresher.end("refresh-1", "access-1", null, true, true)); // logout while the backend rotates
+        assertTrue(logout("refresh-1", "access-1")); // logout while the backend rotates
         backend.release.countDown();
         RefreshOutcome late = inFlight.get(5, TimeUnit.SECONDS);
 
@@ -172,11 +183,11 @@ class ChainEndTest {
         assertEquals(0, fullEvents.get());
 
         assertEquals(RefreshOutcome.Kind.ROTATED, refresher.refresh("refresh-1").kind());
-        assertTrue(refresher.end("refresh-2", "access-2", null, true, true), "the logout is recorded, not refused");
+        assertTrue(logout("refresh-2", "access-2"), "the logout is recorded, not refused");
 
         assertAll(
                 () -> assertTrue(memo.isForgotten("refresh-2"), "the logout's tombstone is present"),
-                () -> assertTrue(tombstones.get(TokenKey.of("refresh-2")).isPresent(), "in the security store"),
+                () -> assertTrue(tombstones.get(TokenIdentity.of("refresh-2")).isPresent(), "in the security store"),
                 () -> assertTrue(refused("access-2")),
                 () -> assertEquals(0, fullEvents.get()));
     }
@@ -189,8 +200,28 @@ class ChainEndTest {
         assertFalse(refresher.knows("junk"));
         refresher.refresh("junk");
         assertEquals(0, tombstones.size());
-        refresher.end("refresh-2", null, null, refresher.knows("refresh-2"), false);
-        assertEquals(1, tombstones.size());
+        assertTrue(refresher.end("refresh-2", null, null, false)); // a refusal: no access token verified
+        assertEquals(2, tombstones.size(), "known here: its tombstone (and its ancestor refresh-1's) is security state");
+
+        assertTrue(refresher.end("junk-2", null, null, false));
+        assertAll(
+                () -> assertEquals(2, tombstones.size(), "junk writes no security state"),
+                () -> assertTrue(memo.isForgotten("junk-2"), "but is refused from the negative cache"));
+    }
+
+    @Test
+    void aVerifiedAccessTokenMakesTheLogoutSecurityStateEvenWithAnUnknownRefreshToken() {
+        build(1_000, 1_000);
+        assertTrue(logout("junk-refresh", "access-9")); // access-9 verifies: a session valid here
+        assertAll(
+                () -> assertTrue(tombstones.get(TokenIdentity.of("junk-refresh")).isPresent(), "in the security store"),
+                () -> assertTrue(refused("access-9")));
+
+        assertTrue(logout("junk-other", "not-an-access-token")); // nothing verified: junk
+        assertAll(
+                () -> assertFalse(tombstones.get(TokenIdentity.of("junk-other")).isPresent()),
+                () -> assertTrue(memo.isForgotten("junk-other")),
+                () -> assertFalse(validations.revocations().isRevoked("not-an-access-token"), "junk never revoked"));
     }
 
     @Test
@@ -215,7 +246,7 @@ class ChainEndTest {
         tombstones.put("a", Boolean.TRUE, NOW.plusSeconds(600));
         tombstones.put("b", Boolean.TRUE, NOW.plusSeconds(600));
 
-        assertFalse(refresher.end("refresh-2", "access-2", null, true, true));
+        assertFalse(logout("refresh-2", "access-2"));
 
         assertAll(
                 () -> assertEquals(List.of(), revokedAtBackend, "no revoke before the tombstones"),

@@ -1,0 +1,302 @@
+package io.github.sessiongate.it;
+
+import static io.github.sessiongate.it.RotationScenarios.assertCleared;
+import static io.github.sessiongate.it.RotationScenarios.describe;
+import static io.github.sessiongate.it.RotationScenarios.metric;
+import static io.github.sessiongate.it.RotationScenarios.setCookie;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.it.RawHttp.Response;
+import io.github.sessiongate.it.RotationScenarios.Pair;
+import io.github.sessiongate.testing.FakeAuthBackend;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A logout ends the whole chain of the session it can read (issue 7, section 1), on each real
+ * container ({@link JettyLogoutChainTest}, {@link TomcatLogoutChainTest}), against
+ * {@link FakeAuthBackend} over real sockets: the login's access token after a rotation, the refresh
+ * token when only the access cookie was readable, and an explicit refresh racing the logout.
+ *
+ * <p>Webapps: {@value #LC} ({@code logout-chain}: JWT, login, refresh and revoke URLs, a backend read
+ * timeout that outlasts a deliberately slow backend); {@value #TINY} ({@code logout-chain-tiny}: the
+ * same with {@code security-max-entries=2}). Sessions
+ * start with a real login through the filter, so the filter has seen the login's pair.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LogoutChainScenarios {
+    static final String LC = "/lc";
+    static final String TINY = "/lctiny";
+    static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
+    static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
+
+    private static final List<String> PROPERTIES = List.of("sessiongate.it.lc.jwks-url", "sessiongate.it.lc.issuer",
+            "sessiongate.it.lc.audience", "sessiongate.it.lc.login-url", "sessiongate.it.lc.refresh-url",
+            "sessiongate.it.lc.revoke-url");
+
+    private final OffsetClock backendClock = new OffsetClock();
+    private Container container;
+    private FakeAuthBackend backend;
+    private HttpClient http;
+    private URI base;
+
+    abstract Container newContainer();
+
+    @BeforeAll
+    void start() throws Exception {
+        backend = FakeAuthBackend.builder().clock(backendClock).build().start();
+        System.setProperty("sessiongate.it.lc.jwks-url", backend.jwksUrl());
+        System.setProperty("sessiongate.it.lc.issuer", backend.issuer());
+        System.setProperty("sessiongate.it.lc.audience", backend.audience());
+        System.setProperty("sessiongate.it.lc.login-url", backend.url(FakeAuthBackend.LOGIN));
+        System.setProperty("sessiongate.it.lc.refresh-url", backend.url(FakeAuthBackend.REFRESH));
+        System.setProperty("sessiongate.it.lc.revoke-url", backend.url(FakeAuthBackend.REVOKE));
+        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
+        container = newContainer();
+        base = container.start(List.of(new Container.Webapp(LC, webapps.resolve("logout-chain")),
+                new Container.Webapp(TINY, webapps.resolve("logout-chain-tiny"))));
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        for (String context : List.of(LC, TINY)) {
+            var failure = container.startupFailure(context);
+            if (failure.isPresent()) {
+                fail(context + " did not start on " + container.name() + ":\n" + failure.get());
+            }
+        }
+    }
+
+    @AfterEach
+    void fastBackend() {
+        backend.delay(Duration.ZERO);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (container != null) {
+                container.stop();
+            }
+        } finally {
+            if (backend != null) {
+                backend.close();
+            }
+            PROPERTIES.forEach(System::clearProperty);
+        }
+    }
+
+    @Test
+    void theLoginsAccessTokenIsRefusedAfterALogoutWithTheRotatedPair() throws Exception {
+        Pair a0 = login();
+        Pair a1 = explicitRefresh(a0);
+        long revoked = metric(LC, "Revoked");
+        assertEquals(200, get("/api/orders", "Cookie: " + ACCESS + "=" + a0.access()).status(),
+                "A0 still serves before the logout");
+
+        Response logout = logout(cookies(a1.access(), a1.refresh()));
+        assertEquals(204, logout.status(), () -> describe(logout));
+
+        Response replayed = get("/api/orders", "Cookie: " + ACCESS + "=" + a0.access());
+        Response a1Replayed = get("/api/orders", "Cookie: " + ACCESS + "=" + a1.access());
+        Response oldRefresh = get("/api/orders", "Cookie: " + REFRESH + "=" + a0.refresh());
+        assertAll(
+                () -> assertEquals(401, replayed.status(), () -> "A0, the login's access token: " + describe(replayed)),
+                () -> assertEquals(401, a1Replayed.status(), () -> describe(a1Replayed)),
+                () -> assertEquals(401, oldRefresh.status(), () -> "R0, the login's refresh token: " + describe(oldRefresh)),
+                () -> assertEquals(revoked + 2, metric(LC, "Revoked"), "counted over JMX: refused from the revocation list"));
+    }
+
+    @Test
+    void aLogoutWithOnlyTheAccessCookieEndsTheRefreshTokenToo() throws Exception {
+        Pair a0 = login();
+        int refreshes = backend.calls(FakeAuthBackend.REFRESH);
+
+        Response logout = logout("Cookie: " + ACCESS + "=" + a0.access()); // the refresh cookie did not come
+        assertEquals(204, logout.status(), () -> describe(logout));
+
+        Response refreshAlone = get("/api/orders", "Cookie: " + REFRESH + "=" + a0.refresh());
+        assertAll(
+                () -> assertEquals(401, refreshAlone.status(), () -> "R0 after the logout: " + describe(refreshAlone)),
+                () -> assertCleared(refreshAlone, REFRESH),
+                () -> assertEquals(refreshes, backend.calls(FakeAuthBackend.REFRESH), "refused from its tombstone"),
+                () -> assertFalse(backend.isActive(a0.refresh()), "revoked at the backend"));
+    }
+
+    @Test
+    void aLogoutWithDuplicatedRefreshCookiesEndsEachValue() throws Exception {
+        Pair a0 = login();
+        int refreshes = backend.calls(FakeAuthBackend.REFRESH);
+
+        // Two refresh cookies (one planted from a sibling domain): neither is read as the token, both end.
+        Response logout = logout("Cookie: " + REFRESH + "=planted-value; " + REFRESH + "=" + a0.refresh());
+        assertEquals(204, logout.status(), () -> describe(logout));
+
+        Response refreshAlone = get("/api/orders", "Cookie: " + REFRESH + "=" + a0.refresh());
+        Response access = get("/api/orders", "Cookie: " + ACCESS + "=" + a0.access());
+        assertAll(
+                () -> assertEquals(401, refreshAlone.status(), () -> describe(refreshAlone)),
+                () -> assertEquals(refreshes, backend.calls(FakeAuthBackend.REFRESH), "refused from its tombstone"),
+                () -> assertFalse(backend.isActive(a0.refresh()), "revoked at the backend"),
+                () -> assertEquals(401, access.status(), () -> "A0, minted with the ended R0: " + describe(access)));
+    }
+
+    @Test
+    void anExplicitRefreshRacingALogoutHandsOutNothingUsable() throws Exception {
+        Pair a0 = login();
+        int refreshes = backend.calls(FakeAuthBackend.REFRESH);
+        int revocations = backend.calls(FakeAuthBackend.REVOKE);
+        backend.delay(Duration.ofSeconds(2)); // a slow backend keeps the rotation in flight
+        CompletableFuture<HttpResponse<String>> refresh = http.sendAsync(post("/auth/refresh", cookies(a0.access(), a0.refresh())),
+                HttpResponse.BodyHandlers.ofString());
+        awaitCall(FakeAuthBackend.REFRESH, refreshes + 1); // the backend has the refresh
+
+        Response logout = logout(cookies(a0.access(), a0.refresh()));
+        backend.delay(Duration.ZERO);
+        Response late = toResponse(refresh.get(20, TimeUnit.SECONDS));
+
+        assertEquals(204, logout.status(), () -> describe(logout));
+        String access = setCookie(late, ACCESS).orElse("");
+        String refreshed = setCookie(late, REFRESH).orElse("");
+        assertAll(
+                () -> assertEquals(401, late.status(), () -> "the refresh that completed after the logout: " + describe(late)),
+                () -> assertEquals("", access, "no access token handed out"),
+                () -> assertEquals("", refreshed, "no refresh token handed out"),
+                () -> assertTrue(backend.calls(FakeAuthBackend.REVOKE) >= revocations + 2,
+                        "the presented refresh token and the pair the late refresh received were revoked"),
+                () -> assertEquals(401, get("/api/orders", "Cookie: " + ACCESS + "=" + a0.access()).status()));
+    }
+
+    @Test
+    void aRefusedRefreshRevokesOnlyAnAccessTokenWhoseSignatureVerified() throws Exception {
+        Pair victim = login();
+        Pair attacker = explicitRefresh(login()); // a refresh token this node saw valid: its refusal is definitive
+        assertTrue(backend.revoke(attacker.refresh()), "the backend will refuse the attacker's refresh token");
+        // The victim's header.payload (its identity) under another token's signature: it never verifies.
+        String forged = victim.access().substring(0, victim.access().lastIndexOf('.'))
+                + attacker.access().substring(attacker.access().lastIndexOf('.'));
+
+        Response refused = get("/api/orders", cookies(forged, attacker.refresh()));
+        Response victimAfter = get("/api/orders", "Cookie: " + ACCESS + "=" + victim.access());
+        assertAll(
+                () -> assertEquals(401, refused.status(), () -> describe(refused)),
+                () -> assertCleared(refused, ACCESS),
+                () -> assertEquals(200, victimAfter.status(),
+                        () -> "an unverified token revoked nobody's session: " + describe(victimAfter)));
+    }
+
+    @Test
+    void aRefusalThatCannotRevokeTheVerifiedAccessTokenFailsClosedWithoutClearingCookies() throws Exception {
+        for (int i = 0; i < 2; i++) { // two logouts fill the two-entry revocation list
+            FakeAuthBackend.Tokens tokens = backend.issue("alice");
+            Response ok = logout(TINY, cookies(tokens.accessToken(), tokens.refreshToken()));
+            assertEquals(204, ok.status(), () -> "a logout that fits: " + describe(ok));
+        }
+        // Lapsed 10 s ago, within the 30 s clock skew: verified, and still to be revoked until exp + skew.
+        FakeAuthBackend.Tokens expired = backendClock.travelledBack(backend.accessTtl().plusSeconds(10),
+                () -> backend.issue("alice"));
+        assertTrue(backend.revoke(expired.refreshToken()), "the backend will refuse it: a definitive refusal");
+        long full = metric(TINY, "SecurityStoreFull");
+
+        Response response = getIn(TINY, "/api/orders", cookies(expired.accessToken(), expired.refreshToken()));
+
+        RotationScenarios.assertUnavailableAndNothingCleared(response);
+        assertEquals(full + 1, metric(TINY, "SecurityStoreFull"), "counted over JMX");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Logs alice in through the filter's login endpoint; returns the pair it set. */
+    private Pair login() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + LC + "/auth/login")).timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"alice-password\"}"))
+                .header("Content-Type", "application/json").header("Origin", base.toString())
+                .header("Accept", "application/json").build();
+        Response response = toResponse(http.send(request, HttpResponse.BodyHandlers.ofString()));
+        assertEquals(200, response.status(), () -> "login: " + describe(response));
+        return new Pair(setCookie(response, ACCESS).orElseThrow(), setCookie(response, REFRESH).orElseThrow());
+    }
+
+    /** POSTs the refresh endpoint with a pair whose access token is still valid: an explicit rotation. */
+    private Pair explicitRefresh(Pair old) throws Exception {
+        Response response = toResponse(http.send(post("/auth/refresh", cookies(old.access(), old.refresh())),
+                HttpResponse.BodyHandlers.ofString()));
+        assertEquals(200, response.status(), () -> "explicit refresh: " + describe(response));
+        Pair rotated = new Pair(setCookie(response, ACCESS).orElseThrow(), setCookie(response, REFRESH).orElseThrow());
+        assertNotEquals(old.refresh(), rotated.refresh());
+        return rotated;
+    }
+
+    /** Waits (bounded) until the backend has received {@code count} calls on {@code path}; a condition, not a time. */
+    private void awaitCall(String path, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (backend.calls(path) < count) {
+            if (System.nanoTime() > deadline) {
+                fail("the backend never received " + path);
+            }
+            Thread.onSpinWait();
+            Thread.sleep(1);
+        }
+    }
+
+    static String cookies(String access, String refresh) {
+        return "Cookie: " + ACCESS + "=" + access + "; " + REFRESH + "=" + refresh;
+    }
+
+    private HttpRequest post(String target, String cookieHeader) {
+        return post(LC, target, cookieHeader);
+    }
+
+    private HttpRequest post(String context, String target, String cookieHeader) {
+        return HttpRequest.newBuilder(URI.create(base + context + target)).timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.noBody()).header("Cookie", cookieHeader.substring("Cookie: ".length()))
+                .header("Origin", base.toString()).header("Accept", "application/json").build();
+    }
+
+    private Response logout(String cookieHeader) throws IOException, InterruptedException {
+        return logout(LC, cookieHeader);
+    }
+
+    private Response logout(String context, String cookieHeader) throws IOException, InterruptedException {
+        return toResponse(http.send(post(context, "/auth/logout", cookieHeader), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private Response get(String target, String... headers) throws IOException, InterruptedException {
+        return getIn(LC, target, headers);
+    }
+
+    private Response getIn(String context, String target, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + context + target)).timeout(Duration.ofSeconds(20)).GET();
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+        }
+        return toResponse(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static Response toResponse(HttpResponse<String> response) {
+        Map<String, List<String>> lower = new LinkedHashMap<>();
+        response.headers().map().forEach((name, values) -> lower.put(name.toLowerCase(Locale.ROOT), values));
+        return new Response(response.statusCode(), lower, response.body());
+    }
+}

@@ -1,0 +1,241 @@
+package io.github.sessiongate.rotation;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sessiongate.RefreshResult;
+import io.github.sessiongate.Session;
+import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.store.InMemoryExpiringStore;
+import io.github.sessiongate.testing.MutableClock;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.EllipticCurves;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A logout ends the whole chain of the session it can read (issue 7, sections 1 and 5): back to
+ * the login, then forward; through the access token's link when the refresh cookie is unreadable;
+ * each duplicate refresh cookie; and a refresh token in any spelling (by identity), while the grace
+ * pair is never handed out by identity alone.
+ */
+class LogoutChainTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration SKEW = Duration.ofSeconds(30);
+    /** The order of the P-256 group: (r, n-s) verifies as well as (r, s). */
+    private static final BigInteger P256_N =
+            new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+
+    /** "access-N" valid for 5 minutes; any refresh token rotates to a fresh access-K / refresh-K. */
+    static final class Backend extends TokenValidator {
+        final AtomicInteger refreshes = new AtomicInteger();
+        final AtomicInteger minted = new AtomicInteger(100);
+
+        @Override
+        protected ValidationResult doValidate(String token) {
+            if (!token.startsWith("access-")) {
+                return ValidationResult.invalid(ValidationResult.Reason.MALFORMED);
+            }
+            return ValidationResult.valid(Session.builder("alice", token).expiresAt(NOW.plusSeconds(300)).build());
+        }
+
+        @Override
+        protected RefreshResult doRefresh(String refreshToken) {
+            refreshes.incrementAndGet();
+            int n = minted.incrementAndGet();
+            return RefreshResult.refreshed(new TokenPair("access-" + n, "refresh-" + n, NOW.plusSeconds(300)));
+        }
+    }
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private final Backend backend = new Backend();
+    private final List<String> revokedAtBackend = new CopyOnWriteArrayList<>();
+    private Validations validations;
+    private GraceMemo memo;
+    private Refresher refresher;
+
+    @BeforeEach
+    void build() {
+        Bulkhead bulkhead = new Bulkhead(64);
+        validations = new Validations(backend, new ValidationCache(new InMemoryExpiringStore<>(1_000, clock),
+                Duration.ofSeconds(2), clock), bulkhead, Duration.ofSeconds(5),
+                new Revocations(new InMemoryExpiringStore<>(1_000, clock), SKEW, clock));
+        memo = new GraceMemo(new InMemoryExpiringStore<>(1_000, clock), new InMemoryExpiringStore<>(1_000, clock),
+                new InMemoryExpiringStore<>(1_000, clock), InMemoryExpiringStore.evicting(1_000, clock),
+                new InMemoryExpiringStore<>(1_000, clock), new InMemoryExpiringStore<>(1_000, clock),
+                Duration.ofSeconds(30), SKEW, clock);
+        refresher = new Refresher(backend, validations, memo, bulkhead, Duration.ofSeconds(5), revokedAtBackend::add, () -> { });
+    }
+
+    private boolean refused(String accessToken) {
+        return validations.validate(accessToken).result() instanceof ValidationResult.Invalid i
+                && i.reason() == ValidationResult.Reason.REVOKED;
+    }
+
+    /** Logs in A0/R0 and rotates once: returns the rotated pair A1/R1. */
+    private TokenPair loginThenRotate() {
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", "refresh-0", NOW.plusSeconds(300))));
+        RefreshOutcome rotated = refresher.refresh("refresh-0");
+        assertEquals(RefreshOutcome.Kind.ROTATED, rotated.kind());
+        return rotated.tokens();
+    }
+
+    @Test
+    void aLogoutWithTheRotatedPairRevokesTheLoginsAccessTokenToo() {
+        TokenPair a1 = loginThenRotate();
+        clock.advance(Duration.ofMinutes(2)); // past the grace window: only the links remain
+
+        assertTrue(refresher.end(a1.refreshToken(), a1.accessToken(), null, true));
+
+        assertAll(
+                () -> assertTrue(refused("access-0"), "A0, minted at the login, walked back to"),
+                () -> assertTrue(refused(a1.accessToken()), "A1, presented"),
+                () -> assertTrue(memo.isForgotten("refresh-0"), "the login's refresh token is tombstoned"),
+                () -> assertTrue(memo.isForgotten(a1.refreshToken())),
+                () -> assertEquals(List.of(a1.refreshToken()), revokedAtBackend,
+                        "the ancestor was rotated already: only the session's own token goes to the backend"));
+    }
+
+    @Test
+    void aLogoutWithAStaleLoginPairEndsTheRotatedDescendantsAndTheirAccessTokens() {
+        TokenPair a1 = loginThenRotate();
+        clock.advance(Duration.ofMinutes(2));
+
+        assertTrue(refresher.end("refresh-0", "access-0", null, true));
+
+        assertAll(
+                () -> assertTrue(refused(a1.accessToken())),
+                () -> assertTrue(memo.isForgotten(a1.refreshToken())),
+                () -> assertEquals(List.of("refresh-0", a1.refreshToken()), revokedAtBackend));
+    }
+
+    @Test
+    void aLogoutThatReadsOnlyTheAccessTokenEndsTheRefreshTokenItWasIssuedWith() {
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", "refresh-0", NOW.plusSeconds(300))));
+
+        assertTrue(refresher.end(List.of(), "access-0", null, true));
+
+        assertAll(
+                () -> assertTrue(memo.isForgotten("refresh-0"), "tombstoned"),
+                () -> assertEquals(List.of("refresh-0"), revokedAtBackend, "and revoked at the backend"),
+                () -> assertEquals(RefreshOutcome.Kind.REFUSED, refresher.refresh("refresh-0").kind()),
+                () -> assertEquals(0, backend.refreshes.get(), "refused without a backend call"));
+    }
+
+    @Test
+    void aLogoutThatReadsOnlyARotatedAccessTokenEndsTheWholeChain() {
+        TokenPair a1 = loginThenRotate();
+        clock.advance(Duration.ofMinutes(2));
+
+        assertTrue(refresher.end(List.of(), a1.accessToken(), null, true));
+
+        assertAll(
+                () -> assertTrue(memo.isForgotten(a1.refreshToken()), "the refresh token A1 was issued with"),
+                () -> assertTrue(memo.isForgotten("refresh-0"), "and its ancestor"),
+                () -> assertTrue(refused("access-0")),
+                () -> assertEquals(List.of(a1.refreshToken()), revokedAtBackend));
+    }
+
+    @Test
+    void anUnverifiedAccessTokenFollowsNoLink() {
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", "refresh-0", NOW.plusSeconds(300))));
+
+        assertTrue(refresher.end(List.of(), null, null, true)); // the caller could not verify access-0
+
+        assertAll(
+                () -> assertFalse(memo.isForgotten("refresh-0")),
+                () -> assertEquals(List.of(), revokedAtBackend));
+    }
+
+    @Test
+    void everyDuplicatedRefreshValueIsTombstonedAndRevoked() {
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", "refresh-0", NOW.plusSeconds(300))));
+
+        assertTrue(refresher.end(List.of("refresh-0", "refresh-planted"), "access-0", null, true));
+
+        assertAll(
+                () -> assertTrue(memo.isForgotten("refresh-0")),
+                () -> assertTrue(memo.isForgotten("refresh-planted")),
+                () -> assertEquals(List.of("refresh-0", "refresh-planted"), revokedAtBackend));
+    }
+
+    // ---------------------------------------------------------------- one token, one identity
+
+    @Test
+    void anEs256RefreshTokenReSpeltAsRAndNMinusSIsRefusedAfterLogoutWithoutABackendCall() throws Exception {
+        String token = es256Refresh();
+        String twin = withNegatedS(token);
+        assertFalse(token.equals(twin));
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", token, NOW.plusSeconds(300))));
+
+        assertTrue(refresher.end(token, "access-0", null, true));
+
+        RefreshOutcome outcome = refresher.refresh(twin);
+        assertAll(
+                () -> assertTrue(memo.isForgotten(twin), "the tombstone keys on the identity"),
+                () -> assertEquals(RefreshOutcome.Kind.REFUSED, outcome.kind()),
+                () -> assertEquals(RefreshOutcome.Via.TOMBSTONE, outcome.via()),
+                () -> assertEquals(0, backend.refreshes.get(), "no backend call"));
+    }
+
+    @Test
+    void theGracePairIsNeverHandedToAnotherSpellingOfTheToken() throws Exception {
+        String token = es256Refresh();
+        String forged = withNegatedS(token); // same identity; as good as a forged signature for the pair
+        RefreshOutcome first = refresher.refresh(token);
+        assertEquals(RefreshOutcome.Kind.ROTATED, first.kind());
+
+        RefreshOutcome again = refresher.refresh(token);
+        RefreshOutcome other = refresher.refresh(forged);
+
+        assertAll(
+                () -> assertEquals(RefreshOutcome.Via.GRACE, again.via(), "the same token: the same pair from the memo"),
+                () -> assertEquals(first.tokens().accessToken(), again.tokens().accessToken()),
+                () -> assertEquals(RefreshOutcome.Via.CALLED, other.via(), "another spelling: no cached pair"),
+                () -> assertFalse(first.tokens().accessToken().equals(other.tokens().accessToken()),
+                        "never the pair the genuine token was given"),
+                () -> assertEquals(2, backend.refreshes.get()));
+    }
+
+    private static String es256Refresh() throws Exception {
+        EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer("https://es.example.com");
+        claims.setSubject("alice");
+        claims.setGeneratedJwtId();
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+        jws.setKey(key.getPrivateKey());
+        return jws.getCompactSerialization();
+    }
+
+    /** The same header.payload with the signature (r, s) replaced by (r, n-s): still valid ECDSA. */
+    static String withNegatedS(String token) {
+        int dot = token.lastIndexOf('.');
+        byte[] sig = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+        byte[] s = Arrays.copyOfRange(sig, 32, 64);
+        byte[] raw = P256_N.subtract(new BigInteger(1, s)).toByteArray();
+        byte[] fixed = new byte[32];
+        int from = Math.max(0, raw.length - 32);
+        System.arraycopy(raw, from, fixed, 32 - (raw.length - from), raw.length - from);
+        System.arraycopy(fixed, 0, sig, 32, 32);
+        return token.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+    }
+}
