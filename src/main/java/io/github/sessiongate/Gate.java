@@ -96,7 +96,8 @@ final class Gate implements AutoCloseable {
         GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
                 new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
                 InMemoryExpiringStore.evicting(config.negativeCacheMaxEntries(), clock),
-                new InMemoryExpiringStore<>(security, clock), config.refreshGrace(), skew, clock);
+                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
+                config.refreshGrace(), skew, clock);
         Optional<RevokeEndpoint> revoker = config.revokeEndpoint();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
                 + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");

@@ -50,10 +50,12 @@ public final class GraceMemo {
     }
 
     /**
-     * One rotation's result, kept in the links store: the access tokens minted and the new refresh
-     * token, if rotated. {@link #toString()} never shows the token.
+     * One rotation's result, kept in the links store under the refresh token's identity: the digest
+     * of the token exactly as issued ({@link TokenKey}, so another spelling of it is not "known"),
+     * the access tokens minted and the new refresh token, if rotated. {@link #toString()} never
+     * shows the token.
      */
-    public record Link(List<Minted> minted, String next) {
+    public record Link(String tokenKey, List<Minted> minted, String next) {
         @Override
         public String toString() {
             return "Link[" + minted.size() + " access tokens, next=" + (next == null ? "none" : "[PROTECTED]") + "]";
@@ -204,7 +206,7 @@ public final class GraceMemo {
         Instant serves = servesUntil(pair);
         Instant linkUntil = later(serves, clock.instant().plus(MIN_TOMBSTONE));
         String id = TokenIdentity.of(pair.refreshToken());
-        Link link = new Link(List.of(new Minted(TokenIdentity.of(pair.accessToken()), serves)), null);
+        Link link = new Link(TokenKey.of(pair.refreshToken()), List.of(new Minted(TokenIdentity.of(pair.accessToken()), serves)), null);
         return links.put(id, link, linkUntil) & issuedWith.put(TokenIdentity.of(pair.accessToken()), pair.refreshToken(), linkUntil);
     }
 
@@ -215,7 +217,7 @@ public final class GraceMemo {
      */
     public boolean remember(String oldRefreshToken, TokenPair pair) {
         String oldId = TokenIdentity.of(oldRefreshToken);
-        if (isForgottenId(oldId)) {
+        if (isForgotten(oldRefreshToken)) {
             return true; // signed out while this refresh was in flight: the caller refuses it
         }
         Instant now = clock.instant();
@@ -234,7 +236,7 @@ public final class GraceMemo {
         for (Minted m : minted) {
             keep = later(keep, m.servesUntil());
         }
-        boolean ok = links.put(oldId, new Link(List.copyOf(minted), next), keep);
+        boolean ok = links.put(oldId, new Link(TokenKey.of(oldRefreshToken), List.copyOf(minted), next), keep);
         if (next != null) {
             ok &= predecessors.put(TokenIdentity.of(next), oldRefreshToken, keep);
         }
@@ -257,18 +259,56 @@ public final class GraceMemo {
         return pairs.get(TokenKey.of(refreshToken));
     }
 
-    /** Whether the token (in any spelling: by identity) was forgotten (logout, refusal) recently. */
+    /**
+     * Whether the token was ended recently: a logout or refusal of a token seen valid here, in any
+     * spelling (by identity); or a refusal of this exact junk string (the negative cache keys on the
+     * whole token, so junk sharing a real token's identity cannot end that token).
+     */
     public boolean isForgotten(String refreshToken) {
-        return isForgottenId(TokenIdentity.of(refreshToken));
+        if (forgotten.get(TokenIdentity.of(refreshToken)).isPresent()) {
+            return true;
+        }
+        String exact = exactKey(refreshToken);
+        return forgotten.get(exact).isPresent() || refused.get(exact).isPresent();
     }
 
     /**
-     * Whether this node saw the refresh token valid: a login or rotation here issued it, or it was
-     * rotated here. Only such tokens (and logouts of live sessions) may write security state.
+     * Tombstones presented refresh tokens this node never issued, under their exact spelling only,
+     * so a forged twin of another user's token (same identity) ends nothing of theirs.
+     *
+     * @param security whether they came with a session verified here (a logout): then the tombstones
+     *     are security state; otherwise they go to the evictable negative cache
+     * @return {@code false} when the security store was full and a tombstone was not written
+     */
+    public boolean endExactly(Collection<String> presented, boolean security) {
+        Instant until = clock.instant().plus(grace.compareTo(MIN_TOMBSTONE) > 0 ? grace : MIN_TOMBSTONE);
+        boolean ok = true;
+        for (String token : presented) {
+            ok &= (security ? forgotten : refused).put(exactKey(token), Boolean.TRUE, until);
+            pairs.remove(TokenKey.of(token));
+        }
+        return security ? ok : true;
+    }
+
+    /** The key of a tombstone on one exact spelling; never equal to a {@link TokenIdentity}. */
+    private static String exactKey(String token) {
+        return "exact:" + TokenKey.of(token);
+    }
+
+    /**
+     * Whether this node saw this refresh token, exactly as spelt, valid: a login or rotation here
+     * issued it, or it was rotated here. Only such tokens (and logouts of verified sessions) may
+     * write security state; an unsigned twin with the same {@code (iss, jti)} is not known, so it
+     * can neither end nor evict the real token's chain.
      */
     public boolean knows(String refreshToken) {
         String id = TokenIdentity.of(refreshToken);
-        return links.get(id).isPresent() || predecessors.get(id).isPresent();
+        String key = TokenKey.of(refreshToken);
+        if (links.get(id).map(l -> key.equals(l.tokenKey())).orElse(false)) {
+            return true;
+        }
+        return predecessors.get(id).flatMap(old -> links.get(TokenIdentity.of(old)))
+                .map(l -> refreshToken.equals(l.next())).orElse(false);
     }
 
     /** The refresh token an access token was issued with at a login or rotation here, if still known. */
@@ -351,7 +391,12 @@ public final class GraceMemo {
         }
         boolean ok = true;
         for (String token : presented) {
-            ok &= (seenValid ? forgotten : refused).put(TokenIdentity.of(token), Boolean.TRUE, until);
+            if (!seenValid) {
+                // Junk: a verdict on this exact string only. It touches no other spelling's state.
+                refused.put(exactKey(token), Boolean.TRUE, until);
+                continue;
+            }
+            ok &= forgotten.put(TokenIdentity.of(token), Boolean.TRUE, until);
             String raw = token;
             for (int i = 0; i < MAX_CHAIN && raw != null; i++) {
                 pairs.remove(TokenKey.of(raw));
@@ -372,10 +417,6 @@ public final class GraceMemo {
         Instant exp = pair.accessExpiresAt() != null ? pair.accessExpiresAt()
                 : TokenIdentity.claimedExpiry(pair.accessToken()).orElse(null);
         return Revocations.holdUntil(exp, skew, clock.instant());
-    }
-
-    private boolean isForgottenId(String id) {
-        return forgotten.get(id).isPresent() || refused.get(id).isPresent();
     }
 
     private static Instant later(Instant a, Instant... others) {

@@ -121,9 +121,12 @@ public final class Refresher {
      * this node of the access token and every access token minted along the chains. Then, best
      * effort: the backend revokes the descendants (and, when asked, the session's own refresh tokens).
      *
-     * <p>The tombstones are security state only when the session was seen valid here: the access
-     * token was verified, or this node knows one of the refresh tokens. Otherwise they go to the
-     * negative cache and nothing else is written.
+     * <p>Security state (tombstones by identity, chains, revocations) is written only for what this
+     * node saw valid: refresh tokens it issued or rotated, exactly as spelt, the one the verified
+     * access token was issued with, and that access token. Any other presented refresh value is
+     * tombstoned under its exact spelling only (security state when the access token verified, else
+     * the negative cache) and goes to the backend's revoke on logout, so a forged twin of another
+     * user's token (same {@code iss} and {@code jti}) ends nothing of theirs.
      *
      * @param refreshTokens every refresh token the request presented (duplicate cookies: each)
      * @param verifiedAccessToken the presented access token, only if its signature verified (valid
@@ -135,29 +138,33 @@ public final class Refresher {
      */
     public boolean end(Collection<String> refreshTokens, String verifiedAccessToken, Instant accessExpiresAt,
             boolean revokePresented) {
+        // Only tokens this node issued or rotated, exactly as spelt, end chains and write security
+        // state: an unsigned twin of a victim's token (same iss and jti) must not end the victim's chain.
         List<String> session = new ArrayList<>();
+        List<String> strangers = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (String r : refreshTokens) {
             if (ids.add(TokenIdentity.of(r))) {
-                session.add(r);
+                (memo.knows(r) ? session : strangers).add(r);
             }
         }
         if (verifiedAccessToken != null) {
             memo.issuedWith(verifiedAccessToken).filter(r -> ids.add(TokenIdentity.of(r))).ifPresent(session::add);
         }
-        boolean seenValid = verifiedAccessToken != null || session.stream().anyMatch(memo::knows);
+        boolean seenValid = verifiedAccessToken != null || !session.isEmpty();
         GraceMemo.Chain chain = GraceMemo.Chain.EMPTY;
         for (String r : session) {
             chain = chain.plus(memo.chain(r));
         }
         Revocations revocations = validations.revocations();
-        int tombstones = session.size() + chain.refreshTokens().size() + chain.ancestors().size();
+        int tombstones = session.size() + strangers.size() + chain.refreshTokens().size() + chain.ancestors().size();
         if (seenValid && (!memo.hasRoomToEnd(tombstones)
                 || !revocations.hasRoom(chain.accessTokens().size() + (verifiedAccessToken == null ? 0 : 1)))) {
             securityStoreFull.run();
             return false;
         }
-        boolean ok = session.isEmpty() || memo.end(session, seenValid, chain);
+        boolean ok = session.isEmpty() || memo.end(session, true, chain);
+        ok &= memo.endExactly(strangers, seenValid); // never issued here: this exact string only
         if (seenValid) {
             for (GraceMemo.Minted m : chain.accessTokens()) {
                 ok &= revocations.revokeIdentityUntil(m.identity(), m.servesUntil());
@@ -172,6 +179,7 @@ public final class Refresher {
         }
         if (revokePresented) {
             session.forEach(revokeAtBackend);
+            strangers.forEach(revokeAtBackend);
         }
         chain.refreshTokens().stream().filter(r -> !ids.contains(TokenIdentity.of(r))).forEach(revokeAtBackend);
         return true;

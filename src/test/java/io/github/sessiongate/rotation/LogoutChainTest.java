@@ -46,6 +46,7 @@ class LogoutChainTest {
     static final class Backend extends TokenValidator {
         final AtomicInteger refreshes = new AtomicInteger();
         final AtomicInteger minted = new AtomicInteger(100);
+        final java.util.Set<String> refuse = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override
         protected ValidationResult doValidate(String token) {
@@ -58,6 +59,9 @@ class LogoutChainTest {
         @Override
         protected RefreshResult doRefresh(String refreshToken) {
             refreshes.incrementAndGet();
+            if (refuse.contains(refreshToken)) {
+                return RefreshResult.refused();
+            }
             int n = minted.incrementAndGet();
             return RefreshResult.refreshed(new TokenPair("access-" + n, "refresh-" + n, NOW.plusSeconds(300)));
         }
@@ -211,6 +215,27 @@ class LogoutChainTest {
                 () -> assertFalse(first.tokens().accessToken().equals(other.tokens().accessToken()),
                         "never the pair the genuine token was given"),
                 () -> assertEquals(2, backend.refreshes.get()));
+    }
+
+    @Test
+    void aForgedTwinOfAKnownRefreshTokenEndsNothingOfTheRealChain() throws Exception {
+        String token = es256Refresh();
+        String twin = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA"; // same (iss, jti), no valid signature
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", token, NOW.plusSeconds(300))));
+        backend.refuse.add(twin);
+
+        RefreshOutcome refusedTwin = refresher.refresh(twin);
+        boolean ended = refresher.end(twin, null, null, true); // a logout presenting only the twin
+        boolean endedWithOwnSession = refresher.end(twin, "access-attacker", null, true); // with the attacker's own session
+
+        assertAll(
+                () -> assertFalse(memo.knows(twin), "known means exactly as issued"),
+                () -> assertEquals(RefreshOutcome.Kind.REFUSED, refusedTwin.kind()),
+                () -> assertTrue(ended && endedWithOwnSession),
+                () -> assertTrue(memo.isForgotten(twin), "the twin itself stays refused"),
+                () -> assertFalse(memo.isForgotten(token), "the real token is not tombstoned"),
+                () -> assertFalse(refused("access-0"), "its access token still serves"),
+                () -> assertEquals(RefreshOutcome.Kind.ROTATED, refresher.refresh(token).kind(), "and it still refreshes"));
     }
 
     private static String es256Refresh() throws Exception {
