@@ -4,15 +4,18 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.audit.Fingerprint;
+import io.github.sessiongate.internal.HttpTransport;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,14 +139,15 @@ public final class LoginEndpoint implements AutoCloseable {
      *     {@code login-grant=password} lacks {@code oauth2.token-url} or the client credentials
      */
     public static Optional<LoginEndpoint> fromParams(InitParams params, Clock clock) {
-        return fromParams(params, clock, null);
+        return plan(params, clock).map(p -> p.apply(params.transport().orElse(null)));
     }
 
     /**
-     * @param shared an HTTP client to use and not close, or {@code null} to build one from the
-     *     timeout parameters (then closed by {@link #close()})
+     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}); the function
+     * builds the endpoint at each filter start over the filter's transport, or, given {@code null},
+     * over one of its own that {@link #close()} stops. Not for application code.
      */
-    static Optional<LoginEndpoint> fromParams(InitParams params, Clock clock, BackendHttp shared) {
+    public static Optional<Function<HttpTransport, LoginEndpoint>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(clock, "clock");
         Optional<String> loginUrl = params.get(PARAM_LOGIN_URL);
@@ -196,9 +200,16 @@ public final class LoginEndpoint implements AutoCloseable {
         }
         TokenFields fields = TokenFields.fromParams(params, clock);
 
-        BackendHttp http = shared != null ? shared : BackendHttp.fromParams(params);
-        return Optional.of(new LoginEndpoint(mode, uri, json, usernameField, passwordField, client, fields, clock,
-                http, shared == null));
+        Duration connect = BackendHttp.connectTimeout(params);
+        Duration read = BackendHttp.readTimeout(params);
+        RefreshEndpoint.Mode m = mode;
+        URI u = uri;
+        boolean j = json;
+        String user = usernameField;
+        String pass = passwordField;
+        ClientCredentials c = client;
+        return Optional.of(transport -> new LoginEndpoint(m, u, j, user, pass, c, fields, clock,
+                BackendHttp.over(transport, connect, read), true));
     }
 
     /**
