@@ -107,12 +107,11 @@ public final class LoginEndpoint implements AutoCloseable {
     private final ClientCredentials client;
     private final TokenFields fields;
     private final BackendHttp http;
-    private final boolean ownsHttp;
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
     private LoginEndpoint(RefreshEndpoint.Mode mode, URI uri, boolean json, String usernameField, String passwordField,
-            ClientCredentials client, TokenFields fields, Clock clock, BackendHttp http, boolean ownsHttp) {
+            ClientCredentials client, TokenFields fields, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
         this.json = json;
@@ -121,7 +120,6 @@ public final class LoginEndpoint implements AutoCloseable {
         this.client = client;
         this.fields = fields;
         this.http = http;
-        this.ownsHttp = ownsHttp;
         this.credentialsRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
                 "The token endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
                         + "oauth2.client-secret): logins fail as unavailable; fix the credentials");
@@ -209,7 +207,7 @@ public final class LoginEndpoint implements AutoCloseable {
         String pass = passwordField;
         ClientCredentials c = client;
         return Optional.of(transport -> new LoginEndpoint(m, u, j, user, pass, c, fields, clock,
-                BackendHttp.over(transport, connect, read), true));
+                BackendHttp.over(transport, connect, read)));
     }
 
     /**
@@ -368,9 +366,7 @@ public final class LoginEndpoint implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (ownsHttp) {
-            http.close();
-        }
+        http.close();
     }
 
     @Override

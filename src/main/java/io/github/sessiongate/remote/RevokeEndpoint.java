@@ -77,19 +77,17 @@ public final class RevokeEndpoint implements AutoCloseable {
     private final String requestField;
     private final ClientCredentials client;
     private final BackendHttp http;
-    private final boolean ownsHttp;
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
     private RevokeEndpoint(RefreshEndpoint.Mode mode, URI uri, boolean json, String requestField,
-            ClientCredentials client, Clock clock, BackendHttp http, boolean ownsHttp) {
+            ClientCredentials client, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
         this.json = json;
         this.requestField = requestField;
         this.client = client;
         this.http = http;
-        this.ownsHttp = ownsHttp;
         this.credentialsRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
                 "The revocation endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
                         + "oauth2.client-secret): refresh tokens are not revoked at logout (users are still signed out); "
@@ -161,7 +159,7 @@ public final class RevokeEndpoint implements AutoCloseable {
         String field = requestField;
         ClientCredentials c = client;
         return Optional.of(transport -> new RevokeEndpoint(m, u, j, field, c, clock,
-                BackendHttp.over(transport, connect, read), true));
+                BackendHttp.over(transport, connect, read)));
     }
 
     /**
@@ -254,9 +252,7 @@ public final class RevokeEndpoint implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (ownsHttp) {
-            http.close();
-        }
+        http.close();
     }
 
     @Override
