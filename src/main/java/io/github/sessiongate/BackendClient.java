@@ -1,6 +1,7 @@
 package io.github.sessiongate;
 
 import io.github.sessiongate.internal.Hosts;
+import io.github.sessiongate.internal.HttpTransport;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -19,12 +20,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +57,11 @@ import org.slf4j.LoggerFactory;
  * backend's {@code Set-Cookie} is never stored and replayed for another user. A call without its
  * own {@link HttpRequest.Builder#timeout(Duration) timeout} gets the read timeout.
  *
- * <p>Thread-safe: one {@link HttpClient} is built once and shared. Its threads come from a
- * dedicated pool of daemon threads named {@code sessiongate-backend-*} that {@link #close()}
- * shuts down; the filter stores the client as the context attribute {@link #CONTEXT_ATTRIBUTE}
- * and closes it in {@code destroy()}.
+ * <p>Thread-safe. The client the filter builds from {@link #PARAM_BACKEND_ORIGINS} sends over the
+ * filter's one HTTP transport (one {@link HttpClient}, daemon threads named
+ * {@code sessiongate-http-*}), which the filter stops in {@code destroy()}; it stores the client as
+ * the context attribute {@link #CONTEXT_ATTRIBUTE}. A client built with {@link #builder()} has a
+ * transport of its own, which {@link #close()} shuts down.
  *
  * <pre>{@code
  * <init-param>
@@ -94,14 +92,12 @@ public final class BackendClient implements AutoCloseable {
     /** Names used in errors about the timeouts, which the filter reads from these init-params. */
     private static final String CONNECT_TIMEOUT_NAME = "backend-connect-timeout";
     private static final String READ_TIMEOUT_NAME = "backend-read-timeout";
-    private static final String THREAD_PREFIX = "sessiongate-backend-";
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final Set<Origin> origins;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final ExecutorService executor;
-    private final HttpClient http;
+    private final HttpTransport transport;
+    private final boolean ownsTransport;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BackendClient(Builder b) {
@@ -111,8 +107,8 @@ public final class BackendClient implements AutoCloseable {
         this.origins = Collections.unmodifiableSet(new LinkedHashSet<>(b.origins));
         this.connectTimeout = checkTimeout(CONNECT_TIMEOUT_NAME, b.connectTimeout);
         this.readTimeout = checkTimeout(READ_TIMEOUT_NAME, b.readTimeout);
-        this.executor = Executors.newCachedThreadPool(threadFactory(THREAD_PREFIX + CLIENTS.incrementAndGet() + "-"));
-        this.http = build(connectTimeout, executor);
+        this.ownsTransport = b.transport == null;
+        this.transport = ownsTransport ? HttpTransport.create(connectTimeout) : b.transport;
         LOG.info("SessionGate backend client for {} (connect timeout {}, read timeout {})",
                 origins(), connectTimeout, readTimeout);
     }
@@ -134,14 +130,32 @@ public final class BackendClient implements AutoCloseable {
      * @throws ConfigException naming the parameter at fault
      */
     public static Optional<BackendClient> fromParams(InitParams params, Duration connectTimeout, Duration readTimeout) {
+        return plan(params, connectTimeout, readTimeout).map(p -> p.apply(params.transport().orElse(null)));
+    }
+
+    /**
+     * Reads and checks {@link #PARAM_BACKEND_ORIGINS} now (as {@link #fromParams(InitParams, Duration, Duration)});
+     * the function builds the client at each filter start over the filter's transport (not closed
+     * by the client), or, given {@code null}, over one of its own that {@link #close()} stops. Not
+     * for application code.
+     */
+    public static Optional<Function<HttpTransport, BackendClient>> plan(InitParams params, Duration connectTimeout,
+            Duration readTimeout) {
         Objects.requireNonNull(params, "params");
         List<String> listed = params.list(PARAM_BACKEND_ORIGINS);
         if (listed.isEmpty()) {
             return Optional.empty();
         }
-        Builder b = builder().connectTimeout(connectTimeout).readTimeout(readTimeout);
-        listed.forEach(b::allowOrigin);
-        return Optional.of(b.build());
+        Builder checked = builder().connectTimeout(connectTimeout).readTimeout(readTimeout);
+        listed.forEach(checked::allowOrigin); // fails now on a bad origin
+        checkTimeout(CONNECT_TIMEOUT_NAME, connectTimeout);
+        checkTimeout(READ_TIMEOUT_NAME, readTimeout);
+        return Optional.of(transport -> {
+            Builder b = builder().connectTimeout(connectTimeout).readTimeout(readTimeout);
+            listed.forEach(b::allowOrigin);
+            b.transport = transport;
+            return b.build();
+        });
     }
 
     /** Starts a client for code; at least one {@link Builder#allowOrigin(String)} is required. */
@@ -246,14 +260,8 @@ public final class BackendClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        shutdownNowIfSupported(http);
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("SessionGate backend client threads did not stop within 5s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (ownsTransport) {
+            transport.close();
         }
         LOG.debug("SessionGate backend client for {} closed", origins());
     }
@@ -262,6 +270,14 @@ public final class BackendClient implements AutoCloseable {
     public String toString() {
         return "BackendClient[origins=" + origins() + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    private HttpClient client() {
+        try {
+            return transport.client();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("BackendClient is closed (the filter was destroyed)");
+        }
     }
 
     /** Builds the caller's call once and checks it; the checked request is what gets sent. */
@@ -288,7 +304,7 @@ public final class BackendClient implements AutoCloseable {
         }
         HttpRequest request = out.build();
         checkTarget(request.uri()); // the request actually sent, built by the JDK from the checked one
-        HttpResponse<T> response = http.send(request, handler);
+        HttpResponse<T> response = client().send(request, handler);
         if (LOG.isDebugEnabled()) {
             LOG.debug("backend {} {} {}{} -> {}", kind, request.method(), Origin.of(request.uri()),
                     Optional.ofNullable(request.uri().getRawPath()).orElse(""), response.statusCode());
@@ -351,49 +367,6 @@ public final class BackendClient implements AutoCloseable {
         return d;
     }
 
-    /**
-     * Builds the client with no context class loader, so that the JDK's selector thread (which
-     * inherits it) does not pin the webapp's class loader after undeploy.
-     */
-    private static HttpClient build(Duration connectTimeout, ExecutorService executor) {
-        Thread current = Thread.currentThread();
-        ClassLoader previous = current.getContextClassLoader();
-        current.setContextClassLoader(null);
-        try {
-            return HttpClient.newBuilder()
-                    .connectTimeout(connectTimeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .executor(executor)
-                    .build();
-        } finally {
-            current.setContextClassLoader(previous);
-        }
-    }
-
-    /**
-     * On Java 21 and later, stops the JDK's selector thread at once. On Java 17 there is no such
-     * method; that daemon thread ends by itself once the client is unreachable.
-     */
-    private static void shutdownNowIfSupported(HttpClient http) {
-        try {
-            HttpClient.class.getMethod("shutdownNow").invoke(http);
-        } catch (NoSuchMethodException e) {
-            // Java 17-20
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("HttpClient.shutdownNow failed: {}", e.toString());
-        }
-    }
-
-    private static ThreadFactory threadFactory(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread t = new Thread(task, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(null);
-            return t;
-        };
-    }
-
     /** Scheme, host and effective port, lower case; what two URIs must share to be one origin. */
     private record Origin(String scheme, String host, int port) {
         static Origin of(URI uri) {
@@ -446,6 +419,8 @@ public final class BackendClient implements AutoCloseable {
         private final List<Origin> origins = new ArrayList<>();
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+        /** The filter's transport (not closed by the client), or {@code null} for one of its own. */
+        private HttpTransport transport;
 
         private Builder() {
         }

@@ -53,6 +53,8 @@ final class Gate implements AutoCloseable {
     static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
 
     final GateConfig config;
+    /** The running components, made from {@link #config} for this filter and owned by it. */
+    final Components components;
     final GateMetrics metrics;
     final AuditLog audit;
     final CookieCodec cookies;
@@ -71,7 +73,9 @@ final class Gate implements AutoCloseable {
     /** How long a login redirect's {@code from} may be, percent-encoded: what the login endpoint accepts back. */
     final int maxEncodedFrom;
 
-    Gate(GateConfig config, String contextPath, String filterName) {
+    Gate(Components components, String contextPath, String filterName) {
+        this.components = components;
+        GateConfig config = components.config();
         this.config = config;
         Clock clock = config.clock();
         this.metrics = new GateMetrics(clock);
@@ -79,7 +83,7 @@ final class Gate implements AutoCloseable {
         this.paths = new RequestPaths(config.allowJsessionidPathParameter());
         this.rules = config.pathRules();
         // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
-        this.cookies = new CookieCodec(config.cookies(), config.guests().isPresent(), config.lifetime().isPresent());
+        this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), config.lifetime().isPresent());
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
         this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
         this.csrf = config.csrf();
@@ -98,7 +102,7 @@ final class Gate implements AutoCloseable {
                 InMemoryExpiringStore.evicting(config.negativeCacheMaxEntries(), clock),
                 new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
                 config.refreshGrace(), skew, clock);
-        Optional<RevokeEndpoint> revoker = config.revokeEndpoint();
+        Optional<RevokeEndpoint> revoker = components.revoke();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
                 + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
         this.securityStoreFull = () -> {
@@ -502,7 +506,7 @@ final class Gate implements AutoCloseable {
 
     /** Guests: resume a valid guest cookie, or (on a public page navigation) start a guest session. */
     private void startOrResumeGuest(Exchange ex, boolean mayStart) {
-        Optional<GuestTokens> guests = config.guests();
+        Optional<GuestTokens> guests = components.guests();
         if (guests.isEmpty()) {
             return;
         }
@@ -614,12 +618,14 @@ final class Gate implements AutoCloseable {
                 && request.getHeader("Origin") != null;
     }
 
-    /** Releases what this configuration started: the JMX name, the validator, clients, listeners. */
+    /**
+     * Releases what this filter started, in reverse order: the JMX name, the endpoints, the audit
+     * listeners, then every component the factory made (the validator, the outbound clients and,
+     * last, the one HTTP transport).
+     */
     @Override
     public void close() {
         jmx.close();
-        config.validator().close();
-        config.backendClient().ifPresent(BackendClient::close);
         endpoints.close();
         for (var listener : config.auditListeners()) {
             if (listener instanceof AutoCloseable closeable) {
@@ -630,5 +636,6 @@ final class Gate implements AutoCloseable {
                 }
             }
         }
+        components.close();
     }
 }

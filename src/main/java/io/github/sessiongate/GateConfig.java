@@ -3,6 +3,7 @@ package io.github.sessiongate;
 import io.github.sessiongate.audit.AuditListener;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.remote.LoginEndpoint;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Every setting of a {@link SessionFilter}, parsed and checked once, then immutable.
@@ -132,13 +134,14 @@ public final class GateConfig {
     private final List<AuditListener> auditListeners;
     private final EndpointSettings endpoints;
     private final CsrfGuard csrf;
-    private final GuestTokens guests;
+    private final Part<GuestTokens> guests;
     private final SessionLifetime lifetime;
     private final ClientTokens clientTokens;
     private final CookieSeal cookieSeal;
-    private final BackendClient backendClient;
-    private final LoginEndpoint loginEndpoint;
-    private final RevokeEndpoint revokeEndpoint;
+    private final Part<BackendClient> backendClient;
+    private final Part<LoginEndpoint> loginEndpoint;
+    private final Part<RevokeEndpoint> revokeEndpoint;
+    private final Duration backendConnectTimeout;
     private final TokenValidator validator;
     private final Clock clock;
 
@@ -178,6 +181,8 @@ public final class GateConfig {
         this.backendClient = b.backendClient;
         this.loginEndpoint = b.loginEndpoint;
         this.revokeEndpoint = b.revokeEndpoint;
+        this.backendConnectTimeout = within(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, b.backendConnectTimeout,
+                RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
         this.clock = b.clock;
         this.validator = b.validator;
         if (validator == null) {
@@ -228,19 +233,20 @@ public final class GateConfig {
                 .auditListeners(AuditLog.listenersFrom(params, classLoader()))
                 .endpoints(EndpointSettings.fromParams(params))
                 .csrf(CsrfGuard.fromParams(params))
-                .guests(GuestTokens.fromParams(params, clock, othersThan(params, GuestTokens.PARAM_SECRET)).orElse(null))
+                .backendConnectTimeout(backendTimeout(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
+                        RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT))
                 .lifetime(SessionLifetime.fromParams(params, clock, othersThan(params, SessionLifetime.PARAM_SIGNING_SECRET))
                         .orElse(null))
                 .clientTokens(ClientTokens.fromParams(params, clock, othersThan(params, ClientTokens.PARAM_SECRET)).orElse(null))
                 .cookieSeal(CookieSeal.fromParams(params, othersThan(params, CookieSeal.PARAM_KEYS)).orElse(null))
-                .loginEndpoint(LoginEndpoint.fromParams(params, clock).orElse(null))
-                .revokeEndpoint(RevokeEndpoint.fromParams(params, clock).orElse(null))
-                .backendClient(BackendClient.fromParams(params,
-                        params.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT,
-                                RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT),
-                        params.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT,
-                                RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT)).orElse(null))
                 .clock(clock);
+        // Outbound components: parsed and checked now, started per filter over its one transport.
+        b.guests = GuestTokens.plan(params, clock, othersThan(params, GuestTokens.PARAM_SECRET)).map(Part::planned).orElse(null);
+        b.loginEndpoint = LoginEndpoint.plan(params, clock).map(Part::planned).orElse(null);
+        b.revokeEndpoint = RevokeEndpoint.plan(params, clock).map(Part::planned).orElse(null);
+        b.backendClient = BackendClient.plan(params, b.backendConnectTimeout,
+                backendTimeout(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT))
+                .map(Part::planned).orElse(null);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
         validator.configure(params, clock);
@@ -258,6 +264,43 @@ public final class GateConfig {
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    private static Duration backendTimeout(InitParams params, String name, Duration defaultValue) {
+        return params.duration(name, defaultValue, RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+    }
+
+    /**
+     * An outbound component as configured: either planned from settings and started per filter
+     * over the filter's one transport (then owned and closed by the filter's
+     * {@link Components}), or handed in ready-made through the builder (then the caller's: the
+     * filter never closes it, so a config can serve several filters).
+     */
+    static final class Part<T> {
+        private final Function<HttpTransport, T> plan;
+        private final T given;
+
+        private Part(Function<HttpTransport, T> plan, T given) {
+            this.plan = plan;
+            this.given = given;
+        }
+
+        static <T> Part<T> planned(Function<HttpTransport, T> plan) {
+            return new Part<>(Objects.requireNonNull(plan, "plan"), null);
+        }
+
+        static <T> Part<T> given(T component) {
+            return component == null ? null : new Part<>(null, component);
+        }
+
+        /** Whether {@link #start} makes a new component (which the caller then owns). */
+        boolean planned() {
+            return plan != null;
+        }
+
+        T start(HttpTransport transport) {
+            return plan != null ? plan.apply(transport) : given;
+        }
     }
 
     /** Every secret the filter may use, so that no key is used for two jobs. */
@@ -460,9 +503,9 @@ public final class GateConfig {
         return csrf;
     }
 
-    /** Guest tokens, if {@code guest-tokens=true}. */
-    public Optional<GuestTokens> guests() {
-        return Optional.ofNullable(guests);
+    /** Whether guest tokens are on ({@code guest-tokens=true}); the filter's {@link Components} start them. */
+    public boolean guestsEnabled() {
+        return guests != null;
     }
 
     /** Server-enforced idle/absolute/sliding session lifetime, if configured. */
@@ -480,19 +523,28 @@ public final class GateConfig {
         return Optional.ofNullable(cookieSeal);
     }
 
-    /** The backend login for the login endpoint, if {@code login-url} (or the OAuth2 password grant) is set. */
-    public Optional<LoginEndpoint> loginEndpoint() {
+    Optional<Part<GuestTokens>> guestsPart() {
+        return Optional.ofNullable(guests);
+    }
+
+    Optional<Part<LoginEndpoint>> loginPart() {
         return Optional.ofNullable(loginEndpoint);
     }
 
-    /** Refresh-token revocation at logout, if {@code revoke-url} or {@code oauth2.revocation-url} is set. */
-    public Optional<RevokeEndpoint> revokeEndpoint() {
+    Optional<Part<RevokeEndpoint>> revokePart() {
         return Optional.ofNullable(revokeEndpoint);
     }
 
-    /** The client for application code's backend calls, if {@code backend-origins} is set. */
-    public Optional<BackendClient> backendClient() {
+    Optional<Part<BackendClient>> backendClientPart() {
         return Optional.ofNullable(backendClient);
+    }
+
+    /**
+     * {@code backend-connect-timeout}: the connect timeout of the filter's one outbound transport,
+     * which every backend call shares (each call has its own read timeout).
+     */
+    public Duration backendConnectTimeout() {
+        return backendConnectTimeout;
     }
 
     public TokenValidator validator() {
@@ -512,13 +564,9 @@ public final class GateConfig {
                 + ", rotation{" + PARAM_CACHE_TTL + "=" + cacheTtl + ", " + PARAM_REFRESH_GRACE + "=" + refreshGrace
                 + ", " + PARAM_BACKEND_MAX_CONCURRENCY + "=" + backendMaxConcurrency
                 + (refreshAhead.isZero() ? "" : ", " + PARAM_REFRESH_AHEAD + "=" + refreshAhead) + "}"
-                + (guests == null ? "" : ", guests{" + guests.describe() + "}")
                 + (lifetime == null ? "" : ", lifetime{" + lifetime.describe() + "}")
                 + (clientTokens == null ? "" : ", client-tokens{" + clientTokens.describe() + "}")
                 + (cookieSeal == null ? "" : ", sealed{" + cookieSeal.describe() + "}")
-                + (loginEndpoint == null ? "" : ", login{" + loginEndpoint.describe() + "}")
-                + (revokeEndpoint == null ? "" : ", revoke{" + revokeEndpoint.describe() + "}")
-                + (backendClient == null ? "" : ", backend-origins=" + backendClient.origins())
                 + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "");
     }
 
@@ -557,13 +605,14 @@ public final class GateConfig {
         private List<AuditListener> auditListeners = List.of();
         private EndpointSettings endpoints;
         private CsrfGuard csrf;
-        private GuestTokens guests;
+        private Part<GuestTokens> guests;
         private SessionLifetime lifetime;
         private ClientTokens clientTokens;
         private CookieSeal cookieSeal;
-        private BackendClient backendClient;
-        private LoginEndpoint loginEndpoint;
-        private RevokeEndpoint revokeEndpoint;
+        private Part<BackendClient> backendClient;
+        private Part<LoginEndpoint> loginEndpoint;
+        private Part<RevokeEndpoint> revokeEndpoint;
+        private Duration backendConnectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -722,9 +771,12 @@ public final class GateConfig {
             return this;
         }
 
-        /** Guest tokens for visitors without a session; default none. */
+        /**
+         * Guest tokens for visitors without a session; default none. Yours: the filter never closes
+         * them (close them yourself if they fetch from {@code guest-url}).
+         */
         public Builder guests(GuestTokens guests) {
-            this.guests = guests;
+            this.guests = Part.given(guests);
             return this;
         }
 
@@ -746,21 +798,24 @@ public final class GateConfig {
             return this;
         }
 
-        /** The backend login behind the login endpoint; default none (the endpoint is then off). */
+        /**
+         * The backend login behind the login endpoint; default none (the endpoint is then off).
+         * Yours: the filter never closes it, so the config can serve several filters.
+         */
         public Builder loginEndpoint(LoginEndpoint loginEndpoint) {
-            this.loginEndpoint = loginEndpoint;
+            this.loginEndpoint = Part.given(loginEndpoint);
             return this;
         }
 
-        /** Revocation of refresh tokens at logout; default none. */
+        /** Revocation of refresh tokens at logout; default none. Yours: the filter never closes it. */
         public Builder revokeEndpoint(RevokeEndpoint revokeEndpoint) {
-            this.revokeEndpoint = revokeEndpoint;
+            this.revokeEndpoint = Part.given(revokeEndpoint);
             return this;
         }
 
-        /** The backend client published to the application; default none. */
+        /** The backend client published to the application; default none. Yours: the filter never closes it. */
         public Builder backendClient(BackendClient backendClient) {
-            this.backendClient = backendClient;
+            this.backendClient = Part.given(backendClient);
             return this;
         }
 
@@ -779,6 +834,16 @@ public final class GateConfig {
         /** The validator; the filter calls {@link TokenValidator#configure} if no one has. */
         public Builder validator(TokenValidator validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * Connect timeout of the filter's one outbound transport ({@code backend-connect-timeout}).
+         * Default {@link RefreshEndpoint#DEFAULT_BACKEND_CONNECT_TIMEOUT}; 50 ms to 60 s, else
+         * {@link ConfigException} at {@link #build()}.
+         */
+        public Builder backendConnectTimeout(Duration timeout) {
+            this.backendConnectTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

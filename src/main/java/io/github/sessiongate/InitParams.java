@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.internal.HttpTransport;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +32,8 @@ public final class InitParams {
 
     private final Map<String, String> values;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
+    private final Map<Class<?>, Object> shared = new ConcurrentHashMap<>();
+    private volatile HttpTransport transport;
 
     private InitParams(Map<String, String> values) {
         this.values = values;
@@ -151,6 +155,41 @@ public final class InitParams {
             }
             throw new ConfigException(name, "must be one of " + String.join(", ", allowed) + ", not '" + v + "'");
         }).orElse(defaultValue);
+    }
+
+    /**
+     * Hands the filter's one outbound transport to every component built from these parameters;
+     * the caller (the filter's component factory) keeps owning and closing it. Not for
+     * application code.
+     *
+     * @return these parameters
+     */
+    public InitParams useTransport(HttpTransport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        return this;
+    }
+
+    /**
+     * The transport the filter's component factory attached, if any. A component finding none
+     * builds and closes its own (standalone use, as in unit tests). Not for application code.
+     */
+    public Optional<HttpTransport> transport() {
+        return Optional.ofNullable(transport);
+    }
+
+    /**
+     * A value derived from these parameters once and shared by every component that asks for
+     * the same type, such as the OAuth2 client credentials: read once, one object. Not for
+     * application code.
+     */
+    public <T> T shared(Class<T> type, Supplier<? extends T> read) {
+        Object value = shared.get(type);
+        if (value == null) {
+            value = read.get(); // may throw ConfigException; nothing is stored then
+            Object raced = shared.putIfAbsent(type, value);
+            value = raced != null ? raced : value;
+        }
+        return type.cast(value);
     }
 
     /** Names of parameters that were set but never read. */

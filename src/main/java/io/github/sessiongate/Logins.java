@@ -35,8 +35,8 @@ final class Logins implements AutoCloseable {
     Logins(Gate gate) {
         this.gate = gate;
         this.settings = gate.config.endpoints();
-        this.backend = gate.config.loginEndpoint();
-        this.revoker = gate.config.revokeEndpoint();
+        this.backend = gate.components.login();
+        this.revoker = gate.components.revoke();
         this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
                 settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, gate.config.clock());
         this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.Sleeper.THREAD);
@@ -256,7 +256,6 @@ final class Logins implements AutoCloseable {
 
     @Override
     public void close() {
-        backend.ifPresent(LoginEndpoint::close);
-        revoker.ifPresent(RevokeEndpoint::close);
+        // The login and revoke clients belong to the filter's Components, which close them.
     }
 }

@@ -16,6 +16,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * every step.
  *
  * <p><b>Threading.</b> One instance serves every request thread; all state is immutable after
- * {@link #init}. {@link #destroy()} closes the validator and whatever it started.
+ * {@link #init}. {@link #destroy()} closes what {@code init} started: the validator, the outbound clients and
+ * their one HTTP transport, so that an undeploy leaves no thread behind.
  */
 public final class SessionFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
@@ -91,21 +93,24 @@ public final class SessionFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         String name = filterConfig == null ? "sessiongate" : filterConfig.getFilterName();
-        GateConfig config;
+        Components components;
         try {
-            config = preset != null ? preset : GateConfig.fromInitParams(InitParams.resolve(initParams(filterConfig)));
-            if (!config.validator().isConfigured()) {
-                config.validator().configure(InitParams.resolve(Map.of()), config.clock());
-            }
+            components = preset != null ? Components.fromConfig(preset)
+                    : Components.fromInitParams(initParams(filterConfig), Clock.systemUTC());
         } catch (ConfigException e) {
             throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
         }
         this.context = filterConfig == null ? null : filterConfig.getServletContext();
-        this.gate = new Gate(config, context == null ? "" : context.getContextPath(), name);
-        if (context != null) {
-            config.backendClient().ifPresent(client -> context.setAttribute(BackendClient.CONTEXT_ATTRIBUTE, client));
+        try {
+            this.gate = new Gate(components, context == null ? "" : context.getContextPath(), name);
+        } catch (RuntimeException e) {
+            components.close();
+            throw e;
         }
-        LOG.info("SessionGate filter '{}' ready: {}", name, config.describe());
+        if (context != null) {
+            components.backendClient().ifPresent(client -> context.setAttribute(BackendClient.CONTEXT_ATTRIBUTE, client));
+        }
+        LOG.info("SessionGate filter '{}' ready: {}{}", name, components.config().describe(), components.describe());
     }
 
     /** The effective configuration, once {@link #init} has run. */
@@ -151,8 +156,8 @@ public final class SessionFilter implements Filter {
         Gate g = gate;
         gate = null;
         if (g != null) {
-            if (context != null && g.config.backendClient().isPresent()
-                    && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == g.config.backendClient().get()) {
+            if (context != null && g.components.backendClient().isPresent()
+                    && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == g.components.backendClient().get()) {
                 context.removeAttribute(BackendClient.CONTEXT_ATTRIBUTE);
             }
             g.close();

@@ -17,6 +17,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.testing.LogCapture;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -351,15 +352,16 @@ class BackendClientTest {
 
     @Test
     void closeStopsEveryThreadOfOursAndRefusesFurtherCalls() throws Exception {
+        List<String> before = ourThreads();
         BackendClient client = client();
         client.send(request(session(TOKEN)), backend.call("/warm"));
         client.sendAnonymous(backend.call("/warm"));
-        assertFalse(ourThreads().isEmpty(), "the calls ran on no thread of ours, so this test proves nothing");
+        assertFalse(newThreads(before).isEmpty(), "the calls ran on no thread of ours, so this test proves nothing");
 
         client.close();
         client.close(); // idempotent
 
-        assertEquals(List.of(), ourThreads());
+        assertEquals(List.of(), newThreads(before));
         assertThrows(IllegalStateException.class, () -> client.send(request(session(TOKEN)), backend.call("/late")));
         assertEquals(2, backend.hits.size());
     }
@@ -496,11 +498,16 @@ class BackendClientTest {
 
     // ---- helpers ----
 
-    /** Live threads of BackendClient pools, daemon or not; those of closed clients must be gone. */
+    /** Live threads of SessionGate HTTP transports, daemon or not; those of closed clients must be gone. */
     private static List<String> ourThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("sessiongate-backend-") && t.isAlive())
+                .filter(t -> t.getName().startsWith(HttpTransport.THREAD_PREFIX) && t.isAlive())
                 .map(t -> t.getName() + (t.isDaemon() ? "" : " (non-daemon)")).toList();
+    }
+
+    /** Threads of ours alive now that were not in {@code before}. */
+    private static List<String> newThreads(List<String> before) {
+        return ourThreads().stream().filter(t -> !before.contains(t)).toList();
     }
 
     /** Runs the block with System.err (where slf4j-simple writes) captured. */

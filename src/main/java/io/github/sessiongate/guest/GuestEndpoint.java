@@ -2,9 +2,9 @@ package io.github.sessiongate.guest;
 
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.internal.CappedBody;
+import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.internal.JsonValues;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -42,16 +42,17 @@ final class GuestEndpoint {
     private final Duration timeout;
     private final Duration maxTtl;
     private final Clock clock;
-    private final HttpClient client;
+    private final HttpTransport transport;
     private final Semaphore permits = new Semaphore(MAX_CONCURRENT);
     private final AtomicLong lastWarn = new AtomicLong(Long.MIN_VALUE);
 
-    GuestEndpoint(URI uri, Duration timeout, Duration maxTtl, Clock clock, HttpClient client) {
+    /** @param transport the filter's transport, or one of this endpoint's own (then the caller closes it) */
+    GuestEndpoint(URI uri, Duration timeout, Duration maxTtl, Clock clock, HttpTransport transport) {
         this.uri = uri;
         this.timeout = timeout;
         this.maxTtl = maxTtl;
         this.clock = clock;
-        this.client = client;
+        this.transport = transport;
     }
 
     /** A guest token from the backend, or empty when it failed, answered nonsense or is busy. */
@@ -67,7 +68,7 @@ final class GuestEndpoint {
                     .header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build();
-            pending = client.sendAsync(request, info -> CappedBody.subscriber(MAX_BODY_BYTES));
+            pending = transport.client().sendAsync(request, info -> CappedBody.subscriber(MAX_BODY_BYTES));
             HttpResponse<byte[]> response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() != 200) {
                 return failed("answered HTTP " + response.statusCode());

@@ -4,16 +4,16 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.internal.BackendUrls;
 import io.github.sessiongate.internal.CompactJws;
+import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -80,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * is built once per clock second and shared, as in {@link JwtTokenValidator}. Nothing here logs a token
  * or the secret.
  */
-public final class GuestTokens {
+public final class GuestTokens implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuestTokens.class);
 
     /** Whether guest tokens are issued at all. */
@@ -126,6 +127,8 @@ public final class GuestTokens {
     private final Duration ttl;
     private final HmacKey key;
     private final GuestEndpoint endpoint;
+    /** A transport built for standalone use (no filter transport in the parameters), closed by {@link #close()}. */
+    private final HttpTransport ownTransport;
     private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
 
     /** A consumer whose time checks are evaluated at {@code second}. */
@@ -150,7 +153,8 @@ public final class GuestTokens {
         }
     }
 
-    private GuestTokens(Clock clock, Duration ttl, HmacSecret secret, GuestEndpoint endpoint) {
+    private GuestTokens(Clock clock, Duration ttl, HmacSecret secret, GuestEndpoint endpoint, HttpTransport ownTransport) {
+        this.ownTransport = ownTransport;
         this.clock = clock;
         this.ttl = ttl;
         this.key = secret == null ? null : new HmacKey(secret.bytes());
@@ -171,6 +175,19 @@ public final class GuestTokens {
      *         {@code jwt.secret} or another key
      */
     public static Optional<GuestTokens> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
+        return plan(params, clock, otherSecrets).map(p -> p.apply(params.transport().orElse(null)));
+    }
+
+    /**
+     * Reads and checks the parameters now (as {@link #fromParams}); the function gives the guest
+     * tokens at each filter start: with {@code guest-url}, fetching over the filter's transport, or,
+     * given {@code null}, over one of their own that {@link #close()} stops (its connect timeout is
+     * {@code guest-url-timeout}). With the filter's transport the connect timeout is
+     * {@code backend-connect-timeout}; the whole fetch stays bounded by {@code guest-url-timeout}
+     * either way. Not for application code.
+     */
+    public static Optional<Function<HttpTransport, GuestTokens>> plan(InitParams params, Clock clock,
+            Collection<String> otherSecrets) {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(otherSecrets, "otherSecrets");
@@ -189,7 +206,7 @@ public final class GuestTokens {
         if (ttl.getNano() != 0) {
             throw new ConfigException(PARAM_TTL, "must be whole seconds, not " + ttl);
         }
-        GuestTokens tokens;
+        Function<HttpTransport, GuestTokens> tokens;
         if (url.isPresent()) {
             if (secret.isPresent()) {
                 throw new ConfigException(PARAM_SECRET, "applies only to guest tokens minted here; with " + PARAM_URL
@@ -198,8 +215,11 @@ public final class GuestTokens {
             Duration timeout = params.duration(PARAM_URL_TIMEOUT, DEFAULT_URL_TIMEOUT, Duration.ofMillis(100),
                     Duration.ofSeconds(30));
             URI uri = BackendUrls.check(PARAM_URL, url.get(), "tokens fetched over plain http can be read and replaced in transit");
-            tokens = new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock,
-                    HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build()));
+            tokens = shared -> {
+                HttpTransport transport = shared != null ? shared : HttpTransport.create(timeout);
+                return new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock, transport),
+                        shared != null ? null : transport);
+            };
         } else {
             if (params.get(PARAM_URL_TIMEOUT).isPresent()) {
                 throw new ConfigException(PARAM_URL_TIMEOUT, "applies only with " + PARAM_URL);
@@ -208,10 +228,14 @@ public final class GuestTokens {
                     + PARAM_ENABLED + " is true (or set " + PARAM_URL + "): at least " + HmacSecret.MIN_BYTES
                     + " random bytes, e.g. base64: and 32 random bytes, used for nothing else"));
             HmacSecret key = HmacSecret.parse(PARAM_SECRET, value, HmacSecret.otherKeys(params, PARAM_SECRET), otherSecrets);
-            tokens = new GuestTokens(clock, ttl, key, null);
+            GuestTokens minted = new GuestTokens(clock, ttl, key, null, null); // holds no resource: one for every start
+            tokens = shared -> minted;
         }
-        LOG.info("{} ready", tokens.describe());
-        return Optional.of(tokens);
+        return Optional.of(shared -> {
+            GuestTokens started = tokens.apply(shared);
+            LOG.info("{} ready", started.describe());
+            return started;
+        });
     }
 
     // ---------------------------------------------------------------- issuing
@@ -436,6 +460,17 @@ public final class GuestTokens {
             byte[] b = new byte[bytes];
             RANDOM.nextBytes(b);
             return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        }
+    }
+
+    /**
+     * Stops the HTTP threads of a transport built for standalone use; a transport handed in by the
+     * filter ({@link InitParams#transport()}) is the filter's to close. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (ownTransport != null) {
+            ownTransport.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.sessiongate.remote;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.internal.BackendUrls;
 import io.github.sessiongate.internal.CappedBody;
+import io.github.sessiongate.internal.HttpTransport;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,23 +17,18 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One {@link HttpClient} for a validator's backend calls, built once, with its own executor of
- * daemon threads so that {@link #close()} releases every thread it started (Java 17's
- * {@code HttpClient} has no {@code close}: its selector thread ends once the client is
- * unreachable).
+ * A component's way to its backend: the filter's shared {@link HttpTransport} with this purpose's
+ * timeouts, or a transport of its own when used standalone (then {@link #close()} closes it).
  *
- * <p>Each exchange is bounded as a whole: {@code backend-connect-timeout} for the connection,
- * {@code backend-read-timeout} for the answer's headers ({@link HttpRequest.Builder#timeout}), and
- * both together for the whole exchange including the body, which is also capped at
- * {@link #MAX_RESPONSE_BYTES}. Redirects are not followed. Failures become {@link Unreachable}
- * with a fixed, token-free cause.
+ * <p>Each exchange is bounded as a whole: {@code backend-connect-timeout} for the connection (the
+ * transport's), {@code backend-read-timeout} for the answer's headers
+ * ({@link HttpRequest.Builder#timeout}), and both together for the whole exchange including the
+ * body, which is also capped at {@link #MAX_RESPONSE_BYTES}. Redirects are not followed. Failures
+ * become {@link Unreachable} with a fixed, token-free cause.
  *
  * <p>Thread-safe.
  */
@@ -40,12 +36,11 @@ final class BackendHttp implements AutoCloseable {
     /** Largest answer body read; a longer one counts as unreachable. */
     static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
-    private static final AtomicInteger CLIENTS = new AtomicInteger();
-
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final ExecutorService executor;
-    private volatile HttpClient client;
+    private final HttpTransport transport;
+    private final boolean ownsTransport;
+    private volatile boolean closed;
 
     /** An answer: status, headers and the body as UTF-8 text. */
     record Response(int status, HttpHeaders headers, String body) {
@@ -64,32 +59,47 @@ final class BackendHttp implements AutoCloseable {
         }
     }
 
+    /** Over a transport of its own, closed by {@link #close()}. */
     BackendHttp(Duration connectTimeout, Duration readTimeout) {
-        this.connectTimeout = connectTimeout;
-        this.readTimeout = readTimeout;
-        int id = CLIENTS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sessiongate-http-" + id + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this(HttpTransport.create(connectTimeout), true, readTimeout);
     }
 
-    /** Reads {@code backend-connect-timeout} and {@code backend-read-timeout}. */
+    private BackendHttp(HttpTransport transport, boolean ownsTransport, Duration readTimeout) {
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
+        this.connectTimeout = transport.connectTimeout();
+        this.readTimeout = readTimeout;
+    }
+
+    /**
+     * Reads {@code backend-read-timeout}, and uses the filter's transport if the parameters carry
+     * one ({@link InitParams#transport()}); otherwise builds its own from
+     * {@code backend-connect-timeout}, closed by {@link #close()}.
+     */
     static BackendHttp fromParams(InitParams params) {
-        Duration connect = params.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
-                RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT, RefreshEndpoint.MIN_BACKEND_TIMEOUT,
-                RefreshEndpoint.MAX_BACKEND_TIMEOUT);
-        Duration read = params.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
+        return over(params.transport().orElse(null), connectTimeout(params), readTimeout(params));
+    }
+
+    /**
+     * Over {@code shared} (not closed by {@link #close()}), or, when it is {@code null}, over a
+     * transport of its own with {@code connect} (closed by {@link #close()}).
+     */
+    static BackendHttp over(HttpTransport shared, Duration connect, Duration read) {
+        return shared != null ? new BackendHttp(shared, false, read) : new BackendHttp(connect, read);
+    }
+
+    /** {@code backend-read-timeout}: each request's timeout for the answer's headers. */
+    static Duration readTimeout(InitParams params) {
+        return params.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
                 RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT, RefreshEndpoint.MIN_BACKEND_TIMEOUT,
                 RefreshEndpoint.MAX_BACKEND_TIMEOUT);
-        return new BackendHttp(connect, read);
+    }
+
+    /** {@code backend-connect-timeout}: the connect timeout of the filter's one transport. */
+    static Duration connectTimeout(InitParams params) {
+        return params.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
+                RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT, RefreshEndpoint.MIN_BACKEND_TIMEOUT,
+                RefreshEndpoint.MAX_BACKEND_TIMEOUT);
     }
 
     Duration connectTimeout() {
@@ -113,7 +123,12 @@ final class BackendHttp implements AutoCloseable {
 
     /** Sends and waits, at most connect + read timeout in all. */
     Response send(HttpRequest request) throws Unreachable {
-        HttpClient c = client;
+        HttpClient c;
+        try {
+            c = closed ? null : transport.client();
+        } catch (IllegalStateException e) {
+            c = null;
+        }
         if (c == null) {
             throw new Unreachable("closed");
         }
@@ -159,11 +174,13 @@ final class BackendHttp implements AutoCloseable {
         return "I/O error (" + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")";
     }
 
-    /** Drops the client and stops the executor's threads; later sends are {@link Unreachable}. */
+    /** Later sends are {@link Unreachable}; a transport of its own is closed, a shared one is not. */
     @Override
     public void close() {
-        client = null;
-        executor.shutdownNow();
+        closed = true;
+        if (ownsTransport) {
+            transport.close();
+        }
     }
 
     /**

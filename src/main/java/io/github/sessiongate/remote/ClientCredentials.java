@@ -30,11 +30,16 @@ final class ClientCredentials {
     }
 
     /**
-     * Reads the client parameters, all required.
+     * Reads the client parameters, all required, once per {@link InitParams}: refresh, login,
+     * revoke and introspection share the one object ({@link InitParams#shared}).
      *
-     * @param forWhat the parameter that needs them, for the error message
+     * @param forWhat the first parameter that needs them, for the error message
      */
     static ClientCredentials read(InitParams params, String forWhat) {
+        return params.shared(ClientCredentials.class, () -> readOnce(params, forWhat));
+    }
+
+    private static ClientCredentials readOnce(InitParams params, String forWhat) {
         String id = params.require(RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID,
                 "the client id this filter uses at " + forWhat);
         String secret = params.require(RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET,

@@ -339,7 +339,10 @@ public class HttpTokenValidator extends TokenValidator {
                 + ", refresh=" + (c.refresh() == null ? "none" : c.refresh().describe()) + "]";
     }
 
-    /** Releases the HTTP client and its threads; later validations and refreshes are unavailable. */
+    /**
+     * Later calls: validations and refreshes are unavailable. Stops the HTTP threads only of a transport this object built
+     * itself (standalone use); the filter's shared transport is the filter's to stop.
+     */
     @Override
     public void close() {
         closed = true;

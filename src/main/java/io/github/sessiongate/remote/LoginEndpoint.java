@@ -4,16 +4,19 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.audit.Fingerprint;
+import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,12 +108,11 @@ public final class LoginEndpoint implements AutoCloseable {
     private final ClientCredentials client;
     private final TokenFields fields;
     private final BackendHttp http;
-    private final boolean ownsHttp;
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
     private LoginEndpoint(RefreshEndpoint.Mode mode, URI uri, boolean json, String usernameField, String passwordField,
-            ClientCredentials client, TokenFields fields, Clock clock, BackendHttp http, boolean ownsHttp) {
+            ClientCredentials client, TokenFields fields, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
         this.json = json;
@@ -119,7 +121,6 @@ public final class LoginEndpoint implements AutoCloseable {
         this.client = client;
         this.fields = fields;
         this.http = http;
-        this.ownsHttp = ownsHttp;
         this.credentialsRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
                 "The token endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
                         + "oauth2.client-secret): logins fail as unavailable; fix the credentials");
@@ -137,14 +138,15 @@ public final class LoginEndpoint implements AutoCloseable {
      *     {@code login-grant=password} lacks {@code oauth2.token-url} or the client credentials
      */
     public static Optional<LoginEndpoint> fromParams(InitParams params, Clock clock) {
-        return fromParams(params, clock, null);
+        return plan(params, clock).map(p -> p.apply(params.transport().orElse(null)));
     }
 
     /**
-     * @param shared an HTTP client to use and not close, or {@code null} to build one from the
-     *     timeout parameters (then closed by {@link #close()})
+     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}); the function
+     * builds the endpoint at each filter start over the filter's transport, or, given {@code null},
+     * over one of its own that {@link #close()} stops. Not for application code.
      */
-    static Optional<LoginEndpoint> fromParams(InitParams params, Clock clock, BackendHttp shared) {
+    public static Optional<Function<HttpTransport, LoginEndpoint>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(clock, "clock");
         Optional<String> loginUrl = params.get(PARAM_LOGIN_URL);
@@ -197,9 +199,16 @@ public final class LoginEndpoint implements AutoCloseable {
         }
         TokenFields fields = TokenFields.fromParams(params, clock);
 
-        BackendHttp http = shared != null ? shared : BackendHttp.fromParams(params);
-        return Optional.of(new LoginEndpoint(mode, uri, json, usernameField, passwordField, client, fields, clock,
-                http, shared == null));
+        Duration connect = BackendHttp.connectTimeout(params);
+        Duration read = BackendHttp.readTimeout(params);
+        RefreshEndpoint.Mode m = mode;
+        URI u = uri;
+        boolean j = json;
+        String user = usernameField;
+        String pass = passwordField;
+        ClientCredentials c = client;
+        return Optional.of(transport -> new LoginEndpoint(m, u, j, user, pass, c, fields, clock,
+                BackendHttp.over(transport, connect, read)));
     }
 
     /**
@@ -352,12 +361,13 @@ public final class LoginEndpoint implements AutoCloseable {
         return base + (client != null ? ", client=" + client.clientId() + " (" + client.method() + ")" : "") + "]";
     }
 
-    /** Releases the HTTP client and its threads when this endpoint built them; later logins are unavailable. */
+    /**
+     * Later calls: logins are unavailable. Stops the HTTP threads only of a transport this object built
+     * itself (standalone use); the filter's shared transport is the filter's to stop.
+     */
     @Override
     public void close() {
-        if (ownsHttp) {
-            http.close();
-        }
+        http.close();
     }
 
     @Override

@@ -401,7 +401,10 @@ public final class RefreshEndpoint implements AutoCloseable {
         return base + (client != null ? ", client=" + client.clientId() + " (" + client.method() + ")" : "") + "]";
     }
 
-    /** Releases the HTTP client and its threads when this endpoint built them; later refreshes are unavailable. */
+    /**
+     * Later calls: refreshes are unavailable. Stops the HTTP threads only of a transport this object built
+     * itself (standalone use); the filter's shared transport is the filter's to stop.
+     */
     @Override
     public void close() {
         if (ownsHttp) {

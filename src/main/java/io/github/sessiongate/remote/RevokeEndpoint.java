@@ -3,16 +3,19 @@ package io.github.sessiongate.remote;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.audit.Fingerprint;
+import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,19 +78,17 @@ public final class RevokeEndpoint implements AutoCloseable {
     private final String requestField;
     private final ClientCredentials client;
     private final BackendHttp http;
-    private final boolean ownsHttp;
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
     private RevokeEndpoint(RefreshEndpoint.Mode mode, URI uri, boolean json, String requestField,
-            ClientCredentials client, Clock clock, BackendHttp http, boolean ownsHttp) {
+            ClientCredentials client, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
         this.json = json;
         this.requestField = requestField;
         this.client = client;
         this.http = http;
-        this.ownsHttp = ownsHttp;
         this.credentialsRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
                 "The revocation endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
                         + "oauth2.client-secret): refresh tokens are not revoked at logout (users are still signed out); "
@@ -104,14 +105,15 @@ public final class RevokeEndpoint implements AutoCloseable {
      * @throws ConfigException naming the parameter at fault, e.g. when both are set
      */
     public static Optional<RevokeEndpoint> fromParams(InitParams params, Clock clock) {
-        return fromParams(params, clock, null);
+        return plan(params, clock).map(p -> p.apply(params.transport().orElse(null)));
     }
 
     /**
-     * @param shared an HTTP client to use and not close, or {@code null} to build one from the
-     *     timeout parameters (then closed by {@link #close()})
+     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}); the function
+     * builds the endpoint at each filter start over the filter's transport, or, given {@code null},
+     * over one of its own that {@link #close()} stops. Not for application code.
      */
-    static Optional<RevokeEndpoint> fromParams(InitParams params, Clock clock, BackendHttp shared) {
+    public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(clock, "clock");
         Optional<String> plainUrl = params.get(PARAM_REVOKE_URL);
@@ -150,8 +152,15 @@ public final class RevokeEndpoint implements AutoCloseable {
             uri = BackendHttp.checkUrl(PARAM_OAUTH2_REVOCATION_URL, revocationUrl.get());
             client = ClientCredentials.read(params, PARAM_OAUTH2_REVOCATION_URL);
         }
-        BackendHttp http = shared != null ? shared : BackendHttp.fromParams(params);
-        return Optional.of(new RevokeEndpoint(mode, uri, json, requestField, client, clock, http, shared == null));
+        Duration connect = BackendHttp.connectTimeout(params);
+        Duration read = BackendHttp.readTimeout(params);
+        RefreshEndpoint.Mode m = mode;
+        URI u = uri;
+        boolean j = json;
+        String field = requestField;
+        ClientCredentials c = client;
+        return Optional.of(transport -> new RevokeEndpoint(m, u, j, field, c, clock,
+                BackendHttp.over(transport, connect, read)));
     }
 
     /**
@@ -238,12 +247,13 @@ public final class RevokeEndpoint implements AutoCloseable {
         return base + (client != null ? ", client=" + client.clientId() + " (" + client.method() + ")" : "") + "]";
     }
 
-    /** Releases the HTTP client and its threads when this endpoint built them; later revocations return false. */
+    /**
+     * Later calls: revocations return false. Stops the HTTP threads only of a transport this object built
+     * itself (standalone use); the filter's shared transport is the filter's to stop.
+     */
     @Override
     public void close() {
-        if (ownsHttp) {
-            http.close();
-        }
+        http.close();
     }
 
     @Override

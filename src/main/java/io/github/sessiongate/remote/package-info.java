@@ -8,8 +8,12 @@
  * <p>The rule everything here follows: only a definitive answer about the user's token refuses
  * it. Timeouts, refused connections, 5xx, 429, redirects, unparsable or incomplete answers, and
  * answers saying the filter's own client credentials are wrong are all "unavailable", which
- * denies the request but clears no cookie. Calls use {@link java.net.http.HttpClient} with
- * bounded connect and read timeouts and no retries; URLs must be https except for loopback hosts.
+ * denies the request but clears no cookie. Calls go through the filter's one
+ * {@link io.github.sessiongate.internal.HttpTransport} (found in the init-params the filter hands
+ * over; a component used on its own builds and closes its own), with bounded connect and read
+ * timeouts and no retries; URLs must be https except for loopback hosts. The OAuth2 client
+ * credentials are read once per set of init-params and shared by refresh, login, revoke and
+ * introspection.
  * Nothing in this package logs a token or a secret: decisions are logged at DEBUG with a token
  * {@link io.github.sessiongate.audit.Fingerprint}.
  *
