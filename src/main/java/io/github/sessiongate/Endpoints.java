@@ -116,11 +116,14 @@ final class Endpoints implements AutoCloseable {
             }
             return;
         }
-        // resolve() already refreshed if the access token needed it; otherwise refresh now.
+        // resolve() already refreshed if the access token needed it (its outcome stands: refreshing
+        // again would double the backend call, the counters and the audit); otherwise refresh now,
+        // with the same application of the outcome as rotation in place: a last tombstone check before
+        // anything is written, tokens and lifetime cookie together, the presented access token revoked on refusal.
         if (!ex.rotated) {
-            // The same application of the outcome as rotation in place: a last tombstone check before
-            // anything is written, tokens and lifetime cookie together, the presented access token revoked on refusal.
-            switch (gate.applyRefresh(ex, gate.counted(gate.refresher.refresh(refreshToken)), "explicit")) {
+            Gate.Applied applied = ex.refreshApplied != null ? ex.refreshApplied
+                    : gate.applyRefresh(ex, gate.counted(gate.refresher.refresh(refreshToken)), "explicit");
+            switch (applied) {
                 case ROTATED -> { }
                 case ENDED -> {
                     Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));

@@ -26,6 +26,8 @@ final class Exchange {
     ValidationResult presented;
     /** Whether this request rotated the tokens (new cookies written). */
     boolean rotated;
+    /** What became of the refresh this request already made, if any: a second one would double its effects. */
+    Gate.Applied refreshApplied;
 
     Exchange(HttpServletRequest request, HttpServletResponse out, String path, RequestOrigin origin, boolean secure,
             Credentials credentials) {

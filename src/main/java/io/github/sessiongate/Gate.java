@@ -367,6 +367,12 @@ final class Gate implements AutoCloseable {
      * @param reason how the audit line names a rotation ("rotated", "explicit")
      */
     Applied applyRefresh(Exchange ex, RefreshOutcome outcome, String reason) {
+        Applied applied = applyOutcome(ex, outcome, reason);
+        ex.refreshApplied = applied;
+        return applied;
+    }
+
+    private Applied applyOutcome(Exchange ex, RefreshOutcome outcome, String reason) {
         String refreshToken = ex.credentials.refreshToken();
         String token = ex.credentials.token();
         switch (outcome.kind()) {
@@ -575,7 +581,7 @@ final class Gate implements AutoCloseable {
             case CACHE -> metrics.cacheHit();
             case SHARED -> metrics.dedupWait();
             case CALLED -> metrics.validation();
-            case REVOKED -> metrics.revoked(); // refused from the revocation list, no validator call
+            case REVOKED -> metrics.revoked(); // refused from the revocation list (before or after a validator call)
         }
         return checked.result();
     }

@@ -39,7 +39,8 @@ final class Logins implements AutoCloseable {
         this.revoker = gate.components.revoke();
         this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
                 settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, gate.config.clock());
-        this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.Sleeper.THREAD);
+        this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.DEFAULT_MAX_PER_USERNAME,
+                LoginDelay.Sleeper.THREAD);
     }
 
     /** Whether a login backend is configured (otherwise the login endpoint is off). */
@@ -95,7 +96,7 @@ final class Logins implements AutoCloseable {
         }
         // A username failing from many addresses is slowed, never refused; a delay that cannot be
         // served (every waiter slot taken) is a transient 503, never a skipped delay.
-        if (!delay.pause(limiter.delay(username))) {
+        if (!delay.pause(LoginLimiter.normaliseUsername(username), limiter.delay(username))) {
             gate.audit.record(Event.LOGIN_FAILED, "login delay slots full", ex.path, client, null);
             Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
             return;

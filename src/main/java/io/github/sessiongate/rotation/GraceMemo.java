@@ -268,26 +268,20 @@ public final class GraceMemo {
         if (forgotten.get(TokenIdentity.of(refreshToken)).isPresent()) {
             return true;
         }
-        String exact = exactKey(refreshToken);
-        return forgotten.get(exact).isPresent() || refused.get(exact).isPresent();
+        return refused.get(exactKey(refreshToken)).isPresent();
     }
 
     /**
-     * Tombstones presented refresh tokens this node never issued, under their exact spelling only,
-     * so a forged twin of another user's token (same identity) ends nothing of theirs.
-     *
-     * @param security whether they came with a session verified here (a logout): then the tombstones
-     *     are security state; otherwise they go to the evictable negative cache
-     * @return {@code false} when the security store was full and a tombstone was not written
+     * Tombstones presented refresh tokens this node never issued in the evictable negative cache,
+     * under their exact spelling only, so a forged twin of another user's token (same identity)
+     * ends nothing of theirs, and junk fills no security store.
      */
-    public boolean endExactly(Collection<String> presented, boolean security) {
+    public void endExactly(Collection<String> presented) {
         Instant until = clock.instant().plus(grace.compareTo(MIN_TOMBSTONE) > 0 ? grace : MIN_TOMBSTONE);
-        boolean ok = true;
         for (String token : presented) {
-            ok &= (security ? forgotten : refused).put(exactKey(token), Boolean.TRUE, until);
+            refused.put(exactKey(token), Boolean.TRUE, until);
             pairs.remove(TokenKey.of(token));
         }
-        return security ? ok : true;
     }
 
     /** The key of a tombstone on one exact spelling; never equal to a {@link TokenIdentity}. */
@@ -365,9 +359,11 @@ public final class GraceMemo {
      * Forgets the token's entry and those of the tokens it descends from, and remembers for a
      * while that it was forgotten, so a refresh of it already in flight is not honoured. A token
      * this node never saw valid is remembered in the evictable negative cache only.
+     *
+     * @return {@code false} when a security store was full and the tombstone was not written
      */
-    public void forget(String refreshToken) {
-        end(refreshToken, knows(refreshToken), Chain.EMPTY);
+    public boolean forget(String refreshToken) {
+        return end(refreshToken, knows(refreshToken), Chain.EMPTY);
     }
 
     /** As {@link #end(Collection, boolean, Chain)} for one presented token. */

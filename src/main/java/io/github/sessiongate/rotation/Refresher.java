@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -44,6 +45,9 @@ public final class Refresher {
     private final Duration maxWait;
     private final Consumer<String> revokeAtBackend;
     private final Runnable securityStoreFull;
+    /** Presented refresh values never issued here that a logout handles, at most: the rest are ignored. */
+    static final int MAX_STRANGERS = 4;
+
     private final SingleFlight<RefreshOutcome> flights = new SingleFlight<>();
 
     public Refresher(TokenValidator validator, Validations validations, GraceMemo memo, Bulkhead bulkhead,
@@ -99,7 +103,9 @@ public final class Refresher {
 
     /** Forgets everything remembered about a refresh token (login replacing a session, lifetime over). */
     public void forget(String refreshToken) {
-        memo.forget(refreshToken);
+        if (!memo.forget(refreshToken)) {
+            securityStoreFull.run();
+        }
     }
 
     /** Whether this node saw the refresh token valid (it rotated it, or a login or rotation here issued it). */
@@ -123,10 +129,10 @@ public final class Refresher {
      *
      * <p>Security state (tombstones by identity, chains, revocations) is written only for what this
      * node saw valid: refresh tokens it issued or rotated, exactly as spelt, the one the verified
-     * access token was issued with, and that access token. Any other presented refresh value is
-     * tombstoned under its exact spelling only (security state when the access token verified, else
-     * the negative cache) and goes to the backend's revoke on logout, so a forged twin of another
-     * user's token (same {@code iss} and {@code jti}) ends nothing of theirs.
+     * access token was issued with, and that access token. Any other presented refresh value (at
+     * most {@value #MAX_STRANGERS}) is tombstoned in the negative cache under its exact spelling,
+     * and goes to the backend's revoke only with a verified session, so a forged twin of another
+     * user's token (same {@code iss} and {@code jti}) ends nothing of theirs and junk fills nothing.
      *
      * @param refreshTokens every refresh token the request presented (duplicate cookies: each)
      * @param verifiedAccessToken the presented access token, only if its signature verified (valid
@@ -138,33 +144,40 @@ public final class Refresher {
      */
     public boolean end(Collection<String> refreshTokens, String verifiedAccessToken, Instant accessExpiresAt,
             boolean revokePresented) {
-        // Only tokens this node issued or rotated, exactly as spelt, end chains and write security
-        // state: an unsigned twin of a victim's token (same iss and jti) must not end the victim's chain.
+        // Classify first: only tokens this node issued or rotated, exactly as spelt, end chains and
+        // write security state. A stranger (never issued here: junk, or a planted twin of another
+        // user's token) never hides a known token, writes only the evictable negative cache, and at
+        // most MAX_STRANGERS of them are handled: a Cookie header of duplicates buys nothing.
         List<String> session = new ArrayList<>();
-        List<String> strangers = new ArrayList<>();
         Set<String> ids = new HashSet<>();
+        Set<String> strangerSet = new LinkedHashSet<>();
         for (String r : refreshTokens) {
-            if (ids.add(TokenIdentity.of(r))) {
-                (memo.knows(r) ? session : strangers).add(r);
+            if (memo.knows(r)) {
+                if (ids.add(TokenIdentity.of(r))) {
+                    session.add(r);
+                }
+            } else if (strangerSet.size() < MAX_STRANGERS) {
+                strangerSet.add(r);
             }
         }
         if (verifiedAccessToken != null) {
             memo.issuedWith(verifiedAccessToken).filter(r -> ids.add(TokenIdentity.of(r))).ifPresent(session::add);
         }
+        List<String> strangers = List.copyOf(strangerSet);
         boolean seenValid = verifiedAccessToken != null || !session.isEmpty();
         GraceMemo.Chain chain = GraceMemo.Chain.EMPTY;
         for (String r : session) {
             chain = chain.plus(memo.chain(r));
         }
         Revocations revocations = validations.revocations();
-        int tombstones = session.size() + strangers.size() + chain.refreshTokens().size() + chain.ancestors().size();
+        int tombstones = session.size() + chain.refreshTokens().size() + chain.ancestors().size();
         if (seenValid && (!memo.hasRoomToEnd(tombstones)
                 || !revocations.hasRoom(chain.accessTokens().size() + (verifiedAccessToken == null ? 0 : 1)))) {
             securityStoreFull.run();
             return false;
         }
         boolean ok = session.isEmpty() || memo.end(session, true, chain);
-        ok &= memo.endExactly(strangers, seenValid); // never issued here: this exact string only
+        memo.endExactly(strangers); // never issued here: the negative cache, this exact string only
         if (seenValid) {
             for (GraceMemo.Minted m : chain.accessTokens()) {
                 ok &= revocations.revokeIdentityUntil(m.identity(), m.servesUntil());
@@ -179,7 +192,9 @@ public final class Refresher {
         }
         if (revokePresented) {
             session.forEach(revokeAtBackend);
-            strangers.forEach(revokeAtBackend);
+            if (seenValid) {
+                strangers.forEach(revokeAtBackend); // a verified session's other values; never for junk alone
+            }
         }
         chain.refreshTokens().stream().filter(r -> !ids.contains(TokenIdentity.of(r))).forEach(revokeAtBackend);
         return true;
@@ -202,12 +217,16 @@ public final class Refresher {
 
     /** Revokes a pair nobody may use: its access token on this node, its refresh token here and at the backend. */
     private void discard(TokenPair pair) {
-        validations.revocations().revoke(pair.accessToken(), pair.accessExpiresAt());
+        boolean ok = validations.revocations().revoke(pair.accessToken(), pair.accessExpiresAt());
         validations.evict(pair.accessToken());
-        pair.rotatedRefreshToken().ifPresent(r -> {
-            memo.end(r, true, GraceMemo.Chain.EMPTY);
+        if (pair.rotatedRefreshToken().isPresent()) {
+            String r = pair.rotatedRefreshToken().get();
+            ok &= memo.end(r, true, GraceMemo.Chain.EMPTY);
             revokeAtBackend.accept(r);
-        });
+        }
+        if (!ok) {
+            securityStoreFull.run(); // the pair is refused all the same; say that its record is not kept
+        }
     }
 
     private RefreshOutcome lead(String refreshToken) {

@@ -2,6 +2,7 @@ package io.github.sessiongate.web;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -11,11 +12,15 @@ import java.util.concurrent.Semaphore;
  * requests wait at once. When that many already wait, the attempt is refused transiently (the
  * caller answers 503 with {@code Retry-After}): going ahead undelayed would let a burst bypass the
  * delay, and a 503 locks nobody out (it records no failure and ends as soon as a slot is free).
+ * One username holds at most {@code maxPerUsername} of the slots, so an attacker must keep many
+ * usernames under attack at once to take them all; that remaining limit is in the README.
  * Thread-safe.
  */
 public final class LoginDelay {
     /** Requests the filter lets wait at once. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
+    /** Slots one username may hold at once. */
+    public static final int DEFAULT_MAX_PER_USERNAME = 2;
 
     /** How the wait is spent; a seam for tests, which never sleep. */
     @FunctionalInterface
@@ -27,6 +32,8 @@ public final class LoginDelay {
     }
 
     private final Semaphore slots;
+    private final int maxPerUsername;
+    private final ConcurrentHashMap<String, Integer> held = new ConcurrentHashMap<>();
     private final Sleeper sleeper;
 
     /**
@@ -34,8 +41,45 @@ public final class LoginDelay {
      * @param sleeper how to wait
      */
     public LoginDelay(int maxConcurrent, Sleeper sleeper) {
+        this(maxConcurrent, maxConcurrent, sleeper);
+    }
+
+    /**
+     * @param maxConcurrent requests that may wait at once
+     * @param maxPerUsername of those, how many one username may hold
+     * @param sleeper how to wait
+     */
+    public LoginDelay(int maxConcurrent, int maxPerUsername, Sleeper sleeper) {
         this.slots = new Semaphore(Math.max(1, maxConcurrent));
+        this.maxPerUsername = Math.max(1, maxPerUsername);
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /**
+     * As {@link #pause(Duration)}, for one (normalised) username: {@code false} also when that
+     * username already holds its share of the slots.
+     */
+    public boolean pause(String username, Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            return true;
+        }
+        boolean[] taken = {false};
+        held.compute(username, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= maxPerUsername) {
+                return n;
+            }
+            taken[0] = true;
+            return now + 1;
+        });
+        if (!taken[0]) {
+            return false;
+        }
+        try {
+            return pause(delay);
+        } finally {
+            held.computeIfPresent(username, (k, n) -> n <= 1 ? null : n - 1);
+        }
     }
 
     /**

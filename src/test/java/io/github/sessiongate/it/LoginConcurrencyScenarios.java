@@ -138,8 +138,12 @@ abstract class LoginConcurrencyScenarios {
         assertEquals(200, again.status(), () -> "the 503 recorded no failure and locked nobody out: " + again);
     }
 
+    /**
+     * The end of the wait, over HTTP: no 429, a 200 once room is free. That the newcomer waits
+     * rather than going ahead is shown without a container by LoginLimiterInFlightTest.
+     */
     @Test
-    void anotherUsersLoginWaitsForTheAttemptsInFlightAndSucceedsOnceTheyEnd() throws Exception {
+    void anotherUsersLoginFromABusyAddressSucceedsOnceTheAttemptsInFlightEnd() throws Exception {
         String client = freshClient();
         holding.hold();
         List<Future<Response>> held = new ArrayList<>();

@@ -210,17 +210,17 @@ class ChainEndTest {
     }
 
     @Test
-    void aVerifiedAccessTokenMakesTheLogoutSecurityStateEvenWithAnUnknownRefreshToken() {
+    void aVerifiedAccessTokenIsRevokedWhileAnUnknownRefreshTokenGoesToTheNegativeCacheOnly() {
         build(1_000, 1_000);
         assertTrue(logout("junk-refresh", "access-9")); // access-9 verifies: a session valid here
         assertAll(
-                () -> assertEquals(1, tombstones.size(), "in the security store (under its exact spelling only)"),
-                () -> assertTrue(memo.isForgotten("junk-refresh")),
+                () -> assertEquals(0, tombstones.size(), "a refresh value never issued here is no security state"),
+                () -> assertTrue(memo.isForgotten("junk-refresh"), "but refused from the negative cache"),
                 () -> assertTrue(refused("access-9")));
 
         assertTrue(logout("junk-other", "not-an-access-token")); // nothing verified: junk
         assertAll(
-                () -> assertEquals(1, tombstones.size(), "no security state from junk"),
+                () -> assertEquals(0, tombstones.size(), "no security state from junk"),
                 () -> assertTrue(memo.isForgotten("junk-other")),
                 () -> assertFalse(validations.revocations().isRevoked("not-an-access-token"), "junk never revoked"));
     }

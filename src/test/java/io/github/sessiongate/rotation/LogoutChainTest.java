@@ -238,6 +238,41 @@ class LogoutChainTest {
                 () -> assertEquals(RefreshOutcome.Kind.ROTATED, refresher.refresh(token).kind(), "and it still refreshes"));
     }
 
+    @Test
+    void aPlantedTwinAheadOfTheRealRefreshCookieHidesNothingFromTheLogout() throws Exception {
+        String token = es256Refresh();
+        String twin = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", token, NOW.plusSeconds(300))));
+
+        assertTrue(refresher.end(List.of(twin, token), "access-0", null, true));
+
+        assertAll(
+                () -> assertTrue(memo.isForgotten(token), "the real token is tombstoned"),
+                () -> assertTrue(revokedAtBackend.contains(token), "and revoked at the backend"),
+                () -> assertEquals(RefreshOutcome.Kind.REFUSED, refresher.refresh(token).kind()));
+    }
+
+    @Test
+    void aCookieHeaderOfJunkDuplicatesCostsAtMostAFewBackendCallsAndNoSecurityState() {
+        assertTrue(refresher.rememberLogin(new TokenPair("access-0", "refresh-0", NOW.plusSeconds(300))));
+        List<String> junk = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            junk.add("junk-" + i);
+        }
+
+        assertTrue(refresher.end(junk, null, null, true)); // nothing verified: no backend call at all
+        int unverified = revokedAtBackend.size();
+        junk.add("refresh-0");
+        assertTrue(refresher.end(junk, "access-0", null, true));
+
+        assertAll(
+                () -> assertEquals(0, unverified, "junk alone reaches no backend"),
+                () -> assertTrue(revokedAtBackend.contains("refresh-0"), "the session's own token, though listed last"),
+                () -> assertTrue(revokedAtBackend.size() <= 1 + Refresher.MAX_STRANGERS, revokedAtBackend.size() + " revokes"),
+                () -> assertTrue(memo.isForgotten("refresh-0")),
+                () -> assertFalse(memo.isForgotten("junk-399"), "past the cap: ignored"));
+    }
+
     private static String es256Refresh() throws Exception {
         EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
         JwtClaims claims = new JwtClaims();

@@ -49,6 +49,29 @@ class LoginDelayTest {
     }
 
     @Test
+    void oneUsernameHoldsAtMostItsShareOfTheSlots() throws Exception {
+        CountDownLatch entered = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        LoginDelay delay = new LoginDelay(16, 2, d -> {
+            entered.countDown();
+            release.await();
+        });
+        List<Boolean> served = new CopyOnWriteArrayList<>();
+        List<Thread> attacker = List.of(new Thread(() -> served.add(delay.pause("mallory", Duration.ofSeconds(2)))),
+                new Thread(() -> served.add(delay.pause("mallory", Duration.ofSeconds(2)))));
+        attacker.forEach(Thread::start);
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertFalse(delay.pause("mallory", Duration.ofSeconds(2)), "a third wait for the same username is refused");
+        release.countDown(); // from here on the sleeper returns at once
+        assertTrue(delay.pause("alice", Duration.ofSeconds(2)), "another username still gets a slot");
+        for (Thread t : attacker) {
+            t.join(10_000);
+        }
+        assertEquals(List.of(true, true), served);
+        assertTrue(delay.pause("mallory", Duration.ofSeconds(2)), "the username's share is given back");
+    }
+
+    @Test
     void anInterruptEndsTheWaitUnservedAndIsKept() {
         LoginDelay delay = new LoginDelay(1, d -> {
             throw new InterruptedException();
