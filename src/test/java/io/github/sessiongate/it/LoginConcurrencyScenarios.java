@@ -2,7 +2,6 @@ package io.github.sessiongate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -16,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,12 +47,11 @@ abstract class LoginConcurrencyScenarios {
     static final String PROP_PREFIX = "sessiongate.it.concurrency.";
     private static final int USERS = 30;
 
-    private final AtomicInteger clientAddresses = new AtomicInteger();
-    private final List<String> properties = new ArrayList<>();
+    private final ForwardedClients clientAddresses = new ForwardedClients("198.51", 100);
+    private final Teardown teardown = new Teardown();
     private final ExecutorService clients = Executors.newCachedThreadPool();
     /** Requests sent by {@link #async}, awaited after each test so that none spills into the next. */
     private final List<Future<Response>> outstanding = new ArrayList<>();
-    private Container container;
     private FakeAuthBackend backend;
     private HoldingLogin holding;
     private URI base;
@@ -68,16 +65,15 @@ abstract class LoginConcurrencyScenarios {
         for (int i = 0; i < USERS; i++) {
             users.user("user-" + i, "password-" + i, "user");
         }
-        backend = users.build().start();
-        holding = new HoldingLogin(URI.create(backend.url(FakeAuthBackend.LOGIN)));
-        property("jwks-url", backend.jwksUrl());
-        property("issuer", backend.issuer());
-        property("audience", backend.audience());
-        property("login-url", holding.url());
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(new Container.Webapp(CONC, webapps.resolve("login-concurrency"))));
-        container.startupFailure(CONC).ifPresent(f -> fail("'" + CONC + "' did not start on " + container.name() + ":\n" + f));
+        backend = teardown.add(users.build().start());
+        holding = teardown.add(new HoldingLogin(URI.create(backend.url(FakeAuthBackend.LOGIN))));
+        teardown.add(new ScenarioProperties(PROP_PREFIX))
+                .prefixed("jwks-url", backend.jwksUrl())
+                .prefixed("issuer", backend.issuer())
+                .prefixed("audience", backend.audience())
+                .prefixed("login-url", holding.url());
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONC, "login-concurrency")));
+        teardown.add(clients::shutdownNow);
         Response warm = login("alice", "alice-password", freshClient());
         assertEquals(200, warm.status(), () -> "not serving: " + warm);
     }
@@ -97,31 +93,13 @@ abstract class LoginConcurrencyScenarios {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            clients.shutdownNow();
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (holding != null) {
-                holding.close();
-            }
-            if (backend != null) {
-                backend.close();
-            }
-            properties.forEach(System::clearProperty);
-        }
+        teardown.close();
     }
 
     @Test
     void twentyFiveLoginsInFlightGiveAnotherUserFromTheAddressNo429ButABoundedWaitThen503() throws Exception {
         String client = freshClient();
-        holding.hold();
-        List<Future<Response>> held = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            held.add(async("user-" + i, "password-" + i, client));
-        }
-        assertTrue(holding.awaitArrivals(25), "25 logins from one address are at the backend (the address ceiling)");
+        List<Future<Response>> held = holdTheAddressCeiling(client);
 
         Response newcomer = login("user-25", "password-25", client);
         assertEquals(503, newcomer.status(), () -> "attempts in flight are not failures: never a 429, a transient 503: " + newcomer);
@@ -145,12 +123,7 @@ abstract class LoginConcurrencyScenarios {
     @Test
     void anotherUsersLoginFromABusyAddressSucceedsOnceTheAttemptsInFlightEnd() throws Exception {
         String client = freshClient();
-        holding.hold();
-        List<Future<Response>> held = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            held.add(async("user-" + i, "password-" + i, client));
-        }
-        assertTrue(holding.awaitArrivals(25));
+        List<Future<Response>> held = holdTheAddressCeiling(client);
         Future<Response> newcomer = async("alice", "alice-password", client);
         holding.pass();
         Response r = newcomer.get(30, TimeUnit.SECONDS);
@@ -190,8 +163,7 @@ abstract class LoginConcurrencyScenarios {
 
     /** A client address of its own, through the trusted proxy 127.0.0.1. */
     String freshClient() {
-        int n = clientAddresses.incrementAndGet();
-        return "X-Forwarded-For: 198.51." + (100 + n / 250) + "." + (1 + n % 250);
+        return clientAddresses.next();
     }
 
     Response login(String user, String password, String client) throws IOException {
@@ -200,15 +172,21 @@ abstract class LoginConcurrencyScenarios {
                 "Content-Type: application/json", "Origin: " + base);
     }
 
+    /** Holds the backend and sends 25 logins of distinct users from {@code client}, all at the backend on return. */
+    private List<Future<Response>> holdTheAddressCeiling(String client) throws InterruptedException {
+        holding.hold();
+        List<Future<Response>> held = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            held.add(async("user-" + i, "password-" + i, client));
+        }
+        assertTrue(holding.awaitArrivals(25), "25 logins from one address are at the backend (the address ceiling)");
+        return held;
+    }
+
     private Future<Response> async(String user, String password, String client) {
         Future<Response> f = clients.submit(() -> login(user, password, client));
         outstanding.add(f);
         return f;
-    }
-
-    private void property(String name, String value) {
-        System.setProperty(PROP_PREFIX + name, value);
-        properties.add(PROP_PREFIX + name);
     }
 
     /**

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ abstract class LoginLimiterScenarios {
     static final String LIM = "/lim";
     static final String PROP_PREFIX = "sessiongate.it.limiter.";
 
-    private final AtomicInteger clientAddresses = new AtomicInteger();
+    private final ForwardedClients clientAddresses = new ForwardedClients("203.0", 113);
     private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private URI base;
@@ -135,8 +134,7 @@ abstract class LoginLimiterScenarios {
 
     /** A client address of its own, through the trusted proxy 127.0.0.1. */
     String freshClient() {
-        int n = clientAddresses.incrementAndGet();
-        return "X-Forwarded-For: 203.0." + (113 + n / 250) + "." + (1 + n % 250);
+        return clientAddresses.next();
     }
 
     Response login(String user, String password, String client) throws IOException {

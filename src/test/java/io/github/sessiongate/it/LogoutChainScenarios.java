@@ -1,5 +1,6 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.JavaHttp.toResponse;
 import static io.github.sessiongate.it.RotationScenarios.assertCleared;
 import static io.github.sessiongate.it.RotationScenarios.describe;
 import static io.github.sessiongate.it.RotationScenarios.metric;
@@ -20,12 +21,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -51,40 +48,23 @@ abstract class LogoutChainScenarios {
     static final String TINY = "/lctiny";
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private static final List<String> PROPERTIES = List.of("sessiongate.it.lc.jwks-url", "sessiongate.it.lc.issuer",
-            "sessiongate.it.lc.audience", "sessiongate.it.lc.login-url", "sessiongate.it.lc.refresh-url",
-            "sessiongate.it.lc.revoke-url");
-
+    private final HttpClient http = JavaHttp.newClient();
     private final OffsetClock backendClock = new OffsetClock();
-    private Container container;
+    private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
-    private HttpClient http;
     private URI base;
 
+    /** A fresh, unstarted container. */
     abstract Container newContainer();
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().clock(backendClock).build().start();
-        System.setProperty("sessiongate.it.lc.jwks-url", backend.jwksUrl());
-        System.setProperty("sessiongate.it.lc.issuer", backend.issuer());
-        System.setProperty("sessiongate.it.lc.audience", backend.audience());
-        System.setProperty("sessiongate.it.lc.login-url", backend.url(FakeAuthBackend.LOGIN));
-        System.setProperty("sessiongate.it.lc.refresh-url", backend.url(FakeAuthBackend.REFRESH));
-        System.setProperty("sessiongate.it.lc.revoke-url", backend.url(FakeAuthBackend.REVOKE));
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(new Container.Webapp(LC, webapps.resolve("logout-chain")),
-                new Container.Webapp(TINY, webapps.resolve("logout-chain-tiny"))));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        for (String context : List.of(LC, TINY)) {
-            var failure = container.startupFailure(context);
-            if (failure.isPresent()) {
-                fail(context + " did not start on " + container.name() + ":\n" + failure.get());
-            }
-        }
+        backend = teardown.add(FakeAuthBackend.builder().clock(backendClock).build().start());
+        teardown.add(new ScenarioProperties("sessiongate.it.lc.")).backend(backend);
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(LC, "logout-chain"),
+                Container.Webapp.of(TINY, "logout-chain-tiny")));
     }
 
     @AfterEach
@@ -94,16 +74,7 @@ abstract class LogoutChainScenarios {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            PROPERTIES.forEach(System::clearProperty);
-        }
+        teardown.close();
     }
 
     @Test
@@ -228,10 +199,10 @@ abstract class LogoutChainScenarios {
 
     /** Logs alice in through the filter's login endpoint; returns the pair it set. */
     private Pair login() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + LC + "/auth/login")).timeout(Duration.ofSeconds(20))
+        HttpRequest request = JavaHttp.request(base, LC + "/auth/login", TIMEOUT, "Content-Type: application/json",
+                        "Origin: " + base, "Accept: application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"alice-password\"}"))
-                .header("Content-Type", "application/json").header("Origin", base.toString())
-                .header("Accept", "application/json").build();
+                .build();
         Response response = toResponse(http.send(request, HttpResponse.BodyHandlers.ofString()));
         assertEquals(200, response.status(), () -> "login: " + describe(response));
         return new Pair(setCookie(response, ACCESS).orElseThrow(), setCookie(response, REFRESH).orElseThrow());
@@ -268,9 +239,8 @@ abstract class LogoutChainScenarios {
     }
 
     private HttpRequest post(String context, String target, String cookieHeader) {
-        return HttpRequest.newBuilder(URI.create(base + context + target)).timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.noBody()).header("Cookie", cookieHeader.substring("Cookie: ".length()))
-                .header("Origin", base.toString()).header("Accept", "application/json").build();
+        return JavaHttp.request(base, context + target, TIMEOUT, cookieHeader, "Origin: " + base, "Accept: application/json")
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
     }
 
     private Response logout(String cookieHeader) throws IOException, InterruptedException {
@@ -286,17 +256,7 @@ abstract class LogoutChainScenarios {
     }
 
     private Response getIn(String context, String target, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + context + target)).timeout(Duration.ofSeconds(20)).GET();
-        for (String header : headers) {
-            int colon = header.indexOf(':');
-            request.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
-        }
-        return toResponse(http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
-    }
-
-    private static Response toResponse(HttpResponse<String> response) {
-        Map<String, List<String>> lower = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> lower.put(name.toLowerCase(Locale.ROOT), values));
-        return new Response(response.statusCode(), lower, response.body());
+        return toResponse(http.send(JavaHttp.request(base, context + target, TIMEOUT, headers).GET().build(),
+                HttpResponse.BodyHandlers.ofString()));
     }
 }

@@ -3,7 +3,6 @@ package io.github.sessiongate.it;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
@@ -11,12 +10,10 @@ import io.github.sessiongate.testing.FakeAuthBackend;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +44,7 @@ abstract class ResponseBudgetScenarios {
     /** The largest response head each scenario saw, for the report. */
     static final Map<String, Integer> LARGEST = new LinkedHashMap<>();
 
-    private final List<String> properties = new ArrayList<>();
+    private final Teardown teardown = new Teardown();
     private Container container;
     private FakeAuthBackend backend;
     private URI base;
@@ -59,21 +56,13 @@ abstract class ResponseBudgetScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        backend = FakeAuthBackend.builder().build().start();
-        property("jwks-url", backend.jwksUrl());
-        property("issuer", backend.issuer());
-        property("audience", backend.audience());
-        property("login-url", backend.url(FakeAuthBackend.LOGIN));
-        property("refresh-url", backend.url(FakeAuthBackend.REFRESH));
-        property("revoke-url", backend.url(FakeAuthBackend.REVOKE));
-        property("signing-secret", "it-rb-signing-secret-" + UUID.randomUUID());
-        Path webapps = Path.of(System.getProperty("basedir", "."), "src", "test", "webapps");
-        container = newContainer();
-        base = container.start(List.of(new Container.Webapp(RB, webapps.resolve("response-budget"))));
-        Optional<String> failure = container.startupFailure(RB);
-        if (failure.isPresent()) {
-            fail("'" + RB + "' did not start on " + container.name() + ":\n" + failure.get());
-        }
+        // Registered first, so it runs last, once every scenario recorded its largest head.
+        teardown.add(() -> System.out.println("ResponseBudgetScenarios largest response heads (bytes): " + LARGEST));
+        backend = teardown.add(FakeAuthBackend.builder().build().start());
+        teardown.add(new ScenarioProperties(PROP_PREFIX)).backend(backend)
+                .prefixed("signing-secret", "it-rb-signing-secret-" + UUID.randomUUID());
+        container = teardown.add(newContainer());
+        base = container.startServing(List.of(Container.Webapp.of(RB, "response-budget")));
         // Measure a login with natural tokens, then size the access token so all three cookies fill the budget:
         // sg_access.0=, sg_access.1=, sg_refresh=, sg_meta= and the "; " between the four.
         Map<String, String> cookies = cookies(formLogin("/rb/orders", ""));
@@ -85,22 +74,7 @@ abstract class ResponseBudgetScenarios {
 
     @AfterAll
     void stop() throws Exception {
-        try {
-            if (container != null) {
-                container.stop();
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            properties.forEach(System::clearProperty);
-            System.out.println("ResponseBudgetScenarios largest response heads (bytes): " + LARGEST);
-        }
-    }
-
-    private void property(String name, String value) {
-        System.setProperty(PROP_PREFIX + name, value);
-        properties.add(PROP_PREFIX + name);
+        teardown.close();
     }
 
     // ---------------------------------------------------------------- scenarios

@@ -7,6 +7,7 @@ import static io.github.sessiongate.it.RotationScenarios.assertUnavailableAndNot
 import static io.github.sessiongate.it.RotationScenarios.describe;
 import static io.github.sessiongate.it.RotationScenarios.metric;
 import static io.github.sessiongate.it.RotationScenarios.setCookie;
+import static io.github.sessiongate.testing.EcdsaMalleability.withNegatedS;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +18,6 @@ import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.it.RotationScenarios.Pair;
 import io.github.sessiongate.testing.FakeAuthBackend;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -68,8 +67,6 @@ abstract class RevocationScenarios {
     static final Duration LONG_AGO = Duration.ofHours(2);
     static final String ES_ISSUER = "https://es.example.com";
     static final String ES_AUDIENCE = "sessiongate-es";
-    /** The order of the P-256 group: (r, n-s) verifies as well as (r, s). */
-    static final BigInteger P256_N = new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
     private final OffsetClock backendClock = new OffsetClock();
     private final Teardown teardown = new Teardown();
@@ -260,20 +257,6 @@ abstract class RevocationScenarios {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
         jws.setKey(ecKey.getPrivateKey());
         return jws.getCompactSerialization();
-    }
-
-    /** The same header.payload with the signature (r, s) replaced by (r, n-s): still valid ECDSA. */
-    static String withNegatedS(String token) {
-        int dot = token.lastIndexOf('.');
-        byte[] sig = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-        byte[] s = Arrays.copyOfRange(sig, 32, 64);
-        BigInteger negated = P256_N.subtract(new BigInteger(1, s));
-        byte[] raw = negated.toByteArray();
-        byte[] fixed = new byte[32];
-        int from = Math.max(0, raw.length - 32);
-        System.arraycopy(raw, from, fixed, 32 - (raw.length - from), raw.length - from);
-        System.arraycopy(fixed, 0, sig, 32, 32);
-        return token.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
     }
 
     static String cookies(String access, String refresh) {

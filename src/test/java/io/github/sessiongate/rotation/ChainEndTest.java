@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.RefreshResult;
-import io.github.sessiongate.Session;
-import io.github.sessiongate.TokenPair;
-import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.store.InMemoryExpiringStore;
 import io.github.sessiongate.testing.MutableClock;
@@ -33,29 +30,22 @@ class ChainEndTest {
     private static final Duration SKEW = Duration.ofSeconds(30);
 
     /** "access-N" valid for 5 minutes; "refresh-N" rotates to access-(N+1)/refresh-(N+1); anything else is refused. */
-    static final class Backend extends TokenValidator {
-        final AtomicInteger refreshes = new AtomicInteger();
+    static final class Backend extends NumberedTokenBackend {
         volatile CountDownLatch entered = new CountDownLatch(0);
         volatile CountDownLatch release = new CountDownLatch(0);
 
-        @Override
-        protected ValidationResult doValidate(String token) {
-            if (!token.startsWith("access-")) {
-                return ValidationResult.invalid(ValidationResult.Reason.MALFORMED);
-            }
-            return ValidationResult.valid(Session.builder("alice", token).expiresAt(NOW.plusSeconds(300)).build());
+        Backend() {
+            super(NOW.plusSeconds(300));
         }
 
         @Override
-        protected RefreshResult doRefresh(String refreshToken) throws Exception {
-            refreshes.incrementAndGet();
+        RefreshResult rotate(String refreshToken) throws Exception {
             entered.countDown();
             release.await(5, TimeUnit.SECONDS);
             if (!refreshToken.matches("refresh-\\d+")) {
                 return RefreshResult.refused();
             }
-            int n = Integer.parseInt(refreshToken.substring("refresh-".length())) + 1;
-            return RefreshResult.refreshed(new TokenPair("access-" + n, "refresh-" + n, NOW.plusSeconds(300)));
+            return refreshed(Integer.parseInt(refreshToken.substring("refresh-".length())) + 1);
         }
     }
 

@@ -1,22 +1,18 @@
 package io.github.sessiongate.rotation;
 
+import static io.github.sessiongate.testing.EcdsaMalleability.withNegatedS;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.RefreshResult;
-import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenPair;
-import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.store.InMemoryExpiringStore;
 import io.github.sessiongate.testing.MutableClock;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,32 +34,19 @@ import org.junit.jupiter.api.Test;
 class LogoutChainTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration SKEW = Duration.ofSeconds(30);
-    /** The order of the P-256 group: (r, n-s) verifies as well as (r, s). */
-    private static final BigInteger P256_N =
-            new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
     /** "access-N" valid for 5 minutes; any refresh token rotates to a fresh access-K / refresh-K. */
-    static final class Backend extends TokenValidator {
-        final AtomicInteger refreshes = new AtomicInteger();
+    static final class Backend extends NumberedTokenBackend {
         final AtomicInteger minted = new AtomicInteger(100);
         final java.util.Set<String> refuse = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        @Override
-        protected ValidationResult doValidate(String token) {
-            if (!token.startsWith("access-")) {
-                return ValidationResult.invalid(ValidationResult.Reason.MALFORMED);
-            }
-            return ValidationResult.valid(Session.builder("alice", token).expiresAt(NOW.plusSeconds(300)).build());
+        Backend() {
+            super(NOW.plusSeconds(300));
         }
 
         @Override
-        protected RefreshResult doRefresh(String refreshToken) {
-            refreshes.incrementAndGet();
-            if (refuse.contains(refreshToken)) {
-                return RefreshResult.refused();
-            }
-            int n = minted.incrementAndGet();
-            return RefreshResult.refreshed(new TokenPair("access-" + n, "refresh-" + n, NOW.plusSeconds(300)));
+        RefreshResult rotate(String refreshToken) {
+            return refuse.contains(refreshToken) ? RefreshResult.refused() : refreshed(minted.incrementAndGet());
         }
     }
 
@@ -284,18 +267,5 @@ class LogoutChainTest {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
         jws.setKey(key.getPrivateKey());
         return jws.getCompactSerialization();
-    }
-
-    /** The same header.payload with the signature (r, s) replaced by (r, n-s): still valid ECDSA. */
-    static String withNegatedS(String token) {
-        int dot = token.lastIndexOf('.');
-        byte[] sig = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-        byte[] s = Arrays.copyOfRange(sig, 32, 64);
-        byte[] raw = P256_N.subtract(new BigInteger(1, s)).toByteArray();
-        byte[] fixed = new byte[32];
-        int from = Math.max(0, raw.length - 32);
-        System.arraycopy(raw, from, fixed, 32 - (raw.length - from), raw.length - from);
-        System.arraycopy(fixed, 0, sig, 32, 32);
-        return token.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
     }
 }
