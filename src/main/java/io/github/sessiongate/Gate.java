@@ -309,7 +309,11 @@ final class Gate implements AutoCloseable {
                     ex.session = presented != null ? presented : lapsedWithinSkew(token, result);
                 }
             }
-        } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null) {
+        } else if (result instanceof ValidationResult.Invalid && credentials.fromCookie() && refreshToken == null
+                && !credentials.cookies().hasDuplicates()) {
+            // Not with duplicated session cookies: the invalid value may be one a sibling domain
+            // planted, and a host-only clearing header would remove the user's real cookie while
+            // the planted one (set for a parent domain) stays. Ambiguity gives no session, never a sign-out.
             clearCookies(ex, "invalid token", token);
         } else if (ex.session == null && refreshToken == null) {
             ex.session = lapsedWithinSkew(token, result); // no refresh possible: the clock skew may serve

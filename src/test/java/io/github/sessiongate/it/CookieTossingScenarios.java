@@ -148,6 +148,28 @@ abstract class CookieTossingScenarios {
                 names(response.headers("Set-Cookie")), "of the planted names, only the other prefix form within range is cleared");
     }
 
+    /**
+     * Chunk names planted next to the real, unchunked cookies make the session ambiguous: no
+     * session for that request, but the real cookies are not cleared (a host-only clearing would
+     * remove them while a planted parent-domain cookie stays), and the real refresh token still works.
+     */
+    @Test
+    void plantedChunksBesideTheRealCookiesNeverClearThem() throws Exception {
+        FakeAuthBackend.Tokens tokens = backend.issue("alice");
+        String plantedChunks = ACCESS + ".0=" + PLANTED + "; " + REFRESH + ".0=" + PLANTED;
+
+        Response refreshOnly = get(EP + "/api/me", "Cookie: " + plantedChunks + "; " + REFRESH + "=" + tokens.refreshToken());
+        Response both = get(EP + "/api/me", "Cookie: " + plantedChunks + "; " + cookies(tokens));
+        Response clean = get(EP + "/api/me", "Cookie: " + REFRESH + "=" + tokens.refreshToken());
+
+        assertAll(
+                () -> assertEquals(401, refreshOnly.status(), refreshOnly::toString),
+                () -> assertEquals(List.of(), refreshOnly.headers("Set-Cookie"), "nothing cleared: " + refreshOnly),
+                () -> assertEquals(401, both.status(), both::toString),
+                () -> assertEquals(List.of(), both.headers("Set-Cookie"), "nothing cleared: " + both),
+                () -> assertEquals(200, clean.status(), () -> "the real refresh token still works: " + clean));
+    }
+
     // ================================================================ unconfigured kinds
 
     @Test
