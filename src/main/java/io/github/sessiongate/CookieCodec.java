@@ -329,7 +329,9 @@ public final class CookieCodec {
 
         /**
          * Every value presented, duplicates included: each whole value, and the chunks assembled from
-         * the first value of each index. For a logout, which ends each; never to use.
+         * the first value of each index. For a logout, which ends each; never to use. A duplicated
+         * chunk index yields only its first assembly (not every combination): a chunked refresh
+         * token hidden that way is still ended through the verified access token's link to it.
          */
         List<String> values() {
             List<String> out = new ArrayList<>();
