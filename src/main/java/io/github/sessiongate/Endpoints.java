@@ -121,6 +121,14 @@ final class Endpoints implements AutoCloseable {
         // with the same application of the outcome as rotation in place: a last tombstone check before
         // anything is written, tokens and lifetime cookie together, the presented access token revoked on refusal.
         if (!ex.rotated) {
+            if (ex.refreshApplied == null && !gate.lifetimeAllowsRefresh(ex)) {
+                // No live lifetime record: no refresh (as in place). Ambiguous cookies clear nothing.
+                if (!ex.credentials.cookies().hasDuplicates()) {
+                    gate.endSession(ex, "no lifetime record to refresh with");
+                }
+                Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));
+                return;
+            }
             Gate.Applied applied = ex.refreshApplied != null ? ex.refreshApplied
                     : gate.applyRefresh(ex, gate.counted(gate.refresher.refresh(refreshToken)), "explicit");
             switch (applied) {

@@ -280,6 +280,7 @@ final class Gate implements AutoCloseable {
             life = lifetime.get().check(credentials.cookies().meta().orElse(null), ex.session == null ? null : ex.session.subject());
             if (life.mustSignIn()) {
                 endSession(ex, "session lifetime over");
+                ex.refreshApplied = Applied.ENDED; // the refresh endpoint must not try again
                 return;
             }
         }
@@ -289,6 +290,14 @@ final class Gate implements AutoCloseable {
         String refreshToken = credentials.refreshToken();
         boolean refreshing = refreshToken != null && refreshAllowed && wantsRefresh(result, ex.session);
         if (refreshing && lifetime.isPresent() && (life == null || life.kind() != SessionLifetime.Verdict.Kind.ALIVE)) {
+            ex.refreshApplied = Applied.ENDED; // the refresh endpoint must not try again
+            if (credentials.cookies().hasDuplicates()) {
+                // A duplicated (perhaps planted) lifetime cookie reads as missing: no session, but
+                // nothing cleared or forgotten; the real cookies work again once the planted ones go.
+                ex.session = null;
+                ex.unavailable = false;
+                return;
+            }
             endSession(ex, "no lifetime record to refresh with");
             return;
         }
@@ -330,8 +339,10 @@ final class Gate implements AutoCloseable {
                 endSession(ex, "session lifetime over");
                 return;
             }
+            // Only a login starts a lifetime record: valid tokens without one pass until they
+            // expire, but start none (that would restart the absolute timeout) and cannot refresh.
             nextMeta = now.kind() == SessionLifetime.Verdict.Kind.ALIVE
-                    ? lt.touch(meta, ex.session.subject()).orElse(null) : lt.start(ex.session.subject());
+                    ? lt.touch(meta, ex.session.subject()).orElse(null) : null;
             slidingMaxAge = nextMeta == null ? null : lt.slidingMaxAge(nextMeta).orElse(null);
         }
         // Tokens and meta cookie in one write, so one size check covers what the browser will keep.
@@ -370,6 +381,21 @@ final class Gate implements AutoCloseable {
      *
      * @param reason how the audit line names a rotation ("rotated", "explicit")
      */
+    /**
+     * Whether the session lifetime lets this request refresh at all: with a server-enforced
+     * lifetime, only a request whose lifetime record is present and alive may. Checked before the
+     * backend is asked, so dropping the meta cookie restarts nothing.
+     */
+    boolean lifetimeAllowsRefresh(Exchange ex) {
+        Optional<SessionLifetime> lifetime = ex.credentials.fromBearer() ? Optional.empty() : config.lifetime();
+        if (lifetime.isEmpty()) {
+            return true;
+        }
+        String meta = ex.credentials.cookies().meta().orElse(null);
+        return lifetime.get().check(meta, ex.session == null ? null : ex.session.subject()).kind()
+                == SessionLifetime.Verdict.Kind.ALIVE;
+    }
+
     Applied applyRefresh(Exchange ex, RefreshOutcome outcome, String reason) {
         Applied applied = applyOutcome(ex, outcome, reason);
         ex.refreshApplied = applied;
@@ -429,7 +455,7 @@ final class Gate implements AutoCloseable {
                 return Applied.ENDED;
             }
             String nextMeta = now.kind() == SessionLifetime.Verdict.Kind.ALIVE
-                    ? lt.touch(meta, ex.session.subject()).orElse(null) : lt.start(ex.session.subject());
+                    ? lt.touch(meta, ex.session.subject()).orElse(null) : null; // only a login starts one
             slidingMaxAge = nextMeta == null ? null : lt.slidingMaxAge(nextMeta).orElse(null);
             metaToWrite = nextMeta != null ? nextMeta : meta;
         }

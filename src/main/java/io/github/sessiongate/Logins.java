@@ -39,7 +39,7 @@ final class Logins implements AutoCloseable {
         this.revoker = gate.components.revoke();
         this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
                 settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, gate.config.clock());
-        this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.DEFAULT_MAX_PER_USERNAME,
+        this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.DEFAULT_MAX_PER_KEY,
                 LoginDelay.Sleeper.THREAD);
     }
 
@@ -96,7 +96,8 @@ final class Logins implements AutoCloseable {
         }
         // A username failing from many addresses is slowed, never refused; a delay that cannot be
         // served (every waiter slot taken) is a transient 503, never a skipped delay.
-        if (!delay.pause(LoginLimiter.normaliseUsername(username), limiter.delay(username))) {
+        if (!delay.pause(LoginLimiter.normaliseUsername(username) + "\u0000" + LoginLimiter.addressKey(client),
+                limiter.delay(username))) {
             gate.audit.record(Event.LOGIN_FAILED, "login delay slots full", ex.path, client, null);
             Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
             return;
@@ -227,9 +228,11 @@ final class Logins implements AutoCloseable {
         ValidationResult check = token == null ? null : gate.counted(gate.validations.validate(token));
         Session live = check instanceof ValidationResult.Valid v ? v.session()
                 : check instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
-        // Only a token whose signature verified (valid, or expired) counts: a validator outage must
-        // not let junk write security state.
-        boolean verified = live != null || check instanceof ValidationResult.Expired;
+        // Only a token whose signature verified and that still serves (valid, or lapsed within the
+        // skew) counts: a validator outage must not let junk write security state, and a token lapsed
+        // past the skew is refused everywhere anyway, its links lapsed too; it would only let an old
+        // token of one's own buy backend revokes of junk.
+        boolean verified = live != null;
         if (!gate.refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
                 live == null ? null : live.expiresAt().orElse(null), revoker.isPresent())) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.

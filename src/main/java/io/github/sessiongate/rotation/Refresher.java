@@ -46,7 +46,7 @@ public final class Refresher {
     private final Consumer<String> revokeAtBackend;
     private final Runnable securityStoreFull;
     /** Presented refresh values never issued here that a logout handles, at most: the rest are ignored. */
-    static final int MAX_STRANGERS = 4;
+    static final int MAX_STRANGERS = 8;
 
     private final SingleFlight<RefreshOutcome> flights = new SingleFlight<>();
 
@@ -130,9 +130,10 @@ public final class Refresher {
      * <p>Security state (tombstones by identity, chains, revocations) is written only for what this
      * node saw valid: refresh tokens it issued or rotated, exactly as spelt, the one the verified
      * access token was issued with, and that access token. Any other presented refresh value (at
-     * most {@value #MAX_STRANGERS}) is tombstoned in the negative cache under its exact spelling,
-     * and goes to the backend's revoke only with a verified session, so a forged twin of another
-     * user's token (same {@code iss} and {@code jti}) ends nothing of theirs and junk fills nothing.
+     * most {@value #MAX_STRANGERS}, in header order) is tombstoned in the negative cache under its
+     * exact spelling, and goes to the backend's revoke with a verified session, or when it is the
+     * request's only refresh value; so a forged twin of another user's token (same {@code iss} and
+     * {@code jti}) ends nothing of theirs, and junk fills nothing and fans out to no backend.
      *
      * @param refreshTokens every refresh token the request presented (duplicate cookies: each)
      * @param verifiedAccessToken the presented access token, only if its signature verified (valid
@@ -193,7 +194,12 @@ public final class Refresher {
         if (revokePresented) {
             session.forEach(revokeAtBackend);
             if (seenValid) {
-                strangers.forEach(revokeAtBackend); // a verified session's other values; never for junk alone
+                strangers.forEach(revokeAtBackend); // a verified session's other values
+            } else if (strangers.size() == 1 && refreshTokens.size() == 1) {
+                // One plain refresh cookie this node has no record of (issued before a restart, on
+                // another node, or links lapsed while the user was idle): still the user's, revoke it.
+                // One call per request, as a refresh costs; duplicates alone buy nothing.
+                revokeAtBackend.accept(strangers.get(0));
             }
         }
         chain.refreshTokens().stream().filter(r -> !ids.contains(TokenIdentity.of(r))).forEach(revokeAtBackend);

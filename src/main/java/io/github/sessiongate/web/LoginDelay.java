@@ -12,15 +12,16 @@ import java.util.concurrent.Semaphore;
  * requests wait at once. When that many already wait, the attempt is refused transiently (the
  * caller answers 503 with {@code Retry-After}): going ahead undelayed would let a burst bypass the
  * delay, and a 503 locks nobody out (it records no failure and ends as soon as a slot is free).
- * One username holds at most {@code maxPerUsername} of the slots, so an attacker must keep many
- * usernames under attack at once to take them all; that remaining limit is in the README.
+ * One (username, address) pair holds at most {@code maxPerKey} of the slots, so no one address
+ * can take them all: pinning every slot takes attempts kept in flight from several addresses at
+ * once (8 with the defaults); that remaining limit is in the README.
  * Thread-safe.
  */
 public final class LoginDelay {
     /** Requests the filter lets wait at once. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
-    /** Slots one username may hold at once. */
-    public static final int DEFAULT_MAX_PER_USERNAME = 2;
+    /** Slots one (username, address) pair may hold at once. */
+    public static final int DEFAULT_MAX_PER_KEY = 2;
 
     /** How the wait is spent; a seam for tests, which never sleep. */
     @FunctionalInterface
@@ -32,7 +33,7 @@ public final class LoginDelay {
     }
 
     private final Semaphore slots;
-    private final int maxPerUsername;
+    private final int maxPerKey;
     private final ConcurrentHashMap<String, Integer> held = new ConcurrentHashMap<>();
     private final Sleeper sleeper;
 
@@ -46,27 +47,27 @@ public final class LoginDelay {
 
     /**
      * @param maxConcurrent requests that may wait at once
-     * @param maxPerUsername of those, how many one username may hold
+     * @param maxPerKey of those, how many one key (a username at an address) may hold
      * @param sleeper how to wait
      */
-    public LoginDelay(int maxConcurrent, int maxPerUsername, Sleeper sleeper) {
+    public LoginDelay(int maxConcurrent, int maxPerKey, Sleeper sleeper) {
         this.slots = new Semaphore(Math.max(1, maxConcurrent));
-        this.maxPerUsername = Math.max(1, maxPerUsername);
+        this.maxPerKey = Math.max(1, maxPerKey);
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
     /**
-     * As {@link #pause(Duration)}, for one (normalised) username: {@code false} also when that
-     * username already holds its share of the slots.
+     * As {@link #pause(Duration)}, for one key (the normalised username at a client address):
+     * {@code false} also when that key already holds its share of the slots.
      */
-    public boolean pause(String username, Duration delay) {
+    public boolean pause(String key, Duration delay) {
         if (delay.isZero() || delay.isNegative()) {
             return true;
         }
         boolean[] taken = {false};
-        held.compute(username, (k, n) -> {
+        held.compute(key, (k, n) -> {
             int now = n == null ? 0 : n;
-            if (now >= maxPerUsername) {
+            if (now >= maxPerKey) {
                 return n;
             }
             taken[0] = true;
@@ -78,7 +79,7 @@ public final class LoginDelay {
         try {
             return pause(delay);
         } finally {
-            held.computeIfPresent(username, (k, n) -> n <= 1 ? null : n - 1);
+            held.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
         }
     }
 

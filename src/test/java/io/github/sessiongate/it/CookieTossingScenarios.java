@@ -58,6 +58,7 @@ abstract class CookieTossingScenarios {
     static final String PLANTED = "TOSSEDVALUE";
 
     private static final String PROP_PREFIX = "sessiongate.it.ep.";
+    private static final String META_SIGNING_SECRET = "it-tossing-meta-signing-secret-0123456789";
 
     private final OffsetClock backendClock = new OffsetClock();
     private final Teardown teardown = new Teardown();
@@ -71,7 +72,7 @@ abstract class CookieTossingScenarios {
         backend = teardown.add(FakeAuthBackend.builder().clock(backendClock).accessTtl(Duration.ofMinutes(30)).build().start());
         teardown.add(new ScenarioProperties(PROP_PREFIX)).backend(backend)
                 .prefixed("client-token-secret", "it-tossing-client-token-secret-0123456789")
-                .prefixed("signing-secret", "it-tossing-meta-signing-secret-0123456789");
+                .prefixed("signing-secret", META_SIGNING_SECRET);
         base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(EP, "endpoints"),
                 Container.Webapp.of(AUDIT, "endpoints"), Container.Webapp.of(LIFE, "endpoints-lifetime")));
         for (String context : List.of(EP, AUDIT, LIFE)) {
@@ -235,9 +236,7 @@ abstract class CookieTossingScenarios {
 
     @Test
     void rotationWithTheMetaCookieConfiguredWritesTokensAndMetaTogetherNextToPlantedChunks() throws Exception {
-        FakeAuthBackend.Tokens fresh = backend.issue("alice");
-        Response started = get(LIFE + "/api/orders", "Cookie: " + cookies(fresh));
-        String meta = value(started, META).orElseThrow(() -> new AssertionError("no meta cookie: " + started));
+        String meta = LifetimeRecords.live(META_SIGNING_SECRET, "alice"); // as the login left it
         FakeAuthBackend.Tokens expired = backendClock.travelledBack(Duration.ofHours(2), () -> backend.issue("alice"));
         // Not a canonical chunk (that would make the meta cookie a duplicate, refused by design): the other
         // prefix form within range (2.5 kB, cleared but not counted) and chunks out of range (not ours).
@@ -253,6 +252,23 @@ abstract class CookieTossingScenarios {
         assertTrue(rotation.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith("__Host-" + META + ".0=")
                 && isClearing(c)), "the other prefix form within range is cleared: " + names);
         assertFalse(names.contains(META + ".5") || names.contains(META + ".9"), "chunks out of range are not ours: " + names);
+    }
+
+    @Test
+    void aPlantedLifetimeChunkBesideTheRealRecordClearsNothingAndForgetsNothing() throws Exception {
+        String meta = LifetimeRecords.live(META_SIGNING_SECRET, "alice");
+        FakeAuthBackend.Tokens expired = backendClock.travelledBack(Duration.ofHours(2), () -> backend.issue("alice"));
+        int refreshes = backend.calls(FakeAuthBackend.REFRESH);
+
+        Response ambiguous = get(LIFE + "/api/orders", "Cookie: " + cookies(expired) + "; " + META + "=" + meta + "; "
+                + META + ".0=" + PLANTED);
+        Response clean = get(LIFE + "/api/orders", "Cookie: " + cookies(expired) + "; " + META + "=" + meta);
+
+        assertAll(
+                () -> assertEquals(401, ambiguous.status(), ambiguous::toString),
+                () -> assertEquals(List.of(), ambiguous.headers("Set-Cookie"), "nothing cleared: " + ambiguous),
+                () -> assertEquals(200, clean.status(), () -> "the real refresh token was not forgotten: " + clean),
+                () -> assertEquals(refreshes + 1, backend.calls(FakeAuthBackend.REFRESH), "only the clean request refreshed"));
     }
 
     // ================================================================ audit

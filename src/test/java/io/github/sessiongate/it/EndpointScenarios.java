@@ -829,18 +829,27 @@ abstract class EndpointScenarios {
     // ================================================================ lifetime
 
     @Test
-    void validTokensWithoutAMetaCookiePassAndStartTheLifetime() throws Exception {
+    void validTokensWithoutAMetaCookiePassButStartNoLifetimeAndCannotRefresh() throws Exception {
         FakeAuthBackend.Tokens tokens = backend.issue("alice");
+        int refreshes = backend.calls(FakeAuthBackend.REFRESH);
 
         Response response = get(LIFE + "/api/orders", cookies(tokens));
+        Response explicit = send("POST", LIFE + "/auth/refresh", null, cookies(tokens), sameOrigin());
 
         assertEquals(200, response.status(), () -> describe(response));
         assertEquals("alice", app(response).get("principal"));
-        String meta = setCookie(response, META).orElseThrow(() -> new AssertionError("no meta cookie: " + describe(response)));
-        assertSessionCookie(response, META);
-        assertFalse(meta.contains("alice"), "the meta cookie does not show the subject");
+        assertEquals(List.of(), response.headers("Set-Cookie"),
+                "only a login starts a lifetime record: starting one here would restart the absolute timeout");
+        assertEquals(401, explicit.status(), () -> "no refresh without a live lifetime record: " + describe(explicit));
+        assertEquals(refreshes, backend.calls(FakeAuthBackend.REFRESH), "the backend was never asked");
+    }
 
-        Response next = get(LIFE + "/api/orders", cookies(tokens) + "; " + META + "=" + meta);
+    @Test
+    void aLiveMetaWithinTheSlidingIntervalIsNotRewritten() throws Exception {
+        FakeAuthBackend.Tokens tokens = backend.issue("alice");
+
+        Response next = get(LIFE + "/api/orders", cookies(tokens) + "; " + META + "=" + meta(tokens));
+
         assertEquals(200, next.status(), () -> describe(next));
         assertEquals(List.of(), next.headers("Set-Cookie"), "an alive meta within sliding-interval is not rewritten");
     }
@@ -1065,9 +1074,10 @@ abstract class EndpointScenarios {
     }
 
     /** The meta cookie the lifetime webapp starts for these tokens. */
-    String meta(FakeAuthBackend.Tokens tokens) throws IOException, InterruptedException {
-        Response response = get(LIFE + "/api/orders", cookies(tokens));
-        return setCookie(response, META).orElseThrow(() -> new AssertionError("no meta cookie: " + describe(response)));
+    /** A live lifetime record for alice's tokens, as a login here would start it. */
+    String meta(FakeAuthBackend.Tokens tokens) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        return signedMeta("alice", now, now);
     }
 
     <T> T longAgo(Supplier<T> action) {
@@ -1273,20 +1283,8 @@ abstract class EndpointScenarios {
      * ({@code SessionLifetime}): base64url of version 1, a 16-byte HMAC tag of the subject, first-login
      * and last-activity epoch seconds, and an HMAC-SHA256 over those 33 bytes.
      */
-    static String signedMeta(String subject, long firstLogin, long lastActivity) throws Exception {
-        byte[] key = SIGNING_SECRET.getBytes(StandardCharsets.UTF_8);
-        byte[] tag = Arrays.copyOf(hmac(key, "sessiongate/meta/subject\0", subject.getBytes(StandardCharsets.UTF_8)), 16);
-        ByteBuffer buffer = ByteBuffer.allocate(65);
-        buffer.put((byte) 1).put(tag).putLong(firstLogin).putLong(lastActivity);
-        buffer.put(hmac(key, "sessiongate/meta/v1\0", Arrays.copyOf(buffer.array(), 33)));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
-    }
-
-    private static byte[] hmac(byte[] key, String context, byte[] data) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        mac.update(context.getBytes(StandardCharsets.US_ASCII));
-        return mac.doFinal(data);
+    static String signedMeta(String subject, long firstLogin, long lastActivity) {
+        return LifetimeRecords.signed(SIGNING_SECRET, subject, firstLogin, lastActivity);
     }
 
     private static String form(String value) {

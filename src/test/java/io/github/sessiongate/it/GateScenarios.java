@@ -65,6 +65,8 @@ abstract class GateScenarios {
     static final String TYPO = "/typo";
     static final String SECURE = "/secure";
     static final String SLIDING = "/sliding";
+    /** The sliding webapp's {@code session-signing-secret}. */
+    static final String SLIDING_SIGNING_SECRET = "it-only-session-signing-secret-0123456789";
     static final String HOST_ACCESS_COOKIE = "__Host-" + CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String LOGIN = GateConfig.DEFAULT_LOGIN_PATH;
     /** The default cookie names; the raw {@code Cookie} headers below spell them out as a browser sends them. */
@@ -273,7 +275,9 @@ abstract class GateScenarios {
     @Test
     void slidingExpiryReissuesTheCookiesAtMostOncePerInterval() throws Exception {
         String token = Tokens.valid("alice", "user");
-        Response first = get(SLIDING + "/api/orders", cookie(token));
+        long now = java.time.Instant.now().getEpochSecond();
+        String started = LifetimeRecords.signed(SLIDING_SIGNING_SECRET, "alice", now - 2, now - 2); // as a login left it
+        Response first = get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + started);
 
         assertEquals(200, first.status(), () -> describe(first));
         String meta = setCookieValue(first, "sg_meta");
@@ -294,7 +298,9 @@ abstract class GateScenarios {
     @Test
     void tamperedLifetimeCookieEndsTheSession() throws Exception {
         String token = Tokens.valid("alice", "user");
-        String meta = setCookieValue(get(SLIDING + "/api/orders", cookie(token)), "sg_meta");
+        String meta = LifetimeRecords.live(SLIDING_SIGNING_SECRET, "alice");
+        assertEquals(200, get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + meta).status(),
+                "the untampered record is live");
         String tampered = (meta.charAt(0) == 'A' ? "B" : "A") + meta.substring(1);
 
         Response response = get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + tampered);

@@ -198,6 +198,26 @@ abstract class LogoutChainScenarios {
     // ---------------------------------------------------------------- helpers
 
     /** Logs alice in through the filter's login endpoint; returns the pair it set. */
+    @Test
+    void anExplicitRefreshThatResolveAlreadyFoundUnavailableAsksTheBackendOnce() throws Exception {
+        Pair a0 = login();
+        int before = backend.calls(FakeAuthBackend.REFRESH);
+        backend.override(FakeAuthBackend.REFRESH, 503, "{\"error\":\"temporarily_unavailable\"}");
+        Response response;
+        try {
+            // No access cookie: resolve() refreshes first, and the endpoint must not ask again.
+            response = toResponse(http.send(post("/auth/refresh", "Cookie: " + REFRESH + "=" + a0.refresh()),
+                    HttpResponse.BodyHandlers.ofString()));
+        } finally {
+            backend.clearOverrides();
+        }
+        Response r = response;
+        assertAll(
+                () -> assertEquals(503, r.status(), () -> describe(r)),
+                () -> assertEquals(before + 1, backend.calls(FakeAuthBackend.REFRESH), "one backend call, not two"),
+                () -> assertEquals(List.of(), r.headers("Set-Cookie"), "a transient failure clears nothing"));
+    }
+
     private Pair login() throws Exception {
         HttpRequest request = JavaHttp.request(base, LC + "/auth/login", TIMEOUT, "Content-Type: application/json",
                         "Origin: " + base, "Accept: application/json")

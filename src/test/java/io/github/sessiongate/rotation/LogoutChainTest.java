@@ -246,7 +246,7 @@ class LogoutChainTest {
         assertTrue(refresher.end(junk, null, null, true)); // nothing verified: no backend call at all
         int unverified = revokedAtBackend.size();
         junk.add("refresh-0");
-        assertTrue(refresher.end(junk, "access-0", null, true));
+        assertTrue(refresher.end(junk, "access-unlinked", null, true)); // verified, but linked to nothing
 
         assertAll(
                 () -> assertEquals(0, unverified, "junk alone reaches no backend"),
@@ -254,6 +254,19 @@ class LogoutChainTest {
                 () -> assertTrue(revokedAtBackend.size() <= 1 + Refresher.MAX_STRANGERS, revokedAtBackend.size() + " revokes"),
                 () -> assertTrue(memo.isForgotten("refresh-0")),
                 () -> assertFalse(memo.isForgotten("junk-399"), "past the cap: ignored"));
+    }
+
+    @Test
+    void aLoneRefreshCookieThisNodeHasNoRecordOfIsStillRevokedAtLogout() {
+        // Issued before a restart, on another node, or its links lapsed while the user was idle.
+        assertTrue(refresher.end(List.of("refresh-elsewhere"), null, null, true));
+        int lone = revokedAtBackend.size();
+        assertTrue(refresher.end(List.of("dup-1", "dup-2"), null, null, true));
+
+        assertAll(
+                () -> assertEquals(1, lone, "the request's only refresh value goes to the backend"),
+                () -> assertEquals(List.of("refresh-elsewhere"), revokedAtBackend, "duplicates without a session: none"),
+                () -> assertTrue(memo.isForgotten("refresh-elsewhere"), "and is refused here (negative cache)"));
     }
 
     private static String es256Refresh() throws Exception {

@@ -49,7 +49,7 @@ class LoginDelayTest {
     }
 
     @Test
-    void oneUsernameHoldsAtMostItsShareOfTheSlots() throws Exception {
+    void oneKeyHoldsAtMostItsShareOfTheSlots() throws Exception {
         CountDownLatch entered = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
         LoginDelay delay = new LoginDelay(16, 2, d -> {
@@ -61,14 +61,14 @@ class LoginDelayTest {
                 new Thread(() -> served.add(delay.pause("mallory", Duration.ofSeconds(2)))));
         attacker.forEach(Thread::start);
         assertTrue(entered.await(10, TimeUnit.SECONDS));
-        assertFalse(delay.pause("mallory", Duration.ofSeconds(2)), "a third wait for the same username is refused");
+        assertFalse(delay.pause("mallory", Duration.ofSeconds(2)), "a third wait for the same key is refused");
         release.countDown(); // from here on the sleeper returns at once
-        assertTrue(delay.pause("alice", Duration.ofSeconds(2)), "another username still gets a slot");
+        assertTrue(delay.pause("alice", Duration.ofSeconds(2)), "another key still gets a slot");
         for (Thread t : attacker) {
             t.join(10_000);
         }
         assertEquals(List.of(true, true), served);
-        assertTrue(delay.pause("mallory", Duration.ofSeconds(2)), "the username's share is given back");
+        assertTrue(delay.pause("mallory", Duration.ofSeconds(2)), "the key's share is given back");
     }
 
     @Test
