@@ -107,7 +107,7 @@ public class HttpTokenValidator extends TokenValidator {
         Objects.requireNonNull(clock, "clock");
         InitParams resolved = InitParams.resolve(params);
         HttpTokenValidator validator = new HttpTokenValidator();
-        validator.configure(resolved, clock);
+        validator.init(resolved, clock);
         Set<String> unread = resolved.unread();
         if (!unread.isEmpty()) {
             validator.close();

@@ -4,6 +4,7 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.audit.Fingerprint;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import java.net.URI;
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * secret: per-request decisions are logged at DEBUG with the token's {@link Fingerprint}.
  * Thread-safe; {@link #close()} releases its HTTP client and threads.
  */
-public final class RefreshEndpoint implements AutoCloseable {
+public final class RefreshEndpoint implements TokenRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshEndpoint.class);
 
     /** Plain mode: the URL that takes a refresh token by POST. */
@@ -281,6 +282,7 @@ public final class RefreshEndpoint implements AutoCloseable {
      * Trades the refresh token. Never throws for a backend failure and never returns {@code null};
      * only a definitive refusal of the token is {@link RefreshResult.Refused}.
      */
+    @Override
     public RefreshResult refresh(String refreshToken) {
         Objects.requireNonNull(refreshToken, "refreshToken");
         String fingerprint = Fingerprint.of(refreshToken);
@@ -395,6 +397,7 @@ public final class RefreshEndpoint implements AutoCloseable {
     }
 
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
+    @Override
     public String describe() {
         String base = "RefreshEndpoint[" + (mode == Mode.PLAIN ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2")
                 + " " + where();
