@@ -196,4 +196,20 @@ class JwtTokenValidatorBuilderTest {
         assertThrows(IllegalStateException.class, () -> hmac().build(() -> started));
         started.close();
     }
+
+    /** The README's "From code" example, as written there. */
+    @Test
+    void theReadmeExampleBuildsAReadyConfig() {
+        io.github.sessiongate.GateConfig config = io.github.sessiongate.GateConfig.builder()
+                .publicPaths("/", "/login", "/static/*")
+                .roleRules("/admin/*=admin")
+                .validator(JwtTokenValidator.withJwkSetUri(URI.create("https://idp.example.com/.well-known/jwks.json"))
+                        .issuer("https://idp.example.com")
+                        .audience("my-app")
+                        .build())
+                .build();
+        assertTrue(config.validator().describe().contains("jwks=https://idp.example.com/.well-known/jwks.json"),
+                config.validator().describe());
+        config.validator().close();
+    }
 }
