@@ -76,14 +76,8 @@ final class Components implements AutoCloseable {
         return new Components(config, transport);
     }
 
-    /**
-     * Starts the components of a config built in code. Its validator, if not yet configured, is
-     * configured here with no parameters.
-     */
+    /** Starts the components of a config built in code; its validator is ready as built. */
     static Components fromConfig(GateConfig config) {
-        if (!config.validator().isConfigured()) {
-            config.validator().configure(InitParams.resolve(Map.of()), config.clock());
-        }
         return new Components(config, HttpTransport.create(config.backendConnectTimeout()));
     }
 

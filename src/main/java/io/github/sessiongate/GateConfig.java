@@ -249,7 +249,7 @@ public final class GateConfig {
                 .map(Part::planned).orElse(null);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
-        validator.configure(params, clock);
+        validator.initOnce(params, clock);
         b.validator(validator);
         List<String> unknown = new ArrayList<>(params.unread());
         if (!unknown.isEmpty()) {
@@ -831,7 +831,7 @@ public final class GateConfig {
             return this;
         }
 
-        /** The validator; the filter calls {@link TokenValidator#configure} if no one has. */
+        /** The validator, ready as built (e.g. {@code JwtTokenValidator.withJwkSetUri(..).build()}). */
         public Builder validator(TokenValidator validator) {
             this.validator = Objects.requireNonNull(validator, "validator");
             return this;

@@ -178,6 +178,17 @@ public final class InitParams {
     }
 
     /**
+     * The refresher that {@code refresh-url} or {@code oauth2.token-url} and their parameters
+     * describe, over the attached transport if any; empty when neither URL is set. For validators
+     * that check tokens locally and refresh at a backend. Not for application code.
+     *
+     * @throws ConfigException naming the parameter at fault
+     */
+    public Optional<TokenRefresher> refresher(java.time.Clock clock) {
+        return io.github.sessiongate.remote.RefreshEndpoint.fromParams(this, clock).map(TokenRefresher.class::cast);
+    }
+
+    /**
      * A value derived from these parameters once and shared by every component that asks for
      * the same type, such as the OAuth2 client credentials: read once, one object. Not for
      * application code.

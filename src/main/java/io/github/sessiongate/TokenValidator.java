@@ -44,33 +44,34 @@ public abstract class TokenValidator implements AutoCloseable {
     /** Longest token accepted before any hook runs: far above what fits in a cookie jar. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
-    private final AtomicBoolean configured = new AtomicBoolean();
+    private final AtomicBoolean initialized = new AtomicBoolean();
 
     /** For subclasses. */
     protected TokenValidator() {
     }
 
     /**
-     * Called once by the filter during its {@code init()}; a second call does nothing.
+     * The composition root's one call into {@link #init}, for a validator it instantiated from
+     * {@code validator-class}: right after construction, before any request. A second call is a
+     * programming error. Validators built in code are ready when built and never get this call.
      *
      * @throws ConfigException when a parameter the validator needs is missing or bad
      */
-    public final void configure(InitParams params, Clock clock) {
+    final void initOnce(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(clock, "clock");
-        if (configured.compareAndSet(false, true)) {
-            init(params, clock);
+        if (!initialized.compareAndSet(false, true)) {
+            throw new IllegalStateException(getClass().getName() + " is already initialised");
         }
-    }
-
-    /** Whether {@link #configure} has run. */
-    public final boolean isConfigured() {
-        return configured.get();
+        init(params, clock);
     }
 
     /**
      * Reads the validator's own parameters and builds anything it reuses (clients, key sets).
-     * Default: nothing. Throw {@link ConfigException} naming the parameter on a bad value.
+     * Called exactly once, right after construction and before any validation, for a validator
+     * named by {@code validator-class}; a validator built in code is ready when constructed and
+     * is not called here. Default: nothing. Throw {@link ConfigException} naming the parameter
+     * on a bad value.
      *
      * @param params every init-param of the filter, references already resolved
      * @param clock the filter's clock; use it instead of the system clock so tests control time

@@ -19,9 +19,11 @@ class GateConfigTest {
     public static final class RecordingValidator extends TokenValidator {
         String endpoint;
         Clock clock;
+        int inits;
 
         @Override
         protected void init(InitParams params, Clock clock) {
+            inits++;
             this.endpoint = params.require("recording.endpoint", "where the backend lives");
             this.clock = clock;
         }
@@ -65,7 +67,7 @@ class GateConfigTest {
         RecordingValidator v = (RecordingValidator) c.validator();
         assertEquals("http://127.0.0.1:1/", v.endpoint);
         assertSame(clock, v.clock);
-        assertTrue(v.isConfigured());
+        assertEquals(1, v.inits, "init runs exactly once");
     }
 
     @Test

@@ -82,8 +82,12 @@ final class JwksKeySource implements KeySource {
      * @param value the URL: https, or http to a loopback host
      */
     static JwksKeySource create(String parameter, String value, Settings settings, Clock clock) {
-        return new JwksKeySource(BackendUrls.checkAllowingFragment(parameter, value,
-                "keys fetched over plain http can be replaced in transit"), settings, clock);
+        return new JwksKeySource(check(parameter, value), settings, clock);
+    }
+
+    /** The URL, when allowed: https, or http to a loopback host. */
+    static URI check(String parameter, String value) {
+        return BackendUrls.checkAllowingFragment(parameter, value, "keys fetched over plain http can be replaced in transit");
     }
 
     @Override

@@ -4,17 +4,22 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
+import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.Secrets;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
-import io.github.sessiongate.remote.RefreshEndpoint;
 import java.io.IOException;
+import java.net.URI;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -48,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * 7519</a>, following the <a href="https://www.rfc-editor.org/rfc/rfc8725">JWT best current
  * practices</a>) with jose4j: signature with an allow-listed algorithm, issuer, audience, times,
  * subject and token type. The key is exactly one of an HMAC secret, a PEM public key, or a JWKS URL.
+ *
+ * <p>From code: {@code JwtTokenValidator.withJwkSetUri(URI.create("https://idp.example.com/jwks"))
+ * .issuer("https://idp.example.com").audience("my-app").build()}; each builder method is named
+ * after its init-param and checks the same bounds. In web.xml:
  *
  * <pre>{@code
  * <init-param><param-name>validator-class</param-name>
@@ -80,7 +90,7 @@ import org.slf4j.LoggerFactory;
  * applied to {@code exp}: the filter refreshes as soon as the token has expired, so skew there
  * would only keep an expired token alive. Skew applies to {@code nbf} and a future {@code iat}.
  *
- * <p><b>Time</b> comes from the {@link Clock} given to {@link #configure}. jose4j's consumer takes
+ * <p><b>Time</b> comes from the {@link Clock} given to {@link Builder#clock} or {@link #init}. jose4j's consumer takes
  * a fixed evaluation time, so the validator keeps one consumer per clock second: the first
  * validation in a new second builds a consumer for that second (cheap: no key parsing, the key
  * source and JWKS cache are shared) and later ones reuse it; the consumer is thread-safe.
@@ -90,7 +100,7 @@ import org.slf4j.LoggerFactory;
  * the request but keeps the user's cookies.
  *
  * <p><b>Refresh</b> is remote: when {@code refresh-url} or {@code oauth2.token-url} is set, a
- * {@link RefreshEndpoint} trades refresh tokens at that backend (local validation, remote
+ * {@link TokenRefresher} (built in: {@code remote.RefreshEndpoint}) trades refresh tokens at that backend (local validation, remote
  * refresh); otherwise refresh is {@linkplain RefreshResult#unsupported() unsupported}.
  *
  * <p><b>Extension:</b> {@link #roles(Map)} and {@link #checkClaims(Map)} are the hooks; the
@@ -196,12 +206,12 @@ public class JwtTokenValidator extends TokenValidator {
             Reason.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE, Reason.LIFETIME_TOO_LONG);
 
     private volatile Config config;
-    private volatile RefreshEndpoint refresh;
+    private volatile TokenRefresher refresh;
     private volatile Clock clock;
     private volatile boolean closed;
     private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
 
-    /** Settings after {@link #init}; immutable. */
+    /** Settings after {@link #start}; immutable. */
     private record Config(KeySource keys, List<String> algorithms, List<String> issuers, List<String> audiences,
             int skewSeconds, long maxLifetimeSeconds, List<String> requiredClaims, String requiredType,
             String rolesClaim) {
@@ -211,13 +221,76 @@ public class JwtTokenValidator extends TokenValidator {
     private record TimedConsumer(long second, JwtConsumer consumer) {
     }
 
-    /** For the container ({@code validator-class}); call {@link #configure} before use. */
+    /**
+     * For the container ({@code validator-class}), which then calls {@link #init} once; from code,
+     * use {@link #withJwkSetUri}, {@link #withPublicKey(PublicKey)} or {@link #withSecret(byte[])},
+     * whose {@link Builder#build()} returns a ready validator.
+     */
     public JwtTokenValidator() {
     }
 
     /**
-     * Builds a configured validator from code, with the same parameter names as web.xml.
-     * {@code ${env:NAME}} and {@code ${sys:name}} references are resolved.
+     * Keys from a JSON Web Key Set ({@code jwt.jwks-url}): https, or http to a loopback host.
+     * Default algorithms {@link #DEFAULT_ALGORITHMS_JWKS}.
+     *
+     * @throws ConfigException naming {@code jwt.jwks-url} when the URL is not allowed
+     */
+    public static Builder withJwkSetUri(URI jwkSetUri) {
+        Objects.requireNonNull(jwkSetUri, "jwkSetUri");
+        String url = jwkSetUri.toString();
+        JwksKeySource.check(PARAM_JWKS_URL, url);
+        return new Builder(PARAM_JWKS_URL, (jwks, clock) -> JwksKeySource.create(PARAM_JWKS_URL, url, jwks, clock));
+    }
+
+    /**
+     * One RSA (2048 bits or more) or EC (P-256, P-384, P-521) public key ({@code jwt.public-key}).
+     * Default algorithm RS256, or the ES algorithm of the key's curve.
+     *
+     * @throws ConfigException naming {@code jwt.public-key} when the key is weak or of another type
+     */
+    public static Builder withPublicKey(PublicKey publicKey) {
+        PublicKeySource source = PublicKeySource.of(PARAM_PUBLIC_KEY, Objects.requireNonNull(publicKey, "publicKey"), "code");
+        return new Builder(PARAM_PUBLIC_KEY, (jwks, clock) -> source);
+    }
+
+    /**
+     * As {@link #withPublicKey(PublicKey)}, from PEM text ({@code BEGIN PUBLIC KEY} or
+     * {@code BEGIN CERTIFICATE}) or {@code file:/absolute/path} to a PEM file.
+     *
+     * @throws ConfigException naming {@code jwt.public-key} when it cannot be read or is not a public key
+     */
+    public static Builder withPublicKeyPem(String pemOrFile) {
+        PublicKeySource source = PublicKeySource.parse(PARAM_PUBLIC_KEY, Objects.requireNonNull(pemOrFile, "pemOrFile"));
+        return new Builder(PARAM_PUBLIC_KEY, (jwks, clock) -> source);
+    }
+
+    /**
+     * A shared HMAC secret ({@code jwt.secret}), at least 32, 48 or 64 random bytes for HS256,
+     * HS384 or HS512 (checked at {@link Builder#build()}). Default algorithm HS256. The array is copied.
+     *
+     * @throws ConfigException naming {@code jwt.secret} when it is empty
+     */
+    public static Builder withSecret(byte[] secret) {
+        Objects.requireNonNull(secret, "secret");
+        if (secret.length == 0) {
+            throw new ConfigException(PARAM_SECRET, "is empty");
+        }
+        byte[] copy = secret.clone();
+        return new Builder(PARAM_SECRET, (jwks, clock) -> SecretKeySource.of(PARAM_SECRET, copy.clone()));
+    }
+
+    /**
+     * As {@link #withSecret(byte[])}, written as in web.xml: UTF-8 text, or {@code base64:...}.
+     *
+     * @throws ConfigException naming {@code jwt.secret} when it is empty or its base64 is bad
+     */
+    public static Builder withSecret(String secret) {
+        return withSecret(Secrets.decode(PARAM_SECRET, Objects.requireNonNull(secret, "secret")));
+    }
+
+    /**
+     * Builds a configured validator from code, with the same parameter names as web.xml: a thin
+     * mapping onto {@link Builder}. {@code ${env:NAME}} and {@code ${sys:name}} references are resolved.
      *
      * @param params parameter names to values; a name this validator does not know fails
      * @param clock the time source, {@code Clock.systemUTC()} outside tests
@@ -228,7 +301,7 @@ public class JwtTokenValidator extends TokenValidator {
         Objects.requireNonNull(clock, "clock");
         InitParams resolved = InitParams.resolve(params);
         JwtTokenValidator validator = new JwtTokenValidator();
-        validator.configure(resolved, clock);
+        validator.init(resolved, clock);
         Set<String> unread = resolved.unread();
         if (!unread.isEmpty()) {
             validator.close();
@@ -239,98 +312,307 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /**
-     * Reads and checks every {@code jwt.*} parameter as a set. Not overridable: the checks it sets
-     * up are the security contract.
+     * Reads every {@code jwt.*} parameter (and the refresh parameters) onto a {@link Builder} and
+     * starts this validator from it. Not overridable: the checks it sets up are the security contract.
      */
     @Override
     protected final void init(InitParams params, Clock clock) {
-        this.clock = clock;
-        Config c = readConfig(params, clock);
+        Builder builder = builderFrom(params, clock);
+        Optional<TokenRefresher> refresher = params.refresher(clock);
         try {
-            this.refresh = RefreshEndpoint.fromParams(params, clock).orElse(null);
+            refresher.ifPresent(builder::refresher);
+            start(builder);
         } catch (RuntimeException e) {
-            c.keys().close();
+            refresher.ifPresent(TokenRefresher::close);
             throw e;
         }
-        this.config = c;
-        LOG.info("{} ready", describe());
     }
 
-    private static Config readConfig(InitParams params, Clock clock) {
+    /** The string-to-builder mapping: no default and no bound here, the builder has them all. */
+    private static Builder builderFrom(InitParams params, Clock clock) {
         Optional<String> secret = params.get(PARAM_SECRET);
         Optional<String> publicKey = params.get(PARAM_PUBLIC_KEY);
         Optional<String> jwksUrl = params.get(PARAM_JWKS_URL);
-        JwksKeySource.Settings jwksSettings = new JwksKeySource.Settings(
-                params.duration(PARAM_JWKS_TIMEOUT, DEFAULT_JWKS_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(30)),
-                params.duration(PARAM_JWKS_RETAIN_ON_ERROR, DEFAULT_JWKS_RETAIN_ON_ERROR, Duration.ZERO, Duration.ofDays(7)),
-                params.duration(PARAM_JWKS_REFETCH_INTERVAL, DEFAULT_JWKS_REFETCH_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
-                params.duration(PARAM_JWKS_CACHE_DURATION, DEFAULT_JWKS_CACHE_DURATION, Duration.ZERO, Duration.ofDays(1)));
-
         int sources = (secret.isPresent() ? 1 : 0) + (publicKey.isPresent() ? 1 : 0) + (jwksUrl.isPresent() ? 1 : 0);
         if (sources != 1) {
             String at = sources == 0 ? PARAM_JWKS_URL : jwksUrl.isPresent() ? PARAM_JWKS_URL : PARAM_PUBLIC_KEY;
             throw new ConfigException(at, "set exactly one key source of " + PARAM_SECRET + ", "
                     + PARAM_PUBLIC_KEY + " and " + PARAM_JWKS_URL + (sources == 0 ? "; none is set" : "; several are set"));
         }
-        if (jwksUrl.isEmpty()) {
-            for (String jwksOnly : List.of(PARAM_JWKS_TIMEOUT, PARAM_JWKS_RETAIN_ON_ERROR,
-                    PARAM_JWKS_REFETCH_INTERVAL, PARAM_JWKS_CACHE_DURATION)) {
-                if (params.get(jwksOnly).isPresent()) {
-                    throw new ConfigException(jwksOnly, "applies only with " + PARAM_JWKS_URL);
-                }
-            }
-        }
-        KeySource keys = secret.isPresent() ? SecretKeySource.parse(PARAM_SECRET, secret.get())
-                : publicKey.isPresent() ? PublicKeySource.parse(PARAM_PUBLIC_KEY, publicKey.get())
-                : JwksKeySource.create(PARAM_JWKS_URL, jwksUrl.get(), jwksSettings, clock);
-
-        List<String> algorithms = readAlgorithms(params, keys);
-
-        List<String> issuers = params.list(PARAM_ISSUER);
-        if (issuers.isEmpty()) {
-            throw new ConfigException(PARAM_ISSUER, "is required: the iss value your identity provider "
-                    + "puts in its tokens, e.g. https://idp.example.com/realms/main");
-        }
-
-        boolean anyAudience = params.bool(PARAM_ALLOW_ANY_AUDIENCE, DEFAULT_ALLOW_ANY_AUDIENCE);
-        List<String> audiences = params.list(PARAM_AUDIENCE);
-        if (audiences.isEmpty() && !anyAudience) {
-            throw new ConfigException(PARAM_AUDIENCE, "is required: the aud value(s) that name this "
-                    + "application; to accept tokens for any audience set " + PARAM_ALLOW_ANY_AUDIENCE + "=true instead");
-        }
-        if (!audiences.isEmpty() && anyAudience) {
-            throw new ConfigException(PARAM_ALLOW_ANY_AUDIENCE, "cannot be true while " + PARAM_AUDIENCE + " is set");
-        }
-
-        Duration skew = params.duration(PARAM_CLOCK_SKEW, DEFAULT_CLOCK_SKEW, Duration.ZERO, MAX_CLOCK_SKEW);
-        Duration maxLifetime = params.duration(PARAM_MAX_LIFETIME, DEFAULT_MAX_LIFETIME, MIN_MAX_LIFETIME, MAX_MAX_LIFETIME);
-        List<String> requiredClaims = params.list(PARAM_REQUIRED_CLAIMS);
-        String requiredType = params.get(PARAM_REQUIRE_TYPE).map(JwtTokenValidator::readRequiredType).orElse(null);
-        String rolesClaim = params.get(PARAM_ROLES_CLAIM).orElse(DEFAULT_ROLES_CLAIM);
-
-        return new Config(keys, algorithms, issuers, audiences, (int) skew.toSeconds(), maxLifetime.toSeconds(),
-                requiredClaims, requiredType, rolesClaim);
+        Builder b = secret.isPresent() ? withSecret(secret.get())
+                : publicKey.isPresent() ? withPublicKeyPem(publicKey.get())
+                : new Builder(PARAM_JWKS_URL, (jwks, c) -> JwksKeySource.create(PARAM_JWKS_URL, jwksUrl.get(), jwks, c));
+        b.clock(clock);
+        Bounds.duration(params, PARAM_JWKS_TIMEOUT).ifPresent(b::jwksTimeout);
+        Bounds.duration(params, PARAM_JWKS_RETAIN_ON_ERROR).ifPresent(b::jwksRetainOnError);
+        Bounds.duration(params, PARAM_JWKS_REFETCH_INTERVAL).ifPresent(b::jwksRefetchInterval);
+        Bounds.duration(params, PARAM_JWKS_CACHE_DURATION).ifPresent(b::jwksCacheDuration);
+        b.algorithms(params.list(PARAM_ALGORITHMS));
+        b.issuers(params.list(PARAM_ISSUER));
+        b.audiences(params.list(PARAM_AUDIENCE));
+        b.allowAnyAudience(params.bool(PARAM_ALLOW_ANY_AUDIENCE, DEFAULT_ALLOW_ANY_AUDIENCE));
+        Bounds.duration(params, PARAM_CLOCK_SKEW).ifPresent(b::clockSkew);
+        Bounds.duration(params, PARAM_MAX_LIFETIME).ifPresent(b::maxLifetime);
+        b.requiredClaims(params.list(PARAM_REQUIRED_CLAIMS));
+        params.get(PARAM_REQUIRE_TYPE).ifPresent(b::requireType);
+        params.get(PARAM_ROLES_CLAIM).ifPresent(b::rolesClaim);
+        return b;
     }
 
-    private static List<String> readAlgorithms(InitParams params, KeySource keys) {
-        List<String> configured = params.list(PARAM_ALGORITHMS);
-        if (configured.isEmpty()) {
-            // Defaults are checked too: that is where a short HMAC secret is caught.
-            keys.defaultAlgorithms().forEach(keys::checkAlgorithm);
-            return keys.defaultAlgorithms();
+    /** Opens the key source and installs the settings; the builder's checks that need the key run here. */
+    private void start(Builder b) {
+        if (config != null || closed) {
+            throw new IllegalStateException(getClass().getSimpleName() + " is already started");
         }
-        Set<String> algorithms = new LinkedHashSet<>();
-        for (String name : configured) {
-            if (name.equalsIgnoreCase(AlgorithmIdentifiers.NONE)) {
-                throw new ConfigException(PARAM_ALGORITHMS, "must not contain none: unsigned tokens are never accepted");
+        Config c = b.config();
+        this.clock = b.clock;
+        this.refresh = b.refresher;
+        this.config = c;
+        LOG.info("{} ready", describe());
+    }
+
+    /** Opens the builder's key source once; the key-dependent checks run on it. */
+    private interface KeyOpener {
+        KeySource open(JwksKeySource.Settings jwks, Clock clock);
+    }
+
+    /**
+     * The settings of a {@link JwtTokenValidator}, each method named after its {@code jwt.*}
+     * init-param and checking the same bounds with the same messages. Not thread-safe; one
+     * {@link #build()} per validator.
+     */
+    public static final class Builder {
+        private final String keyParameter;
+        private final KeyOpener keys;
+        private Clock clock = Clock.systemUTC();
+        private List<String> algorithms = List.of();
+        private List<String> issuers = List.of();
+        private List<String> audiences = List.of();
+        private boolean allowAnyAudience = DEFAULT_ALLOW_ANY_AUDIENCE;
+        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+        private List<String> requiredClaims = DEFAULT_REQUIRED_CLAIMS;
+        private String requiredType;
+        private String rolesClaim = DEFAULT_ROLES_CLAIM;
+        private Duration jwksTimeout = DEFAULT_JWKS_TIMEOUT;
+        private Duration jwksRetainOnError = DEFAULT_JWKS_RETAIN_ON_ERROR;
+        private Duration jwksRefetchInterval = DEFAULT_JWKS_REFETCH_INTERVAL;
+        private Duration jwksCacheDuration = DEFAULT_JWKS_CACHE_DURATION;
+        /** The JWKS-only settings that were set, in order: refused with another key source. */
+        private final Set<String> jwksSettingsSet = new LinkedHashSet<>();
+        private TokenRefresher refresher;
+
+        private Builder(String keyParameter, KeyOpener keys) {
+            this.keyParameter = keyParameter;
+            this.keys = keys;
+        }
+
+        /** The time source. Default {@code Clock.systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * {@code jwt.algorithms}: the allowed JWS algorithms, which must fit the key (checked at
+         * {@link #build()}). Default: by key source, see {@link JwtTokenValidator#DEFAULT_ALGORITHMS_JWKS}.
+         *
+         * @throws ConfigException naming {@code jwt.algorithms} for {@code none} or an unknown name
+         */
+        public Builder algorithms(String... algorithms) {
+            return algorithms(List.of(algorithms));
+        }
+
+        /** As {@link #algorithms(String...)}; an empty list means the key source's default. */
+        public Builder algorithms(Collection<String> algorithms) {
+            Set<String> canonical = new LinkedHashSet<>();
+            for (String name : algorithms) {
+                if (name.equalsIgnoreCase(AlgorithmIdentifiers.NONE)) {
+                    throw new ConfigException(PARAM_ALGORITHMS, "must not contain none: unsigned tokens are never accepted");
+                }
+                canonical.add(KNOWN_ALGORITHMS.stream().filter(name::equalsIgnoreCase).findFirst()
+                        .orElseThrow(() -> new ConfigException(PARAM_ALGORITHMS, "names unknown algorithm '" + name
+                                + "'; supported: " + String.join(", ", KNOWN_ALGORITHMS))));
             }
-            String canonical = KNOWN_ALGORITHMS.stream().filter(name::equalsIgnoreCase).findFirst()
-                    .orElseThrow(() -> new ConfigException(PARAM_ALGORITHMS, "names unknown algorithm '" + name
-                            + "'; supported: " + String.join(", ", KNOWN_ALGORITHMS)));
-            keys.checkAlgorithm(canonical);
-            algorithms.add(canonical);
+            this.algorithms = List.copyOf(canonical);
+            return this;
         }
-        return List.copyOf(algorithms);
+
+        /** {@code jwt.issuer}, required: the accepted {@code iss} values, one must match. */
+        public Builder issuer(String... issuers) {
+            return issuers(List.of(issuers));
+        }
+
+        /** As {@link #issuer(String...)}. */
+        public Builder issuers(Collection<String> issuers) {
+            this.issuers = List.copyOf(issuers);
+            return this;
+        }
+
+        /**
+         * {@code jwt.audience}, required unless {@link #allowAnyAudience()}: the accepted
+         * {@code aud} values, one must match.
+         */
+        public Builder audience(String... audiences) {
+            return audiences(List.of(audiences));
+        }
+
+        /** As {@link #audience(String...)}. */
+        public Builder audiences(Collection<String> audiences) {
+            this.audiences = List.copyOf(audiences);
+            return this;
+        }
+
+        /** {@code jwt.allow-any-audience=true}: the opt-in relaxation that accepts any (or no) {@code aud}. */
+        public Builder allowAnyAudience() {
+            return allowAnyAudience(true);
+        }
+
+        /** {@code jwt.allow-any-audience}. Default {@code false}; {@code true} excludes {@link #audience}. */
+        public Builder allowAnyAudience(boolean allow) {
+            this.allowAnyAudience = allow;
+            return this;
+        }
+
+        /**
+         * {@code jwt.clock-skew}: tolerance for {@code nbf} and a future {@code iat}, never for
+         * {@code exp}. Default 30 s, at most 5 min.
+         *
+         * @throws ConfigException naming {@code jwt.clock-skew} when out of range
+         */
+        public Builder clockSkew(Duration skew) {
+            this.clockSkew = Bounds.duration(PARAM_CLOCK_SKEW, skew, Duration.ZERO, MAX_CLOCK_SKEW);
+            return this;
+        }
+
+        /**
+         * {@code jwt.max-lifetime}: longest accepted {@code exp - iat}. Default 24 h, from 1 min to 30 days.
+         *
+         * @throws ConfigException naming {@code jwt.max-lifetime} when out of range
+         */
+        public Builder maxLifetime(Duration maxLifetime) {
+            this.maxLifetime = Bounds.duration(PARAM_MAX_LIFETIME, maxLifetime, MIN_MAX_LIFETIME, MAX_MAX_LIFETIME);
+            return this;
+        }
+
+        /** {@code jwt.required-claims}: claims that must be present and not null; dotted names reach into objects. Default none. */
+        public Builder requiredClaims(String... claims) {
+            return requiredClaims(List.of(claims));
+        }
+
+        /** As {@link #requiredClaims(String...)}. */
+        public Builder requiredClaims(Collection<String> claims) {
+            this.requiredClaims = List.copyOf(claims);
+            return this;
+        }
+
+        /**
+         * {@code jwt.require-type}: the {@code typ} header every token must have, e.g. {@code at+jwt}
+         * (RFC 9068). Default: not checked.
+         *
+         * @throws ConfigException naming {@code jwt.require-type} for a non-media type or a non-access type
+         */
+        public Builder requireType(String type) {
+            this.requiredType = readRequiredType(Objects.requireNonNull(type, "type"));
+            return this;
+        }
+
+        /** {@code jwt.roles-claim}: the claim holding the roles, or a dotted path. Default {@code roles}. */
+        public Builder rolesClaim(String claim) {
+            this.rolesClaim = Objects.requireNonNull(claim, "claim");
+            return this;
+        }
+
+        /** {@code jwt.jwks-timeout}: connect and read timeout of one fetch. Default 2 s, from 100 ms to 30 s. JWKS only. */
+        public Builder jwksTimeout(Duration timeout) {
+            this.jwksTimeout = jwks(PARAM_JWKS_TIMEOUT, timeout, Duration.ofMillis(100), Duration.ofSeconds(30));
+            return this;
+        }
+
+        /** {@code jwt.jwks-retain-on-error}: how long keys stay in use after a failed fetch. Default 1 h, 0 to 7 days. JWKS only. */
+        public Builder jwksRetainOnError(Duration retain) {
+            this.jwksRetainOnError = jwks(PARAM_JWKS_RETAIN_ON_ERROR, retain, Duration.ZERO, Duration.ofDays(7));
+            return this;
+        }
+
+        /** {@code jwt.jwks-refetch-interval}: least time between two fetches. Default 30 s, 1 s to 1 h. JWKS only. */
+        public Builder jwksRefetchInterval(Duration interval) {
+            this.jwksRefetchInterval = jwks(PARAM_JWKS_REFETCH_INTERVAL, interval, Duration.ofSeconds(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /** {@code jwt.jwks-cache-duration}: key cache time when the answer says none. Default 1 h, 0 to 1 day. JWKS only. */
+        public Builder jwksCacheDuration(Duration duration) {
+            this.jwksCacheDuration = jwks(PARAM_JWKS_CACHE_DURATION, duration, Duration.ZERO, Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * Where refreshes go ({@code refresh-url} or {@code oauth2.token-url}), e.g. a
+         * {@code remote.RefreshEndpoint}; the validator closes it. Default: none, refresh is
+         * {@linkplain RefreshResult#unsupported() unsupported}.
+         */
+        public Builder refresher(TokenRefresher refresher) {
+            this.refresher = Objects.requireNonNull(refresher, "refresher");
+            return this;
+        }
+
+        /**
+         * A ready validator.
+         *
+         * @throws ConfigException naming the parameter at fault, as the init-params would
+         */
+        public JwtTokenValidator build() {
+            return build(JwtTokenValidator::new);
+        }
+
+        /**
+         * A ready subclass (for its {@link #roles} or {@link #checkClaims} hooks), e.g.
+         * {@code build(TenantValidator::new)}; the supplier returns a new, unstarted instance.
+         *
+         * @throws ConfigException naming the parameter at fault
+         */
+        public <V extends JwtTokenValidator> V build(Supplier<V> constructor) {
+            V validator = Objects.requireNonNull(constructor.get(), "constructor.get()");
+            ((JwtTokenValidator) validator).start(this);
+            return validator;
+        }
+
+        private Duration jwks(String parameter, Duration value, Duration min, Duration max) {
+            Duration checked = Bounds.duration(parameter, value, min, max);
+            jwksSettingsSet.add(parameter);
+            return checked;
+        }
+
+        /** Every cross-check, then the key source; closes the key source if a later check fails. */
+        private Config config() {
+            if (!keyParameter.equals(PARAM_JWKS_URL) && !jwksSettingsSet.isEmpty()) {
+                throw new ConfigException(jwksSettingsSet.iterator().next(), "applies only with " + PARAM_JWKS_URL);
+            }
+            KeySource source = keys.open(new JwksKeySource.Settings(jwksTimeout, jwksRetainOnError,
+                    jwksRefetchInterval, jwksCacheDuration), clock);
+            try {
+                List<String> allowed = algorithms.isEmpty() ? source.defaultAlgorithms() : algorithms;
+                // Defaults are checked too: that is where a short HMAC secret is caught.
+                allowed.forEach(source::checkAlgorithm);
+                if (issuers.isEmpty()) {
+                    throw new ConfigException(PARAM_ISSUER, "is required: the iss value your identity provider "
+                            + "puts in its tokens, e.g. https://idp.example.com/realms/main");
+                }
+                if (audiences.isEmpty() && !allowAnyAudience) {
+                    throw new ConfigException(PARAM_AUDIENCE, "is required: the aud value(s) that name this "
+                            + "application; to accept tokens for any audience set " + PARAM_ALLOW_ANY_AUDIENCE + "=true instead");
+                }
+                if (!audiences.isEmpty() && allowAnyAudience) {
+                    throw new ConfigException(PARAM_ALLOW_ANY_AUDIENCE, "cannot be true while " + PARAM_AUDIENCE + " is set");
+                }
+                return new Config(source, List.copyOf(allowed), issuers, audiences, (int) clockSkew.toSeconds(),
+                        maxLifetime.toSeconds(), requiredClaims, requiredType, rolesClaim);
+            } catch (RuntimeException e) {
+                source.close();
+                throw e;
+            }
+        }
     }
 
     private static String readRequiredType(String value) {
@@ -560,12 +842,12 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /**
-     * Through the {@link RefreshEndpoint} configured with {@code refresh-url} or
+     * Through the {@link TokenRefresher} configured with {@code refresh-url} or
      * {@code oauth2.token-url}; {@linkplain RefreshResult#unsupported() unsupported} without one.
      */
     @Override
     protected final RefreshResult doRefresh(String refreshToken) {
-        RefreshEndpoint r = refresh;
+        TokenRefresher r = refresh;
         if (r == null) {
             return closed ? RefreshResult.unavailable("JwtTokenValidator is closed") : RefreshResult.unsupported();
         }
@@ -578,7 +860,7 @@ public class JwtTokenValidator extends TokenValidator {
         return false;
     }
 
-    /** The configured {@code jwt.clock-skew}; {@link #MAX_CLOCK_SKEW} before {@link #configure}. */
+    /** The configured {@code jwt.clock-skew}; {@link #MAX_CLOCK_SKEW} before it is started. */
     @Override
     public Duration clockSkew() {
         Config c = config;
@@ -605,7 +887,7 @@ public class JwtTokenValidator extends TokenValidator {
         closed = true;
         Config c = config;
         config = null;
-        RefreshEndpoint r = refresh;
+        TokenRefresher r = refresh;
         refresh = null;
         consumer.set(null);
         if (c != null) {

@@ -69,7 +69,15 @@ final class PublicKeySource implements KeySource {
             pem = value;
             origin = "inline";
         }
-        PublicKey key = decode(parameter, pem);
+        return of(parameter, decode(parameter, pem), origin);
+    }
+
+    /**
+     * @param parameter the init-param name, for error messages
+     * @param key an RSA key of {@link #MIN_RSA_BITS} or more, or an EC key on P-256, P-384 or P-521
+     * @param origin where it came from, for the start-up summary
+     */
+    static PublicKeySource of(String parameter, PublicKey key, String origin) {
         if (key instanceof RSAPublicKey rsa) {
             int bits = rsa.getModulus().bitLength();
             if (bits < MIN_RSA_BITS) {

@@ -36,7 +36,12 @@ final class SecretKeySource implements KeySource {
      * @throws ConfigException naming {@code parameter} when the value is empty or its base64 is bad
      */
     static SecretKeySource parse(String parameter, String value) {
-        return new SecretKeySource(parameter, Secrets.decode(parameter, value));
+        return of(parameter, Secrets.decode(parameter, value));
+    }
+
+    /** Over {@code secret}, which it keeps (and wipes on {@link #close()}): pass a copy. */
+    static SecretKeySource of(String parameter, byte[] secret) {
+        return new SecretKeySource(parameter, secret);
     }
 
     @Override

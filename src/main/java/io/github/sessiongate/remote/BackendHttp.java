@@ -2,6 +2,7 @@ package io.github.sessiongate.remote;
 
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.CappedBody;
 import io.github.sessiongate.internal.HttpTransport;
 import java.net.ConnectException;
@@ -90,16 +91,21 @@ final class BackendHttp implements AutoCloseable {
 
     /** {@code backend-read-timeout}: each request's timeout for the answer's headers. */
     static Duration readTimeout(InitParams params) {
-        return params.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
-                RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT, RefreshEndpoint.MIN_BACKEND_TIMEOUT,
-                RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+        return Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT)
+                .map(d -> checkTimeout(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, d))
+                .orElse(RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT);
     }
 
     /** {@code backend-connect-timeout}: the connect timeout of the filter's one transport. */
     static Duration connectTimeout(InitParams params) {
-        return params.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
-                RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT, RefreshEndpoint.MIN_BACKEND_TIMEOUT,
-                RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+        return Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT)
+                .map(d -> checkTimeout(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, d))
+                .orElse(RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT);
+    }
+
+    /** The one bound of both backend timeouts, for the builders and the init-params alike. */
+    static Duration checkTimeout(String parameter, Duration timeout) {
+        return Bounds.duration(parameter, timeout, RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
     }
 
     Duration connectTimeout() {

@@ -4,6 +4,7 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
+import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
@@ -13,6 +14,7 @@ import io.github.sessiongate.internal.RateLimitedWarning;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *   <param-value>https://auth.example.com/refresh</param-value></init-param>
  * }</pre>
  *
+ * <p>From code: {@code HttpTokenValidator.withValidateUrl(URI.create("https://auth.example.com/me"))
+ * .refresher(RefreshEndpoint.plain(URI.create("https://auth.example.com/refresh")).build()).build()};
+ * each builder method is named after its init-param and checks the same values.
+ *
  * <p><b>Extension:</b> subclass it (keeping a public no-argument constructor) and override the
  * documented hooks: {@link #validateRequest(String)}, {@link #toSession(Map, String)},
  * {@link #refreshHooks()} and {@link #readParams(InitParams)}. The template methods are final.
@@ -83,9 +90,9 @@ public class HttpTokenValidator extends TokenValidator {
 
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
 
-    /** Settings after {@link #init}; immutable except the client's lifecycle. */
+    /** Settings after {@link #start}; immutable except the client's lifecycle. */
     private record Config(boolean introspection, URI uri, ClientCredentials client, String subjectField,
-            String rolesField, String expiresAtField, BackendHttp http, RefreshEndpoint refresh,
+            String rolesField, String expiresAtField, BackendHttp http, TokenRefresher refresh,
             RateLimitedWarning credentialsRejected) {
     }
 
@@ -93,12 +100,38 @@ public class HttpTokenValidator extends TokenValidator {
     private volatile Clock clock = Clock.systemUTC();
     private volatile boolean closed;
 
-    /** For the container ({@code validator-class}) and subclasses; call {@link #configure} before use. */
+    /**
+     * For the container ({@code validator-class}), which then calls {@link #init} once; from code,
+     * use {@link #withValidateUrl} or {@link #withIntrospection}, whose {@link Builder#build()}
+     * returns a ready validator.
+     */
     public HttpTokenValidator() {
     }
 
     /**
-     * Builds a configured validator from code, with the same parameter names as web.xml.
+     * Validate-URL mode ({@code validate-url}): GET with the bearer token.
+     *
+     * @throws ConfigException naming {@code validate-url} unless https, or http to a loopback host
+     */
+    public static Builder withValidateUrl(URI validateUrl) {
+        return new Builder(false, BackendHttp.checkUrl(PARAM_VALIDATE_URL,
+                Objects.requireNonNull(validateUrl, "validateUrl").toString()), null);
+    }
+
+    /**
+     * OAuth2 introspection mode ({@code oauth2.introspection-url}, RFC 7662), authenticated as {@code client}.
+     *
+     * @throws ConfigException naming {@code oauth2.introspection-url} unless https, or http to a loopback host
+     */
+    public static Builder withIntrospection(URI introspectionUrl, ClientCredentials client) {
+        return new Builder(true, BackendHttp.checkUrl(PARAM_OAUTH2_INTROSPECTION_URL,
+                Objects.requireNonNull(introspectionUrl, "introspectionUrl").toString()),
+                Objects.requireNonNull(client, "client"));
+    }
+
+    /**
+     * Builds a configured validator from code, with the same parameter names as web.xml: a thin
+     * mapping onto {@link Builder}.
      *
      * @throws ConfigException naming the parameter at fault, or one this validator does not know
      */
@@ -107,7 +140,7 @@ public class HttpTokenValidator extends TokenValidator {
         Objects.requireNonNull(clock, "clock");
         InitParams resolved = InitParams.resolve(params);
         HttpTokenValidator validator = new HttpTokenValidator();
-        validator.configure(resolved, clock);
+        validator.init(resolved, clock);
         Set<String> unread = resolved.unread();
         if (!unread.isEmpty()) {
             validator.close();
@@ -118,12 +151,12 @@ public class HttpTokenValidator extends TokenValidator {
     }
 
     /**
-     * Reads and checks the parameters as a set, builds the HTTP client and the refresh endpoint,
-     * then calls {@link #readParams(InitParams)}.
+     * Maps the parameters onto a {@link Builder} (the refresh endpoint with {@link #refreshHooks()},
+     * over the filter's transport), starts this validator from it, then calls
+     * {@link #readParams(InitParams)}.
      */
     @Override
     protected final void init(InitParams params, Clock clock) {
-        this.clock = clock;
         Optional<String> validateUrl = params.get(PARAM_VALIDATE_URL);
         Optional<String> introspectionUrl = params.get(PARAM_OAUTH2_INTROSPECTION_URL);
         if (validateUrl.isPresent() == introspectionUrl.isPresent()) {
@@ -131,31 +164,129 @@ public class HttpTokenValidator extends TokenValidator {
                     "set exactly one of " + PARAM_VALIDATE_URL + " and " + PARAM_OAUTH2_INTROSPECTION_URL
                             + (validateUrl.isPresent() ? "; both are set" : "; neither is set"));
         }
-        boolean introspection = introspectionUrl.isPresent();
-        URI uri = introspection ? BackendHttp.checkUrl(PARAM_OAUTH2_INTROSPECTION_URL, introspectionUrl.get())
-                : BackendHttp.checkUrl(PARAM_VALIDATE_URL, validateUrl.get());
-        ClientCredentials client = introspection ? ClientCredentials.read(params, PARAM_OAUTH2_INTROSPECTION_URL) : null;
-        String subjectField = Json.fieldPath(PARAM_FIELD_SUBJECT, params.get(PARAM_FIELD_SUBJECT).orElse(DEFAULT_FIELD_SUBJECT));
-        String rolesField = Json.fieldPath(PARAM_FIELD_ROLES, params.get(PARAM_FIELD_ROLES).orElse(DEFAULT_FIELD_ROLES));
-        String expiresAtField = Json.fieldPath(PARAM_FIELD_EXPIRES_AT,
-                params.get(PARAM_FIELD_EXPIRES_AT).orElse(DEFAULT_FIELD_EXPIRES_AT));
-
+        Builder b = introspectionUrl.isPresent()
+                ? new Builder(true, BackendHttp.checkUrl(PARAM_OAUTH2_INTROSPECTION_URL, introspectionUrl.get()),
+                        ClientCredentials.read(params, PARAM_OAUTH2_INTROSPECTION_URL))
+                : new Builder(false, BackendHttp.checkUrl(PARAM_VALIDATE_URL, validateUrl.get()), null);
+        params.get(PARAM_FIELD_SUBJECT).ifPresent(b::subjectField);
+        params.get(PARAM_FIELD_ROLES).ifPresent(b::rolesField);
+        params.get(PARAM_FIELD_EXPIRES_AT).ifPresent(b::expiresAtField);
+        b.clock(clock);
         BackendHttp http = BackendHttp.fromParams(params);
+        b.http = http;
         try {
-            RefreshEndpoint refresh = RefreshEndpoint.fromParams(params, clock,
-                    Objects.requireNonNull(refreshHooks(), "refreshHooks()"), http).orElse(null);
-            RateLimitedWarning warning = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
-                    "The introspection endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
-                            + "oauth2.client-secret): validations fail as unavailable and nobody is signed out; fix the credentials");
-            this.config = new Config(introspection, uri, client, subjectField, rolesField, expiresAtField, http,
-                    refresh, warning);
+            RefreshEndpoint.fromParams(params, clock, Objects.requireNonNull(refreshHooks(), "refreshHooks()"), http)
+                    .ifPresent(b::refresher);
+            start(b);
             readParams(params);
         } catch (RuntimeException | Error e) {
             config = null;
             http.close();
             throw e;
         }
+    }
+
+    /** Installs the builder's settings; the validator is ready after this. */
+    private void start(Builder b) {
+        if (config != null || closed) {
+            throw new IllegalStateException(getClass().getSimpleName() + " is already started");
+        }
+        this.clock = b.clock;
+        BackendHttp http = b.http != null ? b.http : new BackendHttp(b.connectTimeout, b.readTimeout);
+        RateLimitedWarning warning = new RateLimitedWarning(LOG, b.clock, RefreshEndpoint.WARNING_INTERVAL,
+                "The introspection endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
+                        + "oauth2.client-secret): validations fail as unavailable and nobody is signed out; fix the credentials");
+        this.config = new Config(b.introspection, b.uri, b.client, b.subjectField, b.rolesField, b.expiresAtField,
+                http, b.refresher, warning);
         LOG.info("{} ready", describe());
+    }
+
+    /**
+     * The settings of an {@link HttpTokenValidator}, each method named after its init-param and
+     * checking the same values with the same messages. Not thread-safe.
+     */
+    public static final class Builder {
+        private final boolean introspection;
+        private final URI uri;
+        private final ClientCredentials client;
+        private String subjectField = DEFAULT_FIELD_SUBJECT;
+        private String rolesField = DEFAULT_FIELD_ROLES;
+        private String expiresAtField = DEFAULT_FIELD_EXPIRES_AT;
+        private Duration connectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        private Duration readTimeout = RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+        private TokenRefresher refresher;
+        /** The filter's transport (init-params path); {@code null}: one of the validator's own. */
+        private BackendHttp http;
+
+        private Builder(boolean introspection, URI uri, ClientCredentials client) {
+            this.introspection = introspection;
+            this.uri = uri;
+            this.client = client;
+        }
+
+        /** {@code field.subject}: path of the subject in the answer. Default {@code sub}. */
+        public Builder subjectField(String path) {
+            this.subjectField = Json.fieldPath(PARAM_FIELD_SUBJECT, Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /** {@code field.roles}: path of the roles (array or space-separated string). Default {@code roles}. */
+        public Builder rolesField(String path) {
+            this.rolesField = Json.fieldPath(PARAM_FIELD_ROLES, Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /** {@code field.expires-at}: path of the expiry in epoch seconds. Default {@code exp}. */
+        public Builder expiresAtField(String path) {
+            this.expiresAtField = Json.fieldPath(PARAM_FIELD_EXPIRES_AT, Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /** {@code backend-connect-timeout}. Default 2 s, from 50 ms to 60 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = BackendHttp.checkTimeout(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, timeout);
+            return this;
+        }
+
+        /** {@code backend-read-timeout}. Default 2 s, from 50 ms to 60 s. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = BackendHttp.checkTimeout(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, timeout);
+            return this;
+        }
+
+        /** The time source for {@code field.expires-at}. Default {@code Clock.systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Where refreshes go ({@code refresh-url} or {@code oauth2.token-url}), e.g.
+         * {@code RefreshEndpoint.plain(uri).build()}; the validator closes it. Default: none,
+         * refresh is {@linkplain RefreshResult#unsupported() unsupported}.
+         */
+        public Builder refresher(TokenRefresher refresher) {
+            this.refresher = Objects.requireNonNull(refresher, "refresher");
+            return this;
+        }
+
+        /** A ready validator with an HTTP client of its own, which {@link HttpTokenValidator#close()} stops. */
+        public HttpTokenValidator build() {
+            return build(HttpTokenValidator::new);
+        }
+
+        /**
+         * A ready subclass (for its {@link #validateRequest} or {@link #toSession} hooks), e.g.
+         * {@code build(TenantValidator::new)}; the supplier returns a new, unstarted instance.
+         * {@link HttpTokenValidator#readParams} and {@link HttpTokenValidator#refreshHooks} belong
+         * to the init-param path and are not called here (give {@link RefreshEndpoint.Builder#hooks}).
+         */
+        public <V extends HttpTokenValidator> V build(Supplier<V> constructor) {
+            V validator = Objects.requireNonNull(constructor.get(), "constructor.get()");
+            ((HttpTokenValidator) validator).start(this);
+            return validator;
+        }
     }
 
     /**

@@ -4,12 +4,14 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.audit.Fingerprint;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * secret: per-request decisions are logged at DEBUG with the token's {@link Fingerprint}.
  * Thread-safe; {@link #close()} releases its HTTP client and threads.
  */
-public final class RefreshEndpoint implements AutoCloseable {
+public final class RefreshEndpoint implements TokenRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshEndpoint.class);
 
     /** Plain mode: the URL that takes a refresh token by POST. */
@@ -115,8 +117,6 @@ public final class RefreshEndpoint implements AutoCloseable {
 
     private static final Pattern FORM_FIELD = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
-    private static final List<String> PLAIN_ONLY = List.of(
-            PARAM_REFRESH_FORMAT, PARAM_REFRESH_REQUEST_FIELD, PARAM_REFRESH_REFUSED_STATUSES);
     private static final List<String> REFRESH_ONLY = List.of(
             PARAM_REFRESH_FORMAT, PARAM_REFRESH_REQUEST_FIELD, PARAM_REFRESH_REFUSED_STATUSES,
             PARAM_FIELD_ACCESS_TOKEN, PARAM_FIELD_REFRESH_TOKEN, PARAM_FIELD_EXPIRES_IN);
@@ -223,64 +223,212 @@ public final class RefreshEndpoint implements AutoCloseable {
             }
             return Optional.empty();
         }
-        Mode mode = plainUrl.isPresent() ? Mode.PLAIN : Mode.OAUTH2;
-        URI uri = plainUrl.isPresent() ? BackendHttp.checkUrl(PARAM_REFRESH_URL, plainUrl.get())
-                : BackendHttp.checkUrl(PARAM_OAUTH2_TOKEN_URL, tokenUrl.get());
-
-        boolean json = false;
-        String requestField = DEFAULT_REFRESH_REQUEST_FIELD;
-        Set<Integer> refused = Set.copyOf(DEFAULT_REFRESH_REFUSED_STATUSES);
-        ClientCredentials client = null;
-        if (mode == Mode.PLAIN) {
-            json = params.choice(PARAM_REFRESH_FORMAT, DEFAULT_REFRESH_FORMAT, FORMAT_FORM, FORMAT_JSON).equals(FORMAT_JSON);
-            requestField = params.get(PARAM_REFRESH_REQUEST_FIELD).orElse(DEFAULT_REFRESH_REQUEST_FIELD);
-            if (!FORM_FIELD.matcher(requestField).matches()) {
-                throw new ConfigException(PARAM_REFRESH_REQUEST_FIELD, "must be a field name of letters, digits, "
-                        + "'_', '.', ':' or '-', not '" + requestField + "'");
-            }
-            refused = readRefusedStatuses(params);
-        } else {
-            for (String name : PLAIN_ONLY) {
-                if (params.get(name).isPresent()) {
-                    throw new ConfigException(name, "applies only with " + PARAM_REFRESH_URL
-                            + "; with " + PARAM_OAUTH2_TOKEN_URL + " only error=invalid_grant refuses");
-                }
-            }
-            client = ClientCredentials.read(params, PARAM_OAUTH2_TOKEN_URL);
+        Builder b = plainUrl.isPresent() ? new Builder(Mode.PLAIN, BackendHttp.checkUrl(PARAM_REFRESH_URL, plainUrl.get()), null)
+                : new Builder(Mode.OAUTH2, BackendHttp.checkUrl(PARAM_OAUTH2_TOKEN_URL, tokenUrl.get()), null);
+        params.get(PARAM_REFRESH_FORMAT).ifPresent(v -> b.format(params.choice(PARAM_REFRESH_FORMAT,
+                DEFAULT_REFRESH_FORMAT, FORMAT_FORM, FORMAT_JSON).equals(FORMAT_JSON) ? Format.JSON : Format.FORM));
+        params.get(PARAM_REFRESH_REQUEST_FIELD).ifPresent(b::requestField);
+        List<String> refused = params.list(PARAM_REFRESH_REFUSED_STATUSES);
+        if (!refused.isEmpty()) {
+            b.refusedStatuses(refused.stream().map(RefreshEndpoint::status).toList());
         }
-        TokenFields fields = TokenFields.fromParams(params, clock);
-
-        BackendHttp http = shared != null ? shared : BackendHttp.fromParams(params);
-        return Optional.of(new RefreshEndpoint(mode, uri, json, requestField, refused, client, fields, hooks, clock,
-                http, shared == null));
+        if (b.mode == Mode.OAUTH2) {
+            b.plainOnlyCheck(); // before the client credentials, as ever
+            b.client = ClientCredentials.read(params, PARAM_OAUTH2_TOKEN_URL);
+        }
+        params.get(PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
+        params.get(PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
+        params.get(PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
+        b.clock(clock).hooks(hooks);
+        b.http = shared != null ? shared : BackendHttp.fromParams(params);
+        b.ownsHttp = shared == null;
+        return Optional.of(b.build());
     }
 
-    private static Set<Integer> readRefusedStatuses(InitParams params) {
-        List<String> values = params.list(PARAM_REFRESH_REFUSED_STATUSES);
-        if (values.isEmpty()) {
-            return Set.copyOf(DEFAULT_REFRESH_REFUSED_STATUSES);
+    private static int status(String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(PARAM_REFRESH_REFUSED_STATUSES, "must list HTTP statuses such as 401, not '" + v + "'");
         }
-        Set<Integer> statuses = new LinkedHashSet<>();
-        for (String v : values) {
-            int status;
-            try {
-                status = Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(PARAM_REFRESH_REFUSED_STATUSES, "must list HTTP statuses such as 401, not '" + v + "'");
-            }
-            if (status < 400 || status > 499 || status == 408 || status == 429) {
-                throw new ConfigException(PARAM_REFRESH_REFUSED_STATUSES, "may list only 4xx statuses other than 408 "
-                        + "and 429, not " + status + ": a transient failure must never sign users out");
-            }
-            statuses.add(status);
+    }
+
+    /**
+     * Plain mode ({@code refresh-url}): POST of the refresh token as a form field or JSON member.
+     *
+     * @throws ConfigException naming {@code refresh-url} unless https, or http to a loopback host
+     */
+    public static Builder plain(URI refreshUrl) {
+        return new Builder(Mode.PLAIN, BackendHttp.checkUrl(PARAM_REFRESH_URL,
+                Objects.requireNonNull(refreshUrl, "refreshUrl").toString()), null);
+    }
+
+    /**
+     * OAuth2 mode ({@code oauth2.token-url}): the refresh grant, authenticated as {@code client}.
+     *
+     * @throws ConfigException naming {@code oauth2.token-url} unless https, or http to a loopback host
+     */
+    public static Builder oauth2(URI tokenUrl, ClientCredentials client) {
+        return new Builder(Mode.OAUTH2, BackendHttp.checkUrl(PARAM_OAUTH2_TOKEN_URL,
+                Objects.requireNonNull(tokenUrl, "tokenUrl").toString()), Objects.requireNonNull(client, "client"));
+    }
+
+    /** How plain mode sends the refresh token ({@code refresh-format}). */
+    public enum Format {
+        /** A form field ({@value RefreshEndpoint#FORMAT_FORM}), the default. */
+        FORM,
+        /** A JSON member ({@value RefreshEndpoint#FORMAT_JSON}). */
+        JSON
+    }
+
+    /**
+     * The settings of a {@link RefreshEndpoint}, each method named after its init-param and
+     * checking the same bounds with the same messages. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Mode mode;
+        private final URI uri;
+        private ClientCredentials client;
+        private Format format = Format.FORM;
+        private String requestField = DEFAULT_REFRESH_REQUEST_FIELD;
+        private Set<Integer> refusedStatuses = Set.copyOf(DEFAULT_REFRESH_REFUSED_STATUSES);
+        /** The plain-only settings that were set, in order: refused in OAuth2 mode. */
+        private final Set<String> plainOnlySet = new LinkedHashSet<>();
+        private String accessTokenField = DEFAULT_FIELD_ACCESS_TOKEN;
+        private String refreshTokenField = DEFAULT_FIELD_REFRESH_TOKEN;
+        private String expiresInField = DEFAULT_FIELD_EXPIRES_IN;
+        private Duration connectTimeout = DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        private Duration readTimeout = DEFAULT_BACKEND_READ_TIMEOUT;
+        private Clock clock = Clock.systemUTC();
+        private Hooks hooks = Hooks.DEFAULT;
+        private BackendHttp http;
+        private boolean ownsHttp = true;
+
+        private Builder(Mode mode, URI uri, ClientCredentials client) {
+            this.mode = mode;
+            this.uri = uri;
+            this.client = client;
         }
-        return Set.copyOf(statuses);
+
+        /** {@code refresh-format}, plain mode only. Default {@link Format#FORM}. */
+        public Builder format(Format format) {
+            this.format = Objects.requireNonNull(format, "format");
+            plainOnlySet.add(PARAM_REFRESH_FORMAT);
+            return this;
+        }
+
+        /**
+         * {@code refresh-request-field}, plain mode only: the form field or JSON member carrying
+         * the token. Default {@code refresh_token}.
+         *
+         * @throws ConfigException naming the parameter unless 1 to 64 letters, digits, '_', '.', ':' or '-'
+         */
+        public Builder requestField(String field) {
+            if (!FORM_FIELD.matcher(Objects.requireNonNull(field, "field")).matches()) {
+                throw new ConfigException(PARAM_REFRESH_REQUEST_FIELD, "must be a field name of letters, digits, "
+                        + "'_', '.', ':' or '-', not '" + field + "'");
+            }
+            this.requestField = field;
+            plainOnlySet.add(PARAM_REFRESH_REQUEST_FIELD);
+            return this;
+        }
+
+        /**
+         * {@code refresh-refused-statuses}, plain mode only: statuses that refuse the token for
+         * good. Default 401.
+         *
+         * @throws ConfigException naming the parameter for anything but a 4xx other than 408 and 429
+         */
+        public Builder refusedStatuses(Collection<Integer> statuses) {
+            Set<Integer> checked = new LinkedHashSet<>();
+            for (int status : statuses) {
+                if (status < 400 || status > 499 || status == 408 || status == 429) {
+                    throw new ConfigException(PARAM_REFRESH_REFUSED_STATUSES, "may list only 4xx statuses other than 408 "
+                            + "and 429, not " + status + ": a transient failure must never sign users out");
+                }
+                checked.add(status);
+            }
+            if (checked.isEmpty()) {
+                throw new ConfigException(PARAM_REFRESH_REFUSED_STATUSES, "must list at least one status");
+            }
+            this.refusedStatuses = Set.copyOf(checked);
+            plainOnlySet.add(PARAM_REFRESH_REFUSED_STATUSES);
+            return this;
+        }
+
+        /** As {@link #refusedStatuses(Collection)}. */
+        public Builder refusedStatuses(Integer... statuses) {
+            return refusedStatuses(List.of(statuses));
+        }
+
+        /** {@code field.access-token}: path of the access token in a 200 answer. Default {@code access_token}. */
+        public Builder accessTokenField(String path) {
+            this.accessTokenField = Json.fieldPath(PARAM_FIELD_ACCESS_TOKEN, Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /** {@code field.refresh-token}: path of the rotated refresh token. Default {@code refresh_token}. */
+        public Builder refreshTokenField(String path) {
+            this.refreshTokenField = Json.fieldPath(PARAM_FIELD_REFRESH_TOKEN, Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /** {@code field.expires-in}: path of the access token's lifetime in seconds. Default {@code expires_in}. */
+        public Builder expiresInField(String path) {
+            this.expiresInField = Json.fieldPath(PARAM_FIELD_EXPIRES_IN, Objects.requireNonNull(path, "path"));
+            return this;
+        }
+
+        /** {@code backend-connect-timeout}. Default 2 s, from 50 ms to 60 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = BackendHttp.checkTimeout(PARAM_BACKEND_CONNECT_TIMEOUT, timeout);
+            return this;
+        }
+
+        /** {@code backend-read-timeout}. Default 2 s, from 50 ms to 60 s. */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = BackendHttp.checkTimeout(PARAM_BACKEND_READ_TIMEOUT, timeout);
+            return this;
+        }
+
+        /** The time source for {@code expires_in} and the rate-limited warnings. Default {@code Clock.systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** For a backend whose refresh exchange does not fit the settings. Default {@link Hooks#DEFAULT}. */
+        public Builder hooks(Hooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
+            return this;
+        }
+
+        /**
+         * A ready endpoint with an HTTP client of its own, which {@link RefreshEndpoint#close()} stops.
+         *
+         * @throws ConfigException naming a plain-mode parameter set in OAuth2 mode
+         */
+        public RefreshEndpoint build() {
+            plainOnlyCheck();
+            TokenFields fields = TokenFields.of(accessTokenField, refreshTokenField, expiresInField, clock);
+            BackendHttp h = http != null ? http : new BackendHttp(connectTimeout, readTimeout);
+            return new RefreshEndpoint(mode, uri, format == Format.JSON, requestField, refusedStatuses, client, fields,
+                    hooks, clock, h, http == null || ownsHttp);
+        }
+
+        private void plainOnlyCheck() {
+            if (mode == Mode.OAUTH2 && !plainOnlySet.isEmpty()) {
+                throw new ConfigException(plainOnlySet.iterator().next(), "applies only with " + PARAM_REFRESH_URL
+                        + "; with " + PARAM_OAUTH2_TOKEN_URL + " only error=invalid_grant refuses");
+            }
+        }
     }
 
     /**
      * Trades the refresh token. Never throws for a backend failure and never returns {@code null};
      * only a definitive refusal of the token is {@link RefreshResult.Refused}.
      */
+    @Override
     public RefreshResult refresh(String refreshToken) {
         Objects.requireNonNull(refreshToken, "refreshToken");
         String fingerprint = Fingerprint.of(refreshToken);
@@ -395,6 +543,7 @@ public final class RefreshEndpoint implements AutoCloseable {
     }
 
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
+    @Override
     public String describe() {
         String base = "RefreshEndpoint[" + (mode == Mode.PLAIN ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2")
                 + " " + where();

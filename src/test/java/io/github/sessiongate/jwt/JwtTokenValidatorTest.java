@@ -480,7 +480,8 @@ class JwtTokenValidatorTest {
 
     @Test
     void hooksAddClaimChecksAndRoles() {
-        JwtTokenValidator custom = new JwtTokenValidator() {
+        JwtTokenValidator custom = JwtTokenValidator.withSecret(SECRET).issuer(ISSUER).audience(AUDIENCE).clock(CLOCK)
+                .build(() -> new JwtTokenValidator() {
             @Override
             protected Optional<Reason> checkClaims(Map<String, Object> claims) {
                 return "t1".equals(claims.get("tenant")) ? Optional.empty() : Optional.of(Reason.REJECTED_BY_BACKEND);
@@ -490,8 +491,7 @@ class JwtTokenValidatorTest {
             protected Set<String> roles(Map<String, Object> claims) {
                 return Set.of("tenant-" + claims.get("tenant"));
             }
-        };
-        custom.configure(io.github.sessiongate.InitParams.resolve(params(JwtTokenValidator.PARAM_SECRET, SECRET)), CLOCK);
+        });
         assertEquals(Set.of("tenant-t1"), assertValid(custom.validate(token().claim("tenant", "t1").hs256())).roles());
         assertRefused(Reason.REJECTED_BY_BACKEND, custom.validate(token().claim("tenant", "t2").hs256()));
         // Checked before expiry: a refused token is not reported as expired.

@@ -47,7 +47,7 @@ class HttpTokenValidatorTest {
     private <V extends HttpTokenValidator> V configure(V validator, String... extra) {
         List<String> all = new ArrayList<>(List.of(PARAM_VALIDATE_URL, backend.url(FakeAuthBackend.ME)));
         all.addAll(List.of(extra));
-        validator.configure(Params.of(all.toArray(new String[0])), clock);
+        io.github.sessiongate.ValidatorInit.init(validator, Params.of(all.toArray(new String[0])), clock);
         validators.add(validator);
         return validator;
     }
