@@ -177,22 +177,22 @@ public final class GateConfig {
         this.trustedProxies = TrustedProxies.parse(PARAM_TRUSTED_PROXIES, b.trustedProxies);
         this.acceptBearerHeader = b.acceptBearerHeader;
         this.allowJsessionid = b.allowJsessionid;
-        this.retryAfterSeconds = Bounds.check(PARAM_RETRY_AFTER, b.retryAfterSeconds, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
-        this.cacheTtl = Bounds.check(PARAM_CACHE_TTL, b.cacheTtl, MIN_CACHE_TTL, MAX_CACHE_TTL);
-        this.cacheMaxEntries = Bounds.check(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, MIN_CACHE_MAX_ENTRIES,
+        this.retryAfterSeconds = Bounds.number(PARAM_RETRY_AFTER, b.retryAfterSeconds, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
+        this.cacheTtl = Bounds.duration(PARAM_CACHE_TTL, b.cacheTtl, MIN_CACHE_TTL, MAX_CACHE_TTL);
+        this.cacheMaxEntries = Bounds.number(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, MIN_CACHE_MAX_ENTRIES,
                 MAX_CACHE_MAX_ENTRIES);
-        this.refreshGrace = Bounds.check(PARAM_REFRESH_GRACE, b.refreshGrace, MIN_REFRESH_GRACE, MAX_REFRESH_GRACE);
-        this.graceMaxEntries = Bounds.check(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, MIN_GRACE_MAX_ENTRIES,
+        this.refreshGrace = Bounds.duration(PARAM_REFRESH_GRACE, b.refreshGrace, MIN_REFRESH_GRACE, MAX_REFRESH_GRACE);
+        this.graceMaxEntries = Bounds.number(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, MIN_GRACE_MAX_ENTRIES,
                 MAX_GRACE_MAX_ENTRIES);
-        this.securityMaxEntries = Bounds.check(PARAM_SECURITY_MAX_ENTRIES, b.securityMaxEntries, MIN_SECURITY_MAX_ENTRIES,
+        this.securityMaxEntries = Bounds.number(PARAM_SECURITY_MAX_ENTRIES, b.securityMaxEntries, MIN_SECURITY_MAX_ENTRIES,
                 MAX_SECURITY_MAX_ENTRIES);
-        this.negativeCacheMaxEntries = Bounds.check(PARAM_NEGATIVE_CACHE_MAX_ENTRIES, b.negativeCacheMaxEntries,
+        this.negativeCacheMaxEntries = Bounds.number(PARAM_NEGATIVE_CACHE_MAX_ENTRIES, b.negativeCacheMaxEntries,
                 MIN_NEGATIVE_CACHE_MAX_ENTRIES, MAX_NEGATIVE_CACHE_MAX_ENTRIES);
-        this.backendMaxConcurrency = Bounds.check(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency,
+        this.backendMaxConcurrency = Bounds.number(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency,
                 MIN_BACKEND_MAX_CONCURRENCY, MAX_BACKEND_MAX_CONCURRENCY);
-        this.backendWaitTimeout = Bounds.check(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, MIN_BACKEND_WAIT_TIMEOUT,
+        this.backendWaitTimeout = Bounds.duration(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, MIN_BACKEND_WAIT_TIMEOUT,
                 MAX_BACKEND_WAIT_TIMEOUT);
-        this.refreshAhead = Bounds.check(PARAM_REFRESH_AHEAD, b.refreshAhead, MIN_REFRESH_AHEAD, MAX_REFRESH_AHEAD);
+        this.refreshAhead = Bounds.duration(PARAM_REFRESH_AHEAD, b.refreshAhead, MIN_REFRESH_AHEAD, MAX_REFRESH_AHEAD);
         this.authorizationHeaderView = b.authorizationHeaderView;
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.auditListeners = List.copyOf(b.auditListeners);
@@ -213,7 +213,7 @@ public final class GateConfig {
         this.backendClient = b.backendClient;
         this.loginEndpoint = b.loginEndpoint;
         this.revokeEndpoint = b.revokeEndpoint;
-        this.backendConnectTimeout = Bounds.check(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, b.backendConnectTimeout,
+        this.backendConnectTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, b.backendConnectTimeout,
                 RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
         this.validator = b.validator;
         if (validator == null) {
@@ -260,16 +260,16 @@ public final class GateConfig {
             params.peek(external).ifPresent(value -> b.externalSecrets.put(external, value));
         }
         params.integer(PARAM_RETRY_AFTER).ifPresent(b::retryAfterSeconds);
-        params.duration(PARAM_CACHE_TTL).ifPresent(b::cacheTtl);
+        Bounds.duration(params, PARAM_CACHE_TTL).ifPresent(b::cacheTtl);
         params.integer(PARAM_CACHE_MAX_ENTRIES).ifPresent(b::cacheMaxEntries);
-        params.duration(PARAM_REFRESH_GRACE).ifPresent(b::refreshGrace);
+        Bounds.duration(params, PARAM_REFRESH_GRACE).ifPresent(b::refreshGrace);
         params.integer(PARAM_GRACE_MAX_ENTRIES).ifPresent(b::graceMaxEntries);
         params.integer(PARAM_SECURITY_MAX_ENTRIES).ifPresent(b::securityMaxEntries);
         params.integer(PARAM_NEGATIVE_CACHE_MAX_ENTRIES).ifPresent(b::negativeCacheMaxEntries);
         params.integer(PARAM_BACKEND_MAX_CONCURRENCY).ifPresent(b::backendMaxConcurrency);
-        params.duration(PARAM_BACKEND_WAIT_TIMEOUT).ifPresent(b::backendWaitTimeout);
-        params.duration(PARAM_REFRESH_AHEAD).ifPresent(b::refreshAhead);
-        params.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT).ifPresent(b::backendConnectTimeout);
+        Bounds.duration(params, PARAM_BACKEND_WAIT_TIMEOUT).ifPresent(b::backendWaitTimeout);
+        Bounds.duration(params, PARAM_REFRESH_AHEAD).ifPresent(b::refreshAhead);
+        Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT).ifPresent(b::backendConnectTimeout);
         // Outbound components: parsed and checked now, started per filter over its one transport.
         b.loginEndpoint = LoginEndpoint.plan(params, clock).map(Part::planned).orElse(null);
         b.revokeEndpoint = RevokeEndpoint.plan(params, clock).map(Part::planned).orElse(null);

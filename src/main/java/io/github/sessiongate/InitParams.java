@@ -153,14 +153,6 @@ public final class InitParams {
         });
     }
 
-    /**
-     * A duration as {@link #duration(String, Duration, Duration, Duration)} reads it, if set; the
-     * typed builder it goes to checks the range (so each bound is written once).
-     */
-    public Optional<Duration> duration(String name) {
-        return get(name).map(v -> parseDuration(name, v));
-    }
-
     /** Comma- or whitespace-separated items; empty when absent. */
     public List<String> list(String name) {
         return get(name).map(InitParams::split).orElse(List.of());

@@ -267,7 +267,7 @@ public final class GuestTokens implements AutoCloseable {
                 this.urlTimeout = null;
                 return;
             }
-            Duration checkedTtl = Bounds.check(PARAM_TTL, b.ttl != null ? b.ttl : DEFAULT_TTL, MIN_TTL, MAX_TTL);
+            Duration checkedTtl = Bounds.duration(PARAM_TTL, b.ttl != null ? b.ttl : DEFAULT_TTL, MIN_TTL, MAX_TTL);
             if (checkedTtl.getNano() != 0) {
                 throw new ConfigException(PARAM_TTL, "must be whole seconds, not " + checkedTtl);
             }
@@ -276,7 +276,7 @@ public final class GuestTokens implements AutoCloseable {
                     throw new ConfigException(PARAM_SECRET, "applies only to guest tokens minted here; with " + PARAM_URL
                             + " the backend signs them and the filter's validator checks them");
                 }
-                this.urlTimeout = Bounds.check(PARAM_URL_TIMEOUT, b.urlTimeout != null ? b.urlTimeout : DEFAULT_URL_TIMEOUT,
+                this.urlTimeout = Bounds.duration(PARAM_URL_TIMEOUT, b.urlTimeout != null ? b.urlTimeout : DEFAULT_URL_TIMEOUT,
                         MIN_URL_TIMEOUT, MAX_URL_TIMEOUT);
                 this.url = BackendUrls.check(PARAM_URL, b.url, "tokens fetched over plain http can be read and replaced in transit");
             } else {
@@ -303,9 +303,9 @@ public final class GuestTokens implements AutoCloseable {
             Builder b = new Builder().enabled(enabled);
             params.get(PARAM_SECRET).ifPresent(b::secret);
             // Off, a duration is not parsed: the builder refuses its mere presence ("applies only when ...").
-            (enabled ? params.duration(PARAM_TTL) : params.get(PARAM_TTL).map(v -> DEFAULT_TTL)).ifPresent(b::ttl);
+            (enabled ? Bounds.duration(params, PARAM_TTL) : params.get(PARAM_TTL).map(v -> DEFAULT_TTL)).ifPresent(b::ttl);
             params.get(PARAM_URL).ifPresent(b::url);
-            (enabled ? params.duration(PARAM_URL_TIMEOUT) : params.get(PARAM_URL_TIMEOUT).map(v -> DEFAULT_URL_TIMEOUT))
+            (enabled ? Bounds.duration(params, PARAM_URL_TIMEOUT) : params.get(PARAM_URL_TIMEOUT).map(v -> DEFAULT_URL_TIMEOUT))
                     .ifPresent(b::urlTimeout);
             return b.build();
         }

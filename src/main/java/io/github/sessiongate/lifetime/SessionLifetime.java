@@ -277,13 +277,13 @@ public final class SessionLifetime {
 
         private Settings(Builder b) {
             Duration idle = b.idleTimeout == null ? null
-                    : wholeSeconds(PARAM_IDLE_TIMEOUT, Bounds.check(PARAM_IDLE_TIMEOUT, b.idleTimeout, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT));
+                    : wholeSeconds(PARAM_IDLE_TIMEOUT, Bounds.duration(PARAM_IDLE_TIMEOUT, b.idleTimeout, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT));
             Duration absolute = b.absoluteTimeout == null ? null : wholeSeconds(PARAM_ABSOLUTE_TIMEOUT,
-                    Bounds.check(PARAM_ABSOLUTE_TIMEOUT, b.absoluteTimeout, MIN_ABSOLUTE_TIMEOUT, MAX_ABSOLUTE_TIMEOUT));
+                    Bounds.duration(PARAM_ABSOLUTE_TIMEOUT, b.absoluteTimeout, MIN_ABSOLUTE_TIMEOUT, MAX_ABSOLUTE_TIMEOUT));
             Duration sliding = b.slidingExpiry == null ? null : wholeSeconds(PARAM_SLIDING_EXPIRY,
-                    Bounds.check(PARAM_SLIDING_EXPIRY, b.slidingExpiry, MIN_SLIDING_EXPIRY, MAX_SLIDING_EXPIRY));
+                    Bounds.duration(PARAM_SLIDING_EXPIRY, b.slidingExpiry, MIN_SLIDING_EXPIRY, MAX_SLIDING_EXPIRY));
             boolean intervalSet = b.slidingInterval != null;
-            Duration interval = wholeSeconds(PARAM_SLIDING_INTERVAL, Bounds.check(PARAM_SLIDING_INTERVAL,
+            Duration interval = wholeSeconds(PARAM_SLIDING_INTERVAL, Bounds.duration(PARAM_SLIDING_INTERVAL,
                     intervalSet ? b.slidingInterval : DEFAULT_SLIDING_INTERVAL, MIN_SLIDING_INTERVAL, MAX_SLIDING_INTERVAL));
             String secret = b.signingSecret;
             if (idle == null && absolute == null && sliding == null) {
@@ -331,7 +331,7 @@ public final class SessionLifetime {
             optional(params, PARAM_IDLE_TIMEOUT).ifPresent(b::idleTimeout);
             optional(params, PARAM_ABSOLUTE_TIMEOUT).ifPresent(b::absoluteTimeout);
             optional(params, PARAM_SLIDING_EXPIRY).ifPresent(b::slidingExpiry);
-            params.duration(PARAM_SLIDING_INTERVAL).ifPresent(b::slidingInterval);
+            Bounds.duration(params, PARAM_SLIDING_INTERVAL).ifPresent(b::slidingInterval);
             params.get(PARAM_SIGNING_SECRET).ifPresent(b::signingSecret);
             return b.build();
         }
@@ -342,7 +342,7 @@ public final class SessionLifetime {
             if (raw.isEmpty() || raw.get().toLowerCase(Locale.ROOT).equals(OFF)) {
                 return Optional.empty();
             }
-            return params.duration(name);
+            return Bounds.duration(params, name);
         }
 
         /** Whether any timeout is on (else the filter keeps no lifetime record). */

@@ -218,7 +218,7 @@ public final class ClientTokens {
                 }
             }
             this.secret = b.secret;
-            this.ttl = Bounds.check(PARAM_TTL, b.ttl != null ? b.ttl : DEFAULT_TTL, MIN_TTL, MAX_TTL);
+            this.ttl = Bounds.duration(PARAM_TTL, b.ttl != null ? b.ttl : DEFAULT_TTL, MIN_TTL, MAX_TTL);
             this.issuer = name(PARAM_ISSUER, b.issuer != null ? b.issuer : DEFAULT_ISSUER);
             this.audience = name(PARAM_AUDIENCE, b.audience != null ? b.audience : DEFAULT_AUDIENCE);
         }
@@ -229,7 +229,7 @@ public final class ClientTokens {
             Optional<String> secret = params.get(PARAM_SECRET);
             secret.ifPresent(b::secret);
             // Without a secret, the TTL is not parsed: the builder refuses its mere presence ("applies only with ...").
-            (secret.isPresent() ? params.duration(PARAM_TTL) : params.get(PARAM_TTL).map(v -> DEFAULT_TTL)).ifPresent(b::ttl);
+            (secret.isPresent() ? Bounds.duration(params, PARAM_TTL) : params.get(PARAM_TTL).map(v -> DEFAULT_TTL)).ifPresent(b::ttl);
             params.get(PARAM_AUDIENCE).ifPresent(b::audience);
             params.get(PARAM_ISSUER).ifPresent(b::issuer);
             return b.build();

@@ -129,16 +129,16 @@ public final class EndpointSettings {
         this.byPath = Map.copyOf(index);
         this.loginSuccessPath = checkPath(PARAM_LOGIN_SUCCESS_PATH, b.loginSuccessPath);
         this.logoutRedirectPath = checkPath(PARAM_LOGOUT_REDIRECT_PATH, b.logoutRedirectPath);
-        this.loginMaxBodyBytes = Bounds.check(PARAM_LOGIN_MAX_BODY_BYTES, b.loginMaxBodyBytes, MIN_LOGIN_MAX_BODY_BYTES,
+        this.loginMaxBodyBytes = Bounds.number(PARAM_LOGIN_MAX_BODY_BYTES, b.loginMaxBodyBytes, MIN_LOGIN_MAX_BODY_BYTES,
                 MAX_LOGIN_MAX_BODY_BYTES);
-        this.loginMaxFailures = Bounds.check(PARAM_LOGIN_MAX_FAILURES, b.loginMaxFailures, MIN_LOGIN_MAX_FAILURES,
+        this.loginMaxFailures = Bounds.number(PARAM_LOGIN_MAX_FAILURES, b.loginMaxFailures, MIN_LOGIN_MAX_FAILURES,
                 MAX_LOGIN_MAX_FAILURES);
-        this.loginAddressMaxFailures = Bounds.check(PARAM_LOGIN_ADDRESS_MAX_FAILURES, b.loginAddressMaxFailures != null
+        this.loginAddressMaxFailures = Bounds.number(PARAM_LOGIN_ADDRESS_MAX_FAILURES, b.loginAddressMaxFailures != null
                 ? b.loginAddressMaxFailures : LoginLimiter.ADDRESS_FACTOR * loginMaxFailures, loginMaxFailures,
                 MAX_LOGIN_ADDRESS_MAX_FAILURES);
-        this.loginFailureWindow = Bounds.check(PARAM_LOGIN_FAILURE_WINDOW, b.loginFailureWindow, MIN_LOGIN_FAILURE_WINDOW,
+        this.loginFailureWindow = Bounds.duration(PARAM_LOGIN_FAILURE_WINDOW, b.loginFailureWindow, MIN_LOGIN_FAILURE_WINDOW,
                 MAX_LOGIN_FAILURE_WINDOW);
-        this.loginUsernameMaxDelay = Bounds.check(PARAM_LOGIN_USERNAME_MAX_DELAY, b.loginUsernameMaxDelay,
+        this.loginUsernameMaxDelay = Bounds.duration(PARAM_LOGIN_USERNAME_MAX_DELAY, b.loginUsernameMaxDelay,
                 MIN_LOGIN_USERNAME_MAX_DELAY, MAX_LOGIN_USERNAME_MAX_DELAY);
         for (String claim : b.sessionClaims) {
             if (!claim.matches("[A-Za-z0-9_.:-]{1,64}")) {
@@ -169,8 +169,8 @@ public final class EndpointSettings {
         params.integer(PARAM_LOGIN_MAX_BODY_BYTES).ifPresent(b::loginMaxBodyBytes);
         params.integer(PARAM_LOGIN_MAX_FAILURES).ifPresent(b::loginMaxFailures);
         params.integer(PARAM_LOGIN_ADDRESS_MAX_FAILURES).ifPresent(b::loginAddressMaxFailures);
-        params.duration(PARAM_LOGIN_USERNAME_MAX_DELAY).ifPresent(b::loginUsernameMaxDelay);
-        params.duration(PARAM_LOGIN_FAILURE_WINDOW).ifPresent(b::loginFailureWindow);
+        Bounds.duration(params, PARAM_LOGIN_USERNAME_MAX_DELAY).ifPresent(b::loginUsernameMaxDelay);
+        Bounds.duration(params, PARAM_LOGIN_FAILURE_WINDOW).ifPresent(b::loginFailureWindow);
         return b.sessionClaims(params.list(PARAM_SESSION_CLAIMS)).build();
     }
 
