@@ -163,6 +163,7 @@ public final class GateConfig {
     private final Part<LoginEndpoint> loginEndpoint;
     private final Part<RevokeEndpoint> revokeEndpoint;
     private final Duration backendConnectTimeout;
+    private final Duration backendReadTimeout;
     private final TokenValidator validator;
     private final Clock clock;
 
@@ -211,10 +212,12 @@ public final class GateConfig {
         this.guests = b.guests == null ? null : GuestTokens.plan(b.guests, clock, namedKeys(secrets, GuestTokens.PARAM_SECRET),
                 othersThan(secrets, GuestTokens.PARAM_SECRET)).map(Part::planned).orElse(null);
         this.backendClient = b.backendClient;
-        this.loginEndpoint = b.loginEndpoint;
-        this.revokeEndpoint = b.revokeEndpoint;
-        this.backendConnectTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, b.backendConnectTimeout,
-                RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+        this.backendConnectTimeout = b.backendConnectTimeout; // both checked by their setters
+        this.backendReadTimeout = b.backendReadTimeout;
+        this.loginEndpoint = b.login != null ? LoginEndpoint.plan(b.login, clock, backendConnectTimeout, backendReadTimeout)
+                .map(Part::planned).orElse(null) : b.loginEndpoint;
+        this.revokeEndpoint = b.revoke != null ? RevokeEndpoint.plan(b.revoke, clock, backendConnectTimeout, backendReadTimeout)
+                .map(Part::planned).orElse(null) : b.revokeEndpoint;
         this.validator = b.validator;
         if (validator == null) {
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "no validator given: name a TokenValidator class, "
@@ -270,11 +273,10 @@ public final class GateConfig {
         Bounds.duration(params, PARAM_BACKEND_WAIT_TIMEOUT).ifPresent(b::backendWaitTimeout);
         Bounds.duration(params, PARAM_REFRESH_AHEAD).ifPresent(b::refreshAhead);
         Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT).ifPresent(b::backendConnectTimeout);
+        Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT).ifPresent(b::backendReadTimeout);
+        b.login(LoginEndpoint.Settings.fromParams(params)).revoke(RevokeEndpoint.Settings.fromParams(params));
         // Outbound components: parsed and checked now, started per filter over its one transport.
-        b.loginEndpoint = LoginEndpoint.plan(params, clock).map(Part::planned).orElse(null);
-        b.revokeEndpoint = RevokeEndpoint.plan(params, clock).map(Part::planned).orElse(null);
-        b.backendClient = BackendClient.plan(params, b.backendConnectTimeout,
-                backendTimeout(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT))
+        b.backendClient = BackendClient.plan(params, b.backendConnectTimeout, b.backendReadTimeout)
                 .map(Part::planned).orElse(null);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
@@ -298,10 +300,6 @@ public final class GateConfig {
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private static Duration backendTimeout(InitParams params, String name, Duration defaultValue) {
-        return params.duration(name, defaultValue, RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
     }
 
     /**
@@ -670,6 +668,9 @@ public final class GateConfig {
         private Part<LoginEndpoint> loginEndpoint;
         private Part<RevokeEndpoint> revokeEndpoint;
         private Duration backendConnectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        private Duration backendReadTimeout = RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT;
+        private LoginEndpoint.Settings login;
+        private RevokeEndpoint.Settings revoke;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -871,12 +872,14 @@ public final class GateConfig {
          */
         public Builder loginEndpoint(LoginEndpoint loginEndpoint) {
             this.loginEndpoint = Part.given(loginEndpoint);
+            this.login = null;
             return this;
         }
 
         /** Revocation of refresh tokens at logout; default none. Yours: the filter never closes it. */
         public Builder revokeEndpoint(RevokeEndpoint revokeEndpoint) {
             this.revokeEndpoint = Part.given(revokeEndpoint);
+            this.revoke = null;
             return this;
         }
 
@@ -907,10 +910,44 @@ public final class GateConfig {
         /**
          * Connect timeout of the filter's one outbound transport ({@code backend-connect-timeout}).
          * Default {@link RefreshEndpoint#DEFAULT_BACKEND_CONNECT_TIMEOUT}; 50 ms to 60 s, else
-         * {@link ConfigException} at {@link #build()}.
+         * {@link ConfigException} at once.
          */
         public Builder backendConnectTimeout(Duration timeout) {
-            this.backendConnectTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.backendConnectTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Time allowed for a backend's answer ({@code backend-read-timeout}) for login, revoke and the
+         * {@code BackendClient} the filter plans. Default {@link RefreshEndpoint#DEFAULT_BACKEND_READ_TIMEOUT};
+         * 50 ms to 60 s, else {@link ConfigException} at once.
+         */
+        public Builder backendReadTimeout(Duration timeout) {
+            this.backendReadTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * The backend login behind the login endpoint, from {@code LoginEndpoint.settings()}; default
+         * none (the endpoint is then off). The filter starts it over its one transport and closes it.
+         * Replaces a {@link #loginEndpoint(LoginEndpoint)} given before.
+         */
+        public Builder login(LoginEndpoint.Settings login) {
+            this.login = Objects.requireNonNull(login, "login");
+            this.loginEndpoint = null;
+            return this;
+        }
+
+        /**
+         * Revocation of refresh tokens at logout, from {@code RevokeEndpoint.settings()}; default none.
+         * The filter starts it over its one transport and closes it. Replaces a
+         * {@link #revokeEndpoint(RevokeEndpoint)} given before.
+         */
+        public Builder revoke(RevokeEndpoint.Settings revoke) {
+            this.revoke = Objects.requireNonNull(revoke, "revoke");
+            this.revokeEndpoint = null;
             return this;
         }
 

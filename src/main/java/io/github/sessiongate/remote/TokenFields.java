@@ -29,13 +29,16 @@ final class TokenFields {
 
     /** Reads the three {@code field.*} parameters (defaults when absent). */
     static TokenFields fromParams(InitParams params, Clock clock) {
-        String accessField = Json.fieldPath(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN,
-                params.get(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN).orElse(RefreshEndpoint.DEFAULT_FIELD_ACCESS_TOKEN));
-        String refreshField = Json.fieldPath(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN,
-                params.get(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN).orElse(RefreshEndpoint.DEFAULT_FIELD_REFRESH_TOKEN));
-        String expiresInField = Json.fieldPath(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN,
-                params.get(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN).orElse(RefreshEndpoint.DEFAULT_FIELD_EXPIRES_IN));
-        return new TokenFields(accessField, refreshField, expiresInField, clock);
+        return of(params.get(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN).orElse(RefreshEndpoint.DEFAULT_FIELD_ACCESS_TOKEN),
+                params.get(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN).orElse(RefreshEndpoint.DEFAULT_FIELD_REFRESH_TOKEN),
+                params.get(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN).orElse(RefreshEndpoint.DEFAULT_FIELD_EXPIRES_IN), clock);
+    }
+
+    /** The three paths, each checked as its {@code field.*} parameter is. */
+    static TokenFields of(String accessField, String refreshField, String expiresInField, Clock clock) {
+        return new TokenFields(Json.fieldPath(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN, accessField),
+                Json.fieldPath(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN, refreshField),
+                Json.fieldPath(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN, expiresInField), clock);
     }
 
     /**
