@@ -32,6 +32,8 @@ class ParameterTableTest {
     /** A table row: first cell holds one or more backticked names, second the default(s). */
     private static final Pattern ROW = Pattern.compile("^\\|\\s*(`[^|]+?)\\s*\\|\\s*([^|]*?)\\s*\\|(.*)$");
     private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
+    /** An upper bound alone: "at most `10m`", "(≤ 5m)". */
+    private static final Pattern AT_MOST = Pattern.compile("(?:at most|≤)\\s+`?([0-9][0-9,]*(?:ms|s|m|h|d)?)`?");
     private static final Pattern RANGE = Pattern.compile("`?([0-9][0-9,]*(?:ms|s|m|h|d)?)`?\\s+to\\s+`?([0-9][0-9,]*(?:ms|s|m|h|d)?)`?");
 
     /** Enum constants whose init-param word is not their name ({@code cookie-secure=true} is ALWAYS). */
@@ -71,10 +73,17 @@ class ParameterTableTest {
                         + " (" + d.owner() + ")");
             }
             Matcher range = RANGE.matcher(doc.meaning());
+            boolean hasRange = range.find();
+            range.reset();
             if (d.min() != null && d.max() != null && range.find()
                     && !(same(d.min(), range.group(1)) && same(d.max(), range.group(2)))) {
                 problems.add(d.name() + ": README range " + range.group(1) + " to " + range.group(2) + ", code range "
                         + show(d.min()) + " to " + show(d.max()) + " (" + d.owner() + ")");
+            }
+            Matcher atMost = AT_MOST.matcher(doc.defaultCell() + " " + doc.meaning());
+            if (d.max() != null && !hasRange && atMost.find() && !same(d.max(), atMost.group(1))) {
+                problems.add(d.name() + ": README upper bound " + atMost.group(1) + ", code maximum " + show(d.max())
+                        + " (" + d.owner() + ")");
             }
         }
         assertTrue(problems.isEmpty(), () -> problems.size() + " mismatch(es) between README.md and the code:\n  "
