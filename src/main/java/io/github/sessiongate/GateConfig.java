@@ -36,8 +36,13 @@ import java.util.function.Function;
  * <p>Two ways in, one set of checks: {@link #fromInitParams} for web.xml (each {@code PARAM_*}
  * constant is an init-param name, its {@code DEFAULT_*} neighbour the value used when it is
  * absent), and {@link #builder()} for {@code ServletContext.addFilter}. A bad value fails with a
- * {@link ConfigException} naming the parameter. Cookie settings live in {@link CookieSettings};
- * the validator reads its own parameters.
+ * {@link ConfigException} naming the parameter. Each group of parameters is an immutable settings
+ * value with a typed builder ({@link CookieSettings}, {@code EndpointSettings}, {@code CsrfGuard},
+ * {@code GuestTokens.Settings}, {@code SessionLifetime.Settings}, {@code ClientTokens.Settings},
+ * {@code CookieSeal.Settings}, {@code LoginEndpoint.Settings}, {@code RevokeEndpoint.Settings});
+ * {@link #fromInitParams} only maps strings onto those builders, so each bound and default is
+ * written once, and {@link Builder#build()} runs every cross-check (no secret serves two purposes,
+ * the cookies fit the response header budget). The validator reads its own parameters.
  */
 public final class GateConfig {
     /** Paths that need a session: comma/space separated patterns (see README). */
@@ -728,9 +733,15 @@ public final class GateConfig {
             return this;
         }
 
+        /** The origin browsers use, such as {@code https://app.example.com}; default: from each request. */
         public Builder publicOrigin(String origin) {
             this.publicOrigin = origin;
             return this;
+        }
+
+        /** As {@link #publicOrigin(String)}; checked at {@link #build()}. */
+        public Builder publicOrigin(URI origin) {
+            return publicOrigin(Objects.requireNonNull(origin, "origin").toString());
         }
 
         public Builder trustedProxies(String... proxies) {
