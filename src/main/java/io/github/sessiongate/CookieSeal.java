@@ -97,62 +97,166 @@ public final class CookieSeal {
      */
     public static Optional<CookieSeal> fromParams(InitParams params, Collection<String> otherSecrets) {
         Objects.requireNonNull(params, "params");
+        return create(Settings.fromParams(params), otherSecrets);
+    }
+
+    /** Starts sealing settings in code; see {@link Settings.Builder}. */
+    public static Settings.Builder settings() {
+        return new Settings.Builder();
+    }
+
+    /**
+     * The seal these settings describe, each key checked against the filter's other secrets.
+     *
+     * @param otherSecrets the configured values of every other secret the filter uses ({@code null} skipped)
+     * @return empty when no key is set
+     * @throws ConfigException naming {@value #PARAM_KEYS} when a key is used elsewhere; the key is never echoed
+     */
+    public static Optional<CookieSeal> create(Settings settings, Collection<String> otherSecrets) {
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(otherSecrets, "otherSecrets");
-        Optional<String> value = params.get(PARAM_KEYS);
-        if (value.isEmpty()) {
+        if (settings.keys.isEmpty()) {
             return Optional.empty();
         }
-        List<String> items = InitParams.split(value.get());
-        if (items.isEmpty()) {
-            throw new ConfigException(PARAM_KEYS, "lists no key; use kid:base64key items, e.g. 2026-11:<32 random bytes in base64>");
-        }
         Map<String, AesKey> keys = new LinkedHashMap<>();
-        List<byte[]> seen = new ArrayList<>();
-        for (String item : items) {
-            int colon = item.indexOf(':');
-            if (colon < 0) {
-                throw new ConfigException(PARAM_KEYS, "each item must be kid:base64key; item " + (keys.size() + 1)
-                        + " has no colon");
-            }
-            String kid = item.substring(0, colon);
-            if (!KID.matcher(kid).matches()) {
-                throw new ConfigException(PARAM_KEYS, "item " + (keys.size() + 1) + " has a kid that is empty, longer than "
-                        + MAX_KID_LENGTH + " characters or not made of RFC 6265 token characters (letters, digits, !#$%&'*+-.^_`|~)");
-            }
-            if (keys.containsKey(kid)) {
-                throw new ConfigException(PARAM_KEYS, "names kid '" + kid + "' twice; kids must be unique");
-            }
-            String encoded = item.substring(colon + 1);
-            if (encoded.regionMatches(true, 0, Secrets.BASE64_PREFIX, 0, Secrets.BASE64_PREFIX.length())) {
-                encoded = encoded.substring(Secrets.BASE64_PREFIX.length());
-            }
-            byte[] bytes;
+        settings.keys.forEach((kid, encoded) -> {
+            byte[] bytes = Secrets.base64(PARAM_KEYS, encoded);
             try {
-                bytes = Secrets.base64(PARAM_KEYS, encoded);
-            } catch (ConfigException e) {
-                throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is not valid base64");
-            }
-            if (bytes.length != KEY_BYTES) {
-                throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is " + bytes.length
-                        + " bytes after base64 decoding; each key must be exactly " + KEY_BYTES + " random bytes");
-            }
-            for (byte[] other : seen) {
-                if (MessageDigest.isEqual(other, bytes)) {
-                    throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also the key of another kid; "
-                            + "each kid needs its own random key");
+                if (Secrets.reusedIn(bytes, encoded, otherSecrets)) {
+                    throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also used as another secret of "
+                            + "the filter (such as jwt.secret or client-token-secret); generate a new random key");
                 }
+                keys.put(kid, new AesKey(bytes));
+            } finally {
+                Arrays.fill(bytes, (byte) 0); // the AesKey objects hold their own copies
             }
-            if (Secrets.reusedIn(bytes, encoded, otherSecrets)) {
-                throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also used as another secret of "
-                        + "the filter (such as jwt.secret or client-token-secret); generate a new random key");
-            }
-            seen.add(bytes);
-            keys.put(kid, new AesKey(bytes));
-        }
-        seen.forEach(b -> Arrays.fill(b, (byte) 0)); // the AesKey objects hold their own copies
+        });
         CookieSeal seal = new CookieSeal(keys);
         LOG.info("cookie sealing enabled: {}", seal.describe());
         return Optional.of(seal);
+    }
+
+    /**
+     * Sealing settings: the keys by kid, in order (the first seals, all open). Immutable, checked by
+     * {@link Builder#build()} with the init-param's rules and messages; whether a key is used
+     * elsewhere is checked when the filter's whole configuration is built. {@link #toString()}
+     * shows kids only.
+     */
+    public static final class Settings {
+        /** kid to base64 key (without {@code base64:}), in order. */
+        private final Map<String, String> keys;
+
+        private Settings(Builder b) {
+            Map<String, String> checked = new LinkedHashMap<>();
+            List<byte[]> seen = new ArrayList<>();
+            try {
+                for (Map.Entry<String, String> item : b.keys) {
+                    String kid = item.getKey();
+                    if (!KID.matcher(kid).matches()) {
+                        throw new ConfigException(PARAM_KEYS, "item " + (checked.size() + 1) + " has a kid that is empty, longer than "
+                                + MAX_KID_LENGTH + " characters or not made of RFC 6265 token characters (letters, digits, !#$%&'*+-.^_`|~)");
+                    }
+                    if (checked.containsKey(kid)) {
+                        throw new ConfigException(PARAM_KEYS, "names kid '" + kid + "' twice; kids must be unique");
+                    }
+                    String encoded = item.getValue();
+                    if (encoded.regionMatches(true, 0, Secrets.BASE64_PREFIX, 0, Secrets.BASE64_PREFIX.length())) {
+                        encoded = encoded.substring(Secrets.BASE64_PREFIX.length());
+                    }
+                    byte[] bytes;
+                    try {
+                        bytes = Secrets.base64(PARAM_KEYS, encoded);
+                    } catch (ConfigException e) {
+                        throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is not valid base64");
+                    }
+                    seen.add(bytes);
+                    if (bytes.length != KEY_BYTES) {
+                        throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is " + bytes.length
+                                + " bytes after base64 decoding; each key must be exactly " + KEY_BYTES + " random bytes");
+                    }
+                    for (byte[] other : seen.subList(0, seen.size() - 1)) {
+                        if (MessageDigest.isEqual(other, bytes)) {
+                            throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also the key of another kid; "
+                                    + "each kid needs its own random key");
+                        }
+                    }
+                    checked.put(kid, encoded);
+                }
+            } finally {
+                seen.forEach(bytes -> Arrays.fill(bytes, (byte) 0));
+            }
+            this.keys = Collections.unmodifiableMap(checked);
+        }
+
+        /** The settings of {@value CookieSeal#PARAM_KEYS} (marking it read); the builder checks. */
+        public static Settings fromParams(InitParams params) {
+            Builder b = new Builder();
+            Optional<String> value = params.get(PARAM_KEYS);
+            if (value.isEmpty()) {
+                return b.build();
+            }
+            List<String> items = InitParams.split(value.get());
+            if (items.isEmpty()) {
+                throw new ConfigException(PARAM_KEYS, "lists no key; use kid:base64key items, e.g. 2026-11:<32 random bytes in base64>");
+            }
+            for (String item : items) {
+                int colon = item.indexOf(':');
+                if (colon < 0) {
+                    throw new ConfigException(PARAM_KEYS, "each item must be kid:base64key; item " + (b.keys.size() + 1)
+                            + " has no colon");
+                }
+                b.key(item.substring(0, colon), item.substring(colon + 1));
+            }
+            return b.build();
+        }
+
+        /** Whether cookies are sealed (a key is set). */
+        public boolean enabled() {
+            return !keys.isEmpty();
+        }
+
+        /** The keys as configured (base64), for the filter's check that no key serves two purposes; never log them. */
+        public List<String> secrets() {
+            return List.copyOf(keys.values());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Settings other && List.copyOf(keys.entrySet()).equals(List.copyOf(other.keys.entrySet()));
+        }
+
+        @Override
+        public int hashCode() {
+            return keys.keySet().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "CookieSeal.Settings[kids=" + keys.keySet() + "]";
+        }
+
+        /** Sealing settings in code; off until a {@link #key} is added. Not thread-safe. */
+        public static final class Builder {
+            private final List<Map.Entry<String, String>> keys = new ArrayList<>();
+
+            private Builder() {
+            }
+
+            /**
+             * Adds a key ({@value CookieSeal#PARAM_KEYS} item {@code kid:base64key}): the first added
+             * seals, all open. The kid is 1 to 64 RFC 6265 token characters, unique; the key exactly
+             * 32 random bytes in base64 (standard or URL-safe, optional {@code base64:} prefix), unique.
+             */
+            public Builder key(String kid, String base64Key) {
+                keys.add(Map.entry(Objects.requireNonNull(kid, "kid"), Objects.requireNonNull(base64Key, "base64Key")));
+                return this;
+            }
+
+            /** Checks the keys; {@link ConfigException} names {@value CookieSeal#PARAM_KEYS}, never echoing a key. */
+            public Settings build() {
+                return new Settings(this);
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.internal.Bounds;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -130,7 +131,7 @@ public final class CookieSettings {
         this.refreshMaxAge = b.refreshMaxAge;
         this.partitioned = b.partitioned;
         this.hostPrefix = b.hostPrefix;
-        this.maxTotalBytes = b.maxTotalBytes;
+        this.maxTotalBytes = Bounds.number(PARAM_MAX_TOTAL_BYTES, b.maxTotalBytes, MIN_MAX_TOTAL_BYTES, MAX_MAX_TOTAL_BYTES);
         this.guestCookieName = b.guestCookieName;
         this.guestMaxAge = b.guestMaxAge;
         this.metaCookieName = b.metaCookieName;
@@ -157,18 +158,16 @@ public final class CookieSettings {
                 .toUpperCase(Locale.ROOT)));
         params.get(PARAM_PATH).ifPresent(b::path);
         b.domain(params.get(PARAM_DOMAIN).orElse(null));
-        // Wide bounds here; build() applies the real ones, so both paths report alike.
-        Duration anyLength = Duration.ofSeconds(Long.MAX_VALUE);
-        b.accessMaxAge(params.duration(PARAM_ACCESS_MAX_AGE, DEFAULT_ACCESS_MAX_AGE, anyLength.negated(), anyLength));
-        b.refreshMaxAge(params.duration(PARAM_REFRESH_MAX_AGE, DEFAULT_REFRESH_MAX_AGE, anyLength.negated(), anyLength));
+        // Parsed only: build() applies the bounds, so both paths report alike.
+        Bounds.duration(params, PARAM_ACCESS_MAX_AGE).ifPresent(b::accessMaxAge);
+        Bounds.duration(params, PARAM_REFRESH_MAX_AGE).ifPresent(b::refreshMaxAge);
         b.partitioned(params.bool(PARAM_PARTITIONED, DEFAULT_PARTITIONED));
         b.hostPrefix(params.bool(PARAM_HOST_PREFIX, DEFAULT_HOST_PREFIX));
-        b.maxTotalBytes((int) params.number(PARAM_MAX_TOTAL_BYTES, DEFAULT_MAX_TOTAL_BYTES,
-                MIN_MAX_TOTAL_BYTES, MAX_MAX_TOTAL_BYTES));
+        params.integer(PARAM_MAX_TOTAL_BYTES).ifPresent(b::maxTotalBytes);
         params.get(PARAM_GUEST_COOKIE_NAME).ifPresent(b::guestCookieName);
-        b.guestMaxAge(params.duration(PARAM_GUEST_MAX_AGE, DEFAULT_GUEST_MAX_AGE, anyLength.negated(), anyLength));
+        Bounds.duration(params, PARAM_GUEST_MAX_AGE).ifPresent(b::guestMaxAge);
         params.get(PARAM_META_COOKIE_NAME).ifPresent(b::metaCookieName);
-        b.metaMaxAge(params.duration(PARAM_META_MAX_AGE, null, anyLength.negated(), anyLength));
+        Bounds.duration(params, PARAM_META_MAX_AGE).ifPresent(b::metaMaxAge);
         return b.build();
     }
 

@@ -3,9 +3,11 @@ package io.github.sessiongate;
 import io.github.sessiongate.audit.AuditListener;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.secret.HmacSecret;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RefreshEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +36,13 @@ import java.util.function.Function;
  * <p>Two ways in, one set of checks: {@link #fromInitParams} for web.xml (each {@code PARAM_*}
  * constant is an init-param name, its {@code DEFAULT_*} neighbour the value used when it is
  * absent), and {@link #builder()} for {@code ServletContext.addFilter}. A bad value fails with a
- * {@link ConfigException} naming the parameter. Cookie settings live in {@link CookieSettings};
- * the validator reads its own parameters.
+ * {@link ConfigException} naming the parameter. Each group of parameters is an immutable settings
+ * value with a typed builder ({@link CookieSettings}, {@code EndpointSettings}, {@code CsrfGuard},
+ * {@code GuestTokens.Settings}, {@code SessionLifetime.Settings}, {@code ClientTokens.Settings},
+ * {@code CookieSeal.Settings}, {@code LoginEndpoint.Settings}, {@code RevokeEndpoint.Settings});
+ * {@link #fromInitParams} only maps strings onto those builders, so each bound and default is
+ * written once, and {@link Builder#build()} runs every cross-check (no secret serves two purposes,
+ * the cookies fit the response header budget). The validator reads its own parameters.
  */
 public final class GateConfig {
     /** Paths that need a session: comma/space separated patterns (see README). */
@@ -68,42 +76,60 @@ public final class GateConfig {
     /** Seconds a client is told to wait ({@code Retry-After}) when no verdict could be had. */
     public static final String PARAM_RETRY_AFTER = "retry-after-seconds";
     public static final int DEFAULT_RETRY_AFTER = 5;
+    public static final int MIN_RETRY_AFTER = 1;
+    public static final int MAX_RETRY_AFTER = 3600;
 
     /** How long a valid validation result is reused; {@code 0} disables the cache. */
     public static final String PARAM_CACHE_TTL = "cache-ttl";
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(2);
+    public static final Duration MIN_CACHE_TTL = Duration.ZERO;
+    public static final Duration MAX_CACHE_TTL = Duration.ofMinutes(1);
     /** Bound on cached validation results. */
     public static final String PARAM_CACHE_MAX_ENTRIES = "cache-max-entries";
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 10_000;
+    public static final int MIN_CACHE_MAX_ENTRIES = 1;
+    public static final int MAX_CACHE_MAX_ENTRIES = 10_000_000;
     /** How long a just-rotated refresh token still yields the same new pair; {@code 0} disables. */
     public static final String PARAM_REFRESH_GRACE = "refresh-grace";
     public static final Duration DEFAULT_REFRESH_GRACE = Duration.ofSeconds(30);
+    public static final Duration MIN_REFRESH_GRACE = Duration.ZERO;
+    public static final Duration MAX_REFRESH_GRACE = Duration.ofMinutes(5);
     /** Bound on remembered rotations. */
     public static final String PARAM_GRACE_MAX_ENTRIES = "grace-max-entries";
     public static final int DEFAULT_GRACE_MAX_ENTRIES = 10_000;
+    public static final int MIN_GRACE_MAX_ENTRIES = 1;
+    public static final int MAX_GRACE_MAX_ENTRIES = 10_000_000;
     /**
      * Bound on each security store: tombstones of ended refresh tokens, revoked access tokens, and
      * rotation chains. Never evicted; when one is full, refreshes and logouts answer 503.
      */
     public static final String PARAM_SECURITY_MAX_ENTRIES = "security-max-entries";
     public static final int DEFAULT_SECURITY_MAX_ENTRIES = 50_000;
+    public static final int MIN_SECURITY_MAX_ENTRIES = 1;
+    public static final int MAX_SECURITY_MAX_ENTRIES = 10_000_000;
     /** Bound on the negative cache of refusals of tokens never seen valid (junk); evicts when full. */
     public static final String PARAM_NEGATIVE_CACHE_MAX_ENTRIES = "negative-cache-max-entries";
     public static final int DEFAULT_NEGATIVE_CACHE_MAX_ENTRIES = 10_000;
-    /** Upper bound of {@link #PARAM_CACHE_MAX_ENTRIES} and the other store sizes. */
-    static final int MAX_STORE_ENTRIES = 10_000_000;
+    public static final int MIN_NEGATIVE_CACHE_MAX_ENTRIES = 1;
+    public static final int MAX_NEGATIVE_CACHE_MAX_ENTRIES = 10_000_000;
     /** Backend calls (remote validations and refreshes) in flight at once, across all tokens. */
     public static final String PARAM_BACKEND_MAX_CONCURRENCY = "backend-max-concurrency";
     public static final int DEFAULT_BACKEND_MAX_CONCURRENCY = 64;
+    public static final int MIN_BACKEND_MAX_CONCURRENCY = 1;
+    public static final int MAX_BACKEND_MAX_CONCURRENCY = 100_000;
     /**
      * How long a request waits for another request's call with the same token, and a login for
      * attempts in flight to leave room under the login limits.
      */
     public static final String PARAM_BACKEND_WAIT_TIMEOUT = "backend-wait-timeout";
     public static final Duration DEFAULT_BACKEND_WAIT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration MIN_BACKEND_WAIT_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration MAX_BACKEND_WAIT_TIMEOUT = Duration.ofMinutes(1);
     /** Refresh a still-valid access token this close to its expiry; {@code 0} (default) only after. */
     public static final String PARAM_REFRESH_AHEAD = "refresh-ahead";
     public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ZERO;
+    public static final Duration MIN_REFRESH_AHEAD = Duration.ZERO;
+    public static final Duration MAX_REFRESH_AHEAD = Duration.ofMinutes(10);
     /** Whether the wrapped request shows the access token as {@code Authorization: Bearer}. */
     public static final String PARAM_AUTHORIZATION_HEADER_VIEW = "authorization-header-view";
     public static final boolean DEFAULT_AUTHORIZATION_HEADER_VIEW = false;
@@ -142,6 +168,7 @@ public final class GateConfig {
     private final Part<LoginEndpoint> loginEndpoint;
     private final Part<RevokeEndpoint> revokeEndpoint;
     private final Duration backendConnectTimeout;
+    private final Duration backendReadTimeout;
     private final TokenValidator validator;
     private final Clock clock;
 
@@ -156,34 +183,46 @@ public final class GateConfig {
         this.trustedProxies = TrustedProxies.parse(PARAM_TRUSTED_PROXIES, b.trustedProxies);
         this.acceptBearerHeader = b.acceptBearerHeader;
         this.allowJsessionid = b.allowJsessionid;
-        this.retryAfterSeconds = b.retryAfterSeconds;
-        if (retryAfterSeconds < 1 || retryAfterSeconds > 3600) {
-            throw new ConfigException(PARAM_RETRY_AFTER, "must be between 1 and 3600");
-        }
-        this.cacheTtl = within(PARAM_CACHE_TTL, b.cacheTtl, Duration.ZERO, Duration.ofMinutes(1));
-        this.cacheMaxEntries = within(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, 1, 10_000_000);
-        this.refreshGrace = within(PARAM_REFRESH_GRACE, b.refreshGrace, Duration.ZERO, Duration.ofMinutes(5));
-        this.graceMaxEntries = within(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, 1, 10_000_000);
-        this.securityMaxEntries = within(PARAM_SECURITY_MAX_ENTRIES, b.securityMaxEntries, 1, MAX_STORE_ENTRIES);
-        this.negativeCacheMaxEntries = within(PARAM_NEGATIVE_CACHE_MAX_ENTRIES, b.negativeCacheMaxEntries, 1, MAX_STORE_ENTRIES);
-        this.backendMaxConcurrency = within(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency, 1, 100_000);
-        this.backendWaitTimeout = within(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
-        this.refreshAhead = within(PARAM_REFRESH_AHEAD, b.refreshAhead, Duration.ZERO, Duration.ofMinutes(10));
+        this.retryAfterSeconds = Bounds.number(PARAM_RETRY_AFTER, b.retryAfterSeconds, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
+        this.cacheTtl = Bounds.duration(PARAM_CACHE_TTL, b.cacheTtl, MIN_CACHE_TTL, MAX_CACHE_TTL);
+        this.cacheMaxEntries = Bounds.number(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, MIN_CACHE_MAX_ENTRIES,
+                MAX_CACHE_MAX_ENTRIES);
+        this.refreshGrace = Bounds.duration(PARAM_REFRESH_GRACE, b.refreshGrace, MIN_REFRESH_GRACE, MAX_REFRESH_GRACE);
+        this.graceMaxEntries = Bounds.number(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, MIN_GRACE_MAX_ENTRIES,
+                MAX_GRACE_MAX_ENTRIES);
+        this.securityMaxEntries = Bounds.number(PARAM_SECURITY_MAX_ENTRIES, b.securityMaxEntries, MIN_SECURITY_MAX_ENTRIES,
+                MAX_SECURITY_MAX_ENTRIES);
+        this.negativeCacheMaxEntries = Bounds.number(PARAM_NEGATIVE_CACHE_MAX_ENTRIES, b.negativeCacheMaxEntries,
+                MIN_NEGATIVE_CACHE_MAX_ENTRIES, MAX_NEGATIVE_CACHE_MAX_ENTRIES);
+        this.backendMaxConcurrency = Bounds.number(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency,
+                MIN_BACKEND_MAX_CONCURRENCY, MAX_BACKEND_MAX_CONCURRENCY);
+        this.backendWaitTimeout = Bounds.duration(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, MIN_BACKEND_WAIT_TIMEOUT,
+                MAX_BACKEND_WAIT_TIMEOUT);
+        this.refreshAhead = Bounds.duration(PARAM_REFRESH_AHEAD, b.refreshAhead, MIN_REFRESH_AHEAD, MAX_REFRESH_AHEAD);
         this.authorizationHeaderView = b.authorizationHeaderView;
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.auditListeners = List.copyOf(b.auditListeners);
         this.endpoints = b.endpoints != null ? b.endpoints : EndpointSettings.defaults();
         this.csrf = b.csrf != null ? b.csrf : CsrfGuard.defaults();
-        this.guests = b.guests;
-        this.lifetime = b.lifetime;
-        this.clientTokens = b.clientTokens;
-        this.cookieSeal = b.cookieSeal;
-        this.backendClient = b.backendClient;
-        this.loginEndpoint = b.loginEndpoint;
-        this.revokeEndpoint = b.revokeEndpoint;
-        this.backendConnectTimeout = within(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, b.backendConnectTimeout,
-                RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
         this.clock = b.clock;
+        // No key serves two purposes: each secret is checked against every other the settings hold.
+        Map<String, List<String>> secrets = secrets(b);
+        this.lifetime = b.lifetime == null ? null : SessionLifetime.create(b.lifetime, clock,
+                namedKeys(secrets, SessionLifetime.PARAM_SIGNING_SECRET), othersThan(secrets, SessionLifetime.PARAM_SIGNING_SECRET))
+                .orElse(null);
+        this.clientTokens = b.clientTokens == null ? null
+                : ClientTokens.create(b.clientTokens, clock, othersThan(secrets, ClientTokens.PARAM_SECRET)).orElse(null);
+        this.cookieSeal = b.cookieSeal == null ? null
+                : CookieSeal.create(b.cookieSeal, othersThan(secrets, CookieSeal.PARAM_KEYS)).orElse(null);
+        this.guests = b.guests == null ? null : GuestTokens.plan(b.guests, clock, namedKeys(secrets, GuestTokens.PARAM_SECRET),
+                othersThan(secrets, GuestTokens.PARAM_SECRET)).map(Part::planned).orElse(null);
+        this.backendClient = b.backendClient;
+        this.backendConnectTimeout = b.backendConnectTimeout; // both checked by their setters
+        this.backendReadTimeout = b.backendReadTimeout;
+        this.loginEndpoint = b.login != null ? LoginEndpoint.plan(b.login, clock, backendConnectTimeout, backendReadTimeout)
+                .map(Part::planned).orElse(null) : b.loginEndpoint;
+        this.revokeEndpoint = b.revoke != null ? RevokeEndpoint.plan(b.revoke, clock, backendConnectTimeout, backendReadTimeout)
+                .map(Part::planned).orElse(null) : b.revokeEndpoint;
         this.validator = b.validator;
         if (validator == null) {
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "no validator given: name a TokenValidator class, "
@@ -215,37 +254,34 @@ public final class GateConfig {
                 .trustedProxies(params.list(PARAM_TRUSTED_PROXIES))
                 .acceptBearerHeader(params.bool(PARAM_ACCEPT_BEARER_HEADER, DEFAULT_ACCEPT_BEARER_HEADER))
                 .allowJsessionidPathParameter(params.bool(PARAM_ALLOW_JSESSIONID, DEFAULT_ALLOW_JSESSIONID))
-                .retryAfterSeconds((int) params.number(PARAM_RETRY_AFTER, DEFAULT_RETRY_AFTER, 1, 3600))
-                .cacheTtl(params.duration(PARAM_CACHE_TTL, DEFAULT_CACHE_TTL, Duration.ZERO, Duration.ofMinutes(1)))
-                .cacheMaxEntries((int) params.number(PARAM_CACHE_MAX_ENTRIES, DEFAULT_CACHE_MAX_ENTRIES, 1, 10_000_000))
-                .refreshGrace(params.duration(PARAM_REFRESH_GRACE, DEFAULT_REFRESH_GRACE, Duration.ZERO, Duration.ofMinutes(5)))
-                .graceMaxEntries((int) params.number(PARAM_GRACE_MAX_ENTRIES, DEFAULT_GRACE_MAX_ENTRIES, 1, 10_000_000))
-                .securityMaxEntries((int) params.number(PARAM_SECURITY_MAX_ENTRIES, DEFAULT_SECURITY_MAX_ENTRIES, 1,
-                        MAX_STORE_ENTRIES))
-                .negativeCacheMaxEntries((int) params.number(PARAM_NEGATIVE_CACHE_MAX_ENTRIES,
-                        DEFAULT_NEGATIVE_CACHE_MAX_ENTRIES, 1, MAX_STORE_ENTRIES))
-                .backendMaxConcurrency((int) params.number(PARAM_BACKEND_MAX_CONCURRENCY, DEFAULT_BACKEND_MAX_CONCURRENCY, 1, 100_000))
-                .backendWaitTimeout(params.duration(PARAM_BACKEND_WAIT_TIMEOUT, DEFAULT_BACKEND_WAIT_TIMEOUT,
-                        Duration.ofMillis(100), Duration.ofMinutes(1)))
-                .refreshAhead(params.duration(PARAM_REFRESH_AHEAD, DEFAULT_REFRESH_AHEAD, Duration.ZERO, Duration.ofMinutes(10)))
                 .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
                 .cookies(CookieSettings.fromParams(params))
                 .auditListeners(AuditLog.listenersFrom(params, classLoader()))
                 .endpoints(EndpointSettings.fromParams(params))
                 .csrf(CsrfGuard.fromParams(params))
-                .backendConnectTimeout(backendTimeout(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
-                        RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT))
-                .lifetime(SessionLifetime.fromParams(params, clock, othersThan(params, SessionLifetime.PARAM_SIGNING_SECRET))
-                        .orElse(null))
-                .clientTokens(ClientTokens.fromParams(params, clock, othersThan(params, ClientTokens.PARAM_SECRET)).orElse(null))
-                .cookieSeal(CookieSeal.fromParams(params, othersThan(params, CookieSeal.PARAM_KEYS)).orElse(null))
+                .lifetime(SessionLifetime.Settings.fromParams(params))
+                .clientTokens(ClientTokens.Settings.fromParams(params))
+                .cookieSeal(CookieSeal.Settings.fromParams(params))
+                .guests(GuestTokens.Settings.fromParams(params))
                 .clock(clock);
+        for (String external : EXTERNAL_SECRETS) { // the validator's and the OAuth2 client's, compared not read
+            params.peek(external).ifPresent(value -> b.externalSecrets.put(external, value));
+        }
+        params.integer(PARAM_RETRY_AFTER).ifPresent(b::retryAfterSeconds);
+        Bounds.duration(params, PARAM_CACHE_TTL).ifPresent(b::cacheTtl);
+        params.integer(PARAM_CACHE_MAX_ENTRIES).ifPresent(b::cacheMaxEntries);
+        Bounds.duration(params, PARAM_REFRESH_GRACE).ifPresent(b::refreshGrace);
+        params.integer(PARAM_GRACE_MAX_ENTRIES).ifPresent(b::graceMaxEntries);
+        params.integer(PARAM_SECURITY_MAX_ENTRIES).ifPresent(b::securityMaxEntries);
+        params.integer(PARAM_NEGATIVE_CACHE_MAX_ENTRIES).ifPresent(b::negativeCacheMaxEntries);
+        params.integer(PARAM_BACKEND_MAX_CONCURRENCY).ifPresent(b::backendMaxConcurrency);
+        Bounds.duration(params, PARAM_BACKEND_WAIT_TIMEOUT).ifPresent(b::backendWaitTimeout);
+        Bounds.duration(params, PARAM_REFRESH_AHEAD).ifPresent(b::refreshAhead);
+        Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT).ifPresent(b::backendConnectTimeout);
+        Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT).ifPresent(b::backendReadTimeout);
+        b.login(LoginEndpoint.Settings.fromParams(params)).revoke(RevokeEndpoint.Settings.fromParams(params));
         // Outbound components: parsed and checked now, started per filter over its one transport.
-        b.guests = GuestTokens.plan(params, clock, othersThan(params, GuestTokens.PARAM_SECRET)).map(Part::planned).orElse(null);
-        b.loginEndpoint = LoginEndpoint.plan(params, clock).map(Part::planned).orElse(null);
-        b.revokeEndpoint = RevokeEndpoint.plan(params, clock).map(Part::planned).orElse(null);
-        b.backendClient = BackendClient.plan(params, b.backendConnectTimeout,
-                backendTimeout(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT))
+        b.backendClient = BackendClient.plan(params, b.backendConnectTimeout, b.backendReadTimeout)
                 .map(Part::planned).orElse(null);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
@@ -258,16 +294,17 @@ public final class GateConfig {
                     + (unknown.size() > 1 ? " (nor are " + unknown.subList(1, unknown.size()) + ")" : "")
                     + "; check the spelling against the README's parameter table");
         }
-        return b.build();
+        try {
+            return b.build(); // the checks of the settings as a set: bounds, secrets used twice, cookie budget
+        } catch (RuntimeException e) {
+            validator.close();
+            throw e;
+        }
     }
 
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private static Duration backendTimeout(InitParams params, String name, Duration defaultValue) {
-        return params.duration(name, defaultValue, RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
     }
 
     /**
@@ -307,16 +344,52 @@ public final class GateConfig {
     private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
             SessionLifetime.PARAM_SIGNING_SECRET, ClientTokens.PARAM_SECRET, CookieSeal.PARAM_KEYS,
             RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
+    /** The secrets held outside these settings (by the validator and the OAuth2 client), from init-params. */
+    private static final List<String> EXTERNAL_SECRETS = List.of("jwt.secret", RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
 
-    /** The values of the other secrets, read without marking them used. */
-    private static List<String> othersThan(InitParams params, String own) {
-        List<String> others = new ArrayList<>();
+    /** The configured values of every secret, by init-param, in {@link #SECRET_PARAMETERS} order. */
+    private static Map<String, List<String>> secrets(Builder b) {
+        Map<String, List<String>> all = new LinkedHashMap<>();
         for (String name : SECRET_PARAMETERS) {
+            all.put(name, new ArrayList<>());
+        }
+        b.externalSecrets.forEach((name, value) -> all.get(name).add(value));
+        if (b.guests != null) {
+            b.guests.secret().ifPresent(all.get(GuestTokens.PARAM_SECRET)::add);
+        }
+        if (b.lifetime != null) {
+            b.lifetime.signingSecret().ifPresent(all.get(SessionLifetime.PARAM_SIGNING_SECRET)::add);
+        }
+        if (b.clientTokens != null) {
+            b.clientTokens.secret().ifPresent(all.get(ClientTokens.PARAM_SECRET)::add);
+        }
+        if (b.cookieSeal != null) {
+            all.get(CookieSeal.PARAM_KEYS).addAll(b.cookieSeal.secrets());
+        }
+        return all;
+    }
+
+    /** The values of the other secrets. */
+    private static List<String> othersThan(Map<String, List<String>> secrets, String own) {
+        List<String> others = new ArrayList<>();
+        secrets.forEach((name, values) -> {
             if (!name.equals(own)) {
-                params.peek(name).ifPresent(others::add);
+                others.addAll(values);
+            }
+        });
+        return others;
+    }
+
+    /** The other HMAC keys ({@link HmacSecret#KEY_PARAMETERS}) by name, so a reuse names the other. */
+    private static Map<String, String> namedKeys(Map<String, List<String>> secrets, String own) {
+        Map<String, String> named = new LinkedHashMap<>();
+        for (String name : HmacSecret.KEY_PARAMETERS) {
+            if (!name.equals(own)) {
+                List<String> values = secrets.getOrDefault(name, List.of());
+                named.put(name, values.isEmpty() ? null : values.get(0));
             }
         }
-        return others;
+        return named;
     }
 
     /** The web application's class loader during init(), for classes named in init-params. */
@@ -474,20 +547,6 @@ public final class GateConfig {
         return authorizationHeaderView;
     }
 
-    private static Duration within(String parameter, Duration value, Duration min, Duration max) {
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new ConfigException(parameter, "must be between " + min + " and " + max + ", not " + value);
-        }
-        return value;
-    }
-
-    private static int within(String parameter, int value, int min, int max) {
-        if (value < min || value > max) {
-            throw new ConfigException(parameter, "must be between " + min + " and " + max + ", not " + value);
-        }
-        return value;
-    }
-
     /** Listeners told of every audit event (init-param {@value AuditLog#PARAM_AUDIT_LISTENER_CLASS}). */
     public List<AuditListener> auditListeners() {
         return auditListeners;
@@ -605,14 +664,18 @@ public final class GateConfig {
         private List<AuditListener> auditListeners = List.of();
         private EndpointSettings endpoints;
         private CsrfGuard csrf;
-        private Part<GuestTokens> guests;
-        private SessionLifetime lifetime;
-        private ClientTokens clientTokens;
-        private CookieSeal cookieSeal;
+        private GuestTokens.Settings guests;
+        private SessionLifetime.Settings lifetime;
+        private ClientTokens.Settings clientTokens;
+        private CookieSeal.Settings cookieSeal;
+        private final Map<String, String> externalSecrets = new LinkedHashMap<>();
         private Part<BackendClient> backendClient;
         private Part<LoginEndpoint> loginEndpoint;
         private Part<RevokeEndpoint> revokeEndpoint;
         private Duration backendConnectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        private Duration backendReadTimeout = RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT;
+        private LoginEndpoint.Settings login;
+        private RevokeEndpoint.Settings revoke;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -670,9 +733,15 @@ public final class GateConfig {
             return this;
         }
 
+        /** The origin browsers use, such as {@code https://app.example.com}; default: from each request. */
         public Builder publicOrigin(String origin) {
             this.publicOrigin = origin;
             return this;
+        }
+
+        /** As {@link #publicOrigin(String)}; checked at {@link #build()}. */
+        public Builder publicOrigin(URI origin) {
+            return publicOrigin(Objects.requireNonNull(origin, "origin").toString());
         }
 
         public Builder trustedProxies(String... proxies) {
@@ -772,29 +841,39 @@ public final class GateConfig {
         }
 
         /**
-         * Guest tokens for visitors without a session; default none. Yours: the filter never closes
-         * them (close them yourself if they fetch from {@code guest-url}).
+         * Guest tokens for visitors without a session; default off. Build with
+         * {@code GuestTokens.settings()}; the filter starts and closes them. {@link #build()}
+         * refuses a secret used for anything else.
          */
-        public Builder guests(GuestTokens guests) {
-            this.guests = Part.given(guests);
+        public Builder guests(GuestTokens.Settings guests) {
+            this.guests = Objects.requireNonNull(guests, "guests");
             return this;
         }
 
-        /** Server-enforced session lifetime; default none. */
-        public Builder lifetime(SessionLifetime lifetime) {
-            this.lifetime = lifetime;
+        /**
+         * Server-enforced session lifetime; default off. Build with {@code SessionLifetime.settings()};
+         * {@link #build()} refuses a signing secret used for anything else.
+         */
+        public Builder lifetime(SessionLifetime.Settings lifetime) {
+            this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
             return this;
         }
 
-        /** Client tokens for browser SDKs; default none (the endpoint is then off). */
-        public Builder clientTokens(ClientTokens clientTokens) {
-            this.clientTokens = clientTokens;
+        /**
+         * Client tokens for browser SDKs; default off (the endpoint is then off). Build with
+         * {@code ClientTokens.settings()}; {@link #build()} refuses a secret used for anything else.
+         */
+        public Builder clientTokens(ClientTokens.Settings clientTokens) {
+            this.clientTokens = Objects.requireNonNull(clientTokens, "clientTokens");
             return this;
         }
 
-        /** Sealing of token cookies; default none. */
-        public Builder cookieSeal(CookieSeal cookieSeal) {
-            this.cookieSeal = cookieSeal;
+        /**
+         * Sealing of token cookies; default off. Build with {@code CookieSeal.settings()};
+         * {@link #build()} refuses a key used for anything else.
+         */
+        public Builder cookieSeal(CookieSeal.Settings cookieSeal) {
+            this.cookieSeal = Objects.requireNonNull(cookieSeal, "cookieSeal");
             return this;
         }
 
@@ -804,12 +883,14 @@ public final class GateConfig {
          */
         public Builder loginEndpoint(LoginEndpoint loginEndpoint) {
             this.loginEndpoint = Part.given(loginEndpoint);
+            this.login = null;
             return this;
         }
 
         /** Revocation of refresh tokens at logout; default none. Yours: the filter never closes it. */
         public Builder revokeEndpoint(RevokeEndpoint revokeEndpoint) {
             this.revokeEndpoint = Part.given(revokeEndpoint);
+            this.revoke = null;
             return this;
         }
 
@@ -840,10 +921,44 @@ public final class GateConfig {
         /**
          * Connect timeout of the filter's one outbound transport ({@code backend-connect-timeout}).
          * Default {@link RefreshEndpoint#DEFAULT_BACKEND_CONNECT_TIMEOUT}; 50 ms to 60 s, else
-         * {@link ConfigException} at {@link #build()}.
+         * {@link ConfigException} at once.
          */
         public Builder backendConnectTimeout(Duration timeout) {
-            this.backendConnectTimeout = Objects.requireNonNull(timeout, "timeout");
+            this.backendConnectTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * Time allowed for a backend's answer ({@code backend-read-timeout}) for login, revoke and the
+         * {@code BackendClient} the filter plans. Default {@link RefreshEndpoint#DEFAULT_BACKEND_READ_TIMEOUT};
+         * 50 ms to 60 s, else {@link ConfigException} at once.
+         */
+        public Builder backendReadTimeout(Duration timeout) {
+            this.backendReadTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * The backend login behind the login endpoint, from {@code LoginEndpoint.settings()}; default
+         * none (the endpoint is then off). The filter starts it over its one transport and closes it.
+         * Replaces a {@link #loginEndpoint(LoginEndpoint)} given before.
+         */
+        public Builder login(LoginEndpoint.Settings login) {
+            this.login = Objects.requireNonNull(login, "login");
+            this.loginEndpoint = null;
+            return this;
+        }
+
+        /**
+         * Revocation of refresh tokens at logout, from {@code RevokeEndpoint.settings()}; default none.
+         * The filter starts it over its one transport and closes it. Replaces a
+         * {@link #revokeEndpoint(RevokeEndpoint)} given before.
+         */
+        public Builder revoke(RevokeEndpoint.Settings revoke) {
+            this.revoke = Objects.requireNonNull(revoke, "revoke");
+            this.revokeEndpoint = null;
             return this;
         }
 

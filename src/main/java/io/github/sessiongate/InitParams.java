@@ -139,6 +139,20 @@ public final class InitParams {
         }).orElse(defaultValue);
     }
 
+    /**
+     * A whole number that fits an {@code int}, if set; the typed builder it goes to checks the
+     * range (so each bound is written once).
+     */
+    public Optional<Integer> integer(String name) {
+        return get(name).map(v -> {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name, "must be a whole number, not '" + v + "'");
+            }
+        });
+    }
+
     /** Comma- or whitespace-separated items; empty when absent. */
     public List<String> list(String name) {
         return get(name).map(InitParams::split).orElse(List.of());

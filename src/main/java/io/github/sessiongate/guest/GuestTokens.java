@@ -7,6 +7,7 @@ import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.internal.JoseRefusals;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -102,6 +104,8 @@ public final class GuestTokens implements AutoCloseable {
     /** Timeout of one request to {@link #PARAM_URL} (connect and response); there are no retries. */
     public static final String PARAM_URL_TIMEOUT = "guest-url-timeout";
     public static final Duration DEFAULT_URL_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration MIN_URL_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration MAX_URL_TIMEOUT = Duration.ofSeconds(30);
 
     /** The {@code typ} header of a guest token. */
     public static final String TYPE = "sessiongate-guest+jwt";
@@ -179,55 +183,54 @@ public final class GuestTokens implements AutoCloseable {
     }
 
     /**
-     * Reads and checks the parameters now (as {@link #fromParams}); the function gives the guest
-     * tokens at each filter start: with {@code guest-url}, fetching over the filter's transport, or,
-     * given {@code null}, over one of their own that {@link #close()} stops (its connect timeout is
-     * {@code guest-url-timeout}). With the filter's transport the connect timeout is
-     * {@code backend-connect-timeout}; the whole fetch stays bounded by {@code guest-url-timeout}
-     * either way. Not for application code.
+     * Reads and checks the parameters now (as {@link #fromParams}): a string-to-{@link Settings.Builder}
+     * mapping, then {@link #plan(Settings, Clock, Map, Collection)}. Not for application code.
      */
     public static Optional<Function<HttpTransport, GuestTokens>> plan(InitParams params, Clock clock,
             Collection<String> otherSecrets) {
         Objects.requireNonNull(params, "params");
+        Settings settings = Settings.fromParams(params);
+        return plan(settings, clock, HmacSecret.otherKeys(params, PARAM_SECRET), otherSecrets);
+    }
+
+    /** Starts guest settings in code; see {@link Settings.Builder}. */
+    public static Settings.Builder settings() {
+        return new Settings.Builder();
+    }
+
+    /**
+     * Checks the secret against the filter's other keys now; the function gives the guest tokens
+     * at each filter start: with {@code guest-url}, fetching over the filter's transport, or, given
+     * {@code null}, over one of their own that {@link #close()} stops (its connect timeout is
+     * {@code guest-url-timeout}). With the filter's transport the connect timeout is
+     * {@code backend-connect-timeout}; the whole fetch stays bounded by {@code guest-url-timeout}
+     * either way. Not for application code.
+     *
+     * @param namedOthers other keys by init-param name ({@code null} values skipped): a match names it
+     * @param unnamedOthers further keys ({@code null} entries skipped)
+     * @return empty when guest tokens are off
+     */
+    public static Optional<Function<HttpTransport, GuestTokens>> plan(Settings settings, Clock clock,
+            Map<String, String> namedOthers, Collection<String> unnamedOthers) {
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(otherSecrets, "otherSecrets");
-        boolean enabled = params.bool(PARAM_ENABLED, DEFAULT_ENABLED);
-        Optional<String> secret = params.get(PARAM_SECRET);
-        Optional<String> url = params.get(PARAM_URL);
-        if (!enabled) {
-            for (String param : List.of(PARAM_SECRET, PARAM_TTL, PARAM_URL, PARAM_URL_TIMEOUT)) {
-                if (params.get(param).isPresent()) {
-                    throw new ConfigException(param, "applies only when " + PARAM_ENABLED + " is true");
-                }
-            }
+        Objects.requireNonNull(namedOthers, "namedOthers");
+        Objects.requireNonNull(unnamedOthers, "unnamedOthers");
+        if (!settings.enabled) {
             return Optional.empty();
         }
-        Duration ttl = params.duration(PARAM_TTL, DEFAULT_TTL, MIN_TTL, MAX_TTL);
-        if (ttl.getNano() != 0) {
-            throw new ConfigException(PARAM_TTL, "must be whole seconds, not " + ttl);
-        }
+        Duration ttl = settings.ttl;
         Function<HttpTransport, GuestTokens> tokens;
-        if (url.isPresent()) {
-            if (secret.isPresent()) {
-                throw new ConfigException(PARAM_SECRET, "applies only to guest tokens minted here; with " + PARAM_URL
-                        + " the backend signs them and the filter's validator checks them");
-            }
-            Duration timeout = params.duration(PARAM_URL_TIMEOUT, DEFAULT_URL_TIMEOUT, Duration.ofMillis(100),
-                    Duration.ofSeconds(30));
-            URI uri = BackendUrls.check(PARAM_URL, url.get(), "tokens fetched over plain http can be read and replaced in transit");
+        if (settings.url != null) {
+            Duration timeout = settings.urlTimeout;
+            URI uri = settings.url;
             tokens = shared -> {
                 HttpTransport transport = shared != null ? shared : HttpTransport.create(timeout);
                 return new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock, transport),
                         shared != null ? null : transport);
             };
         } else {
-            if (params.get(PARAM_URL_TIMEOUT).isPresent()) {
-                throw new ConfigException(PARAM_URL_TIMEOUT, "applies only with " + PARAM_URL);
-            }
-            String value = secret.orElseThrow(() -> new ConfigException(PARAM_SECRET, "is required when "
-                    + PARAM_ENABLED + " is true (or set " + PARAM_URL + "): at least " + HmacSecret.MIN_BYTES
-                    + " random bytes, e.g. base64: and 32 random bytes, used for nothing else"));
-            HmacSecret key = HmacSecret.parse(PARAM_SECRET, value, HmacSecret.otherKeys(params, PARAM_SECRET), otherSecrets);
+            HmacSecret key = HmacSecret.parse(PARAM_SECRET, settings.secret, namedOthers, unnamedOthers);
             GuestTokens minted = new GuestTokens(clock, ttl, key, null, null); // holds no resource: one for every start
             tokens = shared -> minted;
         }
@@ -236,6 +239,153 @@ public final class GuestTokens implements AutoCloseable {
             LOG.info("{} ready", started.describe());
             return started;
         });
+    }
+
+    /**
+     * Guest settings: immutable, checked as a set by {@link Builder#build()} with the init-params'
+     * bounds and messages; whether the secret is used elsewhere is checked when the filter's whole
+     * configuration is built. {@link #toString()} hides the secret.
+     */
+    public static final class Settings {
+        private final boolean enabled;
+        private final String secret;
+        private final Duration ttl;
+        private final URI url;
+        private final Duration urlTimeout;
+
+        private Settings(Builder b) {
+            if (!b.enabled) {
+                if (b.secret != null || b.ttl != null || b.url != null || b.urlTimeout != null) {
+                    String param = b.secret != null ? PARAM_SECRET : b.ttl != null ? PARAM_TTL : b.url != null ? PARAM_URL
+                            : PARAM_URL_TIMEOUT;
+                    throw new ConfigException(param, "applies only when " + PARAM_ENABLED + " is true");
+                }
+                this.enabled = false;
+                this.secret = null;
+                this.ttl = DEFAULT_TTL;
+                this.url = null;
+                this.urlTimeout = null;
+                return;
+            }
+            Duration checkedTtl = Bounds.duration(PARAM_TTL, b.ttl != null ? b.ttl : DEFAULT_TTL, MIN_TTL, MAX_TTL);
+            if (checkedTtl.getNano() != 0) {
+                throw new ConfigException(PARAM_TTL, "must be whole seconds, not " + checkedTtl);
+            }
+            if (b.url != null) {
+                if (b.secret != null) {
+                    throw new ConfigException(PARAM_SECRET, "applies only to guest tokens minted here; with " + PARAM_URL
+                            + " the backend signs them and the filter's validator checks them");
+                }
+                this.urlTimeout = Bounds.duration(PARAM_URL_TIMEOUT, b.urlTimeout != null ? b.urlTimeout : DEFAULT_URL_TIMEOUT,
+                        MIN_URL_TIMEOUT, MAX_URL_TIMEOUT);
+                this.url = BackendUrls.check(PARAM_URL, b.url, "tokens fetched over plain http can be read and replaced in transit");
+            } else {
+                if (b.urlTimeout != null) {
+                    throw new ConfigException(PARAM_URL_TIMEOUT, "applies only with " + PARAM_URL);
+                }
+                if (b.secret == null) {
+                    throw new ConfigException(PARAM_SECRET, "is required when " + PARAM_ENABLED + " is true (or set "
+                            + PARAM_URL + "): at least " + HmacSecret.MIN_BYTES
+                            + " random bytes, e.g. base64: and 32 random bytes, used for nothing else");
+                }
+                HmacSecret.parse(PARAM_SECRET, b.secret, Map.of(), List.of()); // form and length now
+                this.urlTimeout = null;
+                this.url = null;
+            }
+            this.enabled = true;
+            this.secret = b.secret;
+            this.ttl = checkedTtl;
+        }
+
+        /** The settings of the {@code guest-*} init-params (marking them read); the builder checks. */
+        public static Settings fromParams(InitParams params) {
+            boolean enabled = params.bool(PARAM_ENABLED, DEFAULT_ENABLED);
+            Builder b = new Builder().enabled(enabled);
+            params.get(PARAM_SECRET).ifPresent(b::secret);
+            // Off, a duration is not parsed: the builder refuses its mere presence ("applies only when ...").
+            (enabled ? Bounds.duration(params, PARAM_TTL) : params.get(PARAM_TTL).map(v -> DEFAULT_TTL)).ifPresent(b::ttl);
+            params.get(PARAM_URL).ifPresent(b::url);
+            (enabled ? Bounds.duration(params, PARAM_URL_TIMEOUT) : params.get(PARAM_URL_TIMEOUT).map(v -> DEFAULT_URL_TIMEOUT))
+                    .ifPresent(b::urlTimeout);
+            return b.build();
+        }
+
+        /** Whether guest tokens are on. */
+        public boolean enabled() {
+            return enabled;
+        }
+
+        /** The secret as configured, for the filter's check that no key serves two purposes; never log it. */
+        public Optional<String> secret() {
+            return Optional.ofNullable(secret);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Settings other && enabled == other.enabled && Objects.equals(secret, other.secret)
+                    && ttl.equals(other.ttl) && Objects.equals(url, other.url) && Objects.equals(urlTimeout, other.urlTimeout);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(enabled, ttl, url, urlTimeout);
+        }
+
+        @Override
+        public String toString() {
+            return "GuestTokens.Settings[" + (!enabled ? "off" : (url != null ? "url=" + url + ", timeout=" + urlTimeout
+                    : "secret=[PROTECTED]") + ", ttl=" + ttl) + "]";
+        }
+
+        /**
+         * Guest settings in code; off by default. On, tokens are minted here with {@link #secret},
+         * or fetched from {@link #url}. Not thread-safe.
+         */
+        public static final class Builder {
+            private boolean enabled = DEFAULT_ENABLED;
+            private String secret;
+            private Duration ttl;
+            private String url;
+            private Duration urlTimeout;
+
+            private Builder() {
+            }
+
+            /** Turns guest tokens on or off ({@value GuestTokens#PARAM_ENABLED}); default off. */
+            public Builder enabled(boolean enabled) {
+                this.enabled = enabled;
+                return this;
+            }
+
+            /** HS256 key for minting ({@value GuestTokens#PARAM_SECRET}): at least 32 bytes, {@code base64:} allowed. */
+            public Builder secret(String secret) {
+                this.secret = Objects.requireNonNull(secret, "secret");
+                return this;
+            }
+
+            /** Token lifetime, and cap on a fetched {@code expires_in} ({@value GuestTokens#PARAM_TTL}); default 1 hour, whole seconds, 1 minute to 30 days. */
+            public Builder ttl(Duration ttl) {
+                this.ttl = Objects.requireNonNull(ttl, "ttl");
+                return this;
+            }
+
+            /** Backend that issues guest tokens ({@value GuestTokens#PARAM_URL}): https, or http to loopback. */
+            public Builder url(String url) {
+                this.url = Objects.requireNonNull(url, "url");
+                return this;
+            }
+
+            /** Bound on one fetch from {@link #url} ({@value GuestTokens#PARAM_URL_TIMEOUT}); default 2 seconds, 100 ms to 30 s. */
+            public Builder urlTimeout(Duration timeout) {
+                this.urlTimeout = Objects.requireNonNull(timeout, "timeout");
+                return this;
+            }
+
+            /** Checks the settings as a set; {@link ConfigException} names the init-param at fault. */
+            public Settings build() {
+                return new Settings(this);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- issuing

@@ -33,4 +33,15 @@ public final class Bounds {
     public static Optional<Duration> duration(InitParams params, String parameter) {
         return Optional.ofNullable(params.duration(parameter, null, ANY_MIN, ANY_MAX));
     }
+
+    /**
+     * @return {@code value}, when it is within {@code [min, max]}
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static int number(String parameter, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new ConfigException(parameter, "must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
+    }
 }

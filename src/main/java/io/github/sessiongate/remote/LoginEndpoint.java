@@ -11,7 +11,7 @@ import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -97,8 +97,6 @@ public final class LoginEndpoint implements AutoCloseable {
     public static final Set<Integer> REJECTED_STATUSES = Set.of(400, 401, 403);
 
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client");
-    private static final List<String> PLAIN_ONLY = List.of(
-            PARAM_LOGIN_FORMAT, PARAM_LOGIN_USERNAME_FIELD, PARAM_LOGIN_PASSWORD_FIELD);
 
     private final RefreshEndpoint.Mode mode;
     private final URI uri;
@@ -142,73 +140,253 @@ public final class LoginEndpoint implements AutoCloseable {
     }
 
     /**
-     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}); the function
-     * builds the endpoint at each filter start over the filter's transport, or, given {@code null},
-     * over one of its own that {@link #close()} stops. Not for application code.
+     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}): a
+     * string-to-{@link Settings.Builder} mapping, then {@link #plan(Settings, Clock, Duration, Duration)}
+     * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
      */
     public static Optional<Function<HttpTransport, LoginEndpoint>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
-        Objects.requireNonNull(clock, "clock");
-        Optional<String> loginUrl = params.get(PARAM_LOGIN_URL);
-        boolean passwordGrant = params.get(PARAM_LOGIN_GRANT).isPresent()
-                && params.choice(PARAM_LOGIN_GRANT, GRANT_PASSWORD, GRANT_PASSWORD).equals(GRANT_PASSWORD);
-        if (loginUrl.isPresent() && passwordGrant) {
-            throw new ConfigException(PARAM_LOGIN_GRANT, "cannot be combined with " + PARAM_LOGIN_URL + ": set "
-                    + PARAM_LOGIN_URL + " for a plain login endpoint, or " + PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD
-                    + " to log in at " + RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL);
-        }
-        if (loginUrl.isEmpty() && !passwordGrant) {
-            for (String name : PLAIN_ONLY) {
-                if (params.get(name).isPresent()) {
-                    throw new ConfigException(name, "applies only with " + PARAM_LOGIN_URL);
-                }
-            }
+        Settings settings = Settings.fromParams(params);
+        if (!settings.enabled()) {
             return Optional.empty();
         }
+        return plan(settings, clock, BackendHttp.connectTimeout(params), BackendHttp.readTimeout(params));
+    }
 
-        RefreshEndpoint.Mode mode;
-        URI uri;
-        boolean json = false;
-        String usernameField = DEFAULT_LOGIN_USERNAME_FIELD;
-        String passwordField = DEFAULT_LOGIN_PASSWORD_FIELD;
-        ClientCredentials client = null;
-        if (loginUrl.isPresent()) {
-            mode = RefreshEndpoint.Mode.PLAIN;
-            uri = BackendHttp.checkUrl(PARAM_LOGIN_URL, loginUrl.get());
-            json = params.choice(PARAM_LOGIN_FORMAT, DEFAULT_LOGIN_FORMAT, FORMAT_FORM, FORMAT_JSON).equals(FORMAT_JSON);
-            usernameField = PostBody.fieldName(PARAM_LOGIN_USERNAME_FIELD,
-                    params.get(PARAM_LOGIN_USERNAME_FIELD).orElse(DEFAULT_LOGIN_USERNAME_FIELD));
-            passwordField = PostBody.fieldName(PARAM_LOGIN_PASSWORD_FIELD,
-                    params.get(PARAM_LOGIN_PASSWORD_FIELD).orElse(DEFAULT_LOGIN_PASSWORD_FIELD));
-            if (usernameField.equals(passwordField)) {
-                throw new ConfigException(PARAM_LOGIN_PASSWORD_FIELD, "must differ from " + PARAM_LOGIN_USERNAME_FIELD
-                        + " ('" + usernameField + "')");
+    /** Starts login settings in code; see {@link Settings.Builder}. */
+    public static Settings.Builder settings() {
+        return new Settings.Builder();
+    }
+
+    /**
+     * The function builds the endpoint these settings describe at each filter start, over the
+     * filter's transport, or, given {@code null}, over one of its own (with {@code connect}) that
+     * {@link #close()} stops. Not for application code.
+     *
+     * @return empty when the settings name no login backend
+     */
+    public static Optional<Function<HttpTransport, LoginEndpoint>> plan(Settings settings, Clock clock, Duration connect,
+            Duration read) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(connect, "connect");
+        Objects.requireNonNull(read, "read");
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        TokenFields fields = TokenFields.of(settings.accessTokenField, settings.refreshTokenField, settings.expiresInField,
+                clock);
+        return Optional.of(transport -> new LoginEndpoint(settings.mode, settings.uri, settings.json, settings.usernameField,
+                settings.passwordField, settings.client, fields, clock, BackendHttp.over(transport, connect, read)));
+    }
+
+    /**
+     * Where and how the filter logs users in: a plain {@code login-url}, or the OAuth2 password
+     * grant. Immutable, checked by {@link Builder#build()} with the init-params' rules and messages.
+     * {@link #toString()} shows no secret.
+     */
+    public static final class Settings {
+        private final RefreshEndpoint.Mode mode;
+        private final URI uri;
+        private final boolean json;
+        private final String usernameField;
+        private final String passwordField;
+        private final ClientCredentials client;
+        private final String accessTokenField;
+        private final String refreshTokenField;
+        private final String expiresInField;
+
+        private Settings(Builder b) {
+            if (b.url != null && b.passwordGrant) {
+                throw new ConfigException(PARAM_LOGIN_GRANT, "cannot be combined with " + PARAM_LOGIN_URL + ": set "
+                        + PARAM_LOGIN_URL + " for a plain login endpoint, or " + PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD
+                        + " to log in at " + RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL);
             }
-        } else {
-            for (String name : PLAIN_ONLY) {
-                if (params.get(name).isPresent()) {
-                    throw new ConfigException(name, "applies only with " + PARAM_LOGIN_URL + "; "
+            String plainOnly = b.format != null ? PARAM_LOGIN_FORMAT : b.usernameField != null ? PARAM_LOGIN_USERNAME_FIELD
+                    : b.passwordField != null ? PARAM_LOGIN_PASSWORD_FIELD : null;
+            if (b.url == null && !b.passwordGrant) {
+                if (plainOnly != null) {
+                    throw new ConfigException(plainOnly, "applies only with " + PARAM_LOGIN_URL);
+                }
+                this.mode = null;
+                this.uri = null;
+                this.json = false;
+                this.usernameField = DEFAULT_LOGIN_USERNAME_FIELD;
+                this.passwordField = DEFAULT_LOGIN_PASSWORD_FIELD;
+                this.client = null;
+                this.accessTokenField = null;
+                this.refreshTokenField = null;
+                this.expiresInField = null;
+                return;
+            }
+            if (b.url != null) {
+                this.mode = RefreshEndpoint.Mode.PLAIN;
+                this.uri = BackendHttp.checkUrl(PARAM_LOGIN_URL, b.url);
+                String format = b.format == null ? DEFAULT_LOGIN_FORMAT : b.format.toLowerCase(Locale.ROOT);
+                if (!format.equals(FORMAT_FORM) && !format.equals(FORMAT_JSON)) {
+                    throw new ConfigException(PARAM_LOGIN_FORMAT, "must be one of " + FORMAT_FORM + ", " + FORMAT_JSON
+                            + ", not '" + b.format + "'");
+                }
+                this.json = format.equals(FORMAT_JSON);
+                this.usernameField = PostBody.fieldName(PARAM_LOGIN_USERNAME_FIELD,
+                        b.usernameField != null ? b.usernameField : DEFAULT_LOGIN_USERNAME_FIELD);
+                this.passwordField = PostBody.fieldName(PARAM_LOGIN_PASSWORD_FIELD,
+                        b.passwordField != null ? b.passwordField : DEFAULT_LOGIN_PASSWORD_FIELD);
+                if (usernameField.equals(passwordField)) {
+                    throw new ConfigException(PARAM_LOGIN_PASSWORD_FIELD, "must differ from " + PARAM_LOGIN_USERNAME_FIELD
+                            + " ('" + usernameField + "')");
+                }
+                this.client = null;
+            } else {
+                if (plainOnly != null) {
+                    throw new ConfigException(plainOnly, "applies only with " + PARAM_LOGIN_URL + "; "
                             + PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD + " sends the grant's username and password fields");
                 }
+                this.mode = RefreshEndpoint.Mode.OAUTH2;
+                this.uri = BackendHttp.checkUrl(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL, Objects.requireNonNull(b.tokenUrl,
+                        "tokenUrl"));
+                this.client = Objects.requireNonNull(b.client, "client");
+                this.json = false;
+                this.usernameField = DEFAULT_LOGIN_USERNAME_FIELD;
+                this.passwordField = DEFAULT_LOGIN_PASSWORD_FIELD;
             }
-            mode = RefreshEndpoint.Mode.OAUTH2;
-            String tokenUrl = params.require(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL,
-                    PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD + " logs in at the OAuth2 token endpoint");
-            uri = BackendHttp.checkUrl(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL, tokenUrl);
-            client = ClientCredentials.read(params, RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL);
+            this.accessTokenField = b.accessTokenField;
+            this.refreshTokenField = b.refreshTokenField;
+            this.expiresInField = b.expiresInField;
+            TokenFields.of(accessTokenField, refreshTokenField, expiresInField, Clock.systemUTC()); // checks the paths now
         }
-        TokenFields fields = TokenFields.fromParams(params, clock);
 
-        Duration connect = BackendHttp.connectTimeout(params);
-        Duration read = BackendHttp.readTimeout(params);
-        RefreshEndpoint.Mode m = mode;
-        URI u = uri;
-        boolean j = json;
-        String user = usernameField;
-        String pass = passwordField;
-        ClientCredentials c = client;
-        return Optional.of(transport -> new LoginEndpoint(m, u, j, user, pass, c, fields, clock,
-                BackendHttp.over(transport, connect, read)));
+        /** The settings of the {@code login-*} init-params (marking them read); the builder checks. */
+        public static Settings fromParams(InitParams params) {
+            Builder b = new Builder();
+            Optional<String> url = params.get(PARAM_LOGIN_URL);
+            url.ifPresent(b::url);
+            boolean grant = params.get(PARAM_LOGIN_GRANT).isPresent()
+                    && params.choice(PARAM_LOGIN_GRANT, GRANT_PASSWORD, GRANT_PASSWORD).equals(GRANT_PASSWORD);
+            params.get(PARAM_LOGIN_FORMAT).ifPresent(b::format);
+            params.get(PARAM_LOGIN_USERNAME_FIELD).ifPresent(b::usernameField);
+            params.get(PARAM_LOGIN_PASSWORD_FIELD).ifPresent(b::passwordField);
+            if (grant) {
+                if (url.isPresent() || b.format != null || b.usernameField != null || b.passwordField != null) {
+                    b.passwordGrant = true; // refused by build() before the token endpoint is read
+                } else {
+                    String tokenUrl = params.require(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL,
+                            PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD + " logs in at the OAuth2 token endpoint");
+                    BackendHttp.checkUrl(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL, tokenUrl);
+                    b.passwordGrant(tokenUrl, ClientCredentials.read(params, RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL));
+                }
+            }
+            if (url.isPresent() || grant) {
+                params.get(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
+                params.get(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
+                params.get(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
+            }
+            return b.build();
+        }
+
+        /** Whether a login backend is set (else the login endpoint is off). */
+        public boolean enabled() {
+            return mode != null;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Settings other && mode == other.mode && Objects.equals(uri, other.uri) && json == other.json
+                    && usernameField.equals(other.usernameField) && passwordField.equals(other.passwordField)
+                    && Objects.equals(client == null ? null : client.toString(), other.client == null ? null : other.client.toString())
+                    && Objects.equals(accessTokenField, other.accessTokenField)
+                    && Objects.equals(refreshTokenField, other.refreshTokenField)
+                    && Objects.equals(expiresInField, other.expiresInField);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(mode, uri, json, usernameField, passwordField);
+        }
+
+        @Override
+        public String toString() {
+            return "LoginEndpoint.Settings[" + (mode == null ? "off" : mode + " " + uri + (json ? " json" : "")
+                    + (client == null ? "" : " " + client)) + "]";
+        }
+
+        /**
+         * Login settings in code; off until {@link #url} is set. Field paths default to
+         * {@code access_token}, {@code refresh_token}, {@code expires_in}. Not thread-safe.
+         */
+        public static final class Builder {
+            private String url;
+            private boolean passwordGrant;
+            private String tokenUrl;
+            private ClientCredentials client;
+            private String format;
+            private String usernameField;
+            private String passwordField;
+            private String accessTokenField = RefreshEndpoint.DEFAULT_FIELD_ACCESS_TOKEN;
+            private String refreshTokenField = RefreshEndpoint.DEFAULT_FIELD_REFRESH_TOKEN;
+            private String expiresInField = RefreshEndpoint.DEFAULT_FIELD_EXPIRES_IN;
+
+            private Builder() {
+            }
+
+            /** Plain login ({@value LoginEndpoint#PARAM_LOGIN_URL}): POST of username and password; https, or http to loopback. */
+            public Builder url(String url) {
+                this.url = Objects.requireNonNull(url, "url");
+                return this;
+            }
+
+            /**
+             * The OAuth2 password grant at the token endpoint with the filter's client credentials
+             * ({@code login-grant=password}).
+             */
+            public Builder passwordGrant(String tokenUrl, ClientCredentials client) {
+                this.passwordGrant = true;
+                this.tokenUrl = Objects.requireNonNull(tokenUrl, "tokenUrl");
+                this.client = Objects.requireNonNull(client, "client");
+                return this;
+            }
+
+            /** How the credentials are sent to {@link #url} ({@value LoginEndpoint#PARAM_LOGIN_FORMAT}): {@code form} (default) or {@code json}. */
+            public Builder format(String formOrJson) {
+                this.format = Objects.requireNonNull(formOrJson, "formOrJson");
+                return this;
+            }
+
+            /** The field that carries the username ({@value LoginEndpoint#PARAM_LOGIN_USERNAME_FIELD}); default {@code username}. */
+            public Builder usernameField(String field) {
+                this.usernameField = Objects.requireNonNull(field, "field");
+                return this;
+            }
+
+            /** The field that carries the password ({@value LoginEndpoint#PARAM_LOGIN_PASSWORD_FIELD}); default {@code password}. */
+            public Builder passwordField(String field) {
+                this.passwordField = Objects.requireNonNull(field, "field");
+                return this;
+            }
+
+            /** Path of the access token in the answer ({@code field.access-token}); default {@code access_token}. */
+            public Builder accessTokenField(String path) {
+                this.accessTokenField = Objects.requireNonNull(path, "path");
+                return this;
+            }
+
+            /** Path of the refresh token in the answer ({@code field.refresh-token}); default {@code refresh_token}. */
+            public Builder refreshTokenField(String path) {
+                this.refreshTokenField = Objects.requireNonNull(path, "path");
+                return this;
+            }
+
+            /** Path of the access token's lifetime in the answer ({@code field.expires-in}); default {@code expires_in}. */
+            public Builder expiresInField(String path) {
+                this.expiresInField = Objects.requireNonNull(path, "path");
+                return this;
+            }
+
+            /** Checks the settings as a set; {@link ConfigException} names the init-param at fault. */
+            public Settings build() {
+                return new Settings(this);
+            }
+        }
     }
 
     /**

@@ -10,8 +10,8 @@ import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -70,7 +70,6 @@ public final class RevokeEndpoint implements AutoCloseable {
     public static final String PARAM_OAUTH2_REVOCATION_URL = "oauth2.revocation-url";
 
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
-    private static final List<String> PLAIN_ONLY = List.of(PARAM_REVOKE_FORMAT, PARAM_REVOKE_REQUEST_FIELD);
 
     private final RefreshEndpoint.Mode mode;
     private final URI uri;
@@ -109,58 +108,183 @@ public final class RevokeEndpoint implements AutoCloseable {
     }
 
     /**
-     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}); the function
-     * builds the endpoint at each filter start over the filter's transport, or, given {@code null},
-     * over one of its own that {@link #close()} stops. Not for application code.
+     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}): a
+     * string-to-{@link Settings.Builder} mapping, then {@link #plan(Settings, Clock, Duration, Duration)}
+     * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
      */
     public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
-        Objects.requireNonNull(clock, "clock");
-        Optional<String> plainUrl = params.get(PARAM_REVOKE_URL);
-        Optional<String> revocationUrl = params.get(PARAM_OAUTH2_REVOCATION_URL);
-        if (plainUrl.isPresent() && revocationUrl.isPresent()) {
-            throw new ConfigException(PARAM_OAUTH2_REVOCATION_URL, "cannot be combined with " + PARAM_REVOKE_URL
-                    + ": set the one your backend speaks");
-        }
-        if (plainUrl.isEmpty() && revocationUrl.isEmpty()) {
-            for (String name : PLAIN_ONLY) {
-                if (params.get(name).isPresent()) {
-                    throw new ConfigException(name, "applies only with " + PARAM_REVOKE_URL);
-                }
-            }
+        Settings settings = Settings.fromParams(params);
+        if (!settings.enabled()) {
             return Optional.empty();
         }
-        RefreshEndpoint.Mode mode;
-        URI uri;
-        boolean json = false;
-        String requestField = DEFAULT_REVOKE_REQUEST_FIELD;
-        ClientCredentials client = null;
-        if (plainUrl.isPresent()) {
-            mode = RefreshEndpoint.Mode.PLAIN;
-            uri = BackendHttp.checkUrl(PARAM_REVOKE_URL, plainUrl.get());
-            json = params.choice(PARAM_REVOKE_FORMAT, DEFAULT_REVOKE_FORMAT, FORMAT_FORM, FORMAT_JSON).equals(FORMAT_JSON);
-            requestField = PostBody.fieldName(PARAM_REVOKE_REQUEST_FIELD,
-                    params.get(PARAM_REVOKE_REQUEST_FIELD).orElse(DEFAULT_REVOKE_REQUEST_FIELD));
-        } else {
-            for (String name : PLAIN_ONLY) {
-                if (params.get(name).isPresent()) {
-                    throw new ConfigException(name, "applies only with " + PARAM_REVOKE_URL + "; "
+        return plan(settings, clock, BackendHttp.connectTimeout(params), BackendHttp.readTimeout(params));
+    }
+
+    /** Starts revocation settings in code; see {@link Settings.Builder}. */
+    public static Settings.Builder settings() {
+        return new Settings.Builder();
+    }
+
+    /**
+     * The function builds the endpoint these settings describe at each filter start, over the
+     * filter's transport, or, given {@code null}, over one of its own (with {@code connect}) that
+     * {@link #close()} stops. Not for application code.
+     *
+     * @return empty when the settings name no revocation backend
+     */
+    public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(Settings settings, Clock clock, Duration connect,
+            Duration read) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(connect, "connect");
+        Objects.requireNonNull(read, "read");
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(transport -> new RevokeEndpoint(settings.mode, settings.uri, settings.json, settings.requestField,
+                settings.client, clock, BackendHttp.over(transport, connect, read)));
+    }
+
+    /**
+     * Where and how refresh tokens are revoked at logout: a plain {@code revoke-url}, or RFC 7009
+     * at {@code oauth2.revocation-url}. Immutable, checked by {@link Builder#build()} with the
+     * init-params' rules and messages. {@link #toString()} shows no secret.
+     */
+    public static final class Settings {
+        private final RefreshEndpoint.Mode mode;
+        private final URI uri;
+        private final boolean json;
+        private final String requestField;
+        private final ClientCredentials client;
+
+        private Settings(Builder b) {
+            if (b.url != null && b.revocationUrl != null) {
+                throw new ConfigException(PARAM_OAUTH2_REVOCATION_URL, "cannot be combined with " + PARAM_REVOKE_URL
+                        + ": set the one your backend speaks");
+            }
+            String plainOnly = b.format != null ? PARAM_REVOKE_FORMAT : b.requestField != null ? PARAM_REVOKE_REQUEST_FIELD : null;
+            if (b.url == null && b.revocationUrl == null) {
+                if (plainOnly != null) {
+                    throw new ConfigException(plainOnly, "applies only with " + PARAM_REVOKE_URL);
+                }
+                this.mode = null;
+                this.uri = null;
+                this.json = false;
+                this.requestField = DEFAULT_REVOKE_REQUEST_FIELD;
+                this.client = null;
+                return;
+            }
+            if (b.url != null) {
+                this.mode = RefreshEndpoint.Mode.PLAIN;
+                this.uri = BackendHttp.checkUrl(PARAM_REVOKE_URL, b.url);
+                String format = b.format == null ? DEFAULT_REVOKE_FORMAT : b.format.toLowerCase(Locale.ROOT);
+                if (!format.equals(FORMAT_FORM) && !format.equals(FORMAT_JSON)) {
+                    throw new ConfigException(PARAM_REVOKE_FORMAT, "must be one of " + FORMAT_FORM + ", " + FORMAT_JSON
+                            + ", not '" + b.format + "'");
+                }
+                this.json = format.equals(FORMAT_JSON);
+                this.requestField = PostBody.fieldName(PARAM_REVOKE_REQUEST_FIELD,
+                        b.requestField != null ? b.requestField : DEFAULT_REVOKE_REQUEST_FIELD);
+                this.client = null;
+            } else {
+                if (plainOnly != null) {
+                    throw new ConfigException(plainOnly, "applies only with " + PARAM_REVOKE_URL + "; "
                             + PARAM_OAUTH2_REVOCATION_URL + " sends token and token_type_hint (RFC 7009)");
                 }
+                this.mode = RefreshEndpoint.Mode.OAUTH2;
+                this.uri = BackendHttp.checkUrl(PARAM_OAUTH2_REVOCATION_URL, b.revocationUrl);
+                this.client = Objects.requireNonNull(b.client, "client");
+                this.json = false;
+                this.requestField = DEFAULT_REVOKE_REQUEST_FIELD;
             }
-            mode = RefreshEndpoint.Mode.OAUTH2;
-            uri = BackendHttp.checkUrl(PARAM_OAUTH2_REVOCATION_URL, revocationUrl.get());
-            client = ClientCredentials.read(params, PARAM_OAUTH2_REVOCATION_URL);
         }
-        Duration connect = BackendHttp.connectTimeout(params);
-        Duration read = BackendHttp.readTimeout(params);
-        RefreshEndpoint.Mode m = mode;
-        URI u = uri;
-        boolean j = json;
-        String field = requestField;
-        ClientCredentials c = client;
-        return Optional.of(transport -> new RevokeEndpoint(m, u, j, field, c, clock,
-                BackendHttp.over(transport, connect, read)));
+
+        /** The settings of the {@code revoke-*} and {@code oauth2.revocation-url} init-params (marking them read). */
+        public static Settings fromParams(InitParams params) {
+            Builder b = new Builder();
+            Optional<String> plainUrl = params.get(PARAM_REVOKE_URL);
+            Optional<String> revocationUrl = params.get(PARAM_OAUTH2_REVOCATION_URL);
+            plainUrl.ifPresent(b::url);
+            params.get(PARAM_REVOKE_FORMAT).ifPresent(b::format);
+            params.get(PARAM_REVOKE_REQUEST_FIELD).ifPresent(b::requestField);
+            if (revocationUrl.isPresent()) {
+                b.revocationUrl = revocationUrl.get();
+                if (plainUrl.isEmpty() && b.format == null && b.requestField == null) {
+                    BackendHttp.checkUrl(PARAM_OAUTH2_REVOCATION_URL, revocationUrl.get());
+                    b.oauth2(revocationUrl.get(), ClientCredentials.read(params, PARAM_OAUTH2_REVOCATION_URL));
+                } // else build() refuses the combination before the credentials are read
+            }
+            return b.build();
+        }
+
+        /** Whether a revocation backend is set (else logout revokes nothing at the backend). */
+        public boolean enabled() {
+            return mode != null;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Settings other && mode == other.mode && Objects.equals(uri, other.uri) && json == other.json
+                    && requestField.equals(other.requestField)
+                    && Objects.equals(client == null ? null : client.toString(), other.client == null ? null : other.client.toString());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(mode, uri, json, requestField);
+        }
+
+        @Override
+        public String toString() {
+            return "RevokeEndpoint.Settings[" + (mode == null ? "off" : mode + " " + uri + (json ? " json" : "")
+                    + (client == null ? "" : " " + client)) + "]";
+        }
+
+        /** Revocation settings in code; off until {@link #url} is set. Not thread-safe. */
+        public static final class Builder {
+            private String url;
+            private String revocationUrl;
+            private ClientCredentials client;
+            private String format;
+            private String requestField;
+
+            private Builder() {
+            }
+
+            /** Plain revocation ({@value RevokeEndpoint#PARAM_REVOKE_URL}): POST of the refresh token; https, or http to loopback. */
+            public Builder url(String url) {
+                this.url = Objects.requireNonNull(url, "url");
+                return this;
+            }
+
+            /**
+             * RFC 7009 revocation with the filter's client credentials
+             * ({@value RevokeEndpoint#PARAM_OAUTH2_REVOCATION_URL}).
+             */
+            public Builder oauth2(String revocationUrl, ClientCredentials client) {
+                this.revocationUrl = Objects.requireNonNull(revocationUrl, "revocationUrl");
+                this.client = Objects.requireNonNull(client, "client");
+                return this;
+            }
+
+            /** How the token is sent to {@link #url} ({@value RevokeEndpoint#PARAM_REVOKE_FORMAT}): {@code form} (default) or {@code json}. */
+            public Builder format(String formOrJson) {
+                this.format = Objects.requireNonNull(formOrJson, "formOrJson");
+                return this;
+            }
+
+            /** The field that carries the refresh token ({@value RevokeEndpoint#PARAM_REVOKE_REQUEST_FIELD}); default {@code refresh_token}. */
+            public Builder requestField(String field) {
+                this.requestField = Objects.requireNonNull(field, "field");
+                return this;
+            }
+
+            /** Checks the settings as a set; {@link ConfigException} names the init-param at fault. */
+            public Settings build() {
+                return new Settings(this);
+            }
+        }
     }
 
     /**

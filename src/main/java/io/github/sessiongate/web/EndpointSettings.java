@@ -2,12 +2,14 @@ package io.github.sessiongate.web;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.internal.Bounds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,11 +20,11 @@ import java.util.Optional;
 public final class EndpointSettings {
     /** The filter's endpoints. */
     public enum Endpoint {
-        LOGIN("login-endpoint", "/auth/login"),
-        LOGOUT("logout-endpoint", "/auth/logout"),
-        SESSION("session-endpoint", "/auth/session"),
-        REFRESH("refresh-endpoint", "/auth/refresh"),
-        CLIENT_TOKEN("client-token-endpoint", "/auth/client-token");
+        LOGIN(PARAM_LOGIN_ENDPOINT, DEFAULT_LOGIN_ENDPOINT),
+        LOGOUT(PARAM_LOGOUT_ENDPOINT, DEFAULT_LOGOUT_ENDPOINT),
+        SESSION(PARAM_SESSION_ENDPOINT, DEFAULT_SESSION_ENDPOINT),
+        REFRESH(PARAM_REFRESH_ENDPOINT, DEFAULT_REFRESH_ENDPOINT),
+        CLIENT_TOKEN(PARAM_CLIENT_TOKEN_ENDPOINT, DEFAULT_CLIENT_TOKEN_ENDPOINT);
 
         private final String parameter;
         private final String defaultPath;
@@ -43,6 +45,24 @@ public final class EndpointSettings {
         }
     }
 
+    /** Value of an endpoint parameter that turns the endpoint off. */
+    public static final String OFF = "off";
+    /** Path of the login endpoint, or {@value #OFF}; on only when a login backend is set. */
+    public static final String PARAM_LOGIN_ENDPOINT = "login-endpoint";
+    public static final String DEFAULT_LOGIN_ENDPOINT = "/auth/login";
+    /** Path of the logout endpoint, or {@value #OFF}. */
+    public static final String PARAM_LOGOUT_ENDPOINT = "logout-endpoint";
+    public static final String DEFAULT_LOGOUT_ENDPOINT = "/auth/logout";
+    /** Path of the session endpoint, or {@value #OFF}. */
+    public static final String PARAM_SESSION_ENDPOINT = "session-endpoint";
+    public static final String DEFAULT_SESSION_ENDPOINT = "/auth/session";
+    /** Path of the explicit refresh endpoint, or {@value #OFF}. */
+    public static final String PARAM_REFRESH_ENDPOINT = "refresh-endpoint";
+    public static final String DEFAULT_REFRESH_ENDPOINT = "/auth/refresh";
+    /** Path of the client-token endpoint, or {@value #OFF}; on only with {@code client-token-secret}. */
+    public static final String PARAM_CLIENT_TOKEN_ENDPOINT = "client-token-endpoint";
+    public static final String DEFAULT_CLIENT_TOKEN_ENDPOINT = "/auth/client-token";
+
     /** Where a successful form login goes when {@code from} is absent or unsafe. */
     public static final String PARAM_LOGIN_SUCCESS_PATH = "login-success-path";
     public static final String DEFAULT_LOGIN_SUCCESS_PATH = "/";
@@ -52,22 +72,30 @@ public final class EndpointSettings {
     /** Largest login body accepted; larger gets 413. */
     public static final String PARAM_LOGIN_MAX_BODY_BYTES = "login-max-body-bytes";
     public static final int DEFAULT_LOGIN_MAX_BODY_BYTES = 8192;
+    public static final int MIN_LOGIN_MAX_BODY_BYTES = 256;
+    public static final int MAX_LOGIN_MAX_BODY_BYTES = 1 << 20;
     /** Failed logins for one (username, client address) pair before it must wait; 0 disables the limiter. */
     public static final String PARAM_LOGIN_MAX_FAILURES = "login-max-failures";
     public static final int DEFAULT_LOGIN_MAX_FAILURES = 5;
+    public static final int MIN_LOGIN_MAX_FAILURES = 0;
+    public static final int MAX_LOGIN_MAX_FAILURES = 10_000;
     /**
      * Failed logins from one client address across all usernames before it must wait (against
      * password spraying); by default {@link LoginLimiter#ADDRESS_FACTOR} times {@code login-max-failures},
      * never less than it.
      */
     public static final String PARAM_LOGIN_ADDRESS_MAX_FAILURES = "login-address-max-failures";
+    public static final int MAX_LOGIN_ADDRESS_MAX_FAILURES = 100_000;
     /** Longest delay before a login for a username failing from many addresses reaches the backend; 0 for none. */
     public static final String PARAM_LOGIN_USERNAME_MAX_DELAY = "login-username-max-delay";
     public static final Duration DEFAULT_LOGIN_USERNAME_MAX_DELAY = Duration.ofSeconds(2);
+    public static final Duration MIN_LOGIN_USERNAME_MAX_DELAY = Duration.ZERO;
     public static final Duration MAX_LOGIN_USERNAME_MAX_DELAY = Duration.ofSeconds(10);
     /** How long failed logins are counted. */
     public static final String PARAM_LOGIN_FAILURE_WINDOW = "login-failure-window";
     public static final Duration DEFAULT_LOGIN_FAILURE_WINDOW = Duration.ofMinutes(5);
+    public static final Duration MIN_LOGIN_FAILURE_WINDOW = Duration.ofSeconds(1);
+    public static final Duration MAX_LOGIN_FAILURE_WINDOW = Duration.ofDays(1);
     /** Claims the session endpoint may show besides subject and roles. */
     public static final String PARAM_SESSION_CLAIMS = "session-claims";
 
@@ -82,60 +110,68 @@ public final class EndpointSettings {
     private final Duration loginUsernameMaxDelay;
     private final List<String> sessionClaims;
 
-    private EndpointSettings(Map<Endpoint, String> paths, String loginSuccessPath, String logoutRedirectPath,
-            int loginMaxBodyBytes, int loginMaxFailures, int loginAddressMaxFailures, Duration loginFailureWindow,
-            Duration loginUsernameMaxDelay, List<String> sessionClaims) {
-        this.paths = Map.copyOf(paths);
+    private EndpointSettings(Builder b) {
+        Map<Endpoint, String> enabled = new LinkedHashMap<>();
+        for (Endpoint e : Endpoint.values()) {
+            String value = b.paths.getOrDefault(e, e.defaultPath());
+            if (!value.equalsIgnoreCase(OFF)) {
+                enabled.put(e, checkPath(e.parameter(), value));
+            }
+        }
+        this.paths = Map.copyOf(enabled);
         Map<String, Endpoint> index = new LinkedHashMap<>();
-        paths.forEach((endpoint, path) -> {
+        enabled.forEach((endpoint, path) -> {
             Endpoint previous = index.put(path, endpoint);
             if (previous != null) {
                 throw new ConfigException(endpoint.parameter(), "uses the same path as " + previous.parameter());
             }
         });
         this.byPath = Map.copyOf(index);
-        this.loginSuccessPath = loginSuccessPath;
-        this.logoutRedirectPath = logoutRedirectPath;
-        this.loginMaxBodyBytes = loginMaxBodyBytes;
-        this.loginMaxFailures = loginMaxFailures;
-        this.loginAddressMaxFailures = loginAddressMaxFailures;
-        this.loginFailureWindow = loginFailureWindow;
-        this.loginUsernameMaxDelay = loginUsernameMaxDelay;
-        this.sessionClaims = List.copyOf(sessionClaims);
-    }
-
-    /** The defaults: every endpoint at its default path. */
-    public static EndpointSettings defaults() {
-        return fromParams(InitParams.resolve(Map.of()));
-    }
-
-    /** Reads the endpoint parameters. */
-    public static EndpointSettings fromParams(InitParams params) {
-        Map<Endpoint, String> paths = new LinkedHashMap<>();
-        for (Endpoint e : Endpoint.values()) {
-            String value = params.get(e.parameter()).orElse(e.defaultPath());
-            if (!value.equalsIgnoreCase("off")) {
-                paths.put(e, checkPath(e.parameter(), value));
-            }
-        }
-        String success = checkPath(PARAM_LOGIN_SUCCESS_PATH, params.get(PARAM_LOGIN_SUCCESS_PATH).orElse(DEFAULT_LOGIN_SUCCESS_PATH));
-        String logout = checkPath(PARAM_LOGOUT_REDIRECT_PATH, params.get(PARAM_LOGOUT_REDIRECT_PATH).orElse(DEFAULT_LOGOUT_REDIRECT_PATH));
-        int maxBody = (int) params.number(PARAM_LOGIN_MAX_BODY_BYTES, DEFAULT_LOGIN_MAX_BODY_BYTES, 256, 1 << 20);
-        int maxFailures = (int) params.number(PARAM_LOGIN_MAX_FAILURES, DEFAULT_LOGIN_MAX_FAILURES, 0, 10_000);
-        int addressMaxFailures = (int) params.number(PARAM_LOGIN_ADDRESS_MAX_FAILURES,
-                (long) LoginLimiter.ADDRESS_FACTOR * maxFailures, maxFailures, 100_000);
-        Duration usernameMaxDelay = params.duration(PARAM_LOGIN_USERNAME_MAX_DELAY, DEFAULT_LOGIN_USERNAME_MAX_DELAY,
-                Duration.ZERO, MAX_LOGIN_USERNAME_MAX_DELAY);
-        Duration window = params.duration(PARAM_LOGIN_FAILURE_WINDOW, DEFAULT_LOGIN_FAILURE_WINDOW,
-                Duration.ofSeconds(1), Duration.ofDays(1));
-        List<String> claims = params.list(PARAM_SESSION_CLAIMS);
-        for (String claim : claims) {
+        this.loginSuccessPath = checkPath(PARAM_LOGIN_SUCCESS_PATH, b.loginSuccessPath);
+        this.logoutRedirectPath = checkPath(PARAM_LOGOUT_REDIRECT_PATH, b.logoutRedirectPath);
+        this.loginMaxBodyBytes = Bounds.number(PARAM_LOGIN_MAX_BODY_BYTES, b.loginMaxBodyBytes, MIN_LOGIN_MAX_BODY_BYTES,
+                MAX_LOGIN_MAX_BODY_BYTES);
+        this.loginMaxFailures = Bounds.number(PARAM_LOGIN_MAX_FAILURES, b.loginMaxFailures, MIN_LOGIN_MAX_FAILURES,
+                MAX_LOGIN_MAX_FAILURES);
+        this.loginAddressMaxFailures = Bounds.number(PARAM_LOGIN_ADDRESS_MAX_FAILURES, b.loginAddressMaxFailures != null
+                ? b.loginAddressMaxFailures : LoginLimiter.ADDRESS_FACTOR * loginMaxFailures, loginMaxFailures,
+                MAX_LOGIN_ADDRESS_MAX_FAILURES);
+        this.loginFailureWindow = Bounds.duration(PARAM_LOGIN_FAILURE_WINDOW, b.loginFailureWindow, MIN_LOGIN_FAILURE_WINDOW,
+                MAX_LOGIN_FAILURE_WINDOW);
+        this.loginUsernameMaxDelay = Bounds.duration(PARAM_LOGIN_USERNAME_MAX_DELAY, b.loginUsernameMaxDelay,
+                MIN_LOGIN_USERNAME_MAX_DELAY, MAX_LOGIN_USERNAME_MAX_DELAY);
+        for (String claim : b.sessionClaims) {
             if (!claim.matches("[A-Za-z0-9_.:-]{1,64}")) {
                 throw new ConfigException(PARAM_SESSION_CLAIMS, "'" + claim + "' is not a claim name");
             }
         }
-        return new EndpointSettings(paths, success, logout, maxBody, maxFailures, addressMaxFailures, window,
-                usernameMaxDelay, claims);
+        this.sessionClaims = List.copyOf(b.sessionClaims);
+    }
+
+    /** The defaults: every endpoint at its default path. */
+    public static EndpointSettings defaults() {
+        return builder().build();
+    }
+
+    /** Starts settings in code; every method has its init-param's default and checks. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads the endpoint parameters: a string-to-{@link Builder} mapping; the builder checks. */
+    public static EndpointSettings fromParams(InitParams params) {
+        Builder b = builder();
+        for (Endpoint e : Endpoint.values()) {
+            params.get(e.parameter()).ifPresent(path -> b.path(e, path));
+        }
+        params.get(PARAM_LOGIN_SUCCESS_PATH).ifPresent(b::loginSuccessPath);
+        params.get(PARAM_LOGOUT_REDIRECT_PATH).ifPresent(b::logoutRedirectPath);
+        params.integer(PARAM_LOGIN_MAX_BODY_BYTES).ifPresent(b::loginMaxBodyBytes);
+        params.integer(PARAM_LOGIN_MAX_FAILURES).ifPresent(b::loginMaxFailures);
+        params.integer(PARAM_LOGIN_ADDRESS_MAX_FAILURES).ifPresent(b::loginAddressMaxFailures);
+        Bounds.duration(params, PARAM_LOGIN_USERNAME_MAX_DELAY).ifPresent(b::loginUsernameMaxDelay);
+        Bounds.duration(params, PARAM_LOGIN_FAILURE_WINDOW).ifPresent(b::loginFailureWindow);
+        return b.sessionClaims(params.list(PARAM_SESSION_CLAIMS)).build();
     }
 
     private static String checkPath(String parameter, String path) {
@@ -203,5 +239,88 @@ public final class EndpointSettings {
             b.append(e.name().toLowerCase(Locale.ROOT).replace('_', '-')).append('=').append(paths.getOrDefault(e, "off")).append(' ');
         }
         return b.toString().strip();
+    }
+
+    /**
+     * Endpoint settings in code, with the init-params' names, defaults and bounds; {@link #build()}
+     * checks and throws {@link ConfigException} naming the init-param. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Map<Endpoint, String> paths = new LinkedHashMap<>();
+        private String loginSuccessPath = DEFAULT_LOGIN_SUCCESS_PATH;
+        private String logoutRedirectPath = DEFAULT_LOGOUT_REDIRECT_PATH;
+        private int loginMaxBodyBytes = DEFAULT_LOGIN_MAX_BODY_BYTES;
+        private int loginMaxFailures = DEFAULT_LOGIN_MAX_FAILURES;
+        private Integer loginAddressMaxFailures;
+        private Duration loginFailureWindow = DEFAULT_LOGIN_FAILURE_WINDOW;
+        private Duration loginUsernameMaxDelay = DEFAULT_LOGIN_USERNAME_MAX_DELAY;
+        private List<String> sessionClaims = List.of();
+
+        private Builder() {
+        }
+
+        /** The endpoint's path (a plain path inside the application), or {@value EndpointSettings#OFF}. */
+        public Builder path(Endpoint endpoint, String pathOrOff) {
+            paths.put(Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(pathOrOff, "pathOrOff"));
+            return this;
+        }
+
+        /** Turns the endpoint off (its path then opens nothing). */
+        public Builder off(Endpoint endpoint) {
+            return path(endpoint, OFF);
+        }
+
+        /** Default {@value EndpointSettings#DEFAULT_LOGIN_SUCCESS_PATH}. */
+        public Builder loginSuccessPath(String path) {
+            this.loginSuccessPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** Default {@value EndpointSettings#DEFAULT_LOGOUT_REDIRECT_PATH}. */
+        public Builder logoutRedirectPath(String path) {
+            this.logoutRedirectPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** Default {@value EndpointSettings#DEFAULT_LOGIN_MAX_BODY_BYTES}; 256 to 1048576. */
+        public Builder loginMaxBodyBytes(int bytes) {
+            this.loginMaxBodyBytes = bytes;
+            return this;
+        }
+
+        /** Default {@value EndpointSettings#DEFAULT_LOGIN_MAX_FAILURES}; 0 (limiter off) to 10000. */
+        public Builder loginMaxFailures(int failures) {
+            this.loginMaxFailures = failures;
+            return this;
+        }
+
+        /** Default {@link LoginLimiter#ADDRESS_FACTOR} times {@link #loginMaxFailures}; from that to 100000. */
+        public Builder loginAddressMaxFailures(int failures) {
+            this.loginAddressMaxFailures = failures;
+            return this;
+        }
+
+        /** Default 5 minutes; 1 second to 1 day. */
+        public Builder loginFailureWindow(Duration window) {
+            this.loginFailureWindow = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /** Default 2 seconds; 0 (off) to 10 seconds. */
+        public Builder loginUsernameMaxDelay(Duration delay) {
+            this.loginUsernameMaxDelay = Objects.requireNonNull(delay, "delay");
+            return this;
+        }
+
+        /** Claims the session endpoint may show besides subject and roles; default none. */
+        public Builder sessionClaims(List<String> claims) {
+            this.sessionClaims = List.copyOf(claims);
+            return this;
+        }
+
+        /** Checks every setting; {@link ConfigException} names the init-param at fault. */
+        public EndpointSettings build() {
+            return new EndpointSettings(this);
+        }
     }
 }
