@@ -450,8 +450,11 @@ final class Gate implements AutoCloseable {
         if (lifetime.isPresent()) {
             SessionLifetime lt = lifetime.get();
             SessionLifetime.Verdict now = lt.check(meta, ex.session.subject());
-            if (now.mustSignIn()) {
-                endSession(ex, "session lifetime over");
+            if (now.mustSignIn() || now.kind() != SessionLifetime.Verdict.Kind.ALIVE) {
+                // Over, or the record is not this subject's (checked before the rotation without
+                // a subject: a genuine record of another login must not keep this one refreshing).
+                refresher.refuse(rotated);
+                endSession(ex, now.mustSignIn() ? "session lifetime over" : "lifetime record of another session");
                 return Applied.ENDED;
             }
             String nextMeta = now.kind() == SessionLifetime.Verdict.Kind.ALIVE

@@ -96,8 +96,7 @@ final class Logins implements AutoCloseable {
         }
         // A username failing from many addresses is slowed, never refused; a delay that cannot be
         // served (every waiter slot taken) is a transient 503, never a skipped delay.
-        if (!delay.pause(LoginLimiter.normaliseUsername(username) + "\u0000" + LoginLimiter.addressKey(client),
-                limiter.delay(username))) {
+        if (!delay.pause(LoginLimiter.addressKey(client), limiter.delay(username))) {
             gate.audit.record(Event.LOGIN_FAILED, "login delay slots full", ex.path, client, null);
             Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
             return;

@@ -221,6 +221,14 @@ public final class Refresher {
         return !ended;
     }
 
+    /**
+     * Revokes a rotated pair that must not be handed out after all (a check after the rotation
+     * refused it): its access token on this node, its refresh token here and at the backend.
+     */
+    public void refuse(TokenPair pair) {
+        discard(pair);
+    }
+
     /** Revokes a pair nobody may use: its access token on this node, its refresh token here and at the backend. */
     private void discard(TokenPair pair) {
         boolean ok = validations.revocations().revoke(pair.accessToken(), pair.accessExpiresAt());

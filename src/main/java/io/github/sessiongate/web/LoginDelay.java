@@ -12,15 +12,15 @@ import java.util.concurrent.Semaphore;
  * requests wait at once. When that many already wait, the attempt is refused transiently (the
  * caller answers 503 with {@code Retry-After}): going ahead undelayed would let a burst bypass the
  * delay, and a 503 locks nobody out (it records no failure and ends as soon as a slot is free).
- * One (username, address) pair holds at most {@code maxPerKey} of the slots, so no one address
- * can take them all: pinning every slot takes attempts kept in flight from several addresses at
- * once (8 with the defaults); that remaining limit is in the README.
+ * One client address holds at most {@code maxPerKey} of the slots, whatever usernames it tries,
+ * so no one address can take them all: pinning every slot takes attempts kept in flight from
+ * several addresses at once (8 with the defaults); that remaining limit is in the README.
  * Thread-safe.
  */
 public final class LoginDelay {
     /** Requests the filter lets wait at once. */
     public static final int DEFAULT_MAX_CONCURRENT = 16;
-    /** Slots one (username, address) pair may hold at once. */
+    /** Slots one client address may hold at once. */
     public static final int DEFAULT_MAX_PER_KEY = 2;
 
     /** How the wait is spent; a seam for tests, which never sleep. */
@@ -47,7 +47,7 @@ public final class LoginDelay {
 
     /**
      * @param maxConcurrent requests that may wait at once
-     * @param maxPerKey of those, how many one key (a username at an address) may hold
+     * @param maxPerKey of those, how many one key (a client address) may hold
      * @param sleeper how to wait
      */
     public LoginDelay(int maxConcurrent, int maxPerKey, Sleeper sleeper) {
@@ -57,7 +57,7 @@ public final class LoginDelay {
     }
 
     /**
-     * As {@link #pause(Duration)}, for one key (the normalised username at a client address):
+     * As {@link #pause(Duration)}, for one key (the client's address, an IPv6 one by its /64):
      * {@code false} also when that key already holds its share of the slots.
      */
     public boolean pause(String key, Duration delay) {

@@ -855,6 +855,22 @@ abstract class EndpointScenarios {
     }
 
     @Test
+    void aGenuineLifetimeRecordOfAnotherSubjectNeverKeepsThisSessionRefreshing() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String bobs = META + "=" + signedMeta("bob", now, now); // genuine, from another login
+        FakeAuthBackend.Tokens expired = longAgo(() -> backend.issue("alice"));
+        FakeAuthBackend.Tokens other = longAgo(() -> backend.issue("alice"));
+
+        Response inPlace = get(LIFE + "/api/orders", cookies(expired) + "; " + bobs);
+        Response explicit = send("POST", LIFE + "/auth/refresh", null, cookies(other) + "; " + bobs, sameOrigin());
+
+        assertEquals(401, inPlace.status(), () -> describe(inPlace));
+        assertAllCleared(inPlace, ACCESS, REFRESH, META);
+        assertEquals(401, explicit.status(), () -> describe(explicit));
+        assertAllCleared(explicit, ACCESS, REFRESH, META);
+    }
+
+    @Test
     void aTamperedMetaCookieEndsTheSession() throws Exception {
         FakeAuthBackend.Tokens tokens = backend.issue("alice");
         String meta = meta(tokens);
