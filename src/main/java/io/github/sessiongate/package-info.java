@@ -6,7 +6,7 @@
  * {@link io.github.sessiongate.Session} (what the application sees),
  * {@link io.github.sessiongate.TokenValidator} (subclass it for a custom backend) with its results
  * {@link io.github.sessiongate.ValidationResult} and {@link io.github.sessiongate.RefreshResult},
- * {@link io.github.sessiongate.CookieCodec} and {@link io.github.sessiongate.CookieSettings},
+ * {@link io.github.sessiongate.cookie.CookieCodec} and {@link io.github.sessiongate.CookieSettings},
  * and {@link io.github.sessiongate.BackendClient} for calling a backend with the user's token.
  *
  * <p>Everything a user never names sits below: {@code path} (firewall and rules), {@code jwt} and

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * threads that bumped it are done; a {@link #snapshot()} taken under load reads the counters one
  * after the other, not as one atomic cut. Thread-safe; no dependencies beyond the JDK.
  */
-public final class GateMetrics {
+public final class GateMetrics implements io.github.sessiongate.SessionFilter.Metrics {
     private final Instant startTime;
 
     private final LongAdder validations = new LongAdder();

@@ -1,4 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
+
+import io.github.sessiongate.CookieSettings;
 
 /**
  * Which session cookie a name belongs to. A session cookie's name is a configured base name, with or
@@ -6,7 +8,7 @@ package io.github.sessiongate;
  * (one to three digits, no leading zero). Both prefix forms are recognised, so a stale form left by a
  * different setting is seen and can be cleared; only the form that writing would use carries a token.
  */
-final class CookieNames {
+public final class CookieNames {
 
     /** The session cookies: the two tokens, the guest token and the lifetime meta cookie. */
     enum Kind { ACCESS, REFRESH, GUEST, META }
@@ -33,7 +35,7 @@ final class CookieNames {
     }
 
     /** Whether a name ends in '.' and one or more digits, the shape reserved for chunks. */
-    static boolean endsWithDotDigits(String name) {
+    public static boolean endsWithDotDigits(String name) {
         int i = name.length();
         while (i > 0 && Character.isDigit(name.charAt(i - 1)) && name.charAt(i - 1) < 0x80) {
             i--;

@@ -1,5 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.Session;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -239,7 +240,7 @@ public final class SessionCookies {
      * this request so far, clearing ones included, each counted as {@code Set-Cookie: name=value;
      * attributes} plus CRLF: what the rest of the response's header budget is measured from.
      */
-    synchronized int setCookieBytes() {
+    public synchronized int setCookieBytes() {
         return setCookieBytes;
     }
 

@@ -1,8 +1,12 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
-import static io.github.sessiongate.CookieCodecTest.added;
-import static io.github.sessiongate.CookieCodecTest.request;
-import static io.github.sessiongate.CookieCodecTest.token;
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.GateConfigTest;
+import static io.github.sessiongate.cookie.CookieCodecTest.added;
+import static io.github.sessiongate.cookie.CookieCodecTest.request;
+import static io.github.sessiongate.cookie.CookieCodecTest.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.internal.Secrets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;

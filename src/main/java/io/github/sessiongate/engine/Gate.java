@@ -1,5 +1,13 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.Session;
+import io.github.sessiongate.SessionFilter;
+import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieSeal;
+import io.github.sessiongate.cookie.CookieTooLargeException;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.AuditLog.Event;
 import io.github.sessiongate.audit.GateMetrics;
@@ -50,7 +58,7 @@ final class Gate implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
 
     /** Request attribute marking a request whose responses must stay private (it carried or set a session). */
-    static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
+    public static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
 
     final GateConfig config;
     /** The running components, made from {@link #config} for this filter and owned by it. */
@@ -73,7 +81,7 @@ final class Gate implements AutoCloseable {
     /** How long a login redirect's {@code from} may be, percent-encoded: what the login endpoint accepts back. */
     final int maxEncodedFrom;
 
-    Gate(Components components, String contextPath, String filterName) {
+    public Gate(Components components, String contextPath, String filterName) {
         this.components = components;
         GateConfig config = components.config();
         this.config = config;

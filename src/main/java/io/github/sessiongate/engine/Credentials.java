@@ -1,5 +1,8 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieSeal;
+import io.github.sessiongate.cookie.SessionCookies;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.CookieSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -28,14 +29,14 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 
-class CookieCodecTest {
+public class CookieCodecTest {
 
     private final CookieCodec codec = new CookieCodec(CookieSettings.defaults());
     /** The largest budget (8192 bytes): a token may take three chunks, {@code .0} to {@code .2}. */
     private final CookieCodec wide = new CookieCodec(CookieSettings.builder().maxTotalBytes(8192).build());
 
     /** A deterministic token of cookie-octets, shaped like a JWT. */
-    static String token(int length) {
+    public static String token(int length) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         StringBuilder sb = new StringBuilder(length);
         for (int i = 0; i < length; i++) {
@@ -44,13 +45,13 @@ class CookieCodecTest {
         return sb.toString();
     }
 
-    static HttpServletRequest request(String... cookieHeaders) {
+    public static HttpServletRequest request(String... cookieHeaders) {
         HttpServletRequest request = mock(HttpServletRequest.class);
         when(request.getHeaders("Cookie")).thenAnswer(i -> Collections.enumeration(Arrays.asList(cookieHeaders)));
         return request;
     }
 
-    static List<Cookie> added(HttpServletResponse response) {
+    public static List<Cookie> added(HttpServletResponse response) {
         ArgumentCaptor<Cookie> captor = ArgumentCaptor.forClass(Cookie.class);
         verify(response, atLeast(0)).addCookie(captor.capture());
         return captor.getAllValues();

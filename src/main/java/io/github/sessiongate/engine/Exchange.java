@@ -1,5 +1,7 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
+import io.github.sessiongate.Session;
+import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.web.RequestOrigin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

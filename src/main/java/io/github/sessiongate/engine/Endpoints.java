@@ -1,5 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
+import io.github.sessiongate.Session;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.EndpointSettings;

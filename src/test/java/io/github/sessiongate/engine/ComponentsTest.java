@@ -1,5 +1,11 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
+import io.github.sessiongate.BackendClient;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.ValidationResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

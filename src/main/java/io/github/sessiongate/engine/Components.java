@@ -1,5 +1,10 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
+import io.github.sessiongate.BackendClient;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.remote.LoginEndpoint;
@@ -25,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * through {@link GateConfig.Builder} stay their owner's. The validator is closed too, as
  * {@link TokenValidator#close()} has always promised, whoever built it.
  */
-final class Components implements AutoCloseable {
+public final class Components implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Components.class);
 
     private final GateConfig config;
@@ -59,7 +64,7 @@ final class Components implements AutoCloseable {
      *
      * @throws ConfigException naming the parameter at fault; nothing is left running then
      */
-    static Components fromInitParams(Map<String, String> raw, Clock clock) {
+    public static Components fromInitParams(Map<String, String> raw, Clock clock) {
         InitParams params = InitParams.resolve(raw);
         HttpTransport transport = HttpTransport.create(params.duration(
                 io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
@@ -77,7 +82,7 @@ final class Components implements AutoCloseable {
     }
 
     /** Starts the components of a config built in code; its validator is ready as built. */
-    static Components fromConfig(GateConfig config) {
+    public static Components fromConfig(GateConfig config) {
         return new Components(config, HttpTransport.create(config.backendConnectTimeout()));
     }
 
@@ -92,7 +97,7 @@ final class Components implements AutoCloseable {
         return Optional.of(component);
     }
 
-    GateConfig config() {
+    public GateConfig config() {
         return config;
     }
 
@@ -113,12 +118,12 @@ final class Components implements AutoCloseable {
         return revoke;
     }
 
-    Optional<BackendClient> backendClient() {
+    public Optional<BackendClient> backendClient() {
         return backendClient;
     }
 
     /** The outbound components in one line, for the start-up log. No secret appears. */
-    String describe() {
+    public String describe() {
         return guests.map(g -> ", guests{" + g.describe() + "}").orElse("")
                 + login.map(l -> ", login{" + l.describe() + "}").orElse("")
                 + revoke.map(r -> ", revoke{" + r.describe() + "}").orElse("")

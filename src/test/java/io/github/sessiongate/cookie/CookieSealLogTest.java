@@ -1,11 +1,12 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
-import static io.github.sessiongate.CookieSealTest.KEY_A;
-import static io.github.sessiongate.CookieSealTest.KEY_B;
-import static io.github.sessiongate.CookieSealTest.KID_A;
-import static io.github.sessiongate.CookieSealTest.KID_B;
-import static io.github.sessiongate.CookieSealTest.TOKEN;
-import static io.github.sessiongate.CookieSealTest.b64;
+import io.github.sessiongate.ConfigException;
+import static io.github.sessiongate.cookie.CookieSealTest.KEY_A;
+import static io.github.sessiongate.cookie.CookieSealTest.KEY_B;
+import static io.github.sessiongate.cookie.CookieSealTest.KID_A;
+import static io.github.sessiongate.cookie.CookieSealTest.KID_B;
+import static io.github.sessiongate.cookie.CookieSealTest.TOKEN;
+import static io.github.sessiongate.cookie.CookieSealTest.b64;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

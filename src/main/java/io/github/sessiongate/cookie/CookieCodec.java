@@ -1,5 +1,7 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.web.ResponseBudget;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
@@ -164,7 +166,7 @@ public final class CookieCodec {
      *
      * @throws ConfigException naming {@code cookie-max-total-bytes}
      */
-    void requireWithinResponseBudget() {
+    public void requireWithinResponseBudget() {
         int budget = settings.maxTotalBytes();
         if (maxWriteBytes(budget) <= ResponseBudget.maxWriteBytes()) {
             return;

@@ -1,12 +1,14 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
-import static io.github.sessiongate.CookieSealTest.KEY_A;
-import static io.github.sessiongate.CookieSealTest.KEY_B;
-import static io.github.sessiongate.CookieSealTest.KID_A;
-import static io.github.sessiongate.CookieSealTest.KID_B;
-import static io.github.sessiongate.CookieSealTest.TOKEN;
-import static io.github.sessiongate.CookieSealTest.b64;
-import static io.github.sessiongate.CookieSealTest.params;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import static io.github.sessiongate.cookie.CookieSealTest.KEY_A;
+import static io.github.sessiongate.cookie.CookieSealTest.KEY_B;
+import static io.github.sessiongate.cookie.CookieSealTest.KID_A;
+import static io.github.sessiongate.cookie.CookieSealTest.KID_B;
+import static io.github.sessiongate.cookie.CookieSealTest.TOKEN;
+import static io.github.sessiongate.cookie.CookieSealTest.b64;
+import static io.github.sessiongate.cookie.CookieSealTest.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

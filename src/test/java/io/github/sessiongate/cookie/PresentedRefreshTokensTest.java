@@ -1,6 +1,7 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
-import static io.github.sessiongate.CookieCodecTest.request;
+import io.github.sessiongate.CookieSettings;
+import static io.github.sessiongate.cookie.CookieCodecTest.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,9 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
-import static io.github.sessiongate.CookieCodecTest.request;
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.SessionCookies;
+import static io.github.sessiongate.cookie.CookieCodecTest.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

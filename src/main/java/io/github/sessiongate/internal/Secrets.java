@@ -1,5 +1,8 @@
-package io.github.sessiongate;
+package io.github.sessiongate.internal;
 
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.cookie.CookieSeal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.InitParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

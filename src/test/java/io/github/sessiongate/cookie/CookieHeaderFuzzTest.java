@@ -1,5 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.CookieSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,7 +27,7 @@ import java.util.TreeMap;
  * that writing would use carried (one whole cookie, or chunks {@code .0} to {@code .n} each once,
  * in order): never a stale prefix form, never one of two same-named cookies.
  *
- * <p>Seeds: {@code src/test/resources/io/github/sessiongate/CookieHeaderFuzzTestInputs/cookieHeader/}.
+ * <p>Seeds: {@code src/test/resources/io/github/sessiongate/cookie/CookieHeaderFuzzTestInputs/cookieHeader/}.
  */
 class CookieHeaderFuzzTest {
     private static final CookieCodec CODEC = new CookieCodec(CookieSettings.defaults());

@@ -1,4 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
+
+import io.github.sessiongate.CookieSettings;
 
 /**
  * The session cookies would not fit: together they would take more of the browser's {@code Cookie}

@@ -1,5 +1,6 @@
-package io.github.sessiongate;
+package io.github.sessiongate.engine;
 
+import io.github.sessiongate.cookie.SessionCookies;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.AuditLog.Event;
 import io.github.sessiongate.internal.Throttle;

@@ -1,4 +1,4 @@
-package io.github.sessiongate;
+package io.github.sessiongate.cookie;
 
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -15,7 +15,7 @@ import java.util.List;
  * name that is not an RFC 7230 token, or a value with anything but RFC 6265 cookie-octets (control
  * characters, spaces, {@code " , ; \}, non-ASCII). Never throws.
  */
-final class CookieHeaderReader {
+public final class CookieHeaderReader {
 
     /** A well-formed name and value; {@link #toString()} hides the value. */
     record Pair(String name, String value) {
@@ -101,7 +101,7 @@ final class CookieHeaderReader {
     }
 
     /** RFC 7230 {@code tchar}: what a cookie name may contain. */
-    static boolean isTokenChar(char c) {
+    public static boolean isTokenChar(char c) {
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
             return true;
         }
