@@ -3,7 +3,7 @@ package io.github.sessiongate;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.engine.Components;
-import io.github.sessiongate.audit.AuditListener;
+import io.github.sessiongate.AuditListener;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;

@@ -9,7 +9,7 @@ import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.cookie.CookieTooLargeException;
 import io.github.sessiongate.audit.AuditLog;
-import io.github.sessiongate.audit.AuditLog.Event;
+import io.github.sessiongate.AuditEvent.Event;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.guest.GuestTokens;

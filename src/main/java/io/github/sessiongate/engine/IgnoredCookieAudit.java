@@ -2,7 +2,7 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.cookie.SessionCookies;
 import io.github.sessiongate.audit.AuditLog;
-import io.github.sessiongate.audit.AuditLog.Event;
+import io.github.sessiongate.AuditEvent.Event;
 import io.github.sessiongate.internal.Throttle;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.github.sessiongate.engine;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
-import io.github.sessiongate.audit.AuditLog.Event;
+import io.github.sessiongate.AuditEvent.Event;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.LoginResult;
 import io.github.sessiongate.remote.RevokeEndpoint;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sessiongate.audit.AuditEvent;
+import io.github.sessiongate.AuditEvent;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.testing.MutableClock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class IgnoredCookieAuditTest {
         }
         assertEquals(1, events.size(), "a flood gives one event");
         AuditEvent first = events.get(0);
-        assertEquals(AuditLog.Event.IGNORED_COOKIE, first.event());
+        assertEquals(AuditEvent.Event.IGNORED_COOKIE, first.event());
         assertEquals("ignored session-shaped cookie names: chunk suffix out of range 1 (__Host-sg_access.7); "
                 + "kind not configured 1 (sg_meta.0)", first.reason());
         assertEquals("-", first.tokenFingerprint());

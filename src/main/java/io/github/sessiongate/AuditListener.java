@@ -1,10 +1,10 @@
-package io.github.sessiongate.audit;
+package io.github.sessiongate;
 
 /**
- * Receives every event the {@link AuditLog} records, for example to forward it to a SIEM, a
+ * Receives every event the audit log records, for example to forward it to a SIEM, a
  * metrics system or a lock-out policy. Named in web.xml by the init-param
- * {@value AuditLog#PARAM_AUDIT_LISTENER_CLASS} (a public class with a public no-argument
- * constructor) or passed to {@link AuditLog#AuditLog(java.util.List, java.time.Clock)}.
+ * {@code audit-listener-class} (a public class with a public no-argument
+ * constructor) or passed to {@code GateConfig.Builder.auditListeners}.
  *
  * <pre>{@code
  * <init-param>
@@ -18,11 +18,10 @@ package io.github.sessiongate.audit;
  * implementation must be thread-safe and fast: hand slow work (network, disk) to a queue of its
  * own. Anything it throws is caught and the request goes on as if the listener had returned; a
  * failing listener is reported at WARN at most once per
- * {@link AuditLog#LISTENER_FAILURE_LOG_INTERVAL} on the logger
- * {@value AuditLog#OPERATIONS_LOGGER_NAME}, with a count of the failures in between. Only
+ * minute on the logger {@code io.github.sessiongate.observability}, with a count of the failures in between. Only
  * {@link VirtualMachineError}s (out of memory, stack overflow) propagate.
  *
- * <p>A listener never sees a token, only its {@link Fingerprint}. The path and client in the
+ * <p>A listener never sees a token, only its fingerprint. The path and client in the
  * event are raw: see {@link AuditEvent} before writing them anywhere line-based.
  */
 @FunctionalInterface
