@@ -76,7 +76,7 @@ public final class FilterEngine implements AutoCloseable {
 
     /** The counters, read-only. */
     public SessionFilter.Metrics metrics() {
-        return gate.metrics;
+        return gate.metrics.readOnly();
     }
 
     /** One dispatch: REQUEST (and a first ASYNC) runs every step; any other re-attaches the known session. */
