@@ -11,7 +11,7 @@ module io.github.sessiongate {
     requires transitive jakarta.servlet;
     requires org.jose4j;
     requires org.slf4j;
-    requires java.net.http;
+    requires transitive java.net.http; // BackendClient and HttpTokenValidator take and return java.net.http types
     requires java.management;
 
     exports io.github.sessiongate;
