@@ -1,5 +1,7 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.cookie.CookieHeaderReader;
+import io.github.sessiongate.cookie.CookieNames;
 import io.github.sessiongate.internal.Bounds;
 import java.time.Duration;
 import java.util.Locale;
@@ -202,7 +204,7 @@ public final class CookieSettings {
     }
 
     /** Whether SameSite=None or Partitioned make every cookie Secure whatever the mode says. */
-    boolean forcesSecure() {
+    public boolean forcesSecure() {
         return sameSite == SameSite.NONE || partitioned;
     }
 
@@ -212,7 +214,7 @@ public final class CookieSettings {
     }
 
     /** The name written and read for a configured base name under this effective Secure flag. */
-    String cookieName(String baseName, boolean secure) {
+    public String cookieName(String baseName, boolean secure) {
         return hostPrefixApplies(secure) ? HOST_PREFIX + baseName : baseName;
     }
 

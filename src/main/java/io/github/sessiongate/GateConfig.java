@@ -1,6 +1,9 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.audit.AuditListener;
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieSeal;
+import io.github.sessiongate.engine.Components;
+import io.github.sessiongate.AuditListener;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;
@@ -313,7 +316,7 @@ public final class GateConfig {
      * {@link Components}), or handed in ready-made through the builder (then the caller's: the
      * filter never closes it, so a config can serve several filters).
      */
-    static final class Part<T> {
+    public static final class Part<T> {
         private final Function<HttpTransport, T> plan;
         private final T given;
 
@@ -331,11 +334,11 @@ public final class GateConfig {
         }
 
         /** Whether {@link #start} makes a new component (which the caller then owns). */
-        boolean planned() {
+        public boolean planned() {
             return plan != null;
         }
 
-        T start(HttpTransport transport) {
+        public T start(HttpTransport transport) {
             return plan != null ? plan.apply(transport) : given;
         }
     }
@@ -582,19 +585,19 @@ public final class GateConfig {
         return Optional.ofNullable(cookieSeal);
     }
 
-    Optional<Part<GuestTokens>> guestsPart() {
+    public Optional<Part<GuestTokens>> guestsPart() {
         return Optional.ofNullable(guests);
     }
 
-    Optional<Part<LoginEndpoint>> loginPart() {
+    public Optional<Part<LoginEndpoint>> loginPart() {
         return Optional.ofNullable(loginEndpoint);
     }
 
-    Optional<Part<RevokeEndpoint>> revokePart() {
+    public Optional<Part<RevokeEndpoint>> revokePart() {
         return Optional.ofNullable(revokeEndpoint);
     }
 
-    Optional<Part<BackendClient>> backendClientPart() {
+    public Optional<Part<BackendClient>> backendClientPart() {
         return Optional.ofNullable(backendClient);
     }
 

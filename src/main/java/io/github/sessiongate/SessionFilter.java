@@ -1,37 +1,27 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.audit.GateMetrics;
-import io.github.sessiongate.path.PathRules;
-import io.github.sessiongate.path.RequestPaths;
-import io.github.sessiongate.web.PrivateCacheResponse;
-import io.github.sessiongate.web.SessionRequest;
-import jakarta.servlet.DispatcherType;
+import io.github.sessiongate.engine.FilterEngine;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a user's session in HttpOnly cookies and guards the application's paths with it.
  *
  * <p>Each request passes once, forward, through these steps:
  * <ol>
- *   <li>the firewall normalises the path or answers 400 ({@link RequestPaths});</li>
- *   <li>the path rules say public, protected or role-gated ({@link PathRules});</li>
- *   <li>the session cookies are read ({@link CookieCodec}), or the bearer header if allowed;</li>
+ *   <li>the firewall normalises the path or answers 400 (the engine's firewall);</li>
+ *   <li>the path rules say public, protected or role-gated (the {@code *-paths} and {@code role-rules} settings);</li>
+ *   <li>the session cookies are read, or the bearer header if allowed;</li>
  *   <li>the token is validated ({@link TokenValidator});</li>
  *   <li>the decision: a protected path without a session redirects a browser to the login page
  *       ({@code from=} set) and answers anything else 401; a missing role is 403; no verdict
@@ -71,14 +61,11 @@ import org.slf4j.LoggerFactory;
  * their one HTTP transport, so that an undeploy leaves no thread behind.
  */
 public final class SessionFilter implements Filter {
-    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
-
     /** Request attribute marking a request that has passed the filter's REQUEST steps. */
     public static final String FILTERED_ATTRIBUTE = "io.github.sessiongate.filtered";
 
     private final GateConfig preset;
-    private volatile Gate gate;
-    private volatile ServletContext context;
+    private volatile FilterEngine engine;
 
     /** For web.xml: settings come from init-params. */
     public SessionFilter() {
@@ -92,43 +79,17 @@ public final class SessionFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        String name = filterConfig == null ? "sessiongate" : filterConfig.getFilterName();
-        Components components;
-        try {
-            components = preset != null ? Components.fromConfig(preset)
-                    : Components.fromInitParams(initParams(filterConfig), Clock.systemUTC());
-        } catch (ConfigException e) {
-            throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
-        }
-        this.context = filterConfig == null ? null : filterConfig.getServletContext();
-        try {
-            this.gate = new Gate(components, context == null ? "" : context.getContextPath(), name);
-        } catch (RuntimeException e) {
-            components.close();
-            throw e;
-        }
-        if (context != null) {
-            components.backendClient().ifPresent(client -> context.setAttribute(BackendClient.CONTEXT_ATTRIBUTE, client));
-        }
-        LOG.info("SessionGate filter '{}' ready: {}{}", name, components.config().describe(), components.describe());
+        this.engine = FilterEngine.start(preset, filterConfig);
     }
 
     /** The effective configuration, once {@link #init} has run. */
     public GateConfig config() {
-        Gate g = gate;
-        if (g == null) {
-            throw new IllegalStateException("init() has not run");
-        }
-        return g.config;
+        return started().config();
     }
 
-    /** The filter's counters (also published over JMX), once {@link #init} has run. */
-    public GateMetrics metrics() {
-        Gate g = gate;
-        if (g == null) {
-            throw new IllegalStateException("init() has not run");
-        }
-        return g.metrics;
+    /** The filter's counters (also published over JMX), once {@link #init} has run: a read-only view. */
+    public Metrics metrics() {
+        return started().metrics();
     }
 
     @Override
@@ -136,47 +97,81 @@ public final class SessionFilter implements Filter {
         if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
             throw new ServletException("SessionGate handles HTTP requests only");
         }
-        HttpServletRequest request = (HttpServletRequest) req;
-        HttpServletResponse response = (HttpServletResponse) res;
-        Gate g = gate;
-        if (g == null) {
+        FilterEngine e = engine;
+        if (e == null) {
             throw new ServletException("SessionGate filter used before init() or after destroy()");
         }
-        DispatcherType type = request.getDispatcherType();
-        if (type == DispatcherType.REQUEST || request.getAttribute(FILTERED_ATTRIBUTE) == null && type == DispatcherType.ASYNC) {
-            g.handle(request, response, chain);
-        } else {
-            HttpServletResponse out = request.getAttribute(Gate.PRIVATE_ATTRIBUTE) != null ? new PrivateCacheResponse(response) : response;
-            chain.doFilter(withKnownSession(request, g.config.authorizationHeaderView()), out);
-        }
+        e.handle((HttpServletRequest) req, (HttpServletResponse) res, chain);
     }
 
     @Override
     public void destroy() {
-        Gate g = gate;
-        gate = null;
-        if (g != null) {
-            if (context != null && g.components.backendClient().isPresent()
-                    && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == g.components.backendClient().get()) {
-                context.removeAttribute(BackendClient.CONTEXT_ATTRIBUTE);
-            }
-            g.close();
+        FilterEngine e = engine;
+        engine = null;
+        if (e != null) {
+            e.close();
         }
     }
 
-    private static HttpServletRequest withKnownSession(HttpServletRequest request, boolean authorizationView) {
-        return Session.from(request)
-                .<HttpServletRequest>map(s -> new SessionRequest(request, s, authorizationView))
-                .orElse(request);
+    private FilterEngine started() {
+        FilterEngine e = engine;
+        if (e == null) {
+            throw new IllegalStateException("init() has not run");
+        }
+        return e;
     }
 
-    private static Map<String, String> initParams(FilterConfig fc) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (fc != null) {
-            for (String name : Collections.list(fc.getInitParameterNames())) {
-                params.put(name, fc.getInitParameter(name));
-            }
-        }
-        return params;
+    /**
+     * The filter's counters since start, read-only: callers can read them, never change them.
+     * The same figures are published over JMX.
+     */
+    public interface Metrics {
+        /** When the counters started. */
+        Instant getStartTime();
+
+        /** Tokens validated by the validator (cache misses). */
+        long getValidations();
+
+        /** Validations answered from the cache. */
+        long getCacheHits();
+
+        /** Refreshes that gave new tokens. */
+        long getRefreshesOk();
+
+        /** Refreshes the backend refused. */
+        long getRefreshesRefused();
+
+        /** Refreshes that failed for a transient reason. */
+        long getRefreshesFailed();
+
+        /** Requests that waited for another request's refresh. */
+        long getDedupWaits();
+
+        /** Requests served from the refresh grace memo. */
+        long getGraceHits();
+
+        /** Guest tokens minted. */
+        long getGuestMints();
+
+        /** Requests denied (401, 403 or a login redirect). */
+        long getDenials();
+
+        /** Requests answered 503 because a backend was unavailable. */
+        long getUnavailable();
+
+        /** Requests answered 400. */
+        long getBadRequests();
+
+        /** Requests refused by the CSRF check. */
+        long getCsrfRejections();
+
+        /** Times a security store was full. */
+        long getSecurityStoreFull();
+
+        /** Tokens refused as revoked. */
+        long getRevoked();
+
+        /** Every counter by name, in a fixed order. */
+        Map<String, Long> snapshot();
     }
 }

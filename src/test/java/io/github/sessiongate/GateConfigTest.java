@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class GateConfigTest {
+public class GateConfigTest {
 
     /** A validator that reads one parameter of its own, like a user's subclass would. */
     public static final class RecordingValidator extends TokenValidator {

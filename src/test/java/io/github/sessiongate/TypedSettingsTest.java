@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.cookie.CookieSeal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.Components;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

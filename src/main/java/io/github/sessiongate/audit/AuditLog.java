@@ -1,5 +1,8 @@
 package io.github.sessiongate.audit;
 
+import io.github.sessiongate.AuditEvent;
+import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.AuditListener;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import java.lang.reflect.Constructor;
@@ -51,45 +54,8 @@ public final class AuditLog {
     /** A failing listener is reported at most once per this interval. */
     public static final Duration LISTENER_FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
 
-    /** What happened. */
-    public enum Event {
-        /** A protected path was refused: see the reason. */
-        DENIED,
-        /** A request path failed the firewall. */
-        BAD_PATH,
-        /** A token was presented and refused. */
-        INVALID_TOKEN,
-        /** The same session cookie arrived more than once (cookie tossing). */
-        DUPLICATE_COOKIE,
-        /** A browser was sent to the login page. */
-        LOGIN_REDIRECT,
-        /** The validator or its backend gave no verdict. */
-        UNAVAILABLE,
-        /** Session cookies were cleared after a definitive refusal. */
-        COOKIES_CLEARED,
-        /** Tokens were rotated in place (the fingerprint is the old refresh token's). */
-        REFRESHED,
-        /** A cross-site request was refused (or, in report-only mode, would have been). */
-        CSRF_REFUSED,
-        /** A login through the filter's endpoint succeeded. */
-        LOGIN_SUCCEEDED,
-        /** A login through the filter's endpoint failed; never the password. */
-        LOGIN_FAILED,
-        /** A session was ended through the logout endpoint. */
-        LOGOUT,
-        /** A guest session was started. */
-        GUEST_STARTED,
-        /**
-         * A request carried session-shaped cookie names the filter does not read (cookie tossing, or
-         * a form left by other settings); the reason names the forms and a few names, never a value.
-         * Rate-limited: one event per interval, counting the requests left out.
-         */
-        IGNORED_COOKIE
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
     private static final Logger OPERATIONS = LoggerFactory.getLogger(OPERATIONS_LOGGER_NAME);
-    private static final int MAX_FIELD = 256;
 
     private final Logger log;
     private final Logger operations;
@@ -161,25 +127,7 @@ public final class AuditLog {
      * stays; everything else becomes {@code \xHH} or {@code \\uHHHH}; long values are cut.
      */
     public static String escape(String value) {
-        if (value == null) {
-            return "-";
-        }
-        StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_FIELD) + 8);
-        for (int i = 0; i < value.length(); i++) {
-            if (out.length() >= MAX_FIELD) {
-                out.append("...");
-                break;
-            }
-            char c = value.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                out.append(c);
-            } else if (c < 0x100) {
-                out.append(String.format("\\x%02x", (int) c));
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
+        return AuditEvent.escape(value);
     }
 
     /**

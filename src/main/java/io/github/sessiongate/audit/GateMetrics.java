@@ -1,5 +1,6 @@
 package io.github.sessiongate.audit;
 
+import io.github.sessiongate.SessionFilter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
@@ -35,6 +36,7 @@ public final class GateMetrics {
     private final LongAdder csrfRejections = new LongAdder();
     private final LongAdder securityStoreFull = new LongAdder();
     private final LongAdder revoked = new LongAdder();
+    private final SessionFilter.Metrics view = new View(this);
 
     /** Counters that start now, on the system clock. */
     public GateMetrics() {
@@ -228,5 +230,103 @@ public final class GateMetrics {
     @Override
     public String toString() {
         return "GateMetrics" + snapshot();
+    }
+
+    /** A read-only view of these counters, for {@code SessionFilter.metrics()}: it can read them, never change them. */
+    public SessionFilter.Metrics readOnly() {
+        return view;
+    }
+
+    private static final class View implements SessionFilter.Metrics {
+        private final GateMetrics counters;
+
+        View(GateMetrics counters) {
+            this.counters = counters;
+        }
+
+        @Override
+        public Instant getStartTime() {
+            return counters.getStartTime();
+        }
+
+        @Override
+        public long getValidations() {
+            return counters.getValidations();
+        }
+
+        @Override
+        public long getCacheHits() {
+            return counters.getCacheHits();
+        }
+
+        @Override
+        public long getRefreshesOk() {
+            return counters.getRefreshesOk();
+        }
+
+        @Override
+        public long getRefreshesRefused() {
+            return counters.getRefreshesRefused();
+        }
+
+        @Override
+        public long getRefreshesFailed() {
+            return counters.getRefreshesFailed();
+        }
+
+        @Override
+        public long getDedupWaits() {
+            return counters.getDedupWaits();
+        }
+
+        @Override
+        public long getGraceHits() {
+            return counters.getGraceHits();
+        }
+
+        @Override
+        public long getGuestMints() {
+            return counters.getGuestMints();
+        }
+
+        @Override
+        public long getDenials() {
+            return counters.getDenials();
+        }
+
+        @Override
+        public long getUnavailable() {
+            return counters.getUnavailable();
+        }
+
+        @Override
+        public long getBadRequests() {
+            return counters.getBadRequests();
+        }
+
+        @Override
+        public long getCsrfRejections() {
+            return counters.getCsrfRejections();
+        }
+
+        @Override
+        public long getSecurityStoreFull() {
+            return counters.getSecurityStoreFull();
+        }
+
+        @Override
+        public long getRevoked() {
+            return counters.getRevoked();
+        }
+
+        @Override
+        public Map<String, Long> snapshot() {
+            return counters.snapshot();
+        }
+
+        @Override
+        public String toString() {
+            return counters.toString();
+        }
     }
 }

@@ -4,8 +4,8 @@
  * <ul>
  *   <li>{@link io.github.sessiongate.audit.AuditLog}: security events on a dedicated logger, with
  *       token fingerprints instead of tokens and every request-supplied field escaped, and
- *       dispatched to {@link io.github.sessiongate.audit.AuditListener}s as
- *       {@link io.github.sessiongate.audit.AuditEvent}s.</li>
+ *       dispatched to {@link io.github.sessiongate.AuditListener}s as
+ *       {@link io.github.sessiongate.AuditEvent}s.</li>
  *   <li>{@link io.github.sessiongate.audit.GateMetrics}: per-filter counters, published over JMX
  *       by {@link io.github.sessiongate.audit.JmxRegistration} as a
  *       {@link io.github.sessiongate.audit.SessionGateMXBean}.</li>

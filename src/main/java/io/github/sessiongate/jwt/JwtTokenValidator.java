@@ -6,7 +6,7 @@ import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.Secrets;
+import io.github.sessiongate.internal.Secrets;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.internal.Bounds;

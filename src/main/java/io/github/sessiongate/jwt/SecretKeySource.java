@@ -1,7 +1,7 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
-import io.github.sessiongate.Secrets;
+import io.github.sessiongate.internal.Secrets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.github.sessiongate.secret;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
-import io.github.sessiongate.Secrets;
+import io.github.sessiongate.internal.Secrets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.github.sessiongate.web;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
-import io.github.sessiongate.Secrets;
+import io.github.sessiongate.internal.Secrets;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult.Reason;

@@ -1,5 +1,7 @@
 package io.github.sessiongate.audit;
 
+import io.github.sessiongate.AuditEvent;
+import io.github.sessiongate.AuditListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,9 +54,9 @@ class AuditListenerTest {
     void listenerGetsTheFingerprintNeverTheTokenEvenWhenTheAuditLoggerIsOff() {
         when(auditLogger.isInfoEnabled()).thenReturn(false);
         Recording recording = new Recording();
-        audit(recording).record(AuditLog.Event.INVALID_TOKEN, "bad_signature", "/admin", "203.0.113.7", TOKEN);
+        audit(recording).record(AuditEvent.Event.INVALID_TOKEN, "bad_signature", "/admin", "203.0.113.7", TOKEN);
 
-        assertEquals(List.of(new AuditEvent(AuditLog.Event.INVALID_TOKEN, "bad_signature", "/admin", "203.0.113.7",
+        assertEquals(List.of(new AuditEvent(AuditEvent.Event.INVALID_TOKEN, "bad_signature", "/admin", "203.0.113.7",
                 Fingerprint.of(TOKEN), NOW)), recording.events);
         AuditEvent e = recording.events.get(0);
         for (Object component : List.of(e.reason(), e.path(), e.client(), e.tokenFingerprint(), e.toString())) {
@@ -67,7 +69,7 @@ class AuditListenerTest {
     void listenersRunInOrderAlongsideTheLogLine() {
         when(auditLogger.isInfoEnabled()).thenReturn(true);
         List<String> calls = new CopyOnWriteArrayList<>();
-        audit(e -> calls.add("first"), e -> calls.add("second")).record(AuditLog.Event.DENIED, "missing role", "/a",
+        audit(e -> calls.add("first"), e -> calls.add("second")).record(AuditEvent.Event.DENIED, "missing role", "/a",
                 "10.0.0.1", null);
         assertEquals(List.of("first", "second"), calls);
         verify(auditLogger).info(anyString(), any(Object[].class));
@@ -76,7 +78,7 @@ class AuditListenerTest {
     @Test
     void pathAndClientArriveRawButToStringIsEscaped() {
         Recording recording = new Recording();
-        audit(recording).record(AuditLog.Event.BAD_PATH, "encoded slash", "/a\r\nevent=forged\"", "x\u0000y", null);
+        audit(recording).record(AuditEvent.Event.BAD_PATH, "encoded slash", "/a\r\nevent=forged\"", "x\u0000y", null);
         AuditEvent e = recording.events.get(0);
         assertEquals("/a\r\nevent=forged\"", e.path());
         assertEquals("x\u0000y", e.client());
@@ -88,8 +90,8 @@ class AuditListenerTest {
     @Test
     void absentFieldsArriveAsEmptyStrings() {
         Recording recording = new Recording();
-        audit(recording).record(AuditLog.Event.UNAVAILABLE, null, null, null, "");
-        assertEquals(new AuditEvent(AuditLog.Event.UNAVAILABLE, "", "", "", "-", NOW), recording.events.get(0));
+        audit(recording).record(AuditEvent.Event.UNAVAILABLE, null, null, null, "");
+        assertEquals(new AuditEvent(AuditEvent.Event.UNAVAILABLE, "", "", "", "-", NOW), recording.events.get(0));
     }
 
     @Test
@@ -101,7 +103,7 @@ class AuditListenerTest {
         AuditLog audit = audit(broken, after);
 
         for (int i = 0; i < 100; i++) {
-            audit.record(AuditLog.Event.DENIED, "unauthenticated", "/p\nforged", "c", TOKEN);
+            audit.record(AuditEvent.Event.DENIED, "unauthenticated", "/p\nforged", "c", TOKEN);
         }
         assertEquals(100, after.events.size(), "the next listener still sees every event");
         ArgumentCaptor<Object[]> args = ArgumentCaptor.forClass(Object[].class);
@@ -112,11 +114,11 @@ class AuditListenerTest {
         assertEquals(0L, first.get(4), "nothing suppressed before the first report");
 
         clock.advance(AuditLog.LISTENER_FAILURE_LOG_INTERVAL.minusSeconds(1));
-        audit.record(AuditLog.Event.DENIED, "unauthenticated", "/p", "c", TOKEN);
+        audit.record(AuditEvent.Event.DENIED, "unauthenticated", "/p", "c", TOKEN);
         verify(operations, times(1)).warn(anyString(), any(Object[].class));
 
         clock.advance(Duration.ofSeconds(1));
-        audit.record(AuditLog.Event.DENIED, "unauthenticated", "/p", "c", TOKEN);
+        audit.record(AuditEvent.Event.DENIED, "unauthenticated", "/p", "c", TOKEN);
         verify(operations, times(2)).warn(anyString(), args.capture());
         assertEquals(100L, List.of(args.getValue()).get(4), "99 after the first report, 1 within the interval");
 
@@ -130,9 +132,9 @@ class AuditListenerTest {
         AuditLog audit = audit(e -> {
             throw new IllegalStateException();
         });
-        audit.record(AuditLog.Event.DENIED, "r", "/p", "c", null);
+        audit.record(AuditEvent.Event.DENIED, "r", "/p", "c", null);
         clock.advance(AuditLog.LISTENER_FAILURE_LOG_INTERVAL.negated());
-        audit.record(AuditLog.Event.DENIED, "r", "/p", "c", null);
+        audit.record(AuditEvent.Event.DENIED, "r", "/p", "c", null);
         verify(operations, times(2)).warn(anyString(), any(Object[].class));
     }
 
@@ -141,13 +143,13 @@ class AuditListenerTest {
         AuditLog caught = audit(e -> {
             throw new NoClassDefFoundError("com/example/Missing");
         });
-        caught.record(AuditLog.Event.DENIED, "r", "/p", "c", null);
+        caught.record(AuditEvent.Event.DENIED, "r", "/p", "c", null);
         verify(operations).warn(anyString(), any(Object[].class));
 
         AuditLog fatal = audit(e -> {
             throw new OutOfMemoryError("test");
         });
-        assertThrows(OutOfMemoryError.class, () -> fatal.record(AuditLog.Event.DENIED, "r", "/p", "c", null));
+        assertThrows(OutOfMemoryError.class, () -> fatal.record(AuditEvent.Event.DENIED, "r", "/p", "c", null));
     }
 
     // --- instantiation by class name ---

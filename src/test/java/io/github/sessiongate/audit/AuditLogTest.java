@@ -1,5 +1,6 @@
 package io.github.sessiongate.audit;
 
+import io.github.sessiongate.AuditEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +40,7 @@ class AuditLogTest {
     void recordLogsTheFingerprintNeverTheToken() {
         Logger log = mock(Logger.class);
         when(log.isInfoEnabled()).thenReturn(true);
-        new AuditLog(log).record(AuditLog.Event.INVALID_TOKEN, "bad_signature", "/a\nb", "127.0.0.1", "secret-token");
+        new AuditLog(log).record(AuditEvent.Event.INVALID_TOKEN, "bad_signature", "/a\nb", "127.0.0.1", "secret-token");
         verify(log).info(eq("event={} reason={} path=\"{}\" client={} token={}"), eq("invalid_token"), eq("bad_signature"),
                 eq("/a\\x0ab"), eq("127.0.0.1"), eq(Fingerprint.of("secret-token")));
     }

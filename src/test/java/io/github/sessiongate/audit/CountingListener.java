@@ -1,5 +1,7 @@
 package io.github.sessiongate.audit;
 
+import io.github.sessiongate.AuditEvent;
+import io.github.sessiongate.AuditListener;
 import java.util.concurrent.atomic.LongAdder;
 
 /** A top-level listener for instantiation by class name. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sessiongate.CookieCodec;
+import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
 import java.io.IOException;

@@ -1,0 +1,887 @@
+package io.github.sessiongate.cookie;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.web.ResponseBudget;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes the session cookies: the access token and the refresh token, each in an
+ * {@code HttpOnly} cookie, split into numbered chunks ({@code name.0}, {@code name.1}, ...) when one
+ * cookie would exceed the browser's 4096-byte limit; and next to them the guest cookie (a guest
+ * token, {@link #writeGuest}) and the lifetime meta cookie ({@link #writeMeta}), with the same
+ * attributes and rules. Thread-safe; holds nothing but its settings.
+ *
+ * <p>A login ({@link #write} of an access token) clears a guest cookie the request carried;
+ * {@link #clear} clears every configured kind. Every write uses the one {@link CookieSettings}, so a
+ * refresh writes the same names with the same Path and Domain as the login did.
+ *
+ * <p>Reading is lenient: it parses the raw {@code Cookie} headers itself ({@link CookieHeaderReader}),
+ * the same way on every container, and never throws. Writing is strict: it checks sizes before
+ * writing anything and throws {@link CookieTooLargeException} when the cookies would not fit in
+ * {@code cookie-max-total-bytes}; it must run before the response is committed.
+ *
+ * <p>Cookies are written through the Servlet 6 {@link Cookie} API with every attribute set:
+ * HttpOnly, Secure, SameSite, Path, Domain, Max-Age and, when configured, Partitioned. Containers
+ * disagree on how to ask for the valueless {@code Partitioned} attribute: Tomcat 11 (and the Servlet
+ * 6.1 rule) emit it for the attribute value {@code ""}, Jetty 12 ee10 only for {@code "true"}; so the
+ * codec uses {@code "true"} when the (unwrapped) response is Jetty's and {@code ""} otherwise, and
+ * warns once if the Set-Cookie header it produced still lacks the attribute.
+ *
+ * <p><b>Cookies the codec did not write never drive what it writes.</b> A sibling subdomain can plant
+ * cookies with our names (cookie tossing), and any request can carry any names; so only the kinds
+ * that are configured are read ({@link #CookieCodec(CookieSettings, boolean, boolean)}), only the
+ * canonical name form (the one writing uses for this request's Secure flag) carries a token or counts
+ * toward {@code cookie-max-total-bytes}, and a chunk suffix above {@link #maxChunkIndex()} (the most
+ * chunks a token within that budget can take) is no name of ours. Such names are ignored: not read,
+ * not cleared, not counted, only reported ({@link SessionCookies#ignoredSummary()}). Clearing
+ * {@code Set-Cookie} headers go only to the canonical names of configured kinds, their chunks within
+ * range, and the other prefix form when the request carried it; and all the clearing headers of one
+ * response (all codec calls with the same {@link SessionCookies}) take at most
+ * {@value #MAX_CLEARING_BYTES} bytes, counted as {@code Set-Cookie: name=; attributes CRLF}. Within that
+ * budget the cookies the request carried under the canonical name go first, then canonical names not
+ * carried, then the other prefix form. The cookies written take at most {@code cookie-max-total-bytes}
+ * plus the attributes of each (about 130 bytes with a short Path and Domain).
+ *
+ * <p><b>One budget for the response.</b> Every {@code Set-Cookie} header the codec adds is counted on
+ * the request's {@link SessionCookies} ({@link SessionCookies#setCookieBytes()}), the cookies written
+ * as written. The clearing headers never take the response past what the {@link ResponseBudget}
+ * leaves next to the cookies written (they yield first: what does not fit is left for a later
+ * response), and the filter cuts a {@code Location} to what remains after all of them. Start-up
+ * ({@link #requireWithinResponseBudget()}) refuses a budget whose largest write leaves no room.
+ */
+public final class CookieCodec {
+    private static final Logger LOG = LoggerFactory.getLogger(CookieCodec.class);
+
+    /** A browser keeps a cookie of at most this many bytes, name, value and attributes together. */
+    static final int MAX_COOKIE_BYTES = 4096;
+    static final String SAME_SITE_ATTRIBUTE = "SameSite";
+    static final String PARTITIONED_ATTRIBUTE = "Partitioned";
+    /** Longest {@code Expires} date a container writes: {@code Thu, 01 Jan 1970 00:00:00 GMT}. */
+    private static final int EXPIRES_DATE_LENGTH = 29;
+
+    /**
+     * The most bytes the clearing {@code Set-Cookie} headers of one response take, each counted as
+     * {@code Set-Cookie: name=; attributes} plus CRLF with an upper bound of the attributes; a fixed
+     * bound, whatever the request carried, and less when the cookies written on the same response leave
+     * less of the {@link ResponseBudget}.
+     */
+    public static final int MAX_CLEARING_BYTES = 2048;
+    private static final int SET_COOKIE_OVERHEAD = "Set-Cookie: ".length() + 2;
+
+    private final CookieSettings settings;
+    private final Set<CookieNames.Kind> kinds;
+    private final int maxChunkIndex;
+    private final AtomicBoolean partitionedWarned = new AtomicBoolean();
+
+    /** A codec for all four cookie kinds: access, refresh, guest and meta. */
+    public CookieCodec(CookieSettings settings) {
+        this(settings, true, true);
+    }
+
+    /**
+     * A codec for the access and refresh cookies and, when asked, the guest and meta cookies. A kind
+     * that is not configured is neither read, nor counted toward the budget, nor cleared: a planted
+     * cookie of that name changes nothing; writing it is a programming error.
+     *
+     * @param guestCookie whether guest sessions are on (the guest cookie is in use)
+     * @param metaCookie whether a session lifetime is on (the lifetime meta cookie is in use)
+     */
+    public CookieCodec(CookieSettings settings, boolean guestCookie, boolean metaCookie) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        Set<CookieNames.Kind> k = EnumSet.of(CookieNames.Kind.ACCESS, CookieNames.Kind.REFRESH);
+        if (guestCookie) {
+            k.add(CookieNames.Kind.GUEST);
+        }
+        if (metaCookie) {
+            k.add(CookieNames.Kind.META);
+        }
+        this.kinds = Collections.unmodifiableSet(k);
+        this.maxChunkIndex = maxChunkIndex(settings);
+    }
+
+    /**
+     * The highest chunk index a token within {@code cookie-max-total-bytes} can have: the budget over
+     * the smallest chunk {@link #plan} makes (longest name, longest Max-Age, Path and Domain), less one.
+     */
+    private static int maxChunkIndex(CookieSettings settings) {
+        int chunks = (settings.maxTotalBytes() + minChunkCapacity(settings) - 1) / minChunkCapacity(settings);
+        return Math.min(chunks - 1, 999);
+    }
+
+    /** The smallest value a chunk carries: 4096 less the longest chunk name, Max-Age, Path and Domain. */
+    private static int minChunkCapacity(CookieSettings settings) {
+        int longestBase = 0;
+        for (String base : List.of(settings.accessCookieName(), settings.refreshCookieName(),
+                settings.guestCookieName(), settings.metaCookieName())) {
+            longestBase = Math.max(longestBase, base.length());
+        }
+        int chunkName = CookieSettings.HOST_PREFIX.length() + longestBase + 1 + CookieNames.MAX_CHUNK_DIGITS;
+        int attributes = "; Max-Age=".length() + Long.toString(CookieSettings.MAX_MAX_AGE.getSeconds()).length()
+                + "; Expires=".length() + EXPIRES_DATE_LENGTH + "; Path=".length() + settings.path().length()
+                + "; Domain=".length() + settings.domain().map(String::length).orElse(0)
+                + "; Secure; HttpOnly; SameSite=Strict; Partitioned".length();
+        return Math.max(1, MAX_COOKIE_BYTES - attributes - chunkName - 1);
+    }
+
+    /**
+     * An upper bound of the {@code Set-Cookie} bytes one write of a token budget of {@code maxTotalBytes}
+     * adds (the access, refresh and, when configured, meta cookies; a guest write is smaller): the budget
+     * itself, which counts every {@code name=value}, plus for each cookie it can take the header name,
+     * the attributes and CRLF. A token split into {@code k} chunks is longer than {@code k - 1} chunk
+     * capacities, so all the chunks past the first of each kind are at most the budget over that capacity.
+     */
+    int maxWriteBytes(int maxTotalBytes) {
+        int longestMaxAge = (int) CookieSettings.MAX_MAX_AGE.getSeconds();
+        int perCookie = SET_COOKIE_OVERHEAD + Math.max(attributeBytes(CookieSettings.HOST_PREFIX, longestMaxAge),
+                attributeBytes("", longestMaxAge));
+        int cookies = (kinds.contains(CookieNames.Kind.META) ? 3 : 2) + maxTotalBytes / minChunkCapacity(settings);
+        return maxTotalBytes + cookies * perCookie;
+    }
+
+    /**
+     * Refuses a {@code cookie-max-total-bytes} whose largest write would not leave the room
+     * {@link ResponseBudget} keeps for a {@code Location} (the response would exceed the containers'
+     * 8 kB header limit); the message names the largest value that fits with these names, Path and Domain.
+     *
+     * @throws ConfigException naming {@code cookie-max-total-bytes}
+     */
+    public void requireWithinResponseBudget() {
+        int budget = settings.maxTotalBytes();
+        if (maxWriteBytes(budget) <= ResponseBudget.maxWriteBytes()) {
+            return;
+        }
+        int fits = budget;
+        while (fits >= CookieSettings.MIN_MAX_TOTAL_BYTES && maxWriteBytes(fits) > ResponseBudget.maxWriteBytes()) {
+            fits--;
+        }
+        throw new ConfigException(CookieSettings.PARAM_MAX_TOTAL_BYTES, budget + " bytes of session cookies take up to "
+                + maxWriteBytes(budget) + " bytes of Set-Cookie headers with their attributes; with the filter's other "
+                + "headers and " + ResponseBudget.RESERVE + " bytes kept for the container's and the application's own, "
+                + "a response would exceed the containers' default " + ResponseBudget.CONTAINER_LIMIT
+                + "-byte header limit. " + (fits >= CookieSettings.MIN_MAX_TOTAL_BYTES
+                        ? "Set it to at most " + fits + " (or shorten cookie-path and cookie-domain)."
+                        : "Shorten cookie-path and cookie-domain."));
+    }
+
+    /** The highest chunk suffix read or cleared; a higher one is ignored. */
+    int maxChunkIndex() {
+        return maxChunkIndex;
+    }
+
+    /** Whether this kind of cookie is configured. */
+    boolean configured(CookieNames.Kind kind) {
+        return kinds.contains(kind);
+    }
+
+    /** The settings this codec applies. */
+    public CookieSettings settings() {
+        return settings;
+    }
+
+    /** The access cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String accessCookieName(boolean secure) {
+        return settings.cookieName(settings.accessCookieName(), secure);
+    }
+
+    /** The refresh cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String refreshCookieName(boolean secure) {
+        return settings.cookieName(settings.refreshCookieName(), secure);
+    }
+
+    /** The guest cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String guestCookieName(boolean secure) {
+        return settings.cookieName(settings.guestCookieName(), secure);
+    }
+
+    /** The meta cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    public String metaCookieName(boolean secure) {
+        return settings.cookieName(settings.metaCookieName(), secure);
+    }
+
+    /** The name writing uses for a kind of cookie under this effective Secure flag. */
+    private String cookieName(CookieNames.Kind kind, boolean secure) {
+        switch (kind) {
+            case ACCESS:
+                return accessCookieName(secure);
+            case REFRESH:
+                return refreshCookieName(secure);
+            case GUEST:
+                return guestCookieName(secure);
+            default:
+                return metaCookieName(secure);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * Finds the session cookies in the request's raw {@code Cookie} header(s), never through
+     * {@code getCookies()}. Never throws for anything the request contains: malformed input reads as
+     * absent.
+     *
+     * @param secure the effective Secure flag for this request, as {@link CookieSettings#secure(boolean)} gives it
+     */
+    public SessionCookies read(HttpServletRequest request, boolean secure) {
+        Objects.requireNonNull(request, "request");
+        try {
+            return assemble(CookieHeaderReader.parse(request.getHeaders("Cookie")), secure);
+        } catch (RuntimeException e) {
+            LOG.debug("reading the Cookie header failed with {}; no session cookies", e.getClass().getName());
+            return SessionCookies.none();
+        }
+    }
+
+    /** Picks our cookies out of the parsed pairs and reassembles the tokens. */
+    SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure) {
+        Set<String> present = new LinkedHashSet<>();
+        Set<String> duplicates = new LinkedHashSet<>();
+        List<SessionCookies.Seen> seen = new ArrayList<>();
+        Map<CookieNames.Kind, Assembly> assemblies = new EnumMap<>(CookieNames.Kind.class);
+        Map<SessionCookies.Ignored, Integer> ignored = new EnumMap<>(SessionCookies.Ignored.class);
+        Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
+        for (CookieHeaderReader.Pair pair : pairs) {
+            CookieNames.Kind shaped = CookieNames.shapedKind(settings, pair.name());
+            if (shaped == null) {
+                continue; // another application's cookie
+            }
+            CookieNames.Parsed parsed = CookieNames.classify(settings, pair.name());
+            if (!kinds.contains(shaped)) {
+                ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
+                continue;
+            }
+            if (parsed == null || parsed.chunk() > maxChunkIndex) {
+                ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
+                continue;
+            }
+            present.add(pair.name());
+            String canonical = cookieName(parsed.kind(), secure);
+            if (parsed.stem().equals(canonical)) {
+                seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
+                assemblies.computeIfAbsent(parsed.kind(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
+            } else {
+                ignore(ignored, examples, parsed.stem().startsWith(CookieSettings.HOST_PREFIX)
+                        ? SessionCookies.Ignored.HOST_PREFIX_FORM : SessionCookies.Ignored.UNPREFIXED_FORM, pair.name());
+            }
+        }
+        String access = token(assemblies.get(CookieNames.Kind.ACCESS), duplicates);
+        String refresh = token(assemblies.get(CookieNames.Kind.REFRESH), duplicates);
+        String guest = token(assemblies.get(CookieNames.Kind.GUEST), duplicates);
+        String meta = token(assemblies.get(CookieNames.Kind.META), duplicates);
+        if (!duplicates.isEmpty()) {
+            LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
+        }
+        Assembly refreshes = assemblies.get(CookieNames.Kind.REFRESH);
+        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen, ignored, examples,
+                refreshes == null ? List.of() : refreshes.values());
+    }
+
+    private static void ignore(Map<SessionCookies.Ignored, Integer> counts, Map<SessionCookies.Ignored, List<String>> examples,
+            SessionCookies.Ignored reason, String name) {
+        counts.merge(reason, 1, Integer::sum);
+        List<String> names = examples.computeIfAbsent(reason, r -> new ArrayList<>(SessionCookies.MAX_IGNORED_EXAMPLES));
+        String example = name.length() <= SessionCookies.MAX_EXAMPLE_LENGTH ? name
+                : name.substring(0, SessionCookies.MAX_EXAMPLE_LENGTH) + "...";
+        if (names.size() < SessionCookies.MAX_IGNORED_EXAMPLES && !names.contains(example)) {
+            names.add(example);
+        }
+    }
+
+    private static String token(Assembly assembly, Set<String> duplicates) {
+        return assembly == null ? null : assembly.token(duplicates);
+    }
+
+    /** The occurrences of one token's canonical name and its chunks. */
+    private static final class Assembly {
+        private final String stem;
+        private final List<String> whole = new ArrayList<>(1);
+        private final Map<Integer, List<String>> chunks = new TreeMap<>();
+
+        Assembly(String stem) {
+            this.stem = stem;
+        }
+
+        void add(int chunk, String value) {
+            if (chunk < 0) {
+                whole.add(value);
+            } else {
+                chunks.computeIfAbsent(chunk, k -> new ArrayList<>(1)).add(value);
+            }
+        }
+
+        /**
+         * Every value presented, duplicates included: each whole value, and the chunks assembled from
+         * the first value of each index. For a logout, which ends each; never to use. A duplicated
+         * chunk index yields only its first assembly (not every combination): a chunked refresh
+         * token hidden that way is still ended through the verified access token's link to it.
+         */
+        List<String> values() {
+            List<String> out = new ArrayList<>();
+            for (String w : whole) {
+                if (!w.isEmpty() && !out.contains(w)) {
+                    out.add(w);
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            int expected = 0;
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                if (e.getKey() != expected++ || e.getValue().get(0).isEmpty()) {
+                    sb.setLength(0);
+                    break;
+                }
+                sb.append(e.getValue().get(0));
+            }
+            if (sb.length() > 0 && !out.contains(sb.toString())) {
+                out.add(sb.toString());
+            }
+            return out;
+        }
+
+        /** The token, or null when absent, incomplete or duplicated (then recording the names). */
+        String token(Set<String> duplicates) {
+            boolean duplicated = false;
+            if (whole.size() > 1 || (!whole.isEmpty() && !chunks.isEmpty())) {
+                duplicates.add(stem);
+                duplicated = true;
+            }
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    duplicates.add(CookieNames.chunkName(stem, e.getKey()));
+                    duplicated = true;
+                }
+            }
+            if (duplicated) {
+                return null;
+            }
+            if (!whole.isEmpty()) {
+                return whole.get(0).isEmpty() ? null : whole.get(0);
+            }
+            StringBuilder sb = new StringBuilder();
+            int expected = 0;
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                String part = e.getValue().get(0);
+                if (e.getKey() != expected++ || part.isEmpty()) {
+                    return null; // a gap, a missing .0 or an empty chunk
+                }
+                sb.append(part);
+            }
+            return sb.length() == 0 ? null : sb.toString();
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Writes the access cookie and, when {@code refreshToken != null}, the refresh cookie, chunked when
+     * needed; clears the stale chunks and prefix forms of the cookies it writes that {@code current}
+     * carried, and a guest cookie {@code current} carried (a login replaces the guest session). With
+     * {@code refreshToken == null} the refresh cookies are left alone (and still count toward the size
+     * limit); the meta cookie is always left alone.
+     *
+     * @param current what {@link #read} found on this request, or {@link SessionCookies#none()}
+     * @param secure the effective Secure flag for this request
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes};
+     *         nothing is written then
+     * @throws IllegalArgumentException when a token is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken) {
+        write(response, current, secure, accessToken, refreshToken, null);
+    }
+
+    /**
+     * As {@link #write(HttpServletResponse, SessionCookies, boolean, String, String)}, with a sliding
+     * Max-Age: the access and refresh cookies each get the smaller of {@code maxAge} and their
+     * configured max age. Used to re-issue the cookies on activity when sliding expiry is on; the
+     * names, Path and Domain are the same as for any other write.
+     *
+     * @param maxAge the sliding Max-Age, at least one second; {@code null} for the configured ones
+     * @throws IllegalArgumentException also when {@code maxAge} is under one second
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, Duration maxAge) {
+        write(response, current, secure, accessToken, refreshToken, maxAge, null);
+    }
+
+    /**
+     * As {@link #write(HttpServletResponse, SessionCookies, boolean, String, String, Duration)}, and
+     * writes the lifetime meta cookie too when {@code meta != null}, all within one size check: what a
+     * rotation writes is checked together, never against the cookies it replaces.
+     *
+     * @param meta the meta cookie's value (from {@code SessionLifetime}), or {@code null} to leave it alone
+     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, Duration maxAge, String meta) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(accessToken, "accessToken");
+        checkValue("accessToken", accessToken);
+        if (refreshToken != null) {
+            checkValue("refreshToken", refreshToken);
+        }
+        int accessMaxAge = seconds(settings.accessMaxAge(), maxAge);
+        int refreshMaxAge = seconds(settings.refreshMaxAge(), maxAge);
+        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
+        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, accessMaxAge));
+        if (refreshToken != null) {
+            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, refreshMaxAge));
+        }
+        putMeta(values, meta);
+        apply(response, current, secure, values, EnumSet.of(CookieNames.Kind.GUEST), false);
+    }
+
+    private void putMeta(Map<CookieNames.Kind, Value> values, String meta) {
+        if (meta != null) {
+            requireConfigured(CookieNames.Kind.META, "meta");
+            checkValue("meta", meta);
+            values.put(CookieNames.Kind.META, new Value(meta, (int) settings.metaMaxAge().getSeconds()));
+        }
+    }
+
+    private void requireConfigured(CookieNames.Kind kind, String what) {
+        if (!kinds.contains(kind)) {
+            throw new IllegalStateException("this codec has no " + what + " cookie: it is not configured");
+        }
+    }
+
+    /**
+     * Writes the cookies of a new session that replaces whatever the request carried (a login):
+     * as {@link #write(HttpServletResponse, SessionCookies, boolean, String, String)}, and when
+     * {@code refreshToken} is {@code null} the refresh cookie the request carried is cleared
+     * rather than kept, so a previous user's refresh token can never outlive this login.
+     */
+    public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken) {
+        replace(response, current, secure, accessToken, refreshToken, null);
+    }
+
+    /**
+     * As {@link #replace(HttpServletResponse, SessionCookies, boolean, String, String)}, and writes the
+     * lifetime meta cookie of the new session too when {@code meta != null}, within the same size check.
+     *
+     * @param meta the new session's meta cookie value, or {@code null} to leave the meta cookie alone
+     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     */
+    public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, String meta) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(accessToken, "accessToken");
+        checkValue("accessToken", accessToken);
+        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
+        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, seconds(settings.accessMaxAge(), null)));
+        Set<CookieNames.Kind> cleared = EnumSet.of(CookieNames.Kind.GUEST);
+        if (refreshToken != null) {
+            checkValue("refreshToken", refreshToken);
+            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, seconds(settings.refreshMaxAge(), null)));
+        } else {
+            cleared.add(CookieNames.Kind.REFRESH);
+        }
+        putMeta(values, meta);
+        apply(response, current, secure, values, cleared, false);
+    }
+
+    /**
+     * Writes the guest cookie with the guest cookie's configured Max-Age ({@code guest-cookie-max-age}),
+     * clearing its stale chunks and prefix forms; the other cookies are left alone and count toward
+     * the size limit.
+     *
+     * @param guestToken a guest token, e.g. from {@code GuestTokens.mint()}
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes}
+     * @throws IllegalArgumentException when the token is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void writeGuest(HttpServletResponse response, SessionCookies current, boolean secure, String guestToken) {
+        writeGuest(response, current, secure, guestToken, settings.guestMaxAge());
+    }
+
+    /**
+     * As {@link #writeGuest(HttpServletResponse, SessionCookies, boolean, String)} with this Max-Age,
+     * normally the guest token's lifetime ({@code GuestTokens.ttl()}).
+     *
+     * @param maxAge at least one second, at most 400 days
+     */
+    public void writeGuest(HttpServletResponse response, SessionCookies current, boolean secure, String guestToken,
+            Duration maxAge) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(guestToken, "guestToken");
+        Objects.requireNonNull(maxAge, "maxAge");
+        requireConfigured(CookieNames.Kind.GUEST, "guest");
+        checkValue("guestToken", guestToken);
+        apply(response, current, secure, Map.of(CookieNames.Kind.GUEST, new Value(guestToken, seconds(maxAge, maxAge))),
+                Set.of(), false);
+    }
+
+    /**
+     * Writes the lifetime meta cookie (a value from {@code SessionLifetime.start} or {@code touch}) with
+     * its configured Max-Age ({@code meta-cookie-max-age}), clearing its stale prefix forms; the other
+     * cookies are left alone and count toward the size limit.
+     *
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes}
+     * @throws IllegalArgumentException when the value is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void writeMeta(HttpServletResponse response, SessionCookies current, boolean secure, String value) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(value, "value");
+        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
+        putMeta(values, value);
+        apply(response, current, secure, values, Set.of(), false);
+    }
+
+    /**
+     * Clears every session cookie {@code current} carried (chunks within range and the other prefix
+     * form included) plus the canonical names of the configured kinds (access, refresh, and guest and
+     * meta when configured), repeating Path, Domain, Secure, SameSite and Partitioned, with
+     * {@code Max-Age=0}; within the clearing budget ({@value #MAX_CLEARING_BYTES} bytes a response).
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clear(HttpServletResponse response, SessionCookies current, boolean secure) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        apply(response, current, secure, Map.of(), EnumSet.allOf(CookieNames.Kind.class), true);
+    }
+
+    /**
+     * Clears the guest cookie only (what {@code current} carried of it, plus its canonical name), e.g.
+     * after its token was refused; the other cookies are left alone. Does nothing when the guest
+     * cookie is not configured.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clearGuest(HttpServletResponse response, SessionCookies current, boolean secure) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        apply(response, current, secure, Map.of(), EnumSet.of(CookieNames.Kind.GUEST), true);
+    }
+
+    /** A value to write and its Max-Age in seconds. */
+    private record Value(String value, int maxAge) {
+        @Override
+        public String toString() {
+            return "Value[" + value.length() + " chars, max-age " + maxAge + "]";
+        }
+    }
+
+    /** One cookie to add: a name, its value and its Max-Age ({@code 0} clears). */
+    private record Planned(CookieNames.Kind kind, String name, String value, int maxAge) {
+    }
+
+    /**
+     * The one write path: plans the chunks of every value, checks the total size against what the
+     * browser keeps, then adds the clearing cookies (stale names of the written kinds, present names of
+     * the cleared kinds, within the clearing budget) followed by the new ones. Nothing is added when a
+     * check fails. Kinds that are not configured are never touched.
+     *
+     * @param clearCanonical whether the canonical names of the cleared kinds are cleared even if absent
+     */
+    private void apply(HttpServletResponse response, SessionCookies current, boolean secure,
+            Map<CookieNames.Kind, Value> values, Set<CookieNames.Kind> clearedKinds, boolean clearCanonical) {
+        boolean effectiveSecure = secure || settings.forcesSecure();
+        Set<CookieNames.Kind> cleared = EnumSet.noneOf(CookieNames.Kind.class);
+        clearedKinds.stream().filter(kinds::contains).forEach(cleared::add);
+        List<Planned> writes = new ArrayList<>();
+        for (Map.Entry<CookieNames.Kind, Value> e : values.entrySet()) {
+            String name = cookieName(e.getKey(), effectiveSecure);
+            for (CookieHeaderReader.Pair p : plan(name, e.getValue().value(), e.getValue().maxAge())) {
+                writes.add(new Planned(e.getKey(), p.name(), p.value(), e.getValue().maxAge()));
+            }
+        }
+        if (!writes.isEmpty()) {
+            checkTotal(writes, current, values.keySet(), cleared); // clearing never fails for size
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("response is already committed; session cookies must be "
+                    + (values.isEmpty() ? "cleared" : "written") + " before");
+        }
+
+        Set<String> written = new LinkedHashSet<>();
+        writes.forEach(p -> written.add(p.name()));
+        int writeBytes = 0;
+        for (Planned p : writes) {
+            writeBytes += headerBytes(p.name(), p.value(), p.maxAge());
+        }
+        Set<String> stale = staleNames(current, effectiveSecure, values.keySet(), cleared, clearCanonical, written,
+                writeBytes);
+        String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
+        for (String name : stale) {
+            response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
+        }
+        for (Planned p : writes) {
+            response.addCookie(cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
+        }
+        current.wroteSetCookies(writeBytes);
+        if (LOG.isDebugEnabled()) {
+            if (written.isEmpty()) {
+                LOG.debug("cleared session cookies {}", stale);
+            } else {
+                LOG.debug("wrote session cookies {}{}", written, stale.isEmpty() ? "" : "; cleared stale " + stale);
+            }
+        }
+        Set<String> touched = new LinkedHashSet<>(stale);
+        touched.addAll(written);
+        verifyPartitioned(response, touched);
+    }
+
+    /**
+     * The names to clear, in the order they are added: what the request carried of the written and
+     * cleared kinds (canonical name or the other prefix form, chunks within range), then the canonical
+     * names of the cleared kinds. Each is charged to the response's clearing budget, carried canonical
+     * names first, then canonical names not carried, then the other prefix form; a name this response
+     * already cleared is not cleared again, and what does not fit is left for a later response. The
+     * budget is {@value #MAX_CLEARING_BYTES} bytes, and never more than the {@link ResponseBudget} leaves
+     * next to the {@code Set-Cookie} headers already added and the {@code writeBytes} about to be.
+     */
+    private Set<String> staleNames(SessionCookies current, boolean effectiveSecure, Set<CookieNames.Kind> writtenKinds,
+            Set<CookieNames.Kind> cleared, boolean clearCanonical, Set<String> written, int writeBytes) {
+        Map<String, Integer> candidates = new java.util.LinkedHashMap<>(); // name -> priority, in emission order
+        for (String name : current.presentNames()) {
+            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
+            if (parsed != null && kinds.contains(parsed.kind()) && !written.contains(name)
+                    && (writtenKinds.contains(parsed.kind()) || cleared.contains(parsed.kind()))) {
+                candidates.put(name, parsed.stem().equals(cookieName(parsed.kind(), effectiveSecure)) ? 0 : 2);
+            }
+        }
+        if (clearCanonical) {
+            for (CookieNames.Kind kind : CookieNames.Kind.values()) {
+                if (cleared.contains(kind)) {
+                    candidates.putIfAbsent(cookieName(kind, effectiveSecure), 1);
+                }
+            }
+        }
+        Set<String> chosen = new java.util.HashSet<>();
+        int dropped = 0;
+        for (int priority = 0; priority <= 2; priority++) {
+            for (Map.Entry<String, Integer> e : candidates.entrySet()) {
+                if (e.getValue() != priority) {
+                    continue;
+                }
+                switch (current.reserveClearing(e.getKey(), clearingBytes(e.getKey()), MAX_CLEARING_BYTES,
+                        ResponseBudget.maxWriteBytes() - writeBytes)) {
+                    case RESERVED -> chosen.add(e.getKey());
+                    case OVER_BUDGET -> dropped++;
+                    case ALREADY_CLEARED -> { }
+                }
+            }
+        }
+        if (dropped > 0) {
+            LOG.debug("clearing budget of {} bytes spent; {} session cookie names not cleared on this response",
+                    MAX_CLEARING_BYTES, dropped);
+        }
+        Set<String> stale = new LinkedHashSet<>();
+        for (String name : candidates.keySet()) {
+            if (chosen.contains(name)) {
+                stale.add(name);
+            }
+        }
+        return stale;
+    }
+
+    /** An upper bound of the bytes a clearing {@code Set-Cookie} header for this name takes, CRLF included. */
+    int clearingBytes(String name) {
+        return headerBytes(name, "", 0);
+    }
+
+    /** An upper bound of the bytes of the {@code Set-Cookie} header for this cookie, CRLF included. */
+    private int headerBytes(String name, String value, int maxAge) {
+        return SET_COOKIE_OVERHEAD + name.length() + 1 + value.length() + attributeBytes(name, maxAge);
+    }
+
+    /** A configured Max-Age in whole seconds, capped by {@code cap} when given. */
+    private static int seconds(Duration configured, Duration cap) {
+        Duration d = configured;
+        if (cap != null) {
+            if (cap.compareTo(CookieSettings.MIN_MAX_AGE) < 0) {
+                throw new IllegalArgumentException("maxAge must be at least one second, not " + cap);
+            }
+            if (cap.compareTo(d) < 0) {
+                d = cap;
+            }
+        }
+        if (d.compareTo(CookieSettings.MAX_MAX_AGE) > 0) {
+            throw new IllegalArgumentException("maxAge must be at most " + CookieSettings.MAX_MAX_AGE + ", not " + d);
+        }
+        return (int) d.getSeconds();
+    }
+
+    /** Splits a token into the cookies that carry it: one, or chunks that each fit 4096 bytes. */
+    List<CookieHeaderReader.Pair> plan(String name, String token, int maxAge) {
+        int attributes = attributeBytes(name, maxAge);
+        if (name.length() + 1 + token.length() + attributes <= MAX_COOKIE_BYTES
+                || token.length() > settings.maxTotalBytes()) {
+            // Fits; or so large that checkTotal refuses it anyway, so do not bother splitting.
+            return List.of(new CookieHeaderReader.Pair(name, token));
+        }
+        int chunkNameLength = name.length() + 1 + CookieNames.MAX_CHUNK_DIGITS;
+        int capacity = MAX_COOKIE_BYTES - attributes - chunkNameLength - 1;
+        int count = (token.length() + capacity - 1) / capacity;
+        int size = (token.length() + count - 1) / count;
+        List<CookieHeaderReader.Pair> chunks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int from = i * size;
+            chunks.add(new CookieHeaderReader.Pair(CookieNames.chunkName(name, i),
+                    token.substring(from, Math.min(token.length(), from + size))));
+        }
+        return chunks;
+    }
+
+    /**
+     * An upper bound of the attribute bytes a container adds to {@code name=value}: Max-Age, Expires,
+     * Domain, Path, Secure, HttpOnly, SameSite=Strict and Partitioned.
+     */
+    private int attributeBytes(String name, int maxAge) {
+        boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
+        int bytes = "; Max-Age=".length() + Integer.toString(maxAge).length()
+                + "; Expires=".length() + EXPIRES_DATE_LENGTH
+                + "; Path=".length() + (hostForm ? 1 : settings.path().length())
+                + "; Secure".length() + "; HttpOnly".length()
+                + "; SameSite=".length() + "Strict".length() + "; Partitioned".length();
+        if (!hostForm && settings.domain().isPresent()) {
+            bytes += "; Domain=".length() + settings.domain().get().length();
+        }
+        return bytes;
+    }
+
+    /**
+     * Refuses cookies that would not fit the Cookie request header the browser sends back: the cookies
+     * written, plus the tokens of the configured kinds neither written nor cleared that {@code current}
+     * carried under the canonical name and that read as a token (the browser keeps them). Ignored names,
+     * the other prefix form, duplicated and incomplete tokens are not ours to budget.
+     */
+    private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Kind> writtenKinds,
+            Set<CookieNames.Kind> cleared) {
+        Map<CookieNames.Kind, Integer> bytes = new EnumMap<>(CookieNames.Kind.class);
+        int cookies = 0;
+        for (Planned p : writes) {
+            bytes.merge(p.kind(), p.name().length() + 1 + p.value().length(), Integer::sum);
+            cookies++;
+        }
+        for (CookieNames.Kind kind : CookieNames.Kind.values()) {
+            if (writtenKinds.contains(kind) || cleared.contains(kind) || !kinds.contains(kind)
+                    || token(current, kind) == null) {
+                continue; // only a token this codec could read is one the browser keeps for us
+            }
+            java.util.function.Predicate<String> ofKind = n -> {
+                CookieNames.Parsed p = CookieNames.classify(settings, n);
+                return p != null && p.kind() == kind;
+            };
+            bytes.merge(kind, current.bytes(ofKind), Integer::sum);
+            cookies += current.count(ofKind);
+        }
+        int accessBytes = bytes.getOrDefault(CookieNames.Kind.ACCESS, 0);
+        int refreshBytes = bytes.getOrDefault(CookieNames.Kind.REFRESH, 0);
+        int otherBytes = bytes.getOrDefault(CookieNames.Kind.GUEST, 0) + bytes.getOrDefault(CookieNames.Kind.META, 0);
+        int total = accessBytes + refreshBytes + otherBytes + 2 * Math.max(0, cookies - 1);
+        if (total > settings.maxTotalBytes()) {
+            throw new CookieTooLargeException(total, accessBytes, refreshBytes, otherBytes, settings.maxTotalBytes());
+        }
+    }
+
+    private static String token(SessionCookies current, CookieNames.Kind kind) {
+        return switch (kind) {
+            case ACCESS -> current.accessToken().orElse(null);
+            case REFRESH -> current.refreshToken().orElse(null);
+            case GUEST -> current.guestToken().orElse(null);
+            case META -> current.meta().orElse(null);
+        };
+    }
+
+    private static void checkValue(String what, String token) {
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException(what + " must not be empty");
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (!CookieHeaderReader.isCookieOctet(token.charAt(i))) {
+                // Say where, never what: the token is a secret.
+                throw new IllegalArgumentException(what + " holds a character at index " + i
+                        + " that a cookie value cannot carry (RFC 6265 cookie-octet)");
+            }
+        }
+    }
+
+    /** One cookie with every attribute; a {@code __Host-} name always gets Secure, Path=/ and no Domain. */
+    private Cookie cookie(String name, String value, int maxAge, boolean secure, String partitionedValue) {
+        boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
+        Cookie cookie = new Cookie(name, value);
+        cookie.setHttpOnly(true);
+        cookie.setSecure(secure || hostForm);
+        cookie.setPath(hostForm ? "/" : settings.path());
+        if (!hostForm) {
+            settings.domain().ifPresent(cookie::setDomain);
+        }
+        cookie.setMaxAge(maxAge);
+        cookie.setAttribute(SAME_SITE_ATTRIBUTE, settings.sameSite().attributeValue());
+        if (partitionedValue != null) {
+            cookie.setAttribute(PARTITIONED_ATTRIBUTE, partitionedValue);
+        }
+        return cookie;
+    }
+
+    /**
+     * The attribute value that makes this container emit {@code Partitioned}: {@code "true"} for
+     * Jetty 12 ({@code HttpCookie.isPartitioned} is {@code Boolean.parseBoolean} of the attribute),
+     * {@code ""} for Tomcat 11 and any other container (Tomcat emits it only for {@code ""}, which is
+     * also what Servlet 6.1 specifies for a valueless attribute). Decided on the innermost response
+     * behind any {@link ServletResponseWrapper}.
+     */
+    static String partitionedAttributeValue(ServletResponse response) {
+        ServletResponse inner = response;
+        for (int depth = 0; inner instanceof ServletResponseWrapper && depth < 64; depth++) {
+            inner = ((ServletResponseWrapper) inner).getResponse();
+        }
+        return inner != null && inner.getClass().getName().startsWith("org.eclipse.jetty.") ? "true" : "";
+    }
+
+    /** Warns once when the container dropped the Partitioned attribute from a cookie just written. */
+    private void verifyPartitioned(HttpServletResponse response, Collection<String> names) {
+        if (!settings.partitioned() || partitionedWarned.get()) {
+            return;
+        }
+        try {
+            Collection<String> headers = response.getHeaders("Set-Cookie");
+            if (headers == null) {
+                return;
+            }
+            for (String header : headers) {
+                int eq = header.indexOf('=');
+                if (eq > 0 && names.contains(header.substring(0, eq).trim())
+                        && !header.toLowerCase(Locale.ROOT).contains("; partitioned")
+                        && !header.toLowerCase(Locale.ROOT).contains(";partitioned")
+                        && partitionedWarned.compareAndSet(false, true)) {
+                    LOG.warn("The container ({}) wrote session cookies without the Partitioned attribute that {} asks "
+                            + "for; they are not partitioned. Report this container to SessionGate or set {} to false.",
+                            response.getClass().getName(), CookieSettings.PARAM_PARTITIONED,
+                            CookieSettings.PARAM_PARTITIONED);
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not check the Set-Cookie headers: {}", e.getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package io.github.sessiongate.cookie;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.internal.Secrets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jwe.ContentEncryptionAlgorithmIdentifiers;
+import org.jose4j.jwe.JsonWebEncryption;
+import org.jose4j.jwe.KeyManagementAlgorithmIdentifiers;
+import org.jose4j.jwx.HeaderParameterNames;
+import org.jose4j.keys.AesKey;
+import org.jose4j.lang.JoseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Seals token cookie values: each token is encrypted as a compact JWE
+ * (<a href="https://www.rfc-editor.org/rfc/rfc7516">RFC 7516</a>) with {@code alg: dir} and
+ * {@code enc: A256GCM} under a server-side key, so a leaked cookie jar, HAR file or proxy log shows
+ * no claims, and a changed cookie is refused. The token is still what the validator checks: sealing
+ * adds confidentiality and a second integrity check, not a new trust decision.
+ *
+ * <pre>{@code
+ * <init-param><param-name>cookie-encryption-keys</param-name>
+ *   <param-value>${env:SESSIONGATE_COOKIE_KEYS}</param-value></init-param>
+ * <!-- e.g. SESSIONGATE_COOKIE_KEYS="2026-11:q83v...,2026-05:Zm9v..." -->
+ * }</pre>
+ *
+ * <p><b>Rotation:</b> the first key seals, every key opens (chosen by the JWE {@code kid} header).
+ * To rotate, put a new key first and keep the old one until every cookie sealed with it has
+ * expired (the refresh cookie's lifetime); then remove it. Nobody is signed out. With random
+ * 96-bit IVs one key should seal far fewer than 2<sup>32</sup> values; rotate well before.
+ *
+ * <p><b>Opening is lenient</b> ({@link #open} never throws): an unknown {@code kid}, any
+ * algorithm other than {@code dir} + {@code A256GCM} (enforced with jose4j
+ * {@link AlgorithmConstraints} of type {@link ConstraintType#PERMIT} for both the key management
+ * and the content encryption algorithm), a compressed ({@code zip}) or {@code crit} JWE, anything
+ * that is not a five-part compact JWE of cookie-safe characters, and any tampering yields empty.
+ *
+ * <p>Thread-safe and immutable. Never logs a token, a sealed value or a key.
+ */
+public final class CookieSeal {
+    private static final Logger LOG = LoggerFactory.getLogger(CookieSeal.class);
+
+    /**
+     * Comma- or space-separated {@code kid:base64key} items; each key exactly {@link #KEY_BYTES} bytes
+     * (standard or URL-safe base64, padding optional), each kid unique and made of RFC 6265 token
+     * characters. The first seals, all open.
+     */
+    public static final String PARAM_KEYS = "cookie-encryption-keys";
+    /** Length of each key: A256GCM takes a 256-bit key. */
+    public static final int KEY_BYTES = 32;
+    /** Longest accepted {@code kid}. */
+    public static final int MAX_KID_LENGTH = 64;
+    /** Longest value {@link #open} looks at; a cookie jar never holds more. */
+    public static final int MAX_SEALED_LENGTH = 32 * 1024;
+
+    /** RFC 6265 {@code token} (RFC 2616 token: no separators, no controls). */
+    private static final Pattern KID = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1," + MAX_KID_LENGTH + "}");
+    /** Five base64url parts: what a compact JWE is, and all a cookie value may need. */
+    private static final Pattern COMPACT_JWE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+"
+            + "\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
+    private static final AlgorithmConstraints KEY_ALGORITHMS =
+            new AlgorithmConstraints(ConstraintType.PERMIT, KeyManagementAlgorithmIdentifiers.DIRECT);
+    private static final AlgorithmConstraints CONTENT_ALGORITHMS =
+            new AlgorithmConstraints(ConstraintType.PERMIT, ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
+
+    private final String sealingKid;
+    private final AesKey sealingKey;
+    private final Map<String, AesKey> keys;
+
+    private CookieSeal(Map<String, AesKey> keys) {
+        this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+        Map.Entry<String, AesKey> first = keys.entrySet().iterator().next();
+        this.sealingKid = first.getKey();
+        this.sealingKey = first.getValue();
+    }
+
+    /**
+     * Reads {@code cookie-encryption-keys}; empty when it is not set.
+     *
+     * @param params the filter's init-params
+     * @param otherSecrets the configured values of every other secret the filter uses (e.g.
+     *        {@code jwt.secret}, {@code client-token-secret}); no key may equal any of them, in any form
+     * @throws ConfigException naming {@code cookie-encryption-keys} on a malformed item, a key that
+     *         is not 32 bytes, bad base64, a duplicate kid or key, or a key used elsewhere; the key is never echoed
+     */
+    public static Optional<CookieSeal> fromParams(InitParams params, Collection<String> otherSecrets) {
+        Objects.requireNonNull(params, "params");
+        return create(Settings.fromParams(params), otherSecrets);
+    }
+
+    /** Starts sealing settings in code; see {@link Settings.Builder}. */
+    public static Settings.Builder settings() {
+        return new Settings.Builder();
+    }
+
+    /**
+     * The seal these settings describe, each key checked against the filter's other secrets.
+     *
+     * @param otherSecrets the configured values of every other secret the filter uses ({@code null} skipped)
+     * @return empty when no key is set
+     * @throws ConfigException naming {@value #PARAM_KEYS} when a key is used elsewhere; the key is never echoed
+     */
+    public static Optional<CookieSeal> create(Settings settings, Collection<String> otherSecrets) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(otherSecrets, "otherSecrets");
+        if (settings.keys.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AesKey> keys = new LinkedHashMap<>();
+        settings.keys.forEach((kid, encoded) -> {
+            byte[] bytes = Secrets.base64(PARAM_KEYS, encoded);
+            try {
+                if (Secrets.reusedIn(bytes, encoded, otherSecrets)) {
+                    throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also used as another secret of "
+                            + "the filter (such as jwt.secret or client-token-secret); generate a new random key");
+                }
+                keys.put(kid, new AesKey(bytes));
+            } finally {
+                Arrays.fill(bytes, (byte) 0); // the AesKey objects hold their own copies
+            }
+        });
+        CookieSeal seal = new CookieSeal(keys);
+        LOG.info("cookie sealing enabled: {}", seal.describe());
+        return Optional.of(seal);
+    }
+
+    /**
+     * Sealing settings: the keys by kid, in order (the first seals, all open). Immutable, checked by
+     * {@link Builder#build()} with the init-param's rules and messages; whether a key is used
+     * elsewhere is checked when the filter's whole configuration is built. {@link #toString()}
+     * shows kids only.
+     */
+    public static final class Settings {
+        /** kid to base64 key (without {@code base64:}), in order. */
+        private final Map<String, String> keys;
+
+        private Settings(Builder b) {
+            Map<String, String> checked = new LinkedHashMap<>();
+            List<byte[]> seen = new ArrayList<>();
+            try {
+                for (Map.Entry<String, String> item : b.keys) {
+                    String kid = item.getKey();
+                    if (!KID.matcher(kid).matches()) {
+                        throw new ConfigException(PARAM_KEYS, "item " + (checked.size() + 1) + " has a kid that is empty, longer than "
+                                + MAX_KID_LENGTH + " characters or not made of RFC 6265 token characters (letters, digits, !#$%&'*+-.^_`|~)");
+                    }
+                    if (checked.containsKey(kid)) {
+                        throw new ConfigException(PARAM_KEYS, "names kid '" + kid + "' twice; kids must be unique");
+                    }
+                    String encoded = item.getValue();
+                    if (encoded.regionMatches(true, 0, Secrets.BASE64_PREFIX, 0, Secrets.BASE64_PREFIX.length())) {
+                        encoded = encoded.substring(Secrets.BASE64_PREFIX.length());
+                    }
+                    byte[] bytes;
+                    try {
+                        bytes = Secrets.base64(PARAM_KEYS, encoded);
+                    } catch (ConfigException e) {
+                        throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is not valid base64");
+                    }
+                    seen.add(bytes);
+                    if (bytes.length != KEY_BYTES) {
+                        throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is " + bytes.length
+                                + " bytes after base64 decoding; each key must be exactly " + KEY_BYTES + " random bytes");
+                    }
+                    for (byte[] other : seen.subList(0, seen.size() - 1)) {
+                        if (MessageDigest.isEqual(other, bytes)) {
+                            throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also the key of another kid; "
+                                    + "each kid needs its own random key");
+                        }
+                    }
+                    checked.put(kid, encoded);
+                }
+            } finally {
+                seen.forEach(bytes -> Arrays.fill(bytes, (byte) 0));
+            }
+            this.keys = Collections.unmodifiableMap(checked);
+        }
+
+        /** The settings of {@value CookieSeal#PARAM_KEYS} (marking it read); the builder checks. */
+        public static Settings fromParams(InitParams params) {
+            Builder b = new Builder();
+            Optional<String> value = params.get(PARAM_KEYS);
+            if (value.isEmpty()) {
+                return b.build();
+            }
+            List<String> items = InitParams.split(value.get());
+            if (items.isEmpty()) {
+                throw new ConfigException(PARAM_KEYS, "lists no key; use kid:base64key items, e.g. 2026-11:<32 random bytes in base64>");
+            }
+            for (String item : items) {
+                int colon = item.indexOf(':');
+                if (colon < 0) {
+                    throw new ConfigException(PARAM_KEYS, "each item must be kid:base64key; item " + (b.keys.size() + 1)
+                            + " has no colon");
+                }
+                b.key(item.substring(0, colon), item.substring(colon + 1));
+            }
+            return b.build();
+        }
+
+        /** Whether cookies are sealed (a key is set). */
+        public boolean enabled() {
+            return !keys.isEmpty();
+        }
+
+        /** The keys as configured (base64), for the filter's check that no key serves two purposes; never log them. */
+        public List<String> secrets() {
+            return List.copyOf(keys.values());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Settings other && List.copyOf(keys.entrySet()).equals(List.copyOf(other.keys.entrySet()));
+        }
+
+        @Override
+        public int hashCode() {
+            return keys.keySet().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "CookieSeal.Settings[kids=" + keys.keySet() + "]";
+        }
+
+        /** Sealing settings in code; off until a {@link #key} is added. Not thread-safe. */
+        public static final class Builder {
+            private final List<Map.Entry<String, String>> keys = new ArrayList<>();
+
+            private Builder() {
+            }
+
+            /**
+             * Adds a key ({@value CookieSeal#PARAM_KEYS} item {@code kid:base64key}): the first added
+             * seals, all open. The kid is 1 to 64 RFC 6265 token characters, unique; the key exactly
+             * 32 random bytes in base64 (standard or URL-safe, optional {@code base64:} prefix), unique.
+             */
+            public Builder key(String kid, String base64Key) {
+                keys.add(Map.entry(Objects.requireNonNull(kid, "kid"), Objects.requireNonNull(base64Key, "base64Key")));
+                return this;
+            }
+
+            /** Checks the keys; {@link ConfigException} names {@value CookieSeal#PARAM_KEYS}, never echoing a key. */
+            public Settings build() {
+                return new Settings(this);
+            }
+        }
+    }
+
+    /**
+     * Seals a token with the first key: a compact JWE of base64url parts and dots only, safe as a
+     * cookie value without quoting. Each call uses a fresh random IV, so sealing the same token twice
+     * gives different values. About {@code 4/3 * token length + 110} characters (more with a long kid).
+     *
+     * @throws IllegalArgumentException when the token is empty
+     */
+    public String seal(String token) {
+        Objects.requireNonNull(token, "token");
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("token must not be empty");
+        }
+        JsonWebEncryption jwe = new JsonWebEncryption();
+        jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.DIRECT);
+        jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
+        jwe.setKeyIdHeaderValue(sealingKid);
+        jwe.setAlgorithmConstraints(KEY_ALGORITHMS);
+        jwe.setContentEncryptionAlgorithmConstraints(CONTENT_ALGORITHMS);
+        jwe.setKey(sealingKey);
+        jwe.setPlaintext(token);
+        String sealed;
+        try {
+            sealed = jwe.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("A256GCM sealing failed", e); // jose4j's message holds no plaintext
+        }
+        if (!COMPACT_JWE.matcher(sealed).matches()) {
+            throw new IllegalStateException("sealed value is not five base64url parts");
+        }
+        return sealed;
+    }
+
+    /**
+     * Opens a sealed value with the key its {@code kid} names. Never throws: anything but a genuine
+     * {@code dir} + {@code A256GCM} JWE from one of our keys, uncompressed and without {@code crit},
+     * gives empty.
+     *
+     * @param sealed a cookie value as the browser sent it; may be {@code null} or hostile
+     */
+    public Optional<String> open(String sealed) {
+        if (sealed == null || sealed.length() > MAX_SEALED_LENGTH || !COMPACT_JWE.matcher(sealed).matches()) {
+            return refuse("not a compact JWE");
+        }
+        try {
+            JsonWebEncryption jwe = new JsonWebEncryption();
+            jwe.setCompactSerialization(sealed);
+            jwe.setAlgorithmConstraints(KEY_ALGORITHMS);
+            jwe.setContentEncryptionAlgorithmConstraints(CONTENT_ALGORITHMS);
+            if (jwe.getHeaders().getObjectHeaderValue(HeaderParameterNames.ZIP) != null) {
+                return refuse("compressed");
+            }
+            if (jwe.getHeaders().getObjectHeaderValue(HeaderParameterNames.CRITICAL) != null) {
+                return refuse("critical header");
+            }
+            AesKey key = jwe.getHeaders().getObjectHeaderValue(HeaderParameterNames.KEY_ID) instanceof String kid
+                    ? keys.get(kid) : null;
+            if (key == null) {
+                return refuse("unknown or missing kid");
+            }
+            jwe.setKey(key);
+            String token = jwe.getPayload();
+            return token == null || token.isEmpty() ? refuse("empty") : Optional.of(token);
+        } catch (JoseException | RuntimeException e) {
+            // The exception may describe the input: log its type only.
+            return refuse(e.getClass().getSimpleName());
+        }
+    }
+
+    private static Optional<String> refuse(String why) {
+        LOG.debug("sealed cookie value refused: {}", why);
+        return Optional.empty();
+    }
+
+    /** Algorithms and kids, sealing kid first; never a key. */
+    public String describe() {
+        return "CookieSeal[dir+A256GCM, seals with kid " + sealingKid + ", opens kids " + keys.keySet() + "]";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

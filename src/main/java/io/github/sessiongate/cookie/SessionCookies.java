@@ -1,0 +1,281 @@
+package io.github.sessiongate.cookie;
+
+import io.github.sessiongate.Session;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The session cookies one request carried (access, refresh, guest and meta), as {@link CookieCodec#read}
+ * found them. Immutable, apart from the record of which cookies this request's response already
+ * cleared (see {@link CookieCodec#MAX_CLEARING_BYTES}): use one instance per request.
+ *
+ * <p>A token is present only when its cookie (or its complete, consecutive set of chunks) arrived
+ * exactly once under the name that writing would use. A name of ours that arrived twice (cookie
+ * tossing from a sibling path or subdomain), or an unchunked cookie next to chunks, makes that token
+ * absent, neither the first nor the last: two cookies with our name are an error, not a choice.
+ *
+ * <p>Session-shaped names that the filter never writes under its settings are <em>ignored</em>:
+ * neither read, nor cleared, nor counted toward {@code cookie-max-total-bytes}; only their names are
+ * kept, for an audit line ({@link #ignoredSummary()}). Those are names of a cookie kind that is not
+ * configured (the guest cookie without guest sessions, the meta cookie without a session lifetime)
+ * and chunk suffixes a token of the configured budget cannot have. The other prefix form of a
+ * configured name ({@code sg_access} where {@code __Host-sg_access} is read, or the reverse) is not
+ * read either and is reported the same way, but it is cleared, so a form left by a previous setting
+ * goes away. {@link #toString()} never shows a value.
+ */
+public final class SessionCookies {
+
+    /** One cookie of ours as the request carried it: its name and the length of its value. */
+    record Seen(String name, int valueLength) {
+        int bytes() {
+            return name.length() + 1 + valueLength;
+        }
+    }
+
+    /** Why a session-shaped name was not read; the phrase says which name form it was. */
+    enum Ignored {
+        /**
+         * A configured name with {@code __Host-} where the settings read it without (cookie-secure
+         * false, or auto on plain HTTP to loopback; cookie-host-prefix false; a Path or Domain). Still cleared.
+         */
+        HOST_PREFIX_FORM("__Host- form, not read here"),
+        /** A configured name without {@code __Host-} where the settings read it with the prefix. Still cleared. */
+        UNPREFIXED_FORM("unprefixed form, not read here"),
+        /** A chunk suffix that no token within cookie-max-total-bytes has, or not a chunk suffix at all. */
+        CHUNK_OUT_OF_RANGE("chunk suffix out of range"),
+        /** A cookie kind that is not configured: guest cookie without guests, meta cookie without a lifetime. */
+        UNCONFIGURED_KIND("kind not configured");
+
+        private final String phrase;
+
+        Ignored(String phrase) {
+            this.phrase = phrase;
+        }
+    }
+
+    /** At most this many ignored names are kept per reason, for the audit line, each cut to {@link #MAX_EXAMPLE_LENGTH}. */
+    static final int MAX_IGNORED_EXAMPLES = 2;
+    static final int MAX_EXAMPLE_LENGTH = 80;
+
+    private final String accessToken;
+    private final String refreshToken;
+    private final String guestToken;
+    private final String meta;
+    private final List<String> presentedRefreshTokens;
+    private final Set<String> duplicateNames;
+    private final Set<String> presentNames;
+    private final List<Seen> seen;
+    private final Map<Ignored, Integer> ignoredCounts;
+    private final Map<Ignored, List<String>> ignoredExamples;
+    /** The names the response to this request already cleared, and the header bytes they took. */
+    private final Set<String> clearedNames = new HashSet<>();
+    private int clearingBytes;
+    /** All the Set-Cookie header bytes the response to this request got from the codec, clearing included. */
+    private int setCookieBytes;
+
+    SessionCookies(String accessToken, String refreshToken, Set<String> duplicateNames, Set<String> presentNames,
+            List<Seen> seen) {
+        this(accessToken, refreshToken, null, null, duplicateNames, presentNames, seen);
+    }
+
+    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
+            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen) {
+        this(accessToken, refreshToken, guestToken, meta, duplicateNames, presentNames, seen, Map.of(), Map.of());
+    }
+
+    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
+            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen,
+            Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples) {
+        this(accessToken, refreshToken, guestToken, meta, duplicateNames, presentNames, seen, ignoredCounts,
+                ignoredExamples, refreshToken == null ? List.of() : List.of(refreshToken));
+    }
+
+    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
+            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen,
+            Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
+            List<String> presentedRefreshTokens) {
+        this.presentedRefreshTokens = List.copyOf(presentedRefreshTokens);
+        this.accessToken = accessToken;
+        this.refreshToken = refreshToken;
+        this.guestToken = guestToken;
+        this.meta = meta;
+        this.duplicateNames = Collections.unmodifiableSet(new LinkedHashSet<>(duplicateNames));
+        this.presentNames = Collections.unmodifiableSet(new LinkedHashSet<>(presentNames));
+        this.seen = List.copyOf(seen);
+        this.ignoredCounts = ignoredCounts.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(ignoredCounts));
+        this.ignoredExamples = ignoredExamples.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new EnumMap<>(ignoredExamples));
+    }
+
+    /** No session cookie at all. */
+    public static SessionCookies none() {
+        return new SessionCookies(null, null, null, null, Set.of(), Set.of(), List.of());
+    }
+
+    /** The access token, reassembled from chunks if need be; empty when absent, malformed or duplicated. */
+    public Optional<String> accessToken() {
+        return Optional.ofNullable(accessToken);
+    }
+
+    /** The refresh token; empty when absent, malformed or duplicated. */
+    public Optional<String> refreshToken() {
+        return Optional.ofNullable(refreshToken);
+    }
+
+    /**
+     * Every refresh-token value the request presented, even when the name arrived more than once
+     * (then {@link #refreshToken()} is empty): each whole cookie, and the chunks assembled from the
+     * first value of each index. Never to refresh with; only for a logout, which must end each one.
+     */
+    public List<String> presentedRefreshTokens() {
+        return presentedRefreshTokens;
+    }
+
+    /**
+     * The guest token; empty when absent, malformed or duplicated. Which cookie carried a token says
+     * nothing about what it is: only its verified claims make a session a guest.
+     */
+    public Optional<String> guestToken() {
+        return Optional.ofNullable(guestToken);
+    }
+
+    /** The lifetime meta cookie's value, unverified; empty when absent, malformed or duplicated. */
+    public Optional<String> meta() {
+        return Optional.ofNullable(meta);
+    }
+
+    /** Whether a session-cookie name arrived more than once (or unchunked next to chunks). */
+    public boolean hasDuplicates() {
+        return !duplicateNames.isEmpty();
+    }
+
+    /** The names that arrived more than once; names only, for an audit log. */
+    public Set<String> duplicateNames() {
+        return duplicateNames;
+    }
+
+    /**
+     * Every session-cookie name the request carried that may be cleared, in order: the names of
+     * configured kinds with a chunk suffix within range, in both prefix forms. Ignored names are not here.
+     */
+    public Set<String> presentNames() {
+        return presentNames;
+    }
+
+    /** Whether the request carried no session cookie at all. */
+    public boolean isEmpty() {
+        return presentNames.isEmpty();
+    }
+
+    /** Whether the request carried session-shaped names that were not read (see the class comment). */
+    public boolean hasIgnored() {
+        return !ignoredCounts.isEmpty();
+    }
+
+    /**
+     * What was ignored, for an audit line: per name form, how many and up to two example names;
+     * never a value. Empty when nothing was. Example:
+     * {@code ignored session-shaped cookie names: chunk suffix out of range 78 (__Host-sg_access.2, __Host-sg_access.3);
+     * kind not configured 2 (sg_meta.0, sg_meta.1)}.
+     */
+    public String ignoredSummary() {
+        if (ignoredCounts.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("ignored session-shaped cookie names:");
+        String separator = " ";
+        for (Map.Entry<Ignored, Integer> e : ignoredCounts.entrySet()) {
+            sb.append(separator).append(e.getKey().phrase).append(' ').append(e.getValue())
+                    .append(" (").append(String.join(", ", ignoredExamples.getOrDefault(e.getKey(), List.of())))
+                    .append(')');
+            separator = "; ";
+        }
+        return sb.toString();
+    }
+
+    /** How many names were ignored for this reason. */
+    int ignoredCount(Ignored reason) {
+        return ignoredCounts.getOrDefault(reason, 0);
+    }
+
+    /**
+     * Reserves {@code bytes} of the response's clearing budget for clearing {@code name}: false when
+     * this response already cleared the name, or when it would exceed {@code limit}.
+     */
+    synchronized Reservation reserveClearing(String name, int bytes, int limit) {
+        return reserveClearing(name, bytes, limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #reserveClearing(String, int, int)}, and also false when all the {@code Set-Cookie}
+     * bytes of the response, this header included, would exceed {@code responseLimit}.
+     */
+    synchronized Reservation reserveClearing(String name, int bytes, int limit, int responseLimit) {
+        if (clearedNames.contains(name)) {
+            return Reservation.ALREADY_CLEARED;
+        }
+        if (clearingBytes + bytes > limit || setCookieBytes + bytes > responseLimit) {
+            return Reservation.OVER_BUDGET;
+        }
+        clearedNames.add(name);
+        clearingBytes += bytes;
+        setCookieBytes += bytes;
+        return Reservation.RESERVED;
+    }
+
+    /** Records {@code bytes} of {@code Set-Cookie} headers (cookies written, not cleared) added to the response. */
+    synchronized void wroteSetCookies(int bytes) {
+        setCookieBytes += bytes;
+    }
+
+    /**
+     * An upper bound of the bytes of every {@code Set-Cookie} header the codec added to the response to
+     * this request so far, clearing ones included, each counted as {@code Set-Cookie: name=value;
+     * attributes} plus CRLF: what the rest of the response's header budget is measured from.
+     */
+    public synchronized int setCookieBytes() {
+        return setCookieBytes;
+    }
+
+    /** The outcome of {@link #reserveClearing}. */
+    enum Reservation { RESERVED, ALREADY_CLEARED, OVER_BUDGET }
+
+    /** Bytes that the matching cookies took in the Cookie header, {@code name=value} each, separators excluded. */
+    int bytes(Predicate<String> names) {
+        int sum = 0;
+        for (Seen s : seen) {
+            if (names.test(s.name())) {
+                sum += s.bytes();
+            }
+        }
+        return sum;
+    }
+
+    /** How many matching cookies the request carried, duplicates counted. */
+    int count(Predicate<String> names) {
+        int n = 0;
+        for (Seen s : seen) {
+            if (names.test(s.name())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "SessionCookies[access=" + (accessToken == null ? "absent" : "present")
+                + ", refresh=" + (refreshToken == null ? "absent" : "present")
+                + ", guest=" + (guestToken == null ? "absent" : "present")
+                + ", meta=" + (meta == null ? "absent" : "present")
+                + ", names=" + presentNames + ", duplicates=" + duplicateNames
+                + (ignoredCounts.isEmpty() ? "" : ", ignored=" + ignoredCounts) + "]";
+    }
+}

@@ -1,0 +1,151 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.BackendClient;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.internal.HttpTransport;
+import io.github.sessiongate.remote.LoginEndpoint;
+import io.github.sessiongate.remote.RevokeEndpoint;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: turns one filter's settings into its running components and owns them.
+ *
+ * <p>It makes one outbound {@link HttpTransport} (one {@code HttpClient}, one executor of daemon
+ * threads {@code sessiongate-http-N}), shared by every backend call: remote validation and
+ * introspection, refresh, login, revoke, guests from {@code guest-url}, and the application's
+ * {@link BackendClient}. The OAuth2 client settings are read once ({@link InitParams#shared}).
+ * Components are made per filter start from the settings, never kept in {@link GateConfig}, so a
+ * config serving a second filter hands out no closed component. {@link #close()} closes exactly
+ * what this factory made, in reverse order, the transport last; components handed in ready-made
+ * through {@link GateConfig.Builder} stay their owner's. The validator is closed too, as
+ * {@link TokenValidator#close()} has always promised, whoever built it.
+ */
+public final class Components implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Components.class);
+
+    private final GateConfig config;
+    private final HttpTransport transport;
+    private final Optional<GuestTokens> guests;
+    private final Optional<LoginEndpoint> login;
+    private final Optional<RevokeEndpoint> revoke;
+    private final Optional<BackendClient> backendClient;
+    /** What this factory made, closed last-made first. */
+    private final Deque<AutoCloseable> made = new ArrayDeque<>();
+
+    private Components(GateConfig config, HttpTransport transport) {
+        this.config = config;
+        this.transport = transport;
+        made.push(transport);
+        try {
+            made.push(config.validator());
+            this.guests = start(config.guestsPart());
+            this.login = start(config.loginPart());
+            this.revoke = start(config.revokePart());
+            this.backendClient = start(config.backendClientPart());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Parses web.xml init-params with the filter's transport attached, so that the validator's and
+     * every other component's backend calls share it.
+     *
+     * @throws ConfigException naming the parameter at fault; nothing is left running then
+     */
+    public static Components fromInitParams(Map<String, String> raw, Clock clock) {
+        InitParams params = InitParams.resolve(raw);
+        HttpTransport transport = HttpTransport.create(params.duration(
+                io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
+                io.github.sessiongate.remote.RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT,
+                io.github.sessiongate.remote.RefreshEndpoint.MIN_BACKEND_TIMEOUT,
+                io.github.sessiongate.remote.RefreshEndpoint.MAX_BACKEND_TIMEOUT));
+        GateConfig config;
+        try {
+            config = GateConfig.fromInitParams(params.useTransport(transport), clock);
+        } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+        }
+        return new Components(config, transport);
+    }
+
+    /** Starts the components of a config built in code; its validator is ready as built. */
+    public static Components fromConfig(GateConfig config) {
+        return new Components(config, HttpTransport.create(config.backendConnectTimeout()));
+    }
+
+    private <T> Optional<T> start(Optional<GateConfig.Part<T>> part) {
+        if (part.isEmpty()) {
+            return Optional.empty();
+        }
+        T component = part.get().start(transport);
+        if (part.get().planned() && component instanceof AutoCloseable closeable) {
+            made.push(closeable);
+        }
+        return Optional.of(component);
+    }
+
+    public GateConfig config() {
+        return config;
+    }
+
+    /** The one outbound transport. */
+    HttpTransport transport() {
+        return transport;
+    }
+
+    Optional<GuestTokens> guests() {
+        return guests;
+    }
+
+    Optional<LoginEndpoint> login() {
+        return login;
+    }
+
+    Optional<RevokeEndpoint> revoke() {
+        return revoke;
+    }
+
+    public Optional<BackendClient> backendClient() {
+        return backendClient;
+    }
+
+    /** The outbound components in one line, for the start-up log. No secret appears. */
+    public String describe() {
+        return guests.map(g -> ", guests{" + g.describe() + "}").orElse("")
+                + login.map(l -> ", login{" + l.describe() + "}").orElse("")
+                + revoke.map(r -> ", revoke{" + r.describe() + "}").orElse("")
+                + backendClient.map(c -> ", backend-origins=" + c.origins()).orElse("");
+    }
+
+    /** Closes what this factory made, last made first; the transport (made first) goes last. Idempotent. */
+    @Override
+    public void close() {
+        AutoCloseable next;
+        while ((next = pollMade()) != null) {
+            try {
+                next.close();
+            } catch (Exception | LinkageError e) {
+                LOG.warn("closing {} failed: {}", next.getClass().getName(), e.getClass().getName());
+            }
+        }
+    }
+
+    private AutoCloseable pollMade() {
+        synchronized (made) {
+            return made.poll();
+        }
+    }
+}

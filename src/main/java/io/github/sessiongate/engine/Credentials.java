@@ -1,0 +1,126 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieSeal;
+import io.github.sessiongate.cookie.SessionCookies;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The credentials one request presents: its session cookies and, where allowed, a bearer header.
+ * A bearer header (when accepted) wins over cookies and marks a non-browser client: such a
+ * request never receives cookies and is never subject to the cookie CSRF rule.
+ */
+final class Credentials {
+    private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
+
+    private final SessionCookies cookies;
+    private final String bearer;
+    private final boolean bearerPresented;
+
+    private Credentials(SessionCookies cookies, String bearer, boolean bearerPresented) {
+        this.cookies = cookies;
+        this.bearer = bearer;
+        this.bearerPresented = bearerPresented;
+    }
+
+    /**
+     * @param seal opens sealed cookie values; {@code null} when cookies are not sealed. A value that
+     *     does not open counts as an invalid token.
+     */
+    static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
+            CookieSeal seal) {
+        if (acceptBearer) {
+            List<String> authorization = Collections.list(request.getHeaders("Authorization"));
+            if (!authorization.isEmpty()) {
+                // One well-formed bearer header, or none at all: never a choice between several.
+                String token = null;
+                if (authorization.size() == 1) {
+                    var m = BEARER.matcher(authorization.get(0).strip());
+                    if (m.matches()) {
+                        token = m.group(1);
+                    }
+                }
+                if (token != null || authorization.get(0).regionMatches(true, 0, "bearer", 0, 6)) {
+                    return new Credentials(SessionCookies.none(), token, true);
+                }
+            }
+        }
+        SessionCookies cookies = codec.read(request, secure);
+        Credentials c = new Credentials(cookies, null, false);
+        if (seal != null) {
+            c.access = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
+            c.refresh = cookies.refreshToken().map(v -> seal.open(v).orElse(null)).orElse(null);
+            c.sealed = true;
+            c.sealWith = seal;
+        }
+        return c;
+    }
+
+    /** Stands for a sealed access cookie that did not open: fails the validator's format check. */
+    static final String UNOPENABLE = " unopenable";
+
+    private boolean sealed;
+    private CookieSeal sealWith;
+    private String access;
+    private String refresh;
+
+    /** The access token to validate, or {@code null}. */
+    String token() {
+        if (bearerPresented) {
+            return bearer;
+        }
+        return sealed ? access : cookies.accessToken().orElse(null);
+    }
+
+    /** The refresh token from its cookie; never with a bearer header. */
+    String refreshToken() {
+        if (bearerPresented) {
+            return null;
+        }
+        return sealed ? refresh : cookies.refreshToken().orElse(null);
+    }
+
+    /**
+     * Every refresh token the request presented, duplicated cookies included (each value), for a
+     * logout that must end them all; never with a bearer header. A sealed value that does not open is left out.
+     */
+    List<String> presentedRefreshTokens() {
+        if (bearerPresented) {
+            return List.of();
+        }
+        List<String> values = cookies.presentedRefreshTokens();
+        if (!sealed) {
+            return values;
+        }
+        List<String> opened = new java.util.ArrayList<>(values.size());
+        for (String v : values) {
+            sealWith.open(v).ifPresent(opened::add);
+        }
+        return opened;
+    }
+
+    SessionCookies cookies() {
+        return cookies;
+    }
+
+    boolean fromCookie() {
+        return !bearerPresented && cookies.accessToken().isPresent();
+    }
+
+    boolean fromBearer() {
+        return bearerPresented;
+    }
+
+    /** Whether the request carried any session cookie (and no bearer header): subject to CSRF checks. */
+    boolean carriesCookies() {
+        return !bearerPresented && !cookies.isEmpty();
+    }
+
+    /** Whether the request carried anything session-like, so its response must stay private. */
+    boolean carriesSession() {
+        return bearerPresented || !cookies.isEmpty();
+    }
+}

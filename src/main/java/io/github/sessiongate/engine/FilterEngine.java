@@ -1,0 +1,120 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.BackendClient;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.Session;
+import io.github.sessiongate.SessionFilter;
+import io.github.sessiongate.web.PrivateCacheResponse;
+import io.github.sessiongate.web.SessionRequest;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@link SessionFilter} starts: maps init-params (or takes the given settings), builds the
+ * running components, serves each dispatch and releases everything at {@link #close()}. The one
+ * engine type the API package names; not for application code (the package is not exported).
+ */
+public final class FilterEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
+
+    private final Gate gate;
+    private final ServletContext context;
+
+    private FilterEngine(Gate gate, ServletContext context) {
+        this.gate = gate;
+        this.context = context;
+    }
+
+    /**
+     * Starts the filter's engine.
+     *
+     * @param preset the settings from code, or null to read the init-params of {@code filterConfig}
+     * @param filterConfig the container's filter config; may be null outside a container
+     * @throws ServletException naming the filter and the bad parameter when the settings are refused
+     */
+    public static FilterEngine start(GateConfig preset, FilterConfig filterConfig) throws ServletException {
+        String name = filterConfig == null ? "sessiongate" : filterConfig.getFilterName();
+        Components components;
+        try {
+            components = preset != null ? Components.fromConfig(preset)
+                    : Components.fromInitParams(initParams(filterConfig), Clock.systemUTC());
+        } catch (ConfigException e) {
+            throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
+        }
+        ServletContext context = filterConfig == null ? null : filterConfig.getServletContext();
+        Gate gate;
+        try {
+            gate = new Gate(components, context == null ? "" : context.getContextPath(), name);
+        } catch (RuntimeException e) {
+            components.close();
+            throw e;
+        }
+        if (context != null) {
+            components.backendClient().ifPresent(client -> context.setAttribute(BackendClient.CONTEXT_ATTRIBUTE, client));
+        }
+        LOG.info("SessionGate filter '{}' ready: {}{}", name, components.config().describe(), components.describe());
+        return new FilterEngine(gate, context);
+    }
+
+    /** The effective settings. */
+    public GateConfig config() {
+        return gate.config;
+    }
+
+    /** The counters, read-only. */
+    public SessionFilter.Metrics metrics() {
+        return gate.metrics.readOnly();
+    }
+
+    /** One dispatch: REQUEST (and a first ASYNC) runs every step; any other re-attaches the known session. */
+    public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        DispatcherType type = request.getDispatcherType();
+        if (type == DispatcherType.REQUEST
+                || request.getAttribute(SessionFilter.FILTERED_ATTRIBUTE) == null && type == DispatcherType.ASYNC) {
+            gate.handle(request, response, chain);
+        } else {
+            HttpServletResponse out = request.getAttribute(Gate.PRIVATE_ATTRIBUTE) != null ? new PrivateCacheResponse(response) : response;
+            chain.doFilter(withKnownSession(request, gate.config.authorizationHeaderView()), out);
+        }
+    }
+
+    /** Releases the context attribute this engine set and every component it started. */
+    @Override
+    public void close() {
+        if (context != null && gate.components.backendClient().isPresent()
+                && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == gate.components.backendClient().get()) {
+            context.removeAttribute(BackendClient.CONTEXT_ATTRIBUTE);
+        }
+        gate.close();
+    }
+
+    private static HttpServletRequest withKnownSession(HttpServletRequest request, boolean authorizationView) {
+        return Session.from(request)
+                .<HttpServletRequest>map(s -> new SessionRequest(request, s, authorizationView))
+                .orElse(request);
+    }
+
+    private static Map<String, String> initParams(FilterConfig fc) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (fc != null) {
+            for (String name : Collections.list(fc.getInitParameterNames())) {
+                params.put(name, fc.getInitParameter(name));
+            }
+        }
+        return params;
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * SessionGate: a Jakarta Servlet filter that keeps user sessions in HttpOnly cookies.
+ *
+ * <p>Exported: the API users name ({@code io.github.sessiongate}: the filter, its settings, the
+ * session, the validator contract and its results, the audit listener SPI, the forwarding client)
+ * and the two validator packages users configure and subclass ({@code ...jwt}, {@code ...remote}).
+ * Everything else is the engine, which applications never import. On the class path (a WAR's
+ * {@code WEB-INF/lib}) the jar works as before; this descriptor only matters on the module path.
+ */
+module io.github.sessiongate {
+    requires transitive jakarta.servlet;
+    requires org.jose4j;
+    requires org.slf4j;
+    requires transitive java.net.http; // BackendClient and HttpTokenValidator take and return java.net.http types
+    requires java.management;
+
+    exports io.github.sessiongate;
+    exports io.github.sessiongate.jwt;
+    exports io.github.sessiongate.remote;
+
+    // The MXBean interface is introspected and called by the platform MBean server.
+    exports io.github.sessiongate.audit to java.management;
+}
