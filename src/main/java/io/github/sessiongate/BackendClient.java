@@ -130,7 +130,7 @@ public final class BackendClient implements AutoCloseable {
      * @throws ConfigException naming the parameter at fault
      */
     public static Optional<BackendClient> fromParams(InitParams params, Duration connectTimeout, Duration readTimeout) {
-        return plan(params, connectTimeout, readTimeout).map(p -> p.apply(params.transport().orElse(null)));
+        return plan(params, connectTimeout, readTimeout).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
     }
 
     /**

@@ -4,7 +4,6 @@ import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.engine.Components;
 import io.github.sessiongate.AuditListener;
-import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.HttpTransport;
@@ -19,7 +18,6 @@ import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.TrustedProxies;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,14 +33,14 @@ import java.util.function.Function;
 /**
  * Every setting of a {@link SessionFilter}, parsed and checked once, then immutable.
  *
- * <p>Two ways in, one set of checks: {@link #fromInitParams} for web.xml (each {@code PARAM_*}
+ * <p>Two ways in, one set of checks: web.xml init-params (each {@code PARAM_*}
  * constant is an init-param name, its {@code DEFAULT_*} neighbour the value used when it is
  * absent), and {@link #builder()} for {@code ServletContext.addFilter}. A bad value fails with a
  * {@link ConfigException} naming the parameter. Each group of parameters is an immutable settings
  * value with a typed builder ({@link CookieSettings}, {@code EndpointSettings}, {@code CsrfGuard},
  * {@code GuestTokens.Settings}, {@code SessionLifetime.Settings}, {@code ClientTokens.Settings},
  * {@code CookieSeal.Settings}, {@code LoginEndpoint.Settings}, {@code RevokeEndpoint.Settings});
- * {@link #fromInitParams} only maps strings onto those builders, so each bound and default is
+ * the filter's init-param mapping only maps strings onto those builders, so each bound and default is
  * written once, and {@link Builder#build()} runs every cross-check (no secret serves two purposes,
  * the cookies fit the response header budget). The validator reads its own parameters.
  */
@@ -236,75 +233,6 @@ public final class GateConfig {
         this.pathRules = PathRules.compile(protectedPaths, publicPaths, roleRules, defaultAccess, alwaysPublic());
     }
 
-    /**
-     * Parses web.xml init-params: instantiates and configures the validator with the same
-     * parameters, then refuses any parameter that neither the filter nor the validator read.
-     */
-    public static GateConfig fromInitParams(InitParams params) {
-        return fromInitParams(params, Clock.systemUTC());
-    }
-
-    /** As {@link #fromInitParams(InitParams)}, with a clock (for tests). */
-    public static GateConfig fromInitParams(InitParams params, Clock clock) {
-        Builder b = builder()
-                .protectedPaths(params.list(PARAM_PROTECTED_PATHS))
-                .publicPaths(params.list(PARAM_PUBLIC_PATHS))
-                .roleRules(params.list(PARAM_ROLE_RULES))
-                .defaultAccess(PathRules.Access.valueOf(params.choice(PARAM_DEFAULT_ACCESS,
-                        DEFAULT_DEFAULT_ACCESS.name().toLowerCase(Locale.ROOT), "protected", "public").toUpperCase(Locale.ROOT)))
-                .loginPath(params.get(PARAM_LOGIN_PATH).orElse(DEFAULT_LOGIN_PATH))
-                .realm(params.get(PARAM_REALM).orElse(DEFAULT_REALM))
-                .trustedProxies(params.list(PARAM_TRUSTED_PROXIES))
-                .acceptBearerHeader(params.bool(PARAM_ACCEPT_BEARER_HEADER, DEFAULT_ACCEPT_BEARER_HEADER))
-                .allowJsessionidPathParameter(params.bool(PARAM_ALLOW_JSESSIONID, DEFAULT_ALLOW_JSESSIONID))
-                .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
-                .cookies(CookieSettings.fromParams(params))
-                .auditListeners(AuditLog.listenersFrom(params, classLoader()))
-                .endpoints(EndpointSettings.fromParams(params))
-                .csrf(CsrfGuard.fromParams(params))
-                .lifetime(SessionLifetime.Settings.fromParams(params))
-                .clientTokens(ClientTokens.Settings.fromParams(params))
-                .cookieSeal(CookieSeal.Settings.fromParams(params))
-                .guests(GuestTokens.Settings.fromParams(params))
-                .clock(clock);
-        for (String external : EXTERNAL_SECRETS) { // the validator's and the OAuth2 client's, compared not read
-            params.peek(external).ifPresent(value -> b.externalSecrets.put(external, value));
-        }
-        params.integer(PARAM_RETRY_AFTER).ifPresent(b::retryAfterSeconds);
-        Bounds.duration(params, PARAM_CACHE_TTL).ifPresent(b::cacheTtl);
-        params.integer(PARAM_CACHE_MAX_ENTRIES).ifPresent(b::cacheMaxEntries);
-        Bounds.duration(params, PARAM_REFRESH_GRACE).ifPresent(b::refreshGrace);
-        params.integer(PARAM_GRACE_MAX_ENTRIES).ifPresent(b::graceMaxEntries);
-        params.integer(PARAM_SECURITY_MAX_ENTRIES).ifPresent(b::securityMaxEntries);
-        params.integer(PARAM_NEGATIVE_CACHE_MAX_ENTRIES).ifPresent(b::negativeCacheMaxEntries);
-        params.integer(PARAM_BACKEND_MAX_CONCURRENCY).ifPresent(b::backendMaxConcurrency);
-        Bounds.duration(params, PARAM_BACKEND_WAIT_TIMEOUT).ifPresent(b::backendWaitTimeout);
-        Bounds.duration(params, PARAM_REFRESH_AHEAD).ifPresent(b::refreshAhead);
-        Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT).ifPresent(b::backendConnectTimeout);
-        Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT).ifPresent(b::backendReadTimeout);
-        b.login(LoginEndpoint.Settings.fromParams(params)).revoke(RevokeEndpoint.Settings.fromParams(params));
-        // Outbound components: parsed and checked now, started per filter over its one transport.
-        b.backendClient = BackendClient.plan(params, b.backendConnectTimeout, b.backendReadTimeout)
-                .map(Part::planned).orElse(null);
-        params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
-        TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
-        validator.initOnce(params, clock);
-        b.validator(validator);
-        List<String> unknown = new ArrayList<>(params.unread());
-        if (!unknown.isEmpty()) {
-            validator.close();
-            throw new ConfigException(unknown.get(0), "is not a SessionGate parameter"
-                    + (unknown.size() > 1 ? " (nor are " + unknown.subList(1, unknown.size()) + ")" : "")
-                    + "; check the spelling against the README's parameter table");
-        }
-        try {
-            return b.build(); // the checks of the settings as a set: bounds, secrets used twice, cookie budget
-        } catch (RuntimeException e) {
-            validator.close();
-            throw e;
-        }
-    }
-
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
     public static Builder builder() {
         return new Builder();
@@ -347,9 +275,6 @@ public final class GateConfig {
     private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
             SessionLifetime.PARAM_SIGNING_SECRET, ClientTokens.PARAM_SECRET, CookieSeal.PARAM_KEYS,
             RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
-    /** The secrets held outside these settings (by the validator and the OAuth2 client), from init-params. */
-    private static final List<String> EXTERNAL_SECRETS = List.of("jwt.secret", RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
-
     /** The configured values of every secret, by init-param, in {@link #SECRET_PARAMETERS} order. */
     private static Map<String, List<String>> secrets(Builder b) {
         Map<String, List<String>> all = new LinkedHashMap<>();
@@ -393,32 +318,6 @@ public final class GateConfig {
             }
         }
         return named;
-    }
-
-    /** The web application's class loader during init(), for classes named in init-params. */
-    private static ClassLoader classLoader() {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        return context != null ? context : GateConfig.class.getClassLoader();
-    }
-
-    private static TokenValidator instantiate(String className) {
-        try {
-            Class<?> type = Class.forName(className, true, classLoader());
-            if (!TokenValidator.class.isAssignableFrom(type)) {
-                throw new ConfigException(PARAM_VALIDATOR_CLASS, className + " does not extend " + TokenValidator.class.getName());
-            }
-            return (TokenValidator) type.getConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            throw new ConfigException(PARAM_VALIDATOR_CLASS, "class " + className + " not found; is its jar in WEB-INF/lib?");
-        } catch (NoSuchMethodException e) {
-            throw new ConfigException(PARAM_VALIDATOR_CLASS, className + " needs a public no-argument constructor");
-        } catch (InvocationTargetException | InstantiationException | IllegalAccessException e) {
-            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
-            if (cause instanceof ConfigException ce) {
-                throw ce;
-            }
-            throw new ConfigException(PARAM_VALIDATOR_CLASS, "could not create " + className + ": " + cause.getClass().getSimpleName());
-        }
     }
 
     private static String checkLoginPath(String path) {
@@ -550,7 +449,7 @@ public final class GateConfig {
         return authorizationHeaderView;
     }
 
-    /** Listeners told of every audit event (init-param {@value AuditLog#PARAM_AUDIT_LISTENER_CLASS}). */
+    /** Listeners told of every audit event (init-param {@code audit-listener-class}). */
     public List<AuditListener> auditListeners() {
         return auditListeners;
     }
@@ -963,6 +862,16 @@ public final class GateConfig {
             this.revoke = Objects.requireNonNull(revoke, "revoke");
             this.revokeEndpoint = null;
             return this;
+        }
+
+        /** For the engine's init-param mapping: a secret held outside these settings, compared not read. */
+        void externalSecret(String name, String value) {
+            externalSecrets.put(name, value);
+        }
+
+        /** For the engine's init-param mapping: a backend client the filter starts and closes. */
+        void plannedBackendClient(Function<HttpTransport, BackendClient> plan) {
+            this.backendClient = Part.planned(plan);
         }
 
         public Builder clock(Clock clock) {

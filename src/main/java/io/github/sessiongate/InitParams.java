@@ -1,6 +1,5 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.internal.HttpTransport;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -33,7 +32,6 @@ public final class InitParams {
     private final Map<String, String> values;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
     private final Map<Class<?>, Object> shared = new ConcurrentHashMap<>();
-    private volatile HttpTransport transport;
 
     private InitParams(Map<String, String> values) {
         this.values = values;
@@ -172,23 +170,24 @@ public final class InitParams {
     }
 
     /**
-     * Hands the filter's one outbound transport to every component built from these parameters;
-     * the caller (the filter's component factory) keeps owning and closing it. Not for
+     * Attaches a value of the given type for every component built from these parameters, such
+     * as the filter's one outbound transport (the caller keeps owning and closing it). Not for
      * application code.
      *
      * @return these parameters
      */
-    public InitParams useTransport(HttpTransport transport) {
-        this.transport = Objects.requireNonNull(transport, "transport");
+    public <T> InitParams attach(Class<T> type, T value) {
+        shared.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(value, "value")));
         return this;
     }
 
     /**
-     * The transport the filter's component factory attached, if any. A component finding none
-     * builds and closes its own (standalone use, as in unit tests). Not for application code.
+     * The value of the given type that the filter's component factory attached or a component
+     * shared, if any. A component finding no transport builds and closes its own (standalone
+     * use, as in unit tests). Not for application code.
      */
-    public Optional<HttpTransport> transport() {
-        return Optional.ofNullable(transport);
+    public <T> Optional<T> attached(Class<T> type) {
+        return Optional.ofNullable(type.cast(shared.get(type)));
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.ApiAccess;
 import io.github.sessiongate.engine.FilterEngine;
+import io.github.sessiongate.internal.HttpTransport;
+import java.time.Clock;
+import java.util.function.Function;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -63,6 +67,10 @@ import java.util.Objects;
 public final class SessionFilter implements Filter {
     /** Request attribute marking a request that has passed the filter's REQUEST steps. */
     public static final String FILTERED_ATTRIBUTE = "io.github.sessiongate.filtered";
+
+    static {
+        ApiAccess.register(new EngineHooks());
+    }
 
     private final GateConfig preset;
     private volatile FilterEngine engine;
@@ -173,5 +181,23 @@ public final class SessionFilter implements Filter {
 
         /** Every counter by name, in a fixed order. */
         Map<String, Long> snapshot();
+    }
+
+    /** The package-private operations the engine's composition root may call; see {@link ApiAccess}. */
+    private static final class EngineHooks implements ApiAccess.Hooks {
+        @Override
+        public void initOnce(TokenValidator validator, InitParams params, Clock clock) {
+            validator.initOnce(params, clock);
+        }
+
+        @Override
+        public void externalSecret(GateConfig.Builder builder, String name, String value) {
+            builder.externalSecret(name, value);
+        }
+
+        @Override
+        public void plannedBackendClient(GateConfig.Builder builder, Function<HttpTransport, BackendClient> plan) {
+            builder.plannedBackendClient(plan);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.InitParamsMapping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -45,7 +46,7 @@ public class GateConfigTest {
     }
 
     private static GateConfig parse(Map<String, String> raw) {
-        return GateConfig.fromInitParams(InitParams.resolve(raw), Clock.systemUTC());
+        return InitParamsMapping.fromInitParams(InitParams.resolve(raw), Clock.systemUTC());
     }
 
     @Test
@@ -63,7 +64,7 @@ public class GateConfigTest {
     @Test
     void validatorClassIsInstantiatedAndGivenItsParameters() {
         Clock clock = Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
-        GateConfig c = GateConfig.fromInitParams(InitParams.resolve(params()), clock);
+        GateConfig c = InitParamsMapping.fromInitParams(InitParams.resolve(params()), clock);
         RecordingValidator v = (RecordingValidator) c.validator();
         assertEquals("http://127.0.0.1:1/", v.endpoint);
         assertSame(clock, v.clock);

@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.InitParamsMapping;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -17,7 +18,7 @@ class StoreSizeConfigTest {
         for (int i = 0; i < pairs.length; i += 2) {
             m.put(pairs[i], pairs[i + 1]);
         }
-        return GateConfig.fromInitParams(InitParams.resolve(m), Clock.systemUTC());
+        return InitParamsMapping.fromInitParams(InitParams.resolve(m), Clock.systemUTC());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.InitParamsMapping;
 import io.github.sessiongate.cookie.CookieSeal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -105,7 +106,7 @@ class TypedSettingsTest {
         p.names().forEach(n -> raw.put(n, p.peek(n).orElseThrow()));
         raw.put(GateConfig.PARAM_VALIDATOR_CLASS, GateConfigTest.RecordingValidator.class.getName());
         raw.put("recording.endpoint", "http://127.0.0.1:1/");
-        return facts(GateConfig.fromInitParams(InitParams.resolve(raw), Clock.systemUTC()));
+        return facts(InitParamsMapping.fromInitParams(InitParams.resolve(raw), Clock.systemUTC()));
     }
 
     private static GateConfig.Builder gateBuilder() {

@@ -73,7 +73,7 @@ public final class Components implements AutoCloseable {
                 io.github.sessiongate.remote.RefreshEndpoint.MAX_BACKEND_TIMEOUT));
         GateConfig config;
         try {
-            config = GateConfig.fromInitParams(params.useTransport(transport), clock);
+            config = InitParamsMapping.fromInitParams(params.attach(HttpTransport.class, transport), clock);
         } catch (RuntimeException e) {
             transport.close();
             throw e;

@@ -179,7 +179,7 @@ public final class GuestTokens implements AutoCloseable {
      *         {@code jwt.secret} or another key
      */
     public static Optional<GuestTokens> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
-        return plan(params, clock, otherSecrets).map(p -> p.apply(params.transport().orElse(null)));
+        return plan(params, clock, otherSecrets).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
     }
 
     /**
@@ -615,7 +615,7 @@ public final class GuestTokens implements AutoCloseable {
 
     /**
      * Stops the HTTP threads of a transport built for standalone use; a transport handed in by the
-     * filter ({@link InitParams#transport()}) is the filter's to close. Idempotent.
+     * filter ({@link InitParams#attached}) is the filter's to close. Idempotent.
      */
     @Override
     public void close() {

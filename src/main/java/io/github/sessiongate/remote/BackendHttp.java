@@ -74,11 +74,11 @@ final class BackendHttp implements AutoCloseable {
 
     /**
      * Reads {@code backend-read-timeout}, and uses the filter's transport if the parameters carry
-     * one ({@link InitParams#transport()}); otherwise builds its own from
+     * one ({@link InitParams#attached}); otherwise builds its own from
      * {@code backend-connect-timeout}, closed by {@link #close()}.
      */
     static BackendHttp fromParams(InitParams params) {
-        return over(params.transport().orElse(null), connectTimeout(params), readTimeout(params));
+        return over(params.attached(HttpTransport.class).orElse(null), connectTimeout(params), readTimeout(params));
     }
 
     /**

@@ -136,7 +136,7 @@ public final class LoginEndpoint implements AutoCloseable {
      *     {@code login-grant=password} lacks {@code oauth2.token-url} or the client credentials
      */
     public static Optional<LoginEndpoint> fromParams(InitParams params, Clock clock) {
-        return plan(params, clock).map(p -> p.apply(params.transport().orElse(null)));
+        return plan(params, clock).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
     }
 
     /**

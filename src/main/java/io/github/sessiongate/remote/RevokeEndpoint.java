@@ -104,7 +104,7 @@ public final class RevokeEndpoint implements AutoCloseable {
      * @throws ConfigException naming the parameter at fault, e.g. when both are set
      */
     public static Optional<RevokeEndpoint> fromParams(InitParams params, Clock clock) {
-        return plan(params, clock).map(p -> p.apply(params.transport().orElse(null)));
+        return plan(params, clock).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.engine.InitParamsMapping;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_SUBJECT;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_OAUTH2_INTROSPECTION_URL;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_VALIDATE_URL;
@@ -76,7 +77,7 @@ class HttpTokenValidatorConfigTest {
     void namedByClassInWebXmlParams() {
         InitParams params = Params.of(GateConfig.PARAM_VALIDATOR_CLASS, HttpTokenValidator.class.getName(),
                 PARAM_VALIDATE_URL, ME, PARAM_REFRESH_URL, "https://auth.example.com/refresh");
-        GateConfig config = GateConfig.fromInitParams(params, Clock.systemUTC());
+        GateConfig config = InitParamsMapping.fromInitParams(params, Clock.systemUTC());
         try {
             assertTrue(config.validator() instanceof HttpTokenValidator, config.validator().describe());
             assertTrue(config.validator().callsBackendToValidate());

@@ -1,0 +1,61 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.BackendClient;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.internal.HttpTransport;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The engine's door to the few package-private operations of the API that only the composition
+ * root may call (the validator's once-only {@code init}, the init-param mapping's additions to a
+ * {@link GateConfig.Builder}). {@code SessionFilter} registers the implementation from its static
+ * initialiser, so the API shows no public method for them; this package is not exported.
+ */
+public final class ApiAccess {
+    /** What the API lets the engine do that application code cannot. */
+    public interface Hooks {
+        /** Calls {@code TokenValidator.init} exactly once, right after construction. */
+        void initOnce(TokenValidator validator, InitParams params, Clock clock);
+
+        /** Records a secret held outside the settings (validator's, OAuth2 client's) for the reuse check. */
+        void externalSecret(GateConfig.Builder builder, String name, String value);
+
+        /** A backend client the filter starts over its one transport and closes. */
+        void plannedBackendClient(GateConfig.Builder builder, Function<HttpTransport, BackendClient> plan);
+    }
+
+    private static volatile Hooks hooks;
+
+    private ApiAccess() {
+    }
+
+    /**
+     * Registers the hooks; called once, by {@code SessionFilter}'s static initialiser.
+     *
+     * @throws IllegalStateException on a second call
+     */
+    public static synchronized void register(Hooks api) {
+        if (hooks != null) {
+            throw new IllegalStateException("the API hooks are already registered");
+        }
+        hooks = Objects.requireNonNull(api, "api");
+    }
+
+    /** The hooks, initialising {@code SessionFilter} first if nothing has loaded it yet. */
+    static Hooks hooks() {
+        Hooks h = hooks;
+        if (h == null) {
+            try {
+                Class.forName("io.github.sessiongate.SessionFilter", true, ApiAccess.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("SessionFilter is missing from the jar", e);
+            }
+            h = hooks;
+        }
+        return Objects.requireNonNull(h, "SessionFilter registered no API hooks");
+    }
+}

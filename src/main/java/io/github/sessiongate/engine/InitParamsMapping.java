@@ -1,0 +1,148 @@
+package io.github.sessiongate.engine;
+
+import static io.github.sessiongate.GateConfig.*;
+
+import io.github.sessiongate.BackendClient;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.audit.AuditLog;
+import io.github.sessiongate.cookie.CookieSeal;
+import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.internal.Bounds;
+import io.github.sessiongate.lifetime.SessionLifetime;
+import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.remote.LoginEndpoint;
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.web.ClientTokens;
+import io.github.sessiongate.web.CsrfGuard;
+import io.github.sessiongate.web.EndpointSettings;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * web.xml init-params to a {@link GateConfig}: a string-to-builder mapping, so every bound,
+ * default and cross-check stays in the typed settings. Instantiates the {@code validator-class}
+ * and calls its {@code init} exactly once, then refuses any parameter that neither the filter nor
+ * the validator read.
+ */
+public final class InitParamsMapping {
+    /** The secrets held outside the settings (by the validator and the OAuth2 client), compared not read. */
+    private static final List<String> EXTERNAL_SECRETS = List.of("jwt.secret", RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
+
+    private InitParamsMapping() {
+    }
+
+    /** As {@link #fromInitParams(InitParams, Clock)} on the system clock. */
+    public static GateConfig fromInitParams(InitParams params) {
+        return fromInitParams(params, Clock.systemUTC());
+    }
+
+    /**
+     * Maps the parameters onto {@link GateConfig#builder()}, with a clock (for tests).
+     *
+     * @throws ConfigException naming the parameter at fault; the validator is closed then
+     */
+    public static GateConfig fromInitParams(InitParams params, Clock clock) {
+        ApiAccess.Hooks api = ApiAccess.hooks();
+        GateConfig.Builder b = GateConfig.builder()
+                .protectedPaths(params.list(PARAM_PROTECTED_PATHS))
+                .publicPaths(params.list(PARAM_PUBLIC_PATHS))
+                .roleRules(params.list(PARAM_ROLE_RULES))
+                .defaultAccess(PathRules.Access.valueOf(params.choice(PARAM_DEFAULT_ACCESS,
+                        DEFAULT_DEFAULT_ACCESS.name().toLowerCase(Locale.ROOT), "protected", "public").toUpperCase(Locale.ROOT)))
+                .loginPath(params.get(PARAM_LOGIN_PATH).orElse(DEFAULT_LOGIN_PATH))
+                .realm(params.get(PARAM_REALM).orElse(DEFAULT_REALM))
+                .trustedProxies(params.list(PARAM_TRUSTED_PROXIES))
+                .acceptBearerHeader(params.bool(PARAM_ACCEPT_BEARER_HEADER, DEFAULT_ACCEPT_BEARER_HEADER))
+                .allowJsessionidPathParameter(params.bool(PARAM_ALLOW_JSESSIONID, DEFAULT_ALLOW_JSESSIONID))
+                .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
+                .cookies(CookieSettings.fromParams(params))
+                .auditListeners(AuditLog.listenersFrom(params, classLoader()))
+                .endpoints(EndpointSettings.fromParams(params))
+                .csrf(CsrfGuard.fromParams(params))
+                .lifetime(SessionLifetime.Settings.fromParams(params))
+                .clientTokens(ClientTokens.Settings.fromParams(params))
+                .cookieSeal(CookieSeal.Settings.fromParams(params))
+                .guests(GuestTokens.Settings.fromParams(params))
+                .clock(clock);
+        for (String external : EXTERNAL_SECRETS) {
+            params.peek(external).ifPresent(value -> api.externalSecret(b, external, value));
+        }
+        params.integer(PARAM_RETRY_AFTER).ifPresent(b::retryAfterSeconds);
+        Bounds.duration(params, PARAM_CACHE_TTL).ifPresent(b::cacheTtl);
+        params.integer(PARAM_CACHE_MAX_ENTRIES).ifPresent(b::cacheMaxEntries);
+        Bounds.duration(params, PARAM_REFRESH_GRACE).ifPresent(b::refreshGrace);
+        params.integer(PARAM_GRACE_MAX_ENTRIES).ifPresent(b::graceMaxEntries);
+        params.integer(PARAM_SECURITY_MAX_ENTRIES).ifPresent(b::securityMaxEntries);
+        params.integer(PARAM_NEGATIVE_CACHE_MAX_ENTRIES).ifPresent(b::negativeCacheMaxEntries);
+        params.integer(PARAM_BACKEND_MAX_CONCURRENCY).ifPresent(b::backendMaxConcurrency);
+        Bounds.duration(params, PARAM_BACKEND_WAIT_TIMEOUT).ifPresent(b::backendWaitTimeout);
+        Bounds.duration(params, PARAM_REFRESH_AHEAD).ifPresent(b::refreshAhead);
+        Duration connectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        Duration readTimeout = RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT;
+        var connect = Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT);
+        if (connect.isPresent()) {
+            b.backendConnectTimeout(connect.get()); // checks the bounds
+            connectTimeout = connect.get();
+        }
+        var read = Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT);
+        if (read.isPresent()) {
+            b.backendReadTimeout(read.get());
+            readTimeout = read.get();
+        }
+        b.login(LoginEndpoint.Settings.fromParams(params)).revoke(RevokeEndpoint.Settings.fromParams(params));
+        // Outbound components: parsed and checked now, started per filter over its one transport.
+        BackendClient.plan(params, connectTimeout, readTimeout).ifPresent(plan -> api.plannedBackendClient(b, plan));
+        params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
+        TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
+        api.initOnce(validator, params, clock);
+        b.validator(validator);
+        List<String> unknown = new ArrayList<>(params.unread());
+        if (!unknown.isEmpty()) {
+            validator.close();
+            throw new ConfigException(unknown.get(0), "is not a SessionGate parameter"
+                    + (unknown.size() > 1 ? " (nor are " + unknown.subList(1, unknown.size()) + ")" : "")
+                    + "; check the spelling against the README's parameter table");
+        }
+        try {
+            return b.build(); // the checks of the settings as a set: bounds, secrets used twice, cookie budget
+        } catch (RuntimeException e) {
+            validator.close();
+            throw e;
+        }
+    }
+
+    /** The web application's class loader during init(), for classes named in init-params. */
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : InitParamsMapping.class.getClassLoader();
+    }
+
+    private static TokenValidator instantiate(String className) {
+        try {
+            Class<?> type = Class.forName(className, true, classLoader());
+            if (!TokenValidator.class.isAssignableFrom(type)) {
+                throw new ConfigException(PARAM_VALIDATOR_CLASS, className + " does not extend " + TokenValidator.class.getName());
+            }
+            return (TokenValidator) type.getConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException(PARAM_VALIDATOR_CLASS, "class " + className + " not found; is its jar in WEB-INF/lib?");
+        } catch (NoSuchMethodException e) {
+            throw new ConfigException(PARAM_VALIDATOR_CLASS, className + " needs a public no-argument constructor");
+        } catch (InvocationTargetException | InstantiationException | IllegalAccessException e) {
+            Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
+            if (cause instanceof ConfigException ce) {
+                throw ce;
+            }
+            throw new ConfigException(PARAM_VALIDATOR_CLASS, "could not create " + className + ": " + cause.getClass().getSimpleName());
+        }
+    }
+}
