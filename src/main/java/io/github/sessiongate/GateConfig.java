@@ -8,8 +8,6 @@ import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.path.PathRules;
-import io.github.sessiongate.secret.HmacSecret;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RefreshEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
@@ -46,14 +44,14 @@ import java.util.function.Function;
  */
 public final class GateConfig {
     /** Paths that need a session: comma/space separated patterns (see README). */
-    public static final String PARAM_PROTECTED_PATHS = PathRules.PARAM_PROTECTED_PATHS;
+    public static final String PARAM_PROTECTED_PATHS = "protected-paths";
     /** Paths open to everyone. */
-    public static final String PARAM_PUBLIC_PATHS = PathRules.PARAM_PUBLIC_PATHS;
+    public static final String PARAM_PUBLIC_PATHS = "public-paths";
     /** Role-gated paths, {@code pattern=role[|role...]} items; each implies protected. */
-    public static final String PARAM_ROLE_RULES = PathRules.PARAM_ROLE_RULES;
+    public static final String PARAM_ROLE_RULES = "role-rules";
     /** What a path matching no rule gets: {@code protected} or {@code public}. */
     public static final String PARAM_DEFAULT_ACCESS = "default-access";
-    public static final PathRules.Access DEFAULT_DEFAULT_ACCESS = PathRules.Access.PROTECTED;
+    public static final Access DEFAULT_DEFAULT_ACCESS = Access.PROTECTED;
     /** The login page, relative to the context; always public. */
     public static final String PARAM_LOGIN_PATH = "login-path";
     public static final String DEFAULT_LOGIN_PATH = "/login";
@@ -137,8 +135,7 @@ public final class GateConfig {
     private final List<String> protectedPaths;
     private final List<String> publicPaths;
     private final List<String> roleRules;
-    private final PathRules.Access defaultAccess;
-    private final PathRules pathRules;
+    private final Access defaultAccess;
     private final String loginPath;
     private final String realm;
     private final URI publicOrigin;
@@ -230,7 +227,7 @@ public final class GateConfig {
         }
         // The largest write of session cookies must leave room in the response's header budget.
         new CookieCodec(cookies, guests != null, lifetime != null).requireWithinResponseBudget();
-        this.pathRules = PathRules.compile(protectedPaths, publicPaths, roleRules, defaultAccess, alwaysPublic());
+        SessionFilter.checkSettings(this); // the checks that need the engine: the path rules compile
     }
 
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
@@ -271,6 +268,18 @@ public final class GateConfig {
         }
     }
 
+    /** What a path matching no rule gets ({@value #PARAM_DEFAULT_ACCESS}). */
+    public enum Access {
+        /** Needs a session. */
+        PROTECTED,
+        /** Open to everyone. */
+        PUBLIC
+    }
+
+    /** The secrets that key an HMAC, whose reuse is named in the refusal. */
+    private static final List<String> HMAC_KEY_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
+            SessionLifetime.PARAM_SIGNING_SECRET);
+
     /** Every secret the filter may use, so that no key is used for two jobs. */
     private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
             SessionLifetime.PARAM_SIGNING_SECRET, ClientTokens.PARAM_SECRET, CookieSeal.PARAM_KEYS,
@@ -308,10 +317,10 @@ public final class GateConfig {
         return others;
     }
 
-    /** The other HMAC keys ({@link HmacSecret#KEY_PARAMETERS}) by name, so a reuse names the other. */
+    /** The other HMAC keys by name, so a reuse names the other. */
     private static Map<String, String> namedKeys(Map<String, List<String>> secrets, String own) {
         Map<String, String> named = new LinkedHashMap<>();
-        for (String name : HmacSecret.KEY_PARAMETERS) {
+        for (String name : HMAC_KEY_PARAMETERS) {
             if (!name.equals(own)) {
                 List<String> values = secrets.getOrDefault(name, List.of());
                 named.put(name, values.isEmpty() ? null : values.get(0));
@@ -335,25 +344,6 @@ public final class GateConfig {
         return realm;
     }
 
-    /** Exact paths that are public whatever the rules say: the login page and the filter's working endpoints. */
-    private List<String> alwaysPublic() {
-        List<String> paths = new ArrayList<>();
-        for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
-            boolean available = switch (e) {
-                case LOGIN -> loginEndpoint != null;
-                case CLIENT_TOKEN -> clientTokens != null;
-                default -> true;
-            };
-            if (available) {
-                endpoints.path(e).ifPresent(paths::add); // an endpoint that is off opens nothing
-            }
-        }
-        if (!paths.contains(loginPath)) {
-            paths.add(loginPath);
-        }
-        return paths;
-    }
-
     public List<String> protectedPaths() {
         return protectedPaths;
     }
@@ -366,13 +356,8 @@ public final class GateConfig {
         return roleRules;
     }
 
-    public PathRules.Access defaultAccess() {
+    public Access defaultAccess() {
         return defaultAccess;
-    }
-
-    /** The compiled path rules. */
-    public PathRules pathRules() {
-        return pathRules;
     }
 
     public String loginPath() {
@@ -518,7 +503,8 @@ public final class GateConfig {
 
     /** The effective settings in one line, for the start-up log. No secret appears. */
     public String describe() {
-        return "paths{" + pathRules.describe() + "}, endpoints{" + endpoints.describe() + "}, csrf{" + csrf.describe() + "}, login-path=" + loginPath + ", cookies{" + cookies.describe()
+        return "paths{protected=" + protectedPaths + ", public=" + publicPaths + ", roles=" + roleRules
+                + ", default=" + defaultAccess.name().toLowerCase(java.util.Locale.ROOT) + "}, endpoints{" + endpoints.describe() + "}, csrf{" + csrf.describe() + "}, login-path=" + loginPath + ", cookies{" + cookies.describe()
                 + "}, validator=" + validator.describe() + ", " + PARAM_ACCEPT_BEARER_HEADER + "=" + acceptBearerHeader
                 + ", " + PARAM_PUBLIC_ORIGIN + "=" + (publicOrigin == null ? "(from request)" : publicOrigin)
                 + ", " + PARAM_TRUSTED_PROXIES + "=" + trustedProxies
@@ -544,7 +530,7 @@ public final class GateConfig {
         private List<String> protectedPaths = List.of();
         private List<String> publicPaths = List.of();
         private List<String> roleRules = List.of();
-        private PathRules.Access defaultAccess = DEFAULT_DEFAULT_ACCESS;
+        private Access defaultAccess = DEFAULT_DEFAULT_ACCESS;
         private String loginPath = DEFAULT_LOGIN_PATH;
         private String realm = DEFAULT_REALM;
         private String publicOrigin;
@@ -620,7 +606,7 @@ public final class GateConfig {
             return this;
         }
 
-        public Builder defaultAccess(PathRules.Access access) {
+        public Builder defaultAccess(Access access) {
             this.defaultAccess = Objects.requireNonNull(access, "access");
             return this;
         }

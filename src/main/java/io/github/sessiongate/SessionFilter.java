@@ -2,6 +2,7 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.engine.ApiAccess;
 import io.github.sessiongate.engine.FilterEngine;
+import io.github.sessiongate.engine.SettingsChecks;
 import io.github.sessiongate.internal.HttpTransport;
 import java.time.Clock;
 import java.util.function.Function;
@@ -181,6 +182,14 @@ public final class SessionFilter implements Filter {
 
         /** Every counter by name, in a fixed order. */
         Map<String, Long> snapshot();
+    }
+
+    /**
+     * The checks of {@link GateConfig.Builder#build()} that need the engine (the path rules
+     * compile); the API's one call into the engine besides starting it.
+     */
+    static void checkSettings(GateConfig config) {
+        SettingsChecks.check(config);
     }
 
     /** The package-private operations the engine's composition root may call; see {@link ApiAccess}. */

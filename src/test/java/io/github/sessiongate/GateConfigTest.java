@@ -1,6 +1,7 @@
 package io.github.sessiongate;
 
 import io.github.sessiongate.engine.InitParamsMapping;
+import io.github.sessiongate.engine.SettingsChecks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -52,13 +53,13 @@ public class GateConfigTest {
     @Test
     void defaultsAreSecure() {
         GateConfig c = parse(params());
-        assertEquals(PathRules.Access.PROTECTED, c.defaultAccess());
+        assertEquals(GateConfig.Access.PROTECTED, c.defaultAccess());
         assertEquals(GateConfig.DEFAULT_LOGIN_PATH, c.loginPath());
         assertFalse(c.acceptBearerHeader());
         assertFalse(c.allowJsessionidPathParameter());
         assertTrue(c.trustedProxies().isEmpty());
         assertTrue(c.publicOrigin().isEmpty());
-        assertEquals(PathRules.Access.PROTECTED, c.pathRules().decide("/anything").access());
+        assertEquals(PathRules.Access.PROTECTED, SettingsChecks.pathRules(c).decide("/anything").access());
     }
 
     @Test
@@ -117,17 +118,17 @@ public class GateConfigTest {
     @Test
     void loginPathIsAlwaysPublic() {
         GateConfig c = parse(params(GateConfig.PARAM_LOGIN_PATH, "/signin", GateConfig.PARAM_PROTECTED_PATHS, "/*"));
-        assertEquals(PathRules.Access.PUBLIC, c.pathRules().decide("/signin").access());
-        assertEquals(PathRules.Access.PROTECTED, c.pathRules().decide("/signin/x").access());
+        assertEquals(PathRules.Access.PUBLIC, SettingsChecks.pathRules(c).decide("/signin").access());
+        assertEquals(PathRules.Access.PROTECTED, SettingsChecks.pathRules(c).decide("/signin/x").access());
     }
 
     @Test
     void endpointsThatCannotWorkOpenNoPath() {
         GateConfig c = parse(params(GateConfig.PARAM_PROTECTED_PATHS, "/auth/*"));
-        assertEquals(PathRules.Access.PROTECTED, c.pathRules().decide("/auth/login").access(), "no login backend");
-        assertEquals(PathRules.Access.PROTECTED, c.pathRules().decide("/auth/client-token").access(), "no client-token secret");
-        assertEquals(PathRules.Access.PUBLIC, c.pathRules().decide("/auth/session").access());
-        assertEquals(PathRules.Access.PUBLIC, c.pathRules().decide("/auth/logout").access());
+        assertEquals(PathRules.Access.PROTECTED, SettingsChecks.pathRules(c).decide("/auth/login").access(), "no login backend");
+        assertEquals(PathRules.Access.PROTECTED, SettingsChecks.pathRules(c).decide("/auth/client-token").access(), "no client-token secret");
+        assertEquals(PathRules.Access.PUBLIC, SettingsChecks.pathRules(c).decide("/auth/session").access());
+        assertEquals(PathRules.Access.PUBLIC, SettingsChecks.pathRules(c).decide("/auth/logout").access());
     }
 
     @Test
@@ -137,7 +138,7 @@ public class GateConfigTest {
         assertThrows(ConfigException.class, () -> GateConfig.builder().build());
         GateConfig c = GateConfig.builder().validator(new RecordingValidator())
                 .publicPaths("/", "/static/*").roleRules(Map.of("/admin/*", List.of("admin", "ops"))).build();
-        PathRules.Rule admin = c.pathRules().decide("/admin/users");
+        PathRules.Rule admin = SettingsChecks.pathRules(c).decide("/admin/users");
         assertEquals(PathRules.Access.PROTECTED, admin.access());
         assertEquals(java.util.Set.of("admin", "ops"), admin.anyOfRoles());
     }

@@ -89,7 +89,7 @@ final class Gate implements AutoCloseable {
         this.metrics = new GateMetrics(clock);
         this.audit = new AuditLog(config.auditListeners(), clock);
         this.paths = new RequestPaths(config.allowJsessionidPathParameter());
-        this.rules = config.pathRules();
+        this.rules = SettingsChecks.pathRules(config);
         // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
         this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), config.lifetime().isPresent());
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);

@@ -13,7 +13,6 @@ import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RefreshEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
@@ -56,7 +55,7 @@ public final class InitParamsMapping {
                 .protectedPaths(params.list(PARAM_PROTECTED_PATHS))
                 .publicPaths(params.list(PARAM_PUBLIC_PATHS))
                 .roleRules(params.list(PARAM_ROLE_RULES))
-                .defaultAccess(PathRules.Access.valueOf(params.choice(PARAM_DEFAULT_ACCESS,
+                .defaultAccess(GateConfig.Access.valueOf(params.choice(PARAM_DEFAULT_ACCESS,
                         DEFAULT_DEFAULT_ACCESS.name().toLowerCase(Locale.ROOT), "protected", "public").toUpperCase(Locale.ROOT)))
                 .loginPath(params.get(PARAM_LOGIN_PATH).orElse(DEFAULT_LOGIN_PATH))
                 .realm(params.get(PARAM_REALM).orElse(DEFAULT_REALM))

@@ -77,11 +77,11 @@ public final class PathRules {
     private static final Logger LOG = LoggerFactory.getLogger(PathRules.class);
 
     /** Init-param: patterns that need an authenticated user. */
-    public static final String PARAM_PROTECTED_PATHS = "protected-paths";
+    public static final String PARAM_PROTECTED_PATHS = io.github.sessiongate.GateConfig.PARAM_PROTECTED_PATHS;
     /** Init-param: patterns open to anyone. */
-    public static final String PARAM_PUBLIC_PATHS = "public-paths";
+    public static final String PARAM_PUBLIC_PATHS = io.github.sessiongate.GateConfig.PARAM_PUBLIC_PATHS;
     /** Init-param: {@code pattern=role1|role2} items. */
-    public static final String PARAM_ROLE_RULES = "role-rules";
+    public static final String PARAM_ROLE_RULES = io.github.sessiongate.GateConfig.PARAM_ROLE_RULES;
     /** {@link Rule#pattern()} when no pattern matched and {@code default-access} decided. */
     public static final String DEFAULT_PATTERN = "(default)";
 

@@ -1,0 +1,59 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.web.EndpointSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the engine makes of a {@link GateConfig}'s plain values: the compiled path rules. Also
+ * the checks of {@link GateConfig.Builder#build()} that need engine code, so a bad pattern fails
+ * at {@code build()} and names its parameter, as it does from init-params.
+ */
+public final class SettingsChecks {
+    private SettingsChecks() {
+    }
+
+    /**
+     * Runs the engine's checks of the settings; called by {@code build()}.
+     *
+     * @throws ConfigException naming the parameter at fault
+     */
+    public static void check(GateConfig config) {
+        pathRules(config);
+    }
+
+    /** The compiled path rules: the configured ones, plus the login page and the available endpoints as public. */
+    public static PathRules pathRules(GateConfig config) {
+        return PathRules.compile(config.protectedPaths(), config.publicPaths(), config.roleRules(),
+                access(config.defaultAccess()), alwaysPublic(config));
+    }
+
+    static PathRules.Access access(GateConfig.Access access) {
+        return switch (access) {
+            case PROTECTED -> PathRules.Access.PROTECTED;
+            case PUBLIC -> PathRules.Access.PUBLIC;
+        };
+    }
+
+    /** Exact paths that are public whatever the rules say: the login page and the filter's working endpoints. */
+    private static List<String> alwaysPublic(GateConfig config) {
+        List<String> paths = new ArrayList<>();
+        for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
+            boolean available = switch (e) {
+                case LOGIN -> config.loginPart().isPresent();
+                case CLIENT_TOKEN -> config.clientTokens().isPresent();
+                default -> true;
+            };
+            if (available) {
+                config.endpoints().path(e).ifPresent(paths::add); // an endpoint that is off opens nothing
+            }
+        }
+        if (!paths.contains(config.loginPath())) {
+            paths.add(config.loginPath());
+        }
+        return paths;
+    }
+}
