@@ -14,8 +14,6 @@ import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.web.EndpointSettings;
-import io.github.sessiongate.web.RequestOrigin;
-import io.github.sessiongate.web.TrustedProxies;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,7 +137,7 @@ public final class GateConfig {
     private final String loginPath;
     private final String realm;
     private final URI publicOrigin;
-    private final TrustedProxies trustedProxies;
+    private final List<String> trustedProxies;
     private final boolean acceptBearerHeader;
     private final boolean allowJsessionid;
     private final int retryAfterSeconds;
@@ -176,8 +174,8 @@ public final class GateConfig {
         this.defaultAccess = b.defaultAccess;
         this.loginPath = checkLoginPath(b.loginPath);
         this.realm = checkRealm(b.realm);
-        this.publicOrigin = b.publicOrigin == null ? null : RequestOrigin.parsePublicOrigin(PARAM_PUBLIC_ORIGIN, b.publicOrigin);
-        this.trustedProxies = TrustedProxies.parse(PARAM_TRUSTED_PROXIES, b.trustedProxies);
+        this.publicOrigin = b.publicOrigin == null ? null : uri(b.publicOrigin); // its shape: checked by the engine, below
+        this.trustedProxies = List.copyOf(b.trustedProxies);
         this.acceptBearerHeader = b.acceptBearerHeader;
         this.allowJsessionid = b.allowJsessionid;
         this.retryAfterSeconds = Bounds.number(PARAM_RETRY_AFTER, b.retryAfterSeconds, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
@@ -227,7 +225,7 @@ public final class GateConfig {
         }
         // The largest write of session cookies must leave room in the response's header budget.
         new CookieCodec(cookies, guests != null, lifetime != null).requireWithinResponseBudget();
-        SessionFilter.checkSettings(this); // the checks that need the engine: the path rules compile
+        SessionFilter.checkSettings(this); // the checks that need the engine: origin, proxies, path rules
     }
 
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
@@ -329,6 +327,14 @@ public final class GateConfig {
         return named;
     }
 
+    private static URI uri(String origin) {
+        try {
+            return new URI(origin);
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(PARAM_PUBLIC_ORIGIN, "must be an origin such as https://app.example.com, not '" + origin + "'");
+        }
+    }
+
     private static String checkLoginPath(String path) {
         if (path == null || !path.startsWith("/") || path.startsWith("//") || path.contains("..")
                 || path.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f || c == '?' || c == '#' || c == '\\' || c == ';' || c == '%' || c == '*')) {
@@ -368,11 +374,13 @@ public final class GateConfig {
         return realm;
     }
 
+    /** The origin browsers use ({@value #PARAM_PUBLIC_ORIGIN}), if set; {@link Builder#build()} checked it. */
     public Optional<URI> publicOrigin() {
         return Optional.ofNullable(publicOrigin);
     }
 
-    public TrustedProxies trustedProxies() {
+    /** The proxies (IPs or CIDRs) whose forwarding headers are believed, as configured; checked by {@link Builder#build()}. */
+    public List<String> trustedProxies() {
         return trustedProxies;
     }
 

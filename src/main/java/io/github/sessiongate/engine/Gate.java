@@ -93,7 +93,7 @@ final class Gate implements AutoCloseable {
         // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
         this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), config.lifetime().isPresent());
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
-        this.origins = new RequestOrigin.Resolver(config.publicOrigin().orElse(null), config.trustedProxies());
+        this.origins = new RequestOrigin.Resolver(SettingsChecks.publicOrigin(config), SettingsChecks.trustedProxies(config));
         this.csrf = config.csrf();
         this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(config.endpoints().loginMaxBodyBytes());
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";

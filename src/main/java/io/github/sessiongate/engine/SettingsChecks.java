@@ -4,11 +4,15 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.TrustedProxies;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the engine makes of a {@link GateConfig}'s plain values: the compiled path rules. Also
+ * What the engine makes of a {@link GateConfig}'s plain values: the public origin, the trusted
+ * proxies, the compiled path rules. Also
  * the checks of {@link GateConfig.Builder#build()} that need engine code, so a bad pattern fails
  * at {@code build()} and names its parameter, as it does from init-params.
  */
@@ -22,7 +26,20 @@ public final class SettingsChecks {
      * @throws ConfigException naming the parameter at fault
      */
     public static void check(GateConfig config) {
+        publicOrigin(config);
+        trustedProxies(config);
         pathRules(config);
+    }
+
+    /** The configured public origin, checked to be a bare http(s) origin. */
+    public static URI publicOrigin(GateConfig config) {
+        return config.publicOrigin().map(URI::toString)
+                .map(origin -> RequestOrigin.parsePublicOrigin(GateConfig.PARAM_PUBLIC_ORIGIN, origin)).orElse(null);
+    }
+
+    /** The parsed trusted proxies. */
+    public static TrustedProxies trustedProxies(GateConfig config) {
+        return TrustedProxies.parse(GateConfig.PARAM_TRUSTED_PROXIES, config.trustedProxies());
     }
 
     /** The compiled path rules: the configured ones, plus the login page and the available endpoints as public. */
