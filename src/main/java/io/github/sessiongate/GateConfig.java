@@ -235,11 +235,12 @@ public final class GateConfig {
 
     /**
      * An outbound component as configured: either planned from settings and started per filter
-     * over the filter's one transport (then owned and closed by the filter's
-     * {@link Components}), or handed in ready-made through the builder (then the caller's: the
-     * filter never closes it, so a config can serve several filters).
+     * over the filter's one transport (then owned and closed by the filter's component factory),
+     * or handed in ready-made through the builder (then the caller's: the filter never closes it,
+     * so a config can serve several filters). Not API: the engine reaches it through
+     * {@code SessionFilter}'s hooks.
      */
-    public static final class Part<T> {
+    static final class Part<T> {
         private final Function<HttpTransport, T> plan;
         private final T given;
 
@@ -257,11 +258,11 @@ public final class GateConfig {
         }
 
         /** Whether {@link #start} makes a new component (which the caller then owns). */
-        public boolean planned() {
+        boolean planned() {
             return plan != null;
         }
 
-        public T start(HttpTransport transport) {
+        T start(HttpTransport transport) {
             return plan != null ? plan.apply(transport) : given;
         }
     }
@@ -477,19 +478,29 @@ public final class GateConfig {
         return Optional.ofNullable(cookieSeal);
     }
 
-    public Optional<Part<GuestTokens>> guestsPart() {
+    Optional<Part<GuestTokens>> guestsPart() {
         return Optional.ofNullable(guests);
     }
 
-    public Optional<Part<LoginEndpoint>> loginPart() {
+    /** Whether the login endpoint has a backend ({@code login-url} or {@code login(..)}); without one it is off. */
+    public boolean loginEnabled() {
+        return loginEndpoint != null;
+    }
+
+    /** Whether logout revokes refresh tokens at a backend. */
+    public boolean revokeEnabled() {
+        return revokeEndpoint != null;
+    }
+
+    Optional<Part<LoginEndpoint>> loginPart() {
         return Optional.ofNullable(loginEndpoint);
     }
 
-    public Optional<Part<RevokeEndpoint>> revokePart() {
+    Optional<Part<RevokeEndpoint>> revokePart() {
         return Optional.ofNullable(revokeEndpoint);
     }
 
-    public Optional<Part<BackendClient>> backendClientPart() {
+    Optional<Part<BackendClient>> backendClientPart() {
         return Optional.ofNullable(backendClient);
     }
 

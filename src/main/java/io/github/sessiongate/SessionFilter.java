@@ -2,6 +2,9 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.engine.ApiAccess;
 import io.github.sessiongate.engine.FilterEngine;
+import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.remote.LoginEndpoint;
+import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.engine.SettingsChecks;
 import io.github.sessiongate.internal.HttpTransport;
 import java.time.Clock;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Keeps a user's session in HttpOnly cookies and guards the application's paths with it.
@@ -207,6 +211,23 @@ public final class SessionFilter implements Filter {
         @Override
         public void plannedBackendClient(GateConfig.Builder builder, Function<HttpTransport, BackendClient> plan) {
             builder.plannedBackendClient(plan);
+        }
+
+        @Override
+        public <T> Optional<ApiAccess.Started<T>> start(GateConfig config, Class<T> kind, HttpTransport transport) {
+            Optional<? extends GateConfig.Part<?>> part;
+            if (kind == GuestTokens.class) {
+                part = config.guestsPart();
+            } else if (kind == LoginEndpoint.class) {
+                part = config.loginPart();
+            } else if (kind == RevokeEndpoint.class) {
+                part = config.revokePart();
+            } else if (kind == BackendClient.class) {
+                part = config.backendClientPart();
+            } else {
+                throw new IllegalArgumentException("no component of kind " + kind.getName());
+            }
+            return part.map(p -> new ApiAccess.Started<>(kind.cast(p.start(transport)), p.planned()));
         }
     }
 }

@@ -124,8 +124,8 @@ class TypedSettingsTest {
                 + c.graceMaxEntries() + " " + c.securityMaxEntries() + " " + c.negativeCacheMaxEntries() + " "
                 + c.backendMaxConcurrency() + " " + c.backendWaitTimeout() + " " + c.refreshAhead() + " "
                 + c.backendConnectTimeout() + " " + c.lifetime().isPresent() + " " + c.clientTokens().isPresent() + " "
-                + c.cookieSeal().isPresent() + " " + c.guestsEnabled() + " " + c.loginPart().isPresent() + " "
-                + c.revokePart().isPresent() + " " + facts(c.endpoints()) + " " + c.cookies().describe();
+                + c.cookieSeal().isPresent() + " " + c.guestsEnabled() + " " + c.loginEnabled() + " "
+                + c.revokeEnabled() + " " + facts(c.endpoints()) + " " + c.cookies().describe();
     }
 
     static Stream<Row> rows() {

@@ -7,6 +7,7 @@ import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.internal.HttpTransport;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -26,6 +27,21 @@ public final class ApiAccess {
 
         /** A backend client the filter starts over its one transport and closes. */
         void plannedBackendClient(GateConfig.Builder builder, Function<HttpTransport, BackendClient> plan);
+
+        /**
+         * The configured outbound component of this kind ({@code GuestTokens}, {@code LoginEndpoint},
+         * {@code RevokeEndpoint}, {@code BackendClient}), started over the transport if planned.
+         */
+        <T> Optional<Started<T>> start(GateConfig config, Class<T> kind, HttpTransport transport);
+    }
+
+    /**
+     * A component as {@link Hooks#start} gives it.
+     *
+     * @param owned whether the filter made it and so must close it (a component handed in through
+     *        the builder stays its owner's)
+     */
+    public record Started<T>(T component, boolean owned) {
     }
 
     private static volatile Hooks hooks;

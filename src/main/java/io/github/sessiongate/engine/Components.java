@@ -48,10 +48,10 @@ public final class Components implements AutoCloseable {
         made.push(transport);
         try {
             made.push(config.validator());
-            this.guests = start(config.guestsPart());
-            this.login = start(config.loginPart());
-            this.revoke = start(config.revokePart());
-            this.backendClient = start(config.backendClientPart());
+            this.guests = start(GuestTokens.class);
+            this.login = start(LoginEndpoint.class);
+            this.revoke = start(RevokeEndpoint.class);
+            this.backendClient = start(BackendClient.class);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -86,12 +86,13 @@ public final class Components implements AutoCloseable {
         return new Components(config, HttpTransport.create(config.backendConnectTimeout()));
     }
 
-    private <T> Optional<T> start(Optional<GateConfig.Part<T>> part) {
-        if (part.isEmpty()) {
+    private <T> Optional<T> start(Class<T> kind) {
+        Optional<ApiAccess.Started<T>> started = ApiAccess.hooks().start(config, kind, transport);
+        if (started.isEmpty()) {
             return Optional.empty();
         }
-        T component = part.get().start(transport);
-        if (part.get().planned() && component instanceof AutoCloseable closeable) {
+        T component = started.get().component();
+        if (started.get().owned() && component instanceof AutoCloseable closeable) {
             made.push(closeable);
         }
         return Optional.of(component);

@@ -60,7 +60,7 @@ public final class SettingsChecks {
         List<String> paths = new ArrayList<>();
         for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
             boolean available = switch (e) {
-                case LOGIN -> config.loginPart().isPresent();
+                case LOGIN -> config.loginEnabled();
                 case CLIENT_TOKEN -> config.clientTokens().isPresent();
                 default -> true;
             };
