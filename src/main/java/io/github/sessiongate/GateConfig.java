@@ -463,18 +463,33 @@ public final class GateConfig {
         return guests != null;
     }
 
-    /** Server-enforced idle/absolute/sliding session lifetime, if configured. */
-    public Optional<SessionLifetime> lifetime() {
+    /** Whether the server enforces an idle/absolute/sliding session lifetime. */
+    public boolean lifetimeEnabled() {
+        return lifetime != null;
+    }
+
+    /** Whether client tokens for browser SDKs are on ({@code client-token-secret} set). */
+    public boolean clientTokensEnabled() {
+        return clientTokens != null;
+    }
+
+    /** Whether token cookies are sealed ({@code cookie-encryption-keys} set). */
+    public boolean cookiesSealed() {
+        return cookieSeal != null;
+    }
+
+    /** The session lifetime, if configured; for the engine, through {@code SessionFilter}'s hooks. */
+    Optional<SessionLifetime> lifetime() {
         return Optional.ofNullable(lifetime);
     }
 
     /** Client tokens for browser SDKs, if {@code client-token-secret} is set. */
-    public Optional<ClientTokens> clientTokens() {
+    Optional<ClientTokens> clientTokens() {
         return Optional.ofNullable(clientTokens);
     }
 
     /** Sealing of token cookies, if {@code cookie-encryption-keys} is set. */
-    public Optional<CookieSeal> cookieSeal() {
+    Optional<CookieSeal> cookieSeal() {
         return Optional.ofNullable(cookieSeal);
     }
 

@@ -2,7 +2,10 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.engine.ApiAccess;
 import io.github.sessiongate.engine.FilterEngine;
+import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.lifetime.SessionLifetime;
+import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.engine.SettingsChecks;
@@ -228,6 +231,21 @@ public final class SessionFilter implements Filter {
                 throw new IllegalArgumentException("no component of kind " + kind.getName());
             }
             return part.map(p -> new ApiAccess.Started<>(kind.cast(p.start(transport)), p.planned()));
+        }
+
+        @Override
+        public Optional<SessionLifetime> lifetime(GateConfig config) {
+            return config.lifetime();
+        }
+
+        @Override
+        public Optional<ClientTokens> clientTokens(GateConfig config) {
+            return config.clientTokens();
+        }
+
+        @Override
+        public Optional<CookieSeal> cookieSeal(GateConfig config) {
+            return config.cookieSeal();
         }
     }
 }

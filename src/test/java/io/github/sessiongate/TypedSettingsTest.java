@@ -123,8 +123,8 @@ class TypedSettingsTest {
         return c.retryAfterSeconds() + " " + c.cacheTtl() + " " + c.cacheMaxEntries() + " " + c.refreshGrace() + " "
                 + c.graceMaxEntries() + " " + c.securityMaxEntries() + " " + c.negativeCacheMaxEntries() + " "
                 + c.backendMaxConcurrency() + " " + c.backendWaitTimeout() + " " + c.refreshAhead() + " "
-                + c.backendConnectTimeout() + " " + c.lifetime().isPresent() + " " + c.clientTokens().isPresent() + " "
-                + c.cookieSeal().isPresent() + " " + c.guestsEnabled() + " " + c.loginEnabled() + " "
+                + c.backendConnectTimeout() + " " + c.lifetimeEnabled() + " " + c.clientTokensEnabled() + " "
+                + c.cookiesSealed() + " " + c.guestsEnabled() + " " + c.loginEnabled() + " "
                 + c.revokeEnabled() + " " + facts(c.endpoints()) + " " + c.cookies().describe();
     }
 

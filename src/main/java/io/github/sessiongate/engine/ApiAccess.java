@@ -4,7 +4,10 @@ import io.github.sessiongate.BackendClient;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.internal.HttpTransport;
+import io.github.sessiongate.lifetime.SessionLifetime;
+import io.github.sessiongate.web.ClientTokens;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +36,15 @@ public final class ApiAccess {
          * {@code RevokeEndpoint}, {@code BackendClient}), started over the transport if planned.
          */
         <T> Optional<Started<T>> start(GateConfig config, Class<T> kind, HttpTransport transport);
+
+        /** The session lifetime the settings built, if configured. */
+        Optional<SessionLifetime> lifetime(GateConfig config);
+
+        /** The client-token minter the settings built, if configured. */
+        Optional<ClientTokens> clientTokens(GateConfig config);
+
+        /** The cookie seal the settings built, if configured. */
+        Optional<CookieSeal> cookieSeal(GateConfig config);
     }
 
     /**

@@ -5,7 +5,10 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.lifetime.SessionLifetime;
+import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
@@ -39,6 +42,9 @@ public final class Components implements AutoCloseable {
     private final Optional<LoginEndpoint> login;
     private final Optional<RevokeEndpoint> revoke;
     private final Optional<BackendClient> backendClient;
+    private final Optional<SessionLifetime> lifetime;
+    private final Optional<ClientTokens> clientTokens;
+    private final Optional<CookieSeal> cookieSeal;
     /** What this factory made, closed last-made first. */
     private final Deque<AutoCloseable> made = new ArrayDeque<>();
 
@@ -52,6 +58,10 @@ public final class Components implements AutoCloseable {
             this.login = start(LoginEndpoint.class);
             this.revoke = start(RevokeEndpoint.class);
             this.backendClient = start(BackendClient.class);
+            ApiAccess.Hooks api = ApiAccess.hooks();
+            this.lifetime = api.lifetime(config);
+            this.clientTokens = api.clientTokens(config);
+            this.cookieSeal = api.cookieSeal(config);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -100,6 +110,21 @@ public final class Components implements AutoCloseable {
 
     public GateConfig config() {
         return config;
+    }
+
+    /** Server-enforced session lifetime, if configured. */
+    Optional<SessionLifetime> lifetime() {
+        return lifetime;
+    }
+
+    /** Client tokens for browser SDKs, if configured. */
+    Optional<ClientTokens> clientTokens() {
+        return clientTokens;
+    }
+
+    /** Sealing of token cookies, if configured. */
+    Optional<CookieSeal> cookieSeal() {
+        return cookieSeal;
     }
 
     /** The one outbound transport. */

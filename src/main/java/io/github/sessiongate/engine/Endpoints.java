@@ -27,7 +27,7 @@ final class Endpoints implements AutoCloseable {
     Endpoints(Gate gate) {
         this.gate = gate;
         this.settings = gate.config.endpoints();
-        this.clientTokens = gate.config.clientTokens();
+        this.clientTokens = gate.components.clientTokens();
         this.logins = new Logins(gate);
     }
 

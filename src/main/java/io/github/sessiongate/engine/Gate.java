@@ -91,7 +91,7 @@ final class Gate implements AutoCloseable {
         this.paths = new RequestPaths(config.allowJsessionidPathParameter());
         this.rules = SettingsChecks.pathRules(config);
         // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
-        this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), config.lifetime().isPresent());
+        this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), components.lifetime().isPresent());
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
         this.origins = new RequestOrigin.Resolver(SettingsChecks.publicOrigin(config), SettingsChecks.trustedProxies(config));
         this.csrf = config.csrf();
@@ -150,7 +150,7 @@ final class Gate implements AutoCloseable {
         // 3. Credentials: the session cookies, or a bearer header where allowed.
         boolean secure = config.cookies().secure(origin.isPlainHttpToLoopback());
         Credentials credentials = Credentials.read(request, cookies, secure, config.acceptBearerHeader(),
-                config.cookieSeal().orElse(null));
+                components.cookieSeal().orElse(null));
         if (credentials.cookies().hasDuplicates()) {
             audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, origin.client(), null);
         }
@@ -282,7 +282,7 @@ final class Gate implements AutoCloseable {
         }
 
         // Server-enforced lifetime: past the idle or absolute limit, no refresh; sign in again.
-        Optional<SessionLifetime> lifetime = credentials.fromBearer() ? Optional.empty() : config.lifetime();
+        Optional<SessionLifetime> lifetime = credentials.fromBearer() ? Optional.empty() : components.lifetime();
         SessionLifetime.Verdict life = null;
         if (lifetime.isPresent() && (token != null || credentials.refreshToken() != null)) {
             life = lifetime.get().check(credentials.cookies().meta().orElse(null), ex.session == null ? null : ex.session.subject());
@@ -395,7 +395,7 @@ final class Gate implements AutoCloseable {
      * backend is asked, so dropping the meta cookie restarts nothing.
      */
     boolean lifetimeAllowsRefresh(Exchange ex) {
-        Optional<SessionLifetime> lifetime = ex.credentials.fromBearer() ? Optional.empty() : config.lifetime();
+        Optional<SessionLifetime> lifetime = ex.credentials.fromBearer() ? Optional.empty() : components.lifetime();
         if (lifetime.isEmpty()) {
             return true;
         }
@@ -454,7 +454,7 @@ final class Gate implements AutoCloseable {
         String meta = ex.credentials.cookies().meta().orElse(null);
         String metaToWrite = meta;
         Duration slidingMaxAge = null;
-        Optional<SessionLifetime> lifetime = ex.credentials.fromBearer() ? Optional.empty() : config.lifetime();
+        Optional<SessionLifetime> lifetime = ex.credentials.fromBearer() ? Optional.empty() : components.lifetime();
         if (lifetime.isPresent()) {
             SessionLifetime lt = lifetime.get();
             SessionLifetime.Verdict now = lt.check(meta, ex.session.subject());
@@ -534,7 +534,7 @@ final class Gate implements AutoCloseable {
      * written in the same go and the same size check; {@code null} leaves it alone.
      */
     boolean writeTokens(Exchange ex, String access, String refresh, Duration maxAge, boolean replacing, String meta) {
-        Optional<CookieSeal> seal = config.cookieSeal();
+        Optional<CookieSeal> seal = components.cookieSeal();
         String a = seal.map(s -> s.seal(access)).orElse(access);
         String r = refresh == null ? null : seal.map(s -> s.seal(refresh)).orElse(refresh);
         try {

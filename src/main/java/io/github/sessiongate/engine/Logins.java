@@ -171,7 +171,7 @@ final class Logins implements AutoCloseable {
             gate.validations.evict(ex.credentials.token());
         }
         // The lifetime cookie of the new session goes with the tokens, in one size check.
-        String meta = gate.config.lifetime().map(lt -> lt.start(valid.session().subject())).orElse(null);
+        String meta = gate.components.lifetime().map(lt -> lt.start(valid.session().subject())).orElse(null);
         if (!gate.writeTokens(ex, tokens.accessToken(), tokens.refreshToken(), null, true, meta)) {
             gate.audit.record(Event.LOGIN_FAILED, "tokens too large for cookies", ex.path, ex.origin.client(), tokens.accessToken());
             if (json) {

@@ -61,7 +61,7 @@ public final class SettingsChecks {
         for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
             boolean available = switch (e) {
                 case LOGIN -> config.loginEnabled();
-                case CLIENT_TOKEN -> config.clientTokens().isPresent();
+                case CLIENT_TOKEN -> config.clientTokensEnabled();
                 default -> true;
             };
             if (available) {
