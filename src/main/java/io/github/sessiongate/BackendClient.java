@@ -136,10 +136,10 @@ public final class BackendClient implements AutoCloseable {
     /**
      * Reads and checks {@link #PARAM_BACKEND_ORIGINS} now (as {@link #fromParams(InitParams, Duration, Duration)});
      * the function builds the client at each filter start over the filter's transport (not closed
-     * by the client), or, given {@code null}, over one of its own that {@link #close()} stops. Not
-     * for application code.
+     * by the client), or, given {@code null}, over one of its own that {@link #close()} stops. For
+     * the engine's init-param mapping, through {@code SessionFilter}'s hooks.
      */
-    public static Optional<Function<HttpTransport, BackendClient>> plan(InitParams params, Duration connectTimeout,
+    static Optional<Function<HttpTransport, BackendClient>> plan(InitParams params, Duration connectTimeout,
             Duration readTimeout) {
         Objects.requireNonNull(params, "params");
         List<String> listed = params.list(PARAM_BACKEND_ORIGINS);

@@ -11,7 +11,7 @@ import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.engine.SettingsChecks;
 import io.github.sessiongate.internal.HttpTransport;
 import java.time.Clock;
-import java.util.function.Function;
+import java.time.Duration;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -212,8 +212,9 @@ public final class SessionFilter implements Filter {
         }
 
         @Override
-        public void plannedBackendClient(GateConfig.Builder builder, Function<HttpTransport, BackendClient> plan) {
-            builder.plannedBackendClient(plan);
+        public void planBackendClient(GateConfig.Builder builder, InitParams params, Duration connectTimeout,
+                Duration readTimeout) {
+            BackendClient.plan(params, connectTimeout, readTimeout).ifPresent(builder::plannedBackendClient);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.github.sessiongate.engine;
 
-import io.github.sessiongate.BackendClient;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenValidator;
@@ -9,9 +8,9 @@ import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.web.ClientTokens;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The engine's door to the few package-private operations of the API that only the composition
@@ -28,8 +27,11 @@ public final class ApiAccess {
         /** Records a secret held outside the settings (validator's, OAuth2 client's) for the reuse check. */
         void externalSecret(GateConfig.Builder builder, String name, String value);
 
-        /** A backend client the filter starts over its one transport and closes. */
-        void plannedBackendClient(GateConfig.Builder builder, Function<HttpTransport, BackendClient> plan);
+        /**
+         * Plans the backend client of {@code backend-origins} (read and checked now): the filter
+         * starts it over its one transport and closes it.
+         */
+        void planBackendClient(GateConfig.Builder builder, InitParams params, Duration connectTimeout, Duration readTimeout);
 
         /**
          * The configured outbound component of this kind ({@code GuestTokens}, {@code LoginEndpoint},

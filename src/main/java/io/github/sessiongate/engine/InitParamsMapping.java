@@ -2,7 +2,6 @@ package io.github.sessiongate.engine;
 
 import static io.github.sessiongate.GateConfig.*;
 
-import io.github.sessiongate.BackendClient;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
@@ -99,7 +98,7 @@ public final class InitParamsMapping {
         }
         b.login(LoginEndpoint.Settings.fromParams(params)).revoke(RevokeEndpoint.Settings.fromParams(params));
         // Outbound components: parsed and checked now, started per filter over its one transport.
-        BackendClient.plan(params, connectTimeout, readTimeout).ifPresent(plan -> api.plannedBackendClient(b, plan));
+        api.planBackendClient(b, params, connectTimeout, readTimeout);
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
         api.initOnce(validator, params, clock);
