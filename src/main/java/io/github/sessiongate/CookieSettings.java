@@ -12,7 +12,7 @@ import java.util.Optional;
  * How the session cookies are named and which attributes they carry: the access and refresh cookies,
  * the guest cookie and the lifetime meta cookie, all four with the same attributes (HttpOnly, Secure
  * and prefix, SameSite, Path, Domain, Partitioned) and each with its own Max-Age. Immutable and thread-safe;
- * built once at {@code init()} from the filter's init-params ({@link #fromParams(InitParams)}) or in
+ * built once at {@code init()} from the filter's init-params (by the engine's init-param mapping) or in
  * code ({@link #builder()}). Both paths run the same validation and fail with a
  * {@link ConfigException} naming the parameter.
  *
@@ -139,38 +139,6 @@ public final class CookieSettings {
         this.metaCookieName = b.metaCookieName;
         this.metaMaxAge = b.metaMaxAge != null ? b.metaMaxAge
                 : b.refreshMaxAge.compareTo(b.accessMaxAge) >= 0 ? b.refreshMaxAge : b.accessMaxAge;
-    }
-
-    /**
-     * Reads the cookie init-params (marking them read) and validates them as a set.
-     *
-     * @throws ConfigException naming the first parameter at fault
-     */
-    public static CookieSettings fromParams(InitParams params) {
-        Objects.requireNonNull(params, "params");
-        Builder b = builder();
-        params.get(PARAM_ACCESS_COOKIE_NAME).ifPresent(b::accessCookieName);
-        params.get(PARAM_REFRESH_COOKIE_NAME).ifPresent(b::refreshCookieName);
-        b.secure(switch (params.choice(PARAM_SECURE, "true", "true", "false", "auto")) {
-            case "false" -> SecureMode.NEVER;
-            case "auto" -> SecureMode.AUTO;
-            default -> SecureMode.ALWAYS;
-        });
-        b.sameSite(SameSite.valueOf(params.choice(PARAM_SAME_SITE, "lax", "lax", "strict", "none")
-                .toUpperCase(Locale.ROOT)));
-        params.get(PARAM_PATH).ifPresent(b::path);
-        b.domain(params.get(PARAM_DOMAIN).orElse(null));
-        // Parsed only: build() applies the bounds, so both paths report alike.
-        Bounds.duration(params, PARAM_ACCESS_MAX_AGE).ifPresent(b::accessMaxAge);
-        Bounds.duration(params, PARAM_REFRESH_MAX_AGE).ifPresent(b::refreshMaxAge);
-        b.partitioned(params.bool(PARAM_PARTITIONED, DEFAULT_PARTITIONED));
-        b.hostPrefix(params.bool(PARAM_HOST_PREFIX, DEFAULT_HOST_PREFIX));
-        params.integer(PARAM_MAX_TOTAL_BYTES).ifPresent(b::maxTotalBytes);
-        params.get(PARAM_GUEST_COOKIE_NAME).ifPresent(b::guestCookieName);
-        Bounds.duration(params, PARAM_GUEST_MAX_AGE).ifPresent(b::guestMaxAge);
-        params.get(PARAM_META_COOKIE_NAME).ifPresent(b::metaCookieName);
-        Bounds.duration(params, PARAM_META_MAX_AGE).ifPresent(b::metaMaxAge);
-        return b.build();
     }
 
     /** A builder holding the defaults. */

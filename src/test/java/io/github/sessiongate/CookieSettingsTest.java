@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.InitParamsMapping;
 import static io.github.sessiongate.CookieSettings.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +27,7 @@ class CookieSettingsTest {
 
     @Test
     void defaultsAreTheStrictOnes() {
-        CookieSettings s = CookieSettings.fromParams(params());
+        CookieSettings s = InitParamsMapping.cookieSettings(params());
         assertEquals(DEFAULT_ACCESS_COOKIE_NAME, s.accessCookieName());
         assertEquals("sg_access", s.accessCookieName());
         assertEquals("sg_refresh", s.refreshCookieName());
@@ -54,7 +55,7 @@ class CookieSettingsTest {
                 PARAM_PARTITIONED, "true", PARAM_HOST_PREFIX, "false", PARAM_MAX_TOTAL_BYTES, "4096",
                 PARAM_GUEST_COOKIE_NAME, "gc", PARAM_GUEST_MAX_AGE, "30m", PARAM_META_COOKIE_NAME, "mc",
                 PARAM_META_MAX_AGE, "30d");
-        CookieSettings s = CookieSettings.fromParams(p);
+        CookieSettings s = InitParamsMapping.cookieSettings(p);
         assertEquals(java.util.Set.of(), p.unread());
         assertEquals("at", s.accessCookieName());
         assertEquals("rt", s.refreshCookieName());
@@ -75,9 +76,9 @@ class CookieSettingsTest {
 
     @Test
     void secureFalseAndSameSiteNoneParse() {
-        CookieSettings s = CookieSettings.fromParams(params(PARAM_SECURE, "false"));
+        CookieSettings s = InitParamsMapping.cookieSettings(params(PARAM_SECURE, "false"));
         assertEquals(SecureMode.NEVER, s.secureMode());
-        assertEquals(SameSite.NONE, CookieSettings.fromParams(params(PARAM_SAME_SITE, "none")).sameSite());
+        assertEquals(SameSite.NONE, InitParamsMapping.cookieSettings(params(PARAM_SAME_SITE, "none")).sameSite());
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -130,7 +131,7 @@ class CookieSettingsTest {
             "meta-cookie-max-age|0",
     })
     void badValueFailsNamingTheParameter(String param, String value) {
-        ConfigException e = assertThrows(ConfigException.class, () -> CookieSettings.fromParams(params(param, value)));
+        ConfigException e = assertThrows(ConfigException.class, () -> InitParamsMapping.cookieSettings(params(param, value)));
         assertEquals(param, e.parameter());
         assertTrue(e.getMessage().startsWith("init-param '" + param + "'"), e.getMessage());
     }
@@ -138,7 +139,7 @@ class CookieSettingsTest {
     @Test
     void sameSiteNoneWithSecureFalseFailsNamingSameSite() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> CookieSettings.fromParams(params(PARAM_SAME_SITE, "none", PARAM_SECURE, "false")));
+                () -> InitParamsMapping.cookieSettings(params(PARAM_SAME_SITE, "none", PARAM_SECURE, "false")));
         assertEquals(PARAM_SAME_SITE, e.parameter());
         assertTrue(e.getMessage().contains(PARAM_SECURE), e.getMessage());
     }
@@ -146,7 +147,7 @@ class CookieSettingsTest {
     @Test
     void partitionedWithSecureFalseFailsNamingPartitioned() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> CookieSettings.fromParams(params(PARAM_PARTITIONED, "true", PARAM_SECURE, "false")));
+                () -> InitParamsMapping.cookieSettings(params(PARAM_PARTITIONED, "true", PARAM_SECURE, "false")));
         assertEquals(PARAM_PARTITIONED, e.parameter());
         assertTrue(e.getMessage().contains(PARAM_SECURE), e.getMessage());
     }
@@ -164,7 +165,7 @@ class CookieSettingsTest {
         assertEquals(PARAM_SAME_SITE, assertThrows(ConfigException.class,
                 () -> CookieSettings.builder().secure(SecureMode.NEVER).sameSite(SameSite.NONE).build()).parameter());
         ConfigException fromParams = assertThrows(ConfigException.class,
-                () -> CookieSettings.fromParams(params(PARAM_PATH, "x")));
+                () -> InitParamsMapping.cookieSettings(params(PARAM_PATH, "x")));
         ConfigException fromBuilder = assertThrows(ConfigException.class,
                 () -> CookieSettings.builder().path("x").build());
         assertEquals(fromParams.getMessage(), fromBuilder.getMessage());
@@ -175,7 +176,7 @@ class CookieSettingsTest {
         assertEquals(Duration.ofDays(2), CookieSettings.builder().refreshMaxAge(Duration.ofDays(2)).build().metaMaxAge());
         assertEquals(Duration.ofHours(3), CookieSettings.builder().accessMaxAge(Duration.ofHours(3))
                 .refreshMaxAge(Duration.ofHours(2)).build().metaMaxAge());
-        ConfigException e = assertThrows(ConfigException.class, () -> CookieSettings.fromParams(
+        ConfigException e = assertThrows(ConfigException.class, () -> InitParamsMapping.cookieSettings(
                 params(PARAM_REFRESH_MAX_AGE, "7d", PARAM_META_MAX_AGE, "6d")));
         assertEquals(PARAM_META_MAX_AGE, e.parameter());
         assertTrue(e.getMessage().contains("afresh"), e.getMessage());

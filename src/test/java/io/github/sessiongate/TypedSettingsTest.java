@@ -93,7 +93,7 @@ class TypedSettingsTest {
     }
 
     private static Object cookies(InitParams p) {
-        return CookieSettings.fromParams(p).describe();
+        return InitParamsMapping.cookieSettings(p).describe();
     }
 
     private static Object csrf(InitParams p) {

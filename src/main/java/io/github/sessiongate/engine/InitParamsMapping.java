@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * web.xml init-params to a {@link GateConfig}: a string-to-builder mapping, so every bound,
@@ -62,7 +63,7 @@ public final class InitParamsMapping {
                 .acceptBearerHeader(params.bool(PARAM_ACCEPT_BEARER_HEADER, DEFAULT_ACCEPT_BEARER_HEADER))
                 .allowJsessionidPathParameter(params.bool(PARAM_ALLOW_JSESSIONID, DEFAULT_ALLOW_JSESSIONID))
                 .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
-                .cookies(CookieSettings.fromParams(params))
+                .cookies(cookieSettings(params))
                 .auditListeners(AuditLog.listenersFrom(params, classLoader()))
                 .endpoints(EndpointSettings.fromParams(params))
                 .csrf(CsrfGuard.fromParams(params))
@@ -116,6 +117,38 @@ public final class InitParamsMapping {
             validator.close();
             throw e;
         }
+    }
+
+    /**
+     * Reads the cookie init-params (marking them read) and validates them as a set.
+     *
+     * @throws ConfigException naming the first parameter at fault
+     */
+    public static CookieSettings cookieSettings(InitParams params) {
+        Objects.requireNonNull(params, "params");
+        CookieSettings.Builder b = CookieSettings.builder();
+        params.get(CookieSettings.PARAM_ACCESS_COOKIE_NAME).ifPresent(b::accessCookieName);
+        params.get(CookieSettings.PARAM_REFRESH_COOKIE_NAME).ifPresent(b::refreshCookieName);
+        b.secure(switch (params.choice(CookieSettings.PARAM_SECURE, "true", "true", "false", "auto")) {
+            case "false" -> CookieSettings.SecureMode.NEVER;
+            case "auto" -> CookieSettings.SecureMode.AUTO;
+            default -> CookieSettings.SecureMode.ALWAYS;
+        });
+        b.sameSite(CookieSettings.SameSite.valueOf(params.choice(CookieSettings.PARAM_SAME_SITE, "lax", "lax", "strict", "none")
+                .toUpperCase(Locale.ROOT)));
+        params.get(CookieSettings.PARAM_PATH).ifPresent(b::path);
+        b.domain(params.get(CookieSettings.PARAM_DOMAIN).orElse(null));
+        // Parsed only: build() applies the bounds, so both paths report alike.
+        Bounds.duration(params, CookieSettings.PARAM_ACCESS_MAX_AGE).ifPresent(b::accessMaxAge);
+        Bounds.duration(params, CookieSettings.PARAM_REFRESH_MAX_AGE).ifPresent(b::refreshMaxAge);
+        b.partitioned(params.bool(CookieSettings.PARAM_PARTITIONED, CookieSettings.DEFAULT_PARTITIONED));
+        b.hostPrefix(params.bool(CookieSettings.PARAM_HOST_PREFIX, CookieSettings.DEFAULT_HOST_PREFIX));
+        params.integer(CookieSettings.PARAM_MAX_TOTAL_BYTES).ifPresent(b::maxTotalBytes);
+        params.get(CookieSettings.PARAM_GUEST_COOKIE_NAME).ifPresent(b::guestCookieName);
+        Bounds.duration(params, CookieSettings.PARAM_GUEST_MAX_AGE).ifPresent(b::guestMaxAge);
+        params.get(CookieSettings.PARAM_META_COOKIE_NAME).ifPresent(b::metaCookieName);
+        Bounds.duration(params, CookieSettings.PARAM_META_MAX_AGE).ifPresent(b::metaMaxAge);
+        return b.build();
     }
 
     /** The web application's class loader during init(), for classes named in init-params. */
