@@ -1,11 +1,18 @@
 /**
  * The engine {@code SessionFilter} starts; not exported, never imported by applications.
  *
- * <p>{@link io.github.sessiongate.engine.FilterEngine} is the one type the API names: it maps
+ * <p>{@link io.github.sessiongate.engine.FilterEngine} is the type the API starts: it maps
  * init-params (or takes the given settings), has {@link io.github.sessiongate.engine.Components}
  * build and own the running components, and passes each dispatch to
  * {@link io.github.sessiongate.engine.Gate}, which runs the request steps (firewall, route,
  * credentials, CSRF, resolve, write, decide, chain). {@link io.github.sessiongate.engine.Endpoints}
  * and {@link io.github.sessiongate.engine.Logins} serve the filter's own routes.
+ *
+ * <p>The API depends on this package only through {@code SessionFilter}: it registers
+ * {@link io.github.sessiongate.engine.ApiAccess} hooks (the validator's once-only {@code init},
+ * the outbound components and compiled settings of a config) and has
+ * {@link io.github.sessiongate.engine.SettingsChecks} run the checks of {@code GateConfig.Builder.build()}
+ * that need engine code. {@link io.github.sessiongate.engine.InitParamsMapping} maps web.xml
+ * init-params onto the typed builder.
  */
 package io.github.sessiongate.engine;
