@@ -448,13 +448,13 @@ public final class GateConfig {
         return auditListeners;
     }
 
-    /** The filter's own endpoints. */
-    public EndpointSettings endpoints() {
+    /** The filter's own endpoints; for the engine, through {@code SessionFilter}'s hooks. */
+    EndpointSettings endpoints() {
         return endpoints;
     }
 
-    /** The CSRF defence. */
-    public CsrfGuard csrf() {
+    /** The CSRF defence; for the engine, through {@code SessionFilter}'s hooks. */
+    CsrfGuard csrf() {
         return csrf;
     }
 

@@ -6,6 +6,8 @@ import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.web.ClientTokens;
+import io.github.sessiongate.web.CsrfGuard;
+import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.engine.SettingsChecks;
@@ -247,6 +249,16 @@ public final class SessionFilter implements Filter {
         @Override
         public Optional<CookieSeal> cookieSeal(GateConfig config) {
             return config.cookieSeal();
+        }
+
+        @Override
+        public EndpointSettings endpoints(GateConfig config) {
+            return config.endpoints();
+        }
+
+        @Override
+        public CsrfGuard csrf(GateConfig config) {
+            return config.csrf();
         }
     }
 }

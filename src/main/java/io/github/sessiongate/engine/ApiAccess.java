@@ -7,6 +7,8 @@ import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.web.ClientTokens;
+import io.github.sessiongate.web.CsrfGuard;
+import io.github.sessiongate.web.EndpointSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,6 +49,12 @@ public final class ApiAccess {
 
         /** The cookie seal the settings built, if configured. */
         Optional<CookieSeal> cookieSeal(GateConfig config);
+
+        /** The filter's own endpoints as configured. */
+        EndpointSettings endpoints(GateConfig config);
+
+        /** The CSRF defence as configured. */
+        CsrfGuard csrf(GateConfig config);
     }
 
     /**

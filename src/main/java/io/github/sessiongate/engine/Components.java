@@ -9,6 +9,8 @@ import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.web.ClientTokens;
+import io.github.sessiongate.web.CsrfGuard;
+import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
@@ -45,6 +47,8 @@ public final class Components implements AutoCloseable {
     private final Optional<SessionLifetime> lifetime;
     private final Optional<ClientTokens> clientTokens;
     private final Optional<CookieSeal> cookieSeal;
+    private final EndpointSettings endpoints;
+    private final CsrfGuard csrf;
     /** What this factory made, closed last-made first. */
     private final Deque<AutoCloseable> made = new ArrayDeque<>();
 
@@ -62,6 +66,8 @@ public final class Components implements AutoCloseable {
             this.lifetime = api.lifetime(config);
             this.clientTokens = api.clientTokens(config);
             this.cookieSeal = api.cookieSeal(config);
+            this.endpoints = api.endpoints(config);
+            this.csrf = api.csrf(config);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -125,6 +131,16 @@ public final class Components implements AutoCloseable {
     /** Sealing of token cookies, if configured. */
     Optional<CookieSeal> cookieSeal() {
         return cookieSeal;
+    }
+
+    /** The filter's own endpoints. */
+    EndpointSettings endpoints() {
+        return endpoints;
+    }
+
+    /** The CSRF defence. */
+    CsrfGuard csrf() {
+        return csrf;
     }
 
     /** The one outbound transport. */

@@ -26,7 +26,7 @@ final class Endpoints implements AutoCloseable {
 
     Endpoints(Gate gate) {
         this.gate = gate;
-        this.settings = gate.config.endpoints();
+        this.settings = gate.components.endpoints();
         this.clientTokens = gate.components.clientTokens();
         this.logins = new Logins(gate);
     }

@@ -94,8 +94,8 @@ final class Gate implements AutoCloseable {
         this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), components.lifetime().isPresent());
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
         this.origins = new RequestOrigin.Resolver(SettingsChecks.publicOrigin(config), SettingsChecks.trustedProxies(config));
-        this.csrf = config.csrf();
-        this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(config.endpoints().loginMaxBodyBytes());
+        this.csrf = components.csrf();
+        this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(components.endpoints().loginMaxBodyBytes());
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
         // Security stores refuse when full (the request then fails closed); only the negative cache evicts.

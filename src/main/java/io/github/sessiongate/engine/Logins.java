@@ -37,7 +37,7 @@ final class Logins implements AutoCloseable {
 
     Logins(Gate gate) {
         this.gate = gate;
-        this.settings = gate.config.endpoints();
+        this.settings = gate.components.endpoints();
         this.backend = gate.components.login();
         this.revoker = gate.components.revoke();
         this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),

@@ -58,6 +58,7 @@ public final class SettingsChecks {
     /** Exact paths that are public whatever the rules say: the login page and the filter's working endpoints. */
     private static List<String> alwaysPublic(GateConfig config) {
         List<String> paths = new ArrayList<>();
+        EndpointSettings endpoints = ApiAccess.hooks().endpoints(config);
         for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
             boolean available = switch (e) {
                 case LOGIN -> config.loginEnabled();
@@ -65,7 +66,7 @@ public final class SettingsChecks {
                 default -> true;
             };
             if (available) {
-                config.endpoints().path(e).ifPresent(paths::add); // an endpoint that is off opens nothing
+                endpoints.path(e).ifPresent(paths::add); // an endpoint that is off opens nothing
             }
         }
         if (!paths.contains(config.loginPath())) {
