@@ -45,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Verdicts</b> of {@link #check(String, String)} and what the filter does with each:
  * <ul>
  *   <li>{@link Verdict.Kind#ALIVE}: within every timeout; carry on, and {@link #touch} it.</li>
- *   <li>{@link Verdict.Kind#MISSING}: no meta (cookies from before the feature was enabled, or a
- *       login the filter did not see), or a genuine meta of <em>another</em> subject (an account
- *       switched without a logout): the session starts now; write {@link #start} once the subject is
- *       known. A refresh is allowed.</li>
+ *   <li>{@link Verdict.Kind#MISSING}: no meta (cookies from before the feature was enabled, a
+ *       login the filter did not see, or the cookie dropped), or a genuine meta of <em>another</em>
+ *       subject: a still-valid access token is served, but no record is started (only a login
+ *       does, so the absolute timeout cannot be restarted) and no refresh is allowed.</li>
  *   <li>{@link Verdict.Kind#INVALID}: malformed, an unknown version, a bad MAC (tampered, or signed
  *       with a previous {@code session-signing-secret}) or impossible times: treated as expired, so
  *       the user signs in again. Rotating the secret therefore signs everyone out.</li>
@@ -443,8 +443,7 @@ public final class SessionLifetime {
     // ---------------------------------------------------------------- issuing
 
     /**
-     * A new meta value for a session that starts now: at login, or the first time the filter sees
-     * a session without one ({@link Verdict.Kind#MISSING}).
+     * A new meta value for a session that starts now: at login, and only there.
      *
      * @param subject the verified subject (the access token's {@code sub})
      */
