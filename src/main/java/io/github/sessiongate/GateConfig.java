@@ -1,19 +1,10 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.cookie.CookieCodec;
-import io.github.sessiongate.cookie.CookieSeal;
-import io.github.sessiongate.engine.Components;
-import io.github.sessiongate.AuditListener;
-import io.github.sessiongate.guest.GuestTokens;
-import io.github.sessiongate.internal.Bounds;
+import io.github.sessiongate.engine.SettingsChecks;
 import io.github.sessiongate.internal.HttpTransport;
-import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RefreshEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
-import io.github.sessiongate.web.ClientTokens;
-import io.github.sessiongate.web.CsrfGuard;
-import io.github.sessiongate.web.EndpointSettings;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,8 +25,8 @@ import java.util.function.Function;
  * absent), and {@link #builder()} for {@code ServletContext.addFilter}. A bad value fails with a
  * {@link ConfigException} naming the parameter. Each group of parameters is an immutable settings
  * value with a typed builder ({@link CookieSettings}, {@code EndpointSettings}, {@code CsrfGuard},
- * {@code GuestTokens.Settings}, {@code SessionLifetime.Settings}, {@code ClientTokens.Settings},
- * {@code CookieSeal.Settings}, {@code LoginEndpoint.Settings}, {@code RevokeEndpoint.Settings});
+ * {@code GuestSettings}, {@code LifetimeSettings}, {@code ClientTokenSettings},
+ * {@code CookieSealSettings}, {@code LoginEndpoint.Settings}, {@code RevokeEndpoint.Settings});
  * the filter's init-param mapping only maps strings onto those builders, so each bound and default is
  * written once, and {@link Builder#build()} runs every cross-check (no secret serves two purposes,
  * the cookies fit the response header budget). The validator reads its own parameters.
@@ -129,6 +120,17 @@ public final class GateConfig {
     /** Whether the wrapped request shows the access token as {@code Authorization: Bearer}. */
     public static final String PARAM_AUTHORIZATION_HEADER_VIEW = "authorization-header-view";
     public static final boolean DEFAULT_AUTHORIZATION_HEADER_VIEW = false;
+    /** The CSRF check: {@code enforce}, {@code report-only} or {@code off}. */
+    public static final String PARAM_CSRF = "csrf";
+    public static final Csrf DEFAULT_CSRF = Csrf.ENFORCE;
+    /**
+     * Origins besides the application's own that may send state-changing requests, comma- or
+     * whitespace-separated, each a bare {@code http(s)://host[:port]}; no wildcards.
+     */
+    public static final String PARAM_ALLOWED_ORIGINS = "allowed-origins";
+    /** Refuse checked requests that carry none of Sec-Fetch-Site, Origin and Referer. */
+    public static final String PARAM_CSRF_REQUIRE_ORIGIN = "csrf-require-origin";
+    public static final boolean DEFAULT_CSRF_REQUIRE_ORIGIN = false;
 
     private final List<String> protectedPaths;
     private final List<String> publicPaths;
@@ -154,11 +156,14 @@ public final class GateConfig {
     private final CookieSettings cookies;
     private final List<AuditListener> auditListeners;
     private final EndpointSettings endpoints;
-    private final CsrfGuard csrf;
-    private final Part<GuestTokens> guests;
-    private final SessionLifetime lifetime;
-    private final ClientTokens clientTokens;
-    private final CookieSeal cookieSeal;
+    private final Csrf csrf;
+    private final List<String> allowedOrigins;
+    private final boolean csrfRequireOrigin;
+    private final GuestSettings guests;
+    private final LifetimeSettings lifetime;
+    private final ClientTokenSettings clientTokens;
+    private final CookieSealSettings cookieSeal;
+    private final Map<String, String> externalSecrets;
     private final Part<BackendClient> backendClient;
     private final Part<LoginEndpoint> loginEndpoint;
     private final Part<RevokeEndpoint> revokeEndpoint;
@@ -178,39 +183,35 @@ public final class GateConfig {
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.acceptBearerHeader = b.acceptBearerHeader;
         this.allowJsessionid = b.allowJsessionid;
-        this.retryAfterSeconds = Bounds.number(PARAM_RETRY_AFTER, b.retryAfterSeconds, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
-        this.cacheTtl = Bounds.duration(PARAM_CACHE_TTL, b.cacheTtl, MIN_CACHE_TTL, MAX_CACHE_TTL);
-        this.cacheMaxEntries = Bounds.number(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, MIN_CACHE_MAX_ENTRIES,
+        this.retryAfterSeconds = SettingsChecks.number(PARAM_RETRY_AFTER, b.retryAfterSeconds, MIN_RETRY_AFTER, MAX_RETRY_AFTER);
+        this.cacheTtl = SettingsChecks.duration(PARAM_CACHE_TTL, b.cacheTtl, MIN_CACHE_TTL, MAX_CACHE_TTL);
+        this.cacheMaxEntries = SettingsChecks.number(PARAM_CACHE_MAX_ENTRIES, b.cacheMaxEntries, MIN_CACHE_MAX_ENTRIES,
                 MAX_CACHE_MAX_ENTRIES);
-        this.refreshGrace = Bounds.duration(PARAM_REFRESH_GRACE, b.refreshGrace, MIN_REFRESH_GRACE, MAX_REFRESH_GRACE);
-        this.graceMaxEntries = Bounds.number(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, MIN_GRACE_MAX_ENTRIES,
+        this.refreshGrace = SettingsChecks.duration(PARAM_REFRESH_GRACE, b.refreshGrace, MIN_REFRESH_GRACE, MAX_REFRESH_GRACE);
+        this.graceMaxEntries = SettingsChecks.number(PARAM_GRACE_MAX_ENTRIES, b.graceMaxEntries, MIN_GRACE_MAX_ENTRIES,
                 MAX_GRACE_MAX_ENTRIES);
-        this.securityMaxEntries = Bounds.number(PARAM_SECURITY_MAX_ENTRIES, b.securityMaxEntries, MIN_SECURITY_MAX_ENTRIES,
+        this.securityMaxEntries = SettingsChecks.number(PARAM_SECURITY_MAX_ENTRIES, b.securityMaxEntries, MIN_SECURITY_MAX_ENTRIES,
                 MAX_SECURITY_MAX_ENTRIES);
-        this.negativeCacheMaxEntries = Bounds.number(PARAM_NEGATIVE_CACHE_MAX_ENTRIES, b.negativeCacheMaxEntries,
+        this.negativeCacheMaxEntries = SettingsChecks.number(PARAM_NEGATIVE_CACHE_MAX_ENTRIES, b.negativeCacheMaxEntries,
                 MIN_NEGATIVE_CACHE_MAX_ENTRIES, MAX_NEGATIVE_CACHE_MAX_ENTRIES);
-        this.backendMaxConcurrency = Bounds.number(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency,
+        this.backendMaxConcurrency = SettingsChecks.number(PARAM_BACKEND_MAX_CONCURRENCY, b.backendMaxConcurrency,
                 MIN_BACKEND_MAX_CONCURRENCY, MAX_BACKEND_MAX_CONCURRENCY);
-        this.backendWaitTimeout = Bounds.duration(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, MIN_BACKEND_WAIT_TIMEOUT,
+        this.backendWaitTimeout = SettingsChecks.duration(PARAM_BACKEND_WAIT_TIMEOUT, b.backendWaitTimeout, MIN_BACKEND_WAIT_TIMEOUT,
                 MAX_BACKEND_WAIT_TIMEOUT);
-        this.refreshAhead = Bounds.duration(PARAM_REFRESH_AHEAD, b.refreshAhead, MIN_REFRESH_AHEAD, MAX_REFRESH_AHEAD);
+        this.refreshAhead = SettingsChecks.duration(PARAM_REFRESH_AHEAD, b.refreshAhead, MIN_REFRESH_AHEAD, MAX_REFRESH_AHEAD);
         this.authorizationHeaderView = b.authorizationHeaderView;
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.auditListeners = List.copyOf(b.auditListeners);
         this.endpoints = b.endpoints != null ? b.endpoints : EndpointSettings.defaults();
-        this.csrf = b.csrf != null ? b.csrf : CsrfGuard.defaults();
+        this.csrf = b.csrf;
+        this.allowedOrigins = List.copyOf(b.allowedOrigins);
+        this.csrfRequireOrigin = b.csrfRequireOrigin;
         this.clock = b.clock;
-        // No key serves two purposes: each secret is checked against every other the settings hold.
-        Map<String, List<String>> secrets = secrets(b);
-        this.lifetime = b.lifetime == null ? null : SessionLifetime.create(b.lifetime, clock,
-                namedKeys(secrets, SessionLifetime.PARAM_SIGNING_SECRET), othersThan(secrets, SessionLifetime.PARAM_SIGNING_SECRET))
-                .orElse(null);
-        this.clientTokens = b.clientTokens == null ? null
-                : ClientTokens.create(b.clientTokens, clock, othersThan(secrets, ClientTokens.PARAM_SECRET)).orElse(null);
-        this.cookieSeal = b.cookieSeal == null ? null
-                : CookieSeal.create(b.cookieSeal, othersThan(secrets, CookieSeal.PARAM_KEYS)).orElse(null);
-        this.guests = b.guests == null ? null : GuestTokens.plan(b.guests, clock, namedKeys(secrets, GuestTokens.PARAM_SECRET),
-                othersThan(secrets, GuestTokens.PARAM_SECRET)).map(Part::planned).orElse(null);
+        this.lifetime = b.lifetime == null || !b.lifetime.enabled() ? null : b.lifetime;
+        this.clientTokens = b.clientTokens == null || !b.clientTokens.enabled() ? null : b.clientTokens;
+        this.cookieSeal = b.cookieSeal == null || !b.cookieSeal.enabled() ? null : b.cookieSeal;
+        this.guests = b.guests == null || !b.guests.enabled() ? null : b.guests;
+        this.externalSecrets = Map.copyOf(b.externalSecrets);
         this.backendClient = b.backendClient;
         this.backendConnectTimeout = b.backendConnectTimeout; // both checked by their setters
         this.backendReadTimeout = b.backendReadTimeout;
@@ -223,9 +224,8 @@ public final class GateConfig {
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "no validator given: name a TokenValidator class, "
                     + "or configure the built-in JWT validator (see README)");
         }
-        // The largest write of session cookies must leave room in the response's header budget.
-        new CookieCodec(cookies, guests != null, lifetime != null).requireWithinResponseBudget();
-        SessionFilter.checkSettings(this); // the checks that need the engine: origin, proxies, path rules
+        // The checks that need the engine: no key serves two purposes; the cookie budget; origins, proxies, path rules.
+        SettingsChecks.check(this);
     }
 
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
@@ -267,65 +267,33 @@ public final class GateConfig {
         }
     }
 
+    /** What the CSRF check does ({@value #PARAM_CSRF}). */
+    public enum Csrf {
+        /** Refuse what the check refuses ({@code enforce}, the default). */
+        ENFORCE("enforce"),
+        /** Check and log would-be refusals, refuse nothing ({@code report-only}). */
+        REPORT_ONLY("report-only"),
+        /** No check ({@code off}). */
+        OFF("off");
+
+        private final String paramValue;
+
+        Csrf(String paramValue) {
+            this.paramValue = paramValue;
+        }
+
+        /** The value as written in the {@value GateConfig#PARAM_CSRF} init-param. */
+        public String paramValue() {
+            return paramValue;
+        }
+    }
+
     /** What a path matching no rule gets ({@value #PARAM_DEFAULT_ACCESS}). */
     public enum Access {
         /** Needs a session. */
         PROTECTED,
         /** Open to everyone. */
         PUBLIC
-    }
-
-    /** The secrets that key an HMAC, whose reuse is named in the refusal. */
-    private static final List<String> HMAC_KEY_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
-            SessionLifetime.PARAM_SIGNING_SECRET);
-
-    /** Every secret the filter may use, so that no key is used for two jobs. */
-    private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
-            SessionLifetime.PARAM_SIGNING_SECRET, ClientTokens.PARAM_SECRET, CookieSeal.PARAM_KEYS,
-            RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
-    /** The configured values of every secret, by init-param, in {@link #SECRET_PARAMETERS} order. */
-    private static Map<String, List<String>> secrets(Builder b) {
-        Map<String, List<String>> all = new LinkedHashMap<>();
-        for (String name : SECRET_PARAMETERS) {
-            all.put(name, new ArrayList<>());
-        }
-        b.externalSecrets.forEach((name, value) -> all.get(name).add(value));
-        if (b.guests != null) {
-            b.guests.secret().ifPresent(all.get(GuestTokens.PARAM_SECRET)::add);
-        }
-        if (b.lifetime != null) {
-            b.lifetime.signingSecret().ifPresent(all.get(SessionLifetime.PARAM_SIGNING_SECRET)::add);
-        }
-        if (b.clientTokens != null) {
-            b.clientTokens.secret().ifPresent(all.get(ClientTokens.PARAM_SECRET)::add);
-        }
-        if (b.cookieSeal != null) {
-            all.get(CookieSeal.PARAM_KEYS).addAll(b.cookieSeal.secrets());
-        }
-        return all;
-    }
-
-    /** The values of the other secrets. */
-    private static List<String> othersThan(Map<String, List<String>> secrets, String own) {
-        List<String> others = new ArrayList<>();
-        secrets.forEach((name, values) -> {
-            if (!name.equals(own)) {
-                others.addAll(values);
-            }
-        });
-        return others;
-    }
-
-    /** The other HMAC keys by name, so a reuse names the other. */
-    private static Map<String, String> namedKeys(Map<String, List<String>> secrets, String own) {
-        Map<String, String> named = new LinkedHashMap<>();
-        for (String name : HMAC_KEY_PARAMETERS) {
-            if (!name.equals(own)) {
-                List<String> values = secrets.getOrDefault(name, List.of());
-                named.put(name, values.isEmpty() ? null : values.get(0));
-            }
-        }
-        return named;
     }
 
     private static URI uri(String origin) {
@@ -448,53 +416,49 @@ public final class GateConfig {
         return auditListeners;
     }
 
-    /** The filter's own endpoints; for the engine, through {@code SessionFilter}'s hooks. */
-    EndpointSettings endpoints() {
+    /** The filter's own endpoints: paths, login limits, session claims. */
+    public EndpointSettings endpoints() {
         return endpoints;
     }
 
-    /** The CSRF defence; for the engine, through {@code SessionFilter}'s hooks. */
-    CsrfGuard csrf() {
+    /** The CSRF check ({@value #PARAM_CSRF}). */
+    public Csrf csrf() {
         return csrf;
     }
 
-    /** Whether guest tokens are on ({@code guest-tokens=true}); the filter's {@link Components} start them. */
-    public boolean guestsEnabled() {
-        return guests != null;
+    /** Origins besides the application's own that may send state-changing requests ({@value #PARAM_ALLOWED_ORIGINS}). */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
     }
 
-    /** Whether the server enforces an idle/absolute/sliding session lifetime. */
-    public boolean lifetimeEnabled() {
-        return lifetime != null;
+    /** Whether a checked request must carry an origin header ({@value #PARAM_CSRF_REQUIRE_ORIGIN}). */
+    public boolean csrfRequireOrigin() {
+        return csrfRequireOrigin;
     }
 
-    /** Whether client tokens for browser SDKs are on ({@code client-token-secret} set). */
-    public boolean clientTokensEnabled() {
-        return clientTokens != null;
+    /** Guest tokens, if on ({@code guest-tokens=true}). */
+    public Optional<GuestSettings> guests() {
+        return Optional.ofNullable(guests);
     }
 
-    /** Whether token cookies are sealed ({@code cookie-encryption-keys} set). */
-    public boolean cookiesSealed() {
-        return cookieSeal != null;
-    }
-
-    /** The session lifetime, if configured; for the engine, through {@code SessionFilter}'s hooks. */
-    Optional<SessionLifetime> lifetime() {
+    /** The server-enforced session lifetime, if any timeout is on. */
+    public Optional<LifetimeSettings> lifetime() {
         return Optional.ofNullable(lifetime);
     }
 
-    /** Client tokens for browser SDKs, if {@code client-token-secret} is set. */
-    Optional<ClientTokens> clientTokens() {
+    /** Client tokens for browser SDKs, if on ({@code client-token-secret} set). */
+    public Optional<ClientTokenSettings> clientTokens() {
         return Optional.ofNullable(clientTokens);
     }
 
-    /** Sealing of token cookies, if {@code cookie-encryption-keys} is set. */
-    Optional<CookieSeal> cookieSeal() {
+    /** Sealing of token cookies, if on ({@code cookie-encryption-keys} set). */
+    public Optional<CookieSealSettings> cookieSeal() {
         return Optional.ofNullable(cookieSeal);
     }
 
-    Optional<Part<GuestTokens>> guestsPart() {
-        return Optional.ofNullable(guests);
+    /** Secrets held outside these settings (the validator's, the OAuth2 client's) by init-param, for the reuse check. */
+    Map<String, String> externalSecrets() {
+        return externalSecrets;
     }
 
     /** Whether the login endpoint has a backend ({@code login-url} or {@code login(..)}); without one it is off. */
@@ -538,16 +502,16 @@ public final class GateConfig {
     /** The effective settings in one line, for the start-up log. No secret appears. */
     public String describe() {
         return "paths{protected=" + protectedPaths + ", public=" + publicPaths + ", roles=" + roleRules
-                + ", default=" + defaultAccess.name().toLowerCase(java.util.Locale.ROOT) + "}, endpoints{" + endpoints.describe() + "}, csrf{" + csrf.describe() + "}, login-path=" + loginPath + ", cookies{" + cookies.describe()
+                + ", default=" + defaultAccess.name().toLowerCase(java.util.Locale.ROOT) + "}, endpoints{" + endpoints.describe() + "}, csrf{" + csrf.paramValue() + (allowedOrigins.isEmpty() ? "" : ", " + PARAM_ALLOWED_ORIGINS + "=" + allowedOrigins) + (csrfRequireOrigin ? ", " + PARAM_CSRF_REQUIRE_ORIGIN + "=true" : "") + "}, login-path=" + loginPath + ", cookies{" + cookies.describe()
                 + "}, validator=" + validator.describe() + ", " + PARAM_ACCEPT_BEARER_HEADER + "=" + acceptBearerHeader
                 + ", " + PARAM_PUBLIC_ORIGIN + "=" + (publicOrigin == null ? "(from request)" : publicOrigin)
                 + ", " + PARAM_TRUSTED_PROXIES + "=" + trustedProxies
                 + ", rotation{" + PARAM_CACHE_TTL + "=" + cacheTtl + ", " + PARAM_REFRESH_GRACE + "=" + refreshGrace
                 + ", " + PARAM_BACKEND_MAX_CONCURRENCY + "=" + backendMaxConcurrency
                 + (refreshAhead.isZero() ? "" : ", " + PARAM_REFRESH_AHEAD + "=" + refreshAhead) + "}"
-                + (lifetime == null ? "" : ", lifetime{" + lifetime.describe() + "}")
-                + (clientTokens == null ? "" : ", client-tokens{" + clientTokens.describe() + "}")
-                + (cookieSeal == null ? "" : ", sealed{" + cookieSeal.describe() + "}")
+                + (lifetime == null ? "" : ", lifetime{" + lifetime + "}")
+                + (clientTokens == null ? "" : ", client-tokens{" + clientTokens + "}")
+                + (cookieSeal == null ? "" : ", sealed{" + cookieSeal + "}")
                 + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "");
     }
 
@@ -585,11 +549,13 @@ public final class GateConfig {
         private CookieSettings cookies;
         private List<AuditListener> auditListeners = List.of();
         private EndpointSettings endpoints;
-        private CsrfGuard csrf;
-        private GuestTokens.Settings guests;
-        private SessionLifetime.Settings lifetime;
-        private ClientTokens.Settings clientTokens;
-        private CookieSeal.Settings cookieSeal;
+        private Csrf csrf = DEFAULT_CSRF;
+        private List<String> allowedOrigins = List.of();
+        private boolean csrfRequireOrigin = DEFAULT_CSRF_REQUIRE_ORIGIN;
+        private GuestSettings guests;
+        private LifetimeSettings lifetime;
+        private ClientTokenSettings clientTokens;
+        private CookieSealSettings cookieSeal;
         private final Map<String, String> externalSecrets = new LinkedHashMap<>();
         private Part<BackendClient> backendClient;
         private Part<LoginEndpoint> loginEndpoint;
@@ -764,37 +730,37 @@ public final class GateConfig {
 
         /**
          * Guest tokens for visitors without a session; default off. Build with
-         * {@code GuestTokens.settings()}; the filter starts and closes them. {@link #build()}
+         * {@link GuestSettings#builder()}; the filter starts and closes them. {@link #build()}
          * refuses a secret used for anything else.
          */
-        public Builder guests(GuestTokens.Settings guests) {
+        public Builder guests(GuestSettings guests) {
             this.guests = Objects.requireNonNull(guests, "guests");
             return this;
         }
 
         /**
-         * Server-enforced session lifetime; default off. Build with {@code SessionLifetime.settings()};
+         * Server-enforced session lifetime; default off. Build with {@link LifetimeSettings#builder()};
          * {@link #build()} refuses a signing secret used for anything else.
          */
-        public Builder lifetime(SessionLifetime.Settings lifetime) {
+        public Builder lifetime(LifetimeSettings lifetime) {
             this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
             return this;
         }
 
         /**
          * Client tokens for browser SDKs; default off (the endpoint is then off). Build with
-         * {@code ClientTokens.settings()}; {@link #build()} refuses a secret used for anything else.
+         * {@link ClientTokenSettings#builder()}; {@link #build()} refuses a secret used for anything else.
          */
-        public Builder clientTokens(ClientTokens.Settings clientTokens) {
+        public Builder clientTokens(ClientTokenSettings clientTokens) {
             this.clientTokens = Objects.requireNonNull(clientTokens, "clientTokens");
             return this;
         }
 
         /**
-         * Sealing of token cookies; default off. Build with {@code CookieSeal.settings()};
+         * Sealing of token cookies; default off. Build with {@link CookieSealSettings#builder()};
          * {@link #build()} refuses a key used for anything else.
          */
-        public Builder cookieSeal(CookieSeal.Settings cookieSeal) {
+        public Builder cookieSeal(CookieSealSettings cookieSeal) {
             this.cookieSeal = Objects.requireNonNull(cookieSeal, "cookieSeal");
             return this;
         }
@@ -822,9 +788,26 @@ public final class GateConfig {
             return this;
         }
 
-        /** The CSRF defence; default: enforced, no extra origins. */
-        public Builder csrf(CsrfGuard csrf) {
+        /** The CSRF check ({@value GateConfig#PARAM_CSRF}); default enforced. */
+        public Builder csrf(Csrf csrf) {
             this.csrf = Objects.requireNonNull(csrf, "csrf");
+            return this;
+        }
+
+        /**
+         * Origins besides the application's own that may send state-changing requests
+         * ({@value GateConfig#PARAM_ALLOWED_ORIGINS}), such as {@code https://admin.example.com}:
+         * bare http(s) origins, no wildcards, else {@link ConfigException} at {@link #build()}.
+         */
+        public Builder allowedOrigins(List<String> origins) {
+            Objects.requireNonNull(origins, "origins").forEach(o -> Objects.requireNonNull(o, "origin"));
+            this.allowedOrigins = List.copyOf(origins);
+            return this;
+        }
+
+        /** Refuse checked requests without Sec-Fetch-Site, Origin and Referer ({@value GateConfig#PARAM_CSRF_REQUIRE_ORIGIN}). */
+        public Builder csrfRequireOrigin(boolean require) {
+            this.csrfRequireOrigin = require;
             return this;
         }
 
@@ -846,7 +829,7 @@ public final class GateConfig {
          * {@link ConfigException} at once.
          */
         public Builder backendConnectTimeout(Duration timeout) {
-            this.backendConnectTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
+            this.backendConnectTimeout = SettingsChecks.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
                     Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
             return this;
         }
@@ -857,7 +840,7 @@ public final class GateConfig {
          * 50 ms to 60 s, else {@link ConfigException} at once.
          */
         public Builder backendReadTimeout(Duration timeout) {
-            this.backendReadTimeout = Bounds.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
+            this.backendReadTimeout = SettingsChecks.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
                     Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
             return this;
         }

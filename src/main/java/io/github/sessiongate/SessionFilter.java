@@ -2,15 +2,8 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.engine.ApiAccess;
 import io.github.sessiongate.engine.FilterEngine;
-import io.github.sessiongate.cookie.CookieSeal;
-import io.github.sessiongate.guest.GuestTokens;
-import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.web.ClientTokens;
-import io.github.sessiongate.web.CsrfGuard;
-import io.github.sessiongate.web.EndpointSettings;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
-import io.github.sessiongate.engine.SettingsChecks;
 import io.github.sessiongate.internal.HttpTransport;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,14 +186,6 @@ public final class SessionFilter implements Filter {
         Map<String, Long> snapshot();
     }
 
-    /**
-     * The checks of {@link GateConfig.Builder#build()} that need the engine (the path rules
-     * compile); the API's one call into the engine besides starting it.
-     */
-    static void checkSettings(GateConfig config) {
-        SettingsChecks.check(config);
-    }
-
     /** The package-private operations the engine's composition root may call; see {@link ApiAccess}. */
     private static final class EngineHooks implements ApiAccess.Hooks {
         @Override
@@ -222,9 +207,7 @@ public final class SessionFilter implements Filter {
         @Override
         public <T> Optional<ApiAccess.Started<T>> start(GateConfig config, Class<T> kind, HttpTransport transport) {
             Optional<? extends GateConfig.Part<?>> part;
-            if (kind == GuestTokens.class) {
-                part = config.guestsPart();
-            } else if (kind == LoginEndpoint.class) {
+            if (kind == LoginEndpoint.class) {
                 part = config.loginPart();
             } else if (kind == RevokeEndpoint.class) {
                 part = config.revokePart();
@@ -237,28 +220,8 @@ public final class SessionFilter implements Filter {
         }
 
         @Override
-        public Optional<SessionLifetime> lifetime(GateConfig config) {
-            return config.lifetime();
-        }
-
-        @Override
-        public Optional<ClientTokens> clientTokens(GateConfig config) {
-            return config.clientTokens();
-        }
-
-        @Override
-        public Optional<CookieSeal> cookieSeal(GateConfig config) {
-            return config.cookieSeal();
-        }
-
-        @Override
-        public EndpointSettings endpoints(GateConfig config) {
-            return config.endpoints();
-        }
-
-        @Override
-        public CsrfGuard csrf(GateConfig config) {
-            return config.csrf();
+        public Map<String, String> externalSecrets(GateConfig config) {
+            return config.externalSecrets();
         }
     }
 }

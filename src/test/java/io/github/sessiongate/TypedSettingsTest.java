@@ -13,7 +13,7 @@ import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
-import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.EndpointSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -65,19 +65,19 @@ class TypedSettingsTest {
     // ------------------------------------------------------------------ one mapping per group
 
     private static Object lifetime(InitParams p) {
-        return SessionLifetime.Settings.fromParams(p);
+        return SessionLifetime.settingsFrom(p);
     }
 
     private static Object clientTokens(InitParams p) {
-        return ClientTokens.Settings.fromParams(p);
+        return ClientTokens.settingsFrom(p);
     }
 
     private static Object seal(InitParams p) {
-        return CookieSeal.Settings.fromParams(p);
+        return CookieSeal.settingsFrom(p);
     }
 
     private static Object guests(InitParams p) {
-        return GuestTokens.Settings.fromParams(p);
+        return GuestTokens.settingsFrom(p);
     }
 
     private static Object login(InitParams p) {
@@ -89,7 +89,7 @@ class TypedSettingsTest {
     }
 
     private static Object endpoints(InitParams p) {
-        return facts(EndpointSettings.fromParams(p));
+        return facts(io.github.sessiongate.engine.InitParamsMapping.endpointSettings(p));
     }
 
     private static Object cookies(InitParams p) {
@@ -123,78 +123,78 @@ class TypedSettingsTest {
         return c.retryAfterSeconds() + " " + c.cacheTtl() + " " + c.cacheMaxEntries() + " " + c.refreshGrace() + " "
                 + c.graceMaxEntries() + " " + c.securityMaxEntries() + " " + c.negativeCacheMaxEntries() + " "
                 + c.backendMaxConcurrency() + " " + c.backendWaitTimeout() + " " + c.refreshAhead() + " "
-                + c.backendConnectTimeout() + " " + c.lifetimeEnabled() + " " + c.clientTokensEnabled() + " "
-                + c.cookiesSealed() + " " + c.guestsEnabled() + " " + c.loginEnabled() + " "
+                + c.backendConnectTimeout() + " " + c.lifetime().isPresent() + " " + c.clientTokens().isPresent() + " "
+                + c.cookieSeal().isPresent() + " " + c.guests().isPresent() + " " + c.loginEnabled() + " "
                 + c.revokeEnabled() + " " + facts(c.endpoints()) + " " + c.cookies().describe();
     }
 
     static Stream<Row> rows() {
         return Stream.of(
                 // lifetime
-                row("lifetime off", TypedSettingsTest::lifetime, () -> SessionLifetime.settings().build()),
-                row("lifetime idle + absolute", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime off", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder().build()),
+                row("lifetime idle + absolute", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .idleTimeout(Duration.ofMinutes(30)).absoluteTimeout(Duration.ofHours(8)).signingSecret(SECRET_A).build(),
                         "idle-timeout", "30m", "absolute-timeout", "8h", "session-signing-secret", SECRET_A),
-                row("lifetime idle below the bound", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime idle below the bound", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .idleTimeout(Duration.ofSeconds(59)).signingSecret(SECRET_A).build(),
                         "idle-timeout", "59s", "session-signing-secret", SECRET_A),
-                row("lifetime idle not shorter than absolute", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime idle not shorter than absolute", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .idleTimeout(Duration.ofHours(2)).absoluteTimeout(Duration.ofHours(1)).signingSecret(SECRET_A).build(),
                         "idle-timeout", "2h", "absolute-timeout", "1h", "session-signing-secret", SECRET_A),
-                row("lifetime interval too long", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime interval too long", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .idleTimeout(Duration.ofMinutes(10)).slidingInterval(Duration.ofMinutes(6)).signingSecret(SECRET_A).build(),
                         "idle-timeout", "10m", "sliding-interval", "6m", "session-signing-secret", SECRET_A),
-                row("lifetime without secret", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime without secret", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .slidingExpiry(Duration.ofDays(1)).build(), "sliding-expiry", "1d"),
-                row("lifetime short secret", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime short secret", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .absoluteTimeout(Duration.ofDays(1)).signingSecret("short").build(),
                         "absolute-timeout", "1d", "session-signing-secret", "short"),
-                row("lifetime secret alone", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime secret alone", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .signingSecret(SECRET_A).build(), "session-signing-secret", SECRET_A),
-                row("lifetime fractional seconds", TypedSettingsTest::lifetime, () -> SessionLifetime.settings()
+                row("lifetime fractional seconds", TypedSettingsTest::lifetime, () -> LifetimeSettings.builder()
                         .idleTimeout(Duration.ofMillis(90_500)).signingSecret(SECRET_A).build(),
                         "idle-timeout", "90500ms", "session-signing-secret", SECRET_A),
                 // client tokens
-                row("client tokens off", TypedSettingsTest::clientTokens, () -> ClientTokens.settings().build()),
-                row("client tokens on", TypedSettingsTest::clientTokens, () -> ClientTokens.settings().secret(SECRET_A)
+                row("client tokens off", TypedSettingsTest::clientTokens, () -> ClientTokenSettings.builder().build()),
+                row("client tokens on", TypedSettingsTest::clientTokens, () -> ClientTokenSettings.builder().secret(SECRET_A)
                         .ttl(Duration.ofMinutes(10)).issuer("me").audience("sdk").build(),
                         "client-token-secret", SECRET_A, "client-token-ttl", "10m", "client-token-issuer", "me",
                         "client-token-audience", "sdk"),
-                row("client token ttl too long", TypedSettingsTest::clientTokens, () -> ClientTokens.settings()
+                row("client token ttl too long", TypedSettingsTest::clientTokens, () -> ClientTokenSettings.builder()
                         .secret(SECRET_A).ttl(Duration.ofHours(2)).build(), "client-token-secret", SECRET_A, "client-token-ttl", "2h"),
-                row("client token ttl without secret", TypedSettingsTest::clientTokens, () -> ClientTokens.settings()
+                row("client token ttl without secret", TypedSettingsTest::clientTokens, () -> ClientTokenSettings.builder()
                         .ttl(Duration.ofMinutes(1)).build(), "client-token-ttl", "1m"),
-                row("client token bad issuer", TypedSettingsTest::clientTokens, () -> ClientTokens.settings()
+                row("client token bad issuer", TypedSettingsTest::clientTokens, () -> ClientTokenSettings.builder()
                         .secret(SECRET_A).issuer("a b").build(), "client-token-secret", SECRET_A, "client-token-issuer", "a b"),
-                row("client token short secret", TypedSettingsTest::clientTokens, () -> ClientTokens.settings()
+                row("client token short secret", TypedSettingsTest::clientTokens, () -> ClientTokenSettings.builder()
                         .secret("short").build(), "client-token-secret", "short"),
                 // sealing
-                row("seal off", TypedSettingsTest::seal, () -> CookieSeal.settings().build()),
-                row("seal two keys", TypedSettingsTest::seal, () -> CookieSeal.settings().key("k1", KEY_C)
+                row("seal off", TypedSettingsTest::seal, () -> CookieSealSettings.builder().build()),
+                row("seal two keys", TypedSettingsTest::seal, () -> CookieSealSettings.builder().key("k1", KEY_C)
                         .key("k2", SECRET_B.substring("base64:".length())).build(),
                         "cookie-encryption-keys", "k1:" + KEY_C + " k2:" + SECRET_B.substring("base64:".length())),
-                row("seal duplicate kid", TypedSettingsTest::seal, () -> CookieSeal.settings().key("k1", KEY_C)
+                row("seal duplicate kid", TypedSettingsTest::seal, () -> CookieSealSettings.builder().key("k1", KEY_C)
                         .key("k1", SECRET_B.substring(7)).build(), "cookie-encryption-keys", "k1:" + KEY_C + ",k1:" + SECRET_B.substring(7)),
-                row("seal short key", TypedSettingsTest::seal, () -> CookieSeal.settings().key("k1", "AAAA").build(),
+                row("seal short key", TypedSettingsTest::seal, () -> CookieSealSettings.builder().key("k1", "AAAA").build(),
                         "cookie-encryption-keys", "k1:AAAA"),
-                row("seal bad kid", TypedSettingsTest::seal, () -> CookieSeal.settings().key("k 1", KEY_C).build(),
+                row("seal bad kid", TypedSettingsTest::seal, () -> CookieSealSettings.builder().key("k 1", KEY_C).build(),
                         "cookie-encryption-keys", "k\u00e91:" + KEY_C),
                 // guests
-                row("guests off", TypedSettingsTest::guests, () -> GuestTokens.settings().build()),
-                row("guests minted", TypedSettingsTest::guests, () -> GuestTokens.settings().enabled(true).secret(SECRET_A)
+                row("guests off", TypedSettingsTest::guests, () -> GuestSettings.builder().build()),
+                row("guests minted", TypedSettingsTest::guests, () -> GuestSettings.builder().enabled(true).secret(SECRET_A)
                         .ttl(Duration.ofHours(2)).build(), "guest-tokens", "true", "guest-secret", SECRET_A, "guest-ttl", "2h"),
-                row("guests fetched", TypedSettingsTest::guests, () -> GuestTokens.settings().enabled(true)
+                row("guests fetched", TypedSettingsTest::guests, () -> GuestSettings.builder().enabled(true)
                         .url("https://auth.example.com/guest").urlTimeout(Duration.ofSeconds(3)).build(),
                         "guest-tokens", "true", "guest-url", "https://auth.example.com/guest", "guest-url-timeout", "3s"),
-                row("guests secret and url", TypedSettingsTest::guests, () -> GuestTokens.settings().enabled(true)
+                row("guests secret and url", TypedSettingsTest::guests, () -> GuestSettings.builder().enabled(true)
                         .secret(SECRET_A).url("https://auth.example.com/guest").build(),
                         "guest-tokens", "true", "guest-secret", SECRET_A, "guest-url", "https://auth.example.com/guest"),
-                row("guests plain http", TypedSettingsTest::guests, () -> GuestTokens.settings().enabled(true)
+                row("guests plain http", TypedSettingsTest::guests, () -> GuestSettings.builder().enabled(true)
                         .url("http://auth.example.com/guest").build(),
                         "guest-tokens", "true", "guest-url", "http://auth.example.com/guest"),
-                row("guest ttl while off", TypedSettingsTest::guests, () -> GuestTokens.settings().ttl(Duration.ofHours(1)).build(),
+                row("guest ttl while off", TypedSettingsTest::guests, () -> GuestSettings.builder().ttl(Duration.ofHours(1)).build(),
                         "guest-ttl", "1h"),
-                row("guest ttl too short", TypedSettingsTest::guests, () -> GuestTokens.settings().enabled(true).secret(SECRET_A)
+                row("guest ttl too short", TypedSettingsTest::guests, () -> GuestSettings.builder().enabled(true).secret(SECRET_A)
                         .ttl(Duration.ofSeconds(5)).build(), "guest-tokens", "true", "guest-secret", SECRET_A, "guest-ttl", "5s"),
                 // login and revoke
                 row("login off", TypedSettingsTest::login, () -> LoginEndpoint.settings().build()),
@@ -256,9 +256,9 @@ class TypedSettingsTest {
                         "backend-wait-timeout", "500ms", "refresh-ahead", "2m", "retry-after-seconds", "9",
                         "backend-connect-timeout", "1s"),
                 row("gate groups", TypedSettingsTest::gate, () -> facts(gateBuilder()
-                        .lifetime(SessionLifetime.settings().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
-                        .clientTokens(ClientTokens.settings().secret(SECRET_B).build())
-                        .cookieSeal(CookieSeal.settings().key("k1", KEY_C).build())
+                        .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
+                        .clientTokens(ClientTokenSettings.builder().secret(SECRET_B).build())
+                        .cookieSeal(CookieSealSettings.builder().key("k1", KEY_C).build())
                         .login(LoginEndpoint.settings().url("https://auth.example.com/login").build())
                         .revoke(RevokeEndpoint.settings().url("https://auth.example.com/revoke").build())
                         .endpoints(EndpointSettings.builder().loginMaxFailures(2).build()).build()),
@@ -274,20 +274,20 @@ class TypedSettingsTest {
                 row("gate connect timeout too long", TypedSettingsTest::gate, () -> facts(gateBuilder()
                         .backendConnectTimeout(Duration.ofMinutes(2)).build()), "backend-connect-timeout", "2m"),
                 row("gate secret reused: lifetime = client tokens", TypedSettingsTest::gate, () -> facts(gateBuilder()
-                        .lifetime(SessionLifetime.settings().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
-                        .clientTokens(ClientTokens.settings().secret(SECRET_A).build()).build()),
+                        .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
+                        .clientTokens(ClientTokenSettings.builder().secret(SECRET_A).build()).build()),
                         "idle-timeout", "30m", "session-signing-secret", SECRET_A, "client-token-secret", SECRET_A),
                 row("gate secret reused: lifetime = guests", TypedSettingsTest::gate, () -> facts(gateBuilder()
-                        .lifetime(SessionLifetime.settings().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
-                        .guests(GuestTokens.settings().enabled(true).secret(SECRET_A).build()).build()),
+                        .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
+                        .guests(GuestSettings.builder().enabled(true).secret(SECRET_A).build()).build()),
                         "idle-timeout", "30m", "session-signing-secret", SECRET_A, "guest-tokens", "true", "guest-secret", SECRET_A),
                 row("gate secret reused: seal key = client tokens", TypedSettingsTest::gate, () -> facts(gateBuilder()
-                        .clientTokens(ClientTokens.settings().secret("base64:" + KEY_C).build())
-                        .cookieSeal(CookieSeal.settings().key("k1", KEY_C).build()).build()),
+                        .clientTokens(ClientTokenSettings.builder().secret("base64:" + KEY_C).build())
+                        .cookieSeal(CookieSealSettings.builder().key("k1", KEY_C).build()).build()),
                         "client-token-secret", "base64:" + KEY_C, "cookie-encryption-keys", "k1:" + KEY_C),
                 row("gate secret reused: guests = seal key", TypedSettingsTest::gate, () -> facts(gateBuilder()
-                        .guests(GuestTokens.settings().enabled(true).secret("base64:" + KEY_C).build())
-                        .cookieSeal(CookieSeal.settings().key("k1", KEY_C).build()).build()),
+                        .guests(GuestSettings.builder().enabled(true).secret("base64:" + KEY_C).build())
+                        .cookieSeal(CookieSealSettings.builder().key("k1", KEY_C).build()).build()),
                         "guest-tokens", "true", "guest-secret", "base64:" + KEY_C, "cookie-encryption-keys", "k1:" + KEY_C));
     }
 
@@ -302,9 +302,9 @@ class TypedSettingsTest {
     @org.junit.jupiter.api.Test
     void buildRunsTheSecretCrossCheckWithoutInitParams() {
         ConfigException e = assertThrows(ConfigException.class, () -> gateBuilder()
-                .clientTokens(ClientTokens.settings().secret(SECRET_A).build())
-                .guests(GuestTokens.settings().enabled(true).secret(SECRET_A).build()).build());
-        assertEquals(ClientTokens.PARAM_SECRET, e.parameter());
+                .clientTokens(ClientTokenSettings.builder().secret(SECRET_A).build())
+                .guests(GuestSettings.builder().enabled(true).secret(SECRET_A).build()).build());
+        assertEquals(ClientTokenSettings.PARAM_SECRET, e.parameter());
         assertTrue(!e.getMessage().contains(SECRET_A.substring(7)), "the secret is never echoed");
     }
 

@@ -1,5 +1,6 @@
 package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.internal.Secrets;
@@ -54,21 +55,10 @@ import org.slf4j.LoggerFactory;
 public final class CookieSeal {
     private static final Logger LOG = LoggerFactory.getLogger(CookieSeal.class);
 
-    /**
-     * Comma- or space-separated {@code kid:base64key} items; each key exactly {@link #KEY_BYTES} bytes
-     * (standard or URL-safe base64, padding optional), each kid unique and made of RFC 6265 token
-     * characters. The first seals, all open.
-     */
-    public static final String PARAM_KEYS = "cookie-encryption-keys";
-    /** Length of each key: A256GCM takes a 256-bit key. */
-    public static final int KEY_BYTES = 32;
-    /** Longest accepted {@code kid}. */
-    public static final int MAX_KID_LENGTH = 64;
     /** Longest value {@link #open} looks at; a cookie jar never holds more. */
     public static final int MAX_SEALED_LENGTH = 32 * 1024;
 
     /** RFC 6265 {@code token} (RFC 2616 token: no separators, no controls). */
-    private static final Pattern KID = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1," + MAX_KID_LENGTH + "}");
     /** Five base64url parts: what a compact JWE is, and all a cookie value may need. */
     private static final Pattern COMPACT_JWE = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+"
             + "\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
@@ -100,12 +90,31 @@ public final class CookieSeal {
      */
     public static Optional<CookieSeal> fromParams(InitParams params, Collection<String> otherSecrets) {
         Objects.requireNonNull(params, "params");
-        return create(Settings.fromParams(params), otherSecrets);
+        return create(settingsFrom(params), otherSecrets);
     }
 
-    /** Starts sealing settings in code; see {@link Settings.Builder}. */
-    public static Settings.Builder settings() {
-        return new Settings.Builder();
+    /** The settings of {@value CookieSealSettings#CookieSealSettings.PARAM_KEYS} (marking it read); the builder checks. */
+    public static CookieSealSettings settingsFrom(InitParams params) {
+        CookieSealSettings.Builder b = CookieSealSettings.builder();
+        Optional<String> value = params.get(CookieSealSettings.PARAM_KEYS);
+        if (value.isEmpty()) {
+            return b.build();
+        }
+        List<String> items = InitParams.split(value.get());
+        if (items.isEmpty()) {
+            throw new ConfigException(CookieSealSettings.PARAM_KEYS, "lists no key; use kid:base64key items, e.g. 2026-11:<32 random bytes in base64>");
+        }
+        int n = 0;
+        for (String item : items) {
+            n++;
+            int colon = item.indexOf(':');
+            if (colon < 0) {
+                throw new ConfigException(CookieSealSettings.PARAM_KEYS, "each item must be kid:base64key; item " + n
+                        + " has no colon");
+            }
+            b.key(item.substring(0, colon), item.substring(colon + 1));
+        }
+        return b.build();
     }
 
     /**
@@ -113,20 +122,20 @@ public final class CookieSeal {
      *
      * @param otherSecrets the configured values of every other secret the filter uses ({@code null} skipped)
      * @return empty when no key is set
-     * @throws ConfigException naming {@value #PARAM_KEYS} when a key is used elsewhere; the key is never echoed
+     * @throws ConfigException naming {@value CookieSealSettings#PARAM_KEYS} when a key is used elsewhere; the key is never echoed
      */
-    public static Optional<CookieSeal> create(Settings settings, Collection<String> otherSecrets) {
+    public static Optional<CookieSeal> create(CookieSealSettings settings, Collection<String> otherSecrets) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(otherSecrets, "otherSecrets");
-        if (settings.keys.isEmpty()) {
+        if (!settings.enabled()) {
             return Optional.empty();
         }
         Map<String, AesKey> keys = new LinkedHashMap<>();
-        settings.keys.forEach((kid, encoded) -> {
-            byte[] bytes = Secrets.base64(PARAM_KEYS, encoded);
+        settings.keys().forEach((kid, encoded) -> {
+            byte[] bytes = Secrets.base64(CookieSealSettings.PARAM_KEYS, encoded);
             try {
                 if (Secrets.reusedIn(bytes, encoded, otherSecrets)) {
-                    throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also used as another secret of "
+                    throw new ConfigException(CookieSealSettings.PARAM_KEYS, "the key of kid '" + kid + "' is also used as another secret of "
                             + "the filter (such as jwt.secret or client-token-secret); generate a new random key");
                 }
                 keys.put(kid, new AesKey(bytes));
@@ -139,128 +148,6 @@ public final class CookieSeal {
         return Optional.of(seal);
     }
 
-    /**
-     * Sealing settings: the keys by kid, in order (the first seals, all open). Immutable, checked by
-     * {@link Builder#build()} with the init-param's rules and messages; whether a key is used
-     * elsewhere is checked when the filter's whole configuration is built. {@link #toString()}
-     * shows kids only.
-     */
-    public static final class Settings {
-        /** kid to base64 key (without {@code base64:}), in order. */
-        private final Map<String, String> keys;
-
-        private Settings(Builder b) {
-            Map<String, String> checked = new LinkedHashMap<>();
-            List<byte[]> seen = new ArrayList<>();
-            try {
-                for (Map.Entry<String, String> item : b.keys) {
-                    String kid = item.getKey();
-                    if (!KID.matcher(kid).matches()) {
-                        throw new ConfigException(PARAM_KEYS, "item " + (checked.size() + 1) + " has a kid that is empty, longer than "
-                                + MAX_KID_LENGTH + " characters or not made of RFC 6265 token characters (letters, digits, !#$%&'*+-.^_`|~)");
-                    }
-                    if (checked.containsKey(kid)) {
-                        throw new ConfigException(PARAM_KEYS, "names kid '" + kid + "' twice; kids must be unique");
-                    }
-                    String encoded = item.getValue();
-                    if (encoded.regionMatches(true, 0, Secrets.BASE64_PREFIX, 0, Secrets.BASE64_PREFIX.length())) {
-                        encoded = encoded.substring(Secrets.BASE64_PREFIX.length());
-                    }
-                    byte[] bytes;
-                    try {
-                        bytes = Secrets.base64(PARAM_KEYS, encoded);
-                    } catch (ConfigException e) {
-                        throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is not valid base64");
-                    }
-                    seen.add(bytes);
-                    if (bytes.length != KEY_BYTES) {
-                        throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is " + bytes.length
-                                + " bytes after base64 decoding; each key must be exactly " + KEY_BYTES + " random bytes");
-                    }
-                    for (byte[] other : seen.subList(0, seen.size() - 1)) {
-                        if (MessageDigest.isEqual(other, bytes)) {
-                            throw new ConfigException(PARAM_KEYS, "the key of kid '" + kid + "' is also the key of another kid; "
-                                    + "each kid needs its own random key");
-                        }
-                    }
-                    checked.put(kid, encoded);
-                }
-            } finally {
-                seen.forEach(bytes -> Arrays.fill(bytes, (byte) 0));
-            }
-            this.keys = Collections.unmodifiableMap(checked);
-        }
-
-        /** The settings of {@value CookieSeal#PARAM_KEYS} (marking it read); the builder checks. */
-        public static Settings fromParams(InitParams params) {
-            Builder b = new Builder();
-            Optional<String> value = params.get(PARAM_KEYS);
-            if (value.isEmpty()) {
-                return b.build();
-            }
-            List<String> items = InitParams.split(value.get());
-            if (items.isEmpty()) {
-                throw new ConfigException(PARAM_KEYS, "lists no key; use kid:base64key items, e.g. 2026-11:<32 random bytes in base64>");
-            }
-            for (String item : items) {
-                int colon = item.indexOf(':');
-                if (colon < 0) {
-                    throw new ConfigException(PARAM_KEYS, "each item must be kid:base64key; item " + (b.keys.size() + 1)
-                            + " has no colon");
-                }
-                b.key(item.substring(0, colon), item.substring(colon + 1));
-            }
-            return b.build();
-        }
-
-        /** Whether cookies are sealed (a key is set). */
-        public boolean enabled() {
-            return !keys.isEmpty();
-        }
-
-        /** The keys as configured (base64), for the filter's check that no key serves two purposes; never log them. */
-        public List<String> secrets() {
-            return List.copyOf(keys.values());
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Settings other && List.copyOf(keys.entrySet()).equals(List.copyOf(other.keys.entrySet()));
-        }
-
-        @Override
-        public int hashCode() {
-            return keys.keySet().hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return "CookieSeal.Settings[kids=" + keys.keySet() + "]";
-        }
-
-        /** Sealing settings in code; off until a {@link #key} is added. Not thread-safe. */
-        public static final class Builder {
-            private final List<Map.Entry<String, String>> keys = new ArrayList<>();
-
-            private Builder() {
-            }
-
-            /**
-             * Adds a key ({@value CookieSeal#PARAM_KEYS} item {@code kid:base64key}): the first added
-             * seals, all open. The kid is 1 to 64 RFC 6265 token characters, unique; the key exactly
-             * 32 random bytes in base64 (standard or URL-safe, optional {@code base64:} prefix), unique.
-             */
-            public Builder key(String kid, String base64Key) {
-                keys.add(Map.entry(Objects.requireNonNull(kid, "kid"), Objects.requireNonNull(base64Key, "base64Key")));
-                return this;
-            }
-
-            /** Checks the keys; {@link ConfigException} names {@value CookieSeal#PARAM_KEYS}, never echoing a key. */
-            public Settings build() {
-                return new Settings(this);
-            }
-        }
-    }
 
     /**
      * Seals a token with the first key: a compact JWE of base64url parts and dots only, safe as a

@@ -3,14 +3,10 @@ package io.github.sessiongate.engine;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.internal.HttpTransport;
-import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.web.ClientTokens;
-import io.github.sessiongate.web.CsrfGuard;
-import io.github.sessiongate.web.EndpointSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,25 +32,13 @@ public final class ApiAccess {
         void planBackendClient(GateConfig.Builder builder, InitParams params, Duration connectTimeout, Duration readTimeout);
 
         /**
-         * The configured outbound component of this kind ({@code GuestTokens}, {@code LoginEndpoint},
+         * The configured outbound component of this kind ({@code LoginEndpoint},
          * {@code RevokeEndpoint}, {@code BackendClient}), started over the transport if planned.
          */
         <T> Optional<Started<T>> start(GateConfig config, Class<T> kind, HttpTransport transport);
 
-        /** The session lifetime the settings built, if configured. */
-        Optional<SessionLifetime> lifetime(GateConfig config);
-
-        /** The client-token minter the settings built, if configured. */
-        Optional<ClientTokens> clientTokens(GateConfig config);
-
-        /** The cookie seal the settings built, if configured. */
-        Optional<CookieSeal> cookieSeal(GateConfig config);
-
-        /** The filter's own endpoints as configured. */
-        EndpointSettings endpoints(GateConfig config);
-
-        /** The CSRF defence as configured. */
-        CsrfGuard csrf(GateConfig config);
+        /** The secrets held outside the settings (validator's, OAuth2 client's), by init-param. */
+        Map<String, String> externalSecrets(GateConfig config);
     }
 
     /**

@@ -10,7 +10,7 @@ import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
-import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
@@ -58,16 +58,20 @@ public final class Components implements AutoCloseable {
         made.push(transport);
         try {
             made.push(config.validator());
-            this.guests = start(GuestTokens.class);
+            Features features = Features.of(config);
+            this.guests = features.guests().map(plan -> {
+                GuestTokens started = plan.apply(transport);
+                made.push(started);
+                return started;
+            });
             this.login = start(LoginEndpoint.class);
             this.revoke = start(RevokeEndpoint.class);
             this.backendClient = start(BackendClient.class);
-            ApiAccess.Hooks api = ApiAccess.hooks();
-            this.lifetime = api.lifetime(config);
-            this.clientTokens = api.clientTokens(config);
-            this.cookieSeal = api.cookieSeal(config);
-            this.endpoints = api.endpoints(config);
-            this.csrf = api.csrf(config);
+            this.lifetime = features.lifetime();
+            this.clientTokens = features.clientTokens();
+            this.cookieSeal = features.cookieSeal();
+            this.endpoints = config.endpoints();
+            this.csrf = features.csrf();
         } catch (RuntimeException e) {
             close();
             throw e;

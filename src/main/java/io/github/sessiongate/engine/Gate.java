@@ -30,7 +30,7 @@ import io.github.sessiongate.store.InMemoryExpiringStore;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.BrowserNavigation;
 import io.github.sessiongate.web.CsrfGuard;
-import io.github.sessiongate.web.EndpointSettings.Endpoint;
+import io.github.sessiongate.EndpointSettings.Endpoint;
 import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.PrivateCacheResponse;
 import io.github.sessiongate.web.RequestOrigin;

@@ -16,8 +16,7 @@ import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.RefreshEndpoint;
 import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.web.ClientTokens;
-import io.github.sessiongate.web.CsrfGuard;
-import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.EndpointSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,12 +64,15 @@ public final class InitParamsMapping {
                 .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
                 .cookies(cookieSettings(params))
                 .auditListeners(AuditLog.listenersFrom(params, classLoader()))
-                .endpoints(EndpointSettings.fromParams(params))
-                .csrf(CsrfGuard.fromParams(params))
-                .lifetime(SessionLifetime.Settings.fromParams(params))
-                .clientTokens(ClientTokens.Settings.fromParams(params))
-                .cookieSeal(CookieSeal.Settings.fromParams(params))
-                .guests(GuestTokens.Settings.fromParams(params))
+                .endpoints(endpointSettings(params))
+                .csrf(GateConfig.Csrf.valueOf(params.choice(PARAM_CSRF, DEFAULT_CSRF.paramValue(), "enforce", "report-only", "off")
+                        .replace('-', '_').toUpperCase(Locale.ROOT)))
+                .allowedOrigins(params.list(PARAM_ALLOWED_ORIGINS))
+                .csrfRequireOrigin(params.bool(PARAM_CSRF_REQUIRE_ORIGIN, DEFAULT_CSRF_REQUIRE_ORIGIN))
+                .lifetime(SessionLifetime.settingsFrom(params))
+                .clientTokens(ClientTokens.settingsFrom(params))
+                .cookieSeal(CookieSeal.settingsFrom(params))
+                .guests(GuestTokens.settingsFrom(params))
                 .clock(clock);
         for (String external : EXTERNAL_SECRETS) {
             params.peek(external).ifPresent(value -> api.externalSecret(b, external, value));
@@ -175,5 +177,21 @@ public final class InitParamsMapping {
             }
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "could not create " + className + ": " + cause.getClass().getSimpleName());
         }
+    }
+
+    /** Reads the endpoint parameters: a string-to-{@link Builder} mapping; the builder checks. */
+    public static EndpointSettings endpointSettings(InitParams params) {
+        EndpointSettings.Builder b = EndpointSettings.builder();
+        for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
+            params.get(e.parameter()).ifPresent(path -> b.path(e, path));
+        }
+        params.get(EndpointSettings.PARAM_LOGIN_SUCCESS_PATH).ifPresent(b::loginSuccessPath);
+        params.get(EndpointSettings.PARAM_LOGOUT_REDIRECT_PATH).ifPresent(b::logoutRedirectPath);
+        params.integer(EndpointSettings.PARAM_LOGIN_MAX_BODY_BYTES).ifPresent(b::loginMaxBodyBytes);
+        params.integer(EndpointSettings.PARAM_LOGIN_MAX_FAILURES).ifPresent(b::loginMaxFailures);
+        params.integer(EndpointSettings.PARAM_LOGIN_ADDRESS_MAX_FAILURES).ifPresent(b::loginAddressMaxFailures);
+        Bounds.duration(params, EndpointSettings.PARAM_LOGIN_USERNAME_MAX_DELAY).ifPresent(b::loginUsernameMaxDelay);
+        Bounds.duration(params, EndpointSettings.PARAM_LOGIN_FAILURE_WINDOW).ifPresent(b::loginFailureWindow);
+        return b.sessionClaims(params.list(EndpointSettings.PARAM_SESSION_CLAIMS)).build();
     }
 }

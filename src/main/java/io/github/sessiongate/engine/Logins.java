@@ -8,7 +8,7 @@ import io.github.sessiongate.remote.LoginEndpoint;
 import io.github.sessiongate.remote.LoginResult;
 import io.github.sessiongate.remote.RevokeEndpoint;
 import io.github.sessiongate.web.Answers;
-import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.web.LoginDelay;
 import io.github.sessiongate.web.LoginLimiter;
 import io.github.sessiongate.web.LoginRedirect;

@@ -3,10 +3,19 @@ package io.github.sessiongate.engine;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.path.PathRules;
-import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.SafeRedirect;
 import io.github.sessiongate.web.TrustedProxies;
+import io.github.sessiongate.internal.BackendUrls;
+import io.github.sessiongate.internal.Bounds;
+import io.github.sessiongate.internal.Secrets;
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieHeaderReader;
+import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +26,81 @@ import java.util.List;
  * at {@code build()} and names its parameter, as it does from init-params.
  */
 public final class SettingsChecks {
+    /** Least length of an HMAC key, in bytes. */
+    public static final int MIN_HMAC_KEY_BYTES = HmacSecret.MIN_BYTES;
+
     private SettingsChecks() {
+    }
+
+    /**
+     * For the API's settings builders: {@code value} when within {@code [min, max]}.
+     *
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static Duration duration(String parameter, Duration value, Duration min, Duration max) {
+        return Bounds.duration(parameter, value, min, max);
+    }
+
+    /**
+     * For the API's settings builders: {@code value} when within {@code [min, max]}.
+     *
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static int number(String parameter, int value, int min, int max) {
+        return Bounds.number(parameter, value, min, max);
+    }
+
+    /**
+     * For the API's settings builders: a backend URL, https or http to loopback only.
+     *
+     * @param overPlainHttp what plain http to another host would risk, for the refusal
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static URI backendUrl(String parameter, String value, String overPlainHttp) {
+        return BackendUrls.check(parameter, value, overPlainHttp);
+    }
+
+    /** The prefix that marks a secret given in base64. */
+    public static final String BASE64_PREFIX = Secrets.BASE64_PREFIX;
+
+    /**
+     * For the API's settings builders: a secret's bytes ({@code base64:} prefix decoded); the
+     * caller zeroes them after use.
+     *
+     * @throws ConfigException naming {@code parameter} when the form is bad
+     */
+    public static byte[] secretBytes(String parameter, String value) {
+        return Secrets.decode(parameter, value);
+    }
+
+    /**
+     * For the API's settings builders: standard or URL-safe base64, padding optional.
+     *
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static byte[] base64(String parameter, String encoded) {
+        return Secrets.base64(parameter, encoded);
+    }
+
+    /** Whether {@code path} is a path inside the application that a redirect may go to. */
+    public static boolean isPlainPath(String path) {
+        return SafeRedirect.target(path).isPresent();
+    }
+
+    /** Whether {@code value} is 1 to {@code maxLength} RFC 6265 token characters. */
+    public static boolean isCookieToken(String value, int maxLength) {
+        return !value.isEmpty() && value.length() <= maxLength
+                && value.chars().allMatch(c -> CookieHeaderReader.isTokenChar((char) c));
+    }
+
+    /**
+     * For the API's settings builders: an HMAC key's form and length, checked now; whether it is
+     * reused for another job is checked when the whole configuration is built.
+     *
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static void hmacKey(String parameter, String value) {
+        HmacSecret.parse(parameter, value, Map.of(), List.of());
     }
 
     /**
@@ -26,6 +109,10 @@ public final class SettingsChecks {
      * @throws ConfigException naming the parameter at fault
      */
     public static void check(GateConfig config) {
+        Features features = Features.of(config); // every key against every other; the CSRF origins
+        // The largest write of session cookies must leave room in the response's header budget.
+        new CookieCodec(config.cookies(), features.guests().isPresent(), features.lifetime().isPresent())
+                .requireWithinResponseBudget();
         publicOrigin(config);
         trustedProxies(config);
         pathRules(config);
@@ -58,11 +145,11 @@ public final class SettingsChecks {
     /** Exact paths that are public whatever the rules say: the login page and the filter's working endpoints. */
     private static List<String> alwaysPublic(GateConfig config) {
         List<String> paths = new ArrayList<>();
-        EndpointSettings endpoints = ApiAccess.hooks().endpoints(config);
+        EndpointSettings endpoints = config.endpoints();
         for (EndpointSettings.Endpoint e : EndpointSettings.Endpoint.values()) {
             boolean available = switch (e) {
                 case LOGIN -> config.loginEnabled();
-                case CLIENT_TOKEN -> config.clientTokensEnabled();
+                case CLIENT_TOKEN -> config.clientTokens().isPresent();
                 default -> true;
             };
             if (available) {

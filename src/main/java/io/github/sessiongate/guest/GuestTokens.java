@@ -1,6 +1,7 @@
 package io.github.sessiongate.guest;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GuestSettings;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenValidator;
@@ -86,27 +87,6 @@ import org.slf4j.LoggerFactory;
 public final class GuestTokens implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuestTokens.class);
 
-    /** Whether guest tokens are issued at all. */
-    public static final String PARAM_ENABLED = "guest-tokens";
-    public static final boolean DEFAULT_ENABLED = false;
-    /**
-     * HS256 key for minting and verifying guest tokens, at least 32 bytes, {@code base64:} allowed;
-     * required when guest tokens are minted locally, refused with {@link #PARAM_URL}.
-     */
-    public static final String PARAM_SECRET = "guest-secret";
-    /** Lifetime of a minted guest token; with {@link #PARAM_URL}, the cap on {@code expires_in}. */
-    public static final String PARAM_TTL = "guest-ttl";
-    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
-    public static final Duration MIN_TTL = Duration.ofMinutes(1);
-    public static final Duration MAX_TTL = Duration.ofDays(30);
-    /** Optional backend endpoint that issues guest tokens (https, or http to loopback). */
-    public static final String PARAM_URL = "guest-url";
-    /** Timeout of one request to {@link #PARAM_URL} (connect and response); there are no retries. */
-    public static final String PARAM_URL_TIMEOUT = "guest-url-timeout";
-    public static final Duration DEFAULT_URL_TIMEOUT = Duration.ofSeconds(2);
-    public static final Duration MIN_URL_TIMEOUT = Duration.ofMillis(100);
-    public static final Duration MAX_URL_TIMEOUT = Duration.ofSeconds(30);
-
     /** The {@code typ} header of a guest token. */
     public static final String TYPE = "sessiongate-guest+jwt";
     /** The {@code iss} of a guest token. */
@@ -183,20 +163,29 @@ public final class GuestTokens implements AutoCloseable {
     }
 
     /**
-     * Reads and checks the parameters now (as {@link #fromParams}): a string-to-{@link Settings.Builder}
-     * mapping, then {@link #plan(Settings, Clock, Map, Collection)}. Not for application code.
+     * Reads and checks the parameters now (as {@link #fromParams}): a string-to-{@link GuestSettings.Builder}
+     * mapping, then {@link #plan(GuestSettings, Clock, Map, Collection)}. Not for application code.
      */
     public static Optional<Function<HttpTransport, GuestTokens>> plan(InitParams params, Clock clock,
             Collection<String> otherSecrets) {
         Objects.requireNonNull(params, "params");
-        Settings settings = Settings.fromParams(params);
-        return plan(settings, clock, HmacSecret.otherKeys(params, PARAM_SECRET), otherSecrets);
+        GuestSettings settings = settingsFrom(params);
+        return plan(settings, clock, HmacSecret.otherKeys(params, GuestSettings.PARAM_SECRET), otherSecrets);
     }
 
-    /** Starts guest settings in code; see {@link Settings.Builder}. */
-    public static Settings.Builder settings() {
-        return new Settings.Builder();
+    /** The settings of the {@code guest-*} init-params (marking them read); the builder checks. */
+    public static GuestSettings settingsFrom(InitParams params) {
+        boolean enabled = params.bool(GuestSettings.PARAM_ENABLED, GuestSettings.DEFAULT_ENABLED);
+        GuestSettings.Builder b = GuestSettings.builder().enabled(enabled);
+        params.get(GuestSettings.PARAM_SECRET).ifPresent(b::secret);
+        // Off, a duration is not parsed: the builder refuses its mere presence ("applies only when ...").
+        (enabled ? Bounds.duration(params, GuestSettings.PARAM_TTL) : params.get(GuestSettings.PARAM_TTL).map(v -> GuestSettings.DEFAULT_TTL)).ifPresent(b::ttl);
+        params.get(GuestSettings.PARAM_URL).ifPresent(b::url);
+        (enabled ? Bounds.duration(params, GuestSettings.PARAM_URL_TIMEOUT) : params.get(GuestSettings.PARAM_URL_TIMEOUT).map(v -> GuestSettings.DEFAULT_URL_TIMEOUT))
+                .ifPresent(b::urlTimeout);
+        return b.build();
     }
+
 
     /**
      * Checks the secret against the filter's other keys now; the function gives the guest tokens
@@ -210,27 +199,27 @@ public final class GuestTokens implements AutoCloseable {
      * @param unnamedOthers further keys ({@code null} entries skipped)
      * @return empty when guest tokens are off
      */
-    public static Optional<Function<HttpTransport, GuestTokens>> plan(Settings settings, Clock clock,
+    public static Optional<Function<HttpTransport, GuestTokens>> plan(GuestSettings settings, Clock clock,
             Map<String, String> namedOthers, Collection<String> unnamedOthers) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(namedOthers, "namedOthers");
         Objects.requireNonNull(unnamedOthers, "unnamedOthers");
-        if (!settings.enabled) {
+        if (!settings.enabled()) {
             return Optional.empty();
         }
-        Duration ttl = settings.ttl;
+        Duration ttl = settings.ttl();
         Function<HttpTransport, GuestTokens> tokens;
-        if (settings.url != null) {
-            Duration timeout = settings.urlTimeout;
-            URI uri = settings.url;
+        if (settings.url().isPresent()) {
+            Duration timeout = settings.urlTimeout().orElseThrow();
+            URI uri = settings.url().orElseThrow();
             tokens = shared -> {
                 HttpTransport transport = shared != null ? shared : HttpTransport.create(timeout);
                 return new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock, transport),
                         shared != null ? null : transport);
             };
         } else {
-            HmacSecret key = HmacSecret.parse(PARAM_SECRET, settings.secret, namedOthers, unnamedOthers);
+            HmacSecret key = HmacSecret.parse(GuestSettings.PARAM_SECRET, settings.secret().orElseThrow(), namedOthers, unnamedOthers);
             GuestTokens minted = new GuestTokens(clock, ttl, key, null, null); // holds no resource: one for every start
             tokens = shared -> minted;
         }
@@ -241,152 +230,6 @@ public final class GuestTokens implements AutoCloseable {
         });
     }
 
-    /**
-     * Guest settings: immutable, checked as a set by {@link Builder#build()} with the init-params'
-     * bounds and messages; whether the secret is used elsewhere is checked when the filter's whole
-     * configuration is built. {@link #toString()} hides the secret.
-     */
-    public static final class Settings {
-        private final boolean enabled;
-        private final String secret;
-        private final Duration ttl;
-        private final URI url;
-        private final Duration urlTimeout;
-
-        private Settings(Builder b) {
-            if (!b.enabled) {
-                if (b.secret != null || b.ttl != null || b.url != null || b.urlTimeout != null) {
-                    String param = b.secret != null ? PARAM_SECRET : b.ttl != null ? PARAM_TTL : b.url != null ? PARAM_URL
-                            : PARAM_URL_TIMEOUT;
-                    throw new ConfigException(param, "applies only when " + PARAM_ENABLED + " is true");
-                }
-                this.enabled = false;
-                this.secret = null;
-                this.ttl = DEFAULT_TTL;
-                this.url = null;
-                this.urlTimeout = null;
-                return;
-            }
-            Duration checkedTtl = Bounds.duration(PARAM_TTL, b.ttl != null ? b.ttl : DEFAULT_TTL, MIN_TTL, MAX_TTL);
-            if (checkedTtl.getNano() != 0) {
-                throw new ConfigException(PARAM_TTL, "must be whole seconds, not " + checkedTtl);
-            }
-            if (b.url != null) {
-                if (b.secret != null) {
-                    throw new ConfigException(PARAM_SECRET, "applies only to guest tokens minted here; with " + PARAM_URL
-                            + " the backend signs them and the filter's validator checks them");
-                }
-                this.urlTimeout = Bounds.duration(PARAM_URL_TIMEOUT, b.urlTimeout != null ? b.urlTimeout : DEFAULT_URL_TIMEOUT,
-                        MIN_URL_TIMEOUT, MAX_URL_TIMEOUT);
-                this.url = BackendUrls.check(PARAM_URL, b.url, "tokens fetched over plain http can be read and replaced in transit");
-            } else {
-                if (b.urlTimeout != null) {
-                    throw new ConfigException(PARAM_URL_TIMEOUT, "applies only with " + PARAM_URL);
-                }
-                if (b.secret == null) {
-                    throw new ConfigException(PARAM_SECRET, "is required when " + PARAM_ENABLED + " is true (or set "
-                            + PARAM_URL + "): at least " + HmacSecret.MIN_BYTES
-                            + " random bytes, e.g. base64: and 32 random bytes, used for nothing else");
-                }
-                HmacSecret.parse(PARAM_SECRET, b.secret, Map.of(), List.of()); // form and length now
-                this.urlTimeout = null;
-                this.url = null;
-            }
-            this.enabled = true;
-            this.secret = b.secret;
-            this.ttl = checkedTtl;
-        }
-
-        /** The settings of the {@code guest-*} init-params (marking them read); the builder checks. */
-        public static Settings fromParams(InitParams params) {
-            boolean enabled = params.bool(PARAM_ENABLED, DEFAULT_ENABLED);
-            Builder b = new Builder().enabled(enabled);
-            params.get(PARAM_SECRET).ifPresent(b::secret);
-            // Off, a duration is not parsed: the builder refuses its mere presence ("applies only when ...").
-            (enabled ? Bounds.duration(params, PARAM_TTL) : params.get(PARAM_TTL).map(v -> DEFAULT_TTL)).ifPresent(b::ttl);
-            params.get(PARAM_URL).ifPresent(b::url);
-            (enabled ? Bounds.duration(params, PARAM_URL_TIMEOUT) : params.get(PARAM_URL_TIMEOUT).map(v -> DEFAULT_URL_TIMEOUT))
-                    .ifPresent(b::urlTimeout);
-            return b.build();
-        }
-
-        /** Whether guest tokens are on. */
-        public boolean enabled() {
-            return enabled;
-        }
-
-        /** The secret as configured, for the filter's check that no key serves two purposes; never log it. */
-        public Optional<String> secret() {
-            return Optional.ofNullable(secret);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Settings other && enabled == other.enabled && Objects.equals(secret, other.secret)
-                    && ttl.equals(other.ttl) && Objects.equals(url, other.url) && Objects.equals(urlTimeout, other.urlTimeout);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(enabled, ttl, url, urlTimeout);
-        }
-
-        @Override
-        public String toString() {
-            return "GuestTokens.Settings[" + (!enabled ? "off" : (url != null ? "url=" + url + ", timeout=" + urlTimeout
-                    : "secret=[PROTECTED]") + ", ttl=" + ttl) + "]";
-        }
-
-        /**
-         * Guest settings in code; off by default. On, tokens are minted here with {@link #secret},
-         * or fetched from {@link #url}. Not thread-safe.
-         */
-        public static final class Builder {
-            private boolean enabled = DEFAULT_ENABLED;
-            private String secret;
-            private Duration ttl;
-            private String url;
-            private Duration urlTimeout;
-
-            private Builder() {
-            }
-
-            /** Turns guest tokens on or off ({@value GuestTokens#PARAM_ENABLED}); default off. */
-            public Builder enabled(boolean enabled) {
-                this.enabled = enabled;
-                return this;
-            }
-
-            /** HS256 key for minting ({@value GuestTokens#PARAM_SECRET}): at least 32 bytes, {@code base64:} allowed. */
-            public Builder secret(String secret) {
-                this.secret = Objects.requireNonNull(secret, "secret");
-                return this;
-            }
-
-            /** Token lifetime, and cap on a fetched {@code expires_in} ({@value GuestTokens#PARAM_TTL}); default 1 hour, whole seconds, 1 minute to 30 days. */
-            public Builder ttl(Duration ttl) {
-                this.ttl = Objects.requireNonNull(ttl, "ttl");
-                return this;
-            }
-
-            /** Backend that issues guest tokens ({@value GuestTokens#PARAM_URL}): https, or http to loopback. */
-            public Builder url(String url) {
-                this.url = Objects.requireNonNull(url, "url");
-                return this;
-            }
-
-            /** Bound on one fetch from {@link #url} ({@value GuestTokens#PARAM_URL_TIMEOUT}); default 2 seconds, 100 ms to 30 s. */
-            public Builder urlTimeout(Duration timeout) {
-                this.urlTimeout = Objects.requireNonNull(timeout, "timeout");
-                return this;
-            }
-
-            /** Checks the settings as a set; {@link ConfigException} names the init-param at fault. */
-            public Settings build() {
-                return new Settings(this);
-            }
-        }
-    }
 
     // ---------------------------------------------------------------- issuing
 
@@ -577,7 +420,7 @@ public final class GuestTokens implements AutoCloseable {
 
     private void requireLocal(String what) {
         if (endpoint != null) {
-            throw new IllegalStateException("guest tokens come from " + PARAM_URL + "; " + what
+            throw new IllegalStateException("guest tokens come from " + GuestSettings.PARAM_URL + "; " + what
                     + " is only for tokens minted here (the filter's validator checks fetched ones)");
         }
     }

@@ -1,5 +1,6 @@
 package io.github.sessiongate.lifetime;
 
+import io.github.sessiongate.LifetimeSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.internal.Bounds;
@@ -87,32 +88,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionLifetime {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLifetime.class);
-
-    /** Value that turns a timeout off explicitly (the same as leaving it unset). */
-    public static final String OFF = "off";
-
-    /** Longest time without activity; off by default. */
-    public static final String PARAM_IDLE_TIMEOUT = "idle-timeout";
-    public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(1);
-    public static final Duration MAX_IDLE_TIMEOUT = Duration.ofDays(30);
-    /** Longest time since login, whatever the activity; off by default. */
-    public static final String PARAM_ABSOLUTE_TIMEOUT = "absolute-timeout";
-    public static final Duration MIN_ABSOLUTE_TIMEOUT = Duration.ofMinutes(1);
-    public static final Duration MAX_ABSOLUTE_TIMEOUT = Duration.ofDays(400);
-    /** Max-Age that activity re-issues on the access and refresh cookies, also enforced here; off by default. */
-    public static final String PARAM_SLIDING_EXPIRY = "sliding-expiry";
-    public static final Duration MIN_SLIDING_EXPIRY = Duration.ofMinutes(1);
-    public static final Duration MAX_SLIDING_EXPIRY = Duration.ofDays(400);
-    /** Activity is recorded (and sliding cookies re-issued) at most once per this interval. */
-    public static final String PARAM_SLIDING_INTERVAL = "sliding-interval";
-    public static final Duration DEFAULT_SLIDING_INTERVAL = Duration.ofMinutes(1);
-    public static final Duration MIN_SLIDING_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration MAX_SLIDING_INTERVAL = Duration.ofDays(1);
-    /**
-     * HMAC-SHA256 key of the meta cookie: at least 32 bytes, {@code base64:} allowed; required when
-     * any timeout is on; must differ from every other key of the filter.
-     */
-    public static final String PARAM_SIGNING_SECRET = "session-signing-secret";
 
     /** A meta time this far in the future (another node's clock) is still accepted. */
     static final Duration MAX_FUTURE = Duration.ofMinutes(5);
@@ -219,7 +194,7 @@ public final class SessionLifetime {
 
     /**
      * Reads the lifetime parameters (marking them read) and checks them as a set: a
-     * string-to-{@link Settings.Builder} mapping, then {@link #create}.
+     * string-to-{@link LifetimeSettings.Builder} mapping, then {@link #create}.
      *
      * @param params the filter's init-params
      * @param clock the time source, {@code Clock.systemUTC()} outside tests
@@ -230,13 +205,28 @@ public final class SessionLifetime {
      */
     public static Optional<SessionLifetime> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
         Objects.requireNonNull(params, "params");
-        Settings settings = Settings.fromParams(params);
-        return create(settings, clock, HmacSecret.otherKeys(params, PARAM_SIGNING_SECRET), otherSecrets);
+        LifetimeSettings settings = settingsFrom(params);
+        return create(settings, clock, HmacSecret.otherKeys(params, LifetimeSettings.PARAM_SIGNING_SECRET), otherSecrets);
     }
 
-    /** Starts lifetime settings in code; see {@link Settings.Builder}. */
-    public static Settings.Builder settings() {
-        return new Settings.Builder();
+    /** The settings of {@code lifetime-*} init-params (marking them read); the builder checks. */
+    public static LifetimeSettings settingsFrom(InitParams params) {
+        LifetimeSettings.Builder b = LifetimeSettings.builder();
+        optional(params, LifetimeSettings.PARAM_IDLE_TIMEOUT).ifPresent(b::idleTimeout);
+        optional(params, LifetimeSettings.PARAM_ABSOLUTE_TIMEOUT).ifPresent(b::absoluteTimeout);
+        optional(params, LifetimeSettings.PARAM_SLIDING_EXPIRY).ifPresent(b::slidingExpiry);
+        Bounds.duration(params, LifetimeSettings.PARAM_SLIDING_INTERVAL).ifPresent(b::slidingInterval);
+        params.get(LifetimeSettings.PARAM_SIGNING_SECRET).ifPresent(b::signingSecret);
+        return b.build();
+    }
+
+    /** A duration, or empty when unset or {@value LifetimeSettings#OFF}. */
+    private static Optional<Duration> optional(InitParams params, String name) {
+        Optional<String> raw = params.get(name);
+        if (raw.isEmpty() || raw.get().toLowerCase(Locale.ROOT).equals(LifetimeSettings.OFF)) {
+            return Optional.empty();
+        }
+        return Bounds.duration(params, name);
     }
 
     /**
@@ -245,9 +235,9 @@ public final class SessionLifetime {
      * @param namedOthers other keys by init-param name ({@code null} values skipped): a match names it
      * @param unnamedOthers further keys ({@code null} entries skipped)
      * @return empty when no timeout is on
-     * @throws ConfigException naming {@value #PARAM_SIGNING_SECRET} when its key is used elsewhere
+     * @throws ConfigException naming {@value LifetimeSettings#PARAM_SIGNING_SECRET} when its key is used elsewhere
      */
-    public static Optional<SessionLifetime> create(Settings settings, Clock clock, Map<String, String> namedOthers,
+    public static Optional<SessionLifetime> create(LifetimeSettings settings, Clock clock, Map<String, String> namedOthers,
             Collection<String> unnamedOthers) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
@@ -256,188 +246,11 @@ public final class SessionLifetime {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        HmacSecret key = HmacSecret.parse(PARAM_SIGNING_SECRET, settings.signingSecret, namedOthers, unnamedOthers);
-        SessionLifetime lifetime = new SessionLifetime(clock, settings.idleTimeout, settings.absoluteTimeout,
-                settings.slidingExpiry, settings.slidingInterval, key);
+        HmacSecret key = HmacSecret.parse(LifetimeSettings.PARAM_SIGNING_SECRET, settings.signingSecret().orElseThrow(), namedOthers, unnamedOthers);
+        SessionLifetime lifetime = new SessionLifetime(clock, settings.idleTimeout().orElse(null),
+                settings.absoluteTimeout().orElse(null), settings.slidingExpiry().orElse(null), settings.slidingInterval(), key);
         LOG.info("{} ready", lifetime.describe());
         return Optional.of(lifetime);
-    }
-
-    /**
-     * Server-enforced lifetime settings: immutable, checked as a set by {@link Builder#build()}
-     * (bounds and rules of the init-params, same messages). Whether the key is used elsewhere is
-     * checked when the filter's whole configuration is built. {@link #toString()} hides the key.
-     */
-    public static final class Settings {
-        private final Duration idleTimeout;
-        private final Duration absoluteTimeout;
-        private final Duration slidingExpiry;
-        private final Duration slidingInterval;
-        private final String signingSecret;
-
-        private Settings(Builder b) {
-            Duration idle = b.idleTimeout == null ? null
-                    : wholeSeconds(PARAM_IDLE_TIMEOUT, Bounds.duration(PARAM_IDLE_TIMEOUT, b.idleTimeout, MIN_IDLE_TIMEOUT, MAX_IDLE_TIMEOUT));
-            Duration absolute = b.absoluteTimeout == null ? null : wholeSeconds(PARAM_ABSOLUTE_TIMEOUT,
-                    Bounds.duration(PARAM_ABSOLUTE_TIMEOUT, b.absoluteTimeout, MIN_ABSOLUTE_TIMEOUT, MAX_ABSOLUTE_TIMEOUT));
-            Duration sliding = b.slidingExpiry == null ? null : wholeSeconds(PARAM_SLIDING_EXPIRY,
-                    Bounds.duration(PARAM_SLIDING_EXPIRY, b.slidingExpiry, MIN_SLIDING_EXPIRY, MAX_SLIDING_EXPIRY));
-            boolean intervalSet = b.slidingInterval != null;
-            Duration interval = wholeSeconds(PARAM_SLIDING_INTERVAL, Bounds.duration(PARAM_SLIDING_INTERVAL,
-                    intervalSet ? b.slidingInterval : DEFAULT_SLIDING_INTERVAL, MIN_SLIDING_INTERVAL, MAX_SLIDING_INTERVAL));
-            String secret = b.signingSecret;
-            if (idle == null && absolute == null && sliding == null) {
-                if (intervalSet) {
-                    throw new ConfigException(PARAM_SLIDING_INTERVAL, "applies only with " + PARAM_IDLE_TIMEOUT
-                            + " or " + PARAM_SLIDING_EXPIRY);
-                }
-                if (secret != null) {
-                    throw new ConfigException(PARAM_SIGNING_SECRET, "applies only with " + PARAM_IDLE_TIMEOUT + ", "
-                            + PARAM_ABSOLUTE_TIMEOUT + " or " + PARAM_SLIDING_EXPIRY);
-                }
-            } else {
-                if (idle == null && sliding == null && intervalSet) {
-                    throw new ConfigException(PARAM_SLIDING_INTERVAL, "applies only with " + PARAM_IDLE_TIMEOUT + " or "
-                            + PARAM_SLIDING_EXPIRY + " (an absolute timeout needs no activity record)");
-                }
-                if (idle != null && absolute != null && idle.compareTo(absolute) >= 0) {
-                    throw new ConfigException(PARAM_IDLE_TIMEOUT, "must be shorter than " + PARAM_ABSOLUTE_TIMEOUT + " ("
-                            + absolute + "), or it could never apply");
-                }
-                Duration shortestIdle = idle == null ? sliding : sliding == null ? idle : idle.compareTo(sliding) <= 0 ? idle : sliding;
-                if (shortestIdle != null && interval.multipliedBy(2).compareTo(shortestIdle) > 0) {
-                    throw new ConfigException(PARAM_SLIDING_INTERVAL, "must be at most half of " + (shortestIdle == idle
-                            ? PARAM_IDLE_TIMEOUT : PARAM_SLIDING_EXPIRY) + " (" + shortestIdle + "), not " + interval
-                            + ": activity is recorded at most once per interval, so a session may be judged idle up to one "
-                            + "interval early");
-                }
-                if (secret == null) {
-                    throw new ConfigException(PARAM_SIGNING_SECRET, "is required with " + PARAM_IDLE_TIMEOUT + ", "
-                            + PARAM_ABSOLUTE_TIMEOUT + " or " + PARAM_SLIDING_EXPIRY + ": at least " + HmacSecret.MIN_BYTES
-                            + " random bytes, e.g. base64: and 32 random bytes, used for nothing else");
-                }
-                HmacSecret.parse(PARAM_SIGNING_SECRET, secret, Map.of(), List.of()); // form and length now
-            }
-            this.idleTimeout = idle;
-            this.absoluteTimeout = absolute;
-            this.slidingExpiry = sliding;
-            this.slidingInterval = interval;
-            this.signingSecret = secret;
-        }
-
-        /** The settings of {@code lifetime-*} init-params (marking them read); the builder checks. */
-        public static Settings fromParams(InitParams params) {
-            Builder b = new Builder();
-            optional(params, PARAM_IDLE_TIMEOUT).ifPresent(b::idleTimeout);
-            optional(params, PARAM_ABSOLUTE_TIMEOUT).ifPresent(b::absoluteTimeout);
-            optional(params, PARAM_SLIDING_EXPIRY).ifPresent(b::slidingExpiry);
-            Bounds.duration(params, PARAM_SLIDING_INTERVAL).ifPresent(b::slidingInterval);
-            params.get(PARAM_SIGNING_SECRET).ifPresent(b::signingSecret);
-            return b.build();
-        }
-
-        /** A duration, or empty when unset or {@value SessionLifetime#OFF}. */
-        private static Optional<Duration> optional(InitParams params, String name) {
-            Optional<String> raw = params.get(name);
-            if (raw.isEmpty() || raw.get().toLowerCase(Locale.ROOT).equals(OFF)) {
-                return Optional.empty();
-            }
-            return Bounds.duration(params, name);
-        }
-
-        /** Whether any timeout is on (else the filter keeps no lifetime record). */
-        public boolean enabled() {
-            return idleTimeout != null || absoluteTimeout != null || slidingExpiry != null;
-        }
-
-        /** The key as configured, for the filter's check that no key serves two purposes; never log it. */
-        public Optional<String> signingSecret() {
-            return Optional.ofNullable(signingSecret);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Settings other && Objects.equals(idleTimeout, other.idleTimeout)
-                    && Objects.equals(absoluteTimeout, other.absoluteTimeout)
-                    && Objects.equals(slidingExpiry, other.slidingExpiry)
-                    && slidingInterval.equals(other.slidingInterval)
-                    && Objects.equals(signingSecret, other.signingSecret);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(idleTimeout, absoluteTimeout, slidingExpiry, slidingInterval);
-        }
-
-        @Override
-        public String toString() {
-            return "SessionLifetime.Settings[idle=" + idleTimeout + ", absolute=" + absoluteTimeout + ", sliding="
-                    + slidingExpiry + ", interval=" + slidingInterval + (signingSecret == null ? "" : ", key=[PROTECTED]") + "]";
-        }
-
-        /**
-         * Lifetime settings in code. Every timeout is off by default; set at least one to turn the
-         * lifetime on, and then {@link #signingSecret}. Not thread-safe.
-         */
-        public static final class Builder {
-            private Duration idleTimeout;
-            private Duration absoluteTimeout;
-            private Duration slidingExpiry;
-            private Duration slidingInterval;
-            private String signingSecret;
-
-            private Builder() {
-            }
-
-            /** Longest time without activity ({@value SessionLifetime#PARAM_IDLE_TIMEOUT}): whole seconds, 1 minute to 30 days. */
-            public Builder idleTimeout(Duration timeout) {
-                this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
-                return this;
-            }
-
-            /** Longest time since login ({@value SessionLifetime#PARAM_ABSOLUTE_TIMEOUT}): whole seconds, 1 minute to 400 days. */
-            public Builder absoluteTimeout(Duration timeout) {
-                this.absoluteTimeout = Objects.requireNonNull(timeout, "timeout");
-                return this;
-            }
-
-            /** Max-Age that activity re-issues ({@value SessionLifetime#PARAM_SLIDING_EXPIRY}): whole seconds, 1 minute to 400 days. */
-            public Builder slidingExpiry(Duration expiry) {
-                this.slidingExpiry = Objects.requireNonNull(expiry, "expiry");
-                return this;
-            }
-
-            /**
-             * Activity recorded at most this often ({@value SessionLifetime#PARAM_SLIDING_INTERVAL}); default
-             * 1 minute, whole seconds, 1 second to 1 day and at most half the shortest idle limit; only with
-             * an idle timeout or sliding expiry.
-             */
-            public Builder slidingInterval(Duration interval) {
-                this.slidingInterval = Objects.requireNonNull(interval, "interval");
-                return this;
-            }
-
-            /**
-             * HMAC key of the lifetime record ({@value SessionLifetime#PARAM_SIGNING_SECRET}): at least
-             * 32 bytes, {@code base64:} allowed, used for nothing else; required with any timeout.
-             */
-            public Builder signingSecret(String secret) {
-                this.signingSecret = Objects.requireNonNull(secret, "secret");
-                return this;
-            }
-
-            /** Checks the settings as a set; {@link ConfigException} names the init-param at fault. */
-            public Settings build() {
-                return new Settings(this);
-            }
-        }
-    }
-
-    private static Duration wholeSeconds(String name, Duration d) {
-        if (d.getNano() != 0) {
-            throw new ConfigException(name, "must be whole seconds, not " + d);
-        }
-        return d;
     }
 
     // ---------------------------------------------------------------- issuing
@@ -655,9 +468,9 @@ public final class SessionLifetime {
     /** One line for the start-up log; never the secret. */
     public String describe() {
         List<String> parts = List.of(
-                "idle=" + (idleTimeout == null ? OFF : idleTimeout),
-                "absolute=" + (absoluteTimeout == null ? OFF : absoluteTimeout),
-                "sliding=" + (slidingExpiry == null ? OFF : slidingExpiry),
+                "idle=" + (idleTimeout == null ? LifetimeSettings.OFF : idleTimeout),
+                "absolute=" + (absoluteTimeout == null ? LifetimeSettings.OFF : absoluteTimeout),
+                "sliding=" + (slidingExpiry == null ? LifetimeSettings.OFF : slidingExpiry),
                 "interval=" + (idleSeconds == 0 ? "n/a" : slidingInterval),
                 "secret=[PROTECTED]");
         return "SessionLifetime" + parts;

@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.ClientTokenSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.internal.Secrets;
@@ -78,24 +79,6 @@ import org.slf4j.LoggerFactory;
 public final class ClientTokens {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTokens.class);
 
-    /** HS256 key, at least {@link #MIN_SECRET_BYTES} bytes; UTF-8 text or {@code base64:...}. Enables client tokens. */
-    public static final String PARAM_SECRET = "client-token-secret";
-    public static final int MIN_SECRET_BYTES = 32;
-
-    /** Lifetime of a client token. */
-    public static final String PARAM_TTL = "client-token-ttl";
-    public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
-    public static final Duration MIN_TTL = Duration.ofSeconds(30);
-    public static final Duration MAX_TTL = Duration.ofHours(1);
-
-    /** The {@code aud} of client tokens. */
-    public static final String PARAM_AUDIENCE = "client-token-audience";
-    public static final String DEFAULT_AUDIENCE = "sessiongate-client";
-
-    /** The {@code iss} of client tokens. */
-    public static final String PARAM_ISSUER = "client-token-issuer";
-    public static final String DEFAULT_ISSUER = "sessiongate";
-
     /** The {@code typ} header of every client token. */
     public static final String TYPE = "sessiongate-client+jwt";
     /** Claim holding the session binding. */
@@ -110,7 +93,6 @@ public final class ClientTokens {
     /** A session binding is a hash: base64url without padding, or hex. */
     private static final Pattern BINDING = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     /** Issuer and audience: visible ASCII, no whitespace. */
-    private static final Pattern NAME = Pattern.compile("[\\x21-\\x7e]{1,256}");
     private static final String BINDING_KEY_LABEL = "sessiongate client-token sid v1";
     private static final String HMAC_SHA256 = "HmacSHA256";
     private static final int RANDOM_BYTES = 16;
@@ -157,12 +139,19 @@ public final class ClientTokens {
      */
     public static Optional<ClientTokens> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
         Objects.requireNonNull(params, "params");
-        return create(Settings.fromParams(params), clock, otherSecrets);
+        return create(settingsFrom(params), clock, otherSecrets);
     }
 
-    /** Starts client-token settings in code; see {@link Settings.Builder}. */
-    public static Settings.Builder settings() {
-        return new Settings.Builder();
+    /** The settings of the {@code client-token-*} init-params (marking them read); the builder checks. */
+    public static ClientTokenSettings settingsFrom(InitParams params) {
+        ClientTokenSettings.Builder b = ClientTokenSettings.builder();
+        Optional<String> secret = params.get(ClientTokenSettings.PARAM_SECRET);
+        secret.ifPresent(b::secret);
+        // Without a secret, the TTL is not parsed: the builder refuses its mere presence ("applies only with ...").
+        (secret.isPresent() ? Bounds.duration(params, ClientTokenSettings.PARAM_TTL) : params.get(ClientTokenSettings.PARAM_TTL).map(v -> ClientTokenSettings.DEFAULT_TTL)).ifPresent(b::ttl);
+        params.get(ClientTokenSettings.PARAM_AUDIENCE).ifPresent(b::audience);
+        params.get(ClientTokenSettings.PARAM_ISSUER).ifPresent(b::issuer);
+        return b.build();
     }
 
     /**
@@ -170,149 +159,28 @@ public final class ClientTokens {
      *
      * @param otherSecrets the configured values of every other secret the filter uses ({@code null} skipped)
      * @return empty when no secret is set
-     * @throws ConfigException naming {@value #PARAM_SECRET} when the secret is used elsewhere
+     * @throws ConfigException naming {@value ClientTokenSettings#PARAM_SECRET} when the secret is used elsewhere
      */
-    public static Optional<ClientTokens> create(Settings settings, Clock clock, Collection<String> otherSecrets) {
+    public static Optional<ClientTokens> create(ClientTokenSettings settings, Clock clock, Collection<String> otherSecrets) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(otherSecrets, "otherSecrets");
-        if (settings.secret == null) {
+        if (settings.secret().isEmpty()) {
             return Optional.empty();
         }
-        byte[] bytes = Secrets.decode(PARAM_SECRET, settings.secret);
-        if (Secrets.reusedIn(bytes, settings.secret, otherSecrets)) {
-            throw new ConfigException(PARAM_SECRET, "must differ from every other secret of the filter "
+        byte[] bytes = Secrets.decode(ClientTokenSettings.PARAM_SECRET, settings.secret().get());
+        if (Secrets.reusedIn(bytes, settings.secret().get(), otherSecrets)) {
+            throw new ConfigException(ClientTokenSettings.PARAM_SECRET, "must differ from every other secret of the filter "
                     + "(such as jwt.secret or cookie-encryption-keys); generate a new random one");
         }
-        ClientTokens tokens = new ClientTokens(bytes, settings.ttl, settings.issuer, settings.audience, clock);
+        ClientTokens tokens = new ClientTokens(bytes, settings.ttl(), settings.issuer(), settings.audience(), clock);
         Arrays.fill(bytes, (byte) 0); // the key objects hold their own copies
         LOG.info("client tokens enabled: {}", tokens.describe());
         return Optional.of(tokens);
     }
 
-    /**
-     * Client-token settings: immutable, checked by {@link Builder#build()} with the init-params'
-     * bounds and messages; whether the secret is used elsewhere is checked when the filter's whole
-     * configuration is built. {@link #toString()} hides the secret.
-     */
-    public static final class Settings {
-        private final String secret;
-        private final Duration ttl;
-        private final String issuer;
-        private final String audience;
-
-        private Settings(Builder b) {
-            if (b.secret == null) {
-                for (String dependent : DEPENDENTS) {
-                    if (dependent.equals(PARAM_TTL) ? b.ttl != null : dependent.equals(PARAM_AUDIENCE) ? b.audience != null
-                            : b.issuer != null) {
-                        throw new ConfigException(dependent, "applies only with " + PARAM_SECRET + ", which is not set");
-                    }
-                }
-            } else {
-                byte[] bytes = Secrets.decode(PARAM_SECRET, b.secret);
-                Arrays.fill(bytes, (byte) 0);
-                if (bytes.length < MIN_SECRET_BYTES) {
-                    throw new ConfigException(PARAM_SECRET, "is " + bytes.length + " bytes, but HS256 needs at least "
-                            + MIN_SECRET_BYTES + " random bytes; use e.g. base64: with 32 random bytes");
-                }
-            }
-            this.secret = b.secret;
-            this.ttl = Bounds.duration(PARAM_TTL, b.ttl != null ? b.ttl : DEFAULT_TTL, MIN_TTL, MAX_TTL);
-            this.issuer = name(PARAM_ISSUER, b.issuer != null ? b.issuer : DEFAULT_ISSUER);
-            this.audience = name(PARAM_AUDIENCE, b.audience != null ? b.audience : DEFAULT_AUDIENCE);
-        }
-
-        /** The settings of the {@code client-token-*} init-params (marking them read); the builder checks. */
-        public static Settings fromParams(InitParams params) {
-            Builder b = new Builder();
-            Optional<String> secret = params.get(PARAM_SECRET);
-            secret.ifPresent(b::secret);
-            // Without a secret, the TTL is not parsed: the builder refuses its mere presence ("applies only with ...").
-            (secret.isPresent() ? Bounds.duration(params, PARAM_TTL) : params.get(PARAM_TTL).map(v -> DEFAULT_TTL)).ifPresent(b::ttl);
-            params.get(PARAM_AUDIENCE).ifPresent(b::audience);
-            params.get(PARAM_ISSUER).ifPresent(b::issuer);
-            return b.build();
-        }
-
-        /** Whether client tokens are on (a secret is set). */
-        public boolean enabled() {
-            return secret != null;
-        }
-
-        /** The secret as configured, for the filter's check that no key serves two purposes; never log it. */
-        public Optional<String> secret() {
-            return Optional.ofNullable(secret);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Settings other && Objects.equals(secret, other.secret) && ttl.equals(other.ttl)
-                    && issuer.equals(other.issuer) && audience.equals(other.audience);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(ttl, issuer, audience);
-        }
-
-        @Override
-        public String toString() {
-            return "ClientTokens.Settings[" + (secret == null ? "off" : "secret=[PROTECTED]") + ", ttl=" + ttl
-                    + ", iss=" + issuer + ", aud=" + audience + "]";
-        }
-
-        /** Client-token settings in code; off until {@link #secret} is set. Not thread-safe. */
-        public static final class Builder {
-            private String secret;
-            private Duration ttl;
-            private String issuer;
-            private String audience;
-
-            private Builder() {
-            }
-
-            /** HS256 key ({@value ClientTokens#PARAM_SECRET}): at least 32 bytes, {@code base64:} allowed; turns client tokens on. */
-            public Builder secret(String secret) {
-                this.secret = Objects.requireNonNull(secret, "secret");
-                return this;
-            }
-
-            /** Lifetime ({@value ClientTokens#PARAM_TTL}); default 5 minutes, 30 seconds to 1 hour. */
-            public Builder ttl(Duration ttl) {
-                this.ttl = Objects.requireNonNull(ttl, "ttl");
-                return this;
-            }
-
-            /** {@code iss} ({@value ClientTokens#PARAM_ISSUER}); default {@value ClientTokens#DEFAULT_ISSUER}. */
-            public Builder issuer(String issuer) {
-                this.issuer = Objects.requireNonNull(issuer, "issuer");
-                return this;
-            }
-
-            /** {@code aud} ({@value ClientTokens#PARAM_AUDIENCE}); default {@value ClientTokens#DEFAULT_AUDIENCE}. */
-            public Builder audience(String audience) {
-                this.audience = Objects.requireNonNull(audience, "audience");
-                return this;
-            }
-
-            /** Checks the settings; {@link ConfigException} names the init-param at fault. */
-            public Settings build() {
-                return new Settings(this);
-            }
-        }
-    }
 
     /** The parameters that need the secret, in the order they are reported. */
-    private static final List<String> DEPENDENTS = List.of(PARAM_TTL, PARAM_AUDIENCE, PARAM_ISSUER);
-
-    private static String name(String parameter, String value) {
-        if (!NAME.matcher(value).matches()) {
-            throw new ConfigException(parameter, "must be 1 to 256 visible ASCII characters without spaces");
-        }
-        return value;
-    }
-
     /**
      * Mints a client token.
      *

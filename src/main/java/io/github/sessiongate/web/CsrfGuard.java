@@ -1,6 +1,7 @@
 package io.github.sessiongate.web;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
@@ -167,17 +168,14 @@ public final class CsrfGuard {
     }
 
     /** Init-param: {@code enforce}, {@code report-only} or {@code off}. */
-    public static final String PARAM_CSRF = "csrf";
+    public static final String PARAM_CSRF = GateConfig.PARAM_CSRF;
     public static final Mode DEFAULT_CSRF = Mode.ENFORCE;
-    /**
-     * Init-param: origins besides the application's own that may send state-changing requests,
-     * comma- or whitespace-separated, each a bare {@code http(s)://host[:port]}; no wildcards.
-     */
-    public static final String PARAM_ALLOWED_ORIGINS = "allowed-origins";
+    /** Init-param: extra origins allowed to send state-changing requests. */
+    public static final String PARAM_ALLOWED_ORIGINS = GateConfig.PARAM_ALLOWED_ORIGINS;
     public static final List<String> DEFAULT_ALLOWED_ORIGINS = List.of();
     /** Init-param: refuse checked requests that carry none of Sec-Fetch-Site, Origin and Referer. */
-    public static final String PARAM_REQUIRE_ORIGIN = "csrf-require-origin";
-    public static final boolean DEFAULT_REQUIRE_ORIGIN = false;
+    public static final String PARAM_REQUIRE_ORIGIN = GateConfig.PARAM_CSRF_REQUIRE_ORIGIN;
+    public static final boolean DEFAULT_REQUIRE_ORIGIN = GateConfig.DEFAULT_CSRF_REQUIRE_ORIGIN;
 
     /** Headers some frameworks read to replace the request method. */
     public static final List<String> METHOD_OVERRIDE_HEADERS = List.of("X-HTTP-Method-Override", "X-HTTP-Method",

@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.EndpointSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,7 +56,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class LoginLimiter {
     /** The default per-address ceiling is this many times the per-pair limit. */
-    public static final int ADDRESS_FACTOR = 5;
+    public static final int ADDRESS_FACTOR = EndpointSettings.LOGIN_ADDRESS_FACTOR;
     /** Entries tracked by the filter's limiter (about 110 bytes each as measured: two small objects and a map node). */
     public static final int DEFAULT_MAX_TRACKED = 100_000;
     /** The username delay once it has as many failures (across addresses) as a pair may have; it doubles with each more. */

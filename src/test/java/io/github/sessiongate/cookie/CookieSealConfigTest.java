@@ -1,5 +1,6 @@
 package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import static io.github.sessiongate.cookie.CookieSealTest.KEY_A;
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.Test;
 class CookieSealConfigTest {
 
     private static Optional<CookieSeal> read(String keys, Collection<String> others) {
-        return CookieSeal.fromParams(params(CookieSeal.PARAM_KEYS, keys), others);
+        return CookieSeal.fromParams(params(CookieSealSettings.PARAM_KEYS, keys), others);
     }
 
     private static ConfigException refused(String keys, Collection<String> others) {
         ConfigException e = assertThrows(ConfigException.class, () -> read(keys, others));
-        assertEquals(CookieSeal.PARAM_KEYS, e.parameter());
-        assertTrue(e.getMessage().contains(CookieSeal.PARAM_KEYS));
+        assertEquals(CookieSealSettings.PARAM_KEYS, e.parameter());
+        assertTrue(e.getMessage().contains(CookieSealSettings.PARAM_KEYS));
         for (byte[] key : List.of(KEY_A, KEY_B)) {
             assertFalse(e.getMessage().contains(b64(key).substring(0, 12)), "never echoes a key");
         }
@@ -100,8 +101,8 @@ class CookieSealConfigTest {
         refused("k\"1:" + b64(KEY_A), List.of());
         refused("k;1:" + b64(KEY_A), List.of());
         refused("ключ:" + b64(KEY_A), List.of());
-        refused("k".repeat(CookieSeal.MAX_KID_LENGTH + 1) + ":" + b64(KEY_A), List.of());
-        assertTrue(read("k".repeat(CookieSeal.MAX_KID_LENGTH) + ":" + b64(KEY_A), List.of()).isPresent());
+        refused("k".repeat(CookieSealSettings.MAX_KID_LENGTH + 1) + ":" + b64(KEY_A), List.of());
+        assertTrue(read("k".repeat(CookieSealSettings.MAX_KID_LENGTH) + ":" + b64(KEY_A), List.of()).isPresent());
         assertTrue(read("a.b-c_d!#$%&'*+^`|~9:" + b64(KEY_A), List.of()).isPresent(), "every RFC 6265 token character");
     }
 

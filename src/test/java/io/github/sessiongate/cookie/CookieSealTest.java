@@ -1,5 +1,6 @@
 package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.InitParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,7 +61,7 @@ class CookieSealTest {
     }
 
     static CookieSeal seal(String keys) {
-        return CookieSeal.fromParams(params(CookieSeal.PARAM_KEYS, keys), List.of()).orElseThrow();
+        return CookieSeal.fromParams(params(CookieSealSettings.PARAM_KEYS, keys), List.of()).orElseThrow();
     }
 
     private static String jwt() {

@@ -1,5 +1,6 @@
 package io.github.sessiongate.guest;
 
+import io.github.sessiongate.GuestSettings;
 import static io.github.sessiongate.guest.GuestTokensTest.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,7 +121,7 @@ class GuestEndpointTest {
     }
 
     private GuestTokens fetching(String path, String... more) {
-        List<String> all = new ArrayList<>(List.of(GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_URL, base + path));
+        List<String> all = new ArrayList<>(List.of(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL, base + path));
         all.addAll(List.of(more));
         return GuestTokens.fromParams(params(all.toArray(new String[0])), clock, List.of()).orElseThrow();
     }
@@ -137,7 +138,7 @@ class GuestEndpointTest {
 
     @Test
     void expiresInIsCappedByTheTtlAndDefaultsToIt() {
-        assertEquals(Duration.ofHours(2), fetching("/long", GuestTokens.PARAM_TTL, "2h").issue().orElseThrow().maxAge());
+        assertEquals(Duration.ofHours(2), fetching("/long", GuestSettings.PARAM_TTL, "2h").issue().orElseThrow().maxAge());
         assertEquals(Duration.ofHours(1), fetching("/no-expiry").issue().orElseThrow().maxAge());
     }
 
@@ -160,7 +161,7 @@ class GuestEndpointTest {
         release = new CountDownLatch(1);
         try {
             long start = System.nanoTime();
-            assertEquals(Optional.empty(), fetching("/slow", GuestTokens.PARAM_URL_TIMEOUT, "200ms").issue());
+            assertEquals(Optional.empty(), fetching("/slow", GuestSettings.PARAM_URL_TIMEOUT, "200ms").issue());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
         } finally {
             release.countDown();
@@ -173,14 +174,14 @@ class GuestEndpointTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        GuestTokens g = GuestTokens.fromParams(params(GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_URL,
+        GuestTokens g = GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL,
                 "http://127.0.0.1:" + closedPort + "/guest"), clock, List.of()).orElseThrow();
         assertEquals(Optional.empty(), g.issue());
     }
 
     @Test
     void atMostEightFetchesRunAtOnceAndTheRestGoWithout() throws Exception {
-        GuestTokens g = fetching("/slow", GuestTokens.PARAM_URL_TIMEOUT, "10s");
+        GuestTokens g = fetching("/slow", GuestSettings.PARAM_URL_TIMEOUT, "10s");
         arrived = new CountDownLatch(GuestEndpoint.MAX_CONCURRENT);
         release = new CountDownLatch(1);
         ExecutorService callers = Executors.newFixedThreadPool(GuestEndpoint.MAX_CONCURRENT);
@@ -213,8 +214,8 @@ class GuestEndpointTest {
     void failuresWarnAtMostOnceAMinuteAndNeverLogTheTokenOrQuery() throws Exception {
         String log;
         try (LogCapture capture = new LogCapture(GuestEndpoint.class, GuestTokens.class)) {
-            GuestTokens failing = GuestTokens.fromParams(params(GuestTokens.PARAM_ENABLED, "true",
-                    GuestTokens.PARAM_URL, base + "/error?key=hush"), clock, List.of()).orElseThrow();
+            GuestTokens failing = GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true",
+                    GuestSettings.PARAM_URL, base + "/error?key=hush"), clock, List.of()).orElseThrow();
             failing.issue();
             failing.issue();
             clock.advance(Duration.ofSeconds(59));

@@ -1,5 +1,6 @@
 package io.github.sessiongate.guest;
 
+import io.github.sessiongate.GuestSettings;
 import static io.github.sessiongate.guest.GuestJwt.NOW;
 import static io.github.sessiongate.guest.GuestJwt.SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class GuestTokensCanonicalTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final GuestTokens guests = GuestTokens.fromParams(GuestTokensTest.params(
-            GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_SECRET, SECRET), clock, List.of()).orElseThrow();
+            GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET), clock, List.of()).orElseThrow();
     private final String canonical = TokenSpellings.withUrlSafeCharacter(guests::mint);
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.sessiongate.guest;
 
+import io.github.sessiongate.GuestSettings;
 import static io.github.sessiongate.guest.GuestJwt.NOW;
 import static io.github.sessiongate.guest.GuestJwt.OTHER_SECRET;
 import static io.github.sessiongate.guest.GuestJwt.SECRET;
@@ -53,9 +54,9 @@ class GuestTokensTest {
 
     private static GuestTokens guests(MutableClock clock, String... more) {
         String[] all = new String[more.length + 4];
-        all[0] = GuestTokens.PARAM_ENABLED;
+        all[0] = GuestSettings.PARAM_ENABLED;
         all[1] = "true";
-        all[2] = GuestTokens.PARAM_SECRET;
+        all[2] = GuestSettings.PARAM_SECRET;
         all[3] = SECRET;
         System.arraycopy(more, 0, all, 4, more.length);
         return GuestTokens.fromParams(params(all), clock, List.of()).orElseThrow();
@@ -274,19 +275,19 @@ class GuestTokensTest {
     @Test
     void disabledByDefaultAndThenNoGuestParameterIsAccepted() {
         assertEquals(Optional.empty(), GuestTokens.fromParams(params(), clock, List.of()));
-        for (String param : List.of(GuestTokens.PARAM_SECRET, GuestTokens.PARAM_TTL, GuestTokens.PARAM_URL,
-                GuestTokens.PARAM_URL_TIMEOUT)) {
+        for (String param : List.of(GuestSettings.PARAM_SECRET, GuestSettings.PARAM_TTL, GuestSettings.PARAM_URL,
+                GuestSettings.PARAM_URL_TIMEOUT)) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> GuestTokens.fromParams(params(param, "x"), clock, List.of()));
             assertEquals(param, e.parameter());
-            assertTrue(e.getMessage().contains(GuestTokens.PARAM_ENABLED), e.getMessage());
+            assertTrue(e.getMessage().contains(GuestSettings.PARAM_ENABLED), e.getMessage());
         }
     }
 
     @Test
     void everyGuestParameterIsReadAndTheTtlApplies() {
-        InitParams p = params(GuestTokens.PARAM_ENABLED, "TRUE", GuestTokens.PARAM_SECRET, SECRET,
-                GuestTokens.PARAM_TTL, "2h");
+        InitParams p = params(GuestSettings.PARAM_ENABLED, "TRUE", GuestSettings.PARAM_SECRET, SECRET,
+                GuestSettings.PARAM_TTL, "2h");
         GuestTokens g = GuestTokens.fromParams(p, clock, List.of()).orElseThrow();
         assertEquals(Set.of(), p.unread());
         assertEquals(Duration.ofHours(2), g.ttl());
@@ -296,20 +297,20 @@ class GuestTokensTest {
     @Test
     void secretIsRequiredWhenEnabled() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> GuestTokens.fromParams(params(GuestTokens.PARAM_ENABLED, "true"), clock, List.of()));
-        assertEquals(GuestTokens.PARAM_SECRET, e.parameter());
+                () -> GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true"), clock, List.of()));
+        assertEquals(GuestSettings.PARAM_SECRET, e.parameter());
     }
 
     @Test
     void shortSecretIsRefusedWithoutEchoingIt() {
         for (String shortSecret : List.of("only-31-bytes-0123456789abcdef0", "base64:" + base64(31))) {
             ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(
-                    params(GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_SECRET, shortSecret), clock, List.of()));
-            assertEquals(GuestTokens.PARAM_SECRET, e.parameter());
+                    params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, shortSecret), clock, List.of()));
+            assertEquals(GuestSettings.PARAM_SECRET, e.parameter());
             assertTrue(e.getMessage().contains("31 bytes"), e.getMessage());
             assertFalse(e.getMessage().contains(shortSecret), e.getMessage());
         }
-        guests(clock, GuestTokens.PARAM_SECRET, "base64:" + base64(32)); // 32 random bytes are enough
+        guests(clock, GuestSettings.PARAM_SECRET, "base64:" + base64(32)); // 32 random bytes are enough
     }
 
     @Test
@@ -318,9 +319,9 @@ class GuestTokensTest {
                 StandardCharsets.UTF_8)), "base64:" + Base64.getUrlEncoder().encodeToString(SECRET.getBytes(
                 StandardCharsets.UTF_8)))) {
             ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
-                    GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_SECRET, SECRET,
+                    GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET,
                     JwtTokenValidator.PARAM_SECRET, jwtForm), clock, List.of()));
-            assertEquals(GuestTokens.PARAM_SECRET, e.parameter());
+            assertEquals(GuestSettings.PARAM_SECRET, e.parameter());
             assertTrue(e.getMessage().contains("must differ from " + JwtTokenValidator.PARAM_SECRET), e.getMessage());
             assertFalse(e.getMessage().contains(SECRET), e.getMessage());
         }
@@ -329,21 +330,21 @@ class GuestTokensTest {
     @Test
     void secretEqualToTheSigningSecretOrAnyOtherKeyIsRefused() {
         ConfigException signing = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
-                GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_SECRET, SECRET,
+                GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET,
                 "session-signing-secret", SECRET), clock, List.of()));
-        assertEquals(GuestTokens.PARAM_SECRET, signing.parameter());
+        assertEquals(GuestSettings.PARAM_SECRET, signing.parameter());
         assertTrue(signing.getMessage().contains("session-signing-secret"), signing.getMessage());
         ConfigException other = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
-                GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_SECRET, SECRET), clock,
+                GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET), clock,
                 java.util.Arrays.asList(null, OTHER_SECRET, SECRET)));
-        assertEquals(GuestTokens.PARAM_SECRET, other.parameter());
-        GuestTokens.fromParams(params(GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_SECRET, SECRET,
+        assertEquals(GuestSettings.PARAM_SECRET, other.parameter());
+        GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET,
                 JwtTokenValidator.PARAM_SECRET, JWT_SECRET), clock, java.util.Arrays.asList(null, OTHER_SECRET));
     }
 
     @Test
     void keyParameterListNamesEveryKeyOfTheFilter() {
-        assertTrue(HmacSecret.KEY_PARAMETERS.containsAll(List.of(GuestTokens.PARAM_SECRET,
+        assertTrue(HmacSecret.KEY_PARAMETERS.containsAll(List.of(GuestSettings.PARAM_SECRET,
                 JwtTokenValidator.PARAM_SECRET)));
     }
 
@@ -352,7 +353,7 @@ class GuestTokensTest {
             "guest-ttl|59s", "guest-ttl|31d", "guest-ttl|1500ms", "guest-ttl|soon", "guest-tokens|yes",
             "guest-url-timeout|1s"})
     void badValueFailsNamingTheParameter(String param, String value) {
-        InitParams p = params(GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_SECRET, SECRET, param, value);
+        InitParams p = params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET, param, value);
         assertEquals(param, assertThrows(ConfigException.class,
                 () -> GuestTokens.fromParams(p, clock, List.of())).parameter());
     }
@@ -363,17 +364,17 @@ class GuestTokensTest {
             "http://127.0.0.1.evil.example/guest"})
     void badGuestUrlIsRefused(String url) {
         ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(
-                params(GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_URL, url), clock, List.of()));
-        assertEquals(GuestTokens.PARAM_URL, e.parameter());
+                params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL, url), clock, List.of()));
+        assertEquals(GuestSettings.PARAM_URL, e.parameter());
         assertFalse(e.getMessage().contains("pw@"), e.getMessage());
     }
 
     @Test
     void guestUrlAndGuestSecretExcludeEachOther() {
         ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
-                GuestTokens.PARAM_ENABLED, "true", GuestTokens.PARAM_URL, "https://idp.example.com/guest",
-                GuestTokens.PARAM_SECRET, SECRET), clock, List.of()));
-        assertEquals(GuestTokens.PARAM_SECRET, e.parameter());
+                GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL, "https://idp.example.com/guest",
+                GuestSettings.PARAM_SECRET, SECRET), clock, List.of()));
+        assertEquals(GuestSettings.PARAM_SECRET, e.parameter());
     }
 
     @Test

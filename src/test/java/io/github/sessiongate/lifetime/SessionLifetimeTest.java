@@ -1,10 +1,11 @@
 package io.github.sessiongate.lifetime;
 
-import static io.github.sessiongate.lifetime.SessionLifetime.PARAM_ABSOLUTE_TIMEOUT;
-import static io.github.sessiongate.lifetime.SessionLifetime.PARAM_IDLE_TIMEOUT;
-import static io.github.sessiongate.lifetime.SessionLifetime.PARAM_SIGNING_SECRET;
-import static io.github.sessiongate.lifetime.SessionLifetime.PARAM_SLIDING_EXPIRY;
-import static io.github.sessiongate.lifetime.SessionLifetime.PARAM_SLIDING_INTERVAL;
+import io.github.sessiongate.LifetimeSettings;
+import static io.github.sessiongate.LifetimeSettings.PARAM_ABSOLUTE_TIMEOUT;
+import static io.github.sessiongate.LifetimeSettings.PARAM_IDLE_TIMEOUT;
+import static io.github.sessiongate.LifetimeSettings.PARAM_SIGNING_SECRET;
+import static io.github.sessiongate.LifetimeSettings.PARAM_SLIDING_EXPIRY;
+import static io.github.sessiongate.LifetimeSettings.PARAM_SLIDING_INTERVAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

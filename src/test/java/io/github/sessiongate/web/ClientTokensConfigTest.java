@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.ClientTokenSettings;
 import static io.github.sessiongate.web.ClientTokensTest.SECRET;
 import static io.github.sessiongate.web.ClientTokensTest.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,22 +47,22 @@ class ClientTokensConfigTest {
 
     @Test
     void otherClientTokenParamsWithoutSecretAreRefused() {
-        refused(ClientTokens.PARAM_TTL, params(ClientTokens.PARAM_TTL, "5m"), List.of());
-        refused(ClientTokens.PARAM_AUDIENCE, params(ClientTokens.PARAM_AUDIENCE, "sdk"), List.of());
-        refused(ClientTokens.PARAM_ISSUER, params(ClientTokens.PARAM_ISSUER, "me"), List.of());
+        refused(ClientTokenSettings.PARAM_TTL, params(ClientTokenSettings.PARAM_TTL, "5m"), List.of());
+        refused(ClientTokenSettings.PARAM_AUDIENCE, params(ClientTokenSettings.PARAM_AUDIENCE, "sdk"), List.of());
+        refused(ClientTokenSettings.PARAM_ISSUER, params(ClientTokenSettings.PARAM_ISSUER, "me"), List.of());
     }
 
     @Test
     void defaultsApplyAndEveryParamIsRead() {
-        InitParams params = params(ClientTokens.PARAM_SECRET, SECRET);
+        InitParams params = params(ClientTokenSettings.PARAM_SECRET, SECRET);
         ClientTokens tokens = read(params, List.of()).orElseThrow();
-        assertEquals(ClientTokens.DEFAULT_TTL, tokens.ttl());
+        assertEquals(ClientTokenSettings.DEFAULT_TTL, tokens.ttl());
         assertEquals(Duration.ofMinutes(5), tokens.ttl());
-        assertTrue(tokens.describe().contains("issuer=" + ClientTokens.DEFAULT_ISSUER));
-        assertTrue(tokens.describe().contains("audience=" + ClientTokens.DEFAULT_AUDIENCE));
+        assertTrue(tokens.describe().contains("issuer=" + ClientTokenSettings.DEFAULT_ISSUER));
+        assertTrue(tokens.describe().contains("audience=" + ClientTokenSettings.DEFAULT_AUDIENCE));
 
-        InitParams all = params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_TTL, "10m",
-                ClientTokens.PARAM_ISSUER, "https://app.example.com", ClientTokens.PARAM_AUDIENCE, "web-sdk");
+        InitParams all = params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_TTL, "10m",
+                ClientTokenSettings.PARAM_ISSUER, "https://app.example.com", ClientTokenSettings.PARAM_AUDIENCE, "web-sdk");
         assertEquals(Duration.ofMinutes(10), read(all, List.of()).orElseThrow().ttl());
         assertTrue(all.unread().isEmpty());
     }
@@ -71,53 +72,53 @@ class ClientTokensConfigTest {
         String base64 = "base64:" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {
             -1, -2, -3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27,
             28, 29, 30, 31, 32});
-        assertTrue(read(params(ClientTokens.PARAM_SECRET, base64), List.of()).isPresent());
-        assertTrue(read(params(ClientTokens.PARAM_SECRET, "base64:" + SECRET_B64), List.of()).isPresent());
+        assertTrue(read(params(ClientTokenSettings.PARAM_SECRET, base64), List.of()).isPresent());
+        assertTrue(read(params(ClientTokenSettings.PARAM_SECRET, "base64:" + SECRET_B64), List.of()).isPresent());
     }
 
     @Test
     void shortOrBadSecretIsRefused() {
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, SECRET.substring(1)), List.of());
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, "base64:" + Base64.getEncoder()
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, SECRET.substring(1)), List.of());
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, "base64:" + Base64.getEncoder()
                 .encodeToString(new byte[31])), List.of());
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, "base64:not*base64!"), List.of());
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, "base64:not*base64!"), List.of());
     }
 
     @Test
     void ttlOutsideBoundsIsRefused() {
-        refused(ClientTokens.PARAM_TTL, params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_TTL, "29s"), List.of());
-        refused(ClientTokens.PARAM_TTL, params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_TTL, "61m"), List.of());
-        refused(ClientTokens.PARAM_TTL, params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_TTL, "soon"), List.of());
-        assertEquals(ClientTokens.MIN_TTL, read(params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_TTL, "30s"),
+        refused(ClientTokenSettings.PARAM_TTL, params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_TTL, "29s"), List.of());
+        refused(ClientTokenSettings.PARAM_TTL, params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_TTL, "61m"), List.of());
+        refused(ClientTokenSettings.PARAM_TTL, params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_TTL, "soon"), List.of());
+        assertEquals(ClientTokenSettings.MIN_TTL, read(params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_TTL, "30s"),
                 List.of()).orElseThrow().ttl());
-        assertEquals(ClientTokens.MAX_TTL, read(params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_TTL, "1h"),
+        assertEquals(ClientTokenSettings.MAX_TTL, read(params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_TTL, "1h"),
                 List.of()).orElseThrow().ttl());
     }
 
     @Test
     void issuerOrAudienceWithSpacesIsRefused() {
-        refused(ClientTokens.PARAM_ISSUER, params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_ISSUER, "a b"), List.of());
-        refused(ClientTokens.PARAM_AUDIENCE, params(ClientTokens.PARAM_SECRET, SECRET, ClientTokens.PARAM_AUDIENCE, "x\ty"), List.of());
+        refused(ClientTokenSettings.PARAM_ISSUER, params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_ISSUER, "a b"), List.of());
+        refused(ClientTokenSettings.PARAM_AUDIENCE, params(ClientTokenSettings.PARAM_SECRET, SECRET, ClientTokenSettings.PARAM_AUDIENCE, "x\ty"), List.of());
     }
 
     @Test
     void secretEqualToAnotherSecretIsRefusedInAnyForm() {
-        InitParams plain = params(ClientTokens.PARAM_SECRET, SECRET);
-        refused(ClientTokens.PARAM_SECRET, plain, List.of(SECRET));
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, SECRET), List.of("unrelated-secret-abcdefghijklmnop", SECRET));
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, SECRET), List.of("base64:" + SECRET_B64));
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, "base64:" + SECRET_B64), List.of(SECRET));
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, "base64:" + SECRET_B64),
+        InitParams plain = params(ClientTokenSettings.PARAM_SECRET, SECRET);
+        refused(ClientTokenSettings.PARAM_SECRET, plain, List.of(SECRET));
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, SECRET), List.of("unrelated-secret-abcdefghijklmnop", SECRET));
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, SECRET), List.of("base64:" + SECRET_B64));
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, "base64:" + SECRET_B64), List.of(SECRET));
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, "base64:" + SECRET_B64),
                 List.of("base64:" + SECRET_B64));
-        refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, SECRET),
+        refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, SECRET),
                 List.of("2026-11:" + Base64.getEncoder().encodeToString(new byte[32]) + ", 2026-05:" + SECRET_B64));
-        ConfigException e = refused(ClientTokens.PARAM_SECRET, params(ClientTokens.PARAM_SECRET, SECRET), List.of(SECRET));
-        assertTrue(e.getMessage().contains(ClientTokens.PARAM_SECRET));
+        ConfigException e = refused(ClientTokenSettings.PARAM_SECRET, params(ClientTokenSettings.PARAM_SECRET, SECRET), List.of(SECRET));
+        assertTrue(e.getMessage().contains(ClientTokenSettings.PARAM_SECRET));
     }
 
     @Test
     void differentSecretsAndBlankOthersAreFine() {
-        assertTrue(read(params(ClientTokens.PARAM_SECRET, SECRET), Arrays.asList(null, "", "  ",
+        assertTrue(read(params(ClientTokenSettings.PARAM_SECRET, SECRET), Arrays.asList(null, "", "  ",
                 ClientTokensTest.OTHER_SECRET, "base64:" + Base64.getEncoder().encodeToString(new byte[32]))).isPresent());
     }
 }

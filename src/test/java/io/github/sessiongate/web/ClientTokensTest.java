@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.ClientTokenSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -53,7 +54,7 @@ class ClientTokensTest {
 
     private ClientTokens tokens(String secret, String... more) {
         String[] pairs = new String[more.length + 2];
-        pairs[0] = ClientTokens.PARAM_SECRET;
+        pairs[0] = ClientTokenSettings.PARAM_SECRET;
         pairs[1] = secret;
         System.arraycopy(more, 0, pairs, 2, more.length);
         return ClientTokens.fromParams(params(pairs), clock, List.of()).orElseThrow();
@@ -94,9 +95,9 @@ class ClientTokensTest {
         assertEquals(Set.of("user", "admin"), session.roles());
         assertFalse(session.isGuest());
         assertEquals(token, session.token());
-        assertEquals(NOW.plus(ClientTokens.DEFAULT_TTL), session.expiresAt().orElseThrow());
-        assertEquals(ClientTokens.DEFAULT_ISSUER, session.claims().get("iss"));
-        assertEquals(ClientTokens.DEFAULT_AUDIENCE, session.claims().get("aud"));
+        assertEquals(NOW.plus(ClientTokenSettings.DEFAULT_TTL), session.expiresAt().orElseThrow());
+        assertEquals(ClientTokenSettings.DEFAULT_ISSUER, session.claims().get("iss"));
+        assertEquals(ClientTokenSettings.DEFAULT_AUDIENCE, session.claims().get("aud"));
         assertEquals(binding, session.claims().get(ClientTokens.CLAIM_SESSION_BINDING));
 
         Map<String, Object> header = json(token, 0);
@@ -104,7 +105,7 @@ class ClientTokensTest {
         assertEquals("HS256", header.get("alg"));
         Map<String, Object> claims = json(token, 1);
         assertEquals(NOW.getEpochSecond(), ((Number) claims.get("iat")).longValue());
-        assertEquals(NOW.plus(ClientTokens.DEFAULT_TTL).getEpochSecond(), ((Number) claims.get("exp")).longValue());
+        assertEquals(NOW.plus(ClientTokenSettings.DEFAULT_TTL).getEpochSecond(), ((Number) claims.get("exp")).longValue());
         assertTrue(claims.get("jti") instanceof String jti && jti.length() >= 22);
         assertEquals(List.of("admin", "user"), claims.get("roles"));
     }
@@ -142,7 +143,7 @@ class ClientTokensTest {
     @Test
     void tokenExpiresAfterTtlOnTheMovedClock() {
         String token = tokens.mint(alice(), tokens.bindingOf(REFRESH_TOKEN));
-        clock.advance(ClientTokens.DEFAULT_TTL.minusSeconds(1));
+        clock.advance(ClientTokenSettings.DEFAULT_TTL.minusSeconds(1));
         assertEquals(ValidationResult.Kind.VALID, tokens.verify(token).kind());
         clock.advance(Duration.ofSeconds(1));
         assertEquals(ValidationResult.Kind.EXPIRED, tokens.verify(token).kind());
@@ -152,7 +153,7 @@ class ClientTokensTest {
 
     @Test
     void configuredTtlSetsExpiry() {
-        ClientTokens shortLived = tokens(SECRET, ClientTokens.PARAM_TTL, "30s");
+        ClientTokens shortLived = tokens(SECRET, ClientTokenSettings.PARAM_TTL, "30s");
         assertEquals(Duration.ofSeconds(30), shortLived.ttl());
         String token = shortLived.mint(null, null);
         clock.advance(Duration.ofSeconds(30));
@@ -215,8 +216,8 @@ class ClientTokensTest {
 
     @Test
     void wrongIssuerOrAudienceIsRefused() {
-        ClientTokens otherIssuer = tokens(SECRET, ClientTokens.PARAM_ISSUER, "https://elsewhere.example.com");
-        ClientTokens otherAudience = tokens(SECRET, ClientTokens.PARAM_AUDIENCE, "other-sdk");
+        ClientTokens otherIssuer = tokens(SECRET, ClientTokenSettings.PARAM_ISSUER, "https://elsewhere.example.com");
+        ClientTokens otherAudience = tokens(SECRET, ClientTokenSettings.PARAM_AUDIENCE, "other-sdk");
         String token = tokens.mint(null, null);
         assertEquals(Reason.WRONG_ISSUER, reason(otherIssuer.verify(token)));
         assertEquals(Reason.WRONG_AUDIENCE, reason(otherAudience.verify(token)));
@@ -225,7 +226,7 @@ class ClientTokensTest {
 
     @Test
     void tokenLivingLongerThanTheTtlIsRefused() {
-        String hourLong = tokens(SECRET, ClientTokens.PARAM_TTL, "1h").mint(null, null);
+        String hourLong = tokens(SECRET, ClientTokenSettings.PARAM_TTL, "1h").mint(null, null);
         assertEquals(Reason.LIFETIME_TOO_LONG, reason(tokens.verify(hourLong)));
     }
 
@@ -286,8 +287,8 @@ class ClientTokensTest {
         // issuer and audience. Only the typ header keeps client tokens out.
         JwtTokenValidator validator = JwtTokenValidator.fromParams(Map.of(
                 JwtTokenValidator.PARAM_SECRET, SECRET,
-                JwtTokenValidator.PARAM_ISSUER, ClientTokens.DEFAULT_ISSUER,
-                JwtTokenValidator.PARAM_AUDIENCE, ClientTokens.DEFAULT_AUDIENCE), clock);
+                JwtTokenValidator.PARAM_ISSUER, ClientTokenSettings.DEFAULT_ISSUER,
+                JwtTokenValidator.PARAM_AUDIENCE, ClientTokenSettings.DEFAULT_AUDIENCE), clock);
         try {
             for (String token : List.of(tokens.mint(alice(), tokens.bindingOf(REFRESH_TOKEN)), tokens.mint(null, null))) {
                 assertEquals(Reason.WRONG_TOKEN_TYPE, reason(validator.validate(token)));

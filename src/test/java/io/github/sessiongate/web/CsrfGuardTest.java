@@ -13,6 +13,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.web.CsrfGuard.Mode;
 import io.github.sessiongate.web.CsrfGuard.Verdict;
@@ -224,7 +225,7 @@ class CsrfGuardTest {
 
     @Test
     void allowedOriginsWork() {
-        CsrfGuard g = guard(Map.of(CsrfGuard.PARAM_ALLOWED_ORIGINS, "HTTPS://Admin.Example.com:443/, http://localhost:3000"));
+        CsrfGuard g = guard(Map.of(GateConfig.PARAM_ALLOWED_ORIGINS, "HTTPS://Admin.Example.com:443/, http://localhost:3000"));
         assertEquals(Set.of(ADMIN, "http://localhost:3000"), g.allowedOrigins());
         assertAllowed(g, request("POST", "Origin", ADMIN));
         assertAllowed(g, request("POST", "Origin", "http://localhost:3000"));
@@ -262,7 +263,7 @@ class CsrfGuardTest {
 
     @Test
     void noHeadersRefusedWithCsrfRequireOrigin() {
-        CsrfGuard strict = guard(Map.of(CsrfGuard.PARAM_REQUIRE_ORIGIN, "true"));
+        CsrfGuard strict = guard(Map.of(GateConfig.PARAM_CSRF_REQUIRE_ORIGIN, "true"));
         assertTrue(strict.requireOrigin());
         assertEquals(Verdict.REFUSE_NO_ORIGIN, strict.check(request("POST"), APP));
         assertAllowed(strict, request("POST", "Origin", "https://app.example.com"));
@@ -323,7 +324,7 @@ class CsrfGuardTest {
 
     @Test
     void offNeverApplies() {
-        CsrfGuard off = guard(Map.of(CsrfGuard.PARAM_CSRF, "OFF"));
+        CsrfGuard off = guard(Map.of(GateConfig.PARAM_CSRF, "OFF"));
         assertEquals(Mode.OFF, off.mode());
         assertFalse(off.applies(request("POST", "Sec-Fetch-Site", "cross-site"), true, false));
         assertFalse(off.applies(request("GET", "Sec-Fetch-Site", "cross-site"), false, true));
@@ -347,8 +348,8 @@ class CsrfGuardTest {
 
     @Test
     void fromParamsReadsAllItsParameters() {
-        InitParams params = InitParams.resolve(Map.of(CsrfGuard.PARAM_CSRF, "report-only",
-                CsrfGuard.PARAM_ALLOWED_ORIGINS, ADMIN, CsrfGuard.PARAM_REQUIRE_ORIGIN, "true"));
+        InitParams params = InitParams.resolve(Map.of(GateConfig.PARAM_CSRF, "report-only",
+                GateConfig.PARAM_ALLOWED_ORIGINS, ADMIN, GateConfig.PARAM_CSRF_REQUIRE_ORIGIN, "true"));
         CsrfGuard g = CsrfGuard.fromParams(params);
         assertEquals(Set.of(), params.unread());
         assertEquals(Mode.REPORT_ONLY, g.mode());
@@ -358,19 +359,19 @@ class CsrfGuardTest {
 
     @Test
     void badConfigNamesTheParameter() {
-        assertEquals(CsrfGuard.PARAM_CSRF, assertThrows(ConfigException.class,
-                () -> guard(Map.of(CsrfGuard.PARAM_CSRF, "maybe"))).parameter());
-        assertEquals(CsrfGuard.PARAM_REQUIRE_ORIGIN, assertThrows(ConfigException.class,
-                () -> guard(Map.of(CsrfGuard.PARAM_REQUIRE_ORIGIN, "yes"))).parameter());
+        assertEquals(GateConfig.PARAM_CSRF, assertThrows(ConfigException.class,
+                () -> guard(Map.of(GateConfig.PARAM_CSRF, "maybe"))).parameter());
+        assertEquals(GateConfig.PARAM_CSRF_REQUIRE_ORIGIN, assertThrows(ConfigException.class,
+                () -> guard(Map.of(GateConfig.PARAM_CSRF_REQUIRE_ORIGIN, "yes"))).parameter());
         for (String bad : List.of("*", "https://*.example.com", "null", "admin.example.com", "ftp://admin.example.com",
                 "https://admin.example.com/path", "https://admin.example.com?q", "https://admin.example.com#f",
                 "https://u@admin.example.com", "https://admin.example.com:70000", "https://")) {
             ConfigException e = assertThrows(ConfigException.class,
-                    () -> guard(Map.of(CsrfGuard.PARAM_ALLOWED_ORIGINS, ADMIN + ", " + bad)), bad);
-            assertEquals(CsrfGuard.PARAM_ALLOWED_ORIGINS, e.parameter(), bad);
-            assertTrue(e.getMessage().contains(CsrfGuard.PARAM_ALLOWED_ORIGINS), e.getMessage());
+                    () -> guard(Map.of(GateConfig.PARAM_ALLOWED_ORIGINS, ADMIN + ", " + bad)), bad);
+            assertEquals(GateConfig.PARAM_ALLOWED_ORIGINS, e.parameter(), bad);
+            assertTrue(e.getMessage().contains(GateConfig.PARAM_ALLOWED_ORIGINS), e.getMessage());
         }
-        assertEquals(CsrfGuard.PARAM_ALLOWED_ORIGINS, assertThrows(ConfigException.class,
+        assertEquals(GateConfig.PARAM_ALLOWED_ORIGINS, assertThrows(ConfigException.class,
                 () -> CsrfGuard.builder().allowedOrigins(List.of("*")).build()).parameter());
     }
 }

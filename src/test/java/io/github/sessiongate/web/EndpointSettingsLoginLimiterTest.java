@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.InitParams;
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EndpointSettingsLoginLimiterTest {
 
     private static EndpointSettings settings(Map<String, String> params) {
-        return EndpointSettings.fromParams(InitParams.resolve(params));
+        return io.github.sessiongate.engine.InitParamsMapping.endpointSettings(InitParams.resolve(params));
     }
 
     @Test

@@ -1,8 +1,6 @@
-package io.github.sessiongate.web;
+package io.github.sessiongate;
 
-import io.github.sessiongate.ConfigException;
-import io.github.sessiongate.InitParams;
-import io.github.sessiongate.internal.Bounds;
+import io.github.sessiongate.engine.SettingsChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +79,7 @@ public final class EndpointSettings {
     public static final int MAX_LOGIN_MAX_FAILURES = 10_000;
     /**
      * Failed logins from one client address across all usernames before it must wait (against
-     * password spraying); by default {@link LoginLimiter#ADDRESS_FACTOR} times {@code login-max-failures},
+     * password spraying); by default {@value #LOGIN_ADDRESS_FACTOR} times {@code login-max-failures},
      * never less than it.
      */
     public static final String PARAM_LOGIN_ADDRESS_MAX_FAILURES = "login-address-max-failures";
@@ -98,6 +96,9 @@ public final class EndpointSettings {
     public static final Duration MAX_LOGIN_FAILURE_WINDOW = Duration.ofDays(1);
     /** Claims the session endpoint may show besides subject and roles. */
     public static final String PARAM_SESSION_CLAIMS = "session-claims";
+
+    /** Default {@value #PARAM_LOGIN_ADDRESS_MAX_FAILURES}: this many times {@value #PARAM_LOGIN_MAX_FAILURES}. */
+    public static final int LOGIN_ADDRESS_FACTOR = 5;
 
     private final Map<Endpoint, String> paths;
     private final Map<String, Endpoint> byPath;
@@ -129,16 +130,16 @@ public final class EndpointSettings {
         this.byPath = Map.copyOf(index);
         this.loginSuccessPath = checkPath(PARAM_LOGIN_SUCCESS_PATH, b.loginSuccessPath);
         this.logoutRedirectPath = checkPath(PARAM_LOGOUT_REDIRECT_PATH, b.logoutRedirectPath);
-        this.loginMaxBodyBytes = Bounds.number(PARAM_LOGIN_MAX_BODY_BYTES, b.loginMaxBodyBytes, MIN_LOGIN_MAX_BODY_BYTES,
+        this.loginMaxBodyBytes = SettingsChecks.number(PARAM_LOGIN_MAX_BODY_BYTES, b.loginMaxBodyBytes, MIN_LOGIN_MAX_BODY_BYTES,
                 MAX_LOGIN_MAX_BODY_BYTES);
-        this.loginMaxFailures = Bounds.number(PARAM_LOGIN_MAX_FAILURES, b.loginMaxFailures, MIN_LOGIN_MAX_FAILURES,
+        this.loginMaxFailures = SettingsChecks.number(PARAM_LOGIN_MAX_FAILURES, b.loginMaxFailures, MIN_LOGIN_MAX_FAILURES,
                 MAX_LOGIN_MAX_FAILURES);
-        this.loginAddressMaxFailures = Bounds.number(PARAM_LOGIN_ADDRESS_MAX_FAILURES, b.loginAddressMaxFailures != null
-                ? b.loginAddressMaxFailures : LoginLimiter.ADDRESS_FACTOR * loginMaxFailures, loginMaxFailures,
+        this.loginAddressMaxFailures = SettingsChecks.number(PARAM_LOGIN_ADDRESS_MAX_FAILURES, b.loginAddressMaxFailures != null
+                ? b.loginAddressMaxFailures : LOGIN_ADDRESS_FACTOR * loginMaxFailures, loginMaxFailures,
                 MAX_LOGIN_ADDRESS_MAX_FAILURES);
-        this.loginFailureWindow = Bounds.duration(PARAM_LOGIN_FAILURE_WINDOW, b.loginFailureWindow, MIN_LOGIN_FAILURE_WINDOW,
+        this.loginFailureWindow = SettingsChecks.duration(PARAM_LOGIN_FAILURE_WINDOW, b.loginFailureWindow, MIN_LOGIN_FAILURE_WINDOW,
                 MAX_LOGIN_FAILURE_WINDOW);
-        this.loginUsernameMaxDelay = Bounds.duration(PARAM_LOGIN_USERNAME_MAX_DELAY, b.loginUsernameMaxDelay,
+        this.loginUsernameMaxDelay = SettingsChecks.duration(PARAM_LOGIN_USERNAME_MAX_DELAY, b.loginUsernameMaxDelay,
                 MIN_LOGIN_USERNAME_MAX_DELAY, MAX_LOGIN_USERNAME_MAX_DELAY);
         for (String claim : b.sessionClaims) {
             if (!claim.matches("[A-Za-z0-9_.:-]{1,64}")) {
@@ -158,24 +159,8 @@ public final class EndpointSettings {
         return new Builder();
     }
 
-    /** Reads the endpoint parameters: a string-to-{@link Builder} mapping; the builder checks. */
-    public static EndpointSettings fromParams(InitParams params) {
-        Builder b = builder();
-        for (Endpoint e : Endpoint.values()) {
-            params.get(e.parameter()).ifPresent(path -> b.path(e, path));
-        }
-        params.get(PARAM_LOGIN_SUCCESS_PATH).ifPresent(b::loginSuccessPath);
-        params.get(PARAM_LOGOUT_REDIRECT_PATH).ifPresent(b::logoutRedirectPath);
-        params.integer(PARAM_LOGIN_MAX_BODY_BYTES).ifPresent(b::loginMaxBodyBytes);
-        params.integer(PARAM_LOGIN_MAX_FAILURES).ifPresent(b::loginMaxFailures);
-        params.integer(PARAM_LOGIN_ADDRESS_MAX_FAILURES).ifPresent(b::loginAddressMaxFailures);
-        Bounds.duration(params, PARAM_LOGIN_USERNAME_MAX_DELAY).ifPresent(b::loginUsernameMaxDelay);
-        Bounds.duration(params, PARAM_LOGIN_FAILURE_WINDOW).ifPresent(b::loginFailureWindow);
-        return b.sessionClaims(params.list(PARAM_SESSION_CLAIMS)).build();
-    }
-
     private static String checkPath(String parameter, String path) {
-        if (SafeRedirect.target(path).isEmpty() || path.contains("?") || path.contains("*") || path.contains(";")) {
+        if (!SettingsChecks.isPlainPath(path) || path.contains("?") || path.contains("*") || path.contains(";")) {
             throw new ConfigException(parameter, "must be a plain path inside the application such as /auth/login, or off");
         }
         return path;
@@ -294,7 +279,7 @@ public final class EndpointSettings {
             return this;
         }
 
-        /** Default {@link LoginLimiter#ADDRESS_FACTOR} times {@link #loginMaxFailures}; from that to 100000. */
+        /** Default {@value #LOGIN_ADDRESS_FACTOR} times {@link #loginMaxFailures}; from that to 100000. */
         public Builder loginAddressMaxFailures(int failures) {
             this.loginAddressMaxFailures = failures;
             return this;
