@@ -1,7 +1,7 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.internal.Hosts;
-import io.github.sessiongate.internal.HttpTransport;
+import io.github.sessiongate.engine.Outbound;
+import io.github.sessiongate.engine.SettingsChecks;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +95,7 @@ public final class BackendClient implements AutoCloseable {
     private final Set<Origin> origins;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final HttpTransport transport;
-    private final boolean ownsTransport;
+    private final Outbound transport;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BackendClient(Builder b) {
@@ -107,55 +105,9 @@ public final class BackendClient implements AutoCloseable {
         this.origins = Collections.unmodifiableSet(new LinkedHashSet<>(b.origins));
         this.connectTimeout = checkTimeout(CONNECT_TIMEOUT_NAME, b.connectTimeout);
         this.readTimeout = checkTimeout(READ_TIMEOUT_NAME, b.readTimeout);
-        this.ownsTransport = b.transport == null;
-        this.transport = ownsTransport ? HttpTransport.create(connectTimeout) : b.transport;
+        this.transport = b.transport != null ? b.transport : Outbound.own(connectTimeout);
         LOG.info("SessionGate backend client for {} (connect timeout {}, read timeout {})",
                 origins(), connectTimeout, readTimeout);
-    }
-
-    /**
-     * Reads {@link #PARAM_BACKEND_ORIGINS} (marking it read), with the default timeouts.
-     *
-     * @return empty when the parameter is not set
-     * @throws ConfigException naming {@link #PARAM_BACKEND_ORIGINS} when an origin is not usable
-     */
-    public static Optional<BackendClient> fromParams(InitParams params) {
-        return fromParams(params, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
-    }
-
-    /**
-     * Reads {@link #PARAM_BACKEND_ORIGINS} (marking it read), with timeouts the caller read.
-     *
-     * @return empty when the parameter is not set
-     * @throws ConfigException naming the parameter at fault
-     */
-    public static Optional<BackendClient> fromParams(InitParams params, Duration connectTimeout, Duration readTimeout) {
-        return plan(params, connectTimeout, readTimeout).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
-    }
-
-    /**
-     * Reads and checks {@link #PARAM_BACKEND_ORIGINS} now (as {@link #fromParams(InitParams, Duration, Duration)});
-     * the function builds the client at each filter start over the filter's transport (not closed
-     * by the client), or, given {@code null}, over one of its own that {@link #close()} stops. For
-     * the engine's init-param mapping, through {@code SessionFilter}'s hooks.
-     */
-    static Optional<Function<HttpTransport, BackendClient>> plan(InitParams params, Duration connectTimeout,
-            Duration readTimeout) {
-        Objects.requireNonNull(params, "params");
-        List<String> listed = params.list(PARAM_BACKEND_ORIGINS);
-        if (listed.isEmpty()) {
-            return Optional.empty();
-        }
-        Builder checked = builder().connectTimeout(connectTimeout).readTimeout(readTimeout);
-        listed.forEach(checked::allowOrigin); // fails now on a bad origin
-        checkTimeout(CONNECT_TIMEOUT_NAME, connectTimeout);
-        checkTimeout(READ_TIMEOUT_NAME, readTimeout);
-        return Optional.of(transport -> {
-            Builder b = builder().connectTimeout(connectTimeout).readTimeout(readTimeout);
-            listed.forEach(b::allowOrigin);
-            b.transport = transport;
-            return b.build();
-        });
     }
 
     /** Starts a client for code; at least one {@link Builder#allowOrigin(String)} is required. */
@@ -260,9 +212,7 @@ public final class BackendClient implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (ownsTransport) {
-            transport.close();
-        }
+        transport.close(); // stops a transport of its own; leaves the filter's to the filter
         LOG.debug("SessionGate backend client for {} closed", origins());
     }
 
@@ -394,7 +344,7 @@ public final class BackendClient implements AutoCloseable {
                     || uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw bad(value);
             }
-            if (scheme.equals("http") && !Hosts.isLoopback(uri.getHost())) {
+            if (scheme.equals("http") && !SettingsChecks.isLoopback(uri.getHost())) {
                 throw new ConfigException(PARAM_BACKEND_ORIGINS, "http is allowed only for loopback hosts, use https: '"
                         + value + "'");
             }
@@ -420,7 +370,7 @@ public final class BackendClient implements AutoCloseable {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         /** The filter's transport (not closed by the client), or {@code null} for one of its own. */
-        private HttpTransport transport;
+        private Outbound transport;
 
         private Builder() {
         }
@@ -445,6 +395,12 @@ public final class BackendClient implements AutoCloseable {
         /** Default {@link #DEFAULT_READ_TIMEOUT}; positive, at most {@link #MAX_TIMEOUT}. */
         public Builder readTimeout(Duration readTimeout) {
             this.readTimeout = checkTimeout(READ_TIMEOUT_NAME, readTimeout);
+            return this;
+        }
+
+        /** For the composition root, through {@code SessionFilter}'s hooks: send over the filter's transport. */
+        Builder over(Outbound filterTransport) {
+            this.transport = Objects.requireNonNull(filterTransport, "filterTransport");
             return this;
         }
 

@@ -1,8 +1,6 @@
 package io.github.sessiongate;
 
-import io.github.sessiongate.cookie.CookieHeaderReader;
-import io.github.sessiongate.cookie.CookieNames;
-import io.github.sessiongate.internal.Bounds;
+import io.github.sessiongate.engine.SettingsChecks;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -133,7 +131,7 @@ public final class CookieSettings {
         this.refreshMaxAge = b.refreshMaxAge;
         this.partitioned = b.partitioned;
         this.hostPrefix = b.hostPrefix;
-        this.maxTotalBytes = Bounds.number(PARAM_MAX_TOTAL_BYTES, b.maxTotalBytes, MIN_MAX_TOTAL_BYTES, MAX_MAX_TOTAL_BYTES);
+        this.maxTotalBytes = SettingsChecks.number(PARAM_MAX_TOTAL_BYTES, b.maxTotalBytes, MIN_MAX_TOTAL_BYTES, MAX_MAX_TOTAL_BYTES);
         this.guestCookieName = b.guestCookieName;
         this.guestMaxAge = b.guestMaxAge;
         this.metaCookieName = b.metaCookieName;
@@ -445,11 +443,9 @@ public final class CookieSettings {
             if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
                 throw new ConfigException(param, "must be 1 to " + MAX_NAME_LENGTH + " characters long");
             }
-            for (int i = 0; i < name.length(); i++) {
-                if (!CookieHeaderReader.isTokenChar(name.charAt(i))) {
-                    throw new ConfigException(param, "must be an RFC 6265 token (letters, digits and "
-                            + "!#$%&'*+-.^_`|~), not '" + printable(name) + "'");
-                }
+            if (!SettingsChecks.isCookieToken(name, MAX_NAME_LENGTH)) {
+                throw new ConfigException(param, "must be an RFC 6265 token (letters, digits and "
+                        + "!#$%&'*+-.^_`|~), not '" + printable(name) + "'");
             }
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.startsWith(HOST_PREFIX.toLowerCase(Locale.ROOT))
@@ -460,7 +456,7 @@ public final class CookieSettings {
             if (name.charAt(0) == '$') {
                 throw new ConfigException(param, "must not start with '$', which old cookie syntax reserves");
             }
-            if (CookieNames.endsWithDotDigits(name)) {
+            if (SettingsChecks.endsWithDotDigits(name)) {
                 throw new ConfigException(param, "must not end in '.' and digits ('" + name
                         + "'), which is how chunks of a large cookie are named");
             }

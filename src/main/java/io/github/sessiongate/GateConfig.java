@@ -1,10 +1,6 @@
 package io.github.sessiongate;
 
 import io.github.sessiongate.engine.SettingsChecks;
-import io.github.sessiongate.internal.HttpTransport;
-import io.github.sessiongate.remote.LoginEndpoint;
-import io.github.sessiongate.remote.RefreshEndpoint;
-import io.github.sessiongate.remote.RevokeEndpoint;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Every setting of a {@link SessionFilter}, parsed and checked once, then immutable.
@@ -26,7 +21,7 @@ import java.util.function.Function;
  * {@link ConfigException} naming the parameter. Each group of parameters is an immutable settings
  * value with a typed builder ({@link CookieSettings}, {@code EndpointSettings}, {@code CsrfGuard},
  * {@code GuestSettings}, {@code LifetimeSettings}, {@code ClientTokenSettings},
- * {@code CookieSealSettings}, {@code LoginEndpoint.Settings}, {@code RevokeEndpoint.Settings});
+ * {@code CookieSealSettings}, {@code LoginSettings}, {@code RevokeSettings});
  * the filter's init-param mapping only maps strings onto those builders, so each bound and default is
  * written once, and {@link Builder#build()} runs every cross-check (no secret serves two purposes,
  * the cookies fit the response header budget). The validator reads its own parameters.
@@ -120,6 +115,16 @@ public final class GateConfig {
     /** Whether the wrapped request shows the access token as {@code Authorization: Bearer}. */
     public static final String PARAM_AUTHORIZATION_HEADER_VIEW = "authorization-header-view";
     public static final boolean DEFAULT_AUTHORIZATION_HEADER_VIEW = false;
+    /** Connect timeout of the filter's one outbound transport, shared by every backend call. */
+    public static final String PARAM_BACKEND_CONNECT_TIMEOUT = "backend-connect-timeout";
+    public static final Duration DEFAULT_BACKEND_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** Time allowed for a backend's answer after the request is sent. */
+    public static final String PARAM_BACKEND_READ_TIMEOUT = "backend-read-timeout";
+    public static final Duration DEFAULT_BACKEND_READ_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration MIN_BACKEND_TIMEOUT = Duration.ofMillis(50);
+    public static final Duration MAX_BACKEND_TIMEOUT = Duration.ofSeconds(60);
+    /** Origins the application's {@link BackendClient} may send the user's token to. */
+    public static final String PARAM_BACKEND_ORIGINS = BackendClient.PARAM_BACKEND_ORIGINS;
     /** The CSRF check: {@code enforce}, {@code report-only} or {@code off}. */
     public static final String PARAM_CSRF = "csrf";
     public static final Csrf DEFAULT_CSRF = Csrf.ENFORCE;
@@ -164,9 +169,10 @@ public final class GateConfig {
     private final ClientTokenSettings clientTokens;
     private final CookieSealSettings cookieSeal;
     private final Map<String, String> externalSecrets;
-    private final Part<BackendClient> backendClient;
-    private final Part<LoginEndpoint> loginEndpoint;
-    private final Part<RevokeEndpoint> revokeEndpoint;
+    private final List<String> backendOrigins;
+    private final BackendClient givenBackendClient;
+    private final LoginSettings login;
+    private final RevokeSettings revoke;
     private final Duration backendConnectTimeout;
     private final Duration backendReadTimeout;
     private final TokenValidator validator;
@@ -212,13 +218,18 @@ public final class GateConfig {
         this.cookieSeal = b.cookieSeal == null || !b.cookieSeal.enabled() ? null : b.cookieSeal;
         this.guests = b.guests == null || !b.guests.enabled() ? null : b.guests;
         this.externalSecrets = Map.copyOf(b.externalSecrets);
-        this.backendClient = b.backendClient;
+        this.backendOrigins = List.copyOf(b.backendOrigins);
+        this.givenBackendClient = b.backendClient;
+        BackendClient.Builder origins = BackendClient.builder();
+        backendOrigins.forEach(origins::allowOrigin); // refuses a bad origin now, naming backend-origins
+        if (givenBackendClient != null && !backendOrigins.isEmpty()) {
+            throw new ConfigException(PARAM_BACKEND_ORIGINS, "cannot be combined with a BackendClient given to the builder:"
+                    + " set the origins on that client, or let the filter make one from " + PARAM_BACKEND_ORIGINS);
+        }
         this.backendConnectTimeout = b.backendConnectTimeout; // both checked by their setters
         this.backendReadTimeout = b.backendReadTimeout;
-        this.loginEndpoint = b.login != null ? LoginEndpoint.plan(b.login, clock, backendConnectTimeout, backendReadTimeout)
-                .map(Part::planned).orElse(null) : b.loginEndpoint;
-        this.revokeEndpoint = b.revoke != null ? RevokeEndpoint.plan(b.revoke, clock, backendConnectTimeout, backendReadTimeout)
-                .map(Part::planned).orElse(null) : b.revokeEndpoint;
+        this.login = b.login == null || !b.login.enabled() ? null : b.login;
+        this.revoke = b.revoke == null || !b.revoke.enabled() ? null : b.revoke;
         this.validator = b.validator;
         if (validator == null) {
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "no validator given: name a TokenValidator class, "
@@ -231,40 +242,6 @@ public final class GateConfig {
     /** Starts a programmatic configuration; {@link Builder#validator} is required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * An outbound component as configured: either planned from settings and started per filter
-     * over the filter's one transport (then owned and closed by the filter's component factory),
-     * or handed in ready-made through the builder (then the caller's: the filter never closes it,
-     * so a config can serve several filters). Not API: the engine reaches it through
-     * {@code SessionFilter}'s hooks.
-     */
-    static final class Part<T> {
-        private final Function<HttpTransport, T> plan;
-        private final T given;
-
-        private Part(Function<HttpTransport, T> plan, T given) {
-            this.plan = plan;
-            this.given = given;
-        }
-
-        static <T> Part<T> planned(Function<HttpTransport, T> plan) {
-            return new Part<>(Objects.requireNonNull(plan, "plan"), null);
-        }
-
-        static <T> Part<T> given(T component) {
-            return component == null ? null : new Part<>(null, component);
-        }
-
-        /** Whether {@link #start} makes a new component (which the caller then owns). */
-        boolean planned() {
-            return plan != null;
-        }
-
-        T start(HttpTransport transport) {
-            return plan != null ? plan.apply(transport) : given;
-        }
     }
 
     /** What the CSRF check does ({@value #PARAM_CSRF}). */
@@ -463,24 +440,37 @@ public final class GateConfig {
 
     /** Whether the login endpoint has a backend ({@code login-url} or {@code login(..)}); without one it is off. */
     public boolean loginEnabled() {
-        return loginEndpoint != null;
+        return login != null;
     }
 
     /** Whether logout revokes refresh tokens at a backend. */
     public boolean revokeEnabled() {
-        return revokeEndpoint != null;
+        return revoke != null;
     }
 
-    Optional<Part<LoginEndpoint>> loginPart() {
-        return Optional.ofNullable(loginEndpoint);
+    /** The backend login behind the login endpoint, if set. */
+    public Optional<LoginSettings> login() {
+        return Optional.ofNullable(login);
     }
 
-    Optional<Part<RevokeEndpoint>> revokePart() {
-        return Optional.ofNullable(revokeEndpoint);
+    /** Revocation of refresh tokens at logout, if set. */
+    public Optional<RevokeSettings> revoke() {
+        return Optional.ofNullable(revoke);
     }
 
-    Optional<Part<BackendClient>> backendClientPart() {
-        return Optional.ofNullable(backendClient);
+    /** The origins of the backend client the filter makes and publishes ({@value #PARAM_BACKEND_ORIGINS}); empty for none. */
+    public List<String> backendOrigins() {
+        return backendOrigins;
+    }
+
+    /** The backend client given ready-made to the builder (its owner's: the filter never closes it), if any. */
+    public Optional<BackendClient> givenBackendClient() {
+        return Optional.ofNullable(givenBackendClient);
+    }
+
+    /** Time allowed for a backend's answer ({@value #PARAM_BACKEND_READ_TIMEOUT}) for login, revoke and the backend client. */
+    public Duration backendReadTimeout() {
+        return backendReadTimeout;
     }
 
     /**
@@ -557,13 +547,12 @@ public final class GateConfig {
         private ClientTokenSettings clientTokens;
         private CookieSealSettings cookieSeal;
         private final Map<String, String> externalSecrets = new LinkedHashMap<>();
-        private Part<BackendClient> backendClient;
-        private Part<LoginEndpoint> loginEndpoint;
-        private Part<RevokeEndpoint> revokeEndpoint;
-        private Duration backendConnectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
-        private Duration backendReadTimeout = RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT;
-        private LoginEndpoint.Settings login;
-        private RevokeEndpoint.Settings revoke;
+        private List<String> backendOrigins = List.of();
+        private BackendClient backendClient;
+        private Duration backendConnectTimeout = DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        private Duration backendReadTimeout = DEFAULT_BACKEND_READ_TIMEOUT;
+        private LoginSettings login;
+        private RevokeSettings revoke;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -765,26 +754,9 @@ public final class GateConfig {
             return this;
         }
 
-        /**
-         * The backend login behind the login endpoint; default none (the endpoint is then off).
-         * Yours: the filter never closes it, so the config can serve several filters.
-         */
-        public Builder loginEndpoint(LoginEndpoint loginEndpoint) {
-            this.loginEndpoint = Part.given(loginEndpoint);
-            this.login = null;
-            return this;
-        }
-
-        /** Revocation of refresh tokens at logout; default none. Yours: the filter never closes it. */
-        public Builder revokeEndpoint(RevokeEndpoint revokeEndpoint) {
-            this.revokeEndpoint = Part.given(revokeEndpoint);
-            this.revoke = null;
-            return this;
-        }
-
         /** The backend client published to the application; default none. Yours: the filter never closes it. */
         public Builder backendClient(BackendClient backendClient) {
-            this.backendClient = Part.given(backendClient);
+            this.backendClient = Objects.requireNonNull(backendClient, "backendClient");
             return this;
         }
 
@@ -825,56 +797,59 @@ public final class GateConfig {
 
         /**
          * Connect timeout of the filter's one outbound transport ({@code backend-connect-timeout}).
-         * Default {@link RefreshEndpoint#DEFAULT_BACKEND_CONNECT_TIMEOUT}; 50 ms to 60 s, else
+         * Default {@link #DEFAULT_BACKEND_CONNECT_TIMEOUT}; 50 ms to 60 s, else
          * {@link ConfigException} at once.
          */
         public Builder backendConnectTimeout(Duration timeout) {
-            this.backendConnectTimeout = SettingsChecks.duration(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
-                    Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+            this.backendConnectTimeout = SettingsChecks.duration(PARAM_BACKEND_CONNECT_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"), MIN_BACKEND_TIMEOUT, MAX_BACKEND_TIMEOUT);
             return this;
         }
 
         /**
          * Time allowed for a backend's answer ({@code backend-read-timeout}) for login, revoke and the
-         * {@code BackendClient} the filter plans. Default {@link RefreshEndpoint#DEFAULT_BACKEND_READ_TIMEOUT};
+         * {@code BackendClient} the filter makes. Default {@link GateConfig#DEFAULT_BACKEND_READ_TIMEOUT};
          * 50 ms to 60 s, else {@link ConfigException} at once.
          */
         public Builder backendReadTimeout(Duration timeout) {
-            this.backendReadTimeout = SettingsChecks.duration(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT,
-                    Objects.requireNonNull(timeout, "timeout"), RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+            this.backendReadTimeout = SettingsChecks.duration(PARAM_BACKEND_READ_TIMEOUT,
+                    Objects.requireNonNull(timeout, "timeout"), MIN_BACKEND_TIMEOUT, MAX_BACKEND_TIMEOUT);
             return this;
         }
 
         /**
-         * The backend login behind the login endpoint, from {@code LoginEndpoint.settings()}; default
+         * The backend login behind the login endpoint, from {@link LoginSettings#builder()}; default
          * none (the endpoint is then off). The filter starts it over its one transport and closes it.
-         * Replaces a {@link #loginEndpoint(LoginEndpoint)} given before.
          */
-        public Builder login(LoginEndpoint.Settings login) {
+        public Builder login(LoginSettings login) {
             this.login = Objects.requireNonNull(login, "login");
-            this.loginEndpoint = null;
             return this;
         }
 
         /**
-         * Revocation of refresh tokens at logout, from {@code RevokeEndpoint.settings()}; default none.
-         * The filter starts it over its one transport and closes it. Replaces a
-         * {@link #revokeEndpoint(RevokeEndpoint)} given before.
+         * Revocation of refresh tokens at logout, from {@link RevokeSettings#builder()}; default none.
+         * The filter starts it over its one transport and closes it.
          */
-        public Builder revoke(RevokeEndpoint.Settings revoke) {
+        public Builder revoke(RevokeSettings revoke) {
             this.revoke = Objects.requireNonNull(revoke, "revoke");
-            this.revokeEndpoint = null;
+            return this;
+        }
+
+        /**
+         * A backend client the filter makes over its one transport, publishes to the application
+         * ({@code BackendClient.from(context)}) and closes ({@value GateConfig#PARAM_BACKEND_ORIGINS}):
+         * origins such as {@code https://api.example.com}, http only to loopback. Not with
+         * {@link #backendClient(BackendClient)}.
+         */
+        public Builder backendOrigins(List<String> origins) {
+            Objects.requireNonNull(origins, "origins").forEach(o -> Objects.requireNonNull(o, "origin"));
+            this.backendOrigins = List.copyOf(origins);
             return this;
         }
 
         /** For the engine's init-param mapping: a secret held outside these settings, compared not read. */
         void externalSecret(String name, String value) {
             externalSecrets.put(name, value);
-        }
-
-        /** For the engine's init-param mapping: a backend client the filter starts and closes. */
-        void plannedBackendClient(Function<HttpTransport, BackendClient> plan) {
-            this.backendClient = Part.planned(plan);
         }
 
         public Builder clock(Clock clock) {

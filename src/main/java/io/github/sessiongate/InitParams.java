@@ -198,7 +198,7 @@ public final class InitParams {
      * @throws ConfigException naming the parameter at fault
      */
     public Optional<TokenRefresher> refresher(java.time.Clock clock) {
-        return io.github.sessiongate.remote.RefreshEndpoint.fromParams(this, clock).map(TokenRefresher.class::cast);
+        return io.github.sessiongate.engine.InitParamsMapping.refresher(this, clock);
     }
 
     /**

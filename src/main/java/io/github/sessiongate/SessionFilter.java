@@ -2,9 +2,7 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.engine.ApiAccess;
 import io.github.sessiongate.engine.FilterEngine;
-import io.github.sessiongate.remote.LoginEndpoint;
-import io.github.sessiongate.remote.RevokeEndpoint;
-import io.github.sessiongate.internal.HttpTransport;
+import io.github.sessiongate.engine.Outbound;
 import java.time.Clock;
 import java.time.Duration;
 import jakarta.servlet.Filter;
@@ -199,24 +197,17 @@ public final class SessionFilter implements Filter {
         }
 
         @Override
-        public void planBackendClient(GateConfig.Builder builder, InitParams params, Duration connectTimeout,
-                Duration readTimeout) {
-            BackendClient.plan(params, connectTimeout, readTimeout).ifPresent(builder::plannedBackendClient);
-        }
-
-        @Override
-        public <T> Optional<ApiAccess.Started<T>> start(GateConfig config, Class<T> kind, HttpTransport transport) {
-            Optional<? extends GateConfig.Part<?>> part;
-            if (kind == LoginEndpoint.class) {
-                part = config.loginPart();
-            } else if (kind == RevokeEndpoint.class) {
-                part = config.revokePart();
-            } else if (kind == BackendClient.class) {
-                part = config.backendClientPart();
-            } else {
-                throw new IllegalArgumentException("no component of kind " + kind.getName());
+        public Optional<ApiAccess.Started<BackendClient>> backendClient(GateConfig config, Outbound filterTransport) {
+            if (config.givenBackendClient().isPresent()) {
+                return Optional.of(new ApiAccess.Started<>(config.givenBackendClient().get(), false));
             }
-            return part.map(p -> new ApiAccess.Started<>(kind.cast(p.start(transport)), p.planned()));
+            if (config.backendOrigins().isEmpty()) {
+                return Optional.empty();
+            }
+            BackendClient.Builder b = BackendClient.builder().connectTimeout(config.backendConnectTimeout())
+                    .readTimeout(config.backendReadTimeout()).over(filterTransport);
+            config.backendOrigins().forEach(b::allowOrigin);
+            return Optional.of(new ApiAccess.Started<>(b.build(), true));
         }
 
         @Override

@@ -419,10 +419,21 @@ class BackendClientTest {
 
     // ---- configuration ----
 
+    /** What the filter makes of {@code backend-origins} (SessionFilter's hook): a client per filter start. */
+    private static Optional<BackendClient> fromParams(InitParams p, Duration connect, Duration read) {
+        List<String> origins = p.list(PARAM_BACKEND_ORIGINS);
+        if (origins.isEmpty()) {
+            return Optional.empty();
+        }
+        BackendClient.Builder b = BackendClient.builder().connectTimeout(connect).readTimeout(read);
+        origins.forEach(b::allowOrigin);
+        return Optional.of(b.build());
+    }
+
     @Test
     void noOriginsMeansNoClient() {
         InitParams p = params();
-        assertEquals(Optional.empty(), BackendClient.fromParams(p));
+        assertEquals(Optional.empty(), fromParams(p, BackendClient.DEFAULT_CONNECT_TIMEOUT, BackendClient.DEFAULT_READ_TIMEOUT));
         assertThrows(ConfigException.class, () -> BackendClient.builder().build());
     }
 
@@ -430,7 +441,7 @@ class BackendClientTest {
     void originsAreReadNormalizedAndMarkedRead() {
         InitParams p = params(PARAM_BACKEND_ORIGINS,
                 "https://API.example.com:443/, https://billing.example.com:8443 http://localhost:8081 http://[::1]:9000");
-        BackendClient client = BackendClient.fromParams(p, Duration.ofMillis(500), Duration.ofSeconds(5)).orElseThrow();
+        BackendClient client = fromParams(p, Duration.ofMillis(500), Duration.ofSeconds(5)).orElseThrow();
         clients.add(client);
 
         assertEquals(Set.of(), p.unread());
@@ -464,7 +475,8 @@ class BackendClientTest {
         "https://user:s3cret@api.example.com"})
     void unusableOriginFailsNamingTheParameter(String origin) {
         ConfigException fromParams = assertThrows(ConfigException.class,
-                () -> BackendClient.fromParams(params(PARAM_BACKEND_ORIGINS, "https://ok.example.com " + origin)));
+                () -> fromParams(params(PARAM_BACKEND_ORIGINS, "https://ok.example.com " + origin),
+                        BackendClient.DEFAULT_CONNECT_TIMEOUT, BackendClient.DEFAULT_READ_TIMEOUT));
         ConfigException fromCode = assertThrows(ConfigException.class,
                 () -> BackendClient.builder().allowOrigin(origin));
         for (ConfigException e : List.of(fromParams, fromCode)) {
@@ -482,7 +494,7 @@ class BackendClientTest {
         ConfigException read = assertThrows(ConfigException.class,
                 () -> BackendClient.builder().readTimeout(Duration.ofHours(1)));
         assertEquals("backend-read-timeout", read.parameter());
-        assertThrows(ConfigException.class, () -> BackendClient.fromParams(
+        assertThrows(ConfigException.class, () -> fromParams(
                 params(PARAM_BACKEND_ORIGINS, "https://api.example.com"), Duration.ofSeconds(-1), Duration.ofSeconds(1)));
     }
 

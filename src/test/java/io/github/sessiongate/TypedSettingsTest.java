@@ -81,11 +81,11 @@ class TypedSettingsTest {
     }
 
     private static Object login(InitParams p) {
-        return LoginEndpoint.Settings.fromParams(p);
+        return LoginEndpoint.settingsFrom(p);
     }
 
     private static Object revoke(InitParams p) {
-        return RevokeEndpoint.Settings.fromParams(p);
+        return RevokeEndpoint.settingsFrom(p);
     }
 
     private static Object endpoints(InitParams p) {
@@ -197,25 +197,25 @@ class TypedSettingsTest {
                 row("guest ttl too short", TypedSettingsTest::guests, () -> GuestSettings.builder().enabled(true).secret(SECRET_A)
                         .ttl(Duration.ofSeconds(5)).build(), "guest-tokens", "true", "guest-secret", SECRET_A, "guest-ttl", "5s"),
                 // login and revoke
-                row("login off", TypedSettingsTest::login, () -> LoginEndpoint.settings().build()),
-                row("login plain json", TypedSettingsTest::login, () -> LoginEndpoint.settings().url("https://auth.example.com/login")
+                row("login off", TypedSettingsTest::login, () -> LoginSettings.builder().build()),
+                row("login plain json", TypedSettingsTest::login, () -> LoginSettings.builder().url("https://auth.example.com/login")
                         .format("json").usernameField("user").passwordField("pass").accessTokenField("data.at").build(),
                         "login-url", "https://auth.example.com/login", "login-format", "json", "login-username-field", "user",
                         "login-password-field", "pass", "field.access-token", "data.at"),
-                row("login same fields", TypedSettingsTest::login, () -> LoginEndpoint.settings().url("https://auth.example.com/login")
+                row("login same fields", TypedSettingsTest::login, () -> LoginSettings.builder().url("https://auth.example.com/login")
                         .usernameField("x").passwordField("x").build(),
                         "login-url", "https://auth.example.com/login", "login-username-field", "x", "login-password-field", "x"),
-                row("login bad format", TypedSettingsTest::login, () -> LoginEndpoint.settings().url("https://auth.example.com/login")
+                row("login bad format", TypedSettingsTest::login, () -> LoginSettings.builder().url("https://auth.example.com/login")
                         .format("xml").build(), "login-url", "https://auth.example.com/login", "login-format", "xml"),
-                row("login format without url", TypedSettingsTest::login, () -> LoginEndpoint.settings().format("json").build(),
+                row("login format without url", TypedSettingsTest::login, () -> LoginSettings.builder().format("json").build(),
                         "login-format", "json"),
-                row("login plain http", TypedSettingsTest::login, () -> LoginEndpoint.settings().url("http://auth.example.com/login")
+                row("login plain http", TypedSettingsTest::login, () -> LoginSettings.builder().url("http://auth.example.com/login")
                         .build(), "login-url", "http://auth.example.com/login"),
-                row("revoke off", TypedSettingsTest::revoke, () -> RevokeEndpoint.settings().build()),
-                row("revoke plain", TypedSettingsTest::revoke, () -> RevokeEndpoint.settings().url("https://auth.example.com/revoke")
+                row("revoke off", TypedSettingsTest::revoke, () -> RevokeSettings.builder().build()),
+                row("revoke plain", TypedSettingsTest::revoke, () -> RevokeSettings.builder().url("https://auth.example.com/revoke")
                         .format("JSON").requestField("token").build(), "revoke-url", "https://auth.example.com/revoke",
                         "revoke-format", "JSON", "revoke-request-field", "token"),
-                row("revoke field without url", TypedSettingsTest::revoke, () -> RevokeEndpoint.settings().requestField("t").build(),
+                row("revoke field without url", TypedSettingsTest::revoke, () -> RevokeSettings.builder().requestField("t").build(),
                         "revoke-request-field", "t"),
                 // endpoints and the login limiter
                 row("endpoints default", TypedSettingsTest::endpoints, () -> facts(EndpointSettings.builder().build())),
@@ -259,8 +259,8 @@ class TypedSettingsTest {
                         .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
                         .clientTokens(ClientTokenSettings.builder().secret(SECRET_B).build())
                         .cookieSeal(CookieSealSettings.builder().key("k1", KEY_C).build())
-                        .login(LoginEndpoint.settings().url("https://auth.example.com/login").build())
-                        .revoke(RevokeEndpoint.settings().url("https://auth.example.com/revoke").build())
+                        .login(LoginSettings.builder().url("https://auth.example.com/login").build())
+                        .revoke(RevokeSettings.builder().url("https://auth.example.com/revoke").build())
                         .endpoints(EndpointSettings.builder().loginMaxFailures(2).build()).build()),
                         "idle-timeout", "30m", "session-signing-secret", SECRET_A, "client-token-secret", SECRET_B,
                         "cookie-encryption-keys", "k1:" + KEY_C, "login-url", "https://auth.example.com/login",

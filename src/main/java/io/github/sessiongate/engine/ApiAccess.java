@@ -3,7 +3,6 @@ package io.github.sessiongate.engine;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.internal.HttpTransport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -26,23 +25,17 @@ public final class ApiAccess {
         void externalSecret(GateConfig.Builder builder, String name, String value);
 
         /**
-         * Plans the backend client of {@code backend-origins} (read and checked now): the filter
-         * starts it over its one transport and closes it.
+         * The backend client the application gets: the one given to the builder (not owned), or
+         * one made from {@code backend-origins} over the filter's transport (owned); empty for none.
          */
-        void planBackendClient(GateConfig.Builder builder, InitParams params, Duration connectTimeout, Duration readTimeout);
-
-        /**
-         * The configured outbound component of this kind ({@code LoginEndpoint},
-         * {@code RevokeEndpoint}, {@code BackendClient}), started over the transport if planned.
-         */
-        <T> Optional<Started<T>> start(GateConfig config, Class<T> kind, HttpTransport transport);
+        Optional<Started<io.github.sessiongate.BackendClient>> backendClient(GateConfig config, Outbound filterTransport);
 
         /** The secrets held outside the settings (validator's, OAuth2 client's), by init-param. */
         Map<String, String> externalSecrets(GateConfig config);
     }
 
     /**
-     * A component as {@link Hooks#start} gives it.
+     * A component as {@link Hooks#backendClient} gives it.
      *
      * @param owned whether the filter made it and so must close it (a component handed in through
      *        the builder stays its owner's)

@@ -60,13 +60,18 @@ public final class Components implements AutoCloseable {
             made.push(config.validator());
             Features features = Features.of(config);
             this.guests = features.guests().map(plan -> {
-                GuestTokens started = plan.apply(transport);
-                made.push(started);
-                return started;
+                return owned(plan.apply(transport));
             });
-            this.login = start(LoginEndpoint.class);
-            this.revoke = start(RevokeEndpoint.class);
-            this.backendClient = start(BackendClient.class);
+            this.login = config.login().flatMap(s -> LoginEndpoint.plan(s, config.clock(), config.backendConnectTimeout(),
+                    config.backendReadTimeout())).map(plan -> owned(plan.apply(transport)));
+            this.revoke = config.revoke().flatMap(s -> RevokeEndpoint.plan(s, config.clock(), config.backendConnectTimeout(),
+                    config.backendReadTimeout())).map(plan -> owned(plan.apply(transport)));
+            this.backendClient = ApiAccess.hooks().backendClient(config, Outbound.shared(transport)).map(started -> {
+                if (started.owned()) {
+                    made.push(started.component());
+                }
+                return started.component();
+            });
             this.lifetime = features.lifetime();
             this.clientTokens = features.clientTokens();
             this.cookieSeal = features.cookieSeal();
@@ -86,11 +91,8 @@ public final class Components implements AutoCloseable {
      */
     public static Components fromInitParams(Map<String, String> raw, Clock clock) {
         InitParams params = InitParams.resolve(raw);
-        HttpTransport transport = HttpTransport.create(params.duration(
-                io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT,
-                io.github.sessiongate.remote.RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT,
-                io.github.sessiongate.remote.RefreshEndpoint.MIN_BACKEND_TIMEOUT,
-                io.github.sessiongate.remote.RefreshEndpoint.MAX_BACKEND_TIMEOUT));
+        HttpTransport transport = HttpTransport.create(params.duration(GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT,
+                GateConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT, GateConfig.MIN_BACKEND_TIMEOUT, GateConfig.MAX_BACKEND_TIMEOUT));
         GateConfig config;
         try {
             config = InitParamsMapping.fromInitParams(params.attach(HttpTransport.class, transport), clock);
@@ -106,16 +108,10 @@ public final class Components implements AutoCloseable {
         return new Components(config, HttpTransport.create(config.backendConnectTimeout()));
     }
 
-    private <T> Optional<T> start(Class<T> kind) {
-        Optional<ApiAccess.Started<T>> started = ApiAccess.hooks().start(config, kind, transport);
-        if (started.isEmpty()) {
-            return Optional.empty();
-        }
-        T component = started.get().component();
-        if (started.get().owned() && component instanceof AutoCloseable closeable) {
-            made.push(closeable);
-        }
-        return Optional.of(component);
+    /** Records a component this factory made, to close it at {@link #close()}. */
+    private <T extends AutoCloseable> T owned(T component) {
+        made.push(component);
+        return component;
     }
 
     public GateConfig config() {

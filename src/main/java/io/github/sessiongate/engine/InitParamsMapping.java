@@ -6,6 +6,7 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.cookie.CookieSeal;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * web.xml init-params to a {@link GateConfig}: a string-to-builder mapping, so every bound,
@@ -99,9 +101,8 @@ public final class InitParamsMapping {
             b.backendReadTimeout(read.get());
             readTimeout = read.get();
         }
-        b.login(LoginEndpoint.Settings.fromParams(params)).revoke(RevokeEndpoint.Settings.fromParams(params));
-        // Outbound components: parsed and checked now, started per filter over its one transport.
-        api.planBackendClient(b, params, connectTimeout, readTimeout);
+        b.login(LoginEndpoint.settingsFrom(params)).revoke(RevokeEndpoint.settingsFrom(params))
+                .backendOrigins(params.list(PARAM_BACKEND_ORIGINS));
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
         api.initOnce(validator, params, clock);
@@ -193,5 +194,15 @@ public final class InitParamsMapping {
         Bounds.duration(params, EndpointSettings.PARAM_LOGIN_USERNAME_MAX_DELAY).ifPresent(b::loginUsernameMaxDelay);
         Bounds.duration(params, EndpointSettings.PARAM_LOGIN_FAILURE_WINDOW).ifPresent(b::loginFailureWindow);
         return b.sessionClaims(params.list(EndpointSettings.PARAM_SESSION_CLAIMS)).build();
+    }
+
+    /**
+     * The refresher that {@code refresh-url} or {@code oauth2.token-url} and their parameters
+     * describe, over the attached transport if any; empty when neither URL is set.
+     *
+     * @throws ConfigException naming the parameter at fault
+     */
+    public static Optional<TokenRefresher> refresher(InitParams params, Clock clock) {
+        return RefreshEndpoint.fromParams(params, clock).map(TokenRefresher.class::cast);
     }
 }

@@ -9,9 +9,12 @@ import io.github.sessiongate.web.SafeRedirect;
 import io.github.sessiongate.web.TrustedProxies;
 import io.github.sessiongate.internal.BackendUrls;
 import io.github.sessiongate.internal.Bounds;
+import io.github.sessiongate.internal.Hosts;
+import io.github.sessiongate.internal.FieldNames;
 import io.github.sessiongate.internal.Secrets;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieHeaderReader;
+import io.github.sessiongate.cookie.CookieNames;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
 import java.time.Duration;
@@ -85,6 +88,34 @@ public final class SettingsChecks {
     /** Whether {@code path} is a path inside the application that a redirect may go to. */
     public static boolean isPlainPath(String path) {
         return SafeRedirect.target(path).isPresent();
+    }
+
+    /** Whether a cookie name ends in {@code .} and digits, as the chunks of a large cookie do. */
+    public static boolean endsWithDotDigits(String name) {
+        return CookieNames.endsWithDotDigits(name);
+    }
+
+    /**
+     * For the API's settings builders: a field the filter sends to a backend.
+     *
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static String requestField(String parameter, String value) {
+        return FieldNames.requestField(parameter, value);
+    }
+
+    /**
+     * For the API's settings builders: a field path in a backend's JSON answer.
+     *
+     * @throws ConfigException naming {@code parameter} otherwise
+     */
+    public static String jsonPath(String parameter, String value) {
+        return FieldNames.jsonPath(parameter, value);
+    }
+
+    /** Whether {@code host} is a loopback name or address, where plain http stays on the machine. */
+    public static boolean isLoopback(String host) {
+        return Hosts.isLoopback(host);
     }
 
     /** Whether {@code value} is 1 to {@code maxLength} RFC 6265 token characters. */

@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
@@ -166,7 +167,7 @@ public class HttpTokenValidator extends TokenValidator {
         }
         Builder b = introspectionUrl.isPresent()
                 ? new Builder(true, BackendHttp.checkUrl(PARAM_OAUTH2_INTROSPECTION_URL, introspectionUrl.get()),
-                        ClientCredentials.read(params, PARAM_OAUTH2_INTROSPECTION_URL))
+                        ClientAuth.read(params, PARAM_OAUTH2_INTROSPECTION_URL))
                 : new Builder(false, BackendHttp.checkUrl(PARAM_VALIDATE_URL, validateUrl.get()), null);
         params.get(PARAM_FIELD_SUBJECT).ifPresent(b::subjectField);
         params.get(PARAM_FIELD_ROLES).ifPresent(b::rolesField);
@@ -327,9 +328,9 @@ public class HttpTokenValidator extends TokenValidator {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", token);
         form.put("token_type_hint", "access_token");
-        c.client().apply(builder, form);
+        ClientAuth.apply(c.client(), builder, form);
         return builder.header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(ClientCredentials.formBody(form)));
+                .POST(HttpRequest.BodyPublishers.ofString(ClientAuth.formBody(form)));
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.github.sessiongate.remote;
 
-import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.internal.FieldNames;
 import io.github.sessiongate.internal.JsonValues;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.lang.JoseException;
 
@@ -20,7 +19,6 @@ final class Json {
     /** Deepest nesting accepted; deeper answers are treated as unparsable. */
     static final int MAX_DEPTH = 32;
 
-    private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_:/$@-]+(\\.[A-Za-z0-9_:/$@-]+)*");
 
     private Json() {
     }
@@ -81,10 +79,6 @@ final class Json {
 
     /** Reads a field-path parameter: a member name or a dotted path of names. */
     static String fieldPath(String parameter, String value) {
-        if (!PATH.matcher(value).matches()) {
-            throw new ConfigException(parameter, "must be a JSON member name or a dotted path such as "
-                    + "data.access_token, not '" + value + "'");
-        }
-        return value;
+        return FieldNames.jsonPath(parameter, value);
     }
 }

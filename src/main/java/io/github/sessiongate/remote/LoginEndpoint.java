@@ -1,5 +1,7 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
+import io.github.sessiongate.LoginSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenPair;
@@ -71,26 +73,6 @@ import org.slf4j.LoggerFactory;
 public final class LoginEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoginEndpoint.class);
 
-    /** Plain mode: the URL that takes the username and password by POST. Not with {@link #PARAM_LOGIN_GRANT}. */
-    public static final String PARAM_LOGIN_URL = "login-url";
-    /** Plain mode: how the credentials are sent, {@value #FORMAT_FORM} or {@value #FORMAT_JSON}. */
-    public static final String PARAM_LOGIN_FORMAT = "login-format";
-    public static final String FORMAT_FORM = RefreshEndpoint.FORMAT_FORM;
-    public static final String FORMAT_JSON = RefreshEndpoint.FORMAT_JSON;
-    public static final String DEFAULT_LOGIN_FORMAT = FORMAT_FORM;
-    /** Plain mode: the form field or JSON member that carries the username. */
-    public static final String PARAM_LOGIN_USERNAME_FIELD = "login-username-field";
-    public static final String DEFAULT_LOGIN_USERNAME_FIELD = "username";
-    /** Plain mode: the form field or JSON member that carries the password. */
-    public static final String PARAM_LOGIN_PASSWORD_FIELD = "login-password-field";
-    public static final String DEFAULT_LOGIN_PASSWORD_FIELD = "password";
-    /**
-     * {@value #GRANT_PASSWORD}: log in with the OAuth2 password grant at
-     * {@link RefreshEndpoint#PARAM_OAUTH2_TOKEN_URL} (legacy; first-party backends only). No default.
-     */
-    public static final String PARAM_LOGIN_GRANT = "login-grant";
-    public static final String GRANT_PASSWORD = "password";
-
     /** Longest username or password sent, in characters (UTF-16 units); a longer one is rejected. */
     public static final int MAX_CREDENTIAL_LENGTH = 1024;
     /** Plain mode: the statuses that reject the credentials. */
@@ -141,21 +123,47 @@ public final class LoginEndpoint implements AutoCloseable {
 
     /**
      * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}): a
-     * string-to-{@link Settings.Builder} mapping, then {@link #plan(Settings, Clock, Duration, Duration)}
+     * string-to-{@link LoginSettings.Builder} mapping, then {@link #plan(LoginSettings, Clock, Duration, Duration)}
      * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
      */
     public static Optional<Function<HttpTransport, LoginEndpoint>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
-        Settings settings = Settings.fromParams(params);
+        LoginSettings settings = settingsFrom(params);
         if (!settings.enabled()) {
             return Optional.empty();
         }
         return plan(settings, clock, BackendHttp.connectTimeout(params), BackendHttp.readTimeout(params));
     }
 
-    /** Starts login settings in code; see {@link Settings.Builder}. */
-    public static Settings.Builder settings() {
-        return new Settings.Builder();
+    /** The settings of the {@code login-*} init-params (marking them read); the builder checks. */
+    public static LoginSettings settingsFrom(InitParams params) {
+        LoginSettings.Builder b = LoginSettings.builder();
+        Optional<String> url = params.get(LoginSettings.PARAM_LOGIN_URL);
+        url.ifPresent(b::url);
+        boolean grant = params.get(LoginSettings.PARAM_LOGIN_GRANT).isPresent()
+                && params.choice(LoginSettings.PARAM_LOGIN_GRANT, LoginSettings.GRANT_PASSWORD, LoginSettings.GRANT_PASSWORD).equals(LoginSettings.GRANT_PASSWORD);
+        params.get(LoginSettings.PARAM_LOGIN_FORMAT).ifPresent(b::format);
+        params.get(LoginSettings.PARAM_LOGIN_USERNAME_FIELD).ifPresent(b::usernameField);
+        params.get(LoginSettings.PARAM_LOGIN_PASSWORD_FIELD).ifPresent(b::passwordField);
+        if (grant) {
+            if (url.isPresent() || params.get(LoginSettings.PARAM_LOGIN_FORMAT).isPresent()
+                    || params.get(LoginSettings.PARAM_LOGIN_USERNAME_FIELD).isPresent()
+                    || params.get(LoginSettings.PARAM_LOGIN_PASSWORD_FIELD).isPresent()) {
+                // Refused by build() for the conflict, before the token endpoint is read: these stand-ins are never used.
+                b.passwordGrant("https://unset.invalid", ClientCredentials.of("unset", "unset"));
+            } else {
+                String tokenUrl = params.require(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL,
+                        LoginSettings.PARAM_LOGIN_GRANT + "=" + LoginSettings.GRANT_PASSWORD + " logs in at the OAuth2 token endpoint");
+                BackendHttp.checkUrl(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL, tokenUrl);
+                b.passwordGrant(tokenUrl, ClientAuth.read(params, RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL));
+            }
+        }
+        if (url.isPresent() || grant) {
+            params.get(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
+            params.get(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
+            params.get(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
+        }
+        return b.build();
     }
 
     /**
@@ -165,7 +173,7 @@ public final class LoginEndpoint implements AutoCloseable {
      *
      * @return empty when the settings name no login backend
      */
-    public static Optional<Function<HttpTransport, LoginEndpoint>> plan(Settings settings, Clock clock, Duration connect,
+    public static Optional<Function<HttpTransport, LoginEndpoint>> plan(LoginSettings settings, Clock clock, Duration connect,
             Duration read) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
@@ -174,219 +182,11 @@ public final class LoginEndpoint implements AutoCloseable {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        TokenFields fields = TokenFields.of(settings.accessTokenField, settings.refreshTokenField, settings.expiresInField,
+        TokenFields fields = TokenFields.of(settings.accessTokenField(), settings.refreshTokenField(), settings.expiresInField(),
                 clock);
-        return Optional.of(transport -> new LoginEndpoint(settings.mode, settings.uri, settings.json, settings.usernameField,
-                settings.passwordField, settings.client, fields, clock, BackendHttp.over(transport, connect, read)));
-    }
-
-    /**
-     * Where and how the filter logs users in: a plain {@code login-url}, or the OAuth2 password
-     * grant. Immutable, checked by {@link Builder#build()} with the init-params' rules and messages.
-     * {@link #toString()} shows no secret.
-     */
-    public static final class Settings {
-        private final RefreshEndpoint.Mode mode;
-        private final URI uri;
-        private final boolean json;
-        private final String usernameField;
-        private final String passwordField;
-        private final ClientCredentials client;
-        private final String accessTokenField;
-        private final String refreshTokenField;
-        private final String expiresInField;
-
-        private Settings(Builder b) {
-            if (b.url != null && b.passwordGrant) {
-                throw new ConfigException(PARAM_LOGIN_GRANT, "cannot be combined with " + PARAM_LOGIN_URL + ": set "
-                        + PARAM_LOGIN_URL + " for a plain login endpoint, or " + PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD
-                        + " to log in at " + RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL);
-            }
-            String plainOnly = b.format != null ? PARAM_LOGIN_FORMAT : b.usernameField != null ? PARAM_LOGIN_USERNAME_FIELD
-                    : b.passwordField != null ? PARAM_LOGIN_PASSWORD_FIELD : null;
-            if (b.url == null && !b.passwordGrant) {
-                if (plainOnly != null) {
-                    throw new ConfigException(plainOnly, "applies only with " + PARAM_LOGIN_URL);
-                }
-                this.mode = null;
-                this.uri = null;
-                this.json = false;
-                this.usernameField = DEFAULT_LOGIN_USERNAME_FIELD;
-                this.passwordField = DEFAULT_LOGIN_PASSWORD_FIELD;
-                this.client = null;
-                this.accessTokenField = null;
-                this.refreshTokenField = null;
-                this.expiresInField = null;
-                return;
-            }
-            if (b.url != null) {
-                this.mode = RefreshEndpoint.Mode.PLAIN;
-                this.uri = BackendHttp.checkUrl(PARAM_LOGIN_URL, b.url);
-                String format = b.format == null ? DEFAULT_LOGIN_FORMAT : b.format.toLowerCase(Locale.ROOT);
-                if (!format.equals(FORMAT_FORM) && !format.equals(FORMAT_JSON)) {
-                    throw new ConfigException(PARAM_LOGIN_FORMAT, "must be one of " + FORMAT_FORM + ", " + FORMAT_JSON
-                            + ", not '" + b.format + "'");
-                }
-                this.json = format.equals(FORMAT_JSON);
-                this.usernameField = PostBody.fieldName(PARAM_LOGIN_USERNAME_FIELD,
-                        b.usernameField != null ? b.usernameField : DEFAULT_LOGIN_USERNAME_FIELD);
-                this.passwordField = PostBody.fieldName(PARAM_LOGIN_PASSWORD_FIELD,
-                        b.passwordField != null ? b.passwordField : DEFAULT_LOGIN_PASSWORD_FIELD);
-                if (usernameField.equals(passwordField)) {
-                    throw new ConfigException(PARAM_LOGIN_PASSWORD_FIELD, "must differ from " + PARAM_LOGIN_USERNAME_FIELD
-                            + " ('" + usernameField + "')");
-                }
-                this.client = null;
-            } else {
-                if (plainOnly != null) {
-                    throw new ConfigException(plainOnly, "applies only with " + PARAM_LOGIN_URL + "; "
-                            + PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD + " sends the grant's username and password fields");
-                }
-                this.mode = RefreshEndpoint.Mode.OAUTH2;
-                this.uri = BackendHttp.checkUrl(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL, Objects.requireNonNull(b.tokenUrl,
-                        "tokenUrl"));
-                this.client = Objects.requireNonNull(b.client, "client");
-                this.json = false;
-                this.usernameField = DEFAULT_LOGIN_USERNAME_FIELD;
-                this.passwordField = DEFAULT_LOGIN_PASSWORD_FIELD;
-            }
-            this.accessTokenField = b.accessTokenField;
-            this.refreshTokenField = b.refreshTokenField;
-            this.expiresInField = b.expiresInField;
-            TokenFields.of(accessTokenField, refreshTokenField, expiresInField, Clock.systemUTC()); // checks the paths now
-        }
-
-        /** The settings of the {@code login-*} init-params (marking them read); the builder checks. */
-        public static Settings fromParams(InitParams params) {
-            Builder b = new Builder();
-            Optional<String> url = params.get(PARAM_LOGIN_URL);
-            url.ifPresent(b::url);
-            boolean grant = params.get(PARAM_LOGIN_GRANT).isPresent()
-                    && params.choice(PARAM_LOGIN_GRANT, GRANT_PASSWORD, GRANT_PASSWORD).equals(GRANT_PASSWORD);
-            params.get(PARAM_LOGIN_FORMAT).ifPresent(b::format);
-            params.get(PARAM_LOGIN_USERNAME_FIELD).ifPresent(b::usernameField);
-            params.get(PARAM_LOGIN_PASSWORD_FIELD).ifPresent(b::passwordField);
-            if (grant) {
-                if (url.isPresent() || b.format != null || b.usernameField != null || b.passwordField != null) {
-                    b.passwordGrant = true; // refused by build() before the token endpoint is read
-                } else {
-                    String tokenUrl = params.require(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL,
-                            PARAM_LOGIN_GRANT + "=" + GRANT_PASSWORD + " logs in at the OAuth2 token endpoint");
-                    BackendHttp.checkUrl(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL, tokenUrl);
-                    b.passwordGrant(tokenUrl, ClientCredentials.read(params, RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL));
-                }
-            }
-            if (url.isPresent() || grant) {
-                params.get(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
-                params.get(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
-                params.get(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
-            }
-            return b.build();
-        }
-
-        /** Whether a login backend is set (else the login endpoint is off). */
-        public boolean enabled() {
-            return mode != null;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Settings other && mode == other.mode && Objects.equals(uri, other.uri) && json == other.json
-                    && usernameField.equals(other.usernameField) && passwordField.equals(other.passwordField)
-                    && Objects.equals(client == null ? null : client.toString(), other.client == null ? null : other.client.toString())
-                    && Objects.equals(accessTokenField, other.accessTokenField)
-                    && Objects.equals(refreshTokenField, other.refreshTokenField)
-                    && Objects.equals(expiresInField, other.expiresInField);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(mode, uri, json, usernameField, passwordField);
-        }
-
-        @Override
-        public String toString() {
-            return "LoginEndpoint.Settings[" + (mode == null ? "off" : mode + " " + uri + (json ? " json" : "")
-                    + (client == null ? "" : " " + client)) + "]";
-        }
-
-        /**
-         * Login settings in code; off until {@link #url} is set. Field paths default to
-         * {@code access_token}, {@code refresh_token}, {@code expires_in}. Not thread-safe.
-         */
-        public static final class Builder {
-            private String url;
-            private boolean passwordGrant;
-            private String tokenUrl;
-            private ClientCredentials client;
-            private String format;
-            private String usernameField;
-            private String passwordField;
-            private String accessTokenField = RefreshEndpoint.DEFAULT_FIELD_ACCESS_TOKEN;
-            private String refreshTokenField = RefreshEndpoint.DEFAULT_FIELD_REFRESH_TOKEN;
-            private String expiresInField = RefreshEndpoint.DEFAULT_FIELD_EXPIRES_IN;
-
-            private Builder() {
-            }
-
-            /** Plain login ({@value LoginEndpoint#PARAM_LOGIN_URL}): POST of username and password; https, or http to loopback. */
-            public Builder url(String url) {
-                this.url = Objects.requireNonNull(url, "url");
-                return this;
-            }
-
-            /**
-             * The OAuth2 password grant at the token endpoint with the filter's client credentials
-             * ({@code login-grant=password}).
-             */
-            public Builder passwordGrant(String tokenUrl, ClientCredentials client) {
-                this.passwordGrant = true;
-                this.tokenUrl = Objects.requireNonNull(tokenUrl, "tokenUrl");
-                this.client = Objects.requireNonNull(client, "client");
-                return this;
-            }
-
-            /** How the credentials are sent to {@link #url} ({@value LoginEndpoint#PARAM_LOGIN_FORMAT}): {@code form} (default) or {@code json}. */
-            public Builder format(String formOrJson) {
-                this.format = Objects.requireNonNull(formOrJson, "formOrJson");
-                return this;
-            }
-
-            /** The field that carries the username ({@value LoginEndpoint#PARAM_LOGIN_USERNAME_FIELD}); default {@code username}. */
-            public Builder usernameField(String field) {
-                this.usernameField = Objects.requireNonNull(field, "field");
-                return this;
-            }
-
-            /** The field that carries the password ({@value LoginEndpoint#PARAM_LOGIN_PASSWORD_FIELD}); default {@code password}. */
-            public Builder passwordField(String field) {
-                this.passwordField = Objects.requireNonNull(field, "field");
-                return this;
-            }
-
-            /** Path of the access token in the answer ({@code field.access-token}); default {@code access_token}. */
-            public Builder accessTokenField(String path) {
-                this.accessTokenField = Objects.requireNonNull(path, "path");
-                return this;
-            }
-
-            /** Path of the refresh token in the answer ({@code field.refresh-token}); default {@code refresh_token}. */
-            public Builder refreshTokenField(String path) {
-                this.refreshTokenField = Objects.requireNonNull(path, "path");
-                return this;
-            }
-
-            /** Path of the access token's lifetime in the answer ({@code field.expires-in}); default {@code expires_in}. */
-            public Builder expiresInField(String path) {
-                this.expiresInField = Objects.requireNonNull(path, "path");
-                return this;
-            }
-
-            /** Checks the settings as a set; {@link ConfigException} names the init-param at fault. */
-            public Settings build() {
-                return new Settings(this);
-            }
-        }
+        return Optional.of(transport -> new LoginEndpoint(settings.passwordGrant() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
+                settings.url().orElseThrow(), settings.json(), settings.usernameField(), settings.passwordField(),
+                settings.client().orElse(null), fields, clock, BackendHttp.over(transport, connect, read)));
     }
 
     /**
@@ -462,7 +262,7 @@ public final class LoginEndpoint implements AutoCloseable {
             body.put("grant_type", "password");
             body.put("username", username);
             body.put("password", password);
-            client.apply(builder, body);
+            ClientAuth.apply(client, builder, body);
         } else {
             body.put(usernameField, username);
             body.put(passwordField, password);
@@ -535,8 +335,8 @@ public final class LoginEndpoint implements AutoCloseable {
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
     public String describe() {
         String base = "LoginEndpoint[" + (mode == RefreshEndpoint.Mode.PLAIN
-                ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2 password grant") + " " + where();
-        return base + (client != null ? ", client=" + client.clientId() + " (" + client.method() + ")" : "") + "]";
+                ? "plain " + (json ? LoginSettings.FORMAT_JSON : LoginSettings.FORMAT_FORM) : "oauth2 password grant") + " " + where();
+        return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.LoginSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
@@ -79,35 +82,35 @@ public final class RefreshEndpoint implements TokenRefresher {
     public static final List<Integer> DEFAULT_REFRESH_REFUSED_STATUSES = List.of(401);
 
     /** OAuth2 mode: the token endpoint. Exclusive with {@link #PARAM_REFRESH_URL}. */
-    public static final String PARAM_OAUTH2_TOKEN_URL = "oauth2.token-url";
+    public static final String PARAM_OAUTH2_TOKEN_URL = ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
     /** The filter's OAuth2 client id (token and introspection endpoints). */
-    public static final String PARAM_OAUTH2_CLIENT_ID = "oauth2.client-id";
+    public static final String PARAM_OAUTH2_CLIENT_ID = ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
     /** The filter's OAuth2 client secret; use {@code ${env:NAME}}. Never logged. */
-    public static final String PARAM_OAUTH2_CLIENT_SECRET = "oauth2.client-secret";
+    public static final String PARAM_OAUTH2_CLIENT_SECRET = ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
     /** How the client authenticates: {@value #CLIENT_SECRET_BASIC} or {@value #CLIENT_SECRET_POST}. */
-    public static final String PARAM_OAUTH2_CLIENT_AUTH = "oauth2.client-auth";
-    public static final String CLIENT_SECRET_BASIC = "client_secret_basic";
-    public static final String CLIENT_SECRET_POST = "client_secret_post";
-    public static final String DEFAULT_OAUTH2_CLIENT_AUTH = CLIENT_SECRET_BASIC;
+    public static final String PARAM_OAUTH2_CLIENT_AUTH = ClientCredentials.PARAM_OAUTH2_CLIENT_AUTH;
+    public static final String CLIENT_SECRET_BASIC = ClientCredentials.CLIENT_SECRET_BASIC;
+    public static final String CLIENT_SECRET_POST = ClientCredentials.CLIENT_SECRET_POST;
+    public static final String DEFAULT_OAUTH2_CLIENT_AUTH = ClientCredentials.DEFAULT_OAUTH2_CLIENT_AUTH;
 
     /** Path of the access token in a 200 answer (a member name, or dotted for nested objects). */
-    public static final String PARAM_FIELD_ACCESS_TOKEN = "field.access-token";
-    public static final String DEFAULT_FIELD_ACCESS_TOKEN = "access_token";
+    public static final String PARAM_FIELD_ACCESS_TOKEN = LoginSettings.PARAM_FIELD_ACCESS_TOKEN;
+    public static final String DEFAULT_FIELD_ACCESS_TOKEN = LoginSettings.DEFAULT_FIELD_ACCESS_TOKEN;
     /** Path of the rotated refresh token; absent in a refresh answer means "keep the old one". */
-    public static final String PARAM_FIELD_REFRESH_TOKEN = "field.refresh-token";
-    public static final String DEFAULT_FIELD_REFRESH_TOKEN = "refresh_token";
+    public static final String PARAM_FIELD_REFRESH_TOKEN = LoginSettings.PARAM_FIELD_REFRESH_TOKEN;
+    public static final String DEFAULT_FIELD_REFRESH_TOKEN = LoginSettings.DEFAULT_FIELD_REFRESH_TOKEN;
     /** Path of the access token's lifetime in seconds. */
-    public static final String PARAM_FIELD_EXPIRES_IN = "field.expires-in";
-    public static final String DEFAULT_FIELD_EXPIRES_IN = "expires_in";
+    public static final String PARAM_FIELD_EXPIRES_IN = LoginSettings.PARAM_FIELD_EXPIRES_IN;
+    public static final String DEFAULT_FIELD_EXPIRES_IN = LoginSettings.DEFAULT_FIELD_EXPIRES_IN;
 
     /** Connect timeout of every backend call (refresh, validation, introspection). */
-    public static final String PARAM_BACKEND_CONNECT_TIMEOUT = "backend-connect-timeout";
-    public static final Duration DEFAULT_BACKEND_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final String PARAM_BACKEND_CONNECT_TIMEOUT = GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT;
+    public static final Duration DEFAULT_BACKEND_CONNECT_TIMEOUT = GateConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT;
     /** Time allowed for a backend's answer after the request is sent. */
-    public static final String PARAM_BACKEND_READ_TIMEOUT = "backend-read-timeout";
-    public static final Duration DEFAULT_BACKEND_READ_TIMEOUT = Duration.ofSeconds(2);
-    public static final Duration MIN_BACKEND_TIMEOUT = Duration.ofMillis(50);
-    public static final Duration MAX_BACKEND_TIMEOUT = Duration.ofSeconds(60);
+    public static final String PARAM_BACKEND_READ_TIMEOUT = GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+    public static final Duration DEFAULT_BACKEND_READ_TIMEOUT = GateConfig.DEFAULT_BACKEND_READ_TIMEOUT;
+    public static final Duration MIN_BACKEND_TIMEOUT = GateConfig.MIN_BACKEND_TIMEOUT;
+    public static final Duration MAX_BACKEND_TIMEOUT = GateConfig.MAX_BACKEND_TIMEOUT;
 
     /** At most one WARN per this interval about rejected client credentials or a rejected request. */
     public static final Duration WARNING_INTERVAL = Duration.ofSeconds(60);
@@ -234,7 +237,7 @@ public final class RefreshEndpoint implements TokenRefresher {
         }
         if (b.mode == Mode.OAUTH2) {
             b.plainOnlyCheck(); // before the client credentials, as ever
-            b.client = ClientCredentials.read(params, PARAM_OAUTH2_TOKEN_URL);
+            b.client = ClientAuth.read(params, PARAM_OAUTH2_TOKEN_URL);
         }
         params.get(PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
         params.get(PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
@@ -466,11 +469,11 @@ public final class RefreshEndpoint implements TokenRefresher {
             if (mode == Mode.OAUTH2) {
                 form.put("grant_type", "refresh_token");
                 form.put("refresh_token", refreshToken);
-                client.apply(builder, form);
+                ClientAuth.apply(client, builder, form);
             } else {
                 form.put(requestField, refreshToken);
             }
-            body = ClientCredentials.formBody(form);
+            body = ClientAuth.formBody(form);
             contentType = "application/x-www-form-urlencoded";
         }
         builder.header("Content-Type", contentType)
@@ -547,7 +550,7 @@ public final class RefreshEndpoint implements TokenRefresher {
     public String describe() {
         String base = "RefreshEndpoint[" + (mode == Mode.PLAIN ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2")
                 + " " + where();
-        return base + (client != null ? ", client=" + client.clientId() + " (" + client.method() + ")" : "") + "]";
+        return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }
 
     /**

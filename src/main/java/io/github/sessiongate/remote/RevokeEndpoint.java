@@ -1,5 +1,7 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
+import io.github.sessiongate.RevokeSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.audit.Fingerprint;
@@ -56,19 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class RevokeEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RevokeEndpoint.class);
 
-    /** Plain mode: the URL that takes the refresh token by POST. Not with {@link #PARAM_OAUTH2_REVOCATION_URL}. */
-    public static final String PARAM_REVOKE_URL = "revoke-url";
-    /** Plain mode: how the token is sent, {@value #FORMAT_FORM} or {@value #FORMAT_JSON}. */
-    public static final String PARAM_REVOKE_FORMAT = "revoke-format";
-    public static final String FORMAT_FORM = RefreshEndpoint.FORMAT_FORM;
-    public static final String FORMAT_JSON = RefreshEndpoint.FORMAT_JSON;
-    public static final String DEFAULT_REVOKE_FORMAT = FORMAT_FORM;
-    /** Plain mode: the form field or JSON member that carries the refresh token. */
-    public static final String PARAM_REVOKE_REQUEST_FIELD = "revoke-request-field";
-    public static final String DEFAULT_REVOKE_REQUEST_FIELD = "refresh_token";
-    /** OAuth2 mode: the RFC 7009 revocation endpoint; needs the client credentials. */
-    public static final String PARAM_OAUTH2_REVOCATION_URL = "oauth2.revocation-url";
-
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
 
     private final RefreshEndpoint.Mode mode;
@@ -109,21 +98,38 @@ public final class RevokeEndpoint implements AutoCloseable {
 
     /**
      * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}): a
-     * string-to-{@link Settings.Builder} mapping, then {@link #plan(Settings, Clock, Duration, Duration)}
+     * string-to-{@link RevokeSettings.Builder} mapping, then {@link #plan(RevokeSettings, Clock, Duration, Duration)}
      * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
      */
     public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
-        Settings settings = Settings.fromParams(params);
+        RevokeSettings settings = settingsFrom(params);
         if (!settings.enabled()) {
             return Optional.empty();
         }
         return plan(settings, clock, BackendHttp.connectTimeout(params), BackendHttp.readTimeout(params));
     }
 
-    /** Starts revocation settings in code; see {@link Settings.Builder}. */
-    public static Settings.Builder settings() {
-        return new Settings.Builder();
+    /** The settings of the {@code revoke-*} and {@code oauth2.revocation-url} init-params (marking them read). */
+    public static RevokeSettings settingsFrom(InitParams params) {
+        RevokeSettings.Builder b = RevokeSettings.builder();
+        Optional<String> plainUrl = params.get(RevokeSettings.PARAM_REVOKE_URL);
+        Optional<String> revocationUrl = params.get(RevokeSettings.PARAM_OAUTH2_REVOCATION_URL);
+        Optional<String> format = params.get(RevokeSettings.PARAM_REVOKE_FORMAT);
+        Optional<String> requestField = params.get(RevokeSettings.PARAM_REVOKE_REQUEST_FIELD);
+        plainUrl.ifPresent(b::url);
+        format.ifPresent(b::format);
+        requestField.ifPresent(b::requestField);
+        if (revocationUrl.isPresent()) {
+            if (plainUrl.isEmpty() && format.isEmpty() && requestField.isEmpty()) {
+                BackendHttp.checkUrl(RevokeSettings.PARAM_OAUTH2_REVOCATION_URL, revocationUrl.get());
+                b.oauth2(revocationUrl.get(), ClientAuth.read(params, RevokeSettings.PARAM_OAUTH2_REVOCATION_URL));
+            } else {
+                // Refused by build() for the combination, before the credentials are read: the stand-in is never used.
+                b.oauth2(revocationUrl.get(), ClientCredentials.of("unset", "unset"));
+            }
+        }
+        return b.build();
     }
 
     /**
@@ -133,7 +139,7 @@ public final class RevokeEndpoint implements AutoCloseable {
      *
      * @return empty when the settings name no revocation backend
      */
-    public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(Settings settings, Clock clock, Duration connect,
+    public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(RevokeSettings settings, Clock clock, Duration connect,
             Duration read) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
@@ -142,149 +148,8 @@ public final class RevokeEndpoint implements AutoCloseable {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        return Optional.of(transport -> new RevokeEndpoint(settings.mode, settings.uri, settings.json, settings.requestField,
-                settings.client, clock, BackendHttp.over(transport, connect, read)));
-    }
-
-    /**
-     * Where and how refresh tokens are revoked at logout: a plain {@code revoke-url}, or RFC 7009
-     * at {@code oauth2.revocation-url}. Immutable, checked by {@link Builder#build()} with the
-     * init-params' rules and messages. {@link #toString()} shows no secret.
-     */
-    public static final class Settings {
-        private final RefreshEndpoint.Mode mode;
-        private final URI uri;
-        private final boolean json;
-        private final String requestField;
-        private final ClientCredentials client;
-
-        private Settings(Builder b) {
-            if (b.url != null && b.revocationUrl != null) {
-                throw new ConfigException(PARAM_OAUTH2_REVOCATION_URL, "cannot be combined with " + PARAM_REVOKE_URL
-                        + ": set the one your backend speaks");
-            }
-            String plainOnly = b.format != null ? PARAM_REVOKE_FORMAT : b.requestField != null ? PARAM_REVOKE_REQUEST_FIELD : null;
-            if (b.url == null && b.revocationUrl == null) {
-                if (plainOnly != null) {
-                    throw new ConfigException(plainOnly, "applies only with " + PARAM_REVOKE_URL);
-                }
-                this.mode = null;
-                this.uri = null;
-                this.json = false;
-                this.requestField = DEFAULT_REVOKE_REQUEST_FIELD;
-                this.client = null;
-                return;
-            }
-            if (b.url != null) {
-                this.mode = RefreshEndpoint.Mode.PLAIN;
-                this.uri = BackendHttp.checkUrl(PARAM_REVOKE_URL, b.url);
-                String format = b.format == null ? DEFAULT_REVOKE_FORMAT : b.format.toLowerCase(Locale.ROOT);
-                if (!format.equals(FORMAT_FORM) && !format.equals(FORMAT_JSON)) {
-                    throw new ConfigException(PARAM_REVOKE_FORMAT, "must be one of " + FORMAT_FORM + ", " + FORMAT_JSON
-                            + ", not '" + b.format + "'");
-                }
-                this.json = format.equals(FORMAT_JSON);
-                this.requestField = PostBody.fieldName(PARAM_REVOKE_REQUEST_FIELD,
-                        b.requestField != null ? b.requestField : DEFAULT_REVOKE_REQUEST_FIELD);
-                this.client = null;
-            } else {
-                if (plainOnly != null) {
-                    throw new ConfigException(plainOnly, "applies only with " + PARAM_REVOKE_URL + "; "
-                            + PARAM_OAUTH2_REVOCATION_URL + " sends token and token_type_hint (RFC 7009)");
-                }
-                this.mode = RefreshEndpoint.Mode.OAUTH2;
-                this.uri = BackendHttp.checkUrl(PARAM_OAUTH2_REVOCATION_URL, b.revocationUrl);
-                this.client = Objects.requireNonNull(b.client, "client");
-                this.json = false;
-                this.requestField = DEFAULT_REVOKE_REQUEST_FIELD;
-            }
-        }
-
-        /** The settings of the {@code revoke-*} and {@code oauth2.revocation-url} init-params (marking them read). */
-        public static Settings fromParams(InitParams params) {
-            Builder b = new Builder();
-            Optional<String> plainUrl = params.get(PARAM_REVOKE_URL);
-            Optional<String> revocationUrl = params.get(PARAM_OAUTH2_REVOCATION_URL);
-            plainUrl.ifPresent(b::url);
-            params.get(PARAM_REVOKE_FORMAT).ifPresent(b::format);
-            params.get(PARAM_REVOKE_REQUEST_FIELD).ifPresent(b::requestField);
-            if (revocationUrl.isPresent()) {
-                b.revocationUrl = revocationUrl.get();
-                if (plainUrl.isEmpty() && b.format == null && b.requestField == null) {
-                    BackendHttp.checkUrl(PARAM_OAUTH2_REVOCATION_URL, revocationUrl.get());
-                    b.oauth2(revocationUrl.get(), ClientCredentials.read(params, PARAM_OAUTH2_REVOCATION_URL));
-                } // else build() refuses the combination before the credentials are read
-            }
-            return b.build();
-        }
-
-        /** Whether a revocation backend is set (else logout revokes nothing at the backend). */
-        public boolean enabled() {
-            return mode != null;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Settings other && mode == other.mode && Objects.equals(uri, other.uri) && json == other.json
-                    && requestField.equals(other.requestField)
-                    && Objects.equals(client == null ? null : client.toString(), other.client == null ? null : other.client.toString());
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(mode, uri, json, requestField);
-        }
-
-        @Override
-        public String toString() {
-            return "RevokeEndpoint.Settings[" + (mode == null ? "off" : mode + " " + uri + (json ? " json" : "")
-                    + (client == null ? "" : " " + client)) + "]";
-        }
-
-        /** Revocation settings in code; off until {@link #url} is set. Not thread-safe. */
-        public static final class Builder {
-            private String url;
-            private String revocationUrl;
-            private ClientCredentials client;
-            private String format;
-            private String requestField;
-
-            private Builder() {
-            }
-
-            /** Plain revocation ({@value RevokeEndpoint#PARAM_REVOKE_URL}): POST of the refresh token; https, or http to loopback. */
-            public Builder url(String url) {
-                this.url = Objects.requireNonNull(url, "url");
-                return this;
-            }
-
-            /**
-             * RFC 7009 revocation with the filter's client credentials
-             * ({@value RevokeEndpoint#PARAM_OAUTH2_REVOCATION_URL}).
-             */
-            public Builder oauth2(String revocationUrl, ClientCredentials client) {
-                this.revocationUrl = Objects.requireNonNull(revocationUrl, "revocationUrl");
-                this.client = Objects.requireNonNull(client, "client");
-                return this;
-            }
-
-            /** How the token is sent to {@link #url} ({@value RevokeEndpoint#PARAM_REVOKE_FORMAT}): {@code form} (default) or {@code json}. */
-            public Builder format(String formOrJson) {
-                this.format = Objects.requireNonNull(formOrJson, "formOrJson");
-                return this;
-            }
-
-            /** The field that carries the refresh token ({@value RevokeEndpoint#PARAM_REVOKE_REQUEST_FIELD}); default {@code refresh_token}. */
-            public Builder requestField(String field) {
-                this.requestField = Objects.requireNonNull(field, "field");
-                return this;
-            }
-
-            /** Checks the settings as a set; {@link ConfigException} names the init-param at fault. */
-            public Settings build() {
-                return new Settings(this);
-            }
-        }
+        return Optional.of(transport -> new RevokeEndpoint(settings.oauth2() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
+                settings.url().orElseThrow(), settings.json(), settings.requestField(), settings.client().orElse(null), clock, BackendHttp.over(transport, connect, read)));
     }
 
     /**
@@ -329,7 +194,7 @@ public final class RevokeEndpoint implements AutoCloseable {
         if (mode == RefreshEndpoint.Mode.OAUTH2) {
             body.put("token", refreshToken);
             body.put("token_type_hint", "refresh_token");
-            client.apply(builder, body);
+            ClientAuth.apply(client, builder, body);
         } else {
             body.put(requestField, refreshToken);
         }
@@ -367,8 +232,8 @@ public final class RevokeEndpoint implements AutoCloseable {
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
     public String describe() {
         String base = "RevokeEndpoint[" + (mode == RefreshEndpoint.Mode.PLAIN
-                ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2") + " " + where();
-        return base + (client != null ? ", client=" + client.clientId() + " (" + client.method() + ")" : "") + "]";
+                ? "plain " + (json ? RevokeSettings.FORMAT_JSON : RevokeSettings.FORMAT_FORM) : "oauth2") + " " + where();
+        return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }
 
     /**

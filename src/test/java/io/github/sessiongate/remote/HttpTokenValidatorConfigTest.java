@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.engine.InitParamsMapping;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_SUBJECT;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_OAUTH2_INTROSPECTION_URL;

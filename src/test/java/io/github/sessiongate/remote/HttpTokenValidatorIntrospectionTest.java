@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_ROLES;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_OAUTH2_INTROSPECTION_URL;
 import static io.github.sessiongate.remote.HttpTokenValidatorTest.assertRefused;

@@ -1,6 +1,8 @@
 package io.github.sessiongate.remote;
 
-import static io.github.sessiongate.remote.LoginEndpoint.PARAM_LOGIN_GRANT;
+import io.github.sessiongate.ClientCredentials;
+import io.github.sessiongate.LoginSettings;
+import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_GRANT;
 import static io.github.sessiongate.remote.LoginEndpointTest.PASSWORD;
 import static io.github.sessiongate.remote.LoginEndpointTest.assertRejected;
 import static io.github.sessiongate.remote.LoginEndpointTest.assertUnavailable;

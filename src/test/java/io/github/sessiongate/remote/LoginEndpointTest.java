@@ -1,9 +1,10 @@
 package io.github.sessiongate.remote;
 
-import static io.github.sessiongate.remote.LoginEndpoint.PARAM_LOGIN_FORMAT;
-import static io.github.sessiongate.remote.LoginEndpoint.PARAM_LOGIN_PASSWORD_FIELD;
-import static io.github.sessiongate.remote.LoginEndpoint.PARAM_LOGIN_URL;
-import static io.github.sessiongate.remote.LoginEndpoint.PARAM_LOGIN_USERNAME_FIELD;
+import io.github.sessiongate.LoginSettings;
+import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_FORMAT;
+import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_PASSWORD_FIELD;
+import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_URL;
+import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_USERNAME_FIELD;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_EXPIRES_IN;

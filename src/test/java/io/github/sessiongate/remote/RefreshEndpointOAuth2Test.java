@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;

@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_EXPIRES_AT;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_ROLES;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_SUBJECT;
@@ -151,11 +152,11 @@ class RemoteBuildersTest {
 
     @Test
     void clientCredentialsOfCodeAndParamsAreAlike() {
-        ClientCredentials byParams = ClientCredentials.read(Params.of(PARAM_OAUTH2_CLIENT_ID, "my-app",
+        ClientCredentials byParams = ClientAuth.read(Params.of(PARAM_OAUTH2_CLIENT_ID, "my-app",
                 PARAM_OAUTH2_CLIENT_SECRET, "s3cret", PARAM_OAUTH2_CLIENT_AUTH, "client_secret_post"), "x");
         ClientCredentials byCode = ClientCredentials.of("my-app", "s3cret", ClientCredentials.AuthMethod.CLIENT_SECRET_POST);
         assertEquals(byParams.toString(), byCode.toString());
-        assertEquals(ClientCredentials.of("my-app", "s3cret").toString(), ClientCredentials.read(Params.of(
+        assertEquals(ClientCredentials.of("my-app", "s3cret").toString(), ClientAuth.read(Params.of(
                 PARAM_OAUTH2_CLIENT_ID, "my-app", PARAM_OAUTH2_CLIENT_SECRET, "s3cret"), "x").toString());
     }
 }

@@ -1,15 +1,17 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.ClientCredentials;
+import io.github.sessiongate.RevokeSettings;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_URL;
-import static io.github.sessiongate.remote.RevokeEndpoint.PARAM_OAUTH2_REVOCATION_URL;
-import static io.github.sessiongate.remote.RevokeEndpoint.PARAM_REVOKE_FORMAT;
-import static io.github.sessiongate.remote.RevokeEndpoint.PARAM_REVOKE_REQUEST_FIELD;
-import static io.github.sessiongate.remote.RevokeEndpoint.PARAM_REVOKE_URL;
+import static io.github.sessiongate.RevokeSettings.PARAM_OAUTH2_REVOCATION_URL;
+import static io.github.sessiongate.RevokeSettings.PARAM_REVOKE_FORMAT;
+import static io.github.sessiongate.RevokeSettings.PARAM_REVOKE_REQUEST_FIELD;
+import static io.github.sessiongate.RevokeSettings.PARAM_REVOKE_URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
