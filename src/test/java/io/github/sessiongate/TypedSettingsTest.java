@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.remote.LoginEndpoint;
-import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.login.LoginClient;
+import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.EndpointSettings;
@@ -81,11 +81,11 @@ class TypedSettingsTest {
     }
 
     private static Object login(InitParams p) {
-        return LoginEndpoint.settingsFrom(p);
+        return LoginClient.settingsFrom(p);
     }
 
     private static Object revoke(InitParams p) {
-        return RevokeEndpoint.settingsFrom(p);
+        return RevocationClient.settingsFrom(p);
     }
 
     private static Object endpoints(InitParams p) {

@@ -12,8 +12,8 @@ import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.internal.HttpTransport;
-import io.github.sessiongate.remote.LoginEndpoint;
-import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.login.LoginClient;
+import io.github.sessiongate.login.RevocationClient;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -41,8 +41,8 @@ public final class Components implements AutoCloseable {
     private final GateConfig config;
     private final HttpTransport transport;
     private final Optional<GuestTokens> guests;
-    private final Optional<LoginEndpoint> login;
-    private final Optional<RevokeEndpoint> revoke;
+    private final Optional<LoginClient> login;
+    private final Optional<RevocationClient> revoke;
     private final Optional<BackendClient> backendClient;
     private final Optional<SessionLifetime> lifetime;
     private final Optional<ClientTokens> clientTokens;
@@ -62,9 +62,9 @@ public final class Components implements AutoCloseable {
             this.guests = features.guests().map(plan -> {
                 return owned(plan.apply(transport));
             });
-            this.login = config.login().flatMap(s -> LoginEndpoint.plan(s, config.clock(), config.backendConnectTimeout(),
+            this.login = config.login().flatMap(s -> LoginClient.plan(s, config.clock(), config.backendConnectTimeout(),
                     config.backendReadTimeout())).map(plan -> owned(plan.apply(transport)));
-            this.revoke = config.revoke().flatMap(s -> RevokeEndpoint.plan(s, config.clock(), config.backendConnectTimeout(),
+            this.revoke = config.revoke().flatMap(s -> RevocationClient.plan(s, config.clock(), config.backendConnectTimeout(),
                     config.backendReadTimeout())).map(plan -> owned(plan.apply(transport)));
             this.backendClient = ApiAccess.hooks().backendClient(config, Outbound.shared(transport)).map(started -> {
                 if (started.owned()) {
@@ -152,11 +152,11 @@ public final class Components implements AutoCloseable {
         return guests;
     }
 
-    Optional<LoginEndpoint> login() {
+    Optional<LoginClient> login() {
         return login;
     }
 
-    Optional<RevokeEndpoint> revoke() {
+    Optional<RevocationClient> revoke() {
         return revoke;
     }
 

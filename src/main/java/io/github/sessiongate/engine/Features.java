@@ -1,15 +1,17 @@
 package io.github.sessiongate.engine;
 
+import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ClientTokenSettings;
 import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.GuestSettings;
 import io.github.sessiongate.LifetimeSettings;
+import io.github.sessiongate.LoginSettings;
+import io.github.sessiongate.RevokeSettings;
 import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.remote.RefreshEndpoint;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import java.util.ArrayList;
@@ -36,7 +38,7 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
     /** Every secret the filter may use, so that no key is used for two jobs. */
     private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestSettings.PARAM_SECRET,
             LifetimeSettings.PARAM_SIGNING_SECRET, ClientTokenSettings.PARAM_SECRET, CookieSealSettings.PARAM_KEYS,
-            RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
+            ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET);
 
     /**
      * Makes the features of {@code config}.
@@ -81,6 +83,12 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
         config.lifetime().flatMap(LifetimeSettings::signingSecret).ifPresent(all.get(LifetimeSettings.PARAM_SIGNING_SECRET)::add);
         config.clientTokens().flatMap(ClientTokenSettings::secret).ifPresent(all.get(ClientTokenSettings.PARAM_SECRET)::add);
         config.cookieSeal().ifPresent(s -> all.get(CookieSealSettings.PARAM_KEYS).addAll(s.secrets()));
+        // The OAuth2 client secret given in code with the login or revoke settings (from init-params it is external).
+        List<String> client = all.get(ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET);
+        config.login().flatMap(LoginSettings::client).map(ClientCredentials::clientSecret)
+                .filter(s -> !client.contains(s)).ifPresent(client::add);
+        config.revoke().flatMap(RevokeSettings::client).map(ClientCredentials::clientSecret)
+                .filter(s -> !client.contains(s)).ifPresent(client::add);
         return all;
     }
 

@@ -18,7 +18,7 @@ import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
 import io.github.sessiongate.path.RequestPaths;
-import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.RefreshOutcome;
@@ -110,7 +110,7 @@ final class Gate implements AutoCloseable {
                 InMemoryExpiringStore.evicting(config.negativeCacheMaxEntries(), clock),
                 new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
                 config.refreshGrace(), skew, clock);
-        Optional<RevokeEndpoint> revoker = components.revoke();
+        Optional<RevocationClient> revoker = components.revoke();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
                 + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
         this.securityStoreFull = () -> {

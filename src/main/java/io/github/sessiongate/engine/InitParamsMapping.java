@@ -13,9 +13,9 @@ import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.remote.LoginEndpoint;
+import io.github.sessiongate.login.LoginClient;
 import io.github.sessiongate.remote.RefreshEndpoint;
-import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.EndpointSettings;
 import java.lang.reflect.InvocationTargetException;
@@ -101,7 +101,7 @@ public final class InitParamsMapping {
             b.backendReadTimeout(read.get());
             readTimeout = read.get();
         }
-        b.login(LoginEndpoint.settingsFrom(params)).revoke(RevokeEndpoint.settingsFrom(params))
+        b.login(LoginClient.settingsFrom(params)).revoke(RevocationClient.settingsFrom(params))
                 .backendOrigins(params.list(PARAM_BACKEND_ORIGINS));
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));

@@ -4,9 +4,9 @@ import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.AuditEvent.Event;
-import io.github.sessiongate.remote.LoginEndpoint;
-import io.github.sessiongate.remote.LoginResult;
-import io.github.sessiongate.remote.RevokeEndpoint;
+import io.github.sessiongate.login.LoginClient;
+import io.github.sessiongate.login.LoginResult;
+import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.web.LoginDelay;
@@ -30,8 +30,8 @@ import java.util.Optional;
 final class Logins implements AutoCloseable {
     private final Gate gate;
     private final EndpointSettings settings;
-    private final Optional<LoginEndpoint> backend;
-    private final Optional<RevokeEndpoint> revoker;
+    private final Optional<LoginClient> backend;
+    private final Optional<RevocationClient> revoker;
     private final LoginLimiter limiter;
     private final LoginDelay delay;
 

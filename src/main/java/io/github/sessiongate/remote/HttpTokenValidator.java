@@ -1,5 +1,8 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.internal.ClientAuth;
+import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
@@ -502,6 +505,6 @@ public class HttpTokenValidator extends TokenValidator {
     }
 
     private static String where(Config c) {
-        return RefreshEndpoint.withoutQuery(c.uri());
+        return BackendHttp.withoutQuery(c.uri());
     }
 }

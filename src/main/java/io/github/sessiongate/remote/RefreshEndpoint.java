@@ -1,5 +1,9 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.internal.ClientAuth;
+import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.TokenFields;
+import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.LoginSettings;
@@ -115,8 +119,6 @@ public final class RefreshEndpoint implements TokenRefresher {
     /** At most one WARN per this interval about rejected client credentials or a rejected request. */
     public static final Duration WARNING_INTERVAL = Duration.ofSeconds(60);
 
-    /** Longest {@code expires_in} believed; a larger one is ignored. */
-    static final long MAX_EXPIRES_IN_SECONDS = Duration.ofDays(366).toSeconds();
 
     private static final Pattern FORM_FIELD = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
@@ -570,11 +572,6 @@ public final class RefreshEndpoint implements TokenRefresher {
     }
 
     private String where() {
-        return withoutQuery(uri);
-    }
-
-    /** scheme://host:port/path, without a query that might carry a key. */
-    static String withoutQuery(URI uri) {
-        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        return BackendHttp.withoutQuery(uri);
     }
 }

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sessiongate.remote.LoginResult;
+import io.github.sessiongate.login.LoginResult;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;

@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Init-params for tests: {@code Params.of("refresh-url", url, ...)}. */
-final class Params {
+public final class Params {
     private Params() {
     }
 
-    static Map<String, String> map(String... namesAndValues) {
+    public static Map<String, String> map(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("names and values come in pairs");
         }
@@ -20,7 +20,7 @@ final class Params {
         return map;
     }
 
-    static InitParams of(String... namesAndValues) {
+    public static InitParams of(String... namesAndValues) {
         return InitParams.resolve(map(namesAndValues));
     }
 }

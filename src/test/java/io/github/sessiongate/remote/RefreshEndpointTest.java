@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.internal.BackendHttp;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_EXPIRES_IN;

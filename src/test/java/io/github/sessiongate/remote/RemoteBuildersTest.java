@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.internal.ClientAuth;
 import io.github.sessiongate.ClientCredentials;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_EXPIRES_AT;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_ROLES;

@@ -1,10 +1,7 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.internal;
 
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
-import io.github.sessiongate.internal.BackendUrls;
-import io.github.sessiongate.internal.Bounds;
-import io.github.sessiongate.internal.CappedBody;
-import io.github.sessiongate.internal.HttpTransport;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,9 +30,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Thread-safe.
  */
-final class BackendHttp implements AutoCloseable {
+public final class BackendHttp implements AutoCloseable {
     /** Largest answer body read; a longer one counts as unreachable. */
-    static final int MAX_RESPONSE_BYTES = 256 * 1024;
+    public static final int MAX_RESPONSE_BYTES = 256 * 1024;
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -44,7 +41,7 @@ final class BackendHttp implements AutoCloseable {
     private volatile boolean closed;
 
     /** An answer: status, headers and the body as UTF-8 text. */
-    record Response(int status, HttpHeaders headers, String body) {
+    public record Response(int status, HttpHeaders headers, String body) {
         @Override
         public String toString() {
             return "Response[" + status + ", " + body.length() + " chars]"; // the body may hold tokens
@@ -52,7 +49,7 @@ final class BackendHttp implements AutoCloseable {
     }
 
     /** No answer: the cause is fixed text (never a token, never an exception message). */
-    static final class Unreachable extends Exception {
+    public static final class Unreachable extends Exception {
         private static final long serialVersionUID = 1L;
 
         Unreachable(String cause) {
@@ -61,7 +58,7 @@ final class BackendHttp implements AutoCloseable {
     }
 
     /** Over a transport of its own, closed by {@link #close()}. */
-    BackendHttp(Duration connectTimeout, Duration readTimeout) {
+    public BackendHttp(Duration connectTimeout, Duration readTimeout) {
         this(HttpTransport.create(connectTimeout), true, readTimeout);
     }
 
@@ -77,7 +74,7 @@ final class BackendHttp implements AutoCloseable {
      * one ({@link InitParams#attached}); otherwise builds its own from
      * {@code backend-connect-timeout}, closed by {@link #close()}.
      */
-    static BackendHttp fromParams(InitParams params) {
+    public static BackendHttp fromParams(InitParams params) {
         return over(params.attached(HttpTransport.class).orElse(null), connectTimeout(params), readTimeout(params));
     }
 
@@ -85,39 +82,39 @@ final class BackendHttp implements AutoCloseable {
      * Over {@code shared} (not closed by {@link #close()}), or, when it is {@code null}, over a
      * transport of its own with {@code connect} (closed by {@link #close()}).
      */
-    static BackendHttp over(HttpTransport shared, Duration connect, Duration read) {
+    public static BackendHttp over(HttpTransport shared, Duration connect, Duration read) {
         return shared != null ? new BackendHttp(shared, false, read) : new BackendHttp(connect, read);
     }
 
     /** {@code backend-read-timeout}: each request's timeout for the answer's headers. */
-    static Duration readTimeout(InitParams params) {
-        return Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT)
-                .map(d -> checkTimeout(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, d))
-                .orElse(RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT);
+    public static Duration readTimeout(InitParams params) {
+        return Bounds.duration(params, GateConfig.PARAM_BACKEND_READ_TIMEOUT)
+                .map(d -> checkTimeout(GateConfig.PARAM_BACKEND_READ_TIMEOUT, d))
+                .orElse(GateConfig.DEFAULT_BACKEND_READ_TIMEOUT);
     }
 
     /** {@code backend-connect-timeout}: the connect timeout of the filter's one transport. */
-    static Duration connectTimeout(InitParams params) {
-        return Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT)
-                .map(d -> checkTimeout(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, d))
-                .orElse(RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT);
+    public static Duration connectTimeout(InitParams params) {
+        return Bounds.duration(params, GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT)
+                .map(d -> checkTimeout(GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT, d))
+                .orElse(GateConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT);
     }
 
     /** The one bound of both backend timeouts, for the builders and the init-params alike. */
-    static Duration checkTimeout(String parameter, Duration timeout) {
-        return Bounds.duration(parameter, timeout, RefreshEndpoint.MIN_BACKEND_TIMEOUT, RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+    public static Duration checkTimeout(String parameter, Duration timeout) {
+        return Bounds.duration(parameter, timeout, GateConfig.MIN_BACKEND_TIMEOUT, GateConfig.MAX_BACKEND_TIMEOUT);
     }
 
-    Duration connectTimeout() {
+    public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    Duration readTimeout() {
+    public Duration readTimeout() {
         return readTimeout;
     }
 
     /** A request to {@code uri} with the read timeout set; HTTP/1.1 for plain http (no h2c upgrade). */
-    HttpRequest.Builder request(URI uri) {
+    public HttpRequest.Builder request(URI uri) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri)
                 .timeout(readTimeout)
                 .header("Accept", "application/json");
@@ -128,7 +125,7 @@ final class BackendHttp implements AutoCloseable {
     }
 
     /** Sends and waits, at most connect + read timeout in all. */
-    Response send(HttpRequest request) throws Unreachable {
+    public Response send(HttpRequest request) throws Unreachable {
         HttpClient c;
         try {
             c = closed ? null : transport.client();
@@ -193,7 +190,12 @@ final class BackendHttp implements AutoCloseable {
      * Checks a backend URL as {@link BackendUrls#check} does: absolute http(s) with a host, no user
      * info or fragment, https unless the host is loopback (tests, sidecars).
      */
-    static URI checkUrl(String parameter, String value) {
+    public static URI checkUrl(String parameter, String value) {
         return BackendUrls.check(parameter, value, "tokens and client secrets sent over plain http can be read in transit");
+    }
+
+    /** scheme://host:port/path, without a query that might carry a key. */
+    public static String withoutQuery(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 }

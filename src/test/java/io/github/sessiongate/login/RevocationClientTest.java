@@ -1,5 +1,7 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.RevokeSettings;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT;
@@ -33,32 +35,32 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Best-effort revocation at logout: true on 2xx, false otherwise, quickly, never an exception. */
-class RevokeEndpointTest {
+class RevocationClientTest {
     private final MutableClock clock = new MutableClock();
     private final FakeAuthBackend backend = FakeAuthBackend.builder().clock(clock).build().start();
-    private final List<RevokeEndpoint> endpoints = new ArrayList<>();
+    private final List<RevocationClient> endpoints = new ArrayList<>();
 
     @AfterEach
     void close() {
-        endpoints.forEach(RevokeEndpoint::close);
+        endpoints.forEach(RevocationClient::close);
         backend.close();
     }
 
-    private RevokeEndpoint plain(String... extra) {
+    private RevocationClient plain(String... extra) {
         List<String> all = new ArrayList<>(List.of(PARAM_REVOKE_URL, backend.url(FakeAuthBackend.REVOKE)));
         all.addAll(List.of(extra));
         return endpoint(all);
     }
 
-    private RevokeEndpoint oauth2(String secret, String... extra) {
+    private RevocationClient oauth2(String secret, String... extra) {
         List<String> all = new ArrayList<>(List.of(PARAM_OAUTH2_REVOCATION_URL, backend.url(FakeAuthBackend.REVOKE),
                 PARAM_OAUTH2_CLIENT_ID, backend.clientId(), PARAM_OAUTH2_CLIENT_SECRET, secret));
         all.addAll(List.of(extra));
         return endpoint(all);
     }
 
-    private RevokeEndpoint endpoint(List<String> params) {
-        RevokeEndpoint endpoint = RevokeEndpoint.fromParams(Params.of(params.toArray(new String[0])), clock).orElseThrow();
+    private RevocationClient endpoint(List<String> params) {
+        RevocationClient endpoint = RevocationClient.fromParams(Params.of(params.toArray(new String[0])), clock).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }
@@ -120,7 +122,7 @@ class RevokeEndpointTest {
 
     @Test
     void every2xxIsTrueAndEverythingElseFalse() {
-        RevokeEndpoint endpoint = plain();
+        RevocationClient endpoint = plain();
         for (int status : new int[] {200, 202, 204}) {
             backend.override(FakeAuthBackend.REVOKE, status, "");
             assertTrue(endpoint.revoke("rt_x"), String.valueOf(status));
@@ -136,7 +138,7 @@ class RevokeEndpointTest {
 
     @Test
     void stoppedBackendReturnsFalseQuickly() {
-        RevokeEndpoint endpoint = plain(PARAM_BACKEND_CONNECT_TIMEOUT, "300ms", PARAM_BACKEND_READ_TIMEOUT, "300ms");
+        RevocationClient endpoint = plain(PARAM_BACKEND_CONNECT_TIMEOUT, "300ms", PARAM_BACKEND_READ_TIMEOUT, "300ms");
         String refreshToken = backend.issue("alice").refreshToken();
         backend.stop();
         long start = System.nanoTime();
@@ -150,7 +152,7 @@ class RevokeEndpointTest {
 
     @Test
     void slowBackendReturnsFalseWithinTheTimeout() {
-        RevokeEndpoint endpoint = oauth2(backend.clientSecret(), PARAM_BACKEND_READ_TIMEOUT, "300ms");
+        RevocationClient endpoint = oauth2(backend.clientSecret(), PARAM_BACKEND_READ_TIMEOUT, "300ms");
         backend.delay(Duration.ofSeconds(5));
         long start = System.nanoTime();
         assertFalse(endpoint.revoke(backend.issue("alice").refreshToken()));
@@ -160,10 +162,10 @@ class RevokeEndpointTest {
 
     @Test
     void rejectedClientCredentialsAreFalseWithExactlyOneWarningPerBurst() throws Exception {
-        RevokeEndpoint endpoint = oauth2("rotated-away-secret");
+        RevocationClient endpoint = oauth2("rotated-away-secret");
         String refreshToken = backend.issue("alice").refreshToken();
         backend.override(FakeAuthBackend.REVOKE, 401, "{\"error\":\"invalid_client\"}");
-        try (LogCapture log = new LogCapture(RevokeEndpoint.class)) {
+        try (LogCapture log = new LogCapture(RevocationClient.class)) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<Boolean>> results = new ArrayList<>();
@@ -193,7 +195,7 @@ class RevokeEndpointTest {
 
     @Test
     void aRefusedRevocationRequestIsFalseWithAWarningButAPlain401IsOnlyDebug() {
-        try (LogCapture log = new LogCapture(RevokeEndpoint.class)) {
+        try (LogCapture log = new LogCapture(RevocationClient.class)) {
             backend.override(FakeAuthBackend.REVOKE, 400, "{\"error\":\"unsupported_token_type\"}");
             assertFalse(oauth2(backend.clientSecret()).revoke("rt_x"));
             assertEquals(1, log.count("WARN", "rejects the revocation request itself"), log.text());
@@ -206,7 +208,7 @@ class RevokeEndpointTest {
 
     @Test
     void tokensThatCannotComeFromACookieAreNotSent() {
-        RevokeEndpoint endpoint = plain();
+        RevocationClient endpoint = plain();
         for (String token : new String[] {null, "", "has space", "semi;colon", "quo\"te", "new\nline", "ünï",
                 "x".repeat(TokenValidator.MAX_TOKEN_LENGTH + 1)}) {
             assertFalse(endpoint.revoke(token));
@@ -216,7 +218,7 @@ class RevokeEndpointTest {
 
     @Test
     void afterCloseRevocationsAreFalse() {
-        RevokeEndpoint endpoint = plain();
+        RevocationClient endpoint = plain();
         String refreshToken = backend.issue("alice").refreshToken();
         endpoint.close();
         assertFalse(endpoint.revoke(refreshToken));
@@ -225,20 +227,20 @@ class RevokeEndpointTest {
 
     @Test
     void describeShowsTheUrlAndClientButNeverTheSecret() {
-        RevokeEndpoint o = oauth2(backend.clientSecret());
-        assertEquals("RevokeEndpoint[oauth2 " + backend.url(FakeAuthBackend.REVOKE) + ", client=" + backend.clientId()
+        RevocationClient o = oauth2(backend.clientSecret());
+        assertEquals("RevocationClient[oauth2 " + backend.url(FakeAuthBackend.REVOKE) + ", client=" + backend.clientId()
                 + " (client_secret_basic)]", o.describe());
         assertFalse(o.toString().contains(backend.clientSecret()));
         assertEquals(RefreshEndpoint.Mode.OAUTH2, o.mode());
-        assertEquals("RevokeEndpoint[plain json " + backend.url(FakeAuthBackend.REVOKE) + "]",
+        assertEquals("RevocationClient[plain json " + backend.url(FakeAuthBackend.REVOKE) + "]",
                 plain(PARAM_REVOKE_FORMAT, "json").describe());
     }
 
     @Test
     void noTokenOrSecretIsEverLogged() {
         List<String> secrets = new ArrayList<>(List.of(backend.clientSecret(), "wrong-secret-value"));
-        try (LogCapture log = new LogCapture(RevokeEndpoint.class)) {
-            for (RevokeEndpoint endpoint : List.of(plain(PARAM_BACKEND_READ_TIMEOUT, "200ms"),
+        try (LogCapture log = new LogCapture(RevocationClient.class)) {
+            for (RevocationClient endpoint : List.of(plain(PARAM_BACKEND_READ_TIMEOUT, "200ms"),
                     plain(PARAM_REVOKE_FORMAT, "json"), oauth2(backend.clientSecret()), oauth2("wrong-secret-value"))) {
                 String token = backend.issue("alice").refreshToken();
                 secrets.add(token);

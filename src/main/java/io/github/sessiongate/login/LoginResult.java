@@ -1,10 +1,10 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
 import io.github.sessiongate.TokenPair;
 import java.util.Objects;
 
 /**
- * What a login attempt at the backend concluded ({@link LoginEndpoint#login}). Only
+ * What a login attempt at the backend concluded ({@link LoginClient#login}). Only
  * {@link Rejected} says the credentials are wrong; {@link Unavailable} is transient (the backend
  * gave no verdict) and must not count as a failed password. Holds no username or password;
  * {@link TokenPair#toString()} redacts the tokens.

@@ -1,5 +1,6 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
+import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.RevokeSettings;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT;
@@ -24,20 +25,20 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Every bad revocation setting fails start-up with a ConfigException naming the parameter. */
-class RevokeEndpointConfigTest {
+class RevocationClientConfigTest {
     private static final String URL = "https://auth.example.com/logout";
     private static final String REVOCATION_URL = "https://idp.example.com/oauth2/revoke";
 
     private static void assertRejected(String parameter, String... params) {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> RevokeEndpoint.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(RevokeEndpoint::close));
+                () -> RevocationClient.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(RevocationClient::close));
         assertEquals(parameter, e.parameter(), e.getMessage());
     }
 
     @Test
     void noRevocationSettingMeansNoEndpoint() {
-        assertTrue(RevokeEndpoint.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
-        assertTrue(RevokeEndpoint.fromParams(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
+        assertTrue(RevocationClient.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
+        assertTrue(RevocationClient.fromParams(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
                 Clock.systemUTC()).isEmpty());
     }
 
@@ -71,7 +72,7 @@ class RevokeEndpointConfigTest {
         for (String bad : new String[] {"not a url", "ftp://auth.example.com/r", "https://u:p@auth.example.com/r"}) {
             assertRejected(PARAM_REVOKE_URL, PARAM_REVOKE_URL, bad);
         }
-        RevokeEndpoint.fromParams(Params.of(PARAM_REVOKE_URL, "http://localhost:1/r"), Clock.systemUTC()).orElseThrow().close();
+        RevocationClient.fromParams(Params.of(PARAM_REVOKE_URL, "http://localhost:1/r"), Clock.systemUTC()).orElseThrow().close();
     }
 
     @Test
@@ -86,13 +87,13 @@ class RevokeEndpointConfigTest {
     void everyParameterReadIsMarkedReadAndNoSecretIsDescribed() {
         InitParams params = Params.of(PARAM_OAUTH2_REVOCATION_URL, REVOCATION_URL + "?k=qu3ry", PARAM_OAUTH2_CLIENT_ID, "c",
                 PARAM_OAUTH2_CLIENT_SECRET, "s3cr3t-value", PARAM_BACKEND_READ_TIMEOUT, "500ms", "unrelated", "x");
-        try (RevokeEndpoint endpoint = RevokeEndpoint.fromParams(params, Clock.systemUTC()).orElseThrow()) {
+        try (RevocationClient endpoint = RevocationClient.fromParams(params, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of("unrelated"), params.unread());
-            assertEquals("RevokeEndpoint[oauth2 " + REVOCATION_URL + ", client=c (client_secret_basic)]", endpoint.describe());
+            assertEquals("RevocationClient[oauth2 " + REVOCATION_URL + ", client=c (client_secret_basic)]", endpoint.describe());
             assertFalse(endpoint.describe().contains("s3cr3t-value") || endpoint.describe().contains("qu3ry"));
         }
         InitParams plain = Params.of(PARAM_REVOKE_URL, URL, PARAM_REVOKE_FORMAT, "json", PARAM_REVOKE_REQUEST_FIELD, "token");
-        try (RevokeEndpoint endpoint = RevokeEndpoint.fromParams(plain, Clock.systemUTC()).orElseThrow()) {
+        try (RevocationClient endpoint = RevocationClient.fromParams(plain, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of(), plain.unread());
         }
     }

@@ -1,5 +1,10 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.internal.ClientAuth;
+import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.PostBody;
+import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.RevokeSettings;
 import io.github.sessiongate.ConfigException;
@@ -55,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * <p>URLs must be {@code https} unless the host is loopback. Nothing here logs a token or a secret.
  * Thread-safe; {@link #close()} releases its HTTP client and threads.
  */
-public final class RevokeEndpoint implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RevokeEndpoint.class);
+public final class RevocationClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationClient.class);
 
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
 
@@ -69,7 +74,7 @@ public final class RevokeEndpoint implements AutoCloseable {
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
-    private RevokeEndpoint(RefreshEndpoint.Mode mode, URI uri, boolean json, String requestField,
+    private RevocationClient(RefreshEndpoint.Mode mode, URI uri, boolean json, String requestField,
             ClientCredentials client, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
@@ -92,7 +97,7 @@ public final class RevokeEndpoint implements AutoCloseable {
      * @return empty when neither {@code revoke-url} nor {@code oauth2.revocation-url} is set
      * @throws ConfigException naming the parameter at fault, e.g. when both are set
      */
-    public static Optional<RevokeEndpoint> fromParams(InitParams params, Clock clock) {
+    public static Optional<RevocationClient> fromParams(InitParams params, Clock clock) {
         return plan(params, clock).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
     }
 
@@ -101,7 +106,7 @@ public final class RevokeEndpoint implements AutoCloseable {
      * string-to-{@link RevokeSettings.Builder} mapping, then {@link #plan(RevokeSettings, Clock, Duration, Duration)}
      * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
      */
-    public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(InitParams params, Clock clock) {
+    public static Optional<Function<HttpTransport, RevocationClient>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
         RevokeSettings settings = settingsFrom(params);
         if (!settings.enabled()) {
@@ -139,7 +144,7 @@ public final class RevokeEndpoint implements AutoCloseable {
      *
      * @return empty when the settings name no revocation backend
      */
-    public static Optional<Function<HttpTransport, RevokeEndpoint>> plan(RevokeSettings settings, Clock clock, Duration connect,
+    public static Optional<Function<HttpTransport, RevocationClient>> plan(RevokeSettings settings, Clock clock, Duration connect,
             Duration read) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
@@ -148,7 +153,7 @@ public final class RevokeEndpoint implements AutoCloseable {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        return Optional.of(transport -> new RevokeEndpoint(settings.oauth2() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
+        return Optional.of(transport -> new RevocationClient(settings.oauth2() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
                 settings.url().orElseThrow(), settings.json(), settings.requestField(), settings.client().orElse(null), clock, BackendHttp.over(transport, connect, read)));
     }
 
@@ -231,7 +236,7 @@ public final class RevokeEndpoint implements AutoCloseable {
 
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
     public String describe() {
-        String base = "RevokeEndpoint[" + (mode == RefreshEndpoint.Mode.PLAIN
+        String base = "RevocationClient[" + (mode == RefreshEndpoint.Mode.PLAIN
                 ? "plain " + (json ? RevokeSettings.FORMAT_JSON : RevokeSettings.FORMAT_FORM) : "oauth2") + " " + where();
         return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }
@@ -251,6 +256,6 @@ public final class RevokeEndpoint implements AutoCloseable {
     }
 
     private String where() {
-        return RefreshEndpoint.withoutQuery(uri);
+        return BackendHttp.withoutQuery(uri);
     }
 }

@@ -1,6 +1,5 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.internal;
 
-import io.github.sessiongate.internal.FieldNames;
 import java.net.http.HttpRequest;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
@@ -10,12 +9,12 @@ import org.jose4j.json.JsonUtil;
  * and the check of a configurable field name. The values are secrets (passwords, tokens): nothing
  * here logs or keeps them.
  */
-final class PostBody {
+public final class PostBody {
     private PostBody() {
     }
 
     /** Reads a request-field parameter: 1 to 64 letters, digits, '_', '.', ':' or '-'. */
-    static String fieldName(String parameter, String value) {
+    public static String fieldName(String parameter, String value) {
         return FieldNames.requestField(parameter, value);
     }
 
@@ -25,7 +24,7 @@ final class PostBody {
      *
      * @param json a JSON object ({@code application/json}) instead of a form
      */
-    static HttpRequest.Builder post(HttpRequest.Builder request, boolean json, Map<String, String> fields) {
+    public static HttpRequest.Builder post(HttpRequest.Builder request, boolean json, Map<String, String> fields) {
         String body = json ? JsonUtil.toJson(fields) : ClientAuth.formBody(fields);
         return request.header("Content-Type", json ? "application/json" : "application/x-www-form-urlencoded")
                 .header("Cache-Control", "no-store")

@@ -1,4 +1,4 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.internal;
 
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.InitParams;
@@ -13,7 +13,7 @@ import java.util.Map;
  * revocation endpoint (<a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749,
  * 2.3.1</a>), and their one reading from init-params.
  */
-final class ClientAuth {
+public final class ClientAuth {
     private ClientAuth() {
     }
 
@@ -23,7 +23,7 @@ final class ClientAuth {
      *
      * @param forWhat the first parameter that needs them, for the error message
      */
-    static ClientCredentials read(InitParams params, String forWhat) {
+    public static ClientCredentials read(InitParams params, String forWhat) {
         return params.shared(ClientCredentials.class, () -> readOnce(params, forWhat));
     }
 
@@ -39,7 +39,7 @@ final class ClientAuth {
     }
 
     /** Adds the credentials: a Basic header, or {@code client_id}/{@code client_secret} form fields. */
-    static void apply(ClientCredentials client, HttpRequest.Builder request, Map<String, String> form) {
+    public static void apply(ClientCredentials client, HttpRequest.Builder request, Map<String, String> form) {
         if (client.authMethod() == ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC) {
             // RFC 6749 2.3.1: id and secret are form-encoded before Basic encoding.
             request.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -51,13 +51,13 @@ final class ClientAuth {
     }
 
     /** The init-param value of the client's authentication method. */
-    static String method(ClientCredentials client) {
+    public static String method(ClientCredentials client) {
         return client.authMethod() == ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC
                 ? ClientCredentials.CLIENT_SECRET_BASIC : ClientCredentials.CLIENT_SECRET_POST;
     }
 
     /** {@code name=value&...}, form-encoded. */
-    static String formBody(Map<String, String> form) {
+    public static String formBody(Map<String, String> form) {
         StringBuilder b = new StringBuilder();
         form.forEach((k, v) -> {
             if (b.length() > 0) {

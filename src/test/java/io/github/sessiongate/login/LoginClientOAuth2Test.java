@@ -1,12 +1,15 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.Params;
+import io.github.sessiongate.login.LoginResult;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.LoginSettings;
 import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_GRANT;
-import static io.github.sessiongate.remote.LoginEndpointTest.PASSWORD;
-import static io.github.sessiongate.remote.LoginEndpointTest.assertRejected;
-import static io.github.sessiongate.remote.LoginEndpointTest.assertUnavailable;
-import static io.github.sessiongate.remote.LoginEndpointTest.success;
+import static io.github.sessiongate.login.LoginClientTest.PASSWORD;
+import static io.github.sessiongate.login.LoginClientTest.assertRejected;
+import static io.github.sessiongate.login.LoginClientTest.assertUnavailable;
+import static io.github.sessiongate.login.LoginClientTest.success;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
 import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
@@ -34,23 +37,23 @@ import org.junit.jupiter.api.Test;
  * The OAuth2 password grant: only invalid_grant rejects; the filter's own rejected client
  * credentials are "unavailable" with one WARN per interval, never a wrong password.
  */
-class LoginEndpointOAuth2Test {
+class LoginClientOAuth2Test {
     private final MutableClock clock = new MutableClock();
     private final FakeAuthBackend backend = FakeAuthBackend.builder().clock(clock).build().start();
-    private final List<LoginEndpoint> endpoints = new ArrayList<>();
+    private final List<LoginClient> endpoints = new ArrayList<>();
 
     @AfterEach
     void close() {
-        endpoints.forEach(LoginEndpoint::close);
+        endpoints.forEach(LoginClient::close);
         backend.close();
     }
 
-    private LoginEndpoint endpoint(String secret, String... extra) {
+    private LoginClient endpoint(String secret, String... extra) {
         List<String> all = new ArrayList<>(List.of(PARAM_LOGIN_GRANT, "password",
                 PARAM_OAUTH2_TOKEN_URL, backend.url(FakeAuthBackend.TOKEN),
                 PARAM_OAUTH2_CLIENT_ID, backend.clientId(), PARAM_OAUTH2_CLIENT_SECRET, secret));
         all.addAll(List.of(extra));
-        LoginEndpoint endpoint = LoginEndpoint.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
+        LoginClient endpoint = LoginClient.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }
@@ -80,7 +83,7 @@ class LoginEndpointOAuth2Test {
 
     @Test
     void invalidGrantIsRejected() {
-        LoginEndpoint endpoint = endpoint(backend.clientSecret());
+        LoginClient endpoint = endpoint(backend.clientSecret());
         assertRejected(endpoint.login("alice", "not-" + PASSWORD));
         assertRejected(endpoint.login("mallory", PASSWORD));
         backend.override(FakeAuthBackend.TOKEN, 401, "{\"error\":\"invalid_grant\"}");
@@ -89,7 +92,7 @@ class LoginEndpointOAuth2Test {
 
     @Test
     void wrongClientCredentialsAreUnavailableWithExactlyOneWarningPerBurst() throws Exception {
-        LoginEndpoint endpoint = endpoint("rotated-away-secret");
+        LoginClient endpoint = endpoint("rotated-away-secret");
         try (LogCapture log = new LogCapture()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
@@ -117,7 +120,7 @@ class LoginEndpointOAuth2Test {
 
     @Test
     void a401WithoutJsonIsAClientProblemNotAWrongPassword() {
-        LoginEndpoint endpoint = endpoint(backend.clientSecret());
+        LoginClient endpoint = endpoint(backend.clientSecret());
         backend.override(FakeAuthBackend.TOKEN, 401, "text/html", "<h1>Unauthorized</h1>");
         assertUnavailable(endpoint.login("alice", PASSWORD));
         backend.override(FakeAuthBackend.TOKEN, 400, "{\"error\":\"invalid_client\"}");
@@ -126,7 +129,7 @@ class LoginEndpointOAuth2Test {
 
     @Test
     void aTokenEndpointThatRefusesThePasswordGrantIsUnavailableWithAWarning() {
-        LoginEndpoint endpoint = endpoint(backend.clientSecret());
+        LoginClient endpoint = endpoint(backend.clientSecret());
         try (LogCapture log = new LogCapture()) {
             for (String error : List.of("unsupported_grant_type", "unauthorized_client", "invalid_request", "invalid_scope", "")) {
                 backend.override(FakeAuthBackend.TOKEN, 400, "{\"error\":\"" + error + "\"}");
@@ -142,7 +145,7 @@ class LoginEndpointOAuth2Test {
 
     @Test
     void serverErrorsOutagesAndGarbageAreUnavailable() {
-        LoginEndpoint endpoint = endpoint(backend.clientSecret());
+        LoginClient endpoint = endpoint(backend.clientSecret());
         backend.failWith(503);
         assertUnavailable(endpoint.login("alice", PASSWORD));
         backend.clearFailure();
@@ -157,7 +160,7 @@ class LoginEndpointOAuth2Test {
 
     @Test
     void hostileUsernamesNeverReachTheTokenEndpoint() {
-        LoginEndpoint endpoint = endpoint(backend.clientSecret());
+        LoginClient endpoint = endpoint(backend.clientSecret());
         for (String username : new String[] {"", " ", "alice\r\n", "alice\u0000", "x".repeat(1025), "\uD83D"}) {
             assertRejected(endpoint.login(username, PASSWORD));
         }
@@ -166,8 +169,8 @@ class LoginEndpointOAuth2Test {
 
     @Test
     void describeShowsTheTokenEndpointAndClientButNeverTheSecret() {
-        LoginEndpoint endpoint = endpoint(backend.clientSecret());
-        assertEquals("LoginEndpoint[oauth2 password grant " + backend.url(FakeAuthBackend.TOKEN) + ", client="
+        LoginClient endpoint = endpoint(backend.clientSecret());
+        assertEquals("LoginClient[oauth2 password grant " + backend.url(FakeAuthBackend.TOKEN) + ", client="
                 + backend.clientId() + " (client_secret_basic)]", endpoint.describe());
         assertFalse(endpoint.toString().contains(backend.clientSecret()));
         assertEquals(RefreshEndpoint.Mode.OAUTH2, endpoint.mode());

@@ -1,8 +1,8 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.internal;
 
+import io.github.sessiongate.LoginSettings;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenPair;
-import io.github.sessiongate.internal.JsonValues;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -14,7 +14,10 @@ import java.util.OptionalLong;
  * {@code field.refresh-token} and {@code field.expires-in} paths; shared by refresh and login so
  * both read answers the same way. Immutable and thread-safe.
  */
-final class TokenFields {
+public final class TokenFields {
+    /** Longest {@code expires_in} believed; a larger one is ignored. */
+    public static final long MAX_EXPIRES_IN_SECONDS = java.time.Duration.ofDays(366).toSeconds();
+
     private final String accessField;
     private final String refreshField;
     private final String expiresInField;
@@ -28,28 +31,28 @@ final class TokenFields {
     }
 
     /** Reads the three {@code field.*} parameters (defaults when absent). */
-    static TokenFields fromParams(InitParams params, Clock clock) {
-        return of(params.get(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN).orElse(RefreshEndpoint.DEFAULT_FIELD_ACCESS_TOKEN),
-                params.get(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN).orElse(RefreshEndpoint.DEFAULT_FIELD_REFRESH_TOKEN),
-                params.get(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN).orElse(RefreshEndpoint.DEFAULT_FIELD_EXPIRES_IN), clock);
+    public static TokenFields fromParams(InitParams params, Clock clock) {
+        return of(params.get(LoginSettings.PARAM_FIELD_ACCESS_TOKEN).orElse(LoginSettings.DEFAULT_FIELD_ACCESS_TOKEN),
+                params.get(LoginSettings.PARAM_FIELD_REFRESH_TOKEN).orElse(LoginSettings.DEFAULT_FIELD_REFRESH_TOKEN),
+                params.get(LoginSettings.PARAM_FIELD_EXPIRES_IN).orElse(LoginSettings.DEFAULT_FIELD_EXPIRES_IN), clock);
     }
 
     /** The three paths, each checked as its {@code field.*} parameter is. */
-    static TokenFields of(String accessField, String refreshField, String expiresInField, Clock clock) {
-        return new TokenFields(Json.fieldPath(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN, accessField),
-                Json.fieldPath(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN, refreshField),
-                Json.fieldPath(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN, expiresInField), clock);
+    public static TokenFields of(String accessField, String refreshField, String expiresInField, Clock clock) {
+        return new TokenFields(Json.fieldPath(LoginSettings.PARAM_FIELD_ACCESS_TOKEN, accessField),
+                Json.fieldPath(LoginSettings.PARAM_FIELD_REFRESH_TOKEN, refreshField),
+                Json.fieldPath(LoginSettings.PARAM_FIELD_EXPIRES_IN, expiresInField), clock);
     }
 
     /**
      * The tokens in an answer: the access token (required, usable as a cookie value), the refresh
      * token (absent or {@code null} gives none: at refresh the old one is kept; present but
      * unusable makes the answer incomplete) and {@code expires_in} (ignored when not a whole
-     * positive number of seconds up to {@link RefreshEndpoint#MAX_EXPIRES_IN_SECONDS}).
+     * positive number of seconds up to {@link #MAX_EXPIRES_IN_SECONDS}).
      *
      * @return empty when the answer is incomplete
      */
-    Optional<TokenPair> read(Map<String, Object> answer) {
+    public Optional<TokenPair> read(Map<String, Object> answer) {
         Object access = JsonValues.at(answer, accessField);
         if (!(access instanceof String a) || !Json.isCookieSafeToken(a)) {
             return Optional.empty();
@@ -64,7 +67,7 @@ final class TokenFields {
         }
         OptionalLong expiresIn = Json.seconds(JsonValues.at(answer, expiresInField));
         Instant expiresAt = expiresIn.isPresent() && expiresIn.getAsLong() > 0
-                && expiresIn.getAsLong() <= RefreshEndpoint.MAX_EXPIRES_IN_SECONDS
+                && expiresIn.getAsLong() <= MAX_EXPIRES_IN_SECONDS
                 ? clock.instant().plusSeconds(expiresIn.getAsLong()) : null;
         return Optional.of(new TokenPair(a, rotated, expiresAt));
     }

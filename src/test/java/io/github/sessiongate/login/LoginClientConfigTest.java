@@ -1,5 +1,6 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
+import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.LoginSettings;
 import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_FORMAT;
@@ -27,22 +28,22 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Every bad login setting fails start-up with a ConfigException naming the parameter. */
-class LoginEndpointConfigTest {
+class LoginClientConfigTest {
     private static final String URL = "https://auth.example.com/login";
     private static final String TOKEN_URL = "https://idp.example.com/oauth2/token";
 
     private static void assertRejected(String parameter, String... params) {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> LoginEndpoint.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(LoginEndpoint::close));
+                () -> LoginClient.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(LoginClient::close));
         assertEquals(parameter, e.parameter(), e.getMessage());
     }
 
     @Test
     void noLoginSettingMeansNoEndpointEvenWithRefreshConfigured() {
-        assertTrue(LoginEndpoint.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
-        assertTrue(LoginEndpoint.fromParams(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
+        assertTrue(LoginClient.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
+        assertTrue(LoginClient.fromParams(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
                 Clock.systemUTC()).isEmpty());
-        assertTrue(LoginEndpoint.fromParams(Params.of(PARAM_OAUTH2_TOKEN_URL, TOKEN_URL, PARAM_OAUTH2_CLIENT_ID, "c",
+        assertTrue(LoginClient.fromParams(Params.of(PARAM_OAUTH2_TOKEN_URL, TOKEN_URL, PARAM_OAUTH2_CLIENT_ID, "c",
                 PARAM_OAUTH2_CLIENT_SECRET, "s"), Clock.systemUTC()).isEmpty(), "a token URL alone is for refresh");
     }
 
@@ -89,7 +90,7 @@ class LoginEndpointConfigTest {
             assertRejected(PARAM_LOGIN_URL, PARAM_LOGIN_URL, bad);
         }
         for (String ok : new String[] {"http://localhost:1/l", "http://127.0.0.1:1/l", "http://[::1]:1/l", URL}) {
-            LoginEndpoint.fromParams(Params.of(PARAM_LOGIN_URL, ok), Clock.systemUTC()).orElseThrow().close();
+            LoginClient.fromParams(Params.of(PARAM_LOGIN_URL, ok), Clock.systemUTC()).orElseThrow().close();
         }
     }
 
@@ -111,17 +112,17 @@ class LoginEndpointConfigTest {
                 PARAM_OAUTH2_CLIENT_ID, "c", PARAM_OAUTH2_CLIENT_SECRET, "s3cr3t-value",
                 PARAM_OAUTH2_CLIENT_AUTH, "client_secret_post", PARAM_FIELD_ACCESS_TOKEN, "data.at",
                 PARAM_BACKEND_READ_TIMEOUT, "500ms", "unrelated", "x");
-        try (LoginEndpoint endpoint = LoginEndpoint.fromParams(params, Clock.systemUTC()).orElseThrow()) {
+        try (LoginClient endpoint = LoginClient.fromParams(params, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of("unrelated"), params.unread());
-            assertEquals("LoginEndpoint[oauth2 password grant " + TOKEN_URL + ", client=c (client_secret_post)]",
+            assertEquals("LoginClient[oauth2 password grant " + TOKEN_URL + ", client=c (client_secret_post)]",
                     endpoint.describe());
             assertFalse(endpoint.describe().contains("s3cr3t-value") || endpoint.describe().contains("qu3ry"));
         }
         InitParams plain = Params.of(PARAM_LOGIN_URL, URL, PARAM_LOGIN_FORMAT, "JSON", PARAM_LOGIN_USERNAME_FIELD, "email",
                 PARAM_LOGIN_PASSWORD_FIELD, "secret", PARAM_BACKEND_CONNECT_TIMEOUT, "1s");
-        try (LoginEndpoint endpoint = LoginEndpoint.fromParams(plain, Clock.systemUTC()).orElseThrow()) {
+        try (LoginClient endpoint = LoginClient.fromParams(plain, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of(), plain.unread());
-            assertEquals("LoginEndpoint[plain json " + URL + "]", endpoint.describe());
+            assertEquals("LoginClient[plain json " + URL + "]", endpoint.describe());
         }
     }
 }

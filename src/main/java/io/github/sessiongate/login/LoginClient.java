@@ -1,5 +1,11 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.internal.ClientAuth;
+import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.TokenFields;
+import io.github.sessiongate.internal.PostBody;
+import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.LoginSettings;
 import io.github.sessiongate.ConfigException;
@@ -70,8 +76,8 @@ import org.slf4j.LoggerFactory;
  * {@code https} unless the host is loopback. Thread-safe; {@link #close()} releases its HTTP
  * client and threads.
  */
-public final class LoginEndpoint implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(LoginEndpoint.class);
+public final class LoginClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LoginClient.class);
 
     /** Longest username or password sent, in characters (UTF-16 units); a longer one is rejected. */
     public static final int MAX_CREDENTIAL_LENGTH = 1024;
@@ -91,7 +97,7 @@ public final class LoginEndpoint implements AutoCloseable {
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
-    private LoginEndpoint(RefreshEndpoint.Mode mode, URI uri, boolean json, String usernameField, String passwordField,
+    private LoginClient(RefreshEndpoint.Mode mode, URI uri, boolean json, String usernameField, String passwordField,
             ClientCredentials client, TokenFields fields, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
@@ -117,7 +123,7 @@ public final class LoginEndpoint implements AutoCloseable {
      * @throws ConfigException naming the parameter at fault, e.g. when both are set, or when
      *     {@code login-grant=password} lacks {@code oauth2.token-url} or the client credentials
      */
-    public static Optional<LoginEndpoint> fromParams(InitParams params, Clock clock) {
+    public static Optional<LoginClient> fromParams(InitParams params, Clock clock) {
         return plan(params, clock).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
     }
 
@@ -126,7 +132,7 @@ public final class LoginEndpoint implements AutoCloseable {
      * string-to-{@link LoginSettings.Builder} mapping, then {@link #plan(LoginSettings, Clock, Duration, Duration)}
      * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
      */
-    public static Optional<Function<HttpTransport, LoginEndpoint>> plan(InitParams params, Clock clock) {
+    public static Optional<Function<HttpTransport, LoginClient>> plan(InitParams params, Clock clock) {
         Objects.requireNonNull(params, "params");
         LoginSettings settings = settingsFrom(params);
         if (!settings.enabled()) {
@@ -173,7 +179,7 @@ public final class LoginEndpoint implements AutoCloseable {
      *
      * @return empty when the settings name no login backend
      */
-    public static Optional<Function<HttpTransport, LoginEndpoint>> plan(LoginSettings settings, Clock clock, Duration connect,
+    public static Optional<Function<HttpTransport, LoginClient>> plan(LoginSettings settings, Clock clock, Duration connect,
             Duration read) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clock, "clock");
@@ -184,7 +190,7 @@ public final class LoginEndpoint implements AutoCloseable {
         }
         TokenFields fields = TokenFields.of(settings.accessTokenField(), settings.refreshTokenField(), settings.expiresInField(),
                 clock);
-        return Optional.of(transport -> new LoginEndpoint(settings.passwordGrant() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
+        return Optional.of(transport -> new LoginClient(settings.passwordGrant() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
                 settings.url().orElseThrow(), settings.json(), settings.usernameField(), settings.passwordField(),
                 settings.client().orElse(null), fields, clock, BackendHttp.over(transport, connect, read)));
     }
@@ -334,7 +340,7 @@ public final class LoginEndpoint implements AutoCloseable {
 
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
     public String describe() {
-        String base = "LoginEndpoint[" + (mode == RefreshEndpoint.Mode.PLAIN
+        String base = "LoginClient[" + (mode == RefreshEndpoint.Mode.PLAIN
                 ? "plain " + (json ? LoginSettings.FORMAT_JSON : LoginSettings.FORMAT_FORM) : "oauth2 password grant") + " " + where();
         return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }
@@ -354,6 +360,6 @@ public final class LoginEndpoint implements AutoCloseable {
     }
 
     private String where() {
-        return RefreshEndpoint.withoutQuery(uri);
+        return BackendHttp.withoutQuery(uri);
     }
 }

@@ -1,8 +1,6 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.internal;
 
 import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.internal.FieldNames;
-import io.github.sessiongate.internal.JsonValues;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
@@ -15,16 +13,16 @@ import org.jose4j.lang.JoseException;
  * exception, and no parser message (which may quote a token) escapes. Paths, roles and freezing
  * are {@link JsonValues}'s.
  */
-final class Json {
+public final class Json {
     /** Deepest nesting accepted; deeper answers are treated as unparsable. */
-    static final int MAX_DEPTH = 32;
+    public static final int MAX_DEPTH = 32;
 
 
     private Json() {
     }
 
     /** The body as an immutable JSON object, or empty when it is not one. */
-    static Optional<Map<String, Object>> object(String body) {
+    public static Optional<Map<String, Object>> object(String body) {
         if (body == null || body.isBlank() || !JsonValues.nestingWithin(body, MAX_DEPTH)) {
             return Optional.empty();
         }
@@ -36,13 +34,13 @@ final class Json {
     }
 
     /** A non-blank string member. */
-    static Optional<String> string(Map<String, Object> json, String path) {
+    public static Optional<String> string(Map<String, Object> json, String path) {
         Object v = JsonValues.at(json, path);
         return v instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
     }
 
     /** A whole number of seconds: a JSON number without fraction, or a string of digits. */
-    static OptionalLong seconds(Object value) {
+    public static OptionalLong seconds(Object value) {
         try {
             if (value instanceof Long || value instanceof Integer) {
                 return OptionalLong.of(((Number) value).longValue());
@@ -64,7 +62,7 @@ final class Json {
      * {@link TokenValidator#MAX_TOKEN_LENGTH} printable ASCII characters other than space, quote,
      * comma, semicolon and backslash (RFC 6265).
      */
-    static boolean isCookieSafeToken(String token) {
+    public static boolean isCookieSafeToken(String token) {
         if (token == null || token.isEmpty() || token.length() > TokenValidator.MAX_TOKEN_LENGTH) {
             return false;
         }
@@ -78,7 +76,7 @@ final class Json {
     }
 
     /** Reads a field-path parameter: a member name or a dotted path of names. */
-    static String fieldPath(String parameter, String value) {
+    public static String fieldPath(String parameter, String value) {
         return FieldNames.jsonPath(parameter, value);
     }
 }

@@ -1,5 +1,9 @@
-package io.github.sessiongate.remote;
+package io.github.sessiongate.login;
 
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.Params;
+import io.github.sessiongate.login.LoginResult;
+import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.LoginSettings;
 import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_FORMAT;
 import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_PASSWORD_FIELD;
@@ -33,24 +37,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Plain-mode login against a real HTTP backend: a pair, a rejection, or "unavailable", never an exception. */
-class LoginEndpointTest {
+class LoginClientTest {
     static final String PASSWORD = "alice-password";
 
     private final MutableClock clock = new MutableClock();
     private final FakeAuthBackend backend = FakeAuthBackend.builder().clock(clock)
             .user("jürgen", "pä ss&=wörd+%2B\u200c😀", "user").build().start();
-    private final List<LoginEndpoint> endpoints = new ArrayList<>();
+    private final List<LoginClient> endpoints = new ArrayList<>();
 
     @AfterEach
     void close() {
-        endpoints.forEach(LoginEndpoint::close);
+        endpoints.forEach(LoginClient::close);
         backend.close();
     }
 
-    private LoginEndpoint endpoint(String... extra) {
+    private LoginClient endpoint(String... extra) {
         List<String> all = new ArrayList<>(List.of(PARAM_LOGIN_URL, backend.url(FakeAuthBackend.LOGIN)));
         all.addAll(List.of(extra));
-        LoginEndpoint endpoint = LoginEndpoint.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
+        LoginClient endpoint = LoginClient.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }
@@ -107,7 +111,7 @@ class LoginEndpointTest {
 
     @Test
     void wrongPasswordAndUnknownUserAreRejected() {
-        LoginEndpoint endpoint = endpoint();
+        LoginClient endpoint = endpoint();
         assertRejected(endpoint.login("alice", "not-" + PASSWORD));
         assertRejected(endpoint.login("mallory", PASSWORD));
         assertRejected(endpoint(PARAM_LOGIN_FORMAT, "json").login("alice", "not-" + PASSWORD));
@@ -115,7 +119,7 @@ class LoginEndpointTest {
 
     @Test
     void only400And401And403RejectEveryOtherStatusIsUnavailable() {
-        LoginEndpoint endpoint = endpoint();
+        LoginClient endpoint = endpoint();
         for (int status : new int[] {400, 401, 403}) {
             backend.override(FakeAuthBackend.LOGIN, status, "{\"error\":\"invalid_grant\"}");
             assertRejected(endpoint.login("alice", PASSWORD));
@@ -134,7 +138,7 @@ class LoginEndpointTest {
 
     @Test
     void slowBackendTimesOutWellUnderTwoSeconds() {
-        LoginEndpoint endpoint = endpoint(PARAM_BACKEND_READ_TIMEOUT, "300ms");
+        LoginClient endpoint = endpoint(PARAM_BACKEND_READ_TIMEOUT, "300ms");
         backend.delay(Duration.ofSeconds(5));
         long start = System.nanoTime();
         String cause = assertUnavailable(endpoint.login("alice", PASSWORD));
@@ -145,7 +149,7 @@ class LoginEndpointTest {
 
     @Test
     void stoppedBackendIsUnavailableAndLoginWorksAgainWhenItReturns() {
-        LoginEndpoint endpoint = endpoint();
+        LoginClient endpoint = endpoint();
         backend.stop();
         String cause = assertUnavailable(endpoint.login("alice", PASSWORD));
         assertTrue(cause.contains("connection refused"), cause);
@@ -155,7 +159,7 @@ class LoginEndpointTest {
 
     @Test
     void garbageOrIncomplete200IsUnavailableNeverASuccess() {
-        LoginEndpoint endpoint = endpoint();
+        LoginClient endpoint = endpoint();
         for (String body : List.of("{not json", "", "[]", "\"text\"", "null", "{}", "<html>welcome</html>",
                 "{\"access_token\":\"\"}", "{\"access_token\":42}", "{\"access_token\":\"has space\"}",
                 "{\"access_token\":\"ok\",\"refresh_token\":17}", "{\"access_token\":\"ok\",\"refresh_token\":\"\"}",
@@ -180,7 +184,7 @@ class LoginEndpointTest {
 
     @Test
     void theRefreshFieldPathsReadTheLoginAnswerToo() {
-        LoginEndpoint endpoint = endpoint(PARAM_FIELD_ACCESS_TOKEN, "data.tokens.access",
+        LoginClient endpoint = endpoint(PARAM_FIELD_ACCESS_TOKEN, "data.tokens.access",
                 PARAM_FIELD_REFRESH_TOKEN, "data.tokens.refresh", PARAM_FIELD_EXPIRES_IN, "data.ttl");
         backend.override(FakeAuthBackend.LOGIN, 200,
                 "{\"data\":{\"ttl\":30,\"tokens\":{\"access\":\"A1\",\"refresh\":\"R2\"}}}");
@@ -192,8 +196,8 @@ class LoginEndpointTest {
 
     @Test
     void hostileOrImpossibleCredentialsAreRejectedWithoutABackendCall() {
-        LoginEndpoint endpoint = endpoint();
-        String max = "x".repeat(LoginEndpoint.MAX_CREDENTIAL_LENGTH);
+        LoginClient endpoint = endpoint();
+        String max = "x".repeat(LoginClient.MAX_CREDENTIAL_LENGTH);
         List<String[]> hostile = List.of(
                 new String[] {null, PASSWORD}, new String[] {"alice", null}, new String[] {null, null},
                 new String[] {"", PASSWORD}, new String[] {"   ", PASSWORD}, new String[] {"\t\n", PASSWORD},
@@ -216,7 +220,7 @@ class LoginEndpointTest {
 
     @Test
     void concurrentLoginsEachGetTheirOwnPair() throws Exception {
-        LoginEndpoint endpoint = endpoint();
+        LoginClient endpoint = endpoint();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<LoginResult>> results = new ArrayList<>();
@@ -240,17 +244,17 @@ class LoginEndpointTest {
 
     @Test
     void afterCloseLoginsAreUnavailable() {
-        LoginEndpoint endpoint = endpoint();
+        LoginClient endpoint = endpoint();
         endpoint.close();
         assertEquals("login endpoint: closed", assertUnavailable(endpoint.login("alice", PASSWORD)));
     }
 
     @Test
     void describeShowsTheUrlWithoutTheQuery() {
-        LoginEndpoint endpoint = LoginEndpoint.fromParams(Params.of(PARAM_LOGIN_URL,
+        LoginClient endpoint = LoginClient.fromParams(Params.of(PARAM_LOGIN_URL,
                 backend.url(FakeAuthBackend.LOGIN) + "?api_key=k3y-value", PARAM_LOGIN_FORMAT, "json"), clock).orElseThrow();
         endpoints.add(endpoint);
-        assertEquals("LoginEndpoint[plain json " + backend.url(FakeAuthBackend.LOGIN) + "]", endpoint.describe());
+        assertEquals("LoginClient[plain json " + backend.url(FakeAuthBackend.LOGIN) + "]", endpoint.describe());
         assertEquals(endpoint.describe(), endpoint.toString());
         assertEquals(RefreshEndpoint.Mode.PLAIN, endpoint.mode());
     }
@@ -268,9 +272,9 @@ class LoginEndpointTest {
         String password = "hygiene-Pa55word-9d2c";
         FakeAuthBackend own = FakeAuthBackend.builder().clock(clock).noUsers().user(user, password, "user").build().start();
         List<String> secrets = new ArrayList<>(List.of(user, password));
-        try (LogCapture log = new LogCapture(LoginEndpoint.class, RefreshEndpoint.class)) {
+        try (LogCapture log = new LogCapture(LoginClient.class, RefreshEndpoint.class)) {
             for (String format : List.of("form", "json")) {
-                try (LoginEndpoint endpoint = LoginEndpoint.fromParams(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN),
+                try (LoginClient endpoint = LoginClient.fromParams(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN),
                         PARAM_LOGIN_FORMAT, format, PARAM_BACKEND_READ_TIMEOUT, "200ms"), clock).orElseThrow()) {
                     TokenPair tokens = success(endpoint.login(user, password));
                     secrets.add(tokens.accessToken());
@@ -290,7 +294,7 @@ class LoginEndpointTest {
                 }
             }
             own.stop();
-            try (LoginEndpoint endpoint = LoginEndpoint.fromParams(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN)),
+            try (LoginClient endpoint = LoginClient.fromParams(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN)),
                     clock).orElseThrow()) {
                 assertUnavailable(endpoint.login(user, password));
             }
