@@ -86,6 +86,16 @@ class ResolverTableTest {
     static final String SEAL_KEY = Base64.getEncoder().encodeToString(new byte[] {
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
 
+    /** One clock for the class, set back to its start for each row (rows run one at a time). */
+    static final MutableClock CLOCK = new MutableClock();
+    /** Stateless but for the clock: made once, not once a row. Idle timeout 30 minutes, no sliding expiry. */
+    static final SessionLifetime LIFETIME = SessionLifetime.fromParams(params(SessionLifetime.PARAM_SIGNING_SECRET,
+            LIFETIME_SECRET, SessionLifetime.PARAM_IDLE_TIMEOUT, "30m"), CLOCK, List.of()).orElseThrow();
+    static final GuestTokens GUESTS = GuestTokens.fromParams(params(GuestTokens.PARAM_ENABLED, "true",
+            GuestTokens.PARAM_SECRET, GUEST_SECRET), CLOCK, List.of()).orElseThrow();
+    static final CookieSeal SEAL = CookieSeal.create(CookieSeal.settings().key("k1", SEAL_KEY).build(), List.of())
+            .orElseThrow();
+
     static Stream<Row> rows() {
         List<Row> rows = new ArrayList<>();
         for (Validation v : Validation.values()) {
@@ -216,8 +226,8 @@ class ResolverTableTest {
 
     /** One row's collaborators, all real, over a clock moved by hand. */
     static final class Fixture {
-        final MutableClock clock = new MutableClock();
-        final GateMetrics metrics = new GateMetrics(clock);
+        final MutableClock clock = CLOCK;
+        final GateMetrics metrics;
         final Optional<SessionLifetime> lifetime;
         final Optional<GuestTokens> guests;
         final Optional<CookieSeal> seal;
@@ -227,13 +237,11 @@ class ResolverTableTest {
         final HttpServletRequest request;
 
         Fixture(Row row) {
-            lifetime = row.lifetime() == Lifetime.OFF ? Optional.empty()
-                    : SessionLifetime.fromParams(params(SessionLifetime.PARAM_SIGNING_SECRET, LIFETIME_SECRET,
-                            SessionLifetime.PARAM_IDLE_TIMEOUT, "30m"), clock, List.of());
-            guests = row.guest() ? GuestTokens.fromParams(params(GuestTokens.PARAM_ENABLED, "true",
-                    GuestTokens.PARAM_SECRET, GUEST_SECRET), clock, List.of()) : Optional.empty();
-            seal = row.sealed() ? CookieSeal.create(CookieSeal.settings().key("k1", SEAL_KEY).build(), List.of())
-                    : Optional.empty();
+            clock.set(MutableClock.START);
+            metrics = new GateMetrics(clock);
+            lifetime = row.lifetime() == Lifetime.OFF ? Optional.empty() : Optional.of(LIFETIME);
+            guests = row.guest() ? Optional.of(GUESTS) : Optional.empty();
+            seal = row.sealed() ? Optional.of(SEAL) : Optional.empty();
             codec = new CookieCodec(CookieSettings.defaults(), guests.isPresent(), lifetime.isPresent());
             TableValidator validator = new TableValidator(clock, row.outcome());
             Validations validations = new Validations(validator,
