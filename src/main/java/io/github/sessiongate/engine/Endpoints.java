@@ -1,6 +1,13 @@
 package io.github.sessiongate.engine;
 
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.Session;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.audit.AuditLog;
+import io.github.sessiongate.audit.GateMetrics;
+import io.github.sessiongate.engine.Resolution.Refresh;
+import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.EndpointSettings;
@@ -17,18 +24,28 @@ import java.util.Optional;
  * The filter's own endpoints for browser code, which cannot read HttpOnly cookies: session,
  * explicit refresh, client tokens, login and logout. Every request to them has passed the CSRF
  * check; every answer is {@code Cache-Control: no-store} and never contains a session token.
+ * Session, refresh and client token run after the request's {@link Resolution}; login and logout
+ * ({@link Logins}) instead of it.
  */
 final class Endpoints implements AutoCloseable {
-    private final Gate gate;
     private final EndpointSettings settings;
     private final Optional<ClientTokens> clientTokens;
+    private final Resolver resolver;
+    private final SessionWriter writer;
+    private final GateMetrics metrics;
+    private final int retryAfterSeconds;
     private final Logins logins;
 
-    Endpoints(Gate gate) {
-        this.gate = gate;
-        this.settings = gate.components.endpoints();
-        this.clientTokens = gate.components.clientTokens();
-        this.logins = new Logins(gate);
+    Endpoints(Components components, Resolver resolver, SessionWriter writer, Validations validations, Refresher refresher,
+            AuditLog audit, GateMetrics metrics, LocationRoom locationRoom) {
+        GateConfig config = components.config();
+        this.settings = components.endpoints();
+        this.clientTokens = components.clientTokens();
+        this.resolver = resolver;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.retryAfterSeconds = config.retryAfterSeconds();
+        this.logins = new Logins(components, resolver, writer, validations, refresher, audit, metrics, locationRoom);
     }
 
     /** The endpoint at this path, if it is enabled and has what it needs. */
@@ -49,37 +66,50 @@ final class Endpoints implements AutoCloseable {
         return e == Endpoint.LOGIN || e == Endpoint.LOGOUT;
     }
 
-    void handle(Endpoint endpoint, Exchange ex) throws IOException {
+    /** Login or logout, before (and instead of) session resolution. */
+    void handleWithoutSession(Endpoint endpoint, Exchange ex) throws IOException {
         try {
             switch (endpoint) {
-                case SESSION -> session(ex);
-                case REFRESH -> refresh(ex);
-                case CLIENT_TOKEN -> clientToken(ex);
                 case LOGIN -> logins.login(ex);
                 case LOGOUT -> logins.logout(ex);
+                default -> throw new IllegalArgumentException(endpoint + " needs the request's resolution");
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
+    /**
+     * @param presented the presented access token's validation result, {@code null} for none
+     * @param resolution what the request resolved to, as written
+     * @param session the session it carries on with (a resumed guest session included), or {@code null}
+     */
+    void handle(Endpoint endpoint, Exchange ex, ValidationResult presented, Resolution resolution, Session session)
+            throws IOException {
+        switch (endpoint) {
+            case SESSION -> session(ex, resolution, session);
+            case REFRESH -> refresh(ex, presented, resolution, session);
+            case CLIENT_TOKEN -> clientToken(ex, resolution, session);
+            default -> handleWithoutSession(endpoint, ex);
+        }
+    }
+
     /** {@code GET} session: who is signed in, for client code. Never a token. */
-    private void session(Exchange ex) throws IOException {
+    private void session(Exchange ex, Resolution resolution, Session session) throws IOException {
         if (!isGetOrHead(ex)) {
             Answers.methodNotAllowed(ex.out, "GET, HEAD");
             return;
         }
-        if (ex.unavailable) {
-            gate.metrics.unavailable();
-            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+        if (resolution.noVerdict()) {
+            metrics.unavailable();
+            Answers.unavailable(ex.out, retryAfterSeconds);
             return;
         }
-        Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));
+        Answers.json(ex.privately(), HttpServletResponse.SC_OK, describe(ex, session));
     }
 
     /** The session as JSON: authenticated, guest, subject, roles, expiresAt, logoutUrl, allowed claims. */
-    Map<String, Object> describe(Exchange ex) {
-        Session s = ex.session;
+    private Map<String, Object> describe(Exchange ex, Session s) {
         Map<String, Object> body = new LinkedHashMap<>();
         boolean user = s != null && !s.isGuest();
         body.put("authenticated", user);
@@ -102,74 +132,82 @@ final class Endpoints implements AutoCloseable {
     }
 
     /** {@code POST} refresh: an explicit refresh for single-page apps, with the same single flight and grace. */
-    private void refresh(Exchange ex) throws IOException {
+    private void refresh(Exchange ex, ValidationResult presented, Resolution resolution, Session session) throws IOException {
         if (!"POST".equals(ex.request.getMethod())) {
             Answers.methodNotAllowed(ex.out, "POST");
             return;
         }
         String refreshToken = ex.credentials.refreshToken();
         if (refreshToken == null) {
-            if (ex.unavailable) {
-                gate.metrics.unavailable();
-                Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+            if (resolution.noVerdict()) {
+                metrics.unavailable();
+                Answers.unavailable(ex.out, retryAfterSeconds);
             } else {
-                Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));
+                unauthenticated(ex);
             }
             return;
         }
-        // resolve() already refreshed if the access token needed it (its outcome stands: refreshing
+        // The resolution already refreshed if the access token needed it (its outcome stands: refreshing
         // again would double the backend call, the counters and the audit); otherwise refresh now,
-        // with the same application of the outcome as rotation in place: a last tombstone check before
+        // with the same decision on the outcome as rotation in place: a last tombstone check before
         // anything is written, tokens and lifetime cookie together, the presented access token revoked on refusal.
-        if (!ex.rotated) {
-            if (ex.refreshApplied == null && !gate.lifetimeAllowsRefresh(ex)) {
-                // No live lifetime record: no refresh (as in place). Ambiguous cookies clear nothing.
-                if (!ex.credentials.cookies().hasDuplicates()) {
-                    gate.endSession(ex, "no lifetime record to refresh with");
+        if (!resolution.rotated()) {
+            Refresh applied = resolution.refresh();
+            if (applied == Refresh.NONE) {
+                if (!resolver.lifetimeAllowsRefresh(ex.credentials, session)) {
+                    // No live lifetime record: no refresh (as in place). Ambiguous cookies clear nothing.
+                    if (!ex.credentials.cookies().hasDuplicates()) {
+                        writer.apply(ex, resolver.end(ex.credentials, "no lifetime record to refresh with", Refresh.ENDED));
+                    }
+                    unauthenticated(ex);
+                    return;
                 }
-                Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));
-                return;
+                Resolution explicit = writer.apply(ex, resolver.applyRefresh(ex.credentials, presented,
+                        resolver.refresh(refreshToken), "explicit", ex.where(), () -> new Resolution.NoVerdict(Refresh.UNAVAILABLE)));
+                applied = explicit.refresh();
+                session = explicit.sessionOrNull();
             }
-            Gate.Applied applied = ex.refreshApplied != null ? ex.refreshApplied
-                    : gate.applyRefresh(ex, gate.counted(gate.refresher.refresh(refreshToken)), "explicit");
             switch (applied) {
                 case ROTATED -> { }
                 case ENDED -> {
-                    Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));
+                    unauthenticated(ex);
                     return;
                 }
                 case UNAVAILABLE, FAILED_CLOSED -> {
-                    gate.metrics.unavailable();
-                    Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+                    metrics.unavailable();
+                    Answers.unavailable(ex.out, retryAfterSeconds);
                     return;
                 }
-                case UNSUPPORTED -> {
+                default -> {
                     Answers.json(ex.out, HttpServletResponse.SC_NOT_IMPLEMENTED, Map.of("error", "refresh_unsupported"));
                     return;
                 }
             }
         }
-        if (ex.session == null || ex.session.isGuest()) {
-            Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));
+        if (session == null || session.isGuest()) {
+            unauthenticated(ex);
             return;
         }
-        Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));
+        Answers.json(ex.privately(), HttpServletResponse.SC_OK, describe(ex, session));
+    }
+
+    private static void unauthenticated(Exchange ex) throws IOException {
+        Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "unauthenticated"));
     }
 
     /** {@code GET} or {@code POST} client token: a short-lived JWT a browser SDK may hold. */
-    private void clientToken(Exchange ex) throws IOException {
+    private void clientToken(Exchange ex, Resolution resolution, Session s) throws IOException {
         String method = ex.request.getMethod();
         if (!"GET".equals(method) && !"POST".equals(method)) {
             Answers.methodNotAllowed(ex.out, "GET, POST");
             return;
         }
-        if (ex.unavailable) {
-            gate.metrics.unavailable();
-            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+        if (resolution.noVerdict()) {
+            metrics.unavailable();
+            Answers.unavailable(ex.out, retryAfterSeconds);
             return;
         }
         ClientTokens tokens = clientTokens.orElseThrow();
-        Session s = ex.session;
         String binding = null;
         if (s != null) {
             binding = tokens.bindingOf(s.token()); // the current (possibly just-rotated) access token
@@ -180,7 +218,7 @@ final class Endpoints implements AutoCloseable {
         body.put("token", token);
         body.put("tokenType", "Bearer");
         body.put("expiresIn", tokens.ttl().toSeconds());
-        Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, body);
+        Answers.json(ex.privately(), HttpServletResponse.SC_OK, body);
     }
 
     private static boolean isGetOrHead(Exchange ex) {

@@ -1,16 +1,19 @@
 package io.github.sessiongate.engine;
 
-import io.github.sessiongate.Session;
-import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.web.PrivateCacheResponse;
 import io.github.sessiongate.web.RequestOrigin;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * One request as the filter's steps see it: what came in, where the answer goes, and what the
- * steps have learned so far. Confined to the request's thread; never shared.
+ * One request's plumbing: what came in, what it presents, and where the answer goes (the response,
+ * made private once it carries or sets a session). Holds no decision: that is a {@link Resolution}.
+ * Confined to the request's thread; never shared.
  */
 final class Exchange {
+    /** Request attribute marking a request whose responses must stay private (it carried or set a session). */
+    static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
+
     final HttpServletRequest request;
     final String path;
     final RequestOrigin origin;
@@ -18,26 +21,32 @@ final class Exchange {
     final Credentials credentials;
     /** The response, wrapped to stay private once the request carries or sets a session. */
     HttpServletResponse out;
-    /** The established session, guest or user; {@code null} for none. */
-    Session session;
-    /** Whether no verdict could be had (validator or backend unavailable). */
-    boolean unavailable;
-    /** Whether the filter wrote or cleared session cookies on this response. */
-    boolean wroteCookies;
-    /** The presented access token's validation result, once resolved; {@code null} for none. */
-    ValidationResult presented;
-    /** Whether this request rotated the tokens (new cookies written). */
-    boolean rotated;
-    /** What became of the refresh this request already made, if any: a second one would double its effects. */
-    Gate.Applied refreshApplied;
 
-    Exchange(HttpServletRequest request, HttpServletResponse out, String path, RequestOrigin origin, boolean secure,
+    Exchange(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin origin, boolean secure,
             Credentials credentials) {
         this.request = request;
-        this.out = out;
+        this.out = credentials.carriesSession() ? keepPrivate(request, response) : response;
         this.path = path;
         this.origin = origin;
         this.secure = secure;
         this.credentials = credentials;
+    }
+
+    /** Where the request comes from, for the resolver's audit lines. */
+    Resolver.Where where() {
+        return new Resolver.Where(path, origin.client());
+    }
+
+    /** The response, made private first: it is about to carry a session or a session cookie. */
+    HttpServletResponse privately() {
+        if (!(out instanceof PrivateCacheResponse)) {
+            out = keepPrivate(request, out);
+        }
+        return out;
+    }
+
+    static HttpServletResponse keepPrivate(HttpServletRequest request, HttpServletResponse response) {
+        request.setAttribute(PRIVATE_ATTRIBUTE, Boolean.TRUE);
+        return new PrivateCacheResponse(response);
     }
 }

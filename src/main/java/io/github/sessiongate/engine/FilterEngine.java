@@ -30,11 +30,11 @@ import org.slf4j.LoggerFactory;
 public final class FilterEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
 
-    private final Gate gate;
+    private final RequestSteps steps;
     private final ServletContext context;
 
-    private FilterEngine(Gate gate, ServletContext context) {
-        this.gate = gate;
+    private FilterEngine(RequestSteps steps, ServletContext context) {
+        this.steps = steps;
         this.context = context;
     }
 
@@ -55,9 +55,9 @@ public final class FilterEngine implements AutoCloseable {
             throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
         }
         ServletContext context = filterConfig == null ? null : filterConfig.getServletContext();
-        Gate gate;
+        RequestSteps steps;
         try {
-            gate = new Gate(components, context == null ? "" : context.getContextPath(), name);
+            steps = new RequestSteps(components, context == null ? "" : context.getContextPath(), name);
         } catch (RuntimeException e) {
             components.close();
             throw e;
@@ -66,17 +66,17 @@ public final class FilterEngine implements AutoCloseable {
             components.backendClient().ifPresent(client -> context.setAttribute(BackendClient.CONTEXT_ATTRIBUTE, client));
         }
         LOG.info("SessionGate filter '{}' ready: {}{}", name, components.config().describe(), components.describe());
-        return new FilterEngine(gate, context);
+        return new FilterEngine(steps, context);
     }
 
     /** The effective settings. */
     public GateConfig config() {
-        return gate.config;
+        return steps.config;
     }
 
     /** The counters, read-only. */
     public SessionFilter.Metrics metrics() {
-        return gate.metrics.readOnly();
+        return steps.metrics.readOnly();
     }
 
     /** One dispatch: REQUEST (and a first ASYNC) runs every step; any other re-attaches the known session. */
@@ -85,21 +85,21 @@ public final class FilterEngine implements AutoCloseable {
         DispatcherType type = request.getDispatcherType();
         if (type == DispatcherType.REQUEST
                 || request.getAttribute(SessionFilter.FILTERED_ATTRIBUTE) == null && type == DispatcherType.ASYNC) {
-            gate.handle(request, response, chain);
+            steps.handle(request, response, chain);
         } else {
-            HttpServletResponse out = request.getAttribute(Gate.PRIVATE_ATTRIBUTE) != null ? new PrivateCacheResponse(response) : response;
-            chain.doFilter(withKnownSession(request, gate.config.authorizationHeaderView()), out);
+            HttpServletResponse out = request.getAttribute(Exchange.PRIVATE_ATTRIBUTE) != null ? new PrivateCacheResponse(response) : response;
+            chain.doFilter(withKnownSession(request, steps.config.authorizationHeaderView()), out);
         }
     }
 
     /** Releases the context attribute this engine set and every component it started. */
     @Override
     public void close() {
-        if (context != null && gate.components.backendClient().isPresent()
-                && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == gate.components.backendClient().get()) {
+        if (context != null && steps.components.backendClient().isPresent()
+                && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == steps.components.backendClient().get()) {
             context.removeAttribute(BackendClient.CONTEXT_ATTRIBUTE);
         }
-        gate.close();
+        steps.close();
     }
 
     private static HttpServletRequest withKnownSession(HttpServletRequest request, boolean authorizationView) {

@@ -1,12 +1,20 @@
 package io.github.sessiongate.engine;
 
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.audit.AuditLog;
+import io.github.sessiongate.audit.GateMetrics;
+import io.github.sessiongate.engine.Resolution.CookieWrite;
+import io.github.sessiongate.engine.Resolution.Refresh;
+import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.login.LoginClient;
 import io.github.sessiongate.login.LoginResult;
 import io.github.sessiongate.login.RevocationClient;
+import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.web.LoginDelay;
@@ -28,20 +36,37 @@ import java.util.Optional;
  * alive). Form posts get redirects, JSON posts get JSON. No password is ever logged.
  */
 final class Logins implements AutoCloseable {
-    private final Gate gate;
+    private final GateConfig config;
     private final EndpointSettings settings;
     private final Optional<LoginClient> backend;
     private final Optional<RevocationClient> revoker;
+    private final Optional<SessionLifetime> lifetime;
+    private final Resolver resolver;
+    private final SessionWriter writer;
+    private final Validations validations;
+    private final Refresher refresher;
+    private final AuditLog audit;
+    private final GateMetrics metrics;
+    private final LocationRoom locationRoom;
     private final LoginLimiter limiter;
     private final LoginDelay delay;
 
-    Logins(Gate gate) {
-        this.gate = gate;
-        this.settings = gate.components.endpoints();
-        this.backend = gate.components.login();
-        this.revoker = gate.components.revoke();
+    Logins(Components components, Resolver resolver, SessionWriter writer, Validations validations, Refresher refresher,
+            AuditLog audit, GateMetrics metrics, LocationRoom locationRoom) {
+        this.config = components.config();
+        this.settings = components.endpoints();
+        this.backend = components.login();
+        this.revoker = components.revoke();
+        this.lifetime = components.lifetime();
+        this.resolver = resolver;
+        this.writer = writer;
+        this.validations = validations;
+        this.refresher = refresher;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.locationRoom = locationRoom;
         this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
-                settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, gate.config.clock());
+                settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, config.clock());
         this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.DEFAULT_MAX_PER_KEY,
                 LoginDelay.Sleeper.THREAD);
     }
@@ -100,23 +125,23 @@ final class Logins implements AutoCloseable {
         // A username failing from many addresses is slowed, never refused; a delay that cannot be
         // served (every waiter slot taken) is a transient 503, never a skipped delay.
         if (!delay.pause(LoginLimiter.addressKey(client), limiter.delay(username))) {
-            gate.audit.record(Event.LOGIN_FAILED, "login delay slots full", ex.path, client, null);
-            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+            audit.record(Event.LOGIN_FAILED, "login delay slots full", ex.path, client, null);
+            Answers.unavailable(ex.out, config.retryAfterSeconds());
             return;
         }
         // Attempts in flight that leave no room under a limit are waited for, as long as a request
         // waits for another's backend call; then 503, never a 429 for someone who has not failed.
-        try (LoginLimiter.Ticket ticket = limiter.begin(username, client, gate.config.backendWaitTimeout())) {
+        try (LoginLimiter.Ticket ticket = limiter.begin(username, client, config.backendWaitTimeout())) {
             switch (ticket.status()) {
                 case LIMITED -> tooMany(ex, client, ticket.retryAfterSeconds());
                 case BUSY -> {
-                    gate.audit.record(Event.LOGIN_FAILED, "login attempts in flight", ex.path, client, null);
-                    Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+                    audit.record(Event.LOGIN_FAILED, "login attempts in flight", ex.path, client, null);
+                    Answers.unavailable(ex.out, config.retryAfterSeconds());
                 }
                 case FULL -> {
                     // Never fail open: an attempt the limiter cannot count would be an unlimited guess.
-                    gate.audit.record(Event.LOGIN_FAILED, "login limiter full", ex.path, client, null);
-                    Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+                    audit.record(Event.LOGIN_FAILED, "login limiter full", ex.path, client, null);
+                    Answers.unavailable(ex.out, config.retryAfterSeconds());
                 }
                 case GRANTED -> attempt(ex, ticket, json, from, username, password);
             }
@@ -124,7 +149,7 @@ final class Logins implements AutoCloseable {
     }
 
     private void tooMany(Exchange ex, String client, long wait) throws IOException {
-        gate.audit.record(Event.LOGIN_FAILED, "too many failures", ex.path, client, null);
+        audit.record(Event.LOGIN_FAILED, "too many failures", ex.path, client, null);
         ex.out.setHeader("Retry-After", Long.toString(wait));
         Answers.json(ex.out, 429, Map.of("error", "too_many_attempts"));
     }
@@ -136,7 +161,7 @@ final class Logins implements AutoCloseable {
             case SUCCESS -> succeeded(ex, ((LoginResult.Success) result).tokens(), json, from, ticket);
             case REJECTED -> {
                 ticket.failed();
-                gate.audit.record(Event.LOGIN_FAILED, "invalid credentials", ex.path, ex.origin.client(), null);
+                audit.record(Event.LOGIN_FAILED, "invalid credentials", ex.path, ex.origin.client(), null);
                 if (json) {
                     Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "invalid_credentials"));
                 } else {
@@ -149,14 +174,14 @@ final class Logins implements AutoCloseable {
 
     private void succeeded(Exchange ex, TokenPair tokens, boolean json, Optional<String> from, LoginLimiter.Ticket ticket)
             throws IOException {
-        ValidationResult check = gate.counted(gate.validations.validate(tokens.accessToken()));
+        ValidationResult check = resolver.check(tokens.accessToken());
         if (!(check instanceof ValidationResult.Valid valid) || valid.session().isGuest()) {
             unavailable(ex, json, from, "the backend's access token did not validate (" + check.kind() + ")");
             return;
         }
         // Link the login's refresh token to its access token (and back), so a logout of any later
         // token of this chain, or one that can read only the access cookie, ends this access token too.
-        if (!gate.refresher.rememberLogin(new TokenPair(tokens.accessToken(), tokens.refreshToken(),
+        if (!refresher.rememberLogin(new TokenPair(tokens.accessToken(), tokens.refreshToken(),
                 valid.session().expiresAt().orElse(tokens.accessExpiresAt())))) {
             unavailable(ex, json, from, "a security store is full"); // nothing handed out: a logout could not end it
             return;
@@ -165,15 +190,15 @@ final class Logins implements AutoCloseable {
         // cookie, say) may survive to be refreshed into later.
         String oldRefresh = ex.credentials.refreshToken();
         if (oldRefresh != null) {
-            gate.refresher.forget(oldRefresh);
+            refresher.forget(oldRefresh);
         }
         if (ex.credentials.fromCookie()) {
-            gate.validations.evict(ex.credentials.token());
+            validations.evict(ex.credentials.token());
         }
         // The lifetime cookie of the new session goes with the tokens, in one size check.
-        String meta = gate.components.lifetime().map(lt -> lt.start(valid.session().subject())).orElse(null);
-        if (!gate.writeTokens(ex, tokens.accessToken(), tokens.refreshToken(), null, true, meta)) {
-            gate.audit.record(Event.LOGIN_FAILED, "tokens too large for cookies", ex.path, ex.origin.client(), tokens.accessToken());
+        String meta = lifetime.map(lt -> lt.start(valid.session().subject())).orElse(null);
+        if (!writer.write(ex, new CookieWrite.Tokens(tokens.accessToken(), tokens.refreshToken(), null, meta, true))) {
+            audit.record(Event.LOGIN_FAILED, "tokens too large for cookies", ex.path, ex.origin.client(), tokens.accessToken());
             if (json) {
                 Answers.json(ex.out, HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
             } else {
@@ -181,28 +206,27 @@ final class Logins implements AutoCloseable {
             }
             return;
         }
-        ex.session = valid.session();
+        Session session = valid.session();
         ticket.succeeded(); // this (username, address) pair only
-        gate.audit.record(Event.LOGIN_SUCCEEDED, "login", ex.path, ex.origin.client(), tokens.accessToken());
+        audit.record(Event.LOGIN_SUCCEEDED, "login", ex.path, ex.origin.client(), tokens.accessToken());
         if (json) {
-            Answers.json(gate.privately(ex), HttpServletResponse.SC_OK, describe(ex));
+            Answers.json(ex.privately(), HttpServletResponse.SC_OK, describe(session));
         } else {
             // Next to the new cookies, a long from loses its query (then itself) rather than overflow the headers.
-            Answers.seeOther(gate.privately(ex), from.flatMap(f -> LoginRedirect.within(f, gate.maxTargetAfterLogin(ex)))
+            Answers.seeOther(ex.privately(), from.flatMap(f -> LoginRedirect.within(f, locationRoom.afterLogin(ex)))
                     .orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
         }
     }
 
-    private Map<String, Object> describe(Exchange ex) {
-        Session s = ex.session;
+    private static Map<String, Object> describe(Session s) {
         return Map.of("authenticated", true, "subject", s.subject(), "roles", new java.util.ArrayList<>(s.roles()));
     }
 
     private void unavailable(Exchange ex, boolean json, Optional<String> from, String cause) throws IOException {
-        gate.audit.record(Event.LOGIN_FAILED, "backend unavailable", ex.path, ex.origin.client(), null);
-        gate.metrics.unavailable();
+        audit.record(Event.LOGIN_FAILED, "backend unavailable", ex.path, ex.origin.client(), null);
+        metrics.unavailable();
         if (json) {
-            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+            Answers.unavailable(ex.out, config.retryAfterSeconds());
         } else {
             Answers.seeOther(ex.out, loginPage(ex, "unavailable", from));
         }
@@ -210,8 +234,8 @@ final class Logins implements AutoCloseable {
 
     /** Back to the login page with an error flag, keeping a safe {@code from} if it fits the budget. */
     private String loginPage(Exchange ex, String error, Optional<String> from) {
-        String page = ex.request.getContextPath() + gate.config.loginPath() + "?error=" + error;
-        return page + from.flatMap(f -> LoginRedirect.encodedFrom(f, gate.maxEncodedFrom(ex, page.length() + 6)))
+        String page = ex.request.getContextPath() + config.loginPath() + "?error=" + error;
+        return page + from.flatMap(f -> LoginRedirect.encodedFrom(f, locationRoom.encodedFrom(ex, page.length() + 6)))
                 .map(f -> "&from=" + f).orElse("");
     }
 
@@ -227,7 +251,7 @@ final class Logins implements AutoCloseable {
         // descendant; revocations here of the access token and every access token minted from the
         // chain; then (best effort) the backend revokes them. A session seen valid here writes
         // security state; junk only the evictable negative cache.
-        ValidationResult check = token == null ? null : gate.counted(gate.validations.validate(token));
+        ValidationResult check = token == null ? null : resolver.check(token);
         Session live = check instanceof ValidationResult.Valid v ? v.session()
                 : check instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
         // Only a token whose signature verified and that still serves (valid, or lapsed within the
@@ -235,21 +259,21 @@ final class Logins implements AutoCloseable {
         // past the skew is refused everywhere anyway, its links lapsed too; it would only let an old
         // token of one's own buy backend revokes of junk.
         boolean verified = live != null;
-        if (!gate.refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
+        if (!refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
                 live == null ? null : live.expiresAt().orElse(null), revoker.isPresent())) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.
-            gate.audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
-            gate.metrics.unavailable();
-            Answers.unavailable(ex.out, gate.config.retryAfterSeconds());
+            audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
+            metrics.unavailable();
+            Answers.unavailable(ex.out, config.retryAfterSeconds());
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
-        gate.endSession(ex, "logout");
-        gate.audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
+        writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE));
+        audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
         if (wantsJson(ex)) {
-            Answers.noContent(gate.privately(ex));
+            Answers.noContent(ex.privately());
         } else {
-            Answers.seeOther(gate.privately(ex), ex.request.getContextPath() + settings.logoutRedirectPath());
+            Answers.seeOther(ex.privately(), ex.request.getContextPath() + settings.logoutRedirectPath());
         }
     }
 

@@ -4,9 +4,15 @@
  * <p>{@link io.github.sessiongate.engine.FilterEngine} is the type the API starts: it maps
  * init-params (or takes the given settings), has {@link io.github.sessiongate.engine.Components}
  * build and own the running components, and passes each dispatch to
- * {@link io.github.sessiongate.engine.Gate}, which runs the request steps (firewall, route,
- * credentials, CSRF, resolve, write, decide, chain). {@link io.github.sessiongate.engine.Endpoints}
- * and {@link io.github.sessiongate.engine.Logins} serve the filter's own routes.
+ * {@link io.github.sessiongate.engine.RequestSteps}, which runs the request steps top to bottom,
+ * forward only: firewall, route, credentials ({@link io.github.sessiongate.engine.Credentials}),
+ * CSRF, resolve, write, decide, chain. The decision is a value:
+ * {@link io.github.sessiongate.engine.Resolver} turns what the request presents into a sealed
+ * {@link io.github.sessiongate.engine.Resolution} (authenticated, anonymous, no verdict, ended),
+ * and {@link io.github.sessiongate.engine.SessionWriter} applies it to the response
+ * ({@link io.github.sessiongate.engine.Exchange} is only the request's plumbing).
+ * {@link io.github.sessiongate.engine.Endpoints} and {@link io.github.sessiongate.engine.Logins}
+ * serve the filter's own routes with the collaborators they are given, never the steps.
  *
  * <p>The API depends on this package only through {@code SessionFilter}: it registers
  * {@link io.github.sessiongate.engine.ApiAccess} hooks (the validator's once-only {@code init},

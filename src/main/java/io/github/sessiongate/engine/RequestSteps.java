@@ -1,0 +1,269 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.Session;
+import io.github.sessiongate.SessionFilter;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.audit.AuditLog;
+import io.github.sessiongate.audit.GateMetrics;
+import io.github.sessiongate.audit.JmxRegistration;
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.internal.RateLimitedWarning;
+import io.github.sessiongate.path.PathRules;
+import io.github.sessiongate.path.PathVerdict;
+import io.github.sessiongate.path.RequestPaths;
+import io.github.sessiongate.login.RevocationClient;
+import io.github.sessiongate.rotation.Bulkhead;
+import io.github.sessiongate.rotation.GraceMemo;
+import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.Revocations;
+import io.github.sessiongate.rotation.ValidationCache;
+import io.github.sessiongate.rotation.Validations;
+import io.github.sessiongate.store.InMemoryExpiringStore;
+import io.github.sessiongate.web.Answers;
+import io.github.sessiongate.web.BrowserNavigation;
+import io.github.sessiongate.web.CsrfGuard;
+import io.github.sessiongate.EndpointSettings.Endpoint;
+import io.github.sessiongate.web.LoginRedirect;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.SessionRequest;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request, one pass, forward only: firewall, route, credentials, CSRF, resolve, write, decide,
+ * chain ({@link #handle}, top to bottom). Also wires the per-filter parts the steps use from the
+ * running {@link Components}: the {@link Resolver}, the {@link SessionWriter} and the
+ * {@link Endpoints}, each given its collaborators, none this class. Immutable apart from the
+ * components' own bounded caches; thread-safe.
+ */
+final class RequestSteps implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
+
+    final GateConfig config;
+    /** The running components, made from {@link #config} for this filter and owned by it. */
+    final Components components;
+    final GateMetrics metrics;
+    private final AuditLog audit;
+    private final JmxRegistration jmx;
+    private final RequestPaths paths;
+    private final PathRules rules;
+    private final RequestOrigin.Resolver origins;
+    private final CookieCodec cookies;
+    private final IgnoredCookieAudit ignoredCookies;
+    private final CsrfGuard csrf;
+    private final Resolver resolver;
+    private final SessionWriter writer;
+    private final Endpoints endpoints;
+    private final LocationRoom locationRoom;
+    private final String challenge;
+
+    RequestSteps(Components components, String contextPath, String filterName) {
+        this.components = components;
+        GateConfig config = components.config();
+        this.config = config;
+        Clock clock = config.clock();
+        this.metrics = new GateMetrics(clock);
+        this.audit = new AuditLog(config.auditListeners(), clock);
+        this.paths = new RequestPaths(config.allowJsessionidPathParameter());
+        this.rules = SettingsChecks.pathRules(config);
+        // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
+        this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), components.lifetime().isPresent());
+        this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
+        this.origins = new RequestOrigin.Resolver(SettingsChecks.publicOrigin(config), SettingsChecks.trustedProxies(config));
+        this.csrf = components.csrf();
+        this.locationRoom = new LocationRoom(LoginRedirect.maxEncodedFrom(components.endpoints().loginMaxBodyBytes()));
+        this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
+        Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
+        // Security stores refuse when full (the request then fails closed); only the negative cache evicts.
+        Duration skew = config.validator().clockSkew();
+        int security = config.securityMaxEntries();
+        Validations validations = new Validations(config.validator(),
+                new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
+                bulkhead, config.backendWaitTimeout(),
+                new Revocations(new InMemoryExpiringStore<>(security, clock), skew, clock));
+        GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
+                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
+                InMemoryExpiringStore.evicting(config.negativeCacheMaxEntries(), clock),
+                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
+                config.refreshGrace(), skew, clock);
+        Optional<RevocationClient> revoker = components.revoke();
+        RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
+                + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
+        Runnable securityStoreFull = () -> {
+            metrics.securityStoreFull();
+            full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
+        };
+        Refresher refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
+                token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull);
+        this.resolver = new Resolver(validations, refresher, components.lifetime(), components.guests(), audit, metrics,
+                config.refreshAhead(), clock, securityStoreFull);
+        this.writer = new SessionWriter(cookies, components.cookieSeal(), audit, metrics);
+        this.endpoints = new Endpoints(components, resolver, writer, validations, refresher, audit, metrics, locationRoom);
+        this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
+    }
+
+    /** The request steps, in order; each either answers (and the pass ends) or hands on to the next. */
+    void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        request.setAttribute(SessionFilter.FILTERED_ATTRIBUTE, Boolean.TRUE);
+        request.removeAttribute(Session.REQUEST_ATTRIBUTE);
+        RequestOrigin origin = origins.resolve(request);
+
+        // 1. Firewall: decide on the normalised path or not at all.
+        PathVerdict verdict = paths.check(request);
+        if (!verdict.isAccepted()) {
+            audit.record(Event.BAD_PATH, verdict.reason(), request.getRequestURI(), origin.client(), null);
+            metrics.badRequest();
+            Answers.badRequest(response);
+            return;
+        }
+        String path = verdict.path();
+
+        // 2. Route: the filter's own endpoints and the path rules. CORS preflights (no cookies) go to the app.
+        Optional<Endpoint> endpoint = endpoints.match(path);
+        PathRules.Rule rule = rules.decide(path);
+        if (endpoint.isEmpty() && isCorsPreflight(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+
+        // 3. Credentials: the session cookies, or a bearer header where allowed.
+        Exchange ex = credentials(request, response, path, origin);
+
+        // 4. CSRF: cookie-authenticated unsafe requests, and every request to our endpoints.
+        if (!csrfAllows(ex, endpoint.isPresent())) {
+            return;
+        }
+        if (endpoint.isPresent() && endpoints.handlesWithoutSession(endpoint.get())) {
+            endpoints.handleWithoutSession(endpoint.get(), ex); // login and logout need no session of their own
+            return;
+        }
+
+        // 5. Resolve: validation, lifetime and rotation in place, decided as a value.
+        boolean navigation = BrowserNavigation.isNavigation(request);
+        boolean refreshAllowed = rule.access() == PathRules.Access.PROTECTED || endpoint.isPresent() || navigation;
+        ValidationResult presented = resolver.validate(ex.credentials, ex.where());
+        Resolution resolution = resolver.resolve(ex.credentials, presented, refreshAllowed, ex.where());
+
+        // 6. Write: the resolution's cookies; then a visitor without a session may get a guest
+        // session (endpoints see a guest session, but never start one).
+        resolution = writer.apply(ex, resolution);
+        Session session = resolution.sessionOrNull();
+        if (session == null && !resolution.noVerdict() && !ex.credentials.fromBearer()) {
+            boolean mayStart = endpoint.isEmpty() && rule.access() == PathRules.Access.PUBLIC && navigation;
+            session = writer.apply(ex, resolver.guest(ex.credentials, mayStart)).sessionOrNull();
+        }
+        if (endpoint.isPresent()) {
+            endpoints.handle(endpoint.get(), ex, presented, resolution, session);
+            return;
+        }
+
+        // 7. Decide: a protected path needs a user's session, and one of its roles if it names any.
+        if (rule.access() == PathRules.Access.PROTECTED) {
+            if (session == null || session.isGuest()) {
+                deny(ex, resolution.noVerdict(), navigation);
+                return;
+            }
+            if (!rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(session::hasRole)) {
+                audit.record(Event.DENIED, "missing role", path, origin.client(), session.token());
+                metrics.denial();
+                Answers.forbidden(ex.out);
+                return;
+            }
+        }
+
+        // 8. Chain: the application, with the session attached.
+        if (session == null) {
+            chain.doFilter(request, ex.out);
+            return;
+        }
+        request.setAttribute(Session.REQUEST_ATTRIBUTE, session);
+        chain.doFilter(new SessionRequest(request, session, config.authorizationHeaderView()), ex.out);
+    }
+
+    /** Step 3: reads the credentials (audits duplicated and ignored cookies); the response goes private if they carry a session. */
+    private Exchange credentials(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin origin) {
+        boolean secure = config.cookies().secure(origin.isPlainHttpToLoopback());
+        Credentials credentials = Credentials.read(request, cookies, secure, config.acceptBearerHeader(),
+                components.cookieSeal().orElse(null));
+        if (credentials.cookies().hasDuplicates()) {
+            audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, origin.client(), null);
+        }
+        ignoredCookies.report(credentials.cookies(), path, origin.client());
+        return new Exchange(request, response, path, origin, secure, credentials);
+    }
+
+    /** Step 4: {@code false} when the request was refused (403 answered). */
+    private boolean csrfAllows(Exchange ex, boolean endpoint) throws IOException {
+        if (!csrf.applies(ex.request, ex.credentials.carriesCookies(), endpoint)) {
+            return true;
+        }
+        CsrfGuard.Verdict v = csrf.check(ex.request, ex.origin);
+        if (v.allowed()) {
+            return true;
+        }
+        audit.record(Event.CSRF_REFUSED, v.reason(), ex.path, ex.origin.client(), null);
+        if (!csrf.shouldBlock(v)) {
+            return true; // report-only
+        }
+        metrics.csrfRejection();
+        Answers.forbidden(ex.out, "csrf");
+        return false;
+    }
+
+    /** Step 7, refused: no session on a protected path: 503 without a verdict, a login redirect for a page, else 401. */
+    private void deny(Exchange ex, boolean noVerdict, boolean navigation) throws IOException {
+        String token = ex.credentials.token();
+        if (noVerdict) {
+            audit.record(Event.UNAVAILABLE, "validator unavailable", ex.path, ex.origin.client(), token);
+            metrics.unavailable();
+            Answers.unavailable(ex.out, config.retryAfterSeconds());
+        } else if (!ex.credentials.fromBearer() && navigation) {
+            audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
+            metrics.denial();
+            String login = ex.request.getContextPath() + config.loginPath();
+            Answers.redirect(ex.out, LoginRedirect.location(ex.request.getContextPath(), config.loginPath(), ex.path,
+                    ex.request.getQueryString(), locationRoom.encodedFrom(ex, 3 * login.length() + "?from=".length())));
+        } else {
+            audit.record(Event.DENIED, "unauthenticated", ex.path, ex.origin.client(), token);
+            metrics.denial();
+            Answers.unauthenticated(ex.out, challenge);
+        }
+    }
+
+    private static boolean isCorsPreflight(HttpServletRequest request) {
+        return "OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null
+                && request.getHeader("Origin") != null;
+    }
+
+    /**
+     * Releases what this filter started, in reverse order: the JMX name, the endpoints, the audit
+     * listeners, then every component the factory made (the validator, the outbound clients and,
+     * last, the one HTTP transport).
+     */
+    @Override
+    public void close() {
+        jmx.close();
+        endpoints.close();
+        for (var listener : config.auditListeners()) {
+            if (listener instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("audit listener {} failed to close: {}", listener.getClass().getName(), e.getClass().getName());
+                }
+            }
+        }
+        components.close();
+    }
+}
