@@ -11,14 +11,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,51 +90,75 @@ public final class CookieCodec {
     private static final int SET_COOKIE_OVERHEAD = "Set-Cookie: ".length() + 2;
 
     private final CookieSettings settings;
-    private final Set<CookieNames.Kind> kinds;
+    /** The kinds this codec reads, writes, clears and budgets. */
+    private final List<CookieKind> kinds;
+    /** The configured kinds and the built-in ones: names of a built-in kind that is not configured are reported. */
+    private final List<CookieKind> known;
+    /** Seals the values of sealed kinds written through {@link #write(HttpServletResponse, SessionCookies, boolean, Map, Duration, Set)}; may be null. */
+    private final CookieSeal seal;
+    private final int minChunkCapacity;
     private final int maxChunkIndex;
     private final AtomicBoolean partitionedWarned = new AtomicBoolean();
 
-    /** A codec for all four cookie kinds: access, refresh, guest and meta. */
+    /** A codec for the four session kinds: access, refresh, guest and lifetime record. */
     public CookieCodec(CookieSettings settings) {
         this(settings, true, true);
     }
 
     /**
-     * A codec for the access and refresh cookies and, when asked, the guest and meta cookies. A kind
-     * that is not configured is neither read, nor counted toward the budget, nor cleared: a planted
-     * cookie of that name changes nothing; writing it is a programming error.
+     * A codec for the access and refresh cookies and, when asked, the guest cookie and the lifetime
+     * record. A kind that is not configured is neither read, nor counted toward the budget, nor
+     * cleared: a planted cookie of that name changes nothing; writing it is a programming error.
      *
      * @param guestCookie whether guest sessions are on (the guest cookie is in use)
-     * @param metaCookie whether a session lifetime is on (the lifetime meta cookie is in use)
+     * @param lifetimeRecord whether a session lifetime is on (the lifetime record, {@code sg_meta}, is in use)
      */
-    public CookieCodec(CookieSettings settings, boolean guestCookie, boolean metaCookie) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        Set<CookieNames.Kind> k = EnumSet.of(CookieNames.Kind.ACCESS, CookieNames.Kind.REFRESH);
-        if (guestCookie) {
-            k.add(CookieNames.Kind.GUEST);
-        }
-        if (metaCookie) {
-            k.add(CookieNames.Kind.META);
-        }
-        this.kinds = Collections.unmodifiableSet(k);
-        this.maxChunkIndex = maxChunkIndex(settings);
+    public CookieCodec(CookieSettings settings, boolean guestCookie, boolean lifetimeRecord) {
+        this(settings, kinds(guestCookie, lifetimeRecord), null);
     }
 
     /**
-     * The highest chunk index a token within {@code cookie-max-total-bytes} can have: the budget over
-     * the smallest chunk {@link #plan} makes (longest name, longest Max-Age, Path and Domain), less one.
+     * A codec for exactly these kinds. With a seal, the kind-generic writes seal the values of sealed
+     * kinds and {@link #open} unseals them; the kind-specific writes ({@link #write(HttpServletResponse,
+     * SessionCookies, boolean, String, String)} and the like) take values as they go on the wire.
+     *
+     * @param seal the cookie seal, or {@code null} when sealing is off
      */
-    private static int maxChunkIndex(CookieSettings settings) {
-        int chunks = (settings.maxTotalBytes() + minChunkCapacity(settings) - 1) / minChunkCapacity(settings);
-        return Math.min(chunks - 1, 999);
+    public CookieCodec(CookieSettings settings, Collection<CookieKind> kinds, CookieSeal seal) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.kinds = List.copyOf(new LinkedHashSet<>(kinds));
+        Set<CookieKind> all = new LinkedHashSet<>(CookieKind.BUILT_IN);
+        all.addAll(this.kinds);
+        this.known = List.copyOf(all);
+        this.seal = seal;
+        this.minChunkCapacity = minChunkCapacity(settings, known);
+        int chunks = (settings.maxTotalBytes() + minChunkCapacity - 1) / minChunkCapacity;
+        this.maxChunkIndex = Math.min(chunks - 1, 999);
     }
 
-    /** The smallest value a chunk carries: 4096 less the longest chunk name, Max-Age, Path and Domain. */
-    private static int minChunkCapacity(CookieSettings settings) {
+    private static List<CookieKind> kinds(boolean guestCookie, boolean lifetimeRecord) {
+        List<CookieKind> k = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
+        if (guestCookie) {
+            k.add(CookieKind.GUEST);
+        }
+        if (lifetimeRecord) {
+            k.add(CookieKind.LIFETIME_RECORD);
+        }
+        return k;
+    }
+
+    /**
+     * The smallest value a chunk carries: 4096 less the longest chunk name (of any chunked kind),
+     * Max-Age, Path and Domain. The highest chunk index read or cleared is the budget over it, less one.
+     */
+    private static int minChunkCapacity(CookieSettings settings, List<CookieKind> kinds) {
         int longestBase = 0;
-        for (String base : List.of(settings.accessCookieName(), settings.refreshCookieName(),
-                settings.guestCookieName(), settings.metaCookieName())) {
-            longestBase = Math.max(longestBase, base.length());
+        for (CookieKind kind : kinds) {
+            if (kind.chunked()) {
+                for (String base : kind.names(settings)) {
+                    longestBase = Math.max(longestBase, base.length());
+                }
+            }
         }
         int chunkName = CookieSettings.HOST_PREFIX.length() + longestBase + 1 + CookieNames.MAX_CHUNK_DIGITS;
         int attributes = "; Max-Age=".length() + Long.toString(CookieSettings.MAX_MAX_AGE.getSeconds()).length()
@@ -146,16 +170,22 @@ public final class CookieCodec {
 
     /**
      * An upper bound of the {@code Set-Cookie} bytes one write of a token budget of {@code maxTotalBytes}
-     * adds (the access, refresh and, when configured, meta cookies; a guest write is smaller): the budget
-     * itself, which counts every {@code name=value}, plus for each cookie it can take the header name,
-     * the attributes and CRLF. A token split into {@code k} chunks is longer than {@code k - 1} chunk
-     * capacities, so all the chunks past the first of each kind are at most the budget over that capacity.
+     * adds (every configured kind of {@link CookieKind.Budget#SESSION_WRITE}: access, refresh and, when
+     * configured, the lifetime record; a write of its own is smaller): the budget itself, which counts
+     * every {@code name=value}, plus for each cookie it can take the header name, the attributes and
+     * CRLF. A token split into {@code k} chunks is longer than {@code k - 1} chunk capacities, so all the
+     * chunks past the first of each kind are at most the budget over that capacity.
      */
     int maxWriteBytes(int maxTotalBytes) {
         int longestMaxAge = (int) CookieSettings.MAX_MAX_AGE.getSeconds();
         int perCookie = SET_COOKIE_OVERHEAD + Math.max(attributeBytes(CookieSettings.HOST_PREFIX, longestMaxAge),
                 attributeBytes("", longestMaxAge));
-        int cookies = (kinds.contains(CookieNames.Kind.META) ? 3 : 2) + maxTotalBytes / minChunkCapacity(settings);
+        int cookies = maxTotalBytes / minChunkCapacity;
+        for (CookieKind kind : kinds) {
+            if (kind.budget() == CookieKind.Budget.SESSION_WRITE) {
+                cookies += kind.slots();
+            }
+        }
         return maxTotalBytes + cookies * perCookie;
     }
 
@@ -190,7 +220,7 @@ public final class CookieCodec {
     }
 
     /** Whether this kind of cookie is configured. */
-    boolean configured(CookieNames.Kind kind) {
+    public boolean configured(CookieKind kind) {
         return kinds.contains(kind);
     }
 
@@ -201,36 +231,31 @@ public final class CookieCodec {
 
     /** The access cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
     public String accessCookieName(boolean secure) {
-        return settings.cookieName(settings.accessCookieName(), secure);
+        return cookieName(CookieKind.ACCESS, 0, secure);
     }
 
     /** The refresh cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
     public String refreshCookieName(boolean secure) {
-        return settings.cookieName(settings.refreshCookieName(), secure);
+        return cookieName(CookieKind.REFRESH, 0, secure);
     }
 
     /** The guest cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
     public String guestCookieName(boolean secure) {
-        return settings.cookieName(settings.guestCookieName(), secure);
+        return cookieName(CookieKind.GUEST, 0, secure);
     }
 
-    /** The meta cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    /** The lifetime record's cookie name ({@code sg_meta}) for this effective Secure flag, with {@code __Host-} when it applies. */
     public String metaCookieName(boolean secure) {
-        return settings.cookieName(settings.metaCookieName(), secure);
+        return cookieName(CookieKind.LIFETIME_RECORD, 0, secure);
     }
 
-    /** The name writing uses for a kind of cookie under this effective Secure flag. */
-    private String cookieName(CookieNames.Kind kind, boolean secure) {
-        switch (kind) {
-            case ACCESS:
-                return accessCookieName(secure);
-            case REFRESH:
-                return refreshCookieName(secure);
-            case GUEST:
-                return guestCookieName(secure);
-            default:
-                return metaCookieName(secure);
-        }
+    /** The name writing uses for one slot of a kind (0 for a single kind) under this effective Secure flag. */
+    public String cookieName(CookieKind kind, int slot, boolean secure) {
+        return settings.cookieName(kind.names(settings).get(slot), secure);
+    }
+
+    private String cookieName(CookieNames.Slot slot, boolean secure) {
+        return cookieName(slot.kind(), slot.index(), secure);
     }
 
     // ---------------------------------------------------------------- reading
@@ -257,42 +282,50 @@ public final class CookieCodec {
         Set<String> present = new LinkedHashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
         List<SessionCookies.Seen> seen = new ArrayList<>();
-        Map<CookieNames.Kind, Assembly> assemblies = new EnumMap<>(CookieNames.Kind.class);
+        Map<CookieNames.Slot, Assembly> assemblies = new LinkedHashMap<>(); // in the order the request carried them
         Map<SessionCookies.Ignored, Integer> ignored = new EnumMap<>(SessionCookies.Ignored.class);
         Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
         for (CookieHeaderReader.Pair pair : pairs) {
-            CookieNames.Kind shaped = CookieNames.shapedKind(settings, pair.name());
+            CookieKind shaped = CookieNames.shapedKind(settings, known, pair.name());
             if (shaped == null) {
                 continue; // another application's cookie
             }
-            CookieNames.Parsed parsed = CookieNames.classify(settings, pair.name());
+            CookieNames.Parsed parsed = CookieNames.classify(settings, known, pair.name());
             if (!kinds.contains(shaped)) {
                 ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
                 continue;
             }
-            if (parsed == null || parsed.chunk() > maxChunkIndex) {
+            if (parsed == null || parsed.chunk() > maxChunkIndex || (parsed.chunk() >= 0 && !parsed.kind().chunked())) {
                 ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
                 continue;
             }
             present.add(pair.name());
-            String canonical = cookieName(parsed.kind(), secure);
+            String canonical = cookieName(parsed.at(), secure);
             if (parsed.stem().equals(canonical)) {
                 seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
-                assemblies.computeIfAbsent(parsed.kind(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
+                assemblies.computeIfAbsent(parsed.at(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
             } else {
                 ignore(ignored, examples, parsed.stem().startsWith(CookieSettings.HOST_PREFIX)
                         ? SessionCookies.Ignored.HOST_PREFIX_FORM : SessionCookies.Ignored.UNPREFIXED_FORM, pair.name());
             }
         }
-        String access = token(assemblies.get(CookieNames.Kind.ACCESS), duplicates);
-        String refresh = token(assemblies.get(CookieNames.Kind.REFRESH), duplicates);
-        String guest = token(assemblies.get(CookieNames.Kind.GUEST), duplicates);
-        String meta = token(assemblies.get(CookieNames.Kind.META), duplicates);
+        Map<CookieNames.Slot, String> tokens = new java.util.HashMap<>();
+        for (CookieKind kind : kinds) { // duplicates are recorded kind by kind, slot by slot
+            for (int slot = 0; slot < kind.slots(); slot++) {
+                CookieNames.Slot at = new CookieNames.Slot(kind, slot);
+                String token = token(assemblies.get(at), duplicates);
+                if (token != null) {
+                    tokens.put(at, token);
+                }
+            }
+        }
+        Map<CookieNames.Slot, String> values = new LinkedHashMap<>();
+        assemblies.keySet().stream().filter(tokens::containsKey).forEach(at -> values.put(at, tokens.get(at)));
         if (!duplicates.isEmpty()) {
             LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
         }
-        Assembly refreshes = assemblies.get(CookieNames.Kind.REFRESH);
-        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen, ignored, examples,
+        Assembly refreshes = assemblies.get(new CookieNames.Slot(CookieKind.REFRESH, 0));
+        return new SessionCookies(values, duplicates, present, seen, ignored, examples,
                 refreshes == null ? List.of() : refreshes.values());
     }
 
@@ -389,14 +422,155 @@ public final class CookieCodec {
         }
     }
 
-    // ---------------------------------------------------------------- writing
+    // ---------------------------------------------------------------- writing, any kind
+
+    /**
+     * Writes values of any configured kinds in one size check, sealing the values of sealed kinds when
+     * this codec has a seal, chunking those of chunked kinds; clears the stale chunks and prefix forms
+     * of what it writes, and what {@code current} carried of the {@code cleared} kinds. A family is
+     * written member by member ({@link #writeMember}), never here.
+     *
+     * @param maxAge the writer's Max-Age, applied as each kind's {@link CookieKind.MaxAge} policy says;
+     *        {@code null} for the configured ones
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes} (or an
+     *         unchunked one 4096 bytes); nothing is written then
+     * @throws IllegalArgumentException when a value is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when a kind is not configured, or the response is already committed
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure,
+            Map<CookieKind, String> values, Duration maxAge, Set<CookieKind> cleared) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Map<CookieNames.Slot, Value> planned = new LinkedHashMap<>();
+        for (Map.Entry<CookieKind, String> e : values.entrySet()) {
+            CookieKind kind = e.getKey();
+            if (kind.isFamily()) {
+                throw new IllegalArgumentException("the " + kind.description() + " cookies are a family: use writeMember");
+            }
+            put(planned, new CookieNames.Slot(kind, 0), kind.description(), sealIfSealed(kind, e.getValue()), maxAge);
+        }
+        apply(response, current, secure, planned, slotsOf(cleared), false);
+    }
+
+    /**
+     * Writes one member of a family into a free slot or, when all are taken, over the oldest the request
+     * carried (the first the browser sent); the other members are left alone and count toward the size limit.
+     *
+     * @return the slot written, for {@link #clearMember}
+     * @throws IllegalArgumentException also when {@code family} is not a family
+     */
+    public int writeMember(HttpServletResponse response, SessionCookies current, boolean secure, CookieKind family,
+            String value) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        if (!family.isFamily()) {
+            throw new IllegalArgumentException("the " + family.description() + " cookie is not a family: use write");
+        }
+        Set<Integer> taken = new java.util.HashSet<>();
+        for (String name : current.presentNames()) {
+            CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
+            if (parsed != null && parsed.kind() == family) {
+                taken.add(parsed.slot());
+            }
+        }
+        int slot = 0;
+        while (slot < family.slots() && taken.contains(slot)) {
+            slot++;
+        }
+        if (slot == family.slots()) {
+            List<SessionCookies.Member> members = current.members(family);
+            slot = members.isEmpty() ? 0 : members.get(0).slot(); // the oldest
+        }
+        Map<CookieNames.Slot, Value> planned = new LinkedHashMap<>();
+        put(planned, new CookieNames.Slot(family, slot), family.description(), sealIfSealed(family, value), null);
+        apply(response, current, secure, planned, Set.of(), false);
+        return slot;
+    }
+
+    /**
+     * Clears these kinds (every slot of a family): what {@code current} carried of them (chunks within
+     * range and the other prefix form included) plus their canonical names; kinds not configured are
+     * left alone. Within the clearing budget.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clear(HttpServletResponse response, SessionCookies current, boolean secure, Set<CookieKind> cleared) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        apply(response, current, secure, Map.of(), slotsOf(cleared), true);
+    }
+
+    /** Clears one member of a family, e.g. when its login transaction completed or failed. */
+    public void clearMember(HttpServletResponse response, SessionCookies current, boolean secure, CookieKind family,
+            int slot) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        if (slot < 0 || slot >= family.slots()) {
+            throw new IllegalArgumentException("the " + family.description() + " cookies have no slot " + slot);
+        }
+        apply(response, current, secure, Map.of(), Set.of(new CookieNames.Slot(family, slot)), true);
+    }
+
+    /**
+     * The value of a single kind as written before sealing: unsealed when the kind is sealed and this
+     * codec has a seal (empty when it does not open), else as carried.
+     */
+    public Optional<String> open(SessionCookies current, CookieKind kind) {
+        return current.value(kind).flatMap(v -> open(kind, v));
+    }
+
+    /** A value of this kind as carried, unsealed when the kind is sealed and this codec has a seal. */
+    public Optional<String> open(CookieKind kind, String carried) {
+        return seal != null && kind.sealed() ? seal.open(carried) : Optional.of(carried);
+    }
+
+    private String sealIfSealed(CookieKind kind, String value) {
+        Objects.requireNonNull(value, "value");
+        return seal != null && kind.sealed() ? seal.seal(value) : value;
+    }
+
+    private Set<CookieNames.Slot> slotsOf(Set<CookieKind> kindSet) {
+        Set<CookieNames.Slot> slots = new LinkedHashSet<>();
+        for (CookieKind kind : kindSet) {
+            for (int i = 0; i < kind.slots(); i++) {
+                slots.add(new CookieNames.Slot(kind, i));
+            }
+        }
+        return slots;
+    }
+
+    /** Checks a value and adds it with the Max-Age its kind's policy gives for the writer's {@code maxAge}. */
+    private void put(Map<CookieNames.Slot, Value> values, CookieNames.Slot slot, String what, String value,
+            Duration maxAge) {
+        requireConfigured(slot.kind(), what);
+        checkValue(what, value);
+        values.put(slot, new Value(value, maxAgeOf(slot.kind(), maxAge)));
+    }
+
+    /** The Max-Age in seconds a write of this kind gets, as its policy says. */
+    private int maxAgeOf(CookieKind kind, Duration requested) {
+        Duration configured = kind.configuredMaxAge(settings);
+        return switch (kind.maxAgePolicy()) {
+            case CONFIGURED_OR_SHORTER -> seconds(configured, requested);
+            case WRITER_CHOOSES -> requested == null ? seconds(configured, null) : seconds(requested, requested);
+            case FIXED -> (int) configured.getSeconds();
+        };
+    }
+
+    private void requireConfigured(CookieKind kind, String what) {
+        if (!kinds.contains(kind)) {
+            throw new IllegalStateException("this codec has no " + what + " cookie: it is not configured");
+        }
+    }
+
+    // ---------------------------------------------------------------- writing, the session kinds
 
     /**
      * Writes the access cookie and, when {@code refreshToken != null}, the refresh cookie, chunked when
      * needed; clears the stale chunks and prefix forms of the cookies it writes that {@code current}
      * carried, and a guest cookie {@code current} carried (a login replaces the guest session). With
      * {@code refreshToken == null} the refresh cookies are left alone (and still count toward the size
-     * limit); the meta cookie is always left alone.
+     * limit); the lifetime record is always left alone. Values go on the wire as given (the engine seals them).
      *
      * @param current what {@link #read} found on this request, or {@link SessionCookies#none()}
      * @param secure the effective Secure flag for this request
@@ -426,43 +600,34 @@ public final class CookieCodec {
 
     /**
      * As {@link #write(HttpServletResponse, SessionCookies, boolean, String, String, Duration)}, and
-     * writes the lifetime meta cookie too when {@code meta != null}, all within one size check: what a
-     * rotation writes is checked together, never against the cookies it replaces.
+     * writes the lifetime record too when {@code lifetimeRecord != null}, all within one size check: what
+     * a rotation writes is checked together, never against the cookies it replaces.
      *
-     * @param meta the meta cookie's value (from {@code SessionLifetime}), or {@code null} to leave it alone
-     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     * @param lifetimeRecord the lifetime record's value (from {@code SessionLifetime}), or {@code null} to leave it alone
+     * @throws IllegalStateException also when {@code lifetimeRecord} is given but this codec has no lifetime record
      */
     public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
-            String refreshToken, Duration maxAge, String meta) {
+            String refreshToken, Duration maxAge, String lifetimeRecord) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
-        checkValue("accessToken", accessToken);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        put(values, ACCESS, "accessToken", accessToken, maxAge);
         if (refreshToken != null) {
-            checkValue("refreshToken", refreshToken);
+            put(values, REFRESH, "refreshToken", refreshToken, maxAge);
         }
-        int accessMaxAge = seconds(settings.accessMaxAge(), maxAge);
-        int refreshMaxAge = seconds(settings.refreshMaxAge(), maxAge);
-        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
-        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, accessMaxAge));
-        if (refreshToken != null) {
-            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, refreshMaxAge));
-        }
-        putMeta(values, meta);
-        apply(response, current, secure, values, EnumSet.of(CookieNames.Kind.GUEST), false);
+        putLifetimeRecord(values, lifetimeRecord);
+        apply(response, current, secure, values, Set.of(GUEST), false);
     }
 
-    private void putMeta(Map<CookieNames.Kind, Value> values, String meta) {
-        if (meta != null) {
-            requireConfigured(CookieNames.Kind.META, "meta");
-            checkValue("meta", meta);
-            values.put(CookieNames.Kind.META, new Value(meta, (int) settings.metaMaxAge().getSeconds()));
-        }
-    }
+    private static final CookieNames.Slot ACCESS = new CookieNames.Slot(CookieKind.ACCESS, 0);
+    private static final CookieNames.Slot REFRESH = new CookieNames.Slot(CookieKind.REFRESH, 0);
+    private static final CookieNames.Slot GUEST = new CookieNames.Slot(CookieKind.GUEST, 0);
+    private static final CookieNames.Slot LIFETIME_RECORD = new CookieNames.Slot(CookieKind.LIFETIME_RECORD, 0);
 
-    private void requireConfigured(CookieNames.Kind kind, String what) {
-        if (!kinds.contains(kind)) {
-            throw new IllegalStateException("this codec has no " + what + " cookie: it is not configured");
+    private void putLifetimeRecord(Map<CookieNames.Slot, Value> values, String lifetimeRecord) {
+        if (lifetimeRecord != null) {
+            put(values, LIFETIME_RECORD, "meta", lifetimeRecord, null);
         }
     }
 
@@ -479,27 +644,25 @@ public final class CookieCodec {
 
     /**
      * As {@link #replace(HttpServletResponse, SessionCookies, boolean, String, String)}, and writes the
-     * lifetime meta cookie of the new session too when {@code meta != null}, within the same size check.
+     * lifetime record of the new session too when {@code lifetimeRecord != null}, within the same size check.
      *
-     * @param meta the new session's meta cookie value, or {@code null} to leave the meta cookie alone
-     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     * @param lifetimeRecord the new session's lifetime record, or {@code null} to leave it alone
+     * @throws IllegalStateException also when {@code lifetimeRecord} is given but this codec has no lifetime record
      */
     public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
-            String refreshToken, String meta) {
+            String refreshToken, String lifetimeRecord) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
-        checkValue("accessToken", accessToken);
-        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
-        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, seconds(settings.accessMaxAge(), null)));
-        Set<CookieNames.Kind> cleared = EnumSet.of(CookieNames.Kind.GUEST);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        put(values, ACCESS, "accessToken", accessToken, null);
+        Set<CookieNames.Slot> cleared = new LinkedHashSet<>(List.of(GUEST));
         if (refreshToken != null) {
-            checkValue("refreshToken", refreshToken);
-            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, seconds(settings.refreshMaxAge(), null)));
+            put(values, REFRESH, "refreshToken", refreshToken, null);
         } else {
-            cleared.add(CookieNames.Kind.REFRESH);
+            cleared.add(REFRESH);
         }
-        putMeta(values, meta);
+        putLifetimeRecord(values, lifetimeRecord);
         apply(response, current, secure, values, cleared, false);
     }
 
@@ -529,14 +692,13 @@ public final class CookieCodec {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(guestToken, "guestToken");
         Objects.requireNonNull(maxAge, "maxAge");
-        requireConfigured(CookieNames.Kind.GUEST, "guest");
-        checkValue("guestToken", guestToken);
-        apply(response, current, secure, Map.of(CookieNames.Kind.GUEST, new Value(guestToken, seconds(maxAge, maxAge))),
-                Set.of(), false);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        put(values, GUEST, "guestToken", guestToken, maxAge);
+        apply(response, current, secure, values, Set.of(), false);
     }
 
     /**
-     * Writes the lifetime meta cookie (a value from {@code SessionLifetime.start} or {@code touch}) with
+     * Writes the lifetime record (a value from {@code SessionLifetime.start} or {@code touch}) with
      * its configured Max-Age ({@code meta-cookie-max-age}), clearing its stale prefix forms; the other
      * cookies are left alone and count toward the size limit.
      *
@@ -548,23 +710,21 @@ public final class CookieCodec {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(value, "value");
-        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
-        putMeta(values, value);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        putLifetimeRecord(values, value);
         apply(response, current, secure, values, Set.of(), false);
     }
 
     /**
      * Clears every session cookie {@code current} carried (chunks within range and the other prefix
-     * form included) plus the canonical names of the configured kinds (access, refresh, and guest and
-     * meta when configured), repeating Path, Domain, Secure, SameSite and Partitioned, with
-     * {@code Max-Age=0}; within the clearing budget ({@value #MAX_CLEARING_BYTES} bytes a response).
+     * form included) plus the canonical names of every configured kind, repeating Path, Domain, Secure,
+     * SameSite and Partitioned, with {@code Max-Age=0}; within the clearing budget
+     * ({@value #MAX_CLEARING_BYTES} bytes a response).
      *
      * @throws IllegalStateException when the response is already committed
      */
     public void clear(HttpServletResponse response, SessionCookies current, boolean secure) {
-        Objects.requireNonNull(response, "response");
-        Objects.requireNonNull(current, "current");
-        apply(response, current, secure, Map.of(), EnumSet.allOf(CookieNames.Kind.class), true);
+        clear(response, current, secure, new LinkedHashSet<>(kinds));
     }
 
     /**
@@ -575,9 +735,7 @@ public final class CookieCodec {
      * @throws IllegalStateException when the response is already committed
      */
     public void clearGuest(HttpServletResponse response, SessionCookies current, boolean secure) {
-        Objects.requireNonNull(response, "response");
-        Objects.requireNonNull(current, "current");
-        apply(response, current, secure, Map.of(), EnumSet.of(CookieNames.Kind.GUEST), true);
+        clear(response, current, secure, Set.of(CookieKind.GUEST));
     }
 
     /** A value to write and its Max-Age in seconds. */
@@ -589,27 +747,36 @@ public final class CookieCodec {
     }
 
     /** One cookie to add: a name, its value and its Max-Age ({@code 0} clears). */
-    private record Planned(CookieNames.Kind kind, String name, String value, int maxAge) {
+    private record Planned(CookieNames.Slot slot, String name, String value, int maxAge) {
     }
 
     /**
      * The one write path: plans the chunks of every value, checks the total size against what the
-     * browser keeps, then adds the clearing cookies (stale names of the written kinds, present names of
-     * the cleared kinds, within the clearing budget) followed by the new ones. Nothing is added when a
+     * browser keeps, then adds the clearing cookies (stale names of the written slots, present names of
+     * the cleared slots, within the clearing budget) followed by the new ones. Nothing is added when a
      * check fails. Kinds that are not configured are never touched.
      *
-     * @param clearCanonical whether the canonical names of the cleared kinds are cleared even if absent
+     * @param clearCanonical whether the canonical names of the cleared slots are cleared even if absent
      */
     private void apply(HttpServletResponse response, SessionCookies current, boolean secure,
-            Map<CookieNames.Kind, Value> values, Set<CookieNames.Kind> clearedKinds, boolean clearCanonical) {
+            Map<CookieNames.Slot, Value> values, Set<CookieNames.Slot> clearedSlots, boolean clearCanonical) {
         boolean effectiveSecure = secure || settings.forcesSecure();
-        Set<CookieNames.Kind> cleared = EnumSet.noneOf(CookieNames.Kind.class);
-        clearedKinds.stream().filter(kinds::contains).forEach(cleared::add);
+        Set<CookieNames.Slot> cleared = new LinkedHashSet<>();
+        clearedSlots.stream().filter(s -> kinds.contains(s.kind())).forEach(cleared::add);
         List<Planned> writes = new ArrayList<>();
-        for (Map.Entry<CookieNames.Kind, Value> e : values.entrySet()) {
+        for (Map.Entry<CookieNames.Slot, Value> e : values.entrySet()) {
             String name = cookieName(e.getKey(), effectiveSecure);
-            for (CookieHeaderReader.Pair p : plan(name, e.getValue().value(), e.getValue().maxAge())) {
-                writes.add(new Planned(e.getKey(), p.name(), p.value(), e.getValue().maxAge()));
+            Value v = e.getValue();
+            if (!e.getKey().kind().chunked()) {
+                int bytes = name.length() + 1 + v.value().length();
+                if (bytes + attributeBytes(name, v.maxAge()) > MAX_COOKIE_BYTES) {
+                    throw new CookieTooLargeException(bytes, 0, 0, bytes, MAX_COOKIE_BYTES);
+                }
+                writes.add(new Planned(e.getKey(), name, v.value(), v.maxAge()));
+                continue;
+            }
+            for (CookieHeaderReader.Pair p : plan(name, v.value(), v.maxAge())) {
+                writes.add(new Planned(e.getKey(), p.name(), p.value(), v.maxAge()));
             }
         }
         if (!writes.isEmpty()) {
@@ -650,27 +817,30 @@ public final class CookieCodec {
 
     /**
      * The names to clear, in the order they are added: what the request carried of the written and
-     * cleared kinds (canonical name or the other prefix form, chunks within range), then the canonical
-     * names of the cleared kinds. Each is charged to the response's clearing budget, carried canonical
+     * cleared slots (canonical name or the other prefix form, chunks within range), then the canonical
+     * names of the cleared slots. Each is charged to the response's clearing budget, carried canonical
      * names first, then canonical names not carried, then the other prefix form; a name this response
      * already cleared is not cleared again, and what does not fit is left for a later response. The
      * budget is {@value #MAX_CLEARING_BYTES} bytes, and never more than the {@link ResponseBudget} leaves
      * next to the {@code Set-Cookie} headers already added and the {@code writeBytes} about to be.
      */
-    private Set<String> staleNames(SessionCookies current, boolean effectiveSecure, Set<CookieNames.Kind> writtenKinds,
-            Set<CookieNames.Kind> cleared, boolean clearCanonical, Set<String> written, int writeBytes) {
-        Map<String, Integer> candidates = new java.util.LinkedHashMap<>(); // name -> priority, in emission order
+    private Set<String> staleNames(SessionCookies current, boolean effectiveSecure, Set<CookieNames.Slot> writtenSlots,
+            Set<CookieNames.Slot> cleared, boolean clearCanonical, Set<String> written, int writeBytes) {
+        Map<String, Integer> candidates = new LinkedHashMap<>(); // name -> priority, in emission order
         for (String name : current.presentNames()) {
-            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
+            CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
             if (parsed != null && kinds.contains(parsed.kind()) && !written.contains(name)
-                    && (writtenKinds.contains(parsed.kind()) || cleared.contains(parsed.kind()))) {
-                candidates.put(name, parsed.stem().equals(cookieName(parsed.kind(), effectiveSecure)) ? 0 : 2);
+                    && (writtenSlots.contains(parsed.at()) || cleared.contains(parsed.at()))) {
+                candidates.put(name, parsed.stem().equals(cookieName(parsed.at(), effectiveSecure)) ? 0 : 2);
             }
         }
         if (clearCanonical) {
-            for (CookieNames.Kind kind : CookieNames.Kind.values()) {
-                if (cleared.contains(kind)) {
-                    candidates.putIfAbsent(cookieName(kind, effectiveSecure), 1);
+            for (CookieKind kind : known) {
+                for (int i = 0; i < kind.slots(); i++) {
+                    CookieNames.Slot slot = new CookieNames.Slot(kind, i);
+                    if (cleared.contains(slot)) {
+                        candidates.putIfAbsent(cookieName(slot, effectiveSecure), 1);
+                    }
                 }
             }
         }
@@ -769,46 +939,44 @@ public final class CookieCodec {
 
     /**
      * Refuses cookies that would not fit the Cookie request header the browser sends back: the cookies
-     * written, plus the tokens of the configured kinds neither written nor cleared that {@code current}
-     * carried under the canonical name and that read as a token (the browser keeps them). Ignored names,
-     * the other prefix form, duplicated and incomplete tokens are not ours to budget.
+     * written, plus the values of the configured slots neither written nor cleared that {@code current}
+     * carried under the canonical name and that read as a value (the browser keeps them). Ignored names,
+     * the other prefix form, duplicated and incomplete values are not ours to budget.
      */
-    private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Kind> writtenKinds,
-            Set<CookieNames.Kind> cleared) {
-        Map<CookieNames.Kind, Integer> bytes = new EnumMap<>(CookieNames.Kind.class);
+    private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Slot> writtenSlots,
+            Set<CookieNames.Slot> cleared) {
+        Map<CookieKind, Integer> bytes = new java.util.HashMap<>();
         int cookies = 0;
         for (Planned p : writes) {
-            bytes.merge(p.kind(), p.name().length() + 1 + p.value().length(), Integer::sum);
+            bytes.merge(p.slot().kind(), p.name().length() + 1 + p.value().length(), Integer::sum);
             cookies++;
         }
-        for (CookieNames.Kind kind : CookieNames.Kind.values()) {
-            if (writtenKinds.contains(kind) || cleared.contains(kind) || !kinds.contains(kind)
-                    || token(current, kind) == null) {
-                continue; // only a token this codec could read is one the browser keeps for us
+        for (CookieKind kind : kinds) {
+            for (int i = 0; i < kind.slots(); i++) {
+                CookieNames.Slot slot = new CookieNames.Slot(kind, i);
+                if (writtenSlots.contains(slot) || cleared.contains(slot) || current.value(slot) == null) {
+                    continue; // only a value this codec could read is one the browser keeps for us
+                }
+                java.util.function.Predicate<String> ofSlot = n -> {
+                    CookieNames.Parsed p = CookieNames.classify(settings, known, n);
+                    return p != null && p.at().equals(slot);
+                };
+                bytes.merge(kind, current.bytes(ofSlot), Integer::sum);
+                cookies += current.count(ofSlot);
             }
-            java.util.function.Predicate<String> ofKind = n -> {
-                CookieNames.Parsed p = CookieNames.classify(settings, n);
-                return p != null && p.kind() == kind;
-            };
-            bytes.merge(kind, current.bytes(ofKind), Integer::sum);
-            cookies += current.count(ofKind);
         }
-        int accessBytes = bytes.getOrDefault(CookieNames.Kind.ACCESS, 0);
-        int refreshBytes = bytes.getOrDefault(CookieNames.Kind.REFRESH, 0);
-        int otherBytes = bytes.getOrDefault(CookieNames.Kind.GUEST, 0) + bytes.getOrDefault(CookieNames.Kind.META, 0);
+        int accessBytes = bytes.getOrDefault(CookieKind.ACCESS, 0);
+        int refreshBytes = bytes.getOrDefault(CookieKind.REFRESH, 0);
+        int otherBytes = 0;
+        for (Map.Entry<CookieKind, Integer> e : bytes.entrySet()) {
+            if (e.getKey() != CookieKind.ACCESS && e.getKey() != CookieKind.REFRESH) {
+                otherBytes += e.getValue();
+            }
+        }
         int total = accessBytes + refreshBytes + otherBytes + 2 * Math.max(0, cookies - 1);
         if (total > settings.maxTotalBytes()) {
             throw new CookieTooLargeException(total, accessBytes, refreshBytes, otherBytes, settings.maxTotalBytes());
         }
-    }
-
-    private static String token(SessionCookies current, CookieNames.Kind kind) {
-        return switch (kind) {
-            case ACCESS -> current.accessToken().orElse(null);
-            case REFRESH -> current.refreshToken().orElse(null);
-            case GUEST -> current.guestToken().orElse(null);
-            case META -> current.meta().orElse(null);
-        };
     }
 
     private static void checkValue(String what, String token) {
