@@ -26,11 +26,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and writes the session cookies: the access token and the refresh token, each in an
- * {@code HttpOnly} cookie, split into numbered chunks ({@code name.0}, {@code name.1}, ...) when one
- * cookie would exceed the browser's 4096-byte limit; and next to them the guest cookie (a guest
- * token, {@link #writeGuest}) and the lifetime meta cookie ({@link #writeMeta}), with the same
- * attributes and rules. Thread-safe; holds nothing but its settings.
+ * Reads and writes the filter's cookies, whatever their {@link CookieKind}: the access token and the
+ * refresh token, each in an {@code HttpOnly} cookie, split into numbered chunks ({@code name.0},
+ * {@code name.1}, ...) when one cookie would exceed the browser's 4096-byte limit; and next to them
+ * the guest cookie (a guest token, {@link #writeGuest}), the session-lifetime record ({@code sg_meta},
+ * {@link #writeMeta}) and any other configured kind, a bounded family included ({@link #writeMember}),
+ * with the same attributes and rules. The kind-specific methods are thin wrappers over the generic
+ * ones ({@link #write(HttpServletResponse, SessionCookies, boolean, Map, Duration, Set)},
+ * {@link #clear(HttpServletResponse, SessionCookies, boolean, Set)}), so a new kind is one declaration.
+ * Thread-safe; holds nothing but its settings, kinds and seal.
  *
  * <p>A login ({@link #write} of an access token) clears a guest cookie the request carried;
  * {@link #clear} clears every configured kind. Every write uses the one {@link CookieSettings}, so a
@@ -50,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cookies the codec did not write never drive what it writes.</b> A sibling subdomain can plant
  * cookies with our names (cookie tossing), and any request can carry any names; so only the kinds
- * that are configured are read ({@link #CookieCodec(CookieSettings, boolean, boolean)}), only the
+ * that are configured are read ({@link #CookieCodec(CookieSettings, Collection, CookieSeal)}), only the
  * canonical name form (the one writing uses for this request's Secure flag) carries a token or counts
  * toward {@code cookie-max-total-bytes}, and a chunk suffix above {@link #maxChunkIndex()} (the most
  * chunks a token within that budget can take) is no name of ours. Such names are ignored: not read,
