@@ -4,24 +4,18 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.web.ResponseBudget;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.ServletResponseWrapper;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * writing anything and throws {@link CookieTooLargeException} when the cookies would not fit in
  * {@code cookie-max-total-bytes}; it must run before the response is committed.
  *
- * <p>Cookies are written through the Servlet 6 {@link Cookie} API with every attribute set:
+ * <p>Cookies are written through the Servlet 6 {@link jakarta.servlet.http.Cookie} API ({@link SetCookieAttributes}) with every attribute set:
  * HttpOnly, Secure, SameSite, Path, Domain, Max-Age and, when configured, Partitioned. Containers
  * disagree on how to ask for the valueless {@code Partitioned} attribute: Tomcat 11 (and the Servlet
  * 6.1 rule) emit it for the attribute value {@code ""}, Jetty 12 ee10 only for {@code "true"}; so the
@@ -79,8 +73,6 @@ public final class CookieCodec {
 
     /** A browser keeps a cookie of at most this many bytes, name, value and attributes together. */
     static final int MAX_COOKIE_BYTES = 4096;
-    static final String SAME_SITE_ATTRIBUTE = "SameSite";
-    static final String PARTITIONED_ATTRIBUTE = "Partitioned";
     /** Longest {@code Expires} date a container writes: {@code Thu, 01 Jan 1970 00:00:00 GMT}. */
     private static final int EXPIRES_DATE_LENGTH = 29;
 
@@ -102,7 +94,8 @@ public final class CookieCodec {
     private final CookieSeal seal;
     private final int minChunkCapacity;
     private final int maxChunkIndex;
-    private final AtomicBoolean partitionedWarned = new AtomicBoolean();
+    private final CookieAssembler assembler;
+    private final SetCookieAttributes attributes;
 
     /** A codec for the four session kinds: access, refresh, guest and lifetime record. */
     public CookieCodec(CookieSettings settings) {
@@ -138,6 +131,8 @@ public final class CookieCodec {
         this.minChunkCapacity = minChunkCapacity(settings, known);
         int chunks = (settings.maxTotalBytes() + minChunkCapacity - 1) / minChunkCapacity;
         this.maxChunkIndex = Math.min(chunks - 1, 999);
+        this.attributes = new SetCookieAttributes(settings);
+        this.assembler = new CookieAssembler(settings, this.kinds, known, maxChunkIndex);
     }
 
     private static List<CookieKind> kinds(boolean guestCookie, boolean lifetimeRecord) {
@@ -283,147 +278,7 @@ public final class CookieCodec {
 
     /** Picks our cookies out of the parsed pairs and reassembles the tokens. */
     SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure) {
-        Set<String> present = new LinkedHashSet<>();
-        Set<String> duplicates = new LinkedHashSet<>();
-        List<SessionCookies.Seen> seen = new ArrayList<>();
-        Map<CookieNames.Slot, Assembly> assemblies = new LinkedHashMap<>(); // in the order the request carried them
-        Map<SessionCookies.Ignored, Integer> ignored = new EnumMap<>(SessionCookies.Ignored.class);
-        Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
-        for (CookieHeaderReader.Pair pair : pairs) {
-            CookieKind shaped = CookieNames.shapedKind(settings, known, pair.name());
-            if (shaped == null) {
-                continue; // another application's cookie
-            }
-            CookieNames.Parsed parsed = CookieNames.classify(settings, known, pair.name());
-            if (!kinds.contains(shaped)) {
-                ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
-                continue;
-            }
-            if (parsed == null || parsed.chunk() > maxChunkIndex || (parsed.chunk() >= 0 && !parsed.kind().chunked())) {
-                ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
-                continue;
-            }
-            present.add(pair.name());
-            String canonical = cookieName(parsed.at(), secure);
-            if (parsed.stem().equals(canonical)) {
-                seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
-                assemblies.computeIfAbsent(parsed.at(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
-            } else {
-                ignore(ignored, examples, parsed.stem().startsWith(CookieSettings.HOST_PREFIX)
-                        ? SessionCookies.Ignored.HOST_PREFIX_FORM : SessionCookies.Ignored.UNPREFIXED_FORM, pair.name());
-            }
-        }
-        Map<CookieNames.Slot, String> tokens = new java.util.HashMap<>();
-        for (CookieKind kind : kinds) { // duplicates are recorded kind by kind, slot by slot
-            for (int slot = 0; slot < kind.slots(); slot++) {
-                CookieNames.Slot at = new CookieNames.Slot(kind, slot);
-                String token = token(assemblies.get(at), duplicates);
-                if (token != null) {
-                    tokens.put(at, token);
-                }
-            }
-        }
-        Map<CookieNames.Slot, String> values = new LinkedHashMap<>();
-        assemblies.keySet().stream().filter(tokens::containsKey).forEach(at -> values.put(at, tokens.get(at)));
-        if (!duplicates.isEmpty()) {
-            LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
-        }
-        Assembly refreshes = assemblies.get(new CookieNames.Slot(CookieKind.REFRESH, 0));
-        return new SessionCookies(values, duplicates, present, seen, ignored, examples,
-                refreshes == null ? List.of() : refreshes.values());
-    }
-
-    private static void ignore(Map<SessionCookies.Ignored, Integer> counts, Map<SessionCookies.Ignored, List<String>> examples,
-            SessionCookies.Ignored reason, String name) {
-        counts.merge(reason, 1, Integer::sum);
-        List<String> names = examples.computeIfAbsent(reason, r -> new ArrayList<>(SessionCookies.MAX_IGNORED_EXAMPLES));
-        String example = name.length() <= SessionCookies.MAX_EXAMPLE_LENGTH ? name
-                : name.substring(0, SessionCookies.MAX_EXAMPLE_LENGTH) + "...";
-        if (names.size() < SessionCookies.MAX_IGNORED_EXAMPLES && !names.contains(example)) {
-            names.add(example);
-        }
-    }
-
-    private static String token(Assembly assembly, Set<String> duplicates) {
-        return assembly == null ? null : assembly.token(duplicates);
-    }
-
-    /** The occurrences of one token's canonical name and its chunks. */
-    private static final class Assembly {
-        private final String stem;
-        private final List<String> whole = new ArrayList<>(1);
-        private final Map<Integer, List<String>> chunks = new TreeMap<>();
-
-        Assembly(String stem) {
-            this.stem = stem;
-        }
-
-        void add(int chunk, String value) {
-            if (chunk < 0) {
-                whole.add(value);
-            } else {
-                chunks.computeIfAbsent(chunk, k -> new ArrayList<>(1)).add(value);
-            }
-        }
-
-        /**
-         * Every value presented, duplicates included: each whole value, and the chunks assembled from
-         * the first value of each index. For a logout, which ends each; never to use. A duplicated
-         * chunk index yields only its first assembly (not every combination): a chunked refresh
-         * token hidden that way is still ended through the verified access token's link to it.
-         */
-        List<String> values() {
-            List<String> out = new ArrayList<>();
-            for (String w : whole) {
-                if (!w.isEmpty() && !out.contains(w)) {
-                    out.add(w);
-                }
-            }
-            StringBuilder sb = new StringBuilder();
-            int expected = 0;
-            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
-                if (e.getKey() != expected++ || e.getValue().get(0).isEmpty()) {
-                    sb.setLength(0);
-                    break;
-                }
-                sb.append(e.getValue().get(0));
-            }
-            if (sb.length() > 0 && !out.contains(sb.toString())) {
-                out.add(sb.toString());
-            }
-            return out;
-        }
-
-        /** The token, or null when absent, incomplete or duplicated (then recording the names). */
-        String token(Set<String> duplicates) {
-            boolean duplicated = false;
-            if (whole.size() > 1 || (!whole.isEmpty() && !chunks.isEmpty())) {
-                duplicates.add(stem);
-                duplicated = true;
-            }
-            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
-                if (e.getValue().size() > 1) {
-                    duplicates.add(CookieNames.chunkName(stem, e.getKey()));
-                    duplicated = true;
-                }
-            }
-            if (duplicated) {
-                return null;
-            }
-            if (!whole.isEmpty()) {
-                return whole.get(0).isEmpty() ? null : whole.get(0);
-            }
-            StringBuilder sb = new StringBuilder();
-            int expected = 0;
-            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
-                String part = e.getValue().get(0);
-                if (e.getKey() != expected++ || part.isEmpty()) {
-                    return null; // a gap, a missing .0 or an empty chunk
-                }
-                sb.append(part);
-            }
-            return sb.length() == 0 ? null : sb.toString();
-        }
+        return assembler.assemble(pairs, secure);
     }
 
     // ---------------------------------------------------------------- writing, any kind
@@ -799,12 +654,12 @@ public final class CookieCodec {
         }
         Set<String> stale = staleNames(current, effectiveSecure, values.keySet(), cleared, clearCanonical, written,
                 writeBytes);
-        String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
+        String partitionedValue = attributes.partitionedValue(response);
         for (String name : stale) {
-            response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
+            response.addCookie(attributes.cookie(name, "", 0, effectiveSecure, partitionedValue));
         }
         for (Planned p : writes) {
-            response.addCookie(cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
+            response.addCookie(attributes.cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
         }
         current.wroteSetCookies(writeBytes);
         if (LOG.isDebugEnabled()) {
@@ -816,7 +671,7 @@ public final class CookieCodec {
         }
         Set<String> touched = new LinkedHashSet<>(stale);
         touched.addAll(written);
-        verifyPartitioned(response, touched);
+        attributes.verifyPartitioned(response, touched);
     }
 
     /**
@@ -996,64 +851,11 @@ public final class CookieCodec {
         }
     }
 
-    /** One cookie with every attribute; a {@code __Host-} name always gets Secure, Path=/ and no Domain. */
-    private Cookie cookie(String name, String value, int maxAge, boolean secure, String partitionedValue) {
-        boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
-        Cookie cookie = new Cookie(name, value);
-        cookie.setHttpOnly(true);
-        cookie.setSecure(secure || hostForm);
-        cookie.setPath(hostForm ? "/" : settings.path());
-        if (!hostForm) {
-            settings.domain().ifPresent(cookie::setDomain);
-        }
-        cookie.setMaxAge(maxAge);
-        cookie.setAttribute(SAME_SITE_ATTRIBUTE, settings.sameSite().attributeValue());
-        if (partitionedValue != null) {
-            cookie.setAttribute(PARTITIONED_ATTRIBUTE, partitionedValue);
-        }
-        return cookie;
-    }
-
     /**
-     * The attribute value that makes this container emit {@code Partitioned}: {@code "true"} for
-     * Jetty 12 ({@code HttpCookie.isPartitioned} is {@code Boolean.parseBoolean} of the attribute),
-     * {@code ""} for Tomcat 11 and any other container (Tomcat emits it only for {@code ""}, which is
-     * also what Servlet 6.1 specifies for a valueless attribute). Decided on the innermost response
-     * behind any {@link ServletResponseWrapper}.
+     * The attribute value that makes this container emit {@code Partitioned}; see
+     * {@link SetCookieAttributes#partitionedAttributeValue}.
      */
     static String partitionedAttributeValue(ServletResponse response) {
-        ServletResponse inner = response;
-        for (int depth = 0; inner instanceof ServletResponseWrapper && depth < 64; depth++) {
-            inner = ((ServletResponseWrapper) inner).getResponse();
-        }
-        return inner != null && inner.getClass().getName().startsWith("org.eclipse.jetty.") ? "true" : "";
-    }
-
-    /** Warns once when the container dropped the Partitioned attribute from a cookie just written. */
-    private void verifyPartitioned(HttpServletResponse response, Collection<String> names) {
-        if (!settings.partitioned() || partitionedWarned.get()) {
-            return;
-        }
-        try {
-            Collection<String> headers = response.getHeaders("Set-Cookie");
-            if (headers == null) {
-                return;
-            }
-            for (String header : headers) {
-                int eq = header.indexOf('=');
-                if (eq > 0 && names.contains(header.substring(0, eq).trim())
-                        && !header.toLowerCase(Locale.ROOT).contains("; partitioned")
-                        && !header.toLowerCase(Locale.ROOT).contains(";partitioned")
-                        && partitionedWarned.compareAndSet(false, true)) {
-                    LOG.warn("The container ({}) wrote session cookies without the Partitioned attribute that {} asks "
-                            + "for; they are not partitioned. Report this container to SessionGate or set {} to false.",
-                            response.getClass().getName(), CookieSettings.PARAM_PARTITIONED,
-                            CookieSettings.PARAM_PARTITIONED);
-                    return;
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("could not check the Set-Cookie headers: {}", e.getClass().getName());
-        }
+        return SetCookieAttributes.partitionedAttributeValue(response);
     }
 }
