@@ -18,9 +18,21 @@ import java.util.function.Function;
  * member when all {@code N} are taken replaces the oldest (the first the browser sent: browsers send
  * cookies of equal Path in creation order). A single kind has one name, slot 0.
  *
- * <p>Kinds compare by identity: declare each once, as a constant. Immutable.
+ * <p>Declare each kind once, as a constant, through {@link #named}: two declarations are two kinds
+ * (their name functions differ). Immutable.
+ *
+ * @param description what the cookie is, for messages ("access", "lifetime record")
+ * @param baseName the base name under the settings, without {@code __Host-} or suffix
+ * @param sealed whether the value is sealed when the codec has a seal
+ * @param chunked whether a value too long for one cookie is split into {@code name.0}, {@code name.1}, ...
+ * @param maxAgeOf the configured Max-Age under the settings
+ * @param maxAgePolicy how a write chooses the Max-Age
+ * @param budget which writes the kind joins
+ * @param family the bound of a family of names (1 to 9), or 0 for a single name
  */
-public final class CookieKind {
+public record CookieKind(String description, Function<CookieSettings, String> baseName, boolean sealed,
+        boolean chunked, Function<CookieSettings, Duration> maxAgeOf, MaxAge maxAgePolicy, Budget budget,
+        int family) {
 
     /** How a write chooses the Max-Age. */
     public enum MaxAge {
@@ -73,34 +85,20 @@ public final class CookieKind {
     /** The kinds whose names are always recognised (reported when planted but not configured). */
     static final List<CookieKind> BUILT_IN = List.of(ACCESS, REFRESH, GUEST, LIFETIME_RECORD);
 
-    private final String description;
-    private final Function<CookieSettings, String> baseName;
-    private final boolean sealed;
-    private final boolean chunked;
-    private final Function<CookieSettings, Duration> configuredMaxAge;
-    private final MaxAge maxAge;
-    private final Budget budget;
-    private final int family;
-
-    private CookieKind(Builder b) {
-        this.description = b.description;
-        this.baseName = b.baseName;
-        this.sealed = b.sealed;
-        this.chunked = b.chunked;
-        this.configuredMaxAge = b.configuredMaxAge;
-        this.maxAge = b.maxAge;
-        this.budget = b.budget;
-        this.family = b.family;
+    public CookieKind {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(baseName, "baseName");
+        Objects.requireNonNull(maxAgeOf, "maxAgeOf");
+        Objects.requireNonNull(maxAgePolicy, "maxAgePolicy");
+        Objects.requireNonNull(budget, "budget");
+        if (family < 0 || family > 9) {
+            throw new IllegalArgumentException("a family has 1 to 9 names, not " + family);
+        }
     }
 
     /** Starts a declaration: what the cookie is (for messages) and its base name under the settings. */
     public static Builder named(String description, Function<CookieSettings, String> baseName) {
         return new Builder(description, baseName);
-    }
-
-    /** What the cookie is, for messages ("access", "lifetime record"). */
-    public String description() {
-        return description;
     }
 
     /** The base name under these settings, without {@code __Host-} or suffix. */
@@ -124,29 +122,9 @@ public final class CookieKind {
         return names;
     }
 
-    /** Whether the value is sealed when the codec has a seal. */
-    public boolean sealed() {
-        return sealed;
-    }
-
-    /** Whether a value too long for one cookie is split into {@code name.0}, {@code name.1}, ... */
-    public boolean chunked() {
-        return chunked;
-    }
-
     /** The configured Max-Age under these settings. */
     public Duration configuredMaxAge(CookieSettings settings) {
-        return configuredMaxAge.apply(settings);
-    }
-
-    /** How a write chooses the Max-Age. */
-    public MaxAge maxAgePolicy() {
-        return maxAge;
-    }
-
-    /** Which writes the kind joins. */
-    public Budget budget() {
-        return budget;
+        return maxAgeOf.apply(settings);
     }
 
     /** Whether this is a bounded family of names. */
@@ -162,7 +140,7 @@ public final class CookieKind {
     @Override
     public String toString() {
         return "CookieKind[" + description + (family > 0 ? ", family of " + family : "") + (sealed ? ", sealed" : "")
-                + (chunked ? ", chunked" : "") + ", " + maxAge + ", " + budget + "]";
+                + (chunked ? ", chunked" : "") + ", " + maxAgePolicy + ", " + budget + "]";
     }
 
     /** A declaration in progress; defaults: not sealed, not chunked, {@link Budget#OWN_WRITE}, a single name. */
@@ -208,7 +186,7 @@ public final class CookieKind {
 
         /** A bounded family of at most {@code size} names (1 to 9), one per pending item. */
         public Builder family(int size) {
-            if (size < 1 || size > 9) {
+            if (size < 1) {
                 throw new IllegalArgumentException("a family has 1 to 9 names, not " + size);
             }
             this.family = size;
@@ -216,8 +194,7 @@ public final class CookieKind {
         }
 
         public CookieKind build() {
-            Objects.requireNonNull(configuredMaxAge, "maxAge");
-            return new CookieKind(this);
+            return new CookieKind(description, baseName, sealed, chunked, configuredMaxAge, maxAge, budget, family);
         }
     }
 }
