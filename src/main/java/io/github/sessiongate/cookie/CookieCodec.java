@@ -4,33 +4,31 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.web.ResponseBudget;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.ServletResponseWrapper;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads and writes the session cookies: the access token and the refresh token, each in an
- * {@code HttpOnly} cookie, split into numbered chunks ({@code name.0}, {@code name.1}, ...) when one
- * cookie would exceed the browser's 4096-byte limit; and next to them the guest cookie (a guest
- * token, {@link #writeGuest}) and the lifetime meta cookie ({@link #writeMeta}), with the same
- * attributes and rules. Thread-safe; holds nothing but its settings.
+ * Reads and writes the filter's cookies, whatever their {@link CookieKind}: the access token and the
+ * refresh token, each in an {@code HttpOnly} cookie, split into numbered chunks ({@code name.0},
+ * {@code name.1}, ...) when one cookie would exceed the browser's 4096-byte limit; and next to them
+ * the guest cookie (a guest token, {@link #writeGuest}), the session-lifetime record ({@code sg_meta},
+ * {@link #writeMeta}) and any other configured kind, a bounded family included ({@link #writeMember}),
+ * with the same attributes and rules. The kind-specific methods are thin wrappers over the generic
+ * ones ({@link #write(HttpServletResponse, SessionCookies, boolean, Map, Duration, Set)},
+ * {@link #clear(HttpServletResponse, SessionCookies, boolean, Set)}), so a new kind is one declaration.
+ * Thread-safe; holds nothing but its settings, kinds and seal.
  *
  * <p>A login ({@link #write} of an access token) clears a guest cookie the request carried;
  * {@link #clear} clears every configured kind. Every write uses the one {@link CookieSettings}, so a
@@ -41,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * writing anything and throws {@link CookieTooLargeException} when the cookies would not fit in
  * {@code cookie-max-total-bytes}; it must run before the response is committed.
  *
- * <p>Cookies are written through the Servlet 6 {@link Cookie} API with every attribute set:
+ * <p>Cookies are written through the Servlet 6 {@link jakarta.servlet.http.Cookie} API ({@link SetCookieAttributes}) with every attribute set:
  * HttpOnly, Secure, SameSite, Path, Domain, Max-Age and, when configured, Partitioned. Containers
  * disagree on how to ask for the valueless {@code Partitioned} attribute: Tomcat 11 (and the Servlet
  * 6.1 rule) emit it for the attribute value {@code ""}, Jetty 12 ee10 only for {@code "true"}; so the
@@ -50,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cookies the codec did not write never drive what it writes.</b> A sibling subdomain can plant
  * cookies with our names (cookie tossing), and any request can carry any names; so only the kinds
- * that are configured are read ({@link #CookieCodec(CookieSettings, boolean, boolean)}), only the
+ * that are configured are read ({@link #CookieCodec(CookieSettings, Collection, CookieSeal)}), only the
  * canonical name form (the one writing uses for this request's Secure flag) carries a token or counts
  * toward {@code cookie-max-total-bytes}, and a chunk suffix above {@link #maxChunkIndex()} (the most
  * chunks a token within that budget can take) is no name of ours. Such names are ignored: not read,
@@ -75,8 +73,6 @@ public final class CookieCodec {
 
     /** A browser keeps a cookie of at most this many bytes, name, value and attributes together. */
     static final int MAX_COOKIE_BYTES = 4096;
-    static final String SAME_SITE_ATTRIBUTE = "SameSite";
-    static final String PARTITIONED_ATTRIBUTE = "Partitioned";
     /** Longest {@code Expires} date a container writes: {@code Thu, 01 Jan 1970 00:00:00 GMT}. */
     private static final int EXPIRES_DATE_LENGTH = 29;
 
@@ -90,51 +86,78 @@ public final class CookieCodec {
     private static final int SET_COOKIE_OVERHEAD = "Set-Cookie: ".length() + 2;
 
     private final CookieSettings settings;
-    private final Set<CookieNames.Kind> kinds;
+    /** The kinds this codec reads, writes, clears and budgets. */
+    private final List<CookieKind> kinds;
+    /** The configured kinds and the built-in ones: names of a built-in kind that is not configured are reported. */
+    private final List<CookieKind> known;
+    /** Seals the values of sealed kinds written through {@link #write(HttpServletResponse, SessionCookies, boolean, Map, Duration, Set)}; may be null. */
+    private final CookieSeal seal;
+    private final int minChunkCapacity;
     private final int maxChunkIndex;
-    private final AtomicBoolean partitionedWarned = new AtomicBoolean();
+    private final CookieAssembler assembler;
+    private final SetCookieAttributes attributes;
 
-    /** A codec for all four cookie kinds: access, refresh, guest and meta. */
+    /** A codec for the four session kinds: access, refresh, guest and lifetime record. */
     public CookieCodec(CookieSettings settings) {
         this(settings, true, true);
     }
 
     /**
-     * A codec for the access and refresh cookies and, when asked, the guest and meta cookies. A kind
-     * that is not configured is neither read, nor counted toward the budget, nor cleared: a planted
-     * cookie of that name changes nothing; writing it is a programming error.
+     * A codec for the access and refresh cookies and, when asked, the guest cookie and the lifetime
+     * record. A kind that is not configured is neither read, nor counted toward the budget, nor
+     * cleared: a planted cookie of that name changes nothing; writing it is a programming error.
      *
      * @param guestCookie whether guest sessions are on (the guest cookie is in use)
-     * @param metaCookie whether a session lifetime is on (the lifetime meta cookie is in use)
+     * @param lifetimeRecord whether a session lifetime is on (the lifetime record, {@code sg_meta}, is in use)
      */
-    public CookieCodec(CookieSettings settings, boolean guestCookie, boolean metaCookie) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        Set<CookieNames.Kind> k = EnumSet.of(CookieNames.Kind.ACCESS, CookieNames.Kind.REFRESH);
-        if (guestCookie) {
-            k.add(CookieNames.Kind.GUEST);
-        }
-        if (metaCookie) {
-            k.add(CookieNames.Kind.META);
-        }
-        this.kinds = Collections.unmodifiableSet(k);
-        this.maxChunkIndex = maxChunkIndex(settings);
+    public CookieCodec(CookieSettings settings, boolean guestCookie, boolean lifetimeRecord) {
+        this(settings, kinds(guestCookie, lifetimeRecord), null);
     }
 
     /**
-     * The highest chunk index a token within {@code cookie-max-total-bytes} can have: the budget over
-     * the smallest chunk {@link #plan} makes (longest name, longest Max-Age, Path and Domain), less one.
+     * A codec for exactly these kinds. With a seal, the kind-generic writes seal the values of sealed
+     * kinds and {@link #open} unseals them; the kind-specific writes ({@link #write(HttpServletResponse,
+     * SessionCookies, boolean, String, String)} and the like) take values as they go on the wire.
+     *
+     * @param seal the cookie seal, or {@code null} when sealing is off
      */
-    private static int maxChunkIndex(CookieSettings settings) {
-        int chunks = (settings.maxTotalBytes() + minChunkCapacity(settings) - 1) / minChunkCapacity(settings);
-        return Math.min(chunks - 1, 999);
+    public CookieCodec(CookieSettings settings, Collection<CookieKind> kinds, CookieSeal seal) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.kinds = List.copyOf(new LinkedHashSet<>(kinds));
+        Set<CookieKind> all = new LinkedHashSet<>(CookieKind.BUILT_IN);
+        all.addAll(this.kinds);
+        this.known = List.copyOf(all);
+        this.seal = seal;
+        this.minChunkCapacity = minChunkCapacity(settings, known);
+        int chunks = (settings.maxTotalBytes() + minChunkCapacity - 1) / minChunkCapacity;
+        this.maxChunkIndex = Math.min(chunks - 1, 999);
+        this.attributes = new SetCookieAttributes(settings);
+        this.assembler = new CookieAssembler(settings, this.kinds, known, maxChunkIndex);
     }
 
-    /** The smallest value a chunk carries: 4096 less the longest chunk name, Max-Age, Path and Domain. */
-    private static int minChunkCapacity(CookieSettings settings) {
+    private static List<CookieKind> kinds(boolean guestCookie, boolean lifetimeRecord) {
+        List<CookieKind> k = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
+        if (guestCookie) {
+            k.add(CookieKind.GUEST);
+        }
+        if (lifetimeRecord) {
+            k.add(CookieKind.LIFETIME_RECORD);
+        }
+        return k;
+    }
+
+    /**
+     * The smallest value a chunk carries: 4096 less the longest chunk name (of any chunked kind),
+     * Max-Age, Path and Domain. The highest chunk index read or cleared is the budget over it, less one.
+     */
+    private static int minChunkCapacity(CookieSettings settings, List<CookieKind> kinds) {
         int longestBase = 0;
-        for (String base : List.of(settings.accessCookieName(), settings.refreshCookieName(),
-                settings.guestCookieName(), settings.metaCookieName())) {
-            longestBase = Math.max(longestBase, base.length());
+        for (CookieKind kind : kinds) {
+            if (kind.chunked()) {
+                for (String base : kind.names(settings)) {
+                    longestBase = Math.max(longestBase, base.length());
+                }
+            }
         }
         int chunkName = CookieSettings.HOST_PREFIX.length() + longestBase + 1 + CookieNames.MAX_CHUNK_DIGITS;
         int attributes = "; Max-Age=".length() + Long.toString(CookieSettings.MAX_MAX_AGE.getSeconds()).length()
@@ -146,16 +169,22 @@ public final class CookieCodec {
 
     /**
      * An upper bound of the {@code Set-Cookie} bytes one write of a token budget of {@code maxTotalBytes}
-     * adds (the access, refresh and, when configured, meta cookies; a guest write is smaller): the budget
-     * itself, which counts every {@code name=value}, plus for each cookie it can take the header name,
-     * the attributes and CRLF. A token split into {@code k} chunks is longer than {@code k - 1} chunk
-     * capacities, so all the chunks past the first of each kind are at most the budget over that capacity.
+     * adds (every configured kind of {@link CookieKind.Budget#SESSION_WRITE}: access, refresh and, when
+     * configured, the lifetime record; a write of its own is smaller): the budget itself, which counts
+     * every {@code name=value}, plus for each cookie it can take the header name, the attributes and
+     * CRLF. A token split into {@code k} chunks is longer than {@code k - 1} chunk capacities, so all the
+     * chunks past the first of each kind are at most the budget over that capacity.
      */
     int maxWriteBytes(int maxTotalBytes) {
         int longestMaxAge = (int) CookieSettings.MAX_MAX_AGE.getSeconds();
         int perCookie = SET_COOKIE_OVERHEAD + Math.max(attributeBytes(CookieSettings.HOST_PREFIX, longestMaxAge),
                 attributeBytes("", longestMaxAge));
-        int cookies = (kinds.contains(CookieNames.Kind.META) ? 3 : 2) + maxTotalBytes / minChunkCapacity(settings);
+        int cookies = maxTotalBytes / minChunkCapacity;
+        for (CookieKind kind : kinds) {
+            if (kind.budget() == CookieKind.Budget.SESSION_WRITE) {
+                cookies += kind.slots();
+            }
+        }
         return maxTotalBytes + cookies * perCookie;
     }
 
@@ -190,7 +219,7 @@ public final class CookieCodec {
     }
 
     /** Whether this kind of cookie is configured. */
-    boolean configured(CookieNames.Kind kind) {
+    public boolean configured(CookieKind kind) {
         return kinds.contains(kind);
     }
 
@@ -201,36 +230,31 @@ public final class CookieCodec {
 
     /** The access cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
     public String accessCookieName(boolean secure) {
-        return settings.cookieName(settings.accessCookieName(), secure);
+        return cookieName(CookieKind.ACCESS, 0, secure);
     }
 
     /** The refresh cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
     public String refreshCookieName(boolean secure) {
-        return settings.cookieName(settings.refreshCookieName(), secure);
+        return cookieName(CookieKind.REFRESH, 0, secure);
     }
 
     /** The guest cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
     public String guestCookieName(boolean secure) {
-        return settings.cookieName(settings.guestCookieName(), secure);
+        return cookieName(CookieKind.GUEST, 0, secure);
     }
 
-    /** The meta cookie's name for this effective Secure flag, with {@code __Host-} when it applies. */
+    /** The lifetime record's cookie name ({@code sg_meta}) for this effective Secure flag, with {@code __Host-} when it applies. */
     public String metaCookieName(boolean secure) {
-        return settings.cookieName(settings.metaCookieName(), secure);
+        return cookieName(CookieKind.LIFETIME_RECORD, 0, secure);
     }
 
-    /** The name writing uses for a kind of cookie under this effective Secure flag. */
-    private String cookieName(CookieNames.Kind kind, boolean secure) {
-        switch (kind) {
-            case ACCESS:
-                return accessCookieName(secure);
-            case REFRESH:
-                return refreshCookieName(secure);
-            case GUEST:
-                return guestCookieName(secure);
-            default:
-                return metaCookieName(secure);
-        }
+    /** The name writing uses for one slot of a kind (0 for a single kind) under this effective Secure flag. */
+    public String cookieName(CookieKind kind, int slot, boolean secure) {
+        return settings.cookieName(kind.names(settings).get(slot), secure);
+    }
+
+    private String cookieName(CookieNames.Slot slot, boolean secure) {
+        return cookieName(slot.kind(), slot.index(), secure);
     }
 
     // ---------------------------------------------------------------- reading
@@ -254,149 +278,158 @@ public final class CookieCodec {
 
     /** Picks our cookies out of the parsed pairs and reassembles the tokens. */
     SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure) {
-        Set<String> present = new LinkedHashSet<>();
-        Set<String> duplicates = new LinkedHashSet<>();
-        List<SessionCookies.Seen> seen = new ArrayList<>();
-        Map<CookieNames.Kind, Assembly> assemblies = new EnumMap<>(CookieNames.Kind.class);
-        Map<SessionCookies.Ignored, Integer> ignored = new EnumMap<>(SessionCookies.Ignored.class);
-        Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
-        for (CookieHeaderReader.Pair pair : pairs) {
-            CookieNames.Kind shaped = CookieNames.shapedKind(settings, pair.name());
-            if (shaped == null) {
-                continue; // another application's cookie
-            }
-            CookieNames.Parsed parsed = CookieNames.classify(settings, pair.name());
-            if (!kinds.contains(shaped)) {
-                ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
-                continue;
-            }
-            if (parsed == null || parsed.chunk() > maxChunkIndex) {
-                ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
-                continue;
-            }
-            present.add(pair.name());
-            String canonical = cookieName(parsed.kind(), secure);
-            if (parsed.stem().equals(canonical)) {
-                seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
-                assemblies.computeIfAbsent(parsed.kind(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
-            } else {
-                ignore(ignored, examples, parsed.stem().startsWith(CookieSettings.HOST_PREFIX)
-                        ? SessionCookies.Ignored.HOST_PREFIX_FORM : SessionCookies.Ignored.UNPREFIXED_FORM, pair.name());
-            }
-        }
-        String access = token(assemblies.get(CookieNames.Kind.ACCESS), duplicates);
-        String refresh = token(assemblies.get(CookieNames.Kind.REFRESH), duplicates);
-        String guest = token(assemblies.get(CookieNames.Kind.GUEST), duplicates);
-        String meta = token(assemblies.get(CookieNames.Kind.META), duplicates);
-        if (!duplicates.isEmpty()) {
-            LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
-        }
-        Assembly refreshes = assemblies.get(CookieNames.Kind.REFRESH);
-        return new SessionCookies(access, refresh, guest, meta, duplicates, present, seen, ignored, examples,
-                refreshes == null ? List.of() : refreshes.values());
+        return assembler.assemble(pairs, secure);
     }
 
-    private static void ignore(Map<SessionCookies.Ignored, Integer> counts, Map<SessionCookies.Ignored, List<String>> examples,
-            SessionCookies.Ignored reason, String name) {
-        counts.merge(reason, 1, Integer::sum);
-        List<String> names = examples.computeIfAbsent(reason, r -> new ArrayList<>(SessionCookies.MAX_IGNORED_EXAMPLES));
-        String example = name.length() <= SessionCookies.MAX_EXAMPLE_LENGTH ? name
-                : name.substring(0, SessionCookies.MAX_EXAMPLE_LENGTH) + "...";
-        if (names.size() < SessionCookies.MAX_IGNORED_EXAMPLES && !names.contains(example)) {
-            names.add(example);
+    // ---------------------------------------------------------------- writing, any kind
+
+    /**
+     * Writes values of any configured kinds in one size check, sealing the values of sealed kinds when
+     * this codec has a seal, chunking those of chunked kinds; clears the stale chunks and prefix forms
+     * of what it writes, and what {@code current} carried of the {@code cleared} kinds. A family is
+     * written member by member ({@link #writeMember}), never here.
+     *
+     * @param maxAge the writer's Max-Age, applied as each kind's {@link CookieKind.MaxAge} policy says;
+     *        {@code null} for the configured ones
+     * @throws CookieTooLargeException when the cookies would exceed {@code cookie-max-total-bytes} (or an
+     *         unchunked one 4096 bytes); nothing is written then
+     * @throws IllegalArgumentException when a value is empty or holds a character a cookie value cannot
+     * @throws IllegalStateException when a kind is not configured, or the response is already committed
+     */
+    public void write(HttpServletResponse response, SessionCookies current, boolean secure,
+            Map<CookieKind, String> values, Duration maxAge, Set<CookieKind> cleared) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Map<CookieNames.Slot, Value> planned = new LinkedHashMap<>();
+        for (Map.Entry<CookieKind, String> e : values.entrySet()) {
+            CookieKind kind = e.getKey();
+            if (kind.isFamily()) {
+                throw new IllegalArgumentException("the " + kind.description() + " cookies are a family: use writeMember");
+            }
+            put(planned, new CookieNames.Slot(kind, 0), kind.description(), sealIfSealed(kind, e.getValue()), maxAge);
+        }
+        apply(response, current, secure, planned, slotsOf(cleared), false);
+    }
+
+    /**
+     * Writes one member of a family into a free slot or, when all are taken, over the oldest the request
+     * carried (the first the browser sent); the other members are left alone and count toward the size limit.
+     *
+     * @return the slot written, for {@link #clearMember}
+     * @throws IllegalArgumentException also when {@code family} is not a family
+     */
+    public int writeMember(HttpServletResponse response, SessionCookies current, boolean secure, CookieKind family,
+            String value) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        if (!family.isFamily()) {
+            throw new IllegalArgumentException("the " + family.description() + " cookie is not a family: use write");
+        }
+        Set<Integer> taken = new java.util.HashSet<>();
+        for (String name : current.presentNames()) {
+            CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
+            if (parsed != null && parsed.kind() == family) {
+                taken.add(parsed.slot());
+            }
+        }
+        int slot = 0;
+        while (slot < family.slots() && taken.contains(slot)) {
+            slot++;
+        }
+        if (slot == family.slots()) {
+            List<SessionCookies.Member> members = current.members(family);
+            slot = members.isEmpty() ? 0 : members.get(0).slot(); // the oldest
+        }
+        Map<CookieNames.Slot, Value> planned = new LinkedHashMap<>();
+        put(planned, new CookieNames.Slot(family, slot), family.description(), sealIfSealed(family, value), null);
+        apply(response, current, secure, planned, Set.of(), false);
+        return slot;
+    }
+
+    /**
+     * Clears these kinds (every slot of a family): what {@code current} carried of them (chunks within
+     * range and the other prefix form included) plus their canonical names; kinds not configured are
+     * left alone. Within the clearing budget.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clear(HttpServletResponse response, SessionCookies current, boolean secure, Set<CookieKind> cleared) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        apply(response, current, secure, Map.of(), slotsOf(cleared), true);
+    }
+
+    /** Clears one member of a family, e.g. when its login transaction completed or failed. */
+    public void clearMember(HttpServletResponse response, SessionCookies current, boolean secure, CookieKind family,
+            int slot) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        if (slot < 0 || slot >= family.slots()) {
+            throw new IllegalArgumentException("the " + family.description() + " cookies have no slot " + slot);
+        }
+        apply(response, current, secure, Map.of(), Set.of(new CookieNames.Slot(family, slot)), true);
+    }
+
+    /**
+     * The value of a single kind as written before sealing: unsealed when the kind is sealed and this
+     * codec has a seal (empty when it does not open), else as carried.
+     */
+    public Optional<String> open(SessionCookies current, CookieKind kind) {
+        return current.value(kind).flatMap(v -> open(kind, v));
+    }
+
+    /** A value of this kind as carried, unsealed when the kind is sealed and this codec has a seal. */
+    public Optional<String> open(CookieKind kind, String carried) {
+        return seal != null && kind.sealed() ? seal.open(carried) : Optional.of(carried);
+    }
+
+    private String sealIfSealed(CookieKind kind, String value) {
+        Objects.requireNonNull(value, "value");
+        return seal != null && kind.sealed() ? seal.seal(value) : value;
+    }
+
+    private Set<CookieNames.Slot> slotsOf(Set<CookieKind> kindSet) {
+        Set<CookieNames.Slot> slots = new LinkedHashSet<>();
+        for (CookieKind kind : kindSet) {
+            for (int i = 0; i < kind.slots(); i++) {
+                slots.add(new CookieNames.Slot(kind, i));
+            }
+        }
+        return slots;
+    }
+
+    /** Checks a value and adds it with the Max-Age its kind's policy gives for the writer's {@code maxAge}. */
+    private void put(Map<CookieNames.Slot, Value> values, CookieNames.Slot slot, String what, String value,
+            Duration maxAge) {
+        requireConfigured(slot.kind(), what);
+        checkValue(what, value);
+        values.put(slot, new Value(value, maxAgeOf(slot.kind(), maxAge)));
+    }
+
+    /** The Max-Age in seconds a write of this kind gets, as its policy says. */
+    private int maxAgeOf(CookieKind kind, Duration requested) {
+        Duration configured = kind.configuredMaxAge(settings);
+        return switch (kind.maxAgePolicy()) {
+            case CONFIGURED_OR_SHORTER -> seconds(configured, requested);
+            case WRITER_CHOOSES -> requested == null ? seconds(configured, null) : seconds(requested, requested);
+            case FIXED -> (int) configured.getSeconds();
+        };
+    }
+
+    private void requireConfigured(CookieKind kind, String what) {
+        if (!kinds.contains(kind)) {
+            throw new IllegalStateException("this codec has no " + what + " cookie: it is not configured");
         }
     }
 
-    private static String token(Assembly assembly, Set<String> duplicates) {
-        return assembly == null ? null : assembly.token(duplicates);
-    }
-
-    /** The occurrences of one token's canonical name and its chunks. */
-    private static final class Assembly {
-        private final String stem;
-        private final List<String> whole = new ArrayList<>(1);
-        private final Map<Integer, List<String>> chunks = new TreeMap<>();
-
-        Assembly(String stem) {
-            this.stem = stem;
-        }
-
-        void add(int chunk, String value) {
-            if (chunk < 0) {
-                whole.add(value);
-            } else {
-                chunks.computeIfAbsent(chunk, k -> new ArrayList<>(1)).add(value);
-            }
-        }
-
-        /**
-         * Every value presented, duplicates included: each whole value, and the chunks assembled from
-         * the first value of each index. For a logout, which ends each; never to use. A duplicated
-         * chunk index yields only its first assembly (not every combination): a chunked refresh
-         * token hidden that way is still ended through the verified access token's link to it.
-         */
-        List<String> values() {
-            List<String> out = new ArrayList<>();
-            for (String w : whole) {
-                if (!w.isEmpty() && !out.contains(w)) {
-                    out.add(w);
-                }
-            }
-            StringBuilder sb = new StringBuilder();
-            int expected = 0;
-            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
-                if (e.getKey() != expected++ || e.getValue().get(0).isEmpty()) {
-                    sb.setLength(0);
-                    break;
-                }
-                sb.append(e.getValue().get(0));
-            }
-            if (sb.length() > 0 && !out.contains(sb.toString())) {
-                out.add(sb.toString());
-            }
-            return out;
-        }
-
-        /** The token, or null when absent, incomplete or duplicated (then recording the names). */
-        String token(Set<String> duplicates) {
-            boolean duplicated = false;
-            if (whole.size() > 1 || (!whole.isEmpty() && !chunks.isEmpty())) {
-                duplicates.add(stem);
-                duplicated = true;
-            }
-            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
-                if (e.getValue().size() > 1) {
-                    duplicates.add(CookieNames.chunkName(stem, e.getKey()));
-                    duplicated = true;
-                }
-            }
-            if (duplicated) {
-                return null;
-            }
-            if (!whole.isEmpty()) {
-                return whole.get(0).isEmpty() ? null : whole.get(0);
-            }
-            StringBuilder sb = new StringBuilder();
-            int expected = 0;
-            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
-                String part = e.getValue().get(0);
-                if (e.getKey() != expected++ || part.isEmpty()) {
-                    return null; // a gap, a missing .0 or an empty chunk
-                }
-                sb.append(part);
-            }
-            return sb.length() == 0 ? null : sb.toString();
-        }
-    }
-
-    // ---------------------------------------------------------------- writing
+    // ---------------------------------------------------------------- writing, the session kinds
 
     /**
      * Writes the access cookie and, when {@code refreshToken != null}, the refresh cookie, chunked when
      * needed; clears the stale chunks and prefix forms of the cookies it writes that {@code current}
      * carried, and a guest cookie {@code current} carried (a login replaces the guest session). With
      * {@code refreshToken == null} the refresh cookies are left alone (and still count toward the size
-     * limit); the meta cookie is always left alone.
+     * limit); the lifetime record is always left alone. Values go on the wire as given (the engine seals them).
      *
      * @param current what {@link #read} found on this request, or {@link SessionCookies#none()}
      * @param secure the effective Secure flag for this request
@@ -426,43 +459,34 @@ public final class CookieCodec {
 
     /**
      * As {@link #write(HttpServletResponse, SessionCookies, boolean, String, String, Duration)}, and
-     * writes the lifetime meta cookie too when {@code meta != null}, all within one size check: what a
-     * rotation writes is checked together, never against the cookies it replaces.
+     * writes the lifetime record too when {@code lifetimeRecord != null}, all within one size check: what
+     * a rotation writes is checked together, never against the cookies it replaces.
      *
-     * @param meta the meta cookie's value (from {@code SessionLifetime}), or {@code null} to leave it alone
-     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     * @param lifetimeRecord the lifetime record's value (from {@code SessionLifetime}), or {@code null} to leave it alone
+     * @throws IllegalStateException also when {@code lifetimeRecord} is given but this codec has no lifetime record
      */
     public void write(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
-            String refreshToken, Duration maxAge, String meta) {
+            String refreshToken, Duration maxAge, String lifetimeRecord) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
-        checkValue("accessToken", accessToken);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        put(values, ACCESS, "accessToken", accessToken, maxAge);
         if (refreshToken != null) {
-            checkValue("refreshToken", refreshToken);
+            put(values, REFRESH, "refreshToken", refreshToken, maxAge);
         }
-        int accessMaxAge = seconds(settings.accessMaxAge(), maxAge);
-        int refreshMaxAge = seconds(settings.refreshMaxAge(), maxAge);
-        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
-        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, accessMaxAge));
-        if (refreshToken != null) {
-            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, refreshMaxAge));
-        }
-        putMeta(values, meta);
-        apply(response, current, secure, values, EnumSet.of(CookieNames.Kind.GUEST), false);
+        putLifetimeRecord(values, lifetimeRecord);
+        apply(response, current, secure, values, Set.of(GUEST), false);
     }
 
-    private void putMeta(Map<CookieNames.Kind, Value> values, String meta) {
-        if (meta != null) {
-            requireConfigured(CookieNames.Kind.META, "meta");
-            checkValue("meta", meta);
-            values.put(CookieNames.Kind.META, new Value(meta, (int) settings.metaMaxAge().getSeconds()));
-        }
-    }
+    private static final CookieNames.Slot ACCESS = new CookieNames.Slot(CookieKind.ACCESS, 0);
+    private static final CookieNames.Slot REFRESH = new CookieNames.Slot(CookieKind.REFRESH, 0);
+    private static final CookieNames.Slot GUEST = new CookieNames.Slot(CookieKind.GUEST, 0);
+    private static final CookieNames.Slot LIFETIME_RECORD = new CookieNames.Slot(CookieKind.LIFETIME_RECORD, 0);
 
-    private void requireConfigured(CookieNames.Kind kind, String what) {
-        if (!kinds.contains(kind)) {
-            throw new IllegalStateException("this codec has no " + what + " cookie: it is not configured");
+    private void putLifetimeRecord(Map<CookieNames.Slot, Value> values, String lifetimeRecord) {
+        if (lifetimeRecord != null) {
+            put(values, LIFETIME_RECORD, "meta", lifetimeRecord, null);
         }
     }
 
@@ -479,27 +503,25 @@ public final class CookieCodec {
 
     /**
      * As {@link #replace(HttpServletResponse, SessionCookies, boolean, String, String)}, and writes the
-     * lifetime meta cookie of the new session too when {@code meta != null}, within the same size check.
+     * lifetime record of the new session too when {@code lifetimeRecord != null}, within the same size check.
      *
-     * @param meta the new session's meta cookie value, or {@code null} to leave the meta cookie alone
-     * @throws IllegalStateException also when {@code meta} is given but this codec has no meta cookie
+     * @param lifetimeRecord the new session's lifetime record, or {@code null} to leave it alone
+     * @throws IllegalStateException also when {@code lifetimeRecord} is given but this codec has no lifetime record
      */
     public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
-            String refreshToken, String meta) {
+            String refreshToken, String lifetimeRecord) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
-        checkValue("accessToken", accessToken);
-        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
-        values.put(CookieNames.Kind.ACCESS, new Value(accessToken, seconds(settings.accessMaxAge(), null)));
-        Set<CookieNames.Kind> cleared = EnumSet.of(CookieNames.Kind.GUEST);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        put(values, ACCESS, "accessToken", accessToken, null);
+        Set<CookieNames.Slot> cleared = new LinkedHashSet<>(List.of(GUEST));
         if (refreshToken != null) {
-            checkValue("refreshToken", refreshToken);
-            values.put(CookieNames.Kind.REFRESH, new Value(refreshToken, seconds(settings.refreshMaxAge(), null)));
+            put(values, REFRESH, "refreshToken", refreshToken, null);
         } else {
-            cleared.add(CookieNames.Kind.REFRESH);
+            cleared.add(REFRESH);
         }
-        putMeta(values, meta);
+        putLifetimeRecord(values, lifetimeRecord);
         apply(response, current, secure, values, cleared, false);
     }
 
@@ -529,14 +551,13 @@ public final class CookieCodec {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(guestToken, "guestToken");
         Objects.requireNonNull(maxAge, "maxAge");
-        requireConfigured(CookieNames.Kind.GUEST, "guest");
-        checkValue("guestToken", guestToken);
-        apply(response, current, secure, Map.of(CookieNames.Kind.GUEST, new Value(guestToken, seconds(maxAge, maxAge))),
-                Set.of(), false);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        put(values, GUEST, "guestToken", guestToken, maxAge);
+        apply(response, current, secure, values, Set.of(), false);
     }
 
     /**
-     * Writes the lifetime meta cookie (a value from {@code SessionLifetime.start} or {@code touch}) with
+     * Writes the lifetime record (a value from {@code SessionLifetime.start} or {@code touch}) with
      * its configured Max-Age ({@code meta-cookie-max-age}), clearing its stale prefix forms; the other
      * cookies are left alone and count toward the size limit.
      *
@@ -548,23 +569,21 @@ public final class CookieCodec {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(value, "value");
-        Map<CookieNames.Kind, Value> values = new EnumMap<>(CookieNames.Kind.class);
-        putMeta(values, value);
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        putLifetimeRecord(values, value);
         apply(response, current, secure, values, Set.of(), false);
     }
 
     /**
      * Clears every session cookie {@code current} carried (chunks within range and the other prefix
-     * form included) plus the canonical names of the configured kinds (access, refresh, and guest and
-     * meta when configured), repeating Path, Domain, Secure, SameSite and Partitioned, with
-     * {@code Max-Age=0}; within the clearing budget ({@value #MAX_CLEARING_BYTES} bytes a response).
+     * form included) plus the canonical names of every configured kind, repeating Path, Domain, Secure,
+     * SameSite and Partitioned, with {@code Max-Age=0}; within the clearing budget
+     * ({@value #MAX_CLEARING_BYTES} bytes a response).
      *
      * @throws IllegalStateException when the response is already committed
      */
     public void clear(HttpServletResponse response, SessionCookies current, boolean secure) {
-        Objects.requireNonNull(response, "response");
-        Objects.requireNonNull(current, "current");
-        apply(response, current, secure, Map.of(), EnumSet.allOf(CookieNames.Kind.class), true);
+        clear(response, current, secure, new LinkedHashSet<>(kinds));
     }
 
     /**
@@ -575,9 +594,7 @@ public final class CookieCodec {
      * @throws IllegalStateException when the response is already committed
      */
     public void clearGuest(HttpServletResponse response, SessionCookies current, boolean secure) {
-        Objects.requireNonNull(response, "response");
-        Objects.requireNonNull(current, "current");
-        apply(response, current, secure, Map.of(), EnumSet.of(CookieNames.Kind.GUEST), true);
+        clear(response, current, secure, Set.of(CookieKind.GUEST));
     }
 
     /** A value to write and its Max-Age in seconds. */
@@ -589,27 +606,36 @@ public final class CookieCodec {
     }
 
     /** One cookie to add: a name, its value and its Max-Age ({@code 0} clears). */
-    private record Planned(CookieNames.Kind kind, String name, String value, int maxAge) {
+    private record Planned(CookieNames.Slot slot, String name, String value, int maxAge) {
     }
 
     /**
      * The one write path: plans the chunks of every value, checks the total size against what the
-     * browser keeps, then adds the clearing cookies (stale names of the written kinds, present names of
-     * the cleared kinds, within the clearing budget) followed by the new ones. Nothing is added when a
+     * browser keeps, then adds the clearing cookies (stale names of the written slots, present names of
+     * the cleared slots, within the clearing budget) followed by the new ones. Nothing is added when a
      * check fails. Kinds that are not configured are never touched.
      *
-     * @param clearCanonical whether the canonical names of the cleared kinds are cleared even if absent
+     * @param clearCanonical whether the canonical names of the cleared slots are cleared even if absent
      */
     private void apply(HttpServletResponse response, SessionCookies current, boolean secure,
-            Map<CookieNames.Kind, Value> values, Set<CookieNames.Kind> clearedKinds, boolean clearCanonical) {
+            Map<CookieNames.Slot, Value> values, Set<CookieNames.Slot> clearedSlots, boolean clearCanonical) {
         boolean effectiveSecure = secure || settings.forcesSecure();
-        Set<CookieNames.Kind> cleared = EnumSet.noneOf(CookieNames.Kind.class);
-        clearedKinds.stream().filter(kinds::contains).forEach(cleared::add);
+        Set<CookieNames.Slot> cleared = new LinkedHashSet<>();
+        clearedSlots.stream().filter(s -> kinds.contains(s.kind())).forEach(cleared::add);
         List<Planned> writes = new ArrayList<>();
-        for (Map.Entry<CookieNames.Kind, Value> e : values.entrySet()) {
+        for (Map.Entry<CookieNames.Slot, Value> e : values.entrySet()) {
             String name = cookieName(e.getKey(), effectiveSecure);
-            for (CookieHeaderReader.Pair p : plan(name, e.getValue().value(), e.getValue().maxAge())) {
-                writes.add(new Planned(e.getKey(), p.name(), p.value(), e.getValue().maxAge()));
+            Value v = e.getValue();
+            if (!e.getKey().kind().chunked()) {
+                int bytes = name.length() + 1 + v.value().length();
+                if (bytes + attributeBytes(name, v.maxAge()) > MAX_COOKIE_BYTES) {
+                    throw new CookieTooLargeException(bytes, 0, 0, bytes, MAX_COOKIE_BYTES);
+                }
+                writes.add(new Planned(e.getKey(), name, v.value(), v.maxAge()));
+                continue;
+            }
+            for (CookieHeaderReader.Pair p : plan(name, v.value(), v.maxAge())) {
+                writes.add(new Planned(e.getKey(), p.name(), p.value(), v.maxAge()));
             }
         }
         if (!writes.isEmpty()) {
@@ -628,12 +654,12 @@ public final class CookieCodec {
         }
         Set<String> stale = staleNames(current, effectiveSecure, values.keySet(), cleared, clearCanonical, written,
                 writeBytes);
-        String partitionedValue = settings.partitioned() ? partitionedAttributeValue(response) : null;
+        String partitionedValue = attributes.partitionedValue(response);
         for (String name : stale) {
-            response.addCookie(cookie(name, "", 0, effectiveSecure, partitionedValue));
+            response.addCookie(attributes.cookie(name, "", 0, effectiveSecure, partitionedValue));
         }
         for (Planned p : writes) {
-            response.addCookie(cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
+            response.addCookie(attributes.cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
         }
         current.wroteSetCookies(writeBytes);
         if (LOG.isDebugEnabled()) {
@@ -645,32 +671,35 @@ public final class CookieCodec {
         }
         Set<String> touched = new LinkedHashSet<>(stale);
         touched.addAll(written);
-        verifyPartitioned(response, touched);
+        attributes.verifyPartitioned(response, touched);
     }
 
     /**
      * The names to clear, in the order they are added: what the request carried of the written and
-     * cleared kinds (canonical name or the other prefix form, chunks within range), then the canonical
-     * names of the cleared kinds. Each is charged to the response's clearing budget, carried canonical
+     * cleared slots (canonical name or the other prefix form, chunks within range), then the canonical
+     * names of the cleared slots. Each is charged to the response's clearing budget, carried canonical
      * names first, then canonical names not carried, then the other prefix form; a name this response
      * already cleared is not cleared again, and what does not fit is left for a later response. The
      * budget is {@value #MAX_CLEARING_BYTES} bytes, and never more than the {@link ResponseBudget} leaves
      * next to the {@code Set-Cookie} headers already added and the {@code writeBytes} about to be.
      */
-    private Set<String> staleNames(SessionCookies current, boolean effectiveSecure, Set<CookieNames.Kind> writtenKinds,
-            Set<CookieNames.Kind> cleared, boolean clearCanonical, Set<String> written, int writeBytes) {
-        Map<String, Integer> candidates = new java.util.LinkedHashMap<>(); // name -> priority, in emission order
+    private Set<String> staleNames(SessionCookies current, boolean effectiveSecure, Set<CookieNames.Slot> writtenSlots,
+            Set<CookieNames.Slot> cleared, boolean clearCanonical, Set<String> written, int writeBytes) {
+        Map<String, Integer> candidates = new LinkedHashMap<>(); // name -> priority, in emission order
         for (String name : current.presentNames()) {
-            CookieNames.Parsed parsed = CookieNames.classify(settings, name);
+            CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
             if (parsed != null && kinds.contains(parsed.kind()) && !written.contains(name)
-                    && (writtenKinds.contains(parsed.kind()) || cleared.contains(parsed.kind()))) {
-                candidates.put(name, parsed.stem().equals(cookieName(parsed.kind(), effectiveSecure)) ? 0 : 2);
+                    && (writtenSlots.contains(parsed.at()) || cleared.contains(parsed.at()))) {
+                candidates.put(name, parsed.stem().equals(cookieName(parsed.at(), effectiveSecure)) ? 0 : 2);
             }
         }
         if (clearCanonical) {
-            for (CookieNames.Kind kind : CookieNames.Kind.values()) {
-                if (cleared.contains(kind)) {
-                    candidates.putIfAbsent(cookieName(kind, effectiveSecure), 1);
+            for (CookieKind kind : known) {
+                for (int i = 0; i < kind.slots(); i++) {
+                    CookieNames.Slot slot = new CookieNames.Slot(kind, i);
+                    if (cleared.contains(slot)) {
+                        candidates.putIfAbsent(cookieName(slot, effectiveSecure), 1);
+                    }
                 }
             }
         }
@@ -769,46 +798,44 @@ public final class CookieCodec {
 
     /**
      * Refuses cookies that would not fit the Cookie request header the browser sends back: the cookies
-     * written, plus the tokens of the configured kinds neither written nor cleared that {@code current}
-     * carried under the canonical name and that read as a token (the browser keeps them). Ignored names,
-     * the other prefix form, duplicated and incomplete tokens are not ours to budget.
+     * written, plus the values of the configured slots neither written nor cleared that {@code current}
+     * carried under the canonical name and that read as a value (the browser keeps them). Ignored names,
+     * the other prefix form, duplicated and incomplete values are not ours to budget.
      */
-    private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Kind> writtenKinds,
-            Set<CookieNames.Kind> cleared) {
-        Map<CookieNames.Kind, Integer> bytes = new EnumMap<>(CookieNames.Kind.class);
+    private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Slot> writtenSlots,
+            Set<CookieNames.Slot> cleared) {
+        Map<CookieKind, Integer> bytes = new java.util.HashMap<>();
         int cookies = 0;
         for (Planned p : writes) {
-            bytes.merge(p.kind(), p.name().length() + 1 + p.value().length(), Integer::sum);
+            bytes.merge(p.slot().kind(), p.name().length() + 1 + p.value().length(), Integer::sum);
             cookies++;
         }
-        for (CookieNames.Kind kind : CookieNames.Kind.values()) {
-            if (writtenKinds.contains(kind) || cleared.contains(kind) || !kinds.contains(kind)
-                    || token(current, kind) == null) {
-                continue; // only a token this codec could read is one the browser keeps for us
+        for (CookieKind kind : kinds) {
+            for (int i = 0; i < kind.slots(); i++) {
+                CookieNames.Slot slot = new CookieNames.Slot(kind, i);
+                if (writtenSlots.contains(slot) || cleared.contains(slot) || current.value(slot) == null) {
+                    continue; // only a value this codec could read is one the browser keeps for us
+                }
+                java.util.function.Predicate<String> ofSlot = n -> {
+                    CookieNames.Parsed p = CookieNames.classify(settings, known, n);
+                    return p != null && p.at().equals(slot);
+                };
+                bytes.merge(kind, current.bytes(ofSlot), Integer::sum);
+                cookies += current.count(ofSlot);
             }
-            java.util.function.Predicate<String> ofKind = n -> {
-                CookieNames.Parsed p = CookieNames.classify(settings, n);
-                return p != null && p.kind() == kind;
-            };
-            bytes.merge(kind, current.bytes(ofKind), Integer::sum);
-            cookies += current.count(ofKind);
         }
-        int accessBytes = bytes.getOrDefault(CookieNames.Kind.ACCESS, 0);
-        int refreshBytes = bytes.getOrDefault(CookieNames.Kind.REFRESH, 0);
-        int otherBytes = bytes.getOrDefault(CookieNames.Kind.GUEST, 0) + bytes.getOrDefault(CookieNames.Kind.META, 0);
+        int accessBytes = bytes.getOrDefault(CookieKind.ACCESS, 0);
+        int refreshBytes = bytes.getOrDefault(CookieKind.REFRESH, 0);
+        int otherBytes = 0;
+        for (Map.Entry<CookieKind, Integer> e : bytes.entrySet()) {
+            if (e.getKey() != CookieKind.ACCESS && e.getKey() != CookieKind.REFRESH) {
+                otherBytes += e.getValue();
+            }
+        }
         int total = accessBytes + refreshBytes + otherBytes + 2 * Math.max(0, cookies - 1);
         if (total > settings.maxTotalBytes()) {
             throw new CookieTooLargeException(total, accessBytes, refreshBytes, otherBytes, settings.maxTotalBytes());
         }
-    }
-
-    private static String token(SessionCookies current, CookieNames.Kind kind) {
-        return switch (kind) {
-            case ACCESS -> current.accessToken().orElse(null);
-            case REFRESH -> current.refreshToken().orElse(null);
-            case GUEST -> current.guestToken().orElse(null);
-            case META -> current.meta().orElse(null);
-        };
     }
 
     private static void checkValue(String what, String token) {
@@ -824,64 +851,11 @@ public final class CookieCodec {
         }
     }
 
-    /** One cookie with every attribute; a {@code __Host-} name always gets Secure, Path=/ and no Domain. */
-    private Cookie cookie(String name, String value, int maxAge, boolean secure, String partitionedValue) {
-        boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
-        Cookie cookie = new Cookie(name, value);
-        cookie.setHttpOnly(true);
-        cookie.setSecure(secure || hostForm);
-        cookie.setPath(hostForm ? "/" : settings.path());
-        if (!hostForm) {
-            settings.domain().ifPresent(cookie::setDomain);
-        }
-        cookie.setMaxAge(maxAge);
-        cookie.setAttribute(SAME_SITE_ATTRIBUTE, settings.sameSite().attributeValue());
-        if (partitionedValue != null) {
-            cookie.setAttribute(PARTITIONED_ATTRIBUTE, partitionedValue);
-        }
-        return cookie;
-    }
-
     /**
-     * The attribute value that makes this container emit {@code Partitioned}: {@code "true"} for
-     * Jetty 12 ({@code HttpCookie.isPartitioned} is {@code Boolean.parseBoolean} of the attribute),
-     * {@code ""} for Tomcat 11 and any other container (Tomcat emits it only for {@code ""}, which is
-     * also what Servlet 6.1 specifies for a valueless attribute). Decided on the innermost response
-     * behind any {@link ServletResponseWrapper}.
+     * The attribute value that makes this container emit {@code Partitioned}; see
+     * {@link SetCookieAttributes#partitionedAttributeValue}.
      */
     static String partitionedAttributeValue(ServletResponse response) {
-        ServletResponse inner = response;
-        for (int depth = 0; inner instanceof ServletResponseWrapper && depth < 64; depth++) {
-            inner = ((ServletResponseWrapper) inner).getResponse();
-        }
-        return inner != null && inner.getClass().getName().startsWith("org.eclipse.jetty.") ? "true" : "";
-    }
-
-    /** Warns once when the container dropped the Partitioned attribute from a cookie just written. */
-    private void verifyPartitioned(HttpServletResponse response, Collection<String> names) {
-        if (!settings.partitioned() || partitionedWarned.get()) {
-            return;
-        }
-        try {
-            Collection<String> headers = response.getHeaders("Set-Cookie");
-            if (headers == null) {
-                return;
-            }
-            for (String header : headers) {
-                int eq = header.indexOf('=');
-                if (eq > 0 && names.contains(header.substring(0, eq).trim())
-                        && !header.toLowerCase(Locale.ROOT).contains("; partitioned")
-                        && !header.toLowerCase(Locale.ROOT).contains(";partitioned")
-                        && partitionedWarned.compareAndSet(false, true)) {
-                    LOG.warn("The container ({}) wrote session cookies without the Partitioned attribute that {} asks "
-                            + "for; they are not partitioned. Report this container to SessionGate or set {} to false.",
-                            response.getClass().getName(), CookieSettings.PARAM_PARTITIONED,
-                            CookieSettings.PARAM_PARTITIONED);
-                    return;
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("could not check the Set-Cookie headers: {}", e.getClass().getName());
-        }
+        return SetCookieAttributes.partitionedAttributeValue(response);
     }
 }

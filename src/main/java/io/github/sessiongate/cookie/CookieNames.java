@@ -1,6 +1,8 @@
 package io.github.sessiongate.cookie;
 
 import io.github.sessiongate.CookieSettings;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Which session cookie a name belongs to. A session cookie's name is a configured base name, with or
@@ -10,17 +12,22 @@ import io.github.sessiongate.CookieSettings;
  */
 public final class CookieNames {
 
-    /** The session cookies: the two tokens, the guest token and the lifetime meta cookie. */
-    enum Kind { ACCESS, REFRESH, GUEST, META }
-
     /**
      * A recognised name.
      *
-     * @param kind which cookie
+     * @param kind which kind of cookie
+     * @param slot which name of the kind: 0, or the member of a family
      * @param stem the name without chunk suffix, prefix included
      * @param chunk the chunk index, or -1 for an unchunked cookie
      */
-    record Parsed(Kind kind, String stem, int chunk) {
+    record Parsed(CookieKind kind, int slot, String stem, int chunk) {
+        Slot at() {
+            return new Slot(kind, slot);
+        }
+    }
+
+    /** One name of a kind: slot 0 of a single kind, or one member of a family. */
+    record Slot(CookieKind kind, int index) {
     }
 
     /** Longest chunk suffix read: three digits. */
@@ -68,9 +75,9 @@ public final class CookieNames {
      * The kind a <em>session-shaped</em> name belongs to, whatever its suffix: a configured base name,
      * with or without {@code __Host-}, followed by nothing or by {@code .} and any number of ASCII
      * digits. Broader than {@link #classify}: it also matches {@code sg_access.0001} or {@code sg_access.77},
-     * names that look like ours but that writing never produces. {@code null} for any other name.
+     * names that look like ours but that writing never produces. {@code null} for a name of none of these kinds.
      */
-    static Kind shapedKind(CookieSettings settings, String name) {
+    static CookieKind shapedKind(CookieSettings settings, Collection<CookieKind> kinds, String name) {
         int end = name.length();
         int i = end;
         while (i > 0 && name.charAt(i - 1) >= '0' && name.charAt(i - 1) <= '9') {
@@ -81,38 +88,26 @@ public final class CookieNames {
         }
         int start = name.startsWith(CookieSettings.HOST_PREFIX) ? CookieSettings.HOST_PREFIX.length() : 0;
         String bare = name.substring(start, end);
-        if (bare.equals(settings.accessCookieName())) {
-            return Kind.ACCESS;
-        }
-        if (bare.equals(settings.refreshCookieName())) {
-            return Kind.REFRESH;
-        }
-        if (bare.equals(settings.guestCookieName())) {
-            return Kind.GUEST;
-        }
-        if (bare.equals(settings.metaCookieName())) {
-            return Kind.META;
+        for (CookieKind kind : kinds) {
+            if (kind.names(settings).contains(bare)) {
+                return kind;
+            }
         }
         return null;
     }
 
-    /** Classifies a cookie name; {@code null} when it is not a session cookie of these settings. */
-    static Parsed classify(CookieSettings settings, String name) {
+    /** Classifies a cookie name among these kinds; {@code null} when it is a name of none of them. */
+    static Parsed classify(CookieSettings settings, Collection<CookieKind> kinds, String name) {
         int chunk = chunkIndex(name);
         String stem = chunk < 0 ? name : name.substring(0, name.lastIndexOf('.'));
         String bare = stem.startsWith(CookieSettings.HOST_PREFIX)
                 ? stem.substring(CookieSettings.HOST_PREFIX.length()) : stem;
-        if (bare.equals(settings.accessCookieName())) {
-            return new Parsed(Kind.ACCESS, stem, chunk);
-        }
-        if (bare.equals(settings.refreshCookieName())) {
-            return new Parsed(Kind.REFRESH, stem, chunk);
-        }
-        if (bare.equals(settings.guestCookieName())) {
-            return new Parsed(Kind.GUEST, stem, chunk);
-        }
-        if (bare.equals(settings.metaCookieName())) {
-            return new Parsed(Kind.META, stem, chunk);
+        for (CookieKind kind : kinds) {
+            List<String> names = kind.names(settings);
+            int slot = names.indexOf(bare);
+            if (slot >= 0) {
+                return new Parsed(kind, slot, stem, chunk);
+            }
         }
         return null;
     }

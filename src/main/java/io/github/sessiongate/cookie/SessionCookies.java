@@ -1,9 +1,11 @@
 package io.github.sessiongate.cookie;
 
 import io.github.sessiongate.Session;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +66,8 @@ public final class SessionCookies {
     static final int MAX_IGNORED_EXAMPLES = 2;
     static final int MAX_EXAMPLE_LENGTH = 80;
 
-    private final String accessToken;
-    private final String refreshToken;
-    private final String guestToken;
-    private final String meta;
+    /** The value of each slot read, in the order the request first carried it (a family's oldest first). */
+    private final Map<CookieNames.Slot, String> values;
     private final List<String> presentedRefreshTokens;
     private final Set<String> duplicateNames;
     private final Set<String> presentNames;
@@ -80,32 +80,11 @@ public final class SessionCookies {
     /** All the Set-Cookie header bytes the response to this request got from the codec, clearing included. */
     private int setCookieBytes;
 
-    SessionCookies(String accessToken, String refreshToken, Set<String> duplicateNames, Set<String> presentNames,
-            List<Seen> seen) {
-        this(accessToken, refreshToken, null, null, duplicateNames, presentNames, seen);
-    }
-
-    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
-            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen) {
-        this(accessToken, refreshToken, guestToken, meta, duplicateNames, presentNames, seen, Map.of(), Map.of());
-    }
-
-    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
-            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen,
-            Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples) {
-        this(accessToken, refreshToken, guestToken, meta, duplicateNames, presentNames, seen, ignoredCounts,
-                ignoredExamples, refreshToken == null ? List.of() : List.of(refreshToken));
-    }
-
-    SessionCookies(String accessToken, String refreshToken, String guestToken, String meta,
-            Set<String> duplicateNames, Set<String> presentNames, List<Seen> seen,
-            Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
+    SessionCookies(Map<CookieNames.Slot, String> values, Set<String> duplicateNames, Set<String> presentNames,
+            List<Seen> seen, Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
             List<String> presentedRefreshTokens) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         this.presentedRefreshTokens = List.copyOf(presentedRefreshTokens);
-        this.accessToken = accessToken;
-        this.refreshToken = refreshToken;
-        this.guestToken = guestToken;
-        this.meta = meta;
         this.duplicateNames = Collections.unmodifiableSet(new LinkedHashSet<>(duplicateNames));
         this.presentNames = Collections.unmodifiableSet(new LinkedHashSet<>(presentNames));
         this.seen = List.copyOf(seen);
@@ -116,17 +95,49 @@ public final class SessionCookies {
 
     /** No session cookie at all. */
     public static SessionCookies none() {
-        return new SessionCookies(null, null, null, null, Set.of(), Set.of(), List.of());
+        return new SessionCookies(Map.of(), Set.of(), Set.of(), List.of(), Map.of(), Map.of(), List.of());
+    }
+
+    /**
+     * The value of a single kind, reassembled from chunks if need be, as it is on the wire (sealed when
+     * the kind is; {@link CookieCodec#open} unseals); empty when absent, malformed or duplicated.
+     */
+    public Optional<String> value(CookieKind kind) {
+        return Optional.ofNullable(values.get(new CookieNames.Slot(kind, 0)));
+    }
+
+    /** A member of a family: its slot and its value as on the wire. */
+    public record Member(int slot, String value) {
+        @Override
+        public String toString() {
+            return "Member[" + slot + ", " + value.length() + " chars]";
+        }
+    }
+
+    /** The members of a family the request carried, oldest first (the order the browser sent them). */
+    public List<Member> members(CookieKind kind) {
+        List<Member> members = new ArrayList<>();
+        values.forEach((slot, value) -> {
+            if (slot.kind() == kind) {
+                members.add(new Member(slot.index(), value));
+            }
+        });
+        return members;
+    }
+
+    /** The value of one slot, or null. */
+    String value(CookieNames.Slot slot) {
+        return values.get(slot);
     }
 
     /** The access token, reassembled from chunks if need be; empty when absent, malformed or duplicated. */
     public Optional<String> accessToken() {
-        return Optional.ofNullable(accessToken);
+        return value(CookieKind.ACCESS);
     }
 
     /** The refresh token; empty when absent, malformed or duplicated. */
     public Optional<String> refreshToken() {
-        return Optional.ofNullable(refreshToken);
+        return value(CookieKind.REFRESH);
     }
 
     /**
@@ -143,12 +154,17 @@ public final class SessionCookies {
      * nothing about what it is: only its verified claims make a session a guest.
      */
     public Optional<String> guestToken() {
-        return Optional.ofNullable(guestToken);
+        return value(CookieKind.GUEST);
     }
 
-    /** The lifetime meta cookie's value, unverified; empty when absent, malformed or duplicated. */
+    /** The session-lifetime record's value ({@code sg_meta}), unverified; empty when absent, malformed or duplicated. */
+    public Optional<String> lifetimeRecord() {
+        return value(CookieKind.LIFETIME_RECORD);
+    }
+
+    /** As {@link #lifetimeRecord()}: the engine's name for it. */
     public Optional<String> meta() {
-        return Optional.ofNullable(meta);
+        return lifetimeRecord();
     }
 
     /** Whether a session-cookie name arrived more than once (or unchunked next to chunks). */
@@ -271,11 +287,16 @@ public final class SessionCookies {
 
     @Override
     public String toString() {
-        return "SessionCookies[access=" + (accessToken == null ? "absent" : "present")
-                + ", refresh=" + (refreshToken == null ? "absent" : "present")
-                + ", guest=" + (guestToken == null ? "absent" : "present")
-                + ", meta=" + (meta == null ? "absent" : "present")
-                + ", names=" + presentNames + ", duplicates=" + duplicateNames
-                + (ignoredCounts.isEmpty() ? "" : ", ignored=" + ignoredCounts) + "]";
+        StringBuilder sb = new StringBuilder("SessionCookies[");
+        String[] labels = {"access", "refresh", "guest", "meta"}; // the lifetime record is sg_meta on the wire
+        for (int i = 0; i < labels.length; i++) {
+            sb.append(labels[i]).append('=').append(value(CookieKind.BUILT_IN.get(i)).isPresent() ? "present" : "absent")
+                    .append(", ");
+        }
+        values.keySet().stream().filter(slot -> !CookieKind.BUILT_IN.contains(slot.kind()))
+                .forEach(slot -> sb.append(slot.kind().description()).append('-').append(slot.index())
+                        .append("=present, "));
+        return sb.append("names=").append(presentNames).append(", duplicates=").append(duplicateNames)
+                .append(ignoredCounts.isEmpty() ? "" : ", ignored=" + ignoredCounts).append(']').toString();
     }
 }

@@ -13,13 +13,13 @@ import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
+import io.github.sessiongate.internal.MintedJwt;
 import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -27,21 +27,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwx.Headers;
 import org.jose4j.jwx.JsonWebStructure;
-import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,19 +99,14 @@ public final class GuestTokens implements AutoCloseable {
             Reason.ISSUED_IN_FUTURE);
     /** Deepest JSON nesting accepted in a payload. */
     static final int MAX_JSON_DEPTH = 8;
-    private static final int RANDOM_BYTES = 16;
 
     private final Clock clock;
     private final Duration ttl;
-    private final HmacKey key;
+    /** Mints and checks the tokens made here; {@code null} when they come from {@code guest-url}. */
+    private final MintedJwt jwt;
     private final GuestEndpoint endpoint;
     /** A transport built for standalone use (no filter transport in the parameters), closed by {@link #close()}. */
     private final HttpTransport ownTransport;
-    private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
-
-    /** A consumer whose time checks are evaluated at {@code second}. */
-    private record TimedConsumer(long second, JwtConsumer consumer) {
-    }
 
     /**
      * A guest token and how long its cookie should live.
@@ -141,7 +130,8 @@ public final class GuestTokens implements AutoCloseable {
         this.ownTransport = ownTransport;
         this.clock = clock;
         this.ttl = ttl;
-        this.key = secret == null ? null : new HmacKey(secret.bytes());
+        this.jwt = secret == null ? null
+                : new MintedJwt(secret.bytes(), TYPE, ISSUER, AUDIENCE, CLOCK_SKEW_SECONDS, false, "guest token");
         this.endpoint = endpoint;
     }
 
@@ -251,23 +241,7 @@ public final class GuestTokens implements AutoCloseable {
     public String mint() {
         requireLocal("mint");
         long now = clock.instant().getEpochSecond();
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(ISSUER);
-        claims.setAudience(AUDIENCE);
-        claims.setSubject(SUBJECT_PREFIX + Random.base64Url(RANDOM_BYTES));
-        claims.setIssuedAt(NumericDate.fromSeconds(now));
-        claims.setExpirationTime(NumericDate.fromSeconds(now + ttl.getSeconds()));
-        claims.setJwtId(Random.base64Url(RANDOM_BYTES));
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setHeader("typ", TYPE);
-        jws.setKey(key);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("signing a guest token failed: " + e.getClass().getSimpleName(), e);
-        }
+        return jwt.sign(jwt.claims(SUBJECT_PREFIX + MintedJwt.randomId(), now, ttl.getSeconds()));
     }
 
     /**
@@ -305,7 +279,7 @@ public final class GuestTokens implements AutoCloseable {
         }
         JwtContext context;
         try {
-            context = consumerAt(now).process(token);
+            context = jwt.consumerAt(now).process(token);
         } catch (InvalidJwtException e) {
             // Never log e or its message: it contains the whole token.
             Reason reason = classify(e);
@@ -344,28 +318,6 @@ public final class GuestTokens implements AutoCloseable {
         } catch (JoseException | RuntimeException e) {
             return Reason.MALFORMED;
         }
-    }
-
-    private JwtConsumer consumerAt(long second) {
-        TimedConsumer cached = consumer.get();
-        if (cached != null && cached.second() == second) {
-            return cached.consumer();
-        }
-        JwtConsumer built = new JwtConsumerBuilder()
-                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
-                .setVerificationKey(key)
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setRequireSubject()
-                .setRequireJwtId()
-                .setExpectedIssuer(true, ISSUER)
-                .setExpectedAudience(true, AUDIENCE)
-                .setEvaluationTime(NumericDate.fromSeconds(second))
-                .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
-                .setIssuedAtRestrictions(0, Integer.MAX_VALUE) // not in the future; the past is the lifetime check's
-                .build();
-        consumer.set(new TimedConsumer(second, built));
-        return built;
     }
 
     /** Our reason for a jose4j failure, or {@code null} when the only problem is expiry. */
@@ -440,20 +392,6 @@ public final class GuestTokens implements AutoCloseable {
     @Override
     public String toString() {
         return describe();
-    }
-
-    /** Random identifiers. */
-    static final class Random {
-        private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-
-        private Random() {
-        }
-
-        static String base64Url(int bytes) {
-            byte[] b = new byte[bytes];
-            RANDOM.nextBytes(b);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        }
     }
 
     /**

@@ -11,9 +11,9 @@ import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.JoseRefusals;
+import io.github.sessiongate.internal.MintedJwt;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,23 +30,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
-import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.InvalidAlgorithmException;
-import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +87,6 @@ public final class ClientTokens {
     /** Issuer and audience: visible ASCII, no whitespace. */
     private static final String BINDING_KEY_LABEL = "sessiongate client-token sid v1";
     private static final String HMAC_SHA256 = "HmacSHA256";
-    private static final int RANDOM_BYTES = 16;
 
     /** When jose4j reports several problems, the first of these that applies is the reason. */
     private static final List<Reason> PRECEDENCE = List.of(
@@ -103,26 +94,20 @@ public final class ClientTokens {
             Reason.WRONG_ISSUER, Reason.WRONG_AUDIENCE, Reason.NO_SUBJECT, Reason.MISSING_CLAIM,
             Reason.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE);
 
-    private final HmacKey key;
+    private final MintedJwt jwt;
     private final SecretKeySpec bindingKey;
     private final Duration ttl;
     private final String issuer;
     private final String audience;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
-    private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
-
-    /** A consumer whose time checks are evaluated at {@code second}. */
-    private record TimedConsumer(long second, JwtConsumer consumer) {
-    }
 
     private ClientTokens(byte[] secret, Duration ttl, String issuer, String audience, Clock clock) {
-        this.key = new HmacKey(secret);
         this.bindingKey = new SecretKeySpec(hmac(new SecretKeySpec(secret, HMAC_SHA256), BINDING_KEY_LABEL), HMAC_SHA256);
         this.ttl = ttl;
         this.issuer = issuer;
         this.audience = audience;
         this.clock = clock;
+        this.jwt = new MintedJwt(secret, TYPE, issuer, audience, 0, true, "client token");
     }
 
     /**
@@ -203,13 +188,8 @@ public final class ClientTokens {
                     + "characters), never the token itself; use bindingOf(token)");
         }
         long now = clock.instant().getEpochSecond();
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(issuer);
-        claims.setAudience(audience);
-        claims.setIssuedAt(NumericDate.fromSeconds(now));
-        claims.setExpirationTime(NumericDate.fromSeconds(now + ttl.toSeconds()));
-        claims.setJwtId(randomId());
-        claims.setSubject(sessionOrNull != null ? sessionOrNull.subject() : ANONYMOUS_PREFIX + randomId());
+        JwtClaims claims = jwt.claims(sessionOrNull != null ? sessionOrNull.subject()
+                : ANONYMOUS_PREFIX + MintedJwt.randomId(), now, ttl.toSeconds());
         if (sessionBinding != null) {
             claims.setClaim(CLAIM_SESSION_BINDING, sessionBinding);
         }
@@ -219,16 +199,7 @@ public final class ClientTokens {
                 claims.setClaim(CLAIM_GUEST, true);
             }
         }
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setHeader("typ", TYPE);
-        jws.setKey(key);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("HS256 signing failed", e); // jose4j's message names no claim or key
-        }
+        return jwt.sign(claims);
     }
 
     /**
@@ -262,7 +233,7 @@ public final class ClientTokens {
             long now = clock.instant().getEpochSecond();
             JwtContext context;
             try {
-                context = consumerAt(now).process(token);
+                context = jwt.consumerAt(now).process(token);
             } catch (InvalidJwtException e) {
                 // Never log e: its message contains the whole token.
                 ValidationResult verdict = classify(e);
@@ -314,29 +285,6 @@ public final class ClientTokens {
                 && exp.getValue() - iat.getValue() <= ttl.toSeconds();
     }
 
-    private JwtConsumer consumerAt(long second) {
-        TimedConsumer cached = consumer.get();
-        if (cached != null && cached.second() == second) {
-            return cached.consumer();
-        }
-        JwtConsumer built = new JwtConsumerBuilder()
-                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
-                .setVerificationKey(key)
-                .setExpectedType(true, TYPE)
-                .setExpectedIssuer(true, issuer)
-                .setExpectedAudience(true, audience)
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setRequireJwtId()
-                .setRequireSubject()
-                .setEvaluationTime(NumericDate.fromSeconds(second))
-                .setAllowedClockSkewInSeconds(0)
-                .setIssuedAtRestrictions(0, Integer.MAX_VALUE) // not in the future; the past is the lifetime check's
-                .build();
-        consumer.set(new TimedConsumer(second, built));
-        return built;
-    }
-
     /** The verdict for a jose4j failure, or {@code null} when the only problem is expiry. */
     private static ValidationResult classify(InvalidJwtException e) {
         Throwable cause = e.getCause();
@@ -366,12 +314,6 @@ public final class ClientTokens {
     @Override
     public String toString() {
         return describe();
-    }
-
-    private String randomId() {
-        byte[] bytes = new byte[RANDOM_BYTES];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static byte[] hmac(SecretKeySpec key, String data) {

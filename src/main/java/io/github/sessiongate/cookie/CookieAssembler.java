@@ -1,0 +1,189 @@
+package io.github.sessiongate.cookie;
+
+import io.github.sessiongate.CookieSettings;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reading half of {@link CookieCodec}: picks the cookies of the configured kinds out of a parsed
+ * {@code Cookie} header and reassembles their values into a {@link SessionCookies}. Only the canonical
+ * name form of a configured kind, with a chunk suffix within range (none for an unchunked kind),
+ * carries a value; a name that arrived twice carries none; every other session-shaped name is
+ * ignored and only reported. Never throws for what a request carries. Immutable.
+ */
+final class CookieAssembler {
+    /** Logs under the codec's name: reading and writing are one component to whoever reads the log. */
+    private static final Logger LOG = LoggerFactory.getLogger(CookieCodec.class);
+
+    private final CookieSettings settings;
+    private final List<CookieKind> kinds;
+    private final List<CookieKind> known;
+    private final int maxChunkIndex;
+
+    /**
+     * @param kinds the configured kinds: read
+     * @param known those and the built-in kinds: a name of a known kind that is not configured is reported
+     * @param maxChunkIndex the highest chunk suffix read
+     */
+    CookieAssembler(CookieSettings settings, List<CookieKind> kinds, List<CookieKind> known, int maxChunkIndex) {
+        this.settings = settings;
+        this.kinds = kinds;
+        this.known = known;
+        this.maxChunkIndex = maxChunkIndex;
+    }
+
+    /** Picks our cookies out of the parsed pairs and reassembles the values. */
+    SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure) {
+        Set<String> present = new LinkedHashSet<>();
+        Set<String> duplicates = new LinkedHashSet<>();
+        List<SessionCookies.Seen> seen = new ArrayList<>();
+        Map<CookieNames.Slot, Assembly> assemblies = new LinkedHashMap<>(); // in the order the request carried them
+        Map<SessionCookies.Ignored, Integer> ignored = new EnumMap<>(SessionCookies.Ignored.class);
+        Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
+        for (CookieHeaderReader.Pair pair : pairs) {
+            CookieKind shaped = CookieNames.shapedKind(settings, known, pair.name());
+            if (shaped == null) {
+                continue; // another application's cookie
+            }
+            CookieNames.Parsed parsed = CookieNames.classify(settings, known, pair.name());
+            if (!kinds.contains(shaped)) {
+                ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
+                continue;
+            }
+            if (parsed == null || parsed.chunk() > maxChunkIndex || (parsed.chunk() >= 0 && !parsed.kind().chunked())) {
+                ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
+                continue;
+            }
+            present.add(pair.name());
+            String canonical = settings.cookieName(parsed.kind().names(settings).get(parsed.slot()), secure);
+            if (parsed.stem().equals(canonical)) {
+                seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
+                assemblies.computeIfAbsent(parsed.at(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
+            } else {
+                ignore(ignored, examples, parsed.stem().startsWith(CookieSettings.HOST_PREFIX)
+                        ? SessionCookies.Ignored.HOST_PREFIX_FORM : SessionCookies.Ignored.UNPREFIXED_FORM, pair.name());
+            }
+        }
+        Map<CookieNames.Slot, String> tokens = new HashMap<>();
+        for (CookieKind kind : kinds) { // duplicates are recorded kind by kind, slot by slot
+            for (int slot = 0; slot < kind.slots(); slot++) {
+                CookieNames.Slot at = new CookieNames.Slot(kind, slot);
+                String token = token(assemblies.get(at), duplicates);
+                if (token != null) {
+                    tokens.put(at, token);
+                }
+            }
+        }
+        Map<CookieNames.Slot, String> values = new LinkedHashMap<>();
+        assemblies.keySet().stream().filter(tokens::containsKey).forEach(at -> values.put(at, tokens.get(at)));
+        if (!duplicates.isEmpty()) {
+            LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
+        }
+        Assembly refreshes = assemblies.get(new CookieNames.Slot(CookieKind.REFRESH, 0));
+        return new SessionCookies(values, duplicates, present, seen, ignored, examples,
+                refreshes == null ? List.of() : refreshes.values());
+    }
+
+    private static void ignore(Map<SessionCookies.Ignored, Integer> counts, Map<SessionCookies.Ignored, List<String>> examples,
+            SessionCookies.Ignored reason, String name) {
+        counts.merge(reason, 1, Integer::sum);
+        List<String> names = examples.computeIfAbsent(reason, r -> new ArrayList<>(SessionCookies.MAX_IGNORED_EXAMPLES));
+        String example = name.length() <= SessionCookies.MAX_EXAMPLE_LENGTH ? name
+                : name.substring(0, SessionCookies.MAX_EXAMPLE_LENGTH) + "...";
+        if (names.size() < SessionCookies.MAX_IGNORED_EXAMPLES && !names.contains(example)) {
+            names.add(example);
+        }
+    }
+
+    private static String token(Assembly assembly, Set<String> duplicates) {
+        return assembly == null ? null : assembly.token(duplicates);
+    }
+
+    /** The occurrences of one token's canonical name and its chunks. */
+    private static final class Assembly {
+        private final String stem;
+        private final List<String> whole = new ArrayList<>(1);
+        private final Map<Integer, List<String>> chunks = new TreeMap<>();
+
+        Assembly(String stem) {
+            this.stem = stem;
+        }
+
+        void add(int chunk, String value) {
+            if (chunk < 0) {
+                whole.add(value);
+            } else {
+                chunks.computeIfAbsent(chunk, k -> new ArrayList<>(1)).add(value);
+            }
+        }
+
+        /**
+         * Every value presented, duplicates included: each whole value, and the chunks assembled from
+         * the first value of each index. For a logout, which ends each; never to use. A duplicated
+         * chunk index yields only its first assembly (not every combination): a chunked refresh
+         * token hidden that way is still ended through the verified access token's link to it.
+         */
+        List<String> values() {
+            List<String> out = new ArrayList<>();
+            for (String w : whole) {
+                if (!w.isEmpty() && !out.contains(w)) {
+                    out.add(w);
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            int expected = 0;
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                if (e.getKey() != expected++ || e.getValue().get(0).isEmpty()) {
+                    sb.setLength(0);
+                    break;
+                }
+                sb.append(e.getValue().get(0));
+            }
+            if (sb.length() > 0 && !out.contains(sb.toString())) {
+                out.add(sb.toString());
+            }
+            return out;
+        }
+
+        /** The token, or null when absent, incomplete or duplicated (then recording the names). */
+        String token(Set<String> duplicates) {
+            boolean duplicated = false;
+            if (whole.size() > 1 || (!whole.isEmpty() && !chunks.isEmpty())) {
+                duplicates.add(stem);
+                duplicated = true;
+            }
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    duplicates.add(CookieNames.chunkName(stem, e.getKey()));
+                    duplicated = true;
+                }
+            }
+            if (duplicated) {
+                return null;
+            }
+            if (!whole.isEmpty()) {
+                return whole.get(0).isEmpty() ? null : whole.get(0);
+            }
+            StringBuilder sb = new StringBuilder();
+            int expected = 0;
+            for (Map.Entry<Integer, List<String>> e : chunks.entrySet()) {
+                String part = e.getValue().get(0);
+                if (e.getKey() != expected++ || part.isEmpty()) {
+                    return null; // a gap, a missing .0 or an empty chunk
+                }
+                sb.append(part);
+            }
+            return sb.length() == 0 ? null : sb.toString();
+        }
+    }
+
+}
