@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;

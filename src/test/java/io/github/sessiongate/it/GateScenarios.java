@@ -12,6 +12,7 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.it.RawHttp.Response;
+import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;

@@ -12,6 +12,7 @@ import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
