@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *       the user signs in again. Rotating the secret therefore signs everyone out.</li>
  *   <li>{@link Verdict.Kind#IDLE_EXPIRED}, {@link Verdict.Kind#ABSOLUTE_EXPIRED}: past a timeout.</li>
  * </ul>
- * After the last three no refresh is attempted ({@link #refreshAllowed}); the filter clears the
+ * After the last three ({@link Verdict#mustSignIn}) no refresh is attempted; the filter clears the
  * session cookies and the user signs in again.
  *
  * <p><b>Timeouts.</b> Absolute: {@code now >= first-login + absolute-timeout}. Idle: {@code now >=
@@ -366,15 +366,6 @@ public final class SessionLifetime {
             }
         }
         return Optional.of(maxAge);
-    }
-
-    /**
-     * Whether a refresh may be attempted for a session with this verdict: yes for {@code ALIVE} and
-     * {@code MISSING}; no past a timeout or with an invalid meta (the user signs in again).
-     */
-    public boolean refreshAllowed(Verdict verdict) {
-        Objects.requireNonNull(verdict, "verdict");
-        return !verdict.mustSignIn();
     }
 
     // ---------------------------------------------------------------- encoding

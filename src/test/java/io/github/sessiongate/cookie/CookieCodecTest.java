@@ -440,8 +440,15 @@ public class CookieCodecTest {
     void clearNeverFailsForSizeEvenWhenTheBrowserCarriesTooMuch() {
         SessionCookies current = read("__Host-sg_access=" + token(4000) + "; __Host-sg_refresh=" + token(4000)
                 + "; __Host-sg_guest=g");
-        codec.clearGuest(mock(HttpServletResponse.class), current, true);
-        codec.clear(mock(HttpServletResponse.class), current, true);
+        HttpServletResponse guest = mock(HttpServletResponse.class);
+        codec.clearGuest(guest, current, true);
+        HttpServletResponse all = mock(HttpServletResponse.class);
+        codec.clear(all, current, true);
+        assertEquals(List.of("__Host-sg_guest"), added(guest).stream().map(Cookie::getName).toList());
+        List<Cookie> cleared = added(all);
+        assertTrue(cleared.stream().map(Cookie::getName).toList().containsAll(List.of("__Host-sg_access", "__Host-sg_refresh")),
+                () -> "the oversized token cookies are still cleared: " + cleared);
+        assertTrue(cleared.stream().allMatch(c -> c.getMaxAge() == 0 && c.getValue().isEmpty()));
     }
 
     // ------------------------------------------------------------------ sliding Max-Age and refresh

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.it.RawHttp.Response;
+import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.TokenSpellings;
 import java.net.URI;
 import java.util.List;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +62,7 @@ abstract class CookieTossingScenarios {
     private static final String PROP_PREFIX = "sessiongate.it.ep.";
     private static final String META_SIGNING_SECRET = "it-tossing-meta-signing-secret-0123456789";
 
-    private final OffsetClock backendClock = new OffsetClock();
+    private final MutableClock backendClock = MutableClock.followingSystemTime();
     private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private URI base;

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -58,7 +60,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * whose URLs and keys arrive as {@code ${sys:...}} properties set before the container starts, and
  * the filter talks over real sockets to {@link FakeAuthBackend} in this JVM (RS256 access tokens and
  * JWKS, login, rotating refresh with reuse detection, revocation, call counters, failure switches).
- * The backend runs on an {@link OffsetClock}, so a token meant to be expired (or close to expiry) is
+ * The backend runs on an {@link MutableClock} following the system time, so a token meant to be expired (or close to expiry) is
  * minted by the backend itself in the past; nobody sleeps.
  *
  * <p>One container per class serves seven webapps:
@@ -110,7 +112,7 @@ abstract class EndpointScenarios {
 
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.");
 
-    private final OffsetClock backendClock = new OffsetClock();
+    private final MutableClock backendClock = MutableClock.followingSystemTime();
     private final AtomicInteger clientAddresses = new AtomicInteger();
     private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;

@@ -12,6 +12,8 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.it.RawHttp.Response;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -277,6 +279,17 @@ abstract class GateScenarios {
         String token = Tokens.valid("alice", "user");
         long now = java.time.Instant.now().getEpochSecond();
         String started = LifetimeRecords.signed(SLIDING_SIGNING_SECRET, "alice", now - 2, now - 2); // as a login left it
+        // The filter's clock stands still until moved, so "within the interval" holds however slow the run.
+        MutableClock filterClock = ClockedSessionFilter.clock(SLIDING);
+        filterClock.set(java.time.Instant.ofEpochSecond(now));
+        try {
+            slidingExpiryReissues(token, started, filterClock);
+        } finally {
+            filterClock.followSystemTime();
+        }
+    }
+
+    private void slidingExpiryReissues(String token, String started, MutableClock filterClock) throws Exception {
         Response first = get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + started);
 
         assertEquals(200, first.status(), () -> describe(first));
@@ -288,7 +301,7 @@ abstract class GateScenarios {
         assertEquals(200, soon.status(), () -> describe(soon));
         assertTrue(soon.headers("set-cookie").isEmpty(), () -> "within the interval nothing is re-issued: " + soon.headers("set-cookie"));
 
-        Thread.sleep(1_100); // past the one-second sliding interval
+        filterClock.advance(Duration.ofSeconds(2)); // past the one-second sliding interval
         Response later = get(SLIDING + "/api/orders", "Cookie: " + ACCESS_COOKIE + "=" + token + "; sg_meta=" + meta);
         assertEquals(200, later.status(), () -> describe(later));
         assertNotEquals(meta, setCookieValue(later, "sg_meta"), "activity is recorded in a new meta value");

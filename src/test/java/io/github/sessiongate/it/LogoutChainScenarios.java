@@ -10,12 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.it.RotationScenarios.Pair;
+import io.github.sessiongate.testing.Await;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +52,7 @@ abstract class LogoutChainScenarios {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final HttpClient http = JavaHttp.newClient();
-    private final OffsetClock backendClock = new OffsetClock();
+    private final MutableClock backendClock = MutableClock.followingSystemTime();
     private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private URI base;
@@ -137,13 +138,23 @@ abstract class LogoutChainScenarios {
         Pair a0 = login();
         int refreshes = backend.calls(FakeAuthBackend.REFRESH);
         int revocations = backend.calls(FakeAuthBackend.REVOKE);
-        backend.delay(Duration.ofSeconds(2)); // a slow backend keeps the rotation in flight
-        CompletableFuture<HttpResponse<String>> refresh = http.sendAsync(post("/auth/refresh", cookies(a0.access(), a0.refresh())),
-                HttpResponse.BodyHandlers.ofString());
-        awaitCall(FakeAuthBackend.REFRESH, refreshes + 1); // the backend has the refresh
-
-        Response logout = logout(cookies(a0.access(), a0.refresh()));
-        backend.delay(Duration.ZERO);
+        CompletableFuture<HttpResponse<String>> refresh;
+        CompletableFuture<HttpResponse<String>> ending;
+        // The backend completes the rotation only once the logout has ended the chain here, and
+        // answers no revoke until both revocations have been asked for: the order is fixed, not timed.
+        try (FakeAuthBackend.Hold revokes = backend.hold(FakeAuthBackend.REVOKE)) {
+            try (FakeAuthBackend.Hold rotation = backend.hold(FakeAuthBackend.REFRESH)) {
+                refresh = http.sendAsync(post("/auth/refresh", cookies(a0.access(), a0.refresh())),
+                        HttpResponse.BodyHandlers.ofString());
+                awaitCall(FakeAuthBackend.REFRESH, refreshes + 1); // the rotation is in flight at the backend
+                ending = http.sendAsync(post(LC, "/auth/logout", cookies(a0.access(), a0.refresh())),
+                        HttpResponse.BodyHandlers.ofString());
+                awaitCall(FakeAuthBackend.REVOKE, revocations + 1); // the chain is ended here; R0 goes to the backend
+            }
+            // The late rotation's pair: the filter revokes it instead of handing it out.
+            awaitCall(FakeAuthBackend.REVOKE, revocations + 2);
+        }
+        Response logout = toResponse(ending.get(20, TimeUnit.SECONDS));
         Response late = toResponse(refresh.get(20, TimeUnit.SECONDS));
 
         assertEquals(204, logout.status(), () -> describe(logout));
@@ -239,15 +250,9 @@ abstract class LogoutChainScenarios {
     }
 
     /** Waits (bounded) until the backend has received {@code count} calls on {@code path}; a condition, not a time. */
-    private void awaitCall(String path, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (backend.calls(path) < count) {
-            if (System.nanoTime() > deadline) {
-                fail("the backend never received " + path);
-            }
-            Thread.onSpinWait();
-            Thread.sleep(1);
-        }
+    private void awaitCall(String path, int count) {
+        Await.until("the backend received " + count + " calls on " + path, () -> backend.calls(path) >= count,
+                () -> backend.calls(path) + " calls");
     }
 
     static String cookies(String access, String refresh) {

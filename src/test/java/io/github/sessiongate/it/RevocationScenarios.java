@@ -17,6 +17,7 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.it.RotationScenarios.Pair;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@value #TINY} ({@code revocation-tiny}: the same with {@code security-max-entries=2});
  * {@value #ES} ({@code revocation-es256}: an EC P-256 public key, no backend).
  *
- * <p>Nobody sleeps: expired tokens come from the backend's {@link OffsetClock}, and the request held
+ * <p>Nobody sleeps: expired tokens come from the backend's {@link MutableClock} following the system time, and the request held
  * in flight is released by a latch.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,7 +69,7 @@ abstract class RevocationScenarios {
     static final String ES_ISSUER = "https://es.example.com";
     static final String ES_AUDIENCE = "sessiongate-es";
 
-    private final OffsetClock backendClock = new OffsetClock();
+    private final MutableClock backendClock = MutableClock.followingSystemTime();
     private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private EllipticCurveJsonWebKey ecKey;

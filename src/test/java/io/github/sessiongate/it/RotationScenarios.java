@@ -12,6 +12,8 @@ import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.testing.MutableClock;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -60,7 +62,7 @@ import org.junit.jupiter.api.TestInstance;
  *       wrote: the interop check of the JWKS, issuer and audience and of the RFC 6749 refresh
  *       grant with client credentials.</li>
  * </ul>
- * Both backends run on an {@link OffsetClock}: a token meant to be expired is minted by the
+ * Both backends run on an {@link MutableClock} following the system time: a token meant to be expired is minted by the
  * backend itself while its clock stands {@link #LONG_AGO} in the past, so it is genuinely expired
  * and correctly signed, and the refresh that follows mints a current one. Nobody sleeps for a
  * token to expire; the only sleep is the one that steps past a one-second grace window.
@@ -120,8 +122,8 @@ abstract class RotationScenarios {
         }
     }
 
-    private final OffsetClock backendClock = new OffsetClock();
-    private final OffsetClock oidcClock = new OffsetClock();
+    private final MutableClock backendClock = MutableClock.followingSystemTime();
+    private final MutableClock oidcClock = MutableClock.followingSystemTime();
     private final Teardown teardown = new Teardown();
     private FakeAuthBackend backend;
     private MockOAuth2Server oidc;
@@ -273,9 +275,14 @@ abstract class RotationScenarios {
         Pair rotated = assertRotated(first, old);
         assertEquals(refreshes + 1, refreshCalls());
 
-        Thread.sleep(1_500); // refresh-grace=1s in this webapp, on the filter's system clock
-
-        Response replay = get(GRACE + "/api/orders", cookies(old));
+        MutableClock filterClock = ClockedSessionFilter.clock(GRACE);
+        Response replay;
+        filterClock.advance(Duration.ofSeconds(2)); // past refresh-grace=1s of this webapp's filter
+        try {
+            replay = get(GRACE + "/api/orders", cookies(old));
+        } finally {
+            filterClock.followSystemTime();
+        }
 
         assertAll(
                 () -> assertEquals(refreshes + 2, refreshCalls(), "the old token went to the backend"),

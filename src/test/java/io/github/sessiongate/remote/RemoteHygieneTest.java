@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.jwt.JwtTokenValidator;
+import io.github.sessiongate.testing.Await;
 import io.github.sessiongate.testing.FakeAuthBackend;
 import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
@@ -41,6 +42,17 @@ class RemoteHygieneTest {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
     }
 
+    /** New threads that close() must stop: any non-daemon one, and the transport's own. */
+    private static List<Thread> leftAfterClose(Set<Thread> before) {
+        List<Thread> left = new ArrayList<>();
+        for (Thread t : liveThreads()) {
+            if (!before.contains(t) && (!t.isDaemon() || t.getName().startsWith("sessiongate-http-"))) {
+                left.add(t);
+            }
+        }
+        return left;
+    }
+
     @Test
     void closeLeavesNoNonDaemonThreadAndStopsItsOwnThreads() throws Exception {
         Set<Thread> before = liveThreads();
@@ -52,21 +64,8 @@ class RemoteHygieneTest {
         validator.refresh(login.refreshToken());
         validator.close();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<Thread> left;
-        do {
-            left = new ArrayList<>();
-            for (Thread t : liveThreads()) {
-                if (!before.contains(t) && (!t.isDaemon() || t.getName().startsWith("sessiongate-http-"))) {
-                    left.add(t);
-                }
-            }
-            if (left.isEmpty()) {
-                break;
-            }
-            Thread.sleep(10);
-        } while (System.nanoTime() < deadline);
-        assertTrue(left.isEmpty(), "threads left after close: " + left);
+        Await.until("every thread the validator started stopped", () -> leftAfterClose(before).isEmpty(),
+                () -> leftAfterClose(before));
         for (Thread t : liveThreads()) {
             if (!before.contains(t)) {
                 assertTrue(t.isDaemon(), "new non-daemon thread " + t.getName());

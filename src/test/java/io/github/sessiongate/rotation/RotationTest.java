@@ -9,6 +9,7 @@ import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.store.InMemoryExpiringStore;
+import io.github.sessiongate.testing.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,12 +107,27 @@ class RotationTest {
         return results;
     }
 
+    /**
+     * Waits until all {@code n} callers have started their call and are parked: one in the
+     * validator behind its closed gate, the others waiting for that call. Were the calls not
+     * shared, each caller would park in the validator, and the count of calls would say so.
+     */
+    private static void awaitAllParked(Set<Thread> callers, int n) {
+        Await.until(n + " callers parked", () -> callers.size() == n && callers.stream().allMatch(
+                t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING),
+                () -> callers.stream().map(t -> t.getName() + "=" + t.getState()).toList());
+    }
+
     @Test
     void concurrentValidationsOfOneTokenMakeOneCall() throws Exception {
         Validations v = validations(Duration.ofSeconds(2), new Bulkhead(64));
         validator.gate = new CountDownLatch(1);
-        Future<List<Validations.Checked>> all = pool.submit(() -> concurrently(40, () -> v.validate("access-1")));
-        Thread.sleep(200); // let the 40 pile up behind the first call
+        Set<Thread> callers = ConcurrentHashMap.newKeySet();
+        Future<List<Validations.Checked>> all = pool.submit(() -> concurrently(40, () -> {
+            callers.add(Thread.currentThread());
+            return v.validate("access-1");
+        }));
+        awaitAllParked(callers, 40); // the 40 piled up behind the first call, before it completes
         validator.gate.countDown();
         List<Validations.Checked> results = all.get(10, TimeUnit.SECONDS);
         assertEquals(1, validator.validations.get());
@@ -140,8 +156,12 @@ class RotationTest {
         Bulkhead bulkhead = new Bulkhead(64);
         Refresher r = refresher(validations(Duration.ofSeconds(2), bulkhead), bulkhead, Duration.ofSeconds(30));
         validator.gate = new CountDownLatch(1);
-        Future<List<RefreshOutcome>> all = pool.submit(() -> concurrently(40, () -> r.refresh("refresh-1")));
-        Thread.sleep(200);
+        Set<Thread> callers = ConcurrentHashMap.newKeySet();
+        Future<List<RefreshOutcome>> all = pool.submit(() -> concurrently(40, () -> {
+            callers.add(Thread.currentThread());
+            return r.refresh("refresh-1");
+        }));
+        awaitAllParked(callers, 40);
         validator.gate.countDown();
         List<RefreshOutcome> outcomes = all.get(10, TimeUnit.SECONDS);
         assertEquals(1, validator.refreshes.get());

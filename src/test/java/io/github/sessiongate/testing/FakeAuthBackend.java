@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -144,6 +145,7 @@ public final class FakeAuthBackend implements AutoCloseable {
     private final Map<String, Recorded> lastRequests = new ConcurrentHashMap<>();
     private final Map<String, Canned> overrides = new ConcurrentHashMap<>();
     private volatile Duration delay = Duration.ZERO;
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private volatile int failStatus;
     private volatile boolean rotate;
     private volatile int accessTokenLength;
@@ -378,6 +380,44 @@ public final class FakeAuthBackend implements AutoCloseable {
         this.delay = Objects.requireNonNull(delay, "delay");
     }
 
+    /**
+     * Holds every request on {@code path} (counted in {@link #calls} first) until the returned
+     * hold is released or closed: a call kept in flight for as long as a test needs, with no timing
+     * to guess. A held request is answered as usual once released (at the latest after a minute).
+     */
+    public Hold hold(String path) {
+        Hold hold = new Hold(path);
+        if (holds.putIfAbsent(path, hold) != null) {
+            throw new IllegalStateException(path + " is held already");
+        }
+        return hold;
+    }
+
+    /** Requests held on one path; {@link #close()} releases them. */
+    public final class Hold implements AutoCloseable {
+        private final String path;
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        private Hold(String path) {
+            this.path = path;
+        }
+
+        /** Lets every held request, and every later one, through. Idempotent. */
+        public void release() {
+            holds.remove(path, this);
+            released.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+
+        private void await() throws InterruptedException {
+            released.await(1, TimeUnit.MINUTES);
+        }
+    }
+
     /** Every request is answered with this status and {@code {"error":"temporarily_unavailable"}} until cleared. */
     public void failWith(int status) {
         if (status < 100 || status > 599) {
@@ -583,13 +623,18 @@ public final class FakeAuthBackend implements AutoCloseable {
             lastRequests.put(path, new Recorded(exchange.getRequestMethod(), Collections.unmodifiableMap(headers), body));
 
             Duration wait = delay;
-            if (!wait.isZero()) {
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return; // stopping: drop the exchange
+            Hold hold = holds.get(path);
+            try {
+                if (hold != null) {
+                    hold.await();
                 }
+                if (!wait.isZero()) {
+                    // The behaviour under test: a slow server, against the client's read timeout.
+                    Thread.sleep(wait.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return; // stopping: drop the exchange
             }
             int failure = failStatus;
             if (failure != 0) {
