@@ -1,10 +1,13 @@
 /**
  * SessionGate: a Jakarta Servlet filter that keeps user sessions in HttpOnly cookies.
  *
- * <p>Exported: the API users name ({@code io.github.sessiongate}: the filter, its settings, the
- * session, the validator contract and its results, the audit listener SPI, the forwarding client)
- * and the two validator packages users configure and subclass ({@code ...jwt}, {@code ...remote}).
- * Everything else is the engine, which applications never import. On the class path (a WAR's
+ * <p>Exported: the API users name ({@code io.github.sessiongate}: the filter, its settings values
+ * and builders, the session, the validator contract and its results, the audit listener SPI, the
+ * forwarding client) and the two validator packages users configure and subclass
+ * ({@code ...jwt}, {@code ...remote}). Everything else is the engine, which applications never
+ * import; the API package reaches the engine only through {@code ...engine}, which the filter
+ * starts. Optional integrations (a Redis client, Spring Boot, Micrometer) will be
+ * {@code requires static}, so an application without them never needs them. On the class path (a WAR's
  * {@code WEB-INF/lib}) the jar works as before; this descriptor only matters on the module path.
  */
 module io.github.sessiongate {
