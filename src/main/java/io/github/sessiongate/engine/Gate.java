@@ -23,10 +23,7 @@ import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.RefreshOutcome;
 import io.github.sessiongate.rotation.Refresher;
-import io.github.sessiongate.rotation.Revocations;
-import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.rotation.Validations;
-import io.github.sessiongate.store.InMemoryExpiringStore;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.BrowserNavigation;
 import io.github.sessiongate.web.CsrfGuard;
@@ -98,18 +95,11 @@ final class Gate implements AutoCloseable {
         this.maxEncodedFrom = LoginRedirect.maxEncodedFrom(components.endpoints().loginMaxBodyBytes());
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
-        // Security stores refuse when full (the request then fails closed); only the negative cache evicts.
-        Duration skew = config.validator().clockSkew();
-        int security = config.securityMaxEntries();
-        this.validations = new Validations(config.validator(),
-                new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
-                bulkhead, config.backendWaitTimeout(),
-                new Revocations(new InMemoryExpiringStore<>(security, clock), skew, clock));
-        GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
-                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
-                InMemoryExpiringStore.evicting(config.negativeCacheMaxEntries(), clock),
-                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
-                config.refreshGrace(), skew, clock);
+        // Security stores refuse when full (the request then fails closed); caches evict.
+        SharedState state = components.state();
+        this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
+                config.backendWaitTimeout(), state.revocations());
+        GraceMemo memo = state.graceMemo();
         Optional<RevokeEndpoint> revoker = components.revoke();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
                 + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
@@ -118,7 +108,7 @@ final class Gate implements AutoCloseable {
             full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
         };
         this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
-                token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull);
+                token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull, state.flightLease());
         this.endpoints = new Endpoints(this);
         this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
     }

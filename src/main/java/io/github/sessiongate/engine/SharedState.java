@@ -1,0 +1,200 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.StateStore;
+import io.github.sessiongate.StateStore.EntryClass;
+import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.internal.RateLimitedWarning;
+import io.github.sessiongate.rotation.FlightLease;
+import io.github.sessiongate.rotation.GraceMemo;
+import io.github.sessiongate.rotation.Revocations;
+import io.github.sessiongate.rotation.ValidationCache;
+import io.github.sessiongate.store.ExpiringStore;
+import io.github.sessiongate.store.InMemoryStateStore;
+import io.github.sessiongate.store.StateSeal;
+import io.github.sessiongate.store.StateSlot;
+import io.github.sessiongate.store.ValueCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's shared state over the configured {@link StateStore}: the validation cache,
+ * revocations, the grace memo's stores (pairs, chains, tombstones, the negative cache) and the
+ * refresh lease, each a typed {@link StateSlot} under a key prefix of its own.
+ *
+ * <p>Without a configured store each kind gets an {@link InMemoryStateStore} of its own, bounded
+ * as before by {@code cache-max-entries}, {@code grace-max-entries}, {@code security-max-entries}
+ * (each security kind) and {@code negative-cache-max-entries}; values stay objects. A configured
+ * store holds every kind, encoded; token-carrying values are sealed under {@code state-store-key},
+ * which a store shared across nodes must have.
+ */
+final class SharedState {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedState.class);
+
+    /** How long a refresh lease lasts unless released: longer than any backend call may take. */
+    static final Duration LEASE_TTL = Duration.ofSeconds(60);
+
+    /** Key prefixes, one per kind, so kinds never collide in one store. */
+    static final String VALIDATIONS = "sg:v:";
+    static final String REVOCATIONS = "sg:r:";
+    static final String PAIRS = "sg:g:";
+    static final String PREDECESSORS = "sg:p:";
+    static final String TOMBSTONES = "sg:t:";
+    static final String NEGATIVE = "sg:n:";
+    static final String LINKS = "sg:l:";
+    static final String ISSUED_WITH = "sg:i:";
+    static final String FLIGHTS = "sg:f:";
+
+    private final GateConfig config;
+    private final Clock clock;
+    /** The configured store, or {@code null} for the per-kind in-memory default. */
+    private final StateStore shared;
+    private final StateSeal seal;
+    private final Consumer<String> unavailable;
+    /** This node's name in lease owners; a random id per filter start. */
+    private final String node = UUID.randomUUID().toString();
+    private final AtomicLong flights = new AtomicLong();
+
+    private SharedState(GateConfig config, StateStore shared, StateSeal seal) {
+        this.config = config;
+        this.clock = config.clock();
+        this.shared = shared;
+        this.seal = seal;
+        RateLimitedWarning warning = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1),
+                "The state store cannot answer ({}): this node degrades to its own cache and refresh lease, "
+                + "and logouts answer 503 until it is back");
+        this.unavailable = warning::warn;
+    }
+
+    /**
+     * The state of the configured store, or the in-memory default.
+     *
+     * @throws ConfigException naming {@code state-store-key} when a store shared across nodes has no key
+     */
+    static SharedState create(GateConfig config) {
+        Optional<StateStore> store = config.stateStore();
+        if (store.isPresent() && store.get().sharedAcrossNodes() && config.stateStoreKey().isEmpty()) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "is required: the state store "
+                    + store.get().getClass().getName() + " is shared across nodes, and token-carrying state "
+                    + "is sealed before it leaves the JVM; set the same base64url 32-byte key on every node");
+        }
+        return new SharedState(config, store.orElse(null), config.stateStoreKey().map(StateSeal::new).orElse(null));
+    }
+
+    /**
+     * The store named by {@code state-store-class}, made with its no-arg constructor and
+     * {@linkplain StateStore#init initialised} once; empty when the parameter is absent.
+     *
+     * @throws ConfigException naming the parameter at fault
+     */
+    static Optional<StateStore> storeFromParams(InitParams params, ClassLoader loader) {
+        Optional<String> className = params.get(GateConfig.PARAM_STATE_STORE_CLASS);
+        if (className.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = className.get().strip();
+        StateStore store;
+        try {
+            Class<?> type = Class.forName(name, true, loader);
+            if (!StateStore.class.isAssignableFrom(type)) {
+                throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + " does not implement "
+                        + StateStore.class.getName());
+            }
+            store = (StateStore) type.getConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, "class " + name + " not found; is its jar in WEB-INF/lib?");
+        } catch (NoSuchMethodException e) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + " needs a public no-argument constructor");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            if (cause instanceof ConfigException ce) {
+                throw ce;
+            }
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, "could not create " + name + ": "
+                    + cause.getClass().getSimpleName());
+        }
+        try {
+            store.init(params);
+        } catch (RuntimeException e) {
+            store.close();
+            if (e instanceof ConfigException) {
+                throw e;
+            }
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + ".init failed: " + e.getClass().getSimpleName());
+        }
+        return Optional.of(store);
+    }
+
+    /** Whether the in-memory default holds the state (one node). */
+    boolean isLocal() {
+        return shared == null;
+    }
+
+    /** The validation cache ({@code cache} class). */
+    ValidationCache validationCache() {
+        return new ValidationCache(slot(VALIDATIONS, EntryClass.CACHE, ValidationCache.CODEC, config.cacheMaxEntries()),
+                config.cacheTtl(), clock);
+    }
+
+    /** The revocation list of signed-out access tokens (security). */
+    Revocations revocations() {
+        return new Revocations(security(REVOCATIONS, ValueCodec.PRESENCE, config.securityMaxEntries()),
+                config.validator().clockSkew(), clock);
+    }
+
+    /** The grace memo: pairs, chains and tombstones (security), and the negative cache. */
+    GraceMemo graceMemo() {
+        int security = config.securityMaxEntries();
+        ExpiringStore<TokenPair> pairs = security(PAIRS, ValueCodec.TOKEN_PAIR, config.graceMaxEntries());
+        return new GraceMemo(pairs, security(PREDECESSORS, ValueCodec.TOKEN, security),
+                security(TOMBSTONES, ValueCodec.PRESENCE, security),
+                slot(NEGATIVE, EntryClass.CACHE, ValueCodec.PRESENCE, config.negativeCacheMaxEntries()),
+                security(LINKS, GraceMemo.LINK_CODEC, security), security(ISSUED_WITH, ValueCodec.TOKEN, security),
+                config.refreshGrace(), config.validator().clockSkew(), clock);
+    }
+
+    /**
+     * The cross-node refresh lease: in-process de-duplication alone on the default; on a
+     * configured store a lease per token, released by its owner when the rotation is recorded.
+     */
+    FlightLease flightLease() {
+        if (shared == null) {
+            return FlightLease.LOCAL;
+        }
+        return key -> {
+            String owner = node + ":" + flights.incrementAndGet();
+            try {
+                return shared.lease(FLIGHTS + key, owner, LEASE_TTL).map(lease -> (FlightLease.Held) () -> {
+                    try {
+                        shared.release(lease);
+                    } catch (StateStore.UnavailableException e) {
+                        unavailable.accept("release"); // it lapses after its TTL
+                    }
+                });
+            } catch (StateStore.UnavailableException e) {
+                unavailable.accept("lease");
+                return Optional.of(FlightLease.NOTHING);
+            }
+        };
+    }
+
+    private <V> ExpiringStore<V> security(String prefix, ValueCodec<V> codec, int maxEntries) {
+        return slot(prefix, EntryClass.SECURITY, codec, maxEntries);
+    }
+
+    private <V> ExpiringStore<V> slot(String prefix, EntryClass entryClass, ValueCodec<V> codec, int maxEntries) {
+        IntFunction<StateStore> own = max -> entryClass == EntryClass.CACHE
+                ? new InMemoryStateStore(max, 1, clock) : new InMemoryStateStore(1, max, clock);
+        StateStore store = shared != null ? shared : own.apply(maxEntries);
+        return new StateSlot<>(store, prefix, entryClass, codec, seal, clock, unavailable);
+    }
+}
