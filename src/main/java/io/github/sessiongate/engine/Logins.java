@@ -40,8 +40,7 @@ final class Logins implements AutoCloseable {
         this.settings = gate.components.endpoints();
         this.backend = gate.components.login();
         this.revoker = gate.components.revoke();
-        this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
-                settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, gate.config.clock());
+        this.limiter = gate.components.state().loginLimiter(settings);
         this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.DEFAULT_MAX_PER_KEY,
                 LoginDelay.Sleeper.THREAD);
     }

@@ -16,8 +16,15 @@ import io.github.sessiongate.store.InMemoryStateStore;
 import io.github.sessiongate.store.StateSeal;
 import io.github.sessiongate.store.StateSlot;
 import io.github.sessiongate.store.ValueCodec;
+import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.web.LoginLimiter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's shared state over the configured {@link StateStore}: the validation cache,
  * revocations, the grace memo's stores (pairs, chains, tombstones, the negative cache) and the
- * refresh lease, each a typed {@link StateSlot} under a key prefix of its own.
+ * refresh lease, each a typed {@link StateSlot} under a key prefix of its own, and the login
+ * limiter's failure counts.
  *
  * <p>Without a configured store each kind gets an {@link InMemoryStateStore} of its own, bounded
  * as before by {@code cache-max-entries}, {@code grace-max-entries}, {@code security-max-entries}
@@ -53,6 +61,7 @@ final class SharedState {
     static final String LINKS = "sg:l:";
     static final String ISSUED_WITH = "sg:i:";
     static final String FLIGHTS = "sg:f:";
+    static final String LOGIN_FAILURES = "sg:c:";
 
     private final GateConfig config;
     private final Clock clock;
@@ -185,6 +194,61 @@ final class SharedState {
                 return Optional.of(FlightLease.NOTHING);
             }
         };
+    }
+
+    /**
+     * The login limiter of these endpoint settings: on a configured store its failure counts are
+     * shared ({@code cache} class counters, one window each); attempts in flight stay per node.
+     */
+    LoginLimiter loginLimiter(EndpointSettings settings) {
+        return new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
+                settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, clock,
+                LoginLimiter.DEFAULT_MAX_WAITING, LoginLimiter.Waiter.CONDITION,
+                shared == null ? LoginLimiter.SharedCounts.NONE : new StoredCounts());
+    }
+
+    /** Login failure counts as {@link StateStore#increment} counters. Never throws for the store. */
+    private final class StoredCounts implements LoginLimiter.SharedCounts {
+        @Override
+        public Map<String, Long> failures(Collection<String> keys) {
+            List<String> stored = keys.stream().map(k -> LOGIN_FAILURES + k).toList();
+            Map<String, byte[]> found;
+            try {
+                found = shared.getAll(stored);
+            } catch (StateStore.UnavailableException e) {
+                unavailable.accept("login counts");
+                return Map.of();
+            }
+            Map<String, Long> out = new HashMap<>();
+            found.forEach((k, v) -> {
+                try {
+                    out.put(k.substring(LOGIN_FAILURES.length()), Long.parseLong(new String(v, StandardCharsets.US_ASCII)));
+                } catch (NumberFormatException e) {
+                    // not a counter: no failures
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public void failed(Collection<String> keys, Duration window) {
+            try {
+                for (String k : keys) {
+                    shared.increment(LOGIN_FAILURES + k, 1, window, EntryClass.CACHE);
+                }
+            } catch (StateStore.UnavailableException e) {
+                unavailable.accept("login counts"); // this node's own count still holds
+            }
+        }
+
+        @Override
+        public void cleared(String key) {
+            try {
+                shared.delete(LOGIN_FAILURES + key);
+            } catch (StateStore.UnavailableException e) {
+                unavailable.accept("login counts");
+            }
+        }
     }
 
     private <V> ExpiringStore<V> security(String prefix, ValueCodec<V> codec, int maxEntries) {

@@ -21,6 +21,7 @@ import io.github.sessiongate.rotation.RefreshOutcome;
 import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.store.InMemoryStateStore;
 import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.web.LoginLimiter;
 import io.github.sessiongate.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -398,5 +399,51 @@ class SharedStateTest {
         Validations.Checked again = gate.validations.validate("acc-1");
         assertEquals(Validations.Source.CACHE, again.source());
         assertSame(first, valid(again).session(), "no copy, no decoding on a hit");
+    }
+
+    private LoginLimiter limiterOn(StateStore store) {
+        Components components = Components.fromConfig(GateConfig.builder().validator(new Rotating(clock)).clock(clock)
+                .stateStore(store).stateStoreKey(KEY).build());
+        open.add(components);
+        return components.state().loginLimiter(components.endpoints());
+    }
+
+    @Test
+    void loginFailuresOnOneNodeLimitThePairOnAnother() {
+        CountingStore store = new CountingStore(clock, true);
+        LoginLimiter nodeA = limiterOn(store);
+        LoginLimiter nodeB = limiterOn(store);
+        int max = io.github.sessiongate.web.EndpointSettings.defaults().loginMaxFailures();
+        for (int i = 0; i < max; i++) {
+            try (LoginLimiter.Ticket t = nodeA.begin("alice", "203.0.113.9")) {
+                assertEquals(LoginLimiter.Status.GRANTED, t.status());
+                t.failed();
+            }
+        }
+        assertTrue(store.count("increment", SharedState.LOGIN_FAILURES) >= max, store.ops.toString());
+        assertTrue(store.ops.stream().noneMatch(o -> o.contains("alice") || o.contains("203.0.113.9")), "keys are digests");
+        try (LoginLimiter.Ticket t = nodeB.begin("alice", "203.0.113.9")) {
+            assertEquals(LoginLimiter.Status.LIMITED, t.status(), "node B never saw a failure itself");
+            assertTrue(t.retryAfterSeconds() >= 1);
+        }
+        assertTrue(nodeB.retryAfterSeconds("ALICE", "203.0.113.9") >= 1);
+        try (LoginLimiter.Ticket t = nodeB.begin("bob", "203.0.113.9")) {
+            assertEquals(LoginLimiter.Status.GRANTED, t.status(), "another user from the address is under its ceiling");
+        }
+    }
+
+    @Test
+    void loginLimitsHoldPerNodeWhenTheStoreIsDown() {
+        LoginLimiter node = limiterOn(new DownStore());
+        int max = io.github.sessiongate.web.EndpointSettings.defaults().loginMaxFailures();
+        for (int i = 0; i < max; i++) {
+            try (LoginLimiter.Ticket t = node.begin("alice", "203.0.113.9")) {
+                assertEquals(LoginLimiter.Status.GRANTED, t.status());
+                t.failed();
+            }
+        }
+        try (LoginLimiter.Ticket t = node.begin("alice", "203.0.113.9")) {
+            assertEquals(LoginLimiter.Status.LIMITED, t.status());
+        }
     }
 }
