@@ -44,9 +44,10 @@ import java.util.Optional;
  * <p><b>Unavailable.</b> A store that cannot answer (server down, timeout) says so: writes return
  * {@link WriteResult#UNAVAILABLE}; other operations throw {@link UnavailableException}. It never
  * blocks longer than its own short timeout, and never throws anything else for an outage. The
- * filter then degrades to what one node can do: a cache miss, a refresh without the cross-node
- * lease, a transient 503 where security state cannot be written. It never answers 500 and never
- * signs anyone out because the store is down.
+ * filter then degrades to what one node can do: it keeps the state it writes meanwhile in its own
+ * bounded memory (so a logout still holds on this node), reads a miss as a miss, and refreshes
+ * without the cross-node lease. It never answers 500 and never signs anyone out because the
+ * store is down.
  *
  * <p><b>Threads.</b> Implementations are thread-safe; every operation is atomic on its key.
  */

@@ -79,8 +79,8 @@ final class SharedState {
         this.shared = shared;
         this.seal = seal;
         RateLimitedWarning warning = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1),
-                "The state store cannot answer ({}): this node degrades to its own cache and refresh lease, "
-                + "and logouts answer 503 until it is back");
+                "The state store cannot answer ({}): until it is back this node keeps its state in its own "
+                + "memory and refreshes without the cross-node lease, so its promises hold per node only");
         this.unavailable = warning::warn;
     }
 
@@ -256,9 +256,13 @@ final class SharedState {
     }
 
     private <V> ExpiringStore<V> slot(String prefix, EntryClass entryClass, ValueCodec<V> codec, int maxEntries) {
-        IntFunction<StateStore> own = max -> entryClass == EntryClass.CACHE
+        IntFunction<InMemoryStateStore> own = max -> entryClass == EntryClass.CACHE
                 ? new InMemoryStateStore(max, 1, clock) : new InMemoryStateStore(1, max, clock);
-        StateStore store = shared != null ? shared : own.apply(maxEntries);
-        return new StateSlot<>(store, prefix, entryClass, codec, seal, clock, unavailable);
+        if (shared == null) {
+            return new StateSlot<>(own.apply(maxEntries), prefix, entryClass, codec, seal, clock, unavailable);
+        }
+        // This node's memory for the time the store cannot answer: per-node promises still hold.
+        return new StateSlot<>(shared, prefix, entryClass, codec, seal, clock, unavailable,
+                own.apply(maxEntries));
     }
 }

@@ -20,10 +20,13 @@ import java.util.function.Consumer;
  * other store they are encoded by the {@link ValueCodec}, and sealed ({@link StateSeal}) when they
  * carry a token and a state key is configured (always, for a store shared across nodes).
  *
- * <p>Never throws for the store: an unavailable store reads as a miss and refuses writes
- * ({@link #put} returns {@code false}, as when full: a security write then fails closed with a
- * 503, never a 500 or a logout); unreadable bytes read as a miss. Each outage is reported to
- * {@code unavailable} (a rate-limited warning).
+ * <p>Never throws for the store. While the store cannot answer, the slot falls back to this
+ * node's own bounded memory ({@code fallback}): writes land there (a logout's tombstones and
+ * revocations then hold on this node, as with the default store), and reads consult it, so the
+ * filter keeps its per-node promises, never answers 500 and never signs anyone out because the
+ * store is down. Without a fallback an unavailable store reads as a miss and refuses writes
+ * ({@link #put} returns {@code false}: a security write then fails closed with a 503). Unreadable
+ * bytes read as a miss. Each outage is reported to {@code unavailable} (a rate-limited warning).
  *
  * @param <V> the value type; immutable
  */
@@ -36,6 +39,7 @@ public final class StateSlot<V> implements ExpiringStore<V> {
     private final StateSeal seal;
     private final Clock clock;
     private final Consumer<String> unavailable;
+    private final InMemoryStateStore fallback;
 
     /**
      * @param store where the entries live
@@ -48,6 +52,15 @@ public final class StateSlot<V> implements ExpiringStore<V> {
      */
     public StateSlot(StateStore store, String prefix, EntryClass entryClass, ValueCodec<V> codec, StateSeal seal,
             Clock clock, Consumer<String> unavailable) {
+        this(store, prefix, entryClass, codec, seal, clock, unavailable, null);
+    }
+
+    /**
+     * @param fallback this node's memory for the time the store cannot answer (bounded, objects);
+     *     {@code null} for none; unused when {@code store} is itself in memory
+     */
+    public StateSlot(StateStore store, String prefix, EntryClass entryClass, ValueCodec<V> codec, StateSeal seal,
+            Clock clock, Consumer<String> unavailable, InMemoryStateStore fallback) {
         this.store = Objects.requireNonNull(store, "store");
         this.local = store instanceof InMemoryStateStore m ? m : null;
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -56,6 +69,7 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         this.seal = codec.carriesToken() ? seal : null;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
+        this.fallback = local != null ? null : fallback;
     }
 
     @Override
@@ -71,9 +85,19 @@ public final class StateSlot<V> implements ExpiringStore<V> {
             bytes = store.get(k);
         } catch (StateStore.UnavailableException e) {
             unavailable.accept("read");
+            return fromFallback(k);
+        }
+        Optional<V> found = bytes.flatMap(b -> decode(k, b));
+        return found.isPresent() ? found : fromFallback(k);
+    }
+
+    /** What this node wrote while the store could not answer; cheap when it wrote nothing. */
+    @SuppressWarnings("unchecked")
+    private Optional<V> fromFallback(String k) {
+        if (fallback == null || fallback.size(entryClass) == 0) {
             return Optional.empty();
         }
-        return bytes.flatMap(b -> decode(k, b));
+        return (Optional<V>) fallback.getLocal(k).filter(v -> !(v instanceof byte[]));
     }
 
     @Override
@@ -101,6 +125,7 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         }
         if (r == WriteResult.UNAVAILABLE) {
             unavailable.accept("write");
+            return fallback != null && fallback.putLocal(k, value, ttl, entryClass) == WriteResult.STORED;
         }
         return r == WriteResult.STORED;
     }
@@ -113,6 +138,9 @@ public final class StateSlot<V> implements ExpiringStore<V> {
 
     @Override
     public void remove(String key) {
+        if (fallback != null) {
+            fallback.delete(prefix + key);
+        }
         try {
             store.delete(prefix + key);
         } catch (StateStore.UnavailableException e) {

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * The engine runs its shared state on the configured {@link StateStore}: a store named by the
  * builder (or {@code state-store-class}) carries the validation cache, the refresh lease and the
  * grace memo; a shared store gets only sealed token-carrying values and refuses to start without
- * {@code state-store-key}; an unavailable store degrades and never throws; the default keeps objects.
+ * {@code state-store-key}; an unavailable store degrades to this node's memory and never throws; the
+ * default keeps objects.
  */
 class SharedStateTest {
     private static final String KEY = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]).replace('A', 'q');
@@ -376,15 +377,18 @@ class SharedStateTest {
     }
 
     @Test
-    void anUnavailableStoreDegradesToLocalWorkAndFailsSecurityWritesClosed() {
+    void anUnavailableStoreDegradesToThisNodesOwnMemory() {
         try (LogCapture log = new LogCapture(SharedState.class, io.github.sessiongate.SessionFilter.class)) {
             Rotating validator = new Rotating(clock);
             Gate gate = gate(GateConfig.builder().validator(validator).stateStore(new DownStore()).stateStoreKey(KEY));
             valid(gate.validations.validate("acc-1"));
-            assertEquals(Validations.Source.CALLED, gate.validations.validate("acc-1").source(), "a miss, no error");
             RefreshOutcome r = gate.refresher.refresh("ref-1");
             assertEquals(RefreshOutcome.Kind.ROTATED, r.kind(), "refreshes without the cross-node lease");
-            assertFalse(gate.refresher.end("ref-2", "acc-2", null, true), "tombstones cannot be written: 503, not 500");
+            assertEquals(Validations.Source.CACHE, gate.validations.validate("acc-1").source(), "cached on this node");
+            assertTrue(gate.refresher.end("ref-2", "acc-2", null, false), "the logout's state is held on this node");
+            assertEquals(Validations.Source.REVOKED, gate.validations.validate("acc-2").source());
+            assertEquals(RefreshOutcome.Kind.REFUSED, gate.refresher.refresh("ref-2").kind(), "tombstoned on this node");
+            assertEquals(1, validator.refreshes.get());
             assertTrue(log.text().contains("state store cannot answer"), log.text());
             for (String secret : List.of("acc-1", "acc-2", "ref-1", "ref-2", KEY)) {
                 assertFalse(log.text().contains(secret), "logged: " + secret);
