@@ -450,4 +450,29 @@ class SharedStateTest {
             assertEquals(LoginLimiter.Status.LIMITED, t.status());
         }
     }
+
+    @Test
+    void aRefreshLeasedByAnotherNodeIsNotRepeatedHereAndItsResultIsSharedThroughTheStore() {
+        CountingStore store = new CountingStore(clock, true);
+        Rotating validatorA = new Rotating(clock);
+        Rotating validatorB = new Rotating(clock);
+        Gate nodeA = gate(GateConfig.builder().validator(validatorA).stateStore(store).stateStoreKey(KEY));
+        Gate nodeB = gate(GateConfig.builder().validator(validatorB).stateStore(store).stateStoreKey(KEY));
+        String leaseKey = SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1");
+        StateStore.Lease other = store.lease(leaseKey, "node-c:1", Duration.ofSeconds(60)).orElseThrow();
+
+        RefreshOutcome whileLeased = nodeB.refresher.refresh("ref-1");
+        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, whileLeased.kind(), "no verdict, so no cookie is cleared");
+        assertEquals(0, validatorB.refreshes.get(), "node B never asks the backend while another node rotates");
+
+        assertTrue(store.release(other));
+        assertEquals(RefreshOutcome.Kind.ROTATED, nodeA.refresher.refresh("ref-1").kind());
+        RefreshOutcome onB = nodeB.refresher.refresh("ref-1"); // the old cookie arrives at the other node
+        assertEquals(RefreshOutcome.Kind.ROTATED, onB.kind());
+        assertEquals(RefreshOutcome.Via.GRACE, onB.via());
+        assertEquals("ref-2", onB.tokens().refreshToken());
+        assertEquals(0, validatorB.refreshes.get());
+        assertEquals(1, validatorA.refreshes.get());
+        assertTrue(store.inner.get(leaseKey).isEmpty(), "node A released its lease");
+    }
 }
