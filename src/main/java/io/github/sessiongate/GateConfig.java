@@ -213,6 +213,10 @@ public final class GateConfig {
         this.clock = b.clock;
         // No key serves two purposes: each secret is checked against every other the settings hold.
         Map<String, List<String>> secrets = secrets(b);
+        if (b.stateStoreKey != null && othersThan(secrets, PARAM_STATE_STORE_KEY).stream()
+                .anyMatch(other -> other.strip().equals(b.stateStoreKey.strip()))) {
+            throw new ConfigException(PARAM_STATE_STORE_KEY, "reuses another secret of the filter; give it a key of its own");
+        }
         this.lifetime = b.lifetime == null ? null : SessionLifetime.create(b.lifetime, clock,
                 namedKeys(secrets, SessionLifetime.PARAM_SIGNING_SECRET), othersThan(secrets, SessionLifetime.PARAM_SIGNING_SECRET))
                 .orElse(null);
@@ -293,7 +297,7 @@ public final class GateConfig {
     /** Every secret the filter may use, so that no key is used for two jobs. */
     private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestTokens.PARAM_SECRET,
             SessionLifetime.PARAM_SIGNING_SECRET, ClientTokens.PARAM_SECRET, CookieSeal.PARAM_KEYS,
-            RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
+            RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET, PARAM_STATE_STORE_KEY);
     /** The configured values of every secret, by init-param, in {@link #SECRET_PARAMETERS} order. */
     private static Map<String, List<String>> secrets(Builder b) {
         Map<String, List<String>> all = new LinkedHashMap<>();
@@ -312,6 +316,9 @@ public final class GateConfig {
         }
         if (b.cookieSeal != null) {
             all.get(CookieSeal.PARAM_KEYS).addAll(b.cookieSeal.secrets());
+        }
+        if (b.stateStoreKey != null) {
+            all.get(PARAM_STATE_STORE_KEY).add(b.stateStoreKey.strip());
         }
         return all;
     }

@@ -475,4 +475,19 @@ class SharedStateTest {
         assertEquals(1, validatorA.refreshes.get());
         assertTrue(store.inner.get(leaseKey).isEmpty(), "node A released its lease");
     }
+
+    @Test
+    void theStateKeyServesNoOtherPurpose() {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String raw = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put(GateConfig.PARAM_VALIDATOR_CLASS, GateConfigTest.RecordingValidator.class.getName());
+        params.put("recording.endpoint", "http://127.0.0.1:1/");
+        params.put(io.github.sessiongate.cookie.CookieSeal.PARAM_KEYS, "k1:" + raw);
+        params.put(GateConfig.PARAM_STATE_STORE_KEY, raw);
+        ConfigException e = assertThrows(ConfigException.class, () -> Components.fromInitParams(params, clock));
+        assertEquals(GateConfig.PARAM_STATE_STORE_KEY, e.parameter(), e.getMessage());
+        assertFalse(e.getMessage().contains(raw));
+    }
 }
