@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where the filter keeps the short-lived state that must be shared across nodes to keep its
@@ -173,10 +174,10 @@ public interface StateStore extends AutoCloseable {
      * on time however often it is counted. The counter's value reads through {@link #get} as its
      * decimal ASCII digits.
      *
-     * @return the count after adding; {@code -1} when a new counter could not be stored (full)
+     * @return the count after adding; empty when a new counter could not be stored (full)
      * @throws UnavailableException when the store cannot answer; the caller counts locally
      */
-    long increment(String key, long delta, Duration ttl, EntryClass entryClass);
+    OptionalLong increment(String key, long delta, Duration ttl, EntryClass entryClass);
 
     /**
      * Acquires a lease on the key for {@code owner}, for {@code ttl}, if nobody else holds a live

@@ -7,6 +7,7 @@ import io.github.sessiongate.StateStore;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.internal.RateLimitedWarning;
+import io.github.sessiongate.remote.RefreshEndpoint;
 import io.github.sessiongate.rotation.FlightLease;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.Revocations;
@@ -48,8 +49,6 @@ import org.slf4j.LoggerFactory;
 final class SharedState {
     private static final Logger LOG = LoggerFactory.getLogger(SharedState.class);
 
-    /** How long a refresh lease lasts unless released: longer than any backend call may take. */
-    static final Duration LEASE_TTL = Duration.ofSeconds(60);
 
     /** Key prefixes, one per kind, so kinds never collide in one store. */
     static final String VALIDATIONS = "sg:v:";
@@ -72,6 +71,12 @@ final class SharedState {
     /** This node's name in lease owners; a random id per filter start. */
     private final String node = UUID.randomUUID().toString();
     private final AtomicLong flights = new AtomicLong();
+    /**
+     * How long a refresh lease lasts unless released: longer than any refresh call may take (the
+     * connect timeout plus the longest read timeout), so no second node rotates a token while the
+     * first still may. A node that dies holding it delays that token's refresh elsewhere this long.
+     */
+    private final Duration leaseTtl;
 
     private SharedState(GateConfig config, StateStore shared, StateSeal seal) {
         this.config = config;
@@ -82,6 +87,7 @@ final class SharedState {
                 "The state store cannot answer ({}): until it is back this node keeps its state in its own "
                 + "memory and refreshes without the cross-node lease, so its promises hold per node only");
         this.unavailable = warning::warn;
+        this.leaseTtl = config.backendConnectTimeout().plus(RefreshEndpoint.MAX_BACKEND_TIMEOUT);
     }
 
     /**
@@ -182,7 +188,7 @@ final class SharedState {
         return key -> {
             String owner = node + ":" + flights.incrementAndGet();
             try {
-                return shared.lease(FLIGHTS + key, owner, LEASE_TTL).map(lease -> (FlightLease.Held) () -> {
+                return shared.lease(FLIGHTS + key, owner, leaseTtl).map(lease -> (FlightLease.Held) () -> {
                     try {
                         shared.release(lease);
                     } catch (StateStore.UnavailableException e) {

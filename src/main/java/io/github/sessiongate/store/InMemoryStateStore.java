@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class InMemoryStateStore implements StateStore {
     private static final long SWEEP_INTERVAL_MILLIS = 1_000;
 
-    /** A value (bytes or an engine object), until when it lives, and its lease owner if a lease. */
+    /** A value (bytes, or an engine object) and until when it lives. */
     private record Entry(Object value, long expiresAtMillis) {
         boolean liveAt(long now) {
             return expiresAtMillis > now;
@@ -106,14 +107,14 @@ public final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public long increment(String key, long delta, Duration ttl, EntryClass entryClass) {
+    public OptionalLong increment(String key, long delta, Duration ttl, EntryClass entryClass) {
         Objects.requireNonNull(key, "key");
         long now = clock.millis();
         long until = until(now, ttl);
         Region region = region(entryClass);
         other(entryClass).map.remove(key);
         if (!region.makeRoomFor(key, now)) {
-            return -1;
+            return OptionalLong.empty();
         }
         long[] count = {0};
         region.map.compute(key, (k, e) -> {
@@ -124,7 +125,7 @@ public final class InMemoryStateStore implements StateStore {
             count[0] = parse(digits) + delta;
             return new Entry(digits(count[0]), e.expiresAtMillis());
         });
-        return count[0];
+        return OptionalLong.of(count[0]);
     }
 
     @Override

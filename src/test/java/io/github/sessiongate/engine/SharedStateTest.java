@@ -152,7 +152,7 @@ class SharedStateTest {
         }
 
         @Override
-        public long increment(String key, long delta, Duration ttl, EntryClass entryClass) {
+        public java.util.OptionalLong increment(String key, long delta, Duration ttl, EntryClass entryClass) {
             ops.add("increment " + key);
             return inner.increment(key, delta, ttl, entryClass);
         }
@@ -221,7 +221,7 @@ class SharedStateTest {
         }
 
         @Override
-        public long increment(String key, long delta, Duration ttl, EntryClass entryClass) {
+        public java.util.OptionalLong increment(String key, long delta, Duration ttl, EntryClass entryClass) {
             throw new UnavailableException("down");
         }
 

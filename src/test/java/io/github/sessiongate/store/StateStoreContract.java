@@ -225,9 +225,9 @@ public abstract class StateStoreContract {
     @Test
     void incrementCountsFromZeroAndReadsAsDecimalDigits() {
         StateStore s = store();
-        assertEquals(1, s.increment("n", 1, TTL, EntryClass.SECURITY));
-        assertEquals(3, s.increment("n", 2, TTL, EntryClass.SECURITY));
-        assertEquals(-2, s.increment("n", -5, TTL, EntryClass.SECURITY));
+        assertEquals(1, s.increment("n", 1, TTL, EntryClass.SECURITY).orElseThrow());
+        assertEquals(3, s.increment("n", 2, TTL, EntryClass.SECURITY).orElseThrow());
+        assertEquals(-2, s.increment("n", -5, TTL, EntryClass.SECURITY).orElseThrow());
         assertArrayEquals(bytes("-2"), s.get("n").orElseThrow());
     }
 
@@ -236,10 +236,10 @@ public abstract class StateStoreContract {
         StateStore s = store();
         s.increment("n", 1, Duration.ofSeconds(10), EntryClass.CACHE);
         clock.advance(Duration.ofSeconds(9));
-        assertEquals(2, s.increment("n", 1, Duration.ofSeconds(10), EntryClass.CACHE)); // does not extend the window
+        assertEquals(2, s.increment("n", 1, Duration.ofSeconds(10), EntryClass.CACHE).orElseThrow()); // does not extend the window
         clock.advance(Duration.ofSeconds(1));
         assertTrue(s.get("n").isEmpty());
-        assertEquals(1, s.increment("n", 1, Duration.ofSeconds(10), EntryClass.CACHE)); // a new window
+        assertEquals(1, s.increment("n", 1, Duration.ofSeconds(10), EntryClass.CACHE).orElseThrow()); // a new window
     }
 
     @Test
@@ -249,7 +249,7 @@ public abstract class StateStoreContract {
         List<Long> last = race(i -> {
             long v = 0;
             for (int j = 0; j < perThread; j++) {
-                v = s.increment("count", 1, TTL, EntryClass.SECURITY);
+                v = s.increment("count", 1, TTL, EntryClass.SECURITY).orElseThrow();
             }
             return v;
         });
@@ -428,7 +428,7 @@ public abstract class StateStoreContract {
         for (int i = 0; i < CAPACITY; i++) {
             s.put("sec-" + i, bytes("v"), TTL, EntryClass.SECURITY);
         }
-        assertEquals(-1, s.increment("count-new", 1, TTL, EntryClass.SECURITY));
+        assertTrue(s.increment("count-new", 1, TTL, EntryClass.SECURITY).isEmpty());
         assertTrue(s.get("count-new").isEmpty());
     }
 
