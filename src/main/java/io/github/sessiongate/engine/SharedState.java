@@ -18,6 +18,7 @@ import io.github.sessiongate.store.StateSeal;
 import io.github.sessiongate.store.StateSlot;
 import io.github.sessiongate.store.ValueCodec;
 import io.github.sessiongate.web.EndpointSettings;
+import io.github.sessiongate.web.LoginDelay;
 import io.github.sessiongate.web.LoginLimiter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,9 +79,14 @@ final class SharedState {
      * first still may. A node that dies holding it delays that token's refresh elsewhere this long.
      */
     private final Duration leaseTtl;
+    /** How a request waits between looks for another node's rotation; a seam so tests never sleep. */
+    private final LoginDelay.Sleeper sleeper;
+    /** How often a request looks for another node's rotation while that node holds the lease. */
+    static final Duration POLL = Duration.ofMillis(20);
 
-    private SharedState(GateConfig config, StateStore shared, StateSeal seal) {
+    private SharedState(GateConfig config, StateStore shared, StateSeal seal, LoginDelay.Sleeper sleeper) {
         this.config = config;
+        this.sleeper = sleeper;
         this.clock = config.clock();
         this.shared = shared;
         this.seal = seal;
@@ -96,13 +103,18 @@ final class SharedState {
      * @throws ConfigException naming {@code state-store-key} when a store shared across nodes has no key
      */
     static SharedState create(GateConfig config) {
+        return create(config, LoginDelay.Sleeper.THREAD);
+    }
+
+    /** As {@link #create(GateConfig)}, with the wait between looks for another node's rotation (tests). */
+    static SharedState create(GateConfig config, LoginDelay.Sleeper sleeper) {
         Optional<StateStore> store = config.stateStore();
         if (store.isPresent() && store.get().sharedAcrossNodes() && config.stateStoreKey().isEmpty()) {
             throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "is required: the state store "
                     + store.get().getClass().getName() + " is shared across nodes, and token-carrying state "
                     + "is sealed before it leaves the JVM; set the same base64url 32-byte key on every node");
         }
-        return new SharedState(config, store.orElse(null), config.stateStoreKey().map(StateSeal::new).orElse(null));
+        return new SharedState(config, store.orElse(null), config.stateStoreKey().map(StateSeal::new).orElse(null), sleeper);
     }
 
     /**
@@ -185,19 +197,46 @@ final class SharedState {
         if (shared == null) {
             return FlightLease.LOCAL;
         }
-        return key -> {
-            String owner = node + ":" + flights.incrementAndGet();
-            try {
-                return shared.lease(FLIGHTS + key, owner, leaseTtl).map(lease -> (FlightLease.Held) () -> {
-                    try {
-                        shared.release(lease);
-                    } catch (StateStore.UnavailableException e) {
-                        unavailable.accept("release"); // it lapses after its TTL
+        return new FlightLease() {
+            @Override
+            public Optional<Held> acquire(String key) {
+                String owner = node + ":" + flights.incrementAndGet();
+                try {
+                    return shared.lease(FLIGHTS + key, owner, leaseTtl).map(lease -> (Held) () -> {
+                        try {
+                            shared.release(lease);
+                        } catch (StateStore.UnavailableException e) {
+                            unavailable.accept("release"); // it lapses after its TTL
+                        }
+                    });
+                } catch (StateStore.UnavailableException e) {
+                    unavailable.accept("lease");
+                    return Optional.of(FlightLease.NOTHING);
+                }
+            }
+
+            @Override
+            public <T> Optional<T> awaitOther(String key, Supplier<Optional<T>> done, Duration maxWait) {
+                long polls = Math.max(1, maxWait.toMillis() / POLL.toMillis());
+                for (long i = 0; i < polls; i++) {
+                    Optional<T> result = done.get();
+                    if (result.isPresent()) {
+                        return result;
                     }
-                });
-            } catch (StateStore.UnavailableException e) {
-                unavailable.accept("lease");
-                return Optional.of(FlightLease.NOTHING);
+                    try {
+                        if (shared.get(FLIGHTS + key).isEmpty()) {
+                            return done.get(); // released (or lapsed) without a pair: nothing more will show
+                        }
+                        sleeper.sleep(POLL);
+                    } catch (StateStore.UnavailableException e) {
+                        unavailable.accept("lease");
+                        return Optional.empty();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return Optional.empty();
+                    }
+                }
+                return done.get();
             }
         };
     }

@@ -1,6 +1,8 @@
 package io.github.sessiongate.rotation;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The cross-node half of single flight: before a node asks the backend to rotate a refresh token
@@ -29,4 +31,15 @@ public interface FlightLease {
      * de-duplication, never fails for the store.
      */
     Optional<Held> acquire(String key);
+
+    /**
+     * Waits, at most {@code maxWait}, for another node's rotation of {@code key} to show: {@code done}
+     * is asked now and again while that node holds the lease (its pair lands in the shared grace
+     * memo). Default, for one node: one look, no wait.
+     *
+     * @return what {@code done} gave, or empty when nothing showed in time (or the lease ended without it)
+     */
+    default <T> Optional<T> awaitOther(String key, Supplier<Optional<T>> done, Duration maxWait) {
+        return done.get();
+    }
 }

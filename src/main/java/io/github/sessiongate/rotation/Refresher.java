@@ -255,10 +255,14 @@ public final class Refresher {
     }
 
     private RefreshOutcome lead(String refreshToken) {
-        Optional<FlightLease.Held> lease = leases.acquire(TokenKey.of(refreshToken));
+        String key = TokenKey.of(refreshToken);
+        Optional<FlightLease.Held> lease = leases.acquire(key);
         if (lease.isEmpty()) {
-            // Another node is rotating this token now; its pair lands in the shared grace memo.
-            return memo.recall(refreshToken).map(p -> validated(refreshToken, p, RefreshOutcome.Via.GRACE))
+            // Another node is rotating this token now: its pair lands in the shared grace memo, its
+            // refusal in the tombstones. Wait for either as a waiter here waits for our leader.
+            return leases.awaitOther(key, () -> memo.isForgotten(refreshToken)
+                    ? Optional.of(RefreshOutcome.refused(RefreshOutcome.Via.TOMBSTONE))
+                    : memo.recall(refreshToken).map(p -> validated(refreshToken, p, RefreshOutcome.Via.GRACE)), maxWait)
                     .orElseGet(() -> RefreshOutcome.unavailable("a refresh of this token is in flight on another node",
                             RefreshOutcome.Via.SHARED));
         }

@@ -17,10 +17,13 @@ import io.github.sessiongate.StateStore;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.RefreshOutcome;
+import io.github.sessiongate.rotation.Refresher;
 import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.store.InMemoryStateStore;
 import io.github.sessiongate.testing.LogCapture;
+import io.github.sessiongate.web.LoginDelay;
 import io.github.sessiongate.web.LoginLimiter;
 import io.github.sessiongate.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
@@ -451,29 +454,72 @@ class SharedStateTest {
         }
     }
 
+    /** A node's refresher over the shared store, waiting through {@code sleeper} for other nodes' rotations. */
+    private Refresher nodeRefresher(StateStore store, Rotating validator, LoginDelay.Sleeper sleeper) {
+        GateConfig config = GateConfig.builder().validator(validator).clock(clock).stateStore(store).stateStoreKey(KEY).build();
+        SharedState state = SharedState.create(config, sleeper);
+        Bulkhead bulkhead = new Bulkhead(4);
+        Validations validations = new Validations(validator, state.validationCache(), bulkhead, Duration.ofMillis(100),
+                state.revocations());
+        return new Refresher(validator, validations, state.graceMemo(), bulkhead, Duration.ofMillis(100), token -> { },
+                () -> { }, state.flightLease());
+    }
+
     @Test
-    void aRefreshLeasedByAnotherNodeIsNotRepeatedHereAndItsResultIsSharedThroughTheStore() {
+    void aRefreshLeasedByAnotherNodeIsNotRepeatedHereButAwaitedThroughTheStore() {
         CountingStore store = new CountingStore(clock, true);
         Rotating validatorA = new Rotating(clock);
         Rotating validatorB = new Rotating(clock);
         Gate nodeA = gate(GateConfig.builder().validator(validatorA).stateStore(store).stateStoreKey(KEY));
-        Gate nodeB = gate(GateConfig.builder().validator(validatorB).stateStore(store).stateStoreKey(KEY));
         String leaseKey = SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1");
-        StateStore.Lease other = store.lease(leaseKey, "node-c:1", Duration.ofSeconds(60)).orElseThrow();
+        // Node A is rotating ref-1 (its lease taken by hand); it finishes while node B waits.
+        StateStore.Lease inFlight = store.lease(leaseKey, "node-a:1", Duration.ofSeconds(60)).orElseThrow();
+        AtomicInteger sleeps = new AtomicInteger();
+        Refresher nodeB = nodeRefresher(store, validatorB, d -> {
+            assertEquals(SharedState.POLL, d);
+            if (sleeps.incrementAndGet() == 1) {
+                assertTrue(store.release(inFlight));
+                assertEquals(RefreshOutcome.Kind.ROTATED, nodeA.refresher.refresh("ref-1").kind());
+            }
+        });
 
-        RefreshOutcome whileLeased = nodeB.refresher.refresh("ref-1");
-        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, whileLeased.kind(), "no verdict, so no cookie is cleared");
-        assertEquals(0, validatorB.refreshes.get(), "node B never asks the backend while another node rotates");
-
-        assertTrue(store.release(other));
-        assertEquals(RefreshOutcome.Kind.ROTATED, nodeA.refresher.refresh("ref-1").kind());
-        RefreshOutcome onB = nodeB.refresher.refresh("ref-1"); // the old cookie arrives at the other node
-        assertEquals(RefreshOutcome.Kind.ROTATED, onB.kind());
-        assertEquals(RefreshOutcome.Via.GRACE, onB.via());
+        RefreshOutcome onB = nodeB.refresh("ref-1"); // the old cookie, at the other node, during the rotation
+        assertEquals(RefreshOutcome.Kind.ROTATED, onB.kind(), onB.toString());
         assertEquals("ref-2", onB.tokens().refreshToken());
-        assertEquals(0, validatorB.refreshes.get());
+        assertEquals(0, validatorB.refreshes.get(), "node B never asks the backend while another node rotates");
         assertEquals(1, validatorA.refreshes.get());
+        assertEquals(1, sleeps.get());
         assertTrue(store.inner.get(leaseKey).isEmpty(), "node A released its lease");
+    }
+
+    @Test
+    void aLeaseHeldPastTheWaitAnswersTransientlyWithoutABackendCall() {
+        CountingStore store = new CountingStore(clock, true);
+        Rotating validator = new Rotating(clock);
+        store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"), "node-a:1",
+                Duration.ofSeconds(60)).orElseThrow();
+        AtomicInteger sleeps = new AtomicInteger();
+        Refresher node = nodeRefresher(store, validator, d -> sleeps.incrementAndGet());
+        RefreshOutcome r = node.refresh("ref-1");
+        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, r.kind(), "no verdict, so no cookie is cleared");
+        assertEquals(0, validator.refreshes.get());
+        assertEquals(Duration.ofMillis(100).toMillis() / SharedState.POLL.toMillis(), sleeps.get(), "bounded by the wait");
+    }
+
+    @Test
+    void aLeaseReleasedWithoutAPairEndsTheWaitAtOnce() {
+        CountingStore store = new CountingStore(clock, true);
+        Rotating validator = new Rotating(clock);
+        StateStore.Lease held = store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"),
+                "node-a:1", Duration.ofSeconds(60)).orElseThrow();
+        AtomicInteger sleeps = new AtomicInteger();
+        Refresher node = nodeRefresher(store, validator, d -> {
+            sleeps.incrementAndGet();
+            store.release(held); // node A's backend call failed: no pair, no tombstone
+        });
+        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, node.refresh("ref-1").kind());
+        assertEquals(1, sleeps.get());
+        assertEquals(0, validator.refreshes.get(), "this request still does not rotate: the next one will");
     }
 
     @Test
