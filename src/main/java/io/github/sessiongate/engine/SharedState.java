@@ -84,6 +84,13 @@ final class SharedState {
     /** How often a request looks for another node's rotation while that node holds the lease. */
     static final Duration POLL = Duration.ofMillis(20);
 
+    /** Made once per filter: every caller shares the same cache, revocation list, memo and lease. */
+    private ValidationCache validationCache;
+    private Revocations revocations;
+    private GraceMemo graceMemo;
+    private FlightLease flightLease;
+    private LoginLimiter loginLimiter;
+
     private SharedState(GateConfig config, StateStore shared, StateSeal seal, LoginDelay.Sleeper sleeper) {
         this.config = config;
         this.sleeper = sleeper;
@@ -166,20 +173,61 @@ final class SharedState {
         return shared == null;
     }
 
-    /** The validation cache ({@code cache} class). */
-    ValidationCache validationCache() {
+    /** The validation cache ({@code cache} class); the same one on every call. */
+    synchronized ValidationCache validationCache() {
+        if (validationCache == null) {
+            validationCache = newValidationCache();
+        }
+        return validationCache;
+    }
+
+    /** The revocation list of signed-out access tokens (security); the same one on every call. */
+    synchronized Revocations revocations() {
+        if (revocations == null) {
+            revocations = newRevocations();
+        }
+        return revocations;
+    }
+
+    /** The grace memo: pairs, chains and tombstones (security), and the negative cache; the same one on every call. */
+    synchronized GraceMemo graceMemo() {
+        if (graceMemo == null) {
+            graceMemo = newGraceMemo();
+        }
+        return graceMemo;
+    }
+
+    /** The cross-node refresh lease; the same one on every call. */
+    synchronized FlightLease flightLease() {
+        if (flightLease == null) {
+            flightLease = newFlightLease();
+        }
+        return flightLease;
+    }
+
+    /**
+     * The login limiter of these endpoint settings (the filter's one set): the first call makes it,
+     * later calls return it. On a configured store its failure counts are shared ({@code cache}
+     * class counters, one window each); attempts in flight stay per node.
+     */
+    synchronized LoginLimiter loginLimiter(EndpointSettings settings) {
+        if (loginLimiter == null) {
+            loginLimiter = newLoginLimiter(settings);
+        }
+        return loginLimiter;
+    }
+
+    private ValidationCache newValidationCache() {
         return new ValidationCache(slot(VALIDATIONS, EntryClass.CACHE, ValidationCache.CODEC, config.cacheMaxEntries()),
                 config.cacheTtl(), clock);
     }
 
-    /** The revocation list of signed-out access tokens (security). */
-    Revocations revocations() {
+    private Revocations newRevocations() {
         return new Revocations(security(REVOCATIONS, ValueCodec.PRESENCE, config.securityMaxEntries()),
                 config.validator().clockSkew(), clock);
     }
 
-    /** The grace memo: pairs, chains and tombstones (security), and the negative cache. */
-    GraceMemo graceMemo() {
+    private GraceMemo newGraceMemo() {
         int security = config.securityMaxEntries();
         ExpiringStore<TokenPair> pairs = security(PAIRS, ValueCodec.TOKEN_PAIR, config.graceMaxEntries());
         return new GraceMemo(pairs, security(PREDECESSORS, ValueCodec.TOKEN, security),
@@ -190,10 +238,10 @@ final class SharedState {
     }
 
     /**
-     * The cross-node refresh lease: in-process de-duplication alone on the default; on a
-     * configured store a lease per token, released by its owner when the rotation is recorded.
+     * In-process de-duplication alone on the default; on a configured store a lease per token,
+     * released by its owner when the rotation is recorded.
      */
-    FlightLease flightLease() {
+    private FlightLease newFlightLease() {
         if (shared == null) {
             return FlightLease.LOCAL;
         }
@@ -241,11 +289,7 @@ final class SharedState {
         };
     }
 
-    /**
-     * The login limiter of these endpoint settings: on a configured store its failure counts are
-     * shared ({@code cache} class counters, one window each); attempts in flight stay per node.
-     */
-    LoginLimiter loginLimiter(EndpointSettings settings) {
+    private LoginLimiter newLoginLimiter(EndpointSettings settings) {
         return new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
                 settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, clock,
                 LoginLimiter.DEFAULT_MAX_WAITING, LoginLimiter.Waiter.CONDITION,

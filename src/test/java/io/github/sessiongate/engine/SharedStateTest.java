@@ -406,6 +406,10 @@ class SharedStateTest {
         Validations.Checked again = gate.validations.validate("acc-1");
         assertEquals(Validations.Source.CACHE, again.source());
         assertSame(first, valid(again).session(), "no copy, no decoding on a hit");
+        SharedState state = gate.components.state();
+        assertSame(gate.validations.revocations(), state.revocations(), "one revocation list per filter, whoever asks");
+        assertSame(state.graceMemo(), state.graceMemo());
+        assertSame(state.flightLease(), state.flightLease());
     }
 
     private LoginLimiter limiterOn(StateStore store) {
