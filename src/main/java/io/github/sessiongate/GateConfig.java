@@ -136,6 +136,13 @@ public final class GateConfig {
     /** Refuse checked requests that carry none of Sec-Fetch-Site, Origin and Referer. */
     public static final String PARAM_CSRF_REQUIRE_ORIGIN = "csrf-require-origin";
     public static final boolean DEFAULT_CSRF_REQUIRE_ORIGIN = false;
+    /** The {@link StateStore} class (public no-arg constructor); absent: the bounded in-memory default. */
+    public static final String PARAM_STATE_STORE_CLASS = "state-store-class";
+    /**
+     * The key sealing token-carrying state before it leaves the JVM: base64url, 32 bytes, the same
+     * on every node; required by a store shared across nodes. Secret.
+     */
+    public static final String PARAM_STATE_STORE_KEY = "state-store-key";
 
     private final List<String> protectedPaths;
     private final List<String> publicPaths;
@@ -177,6 +184,8 @@ public final class GateConfig {
     private final Duration backendReadTimeout;
     private final TokenValidator validator;
     private final Clock clock;
+    private final StateStore stateStore;
+    private final javax.crypto.SecretKey stateStoreKey;
 
     private GateConfig(Builder b) {
         this.protectedPaths = List.copyOf(b.protectedPaths);
@@ -206,6 +215,8 @@ public final class GateConfig {
                 MAX_BACKEND_WAIT_TIMEOUT);
         this.refreshAhead = SettingsChecks.duration(PARAM_REFRESH_AHEAD, b.refreshAhead, MIN_REFRESH_AHEAD, MAX_REFRESH_AHEAD);
         this.authorizationHeaderView = b.authorizationHeaderView;
+        this.stateStore = b.stateStore;
+        this.stateStoreKey = b.stateStoreKey == null ? null : stateKey(b.stateStoreKey);
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.auditListeners = List.copyOf(b.auditListeners);
         this.endpoints = b.endpoints != null ? b.endpoints : EndpointSettings.defaults();
@@ -217,7 +228,11 @@ public final class GateConfig {
         this.clientTokens = b.clientTokens == null || !b.clientTokens.enabled() ? null : b.clientTokens;
         this.cookieSeal = b.cookieSeal == null || !b.cookieSeal.enabled() ? null : b.cookieSeal;
         this.guests = b.guests == null || !b.guests.enabled() ? null : b.guests;
-        this.externalSecrets = Map.copyOf(b.externalSecrets);
+        Map<String, String> external = new LinkedHashMap<>(b.externalSecrets);
+        if (b.stateStoreKey != null) {
+            external.put(PARAM_STATE_STORE_KEY, b.stateStoreKey.strip()); // for the key-reuse check
+        }
+        this.externalSecrets = Map.copyOf(external);
         this.backendOrigins = List.copyOf(b.backendOrigins);
         this.givenBackendClient = b.backendClient;
         BackendClient.Builder origins = BackendClient.builder();
@@ -489,6 +504,29 @@ public final class GateConfig {
         return clock;
     }
 
+    /** The configured state store; empty: the bounded in-memory default, per node. */
+    public Optional<StateStore> stateStore() {
+        return Optional.ofNullable(stateStore);
+    }
+
+    /** The key sealing token-carrying state ({@value #PARAM_STATE_STORE_KEY}), if set; for the engine. */
+    public Optional<javax.crypto.SecretKey> stateStoreKey() {
+        return Optional.ofNullable(stateStoreKey);
+    }
+
+    private static javax.crypto.SecretKey stateKey(String base64url) {
+        byte[] raw;
+        try {
+            raw = java.util.Base64.getUrlDecoder().decode(base64url.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(PARAM_STATE_STORE_KEY, "is not base64url");
+        }
+        if (raw.length != 32) {
+            throw new ConfigException(PARAM_STATE_STORE_KEY, "must be 32 bytes (43 base64url characters), not " + raw.length);
+        }
+        return new javax.crypto.spec.SecretKeySpec(raw, "AES");
+    }
+
     /** The effective settings in one line, for the start-up log. No secret appears. */
     public String describe() {
         return "paths{protected=" + protectedPaths + ", public=" + publicPaths + ", roles=" + roleRules
@@ -502,7 +540,9 @@ public final class GateConfig {
                 + (lifetime == null ? "" : ", lifetime{" + lifetime + "}")
                 + (clientTokens == null ? "" : ", client-tokens{" + clientTokens + "}")
                 + (cookieSeal == null ? "" : ", sealed{" + cookieSeal + "}")
-                + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "");
+                + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "")
+                + (stateStore == null ? "" : ", state-store=" + stateStore.getClass().getName()
+                        + (stateStoreKey == null ? "" : " (sealed)"));
     }
 
     @Override
@@ -536,6 +576,8 @@ public final class GateConfig {
         private Duration backendWaitTimeout = DEFAULT_BACKEND_WAIT_TIMEOUT;
         private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
         private boolean authorizationHeaderView = DEFAULT_AUTHORIZATION_HEADER_VIEW;
+        private StateStore stateStore;
+        private String stateStoreKey;
         private CookieSettings cookies;
         private List<AuditListener> auditListeners = List.of();
         private EndpointSettings endpoints;
@@ -703,6 +745,25 @@ public final class GateConfig {
 
         public Builder authorizationHeaderView(boolean expose) {
             this.authorizationHeaderView = expose;
+            return this;
+        }
+
+        /**
+         * Where the shared state lives (validation cache, refresh lease, grace memo, tombstones,
+         * revocations). Default: a bounded in-memory store per node. A store handed in here stays
+         * its owner's: the filter never closes it. One shared across nodes needs {@link #stateStoreKey}.
+         */
+        public Builder stateStore(StateStore store) {
+            this.stateStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * The key sealing token-carrying state before it reaches the store ({@value GateConfig#PARAM_STATE_STORE_KEY}):
+         * base64url of 32 random bytes, the same on every node; else {@link ConfigException} at {@link #build()}.
+         */
+        public Builder stateStoreKey(String base64url) {
+            this.stateStoreKey = Objects.requireNonNull(base64url, "base64url");
             return this;
         }
 

@@ -49,15 +49,20 @@ public final class Components implements AutoCloseable {
     private final Optional<CookieSeal> cookieSeal;
     private final EndpointSettings endpoints;
     private final CsrfGuard csrf;
+    private final SharedState state;
     /** What this factory made, closed last-made first. */
     private final Deque<AutoCloseable> made = new ArrayDeque<>();
 
-    private Components(GateConfig config, HttpTransport transport) {
+    private Components(GateConfig config, HttpTransport transport, boolean ownsStateStore) {
         this.config = config;
         this.transport = transport;
         made.push(transport);
         try {
             made.push(config.validator());
+            if (ownsStateStore) {
+                config.stateStore().ifPresent(made::push); // made from state-store-class: ours to close
+            }
+            this.state = SharedState.create(config);
             Features features = Features.of(config);
             this.guests = features.guests().map(plan -> {
                 return owned(plan.apply(transport));
@@ -100,12 +105,12 @@ public final class Components implements AutoCloseable {
             transport.close();
             throw e;
         }
-        return new Components(config, transport);
+        return new Components(config, transport, params.peek(GateConfig.PARAM_STATE_STORE_CLASS).isPresent());
     }
 
     /** Starts the components of a config built in code; its validator is ready as built. */
     public static Components fromConfig(GateConfig config) {
-        return new Components(config, HttpTransport.create(config.backendConnectTimeout()));
+        return new Components(config, HttpTransport.create(config.backendConnectTimeout()), false);
     }
 
     /** Records a component this factory made, to close it at {@link #close()}. */
@@ -136,6 +141,11 @@ public final class Components implements AutoCloseable {
     /** The filter's own endpoints. */
     EndpointSettings endpoints() {
         return endpoints;
+    }
+
+    /** The shared state (validation cache, revocations, grace memo, refresh lease) over the configured store. */
+    SharedState state() {
+        return state;
     }
 
     /** The CSRF defence. */

@@ -2,6 +2,7 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ClientTokenSettings;
+import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.GuestSettings;
@@ -38,7 +39,7 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
     /** Every secret the filter may use, so that no key is used for two jobs. */
     private static final List<String> SECRET_PARAMETERS = List.of("jwt.secret", GuestSettings.PARAM_SECRET,
             LifetimeSettings.PARAM_SIGNING_SECRET, ClientTokenSettings.PARAM_SECRET, CookieSealSettings.PARAM_KEYS,
-            ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET);
+            ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET, GateConfig.PARAM_STATE_STORE_KEY);
 
     /**
      * Makes the features of {@code config}.
@@ -47,6 +48,11 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
      */
     static Features of(GateConfig config) {
         Map<String, List<String>> secrets = secrets(config);
+        for (String key : secrets.get(GateConfig.PARAM_STATE_STORE_KEY)) {
+            if (othersThan(secrets, GateConfig.PARAM_STATE_STORE_KEY).stream().anyMatch(other -> other.strip().equals(key))) {
+                throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "reuses another secret of the filter; give it a key of its own");
+            }
+        }
         Optional<SessionLifetime> lifetime = config.lifetime().flatMap(s -> SessionLifetime.create(s, config.clock(),
                 namedKeys(secrets, LifetimeSettings.PARAM_SIGNING_SECRET),
                 othersThan(secrets, LifetimeSettings.PARAM_SIGNING_SECRET)));

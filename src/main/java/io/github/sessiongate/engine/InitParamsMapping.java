@@ -7,6 +7,7 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenRefresher;
+import io.github.sessiongate.StateStore;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.cookie.CookieSeal;
@@ -107,9 +108,19 @@ public final class InitParamsMapping {
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
         api.initOnce(validator, params, clock);
         b.validator(validator);
+        Optional<StateStore> store;
+        try {
+            store = SharedState.storeFromParams(params, classLoader());
+        } catch (RuntimeException e) {
+            validator.close();
+            throw e;
+        }
+        store.ifPresent(b::stateStore);
+        params.get(PARAM_STATE_STORE_KEY).ifPresent(b::stateStoreKey);
         List<String> unknown = new ArrayList<>(params.unread());
         if (!unknown.isEmpty()) {
             validator.close();
+            store.ifPresent(StateStore::close);
             throw new ConfigException(unknown.get(0), "is not a SessionGate parameter"
                     + (unknown.size() > 1 ? " (nor are " + unknown.subList(1, unknown.size()) + ")" : "")
                     + "; check the spelling against the README's parameter table");
@@ -118,6 +129,7 @@ public final class InitParamsMapping {
             return b.build(); // the checks of the settings as a set: bounds, secrets used twice, cookie budget
         } catch (RuntimeException e) {
             validator.close();
+            store.ifPresent(StateStore::close);
             throw e;
         }
     }

@@ -65,8 +65,7 @@ final class Logins implements AutoCloseable {
         this.audit = audit;
         this.metrics = metrics;
         this.locationRoom = locationRoom;
-        this.limiter = new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
-                settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, config.clock());
+        this.limiter = components.state().loginLimiter(settings);
         this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.DEFAULT_MAX_PER_KEY,
                 LoginDelay.Sleeper.THREAD);
     }

@@ -17,10 +17,7 @@ import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.Refresher;
-import io.github.sessiongate.rotation.Revocations;
-import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.rotation.Validations;
-import io.github.sessiongate.store.InMemoryExpiringStore;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.BrowserNavigation;
 import io.github.sessiongate.web.CsrfGuard;
@@ -61,6 +58,9 @@ final class RequestSteps implements AutoCloseable {
     private final CookieCodec cookies;
     private final IgnoredCookieAudit ignoredCookies;
     private final CsrfGuard csrf;
+    /** The validations and the refresher the steps use; package-private for the engine's tests. */
+    final Validations validations;
+    final Refresher refresher;
     private final Resolver resolver;
     private final SessionWriter writer;
     private final Endpoints endpoints;
@@ -84,18 +84,12 @@ final class RequestSteps implements AutoCloseable {
         this.locationRoom = new LocationRoom(LoginRedirect.maxEncodedFrom(components.endpoints().loginMaxBodyBytes()));
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
-        // Security stores refuse when full (the request then fails closed); only the negative cache evicts.
-        Duration skew = config.validator().clockSkew();
-        int security = config.securityMaxEntries();
-        Validations validations = new Validations(config.validator(),
-                new ValidationCache(new InMemoryExpiringStore<>(config.cacheMaxEntries(), clock), config.cacheTtl(), clock),
-                bulkhead, config.backendWaitTimeout(),
-                new Revocations(new InMemoryExpiringStore<>(security, clock), skew, clock));
-        GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(config.graceMaxEntries(), clock),
-                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
-                InMemoryExpiringStore.evicting(config.negativeCacheMaxEntries(), clock),
-                new InMemoryExpiringStore<>(security, clock), new InMemoryExpiringStore<>(security, clock),
-                config.refreshGrace(), skew, clock);
+        // Every promise that spans requests lives in the shared state: security entries refuse when
+        // full (the request then fails closed); caches evict.
+        SharedState state = components.state();
+        this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
+                config.backendWaitTimeout(), state.revocations());
+        GraceMemo memo = state.graceMemo();
         Optional<RevocationClient> revoker = components.revoke();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
                 + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
@@ -103,8 +97,8 @@ final class RequestSteps implements AutoCloseable {
             metrics.securityStoreFull();
             full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
         };
-        Refresher refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
-                token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull);
+        this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
+                token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull, state.flightLease());
         this.resolver = new Resolver(validations, refresher, components.lifetime(), components.guests(), audit, metrics,
                 config.refreshAhead(), clock, securityStoreFull);
         this.writer = new SessionWriter(cookies, components.cookieSeal(), audit, metrics);

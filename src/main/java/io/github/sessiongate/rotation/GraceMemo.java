@@ -3,6 +3,7 @@ package io.github.sessiongate.rotation;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.store.ExpiringStore;
 import io.github.sessiongate.store.InMemoryExpiringStore;
+import io.github.sessiongate.store.ValueCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,6 +125,28 @@ public final class GraceMemo {
                     + ancestors.size() + " ancestors]";
         }
     }
+
+    /** How a {@link Link} leaves the JVM: it holds a raw refresh token ({@code next}), so it is sealed. */
+    public static final ValueCodec<Link> LINK_CODEC = ValueCodec.of(true, (link, out) -> {
+        out.writeUTF(link.tokenKey());
+        out.writeInt(link.minted().size());
+        for (Minted m : link.minted()) {
+            out.writeUTF(m.identity());
+            ValueCodec.writeInstant(out, m.servesUntil());
+        }
+        ValueCodec.writeNullable(out, link.next());
+    }, in -> {
+        String tokenKey = in.readUTF();
+        int n = in.readInt();
+        if (n < 0 || n > MAX_ACCESS_PER_LINK * MAX_CHAIN) {
+            throw new java.io.IOException("bad count");
+        }
+        List<Minted> minted = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            minted.add(new Minted(in.readUTF(), ValueCodec.readInstant(in)));
+        }
+        return new Link(tokenKey, List.copyOf(minted), ValueCodec.readNullable(in));
+    });
 
     private final ExpiringStore<TokenPair> pairs;
     private final ExpiringStore<String> predecessors;

@@ -49,6 +49,7 @@ public final class Refresher {
     static final int MAX_STRANGERS = 8;
 
     private final SingleFlight<RefreshOutcome> flights = new SingleFlight<>();
+    private final FlightLease leases;
 
     public Refresher(TokenValidator validator, Validations validations, GraceMemo memo, Bulkhead bulkhead,
             Duration maxWait) {
@@ -62,6 +63,16 @@ public final class Refresher {
      */
     public Refresher(TokenValidator validator, Validations validations, GraceMemo memo, Bulkhead bulkhead,
             Duration maxWait, Consumer<String> revokeAtBackend, Runnable securityStoreFull) {
+        this(validator, validations, memo, bulkhead, maxWait, revokeAtBackend, securityStoreFull, FlightLease.LOCAL);
+    }
+
+    /**
+     * @param leases the cross-node lease taken around each rotation (on top of the in-process
+     *     de-duplication); {@link FlightLease#LOCAL} for one node
+     */
+    public Refresher(TokenValidator validator, Validations validations, GraceMemo memo, Bulkhead bulkhead,
+            Duration maxWait, Consumer<String> revokeAtBackend, Runnable securityStoreFull, FlightLease leases) {
+        this.leases = Objects.requireNonNull(leases, "leases");
         this.validator = Objects.requireNonNull(validator, "validator");
         this.validations = Objects.requireNonNull(validations, "validations");
         this.memo = Objects.requireNonNull(memo, "memo");
@@ -244,6 +255,23 @@ public final class Refresher {
     }
 
     private RefreshOutcome lead(String refreshToken) {
+        String key = TokenKey.of(refreshToken);
+        Optional<FlightLease.Held> lease = leases.acquire(key);
+        if (lease.isEmpty()) {
+            // Another node is rotating this token now: its pair lands in the shared grace memo, its
+            // refusal in the tombstones. Wait for either as a waiter here waits for our leader.
+            return leases.awaitOther(key, () -> memo.isForgotten(refreshToken)
+                    ? Optional.of(RefreshOutcome.refused(RefreshOutcome.Via.TOMBSTONE))
+                    : memo.recall(refreshToken).map(p -> validated(refreshToken, p, RefreshOutcome.Via.GRACE)), maxWait)
+                    .orElseGet(() -> RefreshOutcome.unavailable("a refresh of this token is in flight on another node",
+                            RefreshOutcome.Via.SHARED));
+        }
+        try (FlightLease.Held held = lease.get()) {
+            return leadHoldingLease(refreshToken);
+        }
+    }
+
+    private RefreshOutcome leadHoldingLease(String refreshToken) {
         // A leader that finished between our recall and our flight has left its pair here.
         Optional<TokenPair> remembered = memo.recall(refreshToken);
         if (remembered.isPresent()) {

@@ -2,6 +2,7 @@ package io.github.sessiongate.rotation;
 
 import io.github.sessiongate.Session;
 import io.github.sessiongate.store.ExpiringStore;
+import io.github.sessiongate.store.ValueCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,9 @@ public final class ValidationCache {
             return id;
         }
     }
+
+    /** How an entry leaves the JVM (a store that is not the in-memory default): its session, sealed. */
+    public static final ValueCodec<Entry> CODEC = ValueCodec.SESSION.mapped(Entry::session, Entry::new);
 
     private final ExpiringStore<Entry> store;
     private final Duration ttl;

@@ -12,9 +12,10 @@ import java.util.Optional;
  * callers can fail closed ({@link #hasRoom}); <b>cache</b> stores (the negative cache of junk
  * refusals) may evict to make room, since losing an entry costs only a backend call.
  *
- * <p>The in-memory {@link InMemoryExpiringStore} is the default and holds per node; a shared
- * implementation (Redis, say) lets several nodes honour the same guarantees without sticky
- * sessions. Implementations must be thread-safe and bounded: when full they refuse new entries
+ * <p>The filter's own stores are {@link StateSlot}s over the configured
+ * {@link io.github.sessiongate.StateStore} (the SPI a shared implementation such as Redis
+ * implements); {@link InMemoryExpiringStore} is a plain per-node one for tests and defaults.
+ * Implementations must be thread-safe and bounded: when full they refuse new entries
  * ({@link #put} returns {@code false}) rather than evict live ones, so a flood of distinct keys
  * can neither grow memory without bound nor push out every real user's entry.
  *

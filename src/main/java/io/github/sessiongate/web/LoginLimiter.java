@@ -92,9 +92,47 @@ public final class LoginLimiter {
         long await(Condition released, long nanos) throws InterruptedException;
     }
 
+    /**
+     * Failure counts shared with other nodes (a {@code StateStore}), so that a guesser spreading
+     * attempts over nodes meets the same limits. On top of this node's table, which alone holds
+     * attempts in flight: a limit applies when either count reaches it. Keys are digests. Calls are
+     * made outside the limiter's lock; an implementation never throws (a store that cannot answer
+     * reads as no failures, and the local counts still hold).
+     */
+    public interface SharedCounts {
+        /** None: one node. */
+        SharedCounts NONE = new SharedCounts() {
+            @Override
+            public Map<String, Long> failures(java.util.Collection<String> keys) {
+                return Map.of();
+            }
+
+            @Override
+            public void failed(java.util.Collection<String> keys, Duration window) {
+            }
+
+            @Override
+            public void cleared(String key) {
+            }
+        };
+
+        /** The shared failure counts of these keys within their windows, in one round trip; absent keys have none. */
+        Map<String, Long> failures(java.util.Collection<String> keys);
+
+        /** Counts one failure for each key; a new count lives for {@code window}. */
+        void failed(java.util.Collection<String> keys, Duration window);
+
+        /** Forgets the key's failures (a success of the pair). */
+        void cleared(String key);
+    }
+
     private enum Kind { PAIR, ADDRESS, USER }
 
     private record Key(Kind kind, long hi, long lo) {
+        /** The key as shared with other nodes: its kind and digest, never a username or address. */
+        String shared() {
+            return kind.name().charAt(0) + Long.toHexString(hi) + ":" + Long.toHexString(lo);
+        }
     }
 
     private static final class Entry {
@@ -111,6 +149,7 @@ public final class LoginLimiter {
     private final Clock clock;
     private final int maxWaiting;
     private final Waiter waiter;
+    private final SharedCounts shared;
     private final Map<Key, Entry> table = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever a reservation ends. */
@@ -143,6 +182,13 @@ public final class LoginLimiter {
      */
     public LoginLimiter(int maxFailures, int maxAddressFailures, Duration window, Duration maxDelay, int maxTracked,
             Clock clock, int maxWaiting, Waiter waiter) {
+        this(maxFailures, maxAddressFailures, window, maxDelay, maxTracked, clock, maxWaiting, waiter, SharedCounts.NONE);
+    }
+
+    /** As the constructor above, with failure counts shared across nodes on top of this node's. */
+    public LoginLimiter(int maxFailures, int maxAddressFailures, Duration window, Duration maxDelay, int maxTracked,
+            Clock clock, int maxWaiting, Waiter waiter, SharedCounts shared) {
+        this.shared = Objects.requireNonNull(shared, "shared");
         if (maxFailures > 0 && maxAddressFailures < maxFailures) {
             throw new IllegalArgumentException("the address ceiling must be at least the pair limit");
         }
@@ -165,9 +211,12 @@ public final class LoginLimiter {
         if (maxFailures <= 0) {
             return 0;
         }
+        Key pair = key(Kind.PAIR, username, client);
+        Key address = key(Kind.ADDRESS, username, client);
+        Map<Key, Long> remote = sharedFailures(pair, address);
         lock.lock();
         try {
-            return limited(clock.millis(), key(Kind.PAIR, username, client), key(Kind.ADDRESS, username, client));
+            return limited(clock.millis(), pair, address, remote);
         } finally {
             lock.unlock();
         }
@@ -183,18 +232,20 @@ public final class LoginLimiter {
         if (maxFailures <= 0 || maxDelay.isZero()) {
             return Duration.ZERO;
         }
-        int failures;
+        long failures;
+        Key user = key(Kind.USER, username, "");
+        long remote = sharedFailures(user).getOrDefault(user, 0L);
         lock.lock();
         try {
-            Entry e = live(key(Kind.USER, username, ""), clock.millis());
-            failures = e == null ? 0 : e.failures;
+            Entry e = live(user, clock.millis());
+            failures = Math.max(remote, e == null ? 0 : e.failures);
         } finally {
             lock.unlock();
         }
         if (failures < maxFailures) {
             return Duration.ZERO;
         }
-        int doublings = Math.min(30, failures - maxFailures);
+        int doublings = (int) Math.min(30, failures - maxFailures);
         Duration d = FIRST_DELAY.multipliedBy(1L << doublings);
         return d.compareTo(maxDelay) > 0 ? maxDelay : d;
     }
@@ -220,15 +271,16 @@ public final class LoginLimiter {
         Key[] keys = {key(Kind.PAIR, username, client), key(Kind.ADDRESS, username, client), key(Kind.USER, username, "")};
         long nanos = Math.max(0, maxWait.toNanos());
         boolean counted = false;
+        Map<Key, Long> remote = sharedFailures(keys); // one round trip, before the lock
         lock.lock();
         try {
             while (true) {
                 long now = clock.millis();
-                long wait = limited(now, keys[0], keys[1]);
+                long wait = limited(now, keys[0], keys[1], remote);
                 if (wait > 0) {
                     return new Ticket(Status.LIMITED, wait, null);
                 }
-                if (room(now, keys[0], keys[1])) {
+                if (room(now, keys[0], keys[1], remote)) {
                     return reserve(now, keys);
                 }
                 if (nanos <= 0) {
@@ -424,6 +476,9 @@ public final class LoginLimiter {
             } finally {
                 lock.unlock();
             }
+            if (shared != SharedCounts.NONE) {
+                shared.failed(java.util.Arrays.stream(keys).map(Key::shared).toList(), Duration.ofMillis(windowMillis));
+            }
         }
 
         /** Forgets the failures of this (username, address) pair only. */
@@ -439,6 +494,9 @@ public final class LoginLimiter {
                 }
             } finally {
                 lock.unlock();
+            }
+            if (shared != SharedCounts.NONE) {
+                shared.cleared(keys[0].shared());
             }
         }
 
@@ -468,26 +526,51 @@ public final class LoginLimiter {
         }
     }
 
-    /** Seconds until the recorded failures of the pair and its address leave room (0 if they do); under the lock. */
-    private long limited(long now, Key pair, Key address) {
-        long wait = limited(live(pair, now), maxFailures, now);
-        return Math.max(wait, limited(live(address, now), maxAddressFailures, now));
+    /**
+     * Seconds until the recorded failures of the pair and its address leave room (0 if they do); under
+     * the lock. Shared counts ({@code remote}) count too: a limit they alone reach lasts a whole window
+     * (other nodes' window starts are not known here).
+     */
+    private long limited(long now, Key pair, Key address, Map<Key, Long> remote) {
+        long wait = limited(live(pair, now), maxFailures, now, remote.getOrDefault(pair, 0L));
+        return Math.max(wait, limited(live(address, now), maxAddressFailures, now, remote.getOrDefault(address, 0L)));
     }
 
-    private long limited(Entry e, int limit, long now) {
-        if (e == null || e.failures < limit) {
-            return 0;
+    private long limited(Entry e, int limit, long now, long remote) {
+        if (e != null && e.failures >= limit) {
+            return Math.max(1, (e.start + windowMillis - now + 999) / 1000);
         }
-        return Math.max(1, (e.start + windowMillis - now + 999) / 1000);
+        return remote >= limit ? Math.max(1, (windowMillis + 999) / 1000) : 0;
     }
 
     /** Whether failures plus attempts in flight leave room for one more under both limits; under the lock. */
-    private boolean room(long now, Key pair, Key address) {
-        return room(live(pair, now), maxFailures) && room(live(address, now), maxAddressFailures);
+    private boolean room(long now, Key pair, Key address, Map<Key, Long> remote) {
+        return room(live(pair, now), maxFailures, remote.getOrDefault(pair, 0L))
+                && room(live(address, now), maxAddressFailures, remote.getOrDefault(address, 0L));
     }
 
-    private static boolean room(Entry e, int limit) {
-        return e == null || e.failures + e.inFlight < limit;
+    private static boolean room(Entry e, int limit, long remote) {
+        long failures = Math.max(remote, e == null ? 0 : e.failures);
+        return failures + (e == null ? 0 : e.inFlight) < limit;
+    }
+
+    /** The shared failure counts of these keys (none without shared counts). Outside the lock: it may be a network call. */
+    private Map<Key, Long> sharedFailures(Key... keys) {
+        if (shared == SharedCounts.NONE) {
+            return Map.of();
+        }
+        Map<String, Key> byName = new HashMap<>();
+        for (Key k : keys) {
+            byName.put(k.shared(), k);
+        }
+        Map<Key, Long> out = new HashMap<>();
+        shared.failures(byName.keySet()).forEach((name, count) -> {
+            Key k = byName.get(name);
+            if (k != null && count != null) {
+                out.put(k, count);
+            }
+        });
+        return out;
     }
 
     /** The entry with an expired window's failures forgotten; {@code null} if absent. Under the lock. */

@@ -1,0 +1,357 @@
+package io.github.sessiongate.engine;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.StateStore;
+import io.github.sessiongate.StateStore.EntryClass;
+import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.internal.RateLimitedWarning;
+import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.rotation.FlightLease;
+import io.github.sessiongate.rotation.GraceMemo;
+import io.github.sessiongate.rotation.Revocations;
+import io.github.sessiongate.rotation.ValidationCache;
+import io.github.sessiongate.store.ExpiringStore;
+import io.github.sessiongate.store.InMemoryStateStore;
+import io.github.sessiongate.store.StateSeal;
+import io.github.sessiongate.store.StateSlot;
+import io.github.sessiongate.store.ValueCodec;
+import io.github.sessiongate.EndpointSettings;
+import io.github.sessiongate.web.LoginDelay;
+import io.github.sessiongate.web.LoginLimiter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's shared state over the configured {@link StateStore}: the validation cache,
+ * revocations, the grace memo's stores (pairs, chains, tombstones, the negative cache) and the
+ * refresh lease, each a typed {@link StateSlot} under a key prefix of its own, and the login
+ * limiter's failure counts.
+ *
+ * <p>Without a configured store each kind gets an {@link InMemoryStateStore} of its own, bounded
+ * as before by {@code cache-max-entries}, {@code grace-max-entries}, {@code security-max-entries}
+ * (each security kind) and {@code negative-cache-max-entries}; values stay objects. A configured
+ * store holds every kind, encoded; token-carrying values are sealed under {@code state-store-key},
+ * which a store shared across nodes must have.
+ */
+final class SharedState {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedState.class);
+
+
+    /** Key prefixes, one per kind, so kinds never collide in one store. */
+    static final String VALIDATIONS = "sg:v:";
+    static final String REVOCATIONS = "sg:r:";
+    static final String PAIRS = "sg:g:";
+    static final String PREDECESSORS = "sg:p:";
+    static final String TOMBSTONES = "sg:t:";
+    static final String NEGATIVE = "sg:n:";
+    static final String LINKS = "sg:l:";
+    static final String ISSUED_WITH = "sg:i:";
+    static final String FLIGHTS = "sg:f:";
+    static final String LOGIN_FAILURES = "sg:c:";
+
+    private final GateConfig config;
+    private final Clock clock;
+    /** The configured store, or {@code null} for the per-kind in-memory default. */
+    private final StateStore shared;
+    private final StateSeal seal;
+    private final Consumer<String> unavailable;
+    /** This node's name in lease owners; a random id per filter start. */
+    private final String node = UUID.randomUUID().toString();
+    private final AtomicLong flights = new AtomicLong();
+    /**
+     * How long a refresh lease lasts unless released: longer than any refresh call may take (the
+     * connect timeout plus the longest read timeout), so no second node rotates a token while the
+     * first still may. A node that dies holding it delays that token's refresh elsewhere this long.
+     */
+    private final Duration leaseTtl;
+    /** How a request waits between looks for another node's rotation; a seam so tests never sleep. */
+    private final LoginDelay.Sleeper sleeper;
+    /** How often a request looks for another node's rotation while that node holds the lease. */
+    static final Duration POLL = Duration.ofMillis(20);
+
+    /** Made once per filter: every caller shares the same cache, revocation list, memo and lease. */
+    private ValidationCache validationCache;
+    private Revocations revocations;
+    private GraceMemo graceMemo;
+    private FlightLease flightLease;
+    private LoginLimiter loginLimiter;
+
+    private SharedState(GateConfig config, StateStore shared, StateSeal seal, LoginDelay.Sleeper sleeper) {
+        this.config = config;
+        this.sleeper = sleeper;
+        this.clock = config.clock();
+        this.shared = shared;
+        this.seal = seal;
+        RateLimitedWarning warning = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1),
+                "The state store cannot answer ({}): until it is back this node keeps its state in its own "
+                + "memory and refreshes without the cross-node lease, so its promises hold per node only");
+        this.unavailable = warning::warn;
+        this.leaseTtl = config.backendConnectTimeout().plus(RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+    }
+
+    /**
+     * The state of the configured store, or the in-memory default.
+     *
+     * @throws ConfigException naming {@code state-store-key} when a store shared across nodes has no key
+     */
+    static SharedState create(GateConfig config) {
+        return create(config, LoginDelay.Sleeper.THREAD);
+    }
+
+    /** As {@link #create(GateConfig)}, with the wait between looks for another node's rotation (tests). */
+    static SharedState create(GateConfig config, LoginDelay.Sleeper sleeper) {
+        Optional<StateStore> store = config.stateStore();
+        if (store.isPresent() && store.get().sharedAcrossNodes() && config.stateStoreKey().isEmpty()) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "is required: the state store "
+                    + store.get().getClass().getName() + " is shared across nodes, and token-carrying state "
+                    + "is sealed before it leaves the JVM; set the same base64url 32-byte key on every node");
+        }
+        return new SharedState(config, store.orElse(null), config.stateStoreKey().map(StateSeal::new).orElse(null), sleeper);
+    }
+
+    /**
+     * The store named by {@code state-store-class}, made with its no-arg constructor and
+     * {@linkplain StateStore#init initialised} once; empty when the parameter is absent.
+     *
+     * @throws ConfigException naming the parameter at fault
+     */
+    static Optional<StateStore> storeFromParams(InitParams params, ClassLoader loader) {
+        Optional<String> className = params.get(GateConfig.PARAM_STATE_STORE_CLASS);
+        if (className.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = className.get().strip();
+        StateStore store;
+        try {
+            Class<?> type = Class.forName(name, true, loader);
+            if (!StateStore.class.isAssignableFrom(type)) {
+                throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + " does not implement "
+                        + StateStore.class.getName());
+            }
+            store = (StateStore) type.getConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, "class " + name + " not found; is its jar in WEB-INF/lib?");
+        } catch (NoSuchMethodException e) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + " needs a public no-argument constructor");
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            if (cause instanceof ConfigException ce) {
+                throw ce;
+            }
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, "could not create " + name + ": "
+                    + cause.getClass().getSimpleName());
+        }
+        try {
+            store.init(params);
+        } catch (RuntimeException e) {
+            store.close();
+            if (e instanceof ConfigException) {
+                throw e;
+            }
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + ".init failed: " + e.getClass().getSimpleName());
+        }
+        return Optional.of(store);
+    }
+
+    /** Whether the in-memory default holds the state (one node). */
+    boolean isLocal() {
+        return shared == null;
+    }
+
+    /** The validation cache ({@code cache} class); the same one on every call. */
+    synchronized ValidationCache validationCache() {
+        if (validationCache == null) {
+            validationCache = newValidationCache();
+        }
+        return validationCache;
+    }
+
+    /** The revocation list of signed-out access tokens (security); the same one on every call. */
+    synchronized Revocations revocations() {
+        if (revocations == null) {
+            revocations = newRevocations();
+        }
+        return revocations;
+    }
+
+    /** The grace memo: pairs, chains and tombstones (security), and the negative cache; the same one on every call. */
+    synchronized GraceMemo graceMemo() {
+        if (graceMemo == null) {
+            graceMemo = newGraceMemo();
+        }
+        return graceMemo;
+    }
+
+    /** The cross-node refresh lease; the same one on every call. */
+    synchronized FlightLease flightLease() {
+        if (flightLease == null) {
+            flightLease = newFlightLease();
+        }
+        return flightLease;
+    }
+
+    /**
+     * The login limiter of these endpoint settings (the filter's one set): the first call makes it,
+     * later calls return it. On a configured store its failure counts are shared ({@code cache}
+     * class counters, one window each); attempts in flight stay per node.
+     */
+    synchronized LoginLimiter loginLimiter(EndpointSettings settings) {
+        if (loginLimiter == null) {
+            loginLimiter = newLoginLimiter(settings);
+        }
+        return loginLimiter;
+    }
+
+    private ValidationCache newValidationCache() {
+        return new ValidationCache(slot(VALIDATIONS, EntryClass.CACHE, ValidationCache.CODEC, config.cacheMaxEntries()),
+                config.cacheTtl(), clock);
+    }
+
+    private Revocations newRevocations() {
+        return new Revocations(security(REVOCATIONS, ValueCodec.PRESENCE, config.securityMaxEntries()),
+                config.validator().clockSkew(), clock);
+    }
+
+    private GraceMemo newGraceMemo() {
+        int security = config.securityMaxEntries();
+        ExpiringStore<TokenPair> pairs = security(PAIRS, ValueCodec.TOKEN_PAIR, config.graceMaxEntries());
+        return new GraceMemo(pairs, security(PREDECESSORS, ValueCodec.TOKEN, security),
+                security(TOMBSTONES, ValueCodec.PRESENCE, security),
+                slot(NEGATIVE, EntryClass.CACHE, ValueCodec.PRESENCE, config.negativeCacheMaxEntries()),
+                security(LINKS, GraceMemo.LINK_CODEC, security), security(ISSUED_WITH, ValueCodec.TOKEN, security),
+                config.refreshGrace(), config.validator().clockSkew(), clock);
+    }
+
+    /**
+     * In-process de-duplication alone on the default; on a configured store a lease per token,
+     * released by its owner when the rotation is recorded.
+     */
+    private FlightLease newFlightLease() {
+        if (shared == null) {
+            return FlightLease.LOCAL;
+        }
+        return new FlightLease() {
+            @Override
+            public Optional<Held> acquire(String key) {
+                String owner = node + ":" + flights.incrementAndGet();
+                try {
+                    return shared.lease(FLIGHTS + key, owner, leaseTtl).map(lease -> (Held) () -> {
+                        try {
+                            shared.release(lease);
+                        } catch (StateStore.UnavailableException e) {
+                            unavailable.accept("release"); // it lapses after its TTL
+                        }
+                    });
+                } catch (StateStore.UnavailableException e) {
+                    unavailable.accept("lease");
+                    return Optional.of(FlightLease.NOTHING);
+                }
+            }
+
+            @Override
+            public <T> Optional<T> awaitOther(String key, Supplier<Optional<T>> done, Duration maxWait) {
+                long polls = Math.max(1, maxWait.toMillis() / POLL.toMillis());
+                for (long i = 0; i < polls; i++) {
+                    Optional<T> result = done.get();
+                    if (result.isPresent()) {
+                        return result;
+                    }
+                    try {
+                        if (shared.get(FLIGHTS + key).isEmpty()) {
+                            return done.get(); // released (or lapsed) without a pair: nothing more will show
+                        }
+                        sleeper.sleep(POLL);
+                    } catch (StateStore.UnavailableException e) {
+                        unavailable.accept("lease");
+                        return Optional.empty();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return Optional.empty();
+                    }
+                }
+                return done.get();
+            }
+        };
+    }
+
+    private LoginLimiter newLoginLimiter(EndpointSettings settings) {
+        return new LoginLimiter(settings.loginMaxFailures(), settings.loginAddressMaxFailures(),
+                settings.loginFailureWindow(), settings.loginUsernameMaxDelay(), LoginLimiter.DEFAULT_MAX_TRACKED, clock,
+                LoginLimiter.DEFAULT_MAX_WAITING, LoginLimiter.Waiter.CONDITION,
+                shared == null ? LoginLimiter.SharedCounts.NONE : new StoredCounts());
+    }
+
+    /** Login failure counts as {@link StateStore#increment} counters. Never throws for the store. */
+    private final class StoredCounts implements LoginLimiter.SharedCounts {
+        @Override
+        public Map<String, Long> failures(Collection<String> keys) {
+            List<String> stored = keys.stream().map(k -> LOGIN_FAILURES + k).toList();
+            Map<String, byte[]> found;
+            try {
+                found = shared.getAll(stored);
+            } catch (StateStore.UnavailableException e) {
+                unavailable.accept("login counts");
+                return Map.of();
+            }
+            Map<String, Long> out = new HashMap<>();
+            found.forEach((k, v) -> {
+                try {
+                    out.put(k.substring(LOGIN_FAILURES.length()), Long.parseLong(new String(v, StandardCharsets.US_ASCII)));
+                } catch (NumberFormatException e) {
+                    // not a counter: no failures
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public void failed(Collection<String> keys, Duration window) {
+            try {
+                for (String k : keys) {
+                    shared.increment(LOGIN_FAILURES + k, 1, window, EntryClass.CACHE);
+                }
+            } catch (StateStore.UnavailableException e) {
+                unavailable.accept("login counts"); // this node's own count still holds
+            }
+        }
+
+        @Override
+        public void cleared(String key) {
+            try {
+                shared.delete(LOGIN_FAILURES + key);
+            } catch (StateStore.UnavailableException e) {
+                unavailable.accept("login counts");
+            }
+        }
+    }
+
+    private <V> ExpiringStore<V> security(String prefix, ValueCodec<V> codec, int maxEntries) {
+        return slot(prefix, EntryClass.SECURITY, codec, maxEntries);
+    }
+
+    private <V> ExpiringStore<V> slot(String prefix, EntryClass entryClass, ValueCodec<V> codec, int maxEntries) {
+        IntFunction<InMemoryStateStore> own = max -> entryClass == EntryClass.CACHE
+                ? new InMemoryStateStore(max, 1, clock) : new InMemoryStateStore(1, max, clock);
+        if (shared == null) {
+            return new StateSlot<>(own.apply(maxEntries), prefix, entryClass, codec, seal, clock, unavailable);
+        }
+        // This node's memory for the time the store cannot answer: per-node promises still hold.
+        return new StateSlot<>(shared, prefix, entryClass, codec, seal, clock, unavailable,
+                own.apply(maxEntries));
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.sessiongate.store;
+
+import io.github.sessiongate.StateStore;
+import io.github.sessiongate.StateStore.EntryClass;
+import io.github.sessiongate.StateStore.WriteResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One kind of the engine's state (validation cache, tombstones, grace pairs, ...) as a typed
+ * {@link ExpiringStore} over a {@link StateStore}: its keys under a prefix of its own, its entries
+ * of one {@link EntryClass}.
+ *
+ * <p>Two paths. On the in-memory default ({@link InMemoryStateStore}) values stay the immutable
+ * objects they are: nothing is encoded, sealed or decoded, so a cache hit costs a map lookup. On any
+ * other store they are encoded by the {@link ValueCodec}, and sealed ({@link StateSeal}) when they
+ * carry a token and a state key is configured (always, for a store shared across nodes).
+ *
+ * <p>Never throws for the store. While the store cannot answer, the slot falls back to this
+ * node's own bounded memory ({@code fallback}): writes land there (a logout's tombstones and
+ * revocations then hold on this node, as with the default store), and reads consult it, so the
+ * filter keeps its per-node promises, never answers 500 and never signs anyone out because the
+ * store is down. Without a fallback an unavailable store reads as a miss and refuses writes
+ * ({@link #put} returns {@code false}: a security write then fails closed with a 503). Unreadable
+ * bytes read as a miss. Each outage is reported to {@code unavailable} (a rate-limited warning).
+ *
+ * @param <V> the value type; immutable
+ */
+public final class StateSlot<V> implements ExpiringStore<V> {
+    private final StateStore store;
+    private final InMemoryStateStore local;
+    private final String prefix;
+    private final EntryClass entryClass;
+    private final ValueCodec<V> codec;
+    private final StateSeal seal;
+    private final Clock clock;
+    private final Consumer<String> unavailable;
+    private final InMemoryStateStore fallback;
+
+    /**
+     * @param store where the entries live
+     * @param prefix prepended to every key, so kinds never collide in a shared store
+     * @param entryClass what a full store may do with these entries
+     * @param codec how a value becomes bytes (unused on the in-memory default)
+     * @param seal seals token-carrying values before they reach the store; {@code null} for none
+     * @param clock the time source turning expiry instants into TTLs
+     * @param unavailable told (with a short cause, no key or value) each time the store cannot answer
+     */
+    public StateSlot(StateStore store, String prefix, EntryClass entryClass, ValueCodec<V> codec, StateSeal seal,
+            Clock clock, Consumer<String> unavailable) {
+        this(store, prefix, entryClass, codec, seal, clock, unavailable, null);
+    }
+
+    /**
+     * @param fallback this node's memory for the time the store cannot answer (bounded, objects);
+     *     {@code null} for none; unused when {@code store} is itself in memory
+     */
+    public StateSlot(StateStore store, String prefix, EntryClass entryClass, ValueCodec<V> codec, StateSeal seal,
+            Clock clock, Consumer<String> unavailable, InMemoryStateStore fallback) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.local = store instanceof InMemoryStateStore m ? m : null;
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        this.entryClass = Objects.requireNonNull(entryClass, "entryClass");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.seal = codec.carriesToken() ? seal : null;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
+        this.fallback = local != null ? null : fallback;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<V> get(String key) {
+        String k = prefix + key;
+        if (local != null) {
+            // Only this slot writes under its prefix, and only V: the cast is safe.
+            return (Optional<V>) local.getLocal(k).filter(v -> !(v instanceof byte[]));
+        }
+        Optional<byte[]> bytes;
+        try {
+            bytes = store.get(k);
+        } catch (StateStore.UnavailableException e) {
+            unavailable.accept("read");
+            return fromFallback(k);
+        }
+        Optional<V> found = bytes.flatMap(b -> decode(k, b));
+        return found.isPresent() ? found : fromFallback(k);
+    }
+
+    /** What this node wrote while the store could not answer; cheap when it wrote nothing. */
+    @SuppressWarnings("unchecked")
+    private Optional<V> fromFallback(String k) {
+        if (fallback == null || fallback.size(entryClass) == 0) {
+            return Optional.empty();
+        }
+        return (Optional<V>) fallback.getLocal(k).filter(v -> !(v instanceof byte[]));
+    }
+
+    @Override
+    public boolean put(String key, V value, Instant expiresAt) {
+        Objects.requireNonNull(value, "value");
+        Duration ttl = Duration.between(clock.instant(), expiresAt);
+        if (ttl.isNegative() || ttl.isZero()) {
+            return false;
+        }
+        String k = prefix + key;
+        if (local != null) {
+            return local.putLocal(k, value, ttl, entryClass) == WriteResult.STORED;
+        }
+        byte[] bytes;
+        try {
+            bytes = codec.encode(value);
+        } catch (RuntimeException e) {
+            return false; // a value this codec cannot write (claims that are not JSON): not kept
+        }
+        WriteResult r;
+        try {
+            r = store.put(k, seal == null ? bytes : seal.seal(k, bytes), ttl, entryClass);
+        } catch (StateStore.UnavailableException e) {
+            r = WriteResult.UNAVAILABLE;
+        }
+        if (r == WriteResult.UNAVAILABLE) {
+            unavailable.accept("write");
+            return fallback != null && fallback.putLocal(k, value, ttl, entryClass) == WriteResult.STORED;
+        }
+        return r == WriteResult.STORED;
+    }
+
+    /** On the in-memory store, exact; elsewhere unknown, so {@code true}: a concurrent write may still fill it. */
+    @Override
+    public boolean hasRoom(int entries) {
+        return local == null || local.hasRoom(entryClass, entries);
+    }
+
+    @Override
+    public void remove(String key) {
+        if (fallback != null) {
+            fallback.delete(prefix + key);
+        }
+        try {
+            store.delete(prefix + key);
+        } catch (StateStore.UnavailableException e) {
+            unavailable.accept("delete");
+        }
+    }
+
+    /**
+     * On the in-memory default (one store per slot), the entries held; elsewhere unknown, so
+     * {@link Integer#MAX_VALUE}: "maybe some", never a reason to skip a lookup.
+     */
+    @Override
+    public int size() {
+        return local != null ? local.size(entryClass) : Integer.MAX_VALUE;
+    }
+
+    private Optional<V> decode(String k, byte[] bytes) {
+        Optional<byte[]> plain = seal == null ? Optional.of(bytes) : seal.open(k, bytes);
+        try {
+            return plain.map(codec::decode);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // another version, or tampered: a miss
+        }
+    }
+}
