@@ -43,7 +43,8 @@ public final class LoginSettings {
     public static final String PARAM_FIELD_EXPIRES_IN = "field.expires-in";
     public static final String DEFAULT_FIELD_EXPIRES_IN = "expires_in";
 
-    private static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
+    /** Why a backend URL must be https (or http to loopback), for the refusal. */
+    static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
 
     private final URI uri;
     private final boolean passwordGrant;
@@ -82,12 +83,7 @@ public final class LoginSettings {
         }
         if (b.url != null) {
             this.uri = SettingsChecks.backendUrl(PARAM_LOGIN_URL, b.url, OVER_PLAIN_HTTP);
-            String format = b.format == null ? DEFAULT_LOGIN_FORMAT : b.format.toLowerCase(Locale.ROOT);
-            if (!format.equals(FORMAT_FORM) && !format.equals(FORMAT_JSON)) {
-                throw new ConfigException(PARAM_LOGIN_FORMAT, "must be one of " + FORMAT_FORM + ", " + FORMAT_JSON
-                        + ", not '" + b.format + "'");
-            }
-            this.json = format.equals(FORMAT_JSON);
+            this.json = jsonFormat(PARAM_LOGIN_FORMAT, b.format);
             if (usernameField.equals(passwordField)) {
                 throw new ConfigException(PARAM_LOGIN_PASSWORD_FIELD, "must differ from " + PARAM_LOGIN_USERNAME_FIELD
                         + " ('" + usernameField + "')");
@@ -108,6 +104,20 @@ public final class LoginSettings {
         SettingsChecks.jsonPath(PARAM_FIELD_ACCESS_TOKEN, accessTokenField);
         SettingsChecks.jsonPath(PARAM_FIELD_REFRESH_TOKEN, refreshTokenField);
         SettingsChecks.jsonPath(PARAM_FIELD_EXPIRES_IN, expiresInField);
+    }
+
+    /**
+     * Whether a backend POST's format ({@value #FORMAT_FORM} when unset, or {@value #FORMAT_JSON})
+     * asks for JSON.
+     *
+     * @throws ConfigException naming {@code parameter} for any other format
+     */
+    static boolean jsonFormat(String parameter, String format) {
+        String f = format == null ? FORMAT_FORM : format.toLowerCase(Locale.ROOT);
+        if (!f.equals(FORMAT_FORM) && !f.equals(FORMAT_JSON)) {
+            throw new ConfigException(parameter, "must be one of " + FORMAT_FORM + ", " + FORMAT_JSON + ", not '" + format + "'");
+        }
+        return f.equals(FORMAT_JSON);
     }
 
     /** Starts login settings in code; off until {@link Builder#url} or {@link Builder#passwordGrant} is set. */

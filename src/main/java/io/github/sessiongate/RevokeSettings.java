@@ -2,7 +2,6 @@ package io.github.sessiongate;
 
 import io.github.sessiongate.engine.SettingsChecks;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,8 +25,6 @@ public final class RevokeSettings {
     /** OAuth2 mode: the RFC 7009 revocation endpoint; needs the client credentials. */
     public static final String PARAM_OAUTH2_REVOCATION_URL = "oauth2.revocation-url";
 
-    private static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
-
     private final URI uri;
     private final boolean json;
     private final String requestField;
@@ -50,13 +47,8 @@ public final class RevokeSettings {
             return;
         }
         if (b.url != null) {
-            this.uri = SettingsChecks.backendUrl(PARAM_REVOKE_URL, b.url, OVER_PLAIN_HTTP);
-            String format = b.format == null ? DEFAULT_REVOKE_FORMAT : b.format.toLowerCase(Locale.ROOT);
-            if (!format.equals(FORMAT_FORM) && !format.equals(FORMAT_JSON)) {
-                throw new ConfigException(PARAM_REVOKE_FORMAT, "must be one of " + FORMAT_FORM + ", " + FORMAT_JSON
-                        + ", not '" + b.format + "'");
-            }
-            this.json = format.equals(FORMAT_JSON);
+            this.uri = SettingsChecks.backendUrl(PARAM_REVOKE_URL, b.url, LoginSettings.OVER_PLAIN_HTTP);
+            this.json = LoginSettings.jsonFormat(PARAM_REVOKE_FORMAT, b.format);
             this.requestField = SettingsChecks.requestField(PARAM_REVOKE_REQUEST_FIELD,
                     b.requestField != null ? b.requestField : DEFAULT_REVOKE_REQUEST_FIELD);
             this.client = null;
@@ -65,7 +57,7 @@ public final class RevokeSettings {
                 throw new ConfigException(plainOnly, "applies only with " + PARAM_REVOKE_URL + "; "
                         + PARAM_OAUTH2_REVOCATION_URL + " sends token and token_type_hint (RFC 7009)");
             }
-            this.uri = SettingsChecks.backendUrl(PARAM_OAUTH2_REVOCATION_URL, b.revocationUrl, OVER_PLAIN_HTTP);
+            this.uri = SettingsChecks.backendUrl(PARAM_OAUTH2_REVOCATION_URL, b.revocationUrl, LoginSettings.OVER_PLAIN_HTTP);
             this.client = Objects.requireNonNull(b.client, "client");
             this.json = false;
             this.requestField = DEFAULT_REVOKE_REQUEST_FIELD;
