@@ -211,6 +211,11 @@ public final class SessionFilter implements Filter {
         }
 
         @Override
+        public Map<String, String> heldSecrets(TokenValidator validator) {
+            return validator.heldSecrets();
+        }
+
+        @Override
         public Map<String, String> externalSecrets(GateConfig config) {
             return config.externalSecrets();
         }

@@ -19,6 +19,14 @@ public interface TokenRefresher extends AutoCloseable {
     RefreshResult refresh(String refreshToken);
 
     /** One line for the start-up summary, e.g. the endpoint's URL; never a secret. */
+    /**
+     * The secrets this refresher holds, by init-param ({@code oauth2.client-secret}), for the
+     * filter's check that no key serves two purposes; never logged. Default: none.
+     */
+    default java.util.Map<String, String> heldSecrets() {
+        return java.util.Map.of();
+    }
+
     default String describe() {
         return getClass().getSimpleName();
     }

@@ -80,6 +80,16 @@ public abstract class TokenValidator implements AutoCloseable {
     }
 
     /**
+     * The secrets this validator holds, by the init-param that names each ({@code jwt.secret},
+     * {@code oauth2.client-secret}), so that the filter refuses a key that serves two purposes
+     * however the validator was made. Values as configured ({@code base64:} allowed); the filter
+     * compares them and never logs them. Default: none.
+     */
+    protected java.util.Map<String, String> heldSecrets() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Validates an access token. Never throws, never returns {@code null}.
      */
     public final ValidationResult validate(String token) {

@@ -308,6 +308,39 @@ class TypedSettingsTest {
         assertTrue(!e.getMessage().contains(SECRET_A.substring(7)), "the secret is never echoed");
     }
 
+    @org.junit.jupiter.api.Test
+    void buildComparesTheSecretsOfAValidatorBuiltInCode() {
+        var jwt = io.github.sessiongate.jwt.JwtTokenValidator.withSecret(SECRET_A)
+                .issuer("https://idp.example.com").audience("app").build();
+        ConfigException lifetime = assertThrows(ConfigException.class, () -> GateConfig.builder().validator(jwt)
+                .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_A).build())
+                .build());
+        assertEquals(LifetimeSettings.PARAM_SIGNING_SECRET, lifetime.parameter());
+        assertTrue(lifetime.getMessage().contains("jwt.secret"), lifetime.getMessage());
+        ConfigException guests = assertThrows(ConfigException.class, () -> GateConfig.builder().validator(jwt)
+                .guests(GuestSettings.builder().enabled(true).secret(SECRET_A).build()).build());
+        assertEquals(GuestSettings.PARAM_SECRET, guests.parameter());
+        // Another key is fine.
+        GateConfig.builder().validator(jwt)
+                .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(SECRET_B).build()).build();
+    }
+
+    @org.junit.jupiter.api.Test
+    void buildComparesTheOAuth2ClientSecretOfRefreshAndRevocation() {
+        String reused = "not-so-secret-but-long-enough-0123456789";
+        var refreshing = io.github.sessiongate.jwt.JwtTokenValidator.withSecret(SECRET_A).issuer("https://idp.example.com").audience("app")
+                .refresher(io.github.sessiongate.remote.RefreshEndpoint.oauth2(java.net.URI.create("https://auth.example.com/token"),
+                        ClientCredentials.of("app", reused)).build()).build();
+        ConfigException viaRefresh = assertThrows(ConfigException.class, () -> GateConfig.builder().validator(refreshing)
+                .clientTokens(ClientTokenSettings.builder().secret(reused).build()).build());
+        assertEquals(ClientTokenSettings.PARAM_SECRET, viaRefresh.parameter());
+        ConfigException viaRevoke = assertThrows(ConfigException.class, () -> gateBuilder()
+                .revoke(RevokeSettings.builder().oauth2("https://auth.example.com/revoke", ClientCredentials.of("app", reused)).build())
+                .clientTokens(ClientTokenSettings.builder().secret(reused).build()).build());
+        assertEquals(ClientTokenSettings.PARAM_SECRET, viaRevoke.parameter());
+        refreshing.close();
+    }
+
     /** What a row produced: a value, or a refusal with its parameter and message. */
     record Outcome(Object value, String parameter, String refusal) {
         static Outcome of(Supplier<Object> run) {

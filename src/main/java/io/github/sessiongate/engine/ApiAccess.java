@@ -30,6 +30,9 @@ public final class ApiAccess {
          */
         Optional<Started<io.github.sessiongate.BackendClient>> backendClient(GateConfig config, Outbound filterTransport);
 
+        /** The secrets the validator holds (its {@code heldSecrets()}), for the key-reuse check. */
+        Map<String, String> heldSecrets(TokenValidator validator);
+
         /** The secrets held outside the settings (validator's, OAuth2 client's), by init-param. */
         Map<String, String> externalSecrets(GateConfig config);
     }

@@ -13,6 +13,7 @@ import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.lifetime.SessionLifetime;
+import io.github.sessiongate.store.InMemoryStateStore;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
      * @throws io.github.sessiongate.ConfigException naming the parameter at fault, e.g. a key reused
      */
     static Features of(GateConfig config) {
+        checkStateStore(config);
         Map<String, List<String>> secrets = secrets(config);
         for (String key : secrets.get(GateConfig.PARAM_STATE_STORE_KEY)) {
             if (othersThan(secrets, GateConfig.PARAM_STATE_STORE_KEY).stream().anyMatch(other -> other.strip().equals(key))) {
@@ -63,6 +65,25 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
         Optional<Function<HttpTransport, GuestTokens>> guests = config.guests().flatMap(s -> GuestTokens.plan(s,
                 config.clock(), namedKeys(secrets, GuestSettings.PARAM_SECRET), othersThan(secrets, GuestSettings.PARAM_SECRET)));
         return new Features(lifetime, clientTokens, cookieSeal, guests, csrf(config));
+    }
+
+    /**
+     * Any store but the built-in in-memory one may put state outside this JVM, so it needs the
+     * state key (token-carrying values are sealed and every value is bound to its key); a key
+     * without a store would protect nothing and is refused as a mistake.
+     */
+    private static void checkStateStore(GateConfig config) {
+        boolean remote = config.stateStore().filter(s -> !(s instanceof InMemoryStateStore)).isPresent();
+        if (remote && config.stateStoreKey().isEmpty()) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "is required with the state store "
+                    + config.stateStore().get().getClass().getName() + ": state that leaves this JVM is sealed; set the "
+                    + "same base64url 32-byte key on every node");
+        }
+        if (config.stateStore().isEmpty() && config.stateStoreKey().isPresent()) {
+            throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "applies only with "
+                    + GateConfig.PARAM_STATE_STORE_CLASS + " (or GateConfig.Builder.stateStore): the built-in store keeps "
+                    + "state in this JVM and seals nothing");
+        }
     }
 
     /** The CSRF guard of the settings; refuses a bad allowed origin. */
@@ -85,6 +106,13 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
             all.put(name, new ArrayList<>());
         }
         ApiAccess.hooks().externalSecrets(config).forEach((name, value) -> all.get(name).add(value));
+        // What the validator holds, however it was made (a code-built one has no init-params).
+        ApiAccess.hooks().heldSecrets(config.validator()).forEach((name, value) -> {
+            List<String> values = all.get(name);
+            if (values != null && !values.contains(value)) {
+                values.add(value);
+            }
+        });
         config.guests().flatMap(GuestSettings::secret).ifPresent(all.get(GuestSettings.PARAM_SECRET)::add);
         config.lifetime().flatMap(LifetimeSettings::signingSecret).ifPresent(all.get(LifetimeSettings.PARAM_SIGNING_SECRET)::add);
         config.clientTokens().flatMap(ClientTokenSettings::secret).ifPresent(all.get(ClientTokenSettings.PARAM_SECRET)::add);

@@ -207,6 +207,8 @@ public class JwtTokenValidator extends TokenValidator {
 
     private volatile Config config;
     private volatile TokenRefresher refresh;
+    /** The HMAC secret as text, when keyed by one; for the filter's key-reuse check only. */
+    private volatile String secretText;
     private volatile Clock clock;
     private volatile boolean closed;
     private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
@@ -276,7 +278,9 @@ public class JwtTokenValidator extends TokenValidator {
             throw new ConfigException(PARAM_SECRET, "is empty");
         }
         byte[] copy = secret.clone();
-        return new Builder(PARAM_SECRET, (jwks, clock) -> SecretKeySource.of(PARAM_SECRET, copy.clone()));
+        Builder b = new Builder(PARAM_SECRET, (jwks, clock) -> SecretKeySource.of(PARAM_SECRET, copy.clone()));
+        b.secretText = Secrets.BASE64_PREFIX + java.util.Base64.getEncoder().encodeToString(copy);
+        return b;
     }
 
     /**
@@ -367,6 +371,7 @@ public class JwtTokenValidator extends TokenValidator {
         Config c = b.config();
         this.clock = b.clock;
         this.refresh = b.refresher;
+        this.secretText = b.secretText;
         this.config = c;
         LOG.info("{} ready", describe());
     }
@@ -401,6 +406,8 @@ public class JwtTokenValidator extends TokenValidator {
         /** The JWKS-only settings that were set, in order: refused with another key source. */
         private final Set<String> jwksSettingsSet = new LinkedHashSet<>();
         private TokenRefresher refresher;
+        /** The HMAC secret as text ({@code base64:...}), for the filter's key-reuse check; never logged. */
+        private String secretText;
 
         private Builder(String keyParameter, KeyOpener keys) {
             this.keyParameter = keyParameter;
@@ -868,6 +875,21 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /** Key source, issuer, audience, algorithms and refresh endpoint; never a secret. */
+    /** {@code jwt.secret} when keyed by an HMAC secret, and the refresher's client secret. */
+    @Override
+    protected java.util.Map<String, String> heldSecrets() {
+        java.util.Map<String, String> held = new java.util.LinkedHashMap<>();
+        TokenRefresher r = refresh;
+        if (r != null) {
+            held.putAll(r.heldSecrets());
+        }
+        String s = secretText;
+        if (s != null) {
+            held.put(PARAM_SECRET, s);
+        }
+        return held;
+    }
+
     @Override
     public String describe() {
         Config c = config;

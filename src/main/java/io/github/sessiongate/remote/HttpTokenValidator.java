@@ -462,6 +462,20 @@ public class HttpTokenValidator extends TokenValidator {
         return c.refresh() == null ? RefreshResult.unsupported() : c.refresh().refresh(refreshToken);
     }
 
+    /** {@code oauth2.client-secret} of introspection, and the refresher's. */
+    @Override
+    protected java.util.Map<String, String> heldSecrets() {
+        Config c = config;
+        java.util.Map<String, String> held = new java.util.LinkedHashMap<>();
+        if (c != null && c.refresh() != null) {
+            held.putAll(c.refresh().heldSecrets());
+        }
+        if (c != null && c.client() != null) {
+            held.put(ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET, c.client().clientSecret());
+        }
+        return held;
+    }
+
     /** Mode and URLs (without query), client id; never a secret. */
     @Override
     public String describe() {

@@ -548,6 +548,12 @@ public final class RefreshEndpoint implements TokenRefresher {
     }
 
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
+    /** {@code oauth2.client-secret} in OAuth2 mode. */
+    @Override
+    public java.util.Map<String, String> heldSecrets() {
+        return client == null ? java.util.Map.of() : java.util.Map.of(PARAM_OAUTH2_CLIENT_SECRET, client.clientSecret());
+    }
+
     @Override
     public String describe() {
         String base = "RefreshEndpoint[" + (mode == Mode.PLAIN ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2")

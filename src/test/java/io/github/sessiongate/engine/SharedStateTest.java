@@ -261,7 +261,7 @@ class SharedStateTest {
     void aStoreNamedByTheBuilderCarriesTheCacheTheLeaseAndTheGraceMemo() {
         CountingStore store = new CountingStore(clock, false);
         Rotating validator = new Rotating(clock);
-        RequestSteps gate = gate(GateConfig.builder().validator(validator).stateStore(store));
+        RequestSteps gate = gate(GateConfig.builder().validator(validator).stateStore(store).stateStoreKey(KEY));
 
         Session first = valid(gate.validations.validate("acc-1")).session();
         Validations.Checked again = gate.validations.validate("acc-1");
@@ -339,12 +339,18 @@ class SharedStateTest {
     }
 
     @Test
-    void aSharedStoreWithoutAKeyFailsStartUpNamingStateStoreKey() {
-        GateConfig config = GateConfig.builder().validator(new Rotating(clock)).stateStore(new CountingStore(clock, true))
-                .build();
-        ConfigException e = assertThrows(ConfigException.class, () -> Components.fromConfig(config));
-        assertEquals(GateConfig.PARAM_STATE_STORE_KEY, e.parameter());
-        assertTrue(e.getMessage().contains(GateConfig.PARAM_STATE_STORE_KEY), e.getMessage());
+    void anyStoreButTheBuiltInOneWithoutAKeyFailsAtBuildNamingStateStoreKey() {
+        for (boolean shared : new boolean[] {true, false}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> GateConfig.builder().validator(new Rotating(clock))
+                    .stateStore(new CountingStore(clock, shared)).build());
+            assertEquals(GateConfig.PARAM_STATE_STORE_KEY, e.parameter());
+            assertTrue(e.getMessage().contains(GateConfig.PARAM_STATE_STORE_KEY), e.getMessage());
+        }
+        // The built-in store needs none, and a key without a store is refused as a mistake.
+        GateConfig.builder().validator(new Rotating(clock)).stateStore(new InMemoryStateStore(1_000, 1_000, clock)).build();
+        ConfigException keyAlone = assertThrows(ConfigException.class, () -> GateConfig.builder()
+                .validator(new Rotating(clock)).stateStoreKey(KEY).build());
+        assertEquals(GateConfig.PARAM_STATE_STORE_KEY, keyAlone.parameter());
     }
 
     @Test
