@@ -106,7 +106,7 @@ final class RequestSteps implements AutoCloseable {
             metrics.securityStoreFull();
             full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
         };
-        Refresher refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
+        Refresher refresher = new Refresher(FlowRefresh.of(flow, config.validator()), validations, memo, bulkhead, config.backendWaitTimeout(),
                 token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull);
         this.resolver = new Resolver(validations, refresher, components.lifetime(), components.guests(), audit, metrics,
                 config.refreshAhead(), clock, securityStoreFull);

@@ -11,9 +11,11 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.LoginSettings;
+import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.TokenPair;
+import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.engine.RequestStepsTest.StepsValidator;
@@ -151,6 +153,16 @@ class CustomLoginFlowTest {
     }
 
     @Test
+    void theFlowsRefresherRotatesItsSessions() throws Exception {
+        InMemoryResponse response = run(InMemoryRequest.get("/app/data").cookie(ACCESS, "expired-1")
+                .cookie(REFRESH, "refresh-carol"));
+        assertEquals(200, response.status());
+        assertEquals("carol", Session.from(chained).map(Session::subject).orElseThrow());
+        assertEquals("valid-carol-2", response.cookie(ACCESS).map(Cookie::getValue).orElseThrow());
+        assertEquals(List.of("refresh-carol"), flow.refreshed, "the flow's token endpoint, not the validator's");
+    }
+
+    @Test
     void aFlowExcludesThePasswordLoginSettings() {
         ConfigException e = assertThrows(ConfigException.class, () -> GateConfig.builder()
                 .validator(new StepsValidator(clock)).loginFlow(flow)
@@ -182,6 +194,7 @@ class CustomLoginFlowTest {
     /** A provider-like flow: state in a login-transaction cookie, a callback that checks it. */
     static class ProviderFlow implements LoginFlow {
         final List<String> revoked = new CopyOnWriteArrayList<>();
+        final List<String> refreshed = new CopyOnWriteArrayList<>();
         volatile int strictCalls;
 
         @Override
@@ -231,6 +244,16 @@ class CustomLoginFlowTest {
         @Override
         public Optional<Revoker> revoker() {
             return Optional.of(revoked::add);
+        }
+
+        @Override
+        public Optional<TokenRefresher> refresher() {
+            return Optional.of(refreshToken -> {
+                refreshed.add(refreshToken);
+                return refreshToken.equals("refresh-carol")
+                        ? RefreshResult.refreshed(new TokenPair("valid-carol-2", "refresh-carol-2", null))
+                        : RefreshResult.refused();
+            });
         }
 
         @Override
