@@ -180,6 +180,7 @@ public final class GateConfig {
     private final BackendClient givenBackendClient;
     private final LoginSettings login;
     private final RevokeSettings revoke;
+    private final LoginFlow loginFlow;
     private final Duration backendConnectTimeout;
     private final Duration backendReadTimeout;
     private final TokenValidator validator;
@@ -245,6 +246,10 @@ public final class GateConfig {
         this.backendReadTimeout = b.backendReadTimeout;
         this.login = b.login == null || !b.login.enabled() ? null : b.login;
         this.revoke = b.revoke == null || !b.revoke.enabled() ? null : b.revoke;
+        this.loginFlow = b.loginFlow;
+        if (loginFlow != null && (login != null || revoke != null)) {
+            throw new ConfigException("loginFlow", "replaces the password login: its flow does not use login(..) or revoke(..)");
+        }
         this.validator = b.validator;
         if (validator == null) {
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "no validator given: name a TokenValidator class, "
@@ -473,6 +478,11 @@ public final class GateConfig {
         return Optional.ofNullable(revoke);
     }
 
+    /** The login flow given in code; empty for the password flow of {@link #login()} and {@link #revoke()}. */
+    public Optional<LoginFlow> loginFlow() {
+        return Optional.ofNullable(loginFlow);
+    }
+
     /** The origins of the backend client the filter makes and publishes ({@value #PARAM_BACKEND_ORIGINS}); empty for none. */
     public List<String> backendOrigins() {
         return backendOrigins;
@@ -595,6 +605,7 @@ public final class GateConfig {
         private Duration backendReadTimeout = DEFAULT_BACKEND_READ_TIMEOUT;
         private LoginSettings login;
         private RevokeSettings revoke;
+        private LoginFlow loginFlow;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -893,6 +904,16 @@ public final class GateConfig {
          */
         public Builder revoke(RevokeSettings revoke) {
             this.revoke = Objects.requireNonNull(revoke, "revoke");
+            return this;
+        }
+
+        /**
+         * How users sign in, instead of the password login ({@link #login}, {@link #revoke}, which
+         * it excludes): its routes, its entry point for pages without a session, its logout step.
+         * The flow stays the caller's; the filter never closes it. Default: the password flow.
+         */
+        public Builder loginFlow(LoginFlow flow) {
+            this.loginFlow = Objects.requireNonNull(flow, "flow");
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.github.sessiongate.BackendClient;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.guest.GuestTokens;
@@ -13,6 +14,7 @@ import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.login.LoginClient;
+import io.github.sessiongate.login.PasswordLoginFlow;
 import io.github.sessiongate.login.RevocationClient;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -50,6 +52,7 @@ public final class Components implements AutoCloseable {
     private final EndpointSettings endpoints;
     private final CsrfGuard csrf;
     private final SharedState state;
+    private final LoginFlow loginFlow;
     /** What this factory made, closed last-made first. */
     private final Deque<AutoCloseable> made = new ArrayDeque<>();
 
@@ -82,6 +85,9 @@ public final class Components implements AutoCloseable {
             this.cookieSeal = features.cookieSeal();
             this.endpoints = config.endpoints();
             this.csrf = features.csrf();
+            // A flow handed in stays its owner's; the password flow holds nothing but the clients above.
+            this.loginFlow = config.loginFlow().orElseGet(() -> new PasswordLoginFlow(endpoints, config.loginPath(), login,
+                    revoke, config.backendWaitTimeout(), state.loginLimiter(endpoints)));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -168,6 +174,11 @@ public final class Components implements AutoCloseable {
 
     Optional<RevocationClient> revoke() {
         return revoke;
+    }
+
+    /** How users sign in: the flow from the settings, else the password flow over the login and revoke clients. */
+    LoginFlow loginFlow() {
+        return loginFlow;
     }
 
     public Optional<BackendClient> backendClient() {

@@ -3,18 +3,14 @@ package io.github.sessiongate.engine;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.ValidationResult;
-import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.engine.Resolution.Refresh;
-import io.github.sessiongate.rotation.Refresher;
-import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.EndpointSettings.Endpoint;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,10 +18,10 @@ import java.util.Optional;
 
 /**
  * The filter's own endpoints for browser code, which cannot read HttpOnly cookies: session,
- * explicit refresh, client tokens, login and logout. Every request to them has passed the CSRF
- * check; every answer is {@code Cache-Control: no-store} and never contains a session token.
- * Session, refresh and client token run after the request's {@link Resolution}; login and logout
- * ({@link Logins}) instead of it.
+ * explicit refresh, client tokens and logout. Every request to them has passed the CSRF check;
+ * every answer is {@code Cache-Control: no-store} and never contains a session token. Session,
+ * refresh and client token run after the request's {@link Resolution}; logout ({@link Logins})
+ * instead of it. The login routes are the {@link io.github.sessiongate.LoginFlow}'s, not these.
  */
 final class Endpoints implements AutoCloseable {
     private final EndpointSettings settings;
@@ -36,8 +32,7 @@ final class Endpoints implements AutoCloseable {
     private final int retryAfterSeconds;
     private final Logins logins;
 
-    Endpoints(Components components, Resolver resolver, SessionWriter writer, Validations validations, Refresher refresher,
-            AuditLog audit, GateMetrics metrics, LocationRoom locationRoom) {
+    Endpoints(Components components, Resolver resolver, SessionWriter writer, GateMetrics metrics, Logins logins) {
         GateConfig config = components.config();
         this.settings = components.endpoints();
         this.clientTokens = components.clientTokens();
@@ -45,10 +40,13 @@ final class Endpoints implements AutoCloseable {
         this.writer = writer;
         this.metrics = metrics;
         this.retryAfterSeconds = config.retryAfterSeconds();
-        this.logins = new Logins(components, resolver, writer, validations, refresher, audit, metrics, locationRoom);
+        this.logins = logins;
     }
 
-    /** The endpoint at this path, if it is enabled and has what it needs. */
+    /**
+     * The endpoint at this path, if it is enabled and has what it needs. The login endpoint's path
+     * belongs to the login flow, which serves it as one of its routes (or not at all).
+     */
     Optional<Endpoint> match(String path) {
         return settings.match(path).filter(this::available);
     }
@@ -56,27 +54,22 @@ final class Endpoints implements AutoCloseable {
     private boolean available(Endpoint e) {
         return switch (e) {
             case CLIENT_TOKEN -> clientTokens.isPresent();
-            case LOGIN -> logins.canLogIn();
+            case LOGIN -> false;
             default -> true;
         };
     }
 
-    /** Login and logout run before (and instead of) session resolution. */
+    /** Logout runs before (and instead of) session resolution. */
     boolean handlesWithoutSession(Endpoint e) {
-        return e == Endpoint.LOGIN || e == Endpoint.LOGOUT;
+        return e == Endpoint.LOGOUT;
     }
 
-    /** Login or logout, before (and instead of) session resolution. */
+    /** Logout, before (and instead of) session resolution. */
     void handleWithoutSession(Endpoint endpoint, Exchange ex) throws IOException {
-        try {
-            switch (endpoint) {
-                case LOGIN -> logins.login(ex);
-                case LOGOUT -> logins.logout(ex);
-                default -> throw new IllegalArgumentException(endpoint + " needs the request's resolution");
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        if (endpoint != Endpoint.LOGOUT) {
+            throw new IllegalArgumentException(endpoint + " needs the request's resolution");
         }
+        logins.logout(ex);
     }
 
     /**
@@ -128,6 +121,12 @@ final class Endpoints implements AutoCloseable {
             }
         }
         body.put("claims", claims);
+        if (user) {
+            Map<String, Object> login = logins.sessionDetails(s);
+            if (!login.isEmpty()) {
+                body.put("login", new LinkedHashMap<>(login));
+            }
+        }
         return body;
     }
 
@@ -228,6 +227,6 @@ final class Endpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        logins.close();
+        // Nothing of its own: the login flow's clients belong to the filter's Components.
     }
 }

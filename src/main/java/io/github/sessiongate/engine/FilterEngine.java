@@ -58,6 +58,9 @@ public final class FilterEngine implements AutoCloseable {
         RequestSteps steps;
         try {
             steps = new RequestSteps(components, context == null ? "" : context.getContextPath(), name);
+        } catch (ConfigException e) { // e.g. a login flow's route on the path of an endpoint
+            components.close();
+            throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             components.close();
             throw e;

@@ -1,244 +1,123 @@
 package io.github.sessiongate.engine;
 
-import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.AuditEvent;
+import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.EndpointSettings;
+import io.github.sessiongate.EndpointSettings.Endpoint;
+import io.github.sessiongate.LoginFlow;
+import io.github.sessiongate.LoginFlow.SessionStart;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
-import io.github.sessiongate.AuditEvent.Event;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
+import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.engine.Resolution.CookieWrite;
 import io.github.sessiongate.engine.Resolution.Refresh;
 import io.github.sessiongate.lifetime.SessionLifetime;
-import io.github.sessiongate.login.LoginClient;
-import io.github.sessiongate.login.LoginResult;
-import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.rotation.Refresher;
 import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.web.Answers;
-import io.github.sessiongate.EndpointSettings;
-import io.github.sessiongate.web.LoginDelay;
-import io.github.sessiongate.web.LoginLimiter;
-import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.RequestBodies;
+import io.github.sessiongate.web.ResponseBudget;
 import io.github.sessiongate.web.SafeRedirect;
-import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Login and logout through the filter. Login forwards the credentials to the backend's login URL
- * and sets the session cookies from its answer; logout clears every session cookie and revokes
- * the refresh token at the backend (best effort: a backend failure never keeps the cookies
- * alive). Form posts get redirects, JSON posts get JSON. No password is ever logged.
+ * The engine's side of the {@link LoginFlow}: routes requests to the flow's routes, gives the flow
+ * its {@link LoginFlow.Context} over the request (starting a session through the resolver and the
+ * writer), sends a browser without a session to the flow's entry point, and serves the generic
+ * logout: end the whole token chain, clear the cookies, then the flow's logout step.
  */
-final class Logins implements AutoCloseable {
-    private final GateConfig config;
+final class Logins {
+    private final LoginFlow flow;
+    private final Map<String, LoginFlow.Route> routes;
     private final EndpointSettings settings;
-    private final Optional<LoginClient> backend;
-    private final Optional<RevocationClient> revoker;
+    private final boolean revokes;
     private final Optional<SessionLifetime> lifetime;
     private final Resolver resolver;
     private final SessionWriter writer;
     private final Validations validations;
     private final Refresher refresher;
+    private final CookieCodec cookies;
     private final AuditLog audit;
     private final GateMetrics metrics;
-    private final LocationRoom locationRoom;
-    private final LoginLimiter limiter;
-    private final LoginDelay delay;
+    private final int retryAfterSeconds;
 
-    Logins(Components components, Resolver resolver, SessionWriter writer, Validations validations, Refresher refresher,
-            AuditLog audit, GateMetrics metrics, LocationRoom locationRoom) {
-        this.config = components.config();
+    Logins(LoginFlow flow, Components components, Resolver resolver, SessionWriter writer, Validations validations,
+            Refresher refresher, CookieCodec cookies, AuditLog audit, GateMetrics metrics) {
+        this.flow = flow;
         this.settings = components.endpoints();
-        this.backend = components.login();
-        this.revoker = components.revoke();
+        this.routes = routeTable(flow, settings);
+        this.revokes = flow.revoker().isPresent();
         this.lifetime = components.lifetime();
         this.resolver = resolver;
         this.writer = writer;
         this.validations = validations;
         this.refresher = refresher;
+        this.cookies = cookies;
         this.audit = audit;
         this.metrics = metrics;
-        this.locationRoom = locationRoom;
-        this.limiter = components.state().loginLimiter(settings);
-        this.delay = new LoginDelay(LoginDelay.DEFAULT_MAX_CONCURRENT, LoginDelay.DEFAULT_MAX_PER_KEY,
-                LoginDelay.Sleeper.THREAD);
+        this.retryAfterSeconds = components.config().retryAfterSeconds();
     }
 
-    /** Whether a login backend is configured (otherwise the login endpoint is off). */
-    boolean canLogIn() {
-        return backend.isPresent();
-    }
-
-    void login(Exchange ex) {
-        try {
-            doLogin(ex);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The flow's routes by path; each a plain path, none on a path of the filter's own endpoints. */
+    private static Map<String, LoginFlow.Route> routeTable(LoginFlow flow, EndpointSettings settings) {
+        Map<String, LoginFlow.Route> table = new LinkedHashMap<>();
+        for (LoginFlow.Route route : flow.routes()) {
+            String path = route.path();
+            if (!SettingsChecks.isPlainPath(path) || path.contains("?") || path.contains("*") || path.contains(";")
+                    || path.length() > 1 && path.endsWith("/")) {
+                throw new ConfigException("loginFlow", "route '" + path + "' must be a plain path inside the application");
+            }
+            Optional<Endpoint> own = settings.match(path).filter(e -> e != Endpoint.LOGIN);
+            if (own.isPresent() || table.put(path, route) != null) {
+                throw new ConfigException("loginFlow", "route '" + path + "' is already served"
+                        + own.map(e -> " by " + e.parameter()).orElse(""));
+            }
         }
+        return Map.copyOf(table);
     }
 
-    void logout(Exchange ex) {
-        try {
-            doLogout(ex);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The flow's route at this normalised path, if any (a trailing slash is tolerated). */
+    Optional<LoginFlow.Route> match(String path) {
+        LoginFlow.Route route = routes.get(path);
+        if (route == null && path.length() > 1 && path.endsWith("/")) {
+            route = routes.get(path.substring(0, path.length() - 1));
         }
+        return Optional.ofNullable(route);
+    }
+
+    /** Serves one of the flow's routes, instead of session resolution. */
+    void handle(LoginFlow.Route route, Exchange ex) throws IOException {
+        flow.handle(route, new FlowContext(ex));
+    }
+
+    /** The flow's entry point, for a page navigation without a session. */
+    void enter(Exchange ex) throws IOException {
+        flow.enter(new FlowContext(ex));
+    }
+
+    /** What the session endpoint shows about the flow, for a user's session; empty adds nothing. */
+    Map<String, Object> sessionDetails(Session session) {
+        return flow.sessionDetails(session);
     }
 
     /**
-     * The body is read (and capped) before the limiter is consulted, so a client holding bodies
-     * open holds no reservation; the reservation covers only the backend call. A 429 comes from
-     * recorded failures only; attempts in flight are waited for (bounded), then 503.
+     * Logout: ends the whole chain first (tombstones, revocations; the flow revokes at its issuer,
+     * best effort), clears every session cookie, then answers: {@code 204} for JSON, else a
+     * {@code 303} to the flow's logout location or {@code logout-redirect-path}.
      */
-    private void doLogin(Exchange ex) throws IOException {
-        if (!"POST".equals(ex.request.getMethod())) {
-            Answers.methodNotAllowed(ex.out, "POST");
-            return;
-        }
-        boolean json = RequestBodies.isJson(ex.request);
-        RequestBodies.Fields fields = RequestBodies.read(ex.request, settings.loginMaxBodyBytes());
-        if (!fields.ok()) {
-            switch (fields.problem()) {
-                case TOO_LARGE -> Answers.json(ex.out, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, Map.of("error", "too_large"));
-                case UNSUPPORTED_TYPE -> Answers.json(ex.out, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE,
-                        Map.of("error", "unsupported_media_type"));
-                case MALFORMED -> Answers.json(ex.out, HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "bad_request"));
-            }
-            return;
-        }
-        Optional<String> from = fields.get("from").flatMap(SafeRedirect::target);
-        String username = fields.get("username").orElse("");
-        String password = fields.get("password").orElse("");
-        String client = ex.origin.client();
-        long wait = limiter.retryAfterSeconds(username, client);
-        if (wait > 0) {
-            tooMany(ex, client, wait);
-            return;
-        }
-        // A username failing from many addresses is slowed, never refused; a delay that cannot be
-        // served (every waiter slot taken) is a transient 503, never a skipped delay.
-        if (!delay.pause(LoginLimiter.addressKey(client), limiter.delay(username))) {
-            audit.record(Event.LOGIN_FAILED, "login delay slots full", ex.path, client, null);
-            Answers.unavailable(ex.out, config.retryAfterSeconds());
-            return;
-        }
-        // Attempts in flight that leave no room under a limit are waited for, as long as a request
-        // waits for another's backend call; then 503, never a 429 for someone who has not failed.
-        try (LoginLimiter.Ticket ticket = limiter.begin(username, client, config.backendWaitTimeout())) {
-            switch (ticket.status()) {
-                case LIMITED -> tooMany(ex, client, ticket.retryAfterSeconds());
-                case BUSY -> {
-                    audit.record(Event.LOGIN_FAILED, "login attempts in flight", ex.path, client, null);
-                    Answers.unavailable(ex.out, config.retryAfterSeconds());
-                }
-                case FULL -> {
-                    // Never fail open: an attempt the limiter cannot count would be an unlimited guess.
-                    audit.record(Event.LOGIN_FAILED, "login limiter full", ex.path, client, null);
-                    Answers.unavailable(ex.out, config.retryAfterSeconds());
-                }
-                case GRANTED -> attempt(ex, ticket, json, from, username, password);
-            }
-        }
-    }
-
-    private void tooMany(Exchange ex, String client, long wait) throws IOException {
-        audit.record(Event.LOGIN_FAILED, "too many failures", ex.path, client, null);
-        ex.out.setHeader("Retry-After", Long.toString(wait));
-        Answers.json(ex.out, 429, Map.of("error", "too_many_attempts"));
-    }
-
-    private void attempt(Exchange ex, LoginLimiter.Ticket ticket, boolean json, Optional<String> from, String username,
-            String password) throws IOException {
-        LoginResult result = backend.orElseThrow().login(username, password);
-        switch (result.kind()) {
-            case SUCCESS -> succeeded(ex, ((LoginResult.Success) result).tokens(), json, from, ticket);
-            case REJECTED -> {
-                ticket.failed();
-                audit.record(Event.LOGIN_FAILED, "invalid credentials", ex.path, ex.origin.client(), null);
-                if (json) {
-                    Answers.json(ex.out, HttpServletResponse.SC_UNAUTHORIZED, Map.of("error", "invalid_credentials"));
-                } else {
-                    Answers.seeOther(ex.out, loginPage(ex, "1", from));
-                }
-            }
-            case UNAVAILABLE -> unavailable(ex, json, from, ((LoginResult.Unavailable) result).cause());
-        }
-    }
-
-    private void succeeded(Exchange ex, TokenPair tokens, boolean json, Optional<String> from, LoginLimiter.Ticket ticket)
-            throws IOException {
-        ValidationResult check = resolver.check(tokens.accessToken());
-        if (!(check instanceof ValidationResult.Valid valid) || valid.session().isGuest()) {
-            unavailable(ex, json, from, "the backend's access token did not validate (" + check.kind() + ")");
-            return;
-        }
-        // Link the login's refresh token to its access token (and back), so a logout of any later
-        // token of this chain, or one that can read only the access cookie, ends this access token too.
-        if (!refresher.rememberLogin(new TokenPair(tokens.accessToken(), tokens.refreshToken(),
-                valid.session().expiresAt().orElse(tokens.accessExpiresAt())))) {
-            unavailable(ex, json, from, "a security store is full"); // nothing handed out: a logout could not end it
-            return;
-        }
-        // A login replaces the whole session: nothing of a previous one (another user's refresh
-        // cookie, say) may survive to be refreshed into later.
-        String oldRefresh = ex.credentials.refreshToken();
-        if (oldRefresh != null) {
-            refresher.forget(oldRefresh);
-        }
-        if (ex.credentials.fromCookie()) {
-            validations.evict(ex.credentials.token());
-        }
-        // The lifetime cookie of the new session goes with the tokens, in one size check.
-        String meta = lifetime.map(lt -> lt.start(valid.session().subject())).orElse(null);
-        if (!writer.write(ex, new CookieWrite.Tokens(tokens.accessToken(), tokens.refreshToken(), null, meta, true))) {
-            audit.record(Event.LOGIN_FAILED, "tokens too large for cookies", ex.path, ex.origin.client(), tokens.accessToken());
-            if (json) {
-                Answers.json(ex.out, HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
-            } else {
-                Answers.seeOther(ex.out, loginPage(ex, "too_large", from));
-            }
-            return;
-        }
-        Session session = valid.session();
-        ticket.succeeded(); // this (username, address) pair only
-        audit.record(Event.LOGIN_SUCCEEDED, "login", ex.path, ex.origin.client(), tokens.accessToken());
-        if (json) {
-            Answers.json(ex.privately(), HttpServletResponse.SC_OK, describe(session));
-        } else {
-            // Next to the new cookies, a long from loses its query (then itself) rather than overflow the headers.
-            Answers.seeOther(ex.privately(), from.flatMap(f -> LoginRedirect.within(f, locationRoom.afterLogin(ex)))
-                    .orElse(ex.request.getContextPath() + settings.loginSuccessPath()));
-        }
-    }
-
-    private static Map<String, Object> describe(Session s) {
-        return Map.of("authenticated", true, "subject", s.subject(), "roles", new java.util.ArrayList<>(s.roles()));
-    }
-
-    private void unavailable(Exchange ex, boolean json, Optional<String> from, String cause) throws IOException {
-        audit.record(Event.LOGIN_FAILED, "backend unavailable", ex.path, ex.origin.client(), null);
-        metrics.unavailable();
-        if (json) {
-            Answers.unavailable(ex.out, config.retryAfterSeconds());
-        } else {
-            Answers.seeOther(ex.out, loginPage(ex, "unavailable", from));
-        }
-    }
-
-    /** Back to the login page with an error flag, keeping a safe {@code from} if it fits the budget. */
-    private String loginPage(Exchange ex, String error, Optional<String> from) {
-        String page = ex.request.getContextPath() + config.loginPath() + "?error=" + error;
-        return page + from.flatMap(f -> LoginRedirect.encodedFrom(f, locationRoom.encodedFrom(ex, page.length() + 6)))
-                .map(f -> "&from=" + f).orElse("");
-    }
-
-    private void doLogout(Exchange ex) throws IOException {
+    void logout(Exchange ex) throws IOException {
         if (!"POST".equals(ex.request.getMethod())) {
             Answers.methodNotAllowed(ex.out, "POST");
             return;
@@ -248,7 +127,7 @@ final class Logins implements AutoCloseable {
         // End the whole chain before anything else: tombstones for every refresh token presented
         // (each duplicate too), the one the access token was issued with, and every ancestor and
         // descendant; revocations here of the access token and every access token minted from the
-        // chain; then (best effort) the backend revokes them. A session seen valid here writes
+        // chain; then (best effort) the issuer revokes them. A session seen valid here writes
         // security state; junk only the evictable negative cache.
         ValidationResult check = token == null ? null : resolver.check(token);
         Session live = check instanceof ValidationResult.Valid v ? v.session()
@@ -259,32 +138,171 @@ final class Logins implements AutoCloseable {
         // token of one's own buy backend revokes of junk.
         boolean verified = live != null;
         if (!refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
-                live == null ? null : live.expiresAt().orElse(null), revoker.isPresent())) {
+                live == null ? null : live.expiresAt().orElse(null), revokes)) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.
             audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
             metrics.unavailable();
-            Answers.unavailable(ex.out, config.retryAfterSeconds());
+            Answers.unavailable(ex.out, retryAfterSeconds);
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
         writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE));
         audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
-        if (wantsJson(ex)) {
+        if (wantsJson(ex.request)) {
             Answers.noContent(ex.privately());
         } else {
-            Answers.seeOther(ex.privately(), ex.request.getContextPath() + settings.logoutRedirectPath());
+            // Provider facts get a home with the OpenID Connect login; until then no session has any.
+            String location = flow.logoutLocation(new FlowContext(ex), Optional.empty())
+                    .orElse(ex.request.getContextPath() + settings.logoutRedirectPath());
+            Answers.seeOther(ex.privately(), location);
         }
     }
 
-    private static boolean wantsJson(Exchange ex) {
-        String accept = ex.request.getHeader("Accept");
+    private static boolean wantsJson(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
         boolean html = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
-        return !html && (RequestBodies.isJson(ex.request) || ex.request.getHeader("X-Requested-With") != null
+        return !html && (RequestBodies.isJson(request) || request.getHeader("X-Requested-With") != null
                 || accept != null && accept.toLowerCase(Locale.ROOT).contains("application/json"));
     }
 
-    @Override
-    public void close() {
-        // The login and revoke clients belong to the filter's Components, which close them.
+    /** The flow's view of one exchange. Confined to the request's thread. */
+    private final class FlowContext implements LoginFlow.Context {
+        private final Exchange ex;
+
+        FlowContext(Exchange ex) {
+            this.ex = ex;
+        }
+
+        @Override
+        public HttpServletRequest request() {
+            return ex.request;
+        }
+
+        @Override
+        public String path() {
+            return ex.path;
+        }
+
+        @Override
+        public String clientAddress() {
+            return ex.origin.client();
+        }
+
+        @Override
+        public Optional<String> safeTarget(String raw) {
+            return raw == null ? Optional.empty() : SafeRedirect.target(raw);
+        }
+
+        @Override
+        public int locationRoom() {
+            return ResponseBudget.locationRoom(ex.credentials.cookies().setCookieBytes());
+        }
+
+        @Override
+        public SessionStart startSession(TokenPair tokens, Optional<LoginFlow.ProviderFacts> facts) {
+            ValidationResult check = resolver.check(tokens.accessToken());
+            if (!(check instanceof ValidationResult.Valid valid) || valid.session().isGuest()) {
+                return new SessionStart(SessionStart.Outcome.TOKEN_NOT_VALID, Optional.empty());
+            }
+            // Link the login's refresh token to its access token (and back), so a logout of any later
+            // token of this chain, or one that can read only the access cookie, ends this access token too.
+            if (!refresher.rememberLogin(new TokenPair(tokens.accessToken(), tokens.refreshToken(),
+                    valid.session().expiresAt().orElse(tokens.accessExpiresAt())))) {
+                return new SessionStart(SessionStart.Outcome.STATE_FULL, Optional.empty()); // nothing handed out
+            }
+            // A login replaces the whole session: nothing of a previous one (another user's refresh
+            // cookie, say) may survive to be refreshed into later.
+            String oldRefresh = ex.credentials.refreshToken();
+            if (oldRefresh != null) {
+                refresher.forget(oldRefresh);
+            }
+            if (ex.credentials.fromCookie()) {
+                validations.evict(ex.credentials.token());
+            }
+            // The lifetime cookie of the new session goes with the tokens, in one size check.
+            String meta = lifetime.map(lt -> lt.start(valid.session().subject())).orElse(null);
+            if (!writer.write(ex, new CookieWrite.Tokens(tokens.accessToken(), tokens.refreshToken(), null, meta, true))) {
+                return new SessionStart(SessionStart.Outcome.TOO_LARGE, Optional.empty());
+            }
+            ex.privately();
+            return new SessionStart(SessionStart.Outcome.STARTED, Optional.of(valid.session()));
+        }
+
+        @Override
+        public List<LoginFlow.Transaction> loginTransactions() {
+            if (!cookies.configured(CookieKind.LOGIN_TRANSACTION)) {
+                return List.of();
+            }
+            List<LoginFlow.Transaction> pending = new ArrayList<>();
+            for (var member : ex.credentials.cookies().members(CookieKind.LOGIN_TRANSACTION)) {
+                cookies.open(CookieKind.LOGIN_TRANSACTION, member.value())
+                        .ifPresent(v -> pending.add(new LoginFlow.Transaction(member.slot(), v)));
+            }
+            return pending;
+        }
+
+        @Override
+        public int saveLoginTransaction(String value) {
+            requireTransactions();
+            return cookies.writeMember(ex.privately(), ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, value);
+        }
+
+        @Override
+        public void clearLoginTransaction(int slot) {
+            requireTransactions();
+            cookies.clearMember(ex.privately(), ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, slot);
+        }
+
+        private void requireTransactions() {
+            if (!cookies.configured(CookieKind.LOGIN_TRANSACTION)) {
+                throw new IllegalStateException("the login flow does not use login transactions");
+            }
+        }
+
+        @Override
+        public void audit(AuditEvent.Event event, String detail, String token) {
+            audit.record(event, detail, ex.path, ex.origin.client(), token);
+        }
+
+        @Override
+        public void countUnavailable() {
+            metrics.unavailable();
+        }
+
+        @Override
+        public void header(String name, String value) {
+            ex.out.setHeader(name, value);
+        }
+
+        @Override
+        public void json(int status, Map<String, ?> body) throws IOException {
+            Answers.json(ex.out, status, body);
+        }
+
+        @Override
+        public void redirect(int status, String location) {
+            if (status == 303) {
+                Answers.seeOther(ex.out, location);
+            } else if (status == 302) {
+                Answers.redirect(ex.out, location);
+            } else {
+                throw new IllegalArgumentException("a login flow redirects with 302 or 303, not " + status);
+            }
+        }
+
+        @Override
+        public void noContent() {
+            Answers.noContent(ex.out);
+        }
+
+        @Override
+        public void unavailable() throws IOException {
+            Answers.unavailable(ex.out, retryAfterSeconds);
+        }
+
+        @Override
+        public void methodNotAllowed(String allow) throws IOException {
+            Answers.methodNotAllowed(ex.out, allow);
+        }
     }
 }

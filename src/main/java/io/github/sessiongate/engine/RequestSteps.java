@@ -1,7 +1,9 @@
 package io.github.sessiongate.engine;
 
 import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.ValidationResult;
@@ -9,11 +11,11 @@ import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
 import io.github.sessiongate.path.RequestPaths;
-import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.Refresher;
@@ -22,7 +24,6 @@ import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.BrowserNavigation;
 import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.EndpointSettings.Endpoint;
-import io.github.sessiongate.web.LoginRedirect;
 import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.SessionRequest;
 import jakarta.servlet.FilterChain;
@@ -32,6 +33,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +67,7 @@ final class RequestSteps implements AutoCloseable {
     private final Resolver resolver;
     private final SessionWriter writer;
     private final Endpoints endpoints;
-    private final LocationRoom locationRoom;
+    private final Logins logins;
     private final String challenge;
 
     RequestSteps(Components components, String contextPath, String filterName) {
@@ -76,12 +79,12 @@ final class RequestSteps implements AutoCloseable {
         this.audit = new AuditLog(config.auditListeners(), clock);
         this.paths = new RequestPaths(config.allowJsessionidPathParameter());
         this.rules = SettingsChecks.pathRules(config);
+        LoginFlow flow = components.loginFlow();
         // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
-        this.cookies = new CookieCodec(config.cookies(), components.guests().isPresent(), components.lifetime().isPresent());
+        this.cookies = cookieCodec(components, flow);
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
         this.origins = new RequestOrigin.Resolver(SettingsChecks.publicOrigin(config), SettingsChecks.trustedProxies(config));
         this.csrf = components.csrf();
-        this.locationRoom = new LocationRoom(LoginRedirect.maxEncodedFrom(components.endpoints().loginMaxBodyBytes()));
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
         // Every promise that spans requests lives in the shared state: security entries refuse when
@@ -90,19 +93,20 @@ final class RequestSteps implements AutoCloseable {
         this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
                 config.backendWaitTimeout(), state.revocations());
         GraceMemo memo = state.graceMemo();
-        Optional<RevocationClient> revoker = components.revoke();
+        Optional<LoginFlow.Revoker> revoker = flow.revoker();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
                 + "full: refreshes and logouts answer 503 until entries expire; raise security-max-entries or grace-max-entries");
         Runnable securityStoreFull = () -> {
             metrics.securityStoreFull();
             full.warn(contextPath == null || contextPath.isEmpty() ? "/" : contextPath);
         };
-        this.refresher = new Refresher(config.validator(), validations, memo, bulkhead, config.backendWaitTimeout(),
+        this.refresher = new Refresher(FlowRefresh.of(flow, config.validator()), validations, memo, bulkhead, config.backendWaitTimeout(),
                 token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull, state.flightLease());
         this.resolver = new Resolver(validations, refresher, components.lifetime(), components.guests(), audit, metrics,
                 config.refreshAhead(), clock, securityStoreFull);
         this.writer = new SessionWriter(cookies, components.cookieSeal(), audit, metrics);
-        this.endpoints = new Endpoints(components, resolver, writer, validations, refresher, audit, metrics, locationRoom);
+        this.logins = new Logins(flow, components, resolver, writer, validations, refresher, cookies, audit, metrics);
+        this.endpoints = new Endpoints(components, resolver, writer, metrics, logins);
         this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
     }
 
@@ -123,10 +127,12 @@ final class RequestSteps implements AutoCloseable {
         }
         String path = verdict.path();
 
-        // 2. Route: the filter's own endpoints and the path rules. CORS preflights (no cookies) go to the app.
+        // 2. Route: the filter's own endpoints, the login flow's routes and the path rules. CORS
+        // preflights (no cookies) go to the app.
         Optional<Endpoint> endpoint = endpoints.match(path);
+        Optional<LoginFlow.Route> flowRoute = endpoint.isPresent() ? Optional.empty() : logins.match(path);
         PathRules.Rule rule = rules.decide(path);
-        if (endpoint.isEmpty() && isCorsPreflight(request)) {
+        if (endpoint.isEmpty() && flowRoute.isEmpty() && isCorsPreflight(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -134,12 +140,18 @@ final class RequestSteps implements AutoCloseable {
         // 3. Credentials: the session cookies, or a bearer header where allowed.
         Exchange ex = credentials(request, response, path, origin);
 
-        // 4. CSRF: cookie-authenticated unsafe requests, and every request to our endpoints.
-        if (!csrfAllows(ex, endpoint.isPresent())) {
+        // 4. CSRF: cookie-authenticated unsafe requests, and every request to our endpoints; a login
+        // route defends itself when it says so (the OpenID callback is a cross-site GET, its defence is state).
+        boolean ownDefence = flowRoute.isPresent() && flowRoute.get().csrf() == LoginFlow.Csrf.OWN_DEFENCE;
+        if (!ownDefence && !csrfAllows(ex, endpoint.isPresent() || flowRoute.isPresent())) {
+            return;
+        }
+        if (flowRoute.isPresent()) {
+            logins.handle(flowRoute.get(), ex); // a login route starts a session instead of resolving one
             return;
         }
         if (endpoint.isPresent() && endpoints.handlesWithoutSession(endpoint.get())) {
-            endpoints.handleWithoutSession(endpoint.get(), ex); // login and logout need no session of their own
+            endpoints.handleWithoutSession(endpoint.get(), ex); // logout needs no session of its own
             return;
         }
 
@@ -215,7 +227,7 @@ final class RequestSteps implements AutoCloseable {
         return false;
     }
 
-    /** Step 7, refused: no session on a protected path: 503 without a verdict, a login redirect for a page, else 401. */
+    /** Step 7, refused: no session on a protected path: 503 without a verdict, the login flow's entry point for a page, else 401. */
     private void deny(Exchange ex, boolean noVerdict, boolean navigation) throws IOException {
         String token = ex.credentials.token();
         if (noVerdict) {
@@ -225,14 +237,25 @@ final class RequestSteps implements AutoCloseable {
         } else if (!ex.credentials.fromBearer() && navigation) {
             audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();
-            String login = ex.request.getContextPath() + config.loginPath();
-            Answers.redirect(ex.out, LoginRedirect.location(ex.request.getContextPath(), config.loginPath(), ex.path,
-                    ex.request.getQueryString(), locationRoom.encodedFrom(ex, 3 * login.length() + "?from=".length())));
+            logins.enter(ex);
         } else {
             audit.record(Event.DENIED, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();
             Answers.unauthenticated(ex.out, challenge);
         }
+    }
+
+    /** The codec for the configured kinds: the login-transaction family too when the flow keeps transactions. */
+    private static CookieCodec cookieCodec(Components components, LoginFlow flow) {
+        CookieSettings settings = components.config().cookies();
+        if (!flow.usesLoginTransactions()) {
+            return new CookieCodec(settings, components.guests().isPresent(), components.lifetime().isPresent());
+        }
+        List<CookieKind> kinds = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
+        components.guests().ifPresent(g -> kinds.add(CookieKind.GUEST));
+        components.lifetime().ifPresent(l -> kinds.add(CookieKind.LIFETIME_RECORD));
+        kinds.add(CookieKind.LOGIN_TRANSACTION);
+        return new CookieCodec(settings, kinds, components.cookieSeal().orElse(null));
     }
 
     private static boolean isCorsPreflight(HttpServletRequest request) {

@@ -11,8 +11,12 @@
  * {@link io.github.sessiongate.engine.Resolution} (authenticated, anonymous, no verdict, ended),
  * and {@link io.github.sessiongate.engine.SessionWriter} applies it to the response
  * ({@link io.github.sessiongate.engine.Exchange} is only the request's plumbing).
- * {@link io.github.sessiongate.engine.Endpoints} and {@link io.github.sessiongate.engine.Logins}
- * serve the filter's own routes with the collaborators they are given, never the steps.
+ * {@link io.github.sessiongate.engine.Endpoints} serves the filter's own endpoints and
+ * {@link io.github.sessiongate.engine.Logins} the {@link io.github.sessiongate.LoginFlow}'s side:
+ * the flow's routes (through a {@code LoginFlow.Context} that starts sessions with the resolver
+ * and the writer), its entry point for the deny step, and the generic logout that ends the chain
+ * before the flow's logout step; both get the collaborators they use, never the steps. The flow
+ * itself ({@code login.PasswordLoginFlow} by default) is built by {@code Components}.
  *
  * <p>The API depends on this package only through {@code SessionFilter}: it registers
  * {@link io.github.sessiongate.engine.ApiAccess} hooks (the validator's once-only {@code init},
