@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * engine type the API package names; not for application code (the package is not exported).
  */
 public final class FilterEngine implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
+    /** The engine logs its decisions under the filter's name, where operators look for them. */
+    static final String LOG_NAME = "io.github.sessiongate.SessionFilter";
+    private static final Logger LOG = LoggerFactory.getLogger(LOG_NAME);
 
     private final RequestSteps steps;
     private final ServletContext context;

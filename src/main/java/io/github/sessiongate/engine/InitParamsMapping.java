@@ -21,7 +21,6 @@ import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.EndpointSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -90,18 +89,8 @@ public final class InitParamsMapping {
         params.integer(PARAM_BACKEND_MAX_CONCURRENCY).ifPresent(b::backendMaxConcurrency);
         Bounds.duration(params, PARAM_BACKEND_WAIT_TIMEOUT).ifPresent(b::backendWaitTimeout);
         Bounds.duration(params, PARAM_REFRESH_AHEAD).ifPresent(b::refreshAhead);
-        Duration connectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
-        Duration readTimeout = RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT;
-        var connect = Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT);
-        if (connect.isPresent()) {
-            b.backendConnectTimeout(connect.get()); // checks the bounds
-            connectTimeout = connect.get();
-        }
-        var read = Bounds.duration(params, RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT);
-        if (read.isPresent()) {
-            b.backendReadTimeout(read.get());
-            readTimeout = read.get();
-        }
+        Bounds.duration(params, PARAM_BACKEND_CONNECT_TIMEOUT).ifPresent(b::backendConnectTimeout); // the setter checks
+        Bounds.duration(params, PARAM_BACKEND_READ_TIMEOUT).ifPresent(b::backendReadTimeout);
         b.login(LoginClient.settingsFrom(params)).revoke(RevocationClient.settingsFrom(params))
                 .backendOrigins(params.list(PARAM_BACKEND_ORIGINS));
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * components' own bounded caches; thread-safe.
  */
 final class RequestSteps implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FilterEngine.LOG_NAME);
 
     final GateConfig config;
     /** The running components, made from {@link #config} for this filter and owned by it. */

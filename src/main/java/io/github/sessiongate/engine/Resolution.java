@@ -119,6 +119,11 @@ sealed interface Resolution {
         }
 
         @Override
+        public String toString() {
+            return "Ended[" + reason + ", token=[PROTECTED], clearCookies=" + clearCookies + ", " + refresh + "]";
+        }
+
+        @Override
         public Session sessionOrNull() {
             return null;
         }
@@ -143,6 +148,13 @@ sealed interface Resolution {
             public Tokens {
                 Objects.requireNonNull(access, "access");
             }
+
+            @Override
+            public String toString() {
+                return "Tokens[access=[PROTECTED], refresh=" + (refresh == null ? "none" : "[PROTECTED]") + ", maxAge="
+                        + maxAge + ", lifetime=" + (lifetime == null ? "unchanged" : "[PROTECTED]") + ", replacing="
+                        + replacing + "]";
+            }
         }
 
         /** The lifetime cookie alone. */
@@ -150,12 +162,22 @@ sealed interface Resolution {
             public Lifetime {
                 Objects.requireNonNull(value, "value");
             }
+
+            @Override
+            public String toString() {
+                return "Lifetime[[PROTECTED]]";
+            }
         }
 
         /** A new guest token; {@code clearFirst} clears a refused guest cookie before. */
         record Guest(String token, Duration maxAge, boolean clearFirst) implements CookieWrite {
             public Guest {
                 Objects.requireNonNull(token, "token");
+            }
+
+            @Override
+            public String toString() {
+                return "Guest[token=[PROTECTED], maxAge=" + maxAge + ", clearFirst=" + clearFirst + "]";
             }
         }
 
@@ -166,6 +188,11 @@ sealed interface Resolution {
         record ClearAll(String reason, String fingerprintOf) implements CookieWrite {
             public ClearAll {
                 Objects.requireNonNull(reason, "reason");
+            }
+
+            @Override
+            public String toString() {
+                return "ClearAll[" + reason + ", token=[PROTECTED]]";
             }
         }
     }

@@ -2,7 +2,6 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.AuditEvent.Event;
 import io.github.sessiongate.Session;
-import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.audit.AuditLog;
@@ -37,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * the tokens of an ended chain ({@link #end}). Thread-safe.
  */
 final class Resolver {
-    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FilterEngine.LOG_NAME);
 
     /** Where a request comes from, for audit lines and logs. */
     record Where(String path, String client) { }

@@ -1,7 +1,6 @@
 package io.github.sessiongate.engine;
 
 import io.github.sessiongate.AuditEvent.Event;
-import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.cookie.CookieCodec;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * writes nothing and the request resolves to the resolution's fallback. Thread-safe.
  */
 final class SessionWriter {
-    private static final Logger LOG = LoggerFactory.getLogger(SessionFilter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FilterEngine.LOG_NAME);
 
     private final CookieCodec cookies;
     private final Optional<CookieSeal> seal;
