@@ -8,7 +8,7 @@ package io.github.sessiongate;
  * Immutable; {@link #toString()} never shows the secret.
  *
  * <p>From code: {@code ClientCredentials.of("my-app", System.getenv("OAUTH2_CLIENT_SECRET"))}, for
- * {@code HttpTokenValidator.withIntrospection}, {@code RefreshEndpoint.oauth2} and the login and
+ * {@code HttpTokenValidator.withIntrospection}, {@code HttpTokenRefresher.oauth2} and the login and
  * revoke settings.
  */
 public final class ClientCredentials {

@@ -22,7 +22,7 @@
  * starts and which runs the checks of {@code build()}; settings are plain values here and the
  * engine makes the running parts from them. Exported beside it: {@code jwt}
  * ({@code JwtTokenValidator}) and {@code remote} ({@code HttpTokenValidator} and
- * {@code RefreshEndpoint} with their builders). The engine sits in packages the module does not
+ * {@code HttpTokenRefresher} with their builders). The engine sits in packages the module does not
  * export, in request order: {@code engine} (what the filter starts: the composition root and the
  * request steps), {@code path} (firewall and rules),
  * {@code cookie} (reading, writing, chunking and sealing the session cookies), {@code rotation}

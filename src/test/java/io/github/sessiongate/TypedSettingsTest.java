@@ -329,7 +329,7 @@ class TypedSettingsTest {
     void buildComparesTheOAuth2ClientSecretOfRefreshAndRevocation() {
         String reused = "not-so-secret-but-long-enough-0123456789";
         var refreshing = io.github.sessiongate.jwt.JwtTokenValidator.withSecret(SECRET_A).issuer("https://idp.example.com").audience("app")
-                .refresher(io.github.sessiongate.remote.RefreshEndpoint.oauth2(java.net.URI.create("https://auth.example.com/token"),
+                .refresher(io.github.sessiongate.remote.HttpTokenRefresher.oauth2(java.net.URI.create("https://auth.example.com/token"),
                         ClientCredentials.of("app", reused)).build()).build();
         ConfigException viaRefresh = assertThrows(ConfigException.class, () -> GateConfig.builder().validator(refreshing)
                 .clientTokens(ClientTokenSettings.builder().secret(reused).build()).build());

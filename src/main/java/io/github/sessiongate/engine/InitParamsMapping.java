@@ -1,5 +1,6 @@
 package io.github.sessiongate.engine;
 
+import io.github.sessiongate.ClientCredentials;
 import static io.github.sessiongate.GateConfig.*;
 
 import io.github.sessiongate.ConfigException;
@@ -15,7 +16,7 @@ import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.login.LoginClient;
-import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.EndpointSettings;
@@ -35,7 +36,7 @@ import java.util.Optional;
  */
 public final class InitParamsMapping {
     /** The secrets held outside the settings (by the validator and the OAuth2 client), compared not read. */
-    private static final List<String> EXTERNAL_SECRETS = List.of("jwt.secret", RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET);
+    private static final List<String> EXTERNAL_SECRETS = List.of("jwt.secret", ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET);
 
     private InitParamsMapping() {
     }
@@ -204,6 +205,6 @@ public final class InitParamsMapping {
      * @throws ConfigException naming the parameter at fault
      */
     public static Optional<TokenRefresher> refresher(InitParams params, Clock clock) {
-        return RefreshEndpoint.fromParams(params, clock).map(TokenRefresher.class::cast);
+        return HttpTokenRefresher.fromParams(params, clock).map(TokenRefresher.class::cast);
     }
 }

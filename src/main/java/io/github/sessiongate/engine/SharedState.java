@@ -7,7 +7,7 @@ import io.github.sessiongate.StateStore;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.internal.RateLimitedWarning;
-import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.rotation.FlightLease;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.Revocations;
@@ -101,7 +101,7 @@ final class SharedState {
                 "The state store cannot answer ({}): until it is back this node keeps its state in its own "
                 + "memory and refreshes without the cross-node lease, so its promises hold per node only");
         this.unavailable = warning::warn;
-        this.leaseTtl = config.backendConnectTimeout().plus(RefreshEndpoint.MAX_BACKEND_TIMEOUT);
+        this.leaseTtl = config.backendConnectTimeout().plus(GateConfig.MAX_BACKEND_TIMEOUT);
     }
 
     /**

@@ -104,7 +104,7 @@ public final class GuestTokens implements AutoCloseable {
     private final Duration ttl;
     /** Mints and checks the tokens made here; {@code null} when they come from {@code guest-url}. */
     private final MintedJwt jwt;
-    private final GuestEndpoint endpoint;
+    private final GuestTokenClient endpoint;
     /** A transport built for standalone use (no filter transport in the parameters), closed by {@link #close()}. */
     private final HttpTransport ownTransport;
 
@@ -126,7 +126,7 @@ public final class GuestTokens implements AutoCloseable {
         }
     }
 
-    private GuestTokens(Clock clock, Duration ttl, HmacSecret secret, GuestEndpoint endpoint, HttpTransport ownTransport) {
+    private GuestTokens(Clock clock, Duration ttl, HmacSecret secret, GuestTokenClient endpoint, HttpTransport ownTransport) {
         this.ownTransport = ownTransport;
         this.clock = clock;
         this.ttl = ttl;
@@ -205,7 +205,7 @@ public final class GuestTokens implements AutoCloseable {
             URI uri = settings.url().orElseThrow();
             tokens = shared -> {
                 HttpTransport transport = shared != null ? shared : HttpTransport.create(timeout);
-                return new GuestTokens(clock, ttl, null, new GuestEndpoint(uri, timeout, ttl, clock, transport),
+                return new GuestTokens(clock, ttl, null, new GuestTokenClient(uri, timeout, ttl, clock, transport),
                         shared != null ? null : transport);
             };
         } else {

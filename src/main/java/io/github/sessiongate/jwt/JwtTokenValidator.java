@@ -100,7 +100,7 @@ import org.slf4j.LoggerFactory;
  * the request but keeps the user's cookies.
  *
  * <p><b>Refresh</b> is remote: when {@code refresh-url} or {@code oauth2.token-url} is set, a
- * {@link TokenRefresher} (built in: {@code remote.RefreshEndpoint}) trades refresh tokens at that backend (local validation, remote
+ * {@link TokenRefresher} (built in: {@code remote.HttpTokenRefresher}) trades refresh tokens at that backend (local validation, remote
  * refresh); otherwise refresh is {@linkplain RefreshResult#unsupported() unsupported}.
  *
  * <p><b>Extension:</b> {@link #roles(Map)} and {@link #checkClaims(Map)} are the hooks; the
@@ -556,7 +556,7 @@ public class JwtTokenValidator extends TokenValidator {
 
         /**
          * Where refreshes go ({@code refresh-url} or {@code oauth2.token-url}), e.g. a
-         * {@code remote.RefreshEndpoint}; the validator closes it. Default: none, refresh is
+         * {@code remote.HttpTokenRefresher}; the validator closes it. Default: none, refresh is
          * {@linkplain RefreshResult#unsupported() unsupported}.
          */
         public Builder refresher(TokenRefresher refresher) {

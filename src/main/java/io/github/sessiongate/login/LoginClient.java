@@ -1,6 +1,6 @@
 package io.github.sessiongate.login;
 
-import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.internal.ClientAuth;
 import io.github.sessiongate.internal.Json;
 import io.github.sessiongate.internal.TokenFields;
@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * client credentials are wrong ({@code invalid_client}, or a 401 without {@code invalid_grant}),
  * or that the token endpoint refuses the request itself ({@code unsupported_grant_type},
  * {@code unauthorized_client}, ...), is also unavailable, with one WARN per
- * {@link RefreshEndpoint#WARNING_INTERVAL}. A 200 without a refresh token is a session without
+ * {@link HttpTokenRefresher#WARNING_INTERVAL}. A 200 without a refresh token is a session without
  * one (it ends when the access token expires).
  *
  * <p>Credentials that cannot be right are {@linkplain LoginResult.Rejected rejected} without a
@@ -86,7 +86,7 @@ public final class LoginClient implements AutoCloseable {
 
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client");
 
-    private final RefreshEndpoint.Mode mode;
+    private final HttpTokenRefresher.Mode mode;
     private final URI uri;
     private final boolean json;
     private final String usernameField;
@@ -97,7 +97,7 @@ public final class LoginClient implements AutoCloseable {
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
-    private LoginClient(RefreshEndpoint.Mode mode, URI uri, boolean json, String usernameField, String passwordField,
+    private LoginClient(HttpTokenRefresher.Mode mode, URI uri, boolean json, String usernameField, String passwordField,
             ClientCredentials client, TokenFields fields, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
@@ -107,10 +107,10 @@ public final class LoginClient implements AutoCloseable {
         this.client = client;
         this.fields = fields;
         this.http = http;
-        this.credentialsRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
+        this.credentialsRejected = new RateLimitedWarning(LOG, clock, HttpTokenRefresher.WARNING_INTERVAL,
                 "The token endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
                         + "oauth2.client-secret): logins fail as unavailable; fix the credentials");
-        this.requestRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
+        this.requestRejected = new RateLimitedWarning(LOG, clock, HttpTokenRefresher.WARNING_INTERVAL,
                 "The token endpoint {} rejects the login request itself (unsupported_grant_type, unauthorized_client "
                         + "or similar): logins fail as unavailable; check that this client may use the password grant");
     }
@@ -158,16 +158,16 @@ public final class LoginClient implements AutoCloseable {
                 // Refused by build() for the conflict, before the token endpoint is read: these stand-ins are never used.
                 b.passwordGrant("https://unset.invalid", ClientCredentials.of("unset", "unset"));
             } else {
-                String tokenUrl = params.require(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL,
+                String tokenUrl = params.require(ClientCredentials.PARAM_OAUTH2_TOKEN_URL,
                         LoginSettings.PARAM_LOGIN_GRANT + "=" + LoginSettings.GRANT_PASSWORD + " logs in at the OAuth2 token endpoint");
-                BackendHttp.checkUrl(RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL, tokenUrl);
-                b.passwordGrant(tokenUrl, ClientAuth.read(params, RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL));
+                BackendHttp.checkUrl(ClientCredentials.PARAM_OAUTH2_TOKEN_URL, tokenUrl);
+                b.passwordGrant(tokenUrl, ClientAuth.read(params, ClientCredentials.PARAM_OAUTH2_TOKEN_URL));
             }
         }
         if (url.isPresent() || grant) {
-            params.get(RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
-            params.get(RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
-            params.get(RefreshEndpoint.PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
+            params.get(LoginSettings.PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
+            params.get(LoginSettings.PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
+            params.get(LoginSettings.PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
         }
         return b.build();
     }
@@ -190,7 +190,7 @@ public final class LoginClient implements AutoCloseable {
         }
         TokenFields fields = TokenFields.of(settings.accessTokenField(), settings.refreshTokenField(), settings.expiresInField(),
                 clock);
-        return Optional.of(transport -> new LoginClient(settings.passwordGrant() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
+        return Optional.of(transport -> new LoginClient(settings.passwordGrant() ? HttpTokenRefresher.Mode.OAUTH2 : HttpTokenRefresher.Mode.PLAIN,
                 settings.url().orElseThrow(), settings.json(), settings.usernameField(), settings.passwordField(),
                 settings.client().orElse(null), fields, clock, BackendHttp.over(transport, connect, read)));
     }
@@ -223,7 +223,7 @@ public final class LoginClient implements AutoCloseable {
             return LoginResult.unavailable("login endpoint: " + e.getMessage());
         }
         try {
-            return mode == RefreshEndpoint.Mode.PLAIN ? plainAnswer(response) : oauth2Answer(response);
+            return mode == HttpTokenRefresher.Mode.PLAIN ? plainAnswer(response) : oauth2Answer(response);
         } catch (RuntimeException e) {
             LOG.debug("login: answer not read ({})", e.getClass().getName());
             return LoginResult.unavailable("login answer could not be read (" + e.getClass().getSimpleName() + ")");
@@ -264,7 +264,7 @@ public final class LoginClient implements AutoCloseable {
     private HttpRequest buildRequest(String username, String password) {
         HttpRequest.Builder builder = http.request(uri);
         Map<String, String> body = new LinkedHashMap<>();
-        if (mode == RefreshEndpoint.Mode.OAUTH2) {
+        if (mode == HttpTokenRefresher.Mode.OAUTH2) {
             body.put("grant_type", "password");
             body.put("username", username);
             body.put("password", password);
@@ -329,7 +329,7 @@ public final class LoginClient implements AutoCloseable {
     }
 
     /** Plain ({@code login-url}) or OAuth2 (the password grant at {@code oauth2.token-url}). */
-    public RefreshEndpoint.Mode mode() {
+    public HttpTokenRefresher.Mode mode() {
         return mode;
     }
 
@@ -340,7 +340,7 @@ public final class LoginClient implements AutoCloseable {
 
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
     public String describe() {
-        String base = "LoginClient[" + (mode == RefreshEndpoint.Mode.PLAIN
+        String base = "LoginClient[" + (mode == HttpTokenRefresher.Mode.PLAIN
                 ? "plain " + (json ? LoginSettings.FORMAT_JSON : LoginSettings.FORMAT_FORM) : "oauth2 password grant") + " " + where();
         return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }

@@ -1,6 +1,6 @@
 package io.github.sessiongate.login;
 
-import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.internal.ClientAuth;
 import io.github.sessiongate.internal.Json;
 import io.github.sessiongate.internal.PostBody;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * token too); anything else, including a timeout or a refused connection, is {@code false},
  * logged at DEBUG with the token's {@link Fingerprint}. An answer that the filter's own client
  * credentials are wrong ({@code invalid_client}, {@code unauthorized_client}, or any 401) gets one
- * WARN per {@link RefreshEndpoint#WARNING_INTERVAL}, as does an OAuth2 endpoint that refuses the
+ * WARN per {@link HttpTokenRefresher#WARNING_INTERVAL}, as does an OAuth2 endpoint that refuses the
  * request itself (a 400 such as {@code unsupported_token_type}).
  *
  * <p><b>A failed revocation never keeps the user signed in:</b> the caller clears the session
@@ -65,7 +65,7 @@ public final class RevocationClient implements AutoCloseable {
 
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
 
-    private final RefreshEndpoint.Mode mode;
+    private final HttpTokenRefresher.Mode mode;
     private final URI uri;
     private final boolean json;
     private final String requestField;
@@ -74,7 +74,7 @@ public final class RevocationClient implements AutoCloseable {
     private final RateLimitedWarning credentialsRejected;
     private final RateLimitedWarning requestRejected;
 
-    private RevocationClient(RefreshEndpoint.Mode mode, URI uri, boolean json, String requestField,
+    private RevocationClient(HttpTokenRefresher.Mode mode, URI uri, boolean json, String requestField,
             ClientCredentials client, Clock clock, BackendHttp http) {
         this.mode = mode;
         this.uri = uri;
@@ -82,11 +82,11 @@ public final class RevocationClient implements AutoCloseable {
         this.requestField = requestField;
         this.client = client;
         this.http = http;
-        this.credentialsRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
+        this.credentialsRejected = new RateLimitedWarning(LOG, clock, HttpTokenRefresher.WARNING_INTERVAL,
                 "The revocation endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
                         + "oauth2.client-secret): refresh tokens are not revoked at logout (users are still signed out); "
                         + "fix the credentials");
-        this.requestRejected = new RateLimitedWarning(LOG, clock, RefreshEndpoint.WARNING_INTERVAL,
+        this.requestRejected = new RateLimitedWarning(LOG, clock, HttpTokenRefresher.WARNING_INTERVAL,
                 "The revocation endpoint {} rejects the revocation request itself (unsupported_token_type, "
                         + "invalid_request or similar): refresh tokens are not revoked at logout (users are still signed out)");
     }
@@ -153,7 +153,7 @@ public final class RevocationClient implements AutoCloseable {
         if (!settings.enabled()) {
             return Optional.empty();
         }
-        return Optional.of(transport -> new RevocationClient(settings.oauth2() ? RefreshEndpoint.Mode.OAUTH2 : RefreshEndpoint.Mode.PLAIN,
+        return Optional.of(transport -> new RevocationClient(settings.oauth2() ? HttpTokenRefresher.Mode.OAUTH2 : HttpTokenRefresher.Mode.PLAIN,
                 settings.url().orElseThrow(), settings.json(), settings.requestField(), settings.client().orElse(null), clock, BackendHttp.over(transport, connect, read)));
     }
 
@@ -196,7 +196,7 @@ public final class RevocationClient implements AutoCloseable {
     private HttpRequest buildRequest(String refreshToken) {
         HttpRequest.Builder builder = http.request(uri);
         Map<String, String> body = new LinkedHashMap<>();
-        if (mode == RefreshEndpoint.Mode.OAUTH2) {
+        if (mode == HttpTokenRefresher.Mode.OAUTH2) {
             body.put("token", refreshToken);
             body.put("token_type_hint", "refresh_token");
             ClientAuth.apply(client, builder, body);
@@ -212,7 +212,7 @@ public final class RevocationClient implements AutoCloseable {
             LOG.debug("revoke {} done at {} (status {})", fingerprint, where(), status);
             return true;
         }
-        if (mode == RefreshEndpoint.Mode.OAUTH2 && (status == 400 || status == 401)) {
+        if (mode == HttpTokenRefresher.Mode.OAUTH2 && (status == 400 || status == 401)) {
             String error = Json.object(response.body()).flatMap(j -> Json.string(j, "error")).orElse("");
             if (status == 401 || CLIENT_ERRORS.contains(error)) {
                 credentialsRejected.warn(where());
@@ -225,7 +225,7 @@ public final class RevocationClient implements AutoCloseable {
     }
 
     /** Plain ({@code revoke-url}) or OAuth2 ({@code oauth2.revocation-url}). */
-    public RefreshEndpoint.Mode mode() {
+    public HttpTokenRefresher.Mode mode() {
         return mode;
     }
 
@@ -236,7 +236,7 @@ public final class RevocationClient implements AutoCloseable {
 
     /** Mode and URL (without query), and the client id in OAuth2 mode; never a secret. */
     public String describe() {
-        String base = "RevocationClient[" + (mode == RefreshEndpoint.Mode.PLAIN
+        String base = "RevocationClient[" + (mode == HttpTokenRefresher.Mode.PLAIN
                 ? "plain " + (json ? RevokeSettings.FORMAT_JSON : RevokeSettings.FORMAT_FORM) : "oauth2") + " " + where();
         return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }

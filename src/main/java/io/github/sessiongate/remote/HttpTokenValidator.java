@@ -1,5 +1,6 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.internal.ClientAuth;
 import io.github.sessiongate.internal.Json;
 import io.github.sessiongate.internal.BackendHttp;
@@ -51,9 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>A 200 answer without a subject, or that is not a JSON object, is "unavailable", never a
  * refusal: only a definitive answer about the user's token may clear their cookies. A session
  * whose {@code field.expires-at} has passed (on the filter's clock) is reported as expired.
- * Refresh goes through a {@link RefreshEndpoint} when {@code refresh-url} or
+ * Refresh goes through a {@link HttpTokenRefresher} when {@code refresh-url} or
  * {@code oauth2.token-url} is set, else it is unsupported. Timeouts:
- * {@code backend-connect-timeout}, {@code backend-read-timeout} (see {@link RefreshEndpoint}).
+ * {@code backend-connect-timeout}, {@code backend-read-timeout} (see {@link HttpTokenRefresher}).
  *
  * <pre>{@code
  * <init-param><param-name>validator-class</param-name>
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>From code: {@code HttpTokenValidator.withValidateUrl(URI.create("https://auth.example.com/me"))
- * .refresher(RefreshEndpoint.plain(URI.create("https://auth.example.com/refresh")).build()).build()};
+ * .refresher(HttpTokenRefresher.plain(URI.create("https://auth.example.com/refresh")).build()).build()};
  * each builder method is named after its init-param and checks the same values.
  *
  * <p><b>Extension:</b> subclass it (keeping a public no-argument constructor) and override the
@@ -179,7 +180,7 @@ public class HttpTokenValidator extends TokenValidator {
         BackendHttp http = BackendHttp.fromParams(params);
         b.http = http;
         try {
-            RefreshEndpoint.fromParams(params, clock, Objects.requireNonNull(refreshHooks(), "refreshHooks()"), http)
+            HttpTokenRefresher.fromParams(params, clock, Objects.requireNonNull(refreshHooks(), "refreshHooks()"), http)
                     .ifPresent(b::refresher);
             start(b);
             readParams(params);
@@ -197,7 +198,7 @@ public class HttpTokenValidator extends TokenValidator {
         }
         this.clock = b.clock;
         BackendHttp http = b.http != null ? b.http : new BackendHttp(b.connectTimeout, b.readTimeout);
-        RateLimitedWarning warning = new RateLimitedWarning(LOG, b.clock, RefreshEndpoint.WARNING_INTERVAL,
+        RateLimitedWarning warning = new RateLimitedWarning(LOG, b.clock, HttpTokenRefresher.WARNING_INTERVAL,
                 "The introspection endpoint {} rejects this filter's OAuth2 client credentials (oauth2.client-id / "
                         + "oauth2.client-secret): validations fail as unavailable and nobody is signed out; fix the credentials");
         this.config = new Config(b.introspection, b.uri, b.client, b.subjectField, b.rolesField, b.expiresAtField,
@@ -216,8 +217,8 @@ public class HttpTokenValidator extends TokenValidator {
         private String subjectField = DEFAULT_FIELD_SUBJECT;
         private String rolesField = DEFAULT_FIELD_ROLES;
         private String expiresAtField = DEFAULT_FIELD_EXPIRES_AT;
-        private Duration connectTimeout = RefreshEndpoint.DEFAULT_BACKEND_CONNECT_TIMEOUT;
-        private Duration readTimeout = RefreshEndpoint.DEFAULT_BACKEND_READ_TIMEOUT;
+        private Duration connectTimeout = GateConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        private Duration readTimeout = GateConfig.DEFAULT_BACKEND_READ_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private TokenRefresher refresher;
         /** The filter's transport (init-params path); {@code null}: one of the validator's own. */
@@ -249,13 +250,13 @@ public class HttpTokenValidator extends TokenValidator {
 
         /** {@code backend-connect-timeout}. Default 2 s, from 50 ms to 60 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = BackendHttp.checkTimeout(RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT, timeout);
+            this.connectTimeout = BackendHttp.checkTimeout(GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT, timeout);
             return this;
         }
 
         /** {@code backend-read-timeout}. Default 2 s, from 50 ms to 60 s. */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = BackendHttp.checkTimeout(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, timeout);
+            this.readTimeout = BackendHttp.checkTimeout(GateConfig.PARAM_BACKEND_READ_TIMEOUT, timeout);
             return this;
         }
 
@@ -267,7 +268,7 @@ public class HttpTokenValidator extends TokenValidator {
 
         /**
          * Where refreshes go ({@code refresh-url} or {@code oauth2.token-url}), e.g.
-         * {@code RefreshEndpoint.plain(uri).build()}; the validator closes it. Default: none,
+         * {@code HttpTokenRefresher.plain(uri).build()}; the validator closes it. Default: none,
          * refresh is {@linkplain RefreshResult#unsupported() unsupported}.
          */
         public Builder refresher(TokenRefresher refresher) {
@@ -284,7 +285,7 @@ public class HttpTokenValidator extends TokenValidator {
          * A ready subclass (for its {@link #validateRequest} or {@link #toSession} hooks), e.g.
          * {@code build(TenantValidator::new)}; the supplier returns a new, unstarted instance.
          * {@link HttpTokenValidator#readParams} and {@link HttpTokenValidator#refreshHooks} belong
-         * to the init-param path and are not called here (give {@link RefreshEndpoint.Builder#hooks}).
+         * to the init-param path and are not called here (give {@link HttpTokenRefresher.Builder#hooks}).
          */
         public <V extends HttpTokenValidator> V build(Supplier<V> constructor) {
             V validator = Objects.requireNonNull(constructor.get(), "constructor.get()");
@@ -304,10 +305,10 @@ public class HttpTokenValidator extends TokenValidator {
 
     /**
      * Hook: the hooks of the refresh endpoint, for a backend whose refresh exchange does not fit
-     * the parameters. Called once during {@link #init}. Default: {@link RefreshEndpoint.Hooks#DEFAULT}.
+     * the parameters. Called once during {@link #init}. Default: {@link HttpTokenRefresher.Hooks#DEFAULT}.
      */
-    protected RefreshEndpoint.Hooks refreshHooks() {
-        return RefreshEndpoint.Hooks.DEFAULT;
+    protected HttpTokenRefresher.Hooks refreshHooks() {
+        return HttpTokenRefresher.Hooks.DEFAULT;
     }
 
     /**
@@ -452,7 +453,7 @@ public class HttpTokenValidator extends TokenValidator {
         return ValidationResult.valid(session);
     }
 
-    /** Through the {@link RefreshEndpoint} when one is configured; else unsupported. */
+    /** Through the {@link HttpTokenRefresher} when one is configured; else unsupported. */
     @Override
     protected final RefreshResult doRefresh(String refreshToken) {
         Config c = config;

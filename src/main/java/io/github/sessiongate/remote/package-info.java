@@ -1,7 +1,7 @@
 /**
  * Tokens checked and refreshed by a remote backend over HTTP:
  * {@link io.github.sessiongate.remote.HttpTokenValidator} (a validate URL or OAuth2 token
- * introspection, RFC 7662) and {@link io.github.sessiongate.remote.RefreshEndpoint} (a plain
+ * introspection, RFC 7662) and {@link io.github.sessiongate.remote.HttpTokenRefresher} (a plain
  * refresh URL or the OAuth2 refresh grant, RFC 6749 section 6), which
  * {@link io.github.sessiongate.jwt.JwtTokenValidator} also uses for remote refresh.
  *

@@ -1,6 +1,6 @@
 package io.github.sessiongate.login;
 
-import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.login.LoginResult;
 import io.github.sessiongate.ClientCredentials;
@@ -10,10 +10,10 @@ import static io.github.sessiongate.login.LoginClientTest.PASSWORD;
 import static io.github.sessiongate.login.LoginClientTest.assertRejected;
 import static io.github.sessiongate.login.LoginClientTest.assertUnavailable;
 import static io.github.sessiongate.login.LoginClientTest.success;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_AUTH;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,7 +111,7 @@ class LoginClientOAuth2Test {
             assertFalse(log.text().contains("rotated-away-secret"), log.text());
             assertFalse(log.text().contains(PASSWORD), log.text());
 
-            clock.advance(RefreshEndpoint.WARNING_INTERVAL);
+            clock.advance(HttpTokenRefresher.WARNING_INTERVAL);
             assertUnavailable(endpoint.login("alice", PASSWORD));
             assertEquals(2, log.count("WARN", "client credentials"), log.text());
             assertEquals(1, log.count("WARN", "11 similar warnings left out"), log.text());
@@ -173,6 +173,6 @@ class LoginClientOAuth2Test {
         assertEquals("LoginClient[oauth2 password grant " + backend.url(FakeAuthBackend.TOKEN) + ", client="
                 + backend.clientId() + " (client_secret_basic)]", endpoint.describe());
         assertFalse(endpoint.toString().contains(backend.clientSecret()));
-        assertEquals(RefreshEndpoint.Mode.OAUTH2, endpoint.mode());
+        assertEquals(HttpTokenRefresher.Mode.OAUTH2, endpoint.mode());
     }
 }

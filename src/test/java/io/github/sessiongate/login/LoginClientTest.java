@@ -1,6 +1,6 @@
 package io.github.sessiongate.login;
 
-import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.login.LoginResult;
 import io.github.sessiongate.internal.BackendHttp;
@@ -9,10 +9,10 @@ import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_FORMAT;
 import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_PASSWORD_FIELD;
 import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_URL;
 import static io.github.sessiongate.LoginSettings.PARAM_LOGIN_USERNAME_FIELD;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_EXPIRES_IN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_ACCESS_TOKEN;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_EXPIRES_IN;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_REFRESH_TOKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -256,7 +256,7 @@ class LoginClientTest {
         endpoints.add(endpoint);
         assertEquals("LoginClient[plain json " + backend.url(FakeAuthBackend.LOGIN) + "]", endpoint.describe());
         assertEquals(endpoint.describe(), endpoint.toString());
-        assertEquals(RefreshEndpoint.Mode.PLAIN, endpoint.mode());
+        assertEquals(HttpTokenRefresher.Mode.PLAIN, endpoint.mode());
     }
 
     @Test
@@ -272,7 +272,7 @@ class LoginClientTest {
         String password = "hygiene-Pa55word-9d2c";
         FakeAuthBackend own = FakeAuthBackend.builder().clock(clock).noUsers().user(user, password, "user").build().start();
         List<String> secrets = new ArrayList<>(List.of(user, password));
-        try (LogCapture log = new LogCapture(LoginClient.class, RefreshEndpoint.class)) {
+        try (LogCapture log = new LogCapture(LoginClient.class, HttpTokenRefresher.class)) {
             for (String format : List.of("form", "json")) {
                 try (LoginClient endpoint = LoginClient.fromParams(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN),
                         PARAM_LOGIN_FORMAT, format, PARAM_BACKEND_READ_TIMEOUT, "200ms"), clock).orElseThrow()) {

@@ -1,14 +1,14 @@
 package io.github.sessiongate.login;
 
-import io.github.sessiongate.remote.RefreshEndpoint;
+import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.RevokeSettings;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_AUTH;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
 import static io.github.sessiongate.RevokeSettings.PARAM_OAUTH2_REVOCATION_URL;
 import static io.github.sessiongate.RevokeSettings.PARAM_REVOKE_FORMAT;
 import static io.github.sessiongate.RevokeSettings.PARAM_REVOKE_REQUEST_FIELD;
@@ -185,7 +185,7 @@ class RevocationClientTest {
             assertFalse(log.text().contains(refreshToken), log.text());
             assertFalse(log.text().contains("rotated-away-secret"), log.text());
 
-            clock.advance(RefreshEndpoint.WARNING_INTERVAL);
+            clock.advance(HttpTokenRefresher.WARNING_INTERVAL);
             backend.override(FakeAuthBackend.REVOKE, 400, "{\"error\":\"unauthorized_client\"}");
             assertFalse(endpoint.revoke(refreshToken));
             assertEquals(2, log.count("WARN", "client credentials"), log.text());
@@ -231,7 +231,7 @@ class RevocationClientTest {
         assertEquals("RevocationClient[oauth2 " + backend.url(FakeAuthBackend.REVOKE) + ", client=" + backend.clientId()
                 + " (client_secret_basic)]", o.describe());
         assertFalse(o.toString().contains(backend.clientSecret()));
-        assertEquals(RefreshEndpoint.Mode.OAUTH2, o.mode());
+        assertEquals(HttpTokenRefresher.Mode.OAUTH2, o.mode());
         assertEquals("RevocationClient[plain json " + backend.url(FakeAuthBackend.REVOKE) + "]",
                 plain(PARAM_REVOKE_FORMAT, "json").describe());
     }

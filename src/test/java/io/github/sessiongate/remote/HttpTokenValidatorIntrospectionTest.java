@@ -6,10 +6,10 @@ import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_OAUTH2_INTRO
 import static io.github.sessiongate.remote.HttpTokenValidatorTest.assertRefused;
 import static io.github.sessiongate.remote.HttpTokenValidatorTest.assertUnavailable;
 import static io.github.sessiongate.remote.HttpTokenValidatorTest.valid;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL;
-import static io.github.sessiongate.remote.RefreshEndpointTest.refreshed;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresherTest.refreshed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -4,9 +4,9 @@ import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_EXPIRE
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_ROLES;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_SUBJECT;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_VALIDATE_URL;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_URL;
-import static io.github.sessiongate.remote.RefreshEndpointTest.refreshed;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresherTest.refreshed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,15 +1,16 @@
 package io.github.sessiongate.remote;
 
+import io.github.sessiongate.GateConfig;
 import static io.github.sessiongate.jwt.JwtTokenValidator.PARAM_AUDIENCE;
 import static io.github.sessiongate.jwt.JwtTokenValidator.PARAM_ISSUER;
 import static io.github.sessiongate.jwt.JwtTokenValidator.PARAM_JWKS_URL;
 import static io.github.sessiongate.remote.HttpTokenValidatorTest.assertUnavailable;
 import static io.github.sessiongate.remote.HttpTokenValidatorTest.valid;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_URL;
-import static io.github.sessiongate.remote.RefreshEndpointTest.refreshed;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresherTest.refreshed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -117,7 +118,7 @@ class JwtTokenValidatorRemoteRefreshTest {
     void badRefreshSettingsFailStartUp() {
         ConfigException e = assertThrows(ConfigException.class, () -> validator(PARAM_REFRESH_URL, "http://example.com/r"));
         assertEquals(PARAM_REFRESH_URL, e.parameter());
-        e = assertThrows(ConfigException.class, () -> validator(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, "1s"));
-        assertEquals(RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT, e.parameter(), "meaningless without a refresh URL");
+        e = assertThrows(ConfigException.class, () -> validator(GateConfig.PARAM_BACKEND_READ_TIMEOUT, "1s"));
+        assertEquals(GateConfig.PARAM_BACKEND_READ_TIMEOUT, e.parameter(), "meaningless without a refresh URL");
     }
 }

@@ -7,19 +7,19 @@ import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_ROLES;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_FIELD_SUBJECT;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_OAUTH2_INTROSPECTION_URL;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_VALIDATE_URL;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_EXPIRES_IN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_FORMAT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_REFUSED_STATUSES;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_REQUEST_FIELD;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_URL;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_ACCESS_TOKEN;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_EXPIRES_IN;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_REFRESH_TOKEN;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_AUTH;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_FORMAT;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_REFUSED_STATUSES;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_REQUEST_FIELD;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -40,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The typed builders of {@link HttpTokenValidator}, {@link RefreshEndpoint} and
+ * The typed builders of {@link HttpTokenValidator}, {@link HttpTokenRefresher} and
  * {@link ClientCredentials} and the init-params are one path: the same bad value is refused with
  * the same message naming the same parameter, and the same settings behave alike.
  */
@@ -90,30 +90,30 @@ class RemoteBuildersTest {
                 row(validateUrl(PARAM_BACKEND_READ_TIMEOUT, "61s"), () -> me().readTimeout(Duration.ofSeconds(61))),
                 row(validateUrl(PARAM_BACKEND_CONNECT_TIMEOUT, "10ms"), () -> me().connectTimeout(Duration.ofMillis(10))),
                 row(validateUrl(PARAM_REFRESH_URL, "http://auth.example.com/r"),
-                        () -> RefreshEndpoint.plain(URI.create("http://auth.example.com/r"))),
+                        () -> HttpTokenRefresher.plain(URI.create("http://auth.example.com/r"))),
                 row(validateUrl(PARAM_OAUTH2_TOKEN_URL, "http://10.0.0.1/t", PARAM_OAUTH2_CLIENT_ID, "c",
-                        PARAM_OAUTH2_CLIENT_SECRET, "s"), () -> RefreshEndpoint.oauth2(URI.create("http://10.0.0.1/t"), client())),
+                        PARAM_OAUTH2_CLIENT_SECRET, "s"), () -> HttpTokenRefresher.oauth2(URI.create("http://10.0.0.1/t"), client())),
                 row(validateUrl(PARAM_REFRESH_URL, REFRESH, PARAM_REFRESH_REQUEST_FIELD, "a b"),
-                        () -> RefreshEndpoint.plain(REFRESH_URI).requestField("a b")),
+                        () -> HttpTokenRefresher.plain(REFRESH_URI).requestField("a b")),
                 row(validateUrl(PARAM_REFRESH_URL, REFRESH, PARAM_REFRESH_REFUSED_STATUSES, "429"),
-                        () -> RefreshEndpoint.plain(REFRESH_URI).refusedStatuses(429)),
+                        () -> HttpTokenRefresher.plain(REFRESH_URI).refusedStatuses(429)),
                 row(validateUrl(PARAM_REFRESH_URL, REFRESH, PARAM_REFRESH_REFUSED_STATUSES, "401 500"),
-                        () -> RefreshEndpoint.plain(REFRESH_URI).refusedStatuses(401, 500)),
+                        () -> HttpTokenRefresher.plain(REFRESH_URI).refusedStatuses(401, 500)),
                 row(validateUrl(PARAM_REFRESH_URL, REFRESH, PARAM_FIELD_ACCESS_TOKEN, "a b"),
-                        () -> RefreshEndpoint.plain(REFRESH_URI).accessTokenField("a b")),
+                        () -> HttpTokenRefresher.plain(REFRESH_URI).accessTokenField("a b")),
                 row(validateUrl(PARAM_REFRESH_URL, REFRESH, PARAM_FIELD_REFRESH_TOKEN, "a b"),
-                        () -> RefreshEndpoint.plain(REFRESH_URI).refreshTokenField("a b")),
+                        () -> HttpTokenRefresher.plain(REFRESH_URI).refreshTokenField("a b")),
                 row(validateUrl(PARAM_REFRESH_URL, REFRESH, PARAM_FIELD_EXPIRES_IN, "a b"),
-                        () -> RefreshEndpoint.plain(REFRESH_URI).expiresInField("a b")),
+                        () -> HttpTokenRefresher.plain(REFRESH_URI).expiresInField("a b")),
                 row(validateUrl(PARAM_OAUTH2_TOKEN_URL, TOKEN, PARAM_OAUTH2_CLIENT_ID, "c", PARAM_OAUTH2_CLIENT_SECRET, "s",
                         PARAM_REFRESH_FORMAT, "json"),
-                        () -> RefreshEndpoint.oauth2(TOKEN_URI, client()).format(RefreshEndpoint.Format.JSON).build()),
+                        () -> HttpTokenRefresher.oauth2(TOKEN_URI, client()).format(HttpTokenRefresher.Format.JSON).build()),
                 row(validateUrl(PARAM_OAUTH2_TOKEN_URL, TOKEN, PARAM_OAUTH2_CLIENT_ID, "c", PARAM_OAUTH2_CLIENT_SECRET, "s",
                         PARAM_REFRESH_REQUEST_FIELD, "token"),
-                        () -> RefreshEndpoint.oauth2(TOKEN_URI, client()).requestField("token").build()),
+                        () -> HttpTokenRefresher.oauth2(TOKEN_URI, client()).requestField("token").build()),
                 row(validateUrl(PARAM_OAUTH2_TOKEN_URL, TOKEN, PARAM_OAUTH2_CLIENT_ID, "c", PARAM_OAUTH2_CLIENT_SECRET, "s",
                         PARAM_REFRESH_REFUSED_STATUSES, "403"),
-                        () -> RefreshEndpoint.oauth2(TOKEN_URI, client()).refusedStatuses(403).build()));
+                        () -> HttpTokenRefresher.oauth2(TOKEN_URI, client()).refusedStatuses(403).build()));
     }
 
     @ParameterizedTest
@@ -136,7 +136,7 @@ class RemoteBuildersTest {
                     PARAM_REFRESH_URL, refresh, PARAM_FIELD_ROLES, "roles", PARAM_BACKEND_READ_TIMEOUT, "3s"), clock);
                     HttpTokenValidator byBuilder = HttpTokenValidator.withValidateUrl(URI.create(me))
                             .rolesField("roles").readTimeout(Duration.ofSeconds(3)).clock(clock)
-                            .refresher(RefreshEndpoint.plain(URI.create(refresh)).clock(clock).build()).build()) {
+                            .refresher(HttpTokenRefresher.plain(URI.create(refresh)).clock(clock).build()).build()) {
                 assertEquals(byParams.describe(), byBuilder.describe());
                 for (HttpTokenValidator v : new HttpTokenValidator[] {byParams, byBuilder}) {
                     FakeAuthBackend.Tokens tokens = backend.issue("alice");

@@ -2,11 +2,11 @@ package io.github.sessiongate.remote;
 
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_OAUTH2_INTROSPECTION_URL;
 import static io.github.sessiongate.remote.HttpTokenValidator.PARAM_VALIDATE_URL;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_URL;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +79,7 @@ class RemoteHygieneTest {
         FakeAuthBackend.Tokens admin = backend.issue("admin");
         List<String> secrets = new ArrayList<>(List.of(alice.accessToken(), alice.refreshToken(), admin.accessToken(),
                 admin.refreshToken(), CLIENT_SECRET, "wrong-secret-value"));
-        try (LogCapture log = new LogCapture(RefreshEndpoint.class, HttpTokenValidator.class, JwtTokenValidator.class,
+        try (LogCapture log = new LogCapture(HttpTokenRefresher.class, HttpTokenValidator.class, JwtTokenValidator.class,
                 TokenValidator.class)) {
             try (HttpTokenValidator plain = HttpTokenValidator.fromParams(Params.map(
                     PARAM_VALIDATE_URL, backend.url(FakeAuthBackend.ME), PARAM_REFRESH_URL, backend.url(FakeAuthBackend.REFRESH),

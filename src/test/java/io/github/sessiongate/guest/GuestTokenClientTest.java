@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Guest tokens fetched from {@code guest-url}: a real HTTP server on 127.0.0.1 answering each way. */
-class GuestEndpointTest {
+class GuestTokenClientTest {
     private static final String TOKEN = "backend.guest-token.sig_1";
 
     private static HttpServer server;
@@ -182,12 +182,12 @@ class GuestEndpointTest {
     @Test
     void atMostEightFetchesRunAtOnceAndTheRestGoWithout() throws Exception {
         GuestTokens g = fetching("/slow", GuestSettings.PARAM_URL_TIMEOUT, "10s");
-        arrived = new CountDownLatch(GuestEndpoint.MAX_CONCURRENT);
+        arrived = new CountDownLatch(GuestTokenClient.MAX_CONCURRENT);
         release = new CountDownLatch(1);
-        ExecutorService callers = Executors.newFixedThreadPool(GuestEndpoint.MAX_CONCURRENT);
+        ExecutorService callers = Executors.newFixedThreadPool(GuestTokenClient.MAX_CONCURRENT);
         try {
             List<Future<Optional<GuestTokens.Issued>>> inFlight = new ArrayList<>();
-            for (int i = 0; i < GuestEndpoint.MAX_CONCURRENT; i++) {
+            for (int i = 0; i < GuestTokenClient.MAX_CONCURRENT; i++) {
                 inFlight.add(callers.submit(g::issue));
             }
             assertTrue(arrived.await(10, TimeUnit.SECONDS), "all eight reached the backend");
@@ -213,7 +213,7 @@ class GuestEndpointTest {
     @Test
     void failuresWarnAtMostOnceAMinuteAndNeverLogTheTokenOrQuery() throws Exception {
         String log;
-        try (LogCapture capture = new LogCapture(GuestEndpoint.class, GuestTokens.class)) {
+        try (LogCapture capture = new LogCapture(GuestTokenClient.class, GuestTokens.class)) {
             GuestTokens failing = GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true",
                     GuestSettings.PARAM_URL, base + "/error?key=hush"), clock, List.of()).orElseThrow();
             failing.issue();

@@ -1,18 +1,18 @@
 package io.github.sessiongate.remote;
 
 import io.github.sessiongate.ClientCredentials;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_CONNECT_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_EXPIRES_IN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_FORMAT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_REFUSED_STATUSES;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_REQUEST_FIELD;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_URL;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_ACCESS_TOKEN;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_EXPIRES_IN;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_AUTH;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_FORMAT;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_REFUSED_STATUSES;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_REQUEST_FIELD;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,19 +25,19 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Every bad refresh setting fails start-up with a ConfigException naming the parameter. */
-class RefreshEndpointConfigTest {
+class HttpTokenRefresherConfigTest {
     private static final String URL = "https://auth.example.com/refresh";
     private static final String TOKEN_URL = "https://idp.example.com/oauth2/token";
 
     private static void assertRejected(String parameter, String... params) {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> RefreshEndpoint.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(RefreshEndpoint::close));
+                () -> HttpTokenRefresher.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(HttpTokenRefresher::close));
         assertEquals(parameter, e.parameter(), e.getMessage());
     }
 
     @Test
     void neitherUrlMeansNoEndpoint() {
-        assertTrue(RefreshEndpoint.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
+        assertTrue(HttpTokenRefresher.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
     }
 
     @Test
@@ -58,7 +58,7 @@ class RefreshEndpointConfigTest {
         assertRejected(PARAM_OAUTH2_TOKEN_URL, PARAM_OAUTH2_TOKEN_URL, "http://10.0.0.1/token",
                 PARAM_OAUTH2_CLIENT_ID, "c", PARAM_OAUTH2_CLIENT_SECRET, "s");
         for (String ok : new String[] {"http://localhost:1/r", "http://127.0.0.1:1/r", "http://[::1]:1/r", URL}) {
-            RefreshEndpoint.fromParams(Params.of(PARAM_REFRESH_URL, ok), Clock.systemUTC()).orElseThrow().close();
+            HttpTokenRefresher.fromParams(Params.of(PARAM_REFRESH_URL, ok), Clock.systemUTC()).orElseThrow().close();
         }
     }
 
@@ -102,7 +102,7 @@ class RefreshEndpointConfigTest {
         InitParams params = Params.of(PARAM_OAUTH2_TOKEN_URL, TOKEN_URL, PARAM_OAUTH2_CLIENT_ID, "c",
                 PARAM_OAUTH2_CLIENT_SECRET, "s3cr3t-value", PARAM_OAUTH2_CLIENT_AUTH, "client_secret_post",
                 PARAM_FIELD_ACCESS_TOKEN, "data.at", PARAM_BACKEND_READ_TIMEOUT, "500ms", "unrelated", "x");
-        try (RefreshEndpoint endpoint = RefreshEndpoint.fromParams(params, Clock.systemUTC()).orElseThrow()) {
+        try (HttpTokenRefresher endpoint = HttpTokenRefresher.fromParams(params, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of("unrelated"), params.unread());
             assertFalse(endpoint.describe().contains("s3cr3t-value"), endpoint.describe());
         }
@@ -110,7 +110,7 @@ class RefreshEndpointConfigTest {
 
     @Test
     void describeLeavesOutTheQuery() {
-        try (RefreshEndpoint endpoint = RefreshEndpoint.fromParams(
+        try (HttpTokenRefresher endpoint = HttpTokenRefresher.fromParams(
                 Params.of(PARAM_REFRESH_URL, URL + "?api_key=k3y"), Clock.systemUTC()).orElseThrow()) {
             assertFalse(endpoint.describe().contains("k3y"), endpoint.describe());
             assertTrue(endpoint.describe().contains(URL), endpoint.describe());

@@ -68,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * secret: per-request decisions are logged at DEBUG with the token's {@link Fingerprint}.
  * Thread-safe; {@link #close()} releases its HTTP client and threads.
  */
-public final class RefreshEndpoint implements TokenRefresher {
-    private static final Logger LOG = LoggerFactory.getLogger(RefreshEndpoint.class);
+public final class HttpTokenRefresher implements TokenRefresher {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpTokenRefresher.class);
 
     /** Plain mode: the URL that takes a refresh token by POST. */
     public static final String PARAM_REFRESH_URL = "refresh-url";
@@ -85,36 +85,8 @@ public final class RefreshEndpoint implements TokenRefresher {
     public static final String PARAM_REFRESH_REFUSED_STATUSES = "refresh-refused-statuses";
     public static final List<Integer> DEFAULT_REFRESH_REFUSED_STATUSES = List.of(401);
 
-    /** OAuth2 mode: the token endpoint. Exclusive with {@link #PARAM_REFRESH_URL}. */
-    public static final String PARAM_OAUTH2_TOKEN_URL = ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
-    /** The filter's OAuth2 client id (token and introspection endpoints). */
-    public static final String PARAM_OAUTH2_CLIENT_ID = ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
-    /** The filter's OAuth2 client secret; use {@code ${env:NAME}}. Never logged. */
-    public static final String PARAM_OAUTH2_CLIENT_SECRET = ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
-    /** How the client authenticates: {@value #CLIENT_SECRET_BASIC} or {@value #CLIENT_SECRET_POST}. */
-    public static final String PARAM_OAUTH2_CLIENT_AUTH = ClientCredentials.PARAM_OAUTH2_CLIENT_AUTH;
-    public static final String CLIENT_SECRET_BASIC = ClientCredentials.CLIENT_SECRET_BASIC;
-    public static final String CLIENT_SECRET_POST = ClientCredentials.CLIENT_SECRET_POST;
-    public static final String DEFAULT_OAUTH2_CLIENT_AUTH = ClientCredentials.DEFAULT_OAUTH2_CLIENT_AUTH;
 
-    /** Path of the access token in a 200 answer (a member name, or dotted for nested objects). */
-    public static final String PARAM_FIELD_ACCESS_TOKEN = LoginSettings.PARAM_FIELD_ACCESS_TOKEN;
-    public static final String DEFAULT_FIELD_ACCESS_TOKEN = LoginSettings.DEFAULT_FIELD_ACCESS_TOKEN;
-    /** Path of the rotated refresh token; absent in a refresh answer means "keep the old one". */
-    public static final String PARAM_FIELD_REFRESH_TOKEN = LoginSettings.PARAM_FIELD_REFRESH_TOKEN;
-    public static final String DEFAULT_FIELD_REFRESH_TOKEN = LoginSettings.DEFAULT_FIELD_REFRESH_TOKEN;
-    /** Path of the access token's lifetime in seconds. */
-    public static final String PARAM_FIELD_EXPIRES_IN = LoginSettings.PARAM_FIELD_EXPIRES_IN;
-    public static final String DEFAULT_FIELD_EXPIRES_IN = LoginSettings.DEFAULT_FIELD_EXPIRES_IN;
 
-    /** Connect timeout of every backend call (refresh, validation, introspection). */
-    public static final String PARAM_BACKEND_CONNECT_TIMEOUT = GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT;
-    public static final Duration DEFAULT_BACKEND_CONNECT_TIMEOUT = GateConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT;
-    /** Time allowed for a backend's answer after the request is sent. */
-    public static final String PARAM_BACKEND_READ_TIMEOUT = GateConfig.PARAM_BACKEND_READ_TIMEOUT;
-    public static final Duration DEFAULT_BACKEND_READ_TIMEOUT = GateConfig.DEFAULT_BACKEND_READ_TIMEOUT;
-    public static final Duration MIN_BACKEND_TIMEOUT = GateConfig.MIN_BACKEND_TIMEOUT;
-    public static final Duration MAX_BACKEND_TIMEOUT = GateConfig.MAX_BACKEND_TIMEOUT;
 
     /** At most one WARN per this interval about rejected client credentials or a rejected request. */
     public static final Duration WARNING_INTERVAL = Duration.ofSeconds(60);
@@ -124,7 +96,7 @@ public final class RefreshEndpoint implements TokenRefresher {
     private static final Set<String> CLIENT_ERRORS = Set.of("invalid_client", "unauthorized_client");
     private static final List<String> REFRESH_ONLY = List.of(
             PARAM_REFRESH_FORMAT, PARAM_REFRESH_REQUEST_FIELD, PARAM_REFRESH_REFUSED_STATUSES,
-            PARAM_FIELD_ACCESS_TOKEN, PARAM_FIELD_REFRESH_TOKEN, PARAM_FIELD_EXPIRES_IN);
+            LoginSettings.PARAM_FIELD_ACCESS_TOKEN, LoginSettings.PARAM_FIELD_REFRESH_TOKEN, LoginSettings.PARAM_FIELD_EXPIRES_IN);
 
     /** The two protocols. */
     public enum Mode { PLAIN, OAUTH2 }
@@ -171,7 +143,7 @@ public final class RefreshEndpoint implements TokenRefresher {
     private final RateLimitedWarning requestRejected;
     private final Function<Map<String, Object>, Optional<TokenPair>> byFields;
 
-    private RefreshEndpoint(Mode mode, URI uri, boolean json, String requestField, Set<Integer> refusedStatuses,
+    private HttpTokenRefresher(Mode mode, URI uri, boolean json, String requestField, Set<Integer> refusedStatuses,
             ClientCredentials client, TokenFields fields, Hooks hooks, Clock clock, BackendHttp http, boolean ownsHttp) {
         this.mode = mode;
         this.uri = uri;
@@ -197,12 +169,12 @@ public final class RefreshEndpoint implements TokenRefresher {
      * @return empty when neither {@code refresh-url} nor {@code oauth2.token-url} is set
      * @throws ConfigException naming the parameter at fault, e.g. when both are set
      */
-    public static Optional<RefreshEndpoint> fromParams(InitParams params, Clock clock) {
+    public static Optional<HttpTokenRefresher> fromParams(InitParams params, Clock clock) {
         return fromParams(params, clock, Hooks.DEFAULT);
     }
 
     /** As {@link #fromParams(InitParams, Clock)}, with hooks for an odd backend. */
-    public static Optional<RefreshEndpoint> fromParams(InitParams params, Clock clock, Hooks hooks) {
+    public static Optional<HttpTokenRefresher> fromParams(InitParams params, Clock clock, Hooks hooks) {
         return fromParams(params, clock, hooks, null);
     }
 
@@ -210,40 +182,40 @@ public final class RefreshEndpoint implements TokenRefresher {
      * @param shared an HTTP client to use and not close, or {@code null} to build one from the
      *     timeout parameters (then closed by {@link #close()})
      */
-    static Optional<RefreshEndpoint> fromParams(InitParams params, Clock clock, Hooks hooks, BackendHttp shared) {
+    static Optional<HttpTokenRefresher> fromParams(InitParams params, Clock clock, Hooks hooks, BackendHttp shared) {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(hooks, "hooks");
         Optional<String> plainUrl = params.get(PARAM_REFRESH_URL);
-        Optional<String> tokenUrl = params.get(PARAM_OAUTH2_TOKEN_URL);
+        Optional<String> tokenUrl = params.get(ClientCredentials.PARAM_OAUTH2_TOKEN_URL);
         if (plainUrl.isPresent() && tokenUrl.isPresent()) {
-            throw new ConfigException(PARAM_OAUTH2_TOKEN_URL, "cannot be combined with " + PARAM_REFRESH_URL
+            throw new ConfigException(ClientCredentials.PARAM_OAUTH2_TOKEN_URL, "cannot be combined with " + PARAM_REFRESH_URL
                     + ": set the one your backend speaks");
         }
         if (plainUrl.isEmpty() && tokenUrl.isEmpty()) {
             for (String name : REFRESH_ONLY) {
                 if (params.get(name).isPresent()) {
-                    throw new ConfigException(name, "applies only with " + PARAM_REFRESH_URL + " or " + PARAM_OAUTH2_TOKEN_URL);
+                    throw new ConfigException(name, "applies only with " + PARAM_REFRESH_URL + " or " + ClientCredentials.PARAM_OAUTH2_TOKEN_URL);
                 }
             }
             return Optional.empty();
         }
         Builder b = plainUrl.isPresent() ? new Builder(Mode.PLAIN, BackendHttp.checkUrl(PARAM_REFRESH_URL, plainUrl.get()), null)
-                : new Builder(Mode.OAUTH2, BackendHttp.checkUrl(PARAM_OAUTH2_TOKEN_URL, tokenUrl.get()), null);
+                : new Builder(Mode.OAUTH2, BackendHttp.checkUrl(ClientCredentials.PARAM_OAUTH2_TOKEN_URL, tokenUrl.get()), null);
         params.get(PARAM_REFRESH_FORMAT).ifPresent(v -> b.format(params.choice(PARAM_REFRESH_FORMAT,
                 DEFAULT_REFRESH_FORMAT, FORMAT_FORM, FORMAT_JSON).equals(FORMAT_JSON) ? Format.JSON : Format.FORM));
         params.get(PARAM_REFRESH_REQUEST_FIELD).ifPresent(b::requestField);
         List<String> refused = params.list(PARAM_REFRESH_REFUSED_STATUSES);
         if (!refused.isEmpty()) {
-            b.refusedStatuses(refused.stream().map(RefreshEndpoint::status).toList());
+            b.refusedStatuses(refused.stream().map(HttpTokenRefresher::status).toList());
         }
         if (b.mode == Mode.OAUTH2) {
             b.plainOnlyCheck(); // before the client credentials, as ever
-            b.client = ClientAuth.read(params, PARAM_OAUTH2_TOKEN_URL);
+            b.client = ClientAuth.read(params, ClientCredentials.PARAM_OAUTH2_TOKEN_URL);
         }
-        params.get(PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
-        params.get(PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
-        params.get(PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
+        params.get(LoginSettings.PARAM_FIELD_ACCESS_TOKEN).ifPresent(b::accessTokenField);
+        params.get(LoginSettings.PARAM_FIELD_REFRESH_TOKEN).ifPresent(b::refreshTokenField);
+        params.get(LoginSettings.PARAM_FIELD_EXPIRES_IN).ifPresent(b::expiresInField);
         b.clock(clock).hooks(hooks);
         b.http = shared != null ? shared : BackendHttp.fromParams(params);
         b.ownsHttp = shared == null;
@@ -274,20 +246,20 @@ public final class RefreshEndpoint implements TokenRefresher {
      * @throws ConfigException naming {@code oauth2.token-url} unless https, or http to a loopback host
      */
     public static Builder oauth2(URI tokenUrl, ClientCredentials client) {
-        return new Builder(Mode.OAUTH2, BackendHttp.checkUrl(PARAM_OAUTH2_TOKEN_URL,
+        return new Builder(Mode.OAUTH2, BackendHttp.checkUrl(ClientCredentials.PARAM_OAUTH2_TOKEN_URL,
                 Objects.requireNonNull(tokenUrl, "tokenUrl").toString()), Objects.requireNonNull(client, "client"));
     }
 
     /** How plain mode sends the refresh token ({@code refresh-format}). */
     public enum Format {
-        /** A form field ({@value RefreshEndpoint#FORMAT_FORM}), the default. */
+        /** A form field ({@value HttpTokenRefresher#FORMAT_FORM}), the default. */
         FORM,
-        /** A JSON member ({@value RefreshEndpoint#FORMAT_JSON}). */
+        /** A JSON member ({@value HttpTokenRefresher#FORMAT_JSON}). */
         JSON
     }
 
     /**
-     * The settings of a {@link RefreshEndpoint}, each method named after its init-param and
+     * The settings of a {@link HttpTokenRefresher}, each method named after its init-param and
      * checking the same bounds with the same messages. Not thread-safe.
      */
     public static final class Builder {
@@ -299,11 +271,11 @@ public final class RefreshEndpoint implements TokenRefresher {
         private Set<Integer> refusedStatuses = Set.copyOf(DEFAULT_REFRESH_REFUSED_STATUSES);
         /** The plain-only settings that were set, in order: refused in OAuth2 mode. */
         private final Set<String> plainOnlySet = new LinkedHashSet<>();
-        private String accessTokenField = DEFAULT_FIELD_ACCESS_TOKEN;
-        private String refreshTokenField = DEFAULT_FIELD_REFRESH_TOKEN;
-        private String expiresInField = DEFAULT_FIELD_EXPIRES_IN;
-        private Duration connectTimeout = DEFAULT_BACKEND_CONNECT_TIMEOUT;
-        private Duration readTimeout = DEFAULT_BACKEND_READ_TIMEOUT;
+        private String accessTokenField = LoginSettings.DEFAULT_FIELD_ACCESS_TOKEN;
+        private String refreshTokenField = LoginSettings.DEFAULT_FIELD_REFRESH_TOKEN;
+        private String expiresInField = LoginSettings.DEFAULT_FIELD_EXPIRES_IN;
+        private Duration connectTimeout = GateConfig.DEFAULT_BACKEND_CONNECT_TIMEOUT;
+        private Duration readTimeout = GateConfig.DEFAULT_BACKEND_READ_TIMEOUT;
         private Clock clock = Clock.systemUTC();
         private Hooks hooks = Hooks.DEFAULT;
         private BackendHttp http;
@@ -368,31 +340,31 @@ public final class RefreshEndpoint implements TokenRefresher {
 
         /** {@code field.access-token}: path of the access token in a 200 answer. Default {@code access_token}. */
         public Builder accessTokenField(String path) {
-            this.accessTokenField = Json.fieldPath(PARAM_FIELD_ACCESS_TOKEN, Objects.requireNonNull(path, "path"));
+            this.accessTokenField = Json.fieldPath(LoginSettings.PARAM_FIELD_ACCESS_TOKEN, Objects.requireNonNull(path, "path"));
             return this;
         }
 
         /** {@code field.refresh-token}: path of the rotated refresh token. Default {@code refresh_token}. */
         public Builder refreshTokenField(String path) {
-            this.refreshTokenField = Json.fieldPath(PARAM_FIELD_REFRESH_TOKEN, Objects.requireNonNull(path, "path"));
+            this.refreshTokenField = Json.fieldPath(LoginSettings.PARAM_FIELD_REFRESH_TOKEN, Objects.requireNonNull(path, "path"));
             return this;
         }
 
         /** {@code field.expires-in}: path of the access token's lifetime in seconds. Default {@code expires_in}. */
         public Builder expiresInField(String path) {
-            this.expiresInField = Json.fieldPath(PARAM_FIELD_EXPIRES_IN, Objects.requireNonNull(path, "path"));
+            this.expiresInField = Json.fieldPath(LoginSettings.PARAM_FIELD_EXPIRES_IN, Objects.requireNonNull(path, "path"));
             return this;
         }
 
         /** {@code backend-connect-timeout}. Default 2 s, from 50 ms to 60 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = BackendHttp.checkTimeout(PARAM_BACKEND_CONNECT_TIMEOUT, timeout);
+            this.connectTimeout = BackendHttp.checkTimeout(GateConfig.PARAM_BACKEND_CONNECT_TIMEOUT, timeout);
             return this;
         }
 
         /** {@code backend-read-timeout}. Default 2 s, from 50 ms to 60 s. */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = BackendHttp.checkTimeout(PARAM_BACKEND_READ_TIMEOUT, timeout);
+            this.readTimeout = BackendHttp.checkTimeout(GateConfig.PARAM_BACKEND_READ_TIMEOUT, timeout);
             return this;
         }
 
@@ -409,22 +381,22 @@ public final class RefreshEndpoint implements TokenRefresher {
         }
 
         /**
-         * A ready endpoint with an HTTP client of its own, which {@link RefreshEndpoint#close()} stops.
+         * A ready endpoint with an HTTP client of its own, which {@link HttpTokenRefresher#close()} stops.
          *
          * @throws ConfigException naming a plain-mode parameter set in OAuth2 mode
          */
-        public RefreshEndpoint build() {
+        public HttpTokenRefresher build() {
             plainOnlyCheck();
             TokenFields fields = TokenFields.of(accessTokenField, refreshTokenField, expiresInField, clock);
             BackendHttp h = http != null ? http : new BackendHttp(connectTimeout, readTimeout);
-            return new RefreshEndpoint(mode, uri, format == Format.JSON, requestField, refusedStatuses, client, fields,
+            return new HttpTokenRefresher(mode, uri, format == Format.JSON, requestField, refusedStatuses, client, fields,
                     hooks, clock, h, http == null || ownsHttp);
         }
 
         private void plainOnlyCheck() {
             if (mode == Mode.OAUTH2 && !plainOnlySet.isEmpty()) {
                 throw new ConfigException(plainOnlySet.iterator().next(), "applies only with " + PARAM_REFRESH_URL
-                        + "; with " + PARAM_OAUTH2_TOKEN_URL + " only error=invalid_grant refuses");
+                        + "; with " + ClientCredentials.PARAM_OAUTH2_TOKEN_URL + " only error=invalid_grant refuses");
             }
         }
     }
@@ -551,12 +523,12 @@ public final class RefreshEndpoint implements TokenRefresher {
     /** {@code oauth2.client-secret} in OAuth2 mode. */
     @Override
     public java.util.Map<String, String> heldSecrets() {
-        return client == null ? java.util.Map.of() : java.util.Map.of(PARAM_OAUTH2_CLIENT_SECRET, client.clientSecret());
+        return client == null ? java.util.Map.of() : java.util.Map.of(ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET, client.clientSecret());
     }
 
     @Override
     public String describe() {
-        String base = "RefreshEndpoint[" + (mode == Mode.PLAIN ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2")
+        String base = "HttpTokenRefresher[" + (mode == Mode.PLAIN ? "plain " + (json ? FORMAT_JSON : FORMAT_FORM) : "oauth2")
                 + " " + where();
         return base + (client != null ? ", client=" + client.clientId() + " (" + ClientAuth.method(client) + ")" : "") + "]";
     }

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * become a flood of backend calls; beyond that, visitors go without a guest token). Never throws;
  * never logs the token or the response body. Thread-safe.
  */
-final class GuestEndpoint {
-    private static final Logger LOG = LoggerFactory.getLogger(GuestEndpoint.class);
+final class GuestTokenClient {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestTokenClient.class);
 
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final int MAX_CONCURRENT = 8;
@@ -47,7 +47,7 @@ final class GuestEndpoint {
     private final AtomicLong lastWarn = new AtomicLong(Long.MIN_VALUE);
 
     /** @param transport the filter's transport, or one of this endpoint's own (then the caller closes it) */
-    GuestEndpoint(URI uri, Duration timeout, Duration maxTtl, Clock clock, HttpTransport transport) {
+    GuestTokenClient(URI uri, Duration timeout, Duration maxTtl, Clock clock, HttpTransport transport) {
         this.uri = uri;
         this.timeout = timeout;
         this.maxTtl = maxTtl;

@@ -1,12 +1,12 @@
 package io.github.sessiongate.remote;
 
 import io.github.sessiongate.ClientCredentials;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_AUTH;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_ID;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_CLIENT_SECRET;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_OAUTH2_TOKEN_URL;
-import static io.github.sessiongate.remote.RefreshEndpointTest.assertUnavailable;
-import static io.github.sessiongate.remote.RefreshEndpointTest.refreshed;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_AUTH;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_ID;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_CLIENT_SECRET;
+import static io.github.sessiongate.ClientCredentials.PARAM_OAUTH2_TOKEN_URL;
+import static io.github.sessiongate.remote.HttpTokenRefresherTest.assertUnavailable;
+import static io.github.sessiongate.remote.HttpTokenRefresherTest.refreshed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -32,22 +32,22 @@ import org.junit.jupiter.api.Test;
  * The OAuth2 refresh grant: only invalid_grant refuses; the filter's own rejected credentials are
  * "unavailable" with one WARN per interval, so a rotated client secret never signs everyone out.
  */
-class RefreshEndpointOAuth2Test {
+class HttpTokenRefresherOAuth2Test {
     private final MutableClock clock = new MutableClock();
     private final FakeAuthBackend backend = FakeAuthBackend.builder().clock(clock).build().start();
-    private final List<RefreshEndpoint> endpoints = new ArrayList<>();
+    private final List<HttpTokenRefresher> endpoints = new ArrayList<>();
 
     @AfterEach
     void close() {
-        endpoints.forEach(RefreshEndpoint::close);
+        endpoints.forEach(HttpTokenRefresher::close);
         backend.close();
     }
 
-    private RefreshEndpoint endpoint(String secret, String... extra) {
+    private HttpTokenRefresher endpoint(String secret, String... extra) {
         List<String> all = new ArrayList<>(List.of(PARAM_OAUTH2_TOKEN_URL, backend.url(FakeAuthBackend.TOKEN),
                 PARAM_OAUTH2_CLIENT_ID, backend.clientId(), PARAM_OAUTH2_CLIENT_SECRET, secret));
         all.addAll(List.of(extra));
-        RefreshEndpoint endpoint = RefreshEndpoint.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
+        HttpTokenRefresher endpoint = HttpTokenRefresher.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }
@@ -76,7 +76,7 @@ class RefreshEndpointOAuth2Test {
 
     @Test
     void invalidGrantIsRefusedAndReuseOfARotatedTokenToo() {
-        RefreshEndpoint endpoint = endpoint(backend.clientSecret());
+        HttpTokenRefresher endpoint = endpoint(backend.clientSecret());
         FakeAuthBackend.Tokens login = backend.issue("alice");
         refreshed(endpoint.refresh(login.refreshToken()));
         assertEquals(RefreshResult.refused(), endpoint.refresh(login.refreshToken()));
@@ -91,7 +91,7 @@ class RefreshEndpointOAuth2Test {
 
     @Test
     void rejectedClientCredentialsAreUnavailableWithExactlyOneWarningPerBurst() throws Exception {
-        RefreshEndpoint endpoint = endpoint("rotated-away-secret");
+        HttpTokenRefresher endpoint = endpoint("rotated-away-secret");
         FakeAuthBackend.Tokens login = backend.issue("alice");
         try (LogCapture log = new LogCapture()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -111,7 +111,7 @@ class RefreshEndpointOAuth2Test {
             assertFalse(log.text().contains("rotated-away-secret"), log.text());
             assertFalse(log.text().contains(login.refreshToken()), log.text());
 
-            clock.advance(RefreshEndpoint.WARNING_INTERVAL);
+            clock.advance(HttpTokenRefresher.WARNING_INTERVAL);
             assertUnavailable(endpoint.refresh(login.refreshToken()));
             assertEquals(2, log.count("WARN", "client credentials"), log.text());
             assertEquals(1, log.count("WARN", "11 similar warnings left out"), log.text());
@@ -121,7 +121,7 @@ class RefreshEndpointOAuth2Test {
 
     @Test
     void unauthorizedClientAndA401WithoutJsonAreUnavailable() {
-        RefreshEndpoint endpoint = endpoint(backend.clientSecret());
+        HttpTokenRefresher endpoint = endpoint(backend.clientSecret());
         backend.override(FakeAuthBackend.TOKEN, 400, "{\"error\":\"unauthorized_client\"}");
         assertUnavailable(endpoint.refresh("rt_x"));
         backend.override(FakeAuthBackend.TOKEN, 401, "text/html", "<h1>Unauthorized</h1>");
@@ -132,7 +132,7 @@ class RefreshEndpointOAuth2Test {
 
     @Test
     void otherRejectionsOfTheRequestAreUnavailable() {
-        RefreshEndpoint endpoint = endpoint(backend.clientSecret());
+        HttpTokenRefresher endpoint = endpoint(backend.clientSecret());
         for (String error : List.of("invalid_request", "unsupported_grant_type", "invalid_scope", "")) {
             backend.override(FakeAuthBackend.TOKEN, 400, "{\"error\":\"" + error + "\"}");
             assertUnavailable(endpoint.refresh("rt_x"));
@@ -145,7 +145,7 @@ class RefreshEndpointOAuth2Test {
 
     @Test
     void serverErrorsAndOutagesAreUnavailable() {
-        RefreshEndpoint endpoint = endpoint(backend.clientSecret());
+        HttpTokenRefresher endpoint = endpoint(backend.clientSecret());
         FakeAuthBackend.Tokens login = backend.issue("alice");
         backend.failWith(503);
         assertUnavailable(endpoint.refresh(login.refreshToken()));
@@ -158,11 +158,11 @@ class RefreshEndpointOAuth2Test {
 
     @Test
     void describeShowsTheEndpointAndClientButNeverTheSecret() {
-        RefreshEndpoint endpoint = endpoint(backend.clientSecret());
+        HttpTokenRefresher endpoint = endpoint(backend.clientSecret());
         String text = endpoint.describe();
         assertTrue(text.contains(backend.url(FakeAuthBackend.TOKEN)), text);
         assertTrue(text.contains(backend.clientId()), text);
         assertFalse(text.contains(backend.clientSecret()), text);
-        assertEquals(RefreshEndpoint.Mode.OAUTH2, endpoint.mode());
+        assertEquals(HttpTokenRefresher.Mode.OAUTH2, endpoint.mode());
     }
 }

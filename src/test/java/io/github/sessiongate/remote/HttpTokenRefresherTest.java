@@ -1,14 +1,14 @@
 package io.github.sessiongate.remote;
 
 import io.github.sessiongate.internal.BackendHttp;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_BACKEND_READ_TIMEOUT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_ACCESS_TOKEN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_EXPIRES_IN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_FIELD_REFRESH_TOKEN;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_FORMAT;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_REFUSED_STATUSES;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_REQUEST_FIELD;
-import static io.github.sessiongate.remote.RefreshEndpoint.PARAM_REFRESH_URL;
+import static io.github.sessiongate.GateConfig.PARAM_BACKEND_READ_TIMEOUT;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_ACCESS_TOKEN;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_EXPIRES_IN;
+import static io.github.sessiongate.LoginSettings.PARAM_FIELD_REFRESH_TOKEN;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_FORMAT;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_REFUSED_STATUSES;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_REQUEST_FIELD;
+import static io.github.sessiongate.remote.HttpTokenRefresher.PARAM_REFRESH_URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,27 +32,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Plain-mode refresh against a real HTTP backend: every answer is either a verdict or "unavailable". */
-class RefreshEndpointTest {
+class HttpTokenRefresherTest {
     private final MutableClock clock = new MutableClock();
     private final FakeAuthBackend backend = FakeAuthBackend.builder().clock(clock).build().start();
-    private final List<RefreshEndpoint> endpoints = new ArrayList<>();
+    private final List<HttpTokenRefresher> endpoints = new ArrayList<>();
 
     @AfterEach
     void close() {
-        endpoints.forEach(RefreshEndpoint::close);
+        endpoints.forEach(HttpTokenRefresher::close);
         backend.close();
     }
 
-    private RefreshEndpoint endpoint(String... extra) {
-        return endpoint(RefreshEndpoint.Hooks.DEFAULT, extra);
+    private HttpTokenRefresher endpoint(String... extra) {
+        return endpoint(HttpTokenRefresher.Hooks.DEFAULT, extra);
     }
 
-    private RefreshEndpoint endpoint(RefreshEndpoint.Hooks hooks, String... extra) {
+    private HttpTokenRefresher endpoint(HttpTokenRefresher.Hooks hooks, String... extra) {
         String[] all = new String[extra.length + 2];
         all[0] = PARAM_REFRESH_URL;
         all[1] = backend.url(FakeAuthBackend.REFRESH);
         System.arraycopy(extra, 0, all, 2, extra.length);
-        RefreshEndpoint endpoint = RefreshEndpoint.fromParams(Params.of(all), clock, hooks).orElseThrow();
+        HttpTokenRefresher endpoint = HttpTokenRefresher.fromParams(Params.of(all), clock, hooks).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }
@@ -80,7 +80,7 @@ class RefreshEndpointTest {
 
     @Test
     void theRotatedTokenWorksNextTimeAndTheOldOneIsRefused() {
-        RefreshEndpoint endpoint = endpoint();
+        HttpTokenRefresher endpoint = endpoint();
         FakeAuthBackend.Tokens login = backend.issue("alice");
         String second = refreshed(endpoint.refresh(login.refreshToken())).refreshToken();
         String third = refreshed(endpoint.refresh(second)).refreshToken();
@@ -119,7 +119,7 @@ class RefreshEndpointTest {
 
     @Test
     void everyStatusOutsideTheRefusedListIsUnavailable() {
-        RefreshEndpoint endpoint = endpoint();
+        HttpTokenRefresher endpoint = endpoint();
         for (int status : new int[] {400, 403, 404, 408, 429, 500, 502, 504, 302, 204, 201}) {
             backend.override(FakeAuthBackend.REFRESH, status, "{\"error\":\"invalid_grant\"}");
             assertUnavailable(endpoint.refresh("rt_x"));
@@ -128,7 +128,7 @@ class RefreshEndpointTest {
 
     @Test
     void refusedStatusesAreConfigurable() {
-        RefreshEndpoint endpoint = endpoint(PARAM_REFRESH_REFUSED_STATUSES, "400, 410");
+        HttpTokenRefresher endpoint = endpoint(PARAM_REFRESH_REFUSED_STATUSES, "400, 410");
         backend.override(FakeAuthBackend.REFRESH, 400, "{}");
         assertEquals(RefreshResult.refused(), endpoint.refresh("rt_x"));
         backend.override(FakeAuthBackend.REFRESH, 410, "");
@@ -139,7 +139,7 @@ class RefreshEndpointTest {
 
     @Test
     void connectionRefusedIsUnavailableAndTheEndpointRecoversWhenTheBackendReturns() {
-        RefreshEndpoint endpoint = endpoint();
+        HttpTokenRefresher endpoint = endpoint();
         FakeAuthBackend.Tokens login = backend.issue("alice");
         backend.stop();
         RefreshResult down = endpoint.refresh(login.refreshToken());
@@ -151,7 +151,7 @@ class RefreshEndpointTest {
 
     @Test
     void slowBackendTimesOutWellUnderTwoSeconds() {
-        RefreshEndpoint endpoint = endpoint(PARAM_BACKEND_READ_TIMEOUT, "300ms");
+        HttpTokenRefresher endpoint = endpoint(PARAM_BACKEND_READ_TIMEOUT, "300ms");
         backend.delay(Duration.ofSeconds(5));
         long start = System.nanoTime();
         RefreshResult result = endpoint.refresh("rt_x");
@@ -163,7 +163,7 @@ class RefreshEndpointTest {
 
     @Test
     void garbageOrIncompleteAnswersAreUnavailable() {
-        RefreshEndpoint endpoint = endpoint();
+        HttpTokenRefresher endpoint = endpoint();
         for (String body : List.of("{not json", "", "[]", "\"text\"", "null", "{}",
                 "{\"access_token\":\"\"}", "{\"access_token\":42}", "{\"access_token\":\"has space\"}",
                 "{\"access_token\":\"ok\",\"refresh_token\":17}", "{\"access_token\":\"ok\",\"refresh_token\":\"\"}",
@@ -183,7 +183,7 @@ class RefreshEndpointTest {
 
     @Test
     void oddExpiresInIsIgnoredNotFatal() {
-        RefreshEndpoint endpoint = endpoint();
+        HttpTokenRefresher endpoint = endpoint();
         for (String expiresIn : List.of("\"soon\"", "-5", "0", "1.5", "1e30", "true")) {
             backend.override(FakeAuthBackend.REFRESH, 200, "{\"access_token\":\"a\",\"expires_in\":" + expiresIn + "}");
             assertNull(refreshed(endpoint.refresh("rt_x")).accessExpiresAt(), expiresIn);
@@ -194,7 +194,7 @@ class RefreshEndpointTest {
 
     @Test
     void nestedFieldPathsAreFollowed() {
-        RefreshEndpoint endpoint = endpoint(PARAM_FIELD_ACCESS_TOKEN, "data.tokens.access",
+        HttpTokenRefresher endpoint = endpoint(PARAM_FIELD_ACCESS_TOKEN, "data.tokens.access",
                 PARAM_FIELD_REFRESH_TOKEN, "data.tokens.refresh", PARAM_FIELD_EXPIRES_IN, "data.ttl");
         backend.override(FakeAuthBackend.REFRESH, 200,
                 "{\"data\":{\"ttl\":30,\"tokens\":{\"access\":\"A1\",\"refresh\":\"R2\"}}}");
@@ -219,13 +219,13 @@ class RefreshEndpointTest {
         assertEquals(Map.of("token", "rt_abc"), backend.lastRequest(FakeAuthBackend.REFRESH).orElseThrow().form());
     }
 
-    private static void refresh(RefreshEndpoint endpoint, String token) {
+    private static void refresh(HttpTokenRefresher endpoint, String token) {
         endpoint.refresh(token);
     }
 
     @Test
     void hooksAddHeadersAndReadOddAnswers() {
-        RefreshEndpoint.Hooks hooks = new RefreshEndpoint.Hooks() {
+        HttpTokenRefresher.Hooks hooks = new HttpTokenRefresher.Hooks() {
             @Override
             public void customize(HttpRequest.Builder request) {
                 request.header("X-Api-Key", "k1");
@@ -241,7 +241,7 @@ class RefreshEndpointTest {
                 return byFields.apply(json);
             }
         };
-        RefreshEndpoint endpoint = endpoint(hooks);
+        HttpTokenRefresher endpoint = endpoint(hooks);
         backend.override(FakeAuthBackend.REFRESH, 200, "{\"pair\":[\"A\",\"R\"]}");
         TokenPair tokens = refreshed(endpoint.refresh("rt_x"));
         assertEquals("A", tokens.accessToken());
@@ -251,7 +251,7 @@ class RefreshEndpointTest {
 
     @Test
     void aHookThatThrowsIsUnavailable() {
-        RefreshEndpoint.Hooks hooks = new RefreshEndpoint.Hooks() {
+        HttpTokenRefresher.Hooks hooks = new HttpTokenRefresher.Hooks() {
             @Override
             public Optional<TokenPair> toTokens(Map<String, Object> json,
                     Function<Map<String, Object>, Optional<TokenPair>> byFields) {
@@ -263,7 +263,7 @@ class RefreshEndpointTest {
 
     @Test
     void afterCloseRefreshIsUnavailable() {
-        RefreshEndpoint endpoint = endpoint();
+        HttpTokenRefresher endpoint = endpoint();
         endpoint.close();
         assertUnavailable(endpoint.refresh(backend.issue("alice").refreshToken()));
         assertFalse(endpoint.describe().isEmpty());
