@@ -79,20 +79,6 @@ public final class CookieSeal {
         this.sealingKey = first.getValue();
     }
 
-    /**
-     * Reads {@code cookie-encryption-keys}; empty when it is not set.
-     *
-     * @param params the filter's init-params
-     * @param otherSecrets the configured values of every other secret the filter uses (e.g.
-     *        {@code jwt.secret}, {@code client-token-secret}); no key may equal any of them, in any form
-     * @throws ConfigException naming {@code cookie-encryption-keys} on a malformed item, a key that
-     *         is not 32 bytes, bad base64, a duplicate kid or key, or a key used elsewhere; the key is never echoed
-     */
-    public static Optional<CookieSeal> fromParams(InitParams params, Collection<String> otherSecrets) {
-        Objects.requireNonNull(params, "params");
-        return create(settingsFrom(params), otherSecrets);
-    }
-
     /** The settings of {@value CookieSealSettings#CookieSealSettings.PARAM_KEYS} (marking it read); the builder checks. */
     public static CookieSealSettings settingsFrom(InitParams params) {
         CookieSealSettings.Builder b = CookieSealSettings.builder();

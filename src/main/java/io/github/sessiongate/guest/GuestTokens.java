@@ -135,34 +135,6 @@ public final class GuestTokens implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    /**
-     * Reads the {@code guest-*} parameters (marking them read) and checks them as a set.
-     *
-     * @param params the filter's init-params
-     * @param clock the time source, {@code Clock.systemUTC()} outside tests
-     * @param otherSecrets further keys the filter uses (e.g. a remote validator's client secret), as
-     *        configured; {@code null} entries are skipped. The keys named in
-     *        {@link HmacSecret#KEY_PARAMETERS} ({@code jwt.secret}, {@code session-signing-secret}) are
-     *        read from {@code params} and compared without being listed here.
-     * @return empty when {@code guest-tokens} is false
-     * @throws ConfigException naming the parameter at fault, e.g. {@code guest-secret} when it equals
-     *         {@code jwt.secret} or another key
-     */
-    public static Optional<GuestTokens> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
-        return plan(params, clock, otherSecrets).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
-    }
-
-    /**
-     * Reads and checks the parameters now (as {@link #fromParams}): a string-to-{@link GuestSettings.Builder}
-     * mapping, then {@link #plan(GuestSettings, Clock, Map, Collection)}. Not for application code.
-     */
-    public static Optional<Function<HttpTransport, GuestTokens>> plan(InitParams params, Clock clock,
-            Collection<String> otherSecrets) {
-        Objects.requireNonNull(params, "params");
-        GuestSettings settings = settingsFrom(params);
-        return plan(settings, clock, HmacSecret.otherKeys(params, GuestSettings.PARAM_SECRET), otherSecrets);
-    }
-
     /** The settings of the {@code guest-*} init-params (marking them read); the builder checks. */
     public static GuestSettings settingsFrom(InitParams params) {
         boolean enabled = params.bool(GuestSettings.PARAM_ENABLED, GuestSettings.DEFAULT_ENABLED);

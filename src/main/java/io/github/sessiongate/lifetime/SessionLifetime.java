@@ -192,23 +192,6 @@ public final class SessionLifetime {
         }
     }
 
-    /**
-     * Reads the lifetime parameters (marking them read) and checks them as a set: a
-     * string-to-{@link LifetimeSettings.Builder} mapping, then {@link #create}.
-     *
-     * @param params the filter's init-params
-     * @param clock the time source, {@code Clock.systemUTC()} outside tests
-     * @param otherSecrets further keys the filter uses, as configured ({@code null} entries skipped);
-     *        {@code jwt.secret} and {@code guest-secret} are compared without being listed here
-     * @return empty when no timeout is on
-     * @throws ConfigException naming the parameter at fault
-     */
-    public static Optional<SessionLifetime> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
-        Objects.requireNonNull(params, "params");
-        LifetimeSettings settings = settingsFrom(params);
-        return create(settings, clock, HmacSecret.otherKeys(params, LifetimeSettings.PARAM_SIGNING_SECRET), otherSecrets);
-    }
-
     /** The settings of {@code lifetime-*} init-params (marking them read); the builder checks. */
     public static LifetimeSettings settingsFrom(InitParams params) {
         LifetimeSettings.Builder b = LifetimeSettings.builder();

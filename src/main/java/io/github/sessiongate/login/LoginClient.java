@@ -115,32 +115,6 @@ public final class LoginClient implements AutoCloseable {
                         + "or similar): logins fail as unavailable; check that this client may use the password grant");
     }
 
-    /**
-     * The endpoint the parameters describe.
-     *
-     * @return empty when neither {@code login-url} nor {@code login-grant} is set (an
-     *     {@code oauth2.token-url} alone configures refresh, not login)
-     * @throws ConfigException naming the parameter at fault, e.g. when both are set, or when
-     *     {@code login-grant=password} lacks {@code oauth2.token-url} or the client credentials
-     */
-    public static Optional<LoginClient> fromParams(InitParams params, Clock clock) {
-        return plan(params, clock).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
-    }
-
-    /**
-     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}): a
-     * string-to-{@link LoginSettings.Builder} mapping, then {@link #plan(LoginSettings, Clock, Duration, Duration)}
-     * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
-     */
-    public static Optional<Function<HttpTransport, LoginClient>> plan(InitParams params, Clock clock) {
-        Objects.requireNonNull(params, "params");
-        LoginSettings settings = settingsFrom(params);
-        if (!settings.enabled()) {
-            return Optional.empty();
-        }
-        return plan(settings, clock, BackendHttp.connectTimeout(params), BackendHttp.readTimeout(params));
-    }
-
     /** The settings of the {@code login-*} init-params (marking them read); the builder checks. */
     public static LoginSettings settingsFrom(InitParams params) {
         LoginSettings.Builder b = LoginSettings.builder();

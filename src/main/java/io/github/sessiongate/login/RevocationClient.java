@@ -91,30 +91,6 @@ public final class RevocationClient implements AutoCloseable {
                         + "invalid_request or similar): refresh tokens are not revoked at logout (users are still signed out)");
     }
 
-    /**
-     * The endpoint the parameters describe.
-     *
-     * @return empty when neither {@code revoke-url} nor {@code oauth2.revocation-url} is set
-     * @throws ConfigException naming the parameter at fault, e.g. when both are set
-     */
-    public static Optional<RevocationClient> fromParams(InitParams params, Clock clock) {
-        return plan(params, clock).map(p -> p.apply(params.attached(HttpTransport.class).orElse(null)));
-    }
-
-    /**
-     * Reads and checks the parameters now (as {@link #fromParams(InitParams, Clock)}): a
-     * string-to-{@link RevokeSettings.Builder} mapping, then {@link #plan(RevokeSettings, Clock, Duration, Duration)}
-     * with {@code backend-connect-timeout} and {@code backend-read-timeout}. Not for application code.
-     */
-    public static Optional<Function<HttpTransport, RevocationClient>> plan(InitParams params, Clock clock) {
-        Objects.requireNonNull(params, "params");
-        RevokeSettings settings = settingsFrom(params);
-        if (!settings.enabled()) {
-            return Optional.empty();
-        }
-        return plan(settings, clock, BackendHttp.connectTimeout(params), BackendHttp.readTimeout(params));
-    }
-
     /** The settings of the {@code revoke-*} and {@code oauth2.revocation-url} init-params (marking them read). */
     public static RevokeSettings settingsFrom(InitParams params) {
         RevokeSettings.Builder b = RevokeSettings.builder();

@@ -1,11 +1,8 @@
 package io.github.sessiongate.secret;
 
 import io.github.sessiongate.ConfigException;
-import io.github.sessiongate.InitParams;
 import io.github.sessiongate.internal.Secrets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,12 +19,6 @@ import java.util.Objects;
 public final class HmacSecret {
     /** Shortest key accepted: the output size of SHA-256 (RFC 7518 section 3.2 for HS256). */
     public static final int MIN_BYTES = 32;
-    /**
-     * The init-params holding the filter's symmetric keys: {@code jwt.secret} (JwtTokenValidator),
-     * {@code guest-secret} (GuestTokens) and {@code session-signing-secret} (SessionLifetime). Each
-     * must differ from the others; listed here, as text, so that no component package depends on another.
-     */
-    public static final List<String> KEY_PARAMETERS = List.of("jwt.secret", "guest-secret", "session-signing-secret");
 
     private final String parameter;
     private final byte[] bytes;
@@ -35,21 +26,6 @@ public final class HmacSecret {
     private HmacSecret(String parameter, byte[] bytes) {
         this.parameter = parameter;
         this.bytes = bytes;
-    }
-
-    /**
-     * The values of the {@link #KEY_PARAMETERS} other than {@code parameter}, by name (absent ones
-     * map to {@code null}); reading them marks them read.
-     */
-    public static Map<String, String> otherKeys(InitParams params, String parameter) {
-        Objects.requireNonNull(params, "params");
-        Map<String, String> others = new LinkedHashMap<>();
-        for (String name : KEY_PARAMETERS) {
-            if (!name.equals(parameter)) {
-                others.put(name, params.get(name).orElse(null));
-            }
-        }
-        return others;
     }
 
     /**

@@ -110,23 +110,6 @@ public final class ClientTokens {
         this.jwt = new MintedJwt(secret, TYPE, issuer, audience, 0, true, "client token");
     }
 
-    /**
-     * Reads the {@code client-token-*} parameters. Empty when {@code client-token-secret} is not
-     * set (then setting any other {@code client-token-*} parameter fails); whether client tokens are
-     * required is the caller's decision.
-     *
-     * @param params the filter's init-params
-     * @param clock the time source, {@code Clock.systemUTC()} outside tests
-     * @param otherSecrets the configured values of every other secret the filter uses (e.g.
-     *        {@code jwt.secret}, {@code cookie-encryption-keys}); the client-token secret must differ
-     *        from each, in any of their forms
-     * @throws ConfigException naming the parameter at fault
-     */
-    public static Optional<ClientTokens> fromParams(InitParams params, Clock clock, Collection<String> otherSecrets) {
-        Objects.requireNonNull(params, "params");
-        return create(settingsFrom(params), clock, otherSecrets);
-    }
-
     /** The settings of the {@code client-token-*} init-params (marking them read); the builder checks. */
     public static ClientTokenSettings settingsFrom(InitParams params) {
         ClientTokenSettings.Builder b = ClientTokenSettings.builder();

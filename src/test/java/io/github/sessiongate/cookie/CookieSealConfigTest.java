@@ -1,5 +1,6 @@
 package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class CookieSealConfigTest {
 
     private static Optional<CookieSeal> read(String keys, Collection<String> others) {
-        return CookieSeal.fromParams(params(CookieSealSettings.PARAM_KEYS, keys), others);
+        return FromParams.cookieSeal(params(CookieSealSettings.PARAM_KEYS, keys), others);
     }
 
     private static ConfigException refused(String keys, Collection<String> others) {
@@ -42,7 +43,7 @@ class CookieSealConfigTest {
     @Test
     void unsetMeansNoSealing() {
         InitParams params = params();
-        assertTrue(CookieSeal.fromParams(params, List.of()).isEmpty());
+        assertTrue(FromParams.cookieSeal(params, List.of()).isEmpty());
         assertTrue(params.unread().isEmpty());
     }
 

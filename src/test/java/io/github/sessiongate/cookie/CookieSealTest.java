@@ -1,5 +1,6 @@
 package io.github.sessiongate.cookie;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.InitParams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +62,7 @@ class CookieSealTest {
     }
 
     static CookieSeal seal(String keys) {
-        return CookieSeal.fromParams(params(CookieSealSettings.PARAM_KEYS, keys), List.of()).orElseThrow();
+        return FromParams.cookieSeal(params(CookieSealSettings.PARAM_KEYS, keys), List.of()).orElseThrow();
     }
 
     private static String jwt() {

@@ -33,6 +33,7 @@ import io.github.sessiongate.rotation.Revocations;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.store.InMemoryExpiringStore;
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.testing.InMemoryRequest;
 import io.github.sessiongate.testing.InMemoryResponse;
 import io.github.sessiongate.testing.MutableClock;
@@ -92,9 +93,9 @@ class ResolverTableTest {
     /** One clock for the class, set back to its start for each row (rows run one at a time). */
     static final MutableClock CLOCK = new MutableClock();
     /** Stateless but for the clock: made once, not once a row. Idle timeout 30 minutes, no sliding expiry. */
-    static final SessionLifetime LIFETIME = SessionLifetime.fromParams(params(LifetimeSettings.PARAM_SIGNING_SECRET,
+    static final SessionLifetime LIFETIME = FromParams.lifetime(params(LifetimeSettings.PARAM_SIGNING_SECRET,
             LIFETIME_SECRET, LifetimeSettings.PARAM_IDLE_TIMEOUT, "30m"), CLOCK, List.of()).orElseThrow();
-    static final GuestTokens GUESTS = GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true",
+    static final GuestTokens GUESTS = FromParams.guests(params(GuestSettings.PARAM_ENABLED, "true",
             GuestSettings.PARAM_SECRET, GUEST_SECRET), CLOCK, List.of()).orElseThrow();
     static final CookieSeal SEAL = CookieSeal.create(CookieSealSettings.builder().key("k1", SEAL_KEY).build(), List.of())
             .orElseThrow();

@@ -1,5 +1,6 @@
 package io.github.sessiongate.guest;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.GuestSettings;
 import static io.github.sessiongate.guest.GuestTokensTest.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -123,7 +124,7 @@ class GuestTokenClientTest {
     private GuestTokens fetching(String path, String... more) {
         List<String> all = new ArrayList<>(List.of(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL, base + path));
         all.addAll(List.of(more));
-        return GuestTokens.fromParams(params(all.toArray(new String[0])), clock, List.of()).orElseThrow();
+        return FromParams.guests(params(all.toArray(new String[0])), clock, List.of()).orElseThrow();
     }
 
     @Test
@@ -174,7 +175,7 @@ class GuestTokenClientTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        GuestTokens g = GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL,
+        GuestTokens g = FromParams.guests(params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL,
                 "http://127.0.0.1:" + closedPort + "/guest"), clock, List.of()).orElseThrow();
         assertEquals(Optional.empty(), g.issue());
     }
@@ -214,7 +215,7 @@ class GuestTokenClientTest {
     void failuresWarnAtMostOnceAMinuteAndNeverLogTheTokenOrQuery() throws Exception {
         String log;
         try (LogCapture capture = new LogCapture(GuestTokenClient.class, GuestTokens.class)) {
-            GuestTokens failing = GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true",
+            GuestTokens failing = FromParams.guests(params(GuestSettings.PARAM_ENABLED, "true",
                     GuestSettings.PARAM_URL, base + "/error?key=hush"), clock, List.of()).orElseThrow();
             failing.issue();
             failing.issue();

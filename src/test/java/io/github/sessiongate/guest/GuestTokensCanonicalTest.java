@@ -1,5 +1,6 @@
 package io.github.sessiongate.guest;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.GuestSettings;
 import static io.github.sessiongate.guest.GuestJwt.NOW;
 import static io.github.sessiongate.guest.GuestJwt.SECRET;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** A minted guest token has one spelling: the others jose4j would verify are refused as malformed. */
 class GuestTokensCanonicalTest {
     private final MutableClock clock = new MutableClock(NOW);
-    private final GuestTokens guests = GuestTokens.fromParams(GuestTokensTest.params(
+    private final GuestTokens guests = FromParams.guests(GuestTokensTest.params(
             GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET), clock, List.of()).orElseThrow();
     private final String canonical = TokenSpellings.withUrlSafeCharacter(guests::mint);
 

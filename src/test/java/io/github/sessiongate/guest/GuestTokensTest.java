@@ -1,5 +1,6 @@
 package io.github.sessiongate.guest;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.GuestSettings;
 import static io.github.sessiongate.guest.GuestJwt.NOW;
 import static io.github.sessiongate.guest.GuestJwt.OTHER_SECRET;
@@ -59,7 +60,7 @@ class GuestTokensTest {
         all[2] = GuestSettings.PARAM_SECRET;
         all[3] = SECRET;
         System.arraycopy(more, 0, all, 4, more.length);
-        return GuestTokens.fromParams(params(all), clock, List.of()).orElseThrow();
+        return FromParams.guests(params(all), clock, List.of()).orElseThrow();
     }
 
     private static void assertRefused(Reason reason, ValidationResult result) {
@@ -274,11 +275,11 @@ class GuestTokensTest {
 
     @Test
     void disabledByDefaultAndThenNoGuestParameterIsAccepted() {
-        assertEquals(Optional.empty(), GuestTokens.fromParams(params(), clock, List.of()));
+        assertEquals(Optional.empty(), FromParams.guests(params(), clock, List.of()));
         for (String param : List.of(GuestSettings.PARAM_SECRET, GuestSettings.PARAM_TTL, GuestSettings.PARAM_URL,
                 GuestSettings.PARAM_URL_TIMEOUT)) {
             ConfigException e = assertThrows(ConfigException.class,
-                    () -> GuestTokens.fromParams(params(param, "x"), clock, List.of()));
+                    () -> FromParams.guests(params(param, "x"), clock, List.of()));
             assertEquals(param, e.parameter());
             assertTrue(e.getMessage().contains(GuestSettings.PARAM_ENABLED), e.getMessage());
         }
@@ -288,7 +289,7 @@ class GuestTokensTest {
     void everyGuestParameterIsReadAndTheTtlApplies() {
         InitParams p = params(GuestSettings.PARAM_ENABLED, "TRUE", GuestSettings.PARAM_SECRET, SECRET,
                 GuestSettings.PARAM_TTL, "2h");
-        GuestTokens g = GuestTokens.fromParams(p, clock, List.of()).orElseThrow();
+        GuestTokens g = FromParams.guests(p, clock, List.of()).orElseThrow();
         assertEquals(Set.of(), p.unread());
         assertEquals(Duration.ofHours(2), g.ttl());
         assertEquals(Optional.of(NOW.plus(Duration.ofHours(2))), valid(g.verify(g.mint())).expiresAt());
@@ -297,14 +298,14 @@ class GuestTokensTest {
     @Test
     void secretIsRequiredWhenEnabled() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true"), clock, List.of()));
+                () -> FromParams.guests(params(GuestSettings.PARAM_ENABLED, "true"), clock, List.of()));
         assertEquals(GuestSettings.PARAM_SECRET, e.parameter());
     }
 
     @Test
     void shortSecretIsRefusedWithoutEchoingIt() {
         for (String shortSecret : List.of("only-31-bytes-0123456789abcdef0", "base64:" + base64(31))) {
-            ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(
+            ConfigException e = assertThrows(ConfigException.class, () -> FromParams.guests(
                     params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, shortSecret), clock, List.of()));
             assertEquals(GuestSettings.PARAM_SECRET, e.parameter());
             assertTrue(e.getMessage().contains("31 bytes"), e.getMessage());
@@ -318,7 +319,7 @@ class GuestTokensTest {
         for (String jwtForm : List.of(SECRET, "base64:" + Base64.getEncoder().encodeToString(SECRET.getBytes(
                 StandardCharsets.UTF_8)), "base64:" + Base64.getUrlEncoder().encodeToString(SECRET.getBytes(
                 StandardCharsets.UTF_8)))) {
-            ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
+            ConfigException e = assertThrows(ConfigException.class, () -> FromParams.guests(params(
                     GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET,
                     JwtTokenValidator.PARAM_SECRET, jwtForm), clock, List.of()));
             assertEquals(GuestSettings.PARAM_SECRET, e.parameter());
@@ -329,23 +330,17 @@ class GuestTokensTest {
 
     @Test
     void secretEqualToTheSigningSecretOrAnyOtherKeyIsRefused() {
-        ConfigException signing = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
+        ConfigException signing = assertThrows(ConfigException.class, () -> FromParams.guests(params(
                 GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET,
                 "session-signing-secret", SECRET), clock, List.of()));
         assertEquals(GuestSettings.PARAM_SECRET, signing.parameter());
         assertTrue(signing.getMessage().contains("session-signing-secret"), signing.getMessage());
-        ConfigException other = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
+        ConfigException other = assertThrows(ConfigException.class, () -> FromParams.guests(params(
                 GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET), clock,
                 java.util.Arrays.asList(null, OTHER_SECRET, SECRET)));
         assertEquals(GuestSettings.PARAM_SECRET, other.parameter());
-        GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET,
+        FromParams.guests(params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET,
                 JwtTokenValidator.PARAM_SECRET, JWT_SECRET), clock, java.util.Arrays.asList(null, OTHER_SECRET));
-    }
-
-    @Test
-    void keyParameterListNamesEveryKeyOfTheFilter() {
-        assertTrue(HmacSecret.KEY_PARAMETERS.containsAll(List.of(GuestSettings.PARAM_SECRET,
-                JwtTokenValidator.PARAM_SECRET)));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -355,7 +350,7 @@ class GuestTokensTest {
     void badValueFailsNamingTheParameter(String param, String value) {
         InitParams p = params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_SECRET, SECRET, param, value);
         assertEquals(param, assertThrows(ConfigException.class,
-                () -> GuestTokens.fromParams(p, clock, List.of())).parameter());
+                () -> FromParams.guests(p, clock, List.of())).parameter());
     }
 
     @ParameterizedTest
@@ -363,7 +358,7 @@ class GuestTokensTest {
             "https://user:pw@idp.example.com/guest", "https:///guest", "not a url", "https://idp.example.com/g#x",
             "http://127.0.0.1.evil.example/guest"})
     void badGuestUrlIsRefused(String url) {
-        ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(
+        ConfigException e = assertThrows(ConfigException.class, () -> FromParams.guests(
                 params(GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL, url), clock, List.of()));
         assertEquals(GuestSettings.PARAM_URL, e.parameter());
         assertFalse(e.getMessage().contains("pw@"), e.getMessage());
@@ -371,7 +366,7 @@ class GuestTokensTest {
 
     @Test
     void guestUrlAndGuestSecretExcludeEachOther() {
-        ConfigException e = assertThrows(ConfigException.class, () -> GuestTokens.fromParams(params(
+        ConfigException e = assertThrows(ConfigException.class, () -> FromParams.guests(params(
                 GuestSettings.PARAM_ENABLED, "true", GuestSettings.PARAM_URL, "https://idp.example.com/guest",
                 GuestSettings.PARAM_SECRET, SECRET), clock, List.of()));
         assertEquals(GuestSettings.PARAM_SECRET, e.parameter());

@@ -1,5 +1,6 @@
 package io.github.sessiongate.login;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.LoginSettings;
@@ -34,16 +35,16 @@ class LoginClientConfigTest {
 
     private static void assertRejected(String parameter, String... params) {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> LoginClient.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(LoginClient::close));
+                () -> FromParams.loginClient(Params.of(params), Clock.systemUTC()).ifPresent(LoginClient::close));
         assertEquals(parameter, e.parameter(), e.getMessage());
     }
 
     @Test
     void noLoginSettingMeansNoEndpointEvenWithRefreshConfigured() {
-        assertTrue(LoginClient.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
-        assertTrue(LoginClient.fromParams(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
+        assertTrue(FromParams.loginClient(Params.of(), Clock.systemUTC()).isEmpty());
+        assertTrue(FromParams.loginClient(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
                 Clock.systemUTC()).isEmpty());
-        assertTrue(LoginClient.fromParams(Params.of(PARAM_OAUTH2_TOKEN_URL, TOKEN_URL, PARAM_OAUTH2_CLIENT_ID, "c",
+        assertTrue(FromParams.loginClient(Params.of(PARAM_OAUTH2_TOKEN_URL, TOKEN_URL, PARAM_OAUTH2_CLIENT_ID, "c",
                 PARAM_OAUTH2_CLIENT_SECRET, "s"), Clock.systemUTC()).isEmpty(), "a token URL alone is for refresh");
     }
 
@@ -90,7 +91,7 @@ class LoginClientConfigTest {
             assertRejected(PARAM_LOGIN_URL, PARAM_LOGIN_URL, bad);
         }
         for (String ok : new String[] {"http://localhost:1/l", "http://127.0.0.1:1/l", "http://[::1]:1/l", URL}) {
-            LoginClient.fromParams(Params.of(PARAM_LOGIN_URL, ok), Clock.systemUTC()).orElseThrow().close();
+            FromParams.loginClient(Params.of(PARAM_LOGIN_URL, ok), Clock.systemUTC()).orElseThrow().close();
         }
     }
 
@@ -112,7 +113,7 @@ class LoginClientConfigTest {
                 PARAM_OAUTH2_CLIENT_ID, "c", PARAM_OAUTH2_CLIENT_SECRET, "s3cr3t-value",
                 PARAM_OAUTH2_CLIENT_AUTH, "client_secret_post", PARAM_FIELD_ACCESS_TOKEN, "data.at",
                 PARAM_BACKEND_READ_TIMEOUT, "500ms", "unrelated", "x");
-        try (LoginClient endpoint = LoginClient.fromParams(params, Clock.systemUTC()).orElseThrow()) {
+        try (LoginClient endpoint = FromParams.loginClient(params, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of("unrelated"), params.unread());
             assertEquals("LoginClient[oauth2 password grant " + TOKEN_URL + ", client=c (client_secret_post)]",
                     endpoint.describe());
@@ -120,7 +121,7 @@ class LoginClientConfigTest {
         }
         InitParams plain = Params.of(PARAM_LOGIN_URL, URL, PARAM_LOGIN_FORMAT, "JSON", PARAM_LOGIN_USERNAME_FIELD, "email",
                 PARAM_LOGIN_PASSWORD_FIELD, "secret", PARAM_BACKEND_CONNECT_TIMEOUT, "1s");
-        try (LoginClient endpoint = LoginClient.fromParams(plain, Clock.systemUTC()).orElseThrow()) {
+        try (LoginClient endpoint = FromParams.loginClient(plain, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of(), plain.unread());
             assertEquals("LoginClient[plain json " + URL + "]", endpoint.describe());
         }

@@ -1,5 +1,6 @@
 package io.github.sessiongate.login;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.login.LoginResult;
@@ -53,7 +54,7 @@ class LoginClientOAuth2Test {
                 PARAM_OAUTH2_TOKEN_URL, backend.url(FakeAuthBackend.TOKEN),
                 PARAM_OAUTH2_CLIENT_ID, backend.clientId(), PARAM_OAUTH2_CLIENT_SECRET, secret));
         all.addAll(List.of(extra));
-        LoginClient endpoint = LoginClient.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
+        LoginClient endpoint = FromParams.loginClient(Params.of(all.toArray(new String[0])), clock).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }

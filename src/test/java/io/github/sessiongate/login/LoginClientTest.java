@@ -1,5 +1,6 @@
 package io.github.sessiongate.login;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.login.LoginResult;
@@ -54,7 +55,7 @@ class LoginClientTest {
     private LoginClient endpoint(String... extra) {
         List<String> all = new ArrayList<>(List.of(PARAM_LOGIN_URL, backend.url(FakeAuthBackend.LOGIN)));
         all.addAll(List.of(extra));
-        LoginClient endpoint = LoginClient.fromParams(Params.of(all.toArray(new String[0])), clock).orElseThrow();
+        LoginClient endpoint = FromParams.loginClient(Params.of(all.toArray(new String[0])), clock).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }
@@ -251,7 +252,7 @@ class LoginClientTest {
 
     @Test
     void describeShowsTheUrlWithoutTheQuery() {
-        LoginClient endpoint = LoginClient.fromParams(Params.of(PARAM_LOGIN_URL,
+        LoginClient endpoint = FromParams.loginClient(Params.of(PARAM_LOGIN_URL,
                 backend.url(FakeAuthBackend.LOGIN) + "?api_key=k3y-value", PARAM_LOGIN_FORMAT, "json"), clock).orElseThrow();
         endpoints.add(endpoint);
         assertEquals("LoginClient[plain json " + backend.url(FakeAuthBackend.LOGIN) + "]", endpoint.describe());
@@ -274,7 +275,7 @@ class LoginClientTest {
         List<String> secrets = new ArrayList<>(List.of(user, password));
         try (LogCapture log = new LogCapture(LoginClient.class, HttpTokenRefresher.class)) {
             for (String format : List.of("form", "json")) {
-                try (LoginClient endpoint = LoginClient.fromParams(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN),
+                try (LoginClient endpoint = FromParams.loginClient(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN),
                         PARAM_LOGIN_FORMAT, format, PARAM_BACKEND_READ_TIMEOUT, "200ms"), clock).orElseThrow()) {
                     TokenPair tokens = success(endpoint.login(user, password));
                     secrets.add(tokens.accessToken());
@@ -294,7 +295,7 @@ class LoginClientTest {
                 }
             }
             own.stop();
-            try (LoginClient endpoint = LoginClient.fromParams(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN)),
+            try (LoginClient endpoint = FromParams.loginClient(Params.of(PARAM_LOGIN_URL, own.url(FakeAuthBackend.LOGIN)),
                     clock).orElseThrow()) {
                 assertUnavailable(endpoint.login(user, password));
             }

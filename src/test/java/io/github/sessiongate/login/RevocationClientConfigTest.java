@@ -1,5 +1,6 @@
 package io.github.sessiongate.login;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.RevokeSettings;
@@ -31,14 +32,14 @@ class RevocationClientConfigTest {
 
     private static void assertRejected(String parameter, String... params) {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> RevocationClient.fromParams(Params.of(params), Clock.systemUTC()).ifPresent(RevocationClient::close));
+                () -> FromParams.revocationClient(Params.of(params), Clock.systemUTC()).ifPresent(RevocationClient::close));
         assertEquals(parameter, e.parameter(), e.getMessage());
     }
 
     @Test
     void noRevocationSettingMeansNoEndpoint() {
-        assertTrue(RevocationClient.fromParams(Params.of(), Clock.systemUTC()).isEmpty());
-        assertTrue(RevocationClient.fromParams(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
+        assertTrue(FromParams.revocationClient(Params.of(), Clock.systemUTC()).isEmpty());
+        assertTrue(FromParams.revocationClient(Params.of(PARAM_REFRESH_URL, "https://auth.example.com/refresh"),
                 Clock.systemUTC()).isEmpty());
     }
 
@@ -72,7 +73,7 @@ class RevocationClientConfigTest {
         for (String bad : new String[] {"not a url", "ftp://auth.example.com/r", "https://u:p@auth.example.com/r"}) {
             assertRejected(PARAM_REVOKE_URL, PARAM_REVOKE_URL, bad);
         }
-        RevocationClient.fromParams(Params.of(PARAM_REVOKE_URL, "http://localhost:1/r"), Clock.systemUTC()).orElseThrow().close();
+        FromParams.revocationClient(Params.of(PARAM_REVOKE_URL, "http://localhost:1/r"), Clock.systemUTC()).orElseThrow().close();
     }
 
     @Test
@@ -87,13 +88,13 @@ class RevocationClientConfigTest {
     void everyParameterReadIsMarkedReadAndNoSecretIsDescribed() {
         InitParams params = Params.of(PARAM_OAUTH2_REVOCATION_URL, REVOCATION_URL + "?k=qu3ry", PARAM_OAUTH2_CLIENT_ID, "c",
                 PARAM_OAUTH2_CLIENT_SECRET, "s3cr3t-value", PARAM_BACKEND_READ_TIMEOUT, "500ms", "unrelated", "x");
-        try (RevocationClient endpoint = RevocationClient.fromParams(params, Clock.systemUTC()).orElseThrow()) {
+        try (RevocationClient endpoint = FromParams.revocationClient(params, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of("unrelated"), params.unread());
             assertEquals("RevocationClient[oauth2 " + REVOCATION_URL + ", client=c (client_secret_basic)]", endpoint.describe());
             assertFalse(endpoint.describe().contains("s3cr3t-value") || endpoint.describe().contains("qu3ry"));
         }
         InitParams plain = Params.of(PARAM_REVOKE_URL, URL, PARAM_REVOKE_FORMAT, "json", PARAM_REVOKE_REQUEST_FIELD, "token");
-        try (RevocationClient endpoint = RevocationClient.fromParams(plain, Clock.systemUTC()).orElseThrow()) {
+        try (RevocationClient endpoint = FromParams.revocationClient(plain, Clock.systemUTC()).orElseThrow()) {
             assertEquals(Set.of(), plain.unread());
         }
     }

@@ -1,5 +1,6 @@
 package io.github.sessiongate.login;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.remote.Params;
 import io.github.sessiongate.ClientCredentials;
@@ -60,7 +61,7 @@ class RevocationClientTest {
     }
 
     private RevocationClient endpoint(List<String> params) {
-        RevocationClient endpoint = RevocationClient.fromParams(Params.of(params.toArray(new String[0])), clock).orElseThrow();
+        RevocationClient endpoint = FromParams.revocationClient(Params.of(params.toArray(new String[0])), clock).orElseThrow();
         endpoints.add(endpoint);
         return endpoint;
     }

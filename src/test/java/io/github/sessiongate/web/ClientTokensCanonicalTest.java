@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.ClientTokenSettings;
 import static io.github.sessiongate.web.ClientTokensTest.NOW;
 import static io.github.sessiongate.web.ClientTokensTest.SECRET;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** A client token has one spelling: the others jose4j would verify are refused as malformed. */
 class ClientTokensCanonicalTest {
     private final MutableClock clock = new MutableClock(NOW);
-    private final ClientTokens tokens = ClientTokens.fromParams(ClientTokensTest.params(ClientTokenSettings.PARAM_SECRET, SECRET),
+    private final ClientTokens tokens = FromParams.clientTokens(ClientTokensTest.params(ClientTokenSettings.PARAM_SECRET, SECRET),
             clock, List.of()).orElseThrow();
     private final Session alice = Session.builder("alice", ClientTokensTest.ACCESS_TOKEN).roles(Set.of("user")).build();
     private final String canonical = TokenSpellings.withUrlSafeCharacter(

@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.ClientTokenSettings;
 import static io.github.sessiongate.web.ClientTokensTest.SECRET;
 import static io.github.sessiongate.web.ClientTokensTest.params;
@@ -27,7 +28,7 @@ class ClientTokensConfigTest {
     private static final String SECRET_B64 = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
 
     private static Optional<ClientTokens> read(InitParams params, Collection<String> others) {
-        return ClientTokens.fromParams(params, CLOCK, others);
+        return FromParams.clientTokens(params, CLOCK, others);
     }
 
     private static ConfigException refused(String parameter, InitParams params, Collection<String> others) {

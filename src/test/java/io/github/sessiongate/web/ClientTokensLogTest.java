@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.ClientTokenSettings;
 import static io.github.sessiongate.web.ClientTokensTest.ACCESS_TOKEN;
 import static io.github.sessiongate.web.ClientTokensTest.REFRESH_TOKEN;
@@ -36,7 +37,7 @@ class ClientTokensLogTest {
     @Test
     void noTokenOrSecretIsEverLogged() {
         MutableClock clock = new MutableClock(ClientTokensTest.NOW);
-        ClientTokens tokens = ClientTokens.fromParams(params(ClientTokenSettings.PARAM_SECRET, SECRET), clock, List.of()).orElseThrow();
+        ClientTokens tokens = FromParams.clientTokens(params(ClientTokenSettings.PARAM_SECRET, SECRET), clock, List.of()).orElseThrow();
         String token = tokens.mint(Session.builder("alice", ACCESS_TOKEN).build(), tokens.bindingOf(REFRESH_TOKEN));
         String[] parts = token.split("\\.");
         tokens.verify(token);

@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.ClientTokenSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,7 +58,7 @@ class ClientTokensTest {
         pairs[0] = ClientTokenSettings.PARAM_SECRET;
         pairs[1] = secret;
         System.arraycopy(more, 0, pairs, 2, more.length);
-        return ClientTokens.fromParams(params(pairs), clock, List.of()).orElseThrow();
+        return FromParams.clientTokens(params(pairs), clock, List.of()).orElseThrow();
     }
 
     private static Session alice() {
