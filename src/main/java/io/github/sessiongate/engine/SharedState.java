@@ -7,13 +7,13 @@ import io.github.sessiongate.StateStore;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.internal.RateLimitedWarning;
-import io.github.sessiongate.remote.HttpTokenRefresher;
 import io.github.sessiongate.rotation.FlightLease;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.Revocations;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.store.ExpiringStore;
 import io.github.sessiongate.store.InMemoryStateStore;
+import io.github.sessiongate.store.KeyedNames;
 import io.github.sessiongate.store.StateSeal;
 import io.github.sessiongate.store.StateSlot;
 import io.github.sessiongate.store.ValueCodec;
@@ -23,6 +23,7 @@ import io.github.sessiongate.web.LoginLimiter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -74,11 +75,16 @@ final class SharedState {
     private final String node = UUID.randomUUID().toString();
     private final AtomicLong flights = new AtomicLong();
     /**
-     * How long a refresh lease lasts unless released: longer than any refresh call may take (the
-     * connect timeout plus the longest read timeout), so no second node rotates a token while the
-     * first still may. A node that dies holding it delays that token's refresh elsewhere this long.
+     * How long a refresh lease lasts unless released: longer than the refresh call may take (the
+     * configured connect and read timeouts, plus {@link #LEASE_MARGIN}), so no second node rotates
+     * a token while the first still may. A node that dies holding it delays that token's refresh
+     * elsewhere this long, and no longer.
      */
     private final Duration leaseTtl;
+    /** Added to the backend timeouts in a lease's TTL: the lease's own round trips and clock drift between nodes. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
+    /** Names of the login limiter's counters in a store that has a state key; {@code null} keeps the limiter's digests. */
+    private final KeyedNames loginNames;
     /** How a request waits between looks for another node's rotation; a seam so tests never sleep. */
     private final LoginDelay.Sleeper sleeper;
     /** How often a request looks for another node's rotation while that node holds the lease. */
@@ -101,7 +107,28 @@ final class SharedState {
                 "The state store cannot answer ({}): until it is back this node keeps its state in its own "
                 + "memory and refreshes without the cross-node lease, so its promises hold per node only");
         this.unavailable = warning::warn;
-        this.leaseTtl = config.backendConnectTimeout().plus(GateConfig.MAX_BACKEND_TIMEOUT);
+        this.leaseTtl = leaseTtl(config);
+        this.loginNames = shared == null ? null
+                : config.stateStoreKey().map(k -> new KeyedNames(k, KeyedNames.LOGIN_LIMITER)).orElse(null);
+    }
+
+    /**
+     * The refresh lease's TTL: the connect timeout, plus the longest read timeout any refresher may
+     * be given ({@link GateConfig#MAX_BACKEND_TIMEOUT}), plus {@link #LEASE_MARGIN}. A rotation never
+     * outlives its lease, so two nodes never spend one rotating refresh token (which would sign
+     * the user out); the price is that a node dying mid-rotation delays that one token's refresh
+     * elsewhere by up to this long, answered as unavailable, never a sign-out.
+     */
+    static Duration leaseTtl(GateConfig config) {
+        return config.backendConnectTimeout().plus(GateConfig.MAX_BACKEND_TIMEOUT).plus(LEASE_MARGIN);
+    }
+
+    /**
+     * What the store's failure tells the rate-limited warning: the operation and the exception's
+     * class, never its message (a client's message may quote a key or value).
+     */
+    private void storeFailed(String operation, RuntimeException e) {
+        unavailable.accept(operation + ": " + e.getClass().getName());
     }
 
     /**
@@ -239,7 +266,9 @@ final class SharedState {
 
     /**
      * In-process de-duplication alone on the default; on a configured store a lease per token,
-     * released by its owner when the rotation is recorded.
+     * released by its owner when the rotation is recorded. Any failure of the store (its own
+     * {@link StateStore.UnavailableException} or any other runtime exception of its client) is an
+     * outage: the refresh goes ahead without the lease.
      */
     private FlightLease newFlightLease() {
         if (shared == null) {
@@ -248,23 +277,51 @@ final class SharedState {
         return new FlightLease() {
             @Override
             public Optional<Held> acquire(String key) {
-                String owner = node + ":" + flights.incrementAndGet();
-                try {
-                    return shared.lease(FLIGHTS + key, owner, leaseTtl).map(lease -> (Held) () -> {
-                        try {
-                            shared.release(lease);
-                        } catch (StateStore.UnavailableException e) {
-                            unavailable.accept("release"); // it lapses after its TTL
-                        }
-                    });
-                } catch (StateStore.UnavailableException e) {
-                    unavailable.accept("lease");
-                    return Optional.of(FlightLease.NOTHING);
-                }
+                Attempt a = attempt(key);
+                return a.answer() == Answer.ACQUIRED ? Optional.of(a.held()) : Optional.empty();
             }
 
             @Override
+            public Attempt attempt(String key) {
+                String k = FLIGHTS + key;
+                try {
+                    // The SPI answers empty both when another owner holds the lease and when a full
+                    // store cannot take it: a live holder tells the two apart. One more try covers a
+                    // holder that released between the two looks.
+                    for (int tries = 0; tries < 2; tries++) {
+                        Optional<StateStore.Lease> lease = shared.lease(k, node + ":" + flights.incrementAndGet(), leaseTtl);
+                        if (lease.isPresent()) {
+                            return Attempt.acquired(releasing(lease.get()));
+                        }
+                        if (shared.get(k).isPresent()) {
+                            return Attempt.HELD_ELSEWHERE;
+                        }
+                    }
+                    return Attempt.STORE_FULL;
+                } catch (RuntimeException e) {
+                    storeFailed("lease", e);
+                    return Attempt.acquired(FlightLease.NOTHING);
+                }
+            }
+
+            private Held releasing(StateStore.Lease lease) {
+                return () -> {
+                    try {
+                        shared.release(lease);
+                    } catch (RuntimeException e) {
+                        storeFailed("release", e); // it lapses after its TTL
+                    }
+                };
+            }
+
+            /**
+             * Looks every {@link #POLL} until {@code done} answers, the lease ends, or {@code maxWait}
+             * has passed by the clock (each look costs store round trips on top of the sleep, so
+             * counting looks would overrun); at most {@code maxWait / POLL} looks all the same.
+             */
+            @Override
             public <T> Optional<T> awaitOther(String key, Supplier<Optional<T>> done, Duration maxWait) {
+                Instant deadline = clock.instant().plus(maxWait);
                 long polls = Math.max(1, maxWait.toMillis() / POLL.toMillis());
                 for (long i = 0; i < polls; i++) {
                     Optional<T> result = done.get();
@@ -275,13 +332,22 @@ final class SharedState {
                         if (shared.get(FLIGHTS + key).isEmpty()) {
                             return done.get(); // released (or lapsed) without a pair: nothing more will show
                         }
-                        sleeper.sleep(POLL);
-                    } catch (StateStore.UnavailableException e) {
-                        unavailable.accept("lease");
+                    } catch (RuntimeException e) {
+                        storeFailed("lease", e);
                         return Optional.empty();
+                    }
+                    Duration left = Duration.between(clock.instant(), deadline);
+                    if (left.isNegative() || left.isZero()) {
+                        return Optional.empty(); // the last look found nothing; no time for another
+                    }
+                    try {
+                        sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return Optional.empty();
+                    }
+                    if (!clock.instant().isBefore(deadline)) {
+                        return done.get();
                     }
                 }
                 return done.get();
@@ -296,22 +362,39 @@ final class SharedState {
                 shared == null ? LoginLimiter.SharedCounts.NONE : new StoredCounts());
     }
 
-    /** Login failure counts as {@link StateStore#increment} counters. Never throws for the store. */
+    /**
+     * Login failure counts as {@link StateStore#increment} counters. Never throws for the store: any
+     * runtime exception of its client is an outage (this node's own counts still hold). With a state
+     * key the counters are named by {@link KeyedNames} (HMAC under a subkey of the state key), so a
+     * dump of a shared store cannot be matched against digests of usernames or addresses.
+     */
     private final class StoredCounts implements LoginLimiter.SharedCounts {
+        private String stored(String key) {
+            return LOGIN_FAILURES + (loginNames == null ? key : loginNames.name(key));
+        }
+
         @Override
         public Map<String, Long> failures(Collection<String> keys) {
-            List<String> stored = keys.stream().map(k -> LOGIN_FAILURES + k).toList();
+            Map<String, String> byStored = new HashMap<>();
+            keys.forEach(k -> byStored.put(stored(k), k));
             Map<String, byte[]> found;
             try {
-                found = shared.getAll(stored);
-            } catch (StateStore.UnavailableException e) {
-                unavailable.accept("login counts");
+                found = shared.getAll(List.copyOf(byStored.keySet()));
+            } catch (RuntimeException e) {
+                storeFailed("login counts", e);
                 return Map.of();
             }
             Map<String, Long> out = new HashMap<>();
+            if (found == null) {
+                return out;
+            }
             found.forEach((k, v) -> {
+                String key = byStored.get(k);
+                if (key == null || v == null) {
+                    return;
+                }
                 try {
-                    out.put(k.substring(LOGIN_FAILURES.length()), Long.parseLong(new String(v, StandardCharsets.US_ASCII)));
+                    out.put(key, Long.parseLong(new String(v, StandardCharsets.US_ASCII)));
                 } catch (NumberFormatException e) {
                     // not a counter: no failures
                 }
@@ -323,19 +406,19 @@ final class SharedState {
         public void failed(Collection<String> keys, Duration window) {
             try {
                 for (String k : keys) {
-                    shared.increment(LOGIN_FAILURES + k, 1, window, EntryClass.CACHE);
+                    shared.increment(stored(k), 1, window, EntryClass.CACHE);
                 }
-            } catch (StateStore.UnavailableException e) {
-                unavailable.accept("login counts"); // this node's own count still holds
+            } catch (RuntimeException e) {
+                storeFailed("login counts", e); // this node's own count still holds
             }
         }
 
         @Override
         public void cleared(String key) {
             try {
-                shared.delete(LOGIN_FAILURES + key);
-            } catch (StateStore.UnavailableException e) {
-                unavailable.accept("login counts");
+                shared.delete(stored(key));
+            } catch (RuntimeException e) {
+                storeFailed("login counts", e);
             }
         }
     }

@@ -256,8 +256,13 @@ public final class Refresher {
 
     private RefreshOutcome lead(String refreshToken) {
         String key = TokenKey.of(refreshToken);
-        Optional<FlightLease.Held> lease = leases.acquire(key);
-        if (lease.isEmpty()) {
+        FlightLease.Attempt lease = leases.attempt(key);
+        if (lease.answer() == FlightLease.Answer.FULL) {
+            // The lease is security state: without it another node may rotate this token too.
+            securityStoreFull.run();
+            return RefreshOutcome.unavailable("security store full", RefreshOutcome.Via.CALLED);
+        }
+        if (lease.answer() == FlightLease.Answer.HELD) {
             // Another node is rotating this token now: its pair lands in the shared grace memo, its
             // refusal in the tombstones. Wait for either as a waiter here waits for our leader.
             return leases.awaitOther(key, () -> memo.isForgotten(refreshToken)
@@ -266,7 +271,7 @@ public final class Refresher {
                     .orElseGet(() -> RefreshOutcome.unavailable("a refresh of this token is in flight on another node",
                             RefreshOutcome.Via.SHARED));
         }
-        try (FlightLease.Held held = lease.get()) {
+        try (FlightLease.Held held = lease.held()) {
             return leadHoldingLease(refreshToken);
         }
     }

@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  * filter keeps its per-node promises, never answers 500 and never signs anyone out because the
  * store is down. Without a fallback an unavailable store reads as a miss and refuses writes
  * ({@link #put} returns {@code false}: a security write then fails closed with a 503). Unreadable
- * bytes read as a miss. Each outage is reported to {@code unavailable} (a rate-limited warning).
+ * bytes read as a miss. Any runtime exception of the store (a client's own, not only
+ * {@link StateStore.UnavailableException}) is such an outage. Each outage is reported to
+ * {@code unavailable} (a rate-limited warning naming the exception's class, never a key or value).
  *
  * @param <V> the value type; immutable
  */
@@ -83,9 +85,12 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         Optional<byte[]> bytes;
         try {
             bytes = store.get(k);
-        } catch (StateStore.UnavailableException e) {
-            unavailable.accept("read");
+        } catch (RuntimeException e) {
+            failed("read", e);
             return fromFallback(k);
+        }
+        if (bytes == null) {
+            bytes = Optional.empty(); // a store breaking the contract: a miss
         }
         Optional<V> found = bytes.flatMap(b -> decode(k, b));
         return found.isPresent() ? found : fromFallback(k);
@@ -117,14 +122,29 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         } catch (RuntimeException e) {
             return false; // a value this codec cannot write (claims that are not JSON): not kept
         }
-        WriteResult r;
+        byte[] stored;
         try {
-            r = store.put(k, seal == null ? bytes : seal.seal(k, bytes), ttl, entryClass);
-        } catch (StateStore.UnavailableException e) {
+            stored = seal == null ? bytes : seal.seal(k, bytes);
+        } catch (RuntimeException e) {
+            return false; // not kept, as a value the codec cannot write
+        }
+        WriteResult r;
+        RuntimeException thrown = null;
+        try {
+            r = store.put(k, stored, ttl, entryClass);
+        } catch (RuntimeException e) {
+            thrown = e;
             r = WriteResult.UNAVAILABLE;
         }
+        if (r == null) {
+            r = WriteResult.UNAVAILABLE; // a store breaking the contract: nothing is known to have changed
+        }
         if (r == WriteResult.UNAVAILABLE) {
-            unavailable.accept("write");
+            if (thrown != null) {
+                failed("write", thrown);
+            } else {
+                unavailable.accept("write");
+            }
             return fallback != null && fallback.putLocal(k, value, ttl, entryClass) == WriteResult.STORED;
         }
         return r == WriteResult.STORED;
@@ -143,8 +163,8 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         }
         try {
             store.delete(prefix + key);
-        } catch (StateStore.UnavailableException e) {
-            unavailable.accept("delete");
+        } catch (RuntimeException e) {
+            failed("delete", e);
         }
     }
 
@@ -157,12 +177,21 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         return local != null ? local.size(entryClass) : Integer.MAX_VALUE;
     }
 
+    /**
+     * Any runtime exception of the store is an outage, as {@link StateStore.UnavailableException}
+     * is: a store client's own exceptions never become a 500. The warning names the exception's
+     * class only (its message may quote a key or value).
+     */
+    private void failed(String operation, RuntimeException e) {
+        unavailable.accept(operation + ": " + e.getClass().getName());
+    }
+
     private Optional<V> decode(String k, byte[] bytes) {
         Optional<byte[]> plain = seal == null ? Optional.of(bytes) : seal.open(k, bytes);
         try {
             return plain.map(codec::decode);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // another version, or tampered: a miss
+        } catch (RuntimeException e) {
+            return Optional.empty(); // another version, tampered, or not a value of ours: a miss
         }
     }
 }

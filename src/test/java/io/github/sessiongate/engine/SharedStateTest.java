@@ -468,13 +468,18 @@ class SharedStateTest {
 
     /** A node's refresher over the shared store, waiting through {@code sleeper} for other nodes' rotations. */
     private Refresher nodeRefresher(StateStore store, Rotating validator, LoginDelay.Sleeper sleeper) {
+        return nodeRefresher(store, validator, sleeper, () -> { });
+    }
+
+    /** As above, telling {@code securityStoreFull} each time security state could not be recorded. */
+    private Refresher nodeRefresher(StateStore store, Rotating validator, LoginDelay.Sleeper sleeper, Runnable securityStoreFull) {
         GateConfig config = GateConfig.builder().validator(validator).clock(clock).stateStore(store).stateStoreKey(KEY).build();
         SharedState state = SharedState.create(config, sleeper);
         Bulkhead bulkhead = new Bulkhead(4);
         Validations validations = new Validations(validator, state.validationCache(), bulkhead, Duration.ofMillis(100),
                 state.revocations());
         return new Refresher(validator, validations, state.graceMemo(), bulkhead, Duration.ofMillis(100), token -> { },
-                () -> { }, state.flightLease());
+                securityStoreFull, state.flightLease());
     }
 
     @Test
@@ -547,5 +552,256 @@ class SharedStateTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Components.fromInitParams(params, clock));
         assertEquals(GateConfig.PARAM_STATE_STORE_KEY, e.parameter(), e.getMessage());
         assertFalse(e.getMessage().contains(raw));
+    }
+
+    /** A store whose client fails with its own runtime exception (not {@link StateStore.UnavailableException}), quoting a "key". */
+    static final class ThrowingStore implements StateStore {
+        static final String QUOTED = "sg:secret-key-quoted-by-the-client";
+
+        private static RuntimeException boom() {
+            return new IllegalStateException("connection reset while reading " + QUOTED);
+        }
+
+        @Override
+        public boolean sharedAcrossNodes() {
+            return true;
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            throw boom();
+        }
+
+        @Override
+        public Map<String, byte[]> getAll(Collection<String> keys) {
+            throw boom();
+        }
+
+        @Override
+        public WriteResult put(String key, byte[] value, Duration ttl, EntryClass entryClass) {
+            throw boom();
+        }
+
+        @Override
+        public WriteResult putIfAbsent(String key, byte[] value, Duration ttl, EntryClass entryClass) {
+            throw boom();
+        }
+
+        @Override
+        public void delete(String key) {
+            throw boom();
+        }
+
+        @Override
+        public java.util.OptionalLong increment(String key, long delta, Duration ttl, EntryClass entryClass) {
+            throw boom();
+        }
+
+        @Override
+        public Optional<Lease> lease(String key, String owner, Duration ttl) {
+            throw boom();
+        }
+
+        @Override
+        public Optional<Lease> renew(Lease lease, Duration ttl) {
+            throw boom();
+        }
+
+        @Override
+        public boolean release(Lease lease) {
+            throw boom();
+        }
+    }
+
+    @Test
+    void aStoreClientsOwnRuntimeExceptionIsAnOutageNeverAnError() {
+        try (LogCapture log = new LogCapture(SharedState.class, io.github.sessiongate.SessionFilter.class)) {
+            Rotating validator = new Rotating(clock);
+            RequestSteps gate = gate(GateConfig.builder().validator(validator).stateStore(new ThrowingStore()).stateStoreKey(KEY));
+            valid(gate.validations.validate("acc-1"));
+            assertEquals(Validations.Source.CACHE, gate.validations.validate("acc-1").source(), "cached on this node");
+            RefreshOutcome r = gate.refresher.refresh("ref-1");
+            assertEquals(RefreshOutcome.Kind.ROTATED, r.kind(), "refreshes without the cross-node lease");
+            assertEquals(RefreshOutcome.Via.GRACE, gate.refresher.refresh("ref-1").via(), "the grace pair is held on this node");
+            assertTrue(gate.refresher.end("ref-2", "acc-2", null, false), "the logout's state is held on this node");
+            assertEquals(Validations.Source.REVOKED, gate.validations.validate("acc-2").source());
+            assertEquals(RefreshOutcome.Kind.REFUSED, gate.refresher.refresh("ref-2").kind(), "tombstoned on this node");
+            assertEquals(1, validator.refreshes.get());
+
+            LoginLimiter limiter = gate.components.state().loginLimiter(gate.components.endpoints());
+            int max = io.github.sessiongate.EndpointSettings.defaults().loginMaxFailures();
+            for (int i = 0; i < max; i++) {
+                try (LoginLimiter.Ticket t = limiter.begin("alice", "203.0.113.9")) {
+                    assertEquals(LoginLimiter.Status.GRANTED, t.status());
+                    t.failed();
+                }
+            }
+            try (LoginLimiter.Ticket t = limiter.begin("alice", "203.0.113.9")) {
+                assertEquals(LoginLimiter.Status.LIMITED, t.status(), "this node's own counts hold");
+            }
+            try (LoginLimiter.Ticket t = limiter.begin("bob", "198.51.100.7")) {
+                assertEquals(LoginLimiter.Status.GRANTED, t.status());
+                t.succeeded();
+            }
+
+            String text = log.text();
+            assertTrue(text.contains("state store cannot answer"), text);
+            assertTrue(text.contains(IllegalStateException.class.getName()), "names the exception's class: " + text);
+            List<String> warnings = text.lines().filter(l -> l.contains("WARN") && l.contains("state store cannot answer")).toList();
+            assertEquals(1, warnings.size(), "one warning, rate-limited: " + warnings);
+            for (String secret : List.of(ThrowingStore.QUOTED, "connection reset", "acc-1", "acc-2", "ref-1", "ref-2", KEY)) {
+                assertFalse(text.contains(secret), "logged: " + secret);
+            }
+        }
+    }
+
+    /** A shared store whose every read takes {@code roundTrip} of the test's clock, as a remote one does. */
+    static final class SlowStore extends CountingStore {
+        private final MutableClock clock;
+        private final Duration roundTrip;
+
+        SlowStore(MutableClock clock, Duration roundTrip) {
+            super(clock, true);
+            this.clock = clock;
+            this.roundTrip = roundTrip;
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            clock.advance(roundTrip);
+            return super.get(key);
+        }
+    }
+
+    @Test
+    void theWaitForAnotherNodeEndsAtTheDeadlineWhateverEachLookCosts() {
+        SlowStore store = new SlowStore(clock, Duration.ofMillis(30));
+        Rotating validator = new Rotating(clock);
+        store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"), "node-a:1",
+                Duration.ofSeconds(60)).orElseThrow();
+        AtomicInteger sleeps = new AtomicInteger();
+        Refresher node = nodeRefresher(store, validator, d -> {
+            assertTrue(d.compareTo(SharedState.POLL) <= 0 && !d.isNegative() && !d.isZero(), d.toString());
+            sleeps.incrementAndGet();
+            clock.advance(d);
+        });
+        store.ops.clear();
+        java.time.Instant before = clock.instant();
+        RefreshOutcome r = node.refresh("ref-1");
+        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, r.kind(), r.toString());
+        assertEquals(0, validator.refreshes.get());
+        // Each look costs several round trips (the grace memo's and the lease's): counting looks
+        // (100 ms / 20 ms = 5) would wait 5 x (looks + sleep), several times the backend wait.
+        Duration waited = Duration.between(before, clock.instant());
+        long looksBeforeWait = 10; // generous: the reads before the lease (tombstones, grace pair, links)
+        assertTrue(waited.compareTo(Duration.ofMillis(100 + 30 * (looksBeforeWait + 4))) <= 0,
+                "waited " + waited + " with " + sleeps.get() + " sleeps; ops " + store.ops);
+        assertTrue(sleeps.get() < 5, "sleeps " + sleeps.get());
+    }
+
+    /** A shared store full of entries it may not evict: it takes no lease, and nobody holds one. */
+    static final class FullLeaseStore extends CountingStore {
+        FullLeaseStore(Clock clock) {
+            super(clock, true);
+        }
+
+        @Override
+        public Optional<Lease> lease(String key, String owner, Duration ttl) {
+            ops.add("lease " + key);
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void aFullStoreThatCannotTakeTheLeaseFailsClosedAsSecurityStoreFullNotAsAnotherNodesFlight() {
+        FullLeaseStore store = new FullLeaseStore(clock);
+        Rotating validator = new Rotating(clock);
+        AtomicInteger sleeps = new AtomicInteger();
+        AtomicInteger full = new AtomicInteger();
+        Refresher node = nodeRefresher(store, validator, d -> sleeps.incrementAndGet(), full::incrementAndGet);
+        RefreshOutcome r = node.refresh("ref-1");
+        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, r.kind(), "no verdict, so no cookie is cleared");
+        assertFalse(r.toString().contains("another node"), r.toString());
+        assertEquals(RefreshOutcome.Via.CALLED, r.via(), "not counted as a wait for another request's flight");
+        assertEquals(1, full.get(), "counted and warned as a full security store");
+        assertEquals(0, sleeps.get(), "nobody holds the lease: nothing to wait for");
+        assertEquals(0, validator.refreshes.get(), "no rotation without the lease");
+    }
+
+    @Test
+    void aLeaseHeldByAnotherNodeIsStillAwaitedNotTakenForAFullStore() {
+        CountingStore store = new CountingStore(clock, true);
+        store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"), "node-a:1",
+                Duration.ofSeconds(60)).orElseThrow();
+        AtomicInteger full = new AtomicInteger();
+        AtomicInteger sleeps = new AtomicInteger();
+        Refresher node = nodeRefresher(store, new Rotating(clock), d -> sleeps.incrementAndGet(), full::incrementAndGet);
+        RefreshOutcome r = node.refresh("ref-1");
+        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, r.kind());
+        assertEquals(RefreshOutcome.Via.SHARED, r.via());
+        assertEquals(0, full.get());
+        assertTrue(sleeps.get() > 0);
+    }
+
+    /** The limiter's pre-HMAC shared name: kind letter, then the 128-bit SHA-256 prefix in hex. */
+    private static String plainDigestName(String kind, String text) throws Exception {
+        byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                .digest((kind + "\u0000" + text).getBytes(StandardCharsets.UTF_8));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(d);
+        return kind.charAt(0) + Long.toHexString(b.getLong()) + ":" + Long.toHexString(b.getLong());
+    }
+
+    @Test
+    void loginCounterKeysInASharedStoreAreKeyedNotPlainDigestsOfUsernameOrAddress() throws Exception {
+        CountingStore store = new CountingStore(clock, true);
+        LoginLimiter node = limiterOn(store);
+        try (LoginLimiter.Ticket t = node.begin("alice", "203.0.113.9")) {
+            t.failed();
+        }
+        List<String> keys = store.ops.stream().filter(o -> o.startsWith("increment " + SharedState.LOGIN_FAILURES))
+                .map(o -> o.substring(("increment " + SharedState.LOGIN_FAILURES).length())).distinct().toList();
+        assertEquals(3, keys.size(), keys.toString());
+        String user = LoginLimiter.normaliseUsername("alice");
+        String address = LoginLimiter.addressKey("203.0.113.9");
+        List<String> plain = List.of(plainDigestName("USER", user), plainDigestName("ADDRESS", address),
+                plainDigestName("PAIR", user + "\u0000" + address));
+        for (String k : keys) {
+            assertTrue(k.matches("[A-Za-z0-9_-]{43}"), "an HMAC-SHA256, base64url: " + k);
+            for (String p : plain) {
+                assertFalse(k.contains(p.substring(1, 9)), "a plain SHA-256 name: " + k);
+            }
+        }
+
+        byte[] other = new byte[32];
+        other[0] = 7;
+        CountingStore elsewhere = new CountingStore(clock, true);
+        Components components = Components.fromConfig(GateConfig.builder().validator(new Rotating(clock)).clock(clock)
+                .stateStore(elsewhere).stateStoreKey(Base64.getUrlEncoder().withoutPadding().encodeToString(other)).build());
+        open.add(components);
+        try (LoginLimiter.Ticket t = components.state().loginLimiter(components.endpoints()).begin("alice", "203.0.113.9")) {
+            t.failed();
+        }
+        List<String> otherKeys = elsewhere.ops.stream().filter(o -> o.startsWith("increment ")).map(o -> o.substring(
+                ("increment " + SharedState.LOGIN_FAILURES).length())).toList();
+        assertTrue(Collections.disjoint(keys, otherKeys), "another state key names the same counters otherwise");
+    }
+
+    @Test
+    void theLeaseOutlivesAnyRefreshCallSoTwoNodesNeverSpendOneRefreshToken() {
+        List<Duration> ttls = Collections.synchronizedList(new ArrayList<>());
+        CountingStore store = new CountingStore(clock, true) {
+            @Override
+            public Optional<Lease> lease(String key, String owner, Duration ttl) {
+                ttls.add(ttl);
+                return super.lease(key, owner, ttl);
+            }
+        };
+        Rotating validator = new Rotating(clock);
+        RequestSteps gate = gate(GateConfig.builder().validator(validator).stateStore(store).stateStoreKey(KEY)
+                .backendConnectTimeout(Duration.ofSeconds(1)).backendReadTimeout(Duration.ofSeconds(3)));
+        assertEquals(RefreshOutcome.Kind.ROTATED, gate.refresher.refresh("ref-1").kind());
+        // The longest read timeout any refresher may have, whatever backend-read-timeout says.
+        assertEquals(List.of(Duration.ofSeconds(1).plus(GateConfig.MAX_BACKEND_TIMEOUT).plus(SharedState.LEASE_MARGIN)), ttls);
+        assertTrue(ttls.get(0).compareTo(GateConfig.MAX_BACKEND_TIMEOUT) > 0, "no refresh call outlives its lease");
     }
 }

@@ -1,0 +1,55 @@
+package io.github.sessiongate.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Storage-key names that only holders of the state key can link to what they name: HMAC-SHA256
+ * under a subkey derived for one purpose from {@code state-store-key} (HMAC(stateKey, purpose), an
+ * HKDF-expand of one block). A dump of a shared store then cannot be matched against digests of
+ * common usernames or of the address space, as plain SHA-256 names could be.
+ */
+public final class KeyedNames {
+    /** The purpose of the login limiter's failure counters. */
+    public static final String LOGIN_LIMITER = "sessiongate/login-limiter/v1";
+
+    private static final String HMAC = "HmacSHA256";
+    private final SecretKeySpec subkey;
+
+    /**
+     * @param stateKey the state key all nodes share
+     * @param purpose a fixed label naming what the names are for; another purpose gives unrelated names
+     */
+    public KeyedNames(SecretKey stateKey, String purpose) {
+        byte[] raw = Objects.requireNonNull(stateKey, "stateKey").getEncoded();
+        if (raw == null || raw.length == 0) {
+            throw new IllegalArgumentException("the state key has no encoded form");
+        }
+        this.subkey = new SecretKeySpec(hmac(new SecretKeySpec(raw, HMAC), Objects.requireNonNull(purpose, "purpose")), HMAC);
+    }
+
+    /** The keyed name of {@code plain}: base64url, unpadded, 43 characters. */
+    public String name(String plain) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(subkey, plain));
+    }
+
+    private static byte[] hmac(SecretKeySpec key, String text) {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(key);
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KeyedNames[key=[PROTECTED]]";
+    }
+}
