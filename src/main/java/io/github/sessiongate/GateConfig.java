@@ -519,8 +519,13 @@ public final class GateConfig {
         return Optional.ofNullable(stateStore);
     }
 
-    /** The key sealing token-carrying state ({@value #PARAM_STATE_STORE_KEY}), if set; for the engine. */
-    public Optional<javax.crypto.SecretKey> stateStoreKey() {
+    /** Whether a state key is set: token-carrying state is sealed before it leaves the JVM. */
+    public boolean stateSealed() {
+        return stateStoreKey != null;
+    }
+
+    /** The state key ({@value #PARAM_STATE_STORE_KEY}); for the engine only, through {@code SessionFilter}'s hooks. */
+    Optional<javax.crypto.SecretKey> stateStoreKey() {
         return Optional.ofNullable(stateStoreKey);
     }
 

@@ -211,6 +211,11 @@ public final class SessionFilter implements Filter {
         }
 
         @Override
+        public Optional<javax.crypto.SecretKey> stateStoreKey(GateConfig config) {
+            return config.stateStoreKey();
+        }
+
+        @Override
         public Map<String, String> heldSecrets(TokenValidator validator) {
             return validator.heldSecrets();
         }

@@ -33,6 +33,9 @@ public final class ApiAccess {
         /** The secrets the validator holds (its {@code heldSecrets()}), for the key-reuse check. */
         Map<String, String> heldSecrets(TokenValidator validator);
 
+        /** The state key ({@code state-store-key}), if set: never exposed as API. */
+        Optional<javax.crypto.SecretKey> stateStoreKey(GateConfig config);
+
         /** The secrets held outside the settings (validator's, OAuth2 client's), by init-param. */
         Map<String, String> externalSecrets(GateConfig config);
     }

@@ -74,12 +74,12 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
      */
     private static void checkStateStore(GateConfig config) {
         boolean remote = config.stateStore().filter(s -> !(s instanceof InMemoryStateStore)).isPresent();
-        if (remote && config.stateStoreKey().isEmpty()) {
+        if (remote && ApiAccess.hooks().stateStoreKey(config).isEmpty()) {
             throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "is required with the state store "
                     + config.stateStore().get().getClass().getName() + ": state that leaves this JVM is sealed; set the "
                     + "same base64url 32-byte key on every node");
         }
-        if (config.stateStore().isEmpty() && config.stateStoreKey().isPresent()) {
+        if (config.stateStore().isEmpty() && ApiAccess.hooks().stateStoreKey(config).isPresent()) {
             throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "applies only with "
                     + GateConfig.PARAM_STATE_STORE_CLASS + " (or GateConfig.Builder.stateStore): the built-in store keeps "
                     + "state in this JVM and seals nothing");

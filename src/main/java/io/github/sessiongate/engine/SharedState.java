@@ -109,7 +109,7 @@ final class SharedState {
         this.unavailable = warning::warn;
         this.leaseTtl = leaseTtl(config);
         this.loginNames = shared == null ? null
-                : config.stateStoreKey().map(k -> new KeyedNames(k, KeyedNames.LOGIN_LIMITER)).orElse(null);
+                : ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.LOGIN_LIMITER)).orElse(null);
     }
 
     /**
@@ -143,12 +143,12 @@ final class SharedState {
     /** As {@link #create(GateConfig)}, with the wait between looks for another node's rotation (tests). */
     static SharedState create(GateConfig config, LoginDelay.Sleeper sleeper) {
         Optional<StateStore> store = config.stateStore();
-        if (store.isPresent() && store.get().sharedAcrossNodes() && config.stateStoreKey().isEmpty()) {
+        if (store.isPresent() && store.get().sharedAcrossNodes() && ApiAccess.hooks().stateStoreKey(config).isEmpty()) {
             throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "is required: the state store "
                     + store.get().getClass().getName() + " is shared across nodes, and token-carrying state "
                     + "is sealed before it leaves the JVM; set the same base64url 32-byte key on every node");
         }
-        return new SharedState(config, store.orElse(null), config.stateStoreKey().map(StateSeal::new).orElse(null), sleeper);
+        return new SharedState(config, store.orElse(null), ApiAccess.hooks().stateStoreKey(config).map(StateSeal::new).orElse(null), sleeper);
     }
 
     /**
