@@ -48,7 +48,8 @@ import java.util.OptionalLong;
  * filter then degrades to what one node can do: it keeps the state it writes meanwhile in its own
  * bounded memory (so a logout still holds on this node), reads a miss as a miss, and refreshes
  * without the cross-node lease. It never answers 500 and never signs anyone out because the
- * store is down.
+ * store is down. The filter treats any other runtime exception a client library throws the same
+ * way (and logs only its class), but an implementation should not rely on that.
  *
  * <p><b>Threads.</b> Implementations are thread-safe; every operation is atomic on its key.
  */
@@ -186,8 +187,9 @@ public interface StateStore extends AutoCloseable {
      * owner's UTF-8 bytes; it lapses after its TTL whatever the owner does, so a crashed owner
      * blocks nobody for longer.
      *
-     * @return the lease, or empty when another owner holds a live one (or the full store cannot
-     *     take it)
+     * @return the lease, or empty when another owner holds a live one or the full store cannot
+     *     take it; the filter tells these apart by reading the key (a live owner means held, none
+     *     means full, which fails closed like any full security store)
      * @throws UnavailableException when the store cannot answer; the caller proceeds without
      *     the cross-node lease (in-process de-duplication still holds)
      */
