@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.CookieSettings;
-import io.github.sessiongate.InitParams;
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenPair;
@@ -43,10 +43,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,8 +55,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * access token's validation result, the refresh outcome, the lifetime record, cookie or bearer,
  * sealed cookies or not, and a guest cookie, against the rules written out once more in
  * {@link #expected}. Real collaborators (validations, refresher, stores, lifetime, guest tokens,
- * seal, codec) over a hand-moved clock; the {@link SessionWriter} applies each resolution to an
- * in-memory response, so sealing, privacy headers and "no verdict writes nothing" are checked too.
+ * seal, codec; the features made as production makes them) over a hand-moved clock; the
+ * {@link SessionWriter} applies each resolution to an in-memory response, so privacy headers and
+ * "no verdict writes nothing" are checked too.
+ *
+ * <p>Sealing is no input of the resolver: the credentials step opens sealed cookies before it
+ * and the writer seals after it. So {@link #expected} ignores {@code sealedCookies}, and the
+ * dimension checks that pipeline around the resolver: the presented cookies really are sealed,
+ * the validator and the backend only ever see opened tokens (a value that did not open would
+ * turn every valid row invalid), and a rotation writes sealed cookies that open to the new pair.
+ * What the table does not reach (FAILED_CLOSED, the over-budget fallback, refresh-ahead, sealed
+ * cookies that do not open) is in {@link ResolverEdgeTest}.
  */
 class ResolverTableTest {
     /** The presented access token's validation result. */
@@ -71,12 +79,12 @@ class ResolverTableTest {
 
     enum Transport { COOKIE, BEARER }
 
-    record Row(Validation validation, Outcome outcome, Lifetime lifetime, Transport transport, boolean sealed,
+    record Row(Validation validation, Outcome outcome, Lifetime lifetime, Transport transport, boolean sealedCookies,
             boolean guest) {
         @Override
         public String toString() {
             return validation + " access, refresh " + outcome + ", lifetime " + lifetime + ", " + transport
-                    + (sealed ? ", sealed" : "") + (guest ? ", guest cookie" : "");
+                    + (sealedCookies ? ", sealed cookies" : "") + (guest ? ", guest cookie" : "");
         }
     }
 
@@ -91,13 +99,23 @@ class ResolverTableTest {
 
     /** One clock for the class, set back to its start for each row (rows run one at a time). */
     static final MutableClock CLOCK = new MutableClock();
-    /** Stateless but for the clock: made once, not once a row. Idle timeout 30 minutes, no sliding expiry. */
-    static final SessionLifetime LIFETIME = SessionLifetime.fromParams(params(LifetimeSettings.PARAM_SIGNING_SECRET,
-            LIFETIME_SECRET, LifetimeSettings.PARAM_IDLE_TIMEOUT, "30m"), CLOCK, List.of()).orElseThrow();
-    static final GuestTokens GUESTS = GuestTokens.fromParams(params(GuestSettings.PARAM_ENABLED, "true",
-            GuestSettings.PARAM_SECRET, GUEST_SECRET), CLOCK, List.of()).orElseThrow();
-    static final CookieSeal SEAL = CookieSeal.create(CookieSealSettings.builder().key("k1", SEAL_KEY).build(), List.of())
-            .orElseThrow();
+    /** A token as the validator hands it out or the fixture presents it, before sealing. */
+    static final Pattern RAW = Pattern.compile("(valid|expired|invalid|unavailable|refresh)-\\d");
+    /**
+     * The features as production makes them ({@link Features#of}: typed settings, every key checked
+     * against every other), made once: stateless but for the clock. Idle timeout 30 minutes, no
+     * sliding expiry; guests minted here (their plan needs no transport); one sealing key.
+     */
+    static final Features FEATURES = Features.of(GateConfig.builder()
+            .validator(new TableValidator(CLOCK, Outcome.NONE))
+            .clock(CLOCK)
+            .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(LIFETIME_SECRET).build())
+            .guests(GuestSettings.builder().enabled(true).secret(GUEST_SECRET).build())
+            .cookieSeal(CookieSealSettings.builder().key("k1", SEAL_KEY).build())
+            .build());
+    static final SessionLifetime LIFETIME = FEATURES.lifetime().orElseThrow();
+    static final GuestTokens GUESTS = FEATURES.guests().orElseThrow().apply(null);
+    static final CookieSeal SEAL = FEATURES.cookieSeal().orElseThrow();
 
     static Stream<Row> rows() {
         List<Row> rows = new ArrayList<>();
@@ -172,6 +190,13 @@ class ResolverTableTest {
     void resolvesAsTheTableSays(Row row) {
         Fixture f = new Fixture(row);
         Expected want = expected(row);
+        if (row.sealedCookies() && row.transport() == Transport.COOKIE) {
+            for (Cookie c : f.request.getCookies() == null ? new Cookie[0] : f.request.getCookies()) {
+                if (c.getName().equals(f.codec.accessCookieName(false)) || c.getName().equals(f.codec.refreshCookieName(false))) {
+                    assertFalse(RAW.matcher(c.getValue()).matches(), "the presented cookie is sealed: " + c.getName());
+                }
+            }
+        }
 
         Credentials credentials = Credentials.read(f.request, f.codec, false, true, f.seal.orElse(null));
         Resolution resolution = f.resolver.resolve(credentials, true, new Resolver.Where("/app", "127.0.0.1"));
@@ -203,6 +228,9 @@ class ResolverTableTest {
             session = f.writer.apply(ex, f.resolver.guest(credentials, false)).sessionOrNull();
         }
         assertEquals(want.after(), session == null ? "none" : session.isGuest() ? "guest" : "user", "after guests");
+        for (String seen : f.validator.seen) {
+            assertTrue(RAW.matcher(seen).matches(), "the validator and the backend see opened tokens only: " + seen);
+        }
 
         if (resolution.noVerdict()) {
             assertTrue(response.cookies().isEmpty(), "no verdict writes and clears nothing: " + response.cookies());
@@ -214,11 +242,15 @@ class ResolverTableTest {
         Optional<Cookie> accessCookie = response.cookie(f.codec.accessCookieName(false));
         if (resolution.rotated()) {
             String written = accessCookie.orElseThrow().getValue();
-            if (row.sealed()) {
+            String writtenRefresh = response.cookie(f.codec.refreshCookieName(false)).orElseThrow().getValue();
+            if (row.sealedCookies()) {
                 assertNotEquals("valid-2", written, "a sealed cookie never carries the raw token");
+                assertNotEquals("refresh-2", writtenRefresh, "a sealed cookie never carries the raw token");
                 assertEquals(Optional.of("valid-2"), f.seal.orElseThrow().open(written));
+                assertEquals(Optional.of("refresh-2"), f.seal.orElseThrow().open(writtenRefresh));
             } else {
                 assertEquals("valid-2", written);
+                assertEquals("refresh-2", writtenRefresh);
             }
             assertEquals(1, f.metrics.readOnly().getRefreshesOk());
         }
@@ -235,6 +267,7 @@ class ResolverTableTest {
         final Optional<GuestTokens> guests;
         final Optional<CookieSeal> seal;
         final CookieCodec codec;
+        final TableValidator validator;
         final Resolver resolver;
         final SessionWriter writer;
         final HttpServletRequest request;
@@ -244,9 +277,9 @@ class ResolverTableTest {
             metrics = new GateMetrics(clock);
             lifetime = row.lifetime() == Lifetime.OFF ? Optional.empty() : Optional.of(LIFETIME);
             guests = row.guest() ? Optional.of(GUESTS) : Optional.empty();
-            seal = row.sealed() ? Optional.of(SEAL) : Optional.empty();
+            seal = row.sealedCookies() ? Optional.of(SEAL) : Optional.empty();
             codec = new CookieCodec(CookieSettings.defaults(), guests.isPresent(), lifetime.isPresent());
-            TableValidator validator = new TableValidator(clock, row.outcome());
+            validator = new TableValidator(clock, row.outcome());
             Validations validations = new Validations(validator,
                     new ValidationCache(new InMemoryExpiringStore<>(100, clock), Duration.ofSeconds(30), clock),
                     new Bulkhead(4), Duration.ofSeconds(1),
@@ -302,6 +335,8 @@ class ResolverTableTest {
 
     /** Answers by the token's prefix; refreshes as the row says. */
     static final class TableValidator extends TokenValidator {
+        /** Every token it was asked to validate or refresh with. */
+        final List<String> seen = new ArrayList<>();
         private final MutableClock clock;
         private final Outcome outcome;
 
@@ -312,6 +347,7 @@ class ResolverTableTest {
 
         @Override
         protected ValidationResult doValidate(String token) {
+            seen.add(token);
             if (token.startsWith("valid-")) {
                 return ValidationResult.valid(Session.builder("alice", token).expiresAt(clock.instant().plusSeconds(300)).build());
             } else if (token.startsWith("expired-")) {
@@ -324,6 +360,7 @@ class ResolverTableTest {
 
         @Override
         protected RefreshResult doRefresh(String refreshToken) {
+            seen.add(refreshToken);
             return switch (outcome) {
                 case ROTATED -> RefreshResult.refreshed(new TokenPair("valid-2", "refresh-2", null));
                 case REFUSED -> RefreshResult.refused();
@@ -331,13 +368,5 @@ class ResolverTableTest {
                 case UNSUPPORTED, NONE -> RefreshResult.unsupported();
             };
         }
-    }
-
-    static InitParams params(String... nameValues) {
-        Map<String, String> raw = new HashMap<>();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            raw.put(nameValues[i], nameValues[i + 1]);
-        }
-        return InitParams.resolve(raw, k -> null, k -> null);
     }
 }
