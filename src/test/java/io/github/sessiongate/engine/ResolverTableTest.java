@@ -52,9 +52,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The decision table of {@link Resolver}, without a container: every combination of the presented
- * access token's validation result, the refresh outcome, the lifetime record, cookie or bearer,
- * sealed cookies or not, and a guest cookie, against the rules written out once more in
- * {@link #expected}. Real collaborators (validations, refresher, stores, lifetime, guest tokens,
+ * access token's validation result (a valid one within refresh-ahead of its expiry included), the
+ * refresh outcome, the lifetime record, cookie or bearer, sealed cookies or not, and a guest cookie,
+ * against the rules written out once more in {@link #expected}. Real collaborators (validations, refresher, stores, lifetime, guest tokens,
  * seal, codec; the features made as production makes them) over a hand-moved clock; the
  * {@link SessionWriter} applies each resolution to an in-memory response, so privacy headers and
  * "no verdict writes nothing" are checked too.
@@ -64,12 +64,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dimension checks that pipeline around the resolver: the presented cookies really are sealed,
  * the validator and the backend only ever see opened tokens (a value that did not open would
  * turn every valid row invalid), and a rotation writes sealed cookies that open to the new pair.
- * What the table does not reach (FAILED_CLOSED, the over-budget fallback, refresh-ahead, sealed
- * cookies that do not open) is in {@link ResolverEdgeTest}.
+ * What the table does not reach (FAILED_CLOSED, the over-budget fallback, refresh-ahead's
+ * boundaries, sealed cookies that do not open) is in {@link ResolverEdgeTest}.
  */
 class ResolverTableTest {
-    /** The presented access token's validation result. */
-    enum Validation { VALID, EXPIRED, INVALID, UNAVAILABLE, NONE }
+    /**
+     * The presented access token's validation result. VALID expires in 5 minutes, past
+     * {@link #REFRESH_AHEAD}; VALID_SOON in 1 minute, within it: it refreshes while still valid.
+     */
+    enum Validation { VALID, VALID_SOON, EXPIRED, INVALID, UNAVAILABLE, NONE }
 
     /** What the backend makes of the refresh token; NONE: no refresh token presented. */
     enum Outcome { ROTATED, REFUSED, UNAVAILABLE, UNSUPPORTED, NONE }
@@ -100,19 +103,23 @@ class ResolverTableTest {
     /** One clock for the class, set back to its start for each row (rows run one at a time). */
     static final MutableClock CLOCK = new MutableClock();
     /** A token as the validator hands it out or the fixture presents it, before sealing. */
-    static final Pattern RAW = Pattern.compile("(valid|expired|invalid|unavailable|refresh)-\\d");
+    static final Pattern RAW = Pattern.compile("(valid|soon|expired|invalid|unavailable|refresh)-\\d");
     /**
      * The features as production makes them ({@link Features#of}: typed settings, every key checked
      * against every other), made once: stateless but for the clock. Idle timeout 30 minutes, no
      * sliding expiry; guests minted here (their plan needs no transport); one sealing key.
      */
-    static final Features FEATURES = Features.of(GateConfig.builder()
+    static final GateConfig CONFIG = GateConfig.builder()
             .validator(new TableValidator(CLOCK, Outcome.NONE))
             .clock(CLOCK)
+            .refreshAhead(Duration.ofMinutes(2))
             .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(LIFETIME_SECRET).build())
             .guests(GuestSettings.builder().enabled(true).secret(GUEST_SECRET).build())
             .cookieSeal(CookieSealSettings.builder().key("k1", SEAL_KEY).build())
-            .build());
+            .build();
+    static final Features FEATURES = Features.of(CONFIG);
+    /** Refresh a valid token this long before it expires: VALID_SOON is within, VALID is not. */
+    static final Duration REFRESH_AHEAD = CONFIG.refreshAhead();
     static final SessionLifetime LIFETIME = FEATURES.lifetime().orElseThrow();
     static final GuestTokens GUESTS = FEATURES.guests().orElseThrow().apply(null);
     static final CookieSeal SEAL = FEATURES.cookieSeal().orElseThrow();
@@ -142,7 +149,12 @@ class ResolverTableTest {
         boolean refreshToken = row.transport() == Transport.COOKIE && row.outcome() != Outcome.NONE;
         boolean lifetime = row.lifetime() != Lifetime.OFF && !bearer;
         boolean record = lifetime && row.transport() == Transport.COOKIE; // the lifetime cookie is presented
-        boolean valid = row.validation() == Validation.VALID;
+        boolean valid = row.validation() == Validation.VALID || row.validation() == Validation.VALID_SOON;
+        String presented = row.validation() == Validation.VALID_SOON ? "soon-1" : "valid-1";
+        // The valid session kept: an alive record of this subject is touched (the lifetime cookie alone:
+        // no sliding expiry here); another subject's record starts nothing.
+        Class<? extends CookieWrite> keptWrite = record && row.lifetime() == Lifetime.ALIVE
+                ? CookieWrite.Lifetime.class : CookieWrite.Nothing.class;
         String guestAfter = row.guest() && !bearer ? "guest" : "none";
 
         if (lifetime && record && (access || refreshToken) && row.lifetime() == Lifetime.OVER) {
@@ -151,7 +163,7 @@ class ResolverTableTest {
         // Alive as far as can be told: without a subject, another subject's record reads alive.
         boolean alive = record && (row.lifetime() == Lifetime.ALIVE || row.lifetime() == Lifetime.OTHER_SUBJECT && !valid);
         boolean refreshing = refreshToken && switch (row.validation()) {
-            case NONE, EXPIRED, INVALID -> true;
+            case NONE, EXPIRED, INVALID, VALID_SOON -> true; // refresh-ahead: valid, but expiring within the window
             default -> false;
         };
         if (refreshing && lifetime && !alive) {
@@ -163,9 +175,14 @@ class ResolverTableTest {
                         ? new Expected(Resolution.Ended.class, Refresh.ENDED, CookieWrite.ClearAll.class, null, guestAfter)
                         : new Expected(Authenticated.class, Refresh.ROTATED, CookieWrite.Tokens.class, "valid-2", "user");
                 case REFUSED -> new Expected(Resolution.Ended.class, Refresh.ENDED, CookieWrite.ClearAll.class, null, guestAfter);
-                case UNAVAILABLE -> new Expected(Resolution.NoVerdict.class, Refresh.UNAVAILABLE, null, null, "none");
-                case UNSUPPORTED -> new Expected(Resolution.Anonymous.class, Refresh.UNSUPPORTED, CookieWrite.Nothing.class,
-                        null, guestAfter);
+                // A transient failure or no refresh at all: a still-valid token keeps its session.
+                case UNAVAILABLE -> valid
+                        ? new Expected(Authenticated.class, Refresh.UNAVAILABLE, keptWrite, presented, "user")
+                        : new Expected(Resolution.NoVerdict.class, Refresh.UNAVAILABLE, null, null, "none");
+                case UNSUPPORTED -> valid
+                        ? new Expected(Authenticated.class, Refresh.UNSUPPORTED, keptWrite, presented, "user")
+                        : new Expected(Resolution.Anonymous.class, Refresh.UNSUPPORTED, CookieWrite.Nothing.class, null,
+                                guestAfter);
                 case NONE -> throw new AssertionError("no refresh token");
             };
         }
@@ -178,11 +195,7 @@ class ResolverTableTest {
         if (!valid) {
             return new Expected(Resolution.Anonymous.class, Refresh.NONE, CookieWrite.Nothing.class, null, guestAfter);
         }
-        // A valid session: an alive record of this subject is touched (the lifetime cookie alone: no
-        // sliding expiry here); another subject's record starts nothing.
-        Class<? extends CookieWrite> write = record && row.lifetime() == Lifetime.ALIVE
-                ? CookieWrite.Lifetime.class : CookieWrite.Nothing.class;
-        return new Expected(Authenticated.class, Refresh.NONE, write, "valid-1", "user");
+        return new Expected(Authenticated.class, Refresh.NONE, keptWrite, presented, "user");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -290,7 +303,7 @@ class ResolverTableTest {
                     Duration.ofSeconds(30), Duration.ZERO, clock);
             Refresher refresher = new Refresher(validator, validations, memo, new Bulkhead(4), Duration.ofSeconds(1));
             AuditLog audit = new AuditLog(List.of(), clock);
-            resolver = new Resolver(validations, refresher, lifetime, guests, audit, metrics, Duration.ZERO, clock, () -> { });
+            resolver = new Resolver(validations, refresher, lifetime, guests, audit, metrics, REFRESH_AHEAD, clock, () -> { });
             writer = new SessionWriter(codec, seal, audit, metrics);
             request = request(row);
         }
@@ -298,6 +311,7 @@ class ResolverTableTest {
         private HttpServletRequest request(Row row) {
             String access = switch (row.validation()) {
                 case VALID -> "valid-1";
+                case VALID_SOON -> "soon-1";
                 case EXPIRED -> "expired-1";
                 case INVALID -> "invalid-1";
                 case UNAVAILABLE -> "unavailable-1";
@@ -350,6 +364,8 @@ class ResolverTableTest {
             seen.add(token);
             if (token.startsWith("valid-")) {
                 return ValidationResult.valid(Session.builder("alice", token).expiresAt(clock.instant().plusSeconds(300)).build());
+            } else if (token.startsWith("soon-")) {
+                return ValidationResult.valid(Session.builder("alice", token).expiresAt(clock.instant().plusSeconds(60)).build());
             } else if (token.startsWith("expired-")) {
                 return ValidationResult.expired();
             } else if (token.startsWith("unavailable-")) {
