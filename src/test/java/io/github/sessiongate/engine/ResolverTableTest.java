@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.CookieSettings;
-import io.github.sessiongate.InitParams;
+import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenPair;
@@ -33,7 +33,6 @@ import io.github.sessiongate.rotation.Revocations;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.store.InMemoryExpiringStore;
-import io.github.sessiongate.testing.FromParams;
 import io.github.sessiongate.testing.InMemoryRequest;
 import io.github.sessiongate.testing.InMemoryResponse;
 import io.github.sessiongate.testing.MutableClock;
@@ -44,25 +43,36 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The decision table of {@link Resolver}, without a container: every combination of the presented
- * access token's validation result, the refresh outcome, the lifetime record, cookie or bearer,
- * sealed cookies or not, and a guest cookie, against the rules written out once more in
- * {@link #expected}. Real collaborators (validations, refresher, stores, lifetime, guest tokens,
- * seal, codec) over a hand-moved clock; the {@link SessionWriter} applies each resolution to an
- * in-memory response, so sealing, privacy headers and "no verdict writes nothing" are checked too.
+ * access token's validation result (a valid one within refresh-ahead of its expiry included), the
+ * refresh outcome, the lifetime record, cookie or bearer, sealed cookies or not, and a guest cookie,
+ * against the rules written out once more in {@link #expected}. Real collaborators (validations, refresher, stores, lifetime, guest tokens,
+ * seal, codec; the features made as production makes them) over a hand-moved clock; the
+ * {@link SessionWriter} applies each resolution to an in-memory response, so privacy headers and
+ * "no verdict writes nothing" are checked too.
+ *
+ * <p>Sealing is no input of the resolver: the credentials step opens sealed cookies before it
+ * and the writer seals after it. So {@link #expected} ignores {@code sealedCookies}, and the
+ * dimension checks that pipeline around the resolver: the presented cookies really are sealed,
+ * the validator and the backend only ever see opened tokens (a value that did not open would
+ * turn every valid row invalid), and a rotation writes sealed cookies that open to the new pair.
+ * What the table does not reach (FAILED_CLOSED, the over-budget fallback, refresh-ahead's
+ * boundaries, sealed cookies that do not open) is in {@link ResolverEdgeTest}.
  */
 class ResolverTableTest {
-    /** The presented access token's validation result. */
-    enum Validation { VALID, EXPIRED, INVALID, UNAVAILABLE, NONE }
+    /**
+     * The presented access token's validation result. VALID expires in 5 minutes, past
+     * {@link #REFRESH_AHEAD}; VALID_SOON in 1 minute, within it: it refreshes while still valid.
+     */
+    enum Validation { VALID, VALID_SOON, EXPIRED, INVALID, UNAVAILABLE, NONE }
 
     /** What the backend makes of the refresh token; NONE: no refresh token presented. */
     enum Outcome { ROTATED, REFUSED, UNAVAILABLE, UNSUPPORTED, NONE }
@@ -72,12 +82,12 @@ class ResolverTableTest {
 
     enum Transport { COOKIE, BEARER }
 
-    record Row(Validation validation, Outcome outcome, Lifetime lifetime, Transport transport, boolean sealed,
+    record Row(Validation validation, Outcome outcome, Lifetime lifetime, Transport transport, boolean sealedCookies,
             boolean guest) {
         @Override
         public String toString() {
             return validation + " access, refresh " + outcome + ", lifetime " + lifetime + ", " + transport
-                    + (sealed ? ", sealed" : "") + (guest ? ", guest cookie" : "");
+                    + (sealedCookies ? ", sealed cookies" : "") + (guest ? ", guest cookie" : "");
         }
     }
 
@@ -92,13 +102,27 @@ class ResolverTableTest {
 
     /** One clock for the class, set back to its start for each row (rows run one at a time). */
     static final MutableClock CLOCK = new MutableClock();
-    /** Stateless but for the clock: made once, not once a row. Idle timeout 30 minutes, no sliding expiry. */
-    static final SessionLifetime LIFETIME = FromParams.lifetime(params(LifetimeSettings.PARAM_SIGNING_SECRET,
-            LIFETIME_SECRET, LifetimeSettings.PARAM_IDLE_TIMEOUT, "30m"), CLOCK, List.of()).orElseThrow();
-    static final GuestTokens GUESTS = FromParams.guests(params(GuestSettings.PARAM_ENABLED, "true",
-            GuestSettings.PARAM_SECRET, GUEST_SECRET), CLOCK, List.of()).orElseThrow();
-    static final CookieSeal SEAL = CookieSeal.create(CookieSealSettings.builder().key("k1", SEAL_KEY).build(), List.of())
-            .orElseThrow();
+    /** A token as the validator hands it out or the fixture presents it, before sealing. */
+    static final Pattern RAW = Pattern.compile("(valid|soon|expired|invalid|unavailable|refresh)-\\d");
+    /**
+     * The features as production makes them ({@link Features#of}: typed settings, every key checked
+     * against every other), made once: stateless but for the clock. Idle timeout 30 minutes, no
+     * sliding expiry; guests minted here (their plan needs no transport); one sealing key.
+     */
+    static final GateConfig CONFIG = GateConfig.builder()
+            .validator(new TableValidator(CLOCK, Outcome.NONE))
+            .clock(CLOCK)
+            .refreshAhead(Duration.ofMinutes(2))
+            .lifetime(LifetimeSettings.builder().idleTimeout(Duration.ofMinutes(30)).signingSecret(LIFETIME_SECRET).build())
+            .guests(GuestSettings.builder().enabled(true).secret(GUEST_SECRET).build())
+            .cookieSeal(CookieSealSettings.builder().key("k1", SEAL_KEY).build())
+            .build();
+    static final Features FEATURES = Features.of(CONFIG);
+    /** Refresh a valid token this long before it expires: VALID_SOON is within, VALID is not. */
+    static final Duration REFRESH_AHEAD = CONFIG.refreshAhead();
+    static final SessionLifetime LIFETIME = FEATURES.lifetime().orElseThrow();
+    static final GuestTokens GUESTS = FEATURES.guests().orElseThrow().apply(null);
+    static final CookieSeal SEAL = FEATURES.cookieSeal().orElseThrow();
 
     static Stream<Row> rows() {
         List<Row> rows = new ArrayList<>();
@@ -125,7 +149,12 @@ class ResolverTableTest {
         boolean refreshToken = row.transport() == Transport.COOKIE && row.outcome() != Outcome.NONE;
         boolean lifetime = row.lifetime() != Lifetime.OFF && !bearer;
         boolean record = lifetime && row.transport() == Transport.COOKIE; // the lifetime cookie is presented
-        boolean valid = row.validation() == Validation.VALID;
+        boolean valid = row.validation() == Validation.VALID || row.validation() == Validation.VALID_SOON;
+        String presented = row.validation() == Validation.VALID_SOON ? "soon-1" : "valid-1";
+        // The valid session kept: an alive record of this subject is touched (the lifetime cookie alone:
+        // no sliding expiry here); another subject's record starts nothing.
+        Class<? extends CookieWrite> keptWrite = record && row.lifetime() == Lifetime.ALIVE
+                ? CookieWrite.Lifetime.class : CookieWrite.Nothing.class;
         String guestAfter = row.guest() && !bearer ? "guest" : "none";
 
         if (lifetime && record && (access || refreshToken) && row.lifetime() == Lifetime.OVER) {
@@ -134,7 +163,7 @@ class ResolverTableTest {
         // Alive as far as can be told: without a subject, another subject's record reads alive.
         boolean alive = record && (row.lifetime() == Lifetime.ALIVE || row.lifetime() == Lifetime.OTHER_SUBJECT && !valid);
         boolean refreshing = refreshToken && switch (row.validation()) {
-            case NONE, EXPIRED, INVALID -> true;
+            case NONE, EXPIRED, INVALID, VALID_SOON -> true; // refresh-ahead: valid, but expiring within the window
             default -> false;
         };
         if (refreshing && lifetime && !alive) {
@@ -146,9 +175,14 @@ class ResolverTableTest {
                         ? new Expected(Resolution.Ended.class, Refresh.ENDED, CookieWrite.ClearAll.class, null, guestAfter)
                         : new Expected(Authenticated.class, Refresh.ROTATED, CookieWrite.Tokens.class, "valid-2", "user");
                 case REFUSED -> new Expected(Resolution.Ended.class, Refresh.ENDED, CookieWrite.ClearAll.class, null, guestAfter);
-                case UNAVAILABLE -> new Expected(Resolution.NoVerdict.class, Refresh.UNAVAILABLE, null, null, "none");
-                case UNSUPPORTED -> new Expected(Resolution.Anonymous.class, Refresh.UNSUPPORTED, CookieWrite.Nothing.class,
-                        null, guestAfter);
+                // A transient failure or no refresh at all: a still-valid token keeps its session.
+                case UNAVAILABLE -> valid
+                        ? new Expected(Authenticated.class, Refresh.UNAVAILABLE, keptWrite, presented, "user")
+                        : new Expected(Resolution.NoVerdict.class, Refresh.UNAVAILABLE, null, null, "none");
+                case UNSUPPORTED -> valid
+                        ? new Expected(Authenticated.class, Refresh.UNSUPPORTED, keptWrite, presented, "user")
+                        : new Expected(Resolution.Anonymous.class, Refresh.UNSUPPORTED, CookieWrite.Nothing.class, null,
+                                guestAfter);
                 case NONE -> throw new AssertionError("no refresh token");
             };
         }
@@ -161,11 +195,7 @@ class ResolverTableTest {
         if (!valid) {
             return new Expected(Resolution.Anonymous.class, Refresh.NONE, CookieWrite.Nothing.class, null, guestAfter);
         }
-        // A valid session: an alive record of this subject is touched (the lifetime cookie alone: no
-        // sliding expiry here); another subject's record starts nothing.
-        Class<? extends CookieWrite> write = record && row.lifetime() == Lifetime.ALIVE
-                ? CookieWrite.Lifetime.class : CookieWrite.Nothing.class;
-        return new Expected(Authenticated.class, Refresh.NONE, write, "valid-1", "user");
+        return new Expected(Authenticated.class, Refresh.NONE, keptWrite, presented, "user");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -173,6 +203,13 @@ class ResolverTableTest {
     void resolvesAsTheTableSays(Row row) {
         Fixture f = new Fixture(row);
         Expected want = expected(row);
+        if (row.sealedCookies() && row.transport() == Transport.COOKIE) {
+            for (Cookie c : f.request.getCookies() == null ? new Cookie[0] : f.request.getCookies()) {
+                if (c.getName().equals(f.codec.accessCookieName(false)) || c.getName().equals(f.codec.refreshCookieName(false))) {
+                    assertFalse(RAW.matcher(c.getValue()).matches(), "the presented cookie is sealed: " + c.getName());
+                }
+            }
+        }
 
         Credentials credentials = Credentials.read(f.request, f.codec, false, true, f.seal.orElse(null));
         Resolution resolution = f.resolver.resolve(credentials, true, new Resolver.Where("/app", "127.0.0.1"));
@@ -204,6 +241,9 @@ class ResolverTableTest {
             session = f.writer.apply(ex, f.resolver.guest(credentials, false)).sessionOrNull();
         }
         assertEquals(want.after(), session == null ? "none" : session.isGuest() ? "guest" : "user", "after guests");
+        for (String seen : f.validator.seen) {
+            assertTrue(RAW.matcher(seen).matches(), "the validator and the backend see opened tokens only: " + seen);
+        }
 
         if (resolution.noVerdict()) {
             assertTrue(response.cookies().isEmpty(), "no verdict writes and clears nothing: " + response.cookies());
@@ -215,11 +255,15 @@ class ResolverTableTest {
         Optional<Cookie> accessCookie = response.cookie(f.codec.accessCookieName(false));
         if (resolution.rotated()) {
             String written = accessCookie.orElseThrow().getValue();
-            if (row.sealed()) {
+            String writtenRefresh = response.cookie(f.codec.refreshCookieName(false)).orElseThrow().getValue();
+            if (row.sealedCookies()) {
                 assertNotEquals("valid-2", written, "a sealed cookie never carries the raw token");
+                assertNotEquals("refresh-2", writtenRefresh, "a sealed cookie never carries the raw token");
                 assertEquals(Optional.of("valid-2"), f.seal.orElseThrow().open(written));
+                assertEquals(Optional.of("refresh-2"), f.seal.orElseThrow().open(writtenRefresh));
             } else {
                 assertEquals("valid-2", written);
+                assertEquals("refresh-2", writtenRefresh);
             }
             assertEquals(1, f.metrics.readOnly().getRefreshesOk());
         }
@@ -236,6 +280,7 @@ class ResolverTableTest {
         final Optional<GuestTokens> guests;
         final Optional<CookieSeal> seal;
         final CookieCodec codec;
+        final TableValidator validator;
         final Resolver resolver;
         final SessionWriter writer;
         final HttpServletRequest request;
@@ -245,9 +290,9 @@ class ResolverTableTest {
             metrics = new GateMetrics(clock);
             lifetime = row.lifetime() == Lifetime.OFF ? Optional.empty() : Optional.of(LIFETIME);
             guests = row.guest() ? Optional.of(GUESTS) : Optional.empty();
-            seal = row.sealed() ? Optional.of(SEAL) : Optional.empty();
+            seal = row.sealedCookies() ? Optional.of(SEAL) : Optional.empty();
             codec = new CookieCodec(CookieSettings.defaults(), guests.isPresent(), lifetime.isPresent());
-            TableValidator validator = new TableValidator(clock, row.outcome());
+            validator = new TableValidator(clock, row.outcome());
             Validations validations = new Validations(validator,
                     new ValidationCache(new InMemoryExpiringStore<>(100, clock), Duration.ofSeconds(30), clock),
                     new Bulkhead(4), Duration.ofSeconds(1),
@@ -258,7 +303,7 @@ class ResolverTableTest {
                     Duration.ofSeconds(30), Duration.ZERO, clock);
             Refresher refresher = new Refresher(validator, validations, memo, new Bulkhead(4), Duration.ofSeconds(1));
             AuditLog audit = new AuditLog(List.of(), clock);
-            resolver = new Resolver(validations, refresher, lifetime, guests, audit, metrics, Duration.ZERO, clock, () -> { });
+            resolver = new Resolver(validations, refresher, lifetime, guests, audit, metrics, REFRESH_AHEAD, clock, () -> { });
             writer = new SessionWriter(codec, seal, audit, metrics);
             request = request(row);
         }
@@ -266,6 +311,7 @@ class ResolverTableTest {
         private HttpServletRequest request(Row row) {
             String access = switch (row.validation()) {
                 case VALID -> "valid-1";
+                case VALID_SOON -> "soon-1";
                 case EXPIRED -> "expired-1";
                 case INVALID -> "invalid-1";
                 case UNAVAILABLE -> "unavailable-1";
@@ -303,6 +349,8 @@ class ResolverTableTest {
 
     /** Answers by the token's prefix; refreshes as the row says. */
     static final class TableValidator extends TokenValidator {
+        /** Every token it was asked to validate or refresh with. */
+        final List<String> seen = new ArrayList<>();
         private final MutableClock clock;
         private final Outcome outcome;
 
@@ -313,8 +361,11 @@ class ResolverTableTest {
 
         @Override
         protected ValidationResult doValidate(String token) {
+            seen.add(token);
             if (token.startsWith("valid-")) {
                 return ValidationResult.valid(Session.builder("alice", token).expiresAt(clock.instant().plusSeconds(300)).build());
+            } else if (token.startsWith("soon-")) {
+                return ValidationResult.valid(Session.builder("alice", token).expiresAt(clock.instant().plusSeconds(60)).build());
             } else if (token.startsWith("expired-")) {
                 return ValidationResult.expired();
             } else if (token.startsWith("unavailable-")) {
@@ -325,6 +376,7 @@ class ResolverTableTest {
 
         @Override
         protected RefreshResult doRefresh(String refreshToken) {
+            seen.add(refreshToken);
             return switch (outcome) {
                 case ROTATED -> RefreshResult.refreshed(new TokenPair("valid-2", "refresh-2", null));
                 case REFUSED -> RefreshResult.refused();
@@ -332,13 +384,5 @@ class ResolverTableTest {
                 case UNSUPPORTED, NONE -> RefreshResult.unsupported();
             };
         }
-    }
-
-    static InitParams params(String... nameValues) {
-        Map<String, String> raw = new HashMap<>();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            raw.put(nameValues[i], nameValues[i + 1]);
-        }
-        return InitParams.resolve(raw, k -> null, k -> null);
     }
 }
