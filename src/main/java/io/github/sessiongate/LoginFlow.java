@@ -31,6 +31,31 @@ import java.util.Optional;
  *       {@link Context#startSession} replaces whatever session the request carried.</li>
  * </ul>
  *
+ * <h2>What the filter enforces on a flow</h2>
+ * <ul>
+ *   <li>Login transactions are sealed cookies: a flow that {@linkplain #usesLoginTransactions() uses
+ *       them} refuses to start without {@code cookie-encryption-keys}, and an unsealed or planted
+ *       value is never handed to it.</li>
+ *   <li>{@link Context#redirect} and {@link #logoutLocation} go only to a path on this origin or an
+ *       absolute https URL (http only to a loopback host) without user info or control characters,
+ *       within {@link Context#locationRoom()}: a redirect anywhere else throws
+ *       {@link IllegalArgumentException}; a logout location anywhere else is replaced by
+ *       {@code logout-redirect-path}. Which provider URLs are right is the flow's to check.</li>
+ *   <li>{@link Context#header} sets only {@code Retry-After}, {@code WWW-Authenticate} and
+ *       {@code Allow}, printable ASCII: cookies, caching and {@code Location} stay the filter's.</li>
+ *   <li>What {@link #sessionDetails} returns never shows the session's token.</li>
+ * </ul>
+ *
+ * <h2>Routes and paths</h2>
+ * A route may not sit on one of the filter's endpoints (start-up fails naming it); it takes
+ * precedence over the application at its exact path, protected or not, so keep routes under a
+ * path of their own ({@code /auth/...}). An {@link Csrf#OWN_DEFENCE} route is exempt from the CSRF
+ * check for every method: a flow reading a body must bound it itself. Left for the OpenID Connect
+ * issue: a narrower policy per method (a top-level {@code GET} callback, a server-to-server
+ * back-channel {@code POST}), a SameSite floor of {@code Lax} for the login-transaction cookies
+ * when the session cookies are {@code Strict}, and a flow answering nothing (today an empty
+ * {@code 200}; a flow must answer exactly once).
+ *
  * <h2>What a flow must never do</h2>
  * <ul>
  *   <li>Log a token, password, code, verifier or cookie value (fingerprint it, if anything).</li>
@@ -70,7 +95,8 @@ public interface LoginFlow {
      * where a browser goes next, e.g. the provider's end-session URL (RP-initiated logout). Empty for
      * {@code logout-redirect-path}. JSON logouts get their {@code 204} either way.
      *
-     * @param ended the provider facts of the session just ended, when the filter kept them
+     * @param ended the provider facts of the session just ended; always empty until the OpenID
+     *     Connect issue gives the facts a home (see {@link ProviderFacts})
      */
     default Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
         return Optional.empty();
@@ -157,7 +183,7 @@ public interface LoginFlow {
 
         @Override
         public String toString() {
-            return "ProviderFacts[issuer=" + issuer + ", subject=" + subject + ", sessionId=" + sessionId.isPresent()
+            return "ProviderFacts[issuer=" + issuer + ", subject=[PROTECTED], sessionId=" + sessionId.isPresent()
                     + ", idToken=" + (idToken.isPresent() ? "[PROTECTED]" : "none") + "]";
         }
     }
@@ -191,7 +217,8 @@ public interface LoginFlow {
      * One pending login transaction, as its cookie carried it (unsealed).
      *
      * @param slot which member of the cookie family, for {@link Context#clearLoginTransaction}
-     * @param value the value saved with {@link Context#saveLoginTransaction}
+     * @param value the value saved with {@link Context#saveLoginTransaction}; the seal proves only
+     *     that this filter wrote it, not when: put an issue time inside and check it
      */
     record Transaction(int slot, String value) {
         @Override
@@ -214,7 +241,7 @@ public interface LoginFlow {
         /** The client's address (through trusted proxies only), e.g. for login limits. */
         String clientAddress();
 
-        /** {@code raw} if it is a safe same-application target for a redirect ({@code from}), else empty. */
+        /** {@code raw} if it is a safe same-origin path for a redirect ({@code from}), else empty. */
         Optional<String> safeTarget(String raw);
 
         /** How many characters a {@code Location} may take next to the {@code Set-Cookie} headers written so far. */
@@ -225,7 +252,8 @@ public interface LoginFlow {
          * refresh token to it, ends whatever session the request carried, and writes the session
          * cookies (with the lifetime record, when configured). Answer afterwards.
          *
-         * @param facts the provider's facts about the session, if any
+         * @param facts the provider's facts about the session, if any; not kept yet (see
+         *     {@link ProviderFacts})
          */
         SessionStart startSession(TokenPair tokens, Optional<ProviderFacts> facts);
 
@@ -234,7 +262,7 @@ public interface LoginFlow {
 
         /**
          * Saves a login transaction (a state, nonce and verifier, say) in the short-lived
-         * login-transaction cookie family (sealed when cookie sealing is on), dropping the oldest
+         * login-transaction cookie family (always sealed), dropping the oldest
          * when all are taken.
          *
          * @return the slot written
@@ -251,13 +279,23 @@ public interface LoginFlow {
         /** Counts a provider outage in the filter's metrics. */
         void countUnavailable();
 
-        /** Sets a response header, before an answer. */
+        /**
+         * Sets a response header, before an answer: only {@code Retry-After}, {@code WWW-Authenticate}
+         * or {@code Allow}, printable ASCII, at most 512 characters.
+         *
+         * @throws IllegalArgumentException for any other header or value
+         */
         void header(String name, String value);
 
         /** Answers JSON, {@code Cache-Control: no-store}. */
         void json(int status, Map<String, ?> body) throws IOException;
 
-        /** Answers a redirect: {@code 302} or {@code 303} to {@code location}, which the flow checked. */
+        /**
+         * Answers a redirect: {@code 302} or {@code 303} to {@code location}, which the flow checked
+         * and the filter checks again (see "What the filter enforces on a flow").
+         *
+         * @throws IllegalArgumentException for another status or a location the filter refuses
+         */
         void redirect(int status, String location) throws IOException;
 
         /** Answers {@code 204}. */

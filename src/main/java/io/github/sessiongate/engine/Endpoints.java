@@ -122,9 +122,10 @@ final class Endpoints implements AutoCloseable {
         }
         body.put("claims", claims);
         if (user) {
-            Map<String, Object> login = logins.sessionDetails(s);
+            Map<String, Object> login = new LinkedHashMap<>(logins.sessionDetails(s));
+            login.values().removeIf(v -> v instanceof String str && str.equals(s.token())); // never the token
             if (!login.isEmpty()) {
-                body.put("login", new LinkedHashMap<>(login));
+                body.put("login", login);
             }
         }
         return body;

@@ -39,6 +39,7 @@ import java.util.Optional;
  * logout: end the whole token chain, clear the cookies, then the flow's logout step.
  */
 final class Logins {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FilterEngine.LOG_NAME);
     private final LoginFlow flow;
     private final Map<String, LoginFlow.Route> routes;
     private final EndpointSettings settings;
@@ -152,9 +153,45 @@ final class Logins {
             Answers.noContent(ex.privately());
         } else {
             // Provider facts get a home with the OpenID Connect login; until then no session has any.
+            String fallback = ex.request.getContextPath() + settings.logoutRedirectPath();
             String location = flow.logoutLocation(new FlowContext(ex), Optional.empty())
-                    .orElse(ex.request.getContextPath() + settings.logoutRedirectPath());
+                    .map(l -> checkedLocation(l, ResponseBudget.locationRoom(ex.credentials.cookies().setCookieBytes()))
+                            .orElseGet(() -> {
+                                LOG.warn("the login flow's logout location was refused (not a path of this application or an "
+                                        + "absolute https URL, or too long); sending the browser to {}", fallback);
+                                return fallback;
+                            }))
+                    .orElse(fallback);
             Answers.seeOther(ex.privately(), location);
+        }
+    }
+
+    /** The headers a flow may set itself; cookies, caching and Location stay the filter's. */
+    private static final java.util.Set<String> FLOW_HEADERS = java.util.Set.of("retry-after", "www-authenticate", "allow");
+    private static final int MAX_FLOW_HEADER = 512;
+
+    /**
+     * A location a flow may send the browser to: a path on this origin (not {@code //host}),
+     * or an absolute https URL (http only to a loopback host) without user info, and no control
+     * character anywhere; empty otherwise, or when longer than {@code room}.
+     */
+    static Optional<String> checkedLocation(String location, int room) {
+        if (location == null || location.isEmpty() || location.length() > room
+                || location.chars().anyMatch(c -> c < 0x21 || c >= 0x7f)) {
+            return Optional.empty();
+        }
+        if (location.startsWith("/")) {
+            // A path of this origin; "//host" and "/\\host" would be another host's.
+            return location.startsWith("//") || location.startsWith("/\\") ? Optional.empty() : Optional.of(location);
+        }
+        try {
+            java.net.URI uri = new java.net.URI(location);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean secure = scheme.equals("https")
+                    || scheme.equals("http") && uri.getHost() != null && io.github.sessiongate.internal.Hosts.isLoopback(uri.getHost());
+            return secure && uri.getHost() != null && uri.getRawUserInfo() == null ? Optional.of(location) : Optional.empty();
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
         }
     }
 
@@ -271,6 +308,13 @@ final class Logins {
 
         @Override
         public void header(String name, String value) {
+            if (name == null || !FLOW_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("a login flow may set only " + FLOW_HEADERS + ", not " + name);
+            }
+            if (value == null || value.length() > MAX_FLOW_HEADER || value.chars().anyMatch(c -> c < 0x20 || c >= 0x7f)) {
+                throw new IllegalArgumentException("header " + name + " needs 1 to " + MAX_FLOW_HEADER
+                        + " printable ASCII characters");
+            }
             ex.out.setHeader(name, value);
         }
 
@@ -281,6 +325,9 @@ final class Logins {
 
         @Override
         public void redirect(int status, String location) {
+            checkedLocation(location, locationRoom()).orElseThrow(() -> new IllegalArgumentException(
+                    "a login flow redirects to a path of this application or an absolute https URL (http only to "
+                            + "loopback) without control characters, within the response's room"));
             if (status == 303) {
                 Answers.seeOther(ex.out, location);
             } else if (status == 302) {

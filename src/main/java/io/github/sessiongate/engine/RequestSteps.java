@@ -1,6 +1,8 @@
 package io.github.sessiongate.engine;
 
 import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.LoginFlow;
@@ -250,6 +252,12 @@ final class RequestSteps implements AutoCloseable {
         CookieSettings settings = components.config().cookies();
         if (!flow.usesLoginTransactions()) {
             return new CookieCodec(settings, components.guests().isPresent(), components.lifetime().isPresent());
+        }
+        if (components.cookieSeal().isEmpty()) {
+            // They carry state, nonce and PKCE verifier: readable or plantable, they would let a login
+            // be forced or its code replayed.
+            throw new ConfigException("loginFlow", "keeps login transactions in cookies, which must be sealed: set "
+                    + CookieSealSettings.PARAM_KEYS + " (GateConfig.Builder.cookieSeal)");
         }
         List<CookieKind> kinds = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
         components.guests().ifPresent(g -> kinds.add(CookieKind.GUEST));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.LoginSettings;
@@ -17,6 +18,7 @@ import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.engine.RequestStepsTest.StepsValidator;
 import io.github.sessiongate.testing.InMemoryRequest;
@@ -50,6 +52,10 @@ class CustomLoginFlowTest {
     private static final String ACCESS = CODEC.accessCookieName(true);
     private static final String REFRESH = CODEC.refreshCookieName(true);
     private static final String TRANSACTION = CODEC.cookieName(CookieKind.LOGIN_TRANSACTION, 0, true);
+    /** Login transactions must be sealed, so the filter seals every token cookie here. */
+    private static final CookieSealSettings SEALING = CookieSealSettings.builder()
+            .key("k1", java.util.Base64.getEncoder().encodeToString(new byte[32])).build();
+    private static final CookieSeal SEAL = CookieSeal.create(SEALING, List.of()).orElseThrow();
 
     private final MutableClock clock = new MutableClock();
     private final ProviderFlow flow = new ProviderFlow();
@@ -63,6 +69,7 @@ class CustomLoginFlowTest {
                 .protectedPaths("/app/**")
                 .publicPaths("/auth/login")
                 .loginFlow(flow)
+                .cookieSeal(SEALING)
                 .clock(clock)
                 .build());
         filter.init(null);
@@ -78,7 +85,7 @@ class CustomLoginFlowTest {
         InMemoryResponse response = run(InMemoryRequest.get("/app/page").navigation());
         assertEquals(302, response.status());
         assertEquals(PROVIDER + "/authorize?state=s1", response.header("Location").orElseThrow());
-        assertEquals("s1", response.cookie(TRANSACTION).map(Cookie::getValue).orElseThrow(), "the login transaction is saved");
+        assertEquals("s1", response.cookie(TRANSACTION).map(CustomLoginFlowTest::opened).orElseThrow(), "the login transaction is saved");
         assertNull(chained);
     }
 
@@ -86,11 +93,11 @@ class CustomLoginFlowTest {
     void aCrossSiteCallbackWithItsStateStartsTheSession() throws Exception {
         InMemoryResponse response = run(InMemoryRequest.get("/auth/callback").query("state=s1")
                 .header("Origin", "https://id.example").header("Sec-Fetch-Site", "cross-site").navigation()
-                .cookie(TRANSACTION, "s1"));
+                .cookie(TRANSACTION, sealed("s1")));
         assertEquals(303, response.status(), response.body());
         assertEquals("/app/page", response.header("Location").orElseThrow());
-        assertEquals("valid-carol", response.cookie(ACCESS).map(Cookie::getValue).orElseThrow());
-        assertEquals("refresh-carol", response.cookie(REFRESH).map(Cookie::getValue).orElseThrow());
+        assertEquals("valid-carol", response.cookie(ACCESS).map(CustomLoginFlowTest::opened).orElseThrow());
+        assertEquals("refresh-carol", response.cookie(REFRESH).map(CustomLoginFlowTest::opened).orElseThrow());
         assertEquals(0, response.cookie(TRANSACTION).orElseThrow().getMaxAge(), "the transaction is spent");
         assertTrue(response.header("Cache-Control").orElse("").contains("no-store"));
         assertNull(chained, "the flow answered; the application never ran");
@@ -99,7 +106,7 @@ class CustomLoginFlowTest {
     @Test
     void aCallbackWithoutItsStateStartsNothing() throws Exception {
         InMemoryResponse response = run(InMemoryRequest.get("/auth/callback").query("state=forged")
-                .header("Sec-Fetch-Site", "cross-site").navigation().cookie(TRANSACTION, "s1"));
+                .header("Sec-Fetch-Site", "cross-site").navigation().cookie(TRANSACTION, sealed("s1")));
         assertEquals(403, response.status());
         assertTrue(response.cookie(ACCESS).isEmpty(), "no session: " + response.cookies());
     }
@@ -118,7 +125,7 @@ class CustomLoginFlowTest {
     @Test
     void logoutEndsTheSessionRevokesAndAnswersWithTheProvidersLogout() throws Exception {
         InMemoryResponse response = run(InMemoryRequest.post("/auth/logout").header("Origin", SAME_ORIGIN)
-                .header("Accept", "text/html").cookie(ACCESS, "valid-carol").cookie(REFRESH, "refresh-carol"));
+                .header("Accept", "text/html").cookie(ACCESS, sealed("valid-carol")).cookie(REFRESH, sealed("refresh-carol")));
         assertEquals(303, response.status());
         assertEquals(PROVIDER + "/logout", response.header("Location").orElseThrow());
         assertEquals(0, response.cookie(ACCESS).orElseThrow().getMaxAge());
@@ -129,14 +136,14 @@ class CustomLoginFlowTest {
     @Test
     void aJsonLogoutStaysA204() throws Exception {
         InMemoryResponse response = run(InMemoryRequest.post("/auth/logout").header("Origin", SAME_ORIGIN)
-                .header("X-Requested-With", "fetch").cookie(ACCESS, "valid-carol"));
+                .header("X-Requested-With", "fetch").cookie(ACCESS, sealed("valid-carol")));
         assertEquals(204, response.status());
     }
 
     @Test
     void theSessionEndpointShowsTheFlow() throws Exception {
         InMemoryResponse response = run(InMemoryRequest.get("/auth/session").header("Origin", SAME_ORIGIN)
-                .cookie(ACCESS, "valid-carol"));
+                .cookie(ACCESS, sealed("valid-carol")));
         assertEquals(200, response.status());
         assertTrue(response.body().contains("\"login\":{\"provider\":\"" + PROVIDER + "\"}"), response.body());
 
@@ -154,11 +161,11 @@ class CustomLoginFlowTest {
 
     @Test
     void theFlowsRefresherRotatesItsSessions() throws Exception {
-        InMemoryResponse response = run(InMemoryRequest.get("/app/data").cookie(ACCESS, "expired-1")
-                .cookie(REFRESH, "refresh-carol"));
+        InMemoryResponse response = run(InMemoryRequest.get("/app/data").cookie(ACCESS, sealed("expired-1"))
+                .cookie(REFRESH, sealed("refresh-carol")));
         assertEquals(200, response.status());
         assertEquals("carol", Session.from(chained).map(Session::subject).orElseThrow());
-        assertEquals("valid-carol-2", response.cookie(ACCESS).map(Cookie::getValue).orElseThrow());
+        assertEquals("valid-carol-2", response.cookie(ACCESS).map(CustomLoginFlowTest::opened).orElseThrow());
         assertEquals(List.of("refresh-carol"), flow.refreshed, "the flow's token endpoint, not the validator's");
     }
 
@@ -178,9 +185,103 @@ class CustomLoginFlowTest {
                 return List.of(new Route("/auth/session", Csrf.OWN_DEFENCE));
             }
         };
-        SessionFilter f = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock)).loginFlow(clash).build());
+        SessionFilter f = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock)).loginFlow(clash)
+                .cookieSeal(SEALING).build());
         ServletException e = assertThrows(ServletException.class, () -> f.init(null));
         assertTrue(e.getMessage().contains("session-endpoint"), e.getMessage());
+    }
+
+    /** One thing a flow tries with its context. */
+    interface Attempt {
+        void run() throws IOException;
+    }
+
+    private static String sealed(String value) {
+        return SEAL.seal(value);
+    }
+
+    private static String opened(Cookie cookie) {
+        return SEAL.open(cookie.getValue()).orElseThrow(() -> new AssertionError("not sealed: " + cookie.getName()));
+    }
+
+    @Test
+    void aPlantedUnsealedTransactionIsNotSeen() throws Exception {
+        InMemoryResponse response = run(InMemoryRequest.get("/auth/callback").query("state=s1")
+                .header("Sec-Fetch-Site", "cross-site").navigation().cookie(TRANSACTION, "s1"));
+        assertEquals(403, response.status(), "a plaintext transaction cookie is nobody's");
+        assertTrue(response.cookie(ACCESS).isEmpty(), "no session: " + response.cookies());
+    }
+
+    @Test
+    void aFlowKeepingTransactionsNeedsSealedCookies() {
+        SessionFilter f = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock)).loginFlow(flow).build());
+        ServletException e = assertThrows(ServletException.class, () -> f.init(null));
+        assertTrue(e.getMessage().contains("cookie-encryption-keys"), e.getMessage());
+    }
+
+    @Test
+    void aFlowSetsNoCookieOrHeaderOfTheFiltersAndRedirectsOnlyToCheckedPlaces() throws Exception {
+        List<String> refused = new CopyOnWriteArrayList<>();
+        LoginFlow rogue = new ProviderFlow() {
+            @Override
+            public void handle(Route route, Context context) throws IOException {
+                for (Attempt attempt : List.<Attempt>of(
+                        () -> context.header("Set-Cookie", "planted=1"),
+                        () -> context.header("Location", "https://evil.example/"),
+                        () -> context.header("Retry-After", "1\r\nX-Injected: 1"),
+                        () -> context.redirect(303, "//evil.example/"),
+                        () -> context.redirect(303, "https://evil.example/\r\nX-Injected: 1"),
+                        () -> context.redirect(303, "javascript:alert(1)"),
+                        () -> context.redirect(303, "http://evil.example/"),
+                        () -> context.redirect(303, "https://id.example/" + "a".repeat(9000)))) {
+                    try {
+                        attempt.run();
+                    } catch (IllegalArgumentException e) {
+                        refused.add(e.getMessage());
+                    }
+                }
+                context.header("Retry-After", "5");
+                context.redirect(303, "https://id.example/authorize?state=x");
+            }
+        };
+        SessionFilter f = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock)).loginFlow(rogue)
+                .cookieSeal(SEALING).clock(clock).build());
+        f.init(null);
+        try {
+            InMemoryResponse response = new InMemoryResponse();
+            f.doFilter(InMemoryRequest.get("/auth/callback").header("Sec-Fetch-Site", "cross-site").navigation().build(),
+                    response.servlet(), (req, res) -> chained = req);
+            assertEquals(8, refused.size(), refused.toString());
+            assertEquals(303, response.status());
+            assertEquals("https://id.example/authorize?state=x", response.header("Location").orElseThrow());
+            assertEquals("5", response.header("Retry-After").orElseThrow());
+            assertTrue(response.header("X-Injected").isEmpty());
+            assertTrue(response.cookies().stream().noneMatch(c -> c.getName().equals("planted")), response.cookies().toString());
+        } finally {
+            f.destroy();
+        }
+    }
+
+    @Test
+    void anUncheckedLogoutLocationFallsBackToTheLogoutRedirectPath() throws Exception {
+        LoginFlow open = new ProviderFlow() {
+            @Override
+            public Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
+                return Optional.of("https://user@evil.example/\r\nX-Injected: 1"); // as if taken from the request
+            }
+        };
+        SessionFilter f = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock)).loginFlow(open)
+                .cookieSeal(SEALING).clock(clock).build());
+        f.init(null);
+        try {
+            InMemoryResponse response = new InMemoryResponse();
+            f.doFilter(InMemoryRequest.post("/auth/logout")
+                    .header("Origin", SAME_ORIGIN).header("Accept", "text/html").build(), response.servlet(), (req, res) -> { });
+            assertEquals(303, response.status());
+            assertEquals("/", response.header("Location").orElseThrow());
+        } finally {
+            f.destroy();
+        }
     }
 
     private InMemoryResponse run(InMemoryRequest request) throws Exception {
