@@ -7,7 +7,9 @@ import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.rotation.Validations;
-import io.github.sessiongate.store.InMemoryExpiringStore;
+import io.github.sessiongate.StateStore;
+import io.github.sessiongate.store.InMemoryStateStore;
+import io.github.sessiongate.store.StateSlot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +65,9 @@ public class HotPathBenchmark {
         token = jws.getCompactSerialization();
         respelt = token + "=";
         Clock clock = Clock.systemUTC();
-        cached = new Validations(validator, new ValidationCache(new InMemoryExpiringStore<>(10_000, clock),
+        // The filter's default: the validation cache as a state slot over the in-memory state store.
+        cached = new Validations(validator, new ValidationCache(new StateSlot<>(new InMemoryStateStore(10_000, 1, clock),
+                "v:", StateStore.EntryClass.CACHE, ValidationCache.CODEC, null, clock, what -> { }),
                 Duration.ofSeconds(2), clock), new Bulkhead(64), Duration.ofSeconds(5));
         if (validator.validate(token).kind() != ValidationResult.Kind.VALID) {
             throw new IllegalStateException("benchmark token does not validate");

@@ -2,7 +2,6 @@ package io.github.sessiongate.rotation;
 
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.store.ExpiringStore;
-import io.github.sessiongate.store.InMemoryExpiringStore;
 import io.github.sessiongate.store.ValueCodec;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,36 +160,14 @@ public final class GraceMemo {
     /**
      * @param pairs old-token digest to the pair it was exchanged for
      * @param predecessors new refresh token's identity to the old refresh token
-     * @param grace how long to remember; zero disables the memo
-     * @param clock the time source
-     */
-    public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, Duration grace, Clock clock) {
-        this(pairs, predecessors, new InMemoryExpiringStore<>(10_000, clock), grace, clock);
-    }
-
-    /**
-     * @param forgotten identities of tokens forgotten at logout or refusal, so a refresh that was
-     *     already in flight cannot bring the session back
-     */
-    public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
-            Duration grace, Clock clock) {
-        this(pairs, predecessors, forgotten, InMemoryExpiringStore.evicting(10_000, clock),
-                new InMemoryExpiringStore<>(10_000, clock), grace, Duration.ZERO, clock);
-    }
-
-    /** As the full constructor, with an in-memory store of 10,000 access-to-refresh links. */
-    public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
-            ExpiringStore<Boolean> refused, ExpiringStore<Link> links, Duration grace, Duration skew, Clock clock) {
-        this(pairs, predecessors, forgotten, refused, links, new InMemoryExpiringStore<>(10_000, clock), grace, skew, clock);
-    }
-
-    /**
      * @param forgotten tombstones of tokens that were valid here (security: never evicting)
      * @param refused tombstones of tokens never seen valid here (a cache: may evict)
      * @param links login and rotation chains, kept until the minted access token stops serving (security)
      * @param issuedWith an access token's identity to the refresh token it was issued with, so a
      *     logout that can read only the access cookie still ends the refresh token (security)
+     * @param grace how long to remember; zero disables the memo
      * @param skew how long after {@code exp} an access token may still serve (the validator's clock skew)
+     * @param clock the time source
      */
     public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
             ExpiringStore<Boolean> refused, ExpiringStore<Link> links, ExpiringStore<String> issuedWith, Duration grace,

@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * <p>The filter's own stores are {@link StateSlot}s over the configured
  * {@link io.github.sessiongate.StateStore} (the SPI a shared implementation such as Redis
- * implements); {@link InMemoryExpiringStore} is a plain per-node one for tests and defaults.
+ * implements); {@code StateSlot} is the filter's, over its {@code StateStore}; tests use a plain per-node one.
  * Implementations must be thread-safe and bounded: when full they refuse new entries
  * ({@link #put} returns {@code false}) rather than evict live ones, so a flood of distinct keys
  * can neither grow memory without bound nor push out every real user's entry.

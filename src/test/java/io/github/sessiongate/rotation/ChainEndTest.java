@@ -69,7 +69,8 @@ class ChainEndTest {
         validations = new Validations(backend, new ValidationCache(new InMemoryExpiringStore<>(1_000, clock),
                 Duration.ofSeconds(2), clock), bulkhead, Duration.ofSeconds(5), new Revocations(revocationStore, SKEW, clock));
         memo = new GraceMemo(new InMemoryExpiringStore<>(securityMax, clock), new InMemoryExpiringStore<>(securityMax, clock),
-                tombstones, InMemoryExpiringStore.evicting(negativeMax, clock), links, Duration.ofSeconds(30), SKEW, clock);
+                tombstones, InMemoryExpiringStore.evicting(negativeMax, clock), links,
+                new InMemoryExpiringStore<>(securityMax, clock), Duration.ofSeconds(30), SKEW, clock);
         refresher = new Refresher(backend, validations, memo, bulkhead, Duration.ofSeconds(5),
                 token -> revokedAtBackend.add(token + (memo.isForgotten(token) ? " (tombstoned first)" : " (NOT tombstoned)")),
                 fullEvents::incrementAndGet);

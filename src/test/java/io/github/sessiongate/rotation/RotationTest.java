@@ -81,7 +81,9 @@ class RotationTest {
     }
 
     private Refresher refresher(Validations validations, Bulkhead bulkhead, Duration grace) {
-        GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(100, clock), new InMemoryExpiringStore<>(100, clock), grace, clock);
+        GraceMemo memo = new GraceMemo(new InMemoryExpiringStore<>(100, clock), new InMemoryExpiringStore<>(100, clock),
+                new InMemoryExpiringStore<>(100, clock), InMemoryExpiringStore.evicting(100, clock),
+                new InMemoryExpiringStore<>(100, clock), new InMemoryExpiringStore<>(100, clock), grace, Duration.ZERO, clock);
         return new Refresher(validator, validations, memo, bulkhead, Duration.ofSeconds(5));
     }
 
