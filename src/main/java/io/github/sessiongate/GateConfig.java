@@ -113,6 +113,12 @@ public final class GateConfig {
     public static final Duration MIN_REFRESH_AHEAD = Duration.ZERO;
     public static final Duration MAX_REFRESH_AHEAD = Duration.ofMinutes(10);
     /** Whether the wrapped request shows the access token as {@code Authorization: Bearer}. */
+    /**
+     * Whether a page navigation without a session is sent to the login flow's entry point; off, a
+     * protected path answers {@code 401} to everyone (an application with no pages).
+     */
+    public static final String PARAM_LOGIN_REDIRECT = "login-redirect";
+    public static final boolean DEFAULT_LOGIN_REDIRECT = true;
     public static final String PARAM_AUTHORIZATION_HEADER_VIEW = "authorization-header-view";
     public static final boolean DEFAULT_AUTHORIZATION_HEADER_VIEW = false;
     /** Connect timeout of the filter's one outbound transport, shared by every backend call. */
@@ -165,6 +171,7 @@ public final class GateConfig {
     private final Duration backendWaitTimeout;
     private final Duration refreshAhead;
     private final boolean authorizationHeaderView;
+    private final boolean loginRedirect;
     private final CookieSettings cookies;
     private final List<AuditListener> auditListeners;
     private final EndpointSettings endpoints;
@@ -216,6 +223,7 @@ public final class GateConfig {
                 MAX_BACKEND_WAIT_TIMEOUT);
         this.refreshAhead = SettingsChecks.duration(PARAM_REFRESH_AHEAD, b.refreshAhead, MIN_REFRESH_AHEAD, MAX_REFRESH_AHEAD);
         this.authorizationHeaderView = b.authorizationHeaderView;
+        this.loginRedirect = b.loginRedirect;
         this.stateStore = b.stateStore;
         this.stateStoreKey = b.stateStoreKey == null ? null : stateKey(b.stateStoreKey);
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
@@ -408,6 +416,11 @@ public final class GateConfig {
         return authorizationHeaderView;
     }
 
+    /** Whether a page navigation without a session goes to the login flow's entry point ({@value #PARAM_LOGIN_REDIRECT}). */
+    public boolean loginRedirect() {
+        return loginRedirect;
+    }
+
     /** Listeners told of every audit event (init-param {@code audit-listener-class}). */
     public List<AuditListener> auditListeners() {
         return auditListeners;
@@ -556,6 +569,7 @@ public final class GateConfig {
                 + (clientTokens == null ? "" : ", client-tokens{" + clientTokens + "}")
                 + (cookieSeal == null ? "" : ", sealed{" + cookieSeal + "}")
                 + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "")
+                + (loginRedirect ? "" : ", " + PARAM_LOGIN_REDIRECT + "=false")
                 + (stateStore == null ? "" : ", state-store=" + stateStore.getClass().getName()
                         + (stateStoreKey == null ? "" : " (sealed)"));
     }
@@ -591,6 +605,7 @@ public final class GateConfig {
         private Duration backendWaitTimeout = DEFAULT_BACKEND_WAIT_TIMEOUT;
         private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
         private boolean authorizationHeaderView = DEFAULT_AUTHORIZATION_HEADER_VIEW;
+        private boolean loginRedirect = DEFAULT_LOGIN_REDIRECT;
         private StateStore stateStore;
         private String stateStoreKey;
         private CookieSettings cookies;
@@ -756,6 +771,16 @@ public final class GateConfig {
 
         public Builder refreshAhead(Duration window) {
             this.refreshAhead = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /**
+         * Whether a page navigation without a session is sent to the login flow's entry point
+         * ({@value GateConfig#PARAM_LOGIN_REDIRECT}, default true); false: protected paths answer
+         * {@code 401} to everyone, for an application with no pages.
+         */
+        public Builder loginRedirect(boolean redirect) {
+            this.loginRedirect = redirect;
             return this;
         }
 

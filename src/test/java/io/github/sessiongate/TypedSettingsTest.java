@@ -125,7 +125,7 @@ class TypedSettingsTest {
                 + c.backendMaxConcurrency() + " " + c.backendWaitTimeout() + " " + c.refreshAhead() + " "
                 + c.backendConnectTimeout() + " " + c.lifetime().isPresent() + " " + c.clientTokens().isPresent() + " "
                 + c.cookieSeal().isPresent() + " " + c.guests().isPresent() + " " + c.loginEnabled() + " "
-                + c.revokeEnabled() + " " + facts(c.endpoints()) + " " + c.cookies().describe();
+                + c.revokeEnabled() + " " + c.loginRedirect() + " " + facts(c.endpoints()) + " " + c.cookies().describe();
     }
 
     static Stream<Row> rows() {
@@ -265,6 +265,8 @@ class TypedSettingsTest {
                         "idle-timeout", "30m", "session-signing-secret", SECRET_A, "client-token-secret", SECRET_B,
                         "cookie-encryption-keys", "k1:" + KEY_C, "login-url", "https://auth.example.com/login",
                         "revoke-url", "https://auth.example.com/revoke", "login-max-failures", "2"),
+                row("gate api only", TypedSettingsTest::gate, () -> facts(gateBuilder().loginRedirect(false).build()),
+                        "login-redirect", "false"),
                 row("gate cache ttl too long", TypedSettingsTest::gate, () -> facts(gateBuilder().cacheTtl(Duration.ofMinutes(2))
                         .build()), "cache-ttl", "2m"),
                 row("gate retry-after zero", TypedSettingsTest::gate, () -> facts(gateBuilder().retryAfterSeconds(0).build()),

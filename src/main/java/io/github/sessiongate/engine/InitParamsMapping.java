@@ -65,6 +65,7 @@ public final class InitParamsMapping {
                 .acceptBearerHeader(params.bool(PARAM_ACCEPT_BEARER_HEADER, DEFAULT_ACCEPT_BEARER_HEADER))
                 .allowJsessionidPathParameter(params.bool(PARAM_ALLOW_JSESSIONID, DEFAULT_ALLOW_JSESSIONID))
                 .authorizationHeaderView(params.bool(PARAM_AUTHORIZATION_HEADER_VIEW, DEFAULT_AUTHORIZATION_HEADER_VIEW))
+                .loginRedirect(params.bool(PARAM_LOGIN_REDIRECT, DEFAULT_LOGIN_REDIRECT))
                 .cookies(cookieSettings(params))
                 .auditListeners(AuditLog.listenersFrom(params, classLoader()))
                 .endpoints(endpointSettings(params))

@@ -229,14 +229,17 @@ final class RequestSteps implements AutoCloseable {
         return false;
     }
 
-    /** Step 7, refused: no session on a protected path: 503 without a verdict, the login flow's entry point for a page, else 401. */
+    /**
+     * Step 7, refused: no session on a protected path: 503 without a verdict, the login flow's
+     * entry point for a page (unless {@code login-redirect=false}), else 401.
+     */
     private void deny(Exchange ex, boolean noVerdict, boolean navigation) throws IOException {
         String token = ex.credentials.token();
         if (noVerdict) {
             audit.record(Event.UNAVAILABLE, "validator unavailable", ex.path, ex.origin.client(), token);
             metrics.unavailable();
             Answers.unavailable(ex.out, config.retryAfterSeconds());
-        } else if (!ex.credentials.fromBearer() && navigation) {
+        } else if (!ex.credentials.fromBearer() && navigation && config.loginRedirect()) {
             audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
             metrics.denial();
             logins.enter(ex);
