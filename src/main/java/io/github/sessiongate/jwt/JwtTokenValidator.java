@@ -1,5 +1,6 @@
 package io.github.sessiongate.jwt;
 
+import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.RefreshResult;
@@ -133,6 +134,15 @@ public class JwtTokenValidator extends TokenValidator {
     /** Opt-in relaxation: accept any (or no) {@code aud}. Cannot be combined with {@link #PARAM_AUDIENCE}. */
     public static final String PARAM_ALLOW_ANY_AUDIENCE = "jwt.allow-any-audience";
     public static final boolean DEFAULT_ALLOW_ANY_AUDIENCE = false;
+    /**
+     * Interop opt-in: accept a {@code nonce} claim in an access token (Keycloak before 25 and
+     * mock-oauth2-server put the ID token's nonce there). Off by default, because a nonce marks an
+     * ID token. On, it needs the OpenID client id ({@code oauth2.client-id}), and a token carrying
+     * {@code at_hash}, {@code c_hash} or an ID-token {@code typ}, or whose only audience is that
+     * client id, is still refused: an ID token never passes as an access token.
+     */
+    public static final String PARAM_ACCEPT_ACCESS_TOKEN_NONCE = "jwt.accept-access-token-nonce";
+    public static final boolean DEFAULT_ACCEPT_ACCESS_TOKEN_NONCE = false;
 
     /** Tolerance for {@code nbf} and a future {@code iat} (not for {@code exp}). */
     public static final String PARAM_CLOCK_SKEW = "jwt.clock-skew";
@@ -216,7 +226,7 @@ public class JwtTokenValidator extends TokenValidator {
     /** Settings after {@link #start}; immutable. */
     private record Config(KeySource keys, List<String> algorithms, List<String> issuers, List<String> audiences,
             int skewSeconds, long maxLifetimeSeconds, List<String> requiredClaims, String requiredType,
-            String rolesClaim) {
+            String rolesClaim, String nonceClientId) {
     }
 
     /** A consumer whose time checks are evaluated at {@code second}. */
@@ -360,6 +370,11 @@ public class JwtTokenValidator extends TokenValidator {
         b.requiredClaims(params.list(PARAM_REQUIRED_CLAIMS));
         params.get(PARAM_REQUIRE_TYPE).ifPresent(b::requireType);
         params.get(PARAM_ROLES_CLAIM).ifPresent(b::rolesClaim);
+        if (params.bool(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, DEFAULT_ACCEPT_ACCESS_TOKEN_NONCE)) {
+            b.acceptNonceInAccessTokens(params.get(ClientCredentials.PARAM_OAUTH2_CLIENT_ID).orElseThrow(() ->
+                    new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs oauth2.client-id, the OpenID client id: "
+                            + "a token whose only audience is that client is an ID token and stays refused")));
+        }
         return b;
     }
 
@@ -399,6 +414,8 @@ public class JwtTokenValidator extends TokenValidator {
         private List<String> requiredClaims = DEFAULT_REQUIRED_CLAIMS;
         private String requiredType;
         private String rolesClaim = DEFAULT_ROLES_CLAIM;
+        /** The OpenID client id when a nonce is accepted in access tokens; null: refused. */
+        private String nonceClientId;
         private Duration jwksTimeout = DEFAULT_JWKS_TIMEOUT;
         private Duration jwksRetainOnError = DEFAULT_JWKS_RETAIN_ON_ERROR;
         private Duration jwksRefetchInterval = DEFAULT_JWKS_REFETCH_INTERVAL;
@@ -525,6 +542,23 @@ public class JwtTokenValidator extends TokenValidator {
         }
 
         /** {@code jwt.roles-claim}: the claim holding the roles, or a dotted path. Default {@code roles}. */
+        /**
+         * Accepts a {@code nonce} claim in access tokens ({@value JwtTokenValidator#PARAM_ACCEPT_ACCESS_TOKEN_NONCE}),
+         * for providers that copy the ID token's nonce there; off by default. A token with
+         * {@code at_hash}, {@code c_hash} or an ID-token {@code typ}, or whose only audience is
+         * {@code openIdClientId}, is still refused.
+         *
+         * @param openIdClientId the client id the provider issues ID tokens to
+         */
+        public Builder acceptNonceInAccessTokens(String openIdClientId) {
+            Objects.requireNonNull(openIdClientId, "openIdClientId");
+            if (openIdClientId.isBlank()) {
+                throw new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs the OpenID client id (oauth2.client-id)");
+            }
+            this.nonceClientId = openIdClientId;
+            return this;
+        }
+
         public Builder rolesClaim(String claim) {
             this.rolesClaim = Objects.requireNonNull(claim, "claim");
             return this;
@@ -614,7 +648,7 @@ public class JwtTokenValidator extends TokenValidator {
                     throw new ConfigException(PARAM_ALLOW_ANY_AUDIENCE, "cannot be true while " + PARAM_AUDIENCE + " is set");
                 }
                 return new Config(source, List.copyOf(allowed), issuers, audiences, (int) clockSkew.toSeconds(),
-                        maxLifetime.toSeconds(), requiredClaims, requiredType, rolesClaim);
+                        maxLifetime.toSeconds(), requiredClaims, requiredType, rolesClaim, nonceClientId);
             } catch (RuntimeException e) {
                 source.close();
                 throw e;
@@ -801,7 +835,14 @@ public class JwtTokenValidator extends TokenValidator {
             return Reason.WRONG_TOKEN_TYPE;
         }
         for (String idClaim : ID_TOKEN_CLAIMS) {
-            if (claims.hasClaim(idClaim)) {
+            if (claims.hasClaim(idClaim) && !(idClaim.equals("nonce") && c.nonceClientId() != null)) {
+                return Reason.WRONG_TOKEN_TYPE;
+            }
+        }
+        if (c.nonceClientId() != null) {
+            // With the nonce accepted, the audience tells an ID token apart: it is issued to the client alone.
+            List<String> aud = claims.getAudience();
+            if (aud.size() == 1 && aud.get(0).equals(c.nonceClientId())) {
                 return Reason.WRONG_TOKEN_TYPE;
             }
         }

@@ -338,6 +338,32 @@ class JwtTokenValidatorTest {
     }
 
     @Test
+    void aNonceInAnAccessTokenPassesOnlyWithTheOptInAndAnIdTokenStillNever() {
+        String withNonce = token().claim("nonce", "n-0S6_WzA2Mj").hs256();
+        assertRefused(Reason.WRONG_TOKEN_TYPE, hmac().validate(withNonce));
+        // The audience list names the client too, so only the ID-token rule can refuse the last cases.
+        JwtTokenValidator interop = hmac(JwtTokenValidator.PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "true",
+                "oauth2.client-id", "web-client", JwtTokenValidator.PARAM_AUDIENCE, AUDIENCE + ", web-client");
+        assertValid(interop.validate(withNonce));
+        // Still an ID token: its hashes, its type, or the client as its only audience.
+        assertRefused(Reason.WRONG_TOKEN_TYPE, interop.validate(token().claim("nonce", "n").claim("at_hash", "77QmUPtjPfzWtF2AnpK9RQ").hs256()));
+        assertRefused(Reason.WRONG_TOKEN_TYPE, interop.validate(token().claim("nonce", "n").claim("c_hash", "LDktKdoQak3Pk0cnXxCltA").hs256()));
+        assertRefused(Reason.WRONG_TOKEN_TYPE, interop.validate(token().claim("nonce", "n").header("typ", "id_token+jwt").hs256()));
+        assertRefused(Reason.WRONG_TOKEN_TYPE, interop.validate(token().claim("nonce", "n").claim("aud", "web-client").hs256()));
+        assertRefused(Reason.WRONG_TOKEN_TYPE, interop.validate(token().claim("aud", List.of("web-client")).hs256()));
+        // The client among other audiences, one of them this application's: an access token.
+        assertValid(interop.validate(token().claim("nonce", "n").claim("aud", List.of("web-client", AUDIENCE)).hs256()));
+    }
+
+    @Test
+    void theNonceOptInNeedsTheOpenIdClientId() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> hmac(JwtTokenValidator.PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "true"));
+        assertEquals(JwtTokenValidator.PARAM_ACCEPT_ACCESS_TOKEN_NONCE, e.parameter());
+        assertThrows(ConfigException.class, () -> JwtTokenValidator.withSecret(SECRET).acceptNonceInAccessTokens(" "));
+    }
+
+    @Test
     void typJwtAndBearerAndAtJwtPass() {
         assertValid(hmac().validate(token().header("typ", "JWT").hs256()));
         assertValid(hmac().validate(token().header("typ", "JWT").claim("typ", "Bearer").hs256()));
