@@ -195,8 +195,11 @@ public final class PasswordLoginFlow implements LoginFlow {
                 ticket.succeeded(); // this (username, address) pair only
                 context.audit(Event.LOGIN_SUCCEEDED, "login", tokens.accessToken());
                 if (json) {
-                    context.json(HttpServletResponse.SC_OK, Map.of("authenticated", true, "subject", session.subject(),
-                            "roles", new ArrayList<>(session.roles())));
+                    Map<String, Object> body = new java.util.LinkedHashMap<>(); // the documented order, every time
+                    body.put("authenticated", true);
+                    body.put("subject", session.subject());
+                    body.put("roles", new ArrayList<>(session.roles()));
+                    context.json(HttpServletResponse.SC_OK, body);
                 } else {
                     // Next to the new cookies, a long from loses its query (then itself) rather than overflow the headers.
                     context.redirect(HttpServletResponse.SC_SEE_OTHER,

@@ -56,6 +56,10 @@ public final class RequestBodies {
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(maxBytes + 1);
+        } catch (IOException e) {
+            // A body that stopped arriving (the container's idle timeout) or was cut short: the
+            // client's fault, a 400, never the container's 500.
+            return new Fields(null, Problem.MALFORMED);
         }
         if (body.length > maxBytes) {
             return new Fields(null, Problem.TOO_LARGE);

@@ -20,7 +20,11 @@ public final class SafeRedirect {
     private SafeRedirect() {
     }
 
-    /** The target if it is a safe same-origin path (with optional query), else empty. */
+    /**
+     * The target if it is a safe same-origin path (with optional query): no scheme or host, no
+     * backslash, fragment, control or non-ASCII character, no character a URL must encode, no dot
+     * segment and no encoded slash, dot or line break; else empty.
+     */
     public static Optional<String> target(String from) {
         if (from == null || from.isEmpty() || from.length() > MAX_LENGTH) {
             return Optional.empty();
@@ -30,7 +34,8 @@ public final class SafeRedirect {
         }
         for (int i = 0; i < from.length(); i++) {
             char c = from.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || c == '\\' || c == '#') {
+            // Besides controls, space and non-ASCII: what RFC 3986 never allows unencoded in a URL.
+            if (c <= 0x20 || c >= 0x7f || c == '\\' || c == '#' || "\"<>{}|^`".indexOf(c) >= 0) {
                 return Optional.empty();
             }
         }
@@ -38,6 +43,13 @@ public final class SafeRedirect {
         if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%0d") || lower.contains("%0a")
                 || lower.contains("%00") || lower.contains("/..") || lower.contains("%2e")) {
             return Optional.empty();
+        }
+        // No dot segment ("/./", "/.", "/../"): whatever resolves them could turn "/.//evil" into "//evil".
+        int query = from.indexOf('?');
+        for (String segment : (query < 0 ? from : from.substring(0, query)).split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return Optional.empty();
+            }
         }
         return Optional.of(from);
     }
