@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -43,11 +44,13 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OidcLoginScenarios {
     static final String CONTEXT = "/oidc";
+    static final String DOWN = "/down";
     static final String ISSUER_ID = "default";
     static final String CLIENT_ID = "sessiongate-web";
     static final String AUDIENCE = "sessiongate-api";
     static final String CLIENT_SECRET = "it-secret-" + UUID.randomUUID();
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
+    static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
     static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
@@ -73,7 +76,8 @@ abstract class OidcLoginScenarios {
                 .prefixed("audience", AUDIENCE)
                 .prefixed("client-id", CLIENT_ID)
                 .prefixed("client-secret", CLIENT_SECRET);
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-login")));
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-login"),
+                Container.Webapp.of(DOWN, "oidc-login-down")));
         http = JavaHttp.newClient();
     }
 
@@ -189,6 +193,59 @@ abstract class OidcLoginScenarios {
                 + URLEncoder.encode("http://127.0.0.1:1/evil", StandardCharsets.UTF_8);
         Response r = callback(URI.create(withIss), s.cookies());
         assertRefused(r, 400, "issuer_mismatch");
+    }
+
+    /** A complete sign-in of {@code subject}: the session's cookies as a Cookie header. */
+    private String signIn(String subject) throws Exception {
+        Started s = startSignIn(CONTEXT + "/app/home");
+        Response done = callback(authorize(s.authorize(), subject), s.cookies());
+        assertEquals(303, done.status(), done::toString);
+        return cookies(done);
+    }
+
+    @Test
+    void refreshGoesThroughTheDiscoveredTokenEndpoint() throws Exception {
+        String session = signIn("alice");
+        String refreshOnly = java.util.Arrays.stream(session.split("; ")).filter(c -> c.startsWith(REFRESH + "="))
+                .collect(Collectors.joining("; "));
+        assertFalse(refreshOnly.isEmpty(), () -> "a refresh cookie: " + session);
+
+        Response r = RawHttp.send(base, "GET", CONTEXT + "/app/orders", "Accept: application/json", "Cookie: " + refreshOnly);
+
+        assertEquals(200, r.status(), r::toString);
+        assertTrue(SetCookies.value(r, ACCESS).filter(v -> !v.isEmpty()).isPresent(), () -> "a new access cookie: " + r);
+        assertEquals("alice", Json.object(r.body()).get("sub"));
+    }
+
+    @Test
+    void formLogoutEndsAtTheProvidersEndSessionEndpoint() throws Exception {
+        String session = signIn("alice");
+
+        Response r = RawHttp.send(base, "POST", CONTEXT + "/auth/logout", new byte[0], "Cookie: " + session,
+                "Origin: " + base.getScheme() + "://" + base.getAuthority(), "Accept: text/html",
+                "Content-Type: application/x-www-form-urlencoded");
+
+        assertEquals(303, r.status(), r::toString);
+        URI location = URI.create(r.header("Location").orElseThrow());
+        assertTrue(location.toString().startsWith(issuer + "/endsession?"), location::toString);
+        Map<String, String> q = query(location.getRawQuery());
+        assertEquals(CLIENT_ID, q.get("client_id"));
+        assertEquals(base + CONTEXT + "/", q.get("post_logout_redirect_uri"));
+        assertFalse(q.containsKey("id_token_hint"), "the ID token is not kept yet");
+        assertEquals(Optional.of(""), SetCookies.value(r, ACCESS), "the session cookie is cleared");
+
+        Response after = RawHttp.send(base, "GET", CONTEXT + "/app/orders", "Accept: application/json", "Cookie: " + session);
+        assertEquals(401, after.status(), () -> "the old cookies after logout: " + after);
+    }
+
+    @Test
+    void aProviderThatIsDownGives503NotAFailedStart() throws Exception {
+        Response page = RawHttp.send(base, "GET", DOWN + "/app/orders", NAVIGATION);
+        assertEquals(503, page.status(), page::toString);
+        assertTrue(page.header("Retry-After").isPresent());
+        assertTrue(page.headers("set-cookie").isEmpty(), () -> "nothing set: " + page);
+        Response callback = RawHttp.send(base, "GET", DOWN + "/auth/callback?code=c&state=s", NAVIGATION);
+        assertEquals(400, callback.status(), () -> "no transaction: refused before the provider is needed: " + callback);
     }
 
     private static void assertRefused(Response r, int status, String error) {
