@@ -90,4 +90,18 @@ class OidcSettingsTest {
                 .oidc(valid().build()).revoke(RevokeSettings.builder().url("https://auth.example.com/revoke").build()).build());
         assertEquals("oidc.issuer", r.parameter());
     }
+
+    @Test
+    void theFilterStartsWithoutTheProviderButNotWithoutASealingKey() throws Exception {
+        OidcSettings down = valid().issuer("http://127.0.0.1:1/nobody").build();
+        SessionFilter unsealed = new SessionFilter(GateConfig.builder().validator(new GateConfigTest.RecordingValidator())
+                .oidc(down).build());
+        jakarta.servlet.ServletException e = assertThrows(jakarta.servlet.ServletException.class, () -> unsealed.init(null));
+        assertTrue(e.getMessage().contains("oidc.issuer") && e.getMessage().contains("cookie-encryption-keys"), e.getMessage());
+        SessionFilter sealed = new SessionFilter(GateConfig.builder().validator(new GateConfigTest.RecordingValidator())
+                .oidc(down).cookieSeal(CookieSealSettings.builder().key("k1", java.util.Base64.getEncoder()
+                        .encodeToString(new byte[32])).build()).build());
+        sealed.init(null); // the provider is not asked at start-up
+        sealed.destroy();
+    }
 }
