@@ -186,6 +186,16 @@ abstract class OidcLoginScenarios {
     }
 
     @Test
+    void aReplayedCallbackIsARefusedSignInNotAnOutage() throws Exception {
+        Started s = startSignIn(CONTEXT + "/app/f");
+        URI redirect = authorize(s.authorize(), "alice");
+        assertEquals(303, callback(redirect, s.cookies()).status(), "the first use signs in");
+        // An attacker replaying the callback with the transaction cookie as it was: the code is spent.
+        Response replay = callback(redirect, s.cookies());
+        assertRefused(replay, 400, "code_refused");
+    }
+
+    @Test
     void wrongIssParameterIsRefused() throws Exception {
         Started s = startSignIn(CONTEXT + "/app/e");
         URI redirect = authorize(s.authorize(), null);
