@@ -188,6 +188,7 @@ public final class GateConfig {
     private final LoginSettings login;
     private final RevokeSettings revoke;
     private final LoginFlow loginFlow;
+    private final OidcSettings oidc;
     private final Duration backendConnectTimeout;
     private final Duration backendReadTimeout;
     private final TokenValidator validator;
@@ -257,6 +258,12 @@ public final class GateConfig {
         this.loginFlow = b.loginFlow;
         if (loginFlow != null && (login != null || revoke != null)) {
             throw new ConfigException("loginFlow", "replaces the password login: its flow does not use login(..) or revoke(..)");
+        }
+        this.oidc = b.oidc;
+        if (oidc != null && (login != null || revoke != null || loginFlow != null)) {
+            throw new ConfigException(OidcSettings.PARAM_ISSUER, "OpenID Connect sign-in replaces the password login: remove "
+                    + (loginFlow != null ? "the login flow given in code" : login != null ? "login-url / oauth2.login"
+                    : "revoke-url / oauth2.revocation-url") + " (the provider's endpoints come from discovery)");
         }
         this.validator = b.validator;
         if (validator == null) {
@@ -496,6 +503,11 @@ public final class GateConfig {
         return Optional.ofNullable(loginFlow);
     }
 
+    /** OpenID Connect sign-in ({@value OidcSettings#PARAM_ISSUER}), if set; it replaces the password login. */
+    public Optional<OidcSettings> oidc() {
+        return Optional.ofNullable(oidc);
+    }
+
     /** The origins of the backend client the filter makes and publishes ({@value #PARAM_BACKEND_ORIGINS}); empty for none. */
     public List<String> backendOrigins() {
         return backendOrigins;
@@ -626,6 +638,7 @@ public final class GateConfig {
         private LoginSettings login;
         private RevokeSettings revoke;
         private LoginFlow loginFlow;
+        private OidcSettings oidc;
         private TokenValidator validator;
         private Clock clock = Clock.systemUTC();
 
@@ -944,6 +957,16 @@ public final class GateConfig {
          */
         public Builder loginFlow(LoginFlow flow) {
             this.loginFlow = Objects.requireNonNull(flow, "flow");
+            return this;
+        }
+
+        /**
+         * OpenID Connect sign-in, from {@link OidcSettings#builder()}: replaces the password login
+         * ({@link #login}, {@link #revoke}, {@link #loginFlow}, which it excludes). Needs
+         * {@link #cookieSeal} for its login-transaction cookies.
+         */
+        public Builder oidc(OidcSettings oidc) {
+            this.oidc = Objects.requireNonNull(oidc, "oidc");
             return this;
         }
 

@@ -14,7 +14,11 @@ import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.login.LoginClient;
+import io.github.sessiongate.login.OidcLoginFlow;
 import io.github.sessiongate.login.PasswordLoginFlow;
+import io.github.sessiongate.internal.BackendHttp;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.TrustedProxies;
 import io.github.sessiongate.login.RevocationClient;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -86,8 +90,12 @@ public final class Components implements AutoCloseable {
             this.endpoints = config.endpoints();
             this.csrf = features.csrf();
             // A flow handed in stays its owner's; the password flow holds nothing but the clients above.
-            this.loginFlow = config.loginFlow().orElseGet(() -> new PasswordLoginFlow(endpoints, config.loginPath(), login,
-                    revoke, config.backendWaitTimeout(), state.loginLimiter(endpoints)));
+            this.loginFlow = config.loginFlow().orElseGet(() -> config.oidc().<LoginFlow>map(oidc -> new OidcLoginFlow(oidc,
+                    endpoints, new RequestOrigin.Resolver(config.publicOrigin().orElse(null),
+                            TrustedProxies.parse(GateConfig.PARAM_TRUSTED_PROXIES, config.trustedProxies())),
+                    BackendHttp.over(transport, config.backendConnectTimeout(), config.backendReadTimeout()), config.clock()))
+                    .orElseGet(() -> new PasswordLoginFlow(endpoints, config.loginPath(), login,
+                    revoke, config.backendWaitTimeout(), state.loginLimiter(endpoints))));
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -7,6 +7,7 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.StateStore;
 import io.github.sessiongate.TokenValidator;
@@ -96,6 +97,7 @@ public final class InitParamsMapping {
         b.login(LoginClient.settingsFrom(params)).revoke(RevocationClient.settingsFrom(params))
                 .backendOrigins(params.list(PARAM_BACKEND_ORIGINS));
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
+        oidcSettings(params).ifPresent(b::oidc);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
         api.initOnce(validator, params, clock);
         b.validator(validator);
@@ -181,6 +183,32 @@ public final class InitParamsMapping {
             }
             throw new ConfigException(PARAM_VALIDATOR_CLASS, "could not create " + className + ": " + cause.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Reads the {@code oidc.*} parameters; empty when none is set. Any of them without
+     * {@code oidc.issuer} is refused by the builder, naming it.
+     */
+    public static Optional<OidcSettings> oidcSettings(InitParams params) {
+        List<String> names = List.of(OidcSettings.PARAM_ISSUER, OidcSettings.PARAM_CLIENT_ID, OidcSettings.PARAM_CLIENT_SECRET,
+                OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE);
+        if (names.stream().noneMatch(n -> params.peek(n).isPresent())) {
+            return Optional.empty();
+        }
+        OidcSettings.Builder b = OidcSettings.builder();
+        params.get(OidcSettings.PARAM_ISSUER).ifPresent(b::issuer);
+        Optional<String> id = params.get(OidcSettings.PARAM_CLIENT_ID);
+        Optional<String> secret = params.get(OidcSettings.PARAM_CLIENT_SECRET);
+        if (id.isPresent() && secret.isPresent()) {
+            b.client(id.get(), secret.get());
+        } else if (id.isPresent() != secret.isPresent()) {
+            throw new ConfigException(id.isPresent() ? OidcSettings.PARAM_CLIENT_SECRET : OidcSettings.PARAM_CLIENT_ID,
+                    "is required with " + OidcSettings.PARAM_ISSUER);
+        }
+        params.get(OidcSettings.PARAM_SCOPE).ifPresent(b::scope);
+        params.get(OidcSettings.PARAM_CALLBACK_PATH).ifPresent(b::callbackPath);
+        Bounds.duration(params, OidcSettings.PARAM_TRANSACTION_MAX_AGE).ifPresent(b::transactionMaxAge);
+        return Optional.of(b.build());
     }
 
     /** Reads the endpoint parameters: a string-to-{@link Builder} mapping; the builder checks. */

@@ -6,6 +6,7 @@ import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.LoginFlow;
+import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.ValidationResult;
@@ -259,7 +260,8 @@ final class RequestSteps implements AutoCloseable {
         if (components.cookieSeal().isEmpty()) {
             // They carry state, nonce and PKCE verifier: readable or plantable, they would let a login
             // be forced or its code replayed.
-            throw new ConfigException("loginFlow", "keeps login transactions in cookies, which must be sealed: set "
+            throw new ConfigException(components.config().oidc().isPresent() ? OidcSettings.PARAM_ISSUER : "loginFlow",
+                    "keeps login transactions in cookies, which must be sealed: set "
                     + CookieSealSettings.PARAM_KEYS + " (GateConfig.Builder.cookieSeal)");
         }
         List<CookieKind> kinds = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));

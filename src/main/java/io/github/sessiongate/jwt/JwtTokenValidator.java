@@ -371,7 +371,8 @@ public class JwtTokenValidator extends TokenValidator {
         params.get(PARAM_REQUIRE_TYPE).ifPresent(b::requireType);
         params.get(PARAM_ROLES_CLAIM).ifPresent(b::rolesClaim);
         if (params.bool(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, DEFAULT_ACCEPT_ACCESS_TOKEN_NONCE)) {
-            b.acceptNonceInAccessTokens(params.get(ClientCredentials.PARAM_OAUTH2_CLIENT_ID).orElseThrow(() ->
+            b.acceptNonceInAccessTokens(params.get(ClientCredentials.PARAM_OAUTH2_CLIENT_ID)
+                    .or(() -> params.peek("oidc.client-id")).orElseThrow(() ->
                     new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs oauth2.client-id, the OpenID client id: "
                             + "a token whose only audience is that client is an ID token and stays refused")));
         }

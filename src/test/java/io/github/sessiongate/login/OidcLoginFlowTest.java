@@ -1,0 +1,194 @@
+package io.github.sessiongate.login;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.sessiongate.EndpointSettings;
+import io.github.sessiongate.OidcSettings;
+import io.github.sessiongate.internal.BackendHttp;
+import io.github.sessiongate.testing.MutableClock;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.TrustedProxies;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link OidcLoginFlow}'s discovery (exact issuer, retried after a failure only once
+ * {@link OidcLoginFlow#RETRY_DISCOVERY} passed) and its ID-token checks (OIDC Core 3.1.3.7), against
+ * a small provider in this JVM signing with a test key; time from a {@link MutableClock}.
+ */
+class OidcLoginFlowTest {
+    private static final String CLIENT = "web";
+    private static final String NONCE = "n-0123456789abcdefghijklmnop";
+    private static final String ACCESS = "an-access-token";
+
+    private final MutableClock clock = new MutableClock();
+    private final AtomicReference<String> saidIssuer = new AtomicReference<>();
+    private HttpServer server;
+    private String issuer;
+    private RsaJsonWebKey key;
+    private BackendHttp http;
+    private OidcLoginFlow flow;
+
+    @BeforeEach
+    void start() throws Exception {
+        key = RsaJwkGenerator.generateJwk(2048);
+        key.setKeyId("k1");
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.start();
+        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
+        saidIssuer.set(issuer);
+        server.createContext("/realm/.well-known/openid-configuration", ex -> {
+            byte[] body = ("{\"issuer\":\"" + saidIssuer.get() + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
+                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/realm/jwks", ex -> {
+            byte[] body = new JsonWebKeySet(key).toJson().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
+        flow = new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client(CLIENT, "secret").build(),
+                EndpointSettings.defaults(), new RequestOrigin.Resolver(null, TrustedProxies.none()), http, clock);
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        server.stop(0);
+    }
+
+    @Test
+    void discoveryNeedsTheExactIssuerAndRetriesOnlyAfterTheInterval() {
+        saidIssuer.set(issuer + "/");
+        assertTrue(flow.provider().isEmpty(), "an issuer that differs by a slash is refused");
+        saidIssuer.set(issuer);
+        assertTrue(flow.provider().isEmpty(), "not asked again at once");
+        clock.advance(OidcLoginFlow.RETRY_DISCOVERY);
+        assertEquals(issuer + "/token", flow.provider().orElseThrow().token().toString());
+    }
+
+    private OidcLoginFlow.Pending pending() {
+        return new OidcLoginFlow.Pending("s", NONCE, "v", clock.instant().minusSeconds(10), "http://app/cb", "");
+    }
+
+    private String idToken(Consumer<JwtClaims> change) throws Exception {
+        JwtClaims c = new JwtClaims();
+        c.setIssuer(issuer);
+        c.setAudience(CLIENT);
+        c.setSubject("alice");
+        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
+        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        c.setClaim("nonce", NONCE);
+        c.setClaim("sid", "provider-session");
+        change.accept(c);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(c.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue("k1");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+
+    private OidcLoginFlow.IdToken validate(Consumer<JwtClaims> change) throws Exception {
+        return flow.validate(flow.provider().orElseThrow(), idToken(change), pending(), ACCESS);
+    }
+
+    private void refused(Consumer<JwtClaims> change) {
+        Exception e = assertThrows(Exception.class, () -> validate(change));
+        assertEquals("Refused", e.getClass().getSimpleName(), () -> "a refusal, not a failure: " + e);
+    }
+
+    private static String atHash(String token) throws Exception {
+        byte[] h = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 16));
+    }
+
+    @Test
+    void aValidIdTokenGivesItsFacts() throws Exception {
+        OidcLoginFlow.IdToken id = validate(c -> c.setClaim("at_hash", uncheckedAtHash(ACCESS)));
+        assertEquals(new OidcLoginFlow.IdToken(issuer, "alice", java.util.Optional.of("provider-session")), id);
+        validate(c -> {
+            c.setAudience(List.of(CLIENT, "api"));
+            c.setClaim("azp", CLIENT);
+        });
+    }
+
+    @Test
+    void everyCheckRefuses() throws Exception {
+        refused(c -> c.setIssuer(issuer + "/"));
+        refused(c -> c.setAudience("someone-else"));
+        refused(c -> c.setAudience(List.of(CLIENT, "api")));
+        refused(c -> c.setClaim("azp", "someone-else"));
+        refused(c -> c.setClaim("nonce", "another-nonce-0123456789abcdef"));
+        refused(c -> c.unsetClaim("nonce"));
+        refused(c -> c.setClaim("at_hash", uncheckedAtHash("another-access-token")));
+        refused(c -> c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().minusSeconds(60).toEpochMilli())));
+        refused(c -> c.setIssuedAt(NumericDate.fromMilliseconds(clock.instant().plusSeconds(120).toEpochMilli())));
+        refused(c -> c.setIssuedAt(NumericDate.fromMilliseconds(clock.instant().minusSeconds(3600).toEpochMilli())));
+        refused(c -> c.unsetClaim("sub"));
+        // Signed with a shared secret (an algorithm outside the allow-list) instead of the provider's key.
+        JwtClaims c = new JwtClaims();
+        c.setIssuer(issuer);
+        c.setAudience(CLIENT);
+        c.setSubject("alice");
+        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
+        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        c.setClaim("nonce", NONCE);
+        JsonWebSignature hs = new JsonWebSignature();
+        hs.setPayload(c.toJson());
+        hs.setKey(new HmacKey(new byte[32]));
+        hs.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        String forged = hs.getCompactSerialization();
+        Exception e = assertThrows(Exception.class, () -> flow.validate(flow.provider().orElseThrow(), forged, pending(), ACCESS));
+        assertEquals("Refused", e.getClass().getSimpleName(), e::toString);
+    }
+
+    private static String uncheckedAtHash(String token) {
+        try {
+            return atHash(token);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theTransactionRoundTripsAndRefusesAnythingElse() {
+        String value = String.join("|", "o1", "s".repeat(43), "n".repeat(43), "v".repeat(64), "1893456000",
+                Base64.getUrlEncoder().withoutPadding().encodeToString("http://app/cb".getBytes(StandardCharsets.UTF_8)), "");
+        OidcLoginFlow.Pending p = OidcLoginFlow.Pending.parse(value).orElseThrow();
+        assertEquals(Instant.ofEpochSecond(1893456000L), p.issuedAt());
+        assertEquals("http://app/cb", p.redirectUri());
+        assertTrue(OidcLoginFlow.Pending.parse(value.replace("o1|", "o2|")).isEmpty());
+        assertTrue(OidcLoginFlow.Pending.parse("o1|a|b|c|1|x|y").isEmpty());
+        assertTrue(OidcLoginFlow.Pending.parse(value + "|more").isEmpty());
+        assertTrue(!p.toString().contains("sss"), "toString shows no state, nonce or verifier");
+    }
+}
