@@ -204,8 +204,13 @@ public interface LoginFlow {
         public enum Outcome {
             /** The session's cookies are written. */
             STARTED,
-            /** The access token did not validate (or is a guest's): transient for the user, answer 503. */
+            /**
+             * The filter's validator refused the access token (or it is a guest's): the provider
+             * and the filter disagree (audience, issuer); a refused sign-in, never an outage.
+             */
             TOKEN_NOT_VALID,
+            /** The filter's validator had no verdict (its key set or backend is down): transient, answer 503. */
+            VALIDATOR_UNAVAILABLE,
             /** A security store is full: transient, answer 503; the tokens were revoked, nothing was handed out. */
             STATE_FULL,
             /** The tokens do not fit in the cookies: answer 502 ({@code tokens_too_large}). */
@@ -265,7 +270,10 @@ public interface LoginFlow {
          * login-transaction cookie family (always sealed), dropping the oldest
          * when all are taken.
          *
-         * @return the slot written
+         * When the value does not fit the cookie budget next to the other pending transactions,
+         * those are given up and the save is tried once more.
+         *
+         * @return the slot written, or {@code -1} when the value does not fit even alone (save less)
          * @throws IllegalStateException when the flow did not ask for them ({@link LoginFlow#usesLoginTransactions()})
          */
         int saveLoginTransaction(String value);

@@ -14,6 +14,7 @@ import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieKind;
+import io.github.sessiongate.cookie.CookieTooLargeException;
 import io.github.sessiongate.engine.Resolution.CookieWrite;
 import io.github.sessiongate.engine.Resolution.Refresh;
 import io.github.sessiongate.lifetime.SessionLifetime;
@@ -238,6 +239,9 @@ final class Logins {
         @Override
         public SessionStart startSession(TokenPair tokens, Optional<LoginFlow.ProviderFacts> facts) {
             ValidationResult check = resolver.check(tokens.accessToken());
+            if (check instanceof ValidationResult.Unavailable) {
+                return new SessionStart(SessionStart.Outcome.VALIDATOR_UNAVAILABLE, Optional.empty());
+            }
             if (!(check instanceof ValidationResult.Valid valid) || valid.session().isGuest()) {
                 return new SessionStart(SessionStart.Outcome.TOKEN_NOT_VALID, Optional.empty());
             }
@@ -281,7 +285,19 @@ final class Logins {
         @Override
         public int saveLoginTransaction(String value) {
             requireTransactions();
-            return cookies.writeMember(ex.privately(), ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, value);
+            try {
+                return cookies.writeMember(ex.privately(), ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, value);
+            } catch (CookieTooLargeException tooLarge) {
+                // Other tabs' pending sign-ins take the room: give them up for this one, then try once more.
+                for (var member : ex.credentials.cookies().members(CookieKind.LOGIN_TRANSACTION)) {
+                    cookies.clearMember(ex.out, ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, member.slot());
+                }
+                try {
+                    return cookies.writeMember(ex.out, ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, value);
+                } catch (CookieTooLargeException stillTooLarge) {
+                    return -1;
+                }
+            }
         }
 
         @Override

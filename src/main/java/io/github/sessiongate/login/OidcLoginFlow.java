@@ -78,6 +78,8 @@ public final class OidcLoginFlow implements LoginFlow {
     /** Tolerance for {@code iat} in the future and {@code exp} just past. */
     static final Duration SKEW = Duration.ofSeconds(30);
     private static final String VERSION = "o1";
+    /** Longest {@code from} kept in a login transaction; a longer one sends the user home after sign-in. */
+    static final int MAX_FROM = 512;
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern B64URL = Pattern.compile("[A-Za-z0-9_-]{22,128}");
     private static final String[] ID_TOKEN_ALGORITHMS = {AlgorithmIdentifiers.RSA_USING_SHA256,
@@ -181,9 +183,15 @@ public final class OidcLoginFlow implements LoginFlow {
         String verifier = randomToken(48); // 64 characters, RFC 7636 4.1
         String redirectUri = origins.resolve(context.request()).origin() + context.request().getContextPath()
                 + settings.callbackPath();
-        String value = String.join("|", VERSION, state, nonce, verifier, Long.toString(clock.instant().getEpochSecond()),
-                b64(redirectUri), b64(from.orElse("")));
-        context.saveLoginTransaction(value);
+        // A long from would crowd out the other tabs' sign-ins: past MAX_FROM it is dropped (home instead).
+        String kept = from.filter(f -> f.length() <= MAX_FROM).orElse("");
+        String head = String.join("|", VERSION, state, nonce, verifier, Long.toString(clock.instant().getEpochSecond()),
+                b64(redirectUri));
+        if (context.saveLoginTransaction(head + "|" + b64(kept)) < 0 && context.saveLoginTransaction(head + "|") < 0) {
+            context.audit(Event.LOGIN_FAILED, "oidc: login transaction does not fit the cookie budget", null);
+            context.json(HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "login_too_large"));
+            return;
+        }
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
         q.put("client_id", settings.client().clientId());
@@ -217,12 +225,7 @@ public final class OidcLoginFlow implements LoginFlow {
             refuse(context, tx, "login_transaction_expired", null);
             return;
         }
-        Optional<String> error = single(context, "error");
-        if (error.isPresent() || context.request().getParameterValues("error") != null) {
-            String code = error.filter(e -> ERROR_CODE.matcher(e).matches()).orElse("invalid");
-            refuse(context, tx, "provider_error", code);
-            return;
-        }
+        // RFC 9207 2.4: the issuer first, error responses included (a mix-up attacker's error is not ours).
         Optional<Provider> p = provider();
         if (p.isEmpty()) {
             unavailable(context, "discovery unavailable");
@@ -231,6 +234,12 @@ public final class OidcLoginFlow implements LoginFlow {
         String[] iss = context.request().getParameterValues("iss");
         if (iss != null ? iss.length != 1 || !iss[0].equals(issuer) : p.get().issParameterSupported()) {
             refuse(context, tx, "issuer_mismatch", null);
+            return;
+        }
+        Optional<String> error = single(context, "error");
+        if (error.isPresent() || context.request().getParameterValues("error") != null) {
+            String code = error.filter(e -> ERROR_CODE.matcher(e).matches()).orElse("invalid");
+            refuse(context, tx, "provider_error", code);
             return;
         }
         Optional<String> code = single(context, "code");
@@ -283,6 +292,7 @@ public final class OidcLoginFlow implements LoginFlow {
         try {
             checked = validate(p, idToken.get(), pending, tokens.get().accessToken());
         } catch (Unavailable e) {
+            context.clearLoginTransaction(tx.slot()); // the code is spent: a retry starts a new sign-in
             unavailable(context, "jwks unavailable");
             return;
         } catch (Refused e) {
@@ -307,11 +317,22 @@ public final class OidcLoginFlow implements LoginFlow {
                         Math.min(SafeRedirect.MAX_LENGTH, context.locationRoom()))).orElse(home));
             }
             case TOKEN_NOT_VALID -> {
+                // The provider and the filter disagree (audience, issuer): a refused sign-in, not an outage.
                 LOG.warn("OpenID sign-in: the access token from {} did not pass the filter's validator (check jwt.issuer, "
                         + "jwt.audience and jwt.accept-access-token-nonce); token {}", issuer, Fingerprint.of(tokens.accessToken()));
-                unavailable(context, "access token not valid");
+                if (tokens.refreshToken() != null) {
+                    revoker().ifPresent(r -> r.revoke(tokens.refreshToken())); // issued for nothing
+                }
+                refuse(context, tx, "access_token_invalid", null);
             }
-            case STATE_FULL -> unavailable(context, "security store full");
+            case VALIDATOR_UNAVAILABLE -> {
+                context.clearLoginTransaction(tx.slot()); // the code is spent: a retry starts a new sign-in
+                unavailable(context, "validator unavailable");
+            }
+            case STATE_FULL -> {
+                context.clearLoginTransaction(tx.slot());
+                unavailable(context, "security store full");
+            }
             case TOO_LARGE -> {
                 context.clearLoginTransaction(tx.slot());
                 context.audit(Event.LOGIN_FAILED, "tokens too large for cookies", tokens.accessToken());
@@ -480,7 +501,7 @@ public final class OidcLoginFlow implements LoginFlow {
                 }
             } catch (BackendHttp.Unreachable e) {
                 LOG.warn("OpenID JWKS {} unreachable: {}", BackendHttp.withoutQuery(p.jwks()), e.getMessage());
-            } catch (JoseException e) {
+            } catch (JoseException | RuntimeException e) {
                 LOG.warn("OpenID JWKS {} is not a JWK set", BackendHttp.withoutQuery(p.jwks()));
             }
         }
@@ -548,20 +569,30 @@ public final class OidcLoginFlow implements LoginFlow {
         return Optional.empty();
     }
 
-    private static URI endpoint(Map<String, Object> doc, String name) {
+    private URI endpoint(Map<String, Object> doc, String name) {
         return optionalEndpoint(doc, name).orElseThrow(() -> new IllegalArgumentException("names no " + name));
     }
 
-    private static Optional<URI> optionalEndpoint(Map<String, Object> doc, String name) {
+    /**
+     * An endpoint of the discovery document: https, or http to loopback only while the issuer
+     * itself is plain http (a test provider). The client secret and refresh tokens go where the
+     * document says, so it is trusted as much as the issuer that serves it.
+     */
+    private Optional<URI> optionalEndpoint(Map<String, Object> doc, String name) {
         Optional<String> value = Json.string(doc, name);
         if (value.isEmpty()) {
             return Optional.empty();
         }
+        URI uri;
         try {
-            return Optional.of(BackendHttp.checkUrl(name, value.get()));
+            uri = BackendHttp.checkUrl(name, value.get());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(name + " is not an https URL (or http to loopback)");
         }
+        if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException(name + " is not https while the issuer is");
+        }
+        return Optional.of(uri);
     }
 
     // ------------------------------------------------------------------ logout, refresh, revoke

@@ -181,7 +181,7 @@ public final class PasswordLoginFlow implements LoginFlow {
             throws IOException {
         SessionStart start = context.startSession(tokens, Optional.empty());
         switch (start.outcome()) {
-            case TOKEN_NOT_VALID, STATE_FULL -> unavailable(context, json, from);
+            case TOKEN_NOT_VALID, VALIDATOR_UNAVAILABLE, STATE_FULL -> unavailable(context, json, from);
             case TOO_LARGE -> {
                 context.audit(Event.LOGIN_FAILED, "tokens too large for cookies", tokens.accessToken());
                 if (json) {

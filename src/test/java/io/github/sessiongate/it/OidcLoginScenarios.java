@@ -258,6 +258,33 @@ abstract class OidcLoginScenarios {
         assertEquals(400, callback.status(), () -> "no transaction: refused before the provider is needed: " + callback);
     }
 
+    @Test
+    void aLongFromOrManyTabsNeverOverflowTheCookiesOrGive500() throws Exception {
+        // A link with a long query: its from is dropped (home after sign-in), the sign-in still starts.
+        Response longOne = RawHttp.send(base, "GET", CONTEXT + "/app/a?q=" + "x".repeat(2020), NAVIGATION);
+        assertEquals(302, longOne.status(), () -> "a long from is dropped, not a 500: " + longOne);
+        // Three tabs with long pages, each carrying the previous tabs' transactions: never a 500.
+        String jar = "";
+        for (int tab = 0; tab < 3; tab++) {
+            String page = CONTEXT + "/app/t" + tab + "?q=" + "y".repeat(480);
+            Response r = jar.isEmpty() ? RawHttp.send(base, "GET", page, NAVIGATION)
+                    : RawHttp.send(base, "GET", page, "Accept: text/html", "Sec-Fetch-Mode: navigate", "Cookie: " + jar);
+            assertEquals(302, r.status(), () -> "tab sign-in: " + r);
+            String set = cookies(r);
+            jar = jar.isEmpty() ? set : set.isEmpty() ? jar : jar + "; " + set;
+        }
+    }
+
+    @Test
+    void anAccessTokenTheFiltersValidatorRefusesIsARefusedSignInNotAnOutage() throws Exception {
+        Started s = startSignIn(CONTEXT + "/app/a");
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, "mallory", "JWT", List.of("another-api"),
+                Map.of(), 3600));
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(s.authorize()).build(), HttpResponse.BodyHandlers.ofString());
+        Response r = callback(URI.create(answer.headers().firstValue("Location").orElseThrow()), s.cookies());
+        assertRefused(r, 400, "access_token_invalid");
+    }
+
     private static void assertRefused(Response r, int status, String error) {
         assertEquals(status, r.status(), r::toString);
         assertEquals(error, Json.object(r.body()).get("error"), r::toString);
