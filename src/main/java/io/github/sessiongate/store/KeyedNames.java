@@ -1,10 +1,8 @@
 package io.github.sessiongate.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.github.sessiongate.internal.Hmac;
 import java.util.Base64;
 import java.util.Objects;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -30,23 +28,14 @@ public final class KeyedNames {
         if (raw == null || raw.length == 0) {
             throw new IllegalArgumentException("the state key has no encoded form");
         }
-        this.subkey = new SecretKeySpec(hmac(new SecretKeySpec(raw, HMAC), Objects.requireNonNull(purpose, "purpose")), HMAC);
+        this.subkey = new SecretKeySpec(Hmac.sha256(new SecretKeySpec(raw, HMAC), Objects.requireNonNull(purpose, "purpose")), HMAC);
     }
 
     /** The keyed name of {@code plain}: base64url, unpadded, 43 characters. */
     public String name(String plain) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(subkey, plain));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Hmac.sha256(subkey, plain));
     }
 
-    private static byte[] hmac(SecretKeySpec key, String text) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(key);
-            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
-        }
-    }
 
     @Override
     public String toString() {

@@ -1,5 +1,6 @@
 package io.github.sessiongate.web;
 
+import io.github.sessiongate.internal.Hmac;
 import io.github.sessiongate.ClientTokenSettings;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
@@ -12,8 +13,6 @@ import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.MintedJwt;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
@@ -102,7 +100,7 @@ public final class ClientTokens {
     private final Clock clock;
 
     private ClientTokens(byte[] secret, Duration ttl, String issuer, String audience, Clock clock) {
-        this.bindingKey = new SecretKeySpec(hmac(new SecretKeySpec(secret, HMAC_SHA256), BINDING_KEY_LABEL), HMAC_SHA256);
+        this.bindingKey = new SecretKeySpec(Hmac.sha256(new SecretKeySpec(secret, HMAC_SHA256), BINDING_KEY_LABEL), HMAC_SHA256);
         this.ttl = ttl;
         this.issuer = issuer;
         this.audience = audience;
@@ -196,7 +194,7 @@ public final class ClientTokens {
      */
     public String bindingOf(String token) {
         Objects.requireNonNull(token, "token");
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(bindingKey, token));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Hmac.sha256(bindingKey, token));
     }
 
     /**
@@ -299,13 +297,4 @@ public final class ClientTokens {
         return describe();
     }
 
-    private static byte[] hmac(SecretKeySpec key, String data) {
-        try {
-            Mac mac = Mac.getInstance(HMAC_SHA256);
-            mac.init(key);
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every Java platform provides HmacSHA256", e);
-        }
-    }
 }
