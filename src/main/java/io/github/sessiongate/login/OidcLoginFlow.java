@@ -18,8 +18,6 @@ import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.SafeRedirect;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,28 +27,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwt.consumer.JwtContext;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,26 +49,18 @@ import org.slf4j.LoggerFactory;
  * <p>The provider's endpoints come from discovery ({@code <issuer>/.well-known/openid-configuration},
  * whose {@code issuer} must equal the configured one exactly), read when first needed and cached:
  * a provider that is down never fails start-up; the requests that need it get {@code 503} until it
- * answers, retried at most every {@link #RETRY_DISCOVERY}. Refusals are {@code 400} JSON
+ * answers, retried at most every {@link #RETRY_DISCOVERY} (see {@link OidcDiscovery}); the ID token checks are
+ * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
  * ({@code {"error": ...}}) without a session cookie; only an unreachable provider or a 5xx gives
  * {@code 503}. No code, token, verifier or state is ever logged. Thread-safe.
  */
 public final class OidcLoginFlow implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(OidcLoginFlow.class);
     /** How long after a failed discovery or JWKS download the next request tries again. */
-    public static final Duration RETRY_DISCOVERY = Duration.ofSeconds(5);
-    /** Tolerance for {@code iat} in the future and {@code exp} just past. */
-    static final Duration SKEW = Duration.ofSeconds(30);
-    private static final String VERSION = "o1";
+    public static final Duration RETRY_DISCOVERY = OidcDiscovery.RETRY;
     /** Longest {@code from} kept in a login transaction; a longer one sends the user home after sign-in. */
     static final int MAX_FROM = 512;
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern B64URL = Pattern.compile("[A-Za-z0-9_-]{22,128}");
-    private static final String[] ID_TOKEN_ALGORITHMS = {AlgorithmIdentifiers.RSA_USING_SHA256,
-        AlgorithmIdentifiers.RSA_USING_SHA384, AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
-        AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
-        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
-        AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512};
 
     private final OidcSettings settings;
     private final EndpointSettings endpoints;
@@ -96,18 +70,8 @@ public final class OidcLoginFlow implements LoginFlow {
     private final SecureRandom random = new SecureRandom();
     private final List<Route> routes;
     private final String issuer;
-    private final Object discoveryLock = new Object();
-    private volatile Provider provider;
-    private volatile Instant nextDiscovery = Instant.MIN;
-    private volatile boolean failureLogged;
-    private volatile List<JsonWebKey> keys = List.of();
-    private volatile Instant nextJwks = Instant.MIN;
-
-    /** What discovery said: the endpoints this flow uses. */
-    record Provider(URI authorization, URI token, URI jwks, Optional<URI> endSession, Optional<URI> revocation,
-            boolean issParameterSupported) {
-    }
-
+    private final OidcDiscovery discovery;
+    private final IdTokenCheck idTokens;
     /**
      * @param settings the OpenID Connect settings
      * @param endpoints the filter's endpoints: the login route (a {@code GET} starts a sign-in), the success and logout paths
@@ -122,6 +86,8 @@ public final class OidcLoginFlow implements LoginFlow {
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.issuer = settings.issuer().toString();
+        this.discovery = new OidcDiscovery(issuer, http, clock);
+        this.idTokens = new IdTokenCheck(settings, discovery, clock);
         List<Route> r = new ArrayList<>();
         r.add(new Route(settings.callbackPath(), Csrf.OWN_DEFENCE));
         endpoints.path(EndpointSettings.Endpoint.LOGIN).filter(p -> !p.equals(settings.callbackPath()))
@@ -173,7 +139,7 @@ public final class OidcLoginFlow implements LoginFlow {
     // ------------------------------------------------------------------ the authorization request
 
     private void start(Context context, Optional<String> from) throws IOException {
-        Optional<Provider> p = provider();
+        Optional<OidcDiscovery.Provider> p = discovery.provider();
         if (p.isEmpty()) {
             unavailable(context, "discovery unavailable");
             return;
@@ -185,9 +151,8 @@ public final class OidcLoginFlow implements LoginFlow {
                 + settings.callbackPath();
         // A long from would crowd out the other tabs' sign-ins: past MAX_FROM it is dropped (home instead).
         String kept = from.filter(f -> f.length() <= MAX_FROM).orElse("");
-        String head = String.join("|", VERSION, state, nonce, verifier, Long.toString(clock.instant().getEpochSecond()),
-                b64(redirectUri));
-        if (context.saveLoginTransaction(head + "|" + b64(kept)) < 0 && context.saveLoginTransaction(head + "|") < 0) {
+        OidcTransaction tx = new OidcTransaction(state, nonce, verifier, clock.instant(), redirectUri, kept);
+        if (context.saveLoginTransaction(tx.encode(true)) < 0 && context.saveLoginTransaction(tx.encode(false)) < 0) {
             context.audit(Event.LOGIN_FAILED, "oidc: login transaction does not fit the cookie budget", null);
             context.json(HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "login_too_large"));
             return;
@@ -199,9 +164,9 @@ public final class OidcLoginFlow implements LoginFlow {
         q.put("scope", settings.scope());
         q.put("state", state);
         q.put("nonce", nonce);
-        q.put("code_challenge", b64(sha256(verifier)));
+        q.put("code_challenge", OidcText.b64(sha256(verifier)));
         q.put("code_challenge_method", "S256");
-        context.redirect(HttpServletResponse.SC_FOUND, withQuery(p.get().authorization(), q));
+        context.redirect(HttpServletResponse.SC_FOUND, OidcText.withQuery(p.get().authorization(), q));
     }
 
     // ------------------------------------------------------------------ the callback
@@ -215,18 +180,18 @@ public final class OidcLoginFlow implements LoginFlow {
             return;
         }
         Transaction tx = found.get();
-        Pending pending = Pending.parse(tx.value()).orElse(null);
+        OidcTransaction pending = OidcTransaction.parse(tx.value()).orElse(null);
         if (pending == null) {
             refuse(context, tx, "login_transaction_invalid", null);
             return;
         }
         Instant now = clock.instant();
-        if (now.isAfter(pending.issuedAt().plus(settings.transactionMaxAge())) || pending.issuedAt().isAfter(now.plus(SKEW))) {
+        if (now.isAfter(pending.issuedAt().plus(settings.transactionMaxAge())) || pending.issuedAt().isAfter(now.plus(IdTokenCheck.SKEW))) {
             refuse(context, tx, "login_transaction_expired", null);
             return;
         }
         // RFC 9207 2.4: the issuer first, error responses included (a mix-up attacker's error is not ours).
-        Optional<Provider> p = provider();
+        Optional<OidcDiscovery.Provider> p = discovery.provider();
         if (p.isEmpty()) {
             unavailable(context, "discovery unavailable");
             return;
@@ -250,7 +215,7 @@ public final class OidcLoginFlow implements LoginFlow {
         exchange(context, tx, pending, p.get(), code.get());
     }
 
-    private void exchange(Context context, Transaction tx, Pending pending, Provider p, String code) throws IOException {
+    private void exchange(Context context, Transaction tx, OidcTransaction pending, OidcDiscovery.Provider p, String code) throws IOException {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "authorization_code");
         form.put("code", code);
@@ -275,7 +240,7 @@ public final class OidcLoginFlow implements LoginFlow {
         if (answer.status() != 200) {
             String error = Json.string(json, "error").filter(e -> ERROR_CODE.matcher(e).matches()).orElse("status " + answer.status());
             LOG.warn("OpenID code exchange refused by {}: {} ({}); code {}", BackendHttp.withoutQuery(p.token()), error,
-                    Json.string(json, "error_description").map(OidcLoginFlow::printable).orElse("no description"),
+                    Json.string(json, "error_description").map(OidcText::printable).orElse("no description"),
                     Fingerprint.of(code));
             refuse(context, tx, "code_refused", null);
             return;
@@ -288,14 +253,14 @@ public final class OidcLoginFlow implements LoginFlow {
             refuse(context, tx, "token_response_invalid", null);
             return;
         }
-        IdToken checked;
+        IdTokenCheck.IdToken checked;
         try {
-            checked = validate(p, idToken.get(), pending, tokens.get().accessToken());
-        } catch (Unavailable e) {
+            checked = idTokens.validate(p, idToken.get(), pending, tokens.get().accessToken());
+        } catch (OidcDiscovery.Unavailable e) {
             context.clearLoginTransaction(tx.slot()); // the code is spent: a retry starts a new sign-in
             unavailable(context, "jwks unavailable");
             return;
-        } catch (Refused e) {
+        } catch (IdTokenCheck.Refused e) {
             LOG.warn("OpenID ID token refused: {}", e.getMessage());
             refuse(context, tx, "id_token_invalid", null);
             return;
@@ -303,7 +268,7 @@ public final class OidcLoginFlow implements LoginFlow {
         started(context, tx, pending, tokens.get(), checked, idToken.get());
     }
 
-    private void started(Context context, Transaction tx, Pending pending, TokenPair tokens, IdToken id, String idToken)
+    private void started(Context context, Transaction tx, OidcTransaction pending, TokenPair tokens, IdTokenCheck.IdToken id, String idToken)
             throws IOException {
         SessionStart start = context.startSession(tokens, Optional.of(new ProviderFacts(id.issuer(), id.subject(), id.sid(),
                 Optional.of(idToken))));
@@ -366,7 +331,7 @@ public final class OidcLoginFlow implements LoginFlow {
         byte[] wanted = state.getBytes(StandardCharsets.UTF_8);
         Transaction match = null;
         for (Transaction t : context.loginTransactions()) {
-            Optional<Pending> p = Pending.parse(t.value());
+            Optional<OidcTransaction> p = OidcTransaction.parse(t.value());
             if (p.isPresent() && MessageDigest.isEqual(wanted, p.get().state().getBytes(StandardCharsets.UTF_8))) {
                 match = t;
             }
@@ -380,227 +345,12 @@ public final class OidcLoginFlow implements LoginFlow {
         return values != null && values.length == 1 ? Optional.of(values[0]) : Optional.empty();
     }
 
-    // ------------------------------------------------------------------ the ID token
-
-    /** What the session keeps of a valid ID token. */
-    record IdToken(String issuer, String subject, Optional<String> sid) {
-    }
-
-    private static final class Refused extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Refused(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static final class Unavailable extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Unavailable() {
-            super(null, null, false, false);
-        }
-    }
-
-    /** OIDC Core 3.1.3.7: signature, iss, aud, azp, exp, iat, nonce, at_hash. */
-    IdToken validate(Provider p, String idToken, Pending pending, String accessToken) throws Refused, Unavailable {
-        JwtContext parsed;
-        try {
-            parsed = new JwtConsumerBuilder().setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification()
-                    .build().process(idToken);
-        } catch (InvalidJwtException e) {
-            throw new Refused("not a JWT");
-        }
-        String kid = parsed.getJoseObjects().isEmpty() ? null : parsed.getJoseObjects().get(0).getKeyIdHeaderValue();
-        List<JsonWebKey> known = keys(p, kid);
-        NumericDate now = NumericDate.fromMilliseconds(clock.millis());
-        JwtConsumer consumer = new JwtConsumerBuilder()
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(known))
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, ID_TOKEN_ALGORITHMS)
-                .setExpectedIssuer(true, issuer)
-                .setExpectedAudience(true, settings.client().clientId())
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setRequireSubject()
-                .setAllowedClockSkewInSeconds((int) SKEW.toSeconds())
-                .setEvaluationTime(now)
-                .build();
-        JwtClaims claims;
-        String algorithm;
-        try {
-            JwtContext checked = consumer.process(idToken);
-            claims = checked.getJwtClaims();
-            algorithm = checked.getJoseObjects().get(0).getAlgorithmHeaderValue();
-        } catch (InvalidJwtException e) {
-            List<String> why = e.getErrorDetails().stream().map(ErrorCodeValidator.Error::getErrorMessage)
-                    .map(m -> m.replaceAll("JWT \\(claims->\\{.*?\\}\\) ", "")).toList();
-            throw new Refused(why.isEmpty() ? e.getClass().getSimpleName() : String.join("; ", why));
-        }
-        try {
-            List<String> aud = claims.getAudience();
-            String azp = claims.getStringClaimValue("azp");
-            if (azp != null ? !azp.equals(settings.client().clientId()) : aud.size() > 1) {
-                throw new Refused("azp: expected " + settings.client().clientId() + ", was " + (azp == null ? "absent with "
-                        + aud.size() + " audiences" : printable(azp)));
-            }
-            Instant iat = Instant.ofEpochSecond(claims.getIssuedAt().getValue());
-            if (iat.isAfter(clock.instant().plus(SKEW)) || iat.isBefore(pending.issuedAt().minus(SKEW))) {
-                throw new Refused("iat " + iat + " is not within the sign-in started at " + pending.issuedAt());
-            }
-            String nonce = claims.getStringClaimValue("nonce");
-            if (nonce == null || !MessageDigest.isEqual(nonce.getBytes(StandardCharsets.UTF_8),
-                    pending.nonce().getBytes(StandardCharsets.UTF_8))) {
-                throw new Refused("nonce: " + (nonce == null ? "absent" : "not the one this sign-in sent"));
-            }
-            String atHash = claims.getStringClaimValue("at_hash");
-            if (atHash != null && !MessageDigest.isEqual(atHash.getBytes(StandardCharsets.US_ASCII),
-                    leftHalfHash(algorithm, accessToken).getBytes(StandardCharsets.US_ASCII))) {
-                throw new Refused("at_hash does not match the access token");
-            }
-            String sid = claims.getStringClaimValue("sid");
-            return new IdToken(claims.getIssuer(), claims.getSubject(), Optional.ofNullable(sid));
-        } catch (MalformedClaimException e) {
-            throw new Refused("malformed claim: " + e.getMessage());
-        }
-    }
-
-    private static String leftHalfHash(String algorithm, String token) throws Refused {
-        String bits = algorithm.substring(algorithm.length() - 3);
-        String digest = switch (bits) {
-            case "256" -> "SHA-256";
-            case "384" -> "SHA-384";
-            case "512" -> "SHA-512";
-            default -> throw new Refused("at_hash with algorithm " + algorithm);
-        };
-        try {
-            byte[] hash = MessageDigest.getInstance(digest).digest(token.getBytes(StandardCharsets.US_ASCII));
-            return b64(Arrays.copyOf(hash, hash.length / 2));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The JWKS, fetched when first needed and again (at most every {@link #RETRY_DISCOVERY}) for an unknown {@code kid}. */
-    private List<JsonWebKey> keys(Provider p, String kid) throws Unavailable {
-        List<JsonWebKey> current = keys;
-        boolean known = !current.isEmpty() && (kid == null || current.stream().anyMatch(k -> kid.equals(k.getKeyId())));
-        if (known || clock.instant().isBefore(nextJwks)) {
-            if (current.isEmpty()) {
-                throw new Unavailable();
-            }
-            return current;
-        }
-        synchronized (discoveryLock) {
-            nextJwks = clock.instant().plus(RETRY_DISCOVERY);
-            try {
-                BackendHttp.Response r = http.send(http.request(p.jwks()).GET().build());
-                if (r.status() == 200) {
-                    keys = List.copyOf(new JsonWebKeySet(r.body()).getJsonWebKeys());
-                } else {
-                    LOG.warn("OpenID JWKS {} answered {}", BackendHttp.withoutQuery(p.jwks()), r.status());
-                }
-            } catch (BackendHttp.Unreachable e) {
-                LOG.warn("OpenID JWKS {} unreachable: {}", BackendHttp.withoutQuery(p.jwks()), e.getMessage());
-            } catch (JoseException | RuntimeException e) {
-                LOG.warn("OpenID JWKS {} is not a JWK set", BackendHttp.withoutQuery(p.jwks()));
-            }
-        }
-        if (keys.isEmpty()) {
-            throw new Unavailable();
-        }
-        return keys;
-    }
-
-    // ------------------------------------------------------------------ discovery
-
-    /** The discovered provider, fetched when first needed; empty while the provider does not answer. */
-    Optional<Provider> provider() {
-        Provider known = provider;
-        if (known != null) {
-            return Optional.of(known);
-        }
-        synchronized (discoveryLock) {
-            if (provider != null) {
-                return Optional.of(provider);
-            }
-            if (clock.instant().isBefore(nextDiscovery)) {
-                return Optional.empty();
-            }
-            nextDiscovery = clock.instant().plus(RETRY_DISCOVERY);
-            URI url = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
-                    + "/.well-known/openid-configuration");
-            try {
-                BackendHttp.Response r = http.send(http.request(url).GET().build());
-                if (r.status() != 200) {
-                    return failed(url, "answered " + r.status());
-                }
-                Optional<Map<String, Object>> doc = Json.object(r.body());
-                if (doc.isEmpty()) {
-                    return failed(url, "answered no JSON object");
-                }
-                Optional<String> said = Json.string(doc.get(), "issuer");
-                if (!said.map(issuer::equals).orElse(false)) {
-                    return failed(url, "names issuer " + said.map(OidcLoginFlow::printable).orElse("(none)") + ", not " + issuer
-                            + " exactly");
-                }
-                Provider p = new Provider(endpoint(doc.get(), "authorization_endpoint"), endpoint(doc.get(), "token_endpoint"),
-                        endpoint(doc.get(), "jwks_uri"), optionalEndpoint(doc.get(), "end_session_endpoint"),
-                        optionalEndpoint(doc.get(), "revocation_endpoint"),
-                        Boolean.TRUE.equals(doc.get().get("authorization_response_iss_parameter_supported")));
-                provider = p;
-                LOG.info("OpenID provider {} discovered: authorization {}, token {}", issuer,
-                        BackendHttp.withoutQuery(p.authorization()), BackendHttp.withoutQuery(p.token()));
-                return Optional.of(p);
-            } catch (BackendHttp.Unreachable e) {
-                return failed(url, "unreachable: " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                return failed(url, e.getMessage());
-            }
-        }
-    }
-
-    private Optional<Provider> failed(URI url, String why) {
-        if (!failureLogged) {
-            failureLogged = true;
-            LOG.warn("OpenID discovery at {} failed: {}; sign-ins answer 503 until it succeeds", url, why);
-        } else {
-            LOG.debug("OpenID discovery at {} failed: {}", url, why);
-        }
-        return Optional.empty();
-    }
-
-    private URI endpoint(Map<String, Object> doc, String name) {
-        return optionalEndpoint(doc, name).orElseThrow(() -> new IllegalArgumentException("names no " + name));
-    }
-
-    /**
-     * An endpoint of the discovery document: https, or http to loopback only while the issuer
-     * itself is plain http (a test provider). The client secret and refresh tokens go where the
-     * document says, so it is trusted as much as the issuer that serves it.
-     */
-    private Optional<URI> optionalEndpoint(Map<String, Object> doc, String name) {
-        Optional<String> value = Json.string(doc, name);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        URI uri;
-        try {
-            uri = BackendHttp.checkUrl(name, value.get());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " is not an https URL (or http to loopback)");
-        }
-        if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException(name + " is not https while the issuer is");
-        }
-        return Optional.of(uri);
-    }
-
     // ------------------------------------------------------------------ logout, refresh, revoke
 
     /** The provider's end-session endpoint with {@code client_id} and {@code post_logout_redirect_uri}, when discovered. */
     @Override
     public Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
-        Provider p = provider;
+        OidcDiscovery.Provider p = discovery.known();
         if (p == null || p.endSession().isEmpty()) {
             return Optional.empty();
         }
@@ -608,7 +358,7 @@ public final class OidcLoginFlow implements LoginFlow {
         q.put("client_id", settings.client().clientId());
         q.put("post_logout_redirect_uri", origins.resolve(context.request()).origin() + context.request().getContextPath()
                 + endpoints.logoutRedirectPath());
-        return Optional.of(withQuery(p.endSession().get(), q));
+        return Optional.of(OidcText.withQuery(p.endSession().get(), q));
     }
 
     /** Refreshes at the discovered token endpoint with the client credentials (RFC 6749 6). */
@@ -628,7 +378,7 @@ public final class OidcLoginFlow implements LoginFlow {
     }
 
     private RefreshResult refreshAt(String refreshToken) {
-        Optional<Provider> p = provider();
+        Optional<OidcDiscovery.Provider> p = discovery.provider();
         if (p.isEmpty()) {
             return RefreshResult.unavailable("OpenID discovery unavailable");
         }
@@ -658,7 +408,7 @@ public final class OidcLoginFlow implements LoginFlow {
     @Override
     public Optional<Revoker> revoker() {
         return Optional.of(token -> {
-            Provider p = provider;
+            OidcDiscovery.Provider p = discovery.known();
             if (p == null || p.revocation().isEmpty()) {
                 return;
             }
@@ -679,34 +429,10 @@ public final class OidcLoginFlow implements LoginFlow {
         });
     }
 
-    // ------------------------------------------------------------------ the transaction
-
-    /** One pending sign-in as its cookie carries it. */
-    record Pending(String state, String nonce, String verifier, Instant issuedAt, String redirectUri, String from) {
-        static Optional<Pending> parse(String value) {
-            String[] f = value.split("\\|", -1);
-            if (f.length != 7 || !VERSION.equals(f[0]) || !B64URL.matcher(f[1]).matches() || !B64URL.matcher(f[2]).matches()
-                    || !B64URL.matcher(f[3]).matches()) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(new Pending(f[1], f[2], f[3], Instant.ofEpochSecond(Long.parseLong(f[4])), unb64(f[5]),
-                        unb64(f[6])));
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Pending[issuedAt=" + issuedAt + ", state/nonce/verifier=[PROTECTED]]";
-        }
-    }
-
     private String randomToken(int bytes) {
         byte[] b = new byte[bytes];
         random.nextBytes(b);
-        return b64(b);
+        return OidcText.b64(b);
     }
 
     private static byte[] sha256(String s) {
@@ -715,34 +441,5 @@ public final class OidcLoginFlow implements LoginFlow {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String b64(byte[] b) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    private static String b64(String s) {
-        return b64(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String unb64(String s) {
-        return new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8);
-    }
-
-    private static String withQuery(URI base, Map<String, String> params) {
-        StringBuilder b = new StringBuilder(base.toString());
-        char sep = base.getRawQuery() == null ? '?' : '&';
-        for (Map.Entry<String, String> e : params.entrySet()) {
-            b.append(sep).append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
-            sep = '&';
-        }
-        return b.toString();
-    }
-
-    /** A provider's text for a log line: printable ASCII, at most 200 characters. */
-    private static String printable(String s) {
-        String p = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return p.length() > 200 ? p.substring(0, 200) + "..." : p;
     }
 }

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
-import io.github.sessiongate.web.RequestOrigin;
-import io.github.sessiongate.web.TrustedProxies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * {@link OidcLoginFlow#RETRY_DISCOVERY} passed) and its ID-token checks (OIDC Core 3.1.3.7), against
  * a small provider in this JVM signing with a test key; time from a {@link MutableClock}.
  */
-class OidcLoginFlowTest {
+class OidcDiscoveryAndIdTokenTest {
     private static final String CLIENT = "web";
     private static final String NONCE = "n-0123456789abcdefghijklmnop";
     private static final String ACCESS = "an-access-token";
@@ -50,7 +47,8 @@ class OidcLoginFlowTest {
     private String issuer;
     private RsaJsonWebKey key;
     private BackendHttp http;
-    private OidcLoginFlow flow;
+    private OidcDiscovery discovery;
+    private IdTokenCheck idTokens;
 
     @BeforeEach
     void start() throws Exception {
@@ -75,8 +73,8 @@ class OidcLoginFlowTest {
             ex.close();
         });
         http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        flow = new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client(CLIENT, "secret").build(),
-                EndpointSettings.defaults(), new RequestOrigin.Resolver(null, TrustedProxies.none()), http, clock);
+        discovery = new OidcDiscovery(issuer, http, clock);
+        idTokens = new IdTokenCheck(OidcSettings.builder().issuer(issuer).client(CLIENT, "secret").build(), discovery, clock);
     }
 
     @AfterEach
@@ -88,15 +86,15 @@ class OidcLoginFlowTest {
     @Test
     void discoveryNeedsTheExactIssuerAndRetriesOnlyAfterTheInterval() {
         saidIssuer.set(issuer + "/");
-        assertTrue(flow.provider().isEmpty(), "an issuer that differs by a slash is refused");
+        assertTrue(discovery.provider().isEmpty(), "an issuer that differs by a slash is refused");
         saidIssuer.set(issuer);
-        assertTrue(flow.provider().isEmpty(), "not asked again at once");
+        assertTrue(discovery.provider().isEmpty(), "not asked again at once");
         clock.advance(OidcLoginFlow.RETRY_DISCOVERY);
-        assertEquals(issuer + "/token", flow.provider().orElseThrow().token().toString());
+        assertEquals(issuer + "/token", discovery.provider().orElseThrow().token().toString());
     }
 
-    private OidcLoginFlow.Pending pending() {
-        return new OidcLoginFlow.Pending("s", NONCE, "v", clock.instant().minusSeconds(10), "http://app/cb", "");
+    private OidcTransaction pending() {
+        return new OidcTransaction("s", NONCE, "v", clock.instant().minusSeconds(10), "http://app/cb", "");
     }
 
     private String idToken(Consumer<JwtClaims> change) throws Exception {
@@ -117,8 +115,8 @@ class OidcLoginFlowTest {
         return jws.getCompactSerialization();
     }
 
-    private OidcLoginFlow.IdToken validate(Consumer<JwtClaims> change) throws Exception {
-        return flow.validate(flow.provider().orElseThrow(), idToken(change), pending(), ACCESS);
+    private IdTokenCheck.IdToken validate(Consumer<JwtClaims> change) throws Exception {
+        return idTokens.validate(discovery.provider().orElseThrow(), idToken(change), pending(), ACCESS);
     }
 
     private void refused(Consumer<JwtClaims> change) {
@@ -133,8 +131,8 @@ class OidcLoginFlowTest {
 
     @Test
     void aValidIdTokenGivesItsFacts() throws Exception {
-        OidcLoginFlow.IdToken id = validate(c -> c.setClaim("at_hash", uncheckedAtHash(ACCESS)));
-        assertEquals(new OidcLoginFlow.IdToken(issuer, "alice", java.util.Optional.of("provider-session")), id);
+        IdTokenCheck.IdToken id = validate(c -> c.setClaim("at_hash", uncheckedAtHash(ACCESS)));
+        assertEquals(new IdTokenCheck.IdToken(issuer, "alice", java.util.Optional.of("provider-session")), id);
         validate(c -> {
             c.setAudience(List.of(CLIENT, "api"));
             c.setClaim("azp", CLIENT);
@@ -167,7 +165,7 @@ class OidcLoginFlowTest {
         hs.setKey(new HmacKey(new byte[32]));
         hs.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
         String forged = hs.getCompactSerialization();
-        Exception e = assertThrows(Exception.class, () -> flow.validate(flow.provider().orElseThrow(), forged, pending(), ACCESS));
+        Exception e = assertThrows(Exception.class, () -> idTokens.validate(discovery.provider().orElseThrow(), forged, pending(), ACCESS));
         assertEquals("Refused", e.getClass().getSimpleName(), e::toString);
     }
 
@@ -183,12 +181,12 @@ class OidcLoginFlowTest {
     void theTransactionRoundTripsAndRefusesAnythingElse() {
         String value = String.join("|", "o1", "s".repeat(43), "n".repeat(43), "v".repeat(64), "1893456000",
                 Base64.getUrlEncoder().withoutPadding().encodeToString("http://app/cb".getBytes(StandardCharsets.UTF_8)), "");
-        OidcLoginFlow.Pending p = OidcLoginFlow.Pending.parse(value).orElseThrow();
+        OidcTransaction p = OidcTransaction.parse(value).orElseThrow();
         assertEquals(Instant.ofEpochSecond(1893456000L), p.issuedAt());
         assertEquals("http://app/cb", p.redirectUri());
-        assertTrue(OidcLoginFlow.Pending.parse(value.replace("o1|", "o2|")).isEmpty());
-        assertTrue(OidcLoginFlow.Pending.parse("o1|a|b|c|1|x|y").isEmpty());
-        assertTrue(OidcLoginFlow.Pending.parse(value + "|more").isEmpty());
+        assertTrue(OidcTransaction.parse(value.replace("o1|", "o2|")).isEmpty());
+        assertTrue(OidcTransaction.parse("o1|a|b|c|1|x|y").isEmpty());
+        assertTrue(OidcTransaction.parse(value + "|more").isEmpty());
         assertTrue(!p.toString().contains("sss"), "toString shows no state, nonce or verifier");
     }
 }

@@ -1,0 +1,144 @@
+package io.github.sessiongate.login;
+
+import io.github.sessiongate.OidcSettings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+
+/**
+ * The checks of OIDC Core 3.1.3.7 on the ID token a code exchange returns: signature through the
+ * provider's JWKS with an algorithm of the allow-list, {@code iss} exact, {@code aud}, {@code azp},
+ * {@code exp}, {@code iat}, {@code nonce} and {@code at_hash}. A refusal says which check failed,
+ * expected versus actual, never the token. Thread-safe.
+ */
+final class IdTokenCheck {
+    /** Tolerance for {@code iat} in the future and {@code exp} just past. */
+    static final Duration SKEW = Duration.ofSeconds(30);
+    private static final String[] ID_TOKEN_ALGORITHMS = {AlgorithmIdentifiers.RSA_USING_SHA256,
+        AlgorithmIdentifiers.RSA_USING_SHA384, AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
+        AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
+        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
+        AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512};
+
+    private final OidcSettings settings;
+    private final String issuer;
+    private final OidcDiscovery discovery;
+    private final Clock clock;
+
+    IdTokenCheck(OidcSettings settings, OidcDiscovery discovery, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.issuer = settings.issuer().toString();
+        this.discovery = Objects.requireNonNull(discovery, "discovery");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What the session keeps of a valid ID token. */
+    record IdToken(String issuer, String subject, Optional<String> sid) {
+    }
+
+    static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** OIDC Core 3.1.3.7: signature, iss, aud, azp, exp, iat, nonce, at_hash. */
+    IdToken validate(OidcDiscovery.Provider p, String idToken, OidcTransaction pending, String accessToken)
+            throws Refused, OidcDiscovery.Unavailable {
+        JwtContext parsed;
+        try {
+            parsed = new JwtConsumerBuilder().setSkipAllValidators().setDisableRequireSignature().setSkipSignatureVerification()
+                    .build().process(idToken);
+        } catch (InvalidJwtException e) {
+            throw new Refused("not a JWT");
+        }
+        String kid = parsed.getJoseObjects().isEmpty() ? null : parsed.getJoseObjects().get(0).getKeyIdHeaderValue();
+        List<JsonWebKey> known = discovery.keys(p, kid);
+        NumericDate now = NumericDate.fromMilliseconds(clock.millis());
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setVerificationKeyResolver(new JwksVerificationKeyResolver(known))
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, ID_TOKEN_ALGORITHMS)
+                .setExpectedIssuer(true, issuer)
+                .setExpectedAudience(true, settings.client().clientId())
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setRequireSubject()
+                .setAllowedClockSkewInSeconds((int) SKEW.toSeconds())
+                .setEvaluationTime(now)
+                .build();
+        JwtClaims claims;
+        String algorithm;
+        try {
+            JwtContext checked = consumer.process(idToken);
+            claims = checked.getJwtClaims();
+            algorithm = checked.getJoseObjects().get(0).getAlgorithmHeaderValue();
+        } catch (InvalidJwtException e) {
+            List<String> why = e.getErrorDetails().stream().map(ErrorCodeValidator.Error::getErrorMessage)
+                    .map(m -> m.replaceAll("JWT \\(claims->\\{.*?\\}\\) ", "")).toList();
+            throw new Refused(why.isEmpty() ? e.getClass().getSimpleName() : String.join("; ", why));
+        }
+        try {
+            List<String> aud = claims.getAudience();
+            String azp = claims.getStringClaimValue("azp");
+            if (azp != null ? !azp.equals(settings.client().clientId()) : aud.size() > 1) {
+                throw new Refused("azp: expected " + settings.client().clientId() + ", was " + (azp == null ? "absent with "
+                        + aud.size() + " audiences" : OidcText.printable(azp)));
+            }
+            Instant iat = Instant.ofEpochSecond(claims.getIssuedAt().getValue());
+            if (iat.isAfter(clock.instant().plus(SKEW)) || iat.isBefore(pending.issuedAt().minus(SKEW))) {
+                throw new Refused("iat " + iat + " is not within the sign-in started at " + pending.issuedAt());
+            }
+            String nonce = claims.getStringClaimValue("nonce");
+            if (nonce == null || !MessageDigest.isEqual(nonce.getBytes(StandardCharsets.UTF_8),
+                    pending.nonce().getBytes(StandardCharsets.UTF_8))) {
+                throw new Refused("nonce: " + (nonce == null ? "absent" : "not the one this sign-in sent"));
+            }
+            String atHash = claims.getStringClaimValue("at_hash");
+            if (atHash != null && !MessageDigest.isEqual(atHash.getBytes(StandardCharsets.US_ASCII),
+                    leftHalfHash(algorithm, accessToken).getBytes(StandardCharsets.US_ASCII))) {
+                throw new Refused("at_hash does not match the access token");
+            }
+            String sid = claims.getStringClaimValue("sid");
+            return new IdToken(claims.getIssuer(), claims.getSubject(), Optional.ofNullable(sid));
+        } catch (MalformedClaimException e) {
+            throw new Refused("malformed claim: " + e.getMessage());
+        }
+    }
+
+    private static String leftHalfHash(String algorithm, String token) throws Refused {
+        String bits = algorithm.substring(algorithm.length() - 3);
+        String digest = switch (bits) {
+            case "256" -> "SHA-256";
+            case "384" -> "SHA-384";
+            case "512" -> "SHA-512";
+            default -> throw new Refused("at_hash with algorithm " + algorithm);
+        };
+        try {
+            byte[] hash = MessageDigest.getInstance(digest).digest(token.getBytes(StandardCharsets.US_ASCII));
+            return OidcText.b64(Arrays.copyOf(hash, hash.length / 2));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

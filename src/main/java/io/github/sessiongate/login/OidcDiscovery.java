@@ -1,0 +1,178 @@
+package io.github.sessiongate.login;
+
+import io.github.sessiongate.internal.BackendHttp;
+import io.github.sessiongate.internal.Json;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.lang.JoseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What an OpenID provider says about itself: its discovery document
+ * ({@code <issuer>/.well-known/openid-configuration}, whose {@code issuer} must equal the configured
+ * one exactly) and its JWK set, each fetched when first needed and cached. A provider that is down
+ * never fails start-up: callers get nothing (a {@code 503} to the browser) and the next try waits
+ * {@link #RETRY}. Thread-safe.
+ */
+final class OidcDiscovery {
+    private static final Logger LOG = LoggerFactory.getLogger(OidcLoginFlow.class);
+    /** How long after a failed discovery or JWKS download the next request tries again. */
+    static final Duration RETRY = Duration.ofSeconds(5);
+
+    private final String issuer;
+    private final BackendHttp http;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private volatile Provider provider;
+    private volatile Instant nextDiscovery = Instant.MIN;
+    private volatile boolean failureLogged;
+    private volatile List<JsonWebKey> keys = List.of();
+    private volatile Instant nextJwks = Instant.MIN;
+
+    /** What discovery said: the endpoints the flow uses. */
+    record Provider(URI authorization, URI token, URI jwks, Optional<URI> endSession, Optional<URI> revocation,
+            boolean issParameterSupported) {
+    }
+
+    /** No key set to check a signature with: the provider's JWKS does not answer. */
+    static final class Unavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable() {
+            super(null, null, false, false);
+        }
+    }
+
+    OidcDiscovery(String issuer, BackendHttp http, Clock clock) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.http = Objects.requireNonNull(http, "http");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The provider if discovery already succeeded, without asking it; {@code null} otherwise. */
+    Provider known() {
+        return provider;
+    }
+
+    /** The discovered provider, fetched when first needed; empty while the provider does not answer. */
+    Optional<Provider> provider() {
+        Provider known = provider;
+        if (known != null) {
+            return Optional.of(known);
+        }
+        synchronized (lock) {
+            if (provider != null) {
+                return Optional.of(provider);
+            }
+            if (clock.instant().isBefore(nextDiscovery)) {
+                return Optional.empty();
+            }
+            nextDiscovery = clock.instant().plus(RETRY);
+            URI url = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
+                    + "/.well-known/openid-configuration");
+            try {
+                BackendHttp.Response r = http.send(http.request(url).GET().build());
+                if (r.status() != 200) {
+                    return failed(url, "answered " + r.status());
+                }
+                Optional<Map<String, Object>> doc = Json.object(r.body());
+                if (doc.isEmpty()) {
+                    return failed(url, "answered no JSON object");
+                }
+                Optional<String> said = Json.string(doc.get(), "issuer");
+                if (!said.map(issuer::equals).orElse(false)) {
+                    return failed(url, "names issuer " + said.map(OidcText::printable).orElse("(none)") + ", not " + issuer
+                            + " exactly");
+                }
+                Provider p = new Provider(endpoint(doc.get(), "authorization_endpoint"), endpoint(doc.get(), "token_endpoint"),
+                        endpoint(doc.get(), "jwks_uri"), optionalEndpoint(doc.get(), "end_session_endpoint"),
+                        optionalEndpoint(doc.get(), "revocation_endpoint"),
+                        Boolean.TRUE.equals(doc.get().get("authorization_response_iss_parameter_supported")));
+                provider = p;
+                LOG.info("OpenID provider {} discovered: authorization {}, token {}", issuer,
+                        BackendHttp.withoutQuery(p.authorization()), BackendHttp.withoutQuery(p.token()));
+                return Optional.of(p);
+            } catch (BackendHttp.Unreachable e) {
+                return failed(url, "unreachable: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return failed(url, e.getMessage());
+            }
+        }
+    }
+
+    private Optional<Provider> failed(URI url, String why) {
+        if (!failureLogged) {
+            failureLogged = true;
+            LOG.warn("OpenID discovery at {} failed: {}; sign-ins answer 503 until it succeeds", url, why);
+        } else {
+            LOG.debug("OpenID discovery at {} failed: {}", url, why);
+        }
+        return Optional.empty();
+    }
+
+    private URI endpoint(Map<String, Object> doc, String name) {
+        return optionalEndpoint(doc, name).orElseThrow(() -> new IllegalArgumentException("names no " + name));
+    }
+
+    /**
+     * An endpoint of the discovery document: https, or http to loopback only while the issuer
+     * itself is plain http (a test provider). The client secret and refresh tokens go where the
+     * document says, so it is trusted as much as the issuer that serves it.
+     */
+    private Optional<URI> optionalEndpoint(Map<String, Object> doc, String name) {
+        Optional<String> value = Json.string(doc, name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = BackendHttp.checkUrl(name, value.get());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " is not an https URL (or http to loopback)");
+        }
+        if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException(name + " is not https while the issuer is");
+        }
+        return Optional.of(uri);
+    }
+
+    /** The JWKS, fetched when first needed and again (at most every {@link #RETRY}) for an unknown {@code kid}. */
+    List<JsonWebKey> keys(Provider p, String kid) throws Unavailable {
+        List<JsonWebKey> current = keys;
+        boolean known = !current.isEmpty() && (kid == null || current.stream().anyMatch(k -> kid.equals(k.getKeyId())));
+        if (known || clock.instant().isBefore(nextJwks)) {
+            if (current.isEmpty()) {
+                throw new Unavailable();
+            }
+            return current;
+        }
+        synchronized (lock) {
+            nextJwks = clock.instant().plus(RETRY);
+            try {
+                BackendHttp.Response r = http.send(http.request(p.jwks()).GET().build());
+                if (r.status() == 200) {
+                    keys = List.copyOf(new JsonWebKeySet(r.body()).getJsonWebKeys());
+                } else {
+                    LOG.warn("OpenID JWKS {} answered {}", BackendHttp.withoutQuery(p.jwks()), r.status());
+                }
+            } catch (BackendHttp.Unreachable e) {
+                LOG.warn("OpenID JWKS {} unreachable: {}", BackendHttp.withoutQuery(p.jwks()), e.getMessage());
+            } catch (JoseException | RuntimeException e) {
+                LOG.warn("OpenID JWKS {} is not a JWK set", BackendHttp.withoutQuery(p.jwks()));
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new Unavailable();
+        }
+        return keys;
+    }
+}
