@@ -48,6 +48,8 @@ final class KeycloakServer implements AutoCloseable {
     private final int port;
     private final URI base;
     private Process process;
+    /** Stops Keycloak if the test JVM ends without {@link #close()} (a killed run), so no server outlives it. */
+    private Thread shutdownHook;
     private Path log;
     private Duration startTime;
 
@@ -113,6 +115,12 @@ final class KeycloakServer implements AutoCloseable {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         long started = System.nanoTime();
         process = builder.start();
+        Process started0 = process;
+        shutdownHook = new Thread(() -> {
+            started0.descendants().forEach(ProcessHandle::destroyForcibly);
+            started0.destroyForcibly();
+        }, "keycloak-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         awaitDiscovery(URI.create(base + "/realms/" + realm + "/.well-known/openid-configuration"));
         startTime = Duration.ofNanos(System.nanoTime() - started);
     }
@@ -195,7 +203,7 @@ final class KeycloakServer implements AutoCloseable {
 
     /** Stops Keycloak and every process it started: politely, then forcibly after 30 s. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (process == null) {
             return;
         }
@@ -205,10 +213,18 @@ final class KeycloakServer implements AutoCloseable {
         for (ProcessHandle p : tree) {
             try {
                 p.onExit().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
         process = null;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already ending: the hook runs anyway and finds nothing left to stop.
+        }
     }
 }
