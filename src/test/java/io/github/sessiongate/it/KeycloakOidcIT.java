@@ -52,7 +52,7 @@ class KeycloakOidcIT {
     /** Alice's fixed Keycloak user id (the realm file sets it): the {@code sub} of her tokens. */
     static final String ALICE_ID = "5e55a9a7-0000-4000-8000-00000000a11c";
     /** The realm's access token lifespan (seconds), as in the realm file. */
-    static final int ACCESS_TOKEN_LIFESPAN = 60;
+    static final int ACCESS_TOKEN_LIFESPAN = 300;
     /** Tomcat's default request-header limit ({@code maxHttpHeaderSize}), which the Cookie header must stay under. */
     static final int TOMCAT_HEADER_LIMIT = 8192;
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
@@ -189,7 +189,8 @@ class KeycloakOidcIT {
         System.out.println("Cookie header after a Keycloak sign-in: " + header.length() + " bytes ("
                 + ("Cookie: " + sessionOnly.header()).length() + " for the access and refresh cookies; cookies "
                 + signedIn.cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().length())
-                        .collect(Collectors.joining(", ")) + ")");
+                        .collect(Collectors.joining(", ")) + "; Keycloak's access token " + open(signedIn, ACCESS).length()
+                + " and refresh token " + open(signedIn, REFRESH).length() + " bytes before sealing)");
         assertTrue(header.length() < TOMCAT_HEADER_LIMIT, () -> header.length() + " bytes of Cookie header");
         Response page = api(CONTEXT + "/app/tab2", signedIn);
         assertEquals(200, page.status(), () -> "Tomcat and the filter take the whole header: " + page);
@@ -292,12 +293,17 @@ class KeycloakOidcIT {
      * browser could not): whole, or reassembled from its chunks {@code name.0}, {@code name.1}, ...
      */
     private String openRefreshToken(Jar jar) {
-        String sealed = jar.get(REFRESH);
+        return open(jar, REFRESH);
+    }
+
+    /** The token in the jar's cookie {@code cookieName}, opened as {@link #openRefreshToken} does. */
+    private String open(Jar jar, String cookieName) {
+        String sealed = jar.get(cookieName);
         if (sealed == null) {
             TreeMap<Integer, String> chunks = new TreeMap<>();
             jar.cookies.forEach((name, value) -> {
-                if (name.startsWith(REFRESH + ".")) {
-                    chunks.put(Integer.parseInt(name.substring(REFRESH.length() + 1)), value);
+                if (name.startsWith(cookieName + ".")) {
+                    chunks.put(Integer.parseInt(name.substring(cookieName.length() + 1)), value);
                 }
             });
             sealed = String.join("", chunks.values());
@@ -305,7 +311,7 @@ class KeycloakOidcIT {
         CookieSeal seal = CookieSeal.create(CookieSeal.settingsFrom(InitParams.resolve(Map.of("cookie-encryption-keys", cookieKeys))),
                 List.of()).orElseThrow();
         String cookie = sealed;
-        return seal.open(sealed).orElseThrow(() -> new AssertionError("no sealed refresh token in " + jar.cookies.keySet()
+        return seal.open(sealed).orElseThrow(() -> new AssertionError("no sealed " + cookieName + " token in " + jar.cookies.keySet()
                 + " (" + cookie.length() + " characters)"));
     }
 
