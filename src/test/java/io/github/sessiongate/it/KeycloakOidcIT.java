@@ -57,6 +57,7 @@ class KeycloakOidcIT {
     static final int TOMCAT_HEADER_LIMIT = 8192;
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
+    static final Duration APP_TIMEOUT = Duration.ofSeconds(30);
     static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
@@ -70,6 +71,7 @@ class KeycloakOidcIT {
 
     @BeforeAll
     void start() throws Exception {
+        http = JavaHttp.newClient();
         keycloak = KeycloakServer.fromSystemProperties(random());
         issuer = keycloak.base() + "/realms/" + REALM;
         cookieKeys = "k1:" + Base64.getEncoder().encodeToString(randomBytes(32));
@@ -88,7 +90,6 @@ class KeycloakOidcIT {
                 "SG_OTHER_SECRET", random(),
                 "SG_ALICE_PASSWORD", alicePassword), REALM);
         System.out.println("Keycloak started in " + keycloak.startTime().toMillis() + " ms");
-        http = JavaHttp.newClient();
     }
 
     @AfterAll
@@ -141,7 +142,7 @@ class KeycloakOidcIT {
             assertTrue(SetCookies.value(again, ACCESS).isEmpty(), () -> "no second refresh: " + again);
 
             // Logout: the local session ends, then the browser goes to Keycloak's end_session endpoint.
-            Response logout = RawHttp.send(base, "POST", CONTEXT + "/auth/logout", new byte[0], "Cookie: " + renewed.header(),
+            Response logout = send("POST", CONTEXT + "/auth/logout", "Cookie: " + renewed.header(),
                     "Origin: " + base.getScheme() + "://" + base.getAuthority(), "Accept: text/html",
                     "Content-Type: application/x-www-form-urlencoded");
             assertEquals(303, logout.status(), logout::toString);
@@ -216,8 +217,8 @@ class KeycloakOidcIT {
     }
 
     private Started startSignIn(String page, Jar jar) throws Exception {
-        Response r = jar.cookies.isEmpty() ? RawHttp.send(base, "GET", page, NAVIGATION)
-                : RawHttp.send(base, "GET", page, "Accept: text/html", "Sec-Fetch-Mode: navigate", "Cookie: " + jar.header());
+        Response r = jar.cookies.isEmpty() ? send("GET", page, NAVIGATION)
+                : send("GET", page, "Accept: text/html", "Sec-Fetch-Mode: navigate", "Cookie: " + jar.header());
         assertEquals(302, r.status(), () -> "a page without a session goes to Keycloak: " + r);
         URI location = URI.create(r.header("Location").orElseThrow());
         assertTrue(location.toString().startsWith(issuer + "/protocol/openid-connect/auth?"), location::toString);
@@ -243,12 +244,23 @@ class KeycloakOidcIT {
     private Response callback(URI redirect, Jar jar) throws Exception {
         assertEquals(base.getPort(), redirect.getPort(), () -> "Keycloak redirects to the application's callback: " + redirect);
         assertTrue(redirect.getRawQuery().contains("iss="), "Keycloak sends iss (RFC 9207)");
-        return RawHttp.send(base, "GET", redirect.getRawPath() + "?" + redirect.getRawQuery(), "Accept: text/html",
+        return send("GET", redirect.getRawPath() + "?" + redirect.getRawQuery(), "Accept: text/html",
                 "Sec-Fetch-Mode: navigate", "Cookie: " + jar.header());
     }
 
     private Response api(String target, Jar jar) throws Exception {
-        return RawHttp.send(base, "GET", target, "Accept: application/json", "Cookie: " + jar.header());
+        return send("GET", target, "Accept: application/json", "Cookie: " + jar.header());
+    }
+
+    /**
+     * A request to the application, without a body. Through {@code java.net.http} with a generous
+     * timeout rather than {@link RawHttp}'s 5 s: a callback waits for the code exchange at a Keycloak
+     * that may have just started on busy cores.
+     */
+    private Response send(String method, String target, String... headers) throws Exception {
+        HttpRequest request = JavaHttp.request(base, target, APP_TIMEOUT, headers)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return JavaHttp.toResponse(http.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
     /** The browser's cookies for the application, by name, as Set-Cookie headers left them. */
