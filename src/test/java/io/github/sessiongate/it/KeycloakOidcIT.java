@@ -42,6 +42,9 @@ import org.junit.jupiter.api.TestInstance;
  * second client, and a user with the realm role {@code reader}. The test plays the browser:
  * Keycloak's own login form, its cookies, its redirects. Nothing sleeps: the filter's clock
  * ({@link ClockedSessionFilter}) is moved past the access token's expiry to refresh in place.
+ * Keycloak dates the refreshed tokens by its own clock, so before that step the test raises the
+ * realm's access token lifespan through Keycloak's admin API (as the bootstrap administrator):
+ * the old token counts as expired on the moved clock, the new one as valid.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeycloakOidcIT {
