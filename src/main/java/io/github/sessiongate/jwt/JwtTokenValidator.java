@@ -866,6 +866,63 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /**
+     * Which check failed, expected versus actual, read from the refused token's unverified header
+     * and claims: {@code iss}, {@code aud}, {@code alg}, {@code kid}, the ID-token marks, the
+     * lifetime, a missing claim. Values are printable ASCII, each at most 100 characters; never the
+     * token, its signature or a key.
+     */
+    @Override
+    protected final Optional<String> describeRefusal(String token, Reason reason) {
+        Config c = config;
+        if (c == null || token == null) {
+            return Optional.empty();
+        }
+        try {
+            if (!(JsonWebStructure.fromCompactSerialization(token) instanceof JsonWebSignature jws)) {
+                return Optional.empty();
+            }
+            JwtClaims claims = JwtClaims.parse(jws.getUnverifiedPayload());
+            Headers h = jws.getHeaders();
+            return Optional.ofNullable(switch (reason) {
+                case WRONG_ISSUER -> "iss: expected " + shown(c.issuers()) + ", was " + shown(claims.getClaimValue("iss"));
+                case WRONG_AUDIENCE -> "aud: expected " + shown(c.audiences()) + ", was " + shown(claims.getClaimValue("aud"))
+                        + " (check jwt.audience and the provider's audience mapper, oidc.audience or oidc.resource)";
+                case DISALLOWED_ALGORITHM -> "alg: expected one of " + shown(c.algorithms()) + ", was " + shown(h.getObjectHeaderValue("alg"));
+                case UNKNOWN_KEY -> "kid " + shown(h.getObjectHeaderValue("kid")) + " is not among the keys of " + c.keys().describe();
+                case NO_SUBJECT -> "sub: missing or empty";
+                case MISSING_CLAIM -> "required claims " + shown(c.requiredClaims().stream()
+                        .filter(n -> JsonValues.at(claims.getClaimsMap(), n) == null).toList()) + " missing";
+                case LIFETIME_TOO_LONG -> "exp - iat: at most " + c.maxLifetimeSeconds() + " s (jwt.max-lifetime)";
+                case WRONG_TOKEN_TYPE -> typeDetail(claims, h, c);
+                default -> null;
+            });
+        } catch (JoseException | org.jose4j.jwt.consumer.InvalidJwtException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String typeDetail(JwtClaims claims, Headers h, Config c) {
+        for (String idClaim : ID_TOKEN_CLAIMS) {
+            if (claims.hasClaim(idClaim) && !(idClaim.equals("nonce") && c.nonceClientId() != null)) {
+                return "carries " + idClaim + ", an ID token's claim" + (idClaim.equals("nonce")
+                        ? " (providers that copy the nonce into access tokens need jwt.accept-access-token-nonce=true)" : "");
+            }
+        }
+        return "typ " + shown(h.getObjectHeaderValue("typ")) + ", claim typ " + shown(claims.getClaimValue("typ"))
+                + ", token_use " + shown(claims.getClaimValue("token_use"))
+                + (c.requiredType() != null ? ", expected typ " + c.requiredType() : "")
+                + (c.nonceClientId() != null ? " (an ID token's only audience is " + c.nonceClientId() + ")" : "");
+    }
+
+    /** A value for a log line: printable ASCII, at most 100 characters; lists as {@code [a, b]}. */
+    private static String shown(Object value) {
+        String s = value == null ? "(none)" : value instanceof Collection<?> list
+                ? list.stream().map(String::valueOf).toList().toString() : String.valueOf(value);
+        s = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+
+    /**
      * Hook: the user's roles. Default: the {@code jwt.roles-claim} claim, looked up first as a
      * top-level name and then as a dotted path ({@code realm_access.roles}); a string array gives
      * its string elements, a string is split at whitespace ({@code scope}, {@code scp}); absent or

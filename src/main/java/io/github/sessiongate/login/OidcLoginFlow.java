@@ -270,8 +270,10 @@ public final class OidcLoginFlow implements LoginFlow {
             }
             case TOKEN_NOT_VALID -> {
                 // The provider and the filter disagree (audience, issuer): a refused sign-in, not an outage.
-                LOG.warn("OpenID sign-in: the access token from {} did not pass the filter's validator (check jwt.issuer, "
-                        + "jwt.audience and jwt.accept-access-token-nonce); token {}", issuer, Fingerprint.of(tokens.accessToken()));
+                // Which check failed, expected versus actual: a wrong audience must not look like an outage.
+                LOG.warn("OpenID sign-in refused: the access token from {} did not pass the filter's validator: {}; token {}", issuer,
+                        start.refusal().orElse("refused (check jwt.issuer, jwt.audience and jwt.accept-access-token-nonce)"),
+                        Fingerprint.of(tokens.accessToken()));
                 if (tokens.refreshToken() != null) {
                     revoker().ifPresent(r -> r.revoke(tokens.refreshToken())); // issued for nothing
                 }
