@@ -95,7 +95,11 @@ final class DiscoveredJwksKeySource implements KeySource {
                 keys = JwksKeySource.create("jwks_uri", jwks, settings, clock);
                 LOG.info("Access-token keys from the discovered jwks_uri {}", checked);
                 return keys;
-            } catch (IOException | JoseException | ClassCastException e) {
+            } catch (IOException e) {
+                // jose4j's message names the status and the URL; nothing secret is fetched here.
+                String m = String.valueOf(e.getMessage()).replaceAll("[^\\x20-\\x7e]", "?");
+                return failed(url, e.getClass().getSimpleName() + " (" + (m.length() > 200 ? m.substring(0, 200) + "..." : m) + ")");
+            } catch (JoseException | ClassCastException e) {
                 return failed(url, e.getClass().getSimpleName());
             } catch (ConfigException e) {
                 return failed(url, "names a jwks_uri that is not https (or http to loopback)");
