@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * tokens, which the filter's validator validates as any other.
  *
  * <p>The provider's endpoints come from discovery ({@code <issuer>/.well-known/openid-configuration},
- * whose {@code issuer} must equal the configured one exactly), read when first needed and cached:
+ * whose {@code issuer} must equal the configured one exactly) unless set by hand (which wins; with the
+ * authorization, token and JWKS endpoints all set, discovery is never fetched), read when first needed and cached:
  * a provider that is down never fails start-up; the requests that need it get {@code 503} until it
  * answers, retried at most every {@link #RETRY_DISCOVERY} (see {@link OidcDiscovery}); the ID token checks are
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
@@ -107,7 +108,8 @@ public final class OidcLoginFlow implements LoginFlow {
 
     @Override
     public String describe() {
-        return "oidc{" + issuer + ", client_id=" + settings.clientId() + ", callback=" + settings.callbackPath() + "}";
+        return "oidc{" + issuer + ", client_id=" + settings.clientId() + ", client-auth=" + settings.clientAuth().value()
+                + ", callback=" + settings.callbackPath() + "}";
     }
 
     @Override
