@@ -26,11 +26,17 @@ import org.slf4j.LoggerFactory;
  * {@link JwksKeySource} with the {@code jwt.jwks-*} settings. Used when {@code oidc.issuer} is set
  * and no {@code jwt.*} key source is. Nothing is fetched at start-up: while the provider does not
  * answer, validations are "unavailable" (the filter answers {@code 503} and keeps cookies), and
- * discovery is retried at most once per {@code jwt.jwks-refetch-interval}. Thread-safe.
+ * discovery is retried at most every {@link #RETRY} (5 s). Thread-safe.
  */
 final class DiscoveredJwksKeySource implements KeySource {
     private static final Logger LOG = LoggerFactory.getLogger(DiscoveredJwksKeySource.class);
     private static final long NEVER = Long.MIN_VALUE;
+    /**
+     * Longest wait before discovery is tried again (shorter if {@code jwt.jwks-refetch-interval}
+     * is): the sign-in's own discovery retries as often, so a recovered provider is usable by both
+     * at about the same time.
+     */
+    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     private final String issuer;
     private final JwksKeySource.Settings settings;
@@ -65,7 +71,7 @@ final class DiscoveredJwksKeySource implements KeySource {
             }
             long now = clock.millis();
             long last = lastAttempt;
-            long interval = settings.refetchInterval().toMillis();
+            long interval = Math.min(settings.refetchInterval().toMillis(), RETRY.toMillis());
             if (last != NEVER && now - last < interval && last - now < interval) {
                 return null;
             }
