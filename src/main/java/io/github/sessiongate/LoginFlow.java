@@ -193,11 +193,20 @@ public interface LoginFlow {
      *
      * @param outcome what happened
      * @param session the session started, for {@link Outcome#STARTED} only
+     * @param refusal for {@link Outcome#TOKEN_NOT_VALID}: which check failed, expected versus actual
+     *     where the validator can say (e.g. {@code aud: expected [api], was [web]}), for a log line;
+     *     never a token
      */
-    record SessionStart(Outcome outcome, Optional<Session> session) {
+    record SessionStart(Outcome outcome, Optional<Session> session, Optional<String> refusal) {
         public SessionStart {
             Objects.requireNonNull(outcome, "outcome");
             Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(refusal, "refusal");
+        }
+
+        /** Without a refusal detail. */
+        public SessionStart(Outcome outcome, Optional<Session> session) {
+            this(outcome, session, Optional.empty());
         }
 
         /** What became of a session start. Only {@link #STARTED} wrote cookies. */

@@ -31,6 +31,82 @@ public final class OidcSettings {
     public static final Duration MIN_TRANSACTION_MAX_AGE = Duration.ofSeconds(30);
     public static final Duration MAX_TRANSACTION_MAX_AGE = Duration.ofHours(1);
 
+    // ---- client authentication, endpoints by hand, audience and resource (issue 9, part A)
+    /** How the client authenticates at the token and revocation endpoints; see {@link ClientAuth}. */
+    public static final String PARAM_CLIENT_AUTH = "oidc.client-auth";
+    /** The private key of {@code private_key_jwt}: PEM PKCS#8 or a private JWK, as {@code ${env:NAME}} or {@code file:/path}. */
+    public static final String PARAM_CLIENT_KEY = "oidc.client-key";
+    /** The {@code kid} header of the client assertion; default: the JWK's {@code kid}, else none. */
+    public static final String PARAM_CLIENT_KEY_ID = "oidc.client-key-id";
+    /** The client assertion's {@code aud}: {@code issuer} (default) or {@code token-endpoint}. */
+    public static final String PARAM_CLIENT_ASSERTION_AUDIENCE = "oidc.client-assertion-audience";
+    /** The authorization endpoint, overriding discovery. */
+    public static final String PARAM_AUTHORIZATION_ENDPOINT = "oidc.authorization-endpoint";
+    /** The token endpoint, overriding discovery. */
+    public static final String PARAM_TOKEN_ENDPOINT = "oidc.token-endpoint";
+    /** The JWK set of the ID tokens (and, by default, of the access tokens), overriding discovery. */
+    public static final String PARAM_JWKS_URI = "oidc.jwks-uri";
+    /** The end-session endpoint (RP-initiated logout), overriding discovery. */
+    public static final String PARAM_END_SESSION_ENDPOINT = "oidc.end-session-endpoint";
+    /** The revocation endpoint (RFC 7009), overriding discovery. */
+    public static final String PARAM_REVOCATION_ENDPOINT = "oidc.revocation-endpoint";
+    /** An {@code audience} parameter (Auth0) sent on the authorization request, the code exchange and refresh. */
+    public static final String PARAM_AUDIENCE = "oidc.audience";
+    /** {@code resource} indicators (RFC 8707), absolute URIs, sent on the authorization request, the code exchange and refresh. */
+    public static final String PARAM_RESOURCE = "oidc.resource";
+
+    /** How the client authenticates at the provider (OIDC Core 9). */
+    public enum ClientAuth {
+        /** HTTP Basic with the client secret, the default ({@code client_secret_basic}). */
+        CLIENT_SECRET_BASIC("client_secret_basic"),
+        /** {@code client_id} and {@code client_secret} in the form body ({@code client_secret_post}). */
+        CLIENT_SECRET_POST("client_secret_post"),
+        /** A JWT signed with the client's private key (RFC 7523 3, {@code private_key_jwt}); no secret. */
+        PRIVATE_KEY_JWT("private_key_jwt");
+
+        private final String value;
+
+        ClientAuth(String value) {
+            this.value = value;
+        }
+
+        /** The init-param value, e.g. {@code client_secret_post}. */
+        public String value() {
+            return value;
+        }
+
+        /** The method an init-param value names. */
+        public static ClientAuth of(String value) {
+            for (ClientAuth a : values()) {
+                if (a.value.equals(value)) {
+                    return a;
+                }
+            }
+            throw new ConfigException(PARAM_CLIENT_AUTH, "must be client_secret_basic, client_secret_post or private_key_jwt, not '"
+                    + value + "'");
+        }
+    }
+
+    /** What a {@code private_key_jwt} assertion names as its {@code aud}. */
+    public enum AssertionAudience {
+        /** The provider's issuer identifier, as RFC 7523 3 and the newer OAuth drafts advise (default). */
+        ISSUER("issuer"),
+        /** The URL of the endpoint the request goes to (token, or revocation), for providers that expect it. */
+        TOKEN_ENDPOINT("token-endpoint");
+
+        private final String value;
+
+        AssertionAudience(String value) {
+            this.value = value;
+        }
+
+        /** The init-param value. */
+        public String value() {
+            return value;
+        }
+    }
+    // ---- end of part A constants
+
     private static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
 
     private final URI issuer;
@@ -38,6 +114,13 @@ public final class OidcSettings {
     private final String scope;
     private final String callbackPath;
     private final Duration transactionMaxAge;
+    // part A
+    private final ClientAuth clientAuth;
+    private final io.github.sessiongate.internal.ClientKeys.SigningKey clientKey;
+    private final AssertionAudience assertionAudience;
+    private final java.util.Map<String, URI> endpointsByHand;
+    private final String audience;
+    private final java.util.List<URI> resources;
 
     private OidcSettings(Builder b) {
         if (b.issuer == null) {
@@ -51,10 +134,72 @@ public final class OidcSettings {
         if (b.clientId == null) {
             throw new ConfigException(PARAM_CLIENT_ID, "is required with " + PARAM_ISSUER);
         }
-        if (b.clientSecret == null) {
-            throw new ConfigException(PARAM_CLIENT_SECRET, "is required with " + PARAM_ISSUER + " (client_secret_basic)");
+        this.clientAuth = b.clientAuth == null ? ClientAuth.CLIENT_SECRET_BASIC : b.clientAuth;
+        if (clientAuth == ClientAuth.PRIVATE_KEY_JWT) {
+            if (b.clientSecret != null) {
+                throw new ConfigException(PARAM_CLIENT_SECRET, "is not used with " + PARAM_CLIENT_AUTH
+                        + "=private_key_jwt; remove it (the client signs with " + PARAM_CLIENT_KEY + ")");
+            }
+            if (b.clientKeyText == null && b.clientKeyObject == null) {
+                throw new ConfigException(PARAM_CLIENT_KEY, "is required with " + PARAM_CLIENT_AUTH + "=private_key_jwt: "
+                        + "a PEM PKCS#8 or JWK private key, e.g. ${env:OIDC_CLIENT_KEY} or file:/etc/app/client-key.pem");
+            }
+            io.github.sessiongate.internal.ClientKeys.SigningKey key = b.clientKeyObject != null
+                    ? SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyObject, null)
+                    : SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyText);
+            String kid = b.clientKeyId != null ? b.clientKeyId.strip() : key.keyId().orElse(null);
+            if (kid != null && (kid.isEmpty() || kid.length() > 256 || !kid.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+                throw new ConfigException(PARAM_CLIENT_KEY_ID, "must be 1 to 256 printable ASCII characters without spaces");
+            }
+            this.clientKey = new io.github.sessiongate.internal.ClientKeys.SigningKey(key.key(), key.algorithm(),
+                    java.util.Optional.ofNullable(kid));
+            this.client = idOnly(b.clientId);
+        } else {
+            if (b.clientSecret == null) {
+                throw new ConfigException(PARAM_CLIENT_SECRET, "is required with " + PARAM_ISSUER + " (" + clientAuth.value()
+                        + "); or set " + PARAM_CLIENT_AUTH + "=private_key_jwt with " + PARAM_CLIENT_KEY);
+            }
+            String unused = b.clientKeyText != null || b.clientKeyObject != null ? PARAM_CLIENT_KEY
+                    : b.clientKeyId != null ? PARAM_CLIENT_KEY_ID : b.assertionAudience != null ? PARAM_CLIENT_ASSERTION_AUDIENCE : null;
+            if (unused != null) {
+                throw new ConfigException(unused, "applies only with " + PARAM_CLIENT_AUTH + "=private_key_jwt");
+            }
+            this.clientKey = null;
+            this.client = credentials(b.clientId, b.clientSecret);
         }
-        this.client = credentials(b.clientId, b.clientSecret);
+        this.assertionAudience = b.assertionAudience == null ? AssertionAudience.ISSUER : b.assertionAudience;
+        java.util.Map<String, URI> byHand = new java.util.LinkedHashMap<>();
+        b.endpoints.forEach((name, value) -> {
+            URI uri = SettingsChecks.backendUrl(name, value.strip(), OVER_PLAIN_HTTP);
+            if ("https".equalsIgnoreCase(issuer.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                throw new ConfigException(name, "must be https while " + PARAM_ISSUER + " is");
+            }
+            byHand.put(name, uri);
+        });
+        this.endpointsByHand = java.util.Collections.unmodifiableMap(byHand);
+        if (b.audience != null && (b.audience.isBlank() || b.audience.length() > 1024
+                || !b.audience.strip().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new ConfigException(PARAM_AUDIENCE, "must be one audience value: printable ASCII without spaces, at most 1024 characters");
+        }
+        this.audience = b.audience == null ? null : b.audience.strip();
+        java.util.List<URI> rs = new java.util.ArrayList<>();
+        for (String r : b.resources) {
+            URI uri;
+            try {
+                uri = new URI(r);
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(PARAM_RESOURCE, "must be absolute URIs without a fragment (RFC 8707, 2); '"
+                        + r.replaceAll("[^\\x20-\\x7e]", "?") + "' is not a URI");
+            }
+            if (!uri.isAbsolute() || uri.getRawFragment() != null || r.length() > 1024) {
+                throw new ConfigException(PARAM_RESOURCE, "must be absolute URIs without a fragment (RFC 8707, 2), such as "
+                        + "https://api.example.com/");
+            }
+            if (!rs.contains(uri)) {
+                rs.add(uri);
+            }
+        }
+        this.resources = java.util.List.copyOf(rs);
         String s = b.scope == null ? DEFAULT_SCOPE : b.scope.strip().replaceAll("\\s+", " ");
         if (s.isEmpty() || !s.chars().allMatch(c -> c == ' ' || c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e))) {
             throw new ConfigException(PARAM_SCOPE, "must be scope tokens separated by spaces (RFC 6749, 3.3)");
@@ -72,6 +217,14 @@ public final class OidcSettings {
         this.transactionMaxAge = SettingsChecks.duration(PARAM_TRANSACTION_MAX_AGE,
                 b.transactionMaxAge == null ? DEFAULT_TRANSACTION_MAX_AGE : b.transactionMaxAge,
                 MIN_TRANSACTION_MAX_AGE, MAX_TRANSACTION_MAX_AGE);
+    }
+
+    private static ClientCredentials idOnly(String id) {
+        try {
+            return ClientCredentials.withoutSecret(id);
+        } catch (ConfigException e) {
+            throw new ConfigException(PARAM_CLIENT_ID, e.getMessage().replaceFirst("^.*?: ", ""));
+        }
     }
 
     private static ClientCredentials credentials(String id, String secret) {
@@ -94,9 +247,72 @@ public final class OidcSettings {
         return issuer;
     }
 
-    /** The client id and secret, sent as HTTP Basic at the token endpoint. */
+    /**
+     * The client id and secret, sent as HTTP Basic ({@code client_secret_basic}) or in the body
+     * ({@code client_secret_post}). With {@code private_key_jwt} there is no secret: the result's
+     * {@code clientSecret()} throws; use {@link #clientId()} for the id.
+     */
     public ClientCredentials client() {
         return client;
+    }
+
+    /** The client id registered at the provider. */
+    public String clientId() {
+        return client.clientId();
+    }
+
+    /** How the client authenticates at the token and revocation endpoints ({@value #PARAM_CLIENT_AUTH}). */
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** The private key of {@code private_key_jwt}; empty with a client secret. */
+    public java.util.Optional<java.security.PrivateKey> clientKey() {
+        return java.util.Optional.ofNullable(clientKey).map(io.github.sessiongate.internal.ClientKeys.SigningKey::key);
+    }
+
+    /** The JWS algorithm the client key signs with: RS256, or ES256/384/512 by curve; empty with a client secret. */
+    public java.util.Optional<String> clientKeyAlgorithm() {
+        return java.util.Optional.ofNullable(clientKey).map(io.github.sessiongate.internal.ClientKeys.SigningKey::algorithm);
+    }
+
+    /** The {@code kid} header of the client assertion, if any ({@value #PARAM_CLIENT_KEY_ID}, else the JWK's). */
+    public java.util.Optional<String> clientKeyId() {
+        return clientKey == null ? java.util.Optional.empty() : clientKey.keyId();
+    }
+
+    /** What the client assertion names as {@code aud} ({@value #PARAM_CLIENT_ASSERTION_AUDIENCE}). */
+    public AssertionAudience clientAssertionAudience() {
+        return assertionAudience;
+    }
+
+    /**
+     * An endpoint set by hand, which wins over discovery.
+     *
+     * @param parameter one of {@link #PARAM_AUTHORIZATION_ENDPOINT}, {@link #PARAM_TOKEN_ENDPOINT},
+     *        {@link #PARAM_JWKS_URI}, {@link #PARAM_END_SESSION_ENDPOINT}, {@link #PARAM_REVOCATION_ENDPOINT}
+     */
+    public java.util.Optional<URI> endpoint(String parameter) {
+        return java.util.Optional.ofNullable(endpointsByHand.get(parameter));
+    }
+
+    /**
+     * Whether the authorization, token and JWKS endpoints are all set by hand: discovery is then
+     * never fetched, and end-session and revocation come from their settings only.
+     */
+    public boolean discoveryNeeded() {
+        return !(endpointsByHand.containsKey(PARAM_AUTHORIZATION_ENDPOINT) && endpointsByHand.containsKey(PARAM_TOKEN_ENDPOINT)
+                && endpointsByHand.containsKey(PARAM_JWKS_URI));
+    }
+
+    /** The {@code audience} parameter ({@value #PARAM_AUDIENCE}), if set. */
+    public java.util.Optional<String> audience() {
+        return java.util.Optional.ofNullable(audience);
+    }
+
+    /** The {@code resource} indicators ({@value #PARAM_RESOURCE}), in order; empty when none. */
+    public java.util.List<URI> resources() {
+        return resources;
     }
 
     /** The scopes, space-separated, {@code openid} among them. */
@@ -117,8 +333,17 @@ public final class OidcSettings {
     @Override
     public boolean equals(Object o) {
         return o instanceof OidcSettings other && issuer.equals(other.issuer) && client.clientId().equals(other.client.clientId())
-                && client.clientSecret().equals(other.client.clientSecret()) && scope.equals(other.scope)
+                && secret().equals(other.secret()) && scope.equals(other.scope)
+                && clientAuth == other.clientAuth && java.util.Objects.equals(clientKey == null ? null : clientKey.key(),
+                        other.clientKey == null ? null : other.clientKey.key())
+                && clientKeyId().equals(other.clientKeyId()) && assertionAudience == other.assertionAudience
+                && endpointsByHand.equals(other.endpointsByHand) && Objects.equals(audience, other.audience)
+                && resources.equals(other.resources)
                 && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge);
+    }
+
+    private String secret() {
+        return clientAuth == ClientAuth.PRIVATE_KEY_JWT ? "" : client.clientSecret();
     }
 
     @Override
@@ -129,7 +354,10 @@ public final class OidcSettings {
     @Override
     public String toString() {
         return "OidcSettings[" + issuer + ", " + client + ", scope=" + scope + ", callback=" + callbackPath
-                + ", transaction=" + transactionMaxAge + "]";
+                + ", transaction=" + transactionMaxAge + ", client-auth=" + clientAuth.value()
+                + clientKeyId().map(k -> ", client-key-id=" + k).orElse("")
+                + (endpointsByHand.isEmpty() ? "" : ", endpoints=" + endpointsByHand.keySet())
+                + (audience == null ? "" : ", audience=" + audience) + (resources.isEmpty() ? "" : ", resource=" + resources) + "]";
     }
 
     /** OpenID Connect settings in code. Not thread-safe. */
@@ -140,8 +368,90 @@ public final class OidcSettings {
         private String scope;
         private String callbackPath;
         private Duration transactionMaxAge;
+        // part A
+        private ClientAuth clientAuth;
+        private String clientKeyText;
+        private java.security.PrivateKey clientKeyObject;
+        private String clientKeyId;
+        private AssertionAudience assertionAudience;
+        private final java.util.Map<String, String> endpoints = new java.util.LinkedHashMap<>();
+        private String audience;
+        private final java.util.List<String> resources = new java.util.ArrayList<>();
 
         private Builder() {
+        }
+
+        /** The client id alone ({@value OidcSettings#PARAM_CLIENT_ID}), for {@code private_key_jwt}. */
+        public Builder clientId(String clientId) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        /** How the client authenticates ({@value OidcSettings#PARAM_CLIENT_AUTH}), default {@code client_secret_basic}. */
+        public Builder clientAuth(ClientAuth method) {
+            this.clientAuth = Objects.requireNonNull(method, "method");
+            return this;
+        }
+
+        /**
+         * The {@code private_key_jwt} key ({@value OidcSettings#PARAM_CLIENT_KEY}) as text: PEM
+         * PKCS#8, a private JWK, or {@code file:/absolute/path} to either. Checked at {@link #build()}.
+         */
+        public Builder clientKey(String pemJwkOrFile) {
+            this.clientKeyText = Objects.requireNonNull(pemJwkOrFile, "pemJwkOrFile");
+            this.clientKeyObject = null;
+            return this;
+        }
+
+        /** The {@code private_key_jwt} key as an RSA (2048 bits or more) or EC (P-256/384/521) private key. */
+        public Builder clientKey(java.security.PrivateKey key) {
+            this.clientKeyObject = Objects.requireNonNull(key, "key");
+            this.clientKeyText = null;
+            return this;
+        }
+
+        /** The assertion's {@code kid} header ({@value OidcSettings#PARAM_CLIENT_KEY_ID}). */
+        public Builder clientKeyId(String kid) {
+            this.clientKeyId = Objects.requireNonNull(kid, "kid");
+            return this;
+        }
+
+        /** The assertion's {@code aud} ({@value OidcSettings#PARAM_CLIENT_ASSERTION_AUDIENCE}), default the issuer. */
+        public Builder clientAssertionAudience(AssertionAudience audience) {
+            this.assertionAudience = Objects.requireNonNull(audience, "audience");
+            return this;
+        }
+
+        /**
+         * An endpoint by hand, overriding discovery: https, or http to loopback (https while the
+         * issuer is). Checked at {@link #build()}.
+         *
+         * @param parameter {@value OidcSettings#PARAM_AUTHORIZATION_ENDPOINT}, {@value OidcSettings#PARAM_TOKEN_ENDPOINT},
+         *        {@value OidcSettings#PARAM_JWKS_URI}, {@value OidcSettings#PARAM_END_SESSION_ENDPOINT} or
+         *        {@value OidcSettings#PARAM_REVOCATION_ENDPOINT}
+         * @throws IllegalArgumentException for another parameter name
+         */
+        public Builder endpoint(String parameter, String url) {
+            if (!java.util.List.of(PARAM_AUTHORIZATION_ENDPOINT, PARAM_TOKEN_ENDPOINT, PARAM_JWKS_URI, PARAM_END_SESSION_ENDPOINT,
+                    PARAM_REVOCATION_ENDPOINT).contains(parameter)) {
+                throw new IllegalArgumentException(parameter + " is not an OpenID endpoint setting");
+            }
+            endpoints.put(parameter, Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        /** The {@code audience} parameter ({@value OidcSettings#PARAM_AUDIENCE}). */
+        public Builder audience(String audience) {
+            this.audience = Objects.requireNonNull(audience, "audience");
+            return this;
+        }
+
+        /** Adds {@code resource} indicators ({@value OidcSettings#PARAM_RESOURCE}): absolute URIs without a fragment. */
+        public Builder resource(String... uris) {
+            for (String u : uris) {
+                resources.add(Objects.requireNonNull(u, "uri").strip());
+            }
+            return this;
         }
 
         /** The issuer identifier ({@value OidcSettings#PARAM_ISSUER}): https, or http to loopback. */

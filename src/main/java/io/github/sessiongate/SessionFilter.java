@@ -216,6 +216,15 @@ public final class SessionFilter implements Filter {
         }
 
         @Override
+        public Optional<String> describeRefusal(TokenValidator validator, String token, ValidationResult.Reason reason) {
+            try {
+                return validator.describeRefusal(token, reason);
+            } catch (RuntimeException e) {
+                return Optional.empty(); // a hook that throws says nothing
+            }
+        }
+
+        @Override
         public Map<String, String> heldSecrets(TokenValidator validator) {
             return validator.heldSecrets();
         }

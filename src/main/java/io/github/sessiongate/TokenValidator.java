@@ -90,6 +90,18 @@ public abstract class TokenValidator implements AutoCloseable {
     }
 
     /**
+     * Hook: for a token this validator has just refused for {@code reason}, which check failed,
+     * expected versus actual where it can say (e.g. {@code aud: expected [api], was [web]}), so an
+     * operator can tell a misconfigured audience from an outage. The filter asks only where a
+     * fresh token from a sign-in is refused, and logs the answer at WARN. Never include the token,
+     * a signature or a secret; claim values such as {@code iss} and {@code aud} are fine. Must not
+     * throw. Default: empty (the reason alone is logged).
+     */
+    protected java.util.Optional<String> describeRefusal(String token, ValidationResult.Reason reason) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Validates an access token. Never throws, never returns {@code null}.
      */
     public final ValidationResult validate(String token) {

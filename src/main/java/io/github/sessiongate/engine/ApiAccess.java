@@ -30,6 +30,9 @@ public final class ApiAccess {
          */
         Optional<Started<io.github.sessiongate.BackendClient>> backendClient(GateConfig config, Outbound filterTransport);
 
+        /** The validator's {@code describeRefusal(token, reason)}: which check failed, for a log line. */
+        Optional<String> describeRefusal(TokenValidator validator, String token, io.github.sessiongate.ValidationResult.Reason reason);
+
         /** The secrets the validator holds (its {@code heldSecrets()}), for the key-reuse check. */
         Map<String, String> heldSecrets(TokenValidator validator);
 

@@ -191,7 +191,12 @@ public final class InitParamsMapping {
      */
     public static Optional<OidcSettings> oidcSettings(InitParams params) {
         List<String> names = List.of(OidcSettings.PARAM_ISSUER, OidcSettings.PARAM_CLIENT_ID, OidcSettings.PARAM_CLIENT_SECRET,
-                OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE);
+                OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE,
+                // part A: client authentication, endpoints by hand, audience and resource
+                OidcSettings.PARAM_CLIENT_AUTH, OidcSettings.PARAM_CLIENT_KEY, OidcSettings.PARAM_CLIENT_KEY_ID,
+                OidcSettings.PARAM_CLIENT_ASSERTION_AUDIENCE, OidcSettings.PARAM_AUTHORIZATION_ENDPOINT,
+                OidcSettings.PARAM_TOKEN_ENDPOINT, OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT,
+                OidcSettings.PARAM_REVOCATION_ENDPOINT, OidcSettings.PARAM_AUDIENCE, OidcSettings.PARAM_RESOURCE);
         if (names.stream().noneMatch(n -> params.peek(n).isPresent())) {
             return Optional.empty();
         }
@@ -199,12 +204,31 @@ public final class InitParamsMapping {
         params.get(OidcSettings.PARAM_ISSUER).ifPresent(b::issuer);
         Optional<String> id = params.get(OidcSettings.PARAM_CLIENT_ID);
         Optional<String> secret = params.get(OidcSettings.PARAM_CLIENT_SECRET);
+        // part A: with private_key_jwt there is no secret; the builder checks the combinations.
+        OidcSettings.ClientAuth auth = OidcSettings.ClientAuth.of(params.choice(OidcSettings.PARAM_CLIENT_AUTH,
+                OidcSettings.ClientAuth.CLIENT_SECRET_BASIC.value(), "client_secret_basic", "client_secret_post", "private_key_jwt"));
+        b.clientAuth(auth);
         if (id.isPresent() && secret.isPresent()) {
             b.client(id.get(), secret.get());
+        } else if (id.isPresent() && auth == OidcSettings.ClientAuth.PRIVATE_KEY_JWT) {
+            b.clientId(id.get());
         } else if (id.isPresent() != secret.isPresent()) {
             throw new ConfigException(id.isPresent() ? OidcSettings.PARAM_CLIENT_SECRET : OidcSettings.PARAM_CLIENT_ID,
                     "is required with " + OidcSettings.PARAM_ISSUER);
         }
+        params.get(OidcSettings.PARAM_CLIENT_KEY).ifPresent(b::clientKey);
+        params.get(OidcSettings.PARAM_CLIENT_KEY_ID).ifPresent(b::clientKeyId);
+        params.get(OidcSettings.PARAM_CLIENT_ASSERTION_AUDIENCE).ifPresent(v -> b.clientAssertionAudience(
+                switch (params.choice(OidcSettings.PARAM_CLIENT_ASSERTION_AUDIENCE, "issuer", "issuer", "token-endpoint")) {
+                    case "token-endpoint" -> OidcSettings.AssertionAudience.TOKEN_ENDPOINT;
+                    default -> OidcSettings.AssertionAudience.ISSUER;
+                }));
+        for (String endpoint : List.of(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT, OidcSettings.PARAM_TOKEN_ENDPOINT,
+                OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT, OidcSettings.PARAM_REVOCATION_ENDPOINT)) {
+            params.get(endpoint).ifPresent(url -> b.endpoint(endpoint, url));
+        }
+        params.get(OidcSettings.PARAM_AUDIENCE).ifPresent(b::audience);
+        b.resource(params.list(OidcSettings.PARAM_RESOURCE).toArray(new String[0]));
         params.get(OidcSettings.PARAM_SCOPE).ifPresent(b::scope);
         params.get(OidcSettings.PARAM_CALLBACK_PATH).ifPresent(b::callbackPath);
         Bounds.duration(params, OidcSettings.PARAM_TRANSACTION_MAX_AGE).ifPresent(b::transactionMaxAge);

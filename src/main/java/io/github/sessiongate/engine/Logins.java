@@ -54,6 +54,7 @@ final class Logins {
     private final AuditLog audit;
     private final GateMetrics metrics;
     private final int retryAfterSeconds;
+    private final io.github.sessiongate.TokenValidator validator;
 
     Logins(LoginFlow flow, Components components, Resolver resolver, SessionWriter writer, Validations validations,
             Refresher refresher, CookieCodec cookies, AuditLog audit, GateMetrics metrics) {
@@ -70,6 +71,7 @@ final class Logins {
         this.audit = audit;
         this.metrics = metrics;
         this.retryAfterSeconds = components.config().retryAfterSeconds();
+        this.validator = components.config().validator();
     }
 
     /** The flow's routes by path; each a plain path, none on a path of the filter's own endpoints. */
@@ -236,6 +238,19 @@ final class Logins {
             return ResponseBudget.locationRoom(ex.credentials.cookies().setCookieBytes());
         }
 
+        /** Why a sign-in's fresh token was refused, for the flow's WARN line: the reason, and the validator's detail. */
+        private Optional<String> refusal(ValidationResult check, String token) {
+            if (check instanceof ValidationResult.Invalid invalid) {
+                String reason = invalid.reason().name().toLowerCase(java.util.Locale.ROOT);
+                return Optional.of(ApiAccess.hooks().describeRefusal(validator, token, invalid.reason())
+                        .map(d -> reason + ": " + d).orElse(reason));
+            }
+            if (check instanceof ValidationResult.Expired) {
+                return Optional.of("expired on arrival (check the clocks of this server and the provider)");
+            }
+            return Optional.of("a guest's token");
+        }
+
         @Override
         public SessionStart startSession(TokenPair tokens, Optional<LoginFlow.ProviderFacts> facts) {
             ValidationResult check = resolver.check(tokens.accessToken());
@@ -243,7 +258,7 @@ final class Logins {
                 return new SessionStart(SessionStart.Outcome.VALIDATOR_UNAVAILABLE, Optional.empty());
             }
             if (!(check instanceof ValidationResult.Valid valid) || valid.session().isGuest()) {
-                return new SessionStart(SessionStart.Outcome.TOKEN_NOT_VALID, Optional.empty());
+                return new SessionStart(SessionStart.Outcome.TOKEN_NOT_VALID, Optional.empty(), refusal(check, tokens.accessToken()));
             }
             // Link the login's refresh token to its access token (and back), so a logout of any later
             // token of this chain, or one that can read only the access cookie, ends this access token too.

@@ -63,6 +63,22 @@ public final class SettingsChecks {
         return BackendUrls.check(parameter, value, overPlainHttp);
     }
 
+    /**
+     * For {@code OidcSettings}: a client's private signing key (PEM PKCS#8 or a private JWK,
+     * inline or {@code file:/path}), checked for type and strength.
+     *
+     * @throws ConfigException naming {@code parameter}; never quoting the key
+     */
+    public static io.github.sessiongate.internal.ClientKeys.SigningKey clientKey(String parameter, String value) {
+        return io.github.sessiongate.internal.ClientKeys.read(parameter, value);
+    }
+
+    /** As {@link #clientKey(String, String)}, for a key given in code. */
+    public static io.github.sessiongate.internal.ClientKeys.SigningKey clientKey(String parameter, java.security.PrivateKey key,
+            String keyId) {
+        return io.github.sessiongate.internal.ClientKeys.of(parameter, key, java.util.Optional.ofNullable(keyId));
+    }
+
     /** The prefix that marks a secret given in base64. */
     public static final String BASE64_PREFIX = Secrets.BASE64_PREFIX;
 

@@ -97,6 +97,16 @@ final class JwksKeySource implements KeySource {
 
     @Override
     public void checkAlgorithm(String algorithm) {
+        checkJwksAlgorithm(algorithm);
+    }
+
+    /** The resolver that picks a key of this set, for a source that finds the set's URL later. */
+    HttpsJwksVerificationKeyResolver resolver() {
+        return resolver;
+    }
+
+    /** Refuses an algorithm that keys from a JWKS cannot have (HMAC). */
+    static void checkJwksAlgorithm(String algorithm) {
         if (!FITTING.contains(algorithm)) {
             throw new ConfigException(JwtTokenValidator.PARAM_ALGORITHMS, algorithm + " does not fit keys from "
                     + JwtTokenValidator.PARAM_JWKS_URL + "; use RS*, PS* or ES* algorithms (an HMAC secret "

@@ -117,6 +117,11 @@ public class JwtTokenValidator extends TokenValidator {
     /** URL of a JSON Web Key Set: https, or http to a loopback host. */
     public static final String PARAM_JWKS_URL = "jwt.jwks-url";
 
+    /** With none of the three key sources: the OpenID issuer whose discovered {@code jwks_uri} keys the tokens. */
+    static final String OIDC_ISSUER = "oidc.issuer";
+    /** The OpenID JWKS set by hand, used instead of the discovered one. */
+    static final String OIDC_JWKS_URI = "oidc.jwks-uri";
+
     /** Allowed JWS algorithms; {@code none} is never allowed. Default depends on the key source. */
     public static final String PARAM_ALGORITHMS = "jwt.algorithms";
     /** Default algorithms with {@link #PARAM_SECRET}. */
@@ -255,6 +260,22 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /**
+     * The keys of an OpenID provider, as the filter uses them when {@code oidc.issuer} is set and no
+     * {@code jwt.*} key source is: its {@code jwks_uri}, read from its discovery document when
+     * first needed (nothing is fetched now; while the provider does not answer, validations are
+     * unavailable). The issuer defaults to {@code issuer}; the audience is still required.
+     *
+     * @param issuer the provider's issuer identifier, exactly as its discovery document names it
+     * @throws ConfigException naming {@code oidc.issuer} when the URL is not allowed
+     */
+    public static Builder withOidcDiscovery(URI issuer) {
+        String value = Objects.requireNonNull(issuer, "issuer").toString();
+        io.github.sessiongate.internal.BackendUrls.check(OIDC_ISSUER, value, "keys fetched over plain http can be replaced in transit");
+        Builder b = new Builder(OIDC_ISSUER, (jwks, clock) -> new DiscoveredJwksKeySource(value, null, jwks, clock));
+        return b.issuer(value);
+    }
+
+    /**
      * One RSA (2048 bits or more) or EC (P-256, P-384, P-521) public key ({@code jwt.public-key}).
      * Default algorithm RS256, or the ES algorithm of the key's curve.
      *
@@ -348,6 +369,17 @@ public class JwtTokenValidator extends TokenValidator {
         Optional<String> publicKey = params.get(PARAM_PUBLIC_KEY);
         Optional<String> jwksUrl = params.get(PARAM_JWKS_URL);
         int sources = (secret.isPresent() ? 1 : 0) + (publicKey.isPresent() ? 1 : 0) + (jwksUrl.isPresent() ? 1 : 0);
+        // OpenID sign-in without a jwt.* key source: the provider's keys and issuer (explicit jwt.* settings win).
+        Optional<String> oidcIssuer = params.peek(OIDC_ISSUER);
+        if (sources == 0 && oidcIssuer.isPresent()) {
+            Optional<String> jwksByHand = params.peek(OIDC_JWKS_URI);
+            Builder b = new Builder(OIDC_ISSUER, (jwks, c) -> new DiscoveredJwksKeySource(oidcIssuer.get(), jwksByHand.orElse(null), jwks, c));
+            readRest(b, params, clock);
+            if (params.list(PARAM_ISSUER).isEmpty()) {
+                b.issuer(oidcIssuer.get());
+            }
+            return b;
+        }
         if (sources != 1) {
             String at = sources == 0 ? PARAM_JWKS_URL : jwksUrl.isPresent() ? PARAM_JWKS_URL : PARAM_PUBLIC_KEY;
             throw new ConfigException(at, "set exactly one key source of " + PARAM_SECRET + ", "
@@ -356,6 +388,12 @@ public class JwtTokenValidator extends TokenValidator {
         Builder b = secret.isPresent() ? withSecret(secret.get())
                 : publicKey.isPresent() ? withPublicKeyPem(publicKey.get())
                 : new Builder(PARAM_JWKS_URL, (jwks, c) -> JwksKeySource.create(PARAM_JWKS_URL, jwksUrl.get(), jwks, c));
+        readRest(b, params, clock);
+        return b;
+    }
+
+    /** Every setting but the key source. */
+    private static void readRest(Builder b, InitParams params, Clock clock) {
         b.clock(clock);
         Bounds.duration(params, PARAM_JWKS_TIMEOUT).ifPresent(b::jwksTimeout);
         Bounds.duration(params, PARAM_JWKS_RETAIN_ON_ERROR).ifPresent(b::jwksRetainOnError);
@@ -376,7 +414,6 @@ public class JwtTokenValidator extends TokenValidator {
                     new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs oauth2.client-id, the OpenID client id: "
                             + "a token whose only audience is that client is an ID token and stays refused")));
         }
-        return b;
     }
 
     /** Opens the key source and installs the settings; the builder's checks that need the key run here. */
@@ -628,7 +665,7 @@ public class JwtTokenValidator extends TokenValidator {
 
         /** Every cross-check, then the key source; closes the key source if a later check fails. */
         private Config config() {
-            if (!keyParameter.equals(PARAM_JWKS_URL) && !jwksSettingsSet.isEmpty()) {
+            if (!keyParameter.equals(PARAM_JWKS_URL) && !keyParameter.equals(OIDC_ISSUER) && !jwksSettingsSet.isEmpty()) {
                 throw new ConfigException(jwksSettingsSet.iterator().next(), "applies only with " + PARAM_JWKS_URL);
             }
             KeySource source = keys.open(new JwksKeySource.Settings(jwksTimeout, jwksRetainOnError,
@@ -863,6 +900,63 @@ public class JwtTokenValidator extends TokenValidator {
             return Reason.LIFETIME_TOO_LONG;
         }
         return null;
+    }
+
+    /**
+     * Which check failed, expected versus actual, read from the refused token's unverified header
+     * and claims: {@code iss}, {@code aud}, {@code alg}, {@code kid}, the ID-token marks, the
+     * lifetime, a missing claim. Values are printable ASCII, each at most 100 characters; never the
+     * token, its signature or a key.
+     */
+    @Override
+    protected final Optional<String> describeRefusal(String token, Reason reason) {
+        Config c = config;
+        if (c == null || token == null) {
+            return Optional.empty();
+        }
+        try {
+            if (!(JsonWebStructure.fromCompactSerialization(token) instanceof JsonWebSignature jws)) {
+                return Optional.empty();
+            }
+            JwtClaims claims = JwtClaims.parse(jws.getUnverifiedPayload());
+            Headers h = jws.getHeaders();
+            return Optional.ofNullable(switch (reason) {
+                case WRONG_ISSUER -> "iss: expected " + shown(c.issuers()) + ", was " + shown(claims.getClaimValue("iss"));
+                case WRONG_AUDIENCE -> "aud: expected " + shown(c.audiences()) + ", was " + shown(claims.getAudience())
+                        + " (check jwt.audience and the provider's audience mapper, oidc.audience or oidc.resource)";
+                case DISALLOWED_ALGORITHM -> "alg: expected one of " + shown(c.algorithms()) + ", was " + shown(h.getObjectHeaderValue("alg"));
+                case UNKNOWN_KEY -> "kid " + shown(h.getObjectHeaderValue("kid")) + " is not among the keys of " + c.keys().describe();
+                case NO_SUBJECT -> "sub: missing or empty";
+                case MISSING_CLAIM -> "required claims " + shown(c.requiredClaims().stream()
+                        .filter(n -> JsonValues.at(claims.getClaimsMap(), n) == null).toList()) + " missing";
+                case LIFETIME_TOO_LONG -> "exp - iat: at most " + c.maxLifetimeSeconds() + " s (jwt.max-lifetime)";
+                case WRONG_TOKEN_TYPE -> typeDetail(claims, h, c);
+                default -> null;
+            });
+        } catch (JoseException | org.jose4j.jwt.consumer.InvalidJwtException | MalformedClaimException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String typeDetail(JwtClaims claims, Headers h, Config c) {
+        for (String idClaim : ID_TOKEN_CLAIMS) {
+            if (claims.hasClaim(idClaim) && !(idClaim.equals("nonce") && c.nonceClientId() != null)) {
+                return "carries " + idClaim + ", an ID token's claim" + (idClaim.equals("nonce")
+                        ? " (providers that copy the nonce into access tokens need jwt.accept-access-token-nonce=true)" : "");
+            }
+        }
+        return "typ " + shown(h.getObjectHeaderValue("typ")) + ", claim typ " + shown(claims.getClaimValue("typ"))
+                + ", token_use " + shown(claims.getClaimValue("token_use"))
+                + (c.requiredType() != null ? ", expected typ " + c.requiredType() : "")
+                + (c.nonceClientId() != null ? " (an ID token's only audience is " + c.nonceClientId() + ")" : "");
+    }
+
+    /** A value for a log line: printable ASCII, at most 100 characters; lists as {@code [a, b]}. */
+    private static String shown(Object value) {
+        String s = value == null ? "(none)" : value instanceof Collection<?> list
+                ? list.stream().map(String::valueOf).toList().toString() : String.valueOf(value);
+        s = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
     }
 
     /**

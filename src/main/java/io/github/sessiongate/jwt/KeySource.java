@@ -11,7 +11,8 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
  * <p>Implementations are immutable after construction (the JWKS one has an internal cache) and
  * safe to share between threads. {@link #toString()} never shows key material.
  */
-sealed interface KeySource extends AutoCloseable permits SecretKeySource, PublicKeySource, JwksKeySource {
+sealed interface KeySource extends AutoCloseable permits SecretKeySource, PublicKeySource, JwksKeySource,
+        DiscoveredJwksKeySource {
 
     /** Algorithms used when {@code jwt.algorithms} is not set. */
     List<String> defaultAlgorithms();

@@ -1,5 +1,6 @@
 package io.github.sessiongate.login;
 
+import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.internal.Json;
 import java.net.URI;
@@ -29,6 +30,7 @@ final class OidcDiscovery {
     static final Duration RETRY = Duration.ofSeconds(5);
 
     private final String issuer;
+    private final Map<String, URI> byHand;
     private final BackendHttp http;
     private final Clock clock;
     private final Object lock = new Object();
@@ -53,9 +55,40 @@ final class OidcDiscovery {
     }
 
     OidcDiscovery(String issuer, BackendHttp http, Clock clock) {
+        this(issuer, Map.of(), http, clock);
+    }
+
+    /**
+     * With endpoints set by hand ({@code oidc.*-endpoint}, {@code oidc.jwks-uri}), which win over
+     * the document's. When the authorization, token and JWKS endpoints are all set, the document is
+     * never fetched: end-session and revocation are then only those set by hand, and
+     * {@code authorization_response_iss_parameter_supported} counts as not advertised (an {@code iss}
+     * that comes is still checked).
+     *
+     * @param byHand endpoint parameter names ({@code OidcSettings.PARAM_*}) to checked URLs
+     */
+    OidcDiscovery(String issuer, Map<String, URI> byHand, BackendHttp http, Clock clock) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.byHand = Map.copyOf(byHand);
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (byHand.containsKey(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT) && byHand.containsKey(OidcSettings.PARAM_TOKEN_ENDPOINT)
+                && byHand.containsKey(OidcSettings.PARAM_JWKS_URI)) {
+            this.provider = new Provider(byHand.get(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT),
+                    byHand.get(OidcSettings.PARAM_TOKEN_ENDPOINT), byHand.get(OidcSettings.PARAM_JWKS_URI),
+                    Optional.ofNullable(byHand.get(OidcSettings.PARAM_END_SESSION_ENDPOINT)),
+                    Optional.ofNullable(byHand.get(OidcSettings.PARAM_REVOCATION_ENDPOINT)), false);
+        }
+    }
+
+    /** The settings' endpoints set by hand, by parameter name. */
+    static Map<String, URI> byHand(OidcSettings settings) {
+        Map<String, URI> m = new java.util.LinkedHashMap<>();
+        for (String p : List.of(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT, OidcSettings.PARAM_TOKEN_ENDPOINT,
+                OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT, OidcSettings.PARAM_REVOCATION_ENDPOINT)) {
+            settings.endpoint(p).ifPresent(u -> m.put(p, u));
+        }
+        return m;
     }
 
     /** The provider if discovery already succeeded, without asking it; {@code null} otherwise. */
@@ -93,9 +126,11 @@ final class OidcDiscovery {
                     return failed(url, "names issuer " + said.map(OidcText::printable).orElse("(none)") + ", not " + issuer
                             + " exactly");
                 }
-                Provider p = new Provider(endpoint(doc.get(), "authorization_endpoint"), endpoint(doc.get(), "token_endpoint"),
-                        endpoint(doc.get(), "jwks_uri"), optionalEndpoint(doc.get(), "end_session_endpoint"),
-                        optionalEndpoint(doc.get(), "revocation_endpoint"),
+                Provider p = new Provider(endpoint(doc.get(), "authorization_endpoint", OidcSettings.PARAM_AUTHORIZATION_ENDPOINT),
+                        endpoint(doc.get(), "token_endpoint", OidcSettings.PARAM_TOKEN_ENDPOINT),
+                        endpoint(doc.get(), "jwks_uri", OidcSettings.PARAM_JWKS_URI),
+                        optionalEndpoint(doc.get(), "end_session_endpoint", OidcSettings.PARAM_END_SESSION_ENDPOINT),
+                        optionalEndpoint(doc.get(), "revocation_endpoint", OidcSettings.PARAM_REVOCATION_ENDPOINT),
                         Boolean.TRUE.equals(doc.get().get("authorization_response_iss_parameter_supported")));
                 provider = p;
                 LOG.info("OpenID provider {} discovered: authorization {}, token {}", issuer,
@@ -119,8 +154,14 @@ final class OidcDiscovery {
         return Optional.empty();
     }
 
-    private URI endpoint(Map<String, Object> doc, String name) {
-        return optionalEndpoint(doc, name).orElseThrow(() -> new IllegalArgumentException("names no " + name));
+    private URI endpoint(Map<String, Object> doc, String name, String setting) {
+        return optionalEndpoint(doc, name, setting).orElseThrow(() -> new IllegalArgumentException("names no " + name));
+    }
+
+    /** The endpoint set by hand ({@code setting}) if any, which wins; else the document's. */
+    private Optional<URI> optionalEndpoint(Map<String, Object> doc, String name, String setting) {
+        URI set = byHand.get(setting);
+        return set != null ? Optional.of(set) : optionalEndpoint(doc, name);
     }
 
     /**

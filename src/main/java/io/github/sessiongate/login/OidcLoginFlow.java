@@ -10,7 +10,6 @@ import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.audit.Fingerprint;
 import io.github.sessiongate.internal.BackendHttp;
-import io.github.sessiongate.internal.ClientAuth;
 import io.github.sessiongate.internal.Json;
 import io.github.sessiongate.internal.TokenFields;
 import io.github.sessiongate.web.LoginRedirect;
@@ -18,7 +17,6 @@ import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.SafeRedirect;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,13 +39,14 @@ import org.slf4j.LoggerFactory;
  * {@link LoginFlow} seam. A page without a session, or a {@code GET} of the login endpoint, is sent
  * to the provider's authorization endpoint with a fresh state, nonce and S256 code challenge kept
  * in a sealed login-transaction cookie; the callback checks state (constant time) and {@code iss},
- * exchanges the code with the verifier and HTTP Basic client authentication, validates the ID token
+ * exchanges the code with the verifier and the client authentication ({@link OidcTokenEndpoint}), validates the ID token
  * (signature through the discovered JWKS, {@code iss}, {@code aud}, {@code azp}, {@code exp},
  * {@code iat}, {@code nonce}, {@code at_hash}) and starts the session from the access and refresh
  * tokens, which the filter's validator validates as any other.
  *
  * <p>The provider's endpoints come from discovery ({@code <issuer>/.well-known/openid-configuration},
- * whose {@code issuer} must equal the configured one exactly), read when first needed and cached:
+ * whose {@code issuer} must equal the configured one exactly) unless set by hand (which wins; with the
+ * authorization, token and JWKS endpoints all set, discovery is never fetched), read when first needed and cached:
  * a provider that is down never fails start-up; the requests that need it get {@code 503} until it
  * answers, retried at most every {@link #RETRY_DISCOVERY} (see {@link OidcDiscovery}); the ID token checks are
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
@@ -72,6 +71,7 @@ public final class OidcLoginFlow implements LoginFlow {
     private final String issuer;
     private final OidcDiscovery discovery;
     private final IdTokenCheck idTokens;
+    private final OidcTokenEndpoint tokenEndpoint;
     /**
      * @param settings the OpenID Connect settings
      * @param endpoints the filter's endpoints: the login route (a {@code GET} starts a sign-in), the success and logout paths
@@ -86,7 +86,8 @@ public final class OidcLoginFlow implements LoginFlow {
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.issuer = settings.issuer().toString();
-        this.discovery = new OidcDiscovery(issuer, http, clock);
+        this.discovery = new OidcDiscovery(issuer, OidcDiscovery.byHand(settings), http, clock);
+        this.tokenEndpoint = new OidcTokenEndpoint(settings, http, clock);
         this.idTokens = new IdTokenCheck(settings, discovery, clock);
         List<Route> r = new ArrayList<>();
         r.add(new Route(settings.callbackPath(), Csrf.OWN_DEFENCE));
@@ -107,7 +108,8 @@ public final class OidcLoginFlow implements LoginFlow {
 
     @Override
     public String describe() {
-        return "oidc{" + issuer + ", client_id=" + settings.client().clientId() + ", callback=" + settings.callbackPath() + "}";
+        return "oidc{" + issuer + ", client_id=" + settings.clientId() + ", client-auth=" + settings.clientAuth().value()
+                + ", callback=" + settings.callbackPath() + "}";
     }
 
     @Override
@@ -159,14 +161,20 @@ public final class OidcLoginFlow implements LoginFlow {
         }
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
-        q.put("client_id", settings.client().clientId());
+        q.put("client_id", settings.clientId());
         q.put("redirect_uri", redirectUri);
         q.put("scope", settings.scope());
         q.put("state", state);
         q.put("nonce", nonce);
         q.put("code_challenge", OidcText.b64(sha256(verifier)));
         q.put("code_challenge_method", "S256");
-        context.redirect(HttpServletResponse.SC_FOUND, OidcText.withQuery(p.get().authorization(), q));
+        // part A: audience and resource indicators (RFC 8707; resource may repeat)
+        settings.audience().ifPresent(a -> q.put("audience", a));
+        String location = OidcText.withQuery(p.get().authorization(), q);
+        for (java.net.URI r : settings.resources()) {
+            location += "&resource=" + java.net.URLEncoder.encode(r.toString(), StandardCharsets.UTF_8);
+        }
+        context.redirect(HttpServletResponse.SC_FOUND, location);
     }
 
     // ------------------------------------------------------------------ the callback
@@ -216,35 +224,16 @@ public final class OidcLoginFlow implements LoginFlow {
     }
 
     private void exchange(Context context, Transaction tx, OidcTransaction pending, OidcDiscovery.Provider p, String code) throws IOException {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        form.put("redirect_uri", pending.redirectUri());
-        form.put("code_verifier", pending.verifier());
-        HttpRequest.Builder request = http.request(p.token()).header("Content-Type", "application/x-www-form-urlencoded");
-        ClientAuth.apply(settings.client(), request, form);
-        BackendHttp.Response answer;
-        try {
-            answer = http.send(request.POST(HttpRequest.BodyPublishers.ofString(ClientAuth.formBody(form))).build());
-        } catch (BackendHttp.Unreachable e) {
-            LOG.warn("OpenID token endpoint {} unreachable: {}", BackendHttp.withoutQuery(p.token()), e.getMessage());
-            unavailable(context, "token endpoint unreachable");
+        OidcTokenEndpoint.Answer answer = tokenEndpoint.exchange(p.token(), code, pending.redirectUri(), pending.verifier());
+        if (answer instanceof OidcTokenEndpoint.Unavailable u) {
+            unavailable(context, u.why());
             return;
         }
-        Map<String, Object> json = Json.object(answer.body()).orElse(Map.of());
-        if (answer.status() >= 500) {
-            LOG.warn("OpenID token endpoint {} answered {}", BackendHttp.withoutQuery(p.token()), answer.status());
-            unavailable(context, "token endpoint " + answer.status());
-            return;
-        }
-        if (answer.status() != 200) {
-            String error = Json.string(json, "error").filter(e -> ERROR_CODE.matcher(e).matches()).orElse("status " + answer.status());
-            LOG.warn("OpenID code exchange refused by {}: {} ({}); code {}", BackendHttp.withoutQuery(p.token()), error,
-                    Json.string(json, "error_description").map(OidcText::printable).orElse("no description"),
-                    Fingerprint.of(code));
+        if (answer instanceof OidcTokenEndpoint.Refused) {
             refuse(context, tx, "code_refused", null);
             return;
         }
+        Map<String, Object> json = ((OidcTokenEndpoint.Tokens) answer).json();
         Optional<TokenPair> tokens = TokenFields.of("access_token", "refresh_token", "expires_in", clock).read(json);
         Optional<String> idToken = Json.string(json, "id_token");
         if (tokens.isEmpty() || idToken.isEmpty()) {
@@ -283,8 +272,10 @@ public final class OidcLoginFlow implements LoginFlow {
             }
             case TOKEN_NOT_VALID -> {
                 // The provider and the filter disagree (audience, issuer): a refused sign-in, not an outage.
-                LOG.warn("OpenID sign-in: the access token from {} did not pass the filter's validator (check jwt.issuer, "
-                        + "jwt.audience and jwt.accept-access-token-nonce); token {}", issuer, Fingerprint.of(tokens.accessToken()));
+                // Which check failed, expected versus actual: a wrong audience must not look like an outage.
+                LOG.warn("OpenID sign-in refused: the access token from {} did not pass the filter's validator: {}; token {}", issuer,
+                        start.refusal().orElse("refused (check jwt.issuer, jwt.audience and jwt.accept-access-token-nonce)"),
+                        Fingerprint.of(tokens.accessToken()));
                 if (tokens.refreshToken() != null) {
                     revoker().ifPresent(r -> r.revoke(tokens.refreshToken())); // issued for nothing
                 }
@@ -355,7 +346,7 @@ public final class OidcLoginFlow implements LoginFlow {
             return Optional.empty();
         }
         Map<String, String> q = new LinkedHashMap<>();
-        q.put("client_id", settings.client().clientId());
+        q.put("client_id", settings.clientId());
         q.put("post_logout_redirect_uri", origins.resolve(context.request()).origin() + context.request().getContextPath()
                 + endpoints.logoutRedirectPath());
         return Optional.of(OidcText.withQuery(p.endSession().get(), q));
@@ -382,26 +373,7 @@ public final class OidcLoginFlow implements LoginFlow {
         if (p.isEmpty()) {
             return RefreshResult.unavailable("OpenID discovery unavailable");
         }
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("refresh_token", refreshToken);
-        HttpRequest.Builder request = http.request(p.get().token()).header("Content-Type", "application/x-www-form-urlencoded");
-        ClientAuth.apply(settings.client(), request, form);
-        BackendHttp.Response answer;
-        try {
-            answer = http.send(request.POST(HttpRequest.BodyPublishers.ofString(ClientAuth.formBody(form))).build());
-        } catch (BackendHttp.Unreachable e) {
-            return RefreshResult.unavailable("token endpoint " + e.getMessage());
-        }
-        Map<String, Object> json = Json.object(answer.body()).orElse(Map.of());
-        if (answer.status() == 200) {
-            return TokenFields.of("access_token", "refresh_token", "expires_in", clock).read(json)
-                    .map(RefreshResult::refreshed).orElseGet(() -> RefreshResult.unavailable("token endpoint answer incomplete"));
-        }
-        if (answer.status() == 400 && Json.string(json, "error").filter("invalid_grant"::equals).isPresent()) {
-            return RefreshResult.refused();
-        }
-        return RefreshResult.unavailable("token endpoint answered " + answer.status());
+        return tokenEndpoint.refresh(p.get().token(), refreshToken);
     }
 
     /** RFC 7009 at the discovered {@code revocation_endpoint}, best effort. */
@@ -412,20 +384,7 @@ public final class OidcLoginFlow implements LoginFlow {
             if (p == null || p.revocation().isEmpty()) {
                 return;
             }
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("token", token);
-            form.put("token_type_hint", "refresh_token");
-            HttpRequest.Builder request = http.request(p.revocation().get())
-                    .header("Content-Type", "application/x-www-form-urlencoded");
-            ClientAuth.apply(settings.client(), request, form);
-            try {
-                BackendHttp.Response r = http.send(request.POST(HttpRequest.BodyPublishers.ofString(ClientAuth.formBody(form))).build());
-                if (r.status() != 200) {
-                    LOG.debug("OpenID revocation answered {} for {}", r.status(), Fingerprint.of(token));
-                }
-            } catch (BackendHttp.Unreachable e) {
-                LOG.debug("OpenID revocation unreachable ({}) for {}", e.getMessage(), Fingerprint.of(token));
-            }
+            tokenEndpoint.revoke(p.revocation().get(), token, "refresh_token");
         });
     }
 

@@ -1,0 +1,165 @@
+package io.github.sessiongate.jwt;
+
+import io.github.sessiongate.ConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.security.Key;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.jose4j.http.Get;
+import org.jose4j.http.SimpleResponse;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+import org.jose4j.lang.UnresolvableKeyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keys of an OpenID provider's {@code jwks_uri}, found through its discovery document
+ * ({@code <issuer>/.well-known/openid-configuration}, whose {@code issuer} must equal the configured
+ * one exactly) when first needed, or set by hand ({@code oidc.jwks-uri}); then a
+ * {@link JwksKeySource} with the {@code jwt.jwks-*} settings. Used when {@code oidc.issuer} is set
+ * and no {@code jwt.*} key source is. Nothing is fetched at start-up: while the provider does not
+ * answer, validations are "unavailable" (the filter answers {@code 503} and keeps cookies), and
+ * discovery is retried at most every {@link #RETRY} (5 s). Thread-safe.
+ */
+final class DiscoveredJwksKeySource implements KeySource {
+    private static final Logger LOG = LoggerFactory.getLogger(DiscoveredJwksKeySource.class);
+    private static final long NEVER = Long.MIN_VALUE;
+    /**
+     * Longest wait before discovery is tried again (shorter if {@code jwt.jwks-refetch-interval}
+     * is): the sign-in's own discovery retries as often, so a recovered provider is usable by both
+     * at about the same time.
+     */
+    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
+
+    private final String issuer;
+    private final JwksKeySource.Settings settings;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private volatile JwksKeySource keys;
+    private volatile long lastAttempt = NEVER;
+    private volatile boolean failureLogged;
+
+    /**
+     * @param issuer the provider's issuer identifier ({@code oidc.issuer})
+     * @param jwksByHand {@code oidc.jwks-uri}, or {@code null} to discover it
+     */
+    DiscoveredJwksKeySource(String issuer, String jwksByHand, JwksKeySource.Settings settings, Clock clock) {
+        this.issuer = issuer;
+        this.settings = settings;
+        this.clock = clock;
+        if (jwksByHand != null) {
+            this.keys = JwksKeySource.create("oidc.jwks-uri", jwksByHand, settings, clock);
+        }
+    }
+
+    /** The JWKS key source, discovering its URL if due; {@code null} while discovery fails. */
+    private JwksKeySource keys() {
+        JwksKeySource k = keys;
+        if (k != null) {
+            return k;
+        }
+        synchronized (lock) {
+            if (keys != null) {
+                return keys;
+            }
+            long now = clock.millis();
+            long last = lastAttempt;
+            long interval = Math.min(settings.refetchInterval().toMillis(), RETRY.toMillis());
+            if (last != NEVER && now - last < interval && last - now < interval) {
+                return null;
+            }
+            lastAttempt = now;
+            String url = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + "/.well-known/openid-configuration";
+            try {
+                Get get = new Get();
+                int timeout = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
+                get.setConnectTimeout(timeout);
+                get.setReadTimeout(timeout);
+                get.setRetries(0);
+                SimpleResponse r = get.get(url);
+                if (r.getStatusCode() != 200) {
+                    return failed(url, "answered " + r.getStatusCode());
+                }
+                Map<String, Object> doc = JsonUtil.parseJson(r.getBody());
+                if (!issuer.equals(doc.get("issuer"))) {
+                    return failed(url, "does not name issuer " + issuer + " exactly");
+                }
+                if (!(doc.get("jwks_uri") instanceof String jwks)) {
+                    return failed(url, "names no jwks_uri");
+                }
+                URI checked = JwksKeySource.check("jwks_uri", jwks);
+                if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(checked.getScheme())) {
+                    return failed(url, "names a jwks_uri that is not https while the issuer is");
+                }
+                keys = JwksKeySource.create("jwks_uri", jwks, settings, clock);
+                LOG.info("Access-token keys from the discovered jwks_uri {}", checked);
+                return keys;
+            } catch (IOException e) {
+                // jose4j's message names the status and the URL; nothing secret is fetched here.
+                String m = String.valueOf(e.getMessage()).replaceAll("[^\\x20-\\x7e]", "?");
+                return failed(url, e.getClass().getSimpleName() + " (" + (m.length() > 200 ? m.substring(0, 200) + "..." : m) + ")");
+            } catch (JoseException | ClassCastException e) {
+                return failed(url, e.getClass().getSimpleName());
+            } catch (ConfigException e) {
+                return failed(url, "names a jwks_uri that is not https (or http to loopback)");
+            }
+        }
+    }
+
+    private JwksKeySource failed(String url, String why) {
+        if (!failureLogged) {
+            failureLogged = true;
+            LOG.warn("OpenID discovery for the access-token keys at {} failed: {}; requests answer 503 until it succeeds", url, why);
+        } else {
+            LOG.debug("OpenID discovery for the access-token keys at {} failed: {}", url, why);
+        }
+        return null;
+    }
+
+    @Override
+    public List<String> defaultAlgorithms() {
+        return JwtTokenValidator.DEFAULT_ALGORITHMS_JWKS;
+    }
+
+    @Override
+    public void checkAlgorithm(String algorithm) {
+        // The same key types as any JWKS.
+        JwksKeySource.checkJwksAlgorithm(algorithm);
+    }
+
+    @Override
+    public void applyTo(JwtConsumerBuilder builder) {
+        builder.setVerificationKeyResolver(new VerificationKeyResolver() {
+            @Override
+            public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext) throws UnresolvableKeyException {
+                JwksKeySource k = keys();
+                if (k == null) {
+                    // An IOException cause: the validator reports "unavailable", never a refusal.
+                    throw new UnresolvableKeyException("OpenID discovery unavailable", new IOException("discovery unavailable"));
+                }
+                return k.resolver().resolveKey(jws, nestingContext);
+            }
+        });
+    }
+
+    @Override
+    public String describe() {
+        JwksKeySource k = keys;
+        return k != null ? k.describe() + " (oidc)" : "jwks=discovered from " + issuer;
+    }
+
+    @Override
+    public void close() {
+        JwksKeySource k = keys;
+        if (k != null) {
+            k.close();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.github.sessiongate.login;
+
+import io.github.sessiongate.ClientCredentials;
+import io.github.sessiongate.OidcSettings;
+import io.github.sessiongate.RefreshResult;
+import io.github.sessiongate.audit.Fingerprint;
+import io.github.sessiongate.internal.BackendHttp;
+import io.github.sessiongate.internal.ClientAuth;
+import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.TokenFields;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenID provider's token and revocation endpoints: the code exchange (RFC 6749 4.1.3 with the
+ * PKCE verifier), refresh (6) and revocation (RFC 7009), each with the configured client
+ * authentication: {@code client_secret_basic} (HTTP Basic), {@code client_secret_post} (form
+ * fields) or {@code private_key_jwt} (a fresh {@link ClientAssertion} per request). The code
+ * exchange and refresh also carry {@code audience} and every {@code resource} (RFC 8707) when
+ * configured; {@code scope} is not sent on refresh, which then means "as originally granted"
+ * (RFC 6749 6), so a user who granted fewer scopes than asked is not refused.
+ *
+ * <p>A refused request is logged with the provider's {@code error} (a plain token only) and
+ * {@code error_description} (printable, at most 200 characters); never a code, token, secret or
+ * assertion, only fingerprints. Thread-safe.
+ */
+final class OidcTokenEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(OidcLoginFlow.class);
+    private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final OidcSettings settings;
+    private final String issuer;
+    private final BackendHttp http;
+    private final Clock clock;
+    /** The secret methods' credentials, with the configured method; null with private_key_jwt. */
+    private final ClientCredentials secret;
+    private final ClientAssertion assertion;
+
+    /** What the token endpoint answered to a code exchange. */
+    sealed interface Answer {
+    }
+
+    /** {@code 200} with a JSON object (not yet checked for tokens). */
+    record Tokens(Map<String, Object> json) implements Answer {
+    }
+
+    /** A definitive refusal ({@code 4xx}), e.g. {@code invalid_grant} or {@code invalid_client}; logged already. */
+    record Refused(String error) implements Answer {
+    }
+
+    /** Unreachable or {@code 5xx}: transient; logged already. */
+    record Unavailable(String why) implements Answer {
+    }
+
+    OidcTokenEndpoint(OidcSettings settings, BackendHttp http, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.issuer = settings.issuer().toString();
+        this.http = Objects.requireNonNull(http, "http");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.secret = switch (settings.clientAuth()) {
+            case CLIENT_SECRET_BASIC -> ClientCredentials.of(settings.clientId(), settings.client().clientSecret(),
+                    ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC);
+            case CLIENT_SECRET_POST -> ClientCredentials.of(settings.clientId(), settings.client().clientSecret(),
+                    ClientCredentials.AuthMethod.CLIENT_SECRET_POST);
+            case PRIVATE_KEY_JWT -> null;
+        };
+        this.assertion = secret != null ? null : new ClientAssertion(settings.clientId(), settings.clientKey().orElseThrow(),
+                settings.clientKeyAlgorithm().orElseThrow(), settings.clientKeyId(), clock);
+    }
+
+    /** The authorization code grant with the PKCE verifier and the {@code redirect_uri} of the authorization request. */
+    Answer exchange(URI token, String code, String redirectUri, String verifier) {
+        Form form = new Form();
+        form.add("grant_type", "authorization_code");
+        form.add("code", code);
+        form.add("redirect_uri", redirectUri);
+        form.add("code_verifier", verifier);
+        extras(form);
+        BackendHttp.Response answer;
+        try {
+            answer = post(token, form);
+        } catch (BackendHttp.Unreachable e) {
+            LOG.warn("OpenID token endpoint {} unreachable: {}", BackendHttp.withoutQuery(token), e.getMessage());
+            return new Unavailable("token endpoint unreachable");
+        }
+        Map<String, Object> json = Json.object(answer.body()).orElse(Map.of());
+        if (answer.status() >= 500) {
+            LOG.warn("OpenID token endpoint {} answered {} to a code exchange", BackendHttp.withoutQuery(token), answer.status());
+            return new Unavailable("token endpoint " + answer.status());
+        }
+        if (answer.status() != 200) {
+            String error = error(json, answer.status());
+            LOG.warn("OpenID code exchange refused by {}: {} ({}); client authentication {}; code {}", BackendHttp.withoutQuery(token),
+                    error, description(json), settings.clientAuth().value(), Fingerprint.of(code));
+            return new Refused(error);
+        }
+        return new Tokens(json);
+    }
+
+    /**
+     * The refresh token grant. Only {@code invalid_grant} is a refusal (the session ends); any
+     * other answer but {@code 200} is transient, so a misconfiguration never signs users out.
+     */
+    RefreshResult refresh(URI token, String refreshToken) {
+        Form form = new Form();
+        form.add("grant_type", "refresh_token");
+        form.add("refresh_token", refreshToken);
+        extras(form);
+        BackendHttp.Response answer;
+        try {
+            answer = post(token, form);
+        } catch (BackendHttp.Unreachable e) {
+            LOG.debug("OpenID token endpoint {} unreachable for a refresh: {}", BackendHttp.withoutQuery(token), e.getMessage());
+            return RefreshResult.unavailable("token endpoint " + e.getMessage());
+        }
+        Map<String, Object> json = Json.object(answer.body()).orElse(Map.of());
+        if (answer.status() == 200) {
+            return TokenFields.of("access_token", "refresh_token", "expires_in", clock).read(json)
+                    .map(RefreshResult::refreshed).orElseGet(() -> {
+                        LOG.warn("OpenID token endpoint {} answered a refresh without a usable access_token",
+                                BackendHttp.withoutQuery(token));
+                        return RefreshResult.unavailable("token endpoint answer incomplete");
+                    });
+        }
+        String error = error(json, answer.status());
+        if (answer.status() == 400 && "invalid_grant".equals(error)) {
+            // Routine: an expired or revoked refresh token ends its session.
+            LOG.info("OpenID refresh refused by {}: invalid_grant ({}); refresh token {}", BackendHttp.withoutQuery(token),
+                    description(json), Fingerprint.of(refreshToken));
+            return RefreshResult.refused();
+        }
+        LOG.warn("OpenID refresh failed at {}: {} ({}); client authentication {}; the session is kept", BackendHttp.withoutQuery(token),
+                error, description(json), settings.clientAuth().value());
+        return RefreshResult.unavailable("token endpoint answered " + answer.status());
+    }
+
+    /** RFC 7009, best effort: failures are logged at DEBUG with the token's fingerprint only. */
+    void revoke(URI revocation, String token, String typeHint) {
+        Form form = new Form();
+        form.add("token", token);
+        form.add("token_type_hint", typeHint);
+        try {
+            BackendHttp.Response r = post(revocation, form);
+            if (r.status() != 200) {
+                LOG.debug("OpenID revocation answered {} ({}) for {}", r.status(),
+                        error(Json.object(r.body()).orElse(Map.of()), r.status()), Fingerprint.of(token));
+            }
+        } catch (BackendHttp.Unreachable e) {
+            LOG.debug("OpenID revocation unreachable ({}) for {}", e.getMessage(), Fingerprint.of(token));
+        }
+    }
+
+    /** {@code audience} and each {@code resource}, when configured. */
+    private void extras(Form form) {
+        settings.audience().ifPresent(a -> form.add("audience", a));
+        settings.resources().forEach(r -> form.add("resource", r.toString()));
+    }
+
+    private BackendHttp.Response post(URI endpoint, Form form) throws BackendHttp.Unreachable {
+        HttpRequest.Builder request = http.request(endpoint).header("Content-Type", "application/x-www-form-urlencoded");
+        if (secret != null) {
+            Map<String, String> fields = new java.util.LinkedHashMap<>();
+            ClientAuth.apply(secret, request, fields);
+            fields.forEach(form::add);
+        } else {
+            form.add("client_id", settings.clientId());
+            form.add("client_assertion_type", ClientAssertion.TYPE);
+            form.add("client_assertion", assertion.create(settings.clientAssertionAudience()
+                    == OidcSettings.AssertionAudience.TOKEN_ENDPOINT ? endpoint.toString() : issuer));
+        }
+        return http.send(request.POST(HttpRequest.BodyPublishers.ofString(form.body())).build());
+    }
+
+    /** The provider's {@code error} when it is a plain token, else {@code status N}. */
+    private static String error(Map<String, Object> json, int status) {
+        return Json.string(json, "error").filter(e -> ERROR_CODE.matcher(e).matches()).orElse("status " + status);
+    }
+
+    private static String description(Map<String, Object> json) {
+        return Json.string(json, "error_description").map(OidcText::printable).orElse("no description");
+    }
+
+    /** Form fields in order; a name may repeat ({@code resource}). */
+    private static final class Form {
+        private final List<String[]> fields = new ArrayList<>();
+
+        void add(String name, String value) {
+            fields.add(new String[] {name, value});
+        }
+
+        String body() {
+            StringBuilder b = new StringBuilder();
+            for (String[] f : fields) {
+                if (b.length() > 0) {
+                    b.append('&');
+                }
+                b.append(URLEncoder.encode(f[0], StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(f[1], StandardCharsets.UTF_8));
+            }
+            return b.toString();
+        }
+    }
+}

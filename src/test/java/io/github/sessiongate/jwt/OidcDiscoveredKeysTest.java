@@ -1,0 +1,162 @@
+package io.github.sessiongate.jwt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.ValidatorInit;
+import io.github.sessiongate.testing.MutableClock;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@code oidc.issuer} and no {@code jwt.*} key source, {@link JwtTokenValidator} validates
+ * with the provider's discovered {@code jwks_uri} and its issuer: nothing is fetched at start-up, a
+ * provider that is down gives "unavailable" (never a refusal) until it answers, explicit
+ * {@code jwt.*} settings win, and {@link JwtTokenValidator#describeRefusal} names the failed check
+ * with expected versus actual. Against a provider in this JVM; time from a {@link MutableClock}.
+ */
+class OidcDiscoveredKeysTest {
+    private final MutableClock clock = new MutableClock();
+    private final AtomicInteger discoveryStatus = new AtomicInteger(503);
+    private final AtomicInteger discoveryHits = new AtomicInteger();
+    private HttpServer server;
+    private String issuer;
+    private RsaJsonWebKey key;
+
+    @BeforeEach
+    void start() throws Exception {
+        key = RsaJwkGenerator.generateJwk(2048);
+        key.setKeyId("k1");
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.start();
+        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
+        server.createContext("/realm/.well-known/openid-configuration", ex -> {
+            discoveryHits.incrementAndGet();
+            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/certs\"}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(discoveryStatus.get(), body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/realm/certs", ex -> {
+            byte[] body = new JsonWebKeySet(key).toJson().getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private String token(Consumer<JwtClaims> change) throws Exception {
+        JwtClaims c = new JwtClaims();
+        c.setIssuer(issuer);
+        c.setAudience("api");
+        c.setSubject("alice");
+        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
+        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        change.accept(c);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(c.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue("k1");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+
+    private JwtTokenValidator fromParams(Map<String, String> raw) {
+        InitParams params = InitParams.resolve(raw);
+        params.get("oidc.issuer"); // the filter's OpenID settings read it
+        return ValidatorInit.init(new JwtTokenValidator(), params, clock);
+    }
+
+    @Test
+    void aProviderDownAtStartIsUnavailableUntilItAnswersThenItsKeysAndIssuerValidate() throws Exception {
+        JwtTokenValidator v = fromParams(Map.of("oidc.issuer", issuer, "jwt.audience", "api"));
+        assertEquals(0, discoveryHits.get(), "nothing fetched at start-up");
+        assertTrue(v.describe().contains("jwks=discovered from " + issuer), v.describe());
+        String good = token(c -> { });
+        assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "a provider that is down: no verdict, no refusal");
+        assertEquals(1, discoveryHits.get());
+        discoveryStatus.set(200);
+        assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "not asked again within the refetch interval");
+        assertEquals(1, discoveryHits.get());
+        clock.advance(Duration.ofSeconds(4));
+        assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "still within the 5 s retry");
+        clock.advance(Duration.ofSeconds(1));
+        assertInstanceOf(ValidationResult.Valid.class, v.validate(good));
+        assertTrue(v.describe().contains("jwks=" + issuer + "/certs"), v.describe());
+        assertEquals(new ValidationResult.Invalid(ValidationResult.Reason.WRONG_ISSUER),
+                v.validate(token(c -> c.setIssuer(issuer + "/other"))), "the issuer defaults to oidc.issuer");
+        v.close();
+    }
+
+    @Test
+    void explicitJwtSettingsWin() throws Exception {
+        discoveryStatus.set(200);
+        JwtTokenValidator v = fromParams(Map.of("oidc.issuer", issuer, "jwt.jwks-url", issuer + "/certs",
+                "jwt.issuer", "https://elsewhere.example", "jwt.audience", "api"));
+        assertTrue(v.describe().contains("jwks=" + issuer + "/certs") && v.describe().contains("issuer=https://elsewhere.example"),
+                v.describe());
+        assertEquals(new ValidationResult.Invalid(ValidationResult.Reason.WRONG_ISSUER), v.validate(token(c -> { })));
+        assertEquals(0, discoveryHits.get(), "no discovery with a jwt.* key source");
+        v.close();
+        JwtTokenValidator byHand = fromParams(Map.of("oidc.issuer", issuer, "oidc.jwks-uri", issuer + "/certs", "jwt.audience", "api"));
+        assertInstanceOf(ValidationResult.Valid.class, byHand.validate(token(c -> { })), "oidc.jwks-uri by hand");
+        assertEquals(0, discoveryHits.get(), "no discovery with oidc.jwks-uri");
+        byHand.close();
+    }
+
+    @Test
+    void theBuilderOffersTheSame() throws Exception {
+        discoveryStatus.set(200);
+        JwtTokenValidator v = JwtTokenValidator.withOidcDiscovery(URI.create(issuer)).audience("api").clock(clock).build();
+        assertInstanceOf(ValidationResult.Valid.class, v.validate(token(c -> { })));
+        v.close();
+    }
+
+    @Test
+    void aRefusalSaysWhichCheckFailedExpectedVersusActual() throws Exception {
+        discoveryStatus.set(200);
+        JwtTokenValidator v = fromParams(Map.of("oidc.issuer", issuer, "jwt.audience", "api"));
+        String wrongAud = token(c -> c.setAudience("web", "other"));
+        assertEquals(new ValidationResult.Invalid(ValidationResult.Reason.WRONG_AUDIENCE), v.validate(wrongAud));
+        String detail = v.describeRefusal(wrongAud, ValidationResult.Reason.WRONG_AUDIENCE).orElseThrow();
+        assertTrue(detail.startsWith("aud: expected [api], was [web, other]"), detail);
+        String wrongIss = token(c -> c.setIssuer("https://evil.example/\u0007"));
+        assertTrue(v.describeRefusal(wrongIss, ValidationResult.Reason.WRONG_ISSUER).orElseThrow()
+                .equals("iss: expected [" + issuer + "], was https://evil.example/?"));
+        String nonce = token(c -> c.setClaim("nonce", "n"));
+        assertEquals(new ValidationResult.Invalid(ValidationResult.Reason.WRONG_TOKEN_TYPE), v.validate(nonce));
+        assertTrue(v.describeRefusal(nonce, ValidationResult.Reason.WRONG_TOKEN_TYPE).orElseThrow()
+                .contains("jwt.accept-access-token-nonce=true"));
+        assertEquals(Optional.empty(), v.describeRefusal("not.a.jwt", ValidationResult.Reason.MALFORMED));
+        for (String d : new String[] {detail}) {
+            assertTrue(!d.contains(wrongAud) && !d.contains("eyJ"), "never the token");
+        }
+        v.close();
+    }
+}
