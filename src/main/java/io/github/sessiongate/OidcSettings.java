@@ -3,7 +3,12 @@ package io.github.sessiongate;
 import io.github.sessiongate.engine.SettingsChecks;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * OpenID Connect sign-in (authorization code with PKCE), turned on by {@code oidc.issuer}: the
@@ -31,6 +36,23 @@ public final class OidcSettings {
     public static final Duration MIN_TRANSACTION_MAX_AGE = Duration.ofSeconds(30);
     public static final Duration MAX_TRANSACTION_MAX_AGE = Duration.ofHours(1);
 
+    // Extra authorization-request parameters (OIDC Core 3.1.2.1) and the ID token checks they bring.
+    /** {@code prompt} sent with every authorization request: space-separated, among {@link #PROMPT_VALUES}; {@code none} alone. */
+    public static final String PARAM_PROMPT = "oidc.prompt";
+    /** The {@code prompt} values the filter accepts (OIDC Core 3.1.2.1; {@code create} from OIDC Prompt Create 1.0). */
+    public static final Set<String> PROMPT_VALUES = Set.of("none", "login", "consent", "select_account", "create");
+    /** {@code acr_values} sent with every authorization request, space-separated, in order of preference. */
+    public static final String PARAM_ACR_VALUES = "oidc.acr-values";
+    /** Whether the ID token's {@code acr} must be one of {@value #PARAM_ACR_VALUES} (else the request is only a wish). */
+    public static final String PARAM_REQUIRE_ACR = "oidc.require-acr";
+    /** {@code max_age} sent with every authorization request; the ID token's {@code auth_time} must then be within it. */
+    public static final String PARAM_MAX_AGE = "oidc.max-age";
+    public static final Duration MAX_MAX_AGE = Duration.ofDays(366);
+    /** Whether {@code GET <login endpoint>?login_hint=...} is passed on to the provider; off by default. */
+    public static final String PARAM_LOGIN_HINT_FROM_REQUEST = "oidc.login-hint-from-request";
+    /** Longest {@code acr_values}, in characters. */
+    static final int MAX_ACR_VALUES = 512;
+
     private static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
 
     private final URI issuer;
@@ -38,6 +60,11 @@ public final class OidcSettings {
     private final String scope;
     private final String callbackPath;
     private final Duration transactionMaxAge;
+    private final Optional<String> prompt;
+    private final List<String> acrValues;
+    private final boolean requireAcr;
+    private final Optional<Duration> maxAge;
+    private final boolean loginHintFromRequest;
 
     private OidcSettings(Builder b) {
         if (b.issuer == null) {
@@ -72,6 +99,44 @@ public final class OidcSettings {
         this.transactionMaxAge = SettingsChecks.duration(PARAM_TRANSACTION_MAX_AGE,
                 b.transactionMaxAge == null ? DEFAULT_TRANSACTION_MAX_AGE : b.transactionMaxAge,
                 MIN_TRANSACTION_MAX_AGE, MAX_TRANSACTION_MAX_AGE);
+        this.prompt = Optional.ofNullable(b.prompt).map(OidcSettings::prompt);
+        this.acrValues = b.acrValues == null ? List.of() : acrValues(b.acrValues);
+        if (b.requireAcr && acrValues.isEmpty()) {
+            throw new ConfigException(PARAM_REQUIRE_ACR, "needs " + PARAM_ACR_VALUES + ": the acr values the ID token may carry");
+        }
+        this.requireAcr = b.requireAcr;
+        if (b.maxAge != null && (b.maxAge.toNanosPart() != 0 || b.maxAge.isNegative())) {
+            throw new ConfigException(PARAM_MAX_AGE, "must be whole seconds, 0 or more (max_age is sent in seconds)");
+        }
+        this.maxAge = Optional.ofNullable(b.maxAge).map(d -> SettingsChecks.duration(PARAM_MAX_AGE, d, Duration.ZERO,
+                MAX_MAX_AGE));
+        this.loginHintFromRequest = b.loginHintFromRequest;
+    }
+
+    private static boolean isToken(String v) {
+        return !v.isEmpty() && v.chars().allMatch(c -> c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e));
+    }
+
+    private static String prompt(String value) {
+        List<String> values = List.of(value.strip().split("\\s+"));
+        if (value.isBlank() || !PROMPT_VALUES.containsAll(values) || values.size() != new HashSet<>(values).size()) {
+            throw new ConfigException(PARAM_PROMPT, "must be space-separated values among " + new TreeSet<>(PROMPT_VALUES)
+                    + ", each once, not '" + value + "'");
+        }
+        if (values.contains("none") && values.size() > 1) {
+            throw new ConfigException(PARAM_PROMPT, "none must stand alone (OIDC Core 3.1.2.1)");
+        }
+        return String.join(" ", values);
+    }
+
+    private static List<String> acrValues(String value) {
+        List<String> values = List.of(value.strip().split("\\s+"));
+        if (value.isBlank() || value.length() > MAX_ACR_VALUES || !values.stream().allMatch(OidcSettings::isToken)
+                || values.size() != new HashSet<>(values).size()) {
+            throw new ConfigException(PARAM_ACR_VALUES, "must be distinct acr values (printable ASCII without spaces, quotes "
+                    + "or backslashes) separated by spaces, at most " + MAX_ACR_VALUES + " characters");
+        }
+        return values;
     }
 
     private static ClientCredentials credentials(String id, String secret) {
@@ -114,22 +179,52 @@ public final class OidcSettings {
         return transactionMaxAge;
     }
 
+    /** The {@code prompt} sent, if any. */
+    public Optional<String> prompt() {
+        return prompt;
+    }
+
+    /** The {@code acr_values} sent, in order; empty when none is sent. */
+    public List<String> acrValues() {
+        return acrValues;
+    }
+
+    /** Whether the ID token's {@code acr} must be one of {@link #acrValues()}. */
+    public boolean requireAcr() {
+        return requireAcr;
+    }
+
+    /** The {@code max_age} sent, if any; the ID token's {@code auth_time} is then required and checked. */
+    public Optional<Duration> maxAge() {
+        return maxAge;
+    }
+
+    /** Whether the login endpoint passes its {@code login_hint} query parameter on to the provider. */
+    public boolean loginHintFromRequest() {
+        return loginHintFromRequest;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OidcSettings other && issuer.equals(other.issuer) && client.clientId().equals(other.client.clientId())
                 && client.clientSecret().equals(other.client.clientSecret()) && scope.equals(other.scope)
-                && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge);
+                && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge)
+                && prompt.equals(other.prompt) && acrValues.equals(other.acrValues) && requireAcr == other.requireAcr
+                && maxAge.equals(other.maxAge) && loginHintFromRequest == other.loginHintFromRequest;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(issuer, client.clientId(), scope, callbackPath, transactionMaxAge);
+        return Objects.hash(issuer, client.clientId(), scope, callbackPath, transactionMaxAge, prompt, acrValues, maxAge);
     }
 
     @Override
     public String toString() {
         return "OidcSettings[" + issuer + ", " + client + ", scope=" + scope + ", callback=" + callbackPath
-                + ", transaction=" + transactionMaxAge + "]";
+                + ", transaction=" + transactionMaxAge + (prompt.isEmpty() ? "" : ", prompt=" + prompt.get())
+                + (acrValues.isEmpty() ? "" : ", acr_values=" + String.join(" ", acrValues) + (requireAcr ? " (required)" : ""))
+                + maxAge.map(d -> ", max_age=" + d.toSeconds()).orElse("") + (loginHintFromRequest ? ", login_hint from request" : "")
+                + "]";
     }
 
     /** OpenID Connect settings in code. Not thread-safe. */
@@ -140,6 +235,11 @@ public final class OidcSettings {
         private String scope;
         private String callbackPath;
         private Duration transactionMaxAge;
+        private String prompt;
+        private String acrValues;
+        private boolean requireAcr;
+        private Duration maxAge;
+        private boolean loginHintFromRequest;
 
         private Builder() {
         }
@@ -172,6 +272,53 @@ public final class OidcSettings {
         /** The login transaction's lifetime ({@value OidcSettings#PARAM_TRANSACTION_MAX_AGE}): 30 s to 1 h, default 600 s. */
         public Builder transactionMaxAge(Duration maxAge) {
             this.transactionMaxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * The {@code prompt} of every authorization request ({@value OidcSettings#PARAM_PROMPT}): space-separated
+         * values among {@link OidcSettings#PROMPT_VALUES}, {@code none} alone; default: none sent.
+         */
+        public Builder prompt(String prompt) {
+            this.prompt = Objects.requireNonNull(prompt, "prompt");
+            return this;
+        }
+
+        /**
+         * The {@code acr_values} of every authorization request ({@value OidcSettings#PARAM_ACR_VALUES}), space-separated,
+         * preferred first; default: none sent. Without {@link #requireAcr} the provider may ignore them.
+         */
+        public Builder acrValues(String acrValues) {
+            this.acrValues = Objects.requireNonNull(acrValues, "acrValues");
+            return this;
+        }
+
+        /**
+         * Whether the ID token's {@code acr} must be one of the {@link #acrValues} ({@value OidcSettings#PARAM_REQUIRE_ACR}),
+         * else the sign-in is refused; default false; true needs {@link #acrValues}.
+         */
+        public Builder requireAcr(boolean require) {
+            this.requireAcr = require;
+            return this;
+        }
+
+        /**
+         * The {@code max_age} of every authorization request ({@value OidcSettings#PARAM_MAX_AGE}): whole seconds from 0
+         * to 366 days; default: none sent. When sent, the ID token must carry {@code auth_time} no older than this
+         * (plus a 30 s skew).
+         */
+        public Builder maxAge(Duration maxAge) {
+            this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * Whether {@code GET <login endpoint>?login_hint=...} passes the hint on to the provider
+         * ({@value OidcSettings#PARAM_LOGIN_HINT_FROM_REQUEST}); default false, the parameter is then ignored. A hint
+         * given twice, longer than 256 UTF-8 bytes or with control characters is answered {@code 400}.
+         */
+        public Builder loginHintFromRequest(boolean allow) {
+            this.loginHintFromRequest = allow;
             return this;
         }
 

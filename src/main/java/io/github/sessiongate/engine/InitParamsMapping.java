@@ -191,7 +191,9 @@ public final class InitParamsMapping {
      */
     public static Optional<OidcSettings> oidcSettings(InitParams params) {
         List<String> names = List.of(OidcSettings.PARAM_ISSUER, OidcSettings.PARAM_CLIENT_ID, OidcSettings.PARAM_CLIENT_SECRET,
-                OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE);
+                OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE,
+                OidcSettings.PARAM_PROMPT, OidcSettings.PARAM_ACR_VALUES, OidcSettings.PARAM_REQUIRE_ACR, OidcSettings.PARAM_MAX_AGE,
+                OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST);
         if (names.stream().noneMatch(n -> params.peek(n).isPresent())) {
             return Optional.empty();
         }
@@ -208,6 +210,12 @@ public final class InitParamsMapping {
         params.get(OidcSettings.PARAM_SCOPE).ifPresent(b::scope);
         params.get(OidcSettings.PARAM_CALLBACK_PATH).ifPresent(b::callbackPath);
         Bounds.duration(params, OidcSettings.PARAM_TRANSACTION_MAX_AGE).ifPresent(b::transactionMaxAge);
+        // The authorization-request extras (prompt, acr_values, max_age, login_hint).
+        params.get(OidcSettings.PARAM_PROMPT).ifPresent(b::prompt);
+        params.get(OidcSettings.PARAM_ACR_VALUES).ifPresent(b::acrValues);
+        b.requireAcr(params.bool(OidcSettings.PARAM_REQUIRE_ACR, false));
+        Bounds.duration(params, OidcSettings.PARAM_MAX_AGE).ifPresent(b::maxAge);
+        b.loginHintFromRequest(params.bool(OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST, false));
         return Optional.of(b.build());
     }
 
