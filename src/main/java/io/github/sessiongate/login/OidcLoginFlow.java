@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * answers, retried at most every {@link #RETRY_DISCOVERY} (see {@link OidcDiscovery}); the ID token checks are
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
  * ({@code {"error": ...}}) without a session cookie; only an unreachable provider or a 5xx gives
- * {@code 503}. A token response whose {@code token_type} is not {@code Bearer} (case-insensitive)
+ * {@code 503}. A token response whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
  * is refused ({@code token_type_unsupported}). The authorization request carries each parameter
  * once, never {@code response_mode}, plus the configured {@code prompt}, {@code acr_values},
  * {@code max_age} and, when allowed, the login route's {@code login_hint}. No code, token, verifier
