@@ -56,7 +56,11 @@ final class CodeBindingProvider implements AutoCloseable {
         /** {@code 401 {"error":"invalid_client"}}, as after a rotated secret. */
         INVALID_CLIENT,
         /** Tokens, but {@code token_type: DPoP} (RFC 9449), which a cookie session cannot use. */
-        DPOP
+        DPOP,
+        /** Tokens with {@code token_type: bearer}, lower case (RFC 6749 5.1: case-insensitive). */
+        LOWER_CASE_BEARER,
+        /** Tokens without {@code token_type}. */
+        NO_TOKEN_TYPE
     }
 
     private record Code(String realm, String clientId, String redirectUri, String nonce, String challenge, String subject) {
@@ -190,8 +194,12 @@ final class CodeBindingProvider implements AutoCloseable {
             id.put("nonce", code.nonce());
             String idToken = sign(claims(realm, code.subject(), client, id));
             send(ex, 200, "{\"access_token\":\"" + access + "\",\"id_token\":\"" + idToken + "\",\"refresh_token\":\""
-                    + randomText() + "\",\"token_type\":\"" + (answer == TokenAnswer.DPOP ? "DPoP" : "Bearer")
-                    + "\",\"expires_in\":300}");
+                    + randomText() + "\"" + switch (answer) {
+                        case DPOP -> ",\"token_type\":\"DPoP\"";
+                        case LOWER_CASE_BEARER -> ",\"token_type\":\"bearer\"";
+                        case NO_TOKEN_TYPE -> "";
+                        default -> ",\"token_type\":\"Bearer\"";
+                    } + ",\"expires_in\":300}");
         } catch (JoseException e) {
             send(ex, 500, "{\"error\":\"server_error\"}");
         }

@@ -337,6 +337,22 @@ abstract class OidcProviderAnswersScenarios {
     }
 
     @Test
+    void aLowerCaseBearerSignsInButAnAbsentTokenTypeIsRefused() throws Exception {
+        provider.idTokenClaims(Map.of("acr", "gold", "auth_time", Instant.now().getEpochSecond()));
+        provider.tokenAnswer(TokenAnswer.LOWER_CASE_BEARER);
+        Started s = startAt(EXTRAS + "/app/a");
+        Response done = callback(authorize(s.authorize()), s.cookie());
+        assertEquals(303, done.status(), () -> "bearer in any case: " + done);
+
+        provider.tokenAnswer(TokenAnswer.NO_TOKEN_TYPE);
+        Started t = startAt(EXTRAS + "/app/a");
+        Response[] r = new Response[1];
+        String log = LogCapture.during(() -> r[0] = callback(authorize(t.authorize()), t.cookie()));
+        assertRefused(r[0], "token_type_unsupported", t);
+        assertTrue(log.contains("token_type expected Bearer, was absent"), log);
+    }
+
+    @Test
     void aTokenEndpointAnswering5xxIs503AndKeepsEveryCookie() throws Exception {
         String session = signIn();
         provider.tokenAnswer(TokenAnswer.SERVER_ERROR);
