@@ -1,9 +1,20 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.ClientKeys;
 import io.github.sessiongate.engine.SettingsChecks;
 import java.net.URI;
+import java.security.PrivateKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * OpenID Connect sign-in (authorization code with PKCE), turned on by {@code oidc.issuer}: the
@@ -106,6 +117,22 @@ public final class OidcSettings {
         }
     }
     // ---- end of part A constants
+    // Extra authorization-request parameters (OIDC Core 3.1.2.1) and the ID token checks they bring.
+    /** {@code prompt} sent with every authorization request: space-separated, among {@link #PROMPT_VALUES}; {@code none} alone. */
+    public static final String PARAM_PROMPT = "oidc.prompt";
+    /** The {@code prompt} values the filter accepts (OIDC Core 3.1.2.1; {@code create} from OIDC Prompt Create 1.0). */
+    public static final Set<String> PROMPT_VALUES = Set.of("none", "login", "consent", "select_account", "create");
+    /** {@code acr_values} sent with every authorization request, space-separated, in order of preference. */
+    public static final String PARAM_ACR_VALUES = "oidc.acr-values";
+    /** Whether the ID token's {@code acr} must be one of {@value #PARAM_ACR_VALUES} (else the request is only a wish). */
+    public static final String PARAM_REQUIRE_ACR = "oidc.require-acr";
+    /** {@code max_age} sent with every authorization request; the ID token's {@code auth_time} must then be within it. */
+    public static final String PARAM_MAX_AGE = "oidc.max-age";
+    public static final Duration MAX_MAX_AGE = Duration.ofDays(366);
+    /** Whether {@code GET <login endpoint>?login_hint=...} is passed on to the provider; off by default. */
+    public static final String PARAM_LOGIN_HINT_FROM_REQUEST = "oidc.login-hint-from-request";
+    /** Longest {@code acr_values}, in characters. */
+    static final int MAX_ACR_VALUES = 512;
 
     private static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
 
@@ -116,11 +143,16 @@ public final class OidcSettings {
     private final Duration transactionMaxAge;
     // part A
     private final ClientAuth clientAuth;
-    private final io.github.sessiongate.internal.ClientKeys.SigningKey clientKey;
+    private final ClientKeys.SigningKey clientKey;
     private final AssertionAudience assertionAudience;
-    private final java.util.Map<String, URI> endpointsByHand;
+    private final Map<String, URI> endpointsByHand;
     private final String audience;
-    private final java.util.List<URI> resources;
+    private final List<URI> resources;
+    private final Optional<String> prompt;
+    private final List<String> acrValues;
+    private final boolean requireAcr;
+    private final Optional<Duration> maxAge;
+    private final boolean loginHintFromRequest;
 
     private OidcSettings(Builder b) {
         if (b.issuer == null) {
@@ -144,15 +176,15 @@ public final class OidcSettings {
                 throw new ConfigException(PARAM_CLIENT_KEY, "is required with " + PARAM_CLIENT_AUTH + "=private_key_jwt: "
                         + "a PEM PKCS#8 or JWK private key, e.g. ${env:OIDC_CLIENT_KEY} or file:/etc/app/client-key.pem");
             }
-            io.github.sessiongate.internal.ClientKeys.SigningKey key = b.clientKeyObject != null
+            ClientKeys.SigningKey key = b.clientKeyObject != null
                     ? SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyObject, null)
                     : SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyText);
             String kid = b.clientKeyId != null ? b.clientKeyId.strip() : key.keyId().orElse(null);
             if (kid != null && (kid.isEmpty() || kid.length() > 256 || !kid.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
                 throw new ConfigException(PARAM_CLIENT_KEY_ID, "must be 1 to 256 printable ASCII characters without spaces");
             }
-            this.clientKey = new io.github.sessiongate.internal.ClientKeys.SigningKey(key.key(), key.algorithm(),
-                    java.util.Optional.ofNullable(kid));
+            this.clientKey = new ClientKeys.SigningKey(key.key(), key.algorithm(),
+                    Optional.ofNullable(kid));
             this.client = idOnly(b.clientId);
         } else {
             if (b.clientSecret == null) {
@@ -168,7 +200,7 @@ public final class OidcSettings {
             this.client = credentials(b.clientId, b.clientSecret);
         }
         this.assertionAudience = b.assertionAudience == null ? AssertionAudience.ISSUER : b.assertionAudience;
-        java.util.Map<String, URI> byHand = new java.util.LinkedHashMap<>();
+        Map<String, URI> byHand = new LinkedHashMap<>();
         b.endpoints.forEach((name, value) -> {
             URI uri = SettingsChecks.backendUrl(name, value.strip(), OVER_PLAIN_HTTP);
             if ("https".equalsIgnoreCase(issuer.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
@@ -176,13 +208,13 @@ public final class OidcSettings {
             }
             byHand.put(name, uri);
         });
-        this.endpointsByHand = java.util.Collections.unmodifiableMap(byHand);
+        this.endpointsByHand = Collections.unmodifiableMap(byHand);
         if (b.audience != null && (b.audience.isBlank() || b.audience.length() > 1024
                 || !b.audience.strip().chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
             throw new ConfigException(PARAM_AUDIENCE, "must be one audience value: printable ASCII without spaces, at most 1024 characters");
         }
         this.audience = b.audience == null ? null : b.audience.strip();
-        java.util.List<URI> rs = new java.util.ArrayList<>();
+        List<URI> rs = new ArrayList<>();
         for (String r : b.resources) {
             URI uri;
             try {
@@ -199,12 +231,12 @@ public final class OidcSettings {
                 rs.add(uri);
             }
         }
-        this.resources = java.util.List.copyOf(rs);
+        this.resources = List.copyOf(rs);
         String s = b.scope == null ? DEFAULT_SCOPE : b.scope.strip().replaceAll("\\s+", " ");
         if (s.isEmpty() || !s.chars().allMatch(c -> c == ' ' || c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e))) {
             throw new ConfigException(PARAM_SCOPE, "must be scope tokens separated by spaces (RFC 6749, 3.3)");
         }
-        if (!java.util.List.of(s.split(" ")).contains("openid")) {
+        if (!List.of(s.split(" ")).contains("openid")) {
             throw new ConfigException(PARAM_SCOPE, "must include openid, else the provider returns no ID token");
         }
         this.scope = s;
@@ -217,6 +249,44 @@ public final class OidcSettings {
         this.transactionMaxAge = SettingsChecks.duration(PARAM_TRANSACTION_MAX_AGE,
                 b.transactionMaxAge == null ? DEFAULT_TRANSACTION_MAX_AGE : b.transactionMaxAge,
                 MIN_TRANSACTION_MAX_AGE, MAX_TRANSACTION_MAX_AGE);
+        this.prompt = Optional.ofNullable(b.prompt).map(OidcSettings::prompt);
+        this.acrValues = b.acrValues == null ? List.of() : acrValues(b.acrValues);
+        if (b.requireAcr && acrValues.isEmpty()) {
+            throw new ConfigException(PARAM_REQUIRE_ACR, "needs " + PARAM_ACR_VALUES + ": the acr values the ID token may carry");
+        }
+        this.requireAcr = b.requireAcr;
+        if (b.maxAge != null && (b.maxAge.toNanosPart() != 0 || b.maxAge.isNegative())) {
+            throw new ConfigException(PARAM_MAX_AGE, "must be whole seconds, 0 or more (max_age is sent in seconds)");
+        }
+        this.maxAge = Optional.ofNullable(b.maxAge).map(d -> SettingsChecks.duration(PARAM_MAX_AGE, d, Duration.ZERO,
+                MAX_MAX_AGE));
+        this.loginHintFromRequest = b.loginHintFromRequest;
+    }
+
+    private static boolean isToken(String v) {
+        return !v.isEmpty() && v.chars().allMatch(c -> c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e));
+    }
+
+    private static String prompt(String value) {
+        List<String> values = List.of(value.strip().split("\\s+"));
+        if (value.isBlank() || !PROMPT_VALUES.containsAll(values) || values.size() != new HashSet<>(values).size()) {
+            throw new ConfigException(PARAM_PROMPT, "must be space-separated values among " + new TreeSet<>(PROMPT_VALUES)
+                    + ", each once, not '" + value + "'");
+        }
+        if (values.contains("none") && values.size() > 1) {
+            throw new ConfigException(PARAM_PROMPT, "none must stand alone (OIDC Core 3.1.2.1)");
+        }
+        return String.join(" ", values);
+    }
+
+    private static List<String> acrValues(String value) {
+        List<String> values = List.of(value.strip().split("\\s+"));
+        if (value.isBlank() || value.length() > MAX_ACR_VALUES || !values.stream().allMatch(OidcSettings::isToken)
+                || values.size() != new HashSet<>(values).size()) {
+            throw new ConfigException(PARAM_ACR_VALUES, "must be distinct acr values (printable ASCII without spaces, quotes "
+                    + "or backslashes) separated by spaces, at most " + MAX_ACR_VALUES + " characters");
+        }
+        return values;
     }
 
     private static ClientCredentials idOnly(String id) {
@@ -267,18 +337,18 @@ public final class OidcSettings {
     }
 
     /** The private key of {@code private_key_jwt}; empty with a client secret. */
-    public java.util.Optional<java.security.PrivateKey> clientKey() {
-        return java.util.Optional.ofNullable(clientKey).map(io.github.sessiongate.internal.ClientKeys.SigningKey::key);
+    public Optional<PrivateKey> clientKey() {
+        return Optional.ofNullable(clientKey).map(ClientKeys.SigningKey::key);
     }
 
     /** The JWS algorithm the client key signs with: RS256, or ES256/384/512 by curve; empty with a client secret. */
-    public java.util.Optional<String> clientKeyAlgorithm() {
-        return java.util.Optional.ofNullable(clientKey).map(io.github.sessiongate.internal.ClientKeys.SigningKey::algorithm);
+    public Optional<String> clientKeyAlgorithm() {
+        return Optional.ofNullable(clientKey).map(ClientKeys.SigningKey::algorithm);
     }
 
     /** The {@code kid} header of the client assertion, if any ({@value #PARAM_CLIENT_KEY_ID}, else the JWK's). */
-    public java.util.Optional<String> clientKeyId() {
-        return clientKey == null ? java.util.Optional.empty() : clientKey.keyId();
+    public Optional<String> clientKeyId() {
+        return clientKey == null ? Optional.empty() : clientKey.keyId();
     }
 
     /** What the client assertion names as {@code aud} ({@value #PARAM_CLIENT_ASSERTION_AUDIENCE}). */
@@ -292,8 +362,8 @@ public final class OidcSettings {
      * @param parameter one of {@link #PARAM_AUTHORIZATION_ENDPOINT}, {@link #PARAM_TOKEN_ENDPOINT},
      *        {@link #PARAM_JWKS_URI}, {@link #PARAM_END_SESSION_ENDPOINT}, {@link #PARAM_REVOCATION_ENDPOINT}
      */
-    public java.util.Optional<URI> endpoint(String parameter) {
-        return java.util.Optional.ofNullable(endpointsByHand.get(parameter));
+    public Optional<URI> endpoint(String parameter) {
+        return Optional.ofNullable(endpointsByHand.get(parameter));
     }
 
     /**
@@ -306,12 +376,12 @@ public final class OidcSettings {
     }
 
     /** The {@code audience} parameter ({@value #PARAM_AUDIENCE}), if set. */
-    public java.util.Optional<String> audience() {
-        return java.util.Optional.ofNullable(audience);
+    public Optional<String> audience() {
+        return Optional.ofNullable(audience);
     }
 
     /** The {@code resource} indicators ({@value #PARAM_RESOURCE}), in order; empty when none. */
-    public java.util.List<URI> resources() {
+    public List<URI> resources() {
         return resources;
     }
 
@@ -330,16 +400,43 @@ public final class OidcSettings {
         return transactionMaxAge;
     }
 
+    /** The {@code prompt} sent, if any. */
+    public Optional<String> prompt() {
+        return prompt;
+    }
+
+    /** The {@code acr_values} sent, in order; empty when none is sent. */
+    public List<String> acrValues() {
+        return acrValues;
+    }
+
+    /** Whether the ID token's {@code acr} must be one of {@link #acrValues()}. */
+    public boolean requireAcr() {
+        return requireAcr;
+    }
+
+    /** The {@code max_age} sent, if any; the ID token's {@code auth_time} is then required and checked. */
+    public Optional<Duration> maxAge() {
+        return maxAge;
+    }
+
+    /** Whether the login endpoint passes its {@code login_hint} query parameter on to the provider. */
+    public boolean loginHintFromRequest() {
+        return loginHintFromRequest;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OidcSettings other && issuer.equals(other.issuer) && client.clientId().equals(other.client.clientId())
                 && secret().equals(other.secret()) && scope.equals(other.scope)
-                && clientAuth == other.clientAuth && java.util.Objects.equals(clientKey == null ? null : clientKey.key(),
+                && clientAuth == other.clientAuth && Objects.equals(clientKey == null ? null : clientKey.key(),
                         other.clientKey == null ? null : other.clientKey.key())
                 && clientKeyId().equals(other.clientKeyId()) && assertionAudience == other.assertionAudience
                 && endpointsByHand.equals(other.endpointsByHand) && Objects.equals(audience, other.audience)
                 && resources.equals(other.resources)
-                && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge);
+                && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge)
+                && prompt.equals(other.prompt) && acrValues.equals(other.acrValues) && requireAcr == other.requireAcr
+                && maxAge.equals(other.maxAge) && loginHintFromRequest == other.loginHintFromRequest;
     }
 
     private String secret() {
@@ -348,7 +445,7 @@ public final class OidcSettings {
 
     @Override
     public int hashCode() {
-        return Objects.hash(issuer, client.clientId(), scope, callbackPath, transactionMaxAge);
+        return Objects.hash(issuer, client.clientId(), scope, callbackPath, transactionMaxAge, prompt, acrValues, maxAge);
     }
 
     @Override
@@ -357,7 +454,11 @@ public final class OidcSettings {
                 + ", transaction=" + transactionMaxAge + ", client-auth=" + clientAuth.value()
                 + clientKeyId().map(k -> ", client-key-id=" + k).orElse("")
                 + (endpointsByHand.isEmpty() ? "" : ", endpoints=" + endpointsByHand.keySet())
-                + (audience == null ? "" : ", audience=" + audience) + (resources.isEmpty() ? "" : ", resource=" + resources) + "]";
+                + (audience == null ? "" : ", audience=" + audience) + (resources.isEmpty() ? "" : ", resource=" + resources)
+                + (prompt.isEmpty() ? "" : ", prompt=" + prompt.get())
+                + (acrValues.isEmpty() ? "" : ", acr_values=" + String.join(" ", acrValues) + (requireAcr ? " (required)" : ""))
+                + maxAge.map(d -> ", max_age=" + d.toSeconds()).orElse("") + (loginHintFromRequest ? ", login_hint from request" : "")
+                + "]";
     }
 
     /** OpenID Connect settings in code. Not thread-safe. */
@@ -371,12 +472,17 @@ public final class OidcSettings {
         // part A
         private ClientAuth clientAuth;
         private String clientKeyText;
-        private java.security.PrivateKey clientKeyObject;
+        private PrivateKey clientKeyObject;
         private String clientKeyId;
         private AssertionAudience assertionAudience;
-        private final java.util.Map<String, String> endpoints = new java.util.LinkedHashMap<>();
+        private final Map<String, String> endpoints = new LinkedHashMap<>();
         private String audience;
-        private final java.util.List<String> resources = new java.util.ArrayList<>();
+        private final List<String> resources = new ArrayList<>();
+        private String prompt;
+        private String acrValues;
+        private boolean requireAcr;
+        private Duration maxAge;
+        private boolean loginHintFromRequest;
 
         private Builder() {
         }
@@ -404,7 +510,7 @@ public final class OidcSettings {
         }
 
         /** The {@code private_key_jwt} key as an RSA (2048 bits or more) or EC (P-256/384/521) private key. */
-        public Builder clientKey(java.security.PrivateKey key) {
+        public Builder clientKey(PrivateKey key) {
             this.clientKeyObject = Objects.requireNonNull(key, "key");
             this.clientKeyText = null;
             return this;
@@ -432,7 +538,7 @@ public final class OidcSettings {
          * @throws IllegalArgumentException for another parameter name
          */
         public Builder endpoint(String parameter, String url) {
-            if (!java.util.List.of(PARAM_AUTHORIZATION_ENDPOINT, PARAM_TOKEN_ENDPOINT, PARAM_JWKS_URI, PARAM_END_SESSION_ENDPOINT,
+            if (!List.of(PARAM_AUTHORIZATION_ENDPOINT, PARAM_TOKEN_ENDPOINT, PARAM_JWKS_URI, PARAM_END_SESSION_ENDPOINT,
                     PARAM_REVOCATION_ENDPOINT).contains(parameter)) {
                 throw new IllegalArgumentException(parameter + " is not an OpenID endpoint setting");
             }
@@ -482,6 +588,53 @@ public final class OidcSettings {
         /** The login transaction's lifetime ({@value OidcSettings#PARAM_TRANSACTION_MAX_AGE}): 30 s to 1 h, default 600 s. */
         public Builder transactionMaxAge(Duration maxAge) {
             this.transactionMaxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * The {@code prompt} of every authorization request ({@value OidcSettings#PARAM_PROMPT}): space-separated
+         * values among {@link OidcSettings#PROMPT_VALUES}, {@code none} alone; default: none sent.
+         */
+        public Builder prompt(String prompt) {
+            this.prompt = Objects.requireNonNull(prompt, "prompt");
+            return this;
+        }
+
+        /**
+         * The {@code acr_values} of every authorization request ({@value OidcSettings#PARAM_ACR_VALUES}), space-separated,
+         * preferred first; default: none sent. Without {@link #requireAcr} the provider may ignore them.
+         */
+        public Builder acrValues(String acrValues) {
+            this.acrValues = Objects.requireNonNull(acrValues, "acrValues");
+            return this;
+        }
+
+        /**
+         * Whether the ID token's {@code acr} must be one of the {@link #acrValues} ({@value OidcSettings#PARAM_REQUIRE_ACR}),
+         * else the sign-in is refused; default false; true needs {@link #acrValues}.
+         */
+        public Builder requireAcr(boolean require) {
+            this.requireAcr = require;
+            return this;
+        }
+
+        /**
+         * The {@code max_age} of every authorization request ({@value OidcSettings#PARAM_MAX_AGE}): whole seconds from 0
+         * to 366 days; default: none sent. When sent, the ID token must carry {@code auth_time} no older than this
+         * (plus a 30 s skew).
+         */
+        public Builder maxAge(Duration maxAge) {
+            this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * Whether {@code GET <login endpoint>?login_hint=...} passes the hint on to the provider
+         * ({@value OidcSettings#PARAM_LOGIN_HINT_FROM_REQUEST}); default false, the parameter is then ignored. A hint
+         * given twice, longer than 256 UTF-8 bytes or with control characters is answered {@code 400}.
+         */
+        public Builder loginHintFromRequest(boolean allow) {
+            this.loginHintFromRequest = allow;
             return this;
         }
 

@@ -196,7 +196,9 @@ public final class InitParamsMapping {
                 OidcSettings.PARAM_CLIENT_AUTH, OidcSettings.PARAM_CLIENT_KEY, OidcSettings.PARAM_CLIENT_KEY_ID,
                 OidcSettings.PARAM_CLIENT_ASSERTION_AUDIENCE, OidcSettings.PARAM_AUTHORIZATION_ENDPOINT,
                 OidcSettings.PARAM_TOKEN_ENDPOINT, OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT,
-                OidcSettings.PARAM_REVOCATION_ENDPOINT, OidcSettings.PARAM_AUDIENCE, OidcSettings.PARAM_RESOURCE);
+                OidcSettings.PARAM_REVOCATION_ENDPOINT, OidcSettings.PARAM_AUDIENCE, OidcSettings.PARAM_RESOURCE,
+                OidcSettings.PARAM_PROMPT, OidcSettings.PARAM_ACR_VALUES, OidcSettings.PARAM_REQUIRE_ACR, OidcSettings.PARAM_MAX_AGE,
+                OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST);
         if (names.stream().noneMatch(n -> params.peek(n).isPresent())) {
             return Optional.empty();
         }
@@ -232,6 +234,12 @@ public final class InitParamsMapping {
         params.get(OidcSettings.PARAM_SCOPE).ifPresent(b::scope);
         params.get(OidcSettings.PARAM_CALLBACK_PATH).ifPresent(b::callbackPath);
         Bounds.duration(params, OidcSettings.PARAM_TRANSACTION_MAX_AGE).ifPresent(b::transactionMaxAge);
+        // The authorization-request extras (prompt, acr_values, max_age, login_hint).
+        params.get(OidcSettings.PARAM_PROMPT).ifPresent(b::prompt);
+        params.get(OidcSettings.PARAM_ACR_VALUES).ifPresent(b::acrValues);
+        b.requireAcr(params.bool(OidcSettings.PARAM_REQUIRE_ACR, false));
+        Bounds.duration(params, OidcSettings.PARAM_MAX_AGE).ifPresent(b::maxAge);
+        b.loginHintFromRequest(params.bool(OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST, false));
         return Optional.of(b.build());
     }
 

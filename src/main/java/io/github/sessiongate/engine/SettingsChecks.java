@@ -17,10 +17,12 @@ import io.github.sessiongate.cookie.CookieHeaderReader;
 import io.github.sessiongate.cookie.CookieNames;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
+import java.security.PrivateKey;
 import java.time.Duration;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the engine makes of a {@link GateConfig}'s plain values: the public origin, the trusted
@@ -69,14 +71,14 @@ public final class SettingsChecks {
      *
      * @throws ConfigException naming {@code parameter}; never quoting the key
      */
-    public static io.github.sessiongate.internal.ClientKeys.SigningKey clientKey(String parameter, String value) {
-        return io.github.sessiongate.internal.ClientKeys.read(parameter, value);
+    public static ClientKeys.SigningKey clientKey(String parameter, String value) {
+        return ClientKeys.read(parameter, value);
     }
 
     /** As {@link #clientKey(String, String)}, for a key given in code. */
-    public static io.github.sessiongate.internal.ClientKeys.SigningKey clientKey(String parameter, java.security.PrivateKey key,
+    public static ClientKeys.SigningKey clientKey(String parameter, PrivateKey key,
             String keyId) {
-        return io.github.sessiongate.internal.ClientKeys.of(parameter, key, java.util.Optional.ofNullable(keyId));
+        return ClientKeys.of(parameter, key, Optional.ofNullable(keyId));
     }
 
     /** The prefix that marks a secret given in base64. */

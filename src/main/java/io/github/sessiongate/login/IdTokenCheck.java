@@ -33,6 +33,8 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 final class IdTokenCheck {
     /** Tolerance for {@code iat} in the future and {@code exp} just past. */
     static final Duration SKEW = Duration.ofSeconds(30);
+    /** Larger {@code auth_time} values (past the year 5000) are malformed, not times. */
+    private static final double MAX_EPOCH_SECONDS = 1e11;
     private static final String[] ID_TOKEN_ALGORITHMS = {AlgorithmIdentifiers.RSA_USING_SHA256,
         AlgorithmIdentifiers.RSA_USING_SHA384, AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
         AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
@@ -119,10 +121,46 @@ final class IdTokenCheck {
                     leftHalfHash(algorithm, accessToken).getBytes(StandardCharsets.US_ASCII))) {
                 throw new Refused("at_hash does not match the access token");
             }
+            checkAcr(claims);
+            checkAuthTime(claims, pending);
             String sid = claims.getStringClaimValue("sid");
             return new IdToken(claims.getIssuer(), claims.getSubject(), Optional.ofNullable(sid));
         } catch (MalformedClaimException e) {
             throw new Refused("malformed claim: " + e.getMessage());
+        }
+    }
+
+    /** OIDC Core 3.1.3.7 item 12: when the acr values are required, the ID token's acr is one of them. */
+    private void checkAcr(JwtClaims claims) throws Refused, MalformedClaimException {
+        if (!settings.requireAcr()) {
+            return;
+        }
+        String acr = claims.getStringClaimValue("acr");
+        if (acr == null || !settings.acrValues().contains(acr)) {
+            throw new Refused("acr: expected one of " + settings.acrValues() + ", was "
+                    + (acr == null ? "absent" : OidcText.printable(acr)));
+        }
+    }
+
+    /**
+     * OIDC Core 3.1.3.7 item 13 and 2: when {@code max_age} was sent, {@code auth_time} is required
+     * and the user authenticated at most that long ago (plus the skew), and not in the future.
+     */
+    private void checkAuthTime(JwtClaims claims, OidcTransaction pending) throws Refused {
+        if (pending.maxAge().isEmpty()) {
+            return;
+        }
+        long maxAge = pending.maxAge().get().toSeconds();
+        Object raw = claims.getClaimValue("auth_time");
+        if (!(raw instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > MAX_EPOCH_SECONDS) {
+            throw new Refused("auth_time: expected a time within max_age=" + maxAge + " s, was "
+                    + (raw == null ? "absent" : "not a time in whole seconds"));
+        }
+        Instant authTime = Instant.ofEpochSecond(n.longValue());
+        Instant now = clock.instant();
+        if (authTime.isAfter(now.plus(SKEW)) || authTime.isBefore(now.minus(pending.maxAge().get()).minus(SKEW))) {
+            throw new Refused("auth_time: expected within max_age=" + maxAge + " s (+" + SKEW.toSeconds() + " s skew) of "
+                    + now + ", was " + authTime + " (" + Duration.between(authTime, now).toSeconds() + " s ago)");
         }
     }
 

@@ -17,6 +17,8 @@ import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.SafeRedirect;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * in a sealed login-transaction cookie; the callback checks state (constant time) and {@code iss},
  * exchanges the code with the verifier and the client authentication ({@link OidcTokenEndpoint}), validates the ID token
  * (signature through the discovered JWKS, {@code iss}, {@code aud}, {@code azp}, {@code exp},
- * {@code iat}, {@code nonce}, {@code at_hash}) and starts the session from the access and refresh
+ * {@code iat}, {@code nonce}, {@code at_hash}, and {@code acr} and {@code auth_time} when configured)
+ * and starts the session from the access and refresh
  * tokens, which the filter's validator validates as any other.
  *
  * <p>The provider's endpoints come from discovery ({@code <issuer>/.well-known/openid-configuration},
@@ -51,7 +54,11 @@ import org.slf4j.LoggerFactory;
  * answers, retried at most every {@link #RETRY_DISCOVERY} (see {@link OidcDiscovery}); the ID token checks are
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
  * ({@code {"error": ...}}) without a session cookie; only an unreachable provider or a 5xx gives
- * {@code 503}. No code, token, verifier or state is ever logged. Thread-safe.
+ * {@code 503}. A token response whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
+ * is refused ({@code token_type_unsupported}). The authorization request carries each parameter
+ * once, never {@code response_mode}, plus the configured {@code prompt}, {@code acr_values},
+ * {@code max_age} and, when allowed, the login route's {@code login_hint}. No code, token, verifier
+ * or state is ever logged. Thread-safe.
  */
 public final class OidcLoginFlow implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(OidcLoginFlow.class);
@@ -122,7 +129,7 @@ public final class OidcLoginFlow implements LoginFlow {
     public void enter(Context context) throws IOException {
         String query = context.request().getQueryString();
         String target = context.request().getContextPath() + context.path() + (query == null ? "" : "?" + query);
-        start(context, context.safeTarget(target));
+        start(context, context.safeTarget(target), Optional.empty());
     }
 
     @Override
@@ -134,13 +141,23 @@ public final class OidcLoginFlow implements LoginFlow {
         if (route.path().equals(settings.callbackPath())) {
             callback(context);
         } else {
-            start(context, single(context, "from").flatMap(context::safeTarget));
+            Optional<String> hint = Optional.empty();
+            if (settings.loginHintFromRequest() && context.request().getParameterValues("login_hint") != null) {
+                hint = single(context, "login_hint").filter(OidcText::isLoginHint);
+                if (hint.isEmpty()) {
+                    LOG.debug("OpenID sign-in not started: login_hint given twice, too long or with control characters");
+                    context.json(HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "login_hint_invalid"));
+                    return;
+                }
+            }
+            start(context, single(context, "from").flatMap(context::safeTarget), hint);
         }
     }
 
     // ------------------------------------------------------------------ the authorization request
 
-    private void start(Context context, Optional<String> from) throws IOException {
+    /** @param loginHint the login route's {@code login_hint}, checked, when {@code oidc.login-hint-from-request} allows it */
+    private void start(Context context, Optional<String> from, Optional<String> loginHint) throws IOException {
         Optional<OidcDiscovery.Provider> p = discovery.provider();
         if (p.isEmpty()) {
             unavailable(context, "discovery unavailable");
@@ -153,8 +170,12 @@ public final class OidcLoginFlow implements LoginFlow {
                 + settings.callbackPath();
         // A long from would crowd out the other tabs' sign-ins: past MAX_FROM it is dropped (home instead).
         String kept = from.filter(f -> f.length() <= MAX_FROM).orElse("");
-        OidcTransaction tx = new OidcTransaction(state, nonce, verifier, clock.instant(), redirectUri, kept);
-        if (context.saveLoginTransaction(tx.encode(true)) < 0 && context.saveLoginTransaction(tx.encode(false)) < 0) {
+        OidcTransaction tx = new OidcTransaction(state, nonce, verifier, clock.instant(), redirectUri, kept, settings.maxAge());
+        int slot = context.saveLoginTransaction(tx.encode(true));
+        if (slot < 0) {
+            slot = context.saveLoginTransaction(tx.encode(false));
+        }
+        if (slot < 0) {
             context.audit(Event.LOGIN_FAILED, "oidc: login transaction does not fit the cookie budget", null);
             context.json(HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "login_too_large"));
             return;
@@ -168,13 +189,27 @@ public final class OidcLoginFlow implements LoginFlow {
         q.put("nonce", nonce);
         q.put("code_challenge", OidcText.b64(sha256(verifier)));
         q.put("code_challenge_method", "S256");
-        // part A: audience and resource indicators (RFC 8707; resource may repeat)
-        settings.audience().ifPresent(a -> q.put("audience", a));
-        String location = OidcText.withQuery(p.get().authorization(), q);
-        for (java.net.URI r : settings.resources()) {
-            location += "&resource=" + java.net.URLEncoder.encode(r.toString(), StandardCharsets.UTF_8);
+        // The configured extras (OIDC Core 3.1.2.1), each once; max_age is kept in the transaction for the auth_time check.
+        settings.prompt().ifPresent(v -> q.put("prompt", v));
+        if (!settings.acrValues().isEmpty()) {
+            q.put("acr_values", String.join(" ", settings.acrValues()));
         }
-        context.redirect(HttpServletResponse.SC_FOUND, location);
+        settings.maxAge().ifPresent(d -> q.put("max_age", Long.toString(d.toSeconds())));
+        loginHint.ifPresent(h -> q.put("login_hint", h));
+        // Audience (Auth0) and resource indicators (RFC 8707; resource may repeat).
+        settings.audience().ifPresent(a -> q.put("audience", a));
+        StringBuilder location = new StringBuilder(OidcText.withQuery(p.get().authorization(), q));
+        for (URI r : settings.resources()) {
+            location.append("&resource=").append(URLEncoder.encode(r.toString(), StandardCharsets.UTF_8));
+        }
+        if (location.length() > context.locationRoom()) {
+            // Never a 500 for a long hint or redirect_uri: the request is refused and its transaction given up.
+            context.clearLoginTransaction(slot);
+            context.audit(Event.LOGIN_FAILED, "oidc: authorization request does not fit the response", null);
+            context.json(HttpServletResponse.SC_BAD_REQUEST, Map.of("error", "login_too_large"));
+            return;
+        }
+        context.redirect(HttpServletResponse.SC_FOUND, location.toString());
     }
 
     // ------------------------------------------------------------------ the callback
@@ -234,6 +269,16 @@ public final class OidcLoginFlow implements LoginFlow {
             return;
         }
         Map<String, Object> json = ((OidcTokenEndpoint.Tokens) answer).json();
+        Optional<String> tokenType = Json.string(json, "token_type");
+        if (tokenType.filter("Bearer"::equalsIgnoreCase).isEmpty()) {
+            // RFC 6749 5.1, RFC 6750 6.1.1: the session's cookies carry bearer tokens only; a sender-constrained
+            // (DPoP, RFC 9449) or unnamed type is a refused sign-in, and a refresh token issued with it is revoked.
+            LOG.warn("OpenID code exchange at {}: token_type expected Bearer, was {}", BackendHttp.withoutQuery(p.token()),
+                    tokenType.map(OidcText::printable).orElse("absent"));
+            Json.string(json, "refresh_token").ifPresent(r -> revoker().ifPresent(v -> v.revoke(r)));
+            refuse(context, tx, "token_type_unsupported", null);
+            return;
+        }
         Optional<TokenPair> tokens = TokenFields.of("access_token", "refresh_token", "expires_in", clock).read(json);
         Optional<String> idToken = Json.string(json, "id_token");
         if (tokens.isEmpty() || idToken.isEmpty()) {

@@ -35,6 +35,36 @@ final class OidcText {
         return b.toString();
     }
 
+    /** Longest {@code login_hint} passed on, in UTF-8 bytes (a long e-mail address fits). */
+    static final int MAX_LOGIN_HINT_BYTES = 256;
+
+    /**
+     * Whether a browser's {@code login_hint} may go to the provider: not empty, at most
+     * {@link #MAX_LOGIN_HINT_BYTES} UTF-8 bytes, no control, format (bidi) or line-separator
+     * characters, no lone surrogate.
+     */
+    static boolean isLoginHint(String s) {
+        if (s.isEmpty() || s.getBytes(StandardCharsets.UTF_8).length > MAX_LOGIN_HINT_BYTES) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            switch (Character.getType(c)) {
+                case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                        Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return true;
+    }
+
     /** A provider's text for a log line: printable ASCII, at most 200 characters. */
     static String printable(String s) {
         String p = s.replaceAll("[^\\x20-\\x7e]", "?");

@@ -179,12 +179,12 @@ class OidcDiscoveryAndIdTokenTest {
 
     @Test
     void theTransactionRoundTripsAndRefusesAnythingElse() {
-        String value = String.join("|", "o1", "s".repeat(43), "n".repeat(43), "v".repeat(64), "1893456000",
-                Base64.getUrlEncoder().withoutPadding().encodeToString("http://app/cb".getBytes(StandardCharsets.UTF_8)), "");
+        String value = String.join("|", "o2", "s".repeat(43), "n".repeat(43), "v".repeat(64), "1893456000",
+                Base64.getUrlEncoder().withoutPadding().encodeToString("http://app/cb".getBytes(StandardCharsets.UTF_8)), "", "");
         OidcTransaction p = OidcTransaction.parse(value).orElseThrow();
         assertEquals(Instant.ofEpochSecond(1893456000L), p.issuedAt());
         assertEquals("http://app/cb", p.redirectUri());
-        assertTrue(OidcTransaction.parse(value.replace("o1|", "o2|")).isEmpty());
+        assertTrue(OidcTransaction.parse(value.replace("o2|", "o1|")).isEmpty(), "an earlier version is refused");
         assertTrue(OidcTransaction.parse("o1|a|b|c|1|x|y").isEmpty());
         assertTrue(OidcTransaction.parse(value + "|more").isEmpty());
         assertTrue(!p.toString().contains("sss"), "toString shows no state, nonce or verifier");

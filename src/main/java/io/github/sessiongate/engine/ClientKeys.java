@@ -1,4 +1,4 @@
-package io.github.sessiongate.internal;
+package io.github.sessiongate.engine;
 
 import io.github.sessiongate.ConfigException;
 import java.io.IOException;
