@@ -110,9 +110,20 @@ public final class OidcLoginFlow implements LoginFlow {
         return "oidc{" + issuer + ", client_id=" + settings.client().clientId() + ", callback=" + settings.callbackPath() + "}";
     }
 
+    /**
+     * {@code flow}, {@code provider} (the issuer) and, once discovered, the provider's bare
+     * {@code end_session_endpoint}: never with {@code id_token_hint}, never a token.
+     */
     @Override
     public Map<String, Object> sessionDetails(Session session) {
-        return Map.of("flow", "oidc", "provider", issuer);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("flow", "oidc");
+        details.put("provider", issuer);
+        OidcDiscovery.Provider p = discovery.known();
+        if (p != null) {
+            p.endSession().ifPresent(e -> details.put("end_session_endpoint", e.toString()));
+        }
+        return details;
     }
 
     /** A {@code 302} to the provider's authorization endpoint, the transaction saved; {@code 503} while discovery fails. */
@@ -347,17 +358,29 @@ public final class OidcLoginFlow implements LoginFlow {
 
     // ------------------------------------------------------------------ logout, refresh, revoke
 
-    /** The provider's end-session endpoint with {@code client_id} and {@code post_logout_redirect_uri}, when discovered. */
+    /**
+     * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2): the provider's end-session
+     * endpoint, when discovered, with {@code client_id}, {@code id_token_hint} when the ended session's
+     * facts kept the ID token, else {@code logout_hint} (the {@code sub}) when they kept the facts,
+     * {@code post_logout_redirect_uri} ({@code logout-redirect-path} on this origin, to register at the
+     * provider) and a random {@code state}. Facts of another issuer are not used. The {@code state} is
+     * not checked on return: the page it lands on is a plain page that acts on nothing, so there is
+     * no request to forge; it is sent because some providers expect it.
+     */
     @Override
     public Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
         OidcDiscovery.Provider p = discovery.known();
         if (p == null || p.endSession().isEmpty()) {
             return Optional.empty();
         }
+        Optional<ProviderFacts> ours = ended.filter(f -> f.issuer().equals(issuer));
         Map<String, String> q = new LinkedHashMap<>();
         q.put("client_id", settings.client().clientId());
+        ours.flatMap(ProviderFacts::idToken).ifPresentOrElse(id -> q.put("id_token_hint", id),
+                () -> ours.ifPresent(f -> q.put("logout_hint", f.subject())));
         q.put("post_logout_redirect_uri", origins.resolve(context.request()).origin() + context.request().getContextPath()
                 + endpoints.logoutRedirectPath());
+        q.put("state", randomToken(16));
         return Optional.of(OidcText.withQuery(p.endSession().get(), q));
     }
 
