@@ -383,6 +383,24 @@ public final class CookieCodec {
     }
 
     /**
+     * How many members of a family the browser keeps after this response so far: those the request
+     * carried that no earlier call on the same response cleared.
+     */
+    public int keptMembers(SessionCookies current, CookieKind family) {
+        int kept = 0;
+        for (SessionCookies.Member member : current.members(family)) {
+            CookieNames.Slot slot = new CookieNames.Slot(family, member.slot());
+            if (!current.allCleared(n -> {
+                CookieNames.Parsed p = CookieNames.classify(settings, known, n);
+                return p != null && p.at().equals(slot);
+            })) {
+                kept++;
+            }
+        }
+        return kept;
+    }
+
+    /**
      * The value of a single kind as written before sealing: unsealed when the kind is sealed and this
      * codec has a seal (empty when it does not open), else as carried.
      */
@@ -876,6 +894,9 @@ public final class CookieCodec {
                     CookieNames.Parsed p = CookieNames.classify(settings, known, n);
                     return p != null && p.at().equals(slot);
                 };
+                if (current.allCleared(ofSlot)) {
+                    continue; // this response already cleared it (a completed login transaction, say)
+                }
                 bytes.merge(kind, current.bytes(ofSlot), Integer::sum);
                 cookies += current.count(ofSlot);
             }

@@ -225,12 +225,10 @@ final class Logins {
             choices.add(ProviderFactsValue.seal(new LoginFlow.ProviderFacts(f.issuer(), f.subject(), f.sessionId(),
                     Optional.empty()), flowSeal.get()));
         }
-        int carried = 0;
-        for (var member : ex.credentials.cookies().members(CookieKind.LOGIN_TRANSACTION)) {
-            carried += cookies.cookieName(CookieKind.LOGIN_TRANSACTION, member.slot(), ex.secure).length() + 1
-                    + member.value().length() + 2;
-        }
-        int headroom = Math.max(0, TRANSACTIONS_KEPT * TRANSACTION_ROOM - carried);
+        // Pending sign-ins the browser keeps take their room already (the codec counts them; one this
+        // login completed and cleared does not); room is kept for the others up to TRANSACTIONS_KEPT.
+        int pending = cookies.keptMembers(ex.credentials.cookies(), CookieKind.LOGIN_TRANSACTION);
+        int headroom = Math.max(0, TRANSACTIONS_KEPT - pending) * TRANSACTION_ROOM;
         for (int i = 0; i < choices.size(); i++) {
             if (writer.writeLogin(ex, tokens, meta, choices.get(i), i == 0 && facts.get().idToken().isPresent() ? headroom : 0,
                     false)) {

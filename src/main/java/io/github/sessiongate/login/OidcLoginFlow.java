@@ -281,11 +281,13 @@ public final class OidcLoginFlow implements LoginFlow {
 
     private void started(Context context, Transaction tx, OidcTransaction pending, TokenPair tokens, IdTokenCheck.IdToken id, String idToken)
             throws IOException {
+        // The code is spent whatever comes next: clear the transaction first, so that the session's
+        // cookies are budgeted without it (the codec counts what this response already cleared as gone).
+        context.clearLoginTransaction(tx.slot());
         SessionStart start = context.startSession(tokens, Optional.of(new ProviderFacts(id.issuer(), id.subject(), id.sid(),
                 Optional.of(idToken))));
         switch (start.outcome()) {
             case STARTED -> {
-                context.clearLoginTransaction(tx.slot());
                 context.audit(Event.LOGIN_SUCCEEDED, "oidc", tokens.accessToken());
                 String home = context.request().getContextPath() + endpoints.loginSuccessPath();
                 Optional<String> from = pending.from().isEmpty() ? Optional.empty() : context.safeTarget(pending.from());
@@ -299,18 +301,15 @@ public final class OidcLoginFlow implements LoginFlow {
                 if (tokens.refreshToken() != null) {
                     revoker().ifPresent(r -> r.revoke(tokens.refreshToken())); // issued for nothing
                 }
-                refuse(context, tx, "access_token_invalid", null);
+                refuse(context, null, "access_token_invalid", null);
             }
             case VALIDATOR_UNAVAILABLE -> {
-                context.clearLoginTransaction(tx.slot()); // the code is spent: a retry starts a new sign-in
                 unavailable(context, "validator unavailable");
             }
             case STATE_FULL -> {
-                context.clearLoginTransaction(tx.slot());
                 unavailable(context, "security store full");
             }
             case TOO_LARGE -> {
-                context.clearLoginTransaction(tx.slot());
                 context.audit(Event.LOGIN_FAILED, "tokens too large for cookies", tokens.accessToken());
                 context.json(HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
             }

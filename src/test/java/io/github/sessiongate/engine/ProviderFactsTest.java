@@ -227,6 +227,10 @@ class ProviderFactsTest {
         final List<Optional<ProviderFacts>> ended = new CopyOnWriteArrayList<>();
         volatile String idToken;
         volatile String access = "valid-carol";
+        volatile String refresh = "refresh-carol";
+        volatile String transaction = "s1";
+        /** The transaction value the callback completes. */
+        volatile String completes = "s1";
 
         @Override
         public List<Route> routes() {
@@ -240,19 +244,22 @@ class ProviderFactsTest {
 
         @Override
         public void enter(Context context) throws IOException {
-            context.saveLoginTransaction("s1");
+            if (context.saveLoginTransaction(transaction) < 0) {
+                context.json(400, Map.of("error", "login_too_large"));
+                return;
+            }
             context.redirect(302, PROVIDER + "/authorize?state=s1");
         }
 
         @Override
         public void handle(Route route, Context context) throws IOException {
-            Optional<Transaction> pending = context.loginTransactions().stream().filter(t -> t.value().equals("s1")).findFirst();
+            Optional<Transaction> pending = context.loginTransactions().stream().filter(t -> t.value().equals(completes)).findFirst();
             if (pending.isEmpty()) {
                 context.json(403, Map.of("error", "state"));
                 return;
             }
             context.clearLoginTransaction(pending.get().slot());
-            SessionStart start = context.startSession(new TokenPair(access, "refresh-carol", null),
+            SessionStart start = context.startSession(new TokenPair(access, refresh, null),
                     Optional.of(new ProviderFacts(PROVIDER, "carol", Optional.of("sid-1"), Optional.ofNullable(idToken))));
             if (start.outcome() != SessionStart.Outcome.STARTED) {
                 context.json(502, Map.of("error", start.outcome().toString()));
