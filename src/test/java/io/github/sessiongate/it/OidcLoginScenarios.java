@@ -241,7 +241,7 @@ abstract class OidcLoginScenarios {
         Map<String, String> q = query(location.getRawQuery());
         assertEquals(CLIENT_ID, q.get("client_id"));
         assertEquals(base + CONTEXT + "/", q.get("post_logout_redirect_uri"));
-        assertFalse(q.containsKey("id_token_hint"), "the ID token is not kept yet");
+        assertTrue(q.containsKey("id_token_hint"), "the ID token is kept with the session (issue 9, provider facts)");
         assertEquals(Optional.of(""), SetCookies.value(r, ACCESS), "the session cookie is cleared");
 
         Response after = RawHttp.send(base, "GET", CONTEXT + "/app/orders", "Accept: application/json", "Cookie: " + session);
