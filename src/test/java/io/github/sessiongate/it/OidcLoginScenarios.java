@@ -79,6 +79,10 @@ abstract class OidcLoginScenarios {
         base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-login"),
                 Container.Webapp.of(DOWN, "oidc-login-down")));
         http = JavaHttp.newClient();
+        // Warm the provider up: its first answer can outlast backend-read-timeout on a busy machine, and a
+        // failed discovery answers 503 for RETRY_DISCOVERY to every test of the class.
+        http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @AfterAll
