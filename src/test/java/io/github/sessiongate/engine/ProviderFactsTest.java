@@ -98,6 +98,22 @@ class ProviderFactsTest {
     }
 
     @Test
+    void neitherTheIdTokenNorTheFactsCookieIsEverLogged() throws Exception {
+        start(null, null); // the per-process key, announced at start-up
+        String idToken = jwt(1300);
+        flow.idToken = idToken;
+        String[] facts = new String[1];
+        String log = io.github.sessiongate.testing.LogCapture.during(() -> {
+            InMemoryResponse login = callback(SEALED_ELSEWHERE);
+            facts[0] = login.cookie(FACTS).map(Cookie::getValue).orElse("none");
+            run(InMemoryRequest.post("/auth/logout").header("Origin", SAME_ORIGIN).header("Accept", "text/html")
+                    .cookie(ACCESS, "valid-carol").cookie(FACTS, facts[0]));
+        });
+        assertFalse(log.contains(idToken.substring(40, 80)), log);
+        assertFalse(log.contains(facts[0].substring(facts[0].length() - 30)), log);
+    }
+
+    @Test
     void aJsonLogoutGetsTheFactsWithoutTheIdTokenAndTheLocationInTheBody() throws Exception {
         start(SEALING, null);
         flow.idToken = jwt(1300);
@@ -199,8 +215,19 @@ class ProviderFactsTest {
     }
 
     private InMemoryResponse callback() throws Exception {
+        return callback(SEAL.seal("s1"));
+    }
+
+    /** Marks a callback whose transaction the filter sealed itself (its per-process key): entered first. */
+    private static final String SEALED_ELSEWHERE = null;
+
+    private InMemoryResponse callback(String transaction) throws Exception {
+        String tx = transaction;
+        if (tx == null) {
+            tx = run(InMemoryRequest.get("/app/page").navigation()).cookie(TRANSACTION).orElseThrow().getValue();
+        }
         return run(InMemoryRequest.get("/auth/callback").query("state=s1").header("Sec-Fetch-Site", "cross-site")
-                .navigation().cookie(TRANSACTION, SEAL.seal("s1")));
+                .navigation().cookie(TRANSACTION, tx));
     }
 
     private InMemoryResponse run(InMemoryRequest request) throws Exception {
