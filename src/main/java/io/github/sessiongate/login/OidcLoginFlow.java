@@ -53,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
  * ({@code {"error": ...}}) without a session cookie; only an unreachable provider or a 5xx gives
  * {@code 503}. No code, token, verifier or state is ever logged. Thread-safe.
+ *
+ * <p>The session start hands the filter the ID token's {@code iss}, {@code sub} and {@code sid} and
+ * the ID token itself ({@link ProviderFacts}); the filter keeps them sealed with the session, and
+ * {@link #logoutLocation} turns them into the RP-initiated logout's {@code id_token_hint} or
+ * {@code logout_hint}.
  */
 public final class OidcLoginFlow implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(OidcLoginFlow.class);
