@@ -33,9 +33,10 @@ import java.util.Optional;
  *
  * <h2>What the filter enforces on a flow</h2>
  * <ul>
- *   <li>Login transactions are sealed cookies: a flow that {@linkplain #usesLoginTransactions() uses
- *       them} refuses to start without {@code cookie-encryption-keys}, and an unsealed or planted
- *       value is never handed to it.</li>
+ *   <li>Login transactions are sealed cookies, always {@code SameSite=Lax}: with
+ *       {@code cookie-encryption-keys}, or without it a random key of this process (a sign-in then
+ *       completes only on the node that started it); an unsealed or planted value is never handed
+ *       to the flow.</li>
  *   <li>{@link Context#redirect} and {@link #logoutLocation} go only to a path on this origin or an
  *       absolute https URL (http only to a loopback host) without user info or control characters,
  *       within {@link Context#locationRoom()}: a redirect anywhere else throws
@@ -43,7 +44,7 @@ import java.util.Optional;
  *       {@code logout-redirect-path}. Which provider URLs are right is the flow's to check.</li>
  *   <li>{@link Context#header} sets only {@code Retry-After}, {@code WWW-Authenticate} and
  *       {@code Allow}, printable ASCII: cookies, caching and {@code Location} stay the filter's.</li>
- *   <li>What {@link #sessionDetails} returns never shows the session's token.</li>
+ *   <li>What {@link #sessionDetails} returns never shows the session's token, nor any JWT-shaped value.</li>
  * </ul>
  *
  * <h2>Routes and paths</h2>
@@ -52,8 +53,7 @@ import java.util.Optional;
  * path of their own ({@code /auth/...}). An {@link Csrf#OWN_DEFENCE} route is exempt from the CSRF
  * check for every method: a flow reading a body must bound it itself. Left for the OpenID Connect
  * issue: a narrower policy per method (a top-level {@code GET} callback, a server-to-server
- * back-channel {@code POST}), a SameSite floor of {@code Lax} for the login-transaction cookies
- * when the session cookies are {@code Strict}, and a flow answering nothing (today an empty
+ * back-channel {@code POST}) and a flow answering nothing (today an empty
  * {@code 200}; a flow must answer exactly once).
  *
  * <h2>What a flow must never do</h2>
@@ -93,10 +93,12 @@ public interface LoginFlow {
     /**
      * The logout step, after the filter ended the session (tombstones, revocations, cookies cleared):
      * where a browser goes next, e.g. the provider's end-session URL (RP-initiated logout). Empty for
-     * {@code logout-redirect-path}. JSON logouts get their {@code 204} either way.
+     * {@code logout-redirect-path}. A form logout answers {@code 303} to it; a JSON logout answers
+     * {@code 200 {"location": ...}} with it (or {@code 204} when empty), and since a script reads that
+     * body the flow is then called with facts <em>without</em> the ID token: build no token into it.
      *
-     * @param ended the provider facts of the session just ended; always empty until the OpenID
-     *     Connect issue gives the facts a home (see {@link ProviderFacts})
+     * @param ended the provider facts the session's facts cookie carried (see {@link ProviderFacts});
+     *     empty when there was none or it did not open (tampered, sealed on another node)
      */
     default Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
         return Optional.empty();
@@ -163,10 +165,12 @@ public interface LoginFlow {
      * end it at the provider (RP-initiated, with the ID token as hint) and a back-channel logout can
      * find it by {@code sid}. The password flow has none.
      *
-     * <p>Intended home: the OpenID Connect issue decides between a sealed cookie kind next to the
-     * lifetime record and the shared state keyed by the session's digest; until then the filter
-     * does not keep them and {@link #logoutLocation} sees none. {@link #toString()} never shows the
-     * ID token.
+     * <p>Home: a cookie kind of their own ({@code sg_idp}), sealed like the login transactions,
+     * written with the tokens by {@link Context#startSession}, left alone by refreshes in place and
+     * cleared with the session cookies; kept for flows that {@linkplain #usesLoginTransactions() use
+     * login transactions}. The ID token is kept only when the session's cookies and it leave room for
+     * two pending sign-ins within {@code cookie-max-total-bytes}; otherwise the facts are kept without it.
+     * {@link #toString()} never shows the ID token.
      *
      * @param issuer the provider's {@code iss}
      * @param subject the provider's {@code sub}
@@ -266,8 +270,9 @@ public interface LoginFlow {
          * refresh token to it, ends whatever session the request carried, and writes the session
          * cookies (with the lifetime record, when configured). Answer afterwards.
          *
-         * @param facts the provider's facts about the session, if any; not kept yet (see
-         *     {@link ProviderFacts})
+         * @param facts the provider's facts about the session, if any: kept sealed with the session
+         *     (the ID token only when it fits; see {@link ProviderFacts}); none clears what a
+         *     previous session left
          */
         SessionStart startSession(TokenPair tokens, Optional<ProviderFacts> facts);
 
@@ -276,8 +281,8 @@ public interface LoginFlow {
 
         /**
          * Saves a login transaction (a state, nonce and verifier, say) in the short-lived
-         * login-transaction cookie family (always sealed), dropping the oldest
-         * when all are taken.
+         * login-transaction cookie family (always sealed, {@code SameSite=Lax}, {@code Max-Age}
+         * {@code oidc.transaction-max-age} or 10 minutes), dropping the oldest when all are taken.
          *
          * When the value does not fit the cookie budget next to the other pending transactions,
          * those are given up and the save is tried once more.

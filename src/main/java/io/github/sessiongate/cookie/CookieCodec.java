@@ -320,6 +320,18 @@ public final class CookieCodec {
      */
     public int writeMember(HttpServletResponse response, SessionCookies current, boolean secure, CookieKind family,
             String value) {
+        return writeMember(response, current, secure, family, value, null);
+    }
+
+    /**
+     * As {@link #writeMember(HttpServletResponse, SessionCookies, boolean, CookieKind, String)}, with the
+     * writer's Max-Age applied as the family's {@link CookieKind.MaxAge} policy says (the login
+     * transactions take it: {@code oidc.transaction-max-age}).
+     *
+     * @param maxAge the writer's Max-Age, or {@code null} for the configured one
+     */
+    public int writeMember(HttpServletResponse response, SessionCookies current, boolean secure, CookieKind family,
+            String value, Duration maxAge) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         if (!family.isFamily()) {
@@ -341,7 +353,7 @@ public final class CookieCodec {
             slot = members.isEmpty() ? 0 : members.get(0).slot(); // the oldest
         }
         Map<CookieNames.Slot, Value> planned = new LinkedHashMap<>();
-        put(planned, new CookieNames.Slot(family, slot), family.description(), sealIfSealed(family, value), null);
+        put(planned, new CookieNames.Slot(family, slot), family.description(), sealIfSealed(family, value), maxAge);
         apply(response, current, secure, planned, Set.of(), false);
         return slot;
     }
@@ -368,6 +380,24 @@ public final class CookieCodec {
             throw new IllegalArgumentException("the " + family.description() + " cookies have no slot " + slot);
         }
         apply(response, current, secure, Map.of(), Set.of(new CookieNames.Slot(family, slot)), true);
+    }
+
+    /**
+     * How many members of a family the browser keeps after this response so far: those the request
+     * carried that no earlier call on the same response cleared.
+     */
+    public int keptMembers(SessionCookies current, CookieKind family) {
+        int kept = 0;
+        for (SessionCookies.Member member : current.members(family)) {
+            CookieNames.Slot slot = new CookieNames.Slot(family, member.slot());
+            if (!current.allCleared(n -> {
+                CookieNames.Parsed p = CookieNames.classify(settings, known, n);
+                return p != null && p.at().equals(slot);
+            })) {
+                kept++;
+            }
+        }
+        return kept;
     }
 
     /**
@@ -483,6 +513,7 @@ public final class CookieCodec {
     private static final CookieNames.Slot REFRESH = new CookieNames.Slot(CookieKind.REFRESH, 0);
     private static final CookieNames.Slot GUEST = new CookieNames.Slot(CookieKind.GUEST, 0);
     private static final CookieNames.Slot LIFETIME_RECORD = new CookieNames.Slot(CookieKind.LIFETIME_RECORD, 0);
+    private static final CookieNames.Slot PROVIDER_FACTS = new CookieNames.Slot(CookieKind.PROVIDER_FACTS, 0);
 
     private void putLifetimeRecord(Map<CookieNames.Slot, Value> values, String lifetimeRecord) {
         if (lifetimeRecord != null) {
@@ -523,6 +554,39 @@ public final class CookieCodec {
         }
         putLifetimeRecord(values, lifetimeRecord);
         apply(response, current, secure, values, cleared, false);
+    }
+
+    /**
+     * Writes the cookies of a new session with the provider's facts (an OpenID login): as
+     * {@link #replace(HttpServletResponse, SessionCookies, boolean, String, String, String)}, and the
+     * provider-facts cookie ({@link CookieKind#PROVIDER_FACTS}, when configured) written, or cleared when
+     * {@code providerFacts} is {@code null}, all within one size check that keeps {@code headroom}
+     * bytes of {@code cookie-max-total-bytes} free (for sign-ins other tabs may start).
+     *
+     * @param providerFacts the sealed facts value ({@link ProviderFactsValue#seal}), or {@code null}
+     * @param headroom bytes the cookies must leave free, at least 0
+     * @throws CookieTooLargeException when the cookies and the headroom exceed {@code cookie-max-total-bytes}
+     */
+    public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, String lifetimeRecord, String providerFacts, int headroom) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(accessToken, "accessToken");
+        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
+        put(values, ACCESS, "accessToken", accessToken, null);
+        Set<CookieNames.Slot> cleared = new LinkedHashSet<>(List.of(GUEST));
+        if (refreshToken != null) {
+            put(values, REFRESH, "refreshToken", refreshToken, null);
+        } else {
+            cleared.add(REFRESH);
+        }
+        putLifetimeRecord(values, lifetimeRecord);
+        if (providerFacts != null) {
+            put(values, PROVIDER_FACTS, "providerFacts", providerFacts, null);
+        } else {
+            cleared.add(PROVIDER_FACTS);
+        }
+        apply(response, current, secure, values, cleared, false, Math.max(0, headroom));
     }
 
     /**
@@ -619,6 +683,13 @@ public final class CookieCodec {
      */
     private void apply(HttpServletResponse response, SessionCookies current, boolean secure,
             Map<CookieNames.Slot, Value> values, Set<CookieNames.Slot> clearedSlots, boolean clearCanonical) {
+        apply(response, current, secure, values, clearedSlots, clearCanonical, 0);
+    }
+
+    /** As above, keeping {@code headroom} bytes of the budget free. */
+    private void apply(HttpServletResponse response, SessionCookies current, boolean secure,
+            Map<CookieNames.Slot, Value> values, Set<CookieNames.Slot> clearedSlots, boolean clearCanonical,
+            int headroom) {
         boolean effectiveSecure = secure || settings.forcesSecure();
         Set<CookieNames.Slot> cleared = new LinkedHashSet<>();
         clearedSlots.stream().filter(s -> kinds.contains(s.kind())).forEach(cleared::add);
@@ -639,7 +710,7 @@ public final class CookieCodec {
             }
         }
         if (!writes.isEmpty()) {
-            checkTotal(writes, current, values.keySet(), cleared); // clearing never fails for size
+            checkTotal(writes, current, values.keySet(), cleared, headroom); // clearing never fails for size
         }
         if (response.isCommitted()) {
             throw new IllegalStateException("response is already committed; session cookies must be "
@@ -656,10 +727,13 @@ public final class CookieCodec {
                 writeBytes);
         String partitionedValue = attributes.partitionedValue(response);
         for (String name : stale) {
-            response.addCookie(attributes.cookie(name, "", 0, effectiveSecure, partitionedValue));
+            CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
+            response.addCookie(attributes.cookie(name, "", 0, effectiveSecure, partitionedValue,
+                    parsed != null && parsed.kind().sameSiteLax()));
         }
         for (Planned p : writes) {
-            response.addCookie(attributes.cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue));
+            response.addCookie(attributes.cookie(p.name(), p.value(), p.maxAge(), effectiveSecure, partitionedValue,
+                    p.slot().kind().sameSiteLax()));
         }
         current.wroteSetCookies(writeBytes);
         if (LOG.isDebugEnabled()) {
@@ -803,7 +877,7 @@ public final class CookieCodec {
      * the other prefix form, duplicated and incomplete values are not ours to budget.
      */
     private void checkTotal(List<Planned> writes, SessionCookies current, Set<CookieNames.Slot> writtenSlots,
-            Set<CookieNames.Slot> cleared) {
+            Set<CookieNames.Slot> cleared, int headroom) {
         Map<CookieKind, Integer> bytes = new java.util.HashMap<>();
         int cookies = 0;
         for (Planned p : writes) {
@@ -820,6 +894,9 @@ public final class CookieCodec {
                     CookieNames.Parsed p = CookieNames.classify(settings, known, n);
                     return p != null && p.at().equals(slot);
                 };
+                if (current.allCleared(ofSlot)) {
+                    continue; // this response already cleared it (a completed login transaction, say)
+                }
                 bytes.merge(kind, current.bytes(ofSlot), Integer::sum);
                 cookies += current.count(ofSlot);
             }
@@ -833,8 +910,8 @@ public final class CookieCodec {
             }
         }
         int total = accessBytes + refreshBytes + otherBytes + 2 * Math.max(0, cookies - 1);
-        if (total > settings.maxTotalBytes()) {
-            throw new CookieTooLargeException(total, accessBytes, refreshBytes, otherBytes, settings.maxTotalBytes());
+        if (total + headroom > settings.maxTotalBytes()) {
+            throw new CookieTooLargeException(total, accessBytes, refreshBytes, otherBytes, settings.maxTotalBytes() - headroom);
         }
     }
 

@@ -29,10 +29,12 @@ import java.util.function.Function;
  * @param maxAgePolicy how a write chooses the Max-Age
  * @param budget which writes the kind joins
  * @param family the bound of a family of names (1 to 9), or 0 for a single name
+ * @param sameSiteLax whether the cookie is always {@code SameSite=Lax}, whatever {@code cookie-same-site} says
+ *     (the login transactions: the provider's redirect back is a cross-site top-level navigation)
  */
 public record CookieKind(String description, Function<CookieSettings, String> baseName, boolean sealed,
         boolean chunked, Function<CookieSettings, Duration> maxAgeOf, MaxAge maxAgePolicy, Budget budget,
-        int family) {
+        int family, boolean sameSiteLax) {
 
     /** How a write chooses the Max-Age. */
     public enum MaxAge {
@@ -71,16 +73,30 @@ public record CookieKind(String description, Function<CookieSettings, String> ba
     public static final int LOGIN_TRANSACTIONS = 3;
     /** Base name of the login-transaction cookies: {@code sg_login-0} to {@code sg_login-2}. */
     public static final String LOGIN_TRANSACTION_NAME = "sg_login";
-    /** How long a login transaction lives in the browser. */
+    /** How long a login transaction lives in the browser when its writer does not say (a flow's own; OIDC: {@code oidc.transaction-max-age}). */
     public static final Duration LOGIN_TRANSACTION_MAX_AGE = Duration.ofMinutes(10);
     /**
      * The short-lived cookie of a pending login at an OpenID provider ({@code state}, {@code nonce},
-     * PKCE verifier): sealed, never chunked, one per pending login, at most {@value #LOGIN_TRANSACTIONS}.
-     * Declared for the OIDC login; not configured by the filter yet.
+     * PKCE verifier): sealed, never chunked, one per pending login, at most {@value #LOGIN_TRANSACTIONS};
+     * its Max-Age is the writer's ({@code oidc.transaction-max-age}), and it is always
+     * {@code SameSite=Lax}, since the provider's redirect back is a cross-site top-level {@code GET}
+     * that a {@code Strict} cookie would miss. Secure and {@code __Host-} as the session cookies.
      */
     public static final CookieKind LOGIN_TRANSACTION = named("login transaction", s -> LOGIN_TRANSACTION_NAME)
-            .sealed().maxAge(s -> LOGIN_TRANSACTION_MAX_AGE, MaxAge.FIXED).budget(Budget.OWN_WRITE)
-            .family(LOGIN_TRANSACTIONS).build();
+            .sealed().maxAge(s -> LOGIN_TRANSACTION_MAX_AGE, MaxAge.WRITER_CHOOSES).budget(Budget.OWN_WRITE)
+            .family(LOGIN_TRANSACTIONS).sameSiteLax().build();
+
+    /** Name of the provider-facts cookie. */
+    public static final String PROVIDER_FACTS_NAME = "sg_idp";
+    /**
+     * What the OpenID provider said about the session ({@code iss}, {@code sub}, {@code sid} and the ID
+     * token when it fits; {@link ProviderFactsValue}), for the provider logout: sealed by its writer
+     * (as the engine seals the tokens), chunked, written with the session's tokens at login, left
+     * alone by a refresh, cleared with the session cookies. Max-Age of the refresh cookie.
+     */
+    public static final CookieKind PROVIDER_FACTS = named("provider facts", s -> PROVIDER_FACTS_NAME)
+            .chunked().maxAge(CookieSettings::refreshMaxAge, MaxAge.CONFIGURED_OR_SHORTER)
+            .budget(Budget.SESSION_WRITE).build();
 
     /** The kinds whose names are always recognised (reported when planted but not configured). */
     static final List<CookieKind> BUILT_IN = List.of(ACCESS, REFRESH, GUEST, LIFETIME_RECORD);
@@ -153,6 +169,7 @@ public record CookieKind(String description, Function<CookieSettings, String> ba
         private MaxAge maxAge = MaxAge.FIXED;
         private Budget budget = Budget.OWN_WRITE;
         private int family;
+        private boolean sameSiteLax;
 
         private Builder(String description, Function<CookieSettings, String> baseName) {
             this.description = Objects.requireNonNull(description, "description");
@@ -193,8 +210,14 @@ public record CookieKind(String description, Function<CookieSettings, String> ba
             return this;
         }
 
+        /** Always {@code SameSite=Lax}, whatever {@code cookie-same-site} says. */
+        public Builder sameSiteLax() {
+            this.sameSiteLax = true;
+            return this;
+        }
+
         public CookieKind build() {
-            return new CookieKind(description, baseName, sealed, chunked, configuredMaxAge, maxAge, budget, family);
+            return new CookieKind(description, baseName, sealed, chunked, configuredMaxAge, maxAge, budget, family, sameSiteLax);
         }
     }
 }

@@ -147,6 +147,43 @@ public final class CookieSeal {
         if (token.isEmpty()) {
             throw new IllegalArgumentException("token must not be empty");
         }
+        return sealPlaintext(jwe -> jwe.setPlaintext(token));
+    }
+
+    /**
+     * Seals bytes as {@link #seal} seals text: for a value packed in binary (the provider facts), which
+     * saves the base64 a text plaintext would be sealed in twice.
+     *
+     * @throws IllegalArgumentException when {@code plaintext} is empty
+     */
+    public String sealBytes(byte[] plaintext) {
+        Objects.requireNonNull(plaintext, "plaintext");
+        if (plaintext.length == 0) {
+            throw new IllegalArgumentException("plaintext must not be empty");
+        }
+        return sealPlaintext(jwe -> jwe.setPlaintext(plaintext.clone()));
+    }
+
+    /**
+     * A random key of this process only, for cookies that must be sealed when no
+     * {@code cookie-encryption-keys} is configured (the login transactions): what it seals opens on
+     * this node until it stops, nowhere else. Its kid is random too, so a value from another node or
+     * an earlier start is refused as an unknown kid.
+     */
+    public static CookieSeal perProcess() {
+        byte[] key = new byte[32];
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        random.nextBytes(key);
+        byte[] kid = new byte[6];
+        random.nextBytes(kid);
+        try {
+            return new CookieSeal(Map.of("process-" + java.util.HexFormat.of().formatHex(kid), new AesKey(key)));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private String sealPlaintext(java.util.function.Consumer<JsonWebEncryption> plaintext) {
         JsonWebEncryption jwe = new JsonWebEncryption();
         jwe.setAlgorithmHeaderValue(KeyManagementAlgorithmIdentifiers.DIRECT);
         jwe.setEncryptionMethodHeaderParameter(ContentEncryptionAlgorithmIdentifiers.AES_256_GCM);
@@ -154,7 +191,7 @@ public final class CookieSeal {
         jwe.setAlgorithmConstraints(KEY_ALGORITHMS);
         jwe.setContentEncryptionAlgorithmConstraints(CONTENT_ALGORITHMS);
         jwe.setKey(sealingKey);
-        jwe.setPlaintext(token);
+        plaintext.accept(jwe);
         String sealed;
         try {
             sealed = jwe.getCompactSerialization();
@@ -175,6 +212,11 @@ public final class CookieSeal {
      * @param sealed a cookie value as the browser sent it; may be {@code null} or hostile
      */
     public Optional<String> open(String sealed) {
+        return openBytes(sealed).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Opens a value {@link #sealBytes} sealed, as leniently as {@link #open}: empty for anything else. */
+    public Optional<byte[]> openBytes(String sealed) {
         if (sealed == null || sealed.length() > MAX_SEALED_LENGTH || !COMPACT_JWE.matcher(sealed).matches()) {
             return refuse("not a compact JWE");
         }
@@ -195,15 +237,15 @@ public final class CookieSeal {
                 return refuse("unknown or missing kid");
             }
             jwe.setKey(key);
-            String token = jwe.getPayload();
-            return token == null || token.isEmpty() ? refuse("empty") : Optional.of(token);
+            byte[] plain = jwe.getPlaintextBytes();
+            return plain == null || plain.length == 0 ? refuse("empty") : Optional.of(plain);
         } catch (JoseException | RuntimeException e) {
             // The exception may describe the input: log its type only.
             return refuse(e.getClass().getSimpleName());
         }
     }
 
-    private static Optional<String> refuse(String why) {
+    private static <T> Optional<T> refuse(String why) {
         LOG.debug("sealed cookie value refused: {}", why);
         return Optional.empty();
     }

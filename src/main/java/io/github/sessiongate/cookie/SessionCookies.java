@@ -274,6 +274,23 @@ public final class SessionCookies {
         return sum;
     }
 
+    /**
+     * Whether the response to this request already cleared every matching cookie the request carried
+     * (at least one): the browser no longer keeps them, so they take no room in the budget.
+     */
+    synchronized boolean allCleared(Predicate<String> names) {
+        boolean any = false;
+        for (Seen s : seen) {
+            if (names.test(s.name())) {
+                if (!clearedNames.contains(s.name())) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
     /** How many matching cookies the request carried, duplicates counted. */
     int count(Predicate<String> names) {
         int n = 0;

@@ -36,6 +36,11 @@ final class SetCookieAttributes {
 
     /** One cookie with every attribute; a {@code __Host-} name always gets Secure, Path=/ and no Domain. */
     Cookie cookie(String name, String value, int maxAge, boolean secure, String partitionedValue) {
+        return cookie(name, value, maxAge, secure, partitionedValue, false);
+    }
+
+    /** As {@link #cookie(String, String, int, boolean, String)}; {@code lax}: {@code SameSite=Lax} whatever the settings say. */
+    Cookie cookie(String name, String value, int maxAge, boolean secure, String partitionedValue, boolean lax) {
         boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
         Cookie cookie = new Cookie(name, value);
         cookie.setHttpOnly(true);
@@ -45,7 +50,7 @@ final class SetCookieAttributes {
             settings.domain().ifPresent(cookie::setDomain);
         }
         cookie.setMaxAge(maxAge);
-        cookie.setAttribute(SAME_SITE_ATTRIBUTE, settings.sameSite().attributeValue());
+        cookie.setAttribute(SAME_SITE_ATTRIBUTE, lax ? "Lax" : settings.sameSite().attributeValue());
         if (partitionedValue != null) {
             cookie.setAttribute(PARTITIONED_ATTRIBUTE, partitionedValue);
         }

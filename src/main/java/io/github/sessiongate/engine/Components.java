@@ -2,6 +2,7 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.BackendClient;
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.LoginFlow;
@@ -53,6 +54,8 @@ public final class Components implements AutoCloseable {
     private final Optional<SessionLifetime> lifetime;
     private final Optional<ClientTokens> clientTokens;
     private final Optional<CookieSeal> cookieSeal;
+    /** Seals the login transactions and the provider facts: the configured cookie seal, else a per-process key. */
+    private final Optional<CookieSeal> flowSeal;
     private final EndpointSettings endpoints;
     private final CsrfGuard csrf;
     private final SharedState state;
@@ -96,6 +99,13 @@ public final class Components implements AutoCloseable {
                     BackendHttp.over(transport, config.backendConnectTimeout(), config.backendReadTimeout()), config.clock()))
                     .orElseGet(() -> new PasswordLoginFlow(endpoints, config.loginPath(), login,
                     revoke, config.backendWaitTimeout(), state.loginLimiter(endpoints))));
+            this.flowSeal = loginFlow.usesLoginTransactions() ? Optional.of(cookieSeal.orElseGet(() -> {
+                LOG.warn("{} is not set: login transactions and provider facts are sealed with a random key of this "
+                        + "process, so a sign-in completes only on the node that started it, and a logout on another "
+                        + "node (or after a restart) ends the provider session without a hint; set {} on every node "
+                        + "to share them", CookieSealSettings.PARAM_KEYS, CookieSealSettings.PARAM_KEYS);
+                return CookieSeal.perProcess();
+            })) : Optional.empty();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -150,6 +160,16 @@ public final class Components implements AutoCloseable {
     /** Sealing of token cookies, if configured. */
     Optional<CookieSeal> cookieSeal() {
         return cookieSeal;
+    }
+
+    /**
+     * What seals the login transactions and the provider facts, when the flow uses login
+     * transactions: the configured cookie seal ({@code cookie-encryption-keys}), else a random key of
+     * this process (a sign-in then completes only on the node that started it). The session's tokens
+     * never use the per-process key: they follow {@link #cookieSeal()}.
+     */
+    Optional<CookieSeal> flowSeal() {
+        return flowSeal;
     }
 
     /** The filter's own endpoints. */

@@ -101,6 +101,9 @@ final class Endpoints implements AutoCloseable {
         Answers.json(ex.privately(), HttpServletResponse.SC_OK, describe(ex, session));
     }
 
+    /** A compact JWS or JWE anywhere in a string: a base64url JSON header ({@code eyJ}) and a dot-separated part. */
+    private static final java.util.regex.Pattern JWT_SHAPED = java.util.regex.Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.");
+
     /** The session as JSON: authenticated, guest, subject, roles, expiresAt, logoutUrl, allowed claims. */
     private Map<String, Object> describe(Exchange ex, Session s) {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -123,7 +126,8 @@ final class Endpoints implements AutoCloseable {
         body.put("claims", claims);
         if (user) {
             Map<String, Object> login = new LinkedHashMap<>(logins.sessionDetails(s));
-            login.values().removeIf(v -> v instanceof String str && str.equals(s.token())); // never the token
+            // Never the token, nor anything JWT-shaped a flow might show by mistake (an ID token, a hint).
+            login.values().removeIf(v -> v instanceof String str && (str.equals(s.token()) || JWT_SHAPED.matcher(str).find()));
             if (!login.isEmpty()) {
                 body.put("login", login);
             }

@@ -6,14 +6,18 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.EndpointSettings.Endpoint;
 import io.github.sessiongate.LoginFlow;
+import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.LoginFlow.SessionStart;
 import io.github.sessiongate.Session;
+import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieKind;
+import io.github.sessiongate.cookie.CookieSeal;
+import io.github.sessiongate.cookie.ProviderFactsValue;
 import io.github.sessiongate.cookie.CookieTooLargeException;
 import io.github.sessiongate.engine.Resolution.CookieWrite;
 import io.github.sessiongate.engine.Resolution.Refresh;
@@ -26,6 +30,7 @@ import io.github.sessiongate.web.ResponseBudget;
 import io.github.sessiongate.web.SafeRedirect;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +59,19 @@ final class Logins {
     private final AuditLog audit;
     private final GateMetrics metrics;
     private final int retryAfterSeconds;
-    private final io.github.sessiongate.TokenValidator validator;
+    private final TokenValidator validator;
+    /** Seals the provider facts (and the login transactions, in the codec); empty when the flow keeps no transactions. */
+    private final Optional<CookieSeal> flowSeal;
+    /** The login transactions' Max-Age: {@code oidc.transaction-max-age}, else the kind's default. */
+    private final Duration transactionMaxAge;
+
+    /**
+     * Bytes of {@code cookie-max-total-bytes} a login keeps free per pending sign-in it must leave room
+     * for: a sealed OpenID login transaction with a {@code from} of about 60 characters.
+     */
+    static final int TRANSACTION_ROOM = 600;
+    /** Pending sign-ins (other tabs) a login keeps room for before it keeps the ID token. */
+    static final int TRANSACTIONS_KEPT = 2;
 
     Logins(LoginFlow flow, Components components, Resolver resolver, SessionWriter writer, Validations validations,
             Refresher refresher, CookieCodec cookies, AuditLog audit, GateMetrics metrics) {
@@ -72,6 +89,9 @@ final class Logins {
         this.metrics = metrics;
         this.retryAfterSeconds = components.config().retryAfterSeconds();
         this.validator = components.config().validator();
+        this.flowSeal = components.flowSeal();
+        this.transactionMaxAge = components.config().oidc().map(OidcSettings::transactionMaxAge)
+                .orElse(CookieKind.LOGIN_TRANSACTION_MAX_AGE);
     }
 
     /** The flow's routes by path; each a plain path, none on a path of the filter's own endpoints. */
@@ -150,14 +170,24 @@ final class Logins {
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
+        Optional<LoginFlow.ProviderFacts> ended = providerFacts(ex); // read before the cookies are cleared
         writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE));
         audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
         if (wantsJson(ex.request)) {
-            Answers.noContent(ex.privately());
+            // A script reads this body: the flow gets the facts without the ID token, so the URL carries
+            // client_id and logout_hint, never id_token_hint. No location: 204 as ever.
+            Optional<LoginFlow.ProviderFacts> hint = ended.map(f -> new LoginFlow.ProviderFacts(f.issuer(), f.subject(),
+                    f.sessionId(), Optional.empty()));
+            Optional<String> location = flow.logoutLocation(new FlowContext(ex), hint)
+                    .flatMap(l -> checkedLocation(l, ResponseBudget.locationRoom(ex.credentials.cookies().setCookieBytes())));
+            if (location.isPresent()) {
+                Answers.json(ex.privately(), 200, Map.of("location", location.get()));
+            } else {
+                Answers.noContent(ex.privately());
+            }
         } else {
-            // Provider facts get a home with the OpenID Connect login; until then no session has any.
             String fallback = ex.request.getContextPath() + settings.logoutRedirectPath();
-            String location = flow.logoutLocation(new FlowContext(ex), Optional.empty())
+            String location = flow.logoutLocation(new FlowContext(ex), ended)
                     .map(l -> checkedLocation(l, ResponseBudget.locationRoom(ex.credentials.cookies().setCookieBytes()))
                             .orElseGet(() -> {
                                 LOG.warn("the login flow's logout location was refused (not a path of this application or an "
@@ -167,6 +197,52 @@ final class Logins {
                     .orElse(fallback);
             Answers.seeOther(ex.privately(), location);
         }
+    }
+
+    /** The provider facts the request's facts cookie carried, if it opens under the flow seal; else empty, never an error. */
+    private Optional<LoginFlow.ProviderFacts> providerFacts(Exchange ex) {
+        if (flowSeal.isEmpty() || !cookies.configured(CookieKind.PROVIDER_FACTS)) {
+            return Optional.empty();
+        }
+        return ex.credentials.cookies().value(CookieKind.PROVIDER_FACTS)
+                .flatMap(v -> ProviderFactsValue.open(v, flowSeal.get()));
+    }
+
+    /**
+     * Writes a login's cookies, with the provider facts when the flow gave some: with the ID token
+     * when the cookies leave room for {@value #TRANSACTIONS_KEPT} pending sign-ins (those the request
+     * carried count), else {@code iss}, {@code sub} and {@code sid} only, else none.
+     *
+     * @return false when even the tokens alone do not fit
+     */
+    private boolean writeLogin(Exchange ex, TokenPair tokens, String meta, Optional<LoginFlow.ProviderFacts> facts) {
+        if (flowSeal.isEmpty() || !cookies.configured(CookieKind.PROVIDER_FACTS)) {
+            return writer.write(ex, new CookieWrite.Tokens(tokens.accessToken(), tokens.refreshToken(), null, meta, true));
+        }
+        List<String> choices = new ArrayList<>();
+        if (facts.isPresent()) {
+            LoginFlow.ProviderFacts f = facts.get();
+            if (f.idToken().isPresent()) {
+                choices.add(ProviderFactsValue.seal(f, flowSeal.get()));
+            }
+            choices.add(ProviderFactsValue.seal(new LoginFlow.ProviderFacts(f.issuer(), f.subject(), f.sessionId(),
+                    Optional.empty()), flowSeal.get()));
+        }
+        // Pending sign-ins the browser keeps take their room already (the codec counts them; one this
+        // login completed and cleared does not); room is kept for the others up to TRANSACTIONS_KEPT.
+        int pending = cookies.keptMembers(ex.credentials.cookies(), CookieKind.LOGIN_TRANSACTION);
+        int headroom = Math.max(0, TRANSACTIONS_KEPT - pending) * TRANSACTION_ROOM;
+        for (int i = 0; i < choices.size(); i++) {
+            if (writer.writeLogin(ex, tokens, meta, choices.get(i), i == 0 && facts.get().idToken().isPresent() ? headroom : 0,
+                    false)) {
+                if (i > 0 && facts.get().idToken().isPresent()) {
+                    LOG.debug("the ID token does not fit the cookie budget next to the tokens; the provider logout "
+                            + "uses client_id and logout_hint");
+                }
+                return true;
+            }
+        }
+        return writer.writeLogin(ex, tokens, meta, null, 0, true);
     }
 
     /** The headers a flow may set itself; cookies, caching and Location stay the filter's. */
@@ -277,7 +353,7 @@ final class Logins {
             }
             // The lifetime cookie of the new session goes with the tokens, in one size check.
             String meta = lifetime.map(lt -> lt.start(valid.session().subject())).orElse(null);
-            if (!writer.write(ex, new CookieWrite.Tokens(tokens.accessToken(), tokens.refreshToken(), null, meta, true))) {
+            if (!writeLogin(ex, tokens, meta, facts)) {
                 return new SessionStart(SessionStart.Outcome.TOO_LARGE, Optional.empty());
             }
             ex.privately();
@@ -301,14 +377,16 @@ final class Logins {
         public int saveLoginTransaction(String value) {
             requireTransactions();
             try {
-                return cookies.writeMember(ex.privately(), ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, value);
+                return cookies.writeMember(ex.privately(), ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION,
+                        value, transactionMaxAge);
             } catch (CookieTooLargeException tooLarge) {
                 // Other tabs' pending sign-ins take the room: give them up for this one, then try once more.
                 for (var member : ex.credentials.cookies().members(CookieKind.LOGIN_TRANSACTION)) {
                     cookies.clearMember(ex.out, ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, member.slot());
                 }
                 try {
-                    return cookies.writeMember(ex.out, ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION, value);
+                    return cookies.writeMember(ex.out, ex.credentials.cookies(), ex.secure, CookieKind.LOGIN_TRANSACTION,
+                            value, transactionMaxAge);
                 } catch (CookieTooLargeException stillTooLarge) {
                     return -1;
                 }

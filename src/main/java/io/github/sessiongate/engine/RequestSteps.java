@@ -1,12 +1,9 @@
 package io.github.sessiongate.engine;
 
 import io.github.sessiongate.AuditEvent.Event;
-import io.github.sessiongate.ConfigException;
-import io.github.sessiongate.CookieSealSettings;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.LoginFlow;
-import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.ValidationResult;
@@ -251,24 +248,22 @@ final class RequestSteps implements AutoCloseable {
         }
     }
 
-    /** The codec for the configured kinds: the login-transaction family too when the flow keeps transactions. */
+    /**
+     * The codec for the configured kinds: the login-transaction family and the provider facts too when
+     * the flow keeps transactions, sealed with {@link Components#flowSeal()} (the configured key, else
+     * one of this process: readable or plantable, they would let a login be forced or its code replayed).
+     */
     private static CookieCodec cookieCodec(Components components, LoginFlow flow) {
         CookieSettings settings = components.config().cookies();
         if (!flow.usesLoginTransactions()) {
             return new CookieCodec(settings, components.guests().isPresent(), components.lifetime().isPresent());
         }
-        if (components.cookieSeal().isEmpty()) {
-            // They carry state, nonce and PKCE verifier: readable or plantable, they would let a login
-            // be forced or its code replayed.
-            throw new ConfigException(components.config().oidc().isPresent() ? OidcSettings.PARAM_ISSUER : "loginFlow",
-                    "keeps login transactions in cookies, which must be sealed: set "
-                    + CookieSealSettings.PARAM_KEYS + " (GateConfig.Builder.cookieSeal)");
-        }
         List<CookieKind> kinds = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
         components.guests().ifPresent(g -> kinds.add(CookieKind.GUEST));
         components.lifetime().ifPresent(l -> kinds.add(CookieKind.LIFETIME_RECORD));
         kinds.add(CookieKind.LOGIN_TRANSACTION);
-        return new CookieCodec(settings, kinds, components.cookieSeal().orElse(null));
+        kinds.add(CookieKind.PROVIDER_FACTS);
+        return new CookieCodec(settings, kinds, components.flowSeal().orElseThrow());
     }
 
     private static boolean isCorsPreflight(HttpServletRequest request) {

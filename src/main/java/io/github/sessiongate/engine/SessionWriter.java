@@ -50,6 +50,28 @@ final class SessionWriter {
         return resolution; // NoVerdict: nothing cleared, nothing written
     }
 
+    /**
+     * Writes a login's cookies with the provider facts (sealed, or {@code null} to clear them) in one
+     * size check that leaves {@code headroom} bytes free; {@code false} when they do not fit, logged
+     * at WARN only when {@code last} (no smaller choice is left).
+     */
+    boolean writeLogin(Exchange ex, io.github.sessiongate.TokenPair tokens, String lifetime, String providerFacts,
+            int headroom, boolean last) {
+        String a = seal.map(s -> s.seal(tokens.accessToken())).orElse(tokens.accessToken());
+        String r = tokens.refreshToken() == null ? null
+                : seal.map(s -> s.seal(tokens.refreshToken())).orElse(tokens.refreshToken());
+        try {
+            cookies.replace(ex.privately(), ex.credentials.cookies(), ex.secure, a, r, lifetime, providerFacts, headroom);
+            return true;
+        } catch (CookieTooLargeException e) {
+            if (last) {
+                LOG.warn("tokens on {} do not fit the cookie budget ({}); raise cookie-max-total-bytes or shrink the tokens",
+                        ex.path, e.getMessage());
+            }
+            return false;
+        }
+    }
+
     /** Writes one cookie update; {@code false} (logged) if it does not fit the cookie budget. */
     boolean write(Exchange ex, CookieWrite write) {
         if (write instanceof CookieWrite.Tokens t) {

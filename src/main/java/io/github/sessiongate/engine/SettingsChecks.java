@@ -13,6 +13,7 @@ import io.github.sessiongate.internal.Hosts;
 import io.github.sessiongate.internal.FieldNames;
 import io.github.sessiongate.internal.Secrets;
 import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.cookie.CookieHeaderReader;
 import io.github.sessiongate.cookie.CookieNames;
 import io.github.sessiongate.secret.HmacSecret;
@@ -160,8 +161,14 @@ public final class SettingsChecks {
     public static void check(GateConfig config) {
         Features features = Features.of(config); // every key against every other; the CSRF origins
         // The largest write of session cookies must leave room in the response's header budget.
-        new CookieCodec(config.cookies(), features.guests().isPresent(), features.lifetime().isPresent())
-                .requireWithinResponseBudget();
+        // An OpenID login writes the provider facts with the tokens: one more cookie in that write.
+        List<CookieKind> kinds = new java.util.ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
+        features.guests().ifPresent(g -> kinds.add(CookieKind.GUEST));
+        features.lifetime().ifPresent(l -> kinds.add(CookieKind.LIFETIME_RECORD));
+        if (config.oidc().isPresent()) {
+            kinds.add(CookieKind.PROVIDER_FACTS);
+        }
+        new CookieCodec(config.cookies(), kinds, null).requireWithinResponseBudget();
         publicOrigin(config);
         trustedProxies(config);
         pathRules(config);

@@ -59,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * once, never {@code response_mode}, plus the configured {@code prompt}, {@code acr_values},
  * {@code max_age} and, when allowed, the login route's {@code login_hint}. No code, token, verifier
  * or state is ever logged. Thread-safe.
+ *
+ * <p>The session start hands the filter the ID token's {@code iss}, {@code sub} and {@code sid} and
+ * the ID token itself ({@link ProviderFacts}); the filter keeps them sealed with the session, and
+ * {@link #logoutLocation} turns them into the RP-initiated logout's {@code id_token_hint} or
+ * {@code logout_hint}.
  */
 public final class OidcLoginFlow implements LoginFlow {
     private static final Logger LOG = LoggerFactory.getLogger(OidcLoginFlow.class);
@@ -119,9 +124,20 @@ public final class OidcLoginFlow implements LoginFlow {
                 + ", callback=" + settings.callbackPath() + "}";
     }
 
+    /**
+     * {@code flow}, {@code provider} (the issuer) and, once discovered, the provider's bare
+     * {@code end_session_endpoint}: never with {@code id_token_hint}, never a token.
+     */
     @Override
     public Map<String, Object> sessionDetails(Session session) {
-        return Map.of("flow", "oidc", "provider", issuer);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("flow", "oidc");
+        details.put("provider", issuer);
+        OidcDiscovery.Provider p = discovery.known();
+        if (p != null) {
+            p.endSession().ifPresent(e -> details.put("end_session_endpoint", e.toString()));
+        }
+        return details;
     }
 
     /** A {@code 302} to the provider's authorization endpoint, the transaction saved; {@code 503} while discovery fails. */
@@ -304,11 +320,13 @@ public final class OidcLoginFlow implements LoginFlow {
 
     private void started(Context context, Transaction tx, OidcTransaction pending, TokenPair tokens, IdTokenCheck.IdToken id, String idToken)
             throws IOException {
+        // The code is spent whatever comes next: clear the transaction first, so that the session's
+        // cookies are budgeted without it (the codec counts what this response already cleared as gone).
+        context.clearLoginTransaction(tx.slot());
         SessionStart start = context.startSession(tokens, Optional.of(new ProviderFacts(id.issuer(), id.subject(), id.sid(),
                 Optional.of(idToken))));
         switch (start.outcome()) {
             case STARTED -> {
-                context.clearLoginTransaction(tx.slot());
                 context.audit(Event.LOGIN_SUCCEEDED, "oidc", tokens.accessToken());
                 String home = context.request().getContextPath() + endpoints.loginSuccessPath();
                 Optional<String> from = pending.from().isEmpty() ? Optional.empty() : context.safeTarget(pending.from());
@@ -324,18 +342,15 @@ public final class OidcLoginFlow implements LoginFlow {
                 if (tokens.refreshToken() != null) {
                     revoker().ifPresent(r -> r.revoke(tokens.refreshToken())); // issued for nothing
                 }
-                refuse(context, tx, "access_token_invalid", null);
+                refuse(context, null, "access_token_invalid", null);
             }
             case VALIDATOR_UNAVAILABLE -> {
-                context.clearLoginTransaction(tx.slot()); // the code is spent: a retry starts a new sign-in
                 unavailable(context, "validator unavailable");
             }
             case STATE_FULL -> {
-                context.clearLoginTransaction(tx.slot());
                 unavailable(context, "security store full");
             }
             case TOO_LARGE -> {
-                context.clearLoginTransaction(tx.slot());
                 context.audit(Event.LOGIN_FAILED, "tokens too large for cookies", tokens.accessToken());
                 context.json(HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
             }
@@ -383,17 +398,29 @@ public final class OidcLoginFlow implements LoginFlow {
 
     // ------------------------------------------------------------------ logout, refresh, revoke
 
-    /** The provider's end-session endpoint with {@code client_id} and {@code post_logout_redirect_uri}, when discovered. */
+    /**
+     * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2): the provider's end-session
+     * endpoint, when discovered, with {@code client_id}, {@code id_token_hint} when the ended session's
+     * facts kept the ID token, else {@code logout_hint} (the {@code sub}) when they kept the facts,
+     * {@code post_logout_redirect_uri} ({@code logout-redirect-path} on this origin, to register at the
+     * provider) and a random {@code state}. Facts of another issuer are not used. The {@code state} is
+     * not checked on return: the page it lands on is a plain page that acts on nothing, so there is
+     * no request to forge; it is sent because some providers expect it.
+     */
     @Override
     public Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
         OidcDiscovery.Provider p = discovery.known();
         if (p == null || p.endSession().isEmpty()) {
             return Optional.empty();
         }
+        Optional<ProviderFacts> ours = ended.filter(f -> f.issuer().equals(issuer));
         Map<String, String> q = new LinkedHashMap<>();
         q.put("client_id", settings.clientId());
+        ours.flatMap(ProviderFacts::idToken).ifPresentOrElse(id -> q.put("id_token_hint", id),
+                () -> ours.ifPresent(f -> q.put("logout_hint", f.subject())));
         q.put("post_logout_redirect_uri", origins.resolve(context.request()).origin() + context.request().getContextPath()
                 + endpoints.logoutRedirectPath());
+        q.put("state", randomToken(16));
         return Optional.of(OidcText.withQuery(p.endSession().get(), q));
     }
 
