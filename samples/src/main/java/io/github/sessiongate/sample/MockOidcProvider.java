@@ -1,0 +1,89 @@
+package io.github.sessiongate.sample;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+
+/**
+ * The demo's OpenID provider for {@code SAMPLE_LOGIN=oidc}: NAV's mock-oauth2-server in this JVM,
+ * on {@code 127.0.0.1} only, with its interactive login page. Whoever types a name on that page
+ * signs in with that name as subject; nothing is checked. A test double, never an identity
+ * provider.
+ *
+ * <p>Its tokens: the access token's {@code aud} is {@value #AUDIENCE} (the ID token's is the
+ * client id), every token carries {@code "roles": ["user"]} and lives as long as the demo's access
+ * tokens; refresh tokens rotate. The mock copies the sign-in's {@code nonce} into the access token,
+ * so the demo sets {@code jwt.accept-access-token-nonce} for it (and only for it). The typed name
+ * never reaches the mock's claim settings, so {@code admin} gets its role on the sample's side:
+ * {@link MockProviderValidator}.
+ */
+public final class MockOidcProvider implements AutoCloseable {
+    /** The issuer's path segment: the issuer is {@code http://127.0.0.1:<port>/}{@value}. */
+    public static final String ISSUER_ID = "sessiongate-demo";
+    /** The {@code aud} of its access tokens, the same as the password demo's. */
+    public static final String AUDIENCE = DemoIdentityProvider.AUDIENCE;
+    /** The client the demo signs in as (the mock accepts any). */
+    public static final String CLIENT_ID = "sessiongate-sample";
+    /** The claim holding the roles, the same as the password demo's. */
+    public static final String ROLES_CLAIM = DemoIdentityProvider.ROLES_CLAIM;
+
+    private final MockOAuth2Server server;
+    private final String issuer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private MockOidcProvider(MockOAuth2Server server, String issuer) {
+        this.server = server;
+        this.issuer = issuer;
+    }
+
+    /**
+     * Starts serving on {@code 127.0.0.1:port}.
+     *
+     * @param port the port, or 0 for any free one
+     * @param tokenTtl the lifetime of the ID, access and (sign-in) tokens
+     * @throws IOException when the port cannot be bound
+     */
+    public static MockOidcProvider start(int port, Duration tokenTtl) throws IOException {
+        DefaultOAuth2TokenCallback tokens = new DefaultOAuth2TokenCallback(ISSUER_ID, UUID.randomUUID().toString(),
+                "JWT", List.of(AUDIENCE), Map.of(ROLES_CLAIM, List.of("user")), tokenTtl.toSeconds());
+        OAuth2Config config = new OAuth2Config(true, null, null, true, new OAuth2TokenProvider(), Set.of(tokens),
+                new MockWebServerWrapper());
+        MockOAuth2Server server = new MockOAuth2Server(config);
+        try {
+            server.start(InetAddress.getByName("127.0.0.1"), port);
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new IOException("mock-oauth2-server did not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+        String issuer = "http://127.0.0.1:" + server.baseUrl().port() + "/" + ISSUER_ID;
+        return new MockOidcProvider(server, issuer);
+    }
+
+    /** The issuer, {@code http://127.0.0.1:<port>/sessiongate-demo}; discovery is under it. */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** Its JSON Web Key Set, what the demo's access-token validator reads. */
+    public String jwksUrl() {
+        return issuer + "/jwks";
+    }
+
+    /** Stops serving. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.shutdown();
+        }
+    }
+}
