@@ -2,6 +2,10 @@ package io.github.sessiongate.sample;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +70,40 @@ public final class MockOidcProvider implements AutoCloseable {
             throw new IOException("mock-oauth2-server did not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
         String issuer = "http://127.0.0.1:" + server.baseUrl().port() + "/" + ISSUER_ID;
-        return new MockOidcProvider(server, issuer);
+        MockOidcProvider provider = new MockOidcProvider(server, issuer);
+        try {
+            provider.warmUp();
+        } catch (IOException e) {
+            provider.close();
+            throw e;
+        }
+        return provider;
+    }
+
+    /**
+     * Asks for the discovery document, the keys and one (client credentials) token once, so that the mock's first answers (class
+     * loading, template engine) are not what the filter's first discovery waits for: a cold
+     * first answer can outlast the filter's backend read timeout, and the sign-in would answer
+     * {@code 503} until discovery is retried.
+     */
+    private void warmUp() throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (String url : List.of(issuer + "/.well-known/openid-configuration", jwksUrl(), issuer + "/token")) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+            if (url.endsWith("/token")) {
+                request.header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(
+                        "grant_type=client_credentials&scope=warm-up&client_id=warm-up&client_secret=warm-up"));
+            }
+            try {
+                HttpResponse<Void> answer = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() != 200) {
+                    throw new IOException(url + " answered " + answer.statusCode());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading " + url, e);
+            }
+        }
     }
 
     /** The issuer, {@code http://127.0.0.1:<port>/sessiongate-demo}; discovery is under it. */

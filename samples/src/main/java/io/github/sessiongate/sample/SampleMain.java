@@ -293,6 +293,12 @@ public final class SampleMain {
         System.setProperty(COOKIE_KEYS_PROPERTY, "demo:" + randomBase64(32));
     }
 
+    /** {@code scheme://host[:port]} of a URL, for the pages' Content-Security-Policy. */
+    private static String origin(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getScheme() + "://" + u.getRawAuthority();
+    }
+
     private static String randomBase64(int bytes) {
         byte[] b = new byte[bytes];
         new java.security.SecureRandom().nextBytes(b);
@@ -312,7 +318,7 @@ public final class SampleMain {
             new java.security.SecureRandom().nextBytes(key);
             System.setProperty(CLIENT_TOKEN_SECRET_PROPERTY, "base64:" + java.util.Base64.getEncoder().encodeToString(key));
         }
-        return settings.container().equals("tomcat") ? startTomcat(settings) : startJetty(settings);
+        return settings.container().equals("tomcat") ? startTomcat(settings, provider) : startJetty(settings, provider);
     }
 
     public static void main(String[] args) throws Exception {
@@ -364,7 +370,7 @@ public final class SampleMain {
         stopped.await();
     }
 
-    private static Running startJetty(Settings settings) throws Exception {
+    private static Running startJetty(Settings settings, Provider provider) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(HOST);
@@ -376,6 +382,7 @@ public final class SampleMain {
         webapp.setWar(settings.webapp().toString());
         if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
             webapp.setDescriptor(settings.webapp().resolve(OIDC_DESCRIPTOR).toString());
+            webapp.setInitParameter(Html.PROVIDER_ORIGIN_PARAM, origin(provider.issuer()));
         }
         // Fail start-up, not just the webapp, when the filter refuses its configuration.
         webapp.setThrowUnavailableOnStartupException(true);
@@ -428,7 +435,7 @@ public final class SampleMain {
         System.setProperty(TOMCAT_USER_DATA_LOG_PROPERTY, "NONE");
     }
 
-    private static Running startTomcat(Settings settings) throws Exception {
+    private static Running startTomcat(Settings settings, Provider provider) throws Exception {
         silenceTomcatUserDataLog();
         Path base = settings.workdir().resolve("tomcat-" + settings.port());
         Files.createDirectories(base.resolve("webapps"));
@@ -450,6 +457,7 @@ public final class SampleMain {
         Context context = tomcat.addWebapp("", settings.webapp().toString());
         if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
             context.setAltDDName(settings.webapp().resolve(OIDC_DESCRIPTOR).toString());
+            context.addParameter(Html.PROVIDER_ORIGIN_PARAM, origin(provider.issuer()));
         }
         context.addLifecycleListener(event -> {
             if (Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
