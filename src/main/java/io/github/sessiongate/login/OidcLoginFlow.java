@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * a provider that is down never fails start-up; the requests that need it get {@code 503} until it
  * answers, retried at most every {@link #RETRY_DISCOVERY} (see {@link OidcDiscovery}); the ID token checks are
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
- * ({@code {"error": ...}}) without a session cookie; only an unreachable provider or a 5xx gives
+ * ({@code {"error": ...}}) without a session cookie, except a provider error in a browser's
+ * top-level navigation, which answers {@code 303} to {@code login-path} with
+ * {@code error=provider_error&provider_error=<code>}; only an unreachable provider or a 5xx gives
  * {@code 503}. No code, token, verifier or state is ever logged. Thread-safe.
  */
 public final class OidcLoginFlow implements LoginFlow {
