@@ -27,9 +27,11 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  * <p>Its tokens: the access token's {@code aud} is {@value #AUDIENCE} (the ID token's is the
  * client id), every token carries {@code "roles": ["user"]} and lives as long as the demo's access
  * tokens; refresh tokens rotate. The mock copies the sign-in's {@code nonce} into the access token,
- * so the demo sets {@code jwt.accept-access-token-nonce} for it (and only for it). The typed name
- * never reaches the mock's claim settings, so {@code admin} gets its role on the sample's side:
- * {@link MockProviderValidator}.
+ * so the demo sets {@code jwt.accept-access-token-nonce} for it (and only for it). The default token
+ * callback used here gives every typed name the same claims, so {@code admin} gets its role on the
+ * sample's side: {@link MockProviderValidator}. (6.0.2's {@code RequestMappingTokenCallback} can
+ * match the typed name as {@code subject}, but its claims replace the ID token's {@code aud} as
+ * well; the hook keeps the tokens as a real provider shapes them.)
  */
 public final class MockOidcProvider implements AutoCloseable {
     /** The issuer's path segment: the issuer is {@code http://127.0.0.1:<port>/}{@value}. */

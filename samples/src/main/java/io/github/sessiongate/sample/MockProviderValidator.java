@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * Demo only: the built-in JWT validator, plus the {@code admin} role for the subject
  * {@value #ADMIN_SUBJECT}. Named by {@code validator-class} only when the demo runs its own
  * mock-oauth2-server ({@code SAMPLE_LOGIN=oidc} without {@code OIDC_ISSUER}): there the user types
- * nothing but a name, and the mock cannot put a role into the tokens of one typed name (see
+ * nothing but a name, and the mock's token settings give every name the same claims (see
  * {@link MockOidcProvider}). Every check of {@link JwtTokenValidator} still runs; this adds a role
  * to a token that passed them all.
  *
