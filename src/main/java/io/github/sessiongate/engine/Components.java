@@ -96,7 +96,8 @@ public final class Components implements AutoCloseable {
             this.loginFlow = config.loginFlow().orElseGet(() -> config.oidc().<LoginFlow>map(oidc -> new OidcLoginFlow(oidc,
                     endpoints, new RequestOrigin.Resolver(config.publicOrigin().orElse(null),
                             TrustedProxies.parse(GateConfig.PARAM_TRUSTED_PROXIES, config.trustedProxies())),
-                    BackendHttp.over(transport, config.backendConnectTimeout(), config.backendReadTimeout()), config.clock()))
+                    BackendHttp.over(transport, config.backendConnectTimeout(), config.backendReadTimeout()), config.clock(),
+                    config.loginPath()))
                     .orElseGet(() -> new PasswordLoginFlow(endpoints, config.loginPath(), login,
                     revoke, config.backendWaitTimeout(), state.loginLimiter(endpoints))));
             this.flowSeal = loginFlow.usesLoginTransactions() ? Optional.of(cookieSeal.orElseGet(() -> {

@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * a provider that is down never fails start-up; the requests that need it get {@code 503} until it
  * answers, retried at most every {@link #RETRY_DISCOVERY} (see {@link OidcDiscovery}); the ID token checks are
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
- * ({@code {"error": ...}}) without a session cookie; only an unreachable provider or a 5xx gives
+ * ({@code {"error": ...}}) without a session cookie, except a provider error in a browser's
+ * top-level navigation, which answers {@code 303} to {@code login-path} with
+ * {@code error=provider_error&provider_error=<code>}; only an unreachable provider or a 5xx gives
  * {@code 503}. A token response whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
  * is refused ({@code token_type_unsupported}). The authorization request carries each parameter
  * once, never {@code response_mode}, plus the configured {@code prompt}, {@code acr_values},
@@ -84,19 +86,24 @@ public final class OidcLoginFlow implements LoginFlow {
     private final OidcDiscovery discovery;
     private final IdTokenCheck idTokens;
     private final OidcTokenEndpoint tokenEndpoint;
+    /** The login page ({@code login-path}): a browser lands there after a provider error. */
+    private final String loginPath;
+
     /**
      * @param settings the OpenID Connect settings
      * @param endpoints the filter's endpoints: the login route (a {@code GET} starts a sign-in), the success and logout paths
      * @param origins resolves the origin of {@code redirect_uri} ({@code public-origin}, else the request through trusted proxies)
      * @param http the filter's transport with the backend timeouts; not closed here
+     * @param loginPath the login page ({@code login-path}), where a browser lands after a provider error
      */
     public OidcLoginFlow(OidcSettings settings, EndpointSettings endpoints, RequestOrigin.Resolver origins, BackendHttp http,
-            Clock clock) {
+            Clock clock, String loginPath) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
         this.origins = Objects.requireNonNull(origins, "origins");
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.loginPath = Objects.requireNonNull(loginPath, "loginPath");
         this.issuer = settings.issuer().toString();
         this.discovery = new OidcDiscovery(issuer, OidcDiscovery.byHand(settings), http, clock);
         this.tokenEndpoint = new OidcTokenEndpoint(settings, http, clock);
@@ -263,7 +270,11 @@ public final class OidcLoginFlow implements LoginFlow {
         Optional<String> error = single(context, "error");
         if (error.isPresent() || context.request().getParameterValues("error") != null) {
             String code = error.filter(e -> ERROR_CODE.matcher(e).matches()).orElse("invalid");
-            refuse(context, tx, "provider_error", code);
+            if ("navigate".equals(context.request().getHeader("Sec-Fetch-Mode"))) {
+                providerErrorPage(context, tx, code);
+            } else {
+                refuse(context, tx, "provider_error", code);
+            }
             return;
         }
         Optional<String> code = single(context, "code");
@@ -369,6 +380,19 @@ public final class OidcLoginFlow implements LoginFlow {
             body.put("provider_error", providerError);
         }
         context.json(HttpServletResponse.SC_BAD_REQUEST, body);
+    }
+
+    /**
+     * A provider error in a browser's top-level navigation: refused as {@link #refuse} does, but
+     * answered {@code 303} to the login page with {@code error=provider_error} and the provider's
+     * code (a plain token, checked above), so the application can say what happened and offer to
+     * sign in again; the login page never goes back to the provider by itself.
+     */
+    private void providerErrorPage(Context context, Transaction tx, String code) throws IOException {
+        context.clearLoginTransaction(tx.slot());
+        context.audit(Event.LOGIN_FAILED, "oidc callback: provider_error " + code, null);
+        context.redirect(HttpServletResponse.SC_SEE_OTHER, context.request().getContextPath() + loginPath
+                + "?error=provider_error&provider_error=" + code);
     }
 
     private static void unavailable(Context context, String reason) throws IOException {

@@ -70,7 +70,7 @@ class OidcAuthorizationRequestTest {
         OidcSettings s = OidcSettings.builder().issuer(issuer).client("web", "secret").prompt("select_account")
                 .acrValues("gold").requireAcr(true).maxAge(Duration.ofSeconds(120)).loginHintFromRequest(true).build();
         return new OidcLoginFlow(s, EndpointSettings.defaults(), new RequestOrigin.Resolver(URI.create("https://app.example"),
-                TrustedProxies.none()), http, new MutableClock());
+                TrustedProxies.none()), http, new MutableClock(), "/login");
     }
 
     private static LoginFlow.Context loginRoute(Map<String, String[]> params, int locationRoom) {

@@ -31,8 +31,16 @@ final class Html {
     }
 
     /**
+     * The context parameter holding the OpenID provider's origin ({@code SAMPLE_LOGIN=oidc}; set by
+     * {@link SampleMain}): the sign-out form's {@code 303} goes on to its end-session endpoint, and
+     * a browser enforces {@code form-action} on a form's redirects too.
+     */
+    static final String PROVIDER_ORIGIN_PARAM = "sample.provider-origin";
+
+    /**
      * Writes a whole page. {@code bodyHtml} must already be escaped where it holds data.
-     * Pages are never cached and may not run inline script: nothing here needs it.
+     * Pages are never cached and may not run inline script: nothing here needs it. Forms may post
+     * to this origin only, and be redirected on to the OpenID provider's origin when there is one.
      */
     static void page(HttpServletRequest request, HttpServletResponse response, int status, String title,
             String bodyHtml) throws IOException {
@@ -49,8 +57,9 @@ final class Html {
         response.setContentType("text/html;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Content-Security-Policy",
-                "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        String provider = request.getServletContext().getInitParameter(PROVIDER_ORIGIN_PARAM);
+        response.setHeader("Content-Security-Policy", "default-src 'self'; form-action 'self'"
+                + (provider == null || provider.isBlank() ? "" : " " + provider) + "; frame-ancestors 'none'; base-uri 'none'");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Environment: {@code PORT} (webapp, default 8080), {@code IDP_PORT} (identity provider,
  * 8081), {@code SAMPLE_CONTAINER} ({@code jetty}, the default, or {@code tomcat}),
- * {@code DEMO_ACCESS_TTL_SECONDS} (access token lifetime, 300). System properties:
+ * {@code DEMO_ACCESS_TTL_SECONDS} (access token lifetime, 300), and how users sign in
+ * ({@code SAMPLE_LOGIN} and {@code OIDC_*}, see {@link SignIn}: the password form by default; with
+ * {@code SAMPLE_LOGIN=oidc} the webapp uses {@value #OIDC_DESCRIPTOR} and signs in through OpenID
+ * Connect, at a mock-oauth2-server on {@code IDP_PORT} or at {@code OIDC_ISSUER}). System properties:
  * {@code sample.webapp} (the webapp directory, default {@code samples/src/main/webapp}) and
  * {@code sample.workdir} (Tomcat's scratch directory). Sets {@value #IDP_URL_PROPERTY}, which
  * web.xml reads as {@code ${sys:sample.idp.url}}.
@@ -48,7 +51,8 @@ public final class SampleMain {
     }
 
     /** The settings: from the environment for {@link #main}, from arguments for {@link #start}. */
-    private record Settings(int port, int idpPort, String container, Duration accessTtl, Path webapp, Path workdir) {
+    private record Settings(int port, int idpPort, String container, Duration accessTtl, Path webapp, Path workdir,
+            SignIn signIn) {
         /** The settings from the environment; {@code null} after printing what is wrong. */
         static Settings from(Map<String, String> env) {
             try {
@@ -62,7 +66,7 @@ public final class SampleMain {
                     throw new IllegalArgumentException("SAMPLE_CONTAINER must be jetty or tomcat");
                 }
                 int ttl = number(env, "DEMO_ACCESS_TTL_SECONDS", 300, 1, 86_400);
-                return withPaths(port, idpPort, container, ttl);
+                return withPaths(port, idpPort, container, ttl, SignIn.from(env));
             } catch (IllegalArgumentException e) {
                 System.err.println("SessionGate sample: " + e.getMessage());
                 return null;
@@ -70,7 +74,7 @@ public final class SampleMain {
         }
 
         /** The settings from arguments; a port of 0 means any free port. */
-        static Settings of(int port, int idpPort, String container, int accessTtlSeconds) {
+        static Settings of(int port, int idpPort, String container, int accessTtlSeconds, SignIn signIn) {
             if (port < 0 || port > 65535 || idpPort < 0 || idpPort > 65535) {
                 throw new IllegalArgumentException("ports must be from 0 (any free port) to 65535");
             }
@@ -84,11 +88,11 @@ public final class SampleMain {
             if (accessTtlSeconds < 1 || accessTtlSeconds > 86_400) {
                 throw new IllegalArgumentException("accessTtlSeconds must be from 1 to 86400");
             }
-            return withPaths(port, idpPort, c, accessTtlSeconds);
+            return withPaths(port, idpPort, c, accessTtlSeconds, signIn);
         }
 
         /** Adds the webapp and work directories from the system properties. */
-        private static Settings withPaths(int port, int idpPort, String container, int ttl) {
+        private static Settings withPaths(int port, int idpPort, String container, int ttl, SignIn signIn) {
             Path webapp = Path.of(System.getProperty("sample.webapp", "samples/src/main/webapp"))
                     .toAbsolutePath().normalize();
             if (!Files.isRegularFile(webapp.resolve("WEB-INF/web.xml"))) {
@@ -98,7 +102,10 @@ public final class SampleMain {
             Path workdir = Path.of(System.getProperty("sample.workdir",
                     Path.of(System.getProperty("java.io.tmpdir"), "sessiongate-sample").toString()))
                     .toAbsolutePath().normalize();
-            return new Settings(port, idpPort, container, Duration.ofSeconds(ttl), webapp, workdir);
+            if (signIn.mode() != SignIn.Mode.PASSWORD && !Files.isRegularFile(webapp.resolve(OIDC_DESCRIPTOR))) {
+                throw new IllegalArgumentException("no " + OIDC_DESCRIPTOR + " in " + webapp);
+            }
+            return new Settings(port, idpPort, container, Duration.ofSeconds(ttl), webapp, workdir, signIn);
         }
 
         private static int number(Map<String, String> env, String name, int defaultValue, int min, int max) {
@@ -129,11 +136,11 @@ public final class SampleMain {
     /** A running demo, from {@link #start}: the identity provider and the webapp. */
     public static final class Demo implements AutoCloseable {
         private final String container;
-        private final DemoIdentityProvider idp;
+        private final Provider idp;
         private final Running running;
         private boolean closed;
 
-        private Demo(String container, DemoIdentityProvider idp, Running running) {
+        private Demo(String container, Provider idp, Running running) {
             this.container = container;
             this.idp = idp;
             this.running = running;
@@ -154,7 +161,10 @@ public final class SampleMain {
             return "http://" + HOST + ":" + port();
         }
 
-        /** The identity provider's base URL (its issuer). */
+        /**
+         * The issuer the webapp trusts: the demo identity provider's base URL, the in-process
+         * mock-oauth2-server's issuer ({@code SAMPLE_LOGIN=oidc}), or {@code OIDC_ISSUER}.
+         */
         public String idpUrl() {
             return idp.issuer();
         }
@@ -199,16 +209,27 @@ public final class SampleMain {
      * @throws Exception when the identity provider or the container does not start (nothing is
      *         left running then)
      */
-    public static synchronized Demo start(int port, int idpPort, String container, int accessTtlSeconds)
-            throws Exception {
-        Settings settings = Settings.of(port, idpPort, container, accessTtlSeconds);
-        DemoIdentityProvider idp = DemoIdentityProvider.start(settings.idpPort(), settings.accessTtl(),
-                Clock.systemUTC());
+    public static Demo start(int port, int idpPort, String container, int accessTtlSeconds) throws Exception {
+        return start(port, idpPort, container, accessTtlSeconds, Map.of());
+    }
+
+    /**
+     * As {@link #start(int, int, String, int)}, signing in as {@code signInEnvironment} says:
+     * {@code SAMPLE_LOGIN} and the {@code OIDC_*} variables, read as {@link #main} reads them from
+     * the environment ({@code Map.of("SAMPLE_LOGIN", "oidc")} for the in-process
+     * mock-oauth2-server on {@code idpPort}).
+     *
+     * @throws IllegalArgumentException for bad arguments, a bad combination of variables or a
+     *         missing webapp directory
+     */
+    public static synchronized Demo start(int port, int idpPort, String container, int accessTtlSeconds,
+            Map<String, String> signInEnvironment) throws Exception {
+        Settings settings = Settings.of(port, idpPort, container, accessTtlSeconds, SignIn.from(signInEnvironment));
+        Provider idp = startProvider(settings);
         try {
-            System.setProperty(IDP_URL_PROPERTY, idp.issuer());
-            Running running = startContainer(settings);
-            LOG.info("SessionGate sample started ({}): http://{}:{}/ ; identity provider {}", settings.container(),
-                    HOST, running.port(), idp.issuer());
+            Running running = startContainer(settings, idp);
+            LOG.info("SessionGate sample started ({}, {}): http://{}:{}/ ; identity provider {}", settings.container(),
+                    settings.signIn().mode(), HOST, running.port(), idp.issuer());
             return new Demo(settings.container(), idp, running);
         } catch (Exception | Error e) {
             idp.close();
@@ -216,17 +237,88 @@ public final class SampleMain {
         }
     }
 
+    /** What runs on {@code IDP_PORT}, the issuer the webapp trusts and that issuer's key set. */
+    private record Provider(String issuer, String jwksUrl, AutoCloseable running) {
+        void close() {
+            try {
+                running.close();
+            } catch (Exception e) {
+                LOG.warn("stopping the identity provider failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Starts what serves {@code IDP_PORT}: the demo identity provider (the password demo; with
+     * {@code OIDC_ISSUER} it still serves the demo's own backend there), or the mock-oauth2-server.
+     * Sets {@value #IDP_URL_PROPERTY} to the demo identity provider's URL when it runs.
+     */
+    private static Provider startProvider(Settings settings) throws IOException {
+        SignIn signIn = settings.signIn();
+        if (signIn.mode() == SignIn.Mode.MOCK_OIDC) {
+            MockOidcProvider mock = MockOidcProvider.start(settings.idpPort(), settings.accessTtl());
+            return new Provider(mock.issuer(), mock.jwksUrl(), mock);
+        }
+        // The provider's keys before anything is started: a wrong OIDC_ISSUER fails at once.
+        String providerJwks = signIn.mode() == SignIn.Mode.PROVIDER_OIDC ? SignIn.discoverJwksUri(signIn.issuer()) : null;
+        DemoIdentityProvider backend = DemoIdentityProvider.start(settings.idpPort(), settings.accessTtl(), Clock.systemUTC());
+        System.setProperty(IDP_URL_PROPERTY, backend.issuer());
+        return providerJwks == null ? new Provider(backend.issuer(), backend.issuer() + "/.well-known/jwks.json", backend)
+                : new Provider(signIn.issuer(), providerJwks, backend);
+    }
+
+    /** The webapp descriptor of the OpenID Connect modes, next to WEB-INF/web.xml. */
+    static final String OIDC_DESCRIPTOR = "WEB-INF/web-oidc.xml";
+    /** Prefix of the system properties web-oidc.xml reads. */
+    private static final String OIDC_PROPERTY = "sample.oidc.";
+    /** System property web-oidc.xml reads as the cookie-sealing key. */
+    private static final String COOKIE_KEYS_PROPERTY = "sample.cookie-keys";
+
+    /**
+     * Sets what web-oidc.xml reads: in-process system properties, never the command line (a
+     * secret there is visible in the process list). The mock's client secret and the sealing key
+     * are fresh per start.
+     */
+    private static void setOidcProperties(SignIn signIn, Provider provider) {
+        boolean mock = signIn.mode() == SignIn.Mode.MOCK_OIDC;
+        System.setProperty(OIDC_PROPERTY + "issuer", provider.issuer());
+        System.setProperty(OIDC_PROPERTY + "client-id", signIn.clientId());
+        System.setProperty(OIDC_PROPERTY + "client-secret", mock ? "demo-" + randomBase64(24) : signIn.clientSecret());
+        System.setProperty(OIDC_PROPERTY + "jwks-url", provider.jwksUrl());
+        System.setProperty(OIDC_PROPERTY + "audience", signIn.audience());
+        System.setProperty(OIDC_PROPERTY + "roles-claim", signIn.rolesClaim());
+        // Blank is unset: the nonce opt-in and the roles hook are for the in-process mock only.
+        System.setProperty(OIDC_PROPERTY + "accept-access-token-nonce", mock ? "true" : "");
+        System.setProperty(OIDC_PROPERTY + "validator-class", mock ? MockProviderValidator.class.getName() : "");
+        System.setProperty(COOKIE_KEYS_PROPERTY, "demo:" + randomBase64(32));
+    }
+
+    /** {@code scheme://host[:port]} of a URL, for the pages' Content-Security-Policy. */
+    private static String origin(String url) {
+        java.net.URI u = java.net.URI.create(url);
+        return u.getScheme() + "://" + u.getRawAuthority();
+    }
+
+    private static String randomBase64(int bytes) {
+        byte[] b = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
     /** System property web.xml reads as the client-token signing key. */
     public static final String CLIENT_TOKEN_SECRET_PROPERTY = "sample.client-token-secret";
 
-    private static Running startContainer(Settings settings) throws Exception {
+    private static Running startContainer(Settings settings, Provider provider) throws Exception {
+        if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
+            setOidcProperties(settings.signIn(), provider);
+        }
         if (System.getProperty(CLIENT_TOKEN_SECRET_PROPERTY) == null) {
             // A fresh key per JVM: client tokens are short-lived and never outlive the demo.
             byte[] key = new byte[32];
             new java.security.SecureRandom().nextBytes(key);
             System.setProperty(CLIENT_TOKEN_SECRET_PROPERTY, "base64:" + java.util.Base64.getEncoder().encodeToString(key));
         }
-        return settings.container().equals("tomcat") ? startTomcat(settings) : startJetty(settings);
+        return settings.container().equals("tomcat") ? startTomcat(settings, provider) : startJetty(settings, provider);
     }
 
     public static void main(String[] args) throws Exception {
@@ -236,19 +328,19 @@ public final class SampleMain {
             System.exit(2);
             return;
         }
-        DemoIdentityProvider idp;
+        Provider idp;
         try {
-            idp = DemoIdentityProvider.start(settings.idpPort(), settings.accessTtl(), Clock.systemUTC());
+            idp = startProvider(settings);
         } catch (IOException e) {
-            LOG.error("cannot start the demo identity provider on {}:{}: {}", HOST, settings.idpPort(), e.toString());
+            LOG.error("cannot start the identity provider side of the demo ({} on {}:{}): {}", settings.signIn(), HOST,
+                    settings.idpPort(), e.getMessage());
             System.exit(1);
             return;
         }
-        System.setProperty(IDP_URL_PROPERTY, idp.issuer());
 
         Running container;
         try {
-            container = startContainer(settings);
+            container = startContainer(settings, idp);
         } catch (Exception e) {
             LOG.error("cannot start the sample webapp in {} on {}:{}", settings.container(), HOST, settings.port(), e);
             idp.close();
@@ -267,13 +359,18 @@ public final class SampleMain {
             stopped.countDown();
         }, "sample-shutdown"));
 
-        LOG.info("SessionGate sample ready ({}): open http://{}:{}/ ; identity provider {} ; users alice and admin "
-                + "(passwords in samples/README.md) ; Ctrl-C stops", settings.container(), HOST, settings.port(),
-                idp.issuer());
+        String users = switch (settings.signIn().mode()) {
+            case PASSWORD -> "users alice and admin (passwords in samples/README.md)";
+            case MOCK_OIDC -> "OpenID Connect at the in-process mock-oauth2-server: type any name, admin is an admin";
+            case PROVIDER_OIDC -> "OpenID Connect at your provider; register the redirect URI http://" + HOST + ":"
+                    + settings.port() + "/auth/callback";
+        };
+        LOG.info("SessionGate sample ready ({}): open http://{}:{}/ ; identity provider {} ; {} ; Ctrl-C stops",
+                settings.container(), HOST, settings.port(), idp.issuer(), users);
         stopped.await();
     }
 
-    private static Running startJetty(Settings settings) throws Exception {
+    private static Running startJetty(Settings settings, Provider provider) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(HOST);
@@ -283,6 +380,10 @@ public final class SampleMain {
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/");
         webapp.setWar(settings.webapp().toString());
+        if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
+            webapp.setDescriptor(settings.webapp().resolve(OIDC_DESCRIPTOR).toString());
+            webapp.setInitParameter(Html.PROVIDER_ORIGIN_PARAM, origin(provider.issuer()));
+        }
         // Fail start-up, not just the webapp, when the filter refuses its configuration.
         webapp.setThrowUnavailableOnStartupException(true);
         webapp.setInitParameter("org.eclipse.jetty.servlet.Default.dirAllowed", "false");
@@ -334,7 +435,7 @@ public final class SampleMain {
         System.setProperty(TOMCAT_USER_DATA_LOG_PROPERTY, "NONE");
     }
 
-    private static Running startTomcat(Settings settings) throws Exception {
+    private static Running startTomcat(Settings settings, Provider provider) throws Exception {
         silenceTomcatUserDataLog();
         Path base = settings.workdir().resolve("tomcat-" + settings.port());
         Files.createDirectories(base.resolve("webapps"));
@@ -354,6 +455,10 @@ public final class SampleMain {
         // only the file servlet (for /static/*) and the MIME types.
         tomcat.setAddDefaultWebXmlToWebapp(false);
         Context context = tomcat.addWebapp("", settings.webapp().toString());
+        if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
+            context.setAltDDName(settings.webapp().resolve(OIDC_DESCRIPTOR).toString());
+            context.addParameter(Html.PROVIDER_ORIGIN_PARAM, origin(provider.issuer()));
+        }
         context.addLifecycleListener(event -> {
             if (Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
                 Wrapper files = Tomcat.addServlet(context, "default", "org.apache.catalina.servlets.DefaultServlet");

@@ -1,0 +1,114 @@
+package io.github.sessiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.it.RawHttp.Response;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * A provider error at the OpenID callback ({@code error=access_denied}, ...) through a real
+ * container ({@link JettyOidcProviderErrorPageTest}, {@link TomcatOidcProviderErrorPageTest}):
+ * a browser's top-level navigation lands on {@code login-path} with the error code, never back at
+ * the provider, while any other request keeps the {@code 400} JSON answer. Either way the
+ * transaction is cleared and no session cookie is set.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OidcProviderErrorPageScenarios {
+    static final String CONTEXT = "/oidc";
+    static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
+
+    private final Teardown teardown = new Teardown();
+    private String issuer;
+    private URI base;
+
+    abstract Container newContainer();
+
+    @BeforeAll
+    void start() throws Exception {
+        MockOAuth2Server provider = new MockOAuth2Server();
+        teardown.add(provider::shutdown);
+        provider.start(InetAddress.getByName("127.0.0.1"), 0);
+        issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/default";
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        teardown.add(new ScenarioProperties("sessiongate.it.oidc-login."))
+                .prefixed("cookie-keys", "k1:" + Base64.getEncoder().encodeToString(key))
+                .prefixed("jwks-url", issuer + "/jwks")
+                .prefixed("issuer", issuer)
+                .prefixed("audience", "sessiongate-api")
+                .prefixed("client-id", "sessiongate-web")
+                .prefixed("client-secret", "it-secret-" + UUID.randomUUID());
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-login")));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        teardown.close();
+    }
+
+    /** A started sign-in: its state and the transaction cookie. */
+    private String[] startSignIn() throws Exception {
+        Response r = RawHttp.send(base, "GET", CONTEXT + "/app/orders", "Accept: text/html", "Sec-Fetch-Mode: navigate");
+        assertEquals(302, r.status(), r::toString);
+        String location = r.header("Location").orElseThrow();
+        String state = java.util.Arrays.stream(URI.create(location).getRawQuery().split("&"))
+                .filter(p -> p.startsWith("state=")).findFirst().orElseThrow().substring(6);
+        String cookies = r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).collect(Collectors.joining("; "));
+        return new String[] {state, cookies};
+    }
+
+    private String callbackWithError(String error, String state) {
+        return CONTEXT + "/auth/callback?error=" + URLEncoder.encode(error, StandardCharsets.UTF_8) + "&error_description="
+                + URLEncoder.encode("<script>alert(1)</script>", StandardCharsets.UTF_8) + "&state=" + state
+                + "&iss=" + URLEncoder.encode(issuer, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aProviderErrorInANavigationLandsOnTheLoginPageWithItsCode() throws Exception {
+        String[] s = startSignIn();
+        Response r = RawHttp.send(base, "GET", callbackWithError("access_denied", s[0]), "Accept: text/html",
+                "Sec-Fetch-Mode: navigate", "Cookie: " + s[1]);
+        assertEquals(303, r.status(), r::toString);
+        assertEquals(CONTEXT + "/login?error=provider_error&provider_error=access_denied", r.header("Location").orElseThrow(),
+                "to the login page, never back to the provider; no error_description");
+        assertTrue(r.headers("set-cookie").stream().anyMatch(h -> h.split(";", 2)[0].equals(s[1].split("=", 2)[0] + "=")),
+                () -> "the transaction cookie is cleared (emptied): " + r);
+        assertTrue(SetCookies.value(r, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), () -> "no session cookie: " + r);
+    }
+
+    @Test
+    void anErrorThatIsNotAPlainCodeIsNamedInvalid() throws Exception {
+        String[] s = startSignIn();
+        Response r = RawHttp.send(base, "GET", callbackWithError("<b>x</b>", s[0]), "Accept: text/html",
+                "Sec-Fetch-Mode: navigate", "Cookie: " + s[1]);
+        assertEquals(303, r.status(), r::toString);
+        assertEquals(CONTEXT + "/login?error=provider_error&provider_error=invalid", r.header("Location").orElseThrow());
+    }
+
+    @Test
+    void anythingButANavigationKeepsTheJsonRefusal() throws Exception {
+        String[] s = startSignIn();
+        Response r = RawHttp.send(base, "GET", callbackWithError("access_denied", s[0]), "Accept: application/json",
+                "Sec-Fetch-Mode: cors", "Cookie: " + s[1]);
+        assertEquals(400, r.status(), r::toString);
+        assertEquals("provider_error", Json.object(r.body()).get("error"));
+        assertEquals("access_denied", Json.object(r.body()).get("provider_error"));
+        assertFalse(r.header("Location").isPresent());
+    }
+}
