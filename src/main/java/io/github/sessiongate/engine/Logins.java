@@ -67,7 +67,8 @@ final class Logins {
 
     /**
      * Bytes of {@code cookie-max-total-bytes} a login keeps free per pending sign-in it must leave room
-     * for: a sealed OpenID login transaction with a {@code from} of about 60 characters.
+     * for: a sealed OpenID login transaction with a {@code from} of about 100 characters (one with a
+     * short {@code from} takes about 460).
      */
     static final int TRANSACTION_ROOM = 600;
     /** Pending sign-ins (other tabs) a login keeps room for before it keeps the ID token. */

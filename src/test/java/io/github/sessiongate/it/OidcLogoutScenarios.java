@@ -218,6 +218,30 @@ abstract class OidcLogoutScenarios {
         assertTrue(SetCookies.value(elsewhere, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), "no session elsewhere");
     }
 
+    @Test
+    void aKeycloakSizedCookieHeaderWithTwoPendingSignInsPassesTheContainersHeaderLimit() throws Exception {
+        // The sizes ProviderFactsBudgetTest measures with real sealing: access 1.4 kB, refresh 0.9 kB and
+        // the facts with a 1.3 kB ID token, sealed, and two pending login transactions with a from.
+        // (The same request with a 2 kB longer access cookie gets 400 from Tomcat and 431 from Jetty.)
+        String cookies = String.join("; ", ACCESS + "=" + junk(1969), REFRESH + "=" + junk(1302), FACTS + "=" + junk(1470),
+                CookieKind.LOGIN_TRANSACTION_NAME + "-1=" + junk(444), CookieKind.LOGIN_TRANSACTION_NAME + "-2=" + junk(430));
+        assertTrue(cookies.length() <= CookieSettings.DEFAULT_MAX_TOTAL_BYTES, () -> cookies.length() + " bytes");
+        Response r = RawHttp.send(base, "GET", CONTEXT + "/app/orders?page=2&sort=date", "Accept: application/json",
+                "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                        + "Chrome/131.0.0.0 Safari/537.36",
+                "Accept-Language: en-GB,en-US;q=0.9,en;q=0.8,de;q=0.7", "Accept-Encoding: gzip, deflate, br, zstd",
+                "Referer: " + base + CONTEXT + "/app/orders?page=1&sort=date",
+                "Sec-Ch-Ua: \"Google Chrome\";v=\"131\", \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\"",
+                "Sec-Fetch-Dest: empty", "Sec-Fetch-Mode: cors", "Sec-Fetch-Site: same-origin", "Cookie: " + cookies);
+        assertEquals(401, r.status(), () -> "the filter, not the container's header limit, answers: " + r);
+    }
+
+    private static String junk(int length) {
+        byte[] bytes = new byte[length];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).substring(0, length);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A complete sign-in of {@code subject} at the webapp under {@code context}: the browser's cookies as a Cookie header. */
