@@ -111,7 +111,7 @@ public final class CookieCodec {
      * @param lifetimeRecord whether a session lifetime is on (the lifetime record, {@code sg_meta}, is in use)
      */
     public CookieCodec(CookieSettings settings, boolean guestCookie, boolean lifetimeRecord) {
-        this(settings, kinds(guestCookie, lifetimeRecord), null);
+        this(settings, sessionKinds(guestCookie, lifetimeRecord, false), null);
     }
 
     /**
@@ -135,7 +135,12 @@ public final class CookieCodec {
         this.assembler = new CookieAssembler(settings, this.kinds, known, maxChunkIndex);
     }
 
-    private static List<CookieKind> kinds(boolean guestCookie, boolean lifetimeRecord) {
+    /**
+     * The kinds a filter uses: access and refresh, the guest cookie and the lifetime record when on,
+     * and the login-transaction family and the provider facts for a login flow that keeps transactions.
+     * One list for the start-up budget check and the codec that runs, so the two cannot disagree.
+     */
+    public static List<CookieKind> sessionKinds(boolean guestCookie, boolean lifetimeRecord, boolean loginFlowCookies) {
         List<CookieKind> k = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
         if (guestCookie) {
             k.add(CookieKind.GUEST);
@@ -143,7 +148,11 @@ public final class CookieCodec {
         if (lifetimeRecord) {
             k.add(CookieKind.LIFETIME_RECORD);
         }
-        return k;
+        if (loginFlowCookies) {
+            k.add(CookieKind.LOGIN_TRANSACTION);
+            k.add(CookieKind.PROVIDER_FACTS);
+        }
+        return List.copyOf(k);
     }
 
     /**

@@ -167,7 +167,9 @@ public final class Components implements AutoCloseable {
      * What seals the login transactions and the provider facts, when the flow uses login
      * transactions: the configured cookie seal ({@code cookie-encryption-keys}), else a random key of
      * this process (a sign-in then completes only on the node that started it). The session's tokens
-     * never use the per-process key: they follow {@link #cookieSeal()}.
+     * never use the per-process key: they follow {@link #cookieSeal()} through the codec's token
+     * writes ({@code SessionWriter}), which take values already sealed; only the codec's kind-generic
+     * writes and {@code open} use this seal, and the engine calls those for the login transactions alone.
      */
     Optional<CookieSeal> flowSeal() {
         return flowSeal;

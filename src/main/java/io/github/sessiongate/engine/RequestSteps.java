@@ -11,7 +11,6 @@ import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
-import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
@@ -33,8 +32,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -258,12 +255,8 @@ final class RequestSteps implements AutoCloseable {
         if (!flow.usesLoginTransactions()) {
             return new CookieCodec(settings, components.guests().isPresent(), components.lifetime().isPresent());
         }
-        List<CookieKind> kinds = new ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
-        components.guests().ifPresent(g -> kinds.add(CookieKind.GUEST));
-        components.lifetime().ifPresent(l -> kinds.add(CookieKind.LIFETIME_RECORD));
-        kinds.add(CookieKind.LOGIN_TRANSACTION);
-        kinds.add(CookieKind.PROVIDER_FACTS);
-        return new CookieCodec(settings, kinds, components.flowSeal().orElseThrow());
+        return new CookieCodec(settings, CookieCodec.sessionKinds(components.guests().isPresent(),
+                components.lifetime().isPresent(), true), components.flowSeal().orElseThrow());
     }
 
     private static boolean isCorsPreflight(HttpServletRequest request) {

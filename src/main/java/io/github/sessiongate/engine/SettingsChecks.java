@@ -2,6 +2,7 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.web.RequestOrigin;
@@ -13,7 +14,6 @@ import io.github.sessiongate.internal.Hosts;
 import io.github.sessiongate.internal.FieldNames;
 import io.github.sessiongate.internal.Secrets;
 import io.github.sessiongate.cookie.CookieCodec;
-import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.cookie.CookieHeaderReader;
 import io.github.sessiongate.cookie.CookieNames;
 import io.github.sessiongate.secret.HmacSecret;
@@ -161,14 +161,10 @@ public final class SettingsChecks {
     public static void check(GateConfig config) {
         Features features = Features.of(config); // every key against every other; the CSRF origins
         // The largest write of session cookies must leave room in the response's header budget.
-        // An OpenID login writes the provider facts with the tokens: one more cookie in that write.
-        List<CookieKind> kinds = new java.util.ArrayList<>(List.of(CookieKind.ACCESS, CookieKind.REFRESH));
-        features.guests().ifPresent(g -> kinds.add(CookieKind.GUEST));
-        features.lifetime().ifPresent(l -> kinds.add(CookieKind.LIFETIME_RECORD));
-        if (config.oidc().isPresent()) {
-            kinds.add(CookieKind.PROVIDER_FACTS);
-        }
-        new CookieCodec(config.cookies(), kinds, null).requireWithinResponseBudget();
+        // A login flow that keeps transactions (OpenID) writes the provider facts with the tokens: one more cookie.
+        boolean flowCookies = config.loginFlow().map(LoginFlow::usesLoginTransactions).orElse(config.oidc().isPresent());
+        new CookieCodec(config.cookies(), CookieCodec.sessionKinds(features.guests().isPresent(),
+                features.lifetime().isPresent(), flowCookies), null).requireWithinResponseBudget();
         publicOrigin(config);
         trustedProxies(config);
         pathRules(config);
