@@ -395,21 +395,35 @@ abstract class OidcProviderAnswersScenarios {
     // ------------------------------------------------------------------ the provider's error
 
     @Test
-    void aProviderErrorEndsOnAJsonErrorNeverARedirectNorTheDescription() throws Exception {
+    void aProviderErrorEndsOnTheLoginPageOrAJsonErrorNeverBackAtTheProviderNorWithTheDescription() throws Exception {
+        String description = "<img src=x onerror=alert(1)> Sign in again at https://evil.example";
         for (String error : List.of("access_denied", "login_required", "%3Cb%3Ex%3C/b%3E")) {
-            Started s = startAt(EXTRAS + "/app/a");
-            String description = "<img src=x onerror=alert(1)> Sign in again at https://evil.example";
-            Response r = callback(EXTRAS + "/auth/callback?error=" + error + "&error_description="
-                    + URLEncoder.encode(description, StandardCharsets.UTF_8) + "&state=" + s.query().get("state"), s.cookie());
-            assertRefused(r, "provider_error", s);
             String expected = error.startsWith("%") ? "invalid" : error;
+            // A browser's top-level navigation lands on the application's login page with the code only.
+            Started s = startAt(EXTRAS + "/app/a");
+            Response page = callback(EXTRAS + "/auth/callback?error=" + error + "&error_description="
+                    + URLEncoder.encode(description, StandardCharsets.UTF_8) + "&state=" + s.query().get("state"), s.cookie());
+            assertAll(
+                    () -> assertEquals(303, page.status(), page::toString),
+                    () -> assertEquals(java.util.Optional.of(EXTRAS + "/login?error=provider_error&provider_error=" + expected),
+                            page.header("Location"), page::toString),
+                    () -> assertNoSession(page),
+                    () -> assertEquals(java.util.Optional.of(""), SetCookies.value(page, s.transactionName()),
+                            () -> "the transaction is cleared: " + page),
+                    () -> assertFalse(page.header("Refresh").isPresent(), "no automatic restart"));
+            // Anything else (a script, a client that sends no Sec-Fetch-Mode) gets the JSON error.
+            Started t = startAt(EXTRAS + "/app/a");
+            Response r = RawHttp.send(base, "GET", EXTRAS + "/auth/callback?error=" + error + "&error_description="
+                    + URLEncoder.encode(description, StandardCharsets.UTF_8) + "&state=" + t.query().get("state"),
+                    "Accept: text/html", "Cookie: " + t.cookie());
+            assertRefused(r, "provider_error", t);
             assertAll(
                     () -> assertEquals(expected, Json.object(r.body()).get("provider_error"), r::toString),
                     () -> assertTrue(r.header("Content-Type").orElse("").startsWith("application/json"), r::toString),
                     () -> assertFalse(r.header("Refresh").isPresent(), "no automatic restart"),
                     () -> assertFalse(r.body().contains("<") || r.body().contains("evil.example"), r::body));
         }
-        // Without a transaction (a stale tab), the same: an error, never a new trip to the provider.
+        // Without a transaction (a stale tab): never a new trip to the provider.
         Response stale = callback(EXTRAS + "/auth/callback?error=access_denied&state=gone", "");
         assertEquals(400, stale.status(), stale::toString);
         assertFalse(stale.header("Location").isPresent(), stale::toString);
