@@ -424,7 +424,8 @@ public final class OidcLoginFlow implements LoginFlow {
 
     /**
      * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2): the provider's end-session
-     * endpoint, when discovered, with {@code client_id}, {@code id_token_hint} when the ended session's
+     * endpoint, discovered now if this node has not yet (a provider that is down then gives a local
+     * logout only), with {@code client_id}, {@code id_token_hint} when the ended session's
      * facts kept the ID token, else {@code logout_hint} (the {@code sub}) when they kept the facts,
      * {@code post_logout_redirect_uri} ({@code logout-redirect-path} on this origin, to register at the
      * provider) and a random {@code state}. Facts of another issuer are not used. The {@code state} is
@@ -433,7 +434,9 @@ public final class OidcLoginFlow implements LoginFlow {
      */
     @Override
     public Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
-        OidcDiscovery.Provider p = discovery.known();
+        // provider(), not known(): after a restart, or on a node that never signed anyone in, this
+        // logout is the first thing that needs discovery (retried at most every RETRY_DISCOVERY).
+        OidcDiscovery.Provider p = discovery.provider().orElse(null);
         if (p == null || p.endSession().isEmpty()) {
             return Optional.empty();
         }
@@ -476,7 +479,7 @@ public final class OidcLoginFlow implements LoginFlow {
     @Override
     public Optional<Revoker> revoker() {
         return Optional.of(token -> {
-            OidcDiscovery.Provider p = discovery.known();
+            OidcDiscovery.Provider p = discovery.provider().orElse(null); // discovered if this node has not yet
             if (p == null || p.revocation().isEmpty()) {
                 return;
             }
