@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * ({@code {"error": ...}}) without a session cookie, except a provider error in a browser's
  * top-level navigation, which answers {@code 303} to {@code login-path} with
  * {@code error=provider_error&provider_error=<code>}; only an unreachable provider or a 5xx gives
- * {@code 503}. A token response whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
- * is refused ({@code token_type_unsupported}). The authorization request carries each parameter
+ * {@code 503}. A code exchange whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
+ * is refused ({@code token_type_unsupported}); such a refresh keeps the session ("unavailable", see
+ * {@link OidcTokenEndpoint}). The authorization request carries each parameter
  * once, never {@code response_mode}, plus the configured {@code prompt}, {@code acr_values},
  * {@code max_age} and, when allowed, the login route's {@code login_hint}. No code, token, verifier
  * or state is ever logged. Thread-safe.
@@ -286,26 +287,16 @@ public final class OidcLoginFlow implements LoginFlow {
     }
 
     private void exchange(Context context, Transaction tx, OidcTransaction pending, OidcDiscovery.Provider p, String code) throws IOException {
-        OidcTokenEndpoint.Answer answer = tokenEndpoint.exchange(p.token(), code, pending.redirectUri(), pending.verifier());
+        OidcTokenEndpoint.Answer answer = tokenEndpoint.exchange(p, code, pending.redirectUri(), pending.verifier());
         if (answer instanceof OidcTokenEndpoint.Unavailable u) {
             unavailable(context, u.why());
             return;
         }
-        if (answer instanceof OidcTokenEndpoint.Refused) {
-            refuse(context, tx, "code_refused", null);
+        if (answer instanceof OidcTokenEndpoint.Refused r) {
+            refuse(context, tx, r.reason(), null);
             return;
         }
         Map<String, Object> json = ((OidcTokenEndpoint.Tokens) answer).json();
-        Optional<String> tokenType = Json.string(json, "token_type");
-        if (tokenType.filter("Bearer"::equalsIgnoreCase).isEmpty()) {
-            // RFC 6749 5.1, RFC 6750 6.1.1: the session's cookies carry bearer tokens only; a sender-constrained
-            // (DPoP, RFC 9449) or unnamed type is a refused sign-in, and a refresh token issued with it is revoked.
-            LOG.warn("OpenID code exchange at {}: token_type expected Bearer, was {}", BackendHttp.withoutQuery(p.token()),
-                    tokenType.map(OidcText::printable).orElse("absent"));
-            Json.string(json, "refresh_token").ifPresent(r -> revoker().ifPresent(v -> v.revoke(r)));
-            refuse(context, tx, "token_type_unsupported", null);
-            return;
-        }
         Optional<TokenPair> tokens = TokenFields.of("access_token", "refresh_token", "expires_in", clock).read(json);
         Optional<String> idToken = Json.string(json, "id_token");
         if (tokens.isEmpty() || idToken.isEmpty()) {
@@ -472,7 +463,7 @@ public final class OidcLoginFlow implements LoginFlow {
         if (p.isEmpty()) {
             return RefreshResult.unavailable("OpenID discovery unavailable");
         }
-        return tokenEndpoint.refresh(p.get().token(), refreshToken);
+        return tokenEndpoint.refresh(p.get(), refreshToken);
     }
 
     /** RFC 7009 at the discovered {@code revocation_endpoint}, best effort. */
@@ -483,7 +474,7 @@ public final class OidcLoginFlow implements LoginFlow {
             if (p == null || p.revocation().isEmpty()) {
                 return;
             }
-            tokenEndpoint.revoke(p.revocation().get(), token, "refresh_token");
+            tokenEndpoint.revoke(p.revocation().get(), token);
         });
     }
 
