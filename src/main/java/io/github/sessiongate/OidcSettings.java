@@ -131,6 +131,12 @@ public final class OidcSettings {
     public static final Duration MAX_MAX_AGE = Duration.ofDays(366);
     /** Whether {@code GET <login endpoint>?login_hint=...} is passed on to the provider; off by default. */
     public static final String PARAM_LOGIN_HINT_FROM_REQUEST = "oidc.login-hint-from-request";
+    /**
+     * Whether {@code scope} ({@value #PARAM_SCOPE}) is also sent on the code exchange and on refresh; off by
+     * default (RFC 6749 6: no scope on refresh means "as originally granted"). Entra ID needs it to pick the
+     * API of the access token ({@code api://<app>/.default}).
+     */
+    public static final String PARAM_TOKEN_REQUEST_SCOPE = "oidc.token-request-scope";
     /** Longest {@code acr_values}, in characters. */
     static final int MAX_ACR_VALUES = 512;
 
@@ -153,6 +159,7 @@ public final class OidcSettings {
     private final boolean requireAcr;
     private final Optional<Duration> maxAge;
     private final boolean loginHintFromRequest;
+    private final boolean tokenRequestScope;
 
     private OidcSettings(Builder b) {
         if (b.issuer == null) {
@@ -261,6 +268,7 @@ public final class OidcSettings {
         this.maxAge = Optional.ofNullable(b.maxAge).map(d -> SettingsChecks.duration(PARAM_MAX_AGE, d, Duration.ZERO,
                 MAX_MAX_AGE));
         this.loginHintFromRequest = b.loginHintFromRequest;
+        this.tokenRequestScope = b.tokenRequestScope;
     }
 
     private static boolean isToken(String v) {
@@ -425,6 +433,11 @@ public final class OidcSettings {
         return loginHintFromRequest;
     }
 
+    /** Whether the code exchange and refresh send {@code scope} too ({@value #PARAM_TOKEN_REQUEST_SCOPE}). */
+    public boolean tokenRequestScope() {
+        return tokenRequestScope;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OidcSettings other && issuer.equals(other.issuer) && client.clientId().equals(other.client.clientId())
@@ -436,7 +449,8 @@ public final class OidcSettings {
                 && resources.equals(other.resources)
                 && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge)
                 && prompt.equals(other.prompt) && acrValues.equals(other.acrValues) && requireAcr == other.requireAcr
-                && maxAge.equals(other.maxAge) && loginHintFromRequest == other.loginHintFromRequest;
+                && maxAge.equals(other.maxAge) && loginHintFromRequest == other.loginHintFromRequest
+                && tokenRequestScope == other.tokenRequestScope;
     }
 
     private String secret() {
@@ -458,7 +472,7 @@ public final class OidcSettings {
                 + (prompt.isEmpty() ? "" : ", prompt=" + prompt.get())
                 + (acrValues.isEmpty() ? "" : ", acr_values=" + String.join(" ", acrValues) + (requireAcr ? " (required)" : ""))
                 + maxAge.map(d -> ", max_age=" + d.toSeconds()).orElse("") + (loginHintFromRequest ? ", login_hint from request" : "")
-                + "]";
+                + (tokenRequestScope ? ", scope on token requests" : "") + "]";
     }
 
     /** OpenID Connect settings in code. Not thread-safe. */
@@ -483,6 +497,7 @@ public final class OidcSettings {
         private boolean requireAcr;
         private Duration maxAge;
         private boolean loginHintFromRequest;
+        private boolean tokenRequestScope;
 
         private Builder() {
         }
@@ -635,6 +650,17 @@ public final class OidcSettings {
          */
         public Builder loginHintFromRequest(boolean allow) {
             this.loginHintFromRequest = allow;
+            return this;
+        }
+
+        /**
+         * Whether the code exchange and refresh send {@code scope} ({@link #scope}) as well
+         * ({@value OidcSettings#PARAM_TOKEN_REQUEST_SCOPE}); default false: the token requests then carry no
+         * {@code scope}, which on refresh means "as originally granted". Entra ID needs it
+         * ({@code scope=openid offline_access api://<app>/.default}).
+         */
+        public Builder tokenRequestScope(boolean send) {
+            this.tokenRequestScope = send;
             return this;
         }
 

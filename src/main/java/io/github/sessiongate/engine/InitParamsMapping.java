@@ -198,7 +198,7 @@ public final class InitParamsMapping {
                 OidcSettings.PARAM_TOKEN_ENDPOINT, OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT,
                 OidcSettings.PARAM_REVOCATION_ENDPOINT, OidcSettings.PARAM_AUDIENCE, OidcSettings.PARAM_RESOURCE,
                 OidcSettings.PARAM_PROMPT, OidcSettings.PARAM_ACR_VALUES, OidcSettings.PARAM_REQUIRE_ACR, OidcSettings.PARAM_MAX_AGE,
-                OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST);
+                OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST, OidcSettings.PARAM_TOKEN_REQUEST_SCOPE);
         if (names.stream().noneMatch(n -> params.peek(n).isPresent())) {
             return Optional.empty();
         }
@@ -240,6 +240,7 @@ public final class InitParamsMapping {
         b.requireAcr(params.bool(OidcSettings.PARAM_REQUIRE_ACR, false));
         Bounds.duration(params, OidcSettings.PARAM_MAX_AGE).ifPresent(b::maxAge);
         b.loginHintFromRequest(params.bool(OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST, false));
+        b.tokenRequestScope(params.bool(OidcSettings.PARAM_TOKEN_REQUEST_SCOPE, false));
         return Optional.of(b.build());
     }
 

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * authentication: {@code client_secret_basic} (HTTP Basic), {@code client_secret_post} (form
  * fields) or {@code private_key_jwt} (a fresh {@link ClientAssertion} per request). The code
  * exchange and refresh also carry {@code audience} and every {@code resource} (RFC 8707) when
- * configured; {@code scope} is not sent on refresh, which then means "as originally granted"
- * (RFC 6749 6), so a user who granted fewer scopes than asked is not refused.
+ * configured, and {@code scope} only with {@code oidc.token-request-scope} (Entra ID's
+ * {@code api://.../.default}); without it no {@code scope} is sent, which on refresh means "as
+ * originally granted" (RFC 6749 6), so a user who granted fewer scopes than asked is not refused.
  *
  * <p>A refused request is logged with the provider's {@code error} (a plain token only) and
  * {@code error_description} (printable, at most 200 characters); never a code, token, secret or
@@ -188,8 +189,11 @@ final class OidcTokenEndpoint {
         }
     }
 
-    /** {@code audience} and each {@code resource}, when configured. */
+    /** {@code scope} when {@code oidc.token-request-scope} is on, {@code audience} and each {@code resource}, when configured. */
     private void extras(Form form) {
+        if (settings.tokenRequestScope()) {
+            form.add("scope", settings.scope());
+        }
         settings.audience().ifPresent(a -> form.add("audience", a));
         settings.resources().forEach(r -> form.add("resource", r.toString()));
     }

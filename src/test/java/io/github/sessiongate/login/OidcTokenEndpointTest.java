@@ -332,4 +332,15 @@ class OidcTokenEndpointTest {
         assertEquals("rt2", requests.get(1).one("token"), "the refresh token issued with it is revoked");
         assertFalse(log.contains(REFRESH) || log.contains("rt2"), log);
     }
+
+    @Test
+    void withTokenRequestScopeTheExchangeAndRefreshCarryTheScope() {
+        OidcTokenEndpoint e = endpoint(settings().scope("openid offline_access api://orders/.default").tokenRequestScope(true).build());
+        e.exchange(provider, CODE, "http://app/cb", "v");
+        e.refresh(provider, REFRESH);
+        assertEquals(2, requests.size());
+        for (Request r : requests) {
+            assertEquals("openid offline_access api://orders/.default", r.one("scope"), r.one("grant_type"));
+        }
+    }
 }
