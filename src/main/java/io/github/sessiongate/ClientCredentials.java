@@ -71,16 +71,6 @@ public final class ClientCredentials {
         return new ClientCredentials(clientId, clientSecret, method);
     }
 
-    /**
-     * A client that authenticates without a secret (OpenID {@code private_key_jwt}): its
-     * {@link #clientSecret()} throws, so no code path can send an empty secret by mistake.
-     *
-     * @throws ConfigException naming {@code oauth2.client-id} for an empty id or a control character
-     */
-    static ClientCredentials withoutSecret(String clientId) {
-        return new ClientCredentials(of(clientId, "-").clientId, null, AuthMethod.CLIENT_SECRET_BASIC);
-    }
-
     /** The client id (not a secret). */
     public String clientId() {
         return clientId;
@@ -88,9 +78,6 @@ public final class ClientCredentials {
 
     /** The client secret, for the request that authenticates the client; never log it. */
     public String clientSecret() {
-        if (clientSecret == null) {
-            throw new IllegalStateException("this client authenticates with a private key (private_key_jwt), not a secret");
-        }
         return clientSecret;
     }
 
@@ -101,9 +88,6 @@ public final class ClientCredentials {
 
     @Override
     public String toString() {
-        if (clientSecret == null) {
-            return "ClientCredentials[" + clientId + ", private_key_jwt]";
-        }
         return "ClientCredentials[" + clientId + ", " + (method == AuthMethod.CLIENT_SECRET_BASIC ? CLIENT_SECRET_BASIC : CLIENT_SECRET_POST) + ", secret=[PROTECTED]]";
     }
 }

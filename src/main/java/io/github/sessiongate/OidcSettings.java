@@ -143,7 +143,9 @@ public final class OidcSettings {
     private static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
 
     private final URI issuer;
-    private final ClientCredentials client;
+    private final String clientId;
+    /** The secret and how it is sent; null with {@code private_key_jwt}. */
+    private final ClientCredentials secretCredentials;
     private final String scope;
     private final String callbackPath;
     private final Duration transactionMaxAge;
@@ -192,7 +194,8 @@ public final class OidcSettings {
             }
             this.clientKey = new ClientKeys.SigningKey(key.key(), key.algorithm(),
                     Optional.ofNullable(kid));
-            this.client = idOnly(b.clientId);
+            this.clientId = clientId(b.clientId);
+            this.secretCredentials = null;
         } else {
             if (b.clientSecret == null) {
                 throw new ConfigException(PARAM_CLIENT_SECRET, "is required with " + PARAM_ISSUER + " (" + clientAuth.value()
@@ -204,7 +207,9 @@ public final class OidcSettings {
                 throw new ConfigException(unused, "applies only with " + PARAM_CLIENT_AUTH + "=private_key_jwt");
             }
             this.clientKey = null;
-            this.client = credentials(b.clientId, b.clientSecret);
+            this.secretCredentials = credentials(b.clientId, b.clientSecret, clientAuth == ClientAuth.CLIENT_SECRET_POST
+                    ? ClientCredentials.AuthMethod.CLIENT_SECRET_POST : ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC);
+            this.clientId = secretCredentials.clientId();
         }
         this.assertionAudience = b.assertionAudience == null ? AssertionAudience.ISSUER : b.assertionAudience;
         Map<String, URI> byHand = new LinkedHashMap<>();
@@ -297,17 +302,17 @@ public final class OidcSettings {
         return values;
     }
 
-    private static ClientCredentials idOnly(String id) {
-        try {
-            return ClientCredentials.withoutSecret(id);
-        } catch (ConfigException e) {
-            throw new ConfigException(PARAM_CLIENT_ID, e.getMessage().replaceFirst("^.*?: ", ""));
+    /** The client id of {@code private_key_jwt}, checked as {@link ClientCredentials} checks one. */
+    private static String clientId(String id) {
+        if (id.isEmpty() || id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new ConfigException(PARAM_CLIENT_ID, id.isEmpty() ? "is empty" : "must not contain control characters");
         }
+        return id;
     }
 
-    private static ClientCredentials credentials(String id, String secret) {
+    private static ClientCredentials credentials(String id, String secret, ClientCredentials.AuthMethod method) {
         try {
-            return ClientCredentials.of(id, secret);
+            return ClientCredentials.of(id, secret, method);
         } catch (ConfigException e) {
             // Name our own parameter, not oauth2.*.
             String name = ClientCredentials.PARAM_OAUTH2_CLIENT_ID.equals(e.parameter()) ? PARAM_CLIENT_ID : PARAM_CLIENT_SECRET;
@@ -326,17 +331,17 @@ public final class OidcSettings {
     }
 
     /**
-     * The client id and secret, sent as HTTP Basic ({@code client_secret_basic}) or in the body
-     * ({@code client_secret_post}). With {@code private_key_jwt} there is no secret: the result's
-     * {@code clientSecret()} throws; use {@link #clientId()} for the id.
+     * The client id and secret with the method that sends them: HTTP Basic ({@code client_secret_basic})
+     * or the form body ({@code client_secret_post}); empty with {@code private_key_jwt}, which has no
+     * secret (see {@link #clientKey()}).
      */
-    public ClientCredentials client() {
-        return client;
+    public Optional<ClientCredentials> secretCredentials() {
+        return Optional.ofNullable(secretCredentials);
     }
 
     /** The client id registered at the provider. */
     public String clientId() {
-        return client.clientId();
+        return clientId;
     }
 
     /** How the client authenticates at the token and revocation endpoints ({@value #PARAM_CLIENT_AUTH}). */
@@ -440,7 +445,7 @@ public final class OidcSettings {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof OidcSettings other && issuer.equals(other.issuer) && client.clientId().equals(other.client.clientId())
+        return o instanceof OidcSettings other && issuer.equals(other.issuer) && clientId.equals(other.clientId)
                 && secret().equals(other.secret()) && scope.equals(other.scope)
                 && clientAuth == other.clientAuth && Objects.equals(clientKey == null ? null : clientKey.key(),
                         other.clientKey == null ? null : other.clientKey.key())
@@ -454,17 +459,17 @@ public final class OidcSettings {
     }
 
     private String secret() {
-        return clientAuth == ClientAuth.PRIVATE_KEY_JWT ? "" : client.clientSecret();
+        return secretCredentials == null ? "" : secretCredentials.clientSecret();
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(issuer, client.clientId(), scope, callbackPath, transactionMaxAge, prompt, acrValues, maxAge);
+        return Objects.hash(issuer, clientId, scope, callbackPath, transactionMaxAge, prompt, acrValues, maxAge);
     }
 
     @Override
     public String toString() {
-        return "OidcSettings[" + issuer + ", " + client + ", scope=" + scope + ", callback=" + callbackPath
+        return "OidcSettings[" + issuer + ", " + (secretCredentials == null ? "client_id=" + clientId : secretCredentials) + ", scope=" + scope + ", callback=" + callbackPath
                 + ", transaction=" + transactionMaxAge + ", client-auth=" + clientAuth.value()
                 + clientKeyId().map(k -> ", client-key-id=" + k).orElse("")
                 + (endpointsByHand.isEmpty() ? "" : ", endpoints=" + endpointsByHand.keySet())

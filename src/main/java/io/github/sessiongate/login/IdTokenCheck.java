@@ -82,7 +82,7 @@ final class IdTokenCheck {
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(known))
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, ID_TOKEN_ALGORITHMS)
                 .setExpectedIssuer(true, issuer)
-                .setExpectedAudience(true, settings.client().clientId())
+                .setExpectedAudience(true, settings.clientId())
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
                 .setRequireSubject()
@@ -103,8 +103,8 @@ final class IdTokenCheck {
         try {
             List<String> aud = claims.getAudience();
             String azp = claims.getStringClaimValue("azp");
-            if (azp != null ? !azp.equals(settings.client().clientId()) : aud.size() > 1) {
-                throw new Refused("azp: expected " + settings.client().clientId() + ", was " + (azp == null ? "absent with "
+            if (azp != null ? !azp.equals(settings.clientId()) : aud.size() > 1) {
+                throw new Refused("azp: expected " + settings.clientId() + ", was " + (azp == null ? "absent with "
                         + aud.size() + " audiences" : OidcText.printable(azp)));
             }
             Instant iat = Instant.ofEpochSecond(claims.getIssuedAt().getValue());

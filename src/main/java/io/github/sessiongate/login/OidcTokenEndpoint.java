@@ -73,13 +73,7 @@ final class OidcTokenEndpoint {
         this.issuer = settings.issuer().toString();
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.secret = switch (settings.clientAuth()) {
-            case CLIENT_SECRET_BASIC -> ClientCredentials.of(settings.clientId(), settings.client().clientSecret(),
-                    ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC);
-            case CLIENT_SECRET_POST -> ClientCredentials.of(settings.clientId(), settings.client().clientSecret(),
-                    ClientCredentials.AuthMethod.CLIENT_SECRET_POST);
-            case PRIVATE_KEY_JWT -> null;
-        };
+        this.secret = settings.secretCredentials().orElse(null);
         this.assertion = secret != null ? null : new ClientAssertion(settings.clientId(), settings.clientKey().orElseThrow(),
                 settings.clientKeyAlgorithm().orElseThrow(), settings.clientKeyId(), clock);
     }
