@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  * or state is ever logged. Thread-safe.
  *
  * <p>The session start hands the filter the ID token's {@code iss}, {@code sub} and {@code sid} and
- * the ID token itself ({@link ProviderFacts}); the filter keeps them sealed with the session, and
+ * the ID token itself ({@link ProviderFacts}; not an ID token over {@value #MAX_KEPT_ID_TOKEN} characters);
+ * the filter keeps them sealed with the session, and
  * {@link #logoutLocation} turns them into the RP-initiated logout's {@code id_token_hint} or
  * {@code logout_hint}.
  */
@@ -74,6 +75,12 @@ public final class OidcLoginFlow implements LoginFlow {
     public static final Duration RETRY_DISCOVERY = OidcDiscovery.RETRY;
     /** Longest {@code from} kept in a login transaction; a longer one sends the user home after sign-in. */
     static final int MAX_FROM = 512;
+    /**
+     * Longest ID token, in characters, handed to the filter with the session's facts; a longer one is
+     * left out (no {@code id_token_hint} at logout, {@code logout_hint} instead): the cookie budget
+     * could not hold it anyway, and the facts' encoding has a 64 kB limit per field.
+     */
+    static final int MAX_KEPT_ID_TOKEN = 16 * 1024;
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final OidcSettings settings;
@@ -325,8 +332,13 @@ public final class OidcLoginFlow implements LoginFlow {
         // The code is spent whatever comes next: clear the transaction first, so that the session's
         // cookies are budgeted without it (the codec counts what this response already cleared as gone).
         context.clearLoginTransaction(tx.slot());
-        SessionStart start = context.startSession(tokens, Optional.of(new ProviderFacts(id.issuer(), id.subject(), id.sid(),
-                Optional.of(idToken))));
+        // An ID token past MAX_KEPT_ID_TOKEN is not kept (the cookie budget would drop it anyway): logout then
+        // sends logout_hint instead of id_token_hint.
+        Optional<String> kept = idToken.length() <= MAX_KEPT_ID_TOKEN ? Optional.of(idToken) : Optional.empty();
+        if (kept.isEmpty()) {
+            LOG.debug("OpenID ID token of {} characters not kept with the session (over {})", idToken.length(), MAX_KEPT_ID_TOKEN);
+        }
+        SessionStart start = context.startSession(tokens, Optional.of(new ProviderFacts(id.issuer(), id.subject(), id.sid(), kept)));
         switch (start.outcome()) {
             case STARTED -> {
                 context.audit(Event.LOGIN_SUCCEEDED, "oidc", tokens.accessToken());
@@ -353,6 +365,9 @@ public final class OidcLoginFlow implements LoginFlow {
                 unavailable(context, "security store full");
             }
             case TOO_LARGE -> {
+                if (tokens.refreshToken() != null) {
+                    revoker().ifPresent(r -> r.revoke(tokens.refreshToken())); // issued for nothing
+                }
                 context.audit(Event.LOGIN_FAILED, "tokens too large for cookies", tokens.accessToken());
                 context.json(HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
             }
