@@ -3,6 +3,7 @@ package io.github.sessiongate.jwt;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenRefresher;
@@ -116,11 +117,6 @@ public class JwtTokenValidator extends TokenValidator {
     public static final String PARAM_PUBLIC_KEY = "jwt.public-key";
     /** URL of a JSON Web Key Set: https, or http to a loopback host. */
     public static final String PARAM_JWKS_URL = "jwt.jwks-url";
-
-    /** With none of the three key sources: the OpenID issuer whose discovered {@code jwks_uri} keys the tokens. */
-    static final String OIDC_ISSUER = "oidc.issuer";
-    /** The OpenID JWKS set by hand, used instead of the discovered one. */
-    static final String OIDC_JWKS_URI = "oidc.jwks-uri";
 
     /** Allowed JWS algorithms; {@code none} is never allowed. Default depends on the key source. */
     public static final String PARAM_ALGORITHMS = "jwt.algorithms";
@@ -270,8 +266,8 @@ public class JwtTokenValidator extends TokenValidator {
      */
     public static Builder withOidcDiscovery(URI issuer) {
         String value = Objects.requireNonNull(issuer, "issuer").toString();
-        io.github.sessiongate.internal.BackendUrls.check(OIDC_ISSUER, value, "keys fetched over plain http can be replaced in transit");
-        Builder b = new Builder(OIDC_ISSUER, (jwks, clock) -> new DiscoveredJwksKeySource(value, null, jwks, clock));
+        io.github.sessiongate.internal.BackendUrls.check(OidcSettings.PARAM_ISSUER, value, "keys fetched over plain http can be replaced in transit");
+        Builder b = new Builder(OidcSettings.PARAM_ISSUER, (jwks, clock) -> new DiscoveredJwksKeySource(value, null, jwks, clock));
         return b.issuer(value);
     }
 
@@ -370,10 +366,10 @@ public class JwtTokenValidator extends TokenValidator {
         Optional<String> jwksUrl = params.get(PARAM_JWKS_URL);
         int sources = (secret.isPresent() ? 1 : 0) + (publicKey.isPresent() ? 1 : 0) + (jwksUrl.isPresent() ? 1 : 0);
         // OpenID sign-in without a jwt.* key source: the provider's keys and issuer (explicit jwt.* settings win).
-        Optional<String> oidcIssuer = params.peek(OIDC_ISSUER);
+        Optional<String> oidcIssuer = params.peek(OidcSettings.PARAM_ISSUER);
         if (sources == 0 && oidcIssuer.isPresent()) {
-            Optional<String> jwksByHand = params.peek(OIDC_JWKS_URI);
-            Builder b = new Builder(OIDC_ISSUER, (jwks, c) -> new DiscoveredJwksKeySource(oidcIssuer.get(), jwksByHand.orElse(null), jwks, c));
+            Optional<String> jwksByHand = params.peek(OidcSettings.PARAM_JWKS_URI);
+            Builder b = new Builder(OidcSettings.PARAM_ISSUER, (jwks, c) -> new DiscoveredJwksKeySource(oidcIssuer.get(), jwksByHand.orElse(null), jwks, c));
             readRest(b, params, clock);
             if (params.list(PARAM_ISSUER).isEmpty()) {
                 b.issuer(oidcIssuer.get());
@@ -410,8 +406,9 @@ public class JwtTokenValidator extends TokenValidator {
         params.get(PARAM_ROLES_CLAIM).ifPresent(b::rolesClaim);
         if (params.bool(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, DEFAULT_ACCEPT_ACCESS_TOKEN_NONCE)) {
             b.acceptNonceInAccessTokens(params.get(ClientCredentials.PARAM_OAUTH2_CLIENT_ID)
-                    .or(() -> params.peek("oidc.client-id")).orElseThrow(() ->
-                    new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs oauth2.client-id, the OpenID client id: "
+                    .or(() -> params.peek(OidcSettings.PARAM_CLIENT_ID)).orElseThrow(() ->
+                    new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs " + ClientCredentials.PARAM_OAUTH2_CLIENT_ID + " or "
+                            + OidcSettings.PARAM_CLIENT_ID + ", the OpenID client id: "
                             + "a token whose only audience is that client is an ID token and stays refused")));
         }
     }
@@ -665,7 +662,7 @@ public class JwtTokenValidator extends TokenValidator {
 
         /** Every cross-check, then the key source; closes the key source if a later check fails. */
         private Config config() {
-            if (!keyParameter.equals(PARAM_JWKS_URL) && !keyParameter.equals(OIDC_ISSUER) && !jwksSettingsSet.isEmpty()) {
+            if (!keyParameter.equals(PARAM_JWKS_URL) && !keyParameter.equals(OidcSettings.PARAM_ISSUER) && !jwksSettingsSet.isEmpty()) {
                 throw new ConfigException(jwksSettingsSet.iterator().next(), "applies only with " + PARAM_JWKS_URL);
             }
             KeySource source = keys.open(new JwksKeySource.Settings(jwksTimeout, jwksRetainOnError,
