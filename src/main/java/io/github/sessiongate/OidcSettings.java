@@ -61,6 +61,9 @@ public final class OidcSettings {
     public static final String PARAM_END_SESSION_ENDPOINT = "oidc.end-session-endpoint";
     /** The revocation endpoint (RFC 7009), overriding discovery. */
     public static final String PARAM_REVOCATION_ENDPOINT = "oidc.revocation-endpoint";
+    /** The endpoint settings that override discovery, in this order ({@link #endpoint(String)}, {@link Builder#endpoint}). */
+    public static final List<String> ENDPOINT_PARAMS = List.of(PARAM_AUTHORIZATION_ENDPOINT, PARAM_TOKEN_ENDPOINT, PARAM_JWKS_URI,
+            PARAM_END_SESSION_ENDPOINT, PARAM_REVOCATION_ENDPOINT);
     /** An {@code audience} parameter (Auth0) sent on the authorization request, the code exchange and refresh. */
     public static final String PARAM_AUDIENCE = "oidc.audience";
     /** {@code resource} indicators (RFC 8707), absolute URIs, sent on the authorization request, the code exchange and refresh. */
@@ -186,8 +189,8 @@ public final class OidcSettings {
                         + "a PEM PKCS#8 or JWK private key, e.g. ${env:OIDC_CLIENT_KEY} or file:/etc/app/client-key.pem");
             }
             ClientKeys.SigningKey key = b.clientKeyObject != null
-                    ? SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyObject, null)
-                    : SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyText);
+                    ? ClientKeys.of(PARAM_CLIENT_KEY, b.clientKeyObject, Optional.empty())
+                    : ClientKeys.read(PARAM_CLIENT_KEY, b.clientKeyText);
             String kid = b.clientKeyId != null ? b.clientKeyId.strip() : key.keyId().orElse(null);
             if (kid != null && (kid.isEmpty() || kid.length() > 256 || !kid.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
                 throw new ConfigException(PARAM_CLIENT_KEY_ID, "must be 1 to 256 printable ASCII characters without spaces");
@@ -558,8 +561,7 @@ public final class OidcSettings {
          * @throws IllegalArgumentException for another parameter name
          */
         public Builder endpoint(String parameter, String url) {
-            if (!List.of(PARAM_AUTHORIZATION_ENDPOINT, PARAM_TOKEN_ENDPOINT, PARAM_JWKS_URI, PARAM_END_SESSION_ENDPOINT,
-                    PARAM_REVOCATION_ENDPOINT).contains(parameter)) {
+            if (!ENDPOINT_PARAMS.contains(parameter)) {
                 throw new IllegalArgumentException(parameter + " is not an OpenID endpoint setting");
             }
             endpoints.put(parameter, Objects.requireNonNull(url, "url"));

@@ -225,8 +225,7 @@ public final class InitParamsMapping {
                     case "token-endpoint" -> OidcSettings.AssertionAudience.TOKEN_ENDPOINT;
                     default -> OidcSettings.AssertionAudience.ISSUER;
                 }));
-        for (String endpoint : List.of(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT, OidcSettings.PARAM_TOKEN_ENDPOINT,
-                OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT, OidcSettings.PARAM_REVOCATION_ENDPOINT)) {
+        for (String endpoint : OidcSettings.ENDPOINT_PARAMS) {
             params.get(endpoint).ifPresent(url -> b.endpoint(endpoint, url));
         }
         params.get(OidcSettings.PARAM_AUDIENCE).ifPresent(b::audience);

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +80,6 @@ public final class OidcLoginFlow implements LoginFlow {
      * could not hold it anyway, and the facts' encoding has a 64 kB limit per field.
      */
     static final int MAX_KEPT_ID_TOKEN = 16 * 1024;
-    private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final OidcSettings settings;
     private final EndpointSettings endpoints;
@@ -113,7 +111,7 @@ public final class OidcLoginFlow implements LoginFlow {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.loginPath = Objects.requireNonNull(loginPath, "loginPath");
         this.issuer = settings.issuer().toString();
-        this.discovery = new OidcDiscovery(issuer, OidcDiscovery.byHand(settings), http, clock);
+        this.discovery = new OidcDiscovery(settings, http, clock);
         this.tokenEndpoint = new OidcTokenEndpoint(settings, http, clock);
         this.idTokens = new IdTokenCheck(settings, discovery, clock);
         List<Route> r = new ArrayList<>();
@@ -276,8 +274,8 @@ public final class OidcLoginFlow implements LoginFlow {
             return;
         }
         Optional<String> error = single(context, "error");
-        if (error.isPresent() || context.request().getParameterValues("error") != null) {
-            String code = error.filter(e -> ERROR_CODE.matcher(e).matches()).orElse("invalid");
+        if (context.request().getParameterValues("error") != null) {
+            String code = error.filter(e -> OidcText.ERROR_CODE.matcher(e).matches()).orElse("invalid");
             if ("navigate".equals(context.request().getHeader("Sec-Fetch-Mode"))) {
                 providerErrorPage(context, tx, code);
             } else {

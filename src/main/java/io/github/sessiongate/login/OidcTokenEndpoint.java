@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 final class OidcTokenEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(OidcLoginFlow.class);
-    private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final OidcSettings settings;
     private final String issuer;
@@ -219,7 +217,7 @@ final class OidcTokenEndpoint {
 
     /** The provider's {@code error} when it is a plain token, else {@code status N}. */
     private static String error(Map<String, Object> json, int status) {
-        return Json.string(json, "error").filter(e -> ERROR_CODE.matcher(e).matches()).orElse("status " + status);
+        return Json.string(json, "error").filter(e -> OidcText.ERROR_CODE.matcher(e).matches()).orElse("status " + status);
     }
 
     private static String description(Map<String, Object> json) {

@@ -27,11 +27,6 @@ record OidcTransaction(String state, String nonce, String verifier, Instant issu
         Objects.requireNonNull(maxAge, "maxAge");
     }
 
-    /** A transaction that sent no {@code max_age}. */
-    OidcTransaction(String state, String nonce, String verifier, Instant issuedAt, String redirectUri, String from) {
-        this(state, nonce, verifier, issuedAt, redirectUri, from, Optional.empty());
-    }
-
     /** The cookie value; {@code withFrom=false} leaves {@code from} out to save room. */
     String encode(boolean withFrom) {
         return String.join("|", VERSION, state, nonce, verifier, Long.toString(issuedAt.getEpochSecond()),

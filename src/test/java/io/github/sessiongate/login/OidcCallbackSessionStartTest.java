@@ -127,7 +127,7 @@ class OidcCallbackSessionStartTest {
         when(context.request()).thenReturn(request);
         when(context.path()).thenReturn(OidcSettings.DEFAULT_CALLBACK_PATH);
         when(context.locationRoom()).thenReturn(4000);
-        String tx = new OidcTransaction(STATE, NONCE, "v".repeat(64), clock.instant(), "https://app.example/auth/callback", "")
+        String tx = new OidcTransaction(STATE, NONCE, "v".repeat(64), clock.instant(), "https://app.example/auth/callback", "", Optional.empty())
                 .encode(true);
         when(context.loginTransactions()).thenReturn(List.of(new LoginFlow.Transaction(1, tx)));
         when(context.startSession(any(), any())).thenReturn(new LoginFlow.SessionStart(outcome, Optional.empty()));

@@ -274,7 +274,7 @@ class OidcTokenEndpointTest {
     @Test
     void endpointsByHandWinOverDiscovery() {
         OidcSettings s = settings().endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").build();
-        OidcDiscovery d = new OidcDiscovery(issuer, OidcDiscovery.byHand(s), http, clock);
+        OidcDiscovery d = new OidcDiscovery(s, http, clock);
         OidcDiscovery.Provider p = d.provider().orElseThrow();
         assertEquals(token, p.token(), "the token endpoint set by hand");
         assertEquals(URI.create(issuer + "/auth"), p.authorization(), "the rest discovered");
@@ -288,7 +288,7 @@ class OidcTokenEndpointTest {
                 .endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").endpoint(OidcSettings.PARAM_JWKS_URI, issuer + "/k")
                 .endpoint(OidcSettings.PARAM_REVOCATION_ENDPOINT, issuer + "/revoke").build();
         assertFalse(s.discoveryNeeded());
-        OidcDiscovery.Provider p = new OidcDiscovery(issuer, OidcDiscovery.byHand(s), http, clock).provider().orElseThrow();
+        OidcDiscovery.Provider p = new OidcDiscovery(s, http, clock).provider().orElseThrow();
         assertEquals(List.of(URI.create(issuer + "/a"), token, URI.create(issuer + "/k")), List.of(p.authorization(), p.token(), p.jwks()));
         assertEquals(URI.create(issuer + "/revoke"), p.revocation().orElseThrow());
         assertTrue(p.endSession().isEmpty(), "not set, not discovered");
