@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import java.util.Objects;
 
 /**
  * The filter's own OAuth2 client credentials ({@code oauth2.client-id}, {@code oauth2.client-secret},
@@ -57,9 +58,9 @@ public final class ClientCredentials {
      * @throws ConfigException naming the parameter when a value is empty or holds a control character
      */
     public static ClientCredentials of(String clientId, String clientSecret, AuthMethod method) {
-        java.util.Objects.requireNonNull(clientId, "clientId");
-        java.util.Objects.requireNonNull(clientSecret, "clientSecret");
-        java.util.Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(clientSecret, "clientSecret");
+        Objects.requireNonNull(method, "method");
         if (clientId.isEmpty() || clientId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new ConfigException(PARAM_OAUTH2_CLIENT_ID, clientId.isEmpty() ? "is empty"
                     : "must not contain control characters");

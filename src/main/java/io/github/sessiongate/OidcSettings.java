@@ -3,6 +3,7 @@ package io.github.sessiongate;
 import io.github.sessiongate.engine.ClientKeys;
 import io.github.sessiongate.engine.SettingsChecks;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public final class OidcSettings {
     public static final Duration MIN_TRANSACTION_MAX_AGE = Duration.ofSeconds(30);
     public static final Duration MAX_TRANSACTION_MAX_AGE = Duration.ofHours(1);
 
-    // ---- client authentication, endpoints by hand, audience and resource (issue 9, part A)
+    // Client authentication, endpoints by hand, audience and resource.
     /** How the client authenticates at the token and revocation endpoints; see {@link ClientAuth}. */
     public static final String PARAM_CLIENT_AUTH = "oidc.client-auth";
     /** The private key of {@code private_key_jwt}: PEM PKCS#8 or a private JWK, as {@code ${env:NAME}} or {@code file:/path}. */
@@ -119,7 +120,6 @@ public final class OidcSettings {
             return value;
         }
     }
-    // ---- end of part A constants
     // Extra authorization-request parameters (OIDC Core 3.1.2.1) and the ID token checks they bring.
     /** {@code prompt} sent with every authorization request: space-separated, among {@link #PROMPT_VALUES}; {@code none} alone. */
     public static final String PARAM_PROMPT = "oidc.prompt";
@@ -152,7 +152,6 @@ public final class OidcSettings {
     private final String scope;
     private final String callbackPath;
     private final Duration transactionMaxAge;
-    // part A
     private final ClientAuth clientAuth;
     private final ClientKeys.SigningKey clientKey;
     private final AssertionAudience assertionAudience;
@@ -234,7 +233,7 @@ public final class OidcSettings {
             URI uri;
             try {
                 uri = new URI(r);
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 throw new ConfigException(PARAM_RESOURCE, "must be absolute URIs without a fragment (RFC 8707, 2); '"
                         + r.replaceAll("[^\\x20-\\x7e]", "?") + "' is not a URI");
             }
@@ -491,8 +490,7 @@ public final class OidcSettings {
         private String scope;
         private String callbackPath;
         private Duration transactionMaxAge;
-        // part A
-        private ClientAuth clientAuth;
+            private ClientAuth clientAuth;
         private String clientKeyText;
         private PrivateKey clientKeyObject;
         private String clientKeyId;

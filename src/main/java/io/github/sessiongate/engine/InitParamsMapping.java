@@ -192,7 +192,6 @@ public final class InitParamsMapping {
     public static Optional<OidcSettings> oidcSettings(InitParams params) {
         List<String> names = List.of(OidcSettings.PARAM_ISSUER, OidcSettings.PARAM_CLIENT_ID, OidcSettings.PARAM_CLIENT_SECRET,
                 OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE,
-                // part A: client authentication, endpoints by hand, audience and resource
                 OidcSettings.PARAM_CLIENT_AUTH, OidcSettings.PARAM_CLIENT_KEY, OidcSettings.PARAM_CLIENT_KEY_ID,
                 OidcSettings.PARAM_CLIENT_ASSERTION_AUDIENCE, OidcSettings.PARAM_AUTHORIZATION_ENDPOINT,
                 OidcSettings.PARAM_TOKEN_ENDPOINT, OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT,
@@ -206,7 +205,7 @@ public final class InitParamsMapping {
         params.get(OidcSettings.PARAM_ISSUER).ifPresent(b::issuer);
         Optional<String> id = params.get(OidcSettings.PARAM_CLIENT_ID);
         Optional<String> secret = params.get(OidcSettings.PARAM_CLIENT_SECRET);
-        // part A: with private_key_jwt there is no secret; the builder checks the combinations.
+        // With private_key_jwt there is no secret; the builder checks the combinations.
         OidcSettings.ClientAuth auth = OidcSettings.ClientAuth.of(params.choice(OidcSettings.PARAM_CLIENT_AUTH,
                 OidcSettings.ClientAuth.CLIENT_SECRET_BASIC.value(), "client_secret_basic", "client_secret_post", "private_key_jwt"));
         b.clientAuth(auth);

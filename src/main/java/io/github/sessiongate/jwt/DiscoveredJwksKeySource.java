@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.Key;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.http.Get;
@@ -36,7 +37,7 @@ final class DiscoveredJwksKeySource implements KeySource {
      * is): the sign-in's own discovery retries as often, so a recovered provider is usable by both
      * at about the same time.
      */
-    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
+    static final Duration RETRY = Duration.ofSeconds(5);
 
     private final String issuer;
     private final JwksKeySource.Settings settings;

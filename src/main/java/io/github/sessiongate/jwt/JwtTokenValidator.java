@@ -8,6 +8,7 @@ import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.internal.BackendUrls;
 import io.github.sessiongate.internal.Secrets;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
@@ -21,7 +22,9 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -266,7 +269,7 @@ public class JwtTokenValidator extends TokenValidator {
      */
     public static Builder withOidcDiscovery(URI issuer) {
         String value = Objects.requireNonNull(issuer, "issuer").toString();
-        io.github.sessiongate.internal.BackendUrls.check(OidcSettings.PARAM_ISSUER, value, "keys fetched over plain http can be replaced in transit");
+        BackendUrls.check(OidcSettings.PARAM_ISSUER, value, "keys fetched over plain http can be replaced in transit");
         Builder b = new Builder(OidcSettings.PARAM_ISSUER, (jwks, clock) -> new DiscoveredJwksKeySource(value, null, jwks, clock));
         return b.issuer(value);
     }
@@ -306,7 +309,7 @@ public class JwtTokenValidator extends TokenValidator {
         }
         byte[] copy = secret.clone();
         Builder b = new Builder(PARAM_SECRET, (jwks, clock) -> SecretKeySource.of(PARAM_SECRET, copy.clone()));
-        b.secretText = Secrets.BASE64_PREFIX + java.util.Base64.getEncoder().encodeToString(copy);
+        b.secretText = Secrets.BASE64_PREFIX + Base64.getEncoder().encodeToString(copy);
         return b;
     }
 
@@ -1010,8 +1013,8 @@ public class JwtTokenValidator extends TokenValidator {
     /** Key source, issuer, audience, algorithms and refresh endpoint; never a secret. */
     /** {@code jwt.secret} when keyed by an HMAC secret, and the refresher's client secret. */
     @Override
-    protected java.util.Map<String, String> heldSecrets() {
-        java.util.Map<String, String> held = new java.util.LinkedHashMap<>();
+    protected Map<String, String> heldSecrets() {
+        Map<String, String> held = new LinkedHashMap<>();
         TokenRefresher r = refresh;
         if (r != null) {
             held.putAll(r.heldSecrets());
