@@ -29,7 +29,11 @@ public final class OidcSettings {
     public static final String PARAM_ISSUER = "oidc.issuer";
     /** The client id registered at the provider. */
     public static final String PARAM_CLIENT_ID = "oidc.client-id";
-    /** The client secret, sent as HTTP Basic ({@code client_secret_basic}); never logged. */
+    /**
+     * The client secret, sent as HTTP Basic ({@code client_secret_basic}, the default) or in the form
+     * body ({@code client_secret_post}) per {@value #PARAM_CLIENT_AUTH}; not with {@code private_key_jwt}.
+     * Never logged.
+     */
     public static final String PARAM_CLIENT_SECRET = "oidc.client-secret";
     /** The scopes asked for, space-separated; must include {@code openid}. */
     public static final String PARAM_SCOPE = "oidc.scope";
@@ -322,7 +326,11 @@ public final class OidcSettings {
         }
     }
 
-    /** Starts OpenID Connect settings in code: {@link Builder#issuer} and {@link Builder#client} are required. */
+    /**
+     * Starts OpenID Connect settings in code: {@link Builder#issuer} is required, and either
+     * {@link Builder#client} (id and secret) or, with {@code private_key_jwt}, {@link Builder#clientId}
+     * and {@link Builder#clientKey}.
+     */
     public static Builder builder() {
         return new Builder();
     }
