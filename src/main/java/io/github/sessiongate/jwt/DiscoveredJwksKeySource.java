@@ -1,6 +1,7 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.internal.OidcWellKnown;
 import java.io.IOException;
 import java.net.URI;
 import java.security.Key;
@@ -77,7 +78,7 @@ final class DiscoveredJwksKeySource implements KeySource {
                 return null;
             }
             lastAttempt = now;
-            String url = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + "/.well-known/openid-configuration";
+            String url = OidcWellKnown.documentUrl(issuer).toString();
             try {
                 Get get = new Get();
                 int timeout = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
@@ -89,14 +90,14 @@ final class DiscoveredJwksKeySource implements KeySource {
                     return failed(url, "answered " + r.getStatusCode());
                 }
                 Map<String, Object> doc = JsonUtil.parseJson(r.getBody());
-                if (!issuer.equals(doc.get("issuer"))) {
+                if (!OidcWellKnown.sameIssuer(issuer, doc.get("issuer"))) {
                     return failed(url, "does not name issuer " + issuer + " exactly");
                 }
                 if (!(doc.get("jwks_uri") instanceof String jwks)) {
                     return failed(url, "names no jwks_uri");
                 }
                 URI checked = JwksKeySource.check("jwks_uri", jwks);
-                if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(checked.getScheme())) {
+                if (OidcWellKnown.downgrades(issuer, checked)) {
                     return failed(url, "names a jwks_uri that is not https while the issuer is");
                 }
                 keys = JwksKeySource.create("jwks_uri", jwks, settings, clock);

@@ -3,6 +3,7 @@ package io.github.sessiongate.login;
 import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.OidcWellKnown;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,8 +99,7 @@ final class OidcDiscovery {
                 return Optional.empty();
             }
             nextDiscovery = clock.instant().plus(RETRY);
-            URI url = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
-                    + "/.well-known/openid-configuration");
+            URI url = OidcWellKnown.documentUrl(issuer);
             try {
                 BackendHttp.Response r = http.send(http.request(url).GET().build());
                 if (r.status() != 200) {
@@ -110,7 +110,7 @@ final class OidcDiscovery {
                     return failed(url, "answered no JSON object");
                 }
                 Optional<String> said = Json.string(doc.get(), "issuer");
-                if (!said.map(issuer::equals).orElse(false)) {
+                if (!OidcWellKnown.sameIssuer(issuer, said.orElse(null))) {
                     return failed(url, "names issuer " + said.map(OidcText::printable).orElse("(none)") + ", not " + issuer
                             + " exactly");
                 }
@@ -168,7 +168,7 @@ final class OidcDiscovery {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(name + " is not an https URL (or http to loopback)");
         }
-        if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(uri.getScheme())) {
+        if (OidcWellKnown.downgrades(issuer, uri)) {
             throw new IllegalArgumentException(name + " is not https while the issuer is");
         }
         return Optional.of(uri);
