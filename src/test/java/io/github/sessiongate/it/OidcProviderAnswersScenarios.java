@@ -140,6 +140,11 @@ abstract class OidcProviderAnswersScenarios {
         return RawHttp.send(base, "GET", target, headers.toArray(String[]::new));
     }
 
+    /** The callback as a script's request ({@code Sec-Fetch-Mode: cors}), not a navigation. */
+    private Response fetch(String target, String cookies) throws Exception {
+        return RawHttp.send(base, "GET", target, "Accept: application/json", "Sec-Fetch-Mode: cors", "Cookie: " + cookies);
+    }
+
     /** Every parameter of a query, decoded; fails if one is sent twice. */
     private static Map<String, String> onceEach(String raw) {
         Map<String, String> q = new LinkedHashMap<>();
@@ -399,7 +404,8 @@ abstract class OidcProviderAnswersScenarios {
         for (String error : List.of("access_denied", "login_required", "%3Cb%3Ex%3C/b%3E")) {
             Started s = startAt(EXTRAS + "/app/a");
             String description = "<img src=x onerror=alert(1)> Sign in again at https://evil.example";
-            Response r = callback(EXTRAS + "/auth/callback?error=" + error + "&error_description="
+            // A script's request: a browser's top-level navigation lands on login-path instead (OidcProviderErrorPageScenarios).
+            Response r = fetch(EXTRAS + "/auth/callback?error=" + error + "&error_description="
                     + URLEncoder.encode(description, StandardCharsets.UTF_8) + "&state=" + s.query().get("state"), s.cookie());
             assertRefused(r, "provider_error", s);
             String expected = error.startsWith("%") ? "invalid" : error;
