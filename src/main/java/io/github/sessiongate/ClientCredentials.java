@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import java.util.Objects;
 
 /**
  * The filter's own OAuth2 client credentials ({@code oauth2.client-id}, {@code oauth2.client-secret},
@@ -57,9 +58,9 @@ public final class ClientCredentials {
      * @throws ConfigException naming the parameter when a value is empty or holds a control character
      */
     public static ClientCredentials of(String clientId, String clientSecret, AuthMethod method) {
-        java.util.Objects.requireNonNull(clientId, "clientId");
-        java.util.Objects.requireNonNull(clientSecret, "clientSecret");
-        java.util.Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(clientSecret, "clientSecret");
+        Objects.requireNonNull(method, "method");
         if (clientId.isEmpty() || clientId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             throw new ConfigException(PARAM_OAUTH2_CLIENT_ID, clientId.isEmpty() ? "is empty"
                     : "must not contain control characters");
@@ -71,16 +72,6 @@ public final class ClientCredentials {
         return new ClientCredentials(clientId, clientSecret, method);
     }
 
-    /**
-     * A client that authenticates without a secret (OpenID {@code private_key_jwt}): its
-     * {@link #clientSecret()} throws, so no code path can send an empty secret by mistake.
-     *
-     * @throws ConfigException naming {@code oauth2.client-id} for an empty id or a control character
-     */
-    static ClientCredentials withoutSecret(String clientId) {
-        return new ClientCredentials(of(clientId, "-").clientId, null, AuthMethod.CLIENT_SECRET_BASIC);
-    }
-
     /** The client id (not a secret). */
     public String clientId() {
         return clientId;
@@ -88,9 +79,6 @@ public final class ClientCredentials {
 
     /** The client secret, for the request that authenticates the client; never log it. */
     public String clientSecret() {
-        if (clientSecret == null) {
-            throw new IllegalStateException("this client authenticates with a private key (private_key_jwt), not a secret");
-        }
         return clientSecret;
     }
 
@@ -101,9 +89,6 @@ public final class ClientCredentials {
 
     @Override
     public String toString() {
-        if (clientSecret == null) {
-            return "ClientCredentials[" + clientId + ", private_key_jwt]";
-        }
         return "ClientCredentials[" + clientId + ", " + (method == AuthMethod.CLIENT_SECRET_BASIC ? CLIENT_SECRET_BASIC : CLIENT_SECRET_POST) + ", secret=[PROTECTED]]";
     }
 }

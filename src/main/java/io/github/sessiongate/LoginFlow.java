@@ -51,10 +51,10 @@ import java.util.Optional;
  * A route may not sit on one of the filter's endpoints (start-up fails naming it); it takes
  * precedence over the application at its exact path, protected or not, so keep routes under a
  * path of their own ({@code /auth/...}). An {@link Csrf#OWN_DEFENCE} route is exempt from the CSRF
- * check for every method: a flow reading a body must bound it itself. Left for the OpenID Connect
- * issue: a narrower policy per method (a top-level {@code GET} callback, a server-to-server
- * back-channel {@code POST}) and a flow answering nothing (today an empty
- * {@code 200}; a flow must answer exactly once).
+ * check for every method: a flow reading a body must bound it itself, and a flow that takes only
+ * {@code GET} (the OpenID Connect callback) answers other methods with
+ * {@link Context#methodNotAllowed}. There is no narrower policy per method. A flow must answer
+ * exactly once: one that answers nothing leaves an empty {@code 200}.
  *
  * <h2>What a flow must never do</h2>
  * <ul>

@@ -3,6 +3,7 @@ package io.github.sessiongate;
 import io.github.sessiongate.engine.ClientKeys;
 import io.github.sessiongate.engine.SettingsChecks;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +29,11 @@ public final class OidcSettings {
     public static final String PARAM_ISSUER = "oidc.issuer";
     /** The client id registered at the provider. */
     public static final String PARAM_CLIENT_ID = "oidc.client-id";
-    /** The client secret, sent as HTTP Basic ({@code client_secret_basic}); never logged. */
+    /**
+     * The client secret, sent as HTTP Basic ({@code client_secret_basic}, the default) or in the form
+     * body ({@code client_secret_post}) per {@value #PARAM_CLIENT_AUTH}; not with {@code private_key_jwt}.
+     * Never logged.
+     */
     public static final String PARAM_CLIENT_SECRET = "oidc.client-secret";
     /** The scopes asked for, space-separated; must include {@code openid}. */
     public static final String PARAM_SCOPE = "oidc.scope";
@@ -42,7 +47,7 @@ public final class OidcSettings {
     public static final Duration MIN_TRANSACTION_MAX_AGE = Duration.ofSeconds(30);
     public static final Duration MAX_TRANSACTION_MAX_AGE = Duration.ofHours(1);
 
-    // ---- client authentication, endpoints by hand, audience and resource (issue 9, part A)
+    // Client authentication, endpoints by hand, audience and resource.
     /** How the client authenticates at the token and revocation endpoints; see {@link ClientAuth}. */
     public static final String PARAM_CLIENT_AUTH = "oidc.client-auth";
     /** The private key of {@code private_key_jwt}: PEM PKCS#8 or a private JWK, as {@code ${env:NAME}} or {@code file:/path}. */
@@ -61,6 +66,9 @@ public final class OidcSettings {
     public static final String PARAM_END_SESSION_ENDPOINT = "oidc.end-session-endpoint";
     /** The revocation endpoint (RFC 7009), overriding discovery. */
     public static final String PARAM_REVOCATION_ENDPOINT = "oidc.revocation-endpoint";
+    /** The endpoint settings that override discovery, in this order ({@link #endpoint(String)}, {@link Builder#endpoint}). */
+    public static final List<String> ENDPOINT_PARAMS = List.of(PARAM_AUTHORIZATION_ENDPOINT, PARAM_TOKEN_ENDPOINT, PARAM_JWKS_URI,
+            PARAM_END_SESSION_ENDPOINT, PARAM_REVOCATION_ENDPOINT);
     /** An {@code audience} parameter (Auth0) sent on the authorization request, the code exchange and refresh. */
     public static final String PARAM_AUDIENCE = "oidc.audience";
     /** {@code resource} indicators (RFC 8707), absolute URIs, sent on the authorization request, the code exchange and refresh. */
@@ -116,7 +124,6 @@ public final class OidcSettings {
             return value;
         }
     }
-    // ---- end of part A constants
     // Extra authorization-request parameters (OIDC Core 3.1.2.1) and the ID token checks they bring.
     /** {@code prompt} sent with every authorization request: space-separated, among {@link #PROMPT_VALUES}; {@code none} alone. */
     public static final String PARAM_PROMPT = "oidc.prompt";
@@ -131,17 +138,24 @@ public final class OidcSettings {
     public static final Duration MAX_MAX_AGE = Duration.ofDays(366);
     /** Whether {@code GET <login endpoint>?login_hint=...} is passed on to the provider; off by default. */
     public static final String PARAM_LOGIN_HINT_FROM_REQUEST = "oidc.login-hint-from-request";
+    /**
+     * Whether {@code scope} ({@value #PARAM_SCOPE}) is also sent on the code exchange and on refresh; off by
+     * default (RFC 6749 6: no scope on refresh means "as originally granted"). Entra ID needs it to pick the
+     * API of the access token ({@code api://<app>/.default}).
+     */
+    public static final String PARAM_TOKEN_REQUEST_SCOPE = "oidc.token-request-scope";
     /** Longest {@code acr_values}, in characters. */
     static final int MAX_ACR_VALUES = 512;
 
     private static final String OVER_PLAIN_HTTP = "tokens and client secrets sent over plain http can be read in transit";
 
     private final URI issuer;
-    private final ClientCredentials client;
+    private final String clientId;
+    /** The secret and how it is sent; null with {@code private_key_jwt}. */
+    private final ClientCredentials secretCredentials;
     private final String scope;
     private final String callbackPath;
     private final Duration transactionMaxAge;
-    // part A
     private final ClientAuth clientAuth;
     private final ClientKeys.SigningKey clientKey;
     private final AssertionAudience assertionAudience;
@@ -153,6 +167,7 @@ public final class OidcSettings {
     private final boolean requireAcr;
     private final Optional<Duration> maxAge;
     private final boolean loginHintFromRequest;
+    private final boolean tokenRequestScope;
 
     private OidcSettings(Builder b) {
         if (b.issuer == null) {
@@ -177,15 +192,16 @@ public final class OidcSettings {
                         + "a PEM PKCS#8 or JWK private key, e.g. ${env:OIDC_CLIENT_KEY} or file:/etc/app/client-key.pem");
             }
             ClientKeys.SigningKey key = b.clientKeyObject != null
-                    ? SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyObject, null)
-                    : SettingsChecks.clientKey(PARAM_CLIENT_KEY, b.clientKeyText);
+                    ? ClientKeys.of(PARAM_CLIENT_KEY, b.clientKeyObject, Optional.empty())
+                    : ClientKeys.read(PARAM_CLIENT_KEY, b.clientKeyText);
             String kid = b.clientKeyId != null ? b.clientKeyId.strip() : key.keyId().orElse(null);
             if (kid != null && (kid.isEmpty() || kid.length() > 256 || !kid.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
                 throw new ConfigException(PARAM_CLIENT_KEY_ID, "must be 1 to 256 printable ASCII characters without spaces");
             }
             this.clientKey = new ClientKeys.SigningKey(key.key(), key.algorithm(),
                     Optional.ofNullable(kid));
-            this.client = idOnly(b.clientId);
+            this.clientId = clientId(b.clientId);
+            this.secretCredentials = null;
         } else {
             if (b.clientSecret == null) {
                 throw new ConfigException(PARAM_CLIENT_SECRET, "is required with " + PARAM_ISSUER + " (" + clientAuth.value()
@@ -197,7 +213,9 @@ public final class OidcSettings {
                 throw new ConfigException(unused, "applies only with " + PARAM_CLIENT_AUTH + "=private_key_jwt");
             }
             this.clientKey = null;
-            this.client = credentials(b.clientId, b.clientSecret);
+            this.secretCredentials = credentials(b.clientId, b.clientSecret, clientAuth == ClientAuth.CLIENT_SECRET_POST
+                    ? ClientCredentials.AuthMethod.CLIENT_SECRET_POST : ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC);
+            this.clientId = secretCredentials.clientId();
         }
         this.assertionAudience = b.assertionAudience == null ? AssertionAudience.ISSUER : b.assertionAudience;
         Map<String, URI> byHand = new LinkedHashMap<>();
@@ -219,7 +237,7 @@ public final class OidcSettings {
             URI uri;
             try {
                 uri = new URI(r);
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 throw new ConfigException(PARAM_RESOURCE, "must be absolute URIs without a fragment (RFC 8707, 2); '"
                         + r.replaceAll("[^\\x20-\\x7e]", "?") + "' is not a URI");
             }
@@ -261,6 +279,7 @@ public final class OidcSettings {
         this.maxAge = Optional.ofNullable(b.maxAge).map(d -> SettingsChecks.duration(PARAM_MAX_AGE, d, Duration.ZERO,
                 MAX_MAX_AGE));
         this.loginHintFromRequest = b.loginHintFromRequest;
+        this.tokenRequestScope = b.tokenRequestScope;
     }
 
     private static boolean isToken(String v) {
@@ -289,17 +308,17 @@ public final class OidcSettings {
         return values;
     }
 
-    private static ClientCredentials idOnly(String id) {
-        try {
-            return ClientCredentials.withoutSecret(id);
-        } catch (ConfigException e) {
-            throw new ConfigException(PARAM_CLIENT_ID, e.getMessage().replaceFirst("^.*?: ", ""));
+    /** The client id of {@code private_key_jwt}, checked as {@link ClientCredentials} checks one. */
+    private static String clientId(String id) {
+        if (id.isEmpty() || id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new ConfigException(PARAM_CLIENT_ID, id.isEmpty() ? "is empty" : "must not contain control characters");
         }
+        return id;
     }
 
-    private static ClientCredentials credentials(String id, String secret) {
+    private static ClientCredentials credentials(String id, String secret, ClientCredentials.AuthMethod method) {
         try {
-            return ClientCredentials.of(id, secret);
+            return ClientCredentials.of(id, secret, method);
         } catch (ConfigException e) {
             // Name our own parameter, not oauth2.*.
             String name = ClientCredentials.PARAM_OAUTH2_CLIENT_ID.equals(e.parameter()) ? PARAM_CLIENT_ID : PARAM_CLIENT_SECRET;
@@ -307,7 +326,11 @@ public final class OidcSettings {
         }
     }
 
-    /** Starts OpenID Connect settings in code: {@link Builder#issuer} and {@link Builder#client} are required. */
+    /**
+     * Starts OpenID Connect settings in code: {@link Builder#issuer} is required, and either
+     * {@link Builder#client} (id and secret) or, with {@code private_key_jwt}, {@link Builder#clientId}
+     * and {@link Builder#clientKey}.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -318,17 +341,17 @@ public final class OidcSettings {
     }
 
     /**
-     * The client id and secret, sent as HTTP Basic ({@code client_secret_basic}) or in the body
-     * ({@code client_secret_post}). With {@code private_key_jwt} there is no secret: the result's
-     * {@code clientSecret()} throws; use {@link #clientId()} for the id.
+     * The client id and secret with the method that sends them: HTTP Basic ({@code client_secret_basic})
+     * or the form body ({@code client_secret_post}); empty with {@code private_key_jwt}, which has no
+     * secret (see {@link #clientKey()}).
      */
-    public ClientCredentials client() {
-        return client;
+    public Optional<ClientCredentials> secretCredentials() {
+        return Optional.ofNullable(secretCredentials);
     }
 
     /** The client id registered at the provider. */
     public String clientId() {
-        return client.clientId();
+        return clientId;
     }
 
     /** How the client authenticates at the token and revocation endpoints ({@value #PARAM_CLIENT_AUTH}). */
@@ -425,9 +448,14 @@ public final class OidcSettings {
         return loginHintFromRequest;
     }
 
+    /** Whether the code exchange and refresh send {@code scope} too ({@value #PARAM_TOKEN_REQUEST_SCOPE}). */
+    public boolean tokenRequestScope() {
+        return tokenRequestScope;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof OidcSettings other && issuer.equals(other.issuer) && client.clientId().equals(other.client.clientId())
+        return o instanceof OidcSettings other && issuer.equals(other.issuer) && clientId.equals(other.clientId)
                 && secret().equals(other.secret()) && scope.equals(other.scope)
                 && clientAuth == other.clientAuth && Objects.equals(clientKey == null ? null : clientKey.key(),
                         other.clientKey == null ? null : other.clientKey.key())
@@ -436,21 +464,22 @@ public final class OidcSettings {
                 && resources.equals(other.resources)
                 && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge)
                 && prompt.equals(other.prompt) && acrValues.equals(other.acrValues) && requireAcr == other.requireAcr
-                && maxAge.equals(other.maxAge) && loginHintFromRequest == other.loginHintFromRequest;
+                && maxAge.equals(other.maxAge) && loginHintFromRequest == other.loginHintFromRequest
+                && tokenRequestScope == other.tokenRequestScope;
     }
 
     private String secret() {
-        return clientAuth == ClientAuth.PRIVATE_KEY_JWT ? "" : client.clientSecret();
+        return secretCredentials == null ? "" : secretCredentials.clientSecret();
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(issuer, client.clientId(), scope, callbackPath, transactionMaxAge, prompt, acrValues, maxAge);
+        return Objects.hash(issuer, clientId, scope, callbackPath, transactionMaxAge, prompt, acrValues, maxAge);
     }
 
     @Override
     public String toString() {
-        return "OidcSettings[" + issuer + ", " + client + ", scope=" + scope + ", callback=" + callbackPath
+        return "OidcSettings[" + issuer + ", " + (secretCredentials == null ? "client_id=" + clientId : secretCredentials) + ", scope=" + scope + ", callback=" + callbackPath
                 + ", transaction=" + transactionMaxAge + ", client-auth=" + clientAuth.value()
                 + clientKeyId().map(k -> ", client-key-id=" + k).orElse("")
                 + (endpointsByHand.isEmpty() ? "" : ", endpoints=" + endpointsByHand.keySet())
@@ -458,7 +487,7 @@ public final class OidcSettings {
                 + (prompt.isEmpty() ? "" : ", prompt=" + prompt.get())
                 + (acrValues.isEmpty() ? "" : ", acr_values=" + String.join(" ", acrValues) + (requireAcr ? " (required)" : ""))
                 + maxAge.map(d -> ", max_age=" + d.toSeconds()).orElse("") + (loginHintFromRequest ? ", login_hint from request" : "")
-                + "]";
+                + (tokenRequestScope ? ", scope on token requests" : "") + "]";
     }
 
     /** OpenID Connect settings in code. Not thread-safe. */
@@ -469,8 +498,7 @@ public final class OidcSettings {
         private String scope;
         private String callbackPath;
         private Duration transactionMaxAge;
-        // part A
-        private ClientAuth clientAuth;
+            private ClientAuth clientAuth;
         private String clientKeyText;
         private PrivateKey clientKeyObject;
         private String clientKeyId;
@@ -483,6 +511,7 @@ public final class OidcSettings {
         private boolean requireAcr;
         private Duration maxAge;
         private boolean loginHintFromRequest;
+        private boolean tokenRequestScope;
 
         private Builder() {
         }
@@ -538,8 +567,7 @@ public final class OidcSettings {
          * @throws IllegalArgumentException for another parameter name
          */
         public Builder endpoint(String parameter, String url) {
-            if (!List.of(PARAM_AUTHORIZATION_ENDPOINT, PARAM_TOKEN_ENDPOINT, PARAM_JWKS_URI, PARAM_END_SESSION_ENDPOINT,
-                    PARAM_REVOCATION_ENDPOINT).contains(parameter)) {
+            if (!ENDPOINT_PARAMS.contains(parameter)) {
                 throw new IllegalArgumentException(parameter + " is not an OpenID endpoint setting");
             }
             endpoints.put(parameter, Objects.requireNonNull(url, "url"));
@@ -635,6 +663,17 @@ public final class OidcSettings {
          */
         public Builder loginHintFromRequest(boolean allow) {
             this.loginHintFromRequest = allow;
+            return this;
+        }
+
+        /**
+         * Whether the code exchange and refresh send {@code scope} ({@link #scope}) as well
+         * ({@value OidcSettings#PARAM_TOKEN_REQUEST_SCOPE}); default false: the token requests then carry no
+         * {@code scope}, which on refresh means "as originally granted". Entra ID needs it
+         * ({@code scope=openid offline_access api://<app>/.default}).
+         */
+        public Builder tokenRequestScope(boolean send) {
+            this.tokenRequestScope = send;
             return this;
         }
 

@@ -1,7 +1,10 @@
 package io.github.sessiongate;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,8 +88,8 @@ public abstract class TokenValidator implements AutoCloseable {
      * however the validator was made. Values as configured ({@code base64:} allowed); the filter
      * compares them and never logs them. Default: none.
      */
-    protected java.util.Map<String, String> heldSecrets() {
-        return java.util.Map.of();
+    protected Map<String, String> heldSecrets() {
+        return Map.of();
     }
 
     /**
@@ -97,8 +100,8 @@ public abstract class TokenValidator implements AutoCloseable {
      * a signature or a secret; claim values such as {@code iss} and {@code aud} are fine. Must not
      * throw. Default: empty (the reason alone is logged).
      */
-    protected java.util.Optional<String> describeRefusal(String token, ValidationResult.Reason reason) {
-        return java.util.Optional.empty();
+    protected Optional<String> describeRefusal(String token, ValidationResult.Reason reason) {
+        return Optional.empty();
     }
 
     /**
@@ -180,8 +183,8 @@ public abstract class TokenValidator implements AutoCloseable {
      * minutes, the most any built-in validator allows; the JWT validator answers its
      * {@code jwt.clock-skew}.
      */
-    public java.time.Duration clockSkew() {
-        return java.time.Duration.ofMinutes(5);
+    public Duration clockSkew() {
+        return Duration.ofMinutes(5);
     }
 
     /** One line for the start-up summary, e.g. the key source and issuer. Never a secret. */

@@ -85,8 +85,8 @@ class OidcClientAuthSettingsTest {
         OidcSettings s = keyed().build();
         assertEquals("RS256", s.clientKeyAlgorithm().orElseThrow());
         assertEquals(rsa.getPrivate(), s.clientKey().orElseThrow());
-        assertEquals("web", s.client().clientId());
-        assertThrows(IllegalStateException.class, () -> s.client().clientSecret(), "no secret to send by mistake");
+        assertEquals("web", s.clientId());
+        assertTrue(s.secretCredentials().isEmpty(), "no secret to send by mistake");
         assertFalse(s.toString().contains("MII"));
         refused("oidc.client-key", OidcSettings.builder().issuer(ISSUER).clientId("web").clientAuth(OidcSettings.ClientAuth.PRIVATE_KEY_JWT));
         refused("oidc.client-secret", keyed().client("web", "s3cret-value"));
@@ -178,5 +178,13 @@ class OidcClientAuthSettingsTest {
         assertEquals(Optional.of("k"), InitParamsMapping.oidcSettings(InitParams.resolve(params("oidc.client-auth", "private_key_jwt",
                 "oidc.client-key", "${env:KEY}", "oidc.client-key-id", "k"), n -> n.equals("KEY") ? pem : null, n -> null))
                 .orElseThrow().clientKeyId(), "the key through ${env:...}");
+    }
+
+    @Test
+    void clientSecretPostCarriesItsOwnMethod() {
+        OidcSettings s = OidcSettings.builder().issuer(ISSUER).client("web", "s3cret-value")
+                .clientAuth(OidcSettings.ClientAuth.CLIENT_SECRET_POST).build();
+        assertEquals(ClientCredentials.AuthMethod.CLIENT_SECRET_POST, s.secretCredentials().orElseThrow().authMethod());
+        assertFalse(s.toString().contains("s3cret-value"));
     }
 }

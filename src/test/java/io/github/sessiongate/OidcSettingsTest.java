@@ -30,8 +30,8 @@ class OidcSettingsTest {
     void defaults() {
         OidcSettings s = valid().build();
         assertEquals(ISSUER, s.issuer().toString());
-        assertEquals("web", s.client().clientId());
-        assertEquals(ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC, s.client().authMethod());
+        assertEquals("web", s.clientId());
+        assertEquals(ClientCredentials.AuthMethod.CLIENT_SECRET_BASIC, s.secretCredentials().orElseThrow().authMethod());
         assertEquals("openid", s.scope());
         assertEquals("/auth/callback", s.callbackPath());
         assertEquals(Duration.ofSeconds(600), s.transactionMaxAge());

@@ -1,13 +1,16 @@
 package io.github.sessiongate.engine;
 
+import io.github.sessiongate.BackendClient;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.ValidationResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import javax.crypto.SecretKey;
 
 /**
  * The engine's door to the few package-private operations of the API that only the composition
@@ -28,16 +31,16 @@ public final class ApiAccess {
          * The backend client the application gets: the one given to the builder (not owned), or
          * one made from {@code backend-origins} over the filter's transport (owned); empty for none.
          */
-        Optional<Started<io.github.sessiongate.BackendClient>> backendClient(GateConfig config, Outbound filterTransport);
+        Optional<Started<BackendClient>> backendClient(GateConfig config, Outbound filterTransport);
 
         /** The validator's {@code describeRefusal(token, reason)}: which check failed, for a log line. */
-        Optional<String> describeRefusal(TokenValidator validator, String token, io.github.sessiongate.ValidationResult.Reason reason);
+        Optional<String> describeRefusal(TokenValidator validator, String token, ValidationResult.Reason reason);
 
         /** The secrets the validator holds (its {@code heldSecrets()}), for the key-reuse check. */
         Map<String, String> heldSecrets(TokenValidator validator);
 
         /** The state key ({@code state-store-key}), if set: never exposed as API. */
-        Optional<javax.crypto.SecretKey> stateStoreKey(GateConfig config);
+        Optional<SecretKey> stateStoreKey(GateConfig config);
 
         /** The secrets held outside the settings (validator's, OAuth2 client's), by init-param. */
         Map<String, String> externalSecrets(GateConfig config);

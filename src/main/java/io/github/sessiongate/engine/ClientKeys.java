@@ -2,7 +2,9 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.ConfigException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -12,6 +14,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -107,8 +110,8 @@ public final class ClientKeys {
     private static String readFile(String parameter, String rest) {
         Path path;
         try {
-            path = rest.startsWith("//") ? Path.of(java.net.URI.create(FILE_PREFIX + rest)) : Path.of(rest);
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            path = rest.startsWith("//") ? Path.of(URI.create(FILE_PREFIX + rest)) : Path.of(rest);
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
             throw new ConfigException(parameter, "is not a usable file: URL; write file:/absolute/path/client-key.pem");
         }
         if (!path.isAbsolute()) {
@@ -140,7 +143,7 @@ public final class ClientKeys {
                     + "convert it to PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out client-key.pem");
         }
         if (!label.equals("PRIVATE KEY")) {
-            throw new ConfigException(parameter, "holds a PEM block of type '" + label.toLowerCase(java.util.Locale.ROOT)
+            throw new ConfigException(parameter, "holds a PEM block of type '" + label.toLowerCase(Locale.ROOT)
                     + "'; expected an unencrypted PRIVATE KEY (PKCS#8)");
         }
         byte[] der;

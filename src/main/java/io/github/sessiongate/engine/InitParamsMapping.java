@@ -192,13 +192,12 @@ public final class InitParamsMapping {
     public static Optional<OidcSettings> oidcSettings(InitParams params) {
         List<String> names = List.of(OidcSettings.PARAM_ISSUER, OidcSettings.PARAM_CLIENT_ID, OidcSettings.PARAM_CLIENT_SECRET,
                 OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE,
-                // part A: client authentication, endpoints by hand, audience and resource
                 OidcSettings.PARAM_CLIENT_AUTH, OidcSettings.PARAM_CLIENT_KEY, OidcSettings.PARAM_CLIENT_KEY_ID,
                 OidcSettings.PARAM_CLIENT_ASSERTION_AUDIENCE, OidcSettings.PARAM_AUTHORIZATION_ENDPOINT,
                 OidcSettings.PARAM_TOKEN_ENDPOINT, OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT,
                 OidcSettings.PARAM_REVOCATION_ENDPOINT, OidcSettings.PARAM_AUDIENCE, OidcSettings.PARAM_RESOURCE,
                 OidcSettings.PARAM_PROMPT, OidcSettings.PARAM_ACR_VALUES, OidcSettings.PARAM_REQUIRE_ACR, OidcSettings.PARAM_MAX_AGE,
-                OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST);
+                OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST, OidcSettings.PARAM_TOKEN_REQUEST_SCOPE);
         if (names.stream().noneMatch(n -> params.peek(n).isPresent())) {
             return Optional.empty();
         }
@@ -206,7 +205,7 @@ public final class InitParamsMapping {
         params.get(OidcSettings.PARAM_ISSUER).ifPresent(b::issuer);
         Optional<String> id = params.get(OidcSettings.PARAM_CLIENT_ID);
         Optional<String> secret = params.get(OidcSettings.PARAM_CLIENT_SECRET);
-        // part A: with private_key_jwt there is no secret; the builder checks the combinations.
+        // With private_key_jwt there is no secret; the builder checks the combinations.
         OidcSettings.ClientAuth auth = OidcSettings.ClientAuth.of(params.choice(OidcSettings.PARAM_CLIENT_AUTH,
                 OidcSettings.ClientAuth.CLIENT_SECRET_BASIC.value(), "client_secret_basic", "client_secret_post", "private_key_jwt"));
         b.clientAuth(auth);
@@ -225,8 +224,7 @@ public final class InitParamsMapping {
                     case "token-endpoint" -> OidcSettings.AssertionAudience.TOKEN_ENDPOINT;
                     default -> OidcSettings.AssertionAudience.ISSUER;
                 }));
-        for (String endpoint : List.of(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT, OidcSettings.PARAM_TOKEN_ENDPOINT,
-                OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT, OidcSettings.PARAM_REVOCATION_ENDPOINT)) {
+        for (String endpoint : OidcSettings.ENDPOINT_PARAMS) {
             params.get(endpoint).ifPresent(url -> b.endpoint(endpoint, url));
         }
         params.get(OidcSettings.PARAM_AUDIENCE).ifPresent(b::audience);
@@ -240,6 +238,7 @@ public final class InitParamsMapping {
         b.requireAcr(params.bool(OidcSettings.PARAM_REQUIRE_ACR, false));
         Bounds.duration(params, OidcSettings.PARAM_MAX_AGE).ifPresent(b::maxAge);
         b.loginHintFromRequest(params.bool(OidcSettings.PARAM_LOGIN_HINT_FROM_REQUEST, false));
+        b.tokenRequestScope(params.bool(OidcSettings.PARAM_TOKEN_REQUEST_SCOPE, false));
         return Optional.of(b.build());
     }
 

@@ -18,12 +18,10 @@ import io.github.sessiongate.cookie.CookieHeaderReader;
 import io.github.sessiongate.cookie.CookieNames;
 import io.github.sessiongate.secret.HmacSecret;
 import java.net.URI;
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * What the engine makes of a {@link GateConfig}'s plain values: the public origin, the trusted
@@ -64,22 +62,6 @@ public final class SettingsChecks {
      */
     public static URI backendUrl(String parameter, String value, String overPlainHttp) {
         return BackendUrls.check(parameter, value, overPlainHttp);
-    }
-
-    /**
-     * For {@code OidcSettings}: a client's private signing key (PEM PKCS#8 or a private JWK,
-     * inline or {@code file:/path}), checked for type and strength.
-     *
-     * @throws ConfigException naming {@code parameter}; never quoting the key
-     */
-    public static ClientKeys.SigningKey clientKey(String parameter, String value) {
-        return ClientKeys.read(parameter, value);
-    }
-
-    /** As {@link #clientKey(String, String)}, for a key given in code. */
-    public static ClientKeys.SigningKey clientKey(String parameter, PrivateKey key,
-            String keyId) {
-        return ClientKeys.of(parameter, key, Optional.ofNullable(keyId));
     }
 
     /** The prefix that marks a secret given in base64. */

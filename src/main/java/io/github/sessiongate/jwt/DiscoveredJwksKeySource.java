@@ -1,10 +1,12 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.internal.OidcWellKnown;
 import java.io.IOException;
 import java.net.URI;
 import java.security.Key;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.http.Get;
@@ -36,7 +38,7 @@ final class DiscoveredJwksKeySource implements KeySource {
      * is): the sign-in's own discovery retries as often, so a recovered provider is usable by both
      * at about the same time.
      */
-    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
+    static final Duration RETRY = Duration.ofSeconds(5);
 
     private final String issuer;
     private final JwksKeySource.Settings settings;
@@ -76,7 +78,7 @@ final class DiscoveredJwksKeySource implements KeySource {
                 return null;
             }
             lastAttempt = now;
-            String url = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + "/.well-known/openid-configuration";
+            String url = OidcWellKnown.documentUrl(issuer).toString();
             try {
                 Get get = new Get();
                 int timeout = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
@@ -88,14 +90,14 @@ final class DiscoveredJwksKeySource implements KeySource {
                     return failed(url, "answered " + r.getStatusCode());
                 }
                 Map<String, Object> doc = JsonUtil.parseJson(r.getBody());
-                if (!issuer.equals(doc.get("issuer"))) {
+                if (!OidcWellKnown.sameIssuer(issuer, doc.get("issuer"))) {
                     return failed(url, "does not name issuer " + issuer + " exactly");
                 }
                 if (!(doc.get("jwks_uri") instanceof String jwks)) {
                     return failed(url, "names no jwks_uri");
                 }
                 URI checked = JwksKeySource.check("jwks_uri", jwks);
-                if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(checked.getScheme())) {
+                if (OidcWellKnown.downgrades(issuer, checked)) {
                     return failed(url, "names a jwks_uri that is not https while the issuer is");
                 }
                 keys = JwksKeySource.create("jwks_uri", jwks, settings, clock);

@@ -3,10 +3,12 @@ package io.github.sessiongate.jwt;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.RefreshResult;
 import io.github.sessiongate.Session;
 import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.internal.BackendUrls;
 import io.github.sessiongate.internal.Secrets;
 import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
@@ -20,7 +22,9 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -116,11 +120,6 @@ public class JwtTokenValidator extends TokenValidator {
     public static final String PARAM_PUBLIC_KEY = "jwt.public-key";
     /** URL of a JSON Web Key Set: https, or http to a loopback host. */
     public static final String PARAM_JWKS_URL = "jwt.jwks-url";
-
-    /** With none of the three key sources: the OpenID issuer whose discovered {@code jwks_uri} keys the tokens. */
-    static final String OIDC_ISSUER = "oidc.issuer";
-    /** The OpenID JWKS set by hand, used instead of the discovered one. */
-    static final String OIDC_JWKS_URI = "oidc.jwks-uri";
 
     /** Allowed JWS algorithms; {@code none} is never allowed. Default depends on the key source. */
     public static final String PARAM_ALGORITHMS = "jwt.algorithms";
@@ -270,8 +269,8 @@ public class JwtTokenValidator extends TokenValidator {
      */
     public static Builder withOidcDiscovery(URI issuer) {
         String value = Objects.requireNonNull(issuer, "issuer").toString();
-        io.github.sessiongate.internal.BackendUrls.check(OIDC_ISSUER, value, "keys fetched over plain http can be replaced in transit");
-        Builder b = new Builder(OIDC_ISSUER, (jwks, clock) -> new DiscoveredJwksKeySource(value, null, jwks, clock));
+        BackendUrls.check(OidcSettings.PARAM_ISSUER, value, "keys fetched over plain http can be replaced in transit");
+        Builder b = new Builder(OidcSettings.PARAM_ISSUER, (jwks, clock) -> new DiscoveredJwksKeySource(value, null, jwks, clock));
         return b.issuer(value);
     }
 
@@ -310,7 +309,7 @@ public class JwtTokenValidator extends TokenValidator {
         }
         byte[] copy = secret.clone();
         Builder b = new Builder(PARAM_SECRET, (jwks, clock) -> SecretKeySource.of(PARAM_SECRET, copy.clone()));
-        b.secretText = Secrets.BASE64_PREFIX + java.util.Base64.getEncoder().encodeToString(copy);
+        b.secretText = Secrets.BASE64_PREFIX + Base64.getEncoder().encodeToString(copy);
         return b;
     }
 
@@ -370,10 +369,10 @@ public class JwtTokenValidator extends TokenValidator {
         Optional<String> jwksUrl = params.get(PARAM_JWKS_URL);
         int sources = (secret.isPresent() ? 1 : 0) + (publicKey.isPresent() ? 1 : 0) + (jwksUrl.isPresent() ? 1 : 0);
         // OpenID sign-in without a jwt.* key source: the provider's keys and issuer (explicit jwt.* settings win).
-        Optional<String> oidcIssuer = params.peek(OIDC_ISSUER);
+        Optional<String> oidcIssuer = params.peek(OidcSettings.PARAM_ISSUER);
         if (sources == 0 && oidcIssuer.isPresent()) {
-            Optional<String> jwksByHand = params.peek(OIDC_JWKS_URI);
-            Builder b = new Builder(OIDC_ISSUER, (jwks, c) -> new DiscoveredJwksKeySource(oidcIssuer.get(), jwksByHand.orElse(null), jwks, c));
+            Optional<String> jwksByHand = params.peek(OidcSettings.PARAM_JWKS_URI);
+            Builder b = new Builder(OidcSettings.PARAM_ISSUER, (jwks, c) -> new DiscoveredJwksKeySource(oidcIssuer.get(), jwksByHand.orElse(null), jwks, c));
             readRest(b, params, clock);
             if (params.list(PARAM_ISSUER).isEmpty()) {
                 b.issuer(oidcIssuer.get());
@@ -410,8 +409,9 @@ public class JwtTokenValidator extends TokenValidator {
         params.get(PARAM_ROLES_CLAIM).ifPresent(b::rolesClaim);
         if (params.bool(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, DEFAULT_ACCEPT_ACCESS_TOKEN_NONCE)) {
             b.acceptNonceInAccessTokens(params.get(ClientCredentials.PARAM_OAUTH2_CLIENT_ID)
-                    .or(() -> params.peek("oidc.client-id")).orElseThrow(() ->
-                    new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs oauth2.client-id, the OpenID client id: "
+                    .or(() -> params.peek(OidcSettings.PARAM_CLIENT_ID)).orElseThrow(() ->
+                    new ConfigException(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, "needs " + ClientCredentials.PARAM_OAUTH2_CLIENT_ID + " or "
+                            + OidcSettings.PARAM_CLIENT_ID + ", the OpenID client id: "
                             + "a token whose only audience is that client is an ID token and stays refused")));
         }
     }
@@ -665,7 +665,7 @@ public class JwtTokenValidator extends TokenValidator {
 
         /** Every cross-check, then the key source; closes the key source if a later check fails. */
         private Config config() {
-            if (!keyParameter.equals(PARAM_JWKS_URL) && !keyParameter.equals(OIDC_ISSUER) && !jwksSettingsSet.isEmpty()) {
+            if (!keyParameter.equals(PARAM_JWKS_URL) && !keyParameter.equals(OidcSettings.PARAM_ISSUER) && !jwksSettingsSet.isEmpty()) {
                 throw new ConfigException(jwksSettingsSet.iterator().next(), "applies only with " + PARAM_JWKS_URL);
             }
             KeySource source = keys.open(new JwksKeySource.Settings(jwksTimeout, jwksRetainOnError,
@@ -1013,8 +1013,8 @@ public class JwtTokenValidator extends TokenValidator {
     /** Key source, issuer, audience, algorithms and refresh endpoint; never a secret. */
     /** {@code jwt.secret} when keyed by an HMAC secret, and the refresher's client secret. */
     @Override
-    protected java.util.Map<String, String> heldSecrets() {
-        java.util.Map<String, String> held = new java.util.LinkedHashMap<>();
+    protected Map<String, String> heldSecrets() {
+        Map<String, String> held = new LinkedHashMap<>();
         TokenRefresher r = refresh;
         if (r != null) {
             held.putAll(r.heldSecrets());

@@ -3,10 +3,12 @@ package io.github.sessiongate.login;
 import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.OidcWellKnown;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,41 +56,28 @@ final class OidcDiscovery {
         }
     }
 
-    OidcDiscovery(String issuer, BackendHttp http, Clock clock) {
-        this(issuer, Map.of(), http, clock);
-    }
-
     /**
-     * With endpoints set by hand ({@code oidc.*-endpoint}, {@code oidc.jwks-uri}), which win over
-     * the document's. When the authorization, token and JWKS endpoints are all set, the document is
-     * never fetched: end-session and revocation are then only those set by hand, and
-     * {@code authorization_response_iss_parameter_supported} counts as not advertised (an {@code iss}
-     * that comes is still checked).
-     *
-     * @param byHand endpoint parameter names ({@code OidcSettings.PARAM_*}) to checked URLs
+     * With the endpoints set by hand ({@code oidc.*-endpoint}, {@code oidc.jwks-uri}), which win over
+     * the document's. When the authorization, token and JWKS endpoints are all set
+     * ({@link OidcSettings#discoveryNeeded()} false), the document is never fetched: end-session and
+     * revocation are then only those set by hand, and {@code authorization_response_iss_parameter_supported}
+     * counts as not advertised (an {@code iss} that comes is still checked).
      */
-    OidcDiscovery(String issuer, Map<String, URI> byHand, BackendHttp http, Clock clock) {
-        this.issuer = Objects.requireNonNull(issuer, "issuer");
-        this.byHand = Map.copyOf(byHand);
+    OidcDiscovery(OidcSettings settings, BackendHttp http, Clock clock) {
+        this.issuer = settings.issuer().toString();
+        Map<String, URI> set = new LinkedHashMap<>();
+        for (String p : OidcSettings.ENDPOINT_PARAMS) {
+            settings.endpoint(p).ifPresent(u -> set.put(p, u));
+        }
+        this.byHand = Map.copyOf(set);
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (byHand.containsKey(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT) && byHand.containsKey(OidcSettings.PARAM_TOKEN_ENDPOINT)
-                && byHand.containsKey(OidcSettings.PARAM_JWKS_URI)) {
+        if (!settings.discoveryNeeded()) {
             this.provider = new Provider(byHand.get(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT),
                     byHand.get(OidcSettings.PARAM_TOKEN_ENDPOINT), byHand.get(OidcSettings.PARAM_JWKS_URI),
                     Optional.ofNullable(byHand.get(OidcSettings.PARAM_END_SESSION_ENDPOINT)),
                     Optional.ofNullable(byHand.get(OidcSettings.PARAM_REVOCATION_ENDPOINT)), false);
         }
-    }
-
-    /** The settings' endpoints set by hand, by parameter name. */
-    static Map<String, URI> byHand(OidcSettings settings) {
-        Map<String, URI> m = new java.util.LinkedHashMap<>();
-        for (String p : List.of(OidcSettings.PARAM_AUTHORIZATION_ENDPOINT, OidcSettings.PARAM_TOKEN_ENDPOINT,
-                OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT, OidcSettings.PARAM_REVOCATION_ENDPOINT)) {
-            settings.endpoint(p).ifPresent(u -> m.put(p, u));
-        }
-        return m;
     }
 
     /** The provider if discovery already succeeded, without asking it; {@code null} otherwise. */
@@ -110,8 +99,7 @@ final class OidcDiscovery {
                 return Optional.empty();
             }
             nextDiscovery = clock.instant().plus(RETRY);
-            URI url = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
-                    + "/.well-known/openid-configuration");
+            URI url = OidcWellKnown.documentUrl(issuer);
             try {
                 BackendHttp.Response r = http.send(http.request(url).GET().build());
                 if (r.status() != 200) {
@@ -122,7 +110,7 @@ final class OidcDiscovery {
                     return failed(url, "answered no JSON object");
                 }
                 Optional<String> said = Json.string(doc.get(), "issuer");
-                if (!said.map(issuer::equals).orElse(false)) {
+                if (!OidcWellKnown.sameIssuer(issuer, said.orElse(null))) {
                     return failed(url, "names issuer " + said.map(OidcText::printable).orElse("(none)") + ", not " + issuer
                             + " exactly");
                 }
@@ -180,7 +168,7 @@ final class OidcDiscovery {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(name + " is not an https URL (or http to loopback)");
         }
-        if (issuer.startsWith("https:") && !"https".equalsIgnoreCase(uri.getScheme())) {
+        if (OidcWellKnown.downgrades(issuer, uri)) {
             throw new IllegalArgumentException(name + " is not https while the issuer is");
         }
         return Optional.of(uri);

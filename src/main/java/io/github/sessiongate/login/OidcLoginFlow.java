@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +55,16 @@ import org.slf4j.LoggerFactory;
  * ({@code {"error": ...}}) without a session cookie, except a provider error in a browser's
  * top-level navigation, which answers {@code 303} to {@code login-path} with
  * {@code error=provider_error&provider_error=<code>}; only an unreachable provider or a 5xx gives
- * {@code 503}. A token response whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
- * is refused ({@code token_type_unsupported}). The authorization request carries each parameter
+ * {@code 503}. A code exchange whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
+ * is refused ({@code token_type_unsupported}); such a refresh keeps the session ("unavailable", see
+ * {@link OidcTokenEndpoint}). The authorization request carries each parameter
  * once, never {@code response_mode}, plus the configured {@code prompt}, {@code acr_values},
  * {@code max_age} and, when allowed, the login route's {@code login_hint}. No code, token, verifier
  * or state is ever logged. Thread-safe.
  *
  * <p>The session start hands the filter the ID token's {@code iss}, {@code sub} and {@code sid} and
- * the ID token itself ({@link ProviderFacts}); the filter keeps them sealed with the session, and
+ * the ID token itself ({@link ProviderFacts}; not an ID token over {@value #MAX_KEPT_ID_TOKEN} characters);
+ * the filter keeps them sealed with the session, and
  * {@link #logoutLocation} turns them into the RP-initiated logout's {@code id_token_hint} or
  * {@code logout_hint}.
  */
@@ -73,7 +74,12 @@ public final class OidcLoginFlow implements LoginFlow {
     public static final Duration RETRY_DISCOVERY = OidcDiscovery.RETRY;
     /** Longest {@code from} kept in a login transaction; a longer one sends the user home after sign-in. */
     static final int MAX_FROM = 512;
-    private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /**
+     * Longest ID token, in characters, handed to the filter with the session's facts; a longer one is
+     * left out (no {@code id_token_hint} at logout, {@code logout_hint} instead): the cookie budget
+     * could not hold it anyway, and the facts' encoding has a 64 kB limit per field.
+     */
+    static final int MAX_KEPT_ID_TOKEN = 16 * 1024;
 
     private final OidcSettings settings;
     private final EndpointSettings endpoints;
@@ -105,7 +111,7 @@ public final class OidcLoginFlow implements LoginFlow {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.loginPath = Objects.requireNonNull(loginPath, "loginPath");
         this.issuer = settings.issuer().toString();
-        this.discovery = new OidcDiscovery(issuer, OidcDiscovery.byHand(settings), http, clock);
+        this.discovery = new OidcDiscovery(settings, http, clock);
         this.tokenEndpoint = new OidcTokenEndpoint(settings, http, clock);
         this.idTokens = new IdTokenCheck(settings, discovery, clock);
         List<Route> r = new ArrayList<>();
@@ -268,8 +274,8 @@ public final class OidcLoginFlow implements LoginFlow {
             return;
         }
         Optional<String> error = single(context, "error");
-        if (error.isPresent() || context.request().getParameterValues("error") != null) {
-            String code = error.filter(e -> ERROR_CODE.matcher(e).matches()).orElse("invalid");
+        if (context.request().getParameterValues("error") != null) {
+            String code = error.filter(e -> OidcText.ERROR_CODE.matcher(e).matches()).orElse("invalid");
             if ("navigate".equals(context.request().getHeader("Sec-Fetch-Mode"))) {
                 providerErrorPage(context, tx, code);
             } else {
@@ -286,26 +292,16 @@ public final class OidcLoginFlow implements LoginFlow {
     }
 
     private void exchange(Context context, Transaction tx, OidcTransaction pending, OidcDiscovery.Provider p, String code) throws IOException {
-        OidcTokenEndpoint.Answer answer = tokenEndpoint.exchange(p.token(), code, pending.redirectUri(), pending.verifier());
+        OidcTokenEndpoint.Answer answer = tokenEndpoint.exchange(p, code, pending.redirectUri(), pending.verifier());
         if (answer instanceof OidcTokenEndpoint.Unavailable u) {
             unavailable(context, u.why());
             return;
         }
-        if (answer instanceof OidcTokenEndpoint.Refused) {
-            refuse(context, tx, "code_refused", null);
+        if (answer instanceof OidcTokenEndpoint.Refused r) {
+            refuse(context, tx, r.reason(), null);
             return;
         }
         Map<String, Object> json = ((OidcTokenEndpoint.Tokens) answer).json();
-        Optional<String> tokenType = Json.string(json, "token_type");
-        if (tokenType.filter("Bearer"::equalsIgnoreCase).isEmpty()) {
-            // RFC 6749 5.1, RFC 6750 6.1.1: the session's cookies carry bearer tokens only; a sender-constrained
-            // (DPoP, RFC 9449) or unnamed type is a refused sign-in, and a refresh token issued with it is revoked.
-            LOG.warn("OpenID code exchange at {}: token_type expected Bearer, was {}", BackendHttp.withoutQuery(p.token()),
-                    tokenType.map(OidcText::printable).orElse("absent"));
-            Json.string(json, "refresh_token").ifPresent(r -> revoker().ifPresent(v -> v.revoke(r)));
-            refuse(context, tx, "token_type_unsupported", null);
-            return;
-        }
         Optional<TokenPair> tokens = TokenFields.of("access_token", "refresh_token", "expires_in", clock).read(json);
         Optional<String> idToken = Json.string(json, "id_token");
         if (tokens.isEmpty() || idToken.isEmpty()) {
@@ -334,8 +330,13 @@ public final class OidcLoginFlow implements LoginFlow {
         // The code is spent whatever comes next: clear the transaction first, so that the session's
         // cookies are budgeted without it (the codec counts what this response already cleared as gone).
         context.clearLoginTransaction(tx.slot());
-        SessionStart start = context.startSession(tokens, Optional.of(new ProviderFacts(id.issuer(), id.subject(), id.sid(),
-                Optional.of(idToken))));
+        // An ID token past MAX_KEPT_ID_TOKEN is not kept (the cookie budget would drop it anyway): logout then
+        // sends logout_hint instead of id_token_hint.
+        Optional<String> kept = idToken.length() <= MAX_KEPT_ID_TOKEN ? Optional.of(idToken) : Optional.empty();
+        if (kept.isEmpty()) {
+            LOG.debug("OpenID ID token of {} characters not kept with the session (over {})", idToken.length(), MAX_KEPT_ID_TOKEN);
+        }
+        SessionStart start = context.startSession(tokens, Optional.of(new ProviderFacts(id.issuer(), id.subject(), id.sid(), kept)));
         switch (start.outcome()) {
             case STARTED -> {
                 context.audit(Event.LOGIN_SUCCEEDED, "oidc", tokens.accessToken());
@@ -362,6 +363,9 @@ public final class OidcLoginFlow implements LoginFlow {
                 unavailable(context, "security store full");
             }
             case TOO_LARGE -> {
+                if (tokens.refreshToken() != null) {
+                    revoker().ifPresent(r -> r.revoke(tokens.refreshToken())); // issued for nothing
+                }
                 context.audit(Event.LOGIN_FAILED, "tokens too large for cookies", tokens.accessToken());
                 context.json(HttpServletResponse.SC_BAD_GATEWAY, Map.of("error", "tokens_too_large"));
             }
@@ -424,7 +428,8 @@ public final class OidcLoginFlow implements LoginFlow {
 
     /**
      * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2): the provider's end-session
-     * endpoint, when discovered, with {@code client_id}, {@code id_token_hint} when the ended session's
+     * endpoint, discovered now if this node has not yet (a provider that is down then gives a local
+     * logout only), with {@code client_id}, {@code id_token_hint} when the ended session's
      * facts kept the ID token, else {@code logout_hint} (the {@code sub}) when they kept the facts,
      * {@code post_logout_redirect_uri} ({@code logout-redirect-path} on this origin, to register at the
      * provider) and a random {@code state}. Facts of another issuer are not used. The {@code state} is
@@ -433,7 +438,9 @@ public final class OidcLoginFlow implements LoginFlow {
      */
     @Override
     public Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
-        OidcDiscovery.Provider p = discovery.known();
+        // provider(), not known(): after a restart, or on a node that never signed anyone in, this
+        // logout is the first thing that needs discovery (retried at most every RETRY_DISCOVERY).
+        OidcDiscovery.Provider p = discovery.provider().orElse(null);
         if (p == null || p.endSession().isEmpty()) {
             return Optional.empty();
         }
@@ -469,18 +476,18 @@ public final class OidcLoginFlow implements LoginFlow {
         if (p.isEmpty()) {
             return RefreshResult.unavailable("OpenID discovery unavailable");
         }
-        return tokenEndpoint.refresh(p.get().token(), refreshToken);
+        return tokenEndpoint.refresh(p.get(), refreshToken);
     }
 
     /** RFC 7009 at the discovered {@code revocation_endpoint}, best effort. */
     @Override
     public Optional<Revoker> revoker() {
         return Optional.of(token -> {
-            OidcDiscovery.Provider p = discovery.known();
+            OidcDiscovery.Provider p = discovery.provider().orElse(null); // discovered if this node has not yet
             if (p == null || p.revocation().isEmpty()) {
                 return;
             }
-            tokenEndpoint.revoke(p.revocation().get(), token, "refresh_token");
+            tokenEndpoint.revoke(p.revocation().get(), token);
         });
     }
 

@@ -5,9 +5,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The small text conversions the OpenID sign-in needs: base64url, query strings, log-safe provider text. */
 final class OidcText {
+    /** A provider's {@code error} code that may be logged and shown: a plain token, at most 64 characters. */
+    static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
     private OidcText() {
     }
 

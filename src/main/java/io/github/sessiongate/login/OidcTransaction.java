@@ -1,5 +1,6 @@
 package io.github.sessiongate.login;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -13,9 +14,8 @@ import java.util.regex.Pattern;
  * {@code auth_time} against what this request asked, even across a redeploy that changed it).
  * {@link #toString()} hides the secrets.
  *
- * <p>The value is versioned ({@value #VERSION}); a value of another version, such as the
- * {@code o1} of earlier releases (no {@code max_age}), is not read: its sign-in is refused and the
- * user starts again.
+ * <p>The value is versioned ({@value #VERSION}); a value written by another version of the filter
+ * (during a rolling deploy, say) is not read: its sign-in is refused and the user starts again.
  */
 record OidcTransaction(String state, String nonce, String verifier, Instant issuedAt, String redirectUri, String from,
         Optional<Duration> maxAge) {
@@ -25,11 +25,6 @@ record OidcTransaction(String state, String nonce, String verifier, Instant issu
 
     OidcTransaction {
         Objects.requireNonNull(maxAge, "maxAge");
-    }
-
-    /** A transaction that sent no {@code max_age}. */
-    OidcTransaction(String state, String nonce, String verifier, Instant issuedAt, String redirectUri, String from) {
-        this(state, nonce, verifier, issuedAt, redirectUri, from, Optional.empty());
     }
 
     /** The cookie value; {@code withFrom=false} leaves {@code from} out to save room. */
@@ -50,7 +45,7 @@ record OidcTransaction(String state, String nonce, String verifier, Instant issu
             return Optional.of(new OidcTransaction(f[1], f[2], f[3], Instant.ofEpochSecond(Long.parseLong(f[4])),
                     OidcText.unb64(f[5]), OidcText.unb64(f[6]),
                     f[7].isEmpty() ? Optional.empty() : Optional.of(Duration.ofSeconds(Long.parseLong(f[7])))));
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             return Optional.empty();
         }
     }

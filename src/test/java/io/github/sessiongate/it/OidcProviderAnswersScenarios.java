@@ -140,6 +140,7 @@ abstract class OidcProviderAnswersScenarios {
         return RawHttp.send(base, "GET", target, headers.toArray(String[]::new));
     }
 
+    /** The callback as a script's request ({@code Sec-Fetch-Mode: cors}), not a navigation. */
     /** Every parameter of a query, decoded; fails if one is sent twice. */
     private static Map<String, String> onceEach(String raw) {
         Map<String, String> q = new LinkedHashMap<>();

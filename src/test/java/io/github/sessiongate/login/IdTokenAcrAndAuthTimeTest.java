@@ -66,7 +66,7 @@ class IdTokenAcrAndAuthTimeTest {
             ex.close();
         });
         http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        discovery = new OidcDiscovery(issuer, http, clock);
+        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), http, clock);
     }
 
     @AfterEach
@@ -176,7 +176,7 @@ class IdTokenAcrAndAuthTimeTest {
         assertEquals(Optional.of(sent), OidcTransaction.parse(value));
         assertEquals("", OidcTransaction.parse(sent.encode(false)).orElseThrow().from(), "from left out to save room");
         OidcTransaction without = new OidcTransaction("s".repeat(43), "n".repeat(43), "v".repeat(64), clock.instant(),
-                "http://app/cb", "/x");
+                "http://app/cb", "/x", Optional.empty());
         assertEquals(Optional.empty(), OidcTransaction.parse(without.encode(true)).orElseThrow().maxAge());
         String old = value.substring(0, value.lastIndexOf('|')).replace("o2|", "o1|");
         assertEquals(Optional.empty(), OidcTransaction.parse(old), "a transaction of the earlier format is refused");

@@ -73,7 +73,7 @@ class OidcDiscoveryAndIdTokenTest {
             ex.close();
         });
         http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        discovery = new OidcDiscovery(issuer, http, clock);
+        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), http, clock);
         idTokens = new IdTokenCheck(OidcSettings.builder().issuer(issuer).client(CLIENT, "secret").build(), discovery, clock);
     }
 
@@ -94,7 +94,7 @@ class OidcDiscoveryAndIdTokenTest {
     }
 
     private OidcTransaction pending() {
-        return new OidcTransaction("s", NONCE, "v", clock.instant().minusSeconds(10), "http://app/cb", "");
+        return new OidcTransaction("s", NONCE, "v", clock.instant().minusSeconds(10), "http://app/cb", "", java.util.Optional.empty());
     }
 
     private String idToken(Consumer<JwtClaims> change) throws Exception {

@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +63,7 @@ class OidcTokenEndpointTest {
     private HttpServer server;
     private String issuer;
     private URI token;
+    private OidcDiscovery.Provider provider;
     private BackendHttp http;
 
     /** One request as the provider saw it. */
@@ -79,7 +81,9 @@ class OidcTokenEndpointTest {
         server.start();
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
         token = URI.create(issuer + "/token");
-        tokenAnswer.set("{\"access_token\":\"at\",\"refresh_token\":\"rt2\",\"expires_in\":300,\"id_token\":\"x\"}");
+        provider = new OidcDiscovery.Provider(URI.create(issuer + "/auth"), token, URI.create(issuer + "/jwks"), Optional.empty(),
+                Optional.of(URI.create(issuer + "/revoke")), false);
+        tokenAnswer.set("{\"token_type\":\"Bearer\",\"access_token\":\"at\",\"refresh_token\":\"rt2\",\"expires_in\":300,\"id_token\":\"x\"}");
         for (String path : List.of("/realm/token", "/realm/revoke")) {
             server.createContext(path, ex -> {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -139,7 +143,7 @@ class OidcTokenEndpointTest {
     void clientSecretBasicIsTheDefaultWithAudienceAndEveryResourceOnTheExchange() {
         OidcTokenEndpoint.Answer a = endpoint(settings().audience("https://api.example.com")
                 .resource("https://api.example.com/", "urn:example:orders").build())
-                .exchange(token, CODE, "http://app/cb", "verifier-1");
+                .exchange(provider, CODE, "http://app/cb", "verifier-1");
         assertInstanceOf(OidcTokenEndpoint.Tokens.class, a);
         Request r = requests.get(0);
         assertEquals("Basic " + Base64.getEncoder().encodeToString("web:s3cret%3Avalue".getBytes(StandardCharsets.UTF_8)),
@@ -157,9 +161,9 @@ class OidcTokenEndpointTest {
     @Test
     void clientSecretPostSendsIdAndSecretInTheBodyOnly() {
         OidcTokenEndpoint e = endpoint(settings().clientAuth(OidcSettings.ClientAuth.CLIENT_SECRET_POST).build());
-        e.exchange(token, CODE, "http://app/cb", "v");
-        e.refresh(token, REFRESH);
-        e.revoke(URI.create(issuer + "/revoke"), REFRESH, "refresh_token");
+        e.exchange(provider, CODE, "http://app/cb", "v");
+        e.refresh(provider, REFRESH);
+        e.revoke(URI.create(issuer + "/revoke"), REFRESH);
         assertEquals(3, requests.size());
         for (Request r : requests) {
             assertNull(r.authorization(), "no Basic header with client_secret_post");
@@ -177,9 +181,9 @@ class OidcTokenEndpointTest {
         KeyPair pair = g.generateKeyPair();
         OidcTokenEndpoint e = endpoint(OidcSettings.builder().issuer(issuer).clientId("web")
                 .clientAuth(OidcSettings.ClientAuth.PRIVATE_KEY_JWT).clientKey(pem(pair)).clientKeyId("key-1").build());
-        e.exchange(token, CODE, "http://app/cb", "v");
+        e.exchange(provider, CODE, "http://app/cb", "v");
         clock.advance(Duration.ofSeconds(1));
-        assertInstanceOf(RefreshResult.Refreshed.class, e.refresh(token, REFRESH));
+        assertInstanceOf(RefreshResult.Refreshed.class, e.refresh(provider, REFRESH));
         List<String> jtis = new ArrayList<>();
         for (Request r : requests) {
             assertNull(r.authorization());
@@ -212,9 +216,9 @@ class OidcTokenEndpointTest {
                 .clientAuth(OidcSettings.ClientAuth.PRIVATE_KEY_JWT)
                 .clientKey(jwk.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE))
                 .clientAssertionAudience(OidcSettings.AssertionAudience.TOKEN_ENDPOINT).build());
-        e.exchange(token, CODE, "http://app/cb", "v");
+        e.exchange(provider, CODE, "http://app/cb", "v");
         URI revoke = URI.create(issuer + "/revoke");
-        e.revoke(revoke, REFRESH, "refresh_token");
+        e.revoke(revoke, REFRESH);
         for (Request r : requests) {
             JsonWebSignature jws = (JsonWebSignature) JsonWebSignature.fromCompactSerialization(r.one("client_assertion"));
             jws.setKey(jwk.getPublicKey());
@@ -229,7 +233,7 @@ class OidcTokenEndpointTest {
     @Test
     void refreshCarriesAudienceAndResourceButNoScope() {
         endpoint(settings().scope("openid offline_access").audience("orders").resource("https://api.example.com/").build())
-                .refresh(token, REFRESH);
+                .refresh(provider, REFRESH);
         Request r = requests.get(0);
         assertEquals("refresh_token", r.one("grant_type"));
         assertEquals(REFRESH, r.one("refresh_token"));
@@ -244,10 +248,10 @@ class OidcTokenEndpointTest {
         tokenStatus.set(400);
         tokenAnswer.set("{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\\u0007 (bad secret)\"}");
         String log = LogCapture.during(() -> {
-            assertEquals(new OidcTokenEndpoint.Refused("invalid_client"), e.exchange(token, CODE, "http://app/cb", "v"));
-            assertInstanceOf(RefreshResult.Unavailable.class, e.refresh(token, REFRESH), "a misconfiguration signs nobody out");
+            assertEquals(new OidcTokenEndpoint.Refused("code_refused"), e.exchange(provider, CODE, "http://app/cb", "v"));
+            assertInstanceOf(RefreshResult.Unavailable.class, e.refresh(provider, REFRESH), "a misconfiguration signs nobody out");
             tokenAnswer.set("{\"error\":\"invalid_grant\",\"error_description\":\"Token is not active\"}");
-            assertInstanceOf(RefreshResult.Refused.class, e.refresh(token, REFRESH));
+            assertInstanceOf(RefreshResult.Refused.class, e.refresh(provider, REFRESH));
         });
         assertTrue(log.contains("OpenID code exchange refused by " + token + ": invalid_client (Client authentication failed? (bad secret))"),
                 log);
@@ -264,13 +268,13 @@ class OidcTokenEndpointTest {
         tokenStatus.set(503);
         tokenAnswer.set("{}");
         assertEquals(new OidcTokenEndpoint.Unavailable("token endpoint 503"),
-                endpoint(settings().build()).exchange(token, CODE, "http://app/cb", "v"));
+                endpoint(settings().build()).exchange(provider, CODE, "http://app/cb", "v"));
     }
 
     @Test
     void endpointsByHandWinOverDiscovery() {
         OidcSettings s = settings().endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").build();
-        OidcDiscovery d = new OidcDiscovery(issuer, OidcDiscovery.byHand(s), http, clock);
+        OidcDiscovery d = new OidcDiscovery(s, http, clock);
         OidcDiscovery.Provider p = d.provider().orElseThrow();
         assertEquals(token, p.token(), "the token endpoint set by hand");
         assertEquals(URI.create(issuer + "/auth"), p.authorization(), "the rest discovered");
@@ -284,7 +288,7 @@ class OidcTokenEndpointTest {
                 .endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").endpoint(OidcSettings.PARAM_JWKS_URI, issuer + "/k")
                 .endpoint(OidcSettings.PARAM_REVOCATION_ENDPOINT, issuer + "/revoke").build();
         assertFalse(s.discoveryNeeded());
-        OidcDiscovery.Provider p = new OidcDiscovery(issuer, OidcDiscovery.byHand(s), http, clock).provider().orElseThrow();
+        OidcDiscovery.Provider p = new OidcDiscovery(s, http, clock).provider().orElseThrow();
         assertEquals(List.of(URI.create(issuer + "/a"), token, URI.create(issuer + "/k")), List.of(p.authorization(), p.token(), p.jwks()));
         assertEquals(URI.create(issuer + "/revoke"), p.revocation().orElseThrow());
         assertTrue(p.endSession().isEmpty(), "not set, not discovered");
@@ -300,10 +304,43 @@ class OidcTokenEndpointTest {
         OidcSettings s = OidcSettings.builder().issuer(issuer).clientId("web").clientAuth(OidcSettings.ClientAuth.PRIVATE_KEY_JWT)
                 .clientKey(pem(pair)).build();
         assertEquals(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, s.clientKeyAlgorithm().orElseThrow());
-        endpoint(s).refresh(token, REFRESH);
+        endpoint(s).refresh(provider, REFRESH);
         JsonWebSignature jws = (JsonWebSignature) JsonWebSignature.fromCompactSerialization(requests.get(0).one("client_assertion"));
         jws.setKey(pair.getPublic());
         assertTrue(jws.verifySignature());
         assertNull(jws.getKeyIdHeaderValue(), "no kid unless one is known");
+    }
+
+    @Test
+    void aCodeExchangeThatIsNotBearerIsRefusedAndItsRefreshTokenRevoked() throws Exception {
+        tokenAnswer.set("{\"token_type\":\"DPoP\",\"access_token\":\"at\",\"refresh_token\":\"rt2\",\"id_token\":\"x\"}");
+        String log = LogCapture.during(() -> assertEquals(new OidcTokenEndpoint.Refused("token_type_unsupported"),
+                endpoint(settings().build()).exchange(provider, CODE, "http://app/cb", "v")));
+        assertTrue(log.contains("OpenID code exchange at " + token + ": token_type expected Bearer, was DPoP"), log);
+        assertEquals(2, requests.size());
+        assertEquals("/realm/revoke", requests.get(1).path());
+        assertEquals("rt2", requests.get(1).one("token"));
+    }
+
+    @Test
+    void aRefreshThatIsNotBearerKeepsTheSessionAndRevokesTheNewRefreshToken() throws Exception {
+        tokenAnswer.set("{\"access_token\":\"at\",\"refresh_token\":\"rt2\",\"expires_in\":300}");
+        String log = LogCapture.during(() -> assertInstanceOf(RefreshResult.Unavailable.class,
+                endpoint(settings().build()).refresh(provider, REFRESH), "unavailable: the session is kept"));
+        assertTrue(log.contains("OpenID refresh at " + token + ": token_type expected Bearer, was absent"), log);
+        assertEquals(2, requests.size());
+        assertEquals("rt2", requests.get(1).one("token"), "the refresh token issued with it is revoked");
+        assertFalse(log.contains(REFRESH) || log.contains("rt2"), log);
+    }
+
+    @Test
+    void withTokenRequestScopeTheExchangeAndRefreshCarryTheScope() {
+        OidcTokenEndpoint e = endpoint(settings().scope("openid offline_access api://orders/.default").tokenRequestScope(true).build());
+        e.exchange(provider, CODE, "http://app/cb", "v");
+        e.refresh(provider, REFRESH);
+        assertEquals(2, requests.size());
+        for (Request r : requests) {
+            assertEquals("openid offline_access api://orders/.default", r.one("scope"), r.one("grant_type"));
+        }
     }
 }

@@ -1,0 +1,172 @@
+package io.github.sessiongate.login;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.sessiongate.EndpointSettings;
+import io.github.sessiongate.LoginFlow;
+import io.github.sessiongate.OidcSettings;
+import io.github.sessiongate.internal.BackendHttp;
+import io.github.sessiongate.testing.MutableClock;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.TrustedProxies;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+/**
+ * What {@link OidcLoginFlow}'s callback hands the filter after a good code exchange, through a
+ * mocked {@link LoginFlow.Context} and an in-JVM provider signing with a test key: an ID token too
+ * long to keep is left out of the session's facts (never a 500), and a session whose tokens do not
+ * fit the cookies gets its refresh token revoked.
+ */
+class OidcCallbackSessionStartTest {
+    private static final String STATE = "s".repeat(43);
+    private static final String NONCE = "n".repeat(43);
+
+    private final MutableClock clock = new MutableClock();
+    private final List<String> revoked = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private String issuer;
+    private RsaJsonWebKey key;
+    private BackendHttp http;
+    private volatile String idToken;
+
+    @BeforeEach
+    void start() throws Exception {
+        key = RsaJwkGenerator.generateJwk(2048);
+        key.setKeyId("k1");
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.start();
+        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
+        server.createContext("/realm/.well-known/openid-configuration", ex -> answer(ex, "{\"issuer\":\"" + issuer
+                + "\",\"authorization_endpoint\":\"" + issuer + "/auth\",\"token_endpoint\":\"" + issuer + "/token\","
+                + "\"jwks_uri\":\"" + issuer + "/jwks\",\"revocation_endpoint\":\"" + issuer + "/revoke\"}"));
+        server.createContext("/realm/jwks", ex -> answer(ex, new JsonWebKeySet(key).toJson()));
+        server.createContext("/realm/token", ex -> {
+            ex.getRequestBody().readAllBytes();
+            answer(ex, "{\"token_type\":\"Bearer\",\"access_token\":\"an-access-token\",\"refresh_token\":\"a-refresh-token\","
+                    + "\"expires_in\":300,\"id_token\":\"" + idToken + "\"}");
+        });
+        server.createContext("/realm/revoke", ex -> {
+            revoked.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange ex, String json) throws java.io.IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        server.stop(0);
+    }
+
+    private String idToken(int padding) throws Exception {
+        JwtClaims c = new JwtClaims();
+        c.setIssuer(issuer);
+        c.setAudience("web");
+        c.setSubject("alice");
+        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
+        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        c.setClaim("nonce", NONCE);
+        c.setClaim("groups", "g".repeat(padding));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(c.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue("k1");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+
+    /** A callback with a good state and code; {@code startSession} answers {@code outcome}. */
+    private LoginFlow.Context callback(LoginFlow.SessionStart.Outcome outcome) throws Exception {
+        OidcLoginFlow flow = new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(),
+                EndpointSettings.defaults(), new RequestOrigin.Resolver(URI.create("https://app.example"), TrustedProxies.none()),
+                http, clock, "/login");
+        Map<String, String[]> params = Map.of("state", new String[] {STATE}, "code", new String[] {"a-code"});
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getMethod()).thenReturn("GET");
+        when(request.getContextPath()).thenReturn("");
+        when(request.getRemoteAddr()).thenReturn("127.0.0.1");
+        when(request.getParameterValues(anyString())).thenAnswer(i -> params.get(i.<String>getArgument(0)));
+        LoginFlow.Context context = mock(LoginFlow.Context.class);
+        when(context.request()).thenReturn(request);
+        when(context.path()).thenReturn(OidcSettings.DEFAULT_CALLBACK_PATH);
+        when(context.locationRoom()).thenReturn(4000);
+        String tx = new OidcTransaction(STATE, NONCE, "v".repeat(64), clock.instant(), "https://app.example/auth/callback", "", Optional.empty())
+                .encode(true);
+        when(context.loginTransactions()).thenReturn(List.of(new LoginFlow.Transaction(1, tx)));
+        when(context.startSession(any(), any())).thenReturn(new LoginFlow.SessionStart(outcome, Optional.empty()));
+        LoginFlow.Route route = flow.routes().stream().filter(r -> r.path().equals(OidcSettings.DEFAULT_CALLBACK_PATH))
+                .findFirst().orElseThrow();
+        flow.handle(route, context);
+        return context;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Test
+    void anIdTokenTooLongToKeepIsLeftOutOfTheFacts() throws Exception {
+        idToken = idToken(70_000); // past the facts' 64 kB field limit too
+        assertTrue(idToken.length() > OidcLoginFlow.MAX_KEPT_ID_TOKEN);
+
+        LoginFlow.Context context = callback(LoginFlow.SessionStart.Outcome.STARTED);
+
+        ArgumentCaptor<Optional<LoginFlow.ProviderFacts>> facts = ArgumentCaptor.forClass(Optional.class);
+        verify(context).startSession(any(), facts.capture());
+        LoginFlow.ProviderFacts f = facts.getValue().orElseThrow();
+        assertEquals("alice", f.subject());
+        assertEquals(Optional.empty(), f.idToken(), "not kept: logout sends logout_hint");
+        verify(context).redirect(eq(303), anyString());
+    }
+
+    @Test
+    void anIdTokenOfUsualSizeIsKept() throws Exception {
+        idToken = idToken(10);
+        LoginFlow.Context context = callback(LoginFlow.SessionStart.Outcome.STARTED);
+        verify(context).startSession(any(), eq(Optional.of(new LoginFlow.ProviderFacts(issuer, "alice", Optional.empty(),
+                Optional.of(idToken)))));
+    }
+
+    @Test
+    void tokensTooLargeForTheCookiesHaveTheirRefreshTokenRevoked() throws Exception {
+        idToken = idToken(10);
+        LoginFlow.Context context = callback(LoginFlow.SessionStart.Outcome.TOO_LARGE);
+        verify(context).json(502, Map.of("error", "tokens_too_large"));
+        assertEquals(1, revoked.size());
+        assertTrue(revoked.get(0).contains("token=a-refresh-token"), revoked.get(0));
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.sessiongate.login;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.sessiongate.EndpointSettings;
+import io.github.sessiongate.LoginFlow;
+import io.github.sessiongate.OidcSettings;
+import io.github.sessiongate.internal.BackendHttp;
+import io.github.sessiongate.testing.MutableClock;
+import io.github.sessiongate.web.RequestOrigin;
+import io.github.sessiongate.web.TrustedProxies;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node that never ran discovery (just restarted, or not the one the user signed in on) still
+ * logs out at the provider: {@link OidcLoginFlow#logoutLocation} answers the end-session endpoint
+ * and the revoker revokes at the revocation endpoint, each discovering first; an in-JVM provider.
+ */
+class OidcLogoutOnAFreshNodeTest {
+    private final List<String> revoked = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private String issuer;
+    private BackendHttp http;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.start();
+        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
+        server.createContext("/realm/.well-known/openid-configuration", ex -> {
+            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
+                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
+                    + "\"end_session_endpoint\":\"" + issuer + "/logout\",\"revocation_endpoint\":\"" + issuer + "/revoke\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/realm/revoke", ex -> {
+            revoked.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        server.stop(0);
+    }
+
+    private OidcLoginFlow flow() {
+        return new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), EndpointSettings.defaults(),
+                new RequestOrigin.Resolver(URI.create("https://app.example"), TrustedProxies.none()), http, new MutableClock(), "/login");
+    }
+
+    @Test
+    void logoutGoesToTheEndSessionEndpointWithoutAnEarlierSignIn() {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getContextPath()).thenReturn("");
+        when(request.getRemoteAddr()).thenReturn("127.0.0.1");
+        LoginFlow.Context context = mock(LoginFlow.Context.class);
+        when(context.request()).thenReturn(request);
+
+        String location = flow().logoutLocation(context, Optional.of(new LoginFlow.ProviderFacts(issuer, "alice",
+                Optional.empty(), Optional.of("the.id.token")))).orElseThrow();
+
+        assertTrue(location.startsWith(issuer + "/logout?"), location);
+        assertTrue(location.contains("id_token_hint=the.id.token"), location);
+    }
+
+    @Test
+    void theRevokerRevokesWithoutAnEarlierSignIn() {
+        flow().revoker().orElseThrow().revoke("a-refresh-token");
+
+        assertEquals(1, revoked.size());
+        assertTrue(revoked.get(0).contains("token=a-refresh-token"), revoked.get(0));
+    }
+}
