@@ -1,0 +1,351 @@
+package io.github.sessiongate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.cookie.CookieKind;
+import io.github.sessiongate.it.RawHttp.Response;
+import io.github.sessiongate.testing.LogCapture;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What an outsider can send to the OpenID Connect routes of issue 9, through a real container
+ * ({@link JettyOidcAttackTest}, {@link TomcatOidcAttackTest}) against NAV's mock-oauth2-server: odd,
+ * repeated, huge and badly encoded parameters at {@code /auth/login} and {@code /auth/callback},
+ * tampered, foreign and surplus login-transaction and provider-facts cookies, and a provider-facts
+ * cookie of another user. Each gets a clear 4xx (or the sign-in it asked for), never a 500, never a
+ * session cookie it should not get, never another user's logout hint, and nothing secret in the log.
+ * The webapp {@code oidc-attack} is deployed twice, as two nodes with two per-process keys.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OidcAttackScenarios {
+    static final String CONTEXT = "/atk";
+    static final String OTHER_NODE = "/atk2";
+    static final String ISSUER_ID = "attack";
+    static final String CLIENT_ID = "sessiongate-web";
+    static final String AUDIENCE = "sessiongate-api";
+    static final String CLIENT_SECRET = "it-secret-" + UUID.randomUUID();
+    static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
+    static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
+    static final String FACTS = CookieKind.PROVIDER_FACTS_NAME;
+    static final String TRANSACTION = CookieKind.LOGIN_TRANSACTION_NAME + "-0";
+    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
+
+    private final Teardown teardown = new Teardown();
+    private MockOAuth2Server provider;
+    private String issuer;
+    private URI base;
+    private HttpClient http;
+
+    abstract Container newContainer();
+
+    @BeforeAll
+    void start() throws Exception {
+        LogCapture.debugUnlessConfigured();
+        provider = new MockOAuth2Server();
+        teardown.add(provider::shutdown);
+        provider.start(InetAddress.getByName("127.0.0.1"), 0);
+        issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/" + ISSUER_ID;
+        teardown.add(new ScenarioProperties("sessiongate.it.oidc-attack."))
+                .prefixed("jwks-url", issuer + "/jwks")
+                .prefixed("issuer", issuer)
+                .prefixed("audience", AUDIENCE)
+                .prefixed("client-id", CLIENT_ID)
+                .prefixed("client-secret", CLIENT_SECRET);
+        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-attack"),
+                Container.Webapp.of(OTHER_NODE, "oidc-attack")));
+        http = JavaHttp.newClient();
+        http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        teardown.close();
+    }
+
+    // ------------------------------------------------------------------ the login route
+
+    @Test
+    void theLoginRouteNeverCarriesAForeignFromIntoTheFinalRedirect() throws Exception {
+        for (String from : List.of("//evil.example/x", "https://evil.example/", "/\\evil.example", "/%2F%2Fevil.example",
+                "/.//evil.example", "javascript:alert(1)")) {
+            Response r = get(CONTEXT + "/auth/login?from=" + URLEncoder.encode(from, StandardCharsets.UTF_8), NAVIGATION);
+            assertEquals(302, r.status(), r::toString);
+            Response done = complete(r, "mallory");
+            assertEquals(303, done.status(), done::toString);
+            assertEquals(CONTEXT + "/", done.header("Location").orElseThrow(), () -> "home for " + from);
+        }
+        Response twice = get(CONTEXT + "/auth/login?from=/app/a&from=//evil.example", NAVIGATION);
+        assertEquals(302, twice.status(), twice::toString);
+        assertEquals(CONTEXT + "/", complete(twice, "mallory").header("Location").orElseThrow(), "from given twice: home");
+    }
+
+    @Test
+    void theLoginHintIsRefusedWhenRepeatedHugeOrControlAndEncodedOtherwise() throws Exception {
+        for (String query : List.of("login_hint=a&login_hint=b", "login_hint=" + "a".repeat(300), "login_hint=a%0d%0aX:y",
+                "login_hint=", "login_hint=%E2%80%AEevil", "login_hint=%ff%fe")) {
+            Response r = get(CONTEXT + "/auth/login?" + query, NAVIGATION);
+            assertEquals(400, r.status(), () -> query + ": " + r);
+            assertNoCookieSet(r);
+        }
+        Response r = get(CONTEXT + "/auth/login?login_hint=" + URLEncoder.encode("a@b.example&state=x&prompt=none#",
+                StandardCharsets.UTF_8), NAVIGATION);
+        assertEquals(302, r.status(), r::toString);
+        Map<String, String> q = query(URI.create(r.header("Location").orElseThrow()).getRawQuery());
+        assertEquals("a@b.example&state=x&prompt=none#", q.get("login_hint"));
+        assertFalse(q.containsKey("prompt"), q::toString);
+    }
+
+    @Test
+    void aHugeQueryOnAProtectedPageOrTheLoginRouteStaysWithinTheResponseBudget() throws Exception {
+        String big = "x=" + "a".repeat(6000);
+        for (String target : List.of(CONTEXT + "/app/home?" + big, CONTEXT + "/auth/login?from=/app/home%3F" + "a".repeat(6000),
+                CONTEXT + "/auth/login?" + big + "&from=/app/home")) {
+            Response r = get(target, NAVIGATION);
+            assertEquals(302, r.status(), r::toString);
+            int head = r.headers().entrySet().stream().mapToInt(e -> e.getValue().stream()
+                    .mapToInt(v -> e.getKey().length() + v.length() + 4).sum()).sum();
+            assertTrue(head < 8192, () -> "head of " + head + " bytes");
+        }
+    }
+
+    @Test
+    void oddHeadersOnALoginOrAProtectedPageAreNeverAServerError() throws Exception {
+        for (String[] headers : List.of(new String[] {"Accept: */*"}, new String[] {"Accept: application/json"},
+                new String[] {"Sec-Fetch-Mode: navigate"}, new String[] {"Sec-Fetch-Mode: cors", "Sec-Fetch-Site: cross-site"},
+                new String[] {"Accept: " + "text/html,".repeat(400)}, new String[] {"Sec-Fetch-Dest: iframe", "Sec-Fetch-Mode: navigate"})) {
+            for (String target : List.of(CONTEXT + "/auth/login", CONTEXT + "/app/home")) {
+                Response r = get(target, headers);
+                assertTrue(r.status() == 302 || r.status() == 401 || r.status() == 400, () -> target + " " + List.of(headers) + ": " + r);
+            }
+        }
+        Response post = RawHttp.send(base, "POST", CONTEXT + "/auth/callback", new byte[0], "Accept: text/html");
+        assertTrue(post.status() == 405 || post.status() == 403, post::toString);
+    }
+
+    // ------------------------------------------------------------------ the callback
+
+    @Test
+    void oddCallbacksGetA400WithoutASessionCookie() throws Exception {
+        Response started = get(CONTEXT + "/auth/login", NAVIGATION);
+        String state = param(started, "state");
+        String cookies = cookies(started);
+        String iss = URLEncoder.encode(issuer, StandardCharsets.UTF_8);
+        String hugeState = "s".repeat(6000);
+        for (String query : List.of("", "code=x", "state=" + state + "&state=" + state + "&code=x&iss=" + iss,
+                "state=" + hugeState + "&code=x&iss=" + iss, "state=%ff%fe&code=x", "state=" + state + "%00&code=x&iss=" + iss,
+                "state=" + state + "&code=x&iss=" + iss + "&iss=" + iss, "state=" + state + "&code=x&iss=" + iss + "x",
+                "state=" + state + "&code=x&iss=" + iss.toUpperCase(java.util.Locale.ROOT),
+                "state=" + state + "&iss=" + iss, "state=" + state + "&iss=" + iss + "&code=a&code=b",
+                "state=" + state + "&code=x&iss=" + iss + "&error=access_denied&error=x",
+                "state=" + state + "&iss=" + iss + "&error=" + "e".repeat(5000), "state=" + state + "&iss=" + iss
+                        + "&error=%0d%0aSet-Cookie:%20x=y", "state=" + state + "&iss=" + iss + "&error=a&error_description="
+                        + "%ff".repeat(2000), "state=" + state + "&iss=%ff&code=x", "state=" + state.toLowerCase() + "&code=x&iss=" + iss)) {
+            for (String[] headers : List.of(new String[] {"Accept: application/json"}, NAVIGATION)) {
+                String[] all = Arrays.copyOf(headers, headers.length + 1);
+                all[headers.length] = "Cookie: " + cookies;
+                Response r = get(CONTEXT + "/auth/callback" + (query.isEmpty() ? "" : "?" + query), all);
+                assertTrue(r.status() == 400 || r.status() == 303, () -> query + ": " + r);
+                assertTrue(SetCookies.value(r, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), () -> query + ": " + r);
+                if (r.status() == 303) {
+                    String location = r.header("Location").orElseThrow();
+                    assertTrue(location.matches("/atk/login\\?error=provider_error&provider_error=[A-Za-z0-9_.-]{1,64}"), location);
+                }
+            }
+        }
+    }
+
+    @Test
+    void tamperedTruncatedForeignAndSurplusTransactionCookiesGetA400() throws Exception {
+        Response started = get(CONTEXT + "/auth/login", NAVIGATION);
+        String state = param(started, "state");
+        String value = SetCookies.value(started, TRANSACTION).orElseThrow();
+        Response foreign = get(OTHER_NODE + "/auth/login", NAVIGATION);
+        String other = SetCookies.value(foreign, TRANSACTION).orElseThrow();
+        String q = "?state=" + state + "&code=x&iss=" + URLEncoder.encode(issuer, StandardCharsets.UTF_8);
+        String many = java.util.stream.IntStream.range(0, 40).mapToObj(i -> CookieKind.LOGIN_TRANSACTION_NAME + "-" + i + "=" + value)
+                .collect(Collectors.joining("; "));
+        for (String cookie : List.of(TRANSACTION + "=" + value.substring(0, value.length() / 2),
+                TRANSACTION + "=" + value.substring(0, value.length() - 1) + (value.endsWith("A") ? "B" : "A"),
+                TRANSACTION + "=" + other, TRANSACTION + "=" + "A".repeat(4000), TRANSACTION + "=..... ",
+                TRANSACTION + "=" + value + "; " + TRANSACTION + "=" + other, many)) {
+            Response r = get(CONTEXT + "/auth/callback" + q, "Accept: application/json", "Cookie: " + cookie);
+            assertTrue(r.status() == 400 || r.status() == 431, () -> cookie.substring(0, Math.min(80, cookie.length())) + ": " + r);
+            assertTrue(SetCookies.value(r, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), r::toString);
+        }
+    }
+
+    @Test
+    void aReplayedCallbackIsRefusedAndAnotherTabsTransactionSurvives() throws Exception {
+        Response tab1 = get(CONTEXT + "/auth/login?from=" + CONTEXT + "/app/one", NAVIGATION);
+        Response tab2 = get(CONTEXT + "/auth/login?from=" + CONTEXT + "/app/two", "Cookie: " + cookies(tab1), NAVIGATION[0], NAVIGATION[1]);
+        String both = cookies(tab1) + "; " + cookies(tab2);
+        URI back = authorize(URI.create(tab1.header("Location").orElseThrow()), "erin");
+        Response done = get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: text/html", "Cookie: " + both);
+        assertEquals(303, done.status(), done::toString);
+        assertEquals(CONTEXT + "/app/one", done.header("Location").orElseThrow());
+        Response replay = get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: application/json", "Cookie: " + both);
+        assertEquals(400, replay.status(), replay::toString);
+        assertTrue(SetCookies.value(replay, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), replay::toString);
+    }
+
+    // ------------------------------------------------------------------ logout and the provider facts
+
+    @Test
+    void anotherUsersFactsCookieNeverGivesTheLogoutTheirHint() throws Exception {
+        String alice = signIn("alice");
+        String mallory = signIn("mallory");
+        String planted = replace(alice, FACTS, cookie(mallory, FACTS).orElseThrow());
+        for (String[] headers : List.of(new String[] {"Accept: text/html"}, new String[] {"Accept: application/json",
+                "Content-Type: application/json", "X-Requested-With: fetch"})) {
+            Response r = logout(planted, headers);
+            String location = r.status() == 303 ? r.header("Location").orElseThrow() : (String) Json.object(r.body()).get("location");
+            Map<String, String> q = query(URI.create(location).getRawQuery());
+            assertFalse(q.containsKey("id_token_hint") || q.containsKey("logout_hint"), () -> "another user's hint: " + q);
+            assertEquals(CLIENT_ID, q.get("client_id"));
+        }
+        Response session = get(CONTEXT + "/auth/session", "Accept: application/json", "Cookie: " + planted);
+        assertEquals(200, session.status(), session::toString);
+        assertFalse(session.body().contains("eyJ"), session::body);
+    }
+
+    @Test
+    void withoutALiveSessionTheFactsGiveNoHint() throws Exception {
+        String henry = signIn("henry");
+        String withoutAccess = Arrays.stream(henry.split("; ")).filter(c -> !c.startsWith(ACCESS + "="))
+                .collect(Collectors.joining("; "));
+        Response r = logout(withoutAccess, "Accept: text/html");
+        assertEquals(303, r.status(), r::toString);
+        Map<String, String> q = query(URI.create(r.header("Location").orElseThrow()).getRawQuery());
+        assertFalse(q.containsKey("id_token_hint") || q.containsKey("logout_hint"), q::toString);
+        assertEquals(Optional.of(""), SetCookies.value(r, FACTS), "cleared all the same");
+    }
+
+    @Test
+    void oddFactsCookiesNeverFailTheLogout() throws Exception {
+        String alice = signIn("frank");
+        String otherNode = signInAt(OTHER_NODE, "frank");
+        for (String facts : List.of(cookie(otherNode, FACTS).orElseThrow(), "A".repeat(3000), "x.y.z.w.v", "%ff",
+                cookie(alice, FACTS).orElseThrow().substring(0, 40))) {
+            Response r = logout(replace(alice, FACTS, facts), "Accept: text/html");
+            assertEquals(303, r.status(), r::toString);
+            Map<String, String> q = query(URI.create(r.header("Location").orElseThrow()).getRawQuery());
+            assertFalse(q.containsKey("id_token_hint") || q.containsKey("logout_hint"), q::toString);
+        }
+    }
+
+    @Test
+    void noCodeStateOrTokenInTheLog() throws Exception {
+        String[] seen = new String[3];
+        String log = LogCapture.during(() -> {
+            Response started = get(CONTEXT + "/auth/login", NAVIGATION);
+            seen[0] = param(started, "state");
+            URI back = authorize(URI.create(started.header("Location").orElseThrow()), "gina");
+            seen[1] = query(back.getRawQuery()).get("code");
+            Response done = get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: text/html", "Cookie: " + cookies(started));
+            seen[2] = SetCookies.value(done, ACCESS).orElseThrow();
+            get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: application/json", "Cookie: " + cookies(started));
+            logout(cookies(done), "Accept: text/html");
+        });
+        for (String secret : seen) {
+            assertFalse(log.contains(secret), () -> "logged: " + secret);
+        }
+        assertFalse(log.contains(CLIENT_SECRET));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Response get(String target, String... headers) throws Exception {
+        return RawHttp.send(base, "GET", target, headers);
+    }
+
+    private String signIn(String subject) throws Exception {
+        return signInAt(CONTEXT, subject);
+    }
+
+    private String signInAt(String context, String subject) throws Exception {
+        Response r = get(context + "/app/home", NAVIGATION);
+        assertEquals(302, r.status(), r::toString);
+        Response done = complete(r, subject);
+        assertEquals(303, done.status(), done::toString);
+        return cookies(done);
+    }
+
+    /** Completes the sign-in this response started, as {@code subject}. */
+    private Response complete(Response started, String subject) throws Exception {
+        URI redirect = authorize(URI.create(started.header("Location").orElseThrow()), subject);
+        return get(redirect.getRawPath() + "?" + redirect.getRawQuery(), "Accept: text/html", "Sec-Fetch-Mode: navigate",
+                "Cookie: " + cookies(started));
+    }
+
+    private URI authorize(URI authorize, String subject) throws Exception {
+        provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(AUDIENCE), Map.of(), 3600));
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, answer.statusCode(), answer::body);
+        return URI.create(answer.headers().firstValue("Location").orElseThrow());
+    }
+
+    private Response logout(String cookies, String... headers) throws Exception {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Cookie: " + cookies;
+        all[1] = "Origin: " + base.getScheme() + "://" + base.getAuthority();
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return RawHttp.send(base, "POST", CONTEXT + "/auth/logout", new byte[0], all);
+    }
+
+    private static String param(Response r, String name) {
+        return query(URI.create(r.header("Location").orElseThrow()).getRawQuery()).get(name);
+    }
+
+    private static void assertNoCookieSet(Response r) {
+        assertTrue(r.headers("set-cookie").stream().noneMatch(h -> !h.split(";", 2)[0].endsWith("=")), r::toString);
+    }
+
+    private static Optional<String> cookie(String header, String name) {
+        return Arrays.stream(header.split("; ")).filter(c -> c.startsWith(name + "=")).map(c -> c.substring(name.length() + 1))
+                .findFirst();
+    }
+
+    private static String replace(String header, String name, String value) {
+        return Arrays.stream(header.split("; ")).map(c -> c.startsWith(name + "=") ? name + "=" + value : c)
+                .collect(Collectors.joining("; "));
+    }
+
+    /** The cookies a response set, as a Cookie header (cleared ones left out). */
+    private static String cookies(Response r) {
+        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
+                .collect(Collectors.joining("; "));
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        for (String pair : raw.split("&")) {
+            String[] kv = pair.split("=", 2);
+            q.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+        }
+        return q;
+    }
+}
