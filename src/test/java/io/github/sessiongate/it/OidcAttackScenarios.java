@@ -212,6 +212,33 @@ abstract class OidcAttackScenarios {
         assertTrue(SetCookies.value(replay, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), replay::toString);
     }
 
+    @Test
+    void bigTokensNextToStaleCookiesAndALongFromNeverOverflowTheCallbacksResponse() throws Exception {
+        StringBuilder stale = new StringBuilder();
+        for (String stem : List.of(ACCESS, REFRESH, FACTS, "__Host-" + ACCESS, "__Host-" + FACTS)) {
+            for (int i = 0; i < 8; i++) {
+                stale.append("; ").append(stem).append('.').append(i).append("=x");
+            }
+        }
+        stale.append("; ").append(CookieKind.LOGIN_TRANSACTION_NAME).append("-1=x; ").append(CookieKind.LOGIN_TRANSACTION_NAME)
+                .append("-2=x; __Host-").append(TRANSACTION).append("=x");
+        for (int pad : List.of(100, 1500, 2200, 2600, 3000, 5000)) {
+            Response started = get(CONTEXT + "/auth/login?from=" + CONTEXT + "/app/" + "p".repeat(480), NAVIGATION);
+            assertEquals(302, started.status(), started::toString);
+            provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, "ivan", "JWT", List.of(AUDIENCE),
+                    Map.of("pad", "q".repeat(pad)), 3600));
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(started.header("Location").orElseThrow()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            URI back = URI.create(answer.headers().firstValue("Location").orElseThrow());
+            Response done = get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: text/html", "Sec-Fetch-Mode: navigate",
+                    "Cookie: " + cookies(started) + stale);
+            assertTrue(done.status() == 303 || done.status() == 502, () -> pad + ": " + done);
+            int head = done.headers().entrySet().stream().mapToInt(e -> e.getValue().stream()
+                    .mapToInt(v -> e.getKey().length() + v.length() + 4).sum()).sum();
+            assertTrue(head < 8192 - 200, () -> pad + ": head of " + head + " bytes");
+        }
+    }
+
     // ------------------------------------------------------------------ logout and the provider facts
 
     @Test
