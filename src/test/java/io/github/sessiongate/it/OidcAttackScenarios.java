@@ -146,6 +146,42 @@ abstract class OidcAttackScenarios {
         assertTrue(post.status() == 405 || post.status() == 403, post::toString);
     }
 
+    @Test
+    void aHugeOrOddHostNeverOverflowsTheLoginRedirect() throws Exception {
+        for (String host : List.of("h" + "a".repeat(3000) + ".example", "evil.example:1", "[::1]:" + base.getPort(), "x_y.example")) {
+            for (String target : List.of(CONTEXT + "/auth/login", CONTEXT + "/app/home")) {
+                Response r = withHost(host, target, NAVIGATION);
+                assertTrue(r.status() == 302 || r.status() == 400, () -> host.substring(0, Math.min(40, host.length())) + " " + target
+                        + ": " + r);
+                int head = r.headers().entrySet().stream().mapToInt(e -> e.getValue().stream()
+                        .mapToInt(v -> e.getKey().length() + v.length() + 4).sum()).sum();
+                assertTrue(head < 8192, () -> "head of " + head + " bytes");
+            }
+        }
+    }
+
+    /** A request with this Host header instead of the container's own. */
+    private Response withHost(String host, String target, String... headers) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(5_000);
+            StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
+            for (String h : headers) {
+                request.append(h).append("\r\n");
+            }
+            request.append("Connection: close\r\n\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            String[] lines = text.substring(0, text.indexOf("\r\n\r\n")).split("\r\n");
+            Map<String, List<String>> head = new LinkedHashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                head.computeIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
+                        k -> new java.util.ArrayList<>()).add(lines[i].substring(colon + 1).strip());
+            }
+            return new Response(Integer.parseInt(lines[0].split(" ")[1]), head, text.substring(text.indexOf("\r\n\r\n") + 4));
+        }
+    }
+
     // ------------------------------------------------------------------ the callback
 
     @Test
@@ -282,11 +318,28 @@ abstract class OidcAttackScenarios {
             Map<String, String> q = query(URI.create(r.header("Location").orElseThrow()).getRawQuery());
             assertFalse(q.containsKey("id_token_hint") || q.containsKey("logout_hint"), q::toString);
         }
+        String genuine = cookie(alice, FACTS).orElseThrow();
+        String half = genuine.substring(0, genuine.length() / 2);
+        for (String chunks : List.of(FACTS + ".0=" + half + "; " + FACTS + ".1=" + genuine.substring(half.length()),
+                FACTS + ".0=" + half + "; " + FACTS + ".2=" + genuine.substring(half.length()),
+                FACTS + ".0=a; " + FACTS + ".999=b; " + FACTS + ".1000=c; " + FACTS + ".-1=d",
+                FACTS + ".0=" + half + "; " + FACTS + ".0=" + half + "; " + FACTS + "=" + genuine,
+                FACTS + ".01=x; " + FACTS + ".1 =y; " + FACTS + "..1=z; " + "__Host-" + FACTS + "=" + genuine,
+                TRANSACTION + ".0=x; " + CookieKind.LOGIN_TRANSACTION_NAME + "-9=y; " + CookieKind.LOGIN_TRANSACTION_NAME + "=z")) {
+            String jar = Arrays.stream(alice.split("; ")).filter(c -> !c.startsWith(FACTS + "=")).collect(Collectors.joining("; "))
+                    + "; " + chunks;
+            Response r = logout(jar, "Accept: text/html");
+            assertEquals(303, r.status(), () -> chunks + ": " + r);
+            Response page = get(CONTEXT + "/app/home", "Accept: application/json", "Cookie: " + jar);
+            assertTrue(page.status() == 200 || page.status() == 401, () -> chunks + ": " + page);
+            Response session = get(CONTEXT + "/auth/session", "Accept: application/json", "Cookie: " + jar);
+            assertEquals(200, session.status(), () -> chunks + ": " + session);
+        }
     }
 
     @Test
     void noCodeStateOrTokenInTheLog() throws Exception {
-        String[] seen = new String[3];
+        String[] seen = new String[6];
         String log = LogCapture.during(() -> {
             Response started = get(CONTEXT + "/auth/login", NAVIGATION);
             seen[0] = param(started, "state");
@@ -294,9 +347,19 @@ abstract class OidcAttackScenarios {
             seen[1] = query(back.getRawQuery()).get("code");
             Response done = get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: text/html", "Cookie: " + cookies(started));
             seen[2] = SetCookies.value(done, ACCESS).orElseThrow();
+            seen[3] = SetCookies.value(done, FACTS).orElseThrow();
             get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: application/json", "Cookie: " + cookies(started));
-            logout(cookies(done), "Accept: text/html");
+            // An attacker's own code and text at a callback with a valid state of theirs.
+            Response again = get(CONTEXT + "/auth/login", NAVIGATION);
+            seen[4] = "attacker-code-" + UUID.randomUUID();
+            get(CONTEXT + "/auth/callback?state=" + param(again, "state") + "&code=" + seen[4] + "&iss="
+                    + URLEncoder.encode(issuer, StandardCharsets.UTF_8) + "&error_description=%0d%0aFORGED", "Accept: application/json",
+                    "Cookie: " + cookies(again));
+            Response out = logout(cookies(done), "Accept: text/html");
+            seen[5] = query(URI.create(out.header("Location").orElseThrow()).getRawQuery()).get("id_token_hint");
         });
+        assertTrue(seen[5] != null, "the form logout carried the ID token: it must not be in the log");
+        assertFalse(log.contains("FORGED"), "no provider text from the callback's query in the log");
         for (String secret : seen) {
             assertFalse(log.contains(secret), () -> "logged: " + secret);
         }
