@@ -43,6 +43,8 @@ import org.junit.jupiter.api.TestInstance;
 abstract class OidcAttackScenarios {
     static final String CONTEXT = "/atk";
     static final String OTHER_NODE = "/atk2";
+    /** login-path is the login route itself. */
+    static final String LOGIN_ROUTE_AS_PAGE = "/atk3";
     static final String ISSUER_ID = "attack";
     static final String CLIENT_ID = "sessiongate-web";
     static final String AUDIENCE = "sessiongate-api";
@@ -75,7 +77,7 @@ abstract class OidcAttackScenarios {
                 .prefixed("client-id", CLIENT_ID)
                 .prefixed("client-secret", CLIENT_SECRET);
         base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-attack"),
-                Container.Webapp.of(OTHER_NODE, "oidc-attack")));
+                Container.Webapp.of(OTHER_NODE, "oidc-attack"), Container.Webapp.of(LOGIN_ROUTE_AS_PAGE, "oidc-attack-loginroute")));
         http = JavaHttp.newClient();
         http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -129,6 +131,32 @@ abstract class OidcAttackScenarios {
             int head = r.headers().entrySet().stream().mapToInt(e -> e.getValue().stream()
                     .mapToInt(v -> e.getKey().length() + v.length() + 4).sum()).sum();
             assertTrue(head < 8192, () -> "head of " + head + " bytes");
+        }
+    }
+
+    @Test
+    void junkSessionCookiesAndThreePendingSignInsNeverOverflowTheRedirectToTheProvider() throws Exception {
+        String jar = "";
+        for (int i = 0; i < 3; i++) {
+            Response r = get(CONTEXT + "/auth/login?from=" + CONTEXT + "/app/" + "t".repeat(400), jar.isEmpty() ? NAVIGATION
+                    : new String[] {NAVIGATION[0], NAVIGATION[1], "Cookie: " + jar});
+            assertEquals(302, r.status(), r::toString);
+            jar = (jar.isEmpty() ? "" : jar + "; ") + cookies(r);
+        }
+        StringBuilder junk = new StringBuilder(jar);
+        for (String stem : List.of(ACCESS, REFRESH, FACTS, "__Host-" + ACCESS, "__Host-" + REFRESH, "__Host-" + FACTS, "sg_meta")) {
+            for (int i = 0; i < 6; i++) {
+                junk.append("; ").append(stem).append('.').append(i).append("=junk");
+            }
+        }
+        junk.append("; ").append(ACCESS).append("=").append("eyJ".repeat(300));
+        for (String target : List.of(CONTEXT + "/app/home?" + "q=" + "w".repeat(1500), CONTEXT + "/auth/login?from=" + CONTEXT
+                + "/app/" + "u".repeat(500) + "&login_hint=" + "h".repeat(250))) {
+            Response r = get(target, NAVIGATION[0], NAVIGATION[1], "Cookie: " + junk);
+            assertTrue(r.status() == 302 || r.status() == 400, () -> target + ": " + r);
+            int head = r.headers().entrySet().stream().mapToInt(e -> e.getValue().stream()
+                    .mapToInt(v -> e.getKey().length() + v.length() + 4).sum()).sum();
+            assertTrue(head < 8192 - 200, () -> "head of " + head + " bytes: " + r);
         }
     }
 
@@ -211,6 +239,20 @@ abstract class OidcAttackScenarios {
                     assertTrue(location.matches("/atk/login\\?error=provider_error&provider_error=[A-Za-z0-9_.-]{1,64}"), location);
                 }
             }
+        }
+    }
+
+    @Test
+    void aProviderErrorNeverLandsOnALoginPathThatRestartsTheSignIn() throws Exception {
+        for (String error : List.of("login_required", "access_denied")) {
+            Response started = get(LOGIN_ROUTE_AS_PAGE + "/app/home", NAVIGATION);
+            assertEquals(302, started.status(), started::toString);
+            Response r = get(LOGIN_ROUTE_AS_PAGE + "/auth/callback?error=" + error + "&state=" + param(started, "state") + "&iss="
+                    + URLEncoder.encode(issuer, StandardCharsets.UTF_8), NAVIGATION[0], NAVIGATION[1], "Cookie: " + cookies(started));
+            assertEquals(400, r.status(), () -> "not back to the provider through login-path: " + r);
+            assertEquals("provider_error", Json.object(r.body()).get("error"));
+            assertEquals(error, Json.object(r.body()).get("provider_error"));
+            assertEquals(Optional.of(""), SetCookies.value(r, TRANSACTION), "its transaction cleared");
         }
     }
 
