@@ -288,6 +288,17 @@ abstract class OidcAttackScenarios {
         Response replay = get(back.getRawPath() + "?" + back.getRawQuery(), "Accept: application/json", "Cookie: " + both);
         assertEquals(400, replay.status(), replay::toString);
         assertTrue(SetCookies.value(replay, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), replay::toString);
+
+        // The other tab's sign-in was left alone by both, and completes.
+        String tab2Cookie = cookies(tab2);
+        String tab2Name = tab2Cookie.substring(0, tab2Cookie.indexOf('='));
+        assertTrue(SetCookies.value(done, tab2Name).isEmpty() && SetCookies.value(replay, tab2Name).isEmpty(),
+                () -> "the other tab's " + tab2Name + " untouched: " + done + " / " + replay);
+        URI back2 = authorize(URI.create(tab2.header("Location").orElseThrow()), "erin");
+        Response done2 = get(back2.getRawPath() + "?" + back2.getRawQuery(), "Accept: text/html", "Cookie: " + cookies(done) + "; "
+                + tab2Cookie);
+        assertEquals(303, done2.status(), done2::toString);
+        assertEquals(CONTEXT + "/app/two", done2.header("Location").orElseThrow());
     }
 
     @Test
