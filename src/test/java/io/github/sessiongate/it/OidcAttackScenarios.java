@@ -210,6 +210,18 @@ abstract class OidcAttackScenarios {
         }
     }
 
+    @Test
+    void pathTricksAroundTheFlowsRoutesNeverReachAProtectedPage() throws Exception {
+        for (String target : List.of("/auth/callback/../app/home", "/auth/callback/..;/app/home", "/auth/login/%2e%2e/app/home",
+                "/auth/login;x=y/../../app/home", "/auth/%63allback?state=x", "/auth/callback/", "/auth/login/",
+                "/auth/callback%2f..%2fapp%2fhome", "/auth/login%00", "/auth/login%0d%0aX:y", "/auth//callback",
+                "/AUTH/CALLBACK", "/auth/callback.json", "/app/home/../../auth/login")) {
+            Response r = get(CONTEXT + target, "Accept: application/json");
+            assertTrue(r.status() >= 300 && r.status() < 500 && r.status() != 304, () -> target + ": " + r);
+            assertFalse(r.body().contains("\"subject\""), () -> target + " reached a protected page: " + r);
+        }
+    }
+
     // ------------------------------------------------------------------ the callback
 
     @Test
