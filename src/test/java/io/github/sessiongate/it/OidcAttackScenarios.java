@@ -170,6 +170,12 @@ abstract class OidcAttackScenarios {
                 assertTrue(r.status() == 302 || r.status() == 401 || r.status() == 400, () -> target + " " + List.of(headers) + ": " + r);
             }
         }
+        for (String target : List.of("/auth/login?from=%zz", "/auth/login?from=%", "/auth/login?login_hint=%zz&from=/x",
+                "/auth/login?from=%C0%AF", "/auth/login?=&&&=x&from", "/auth/callback?state=%zz&code=%", "/auth/callback?%ff=1",
+                "/app/home?%zz", "/app/home?a=%C0%80")) {
+            Response r = get(CONTEXT + target, NAVIGATION);
+            assertTrue(r.status() == 302 || r.status() == 400, () -> target + ": " + r);
+        }
         Response post = RawHttp.send(base, "POST", CONTEXT + "/auth/callback", new byte[0], "Accept: text/html");
         assertTrue(post.status() == 405 || post.status() == 403, post::toString);
     }
