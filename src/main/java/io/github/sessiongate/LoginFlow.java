@@ -98,7 +98,8 @@ public interface LoginFlow {
      * body the flow is then called with facts <em>without</em> the ID token: build no token into it.
      *
      * @param ended the provider facts the session's facts cookie carried (see {@link ProviderFacts});
-     *     empty when there was none or it did not open (tampered, sealed on another node)
+     *     empty when there was none, it did not open (tampered, sealed on another node), or it was not
+     *     written for the session the logout ended (another user's, or no live access token to tell)
      */
     default Optional<String> logoutLocation(Context context, Optional<ProviderFacts> ended) {
         return Optional.empty();

@@ -171,7 +171,10 @@ final class Logins {
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
-        Optional<LoginFlow.ProviderFacts> ended = providerFacts(ex); // read before the cookies are cleared
+        // Read before the cookies are cleared; only facts bound to this live session's subject serve
+        // (never a planted facts cookie of another user). Without a live session (no access token, or
+        // one lapsed past the skew) whose facts they are cannot be told: the provider gets no hint.
+        Optional<LoginFlow.ProviderFacts> ended = live == null ? Optional.empty() : providerFacts(ex, live.subject());
         writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE));
         audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
         if (wantsJson(ex.request)) {
@@ -200,23 +203,28 @@ final class Logins {
         }
     }
 
-    /** The provider facts the request's facts cookie carried, if it opens under the flow seal; else empty, never an error. */
-    private Optional<LoginFlow.ProviderFacts> providerFacts(Exchange ex) {
+    /**
+     * The provider facts the request's facts cookie carried, if it opens under the flow seal and is
+     * bound to a session of {@code sessionSubject}; else empty, never an error.
+     */
+    private Optional<LoginFlow.ProviderFacts> providerFacts(Exchange ex, String sessionSubject) {
         if (flowSeal.isEmpty() || !cookies.configured(CookieKind.PROVIDER_FACTS)) {
             return Optional.empty();
         }
         return ex.credentials.cookies().value(CookieKind.PROVIDER_FACTS)
-                .flatMap(v -> ProviderFactsValue.open(v, flowSeal.get()));
+                .flatMap(v -> ProviderFactsValue.openFor(v, flowSeal.get(), sessionSubject));
     }
 
     /**
      * Writes a login's cookies, with the provider facts when the flow gave some: with the ID token
      * when the cookies leave room for {@value #TRANSACTIONS_KEPT} pending sign-ins (those the request
-     * carried count), else {@code iss}, {@code sub} and {@code sid} only, else none.
+     * carried count), else {@code iss}, {@code sub} and {@code sid} only, else none; bound to the
+     * session's subject, so a logout uses them only next to a session of that subject.
      *
      * @return false when even the tokens alone do not fit
      */
-    private boolean writeLogin(Exchange ex, TokenPair tokens, String meta, Optional<LoginFlow.ProviderFacts> facts) {
+    private boolean writeLogin(Exchange ex, TokenPair tokens, String meta, Optional<LoginFlow.ProviderFacts> facts,
+            String sessionSubject) {
         if (flowSeal.isEmpty() || !cookies.configured(CookieKind.PROVIDER_FACTS)) {
             return writer.write(ex, new CookieWrite.Tokens(tokens.accessToken(), tokens.refreshToken(), null, meta, true));
         }
@@ -224,10 +232,10 @@ final class Logins {
         if (facts.isPresent()) {
             LoginFlow.ProviderFacts f = facts.get();
             if (f.idToken().isPresent()) {
-                choices.add(ProviderFactsValue.seal(f, flowSeal.get()));
+                choices.add(ProviderFactsValue.seal(f, sessionSubject, flowSeal.get()));
             }
             choices.add(ProviderFactsValue.seal(new LoginFlow.ProviderFacts(f.issuer(), f.subject(), f.sessionId(),
-                    Optional.empty()), flowSeal.get()));
+                    Optional.empty()), sessionSubject, flowSeal.get()));
         }
         // Pending sign-ins the browser keeps take their room already (the codec counts them; one this
         // login completed and cleared does not); room is kept for the others up to TRANSACTIONS_KEPT.
@@ -354,7 +362,7 @@ final class Logins {
             }
             // The lifetime cookie of the new session goes with the tokens, in one size check.
             String meta = lifetime.map(lt -> lt.start(valid.session().subject())).orElse(null);
-            if (!writeLogin(ex, tokens, meta, facts)) {
+            if (!writeLogin(ex, tokens, meta, facts, valid.session().subject())) {
                 return new SessionStart(SessionStart.Outcome.TOO_LARGE, Optional.empty());
             }
             ex.privately();

@@ -100,7 +100,7 @@ final class IdTokenCheck {
             algorithm = checked.getJoseObjects().get(0).getAlgorithmHeaderValue();
         } catch (InvalidJwtException e) {
             List<String> why = e.getErrorDetails().stream().map(ErrorCodeValidator.Error::getErrorMessage)
-                    .map(m -> m.replaceAll("JWT \\(claims->\\{.*?\\}\\) ", "")).toList();
+                    .map(IdTokenCheck::refusalText).toList();
             throw new Refused(why.isEmpty() ? e.getClass().getSimpleName() : String.join("; ", why));
         }
         try {
@@ -182,4 +182,34 @@ final class IdTokenCheck {
             throw new IllegalStateException(e);
         }
     }
+
+    /** What looks like a compact JWS or JWE (a base64url JSON header, a dot, more): never in a refusal's text. */
+    private static final java.util.regex.Pattern COMPACT = java.util.regex.Pattern.compile(
+            "ey[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}[A-Za-z0-9_.-]*");
+
+    /**
+     * A jose4j error message made fit for the WARN line: without the claims it quotes
+     * ({@code JWT (claims->{...}) }, up to the last {@code "}) "}, as a claim's value may hold that
+     * text too), without the token a signature error appends ({@code JsonWebSignature{...}->eyJ...}),
+     * anything left that looks like a compact token redacted, printable ASCII, at most 200 characters.
+     */
+    static String refusalText(String message) {
+        String m = message == null ? "" : message;
+        int claims = m.indexOf("JWT (claims->");
+        if (claims >= 0) {
+            int end = m.lastIndexOf("}) ");
+            m = m.substring(0, claims) + (end > claims ? m.substring(end + 3) : "");
+        }
+        int serialized = m.indexOf("->");
+        while (serialized >= 0) {
+            int stop = serialized + 2;
+            while (stop < m.length() && !Character.isWhitespace(m.charAt(stop)) && m.charAt(stop) != ']') {
+                stop++;
+            }
+            m = m.substring(0, serialized) + m.substring(stop);
+            serialized = m.indexOf("->", serialized);
+        }
+        return OidcText.printable(COMPACT.matcher(m).replaceAll("[token]"));
+    }
+
 }

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * {@link IdTokenCheck}'s. Refusals are {@code 400} JSON
  * ({@code {"error": ...}}) without a session cookie, except a provider error in a browser's
  * top-level navigation, which answers {@code 303} to {@code login-path} with
- * {@code error=provider_error&provider_error=<code>}; only an unreachable provider or a 5xx gives
+ * {@code error=provider_error&provider_error=<code>} (unless {@code login-path} is the login route or
+ * the callback, where landing would start a new sign-in by itself); only an unreachable provider or a 5xx gives
  * {@code 503}. A code exchange whose {@code token_type} is absent or not {@code Bearer} (case-insensitive)
  * is refused ({@code token_type_unsupported}); such a refresh keeps the session ("unavailable", see
  * {@link OidcTokenEndpoint}). The authorization request carries each parameter
@@ -94,6 +95,12 @@ public final class OidcLoginFlow implements LoginFlow {
     private final OidcTokenEndpoint tokenEndpoint;
     /** The login page ({@code login-path}): a browser lands there after a provider error. */
     private final String loginPath;
+    /**
+     * Whether {@code login-path} is one of this flow's routes (say {@code /auth/login}): landing there
+     * would start a new sign-in at once (with {@code prompt=none}, a redirect loop), so a provider
+     * error then answers the {@code 400} JSON instead.
+     */
+    private final boolean loginPathIsARoute;
 
     /**
      * @param settings the OpenID Connect settings
@@ -119,6 +126,13 @@ public final class OidcLoginFlow implements LoginFlow {
         endpoints.path(EndpointSettings.Endpoint.LOGIN).filter(p -> !p.equals(settings.callbackPath()))
                 .ifPresent(p -> r.add(new Route(p, Csrf.OWN_DEFENCE)));
         this.routes = List.copyOf(r);
+        String page = loginPath.length() > 1 && loginPath.endsWith("/") ? loginPath.substring(0, loginPath.length() - 1) : loginPath;
+        this.loginPathIsARoute = routes.stream().anyMatch(route -> route.path().equals(page));
+        if (loginPathIsARoute) {
+            LOG.warn("login-path {} is a route of the OpenID sign-in: a provider error answers 400 JSON instead of landing "
+                    + "there, which would start a new sign-in at once; set login-path to a page that offers to sign in again",
+                    loginPath);
+        }
     }
 
     @Override
@@ -276,7 +290,7 @@ public final class OidcLoginFlow implements LoginFlow {
         Optional<String> error = single(context, "error");
         if (context.request().getParameterValues("error") != null) {
             String code = error.filter(e -> OidcText.ERROR_CODE.matcher(e).matches()).orElse("invalid");
-            if ("navigate".equals(context.request().getHeader("Sec-Fetch-Mode"))) {
+            if ("navigate".equals(context.request().getHeader("Sec-Fetch-Mode")) && !loginPathIsARoute) {
                 providerErrorPage(context, tx, code);
             } else {
                 refuse(context, tx, "provider_error", code);
@@ -390,7 +404,8 @@ public final class OidcLoginFlow implements LoginFlow {
      * A provider error in a browser's top-level navigation: refused as {@link #refuse} does, but
      * answered {@code 303} to the login page with {@code error=provider_error} and the provider's
      * code (a plain token, checked above), so the application can say what happened and offer to
-     * sign in again; the login page never goes back to the provider by itself.
+     * sign in again; the login page never goes back to the provider by itself. Not used when
+     * {@code login-path} is one of this flow's routes ({@link #loginPathIsARoute}).
      */
     private void providerErrorPage(Context context, Transaction tx, String code) throws IOException {
         context.clearLoginTransaction(tx.slot());
