@@ -550,19 +550,7 @@ public final class CookieCodec {
      */
     public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
             String refreshToken, String lifetimeRecord) {
-        Objects.requireNonNull(response, "response");
-        Objects.requireNonNull(current, "current");
-        Objects.requireNonNull(accessToken, "accessToken");
-        Map<CookieNames.Slot, Value> values = new LinkedHashMap<>();
-        put(values, ACCESS, "accessToken", accessToken, null);
-        Set<CookieNames.Slot> cleared = new LinkedHashSet<>(List.of(GUEST));
-        if (refreshToken != null) {
-            put(values, REFRESH, "refreshToken", refreshToken, null);
-        } else {
-            cleared.add(REFRESH);
-        }
-        putLifetimeRecord(values, lifetimeRecord);
-        apply(response, current, secure, values, cleared, false);
+        replaceSession(response, current, secure, accessToken, refreshToken, lifetimeRecord, false, null, 0);
     }
 
     /**
@@ -578,6 +566,13 @@ public final class CookieCodec {
      */
     public void replace(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
             String refreshToken, String lifetimeRecord, String providerFacts, int headroom) {
+        replaceSession(response, current, secure, accessToken, refreshToken, lifetimeRecord, true, providerFacts,
+                Math.max(0, headroom));
+    }
+
+    /** The new session's cookies in one size check; the provider facts written or cleared only {@code withFacts}. */
+    private void replaceSession(HttpServletResponse response, SessionCookies current, boolean secure, String accessToken,
+            String refreshToken, String lifetimeRecord, boolean withFacts, String providerFacts, int headroom) {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(accessToken, "accessToken");
@@ -590,12 +585,12 @@ public final class CookieCodec {
             cleared.add(REFRESH);
         }
         putLifetimeRecord(values, lifetimeRecord);
-        if (providerFacts != null) {
+        if (withFacts && providerFacts != null) {
             put(values, PROVIDER_FACTS, "providerFacts", providerFacts, null);
-        } else {
+        } else if (withFacts) {
             cleared.add(PROVIDER_FACTS);
         }
-        apply(response, current, secure, values, cleared, false, Math.max(0, headroom));
+        apply(response, current, secure, values, cleared, false, headroom);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.sessiongate.engine;
 
 import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.cookie.CookieCodec;
@@ -55,28 +56,34 @@ final class SessionWriter {
      * size check that leaves {@code headroom} bytes free; {@code false} when they do not fit, logged
      * at WARN only when {@code last} (no smaller choice is left).
      */
-    boolean writeLogin(Exchange ex, io.github.sessiongate.TokenPair tokens, String lifetime, String providerFacts,
-            int headroom, boolean last) {
-        String a = seal.map(s -> s.seal(tokens.accessToken())).orElse(tokens.accessToken());
-        String r = tokens.refreshToken() == null ? null
-                : seal.map(s -> s.seal(tokens.refreshToken())).orElse(tokens.refreshToken());
+    boolean writeLogin(Exchange ex, TokenPair tokens, String lifetime, String providerFacts, int headroom, boolean last) {
         try {
-            cookies.replace(ex.privately(), ex.credentials.cookies(), ex.secure, a, r, lifetime, providerFacts, headroom);
+            cookies.replace(ex.privately(), ex.credentials.cookies(), ex.secure, sealed(tokens.accessToken()),
+                    sealed(tokens.refreshToken()), lifetime, providerFacts, headroom);
             return true;
         } catch (CookieTooLargeException e) {
             if (last) {
-                LOG.warn("tokens on {} do not fit the cookie budget ({}); raise cookie-max-total-bytes or shrink the tokens",
-                        ex.path, e.getMessage());
+                tooLarge(ex, e);
             }
             return false;
         }
     }
 
+    /** A token as its cookie carries it: sealed when sealing is on; {@code null} stays {@code null}. */
+    private String sealed(String token) {
+        return token == null ? null : seal.map(s -> s.seal(token)).orElse(token);
+    }
+
+    private static void tooLarge(Exchange ex, CookieTooLargeException e) {
+        LOG.warn("tokens on {} do not fit the cookie budget ({}); raise cookie-max-total-bytes or shrink the tokens",
+                ex.path, e.getMessage());
+    }
+
     /** Writes one cookie update; {@code false} (logged) if it does not fit the cookie budget. */
     boolean write(Exchange ex, CookieWrite write) {
         if (write instanceof CookieWrite.Tokens t) {
-            String a = seal.map(s -> s.seal(t.access())).orElse(t.access());
-            String r = t.refresh() == null ? null : seal.map(s -> s.seal(t.refresh())).orElse(t.refresh());
+            String a = sealed(t.access());
+            String r = sealed(t.refresh());
             try {
                 if (t.replacing()) {
                     cookies.replace(ex.privately(), ex.credentials.cookies(), ex.secure, a, r, t.lifetime());
@@ -85,8 +92,7 @@ final class SessionWriter {
                 }
                 return true;
             } catch (CookieTooLargeException e) {
-                LOG.warn("tokens on {} do not fit the cookie budget ({}); raise cookie-max-total-bytes or shrink the tokens",
-                        ex.path, e.getMessage());
+                tooLarge(ex, e);
                 return false;
             }
         } else if (write instanceof CookieWrite.Lifetime l) {
