@@ -21,6 +21,8 @@ import io.github.sessiongate.cookie.ProviderFactsValue;
 import io.github.sessiongate.cookie.CookieTooLargeException;
 import io.github.sessiongate.engine.Resolution.CookieWrite;
 import io.github.sessiongate.engine.Resolution.Refresh;
+import io.github.sessiongate.internal.CompactJws;
+import io.github.sessiongate.internal.Json;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.rotation.Refresher;
 import io.github.sessiongate.rotation.Validations;
@@ -30,8 +32,10 @@ import io.github.sessiongate.web.ResponseBudget;
 import io.github.sessiongate.web.SafeRedirect;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -171,10 +175,13 @@ final class Logins {
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
-        // Read before the cookies are cleared; only facts bound to this live session's subject serve
-        // (never a planted facts cookie of another user). Without a live session (no access token, or
-        // one lapsed past the skew) whose facts they are cannot be told: the provider gets no hint.
-        Optional<LoginFlow.ProviderFacts> ended = live == null ? Optional.empty() : providerFacts(ex, live.subject());
+        // Read before the cookies are cleared; only facts bound to this session's subject serve (never a
+        // planted facts cookie of another user). The subject is the live session's, else that of an access
+        // token the validator found expired (its signature checked; the usual case after a few idle
+        // minutes); without either, whose facts they are cannot be told and the provider gets no hint.
+        String subject = live != null ? live.subject()
+                : check instanceof ValidationResult.Expired ? lapsedSubject(token).orElse(null) : null;
+        Optional<LoginFlow.ProviderFacts> ended = subject == null ? Optional.empty() : providerFacts(ex, subject);
         writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE));
         audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
         if (wantsJson(ex.request)) {
@@ -200,6 +207,21 @@ final class Logins {
                             }))
                     .orElse(fallback);
             Answers.seeOther(ex.privately(), location);
+        }
+    }
+
+    /** The {@code sub} of a JWT the validator called expired; empty for an opaque token or none. */
+    private static Optional<String> lapsedSubject(String token) {
+        if (token == null || !CompactJws.isCanonical(token)) {
+            return Optional.empty();
+        }
+        int from = token.indexOf('.') + 1;
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(token.substring(from, token.indexOf('.', from))),
+                    StandardCharsets.UTF_8);
+            return Json.object(payload).flatMap(claims -> Json.string(claims, "sub"));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 
