@@ -10,17 +10,15 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
+import io.github.sessiongate.testing.TestOidcProvider;
 import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.TrustedProxies;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -40,30 +38,21 @@ import org.mockito.ArgumentCaptor;
  * not fit the response refused with its transaction given up (never the filter's 500).
  */
 class OidcAuthorizationRequestTest {
-    private HttpServer server;
+    private TestOidcProvider provider;
     private String issuer;
     private BackendHttp http;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
+        provider = TestOidcProvider.start();
+        issuer = provider.issuer();
         http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
     }
 
     @AfterEach
     void stop() {
         http.close();
-        server.stop(0);
+        provider.close();
     }
 
     private OidcLoginFlow flow() {
