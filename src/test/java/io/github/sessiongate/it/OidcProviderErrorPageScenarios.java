@@ -6,16 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.List;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,20 +35,10 @@ abstract class OidcProviderErrorPageScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        MockOAuth2Server provider = new MockOAuth2Server();
-        teardown.add(provider::shutdown);
-        provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/default";
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        teardown.add(new ScenarioProperties("sessiongate.it.oidc-login."))
-                .prefixed("cookie-keys", "k1:" + Base64.getEncoder().encodeToString(key))
-                .prefixed("jwks-url", issuer + "/jwks")
-                .prefixed("issuer", issuer)
-                .prefixed("audience", "sessiongate-api")
-                .prefixed("client-id", "sessiongate-web")
-                .prefixed("client-secret", "it-secret-" + UUID.randomUUID());
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-login")));
+        MockOidcProvider provider = teardown.add(MockOidcProvider.start("default", "sessiongate.it.oidc-login.")).withCookieKey()
+                .withJwksUrl().withClientSecret();
+        issuer = provider.issuer();
+        base = provider.serve(newContainer(), Container.Webapp.of(CONTEXT, "oidc-login"));
     }
 
     @AfterAll
