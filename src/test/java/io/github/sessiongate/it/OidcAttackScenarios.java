@@ -1,6 +1,8 @@
 package io.github.sessiongate.it;
 
 import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
+import static io.github.sessiongate.it.OidcBrowser.cookies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +50,6 @@ abstract class OidcAttackScenarios {
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
     static final String FACTS = CookieKind.PROVIDER_FACTS_NAME;
     static final String TRANSACTION = CookieKind.LOGIN_TRANSACTION_NAME + "-0";
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
     private MockOidcProvider provider;
@@ -473,12 +474,6 @@ abstract class OidcAttackScenarios {
 
     private static String replace(String header, String name, String value) {
         return Arrays.stream(header.split("; ")).map(c -> c.startsWith(name + "=") ? name + "=" + value : c)
-                .collect(Collectors.joining("; "));
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
                 .collect(Collectors.joining("; "));
     }
 

@@ -1,7 +1,8 @@
 package io.github.sessiongate.it;
 
-import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
 import static io.github.sessiongate.it.MockOidcProvider.AUDIENCE;
+import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,6 @@ abstract class OidcDefaultsScenarios {
     static final String CONTEXT = "/oidcdef";
     static final String ISSUER_ID = "default";
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
     private MockOidcProvider provider;

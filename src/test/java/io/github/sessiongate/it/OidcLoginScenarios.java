@@ -1,6 +1,9 @@
 package io.github.sessiongate.it;
 
 import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
+import static io.github.sessiongate.it.OidcBrowser.cookies;
+import static io.github.sessiongate.it.OidcBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,13 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -42,7 +43,6 @@ abstract class OidcLoginScenarios {
     static final String ISSUER_ID = "default";
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
     private MockOidcProvider provider;
@@ -263,23 +263,5 @@ abstract class OidcLoginScenarios {
 
     private static void assertNoSession(Response r) {
         assertTrue(SetCookies.value(r, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), () -> "no session cookie: " + r);
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
-                .collect(Collectors.joining("; "));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            if (q.put(name, kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "") != null) {
-                throw new AssertionError("parameter sent twice: " + name);
-            }
-        }
-        return q;
     }
 }

@@ -1,6 +1,9 @@
 package io.github.sessiongate.it;
 
 import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
+import static io.github.sessiongate.it.OidcBrowser.cookies;
+import static io.github.sessiongate.it.OidcBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +12,12 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.it.RawHttp.Response;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +45,6 @@ abstract class OidcLogoutScenarios {
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
     static final String FACTS = CookieKind.PROVIDER_FACTS_NAME;
     static final String TRANSACTION = CookieKind.LOGIN_TRANSACTION_NAME + "-0";
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
     private MockOidcProvider provider;
@@ -252,23 +252,5 @@ abstract class OidcLogoutScenarios {
     private static Optional<String> cookie(String header, String name) {
         return Arrays.stream(header.split("; ")).filter(c -> c.startsWith(name + "=")).map(c -> c.substring(name.length() + 1))
                 .findFirst();
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
-                .collect(Collectors.joining("; "));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            if (q.put(name, kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "") != null) {
-                throw new AssertionError("parameter sent twice: " + name);
-            }
-        }
-        return q;
     }
 }

@@ -1,5 +1,7 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.OidcBrowser.cookies;
+import static io.github.sessiongate.it.OidcBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +13,6 @@ import io.github.sessiongate.it.CodeBindingProvider.TokenAnswer;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.LogCapture;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +22,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +119,7 @@ abstract class OidcProviderAnswersScenarios {
         URI location = URI.create(r.header("Location").orElseThrow());
         String tx = r.headers("set-cookie").stream().filter(h -> h.startsWith(TRANSACTION)).map(h -> h.split(";", 2)[0])
                 .findFirst().orElseThrow(() -> new AssertionError("no transaction cookie: " + r));
-        return new Started(location, onceEach(location.getRawQuery()), tx);
+        return new Started(location, query(location.getRawQuery()), tx);
     }
 
     /** The provider's redirect back for {@code authorize}: the callback target (path and query). */
@@ -140,28 +139,9 @@ abstract class OidcProviderAnswersScenarios {
         return RawHttp.send(base, "GET", target, headers.toArray(String[]::new));
     }
 
-    /** The callback as a script's request ({@code Sec-Fetch-Mode: cors}), not a navigation. */
-    /** Every parameter of a query, decoded; fails if one is sent twice. */
-    private static Map<String, String> onceEach(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            if (q.put(name, kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "") != null) {
-                throw new AssertionError("parameter sent twice: " + name + " in " + raw);
-            }
-        }
-        return q;
-    }
-
+    /** The code a callback target carries. */
     private static String code(String callbackTarget) {
-        return onceEach(callbackTarget.substring(callbackTarget.indexOf('?') + 1)).get("code");
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
-                .collect(Collectors.joining("; "));
+        return query(callbackTarget.substring(callbackTarget.indexOf('?') + 1)).get("code");
     }
 
     private static void assertNoSession(Response r) {
@@ -213,7 +193,7 @@ abstract class OidcProviderAnswersScenarios {
                 () -> assertEquals(base + EXTRAS + "/auth/callback", q.get("redirect_uri")));
         // What the provider received, byte for byte, has the same parameters once each.
         authorize(s.authorize());
-        assertEquals(expected, onceEach(provider.authorizeQueries().get(provider.authorizeQueries().size() - 1)).keySet());
+        assertEquals(expected, query(provider.authorizeQueries().get(provider.authorizeQueries().size() - 1)).keySet());
     }
 
     @Test
