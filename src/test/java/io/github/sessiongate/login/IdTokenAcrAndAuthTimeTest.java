@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
 import io.github.sessiongate.testing.TestOidcProvider;
 import java.time.Duration;
@@ -31,20 +30,17 @@ class IdTokenAcrAndAuthTimeTest {
     private final MutableClock clock = new MutableClock();
     private TestOidcProvider provider;
     private String issuer;
-    private BackendHttp http;
     private OidcDiscovery discovery;
 
     @BeforeEach
     void start() throws Exception {
         provider = TestOidcProvider.start();
         issuer = provider.issuer();
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), http, clock);
+        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(), clock);
     }
 
     @AfterEach
     void stop() {
-        http.close();
         provider.close();
     }
 

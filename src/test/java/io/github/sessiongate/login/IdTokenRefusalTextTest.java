@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
 import io.github.sessiongate.testing.TestOidcProvider;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -34,7 +32,6 @@ class IdTokenRefusalTextTest {
     private final MutableClock clock = new MutableClock();
     private TestOidcProvider provider;
     private RsaJsonWebKey key;
-    private BackendHttp http;
     private OidcDiscovery discovery;
     private IdTokenCheck idTokens;
 
@@ -42,15 +39,13 @@ class IdTokenRefusalTextTest {
     void start() throws Exception {
         provider = TestOidcProvider.start();
         key = provider.key();
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
         OidcSettings settings = OidcSettings.builder().issuer(provider.issuer()).client(CLIENT, "secret").build();
-        discovery = new OidcDiscovery(settings, http, clock);
+        discovery = new OidcDiscovery(settings, provider.http(), clock);
         idTokens = new IdTokenCheck(settings, discovery, clock);
     }
 
     @AfterEach
     void stop() {
-        http.close();
         provider.close();
     }
 

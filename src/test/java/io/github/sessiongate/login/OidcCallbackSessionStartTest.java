@@ -5,21 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
 import io.github.sessiongate.testing.TestOidcProvider;
-import io.github.sessiongate.web.RequestOrigin;
-import io.github.sessiongate.web.TrustedProxies;
-import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +35,6 @@ class OidcCallbackSessionStartTest {
     private List<String> revoked;
     private TestOidcProvider provider;
     private String issuer;
-    private BackendHttp http;
     private volatile String idToken;
 
     @BeforeEach
@@ -56,12 +47,10 @@ class OidcCallbackSessionStartTest {
             TestOidcProvider.json(ex, 200, "{\"token_type\":\"Bearer\",\"access_token\":\"an-access-token\","
                     + "\"refresh_token\":\"a-refresh-token\",\"expires_in\":300,\"id_token\":\"" + idToken + "\"}");
         });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
     }
 
     @AfterEach
     void stop() {
-        http.close();
         provider.close();
     }
 
@@ -74,26 +63,15 @@ class OidcCallbackSessionStartTest {
 
     /** A callback with a good state and code; {@code startSession} answers {@code outcome}. */
     private LoginFlow.Context callback(LoginFlow.SessionStart.Outcome outcome) throws Exception {
-        OidcLoginFlow flow = new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(),
-                EndpointSettings.defaults(), new RequestOrigin.Resolver(URI.create("https://app.example"), TrustedProxies.none()),
-                http, clock, "/login");
+        OidcLoginFlow flow = OidcFlowSeams.flow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(),
+                clock);
         Map<String, String[]> params = Map.of("state", new String[] {STATE}, "code", new String[] {"a-code"});
-        HttpServletRequest request = mock(HttpServletRequest.class);
-        when(request.getMethod()).thenReturn("GET");
-        when(request.getContextPath()).thenReturn("");
-        when(request.getRemoteAddr()).thenReturn("127.0.0.1");
-        when(request.getParameterValues(anyString())).thenAnswer(i -> params.get(i.<String>getArgument(0)));
-        LoginFlow.Context context = mock(LoginFlow.Context.class);
-        when(context.request()).thenReturn(request);
-        when(context.path()).thenReturn(OidcSettings.DEFAULT_CALLBACK_PATH);
-        when(context.locationRoom()).thenReturn(4000);
+        LoginFlow.Context context = OidcFlowSeams.get(OidcSettings.DEFAULT_CALLBACK_PATH, params, 4000);
         String tx = new OidcTransaction(STATE, NONCE, "v".repeat(64), clock.instant(), "https://app.example/auth/callback", "", Optional.empty())
                 .encode(true);
         when(context.loginTransactions()).thenReturn(List.of(new LoginFlow.Transaction(1, tx)));
         when(context.startSession(any(), any())).thenReturn(new LoginFlow.SessionStart(outcome, Optional.empty()));
-        LoginFlow.Route route = flow.routes().stream().filter(r -> r.path().equals(OidcSettings.DEFAULT_CALLBACK_PATH))
-                .findFirst().orElseThrow();
-        flow.handle(route, context);
+        flow.handle(OidcFlowSeams.route(flow, OidcSettings.DEFAULT_CALLBACK_PATH), context);
         return context;
     }
 

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
 import io.github.sessiongate.testing.TestOidcProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -38,7 +36,6 @@ class OidcDiscoveryAndIdTokenTest {
     private final MutableClock clock = new MutableClock();
     private TestOidcProvider provider;
     private String issuer;
-    private BackendHttp http;
     private OidcDiscovery discovery;
     private IdTokenCheck idTokens;
 
@@ -46,14 +43,12 @@ class OidcDiscoveryAndIdTokenTest {
     void start() throws Exception {
         provider = TestOidcProvider.start();
         issuer = provider.issuer();
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), http, clock);
+        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(), clock);
         idTokens = new IdTokenCheck(OidcSettings.builder().issuer(issuer).client(CLIENT, "secret").build(), discovery, clock);
     }
 
     @AfterEach
     void stop() {
-        http.close();
         provider.close();
     }
 

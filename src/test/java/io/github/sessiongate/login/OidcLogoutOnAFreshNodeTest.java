@@ -5,17 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
 import io.github.sessiongate.testing.TestOidcProvider;
-import io.github.sessiongate.web.RequestOrigin;
-import io.github.sessiongate.web.TrustedProxies;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -31,25 +25,22 @@ class OidcLogoutOnAFreshNodeTest {
     private List<String> revoked;
     private TestOidcProvider provider;
     private String issuer;
-    private BackendHttp http;
 
     @BeforeEach
     void start() throws Exception {
         provider = TestOidcProvider.start().endpoint("end_session_endpoint", "/logout");
         revoked = provider.recordRevocations();
         issuer = provider.issuer();
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
     }
 
     @AfterEach
     void stop() {
-        http.close();
         provider.close();
     }
 
     private OidcLoginFlow flow() {
-        return new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), EndpointSettings.defaults(),
-                new RequestOrigin.Resolver(URI.create("https://app.example"), TrustedProxies.none()), http, new MutableClock(), "/login");
+        return OidcFlowSeams.flow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(),
+                new MutableClock());
     }
 
     @Test

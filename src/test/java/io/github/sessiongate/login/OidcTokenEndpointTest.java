@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.RefreshResult;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
 import io.github.sessiongate.testing.TestOidcProvider;
@@ -61,7 +60,6 @@ class OidcTokenEndpointTest {
     private String issuer;
     private URI token;
     private OidcDiscovery.Provider provider;
-    private BackendHttp http;
 
     /** One request as the provider saw it. */
     record Request(String path, String authorization, Map<String, List<String>> form) {
@@ -92,12 +90,10 @@ class OidcTokenEndpointTest {
                 ex.close();
             });
         }
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
     }
 
     @AfterEach
     void stop() {
-        http.close();
         server.close();
     }
 
@@ -119,7 +115,7 @@ class OidcTokenEndpointTest {
     }
 
     private OidcTokenEndpoint endpoint(OidcSettings s) {
-        return new OidcTokenEndpoint(s, http, clock);
+        return new OidcTokenEndpoint(s, server.http(), clock);
     }
 
     private static String pem(KeyPair pair) {
@@ -262,7 +258,7 @@ class OidcTokenEndpointTest {
     @Test
     void endpointsByHandWinOverDiscovery() {
         OidcSettings s = settings().endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").build();
-        OidcDiscovery d = new OidcDiscovery(s, http, clock);
+        OidcDiscovery d = new OidcDiscovery(s, server.http(), clock);
         OidcDiscovery.Provider p = d.provider().orElseThrow();
         assertEquals(token, p.token(), "the token endpoint set by hand");
         assertEquals(URI.create(issuer + "/auth"), p.authorization(), "the rest discovered");
@@ -276,7 +272,7 @@ class OidcTokenEndpointTest {
                 .endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").endpoint(OidcSettings.PARAM_JWKS_URI, issuer + "/k")
                 .endpoint(OidcSettings.PARAM_REVOCATION_ENDPOINT, issuer + "/revoke").build();
         assertFalse(s.discoveryNeeded());
-        OidcDiscovery.Provider p = new OidcDiscovery(s, http, clock).provider().orElseThrow();
+        OidcDiscovery.Provider p = new OidcDiscovery(s, server.http(), clock).provider().orElseThrow();
         assertEquals(List.of(URI.create(issuer + "/a"), token, URI.create(issuer + "/k")), List.of(p.authorization(), p.token(), p.jwks()));
         assertEquals(URI.create(issuer + "/revoke"), p.revocation().orElseThrow());
         assertTrue(p.endSession().isEmpty(), "not set, not discovered");

@@ -3,11 +3,13 @@ package io.github.sessiongate.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.github.sessiongate.internal.BackendHttp;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +30,8 @@ import org.jose4j.lang.JoseException;
  * {@code http://127.0.0.1:<port>/realm}, a discovery document, the JWKS of an RSA test key (kid
  * {@code k1}) and ID tokens signed with it. The document names {@code authorization_endpoint}
  * {@code /auth}, {@code token_endpoint} {@code /token} and {@code jwks_uri} {@code /jwks} under the
- * issuer; {@link #endpoint} adds, moves or drops one, {@link #handle} serves any other path.
- * Close it after each test.
+ * issuer; {@link #endpoint} adds, moves or drops one, {@link #handle} serves any other path. It
+ * also hands out the {@link BackendHttp} to reach it with. Close it after each test.
  */
 public final class TestOidcProvider implements AutoCloseable {
     /** The key id of {@link #key()} in the JWKS and in the tokens {@link #sign} makes. */
@@ -43,6 +45,7 @@ public final class TestOidcProvider implements AutoCloseable {
     private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
     private final AtomicInteger discoveryStatus = new AtomicInteger(200);
     private final AtomicInteger discoveryHits = new AtomicInteger();
+    private final BackendHttp http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
     private volatile String saidIssuer;
     private RsaJsonWebKey key;
 
@@ -65,6 +68,11 @@ public final class TestOidcProvider implements AutoCloseable {
     /** The issuer identifier, {@code http://127.0.0.1:<port>/realm}. */
     public String issuer() {
         return issuer;
+    }
+
+    /** A client for the code under test to reach this provider with (2 s timeouts), closed with it. */
+    public BackendHttp http() {
+        return http;
     }
 
     /** The provider's signing key (RSA 2048, kid {@link #KEY_ID}), made on first use. */
@@ -197,6 +205,7 @@ public final class TestOidcProvider implements AutoCloseable {
 
     @Override
     public void close() {
+        http.close();
         server.stop(0);
     }
 }
