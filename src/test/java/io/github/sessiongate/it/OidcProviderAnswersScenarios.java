@@ -166,6 +166,20 @@ abstract class OidcProviderAnswersScenarios {
         assertFalse(log.contains(code), () -> "the code is in the log:\n" + log);
     }
 
+    /** What a refused sign-in left: the log while its callback was handled, and the code it carried. */
+    private record Refusal(String log, String code) {
+    }
+
+    /** A sign-in at a page whose callback is refused with {@code error} (see {@link #assertRefused}). */
+    private Refusal refusedSignIn(String error) throws Exception {
+        Started s = startAt(EXTRAS + "/app/a");
+        String back = authorize(s.authorize());
+        Response[] r = new Response[1];
+        String log = LogCapture.during(() -> r[0] = callback(back, s.cookie()));
+        assertRefused(r[0], error, s);
+        return new Refusal(log, code(back));
+    }
+
     private String signIn() throws Exception {
         provider.idTokenClaims(Map.of("acr", "gold", "auth_time", Instant.now().getEpochSecond()));
         Started s = startAt(EXTRAS + "/app/home");
@@ -295,26 +309,18 @@ abstract class OidcProviderAnswersScenarios {
     @Test
     void invalidClientIsARefusedSignIn() throws Exception {
         provider.tokenAnswer(TokenAnswer.INVALID_CLIENT);
-        Started s = startAt(EXTRAS + "/app/a");
-        String back = authorize(s.authorize());
-        Response[] r = new Response[1];
-        String log = LogCapture.during(() -> r[0] = callback(back, s.cookie()));
-        assertRefused(r[0], "code_refused", s);
-        assertTrue(log.contains("invalid_client"), log);
-        assertAuditedWithoutCode(log, "code_refused", code(back));
+        Refusal f = refusedSignIn("code_refused");
+        assertTrue(f.log().contains("invalid_client"), f.log());
+        assertAuditedWithoutCode(f.log(), "code_refused", f.code());
     }
 
     @Test
     void aDpopTokenTypeIsARefusedSignIn() throws Exception {
         provider.idTokenClaims(Map.of("acr", "gold", "auth_time", Instant.now().getEpochSecond()));
         provider.tokenAnswer(TokenAnswer.DPOP);
-        Started s = startAt(EXTRAS + "/app/a");
-        String back = authorize(s.authorize());
-        Response[] r = new Response[1];
-        String log = LogCapture.during(() -> r[0] = callback(back, s.cookie()));
-        assertRefused(r[0], "token_type_unsupported", s);
-        assertTrue(log.contains("token_type expected Bearer, was DPoP"), log);
-        assertAuditedWithoutCode(log, "token_type_unsupported", code(back));
+        Refusal f = refusedSignIn("token_type_unsupported");
+        assertTrue(f.log().contains("token_type expected Bearer, was DPoP"), f.log());
+        assertAuditedWithoutCode(f.log(), "token_type_unsupported", f.code());
     }
 
     @Test
@@ -326,11 +332,8 @@ abstract class OidcProviderAnswersScenarios {
         assertEquals(303, done.status(), () -> "bearer in any case: " + done);
 
         provider.tokenAnswer(TokenAnswer.NO_TOKEN_TYPE);
-        Started t = startAt(EXTRAS + "/app/a");
-        Response[] r = new Response[1];
-        String log = LogCapture.during(() -> r[0] = callback(authorize(t.authorize()), t.cookie()));
-        assertRefused(r[0], "token_type_unsupported", t);
-        assertTrue(log.contains("token_type expected Bearer, was absent"), log);
+        Refusal f = refusedSignIn("token_type_unsupported");
+        assertTrue(f.log().contains("token_type expected Bearer, was absent"), f.log());
     }
 
     @Test

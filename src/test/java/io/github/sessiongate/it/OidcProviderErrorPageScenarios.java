@@ -9,6 +9,7 @@ import io.github.sessiongate.it.RawHttp.Response;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,11 +64,17 @@ abstract class OidcProviderErrorPageScenarios {
                 + "&iss=" + URLEncoder.encode(issuer, StandardCharsets.UTF_8);
     }
 
+    /** The provider's {@code error} at the callback of the sign-in {@code s} started, with {@code headers} and its cookies. */
+    private Response errorAtCallback(String[] s, String error, String... headers) throws Exception {
+        String[] all = Arrays.copyOf(headers, headers.length + 1);
+        all[headers.length] = "Cookie: " + s[1];
+        return RawHttp.send(base, "GET", callbackWithError(error, s[0]), all);
+    }
+
     @Test
     void aProviderErrorInANavigationLandsOnTheLoginPageWithItsCode() throws Exception {
         String[] s = startSignIn();
-        Response r = RawHttp.send(base, "GET", callbackWithError("access_denied", s[0]), "Accept: text/html",
-                "Sec-Fetch-Mode: navigate", "Cookie: " + s[1]);
+        Response r = errorAtCallback(s, "access_denied", "Accept: text/html", "Sec-Fetch-Mode: navigate");
         assertEquals(303, r.status(), r::toString);
         assertEquals(CONTEXT + "/login?error=provider_error&provider_error=access_denied", r.header("Location").orElseThrow(),
                 "to the login page, never back to the provider; no error_description");
@@ -79,8 +86,7 @@ abstract class OidcProviderErrorPageScenarios {
     @Test
     void anErrorThatIsNotAPlainCodeIsNamedInvalid() throws Exception {
         String[] s = startSignIn();
-        Response r = RawHttp.send(base, "GET", callbackWithError("<b>x</b>", s[0]), "Accept: text/html",
-                "Sec-Fetch-Mode: navigate", "Cookie: " + s[1]);
+        Response r = errorAtCallback(s, "<b>x</b>", "Accept: text/html", "Sec-Fetch-Mode: navigate");
         assertEquals(303, r.status(), r::toString);
         assertEquals(CONTEXT + "/login?error=provider_error&provider_error=invalid", r.header("Location").orElseThrow());
     }
@@ -88,8 +94,7 @@ abstract class OidcProviderErrorPageScenarios {
     @Test
     void anythingButANavigationKeepsTheJsonRefusal() throws Exception {
         String[] s = startSignIn();
-        Response r = RawHttp.send(base, "GET", callbackWithError("access_denied", s[0]), "Accept: application/json",
-                "Sec-Fetch-Mode: cors", "Cookie: " + s[1]);
+        Response r = errorAtCallback(s, "access_denied", "Accept: application/json", "Sec-Fetch-Mode: cors");
         assertEquals(400, r.status(), r::toString);
         assertEquals("provider_error", Json.object(r.body()).get("error"));
         assertEquals("access_denied", Json.object(r.body()).get("provider_error"));
