@@ -11,12 +11,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jose4j.json.JsonUtil;
@@ -42,9 +37,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -65,8 +57,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the form posting to {@code /auth/logout}. Token values are never printed, only cookie names.
  */
 class BrowserFlowTest {
-    private static final Path CHROMIUM = Path.of(System.getProperty("sample.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("sample.chromedriver", "/usr/bin/chromedriver"));
 
     private static final int ACCESS_TTL_SECONDS = 3;
     /** How long past the access token's {@code exp} to wait before expecting a rotation. */
@@ -80,50 +70,22 @@ class BrowserFlowTest {
     /** Fallback refresh cookie names (the defaults; {@code __Host-} when the cookies are Secure). */
     private static final List<String> DEFAULT_REFRESH_NAMES = List.of("sg_refresh", "__Host-sg_refresh");
 
-    /**
-     * Selenium's devtools (CDP) support, which this test does not use, warns that it has no
-     * implementation for this Chromium's version; kept referenced so the setting sticks.
-     */
-    private static final List<Logger> QUIETED = Stream.of("org.openqa.selenium.devtools",
-            "org.openqa.selenium.chromium").map(Logger::getLogger).toList();
 
     /** Why there is no browser, or {@code null}. */
     private static String noBrowser;
-    private static Path profile;
-    private static ChromeDriverService service;
+    private static HeadlessChromium browser;
     private static WebDriver driver;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        noBrowser = missingBrowser();
+        noBrowser = HeadlessChromium.unavailable("BrowserFlowTest");
         if (noBrowser != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(noBrowser + "; CI=true, so this fails instead of being skipped");
-            }
-            System.err.println("BrowserFlowTest: skipping every test: " + noBrowser);
             return; // Each test is skipped, with the reason (see requireBrowser).
         }
-        QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
-        // Belt and braces: with the driver named, Selenium never asks Selenium Manager for one.
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        profile = Files.createTempDirectory("sessiongate-chromium-");
-        Path logs = Path.of(System.getProperty("sample.workdir", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(logs);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(logs.resolve("chromedriver.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)).scriptTimeout(Duration.ofSeconds(10));
+        browser = HeadlessChromium.start("sessiongate-chromium-", "chromedriver.log");
+        driver = browser.driver();
     }
 
-    /** Skipped, with the reason, without a browser (outside CI: see startBrowser). */
     @BeforeEach
     void requireBrowser() {
         Assumptions.assumeTrue(noBrowser == null, () -> noBrowser);
@@ -131,20 +93,10 @@ class BrowserFlowTest {
 
     @AfterAll
     static void stopBrowser() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
+        if (browser != null) {
+            browser.close();
+            browser = null;
             driver = null;
-            if (service != null) {
-                service.stop();
-                service = null;
-            }
-            if (profile != null) {
-                deleteTree(profile);
-                profile = null;
-            }
         }
     }
 
@@ -426,31 +378,5 @@ class BrowserFlowTest {
             }
         }
         return params;
-    }
-
-    // ---- set-up ----------------------------------------------------------------------------------
-
-    /** What is missing of the browser, or {@code null} when chromium and chromedriver are there. */
-    private static String missingBrowser() {
-        List<String> missing = new ArrayList<>();
-        for (Path tool : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(tool)) {
-                missing.add(tool.toString());
-            }
-        }
-        return missing.isEmpty() ? null
-                : "no headless browser for the end-to-end test: missing " + String.join(" and ", missing)
-                        + " (install Debian's chromium and chromium-driver, e.g. with .ci/install-browser)";
-    }
-
-    /** Best effort: a profile directory left behind in the temp directory fails no test. */
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("BrowserFlowTest: could not delete " + root + ": " + e);
-        }
     }
 }

@@ -10,21 +10,13 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +29,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -56,47 +45,23 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Token values are never printed, only cookie names.
  */
 class BrowserOidcFlowTest {
-    private static final Path CHROMIUM = Path.of(System.getProperty("sample.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("sample.chromedriver", "/usr/bin/chromedriver"));
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int ACCESS_TTL_SECONDS = 300;
     private static final Map<String, String> OIDC = Map.of("SAMPLE_LOGIN", "oidc");
     private static final String LOGOUT_ENDPOINT = "/auth/logout";
-    private static final List<Logger> QUIETED = Stream.of("org.openqa.selenium.devtools",
-            "org.openqa.selenium.chromium").map(Logger::getLogger).toList();
 
     private static String noBrowser;
-    private static Path profile;
-    private static ChromeDriverService service;
+    private static HeadlessChromium browser;
     private static WebDriver driver;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        noBrowser = missingBrowser();
+        noBrowser = HeadlessChromium.unavailable("BrowserOidcFlowTest");
         if (noBrowser != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(noBrowser + "; CI=true, so this fails instead of being skipped");
-            }
-            System.err.println("BrowserOidcFlowTest: skipping every test: " + noBrowser);
             return;
         }
-        QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        profile = Files.createTempDirectory("sessiongate-chromium-oidc-");
-        Path logs = Path.of(System.getProperty("sample.workdir", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(logs);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(logs.resolve("chromedriver-oidc.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)).scriptTimeout(Duration.ofSeconds(10));
+        browser = HeadlessChromium.start("sessiongate-chromium-oidc-", "chromedriver-oidc.log");
+        driver = browser.driver();
     }
 
     @BeforeEach
@@ -106,20 +71,10 @@ class BrowserOidcFlowTest {
 
     @AfterAll
     static void stopBrowser() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
+        if (browser != null) {
+            browser.close();
+            browser = null;
             driver = null;
-            if (service != null) {
-                service.stop();
-                service = null;
-            }
-            if (profile != null) {
-                deleteTree(profile);
-                profile = null;
-            }
         }
     }
 
@@ -293,27 +248,5 @@ class BrowserOidcFlowTest {
             }
         }
         return params;
-    }
-
-    private static String missingBrowser() {
-        List<String> missing = new ArrayList<>();
-        for (Path tool : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(tool)) {
-                missing.add(tool.toString());
-            }
-        }
-        return missing.isEmpty() ? null
-                : "no headless browser for the end-to-end test: missing " + String.join(" and ", missing)
-                        + " (install Debian's chromium and chromium-driver, e.g. with .ci/install-browser)";
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("BrowserOidcFlowTest: could not delete " + root + ": " + e);
-        }
     }
 }
