@@ -1,5 +1,8 @@
 package io.github.sessiongate.sample;
 
+import static io.github.sessiongate.sample.HeadlessChromium.hasLeft;
+import static io.github.sessiongate.sample.HeadlessChromium.pathOf;
+import static io.github.sessiongate.sample.HeadlessChromium.queryParameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,12 +12,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +70,6 @@ class BrowserFlowTest {
     private static final String LOGOUT_ENDPOINT = "/auth/logout";
     /** Fallback refresh cookie names (the defaults; {@code __Host-} when the cookies are Secure). */
     private static final List<String> DEFAULT_REFRESH_NAMES = List.of("sg_refresh", "__Host-sg_refresh");
-
 
     /** Why there is no browser, or {@code null}. */
     private static String noBrowser;
@@ -174,7 +174,7 @@ class BrowserFlowTest {
             assertEquals("post", logout.getDomProperty("method"), "the sign-out form's method");
             submit(logout, "signing out");
             assertAt("/", "after signing out");
-            Set<String> left = cookieNames();
+            Set<String> left = browser.cookieNames();
             assertFalse(left.contains(rotated.getName()) || left.contains(rotatedRefresh.getName()),
                     "signing out clears the token cookies; the browser still has " + left);
             driver.get(base + "/dashboard");
@@ -191,7 +191,7 @@ class BrowserFlowTest {
                 .toList();
         if (found.size() != 1) {
             fail("expected one cookie holding a JWT with sub " + USER + ", found " + found.size()
-                    + "; the browser's cookies: " + cookieNames());
+                    + "; the browser's cookies: " + browser.cookieNames());
         }
         return found.get(0);
     }
@@ -209,11 +209,7 @@ class BrowserFlowTest {
                 return cookie;
             }
         }
-        return fail("no refresh cookie (looked for " + names + "); the browser's cookies: " + cookieNames());
-    }
-
-    private static Set<String> cookieNames() {
-        return driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toCollection(TreeSet::new));
+        return fail("no refresh cookie (looked for " + names + "); the browser's cookies: " + browser.cookieNames());
     }
 
     /** Page script sees neither cookie, while {@code document.cookie} does work on this page. */
@@ -293,26 +289,6 @@ class BrowserFlowTest {
     }
 
     /**
-     * Whether the element's page is gone. While a navigation replaces the document, ChromeDriver
-     * may answer a query on the old node with "Node with given id does not belong to the
-     * document" (an unknown error) instead of a stale-element error: both mean the page was left.
-     */
-    private static boolean hasLeft(WebElement element) {
-        try {
-            element.isEnabled();
-            return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            return true;
-        } catch (org.openqa.selenium.WebDriverException e) {
-            String message = e.getMessage();
-            if (message != null && message.contains("does not belong to the document")) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
-    /**
      * The browser is at {@code path}. Checked at once: {@code get} returns and {@link #submit}
      * waits only once the page, after any redirects, has loaded.
      */
@@ -348,35 +324,8 @@ class BrowserFlowTest {
     /** Where the browser is: path and query, title and the start of the page's text. */
     private static String where() {
         String url = driver.getCurrentUrl();
-        String text;
-        try {
-            text = driver.findElement(By.tagName("body")).getText().replaceAll("\\s+", " ").strip();
-        } catch (RuntimeException e) {
-            text = "(no body: " + e.getClass().getSimpleName() + ")";
-        }
-        if (text.length() > 300) {
-            text = text.substring(0, 300) + "...";
-        }
         URI uri = URI.create(url);
         String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return pathAndQuery + " (\"" + driver.getTitle() + "\": " + text + ")";
-    }
-
-    private static String pathOf(String url) {
-        return url == null || url.isEmpty() ? "" : URI.create(url).getPath();
-    }
-
-    private static Map<String, String> queryParameters(String url) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String query = URI.create(url).getRawQuery();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.putIfAbsent(name, value);
-            }
-        }
-        return params;
+        return pathAndQuery + " " + browser.titleAndText();
     }
 }

@@ -1,5 +1,8 @@
 package io.github.sessiongate.sample;
 
+import static io.github.sessiongate.sample.HeadlessChromium.hasLeft;
+import static io.github.sessiongate.sample.HeadlessChromium.pathOf;
+import static io.github.sessiongate.sample.HeadlessChromium.queryParameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,16 +10,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,7 +106,7 @@ class BrowserOidcFlowTest {
             assertAt(base, "/dashboard", "after signing in at the provider");
             assertText("Hello, alice", "the dashboard after signing in");
             assertText("Your roles: user.", "the dashboard after signing in as alice");
-            Set<String> sessionCookies = cookieNames();
+            Set<String> sessionCookies = browser.cookieNames();
             assertTrue(driver.manage().getCookies().stream().filter(c -> c.getName().contains("sg_access"))
                     .allMatch(Cookie::isHttpOnly), "the session cookies are HttpOnly: " + sessionCookies);
             driver.get(base + "/admin");
@@ -118,8 +117,8 @@ class BrowserOidcFlowTest {
             WebElement logout = formPostingTo(LOGOUT_ENDPOINT);
             submit(logout, "signing out");
             assertAt(base, "/", "after signing out at the provider");
-            assertFalse(cookieNames().stream().anyMatch(n -> n.contains("sg_access") || n.contains("sg_refresh")),
-                    "signing out clears the session cookies; the browser still has " + cookieNames());
+            assertFalse(browser.cookieNames().stream().anyMatch(n -> n.contains("sg_access") || n.contains("sg_refresh")),
+                    "signing out clears the session cookies; the browser still has " + browser.cookieNames());
             driver.get(base + "/dashboard");
             assertTrue(driver.getCurrentUrl().startsWith(authorize + "?"),
                     "after signing out, /dashboard asks the provider again; the browser is at " + where());
@@ -149,7 +148,7 @@ class BrowserOidcFlowTest {
             assertTrue(driver.findElements(By.id("injected")).isEmpty(), "error_description is never markup");
             WebElement again = driver.findElement(By.linkText("Sign in again"));
             assertEquals("/auth/login", URI.create(again.getDomProperty("href")).getPath(), "Sign in again starts a sign-in");
-            assertFalse(cookieNames().stream().anyMatch(n -> n.contains("sg_access")), "no session after a provider error");
+            assertFalse(browser.cookieNames().stream().anyMatch(n -> n.contains("sg_access")), "no session after a provider error");
         }
     }
 
@@ -176,21 +175,6 @@ class BrowserOidcFlowTest {
                 what + ": the next page did not finish loading");
     }
 
-    private static boolean hasLeft(WebElement element) {
-        try {
-            element.isEnabled();
-            return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            return true;
-        } catch (org.openqa.selenium.WebDriverException e) {
-            String message = e.getMessage();
-            if (message != null && message.contains("does not belong to the document")) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
     /** The browser is on the webapp ({@code base}) at {@code path}. */
     private static void assertAt(String base, String path, String when) {
         String url = driver.getCurrentUrl();
@@ -213,40 +197,9 @@ class BrowserOidcFlowTest {
         }
     }
 
-    private static Set<String> cookieNames() {
-        return driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toCollection(TreeSet::new));
-    }
-
     /** Where the browser is: host, path (no query: it may hold a code), title and the start of the text. */
     private static String where() {
         URI uri = URI.create(driver.getCurrentUrl());
-        String text;
-        try {
-            text = driver.findElement(By.tagName("body")).getText().replaceAll("\\s+", " ").strip();
-        } catch (RuntimeException e) {
-            text = "(no body: " + e.getClass().getSimpleName() + ")";
-        }
-        if (text.length() > 300) {
-            text = text.substring(0, 300) + "...";
-        }
-        return uri.getHost() + ":" + uri.getPort() + uri.getRawPath() + " (\"" + driver.getTitle() + "\": " + text + ")";
-    }
-
-    private static String pathOf(String url) {
-        return url == null || url.isEmpty() ? "" : URI.create(url).getPath();
-    }
-
-    private static Map<String, String> queryParameters(String url) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String query = URI.create(url).getRawQuery();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.putIfAbsent(name, value);
-            }
-        }
-        return params;
+        return uri.getHost() + ":" + uri.getPort() + uri.getRawPath() + " " + browser.titleAndText();
     }
 }

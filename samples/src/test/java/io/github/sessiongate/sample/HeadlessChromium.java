@@ -3,16 +3,27 @@ package io.github.sessiongate.sample;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -104,6 +115,63 @@ final class HeadlessChromium implements AutoCloseable {
 
     WebDriver driver() {
         return driver;
+    }
+
+    /**
+     * Whether the element's page is gone. While a navigation replaces the document, ChromeDriver
+     * may answer a query on the old node with "Node with given id does not belong to the
+     * document" (an unknown error) instead of a stale-element error: both mean the page was left.
+     */
+    static boolean hasLeft(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            String message = e.getMessage();
+            if (message != null && message.contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    static String pathOf(String url) {
+        return url == null || url.isEmpty() ? "" : URI.create(url).getPath();
+    }
+
+    static Map<String, String> queryParameters(String url) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String query = URI.create(url).getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.putIfAbsent(name, value);
+            }
+        }
+        return params;
+    }
+
+    /** The names of the browser's cookies, sorted. */
+    Set<String> cookieNames() {
+        return driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The page's title and the start of its text, for a failure message: {@code ("title": text...)}. */
+    String titleAndText() {
+        String text;
+        try {
+            text = driver.findElement(By.tagName("body")).getText().replaceAll("\\s+", " ").strip();
+        } catch (RuntimeException e) {
+            text = "(no body: " + e.getClass().getSimpleName() + ")";
+        }
+        if (text.length() > 300) {
+            text = text.substring(0, 300) + "...";
+        }
+        return "(\"" + driver.getTitle() + "\": " + text + ")";
     }
 
     /** Quits the browser, stops its driver and removes the profile. */
