@@ -1,5 +1,7 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
+import static io.github.sessiongate.it.OidcBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +14,6 @@ import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.MutableClock;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -61,7 +62,6 @@ class KeycloakOidcIT {
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
     static final Duration APP_TIMEOUT = Duration.ofSeconds(30);
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
     private final String clientSecret = random();
@@ -360,18 +360,6 @@ class KeycloakOidcIT {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"accessTokenLifespan\":" + lifespan.toSeconds() + "}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(204, put.statusCode(), put::body);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            if (q.put(name, kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "") != null) {
-                throw new AssertionError("parameter sent twice: " + name);
-            }
-        }
-        return q;
     }
 
     private static byte[] randomBytes(int n) {

@@ -1,5 +1,8 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
+import static io.github.sessiongate.it.OidcBrowser.cookies;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +11,6 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.LogCapture;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -23,8 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,17 +46,13 @@ abstract class OidcAttackScenarios {
     /** login-path is the login route itself. */
     static final String LOGIN_ROUTE_AS_PAGE = "/atk3";
     static final String ISSUER_ID = "attack";
-    static final String CLIENT_ID = "sessiongate-web";
-    static final String AUDIENCE = "sessiongate-api";
-    static final String CLIENT_SECRET = "it-secret-" + UUID.randomUUID();
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
     static final String FACTS = CookieKind.PROVIDER_FACTS_NAME;
     static final String TRANSACTION = CookieKind.LOGIN_TRANSACTION_NAME + "-0";
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
-    private MockOAuth2Server provider;
+    private MockOidcProvider provider;
     private String issuer;
     private URI base;
     private HttpClient http;
@@ -66,21 +62,11 @@ abstract class OidcAttackScenarios {
     @BeforeAll
     void start() throws Exception {
         LogCapture.debugUnlessConfigured();
-        provider = new MockOAuth2Server();
-        teardown.add(provider::shutdown);
-        provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/" + ISSUER_ID;
-        teardown.add(new ScenarioProperties("sessiongate.it.oidc-attack."))
-                .prefixed("jwks-url", issuer + "/jwks")
-                .prefixed("issuer", issuer)
-                .prefixed("audience", AUDIENCE)
-                .prefixed("client-id", CLIENT_ID)
-                .prefixed("client-secret", CLIENT_SECRET);
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-attack"),
-                Container.Webapp.of(OTHER_NODE, "oidc-attack"), Container.Webapp.of(LOGIN_ROUTE_AS_PAGE, "oidc-attack-loginroute")));
-        http = JavaHttp.newClient();
-        http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        provider = teardown.add(MockOidcProvider.start(ISSUER_ID, "sessiongate.it.oidc-attack.")).withJwksUrl().withClientSecret();
+        issuer = provider.issuer();
+        base = provider.serve(newContainer(), Container.Webapp.of(CONTEXT, "oidc-attack"), Container.Webapp.of(OTHER_NODE, "oidc-attack"),
+                Container.Webapp.of(LOGIN_ROUTE_AS_PAGE, "oidc-attack-loginroute"));
+        http = provider.http();
     }
 
     @AfterAll
@@ -332,8 +318,7 @@ abstract class OidcAttackScenarios {
         for (int pad : List.of(100, 1500, 2200, 2600, 3000, 5000)) {
             Response started = get(CONTEXT + "/auth/login?from=" + CONTEXT + "/app/" + "p".repeat(480), NAVIGATION);
             assertEquals(302, started.status(), started::toString);
-            provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, "ivan", "JWT", List.of(AUDIENCE),
-                    Map.of("pad", "q".repeat(pad)), 3600));
+            provider.enqueue("ivan", MockOidcProvider.AUDIENCE, Map.of("pad", "q".repeat(pad)));
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(started.header("Location").orElseThrow()))
                     .build(), HttpResponse.BodyHandlers.ofString());
             URI back = URI.create(answer.headers().firstValue("Location").orElseThrow());
@@ -434,7 +419,7 @@ abstract class OidcAttackScenarios {
         for (String secret : seen) {
             assertFalse(log.contains(secret), () -> "logged: " + secret);
         }
-        assertFalse(log.contains(CLIENT_SECRET));
+        assertFalse(log.contains(provider.clientSecret()));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -463,10 +448,7 @@ abstract class OidcAttackScenarios {
     }
 
     private URI authorize(URI authorize, String subject) throws Exception {
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(AUDIENCE), Map.of(), 3600));
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(302, answer.statusCode(), answer::body);
-        return URI.create(answer.headers().firstValue("Location").orElseThrow());
+        return provider.authorize(authorize, subject);
     }
 
     private Response logout(String cookies, String... headers) throws Exception {
@@ -492,12 +474,6 @@ abstract class OidcAttackScenarios {
 
     private static String replace(String header, String name, String value) {
         return Arrays.stream(header.split("; ")).map(c -> c.startsWith(name + "=") ? name + "=" + value : c)
-                .collect(Collectors.joining("; "));
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
                 .collect(Collectors.joining("; "));
     }
 

@@ -1,5 +1,8 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.MockOidcProvider.AUDIENCE;
+import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.LogCapture;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -16,15 +18,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import okhttp3.mockwebserver.RecordedRequest;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterAll;
@@ -45,13 +44,10 @@ import org.junit.jupiter.api.TestInstance;
 abstract class OidcDefaultsScenarios {
     static final String CONTEXT = "/oidcdef";
     static final String ISSUER_ID = "default";
-    static final String CLIENT_ID = "sessiongate-web";
-    static final String AUDIENCE = "sessiongate-api";
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
-    private MockOAuth2Server provider;
+    private MockOidcProvider provider;
     private KeyPair clientKey;
     private URI base;
     private HttpClient http;
@@ -60,25 +56,15 @@ abstract class OidcDefaultsScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        provider = new MockOAuth2Server();
-        teardown.add(provider::shutdown);
-        provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        String issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/" + ISSUER_ID;
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         clientKey = g.generateKeyPair();
         String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(clientKey.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
-        teardown.add(new ScenarioProperties("sessiongate.it.oidc-defaults."))
-                .prefixed("cookie-keys", "k1:" + Base64.getEncoder().encodeToString(key))
-                .prefixed("issuer", issuer)
-                .prefixed("audience", AUDIENCE)
-                .prefixed("client-id", CLIENT_ID)
-                .prefixed("client-key", pem);
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-defaults")));
-        http = JavaHttp.newClient();
+        provider = teardown.add(MockOidcProvider.start(ISSUER_ID, "sessiongate.it.oidc-defaults.")).withCookieKey()
+                .property("client-key", pem);
+        base = provider.serve(newContainer(), Container.Webapp.of(CONTEXT, "oidc-defaults"));
+        http = provider.http();
     }
 
     @AfterAll
@@ -94,7 +80,7 @@ abstract class OidcDefaultsScenarios {
         String cookies = start.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).collect(Collectors.joining("; "));
         assertTrue(authorize.getRawQuery().contains("audience=" + AUDIENCE), authorize::toString);
         assertTrue(authorize.getRawQuery().contains("resource=https%3A%2F%2Fapi.example.com%2F"), authorize::toString);
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(audience), Map.of(), 3600));
+        provider.enqueue(subject, audience);
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(302, answer.statusCode(), answer::body);
         URI redirect = URI.create(answer.headers().firstValue("Location").orElseThrow());
@@ -108,7 +94,7 @@ abstract class OidcDefaultsScenarios {
         while (true) {
             RecordedRequest r;
             try {
-                r = provider.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS);
+                r = provider.server().takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 break; // none left
             }
@@ -146,7 +132,7 @@ abstract class OidcDefaultsScenarios {
         JwtClaims claims = JwtClaims.parse(jws.getPayload());
         assertEquals(CLIENT_ID, claims.getIssuer());
         assertEquals(CLIENT_ID, claims.getSubject());
-        assertEquals(List.of("http://127.0.0.1:" + provider.baseUrl().port() + "/" + ISSUER_ID), claims.getAudience());
+        assertEquals(List.of("http://127.0.0.1:" + provider.server().baseUrl().port() + "/" + ISSUER_ID), claims.getAudience());
     }
 
     @Test

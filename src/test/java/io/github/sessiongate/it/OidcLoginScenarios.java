@@ -1,5 +1,9 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
+import static io.github.sessiongate.it.OidcBrowser.cookies;
+import static io.github.sessiongate.it.OidcBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,24 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,15 +41,11 @@ abstract class OidcLoginScenarios {
     static final String CONTEXT = "/oidc";
     static final String DOWN = "/down";
     static final String ISSUER_ID = "default";
-    static final String CLIENT_ID = "sessiongate-web";
-    static final String AUDIENCE = "sessiongate-api";
-    static final String CLIENT_SECRET = "it-secret-" + UUID.randomUUID();
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
-    private MockOAuth2Server provider;
+    private MockOidcProvider provider;
     private String issuer;
     private URI base;
     private HttpClient http;
@@ -63,26 +54,11 @@ abstract class OidcLoginScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        provider = new MockOAuth2Server();
-        teardown.add(provider::shutdown);
-        provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/" + ISSUER_ID;
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        teardown.add(new ScenarioProperties("sessiongate.it.oidc-login."))
-                .prefixed("cookie-keys", "k1:" + Base64.getEncoder().encodeToString(key))
-                .prefixed("jwks-url", issuer + "/jwks")
-                .prefixed("issuer", issuer)
-                .prefixed("audience", AUDIENCE)
-                .prefixed("client-id", CLIENT_ID)
-                .prefixed("client-secret", CLIENT_SECRET);
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-login"),
-                Container.Webapp.of(DOWN, "oidc-login-down")));
-        http = JavaHttp.newClient();
-        // Warm the provider up: its first answer can outlast backend-read-timeout on a busy machine, and a
-        // failed discovery answers 503 for RETRY_DISCOVERY to every test of the class.
-        http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        provider = teardown.add(MockOidcProvider.start(ISSUER_ID, "sessiongate.it.oidc-login.")).withCookieKey().withJwksUrl()
+                .withClientSecret();
+        issuer = provider.issuer();
+        base = provider.serve(newContainer(), Container.Webapp.of(CONTEXT, "oidc-login"), Container.Webapp.of(DOWN, "oidc-login-down"));
+        http = provider.http();
     }
 
     @AfterAll
@@ -104,18 +80,9 @@ abstract class OidcLoginScenarios {
         return new Started(location, q, cookies(r));
     }
 
-    /**
-     * The provider's answer to the authorization request: its redirect to the callback. The user
-     * ({@code subject}) is enqueued for the token request, which consumes it; null when the callback
-     * is refused before the code is exchanged.
-     */
+    /** The provider's answer to the authorization request (see {@link MockOidcProvider#authorize}). */
     private URI authorize(URI authorize, String subject) throws Exception {
-        if (subject != null) {
-            provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(AUDIENCE), Map.of(), 3600));
-        }
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(302, answer.statusCode(), answer::body);
-        return URI.create(answer.headers().firstValue("Location").orElseThrow());
+        return provider.authorize(authorize, subject);
     }
 
     private Response callback(URI redirect, String cookies) throws Exception {
@@ -282,8 +249,7 @@ abstract class OidcLoginScenarios {
     @Test
     void anAccessTokenTheFiltersValidatorRefusesIsARefusedSignInNotAnOutage() throws Exception {
         Started s = startSignIn(CONTEXT + "/app/a");
-        provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, "mallory", "JWT", List.of("another-api"),
-                Map.of(), 3600));
+        provider.enqueue("mallory", "another-api");
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(s.authorize()).build(), HttpResponse.BodyHandlers.ofString());
         Response r = callback(URI.create(answer.headers().firstValue("Location").orElseThrow()), s.cookies());
         assertRefused(r, 400, "access_token_invalid");
@@ -297,23 +263,5 @@ abstract class OidcLoginScenarios {
 
     private static void assertNoSession(Response r) {
         assertTrue(SetCookies.value(r, ACCESS).filter(v -> !v.isEmpty()).isEmpty(), () -> "no session cookie: " + r);
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
-                .collect(Collectors.joining("; "));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            if (q.put(name, kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "") != null) {
-                throw new AssertionError("parameter sent twice: " + name);
-            }
-        }
-        return q;
     }
 }

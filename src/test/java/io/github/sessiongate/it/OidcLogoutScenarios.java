@@ -1,5 +1,9 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.MockOidcProvider.CLIENT_ID;
+import static io.github.sessiongate.it.OidcBrowser.NAVIGATION;
+import static io.github.sessiongate.it.OidcBrowser.cookies;
+import static io.github.sessiongate.it.OidcBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,23 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.it.RawHttp.Response;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,18 +40,14 @@ abstract class OidcLogoutScenarios {
     static final String CONTEXT = "/idp";
     static final String OTHER_NODE = "/idp2";
     static final String ISSUER_ID = "logout";
-    static final String CLIENT_ID = "sessiongate-web";
-    static final String AUDIENCE = "sessiongate-api";
-    static final String CLIENT_SECRET = "it-secret-" + UUID.randomUUID();
     /** cookie-secure=auto over plain http to loopback: no __Host- prefix. */
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
     static final String FACTS = CookieKind.PROVIDER_FACTS_NAME;
     static final String TRANSACTION = CookieKind.LOGIN_TRANSACTION_NAME + "-0";
-    static final String[] NAVIGATION = {"Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document"};
 
     private final Teardown teardown = new Teardown();
-    private MockOAuth2Server provider;
+    private MockOidcProvider provider;
     private String issuer;
     private URI base;
     private HttpClient http;
@@ -62,22 +56,10 @@ abstract class OidcLogoutScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        provider = new MockOAuth2Server();
-        teardown.add(provider::shutdown);
-        provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/" + ISSUER_ID;
-        teardown.add(new ScenarioProperties("sessiongate.it.oidc-logout."))
-                .prefixed("jwks-url", issuer + "/jwks")
-                .prefixed("issuer", issuer)
-                .prefixed("audience", AUDIENCE)
-                .prefixed("client-id", CLIENT_ID)
-                .prefixed("client-secret", CLIENT_SECRET);
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-logout"),
-                Container.Webapp.of(OTHER_NODE, "oidc-logout")));
-        http = JavaHttp.newClient();
-        // Warm the provider up (its first answers are slow on a busy machine), as a running one would be.
-        http.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        provider = teardown.add(MockOidcProvider.start(ISSUER_ID, "sessiongate.it.oidc-logout.")).withJwksUrl().withClientSecret();
+        issuer = provider.issuer();
+        base = provider.serve(newContainer(), Container.Webapp.of(CONTEXT, "oidc-logout"), Container.Webapp.of(OTHER_NODE, "oidc-logout"));
+        http = provider.http();
     }
 
     @AfterAll
@@ -256,12 +238,7 @@ abstract class OidcLogoutScenarios {
     }
 
     private URI authorize(URI authorize, String subject) throws Exception {
-        if (subject != null) {
-            provider.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", List.of(AUDIENCE), Map.of(), 3600));
-        }
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(authorize).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(302, answer.statusCode(), answer::body);
-        return URI.create(answer.headers().firstValue("Location").orElseThrow());
+        return provider.authorize(authorize, subject);
     }
 
     private Response logout(String cookies, String... headers) throws Exception {
@@ -275,23 +252,5 @@ abstract class OidcLogoutScenarios {
     private static Optional<String> cookie(String header, String name) {
         return Arrays.stream(header.split("; ")).filter(c -> c.startsWith(name + "=")).map(c -> c.substring(name.length() + 1))
                 .findFirst();
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
-                .collect(Collectors.joining("; "));
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            if (q.put(name, kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "") != null) {
-                throw new AssertionError("parameter sent twice: " + name);
-            }
-        }
-        return q;
     }
 }

@@ -1,5 +1,7 @@
 package io.github.sessiongate.it;
 
+import static io.github.sessiongate.it.OidcBrowser.cookies;
+import static io.github.sessiongate.it.OidcBrowser.query;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +13,6 @@ import io.github.sessiongate.it.CodeBindingProvider.TokenAnswer;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.testing.LogCapture;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +22,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +119,7 @@ abstract class OidcProviderAnswersScenarios {
         URI location = URI.create(r.header("Location").orElseThrow());
         String tx = r.headers("set-cookie").stream().filter(h -> h.startsWith(TRANSACTION)).map(h -> h.split(";", 2)[0])
                 .findFirst().orElseThrow(() -> new AssertionError("no transaction cookie: " + r));
-        return new Started(location, onceEach(location.getRawQuery()), tx);
+        return new Started(location, query(location.getRawQuery()), tx);
     }
 
     /** The provider's redirect back for {@code authorize}: the callback target (path and query). */
@@ -140,28 +139,9 @@ abstract class OidcProviderAnswersScenarios {
         return RawHttp.send(base, "GET", target, headers.toArray(String[]::new));
     }
 
-    /** The callback as a script's request ({@code Sec-Fetch-Mode: cors}), not a navigation. */
-    /** Every parameter of a query, decoded; fails if one is sent twice. */
-    private static Map<String, String> onceEach(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        for (String pair : raw.split("&")) {
-            String[] kv = pair.split("=", 2);
-            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-            if (q.put(name, kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "") != null) {
-                throw new AssertionError("parameter sent twice: " + name + " in " + raw);
-            }
-        }
-        return q;
-    }
-
+    /** The code a callback target carries. */
     private static String code(String callbackTarget) {
-        return onceEach(callbackTarget.substring(callbackTarget.indexOf('?') + 1)).get("code");
-    }
-
-    /** The cookies a response set, as a Cookie header (cleared ones left out). */
-    private static String cookies(Response r) {
-        return r.headers("set-cookie").stream().map(h -> h.split(";", 2)[0]).filter(p -> !p.endsWith("="))
-                .collect(Collectors.joining("; "));
+        return query(callbackTarget.substring(callbackTarget.indexOf('?') + 1)).get("code");
     }
 
     private static void assertNoSession(Response r) {
@@ -184,6 +164,20 @@ abstract class OidcProviderAnswersScenarios {
         assertTrue(log.lines().anyMatch(l -> l.contains(AuditLog.LOGGER_NAME) && l.contains("event=login_failed")
                 && l.contains(reason)), () -> "no audit line for " + reason + " in:\n" + log);
         assertFalse(log.contains(code), () -> "the code is in the log:\n" + log);
+    }
+
+    /** What a refused sign-in left: the log while its callback was handled, and the code it carried. */
+    private record Refusal(String log, String code) {
+    }
+
+    /** A sign-in at a page whose callback is refused with {@code error} (see {@link #assertRefused}). */
+    private Refusal refusedSignIn(String error) throws Exception {
+        Started s = startAt(EXTRAS + "/app/a");
+        String back = authorize(s.authorize());
+        Response[] r = new Response[1];
+        String log = LogCapture.during(() -> r[0] = callback(back, s.cookie()));
+        assertRefused(r[0], error, s);
+        return new Refusal(log, code(back));
     }
 
     private String signIn() throws Exception {
@@ -213,7 +207,7 @@ abstract class OidcProviderAnswersScenarios {
                 () -> assertEquals(base + EXTRAS + "/auth/callback", q.get("redirect_uri")));
         // What the provider received, byte for byte, has the same parameters once each.
         authorize(s.authorize());
-        assertEquals(expected, onceEach(provider.authorizeQueries().get(provider.authorizeQueries().size() - 1)).keySet());
+        assertEquals(expected, query(provider.authorizeQueries().get(provider.authorizeQueries().size() - 1)).keySet());
     }
 
     @Test
@@ -315,26 +309,18 @@ abstract class OidcProviderAnswersScenarios {
     @Test
     void invalidClientIsARefusedSignIn() throws Exception {
         provider.tokenAnswer(TokenAnswer.INVALID_CLIENT);
-        Started s = startAt(EXTRAS + "/app/a");
-        String back = authorize(s.authorize());
-        Response[] r = new Response[1];
-        String log = LogCapture.during(() -> r[0] = callback(back, s.cookie()));
-        assertRefused(r[0], "code_refused", s);
-        assertTrue(log.contains("invalid_client"), log);
-        assertAuditedWithoutCode(log, "code_refused", code(back));
+        Refusal f = refusedSignIn("code_refused");
+        assertTrue(f.log().contains("invalid_client"), f.log());
+        assertAuditedWithoutCode(f.log(), "code_refused", f.code());
     }
 
     @Test
     void aDpopTokenTypeIsARefusedSignIn() throws Exception {
         provider.idTokenClaims(Map.of("acr", "gold", "auth_time", Instant.now().getEpochSecond()));
         provider.tokenAnswer(TokenAnswer.DPOP);
-        Started s = startAt(EXTRAS + "/app/a");
-        String back = authorize(s.authorize());
-        Response[] r = new Response[1];
-        String log = LogCapture.during(() -> r[0] = callback(back, s.cookie()));
-        assertRefused(r[0], "token_type_unsupported", s);
-        assertTrue(log.contains("token_type expected Bearer, was DPoP"), log);
-        assertAuditedWithoutCode(log, "token_type_unsupported", code(back));
+        Refusal f = refusedSignIn("token_type_unsupported");
+        assertTrue(f.log().contains("token_type expected Bearer, was DPoP"), f.log());
+        assertAuditedWithoutCode(f.log(), "token_type_unsupported", f.code());
     }
 
     @Test
@@ -346,11 +332,8 @@ abstract class OidcProviderAnswersScenarios {
         assertEquals(303, done.status(), () -> "bearer in any case: " + done);
 
         provider.tokenAnswer(TokenAnswer.NO_TOKEN_TYPE);
-        Started t = startAt(EXTRAS + "/app/a");
-        Response[] r = new Response[1];
-        String log = LogCapture.during(() -> r[0] = callback(authorize(t.authorize()), t.cookie()));
-        assertRefused(r[0], "token_type_unsupported", t);
-        assertTrue(log.contains("token_type expected Bearer, was absent"), log);
+        Refusal f = refusedSignIn("token_type_unsupported");
+        assertTrue(f.log().contains("token_type expected Bearer, was absent"), f.log());
     }
 
     @Test

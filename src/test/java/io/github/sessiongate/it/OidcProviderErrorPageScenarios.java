@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.List;
-import java.util.UUID;
+import java.util.Arrays;
 import java.util.stream.Collectors;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,20 +36,10 @@ abstract class OidcProviderErrorPageScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        MockOAuth2Server provider = new MockOAuth2Server();
-        teardown.add(provider::shutdown);
-        provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/default";
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        teardown.add(new ScenarioProperties("sessiongate.it.oidc-login."))
-                .prefixed("cookie-keys", "k1:" + Base64.getEncoder().encodeToString(key))
-                .prefixed("jwks-url", issuer + "/jwks")
-                .prefixed("issuer", issuer)
-                .prefixed("audience", "sessiongate-api")
-                .prefixed("client-id", "sessiongate-web")
-                .prefixed("client-secret", "it-secret-" + UUID.randomUUID());
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CONTEXT, "oidc-login")));
+        MockOidcProvider provider = teardown.add(MockOidcProvider.start("default", "sessiongate.it.oidc-login.")).withCookieKey()
+                .withJwksUrl().withClientSecret();
+        issuer = provider.issuer();
+        base = provider.serve(newContainer(), Container.Webapp.of(CONTEXT, "oidc-login"));
     }
 
     @AfterAll
@@ -79,11 +64,17 @@ abstract class OidcProviderErrorPageScenarios {
                 + "&iss=" + URLEncoder.encode(issuer, StandardCharsets.UTF_8);
     }
 
+    /** The provider's {@code error} at the callback of the sign-in {@code s} started, with {@code headers} and its cookies. */
+    private Response errorAtCallback(String[] s, String error, String... headers) throws Exception {
+        String[] all = Arrays.copyOf(headers, headers.length + 1);
+        all[headers.length] = "Cookie: " + s[1];
+        return RawHttp.send(base, "GET", callbackWithError(error, s[0]), all);
+    }
+
     @Test
     void aProviderErrorInANavigationLandsOnTheLoginPageWithItsCode() throws Exception {
         String[] s = startSignIn();
-        Response r = RawHttp.send(base, "GET", callbackWithError("access_denied", s[0]), "Accept: text/html",
-                "Sec-Fetch-Mode: navigate", "Cookie: " + s[1]);
+        Response r = errorAtCallback(s, "access_denied", "Accept: text/html", "Sec-Fetch-Mode: navigate");
         assertEquals(303, r.status(), r::toString);
         assertEquals(CONTEXT + "/login?error=provider_error&provider_error=access_denied", r.header("Location").orElseThrow(),
                 "to the login page, never back to the provider; no error_description");
@@ -95,8 +86,7 @@ abstract class OidcProviderErrorPageScenarios {
     @Test
     void anErrorThatIsNotAPlainCodeIsNamedInvalid() throws Exception {
         String[] s = startSignIn();
-        Response r = RawHttp.send(base, "GET", callbackWithError("<b>x</b>", s[0]), "Accept: text/html",
-                "Sec-Fetch-Mode: navigate", "Cookie: " + s[1]);
+        Response r = errorAtCallback(s, "<b>x</b>", "Accept: text/html", "Sec-Fetch-Mode: navigate");
         assertEquals(303, r.status(), r::toString);
         assertEquals(CONTEXT + "/login?error=provider_error&provider_error=invalid", r.header("Location").orElseThrow());
     }
@@ -104,8 +94,7 @@ abstract class OidcProviderErrorPageScenarios {
     @Test
     void anythingButANavigationKeepsTheJsonRefusal() throws Exception {
         String[] s = startSignIn();
-        Response r = RawHttp.send(base, "GET", callbackWithError("access_denied", s[0]), "Accept: application/json",
-                "Sec-Fetch-Mode: cors", "Cookie: " + s[1]);
+        Response r = errorAtCallback(s, "access_denied", "Accept: application/json", "Sec-Fetch-Mode: cors");
         assertEquals(400, r.status(), r::toString);
         assertEquals("provider_error", Json.object(r.body()).get("error"));
         assertEquals("access_denied", Json.object(r.body()).get("provider_error"));

@@ -4,27 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.ValidatorInit;
 import io.github.sessiongate.testing.MutableClock;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.github.sessiongate.testing.TestOidcProvider;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,53 +28,26 @@ import org.junit.jupiter.api.Test;
  */
 class OidcDiscoveredKeysTest {
     private final MutableClock clock = new MutableClock();
-    private final AtomicInteger discoveryStatus = new AtomicInteger(503);
-    private final AtomicInteger discoveryHits = new AtomicInteger();
-    private HttpServer server;
+    private TestOidcProvider provider;
     private String issuer;
-    private RsaJsonWebKey key;
 
     @BeforeEach
     void start() throws Exception {
-        key = RsaJwkGenerator.generateJwk(2048);
-        key.setKeyId("k1");
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            discoveryHits.incrementAndGet();
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/certs\"}").getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(discoveryStatus.get(), body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.createContext("/realm/certs", ex -> {
-            byte[] body = new JsonWebKeySet(key).toJson().getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
+        provider = TestOidcProvider.start().endpoint("jwks_uri", "/certs");
+        provider.endpoint("authorization_endpoint", null).endpoint("token_endpoint", null);
+        provider.discoveryStatus(503);
+        issuer = provider.issuer();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        provider.close();
     }
 
     private String token(Consumer<JwtClaims> change) throws Exception {
-        JwtClaims c = new JwtClaims();
-        c.setIssuer(issuer);
-        c.setAudience("api");
-        c.setSubject("alice");
-        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
-        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        JwtClaims c = provider.claims(clock, "api");
         change.accept(c);
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(c.toJson());
-        jws.setKey(key.getPrivateKey());
-        jws.setKeyIdHeaderValue("k1");
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        return jws.getCompactSerialization();
+        return provider.sign(c);
     }
 
     private JwtTokenValidator fromParams(Map<String, String> raw) {
@@ -96,14 +59,14 @@ class OidcDiscoveredKeysTest {
     @Test
     void aProviderDownAtStartIsUnavailableUntilItAnswersThenItsKeysAndIssuerValidate() throws Exception {
         JwtTokenValidator v = fromParams(Map.of("oidc.issuer", issuer, "jwt.audience", "api"));
-        assertEquals(0, discoveryHits.get(), "nothing fetched at start-up");
+        assertEquals(0, provider.discoveryHits(), "nothing fetched at start-up");
         assertTrue(v.describe().contains("jwks=discovered from " + issuer), v.describe());
         String good = token(c -> { });
         assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "a provider that is down: no verdict, no refusal");
-        assertEquals(1, discoveryHits.get());
-        discoveryStatus.set(200);
+        assertEquals(1, provider.discoveryHits());
+        provider.discoveryStatus(200);
         assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "not asked again within the refetch interval");
-        assertEquals(1, discoveryHits.get());
+        assertEquals(1, provider.discoveryHits());
         clock.advance(Duration.ofSeconds(4));
         assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "still within the 5 s retry");
         clock.advance(Duration.ofSeconds(1));
@@ -116,23 +79,23 @@ class OidcDiscoveredKeysTest {
 
     @Test
     void explicitJwtSettingsWin() throws Exception {
-        discoveryStatus.set(200);
+        provider.discoveryStatus(200);
         JwtTokenValidator v = fromParams(Map.of("oidc.issuer", issuer, "jwt.jwks-url", issuer + "/certs",
                 "jwt.issuer", "https://elsewhere.example", "jwt.audience", "api"));
         assertTrue(v.describe().contains("jwks=" + issuer + "/certs") && v.describe().contains("issuer=https://elsewhere.example"),
                 v.describe());
         assertEquals(new ValidationResult.Invalid(ValidationResult.Reason.WRONG_ISSUER), v.validate(token(c -> { })));
-        assertEquals(0, discoveryHits.get(), "no discovery with a jwt.* key source");
+        assertEquals(0, provider.discoveryHits(), "no discovery with a jwt.* key source");
         v.close();
         JwtTokenValidator byHand = fromParams(Map.of("oidc.issuer", issuer, "oidc.jwks-uri", issuer + "/certs", "jwt.audience", "api"));
         assertInstanceOf(ValidationResult.Valid.class, byHand.validate(token(c -> { })), "oidc.jwks-uri by hand");
-        assertEquals(0, discoveryHits.get(), "no discovery with oidc.jwks-uri");
+        assertEquals(0, provider.discoveryHits(), "no discovery with oidc.jwks-uri");
         byHand.close();
     }
 
     @Test
     void theBuilderOffersTheSame() throws Exception {
-        discoveryStatus.set(200);
+        provider.discoveryStatus(200);
         JwtTokenValidator v = JwtTokenValidator.withOidcDiscovery(URI.create(issuer)).audience("api").clock(clock).build();
         assertInstanceOf(ValidationResult.Valid.class, v.validate(token(c -> { })));
         v.close();
@@ -140,7 +103,7 @@ class OidcDiscoveredKeysTest {
 
     @Test
     void aRefusalSaysWhichCheckFailedExpectedVersusActual() throws Exception {
-        discoveryStatus.set(200);
+        provider.discoveryStatus(200);
         JwtTokenValidator v = fromParams(Map.of("oidc.issuer", issuer, "jwt.audience", "api"));
         String wrongAud = token(c -> c.setAudience("web", "other"));
         assertEquals(new ValidationResult.Invalid(ValidationResult.Reason.WRONG_AUDIENCE), v.validate(wrongAud));

@@ -5,23 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.github.sessiongate.testing.TestOidcProvider;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,41 +28,20 @@ class IdTokenAcrAndAuthTimeTest {
     private static final String NONCE = "n-0123456789abcdefghijklmnop";
 
     private final MutableClock clock = new MutableClock();
-    private HttpServer server;
+    private TestOidcProvider provider;
     private String issuer;
-    private RsaJsonWebKey key;
-    private BackendHttp http;
     private OidcDiscovery discovery;
 
     @BeforeEach
     void start() throws Exception {
-        key = RsaJwkGenerator.generateJwk(2048);
-        key.setKeyId("k1");
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.createContext("/realm/jwks", ex -> {
-            byte[] body = new JsonWebKeySet(key).toJson().getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), http, clock);
+        provider = TestOidcProvider.start();
+        issuer = provider.issuer();
+        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(), clock);
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        server.stop(0);
+        provider.close();
     }
 
     private OidcSettings.Builder settings() {
@@ -84,20 +53,10 @@ class IdTokenAcrAndAuthTimeTest {
     }
 
     private String idToken(Consumer<JwtClaims> change) throws Exception {
-        JwtClaims c = new JwtClaims();
-        c.setIssuer(issuer);
-        c.setAudience(CLIENT);
-        c.setSubject("alice");
-        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
-        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        JwtClaims c = provider.claims(clock, CLIENT);
         c.setClaim("nonce", NONCE);
         change.accept(c);
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(c.toJson());
-        jws.setKey(key.getPrivateKey());
-        jws.setKeyIdHeaderValue("k1");
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        return jws.getCompactSerialization();
+        return provider.sign(c);
     }
 
     private IdTokenCheck.IdToken validate(OidcSettings s, Optional<Duration> maxAge, Consumer<JwtClaims> change) throws Exception {

@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.github.sessiongate.testing.TestOidcProvider;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.AfterEach;
@@ -37,62 +30,31 @@ class IdTokenRefusalTextTest {
     private static final String SECRET_CLAIM = "private-claim-value-4711";
 
     private final MutableClock clock = new MutableClock();
-    private HttpServer server;
-    private String issuer;
+    private TestOidcProvider provider;
     private RsaJsonWebKey key;
-    private BackendHttp http;
     private OidcDiscovery discovery;
     private IdTokenCheck idTokens;
 
     @BeforeEach
     void start() throws Exception {
-        key = RsaJwkGenerator.generateJwk(2048);
-        key.setKeyId("k1");
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.createContext("/realm/jwks", ex -> {
-            byte[] body = new JsonWebKeySet(key).toJson().getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        OidcSettings settings = OidcSettings.builder().issuer(issuer).client(CLIENT, "secret").build();
-        discovery = new OidcDiscovery(settings, http, clock);
+        provider = TestOidcProvider.start();
+        key = provider.key();
+        OidcSettings settings = OidcSettings.builder().issuer(provider.issuer()).client(CLIENT, "secret").build();
+        discovery = new OidcDiscovery(settings, provider.http(), clock);
         idTokens = new IdTokenCheck(settings, discovery, clock);
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        server.stop(0);
+        provider.close();
     }
 
     private String idToken(RsaJsonWebKey signer, String algorithm, Consumer<JwtClaims> change) throws Exception {
-        JwtClaims c = new JwtClaims();
-        c.setIssuer(issuer);
-        c.setAudience(CLIENT);
-        c.setSubject("alice");
-        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
-        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        JwtClaims c = provider.claims(clock, CLIENT);
         c.setClaim("nonce", NONCE);
         c.setClaim("email", SECRET_CLAIM);
         change.accept(c);
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(c.toJson());
-        jws.setKey(signer.getPrivateKey());
-        jws.setKeyIdHeaderValue("k1");
-        jws.setAlgorithmHeaderValue(algorithm);
-        return jws.getCompactSerialization();
+        return TestOidcProvider.sign(c, signer, algorithm);
     }
 
     private void assertRefusalHidesTheToken(String token) {

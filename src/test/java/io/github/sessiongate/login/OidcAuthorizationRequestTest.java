@@ -5,22 +5,15 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
-import io.github.sessiongate.web.RequestOrigin;
-import io.github.sessiongate.web.TrustedProxies;
-import jakarta.servlet.http.HttpServletRequest;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.github.sessiongate.testing.TestOidcProvider;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -40,55 +33,34 @@ import org.mockito.ArgumentCaptor;
  * not fit the response refused with its transaction given up (never the filter's 500).
  */
 class OidcAuthorizationRequestTest {
-    private HttpServer server;
+    private TestOidcProvider provider;
     private String issuer;
-    private BackendHttp http;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
+        provider = TestOidcProvider.start();
+        issuer = provider.issuer();
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        server.stop(0);
+        provider.close();
     }
 
     private OidcLoginFlow flow() {
         OidcSettings s = OidcSettings.builder().issuer(issuer).client("web", "secret").prompt("select_account")
                 .acrValues("gold").requireAcr(true).maxAge(Duration.ofSeconds(120)).loginHintFromRequest(true).build();
-        return new OidcLoginFlow(s, EndpointSettings.defaults(), new RequestOrigin.Resolver(URI.create("https://app.example"),
-                TrustedProxies.none()), http, new MutableClock(), "/login");
+        return OidcFlowSeams.flow(s, provider.http(), new MutableClock());
     }
 
     private static LoginFlow.Context loginRoute(Map<String, String[]> params, int locationRoom) {
-        HttpServletRequest request = mock(HttpServletRequest.class);
-        when(request.getMethod()).thenReturn("GET");
-        when(request.getContextPath()).thenReturn("");
-        when(request.getRemoteAddr()).thenReturn("127.0.0.1");
-        when(request.getParameterValues(anyString())).thenAnswer(i -> params.get(i.<String>getArgument(0)));
-        LoginFlow.Context context = mock(LoginFlow.Context.class);
-        when(context.request()).thenReturn(request);
-        when(context.path()).thenReturn(EndpointSettings.DEFAULT_LOGIN_ENDPOINT);
-        when(context.locationRoom()).thenReturn(locationRoom);
+        LoginFlow.Context context = OidcFlowSeams.get(EndpointSettings.DEFAULT_LOGIN_ENDPOINT, params, locationRoom);
         when(context.saveLoginTransaction(anyString())).thenReturn(1);
         return context;
     }
 
     private static LoginFlow.Route route(OidcLoginFlow flow) {
-        return flow.routes().stream().filter(r -> r.path().equals(EndpointSettings.DEFAULT_LOGIN_ENDPOINT)).findFirst().orElseThrow();
+        return OidcFlowSeams.route(flow, EndpointSettings.DEFAULT_LOGIN_ENDPOINT);
     }
 
     private static Map<String, String> query(String location) {

@@ -5,35 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import com.sun.net.httpserver.HttpServer;
-import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
-import io.github.sessiongate.web.RequestOrigin;
-import io.github.sessiongate.web.TrustedProxies;
-import jakarta.servlet.http.HttpServletRequest;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import io.github.sessiongate.testing.TestOidcProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,90 +32,46 @@ class OidcCallbackSessionStartTest {
     private static final String NONCE = "n".repeat(43);
 
     private final MutableClock clock = new MutableClock();
-    private final List<String> revoked = new CopyOnWriteArrayList<>();
-    private HttpServer server;
+    private List<String> revoked;
+    private TestOidcProvider provider;
     private String issuer;
-    private RsaJsonWebKey key;
-    private BackendHttp http;
     private volatile String idToken;
 
     @BeforeEach
     void start() throws Exception {
-        key = RsaJwkGenerator.generateJwk(2048);
-        key.setKeyId("k1");
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", ex -> answer(ex, "{\"issuer\":\"" + issuer
-                + "\",\"authorization_endpoint\":\"" + issuer + "/auth\",\"token_endpoint\":\"" + issuer + "/token\","
-                + "\"jwks_uri\":\"" + issuer + "/jwks\",\"revocation_endpoint\":\"" + issuer + "/revoke\"}"));
-        server.createContext("/realm/jwks", ex -> answer(ex, new JsonWebKeySet(key).toJson()));
-        server.createContext("/realm/token", ex -> {
+        provider = TestOidcProvider.start();
+        revoked = provider.recordRevocations();
+        issuer = provider.issuer();
+        provider.handle("/token", ex -> {
             ex.getRequestBody().readAllBytes();
-            answer(ex, "{\"token_type\":\"Bearer\",\"access_token\":\"an-access-token\",\"refresh_token\":\"a-refresh-token\","
-                    + "\"expires_in\":300,\"id_token\":\"" + idToken + "\"}");
+            TestOidcProvider.json(ex, 200, "{\"token_type\":\"Bearer\",\"access_token\":\"an-access-token\","
+                    + "\"refresh_token\":\"a-refresh-token\",\"expires_in\":300,\"id_token\":\"" + idToken + "\"}");
         });
-        server.createContext("/realm/revoke", ex -> {
-            revoked.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-    }
-
-    private static void answer(com.sun.net.httpserver.HttpExchange ex, String json) throws java.io.IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
-        ex.close();
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        server.stop(0);
+        provider.close();
     }
 
     private String idToken(int padding) throws Exception {
-        JwtClaims c = new JwtClaims();
-        c.setIssuer(issuer);
-        c.setAudience("web");
-        c.setSubject("alice");
-        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
-        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        JwtClaims c = provider.claims(clock, "web");
         c.setClaim("nonce", NONCE);
         c.setClaim("groups", "g".repeat(padding));
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(c.toJson());
-        jws.setKey(key.getPrivateKey());
-        jws.setKeyIdHeaderValue("k1");
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        return jws.getCompactSerialization();
+        return provider.sign(c);
     }
 
     /** A callback with a good state and code; {@code startSession} answers {@code outcome}. */
     private LoginFlow.Context callback(LoginFlow.SessionStart.Outcome outcome) throws Exception {
-        OidcLoginFlow flow = new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(),
-                EndpointSettings.defaults(), new RequestOrigin.Resolver(URI.create("https://app.example"), TrustedProxies.none()),
-                http, clock, "/login");
+        OidcLoginFlow flow = OidcFlowSeams.flow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(),
+                clock);
         Map<String, String[]> params = Map.of("state", new String[] {STATE}, "code", new String[] {"a-code"});
-        HttpServletRequest request = mock(HttpServletRequest.class);
-        when(request.getMethod()).thenReturn("GET");
-        when(request.getContextPath()).thenReturn("");
-        when(request.getRemoteAddr()).thenReturn("127.0.0.1");
-        when(request.getParameterValues(anyString())).thenAnswer(i -> params.get(i.<String>getArgument(0)));
-        LoginFlow.Context context = mock(LoginFlow.Context.class);
-        when(context.request()).thenReturn(request);
-        when(context.path()).thenReturn(OidcSettings.DEFAULT_CALLBACK_PATH);
-        when(context.locationRoom()).thenReturn(4000);
+        LoginFlow.Context context = OidcFlowSeams.get(OidcSettings.DEFAULT_CALLBACK_PATH, params, 4000);
         String tx = new OidcTransaction(STATE, NONCE, "v".repeat(64), clock.instant(), "https://app.example/auth/callback", "", Optional.empty())
                 .encode(true);
         when(context.loginTransactions()).thenReturn(List.of(new LoginFlow.Transaction(1, tx)));
         when(context.startSession(any(), any())).thenReturn(new LoginFlow.SessionStart(outcome, Optional.empty()));
-        LoginFlow.Route route = flow.routes().stream().filter(r -> r.path().equals(OidcSettings.DEFAULT_CALLBACK_PATH))
-                .findFirst().orElseThrow();
-        flow.handle(route, context);
+        flow.handle(OidcFlowSeams.route(flow, OidcSettings.DEFAULT_CALLBACK_PATH), context);
         return context;
     }
 

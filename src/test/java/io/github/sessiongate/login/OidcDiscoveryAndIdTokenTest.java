@@ -4,24 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.github.sessiongate.testing.TestOidcProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -42,52 +34,29 @@ class OidcDiscoveryAndIdTokenTest {
     private static final String ACCESS = "an-access-token";
 
     private final MutableClock clock = new MutableClock();
-    private final AtomicReference<String> saidIssuer = new AtomicReference<>();
-    private HttpServer server;
+    private TestOidcProvider provider;
     private String issuer;
-    private RsaJsonWebKey key;
-    private BackendHttp http;
     private OidcDiscovery discovery;
     private IdTokenCheck idTokens;
 
     @BeforeEach
     void start() throws Exception {
-        key = RsaJwkGenerator.generateJwk(2048);
-        key.setKeyId("k1");
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        saidIssuer.set(issuer);
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            byte[] body = ("{\"issuer\":\"" + saidIssuer.get() + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.createContext("/realm/jwks", ex -> {
-            byte[] body = new JsonWebKeySet(key).toJson().getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
-        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), http, clock);
+        provider = TestOidcProvider.start();
+        issuer = provider.issuer();
+        discovery = new OidcDiscovery(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(), clock);
         idTokens = new IdTokenCheck(OidcSettings.builder().issuer(issuer).client(CLIENT, "secret").build(), discovery, clock);
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        server.stop(0);
+        provider.close();
     }
 
     @Test
     void discoveryNeedsTheExactIssuerAndRetriesOnlyAfterTheInterval() {
-        saidIssuer.set(issuer + "/");
+        provider.discoveryIssuer(issuer + "/");
         assertTrue(discovery.provider().isEmpty(), "an issuer that differs by a slash is refused");
-        saidIssuer.set(issuer);
+        provider.discoveryIssuer(issuer);
         assertTrue(discovery.provider().isEmpty(), "not asked again at once");
         clock.advance(OidcLoginFlow.RETRY_DISCOVERY);
         assertEquals(issuer + "/token", discovery.provider().orElseThrow().token().toString());
@@ -98,21 +67,11 @@ class OidcDiscoveryAndIdTokenTest {
     }
 
     private String idToken(Consumer<JwtClaims> change) throws Exception {
-        JwtClaims c = new JwtClaims();
-        c.setIssuer(issuer);
-        c.setAudience(CLIENT);
-        c.setSubject("alice");
-        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
-        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        JwtClaims c = provider.claims(clock, CLIENT);
         c.setClaim("nonce", NONCE);
         c.setClaim("sid", "provider-session");
         change.accept(c);
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(c.toJson());
-        jws.setKey(key.getPrivateKey());
-        jws.setKeyIdHeaderValue("k1");
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        return jws.getCompactSerialization();
+        return provider.sign(c);
     }
 
     private IdTokenCheck.IdToken validate(Consumer<JwtClaims> change) throws Exception {
@@ -153,12 +112,7 @@ class OidcDiscoveryAndIdTokenTest {
         refused(c -> c.setIssuedAt(NumericDate.fromMilliseconds(clock.instant().minusSeconds(3600).toEpochMilli())));
         refused(c -> c.unsetClaim("sub"));
         // Signed with a shared secret (an algorithm outside the allow-list) instead of the provider's key.
-        JwtClaims c = new JwtClaims();
-        c.setIssuer(issuer);
-        c.setAudience(CLIENT);
-        c.setSubject("alice");
-        c.setIssuedAt(NumericDate.fromMilliseconds(clock.millis()));
-        c.setExpirationTime(NumericDate.fromMilliseconds(clock.instant().plusSeconds(300).toEpochMilli()));
+        JwtClaims c = provider.claims(clock, CLIENT);
         c.setClaim("nonce", NONCE);
         JsonWebSignature hs = new JsonWebSignature();
         hs.setPayload(c.toJson());

@@ -5,23 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import com.sun.net.httpserver.HttpServer;
-import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.LoginFlow;
 import io.github.sessiongate.OidcSettings;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.MutableClock;
-import io.github.sessiongate.web.RequestOrigin;
-import io.github.sessiongate.web.TrustedProxies;
+import io.github.sessiongate.testing.TestOidcProvider;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,42 +22,25 @@ import org.junit.jupiter.api.Test;
  * and the revoker revokes at the revocation endpoint, each discovering first; an in-JVM provider.
  */
 class OidcLogoutOnAFreshNodeTest {
-    private final List<String> revoked = new CopyOnWriteArrayList<>();
-    private HttpServer server;
+    private List<String> revoked;
+    private TestOidcProvider provider;
     private String issuer;
-    private BackendHttp http;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                    + "\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/jwks\","
-                    + "\"end_session_endpoint\":\"" + issuer + "/logout\",\"revocation_endpoint\":\"" + issuer + "/revoke\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.createContext("/realm/revoke", ex -> {
-            revoked.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
+        provider = TestOidcProvider.start().endpoint("end_session_endpoint", "/logout");
+        revoked = provider.recordRevocations();
+        issuer = provider.issuer();
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        server.stop(0);
+        provider.close();
     }
 
     private OidcLoginFlow flow() {
-        return new OidcLoginFlow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), EndpointSettings.defaults(),
-                new RequestOrigin.Resolver(URI.create("https://app.example"), TrustedProxies.none()), http, new MutableClock(), "/login");
+        return OidcFlowSeams.flow(OidcSettings.builder().issuer(issuer).client("web", "secret").build(), provider.http(),
+                new MutableClock());
     }
 
     @Test

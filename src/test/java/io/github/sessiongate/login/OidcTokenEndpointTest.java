@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.OidcSettings;
 import io.github.sessiongate.RefreshResult;
-import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.github.sessiongate.testing.TestOidcProvider;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -59,12 +56,10 @@ class OidcTokenEndpointTest {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> tokenAnswer = new AtomicReference<>();
     private final AtomicInteger tokenStatus = new AtomicInteger(200);
-    private final AtomicInteger discoveryHits = new AtomicInteger();
-    private HttpServer server;
+    private TestOidcProvider server;
     private String issuer;
     private URI token;
     private OidcDiscovery.Provider provider;
-    private BackendHttp http;
 
     /** One request as the provider saw it. */
     record Request(String path, String authorization, Map<String, List<String>> form) {
@@ -77,15 +72,15 @@ class OidcTokenEndpointTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.start();
-        issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realm";
+        server = TestOidcProvider.start().endpoint("token_endpoint", "/discovered-token")
+                .endpoint("revocation_endpoint", "/discovered-revoke");
+        issuer = server.issuer();
         token = URI.create(issuer + "/token");
         provider = new OidcDiscovery.Provider(URI.create(issuer + "/auth"), token, URI.create(issuer + "/jwks"), Optional.empty(),
                 Optional.of(URI.create(issuer + "/revoke")), false);
         tokenAnswer.set("{\"token_type\":\"Bearer\",\"access_token\":\"at\",\"refresh_token\":\"rt2\",\"expires_in\":300,\"id_token\":\"x\"}");
-        for (String path : List.of("/realm/token", "/realm/revoke")) {
-            server.createContext(path, ex -> {
+        for (String path : List.of("/token", "/revoke")) {
+            server.handle(path, ex -> {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 requests.add(new Request(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Authorization"), parse(body)));
                 byte[] out = (path.endsWith("token") ? tokenAnswer.get() : "").getBytes(StandardCharsets.UTF_8);
@@ -95,22 +90,11 @@ class OidcTokenEndpointTest {
                 ex.close();
             });
         }
-        server.createContext("/realm/.well-known/openid-configuration", ex -> {
-            discoveryHits.incrementAndGet();
-            byte[] body = ("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/auth\","
-                    + "\"token_endpoint\":\"" + issuer + "/discovered-token\",\"jwks_uri\":\"" + issuer + "/jwks\","
-                    + "\"revocation_endpoint\":\"" + issuer + "/discovered-revoke\"}").getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        http = new BackendHttp(Duration.ofSeconds(2), Duration.ofSeconds(2));
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        server.stop(0);
+        server.close();
     }
 
     private static Map<String, List<String>> parse(String body) {
@@ -131,7 +115,7 @@ class OidcTokenEndpointTest {
     }
 
     private OidcTokenEndpoint endpoint(OidcSettings s) {
-        return new OidcTokenEndpoint(s, http, clock);
+        return new OidcTokenEndpoint(s, server.http(), clock);
     }
 
     private static String pem(KeyPair pair) {
@@ -274,12 +258,12 @@ class OidcTokenEndpointTest {
     @Test
     void endpointsByHandWinOverDiscovery() {
         OidcSettings s = settings().endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").build();
-        OidcDiscovery d = new OidcDiscovery(s, http, clock);
+        OidcDiscovery d = new OidcDiscovery(s, server.http(), clock);
         OidcDiscovery.Provider p = d.provider().orElseThrow();
         assertEquals(token, p.token(), "the token endpoint set by hand");
         assertEquals(URI.create(issuer + "/auth"), p.authorization(), "the rest discovered");
         assertEquals(URI.create(issuer + "/discovered-revoke"), p.revocation().orElseThrow());
-        assertEquals(1, discoveryHits.get());
+        assertEquals(1, server.discoveryHits());
     }
 
     @Test
@@ -288,12 +272,12 @@ class OidcTokenEndpointTest {
                 .endpoint(OidcSettings.PARAM_TOKEN_ENDPOINT, issuer + "/token").endpoint(OidcSettings.PARAM_JWKS_URI, issuer + "/k")
                 .endpoint(OidcSettings.PARAM_REVOCATION_ENDPOINT, issuer + "/revoke").build();
         assertFalse(s.discoveryNeeded());
-        OidcDiscovery.Provider p = new OidcDiscovery(s, http, clock).provider().orElseThrow();
+        OidcDiscovery.Provider p = new OidcDiscovery(s, server.http(), clock).provider().orElseThrow();
         assertEquals(List.of(URI.create(issuer + "/a"), token, URI.create(issuer + "/k")), List.of(p.authorization(), p.token(), p.jwks()));
         assertEquals(URI.create(issuer + "/revoke"), p.revocation().orElseThrow());
         assertTrue(p.endSession().isEmpty(), "not set, not discovered");
         assertFalse(p.issParameterSupported());
-        assertEquals(0, discoveryHits.get(), "no discovery at all");
+        assertEquals(0, server.discoveryHits(), "no discovery at all");
     }
 
     @Test

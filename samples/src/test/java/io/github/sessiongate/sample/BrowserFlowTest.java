@@ -1,5 +1,8 @@
 package io.github.sessiongate.sample;
 
+import static io.github.sessiongate.sample.HeadlessChromium.hasLeft;
+import static io.github.sessiongate.sample.HeadlessChromium.pathOf;
+import static io.github.sessiongate.sample.HeadlessChromium.queryParameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,23 +12,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jose4j.json.JsonUtil;
@@ -42,9 +38,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -65,8 +58,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the form posting to {@code /auth/logout}. Token values are never printed, only cookie names.
  */
 class BrowserFlowTest {
-    private static final Path CHROMIUM = Path.of(System.getProperty("sample.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("sample.chromedriver", "/usr/bin/chromedriver"));
 
     private static final int ACCESS_TTL_SECONDS = 3;
     /** How long past the access token's {@code exp} to wait before expecting a rotation. */
@@ -80,50 +71,21 @@ class BrowserFlowTest {
     /** Fallback refresh cookie names (the defaults; {@code __Host-} when the cookies are Secure). */
     private static final List<String> DEFAULT_REFRESH_NAMES = List.of("sg_refresh", "__Host-sg_refresh");
 
-    /**
-     * Selenium's devtools (CDP) support, which this test does not use, warns that it has no
-     * implementation for this Chromium's version; kept referenced so the setting sticks.
-     */
-    private static final List<Logger> QUIETED = Stream.of("org.openqa.selenium.devtools",
-            "org.openqa.selenium.chromium").map(Logger::getLogger).toList();
-
     /** Why there is no browser, or {@code null}. */
     private static String noBrowser;
-    private static Path profile;
-    private static ChromeDriverService service;
+    private static HeadlessChromium browser;
     private static WebDriver driver;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        noBrowser = missingBrowser();
+        noBrowser = HeadlessChromium.unavailable("BrowserFlowTest");
         if (noBrowser != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(noBrowser + "; CI=true, so this fails instead of being skipped");
-            }
-            System.err.println("BrowserFlowTest: skipping every test: " + noBrowser);
             return; // Each test is skipped, with the reason (see requireBrowser).
         }
-        QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
-        // Belt and braces: with the driver named, Selenium never asks Selenium Manager for one.
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        profile = Files.createTempDirectory("sessiongate-chromium-");
-        Path logs = Path.of(System.getProperty("sample.workdir", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(logs);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(logs.resolve("chromedriver.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)).scriptTimeout(Duration.ofSeconds(10));
+        browser = HeadlessChromium.start("sessiongate-chromium-", "chromedriver.log");
+        driver = browser.driver();
     }
 
-    /** Skipped, with the reason, without a browser (outside CI: see startBrowser). */
     @BeforeEach
     void requireBrowser() {
         Assumptions.assumeTrue(noBrowser == null, () -> noBrowser);
@@ -131,20 +93,10 @@ class BrowserFlowTest {
 
     @AfterAll
     static void stopBrowser() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
+        if (browser != null) {
+            browser.close();
+            browser = null;
             driver = null;
-            if (service != null) {
-                service.stop();
-                service = null;
-            }
-            if (profile != null) {
-                deleteTree(profile);
-                profile = null;
-            }
         }
     }
 
@@ -222,7 +174,7 @@ class BrowserFlowTest {
             assertEquals("post", logout.getDomProperty("method"), "the sign-out form's method");
             submit(logout, "signing out");
             assertAt("/", "after signing out");
-            Set<String> left = cookieNames();
+            Set<String> left = browser.cookieNames();
             assertFalse(left.contains(rotated.getName()) || left.contains(rotatedRefresh.getName()),
                     "signing out clears the token cookies; the browser still has " + left);
             driver.get(base + "/dashboard");
@@ -239,7 +191,7 @@ class BrowserFlowTest {
                 .toList();
         if (found.size() != 1) {
             fail("expected one cookie holding a JWT with sub " + USER + ", found " + found.size()
-                    + "; the browser's cookies: " + cookieNames());
+                    + "; the browser's cookies: " + browser.cookieNames());
         }
         return found.get(0);
     }
@@ -257,11 +209,7 @@ class BrowserFlowTest {
                 return cookie;
             }
         }
-        return fail("no refresh cookie (looked for " + names + "); the browser's cookies: " + cookieNames());
-    }
-
-    private static Set<String> cookieNames() {
-        return driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toCollection(TreeSet::new));
+        return fail("no refresh cookie (looked for " + names + "); the browser's cookies: " + browser.cookieNames());
     }
 
     /** Page script sees neither cookie, while {@code document.cookie} does work on this page. */
@@ -341,26 +289,6 @@ class BrowserFlowTest {
     }
 
     /**
-     * Whether the element's page is gone. While a navigation replaces the document, ChromeDriver
-     * may answer a query on the old node with "Node with given id does not belong to the
-     * document" (an unknown error) instead of a stale-element error: both mean the page was left.
-     */
-    private static boolean hasLeft(WebElement element) {
-        try {
-            element.isEnabled();
-            return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            return true;
-        } catch (org.openqa.selenium.WebDriverException e) {
-            String message = e.getMessage();
-            if (message != null && message.contains("does not belong to the document")) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
-    /**
      * The browser is at {@code path}. Checked at once: {@code get} returns and {@link #submit}
      * waits only once the page, after any redirects, has loaded.
      */
@@ -396,61 +324,8 @@ class BrowserFlowTest {
     /** Where the browser is: path and query, title and the start of the page's text. */
     private static String where() {
         String url = driver.getCurrentUrl();
-        String text;
-        try {
-            text = driver.findElement(By.tagName("body")).getText().replaceAll("\\s+", " ").strip();
-        } catch (RuntimeException e) {
-            text = "(no body: " + e.getClass().getSimpleName() + ")";
-        }
-        if (text.length() > 300) {
-            text = text.substring(0, 300) + "...";
-        }
         URI uri = URI.create(url);
         String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return pathAndQuery + " (\"" + driver.getTitle() + "\": " + text + ")";
-    }
-
-    private static String pathOf(String url) {
-        return url == null || url.isEmpty() ? "" : URI.create(url).getPath();
-    }
-
-    private static Map<String, String> queryParameters(String url) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String query = URI.create(url).getRawQuery();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.putIfAbsent(name, value);
-            }
-        }
-        return params;
-    }
-
-    // ---- set-up ----------------------------------------------------------------------------------
-
-    /** What is missing of the browser, or {@code null} when chromium and chromedriver are there. */
-    private static String missingBrowser() {
-        List<String> missing = new ArrayList<>();
-        for (Path tool : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(tool)) {
-                missing.add(tool.toString());
-            }
-        }
-        return missing.isEmpty() ? null
-                : "no headless browser for the end-to-end test: missing " + String.join(" and ", missing)
-                        + " (install Debian's chromium and chromium-driver, e.g. with .ci/install-browser)";
-    }
-
-    /** Best effort: a profile directory left behind in the temp directory fails no test. */
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("BrowserFlowTest: could not delete " + root + ": " + e);
-        }
+        return pathAndQuery + " " + browser.titleAndText();
     }
 }

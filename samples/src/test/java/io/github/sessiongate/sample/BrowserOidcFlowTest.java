@@ -1,5 +1,8 @@
 package io.github.sessiongate.sample;
 
+import static io.github.sessiongate.sample.HeadlessChromium.hasLeft;
+import static io.github.sessiongate.sample.HeadlessChromium.pathOf;
+import static io.github.sessiongate.sample.HeadlessChromium.queryParameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,24 +10,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +28,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -56,47 +44,23 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Token values are never printed, only cookie names.
  */
 class BrowserOidcFlowTest {
-    private static final Path CHROMIUM = Path.of(System.getProperty("sample.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("sample.chromedriver", "/usr/bin/chromedriver"));
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final int ACCESS_TTL_SECONDS = 300;
     private static final Map<String, String> OIDC = Map.of("SAMPLE_LOGIN", "oidc");
     private static final String LOGOUT_ENDPOINT = "/auth/logout";
-    private static final List<Logger> QUIETED = Stream.of("org.openqa.selenium.devtools",
-            "org.openqa.selenium.chromium").map(Logger::getLogger).toList();
 
     private static String noBrowser;
-    private static Path profile;
-    private static ChromeDriverService service;
+    private static HeadlessChromium browser;
     private static WebDriver driver;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        noBrowser = missingBrowser();
+        noBrowser = HeadlessChromium.unavailable("BrowserOidcFlowTest");
         if (noBrowser != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(noBrowser + "; CI=true, so this fails instead of being skipped");
-            }
-            System.err.println("BrowserOidcFlowTest: skipping every test: " + noBrowser);
             return;
         }
-        QUIETED.forEach(logger -> logger.setLevel(Level.SEVERE));
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        profile = Files.createTempDirectory("sessiongate-chromium-oidc-");
-        Path logs = Path.of(System.getProperty("sample.workdir", System.getProperty("java.io.tmpdir")));
-        Files.createDirectories(logs);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(logs.resolve("chromedriver-oidc.log").toFile())
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--disable-quic", "--user-data-dir=" + profile);
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)).scriptTimeout(Duration.ofSeconds(10));
+        browser = HeadlessChromium.start("sessiongate-chromium-oidc-", "chromedriver-oidc.log");
+        driver = browser.driver();
     }
 
     @BeforeEach
@@ -106,20 +70,10 @@ class BrowserOidcFlowTest {
 
     @AfterAll
     static void stopBrowser() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
+        if (browser != null) {
+            browser.close();
+            browser = null;
             driver = null;
-            if (service != null) {
-                service.stop();
-                service = null;
-            }
-            if (profile != null) {
-                deleteTree(profile);
-                profile = null;
-            }
         }
     }
 
@@ -152,7 +106,7 @@ class BrowserOidcFlowTest {
             assertAt(base, "/dashboard", "after signing in at the provider");
             assertText("Hello, alice", "the dashboard after signing in");
             assertText("Your roles: user.", "the dashboard after signing in as alice");
-            Set<String> sessionCookies = cookieNames();
+            Set<String> sessionCookies = browser.cookieNames();
             assertTrue(driver.manage().getCookies().stream().filter(c -> c.getName().contains("sg_access"))
                     .allMatch(Cookie::isHttpOnly), "the session cookies are HttpOnly: " + sessionCookies);
             driver.get(base + "/admin");
@@ -163,8 +117,8 @@ class BrowserOidcFlowTest {
             WebElement logout = formPostingTo(LOGOUT_ENDPOINT);
             submit(logout, "signing out");
             assertAt(base, "/", "after signing out at the provider");
-            assertFalse(cookieNames().stream().anyMatch(n -> n.contains("sg_access") || n.contains("sg_refresh")),
-                    "signing out clears the session cookies; the browser still has " + cookieNames());
+            assertFalse(browser.cookieNames().stream().anyMatch(n -> n.contains("sg_access") || n.contains("sg_refresh")),
+                    "signing out clears the session cookies; the browser still has " + browser.cookieNames());
             driver.get(base + "/dashboard");
             assertTrue(driver.getCurrentUrl().startsWith(authorize + "?"),
                     "after signing out, /dashboard asks the provider again; the browser is at " + where());
@@ -194,7 +148,7 @@ class BrowserOidcFlowTest {
             assertTrue(driver.findElements(By.id("injected")).isEmpty(), "error_description is never markup");
             WebElement again = driver.findElement(By.linkText("Sign in again"));
             assertEquals("/auth/login", URI.create(again.getDomProperty("href")).getPath(), "Sign in again starts a sign-in");
-            assertFalse(cookieNames().stream().anyMatch(n -> n.contains("sg_access")), "no session after a provider error");
+            assertFalse(browser.cookieNames().stream().anyMatch(n -> n.contains("sg_access")), "no session after a provider error");
         }
     }
 
@@ -221,21 +175,6 @@ class BrowserOidcFlowTest {
                 what + ": the next page did not finish loading");
     }
 
-    private static boolean hasLeft(WebElement element) {
-        try {
-            element.isEnabled();
-            return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            return true;
-        } catch (org.openqa.selenium.WebDriverException e) {
-            String message = e.getMessage();
-            if (message != null && message.contains("does not belong to the document")) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
     /** The browser is on the webapp ({@code base}) at {@code path}. */
     private static void assertAt(String base, String path, String when) {
         String url = driver.getCurrentUrl();
@@ -258,62 +197,9 @@ class BrowserOidcFlowTest {
         }
     }
 
-    private static Set<String> cookieNames() {
-        return driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toCollection(TreeSet::new));
-    }
-
     /** Where the browser is: host, path (no query: it may hold a code), title and the start of the text. */
     private static String where() {
         URI uri = URI.create(driver.getCurrentUrl());
-        String text;
-        try {
-            text = driver.findElement(By.tagName("body")).getText().replaceAll("\\s+", " ").strip();
-        } catch (RuntimeException e) {
-            text = "(no body: " + e.getClass().getSimpleName() + ")";
-        }
-        if (text.length() > 300) {
-            text = text.substring(0, 300) + "...";
-        }
-        return uri.getHost() + ":" + uri.getPort() + uri.getRawPath() + " (\"" + driver.getTitle() + "\": " + text + ")";
-    }
-
-    private static String pathOf(String url) {
-        return url == null || url.isEmpty() ? "" : URI.create(url).getPath();
-    }
-
-    private static Map<String, String> queryParameters(String url) {
-        Map<String, String> params = new LinkedHashMap<>();
-        String query = URI.create(url).getRawQuery();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                params.putIfAbsent(name, value);
-            }
-        }
-        return params;
-    }
-
-    private static String missingBrowser() {
-        List<String> missing = new ArrayList<>();
-        for (Path tool : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(tool)) {
-                missing.add(tool.toString());
-            }
-        }
-        return missing.isEmpty() ? null
-                : "no headless browser for the end-to-end test: missing " + String.join(" and ", missing)
-                        + " (install Debian's chromium and chromium-driver, e.g. with .ci/install-browser)";
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            System.err.println("BrowserOidcFlowTest: could not delete " + root + ": " + e);
-        }
+        return uri.getHost() + ":" + uri.getPort() + uri.getRawPath() + " " + browser.titleAndText();
     }
 }
