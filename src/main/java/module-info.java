@@ -16,6 +16,8 @@ module io.github.sessiongate {
     requires org.slf4j;
     requires transitive java.net.http; // BackendClient and HttpTokenValidator take and return java.net.http types
     requires java.management;
+    // Optional: only RedisStateStore uses it, and only after init() has checked it is there.
+    requires static redis.clients.jedis;
 
     exports io.github.sessiongate;
     exports io.github.sessiongate.jwt;

@@ -1,0 +1,105 @@
+package io.github.sessiongate.redis;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The Redis store's settings, read once from the init-params and checked. The password comes
+ * from {@code redis.password}, normally {@code ${env:...}} (the filter resolves it before the
+ * store sees it); one written in the URL is accepted too but then sits in web.xml.
+ */
+record RedisSettings(String host, int port, boolean tls, int database, Optional<String> user,
+        Optional<String> password, String keyPrefix, Duration connectTimeout, Duration commandTimeout,
+        int poolSize) {
+
+    static final String URL = "redis.url";
+    static final String USER = "redis.user";
+    static final String PASSWORD = "redis.password";
+    static final String KEY_PREFIX = "redis.key-prefix";
+    static final String CONNECT_TIMEOUT = "redis.connect-timeout";
+    static final String COMMAND_TIMEOUT = "redis.command-timeout";
+    static final String POOL_SIZE = "redis.pool-size";
+
+    static final String DEFAULT_PREFIX = "sg:";
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(50);
+    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(100);
+    static final int DEFAULT_POOL_SIZE = 32;
+
+    @Override
+    public String toString() { // never the password
+        return (tls ? "rediss://" : "redis://") + host + ":" + port + "/" + database + " prefix '" + keyPrefix
+                + "' connect " + connectTimeout.toMillis() + " ms, command " + commandTimeout.toMillis()
+                + " ms, pool " + poolSize;
+    }
+
+    static RedisSettings from(InitParams params) {
+        String raw = params.require(URL, "the Redis server, e.g. redis://127.0.0.1:6379 or rediss://host:6380/0");
+        URI uri;
+        try {
+            uri = new URI(raw);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(URL, "is not a URL; write redis://host:port or rediss://host:port");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+            throw new ConfigException(URL, "must start with redis:// or rediss:// (TLS)");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new ConfigException(URL, "names no host; write redis://host:port");
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+            throw new ConfigException(URL, "takes no query or fragment; use the redis.* parameters");
+        }
+        int port = uri.getPort() == -1 ? 6379 : uri.getPort();
+        int database = 0;
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (!path.isEmpty() && !path.equals("/")) {
+            try {
+                database = Integer.parseInt(path.substring(1));
+            } catch (NumberFormatException e) {
+                database = -1;
+            }
+            if (database < 0) {
+                throw new ConfigException(URL, "path must be a database number (/0), not '" + path + "'");
+            }
+        }
+        Optional<String> urlUser = Optional.empty();
+        Optional<String> urlPassword = Optional.empty();
+        if (uri.getRawUserInfo() != null) {
+            String info = uri.getRawUserInfo();
+            int colon = info.indexOf(':');
+            String u = colon < 0 ? "" : decode(info.substring(0, colon));
+            String p = decode(colon < 0 ? info : info.substring(colon + 1));
+            urlUser = u.isEmpty() ? Optional.empty() : Optional.of(u);
+            urlPassword = p.isEmpty() ? Optional.empty() : Optional.of(p);
+        }
+        Optional<String> fromUrlUser = urlUser;
+        Optional<String> fromUrlPassword = urlPassword;
+        Optional<String> user = params.get(USER).or(() -> fromUrlUser);
+        Optional<String> password = params.get(PASSWORD).or(() -> fromUrlPassword);
+        if (user.isPresent() && password.isEmpty()) {
+            throw new ConfigException(USER, "needs redis.password too (e.g. ${env:REDIS_PASSWORD})");
+        }
+        String prefix = params.get(KEY_PREFIX).orElse(DEFAULT_PREFIX);
+        if (prefix.length() > 64 || prefix.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+            throw new ConfigException(KEY_PREFIX, "must be at most 64 visible ASCII characters, such as 'shop:sg:'");
+        }
+        Duration connect = params.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1),
+                Duration.ofSeconds(30));
+        Duration command = params.duration(COMMAND_TIMEOUT, DEFAULT_COMMAND_TIMEOUT, Duration.ofMillis(1),
+                Duration.ofSeconds(30));
+        int pool = (int) params.number(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 1024);
+        return new RedisSettings(uri.getHost(), port, scheme.equals("rediss"), database, user, password, prefix,
+                connect, command, pool);
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}
