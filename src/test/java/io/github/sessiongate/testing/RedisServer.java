@@ -1,0 +1,153 @@
+package io.github.sessiongate.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A real {@code redis-server} (Debian's package) as a child process on a free loopback port, with
+ * no persistence ({@code --save '' --appendonly no}); never the system service. Missing binary:
+ * under {@code CI=true} the test fails (CI promises the Redis tests), otherwise it is skipped with
+ * what to install. {@link #stop} and {@link #start} again on the same port simulate an outage.
+ */
+public final class RedisServer implements AutoCloseable {
+    private final Path binary;
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(Path binary, int port, Path dir) {
+        this.binary = binary;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Starts one, or fails (CI) or skips (elsewhere) when {@code redis-server} is not installed. */
+    public static RedisServer startOrSkip() {
+        Optional<Path> binary = find();
+        if (binary.isEmpty()) {
+            String what = "redis-server not found on the PATH or in /usr/bin; install it "
+                    + "(apt-get install redis-server) to run the Redis tests";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(what + " (CI=true: the Redis tests may not be skipped)");
+            }
+            Assumptions.abort(what);
+        }
+        try {
+            RedisServer server = new RedisServer(binary.get(), freePort(), Files.createTempDirectory("sg-redis"));
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<Path> find() {
+        List<Path> candidates = new ArrayList<>();
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!d.isEmpty()) {
+                candidates.add(Path.of(d, "redis-server"));
+            }
+        }
+        candidates.add(Path.of("/usr/bin/redis-server"));
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts the server (again) on its port and returns once it answers PING. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--dir", dir.toString(), "--maxmemory-policy", "noeviction")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile());
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Await.until("redis-server answering PING on port " + port, this::answers, this::log);
+    }
+
+    private boolean answers() {
+        if (!process.isAlive()) {
+            throw new AssertionError("redis-server exited: " + log());
+        }
+        try (Jedis j = new Jedis("127.0.0.1", port, 200)) {
+            return "PONG".equals(j.ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** Stops the server and waits until it has exited; its port then refuses connections. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:port}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** A plain connection for checks the store does not offer (PTTL, FLUSHALL, CONFIG SET); close it. */
+    public Jedis client() {
+        return new Jedis("127.0.0.1", port, 2_000);
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temp directory left behind is harmless
+        }
+    }
+}
