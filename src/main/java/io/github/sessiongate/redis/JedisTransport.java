@@ -1,7 +1,6 @@
 package io.github.sessiongate.redis;
 
 import io.github.sessiongate.StateStore.UnavailableException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -15,19 +14,10 @@ import redis.clients.jedis.params.SetParams;
  * The only class that touches Jedis, so {@link RedisStateStore} loads (and names the missing
  * artifact) without it. Each method is one round trip on a pooled connection, under the command
  * timeout; waiting for a free connection is bounded by the same timeout. Jedis's failures become
- * {@link UnavailableException} (or {@link Full} for Redis's out-of-memory refusal), never anything
+ * {@link UnavailableException} (or {@link RedisFull} for Redis's out-of-memory refusal), never anything
  * else.
  */
 final class JedisTransport implements AutoCloseable {
-    /** Redis refused a write: {@code maxmemory} reached under {@code noeviction}. */
-    static final class Full extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Full() {
-            super("Redis is out of memory", null, false, false);
-        }
-    }
-
     private final JedisPooled jedis;
 
     JedisTransport(RedisSettings s) {
@@ -71,7 +61,7 @@ final class JedisTransport implements AutoCloseable {
     }
 
     /** SET with PX (and NX when asked): whether it was set. */
-    boolean set(byte[] key, byte[] value, long ttlMillis, boolean onlyIfAbsent) throws Full {
+    boolean set(byte[] key, byte[] value, long ttlMillis, boolean onlyIfAbsent) throws RedisFull {
         SetParams p = SetParams.setParams().px(ttlMillis);
         if (onlyIfAbsent) {
             p.nx();
@@ -92,7 +82,7 @@ final class JedisTransport implements AutoCloseable {
     }
 
     /** One script, atomic on the server; its reply as Jedis gives it (Long, byte[] or null). */
-    Object eval(byte[] script, byte[] key, byte[]... args) throws Full {
+    Object eval(byte[] script, byte[] key, byte[]... args) throws RedisFull {
         try {
             return jedis.eval(script, List.of(key), List.of(args));
         } catch (JedisException e) {
@@ -100,9 +90,9 @@ final class JedisTransport implements AutoCloseable {
         }
     }
 
-    private static RuntimeException fullOrUnavailable(String command, JedisException e) throws Full {
+    private static RuntimeException fullOrUnavailable(String command, JedisException e) throws RedisFull {
         if (e instanceof JedisDataException && e.getMessage() != null && e.getMessage().contains("OOM")) {
-            throw new Full();
+            throw new RedisFull();
         }
         return unavailable(command, e);
     }
@@ -110,10 +100,6 @@ final class JedisTransport implements AutoCloseable {
     /** The command and the failure's class only: a Jedis message may quote a key. */
     private static UnavailableException unavailable(String command, JedisException e) {
         return new UnavailableException("Redis " + command + " failed: " + e.getClass().getSimpleName());
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

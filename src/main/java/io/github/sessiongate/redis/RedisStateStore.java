@@ -59,14 +59,14 @@ public final class RedisStateStore implements StateStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStateStore.class);
 
-    private static final byte[] INCREMENT = JedisTransport.utf8(
+    private static final byte[] INCREMENT = utf8(
             "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) "
             + "if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
             + "return n");
-    private static final byte[] RENEW = JedisTransport.utf8(
+    private static final byte[] RENEW = utf8(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
             + "return 0");
-    private static final byte[] RELEASE = JedisTransport.utf8(
+    private static final byte[] RELEASE = utf8(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
             + "return 0");
 
@@ -122,7 +122,7 @@ public final class RedisStateStore implements StateStore {
     }
 
     private byte[] key(String key) {
-        return JedisTransport.utf8(settings.keyPrefix() + Objects.requireNonNull(key, "key"));
+        return utf8(settings.keyPrefix() + Objects.requireNonNull(key, "key"));
     }
 
     /** Whole milliseconds, rounded up; a TTL must be positive. */
@@ -180,7 +180,7 @@ public final class RedisStateStore implements StateStore {
         long ms = ttlMillis(ttl);
         try {
             return redis().set(key(key), value, ms, onlyIfAbsent) ? WriteResult.STORED : WriteResult.EXISTS;
-        } catch (JedisTransport.Full e) {
+        } catch (RedisFull e) {
             return WriteResult.FULL;
         } catch (UnavailableException e) {
             return WriteResult.UNAVAILABLE;
@@ -199,7 +199,7 @@ public final class RedisStateStore implements StateStore {
         try {
             Object n = redis().eval(INCREMENT, key(key), ascii(delta), ascii(ms));
             return OptionalLong.of((Long) n);
-        } catch (JedisTransport.Full e) {
+        } catch (RedisFull e) {
             return OptionalLong.empty();
         }
     }
@@ -214,7 +214,7 @@ public final class RedisStateStore implements StateStore {
                 return Optional.of(new Lease(key, owner, sent.plusMillis(ms)));
             }
             return Optional.empty();
-        } catch (JedisTransport.Full e) {
+        } catch (RedisFull e) {
             return Optional.empty();
         }
     }
@@ -229,7 +229,7 @@ public final class RedisStateStore implements StateStore {
             return Long.valueOf(1).equals(renewed)
                     ? Optional.of(new Lease(lease.key(), lease.owner(), sent.plusMillis(ms)))
                     : Optional.empty();
-        } catch (JedisTransport.Full e) {
+        } catch (RedisFull e) {
             return Optional.empty();
         }
     }
@@ -239,9 +239,13 @@ public final class RedisStateStore implements StateStore {
         try {
             return Long.valueOf(1).equals(redis().eval(RELEASE, key(lease.key()),
                     lease.owner().getBytes(StandardCharsets.UTF_8)));
-        } catch (JedisTransport.Full e) {
+        } catch (RedisFull e) {
             return false; // DEL is allowed under OOM; not reached in practice
         }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] ascii(long n) {

@@ -113,6 +113,7 @@ public final class RedisServer implements AutoCloseable {
         if (process == null) {
             return;
         }
+        signal("-CONT"); // a frozen server cannot act on SIGTERM
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -122,6 +123,33 @@ public final class RedisServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
+    }
+
+    /**
+     * Stalls the server without closing its port ({@code SIGSTOP}): connections are accepted by
+     * the kernel but nothing answers, as with a Redis that hangs. {@link #thaw} resumes it.
+     */
+    public synchronized void freeze() {
+        signal("-STOP");
+    }
+
+    /** Resumes a {@linkplain #freeze frozen} server ({@code SIGCONT}). */
+    public synchronized void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        try {
+            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill " + which + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public int port() {

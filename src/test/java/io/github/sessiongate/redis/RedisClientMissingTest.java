@@ -1,0 +1,74 @@
+package io.github.sessiongate.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.InitParams;
+import io.github.sessiongate.StateStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A WAR that names the Redis store without the optional Jedis jar: the store still loads (so the
+ * filter can call it) and {@code init()} fails naming the artifact to add. Simulated with a class
+ * loader that hides {@code redis.clients.*} and defines this package's classes itself.
+ */
+class RedisClientMissingTest {
+
+    /** Hides the client; loads io.github.sessiongate.redis.* afresh so they link against nothing else. */
+    private static final class WithoutJedis extends ClassLoader {
+        WithoutJedis(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("redis.clients.")) {
+                throw new ClassNotFoundException(name);
+            }
+            if (!name.startsWith("io.github.sessiongate.redis.")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                        if (in == null) {
+                            throw new ClassNotFoundException(name);
+                        }
+                        byte[] b = in.readAllBytes();
+                        c = defineClass(name, b, 0, b.length);
+                    } catch (IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+                return c;
+            }
+        }
+    }
+
+    @Test
+    void initWithoutTheClientNamesTheArtifactToAdd() throws Exception {
+        ClassLoader loader = new WithoutJedis(RedisClientMissingTest.class.getClassLoader());
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("redis.clients.jedis.JedisPooled", false, loader));
+        Class<?> c = Class.forName(RedisStateStore.class.getName(), true, loader);
+        assertNotSame(RedisStateStore.class, c, "the store under test is the copy that cannot see Jedis");
+        StateStore store = (StateStore) c.getConstructor().newInstance();
+        assertTrue(store.sharedAcrossNodes());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> store.init(InitParams.resolve(Map.of("redis.url", "redis://127.0.0.1:6379"))));
+        assertEquals("state-store-class", e.parameter());
+        assertTrue(e.getMessage().contains("redis.clients:jedis"), e.getMessage());
+        store.close(); // nothing to release, and no error
+    }
+
+    @Test
+    void withTheClientTheCheckPasses() {
+        RedisStateStore.requireClient(RedisClientMissingTest.class.getClassLoader());
+    }
+}
