@@ -2,6 +2,7 @@ package io.github.sessiongate.redis;
 
 import io.github.sessiongate.StateStore.UnavailableException;
 import java.util.List;
+import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -27,6 +28,12 @@ final class JedisTransport implements AutoCloseable {
                 .database(s.database())
                 .ssl(s.tls())
                 .clientName("sessiongate");
+        if (s.tls()) {
+            // Jedis checks no host name by default; a server certificate must name the host we asked for.
+            SSLParameters tls = new SSLParameters();
+            tls.setEndpointIdentificationAlgorithm("HTTPS");
+            client.sslParameters(tls);
+        }
         s.user().ifPresent(client::user);
         s.password().ifPresent(client::password);
         ConnectionPoolConfig pool = new ConnectionPoolConfig();

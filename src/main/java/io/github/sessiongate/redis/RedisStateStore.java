@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <param-value>${env:REDIS_PASSWORD}</param-value></init-param>
  * }</pre>
  * Init-params: {@code redis.url} ({@code redis://} or {@code rediss://} for TLS with the JVM's
- * trust store; an optional {@code /db} path), {@code redis.user} and {@code redis.password} (ACL),
+ * trust store and the host name checked against the certificate; an optional {@code /db} path), {@code redis.user} and {@code redis.password} (ACL),
  * {@code redis.key-prefix} (default {@code sg:}, so several applications can share one Redis),
  * {@code redis.connect-timeout} (default 50 ms), {@code redis.command-timeout} (default 100 ms;
  * also the longest wait for a pooled connection), {@code redis.pool-size} (default 32).
