@@ -18,18 +18,23 @@ record RedisSettings(String host, int port, boolean tls, int database, Optional<
         Optional<String> password, String keyPrefix, Duration connectTimeout, Duration commandTimeout,
         int poolSize) {
 
-    static final String URL = "redis.url";
-    static final String USER = "redis.user";
-    static final String PASSWORD = "redis.password";
-    static final String KEY_PREFIX = "redis.key-prefix";
-    static final String CONNECT_TIMEOUT = "redis.connect-timeout";
-    static final String COMMAND_TIMEOUT = "redis.command-timeout";
-    static final String POOL_SIZE = "redis.pool-size";
-
-    static final String DEFAULT_PREFIX = "sg:";
+    static final String PARAM_URL = "redis.url";
+    static final String PARAM_USER = "redis.user";
+    static final String PARAM_PASSWORD = "redis.password";
+    static final String PARAM_KEY_PREFIX = "redis.key-prefix";
+    static final String DEFAULT_KEY_PREFIX = "sg:";
+    static final String PARAM_CONNECT_TIMEOUT = "redis.connect-timeout";
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(50);
+    static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(1);
+    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    static final String PARAM_COMMAND_TIMEOUT = "redis.command-timeout";
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(100);
+    static final Duration MIN_COMMAND_TIMEOUT = Duration.ofMillis(1);
+    static final Duration MAX_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    static final String PARAM_POOL_SIZE = "redis.pool-size";
     static final int DEFAULT_POOL_SIZE = 32;
+    static final int MIN_POOL_SIZE = 1;
+    static final int MAX_POOL_SIZE = 1024;
 
     @Override
     public String toString() { // never the password
@@ -39,22 +44,22 @@ record RedisSettings(String host, int port, boolean tls, int database, Optional<
     }
 
     static RedisSettings from(InitParams params) {
-        String raw = params.require(URL, "the Redis server, e.g. redis://127.0.0.1:6379 or rediss://host:6380/0");
+        String raw = params.require(PARAM_URL, "the Redis server, e.g. redis://127.0.0.1:6379 or rediss://host:6380/0");
         URI uri;
         try {
             uri = new URI(raw);
         } catch (URISyntaxException e) {
-            throw new ConfigException(URL, "is not a URL; write redis://host:port or rediss://host:port");
+            throw new ConfigException(PARAM_URL, "is not a URL; write redis://host:port or rediss://host:port");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw new ConfigException(URL, "must start with redis:// or rediss:// (TLS)");
+            throw new ConfigException(PARAM_URL, "must start with redis:// or rediss:// (TLS)");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new ConfigException(URL, "names no host; write redis://host:port");
+            throw new ConfigException(PARAM_URL, "names no host; write redis://host:port");
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-            throw new ConfigException(URL, "takes no query or fragment; use the redis.* parameters");
+            throw new ConfigException(PARAM_URL, "takes no query or fragment; use the redis.* parameters");
         }
         int port = uri.getPort() == -1 ? 6379 : uri.getPort();
         int database = 0;
@@ -66,7 +71,7 @@ record RedisSettings(String host, int port, boolean tls, int database, Optional<
                 database = -1;
             }
             if (database < 0) {
-                throw new ConfigException(URL, "path must be a database number (/0), not '" + path + "'");
+                throw new ConfigException(PARAM_URL, "path must be a database number (/0), not '" + path + "'");
             }
         }
         Optional<String> urlUser = Optional.empty();
@@ -81,20 +86,20 @@ record RedisSettings(String host, int port, boolean tls, int database, Optional<
         }
         Optional<String> fromUrlUser = urlUser;
         Optional<String> fromUrlPassword = urlPassword;
-        Optional<String> user = params.get(USER).or(() -> fromUrlUser);
-        Optional<String> password = params.get(PASSWORD).or(() -> fromUrlPassword);
+        Optional<String> user = params.get(PARAM_USER).or(() -> fromUrlUser);
+        Optional<String> password = params.get(PARAM_PASSWORD).or(() -> fromUrlPassword);
         if (user.isPresent() && password.isEmpty()) {
-            throw new ConfigException(USER, "needs redis.password too (e.g. ${env:REDIS_PASSWORD})");
+            throw new ConfigException(PARAM_USER, "needs redis.password too (e.g. ${env:REDIS_PASSWORD})");
         }
-        String prefix = params.get(KEY_PREFIX).orElse(DEFAULT_PREFIX);
+        String prefix = params.get(PARAM_KEY_PREFIX).orElse(DEFAULT_KEY_PREFIX);
         if (prefix.length() > 64 || prefix.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw new ConfigException(KEY_PREFIX, "must be at most 64 visible ASCII characters, such as 'shop:sg:'");
+            throw new ConfigException(PARAM_KEY_PREFIX, "must be at most 64 visible ASCII characters, such as 'shop:sg:'");
         }
-        Duration connect = params.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1),
-                Duration.ofSeconds(30));
-        Duration command = params.duration(COMMAND_TIMEOUT, DEFAULT_COMMAND_TIMEOUT, Duration.ofMillis(1),
-                Duration.ofSeconds(30));
-        int pool = (int) params.number(POOL_SIZE, DEFAULT_POOL_SIZE, 1, 1024);
+        Duration connect = params.duration(PARAM_CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, MIN_CONNECT_TIMEOUT,
+                MAX_CONNECT_TIMEOUT);
+        Duration command = params.duration(PARAM_COMMAND_TIMEOUT, DEFAULT_COMMAND_TIMEOUT, MIN_COMMAND_TIMEOUT,
+                MAX_COMMAND_TIMEOUT);
+        int pool = (int) params.number(PARAM_POOL_SIZE, DEFAULT_POOL_SIZE, MIN_POOL_SIZE, MAX_POOL_SIZE);
         return new RedisSettings(uri.getHost(), port, scheme.equals("rediss"), database, user, password, prefix,
                 connect, command, pool);
     }
