@@ -54,7 +54,7 @@ final class JedisTransport implements AutoCloseable {
     byte[] get(byte[] key) {
         try {
             return jedis.get(key);
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             throw unavailable("GET", e);
         }
     }
@@ -62,7 +62,7 @@ final class JedisTransport implements AutoCloseable {
     List<byte[]> mget(byte[][] keys) {
         try {
             return jedis.mget(keys);
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             throw unavailable("MGET", e);
         }
     }
@@ -75,7 +75,7 @@ final class JedisTransport implements AutoCloseable {
         }
         try {
             return "OK".equals(jedis.set(key, value, p));
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             throw fullOrUnavailable("SET", e);
         }
     }
@@ -83,7 +83,7 @@ final class JedisTransport implements AutoCloseable {
     void del(byte[] key) {
         try {
             jedis.del(key);
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             throw unavailable("DEL", e);
         }
     }
@@ -92,20 +92,24 @@ final class JedisTransport implements AutoCloseable {
     Object eval(byte[] script, byte[] key, byte[]... args) throws RedisFull {
         try {
             return jedis.eval(script, List.of(key), List.of(args));
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
             throw fullOrUnavailable("EVAL", e);
         }
     }
 
-    private static RuntimeException fullOrUnavailable(String command, JedisException e) throws RedisFull {
+    private static RuntimeException fullOrUnavailable(String command, RuntimeException e) throws RedisFull {
         if (e instanceof JedisDataException && e.getMessage() != null && e.getMessage().contains("OOM")) {
             throw new RedisFull();
         }
         return unavailable(command, e);
     }
 
-    /** The command and the failure's class only: a Jedis message may quote a key. */
-    private static UnavailableException unavailable(String command, JedisException e) {
+    /**
+     * The command and the failure's class only: a Jedis message may quote a key. Any runtime
+     * failure of the client (its pool closed, say), not only a {@link JedisException}, so the
+     * store throws nothing else.
+     */
+    private static UnavailableException unavailable(String command, RuntimeException e) {
         return new UnavailableException("Redis " + command + " failed: " + e.getClass().getSimpleName());
     }
 

@@ -116,6 +116,14 @@ class RedisStoreOutageTest {
     }
 
     @Test
+    void aClosedStoreIsUnavailableAndNothingElse() {
+        Lease held = store.lease("job", "node-a", TTL).orElseThrow();
+        store.close();
+        everyOperationIsUnavailable(held);
+        store.close(); // twice is harmless
+    }
+
+    @Test
     void aStoreMadeWhileRedisIsDownStartsAndConnectsLater() {
         server.stop();
         RedisStateStore late = new RedisStateStore(Clock.systemUTC());
