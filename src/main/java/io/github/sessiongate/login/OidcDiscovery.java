@@ -132,7 +132,12 @@ final class OidcDiscovery {
         }
     }
 
+    /**
+     * Called under the lock: the pause counts from the failure, so callers that queued behind a fetch
+     * slower than {@link #RETRY} return at once instead of each fetching again.
+     */
     private Optional<Provider> failed(URI url, String why) {
+        nextDiscovery = clock.instant().plus(RETRY);
         if (!failureLogged) {
             failureLogged = true;
             LOG.warn("OpenID discovery at {} failed: {}; sign-ins answer 503 until it succeeds", url, why);
