@@ -1,12 +1,15 @@
 package io.github.sessiongate.redis;
 
 import io.github.sessiongate.StateStore.UnavailableException;
+import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
@@ -17,6 +20,19 @@ import redis.clients.jedis.params.SetParams;
  * timeout; waiting for a free connection is bounded by the same timeout. Jedis's failures become
  * {@link UnavailableException} (or {@link RedisFull} for Redis's out-of-memory refusal), never anything
  * else.
+ *
+ * <p><b>Stale connections.</b> Idle pooled connections are not tested on borrow (a PING each would
+ * double the round trips), so after Redis restarts, fails over, or cuts idle clients
+ * ({@code timeout}), every idle connection is dead. A command that finds its connection closed by
+ * the peer (reset, end of stream, broken pipe: never a timeout) therefore drops every idle
+ * connection, which shares that fate, and runs once more on a fresh one. Without this each stale
+ * connection would fail one command after Redis is back, and a logout's tombstone or revocation
+ * written on it would land only in this node's memory, so another node would keep serving the
+ * signed-out token. A timeout is never retried: the command may have run, and a stalled Redis must
+ * cost one command timeout, not two. A refused connection is retried once too, at no cost. Should a
+ * peer close a connection after running the command (rare: Redis replies first), the commands here
+ * are idempotent but two: a counter increment then counts twice, and a lease is found taken (by
+ * this very node, so that refresh answers unavailable until the lease lapses; nobody is signed out).
  */
 final class JedisTransport implements AutoCloseable {
     private final JedisPooled jedis;
@@ -51,9 +67,38 @@ final class JedisTransport implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
     }
 
+    /**
+     * Runs {@code command}; when its connection was closed by the peer, drops the pool's idle
+     * connections and runs it once more on a fresh one (see the class comment).
+     */
+    private <T> T onLiveConnection(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (JedisConnectionException e) {
+            if (timedOut(e)) {
+                throw e;
+            }
+            try {
+                jedis.getPool().clear(); // idle only; connections in use fail (and are dropped) by themselves
+            } catch (RuntimeException ignored) {
+                // a closed pool: the retry fails as the first try did
+            }
+            return command.get();
+        }
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     byte[] get(byte[] key) {
         try {
-            return jedis.get(key);
+            return onLiveConnection(() -> jedis.get(key));
         } catch (RuntimeException e) {
             throw unavailable("GET", e);
         }
@@ -61,7 +106,7 @@ final class JedisTransport implements AutoCloseable {
 
     List<byte[]> mget(byte[][] keys) {
         try {
-            return jedis.mget(keys);
+            return onLiveConnection(() -> jedis.mget(keys));
         } catch (RuntimeException e) {
             throw unavailable("MGET", e);
         }
@@ -74,7 +119,7 @@ final class JedisTransport implements AutoCloseable {
             p.nx();
         }
         try {
-            return "OK".equals(jedis.set(key, value, p));
+            return "OK".equals(onLiveConnection(() -> jedis.set(key, value, p)));
         } catch (RuntimeException e) {
             throw fullOrUnavailable("SET", e);
         }
@@ -82,7 +127,7 @@ final class JedisTransport implements AutoCloseable {
 
     void del(byte[] key) {
         try {
-            jedis.del(key);
+            onLiveConnection(() -> jedis.del(key));
         } catch (RuntimeException e) {
             throw unavailable("DEL", e);
         }
@@ -91,7 +136,7 @@ final class JedisTransport implements AutoCloseable {
     /** One script, atomic on the server; its reply as Jedis gives it (Long, byte[] or null). */
     Object eval(byte[] script, byte[] key, byte[]... args) throws RedisFull {
         try {
-            return jedis.eval(script, List.of(key), List.of(args));
+            return onLiveConnection(() -> jedis.eval(script, List.of(key), List.of(args)));
         } catch (RuntimeException e) {
             throw fullOrUnavailable("EVAL", e);
         }

@@ -101,6 +101,37 @@ class RedisStoreOutageTest {
     }
 
     @Test
+    void afterARestartTheFirstCommandOnAStalePooledConnectionSucceeds() throws Exception {
+        // Pooled connections left idle: several at once, so more than one is stale after the restart.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var barrier = new java.util.concurrent.CyclicBarrier(8);
+            List<java.util.concurrent.Future<WriteResult>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String k = "k" + i;
+                writes.add(pool.submit(() -> {
+                    barrier.await();
+                    return store.put(k, bytes("v"), TTL, EntryClass.SECURITY);
+                }));
+            }
+            for (var w : writes) {
+                assertEquals(WriteResult.STORED, w.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        server.stop();
+        server.start(); // nothing met the outage: every idle connection is dead, and the store does not know
+
+        for (int i = 0; i < 8; i++) { // a logout's writes right after the restart: none may be lost
+            assertEquals(WriteResult.STORED, store.put("after" + i, bytes("w"), TTL, EntryClass.SECURITY), "write " + i);
+        }
+        assertArrayEquals(bytes("w"), store.get("after0").orElseThrow());
+        assertTrue(store.lease("job", "node-a", TTL).isPresent());
+    }
+
+    @Test
     void aStalledRedisTimesOutWithinTheCommandTimeout() {
         assertEquals(WriteResult.STORED, store.put("k", bytes("v"), TTL, EntryClass.SECURITY));
         Lease held = store.lease("job", "node-a", TTL).orElseThrow();
