@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.it.RotationScenarios.Pair;
 import io.github.sessiongate.it.TwoNodeCluster.Node;
+import io.github.sessiongate.testing.Await;
 import io.github.sessiongate.testing.FakeAuthBackend;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,8 +50,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class TwoNodeClusterTest {
     /** Concurrent requests of the single-flight test, half on each node. */
     private static final int REQUESTS = 40;
-    /** How long each backend answer takes there, so the requests of both nodes pile up on one call. */
-    private static final Duration SLOW_BACKEND = Duration.ofMillis(300);
 
     private TwoNodeCluster cluster;
     private Node a;
@@ -65,11 +62,6 @@ class TwoNodeClusterTest {
         a = cluster.a();
         b = cluster.b();
         backend = cluster.backend();
-    }
-
-    @AfterEach
-    void fastBackend() {
-        backend.delay(Duration.ZERO);
     }
 
     @AfterAll
@@ -88,9 +80,18 @@ class TwoNodeClusterTest {
         cluster.expireAccessTokens();
         int refreshes = cluster.refreshCalls();
 
-        backend.delay(SLOW_BACKEND);
-        List<Response> responses = concurrently(old);
-        backend.delay(Duration.ZERO);
+        List<Response> responses;
+        // The backend holds the first refresh call until all 40 requests are inside the refresher on
+        // their nodes: the pile-up is a fact the test waits for, not a timing it hopes for.
+        try (FakeAuthBackend.Hold hold = backend.hold(FakeAuthBackend.REFRESH)) {
+            responses = concurrently(old, () -> {
+                Await.until("one refresh call in flight and " + REQUESTS / 2 + " requests refreshing on each node",
+                        () -> cluster.refreshCalls() >= refreshes + 1 && refreshing().equals(List.of(REQUESTS / 2, REQUESTS / 2)),
+                        () -> "backend refresh calls " + (cluster.refreshCalls() - refreshes) + ", refreshing on A and B "
+                                + refreshing());
+                hold.release();
+            });
+        }
 
         assertEquals(refreshes + 1, cluster.refreshCalls(), "exactly one refresh call for " + REQUESTS + " requests on two nodes");
         List<Integer> statuses = responses.stream().map(Response::status).toList();
@@ -111,8 +112,11 @@ class TwoNodeClusterTest {
                         "the application on both nodes was handed the new token"));
     }
 
-    /** {@value #REQUESTS} GETs with the pair, even ones on A and odd ones on B, released together. */
-    private List<Response> concurrently(Pair pair) throws Exception {
+    /**
+     * {@value #REQUESTS} GETs with the pair, even ones on A and odd ones on B, released together by
+     * a latch; {@code meanwhile} runs while they are in flight.
+     */
+    private List<Response> concurrently(Pair pair, ThrowingRunnable meanwhile) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(REQUESTS);
         try {
             CountDownLatch ready = new CountDownLatch(REQUESTS);
@@ -128,6 +132,7 @@ class TwoNodeClusterTest {
             }
             assertTrue(ready.await(20, TimeUnit.SECONDS), "every request thread is ready");
             go.countDown();
+            meanwhile.run();
             List<Response> responses = new ArrayList<>();
             for (Future<Response> f : inFlight) {
                 responses.add(f.get(30, TimeUnit.SECONDS));
@@ -136,6 +141,38 @@ class TwoNodeClusterTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /**
+     * How many container threads are inside {@link io.github.sessiongate.rotation.Refresher#refresh}
+     * now, on node A (Jetty's {@code qtp} threads) and node B (Tomcat's {@code http-nio} threads):
+     * the one calling the backend, and the others waiting for it in process or for the other node.
+     */
+    private static List<Integer> refreshing() {
+        int onA = 0;
+        int onB = 0;
+        for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+            boolean inRefresh = false;
+            for (StackTraceElement frame : t.getValue()) {
+                if (frame.getClassName().equals("io.github.sessiongate.rotation.Refresher") && frame.getMethodName().equals("refresh")) {
+                    inRefresh = true;
+                    break;
+                }
+            }
+            if (inRefresh) {
+                String name = t.getKey().getName();
+                if (name.startsWith("qtp")) {
+                    onA++;
+                } else if (name.startsWith("http-nio")) {
+                    onB++;
+                }
+            }
+        }
+        return List.of(onA, onB);
     }
 
     // ---------------------------------------------------------------- the grace memo, seen from the other node
@@ -281,7 +318,7 @@ class TwoNodeClusterTest {
         Pair session = cluster.login(a, "alice");
         // Requests at once on both nodes leave many pooled connections idle.
         Pair busy = cluster.login(b, "alice");
-        assertTrue(concurrently(busy).stream().allMatch(r -> r.status() == 200), "the burst is served");
+        assertTrue(concurrently(busy, () -> { }).stream().allMatch(r -> r.status() == 200), "the burst is served");
         assertEquals(200, cluster.get(b, "/api/orders", accessOnly(session)).status(), "node B serves the session");
         cluster.redis().stop(); // no request meets the outage: the nodes' pooled connections are stale
         cluster.redis().start();
