@@ -186,8 +186,13 @@ final class TwoNodeCluster implements AutoCloseable {
     }
 
     private Response post(Node node, String target, String cookieHeader) throws IOException, InterruptedException {
-        return send(JavaHttp.request(node.base(), CONTEXT + target, TIMEOUT, cookieHeader, "Origin: " + node.base(),
-                "Accept: application/json").POST(HttpRequest.BodyPublishers.noBody()).build());
+        return send(postRequest(node, target, cookieHeader));
+    }
+
+    /** An empty POST to {@code CONTEXT + target} at {@code node} as a JSON client of its own origin, with the cookie header line. */
+    HttpRequest postRequest(Node node, String target, String cookieHeader) {
+        return JavaHttp.request(node.base(), CONTEXT + target, TIMEOUT, cookieHeader, "Origin: " + node.base(),
+                "Accept: application/json").POST(HttpRequest.BodyPublishers.noBody()).build();
     }
 
     Response send(HttpRequest request) throws IOException, InterruptedException {

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -259,6 +261,41 @@ class TwoNodeClusterTest {
                 () -> assertRefused(cluster.get(a, "/api/orders", accessOnly(session)), "the access token on node A"),
                 () -> assertEquals(refreshes, cluster.refreshCalls(), "refused from the tombstone node B wrote"),
                 () -> assertFalse(backend.isActive(cluster.open(session.refresh())), "revoked at the backend"));
+    }
+
+    @Test
+    @Order(6)
+    void aRefreshInFlightOnNodeBWhenNodeASignsTheSessionOutHandsOutNothingUsable() throws Exception {
+        Pair login = cluster.login(a, "alice");
+        int refreshes = cluster.refreshCalls();
+        int revocations = backend.calls(FakeAuthBackend.REVOKE);
+        CompletableFuture<HttpResponse<String>> refresh;
+        CompletableFuture<HttpResponse<String>> logout;
+        // The backend completes B's rotation only once A's logout has ended the chain in Redis, and
+        // answers no revoke until both revocations were asked for: the order is fixed, not timed.
+        try (FakeAuthBackend.Hold revokes = backend.hold(FakeAuthBackend.REVOKE)) {
+            try (FakeAuthBackend.Hold rotation = backend.hold(FakeAuthBackend.REFRESH)) {
+                refresh = cluster.http().sendAsync(cluster.postRequest(b, "/auth/refresh", cookies(login)),
+                        HttpResponse.BodyHandlers.ofString());
+                awaitCalls(FakeAuthBackend.REFRESH, refreshes + 1); // B's rotation is at the backend
+                logout = cluster.http().sendAsync(cluster.postRequest(a, "/auth/logout", cookies(login)),
+                        HttpResponse.BodyHandlers.ofString());
+                awaitCalls(FakeAuthBackend.REVOKE, revocations + 1); // A wrote the tombstones, then revoked
+            }
+            awaitCalls(FakeAuthBackend.REVOKE, revocations + 2); // B revokes the late pair instead of handing it out
+        }
+        Response ended = JavaHttp.toResponse(logout.get(20, TimeUnit.SECONDS));
+        Response late = JavaHttp.toResponse(refresh.get(20, TimeUnit.SECONDS));
+        assertEquals(204, ended.status(), () -> ResponseText.describe(ended));
+        assertAll(
+                () -> assertRefused(late, "the refresh on node B that completed after the logout on node A"),
+                () -> assertRefused(cluster.get(b, "/api/orders", accessOnly(login)), "the login's access token on node B"),
+                () -> assertEquals(refreshes + 1, cluster.refreshCalls(), "no other refresh"));
+    }
+
+    private void awaitCalls(String path, int count) {
+        Await.until("the backend received " + count + " calls on " + path, () -> backend.calls(path) >= count,
+                () -> backend.calls(path) + " calls");
     }
 
     // ---------------------------------------------------------------- Redis down, then back
