@@ -16,12 +16,12 @@ import io.github.sessiongate.it.RotationScenarios.Pair;
 import io.github.sessiongate.it.TwoNodeCluster.Node;
 import io.github.sessiongate.testing.Await;
 import io.github.sessiongate.testing.FakeAuthBackend;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -41,8 +41,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The multi-node promises of issue 10 on two real nodes ({@link TwoNodeCluster}: node A on Jetty,
  * node B on Tomcat, one real Redis, one {@link FakeAuthBackend} with reuse detection): one refresh
  * for a pair presented to both nodes at once, the grace memo seen from the other node, a logout on
- * one node refusing the session's tokens on the other within one request, and the degradation
- * while Redis is down and the shared guarantees once it is back.
+ * one node refusing the session's tokens on the other within one request (the login's access token
+ * after a rotation on the other node, the refresh token of an access-cookie-only logout, a rotation
+ * in flight on the other node), and the degradation while Redis is down and the shared guarantees
+ * once it is back, even when every pooled connection went stale across a restart.
  *
  * <p>Access tokens expire by moving the clock the backend and both filters share; nobody sleeps.
  * The degradation test runs last: it stops and restarts Redis.

@@ -15,8 +15,13 @@ import io.github.sessiongate.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,10 +108,10 @@ class RedisStoreOutageTest {
     @Test
     void afterARestartTheFirstCommandOnAStalePooledConnectionSucceeds() throws Exception {
         // Pooled connections left idle: several at once, so more than one is stale after the restart.
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            var barrier = new java.util.concurrent.CyclicBarrier(8);
-            List<java.util.concurrent.Future<WriteResult>> writes = new java.util.ArrayList<>();
+            CyclicBarrier barrier = new CyclicBarrier(8);
+            List<Future<WriteResult>> writes = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String k = "k" + i;
                 writes.add(pool.submit(() -> {
@@ -114,7 +119,7 @@ class RedisStoreOutageTest {
                     return store.put(k, bytes("v"), TTL, EntryClass.SECURITY);
                 }));
             }
-            for (var w : writes) {
+            for (Future<WriteResult> w : writes) {
                 assertEquals(WriteResult.STORED, w.get());
             }
         } finally {
