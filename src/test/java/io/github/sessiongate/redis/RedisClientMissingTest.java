@@ -62,7 +62,7 @@ class RedisClientMissingTest {
         assertTrue(store.sharedAcrossNodes());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> store.init(InitParams.resolve(Map.of("redis.url", "redis://127.0.0.1:6379"))));
-        assertEquals("state-store-class", e.parameter());
+        assertEquals("state-store", e.parameter());
         assertTrue(e.getMessage().contains("redis.clients:jedis"), e.getMessage());
         store.close(); // nothing to release, and no error
     }
