@@ -108,6 +108,13 @@ class RedisAclTest {
     }
 
     @Test
+    void theReadmeGivesOperatorsThisVeryCommandList() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        assertTrue(readme.contains("~sg:* resetchannels " + RedisStateStore.ACL_COMMANDS + "\n"),
+                "README's ACL SETUSER line must grant exactly " + RedisStateStore.ACL_COMMANDS);
+    }
+
+    @Test
     void aPrefixOutsideTheGrantFailsStartUpNamingTheUser() {
         RedisStateStore store = new RedisStateStore();
         ConfigException e = assertThrows(ConfigException.class, () -> store.init(params("other:", PASSWORD)));
