@@ -8,7 +8,6 @@ import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -152,16 +151,16 @@ final class JedisTransport implements AutoCloseable {
                     return RedisProbe.Outcome.AUTH_REFUSED;
                 }
             }
-            if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
-                return RedisProbe.Outcome.TLS_UNTRUSTED;
-            }
             if (t instanceof CertificateException && t.getMessage() != null
                     && (t.getMessage().contains("subject alternative") || t.getMessage().contains("No name matching"))) {
                 return RedisProbe.Outcome.TLS_WRONG_HOST;
             }
         }
+        // Only a verdict on the certificate is definitive; a handshake cut short (a server
+        // restarting, a plain port) is an outage like any other.
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SSLHandshakeException) {
+            if (t instanceof CertificateException || t instanceof CertPathBuilderException
+                    || t instanceof CertPathValidatorException) {
                 return RedisProbe.Outcome.TLS_UNTRUSTED;
             }
         }

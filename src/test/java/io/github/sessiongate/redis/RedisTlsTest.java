@@ -10,6 +10,7 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.StateStore.WriteResult;
+import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.RedisServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * certificates this test generates with the {@code openssl} command. Trusted through
  * {@code redis.tls-ca-file}, the store works; a certificate the store cannot trust, or one for
  * another host, fails start-up naming the parameter to fix (the documented choice: waiting would
- * not fix either, unlike a Redis that is down).
+ * not fix either, unlike a Redis that is down); a handshake cut short is an outage, not an error.
  */
 class RedisTlsTest {
     private static final Duration TEST_TIMEOUT = Duration.ofSeconds(1);
@@ -130,6 +131,18 @@ class RedisTlsTest {
                     .tlsCaFile(ca).connectTimeout(TEST_TIMEOUT).commandTimeout(TEST_TIMEOUT).build());
             assertEquals("redis.url", e.parameter());
             assertTrue(e.getMessage().contains("certificate does not name"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aHandshakeCutShortIsAnOutageNotAStartUpError() {
+        try (RedisServer plain = RedisServer.startOrSkip(); LogCapture log = new LogCapture()) {
+            String url = plain.url().replace("redis://", "rediss://"); // TLS to a port that speaks none
+            try (RedisStateStore store = RedisStateStore.builder().url(url).tlsCaFile(ca).connectTimeout(TEST_TIMEOUT)
+                    .commandTimeout(TEST_TIMEOUT).build()) {
+                assertEquals(WriteResult.UNAVAILABLE, store.put("k", bytes("v"), Duration.ofMinutes(1), EntryClass.CACHE));
+            }
+            assertEquals(1, log.count("WARN", "did not answer at start-up"), log.text());
         }
     }
 
