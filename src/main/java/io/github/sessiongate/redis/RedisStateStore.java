@@ -249,7 +249,7 @@ public final class RedisStateStore implements StateStore {
                     + "guarantees only and uses Redis by itself once it answers; maxmemory-policy was not checked",
                     probe.cause());
             case ANSWERED -> probe.policy().ifPresentOrElse(policy -> {
-                if (!keepsLiveKeys(policy)) {
+                if (!acceptedPolicy(policy)) {
                     LOG.warn("Redis maxmemory-policy is {}: under memory pressure Redis evicts keys, and with them "
                             + "this store's tombstones and revocations, so a signed-out token could be accepted "
                             + "again; set maxmemory-policy noeviction (or volatile-* on a Redis used only for "
@@ -258,7 +258,6 @@ public final class RedisStateStore implements StateStore {
             }, () -> LOG.info("Could not check Redis's maxmemory-policy (CONFIG GET refused: {}); make sure it is "
                     + "noeviction (or volatile-* on a Redis used only for SessionGate): an evicting policy drops "
                     + "tombstones and revocations", probe.cause()));
-            default -> throw new IllegalStateException(probe.outcome().name());
         }
     }
 
@@ -268,7 +267,7 @@ public final class RedisStateStore implements StateStore {
      * may still evict them when memory runs out; only {@code noeviction} makes Redis refuse the
      * write instead ({@link WriteResult#FULL}, failing closed). The README says so.
      */
-    static boolean keepsLiveKeys(String policy) {
+    static boolean acceptedPolicy(String policy) {
         String p = policy.strip().toLowerCase(java.util.Locale.ROOT);
         return p.equals("noeviction") || p.startsWith("volatile-");
     }
