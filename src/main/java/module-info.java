@@ -3,8 +3,9 @@
  *
  * <p>Exported: the API users name ({@code io.github.sessiongate}: the filter, its settings values
  * and builders, the session, the validator contract and its results, the audit listener SPI, the
- * forwarding client) and the two validator packages users configure and subclass
- * ({@code ...jwt}, {@code ...remote}). Everything else is the engine, which applications never
+ * forwarding client), the two validator packages users configure and subclass
+ * ({@code ...jwt}, {@code ...remote}) and the Redis store ({@code ...redis}, whose client is
+ * optional). Everything else is the engine, which applications never
  * import; the API package reaches the engine only through {@code ...engine}, which the filter
  * starts. Optional integrations (a Redis client, Spring Boot, Micrometer) will be
  * {@code requires static}, so an application without them never needs them. On the class path (a WAR's
@@ -22,6 +23,8 @@ module io.github.sessiongate {
     exports io.github.sessiongate;
     exports io.github.sessiongate.jwt;
     exports io.github.sessiongate.remote;
+    // The Redis store and its builder; no Jedis type in its public signatures.
+    exports io.github.sessiongate.redis;
 
     // The MXBean interface is introspected and called by the platform MBean server.
     exports io.github.sessiongate.audit to java.management;

@@ -142,8 +142,13 @@ public final class GateConfig {
     /** Refuse checked requests that carry none of Sec-Fetch-Site, Origin and Referer. */
     public static final String PARAM_CSRF_REQUIRE_ORIGIN = "csrf-require-origin";
     public static final boolean DEFAULT_CSRF_REQUIRE_ORIGIN = false;
-    /** The {@link StateStore} class (public no-arg constructor); absent: the bounded in-memory default. */
-    public static final String PARAM_STATE_STORE_CLASS = "state-store-class";
+    /**
+     * Where the shared state lives: {@code memory} (the bounded in-memory default, per node),
+     * {@code redis} (the Redis store, {@code redis.*} parameters) or the class name of any
+     * {@link StateStore} (public no-arg constructor).
+     */
+    public static final String PARAM_STATE_STORE = "state-store";
+    public static final String DEFAULT_STATE_STORE = "memory";
     /**
      * The key sealing token-carrying state before it leaves the JVM: base64url, 32 bytes, the same
      * on every node; required by a store shared across nodes. Secret.

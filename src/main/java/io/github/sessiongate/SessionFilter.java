@@ -177,6 +177,9 @@ public final class SessionFilter implements Filter {
         /** Times a security store was full. */
         long getSecurityStoreFull();
 
+        /** State-store operations that could not be answered (Redis down or slow): each fell back to this node's memory. */
+        long getStateStoreUnavailable();
+
         /** Tokens refused as revoked. */
         long getRevoked();
 

@@ -15,14 +15,16 @@ import java.util.OptionalLong;
  * memory, bounded; an implementation backed by a shared server (Redis, say) lets several nodes
  * keep those promises without sticky sessions.
  *
- * <p>Choose it in code with {@code GateConfig.Builder.stateStore(store)}, or in web.xml by class:
+ * <p>Choose it in code with {@code GateConfig.Builder.stateStore(store)}, or in web.xml with
+ * {@code state-store}: {@code memory} (the default), {@code redis}, or the class name of any
+ * implementation:
  * <pre>{@code
- * <init-param><param-name>state-store-class</param-name>
- *   <param-value>com.example.RedisStateStore</param-value></init-param>
+ * <init-param><param-name>state-store</param-name>
+ *   <param-value>com.example.MyStateStore</param-value></init-param>
  * <init-param><param-name>state-store-key</param-name>
  *   <param-value>${env:SESSIONGATE_STATE_KEY}</param-value></init-param>
  * }</pre>
- * A class named by {@code state-store-class} needs a public no-arg constructor; {@link #init} is
+ * A class named by {@code state-store} needs a public no-arg constructor; {@link #init} is
  * then called once with the filter's init-params, before any request.
  *
  * <p><b>Keys and values.</b> Keys are opaque strings the filter makes from SHA-256 digests of
@@ -110,7 +112,7 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
-     * Called once for a store named by {@code state-store-class}, right after its no-arg
+     * Called once for a store named by {@code state-store}, right after its no-arg
      * constructor and before any request; never for a store handed to the builder. Read settings
      * of your own (prefixed, say {@code state-store-redis-url}) here. Default: nothing.
      *

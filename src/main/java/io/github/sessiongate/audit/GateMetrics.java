@@ -35,6 +35,7 @@ public final class GateMetrics {
     private final LongAdder badRequests = new LongAdder();
     private final LongAdder csrfRejections = new LongAdder();
     private final LongAdder securityStoreFull = new LongAdder();
+    private final LongAdder stateStoreUnavailable = new LongAdder();
     private final LongAdder revoked = new LongAdder();
     private final SessionFilter.Metrics view = new View(this);
 
@@ -126,6 +127,14 @@ public final class GateMetrics {
         securityStoreFull.increment();
     }
 
+    /**
+     * The shared state store could not answer one operation (Redis down, slow or refusing): it
+     * was answered from this node's memory instead, with per-node guarantees only.
+     */
+    public void stateStoreUnavailable() {
+        stateStoreUnavailable.increment();
+    }
+
     /** An access token was refused from this node's revocation list (signed out here), with no validator call. */
     public void revoked() {
         revoked.increment();
@@ -198,6 +207,11 @@ public final class GateMetrics {
         return securityStoreFull.sum();
     }
 
+    /** State-store operations that could not be answered and fell back to this node's memory. */
+    public long getStateStoreUnavailable() {
+        return stateStoreUnavailable.sum();
+    }
+
     /** Access tokens refused from the revocation list: signed out on this node. */
     public long getRevoked() {
         return revoked.sum();
@@ -206,7 +220,7 @@ public final class GateMetrics {
     /**
      * Every counter by name, in a fixed order: {@code validations, cacheHits, refreshesOk,
      * refreshesRefused, refreshesFailed, dedupWaits, graceHits, guestMints, denials, unavailable,
-     * badRequests, csrfRejections, securityStoreFull, revoked}. Unmodifiable; a copy, not a view.
+     * badRequests, csrfRejections, securityStoreFull, stateStoreUnavailable, revoked}. Unmodifiable; a copy, not a view.
      */
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -223,6 +237,7 @@ public final class GateMetrics {
         out.put("badRequests", getBadRequests());
         out.put("csrfRejections", getCsrfRejections());
         out.put("securityStoreFull", getSecurityStoreFull());
+        out.put("stateStoreUnavailable", getStateStoreUnavailable());
         out.put("revoked", getRevoked());
         return Collections.unmodifiableMap(out);
     }
@@ -312,6 +327,11 @@ public final class GateMetrics {
         @Override
         public long getSecurityStoreFull() {
             return counters.getSecurityStoreFull();
+        }
+
+        @Override
+        public long getStateStoreUnavailable() {
+            return counters.getStateStoreUnavailable();
         }
 
         @Override

@@ -262,6 +262,11 @@ public final class JmxRegistration implements AutoCloseable {
         }
 
         @Override
+        public long getStateStoreUnavailable() {
+            return metrics.getStateStoreUnavailable();
+        }
+
+        @Override
         public long getRevoked() {
             return metrics.getRevoked();
         }

@@ -52,6 +52,12 @@ public interface SessionGateMXBean {
     /** Times security state could not be recorded because its store was full (503 or an unrecorded rotation). */
     long getSecurityStoreFull();
 
+    /**
+     * State-store operations that could not be answered (Redis down, slow or refusing) and were
+     * answered from this node's memory instead: non-zero and growing means an outage.
+     */
+    long getStateStoreUnavailable();
+
     /** Access tokens refused from the revocation list (signed out on this node), without a validator call. */
     long getRevoked();
 }

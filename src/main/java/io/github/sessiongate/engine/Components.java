@@ -70,7 +70,7 @@ public final class Components implements AutoCloseable {
         try {
             made.push(config.validator());
             if (ownsStateStore) {
-                config.stateStore().ifPresent(made::push); // made from state-store-class: ours to close
+                config.stateStore().ifPresent(made::push); // made from the state-store parameter: ours to close
             }
             this.state = SharedState.create(config);
             Features features = Features.of(config);
@@ -130,7 +130,7 @@ public final class Components implements AutoCloseable {
             transport.close();
             throw e;
         }
-        return new Components(config, transport, params.peek(GateConfig.PARAM_STATE_STORE_CLASS).isPresent());
+        return new Components(config, transport, params.peek(GateConfig.PARAM_STATE_STORE).isPresent());
     }
 
     /** Starts the components of a config built in code; its validator is ready as built. */

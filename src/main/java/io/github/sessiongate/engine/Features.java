@@ -81,7 +81,8 @@ record Features(Optional<SessionLifetime> lifetime, Optional<ClientTokens> clien
         }
         if (config.stateStore().isEmpty() && ApiAccess.hooks().stateStoreKey(config).isPresent()) {
             throw new ConfigException(GateConfig.PARAM_STATE_STORE_KEY, "applies only with "
-                    + GateConfig.PARAM_STATE_STORE_CLASS + " (or GateConfig.Builder.stateStore): the built-in store keeps "
+                    + GateConfig.PARAM_STATE_STORE + "=redis or another shared store (or GateConfig.Builder.stateStore): "
+                    + "the built-in store keeps "
                     + "state in this JVM and seals nothing");
         }
     }

@@ -103,7 +103,7 @@ public final class InitParamsMapping {
         b.validator(validator);
         Optional<StateStore> store;
         try {
-            store = SharedState.storeFromParams(params, classLoader());
+            store = StateStoreChoice.fromParams(params, classLoader());
         } catch (RuntimeException e) {
             validator.close();
             throw e;

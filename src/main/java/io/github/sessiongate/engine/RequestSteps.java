@@ -87,6 +87,7 @@ final class RequestSteps implements AutoCloseable {
         // Every promise that spans requests lives in the shared state: security entries refuse when
         // full (the request then fails closed); caches evict.
         SharedState state = components.state();
+        state.countStoreFaults(metrics::stateStoreUnavailable);
         this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
                 config.backendWaitTimeout(), state.revocations());
         GraceMemo memo = state.graceMemo();

@@ -2,7 +2,6 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.GateConfig;
-import io.github.sessiongate.InitParams;
 import io.github.sessiongate.StateStore;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.TokenPair;
@@ -71,6 +70,8 @@ final class SharedState {
     private final StateStore shared;
     private final StateSeal seal;
     private final Consumer<String> unavailable;
+    /** Counts each operation the store could not answer (JMX); set once by the request steps. */
+    private volatile Runnable storeFaults = () -> { };
     /** This node's name in lease owners; a random id per filter start. */
     private final String node = UUID.randomUUID().toString();
     private final AtomicLong flights = new AtomicLong();
@@ -106,7 +107,10 @@ final class SharedState {
         RateLimitedWarning warning = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1),
                 "The state store cannot answer ({}): until it is back this node keeps its state in its own "
                 + "memory and refreshes without the cross-node lease, so its promises hold per node only");
-        this.unavailable = warning::warn;
+        this.unavailable = cause -> {
+            storeFaults.run();
+            warning.warn(cause);
+        };
         this.leaseTtl = leaseTtl(config);
         this.loginNames = shared == null ? null
                 : ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.LOGIN_LIMITER)).orElse(null);
@@ -151,48 +155,9 @@ final class SharedState {
         return new SharedState(config, store.orElse(null), ApiAccess.hooks().stateStoreKey(config).map(StateSeal::new).orElse(null), sleeper);
     }
 
-    /**
-     * The store named by {@code state-store-class}, made with its no-arg constructor and
-     * {@linkplain StateStore#init initialised} once; empty when the parameter is absent.
-     *
-     * @throws ConfigException naming the parameter at fault
-     */
-    static Optional<StateStore> storeFromParams(InitParams params, ClassLoader loader) {
-        Optional<String> className = params.get(GateConfig.PARAM_STATE_STORE_CLASS);
-        if (className.isEmpty()) {
-            return Optional.empty();
-        }
-        String name = className.get().strip();
-        StateStore store;
-        try {
-            Class<?> type = Class.forName(name, true, loader);
-            if (!StateStore.class.isAssignableFrom(type)) {
-                throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + " does not implement "
-                        + StateStore.class.getName());
-            }
-            store = (StateStore) type.getConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, "class " + name + " not found; is its jar in WEB-INF/lib?");
-        } catch (NoSuchMethodException e) {
-            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + " needs a public no-argument constructor");
-        } catch (ReflectiveOperationException | LinkageError e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-            if (cause instanceof ConfigException ce) {
-                throw ce;
-            }
-            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, "could not create " + name + ": "
-                    + cause.getClass().getSimpleName());
-        }
-        try {
-            store.init(params);
-        } catch (RuntimeException e) {
-            store.close();
-            if (e instanceof ConfigException) {
-                throw e;
-            }
-            throw new ConfigException(GateConfig.PARAM_STATE_STORE_CLASS, name + ".init failed: " + e.getClass().getSimpleName());
-        }
-        return Optional.of(store);
+    /** Counts each operation the store could not answer, besides the rate-limited warning. */
+    void countStoreFaults(Runnable counter) {
+        this.storeFaults = java.util.Objects.requireNonNull(counter, "counter");
     }
 
     /** Whether the in-memory default holds the state (one node). */

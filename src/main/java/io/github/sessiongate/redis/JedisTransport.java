@@ -2,13 +2,20 @@ package io.github.sessiongate.redis;
 
 import io.github.sessiongate.StateStore.UnavailableException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -49,6 +56,7 @@ final class JedisTransport implements AutoCloseable {
             SSLParameters tls = new SSLParameters();
             tls.setEndpointIdentificationAlgorithm("HTTPS");
             client.sslParameters(tls);
+            s.tlsTrust().ifPresent(client::sslSocketFactory); // redis.tls-ca-file; else the JVM's trust store
         }
         s.user().ifPresent(client::user);
         s.password().ifPresent(client::password);
@@ -140,6 +148,77 @@ final class JedisTransport implements AutoCloseable {
         } catch (RuntimeException e) {
             throw fullOrUnavailable("EVAL", e);
         }
+    }
+
+    /**
+     * The start-up look: one {@code GET} of a key under the prefix (a command the store needs, so
+     * its failure tells a refused password, a missing ACL grant or an untrusted certificate from a
+     * Redis that is merely down), then {@code CONFIG GET maxmemory-policy}, which an ACL may deny.
+     */
+    RedisProbe probe(byte[] someKey) {
+        try {
+            jedis.get(someKey);
+        } catch (RuntimeException e) {
+            return new RedisProbe(classify(e), Optional.empty(), causes(e));
+        }
+        try {
+            return new RedisProbe(RedisProbe.Outcome.ANSWERED, policy(jedis.sendCommand(Protocol.Command.CONFIG,
+                    "GET", "maxmemory-policy")), "");
+        } catch (RuntimeException e) {
+            return new RedisProbe(RedisProbe.Outcome.ANSWERED, Optional.empty(), causes(e));
+        }
+    }
+
+    /** The value of a CONFIG GET reply: a name-value list (RESP2) or map (RESP3). */
+    private static Optional<String> policy(Object reply) {
+        Object value = null;
+        if (reply instanceof List<?> l && l.size() >= 2) {
+            value = l.get(1);
+        } else if (reply instanceof Map<?, ?> m && !m.isEmpty()) {
+            value = m.values().iterator().next();
+        }
+        if (value instanceof byte[] b) {
+            return Optional.of(new String(b, StandardCharsets.UTF_8));
+        }
+        return value == null ? Optional.empty() : Optional.of(value.toString());
+    }
+
+    /** Reads Redis's error code (its first word) and the TLS failure's kind; nothing is logged from here. */
+    private static RedisProbe.Outcome classify(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JedisDataException) {
+                String m = t.getMessage() == null ? "" : t.getMessage();
+                if (m.startsWith("NOPERM")) {
+                    return RedisProbe.Outcome.NOT_PERMITTED;
+                }
+                if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("ERR AUTH")
+                        || m.contains("invalid password") || m.contains("invalid username-password")) {
+                    return RedisProbe.Outcome.AUTH_REFUSED;
+                }
+            }
+            if (t instanceof CertificateException && t.getMessage() != null
+                    && (t.getMessage().contains("subject alternative") || t.getMessage().contains("No name matching"))) {
+                return RedisProbe.Outcome.TLS_WRONG_HOST;
+            }
+        }
+        // Only a verdict on the certificate is definitive; a handshake cut short (a server
+        // restarting, a plain port) is an outage like any other.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof CertPathBuilderException
+                    || t instanceof CertPathValidatorException) {
+                return RedisProbe.Outcome.TLS_UNTRUSTED;
+            }
+        }
+        return RedisProbe.Outcome.UNREACHABLE;
+    }
+
+    /** The classes of the failure and its causes, for a log line: no message, so no key, user or address. */
+    private static String causes(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 300; t = t.getCause()) {
+            out.append(out.length() == 0 ? "" : " < ").append(t.getClass().getSimpleName());
+        }
+        return out.toString();
     }
 
     private static RuntimeException fullOrUnavailable(String command, RuntimeException e) throws RedisFull {

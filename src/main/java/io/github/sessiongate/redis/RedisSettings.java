@@ -6,17 +6,23 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * The Redis store's settings, read once from the init-params and checked. The password comes
- * from {@code redis.password}, normally {@code ${env:...}} (the filter resolves it before the
- * store sees it); one written in the URL is accepted too but then sits in web.xml.
+ * The Redis store's settings, read once from the init-params and checked: the one validation path
+ * of both {@code state-store=redis} and {@link RedisStateStore#builder()} (which hands its values
+ * over as these parameters). The password comes from {@code redis.password}, normally
+ * {@code ${env:...}} (the filter resolves it before the store sees it); one written in the URL is
+ * accepted too but then sits in web.xml. {@code tlsTrust} is the socket factory of
+ * {@code redis.tls-ca-file}; empty: the JVM's default trust store.
  */
 record RedisSettings(String host, int port, boolean tls, int database, Optional<String> user,
         Optional<String> password, String keyPrefix, Duration connectTimeout, Duration commandTimeout,
-        int poolSize) {
+        int poolSize, Optional<Path> tlsCaFile, Optional<SSLSocketFactory> tlsTrust) {
 
     static final String PARAM_URL = "redis.url";
     static final String PARAM_USER = "redis.user";
@@ -35,12 +41,14 @@ record RedisSettings(String host, int port, boolean tls, int database, Optional<
     static final int DEFAULT_POOL_SIZE = 32;
     static final int MIN_POOL_SIZE = 1;
     static final int MAX_POOL_SIZE = 1024;
+    static final String PARAM_TLS_CA_FILE = "redis.tls-ca-file";
 
     @Override
     public String toString() { // never the password
         return (tls ? "rediss://" : "redis://") + host + ":" + port + "/" + database + " prefix '" + keyPrefix
                 + "' connect " + connectTimeout.toMillis() + " ms, command " + commandTimeout.toMillis()
-                + " ms, pool " + poolSize;
+                + " ms, pool " + poolSize
+                + tlsCaFile.map(f -> ", trusting the CAs of " + f.getFileName()).orElse("");
     }
 
     static RedisSettings from(InitParams params) {
@@ -100,8 +108,21 @@ record RedisSettings(String host, int port, boolean tls, int database, Optional<
         Duration command = params.duration(PARAM_COMMAND_TIMEOUT, DEFAULT_COMMAND_TIMEOUT, MIN_COMMAND_TIMEOUT,
                 MAX_COMMAND_TIMEOUT);
         int pool = (int) params.number(PARAM_POOL_SIZE, DEFAULT_POOL_SIZE, MIN_POOL_SIZE, MAX_POOL_SIZE);
-        return new RedisSettings(uri.getHost(), port, scheme.equals("rediss"), database, user, password, prefix,
-                connect, command, pool);
+        boolean tls = scheme.equals("rediss");
+        Optional<Path> caFile = params.get(PARAM_TLS_CA_FILE).map(f -> {
+            if (!tls) {
+                throw new ConfigException(PARAM_TLS_CA_FILE, "applies only to a rediss:// URL (TLS); write rediss:// in "
+                        + PARAM_URL + " or remove it");
+            }
+            try {
+                return Path.of(f);
+            } catch (InvalidPathException e) {
+                throw new ConfigException(PARAM_TLS_CA_FILE, "is not a file path; name a PEM file of CA certificates");
+            }
+        });
+        Optional<SSLSocketFactory> trust = caFile.map(f -> RedisTlsTrust.fromPemFile(PARAM_TLS_CA_FILE, f));
+        return new RedisSettings(uri.getHost(), port, tls, database, user, password, prefix,
+                connect, command, pool, caFile, trust);
     }
 
     private static String decode(String s) {

@@ -3,12 +3,15 @@ package io.github.sessiongate.store;
 import io.github.sessiongate.StateStore;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.StateStore.WriteResult;
+import io.github.sessiongate.internal.RateLimitedWarning;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One kind of the engine's state (validation cache, tombstones, grace pairs, ...) as a typed
@@ -26,13 +29,19 @@ import java.util.function.Consumer;
  * filter keeps its per-node promises, never answers 500 and never signs anyone out because the
  * store is down. Without a fallback an unavailable store reads as a miss and refuses writes
  * ({@link #put} returns {@code false}: a security write then fails closed with a 503). Unreadable
- * bytes read as a miss. Any runtime exception of the store (a client's own, not only
+ * bytes (a value that does not unseal under this node's state key, or does not decode) read as a
+ * miss, and are logged at WARN at most once a minute per kind of state, naming the kind (its key
+ * prefix) only: the usual cause is a node with another {@code state-store-key}. Any runtime exception of the store (a client's own, not only
  * {@link StateStore.UnavailableException}) is such an outage. Each outage is reported to
  * {@code unavailable} (a rate-limited warning naming the exception's class, never a key or value).
  *
  * @param <V> the value type; immutable
  */
 public final class StateSlot<V> implements ExpiringStore<V> {
+    private static final Logger LOG = LoggerFactory.getLogger(StateSlot.class);
+    /** How often an unreadable value is logged at WARN per slot; the rest go to DEBUG. */
+    static final Duration UNREADABLE_LOG_INTERVAL = Duration.ofMinutes(1);
+
     private final StateStore store;
     private final InMemoryStateStore local;
     private final String prefix;
@@ -42,6 +51,7 @@ public final class StateSlot<V> implements ExpiringStore<V> {
     private final Clock clock;
     private final Consumer<String> unavailable;
     private final InMemoryStateStore fallback;
+    private final RateLimitedWarning unreadable;
 
     /**
      * @param store where the entries live
@@ -72,6 +82,9 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.unavailable = Objects.requireNonNull(unavailable, "unavailable");
         this.fallback = local != null ? null : fallback;
+        this.unreadable = new RateLimitedWarning(LOG, this.clock, UNREADABLE_LOG_INTERVAL, "A value of the kind {} in "
+                + "the state store did not open (sealed under another state-store-key, tampered with, or written by "
+                + "another version) and counts as absent; check that every node has the same state-store-key");
     }
 
     @Override
@@ -188,10 +201,15 @@ public final class StateSlot<V> implements ExpiringStore<V> {
 
     private Optional<V> decode(String k, byte[] bytes) {
         Optional<byte[]> plain = seal == null ? Optional.of(bytes) : seal.open(k, bytes);
+        if (plain.isEmpty()) {
+            unreadable.warn(prefix); // the kind only: never the key or the value
+            return Optional.empty();
+        }
         try {
             return plain.map(codec::decode);
         } catch (RuntimeException e) {
-            return Optional.empty(); // another version, tampered, or not a value of ours: a miss
+            unreadable.warn(prefix); // another version, tampered, or not a value of ours: a miss
+            return Optional.empty();
         }
     }
 }

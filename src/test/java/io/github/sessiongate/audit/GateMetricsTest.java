@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 class GateMetricsTest {
     private static final List<String> NAMES = List.of("validations", "cacheHits", "refreshesOk", "refreshesRefused",
             "refreshesFailed", "dedupWaits", "graceHits", "guestMints", "denials", "unavailable", "badRequests",
-            "csrfRejections", "securityStoreFull", "revoked");
+            "csrfRejections", "securityStoreFull", "stateStoreUnavailable", "revoked");
 
     /** Bumps every counter {@code i + 1} times, where {@code i} is its position in {@link #NAMES}. */
     private static void bumpEachByItsPosition(GateMetrics m) {
         Runnable[] increments = {m::validation, m::cacheHit, m::refreshOk, m::refreshRefused, m::refreshFailed,
             m::dedupWait, m::graceHit, m::guestMint, m::denial, m::unavailable, m::badRequest, m::csrfRejection,
-            m::securityStoreFull, m::revoked};
+            m::securityStoreFull, m::stateStoreUnavailable, m::revoked};
         for (int i = 0; i < increments.length; i++) {
             for (int n = 0; n <= i; n++) {
                 increments[i].run();
@@ -40,7 +40,8 @@ class GateMetricsTest {
         bumpEachByItsPosition(m);
         long[] got = {m.getValidations(), m.getCacheHits(), m.getRefreshesOk(), m.getRefreshesRefused(),
             m.getRefreshesFailed(), m.getDedupWaits(), m.getGraceHits(), m.getGuestMints(), m.getDenials(),
-            m.getUnavailable(), m.getBadRequests(), m.getCsrfRejections(), m.getSecurityStoreFull(), m.getRevoked()};
+            m.getUnavailable(), m.getBadRequests(), m.getCsrfRejections(), m.getSecurityStoreFull(),
+            m.getStateStoreUnavailable(), m.getRevoked()};
         for (int i = 0; i < got.length; i++) {
             assertEquals(i + 1, got[i], NAMES.get(i));
         }
@@ -93,6 +94,7 @@ class GateMetricsTest {
                         m.badRequest();
                         m.csrfRejection();
                         m.securityStoreFull();
+                        m.stateStoreUnavailable();
                         m.revoked();
                     }
                     return null;

@@ -63,6 +63,8 @@ class JmxRegistrationTest {
             metrics.csrfRejection();
             metrics.csrfRejection();
             metrics.revoked();
+            metrics.stateStoreUnavailable();
+            metrics.stateStoreUnavailable();
 
             assertEquals(2L, platform.getAttribute(expected, "Validations"));
             assertEquals(3L, platform.getAttribute(expected, "CsrfRejections"));
@@ -73,7 +75,8 @@ class JmxRegistrationTest {
                     proxy.getCacheHits(), proxy.getRefreshesOk(), proxy.getRefreshesRefused(),
                     proxy.getRefreshesFailed(), proxy.getDedupWaits(), proxy.getGraceHits(), proxy.getGuestMints(),
                     proxy.getDenials(), proxy.getUnavailable(), proxy.getBadRequests(), proxy.getCsrfRejections(),
-                    proxy.getSecurityStoreFull(), proxy.getRevoked()));
+                    proxy.getSecurityStoreFull(), proxy.getStateStoreUnavailable(), proxy.getRevoked()));
+            assertEquals(2L, platform.getAttribute(expected, "StateStoreUnavailable"));
             assertEquals(1L, platform.getAttribute(expected, "Revoked"));
         }
     }

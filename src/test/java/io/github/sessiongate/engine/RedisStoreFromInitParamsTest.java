@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * web.xml names the Redis store by class: its {@code redis.*} init-params count as known (a typo
+ * web.xml names the Redis store with {@code state-store=redis} (or its class name): its {@code redis.*} init-params count as known (a typo
  * among them still fails start-up), it needs {@code state-store-key} like any shared store, and
  * the filter's store talks to the real server under the configured prefix.
  */
@@ -50,7 +50,7 @@ class RedisStoreFromInitParamsTest {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put(GateConfig.PARAM_VALIDATOR_CLASS, GateConfigTest.RecordingValidator.class.getName());
         raw.put("recording.endpoint", "http://127.0.0.1:1/");
-        raw.put(GateConfig.PARAM_STATE_STORE_CLASS, RedisStateStore.class.getName());
+        raw.put(GateConfig.PARAM_STATE_STORE, "redis");
         raw.put("redis.url", server.url());
         raw.put("redis.key-prefix", "webxml:");
         raw.put("redis.command-timeout", "1s");
@@ -92,5 +92,35 @@ class RedisStoreFromInitParamsTest {
         ConfigException url = assertThrows(ConfigException.class, () -> Components.fromInitParams(noUrl, clock));
         assertEquals("redis.url", url.parameter());
         assertFalse(url.getMessage().contains(KEY));
+    }
+
+    @Test
+    void stateStoreTakesMemoryRedisOrAClassNameAndRefusesAnythingElseNamingItself() {
+        Map<String, String> byClass = raw();
+        byClass.put(GateConfig.PARAM_STATE_STORE, RedisStateStore.class.getName());
+        byClass.put(GateConfig.PARAM_STATE_STORE_KEY, KEY);
+        Components components = Components.fromInitParams(byClass, clock);
+        try {
+            assertTrue(components.config().stateStore().orElseThrow() instanceof RedisStateStore);
+        } finally {
+            components.close();
+        }
+
+        Map<String, String> memory = raw();
+        memory.keySet().removeIf(k -> k.startsWith("redis."));
+        memory.put(GateConfig.PARAM_STATE_STORE, "memory");
+        Components local = Components.fromInitParams(memory, clock);
+        try {
+            assertTrue(local.config().stateStore().isEmpty(), "memory is the built-in per-node store");
+        } finally {
+            local.close();
+        }
+
+        Map<String, String> bad = raw();
+        bad.put(GateConfig.PARAM_STATE_STORE, "redsi");
+        bad.put(GateConfig.PARAM_STATE_STORE_KEY, KEY);
+        ConfigException e = assertThrows(ConfigException.class, () -> Components.fromInitParams(bad, clock));
+        assertEquals(GateConfig.PARAM_STATE_STORE, e.parameter());
+        assertTrue(e.getMessage().contains("memory, redis or the class name"), e.getMessage());
     }
 }

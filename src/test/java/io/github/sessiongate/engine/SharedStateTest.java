@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine runs its shared state on the configured {@link StateStore}: a store named by the
- * builder (or {@code state-store-class}) carries the validation cache, the refresh lease and the
+ * builder (or {@code state-store}) carries the validation cache, the refresh lease and the
  * grace memo; a shared store gets only sealed token-carrying values and refuses to start without
  * {@code state-store-key}; an unavailable store degrades to this node's memory and never throws; the
  * default keeps objects.
@@ -186,7 +186,7 @@ class SharedStateTest {
         }
     }
 
-    /** A shared store for {@code state-store-class}: a public no-arg constructor. */
+    /** A shared store for {@code state-store}: a public no-arg constructor. */
     public static final class SharedCountingStore extends CountingStore {
         public SharedCountingStore() {
             super(Clock.systemUTC(), true);
@@ -358,7 +358,7 @@ class SharedStateTest {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put(GateConfig.PARAM_VALIDATOR_CLASS, GateConfigTest.RecordingValidator.class.getName());
         raw.put("recording.endpoint", "http://127.0.0.1:1/");
-        raw.put(GateConfig.PARAM_STATE_STORE_CLASS, SharedCountingStore.class.getName());
+        raw.put(GateConfig.PARAM_STATE_STORE, SharedCountingStore.class.getName());
         ConfigException e = assertThrows(ConfigException.class, () -> Components.fromInitParams(raw, clock));
         assertEquals(GateConfig.PARAM_STATE_STORE_KEY, e.parameter());
 
@@ -368,7 +368,7 @@ class SharedStateTest {
         assertEquals(1, store.inits);
         assertFalse(components.config().describe().contains(KEY), "the key is never shown");
         components.close();
-        assertTrue(store.closed, "a store made from state-store-class is the filter's to close");
+        assertTrue(store.closed, "a store made from state-store is the filter's to close");
     }
 
     @Test
@@ -376,8 +376,8 @@ class SharedStateTest {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put(GateConfig.PARAM_VALIDATOR_CLASS, GateConfigTest.RecordingValidator.class.getName());
         raw.put("recording.endpoint", "http://127.0.0.1:1/");
-        raw.put(GateConfig.PARAM_STATE_STORE_CLASS, String.class.getName());
-        assertEquals(GateConfig.PARAM_STATE_STORE_CLASS,
+        raw.put(GateConfig.PARAM_STATE_STORE, String.class.getName());
+        assertEquals(GateConfig.PARAM_STATE_STORE,
                 assertThrows(ConfigException.class, () -> Components.fromInitParams(raw, clock)).parameter());
         for (String bad : List.of("too-short", "not base64url!", Base64.getUrlEncoder().encodeToString(new byte[16]))) {
             ConfigException e = assertThrows(ConfigException.class, () -> GateConfig.builder().validator(new Rotating(clock))

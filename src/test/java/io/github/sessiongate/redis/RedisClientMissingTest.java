@@ -1,6 +1,7 @@
 package io.github.sessiongate.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A WAR that names the Redis store without the optional Jedis jar: the store still loads (so the
- * filter can call it) and {@code init()} fails naming the artifact to add. Simulated with a class
+ * filter can call it) and {@code init()}, like the typed builder's {@code build()}, fails naming the
+ * artifact to add. Simulated with a class
  * loader that hides {@code redis.clients.*} and defines this package's classes itself.
  */
 class RedisClientMissingTest {
@@ -62,9 +64,22 @@ class RedisClientMissingTest {
         assertTrue(store.sharedAcrossNodes());
         ConfigException e = assertThrows(ConfigException.class,
                 () -> store.init(InitParams.resolve(Map.of("redis.url", "redis://127.0.0.1:6379"))));
-        assertEquals("state-store-class", e.parameter());
+        assertEquals("state-store", e.parameter());
         assertTrue(e.getMessage().contains("redis.clients:jedis"), e.getMessage());
         store.close(); // nothing to release, and no error
+    }
+
+    @Test
+    void theBuilderWithoutTheClientNamesTheArtifactToo() throws Exception {
+        ClassLoader loader = new WithoutJedis(RedisClientMissingTest.class.getClassLoader());
+        Class<?> c = Class.forName(RedisStateStore.class.getName(), true, loader);
+        Object builder = c.getMethod("builder").invoke(null);
+        builder.getClass().getMethod("url", String.class).invoke(builder, "redis://127.0.0.1:6379");
+        java.lang.reflect.InvocationTargetException thrown = assertThrows(java.lang.reflect.InvocationTargetException.class,
+                () -> builder.getClass().getMethod("build").invoke(builder));
+        ConfigException e = assertInstanceOf(ConfigException.class, thrown.getCause());
+        assertEquals("state-store", e.parameter());
+        assertTrue(e.getMessage().contains("redis.clients:jedis"), e.getMessage());
     }
 
     @Test

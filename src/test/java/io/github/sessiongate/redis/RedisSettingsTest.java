@@ -92,4 +92,29 @@ class RedisSettingsTest {
         assertEquals(86_400_000, RedisStateStore.ttlMillis(Duration.ofDays(1)));
         assertThrows(IllegalArgumentException.class, () -> RedisStateStore.ttlMillis(Duration.ZERO));
     }
+
+    @Test
+    void theBuilderRunsTheSameChecksWithTheSameMessages() {
+        java.util.List<java.util.Map.Entry<java.util.function.Supplier<RedisStateStore.Builder>, Map<String, String>>> cases =
+                java.util.List.of(
+                Map.entry(() -> RedisStateStore.builder().url("http://h:6379"), Map.of("redis.url", "http://h:6379")),
+                Map.entry(() -> RedisStateStore.builder().url("redis://h").user("u"),
+                        Map.of("redis.url", "redis://h", "redis.user", "u")),
+                Map.entry(() -> RedisStateStore.builder().url("redis://h").keyPrefix("a b"),
+                        Map.of("redis.url", "redis://h", "redis.key-prefix", "a b")),
+                Map.entry(() -> RedisStateStore.builder().url("redis://h").poolSize(0),
+                        Map.of("redis.url", "redis://h", "redis.pool-size", "0")),
+                Map.entry(() -> RedisStateStore.builder().url("redis://h").commandTimeout(Duration.ofMinutes(5)),
+                        Map.of("redis.url", "redis://h", "redis.command-timeout", "PT5M")),
+                Map.entry(() -> RedisStateStore.builder().url("redis://h").connectTimeout(Duration.ZERO),
+                        Map.of("redis.url", "redis://h", "redis.connect-timeout", "PT0S")));
+        for (var c : cases) {
+            ConfigException fromBuilder = assertThrows(ConfigException.class, () -> c.getKey().get().build());
+            ConfigException fromParams = assertThrows(ConfigException.class, () -> read(c.getValue(), Map.of()));
+            assertEquals(fromParams.parameter(), fromBuilder.parameter());
+            assertEquals(fromParams.getMessage(), fromBuilder.getMessage());
+        }
+        ConfigException noUrl = assertThrows(ConfigException.class, () -> RedisStateStore.builder().build());
+        assertEquals("redis.url", noUrl.parameter());
+    }
 }

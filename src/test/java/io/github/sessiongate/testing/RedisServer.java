@@ -21,21 +21,44 @@ import redis.clients.jedis.Jedis;
  * no persistence ({@code --save '' --appendonly no}); never the system service. Missing binary:
  * under {@code CI=true} the test fails (CI promises the Redis tests), otherwise it is skipped with
  * what to install. {@link #stop} and {@link #start} again on the same port simulate an outage.
+ * {@link #startTlsOrSkip} serves TLS only ({@code --port 0 --tls-port}), with the certificate a test
+ * generated; its clients need no certificate of their own ({@code --tls-auth-clients no}).
  */
 public final class RedisServer implements AutoCloseable {
     private final Path binary;
     private final int port;
     private final Path dir;
+    private final Tls tls;
     private Process process;
 
-    private RedisServer(Path binary, int port, Path dir) {
+    /**
+     * The server side of TLS, as PEM files.
+     *
+     * @param certificate the server's certificate
+     * @param key its private key
+     * @param ca the CA certificate Redis would check client certificates against (none are asked for)
+     */
+    public record Tls(Path certificate, Path key, Path ca) {
+    }
+
+    private RedisServer(Path binary, int port, Path dir, Tls tls) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
+        this.tls = tls;
     }
 
     /** Starts one, or fails (CI) or skips (elsewhere) when {@code redis-server} is not installed. */
     public static RedisServer startOrSkip() {
+        return startOrSkip(null);
+    }
+
+    /** As {@link #startOrSkip()}, serving TLS only on its port, with these files. */
+    public static RedisServer startTlsOrSkip(Tls tls) {
+        return startOrSkip(java.util.Objects.requireNonNull(tls, "tls"));
+    }
+
+    private static RedisServer startOrSkip(Tls tls) {
         Optional<Path> binary = find();
         if (binary.isEmpty()) {
             String what = "redis-server not found on the PATH or in /usr/bin; install it "
@@ -46,7 +69,7 @@ public final class RedisServer implements AutoCloseable {
             Assumptions.abort(what);
         }
         try {
-            RedisServer server = new RedisServer(binary.get(), freePort(), Files.createTempDirectory("sg-redis"));
+            RedisServer server = new RedisServer(binary.get(), freePort(), Files.createTempDirectory("sg-redis"), tls);
             server.start();
             return server;
         } catch (IOException e) {
@@ -76,9 +99,17 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-                "--dir", dir.toString(), "--maxmemory-policy", "noeviction")
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        if (tls == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
+                    tls.certificate().toString(), "--tls-key-file", tls.key().toString(), "--tls-ca-cert-file",
+                    tls.ca().toString(), "--tls-auth-clients", "no"));
+        }
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--dir", dir.toString(), "--maxmemory-policy", "noeviction"));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile());
         try {
@@ -92,6 +123,9 @@ public final class RedisServer implements AutoCloseable {
     private boolean answers() {
         if (!process.isAlive()) {
             throw new AssertionError("redis-server exited: " + log());
+        }
+        if (tls != null) { // a plain PING cannot pass; the server says when it listens
+            return log().contains("Ready to accept connections");
         }
         try (Jedis j = new Jedis("127.0.0.1", port, 200)) {
             return "PONG".equals(j.ping());
@@ -156,12 +190,12 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:port}. */
+    /** {@code redis://127.0.0.1:port}, or {@code rediss://} for a TLS server. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (tls == null ? "redis://" : "rediss://") + "127.0.0.1:" + port;
     }
 
-    /** A plain connection for checks the store does not offer (PTTL, FLUSHALL, CONFIG SET); close it. */
+    /** A plain connection (not for a TLS server) for checks the store does not offer (PTTL, FLUSHALL, CONFIG SET); close it. */
     public Jedis client() {
         return new Jedis("127.0.0.1", port, 2_000);
     }
