@@ -81,6 +81,21 @@ final class MarkerNode implements AutoCloseable {
         return new Answer(response, reached[0]);
     }
 
+    /** A JSON logout ({@code POST /auth/logout}) with these cookies. */
+    Answer logout(String access, String refresh) throws Exception {
+        InMemoryRequest r = InMemoryRequest.post("/auth/logout").header("Origin", "http://localhost:8080")
+                .header("Accept", "application/json");
+        if (access != null) {
+            r.cookie(ACCESS, access);
+        }
+        if (refresh != null) {
+            r.cookie(REFRESH, refresh);
+        }
+        InMemoryResponse response = new InMemoryResponse();
+        steps.handle(r.build(), response.servlet(), (req, res) -> { });
+        return new Answer(response, false);
+    }
+
     /** What one request got: the response, and whether the application behind the filter ran. */
     record Answer(InMemoryResponse response, boolean reached) {
         int status() {
