@@ -40,9 +40,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's shared state over the configured {@link StateStore}: the validation cache,
- * revocations, the grace memo's stores (pairs, chains, tombstones, the negative cache) and the
- * refresh lease, each a typed {@link StateSlot} under a key prefix of its own, and the login
- * limiter's failure counts.
+ * revocations, the session markers ({@code sid} and {@code sub}, {@link SessionMarkers}), the
+ * grace memo's stores (pairs, chains, tombstones, the negative cache) and the refresh lease, each
+ * a typed {@link StateSlot} under a key prefix of its own, and the login limiter's failure counts.
+ * The validation cache is in the configured store only for a validator that calls a backend; a
+ * local (JWT) validator keeps it in-process. Revocations and markers written to a configured store
+ * are also kept in this node's memory, so a verdict computed across a logout here is voided
+ * without a round trip.
  *
  * <p>Without a configured store each kind gets an {@link InMemoryStateStore} of its own, bounded
  * as before by {@code cache-max-entries}, {@code grace-max-entries}, {@code security-max-entries}

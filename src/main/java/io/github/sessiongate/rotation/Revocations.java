@@ -13,8 +13,9 @@ import java.util.Objects;
  * so a signed-out access token is refused here at once. A security store: when full,
  * {@link #revoke} returns {@code false} and the caller fails closed.
  *
- * <p>Per node: a copied access token presented to a node that never saw the logout stays valid
- * until {@code exp} plus the skew, unless the store is shared.
+ * <p>Per node on the in-memory default: a copied access token presented to a node that never saw
+ * the logout stays valid until {@code exp} plus the skew. With a shared store every node sees the
+ * revocation in the request's one lookup ({@link Validations}).
  */
 public final class Revocations {
     /** How long a revocation lasts when the token names no expiry. */
