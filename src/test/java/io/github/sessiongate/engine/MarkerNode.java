@@ -150,13 +150,17 @@ final class MarkerNode implements AutoCloseable {
         }
 
         String access(String sub, String sid, Instant iat) {
+            return access(sub, sid, iat, iat.plus(ACCESS_TTL));
+        }
+
+        String access(String sub, String sid, Instant iat, Instant exp) {
             JwtClaims claims = new JwtClaims();
             claims.setSubject(sub);
             if (sid != null) {
                 claims.setClaim("sid", sid);
             }
             claims.setIssuedAt(NumericDate.fromSeconds(iat.getEpochSecond()));
-            claims.setExpirationTime(NumericDate.fromSeconds(iat.plus(ACCESS_TTL).getEpochSecond()));
+            claims.setExpirationTime(NumericDate.fromSeconds(exp.getEpochSecond()));
             claims.setJwtId("j-" + next.incrementAndGet());
             JsonWebSignature jws = new JsonWebSignature();
             jws.setPayload(claims.toJson());
