@@ -11,7 +11,6 @@ import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.testing.InMemoryRequest;
 import io.github.sessiongate.testing.InMemoryResponse;
-import jakarta.servlet.FilterChain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +66,27 @@ final class MarkerNode implements AutoCloseable {
 
     /** A JSON API request to {@code /app/data} with these cookies (null: absent). */
     Answer get(String access, String refresh) throws Exception {
+        InMemoryResponse response = new InMemoryResponse();
+        boolean[] reached = {false};
+        steps.handle(request(access, refresh).build(), response.servlet(), (req, res) -> reached[0] = true);
+        return new Answer(response, reached[0]);
+    }
+
+    /** As {@link #get}, through a whole {@link io.github.sessiongate.SessionFilter}. */
+    static Answer get(io.github.sessiongate.SessionFilter filter, String access, String refresh) throws Exception {
+        InMemoryResponse response = new InMemoryResponse();
+        boolean[] reached = {false};
+        filter.doFilter(request(access, refresh).build(), response.servlet(), (req, res) -> reached[0] = true);
+        return new Answer(response, reached[0]);
+    }
+
+    /** The config a node is built from, for a test that runs a whole filter. */
+    static GateConfig config(HsValidator validator, StateStore store, Clock clock) {
+        return GateConfig.builder().validator(validator).protectedPaths("/app/**").clock(clock).stateStore(store)
+                .stateStoreKey(STATE_KEY).build();
+    }
+
+    private static InMemoryRequest request(String access, String refresh) {
         InMemoryRequest r = InMemoryRequest.get("/app/data").header("Accept", "application/json");
         if (access != null) {
             r.cookie(ACCESS, access);
@@ -74,11 +94,7 @@ final class MarkerNode implements AutoCloseable {
         if (refresh != null) {
             r.cookie(REFRESH, refresh);
         }
-        InMemoryResponse response = new InMemoryResponse();
-        boolean[] reached = {false};
-        FilterChain chain = (req, res) -> reached[0] = true;
-        steps.handle(r.build(), response.servlet(), chain);
-        return new Answer(response, reached[0]);
+        return r;
     }
 
     /** A JSON logout ({@code POST /auth/logout}) with these cookies. */

@@ -3,6 +3,7 @@ package io.github.sessiongate.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.sessiongate.InitParams;
+import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.redis.RedisStateStore;
 import io.github.sessiongate.testing.MutableClock;
@@ -19,7 +20,7 @@ import redis.clients.jedis.Jedis;
 
 /**
  * The warm path's cost on a real redis-server, measured by {@code INFO commandstats} deltas over
- * {@value #N} requests through the filter's request steps: exactly one {@code MGET} per request
+ * {@value #N} requests through a whole {@link SessionFilter}: exactly one {@code MGET} per request
  * (the token's revocation, the sid marker, the sub marker), and no other command, whether the
  * local validation cache answers or the signature is checked again. The README reports this figure.
  */
@@ -29,7 +30,7 @@ class RedisRoundTripTest {
     private final MutableClock clock = new MutableClock();
     private RedisServer server;
     private RedisStateStore store;
-    private MarkerNode node;
+    private SessionFilter node;
     private MarkerNode.HsValidator validator;
 
     @BeforeEach
@@ -39,13 +40,18 @@ class RedisRoundTripTest {
         store.init(InitParams.resolve(Map.of("redis.url", server.url(), "redis.command-timeout", "1s",
                 "redis.connect-timeout", "1s")));
         validator = new MarkerNode.HsValidator(clock);
-        node = new MarkerNode(validator, store, clock);
+        node = new SessionFilter(MarkerNode.config(validator, store, clock));
+        try {
+            node.init(null);
+        } catch (jakarta.servlet.ServletException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterEach
     void stop() {
         if (node != null) {
-            node.close();
+            node.destroy();
         }
         if (store != null) {
             store.close();
@@ -58,10 +64,10 @@ class RedisRoundTripTest {
     @Test
     void warmCacheHitsMakeOneMgetEachAndNothingElse() throws Exception {
         TokenPair pair = validator.login("alice", "sid-1");
-        assertEquals(200, node.get(pair.accessToken(), pair.refreshToken()).status()); // connects, fills the local cache
+        assertEquals(200, MarkerNode.get(node, pair.accessToken(), pair.refreshToken()).status()); // connects, fills the local cache
         Map<String, Long> before = commandCalls();
         for (int i = 0; i < N; i++) {
-            assertEquals(200, node.get(pair.accessToken(), pair.refreshToken()).status());
+            assertEquals(200, MarkerNode.get(node, pair.accessToken(), pair.refreshToken()).status());
         }
         Map<String, Long> delta = delta(before, commandCalls());
         assertEquals(Map.of("mget", (long) N), delta, "per request: one MGET, no GET or other command");
@@ -70,11 +76,11 @@ class RedisRoundTripTest {
     @Test
     void warmCacheMissesMakeOneMgetEachToo() throws Exception {
         TokenPair pair = validator.login("bob", "sid-2");
-        assertEquals(200, node.get(pair.accessToken(), null).status());
+        assertEquals(200, MarkerNode.get(node, pair.accessToken(), null).status());
         Map<String, Long> before = commandCalls();
         for (int i = 0; i < N; i++) {
             clock.advance(Duration.ofSeconds(3)); // past the 2 s local cache: the signature is checked again
-            assertEquals(200, node.get(validator.access("bob", "sid-2", clock.instant()), null).status());
+            assertEquals(200, MarkerNode.get(node, validator.access("bob", "sid-2", clock.instant()), null).status());
         }
         assertEquals(Map.of("mget", (long) N), delta(before, commandCalls()));
     }
