@@ -167,7 +167,7 @@ final class Endpoints implements AutoCloseable {
                     return;
                 }
                 Resolution explicit = writer.apply(ex, resolver.applyRefresh(ex.credentials, presented,
-                        resolver.refresh(refreshToken), "explicit", ex.where(), () -> new Resolution.NoVerdict(Refresh.UNAVAILABLE)));
+                        resolver.refresh(ex.credentials), "explicit", ex.where(), () -> new Resolution.NoVerdict(Refresh.UNAVAILABLE)));
                 applied = explicit.refresh();
                 session = explicit.sessionOrNull();
             }

@@ -166,6 +166,24 @@ final class Logins {
         // past the skew is refused everywhere anyway, its links lapsed too; it would only let an old
         // token of one's own buy backend revokes of junk.
         boolean verified = live != null;
+        // Read before the cookies are cleared; only facts bound to this session's subject serve (never a
+        // planted facts cookie of another user). The subject is the live session's, else that of an access
+        // token the validator found expired (its signature checked; the usual case after a few idle
+        // minutes); without either, whose facts they are cannot be told and the provider gets no hint.
+        String subject = live != null ? live.subject()
+                : check instanceof ValidationResult.Expired ? lapsedSubject(token).orElse(null) : null;
+        Optional<LoginFlow.ProviderFacts> ended = subject == null ? Optional.empty() : providerFacts(ex, subject);
+        // The provider session's sid marker, first (a retry after a full store finds the session still
+        // live): every node then refuses every session of that sid, whatever cookies were copied.
+        Optional<String> sid = ended.flatMap(LoginFlow.ProviderFacts::sessionId)
+                .or(() -> live == null ? Optional.empty() : Optional.ofNullable(live.claims().get("sid"))
+                        .filter(String.class::isInstance).map(String.class::cast).filter(x -> !x.isEmpty()));
+        if (sid.isPresent() && !validations.markers().revokeSid(sid.get())) {
+            audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
+            metrics.unavailable();
+            Answers.unavailable(ex.out, retryAfterSeconds);
+            return;
+        }
         if (!refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
                 live == null ? null : live.expiresAt().orElse(null), revokes)) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.
@@ -175,13 +193,6 @@ final class Logins {
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
-        // Read before the cookies are cleared; only facts bound to this session's subject serve (never a
-        // planted facts cookie of another user). The subject is the live session's, else that of an access
-        // token the validator found expired (its signature checked; the usual case after a few idle
-        // minutes); without either, whose facts they are cannot be told and the provider gets no hint.
-        String subject = live != null ? live.subject()
-                : check instanceof ValidationResult.Expired ? lapsedSubject(token).orElse(null) : null;
-        Optional<LoginFlow.ProviderFacts> ended = subject == null ? Optional.empty() : providerFacts(ex, subject);
         writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE));
         audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
         if (wantsJson(ex.request)) {

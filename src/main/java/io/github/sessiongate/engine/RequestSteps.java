@@ -11,6 +11,7 @@ import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
@@ -89,7 +90,7 @@ final class RequestSteps implements AutoCloseable {
         SharedState state = components.state();
         state.countStoreFaults(metrics::stateStoreUnavailable);
         this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
-                config.backendWaitTimeout(), state.revocations());
+                config.backendWaitTimeout(), state.revocations(), state.sessionMarkers());
         GraceMemo memo = state.graceMemo();
         Optional<LoginFlow.Revoker> revoker = flow.revoker();
         RateLimitedWarning full = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1), "A security store of {} is "
@@ -101,7 +102,8 @@ final class RequestSteps implements AutoCloseable {
         this.refresher = new Refresher(FlowRefresh.of(flow, config.validator()), validations, memo, bulkhead, config.backendWaitTimeout(),
                 token -> revoker.ifPresent(r -> r.revoke(token)), securityStoreFull, state.flightLease());
         this.resolver = new Resolver(validations, refresher, components.lifetime(), components.guests(), audit, metrics,
-                config.refreshAhead(), clock, securityStoreFull);
+                config.refreshAhead(), clock, securityStoreFull,
+                cookies.configured(CookieKind.PROVIDER_FACTS) ? components.flowSeal() : Optional.empty());
         this.writer = new SessionWriter(cookies, components.cookieSeal(), audit, metrics);
         this.logins = new Logins(flow, components, resolver, writer, validations, refresher, cookies, audit, metrics);
         this.endpoints = new Endpoints(components, resolver, writer, metrics, logins);

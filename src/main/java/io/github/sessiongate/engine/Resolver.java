@@ -6,6 +6,7 @@ import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.audit.AuditLog;
 import io.github.sessiongate.audit.GateMetrics;
+import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.engine.Resolution.Anonymous;
 import io.github.sessiongate.engine.Resolution.Authenticated;
 import io.github.sessiongate.engine.Resolution.CookieWrite;
@@ -16,6 +17,7 @@ import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.rotation.RefreshOutcome;
 import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.SessionClues;
 import io.github.sessiongate.rotation.Validations;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,6 +52,8 @@ final class Resolver {
     private final Duration refreshAhead;
     private final Clock clock;
     private final Runnable securityStoreFull;
+    /** Opens the provider-facts cookie for the session markers; empty when that cookie is not configured. */
+    private final Optional<CookieSeal> factsSeal;
 
     /**
      * @param securityStoreFull counts a full security store and warns; the caller fails closed
@@ -57,6 +61,17 @@ final class Resolver {
     Resolver(Validations validations, Refresher refresher, Optional<SessionLifetime> lifetime,
             Optional<GuestTokens> guests, AuditLog audit, GateMetrics metrics, Duration refreshAhead, Clock clock,
             Runnable securityStoreFull) {
+        this(validations, refresher, lifetime, guests, audit, metrics, refreshAhead, clock, securityStoreFull, Optional.empty());
+    }
+
+    /**
+     * @param factsSeal opens the provider-facts cookie (its {@code sid} and {@code sub} name the
+     *     session's markers); empty when that cookie is not configured
+     */
+    Resolver(Validations validations, Refresher refresher, Optional<SessionLifetime> lifetime,
+            Optional<GuestTokens> guests, AuditLog audit, GateMetrics metrics, Duration refreshAhead, Clock clock,
+            Runnable securityStoreFull, Optional<CookieSeal> factsSeal) {
+        this.factsSeal = Objects.requireNonNull(factsSeal, "factsSeal");
         this.validations = Objects.requireNonNull(validations, "validations");
         this.refresher = Objects.requireNonNull(refresher, "refresher");
         this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
@@ -82,7 +97,7 @@ final class Resolver {
         if (token == null) {
             return null;
         }
-        ValidationResult result = check(token);
+        ValidationResult result = check(token, clues(credentials));
         if (result instanceof ValidationResult.Invalid invalid) {
             audit.record(Event.INVALID_TOKEN, invalid.reason().name().toLowerCase(Locale.ROOT), where.path(),
                     where.client(), token);
@@ -100,6 +115,9 @@ final class Resolver {
      *     navigations; never sub-resources of public pages)
      */
     Resolution resolve(Credentials credentials, ValidationResult result, boolean refreshAllowed, Where where) {
+        if (result == Validations.SESSION_REVOKED) {
+            return endRevoked(credentials, where);
+        }
         String token = credentials.token();
         Session session = result instanceof ValidationResult.Valid v && !v.session().isGuest()
                 ? v.session() : null; // a guest token in the access cookie is not a user's session
@@ -134,7 +152,7 @@ final class Resolver {
                 Session kept = presented != null ? presented : lapsedWithinSkew(token, result);
                 return keepCurrent(credentials, checked, kept, kept == null, Refresh.UNAVAILABLE);
             };
-            RefreshOutcome outcome = refresh(refreshToken);
+            RefreshOutcome outcome = refresh(credentials);
             switch (outcome.kind()) {
                 case ROTATED, REFUSED -> {
                     // Tokens and lifetime cookie to write, or cookies to clear, or 503 without a verdict;
@@ -294,6 +312,29 @@ final class Resolver {
     }
 
     /**
+     * A session a sid or sub marker revoked ends like one whose refresh was refused: the chain of
+     * every presented refresh token is tombstoned (nothing goes to the backend), the cookies are
+     * cleared. A full security store fails closed (503, nothing cleared).
+     */
+    private Resolution endRevoked(Credentials credentials, Where where) {
+        if (!refresher.endRevoked(credentials.presentedRefreshTokens())) {
+            securityStoreFull.run();
+            audit.record(Event.UNAVAILABLE, "security store full", where.path(), where.client(), credentials.refreshToken());
+            return new NoVerdict(Refresh.FAILED_CLOSED);
+        }
+        if (credentials.cookies().hasDuplicates()) {
+            // Ambiguous cookies clear nothing (one may be planted); the chains above are ended all the same.
+            return new Anonymous(CookieWrite.NONE, Refresh.ENDED);
+        }
+        return end(credentials, "session revoked", Refresh.ENDED);
+    }
+
+    /** What the request tells of its session besides its token: the provider facts and the meta's first login. */
+    SessionClues clues(Credentials credentials) {
+        return RequestClues.of(credentials, factsSeal, lifetimeFor(credentials));
+    }
+
+    /**
      * Whether the session lifetime lets this request refresh at all: with a server-enforced
      * lifetime, only a request whose lifetime record is present and alive may. Checked before the
      * backend is asked, so dropping the lifetime cookie restarts nothing.
@@ -339,9 +380,18 @@ final class Resolver {
         return new Anonymous(write, Refresh.NONE);
     }
 
+    /** The request's refresh through the single flight and grace, counted; the new session is checked against its markers. */
+    RefreshOutcome refresh(Credentials credentials) {
+        return refresh(credentials.refreshToken(), clues(credentials));
+    }
+
     /** A refresh through the single flight and grace, counted. */
     RefreshOutcome refresh(String refreshToken) {
-        RefreshOutcome outcome = refresher.refresh(refreshToken);
+        return refresh(refreshToken, SessionClues.NONE);
+    }
+
+    private RefreshOutcome refresh(String refreshToken, SessionClues clues) {
+        RefreshOutcome outcome = refresher.refresh(refreshToken, clues);
         switch (outcome.via()) {
             case GRACE -> metrics.graceHit();
             case SHARED -> metrics.dedupWait();
@@ -360,12 +410,20 @@ final class Resolver {
 
     /** A token's validation result through the cache and single flight, counted. */
     ValidationResult check(String token) {
-        Validations.Checked checked = validations.validate(token);
+        return check(token, SessionClues.NONE);
+    }
+
+    /**
+     * As {@link #check(String)}, with the request's clues for the session markers;
+     * {@link Validations#SESSION_REVOKED} when a marker revoked the session.
+     */
+    ValidationResult check(String token, SessionClues clues) {
+        Validations.Checked checked = validations.validate(token, clues);
         switch (checked.source()) {
             case CACHE -> metrics.cacheHit();
             case SHARED -> metrics.dedupWait();
             case CALLED -> metrics.validation();
-            case REVOKED -> metrics.revoked(); // refused from the revocation list (before or after a validator call)
+            case REVOKED, MARKED -> metrics.revoked(); // refused from the revocation list or a marker
         }
         return checked.result();
     }

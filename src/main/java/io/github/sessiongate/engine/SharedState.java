@@ -9,6 +9,7 @@ import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.rotation.FlightLease;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.Revocations;
+import io.github.sessiongate.rotation.SessionMarkers;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.store.ExpiringStore;
 import io.github.sessiongate.store.InMemoryStateStore;
@@ -38,9 +39,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's shared state over the configured {@link StateStore}: the validation cache,
- * revocations, the grace memo's stores (pairs, chains, tombstones, the negative cache) and the
- * refresh lease, each a typed {@link StateSlot} under a key prefix of its own, and the login
- * limiter's failure counts.
+ * revocations, the session markers ({@code sid} and {@code sub}, {@link SessionMarkers}), the
+ * grace memo's stores (pairs, chains, tombstones, the negative cache) and the refresh lease, each
+ * a typed {@link StateSlot} under a key prefix of its own, and the login limiter's failure counts.
+ * The validation cache is in the configured store only for a validator that calls a backend; a
+ * local (JWT) validator keeps it in-process. Revocations and markers written to a configured store
+ * are also kept in this node's memory, so a verdict computed across a logout here is voided
+ * without a round trip.
  *
  * <p>Without a configured store each kind gets an {@link InMemoryStateStore} of its own, bounded
  * as before by {@code cache-max-entries}, {@code grace-max-entries}, {@code security-max-entries}
@@ -63,6 +68,8 @@ final class SharedState {
     static final String ISSUED_WITH = "sg:i:";
     static final String FLIGHTS = "sg:f:";
     static final String LOGIN_FAILURES = "sg:c:";
+    static final String SID_MARKERS = "sg:s:";
+    static final String SUBJECT_MARKERS = "sg:u:";
 
     private final GateConfig config;
     private final Clock clock;
@@ -97,6 +104,7 @@ final class SharedState {
     private GraceMemo graceMemo;
     private FlightLease flightLease;
     private LoginLimiter loginLimiter;
+    private SessionMarkers sessionMarkers;
 
     private SharedState(GateConfig config, StateStore shared, StateSeal seal, LoginDelay.Sleeper sleeper) {
         this.config = config;
@@ -181,6 +189,26 @@ final class SharedState {
         return revocations;
     }
 
+    /**
+     * The sid and sub markers (security), which revoke whole sessions on every node sharing the
+     * store (back-channel logout, a user's logout of an OIDC session); the same ones on every call.
+     */
+    synchronized SessionMarkers sessionMarkers() {
+        if (sessionMarkers == null) {
+            sessionMarkers = newSessionMarkers();
+        }
+        return sessionMarkers;
+    }
+
+    /**
+     * How long a session marker lasts: the absolute session lifetime ({@code absolute-timeout})
+     * when configured, since no session outlives it; else the refresh cookie's Max-Age, the
+     * longest a browser keeps a session's cookies.
+     */
+    static Duration markerTtl(GateConfig config) {
+        return config.lifetime().flatMap(l -> l.absoluteTimeout()).orElse(config.cookies().refreshMaxAge());
+    }
+
     /** The grace memo: pairs, chains and tombstones (security), and the negative cache; the same one on every call. */
     synchronized GraceMemo graceMemo() {
         if (graceMemo == null) {
@@ -209,14 +237,44 @@ final class SharedState {
         return loginLimiter;
     }
 
+    /**
+     * In the configured store only for a validator that calls a backend
+     * ({@link io.github.sessiongate.TokenValidator#callsBackendToValidate()}): there a shared hit
+     * saves a backend call, and it is read in the request's one revocation round trip. A local
+     * validator (JWT signatures) keeps an in-process cache even with a shared store: a store
+     * round trip costs more than an RS256 check.
+     */
     private ValidationCache newValidationCache() {
-        return new ValidationCache(slot(VALIDATIONS, EntryClass.CACHE, ValidationCache.CODEC, config.cacheMaxEntries()),
-                config.cacheTtl(), clock);
+        ExpiringStore<ValidationCache.Entry> store = shared != null && config.validator().callsBackendToValidate()
+                ? slot(VALIDATIONS, EntryClass.CACHE, ValidationCache.CODEC, config.cacheMaxEntries())
+                : new StateSlot<>(new InMemoryStateStore(config.cacheMaxEntries(), 1, clock), VALIDATIONS, EntryClass.CACHE,
+                        ValidationCache.CODEC, seal, clock, unavailable);
+        return new ValidationCache(store, config.cacheTtl(), clock);
     }
 
     private Revocations newRevocations() {
-        return new Revocations(security(REVOCATIONS, ValueCodec.PRESENCE, config.securityMaxEntries()),
+        return new Revocations(security(REVOCATIONS, ValueCodec.PRESENCE, config.securityMaxEntries()), here(ValueCodec.PRESENCE),
                 config.validator().clockSkew(), clock);
+    }
+
+    private SessionMarkers newSessionMarkers() {
+        int max = config.securityMaxEntries();
+        java.util.Optional<javax.crypto.SecretKey> key = ApiAccess.hooks().stateStoreKey(config);
+        return new SessionMarkers(security(SID_MARKERS, ValueCodec.PRESENCE, max),
+                security(SUBJECT_MARKERS, SessionMarkers.INSTANT, max), here(ValueCodec.PRESENCE), here(SessionMarkers.INSTANT),
+                key.map(k -> new KeyedNames(k, KeyedNames.SID_MARKERS)).orElse(null),
+                key.map(k -> new KeyedNames(k, KeyedNames.SUBJECT_MARKERS)).orElse(null), markerTtl(config), clock);
+    }
+
+    /**
+     * This node's own memory of the security entries it writes to a configured store, so a
+     * validation that ran while this node signed a session out is voided without a round trip;
+     * {@code null} on the in-memory default (the state is this memory already). Bounded like a
+     * security kind; a full one skips the copy (the store's entry is what counts).
+     */
+    private <V> ExpiringStore<V> here(ValueCodec<V> codec) {
+        return shared == null ? null : new StateSlot<>(new InMemoryStateStore(1, config.securityMaxEntries(), clock), "",
+                EntryClass.SECURITY, codec, seal, clock, unavailable);
     }
 
     private GraceMemo newGraceMemo() {

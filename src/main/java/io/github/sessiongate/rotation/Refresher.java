@@ -82,18 +82,40 @@ public final class Refresher {
         this.securityStoreFull = Objects.requireNonNull(securityStoreFull, "securityStoreFull");
     }
 
-    /** Refreshes. Never throws. A tombstoned token (in any spelling) is refused without a backend call. */
+    /** Refreshes a token that comes with no other clue of its session. Never throws. */
     public RefreshOutcome refresh(String refreshToken) {
+        return refresh(refreshToken, SessionClues.NONE);
+    }
+
+    /**
+     * Refreshes. Never throws. A tombstoned token (in any spelling) is refused without a backend
+     * call. The new pair is handed out only if its access token validates with no session marker
+     * against it ({@link SessionMarkers}, read with the request's {@code clues}): a grace-memo hit
+     * of a session revoked since, or a rotation that raced a back-channel logout, ends the chain as
+     * a refusal does.
+     */
+    public RefreshOutcome refresh(String refreshToken, SessionClues clues) {
         if (memo.isForgotten(refreshToken)) {
             return RefreshOutcome.refused(RefreshOutcome.Via.TOMBSTONE);
         }
         Optional<TokenPair> remembered = memo.recall(refreshToken); // never a forgotten token's pair
         if (remembered.isPresent()) {
-            return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE);
+            return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE, clues);
         }
-        SingleFlight.Result<RefreshOutcome> r = flights.run(TokenKey.of(refreshToken), () -> lead(refreshToken), maxWait,
+        SingleFlight.Result<RefreshOutcome> r = flights.run(TokenKey.of(refreshToken), () -> lead(refreshToken, clues), maxWait,
                 cause -> RefreshOutcome.unavailable(cause, RefreshOutcome.Via.SHARED));
         return r.shared() ? r.value().shared() : r.value();
+    }
+
+    /**
+     * Ends the chain of a session a sid or sub marker revoked, as a refusal does: tombstones for
+     * the refresh tokens this node knows of it and their chains, revocations of what was minted
+     * along them. Nothing goes to the backend.
+     *
+     * @return {@code false} when a security store was full: fail closed transiently
+     */
+    public boolean endRevoked(Collection<String> refreshTokens) {
+        return end(refreshTokens, null, null, false);
     }
 
     /**
@@ -254,7 +276,7 @@ public final class Refresher {
         }
     }
 
-    private RefreshOutcome lead(String refreshToken) {
+    private RefreshOutcome lead(String refreshToken, SessionClues clues) {
         String key = TokenKey.of(refreshToken);
         FlightLease.Attempt lease = leases.attempt(key);
         if (lease.answer() == FlightLease.Answer.FULL) {
@@ -267,20 +289,20 @@ public final class Refresher {
             // refusal in the tombstones. Wait for either as a waiter here waits for our leader.
             return leases.awaitOther(key, () -> memo.isForgotten(refreshToken)
                     ? Optional.of(RefreshOutcome.refused(RefreshOutcome.Via.TOMBSTONE))
-                    : memo.recall(refreshToken).map(p -> validated(refreshToken, p, RefreshOutcome.Via.GRACE)), maxWait)
+                    : memo.recall(refreshToken).map(p -> validated(refreshToken, p, RefreshOutcome.Via.GRACE, clues)), maxWait)
                     .orElseGet(() -> RefreshOutcome.unavailable("a refresh of this token is in flight on another node",
                             RefreshOutcome.Via.SHARED));
         }
         try (FlightLease.Held held = lease.held()) {
-            return leadHoldingLease(refreshToken);
+            return leadHoldingLease(refreshToken, clues);
         }
     }
 
-    private RefreshOutcome leadHoldingLease(String refreshToken) {
+    private RefreshOutcome leadHoldingLease(String refreshToken, SessionClues clues) {
         // A leader that finished between our recall and our flight has left its pair here.
         Optional<TokenPair> remembered = memo.recall(refreshToken);
         if (remembered.isPresent()) {
-            return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE);
+            return validated(refreshToken, remembered.get(), RefreshOutcome.Via.GRACE, clues);
         }
         if (!memo.hasRoom()) {
             // Checked before the backend rotates: a rotation it could not remember would later
@@ -311,7 +333,7 @@ public final class Refresher {
                     // out. Hand it out, and say loudly that the chain is not fully recorded.
                     securityStoreFull.run();
                 }
-                return validated(refreshToken, pair, RefreshOutcome.Via.CALLED);
+                return validated(refreshToken, pair, RefreshOutcome.Via.CALLED, clues);
             }
             case REFUSED -> {
                 // Junk (never seen valid here) goes to the negative cache only.
@@ -329,11 +351,20 @@ public final class Refresher {
         }
     }
 
-    private RefreshOutcome validated(String refreshToken, TokenPair pair, RefreshOutcome.Via via) {
+    private RefreshOutcome validated(String refreshToken, TokenPair pair, RefreshOutcome.Via via, SessionClues clues) {
         if (!stillLive(refreshToken, pair)) {
             return RefreshOutcome.refused(via);
         }
-        ValidationResult check = validations.validate(pair.accessToken()).result();
+        Validations.Checked checked = validations.validate(pair.accessToken(), clues);
+        if (checked.source() == Validations.Source.MARKED) {
+            // A marker revoked the session: the pair is never handed out, and the chain ends.
+            discard(pair);
+            if (!endRevoked(List.of(refreshToken))) {
+                return RefreshOutcome.unavailable("security store full", via);
+            }
+            return RefreshOutcome.refused(via);
+        }
+        ValidationResult check = checked.result();
         if (check instanceof ValidationResult.Valid v) {
             // Checked again last: a logout between the two checks must not hand the pair out.
             return stillLive(refreshToken, pair) ? RefreshOutcome.rotated(pair, v.session(), via) : RefreshOutcome.refused(via);

@@ -1,5 +1,6 @@
 package io.github.sessiongate.rotation;
 
+import io.github.sessiongate.store.BatchRead;
 import io.github.sessiongate.store.ExpiringStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +13,9 @@ import java.util.Objects;
  * so a signed-out access token is refused here at once. A security store: when full,
  * {@link #revoke} returns {@code false} and the caller fails closed.
  *
- * <p>Per node: a copied access token presented to a node that never saw the logout stays valid
- * until {@code exp} plus the skew, unless the store is shared.
+ * <p>Per node on the in-memory default: a copied access token presented to a node that never saw
+ * the logout stays valid until {@code exp} plus the skew. With a shared store every node sees the
+ * revocation in the request's one lookup ({@link Validations}).
  */
 public final class Revocations {
     /** How long a revocation lasts when the token names no expiry. */
@@ -22,6 +24,8 @@ public final class Revocations {
     public static final Duration MAX_HOLD = Duration.ofHours(24);
 
     private final ExpiringStore<Boolean> store;
+    /** This node's own memory of what it revoked, when {@code store} is networked; else {@code null}. */
+    private final ExpiringStore<Boolean> here;
     private final Duration skew;
     private final Clock clock;
 
@@ -31,7 +35,17 @@ public final class Revocations {
      * @param clock the time source
      */
     public Revocations(ExpiringStore<Boolean> store, Duration skew, Clock clock) {
+        this(store, null, skew, clock);
+    }
+
+    /**
+     * @param here this node's own memory of the revocations it writes (bounded, best effort), so a
+     *     validation that ran while this node signed the token out is voided without a store round
+     *     trip; {@code null} when {@code store} is itself this node's memory
+     */
+    public Revocations(ExpiringStore<Boolean> store, ExpiringStore<Boolean> here, Duration skew, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.here = here;
         this.skew = Objects.requireNonNull(skew, "skew");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -53,6 +67,13 @@ public final class Revocations {
         if (!until.isAfter(clock.instant())) {
             return true; // past exp plus skew: refused by the validator anyway
         }
+        return record(identity, until);
+    }
+
+    private boolean record(String identity, Instant until) {
+        if (here != null) {
+            here.put(identity, Boolean.TRUE, until); // best effort: the store's entry is what counts
+        }
         return store.put(identity, Boolean.TRUE, until);
     }
 
@@ -60,7 +81,7 @@ public final class Revocations {
     boolean revokeIdentityUntil(String identity, Instant until) {
         Instant now = clock.instant();
         Instant capped = until.isAfter(now.plus(MAX_HOLD)) ? now.plus(MAX_HOLD) : until;
-        return !capped.isAfter(now) || store.put(identity, Boolean.TRUE, capped);
+        return !capped.isAfter(now) || record(identity, capped);
     }
 
     /** When a revocation of a token expiring at {@code expiresAt} would end. */
@@ -79,14 +100,19 @@ public final class Revocations {
 
     /** No revocation list at all, for callers built without one: nothing is ever refused. */
     static Revocations none() {
-        return new Revocations(new ExpiringStore<>() {
+        return new Revocations(nothing(), Duration.ZERO, Clock.systemUTC());
+    }
+
+    /** A store that holds nothing and takes everything: for callers built without one. */
+    static <V> ExpiringStore<V> nothing() {
+        return new ExpiringStore<>() {
             @Override
-            public java.util.Optional<Boolean> get(String key) {
+            public java.util.Optional<V> get(String key) {
                 return java.util.Optional.empty();
             }
 
             @Override
-            public boolean put(String key, Boolean value, Instant expiresAt) {
+            public boolean put(String key, V value, Instant expiresAt) {
                 return true;
             }
 
@@ -98,7 +124,23 @@ public final class Revocations {
             public int size() {
                 return 0;
             }
-        }, Duration.ZERO, Clock.systemUTC());
+        };
+    }
+
+    /** Adds the identity's entry to a batched read; {@code null} when nothing can be revoked (cheap on an empty local store). */
+    BatchRead.Lookup<Boolean> lookup(BatchRead batch, String identity) {
+        return store.size() > 0 ? batch.add(store, identity) : null;
+    }
+
+    /** Whether any revocation may exist: the store is networked, or this node's holds some. */
+    boolean mayHoldAny() {
+        return store.size() > 0;
+    }
+
+    /** Whether this node revoked the identity (its own memory; no network). */
+    boolean revokedHere(java.util.function.Supplier<String> identity) {
+        ExpiringStore<Boolean> mine = here != null ? here : store;
+        return mine.size() > 0 && mine.get(identity.get()).isPresent();
     }
 
     /** Whether the token was signed out on this node. Cheap when nothing is revoked. */

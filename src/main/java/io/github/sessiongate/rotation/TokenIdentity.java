@@ -37,20 +37,52 @@ public final class TokenIdentity {
 
     /** The identity key of a token: 64 hex digits after a short prefix saying which rule applied. */
     public static String of(String token) {
+        return read(token).identity();
+    }
+
+    /**
+     * A token's identity and the claims its payload states, read <b>unverified</b> with one parse:
+     * only for lookups that can make a token refused, never accepted.
+     *
+     * @param identity {@link #of}
+     * @param claims the payload's claims; empty for an opaque token or an unreadable payload
+     */
+    public record Read(String identity, Map<String, Object> claims) {
+        /** A string claim, if the payload states one. */
+        public Optional<String> string(String name) {
+            return claims.get(name) instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+        }
+
+        /** A positive numeric date claim ({@code iat}, {@code auth_time}), if the payload states one. */
+        public Optional<Instant> instant(String name) {
+            return numericDate(claims.get(name));
+        }
+    }
+
+    /** A NumericDate claim value as an instant; empty unless a positive number. */
+    public static Optional<Instant> numericDate(Object value) {
+        if (value instanceof Number n && n.longValue() > 0) {
+            return Optional.of(Instant.ofEpochSecond(Math.min(n.longValue(), Instant.MAX.getEpochSecond())));
+        }
+        return Optional.empty();
+    }
+
+    /** The identity and unverified claims of a token, with one parse. */
+    public static Read read(String token) {
         int first = token.indexOf('.');
         int second = first < 0 ? -1 : token.indexOf('.', first + 1);
         if (second < 0 || token.indexOf('.', second + 1) >= 0) {
-            return "tok:" + TokenKey.of(token);
+            return new Read("tok:" + TokenKey.of(token), Map.of());
         }
-        Optional<Map<String, Object>> claims = claims(token, first, second);
-        Object jti = claims.map(c -> c.get("jti")).orElse(null);
+        Map<String, Object> claims = claims(token, first, second).orElse(Map.of());
+        Object jti = claims.get("jti");
         if (jti instanceof String id && !id.isEmpty()) {
-            Object iss = claims.get().get("iss");
+            Object iss = claims.get("iss");
             String issuer = iss instanceof String s ? s : "";
             // Length-prefixed, so no (iss, jti) pair can be spelled as another.
-            return "jti:" + hex(issuer.length() + ":" + issuer + id);
+            return new Read("jti:" + hex(issuer.length() + ":" + issuer + id), claims);
         }
-        return "in:" + hex(token.substring(0, second));
+        return new Read("in:" + hex(token.substring(0, second)), claims);
     }
 
     /**

@@ -21,7 +21,7 @@ public final class ValidationCache {
      */
     public static final class Entry {
         private final Session session;
-        private volatile String identity;
+        private volatile TokenIdentity.Read read;
 
         Entry(Session session) {
             this.session = session;
@@ -34,12 +34,17 @@ public final class ValidationCache {
 
         /** The identity of {@code token}, the token this entry was cached for. */
         String identity(String token) {
-            String id = identity;
-            if (id == null) {
-                id = TokenIdentity.of(token); // idempotent: a race computes the same value twice
-                identity = id;
+            return read(token).identity();
+        }
+
+        /** The identity and unverified claims of {@code token}, parsed at most once per entry. */
+        TokenIdentity.Read read(String token) {
+            TokenIdentity.Read r = read;
+            if (r == null) {
+                r = TokenIdentity.read(token); // idempotent: a race computes the same value twice
+                read = r;
             }
-            return id;
+            return r;
         }
     }
 
@@ -61,6 +66,29 @@ public final class ValidationCache {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Whether the entries live in this JVM (objects, no network): then the request's revocation
+     * lookup is separate from the cache; else the cache's entry joins that lookup's one round trip.
+     */
+    boolean inProcess() {
+        return !(store instanceof io.github.sessiongate.store.StateSlot<?> slot && slot.networked());
+    }
+
+    /** The store, for a batched read ({@link Validations}). */
+    ExpiringStore<Entry> store() {
+        return store;
+    }
+
+    /** Whether the cache is on (a TTL above zero). */
+    boolean enabled() {
+        return !ttl.isZero();
+    }
+
+    /** A found entry, if the session it holds is still live by its own expiry. */
+    Optional<Entry> live(Optional<Entry> hit) {
+        return hit.filter(e -> e.session().expiresAt().map(x -> x.isAfter(clock.instant())).orElse(true));
+    }
+
     /** The cached session for the token, if any and still live. */
     public Optional<Session> get(String token) {
         return ttl.isZero() ? Optional.empty() : getByKey(TokenKey.of(token));
@@ -76,9 +104,8 @@ public final class ValidationCache {
         if (ttl.isZero()) {
             return Optional.empty();
         }
-        Optional<Entry> hit = store.get(key);
         // The store's clock decides liveness; the session's own expiry is checked again here.
-        return hit.filter(e -> e.session().expiresAt().map(x -> x.isAfter(clock.instant())).orElse(true));
+        return live(store.get(key));
     }
 
     /** Caches a valid session until the earlier of the TTL and the token's expiry. */

@@ -15,6 +15,10 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyedNames {
     /** The purpose of the login limiter's failure counters. */
     public static final String LOGIN_LIMITER = "sessiongate/login-limiter/v1";
+    /** The purpose of the names of provider-session ({@code sid}) revocation markers. */
+    public static final String SID_MARKERS = "sessiongate/sid-markers/v1";
+    /** The purpose of the names of subject ({@code sub}) revocation markers. */
+    public static final String SUBJECT_MARKERS = "sessiongate/sub-markers/v1";
 
     private static final String HMAC = "HmacSHA256";
     private final SecretKeySpec subkey;

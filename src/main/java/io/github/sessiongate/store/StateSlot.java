@@ -109,6 +109,36 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         return found.isPresent() ? found : fromFallback(k);
     }
 
+    /** Whether this slot's store is not this JVM's memory (a read may cost a round trip). */
+    public boolean networked() {
+        return local == null;
+    }
+
+    /** The store this slot reads over the network, or {@code null} when its store is this JVM's memory. For {@link BatchRead}. */
+    StateStore remoteStore() {
+        return local == null ? store : null;
+    }
+
+    /** The key the store holds for {@code key}: the slot's prefix and the key. For {@link BatchRead}. */
+    String storedKey(String key) {
+        return prefix + key;
+    }
+
+    /**
+     * The value a batched read found under {@code storedKey} ({@code null}: absent), decoded and
+     * unsealed as {@link #get} does, else what this node kept while the store was down.
+     */
+    Optional<V> fromBatch(String storedKey, byte[] bytes) {
+        Optional<V> found = bytes == null ? Optional.empty() : decode(storedKey, bytes);
+        return found.isPresent() ? found : fromFallback(storedKey);
+    }
+
+    /** What a batched read that failed with {@code e} reads under {@code storedKey}: this node's fallback memory. */
+    Optional<V> batchFailed(String storedKey, RuntimeException e) {
+        failed("read", e);
+        return fromFallback(storedKey);
+    }
+
     /** What this node wrote while the store could not answer; cheap when it wrote nothing. */
     @SuppressWarnings("unchecked")
     private Optional<V> fromFallback(String k) {
