@@ -14,6 +14,7 @@ import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.internal.HttpTransport;
+import io.github.sessiongate.login.BackChannelLogout;
 import io.github.sessiongate.login.LoginClient;
 import io.github.sessiongate.login.OidcLoginFlow;
 import io.github.sessiongate.login.PasswordLoginFlow;
@@ -60,10 +61,29 @@ public final class Components implements AutoCloseable {
     private final CsrfGuard csrf;
     private final SharedState state;
     private final LoginFlow loginFlow;
+    /** The back-channel logout of the built-in OpenID flow, unless its path is {@code off}. */
+    private final Optional<BackChannelLogout> backChannelLogout;
     /** What this factory made, closed last-made first. */
     private final Deque<AutoCloseable> made = new ArrayDeque<>();
 
-    private Components(GateConfig config, HttpTransport transport, boolean ownsStateStore) {
+    /**
+     * What a back-channel logout revokes through until the session markers are wired: it records
+     * nothing and says so ({@code false}, "store full"), so the endpoint answers {@code 503} and the
+     * provider may retry; a logout token is never acknowledged with a {@code 200} that revoked nothing.
+     */
+    static final BackChannelLogout.Revoker NOT_WIRED = new BackChannelLogout.Revoker() {
+        @Override
+        public boolean revokeSid(String sid) {
+            return false;
+        }
+
+        @Override
+        public boolean revokeSubject(String subject, java.time.Instant authenticatedBefore) {
+            return false;
+        }
+    };
+
+    private Components(GateConfig config, HttpTransport transport, boolean ownsStateStore, BackChannelLogout.Revoker revoker) {
         this.config = config;
         this.transport = transport;
         made.push(transport);
@@ -100,6 +120,10 @@ public final class Components implements AutoCloseable {
                     config.loginPath()))
                     .orElseGet(() -> new PasswordLoginFlow(endpoints, config.loginPath(), login,
                     revoke, config.backendWaitTimeout(), state.loginLimiter(endpoints))));
+            // Only the flow made here from oidc.*: a flow handed in through the builder has no such endpoint.
+            this.backChannelLogout = config.loginFlow().isEmpty() && loginFlow instanceof OidcLoginFlow oidcFlow
+                    && config.oidc().flatMap(o -> o.backChannelLogoutPath()).isPresent()
+                    ? Optional.of(oidcFlow.backChannelLogout(state.logoutTokenIds(), revoker)) : Optional.empty();
             this.flowSeal = loginFlow.usesLoginTransactions() ? Optional.of(cookieSeal.orElseGet(() -> {
                 LOG.warn("{} is not set: login transactions and provider facts are sealed with a random key of this "
                         + "process, so a sign-in completes only on the node that started it, and a logout on another "
@@ -130,12 +154,17 @@ public final class Components implements AutoCloseable {
             transport.close();
             throw e;
         }
-        return new Components(config, transport, params.peek(GateConfig.PARAM_STATE_STORE_CLASS).isPresent());
+        return new Components(config, transport, params.peek(GateConfig.PARAM_STATE_STORE_CLASS).isPresent(), NOT_WIRED);
     }
 
     /** Starts the components of a config built in code; its validator is ready as built. */
     public static Components fromConfig(GateConfig config) {
-        return new Components(config, HttpTransport.create(config.backendConnectTimeout()), false);
+        return fromConfig(config, NOT_WIRED);
+    }
+
+    /** As {@link #fromConfig(GateConfig)}, with the back-channel logout revoking through {@code revoker} (tests). */
+    static Components fromConfig(GateConfig config, BackChannelLogout.Revoker revoker) {
+        return new Components(config, HttpTransport.create(config.backendConnectTimeout()), false, revoker);
     }
 
     /** Records a component this factory made, to close it at {@link #close()}. */
@@ -210,6 +239,11 @@ public final class Components implements AutoCloseable {
     /** How users sign in: the flow from the settings, else the password flow over the login and revoke clients. */
     LoginFlow loginFlow() {
         return loginFlow;
+    }
+
+    /** The OpenID back-channel logout, when the built-in OpenID flow runs and its path is not {@code off}. */
+    Optional<BackChannelLogout> backChannelLogout() {
+        return backChannelLogout;
     }
 
     public Optional<BackendClient> backendClient() {

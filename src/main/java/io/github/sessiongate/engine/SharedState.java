@@ -7,13 +7,16 @@ import io.github.sessiongate.StateStore;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.internal.RateLimitedWarning;
+import io.github.sessiongate.login.BackChannelLogout;
 import io.github.sessiongate.rotation.FlightLease;
 import io.github.sessiongate.rotation.GraceMemo;
+import io.github.sessiongate.rotation.TokenKey;
 import io.github.sessiongate.rotation.Revocations;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.store.ExpiringStore;
 import io.github.sessiongate.store.InMemoryStateStore;
 import io.github.sessiongate.store.KeyedNames;
+import io.github.sessiongate.store.OnceKeys;
 import io.github.sessiongate.store.StateSeal;
 import io.github.sessiongate.store.StateSlot;
 import io.github.sessiongate.store.ValueCodec;
@@ -64,6 +67,8 @@ final class SharedState {
     static final String ISSUED_WITH = "sg:i:";
     static final String FLIGHTS = "sg:f:";
     static final String LOGIN_FAILURES = "sg:c:";
+    /** Used {@code jti}s of back-channel logout tokens (security). */
+    static final String LOGOUT_JTIS = "sg:j:";
 
     private final GateConfig config;
     private final Clock clock;
@@ -96,6 +101,7 @@ final class SharedState {
     private GraceMemo graceMemo;
     private FlightLease flightLease;
     private LoginLimiter loginLimiter;
+    private BackChannelLogout.Replays logoutTokenIds;
 
     private SharedState(GateConfig config, StateStore shared, StateSeal seal, LoginDelay.Sleeper sleeper) {
         this.config = config;
@@ -242,6 +248,38 @@ final class SharedState {
             loginLimiter = newLoginLimiter(settings);
         }
         return loginLimiter;
+    }
+
+    /**
+     * The ledger of used logout-token {@code jti}s (security, {@code security-max-entries} in this
+     * node's memory); the same one on every call. Keys are the HMAC of issuer and {@code jti} under a
+     * subkey of the state key when one is set, else their SHA-256.
+     */
+    synchronized BackChannelLogout.Replays logoutTokenIds() {
+        if (logoutTokenIds == null) {
+            OnceKeys keys = new OnceKeys(shared, new InMemoryStateStore(1, config.securityMaxEntries(), clock), LOGOUT_JTIS,
+                    unavailable);
+            KeyedNames names = ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.LOGOUT_JTI))
+                    .orElse(null);
+            java.util.function.BiFunction<String, String, String> name = (iss, jti) -> names != null
+                    ? names.name(iss + "\n" + jti) : TokenKey.of(iss + "\n" + jti);
+            logoutTokenIds = new BackChannelLogout.Replays() {
+                @Override
+                public Claim claim(String issuer, String jti, Duration ttl) {
+                    return switch (keys.claim(name.apply(issuer, jti), ttl)) {
+                        case FIRST -> Claim.FIRST;
+                        case SEEN -> Claim.SEEN;
+                        case FULL -> Claim.FULL;
+                    };
+                }
+
+                @Override
+                public void release(String issuer, String jti) {
+                    keys.release(name.apply(issuer, jti));
+                }
+            };
+        }
+        return logoutTokenIds;
     }
 
     private ValidationCache newValidationCache() {

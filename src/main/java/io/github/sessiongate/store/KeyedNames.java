@@ -15,6 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyedNames {
     /** The purpose of the login limiter's failure counters. */
     public static final String LOGIN_LIMITER = "sessiongate/login-limiter/v1";
+    /** The purpose of the back-channel logout tokens' {@code jti} ledger. */
+    public static final String LOGOUT_JTI = "sessiongate/logout-jti/v1";
 
     private static final String HMAC = "HmacSHA256";
     private final SecretKeySpec subkey;
