@@ -229,11 +229,15 @@ abstract class BackChannelLogoutScenarios {
             assertEquals(200, post(ENDPOINT, good).status());
             assertEquals(400, post(ENDPOINT, bad).status());
             assertEquals(400, post(ENDPOINT, good).status());
+            assertEquals(400, post(ENDPOINT, "junk").status());
+            assertEquals(400, post(ENDPOINT, "more-junk").status());
         });
         for (String t : List.of(good, bad)) {
             assertFalse(log.contains(t.substring(t.indexOf('.') + 1, t.lastIndexOf('.'))), "no token in the log");
         }
         assertFalse(log.contains("sid-in-the-clear"), log);
         assertTrue(log.contains("back-channel"), () -> "the refusals are logged: " + log);
+        long warnings = log.lines().filter(l -> l.contains(" WARN ") && l.contains("back-channel logout token was refused")).count();
+        assertTrue(warnings <= 1, () -> "one WARN per interval however many are refused: " + log);
     }
 }
