@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -261,7 +262,7 @@ final class SharedState {
                     unavailable);
             KeyedNames names = ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.LOGOUT_JTI))
                     .orElse(null);
-            java.util.function.BiFunction<String, String, String> name = (iss, jti) -> names != null
+            BiFunction<String, String, String> name = (iss, jti) -> names != null
                     ? names.name(iss + "\n" + jti) : TokenKey.of(iss + "\n" + jti);
             logoutTokenIds = new BackChannelLogout.Replays() {
                 @Override
