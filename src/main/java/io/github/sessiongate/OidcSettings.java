@@ -41,6 +41,14 @@ public final class OidcSettings {
     /** The redirect URI's path, to register at the provider. */
     public static final String PARAM_CALLBACK_PATH = "oidc.callback-path";
     public static final String DEFAULT_CALLBACK_PATH = "/auth/callback";
+    /**
+     * Where the provider posts back-channel logout tokens (OpenID Connect Back-Channel Logout 1.0), a
+     * plain path inside the application to register at the provider, or {@value #BACKCHANNEL_LOGOUT_OFF}.
+     */
+    public static final String PARAM_BACKCHANNEL_LOGOUT_PATH = "oidc.backchannel-logout-path";
+    public static final String DEFAULT_BACKCHANNEL_LOGOUT_PATH = "/auth/backchannel-logout";
+    /** The {@value #PARAM_BACKCHANNEL_LOGOUT_PATH} value that turns the endpoint off. */
+    public static final String BACKCHANNEL_LOGOUT_OFF = "off";
     /** How long a started sign-in may take (the login-transaction cookie's {@code Max-Age}). */
     public static final String PARAM_TRANSACTION_MAX_AGE = "oidc.transaction-max-age";
     public static final Duration DEFAULT_TRANSACTION_MAX_AGE = Duration.ofSeconds(600);
@@ -155,6 +163,7 @@ public final class OidcSettings {
     private final ClientCredentials secretCredentials;
     private final String scope;
     private final String callbackPath;
+    private final Optional<String> backChannelLogoutPath;
     private final Duration transactionMaxAge;
     private final ClientAuth clientAuth;
     private final ClientKeys.SigningKey clientKey;
@@ -264,6 +273,18 @@ public final class OidcSettings {
                     + DEFAULT_CALLBACK_PATH);
         }
         this.callbackPath = path;
+        String logoutPath = b.backChannelLogoutPath == null ? DEFAULT_BACKCHANNEL_LOGOUT_PATH : b.backChannelLogoutPath.strip();
+        if (logoutPath.equals(BACKCHANNEL_LOGOUT_OFF)) {
+            this.backChannelLogoutPath = Optional.empty();
+        } else if (!SettingsChecks.isPlainPath(logoutPath) || logoutPath.indexOf('?') >= 0 || logoutPath.indexOf('*') >= 0
+                || logoutPath.indexOf(';') >= 0 || logoutPath.length() > 1 && logoutPath.endsWith("/")) {
+            throw new ConfigException(PARAM_BACKCHANNEL_LOGOUT_PATH, "must be a plain path inside the application such as "
+                    + DEFAULT_BACKCHANNEL_LOGOUT_PATH + ", or " + BACKCHANNEL_LOGOUT_OFF);
+        } else if (logoutPath.equals(path)) {
+            throw new ConfigException(PARAM_BACKCHANNEL_LOGOUT_PATH, "must differ from " + PARAM_CALLBACK_PATH);
+        } else {
+            this.backChannelLogoutPath = Optional.of(logoutPath);
+        }
         this.transactionMaxAge = SettingsChecks.duration(PARAM_TRANSACTION_MAX_AGE,
                 b.transactionMaxAge == null ? DEFAULT_TRANSACTION_MAX_AGE : b.transactionMaxAge,
                 MIN_TRANSACTION_MAX_AGE, MAX_TRANSACTION_MAX_AGE);
@@ -418,6 +439,14 @@ public final class OidcSettings {
         return callbackPath;
     }
 
+    /**
+     * Where the provider posts back-channel logout tokens ({@value #PARAM_BACKCHANNEL_LOGOUT_PATH}); empty
+     * when it is {@value #BACKCHANNEL_LOGOUT_OFF}.
+     */
+    public Optional<String> backChannelLogoutPath() {
+        return backChannelLogoutPath;
+    }
+
     /** How long a started sign-in stays valid. */
     public Duration transactionMaxAge() {
         return transactionMaxAge;
@@ -462,7 +491,8 @@ public final class OidcSettings {
                 && clientKeyId().equals(other.clientKeyId()) && assertionAudience == other.assertionAudience
                 && endpointsByHand.equals(other.endpointsByHand) && Objects.equals(audience, other.audience)
                 && resources.equals(other.resources)
-                && callbackPath.equals(other.callbackPath) && transactionMaxAge.equals(other.transactionMaxAge)
+                && callbackPath.equals(other.callbackPath) && backChannelLogoutPath.equals(other.backChannelLogoutPath)
+                && transactionMaxAge.equals(other.transactionMaxAge)
                 && prompt.equals(other.prompt) && acrValues.equals(other.acrValues) && requireAcr == other.requireAcr
                 && maxAge.equals(other.maxAge) && loginHintFromRequest == other.loginHintFromRequest
                 && tokenRequestScope == other.tokenRequestScope;
@@ -480,6 +510,7 @@ public final class OidcSettings {
     @Override
     public String toString() {
         return "OidcSettings[" + issuer + ", " + (secretCredentials == null ? "client_id=" + clientId : secretCredentials) + ", scope=" + scope + ", callback=" + callbackPath
+                + ", backchannel-logout=" + backChannelLogoutPath.orElse(BACKCHANNEL_LOGOUT_OFF)
                 + ", transaction=" + transactionMaxAge + ", client-auth=" + clientAuth.value()
                 + clientKeyId().map(k -> ", client-key-id=" + k).orElse("")
                 + (endpointsByHand.isEmpty() ? "" : ", endpoints=" + endpointsByHand.keySet())
@@ -497,6 +528,7 @@ public final class OidcSettings {
         private String clientSecret;
         private String scope;
         private String callbackPath;
+        private String backChannelLogoutPath;
         private Duration transactionMaxAge;
             private ClientAuth clientAuth;
         private String clientKeyText;
@@ -610,6 +642,17 @@ public final class OidcSettings {
         /** The callback path ({@value OidcSettings#PARAM_CALLBACK_PATH}), default {@value OidcSettings#DEFAULT_CALLBACK_PATH}. */
         public Builder callbackPath(String path) {
             this.callbackPath = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * Where the provider posts back-channel logout tokens ({@value OidcSettings#PARAM_BACKCHANNEL_LOGOUT_PATH}):
+         * a plain path inside the application, other than the callback path, or
+         * {@value OidcSettings#BACKCHANNEL_LOGOUT_OFF}; default {@value OidcSettings#DEFAULT_BACKCHANNEL_LOGOUT_PATH}.
+         * Checked at {@link #build()}.
+         */
+        public Builder backChannelLogoutPath(String pathOrOff) {
+            this.backChannelLogoutPath = Objects.requireNonNull(pathOrOff, "pathOrOff");
             return this;
         }
 

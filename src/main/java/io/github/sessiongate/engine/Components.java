@@ -14,6 +14,8 @@ import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.web.CsrfGuard;
 import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.internal.HttpTransport;
+import io.github.sessiongate.login.BackChannelLogout;
+import io.github.sessiongate.rotation.SessionMarkers;
 import io.github.sessiongate.login.LoginClient;
 import io.github.sessiongate.login.OidcLoginFlow;
 import io.github.sessiongate.login.PasswordLoginFlow;
@@ -60,10 +62,12 @@ public final class Components implements AutoCloseable {
     private final CsrfGuard csrf;
     private final SharedState state;
     private final LoginFlow loginFlow;
+    /** The back-channel logout of the built-in OpenID flow, unless its path is {@code off}. */
+    private final Optional<BackChannelLogout> backChannelLogout;
     /** What this factory made, closed last-made first. */
     private final Deque<AutoCloseable> made = new ArrayDeque<>();
 
-    private Components(GateConfig config, HttpTransport transport, boolean ownsStateStore) {
+    private Components(GateConfig config, HttpTransport transport, boolean ownsStateStore, BackChannelLogout.Revoker revoker) {
         this.config = config;
         this.transport = transport;
         made.push(transport);
@@ -100,6 +104,11 @@ public final class Components implements AutoCloseable {
                     config.loginPath()))
                     .orElseGet(() -> new PasswordLoginFlow(endpoints, config.loginPath(), login,
                     revoke, config.backendWaitTimeout(), state.loginLimiter(endpoints))));
+            // Only the flow made here from oidc.*: a flow handed in through the builder has no such endpoint.
+            this.backChannelLogout = config.loginFlow().isEmpty() && loginFlow instanceof OidcLoginFlow oidcFlow
+                    && config.oidc().flatMap(o -> o.backChannelLogoutPath()).isPresent()
+                    ? Optional.of(oidcFlow.backChannelLogout(state.logoutTokenIds(),
+                            revoker != null ? revoker : markersOf(state))) : Optional.empty();
             this.flowSeal = loginFlow.usesLoginTransactions() ? Optional.of(cookieSeal.orElseGet(() -> {
                 LOG.warn("{} is not set: login transactions and provider facts are sealed with a random key of this "
                         + "process, so a sign-in completes only on the node that started it, and a logout on another "
@@ -130,12 +139,37 @@ public final class Components implements AutoCloseable {
             transport.close();
             throw e;
         }
-        return new Components(config, transport, params.peek(GateConfig.PARAM_STATE_STORE).isPresent());
+        return new Components(config, transport, params.peek(GateConfig.PARAM_STATE_STORE).isPresent(), null);
     }
 
     /** Starts the components of a config built in code; its validator is ready as built. */
     public static Components fromConfig(GateConfig config) {
-        return new Components(config, HttpTransport.create(config.backendConnectTimeout()), false);
+        return fromConfig(config, null);
+    }
+
+    /**
+     * A back-channel logout revokes through the session markers: a {@code sid} marker, or a
+     * {@code sub} marker for sessions authenticated before the token's {@code iat}, in the shared
+     * store, so every node refuses the session on its next request.
+     */
+    private static BackChannelLogout.Revoker markersOf(SharedState state) {
+        SessionMarkers markers = state.sessionMarkers();
+        return new BackChannelLogout.Revoker() {
+            @Override
+            public boolean revokeSid(String sid) {
+                return markers.revokeSid(sid);
+            }
+
+            @Override
+            public boolean revokeSubject(String subject, java.time.Instant authenticatedBefore) {
+                return markers.revokeSubject(subject, authenticatedBefore);
+            }
+        };
+    }
+
+    /** As {@link #fromConfig(GateConfig)}, with the back-channel logout revoking through {@code revoker} (tests; {@code null}: the session markers). */
+    static Components fromConfig(GateConfig config, BackChannelLogout.Revoker revoker) {
+        return new Components(config, HttpTransport.create(config.backendConnectTimeout()), false, revoker);
     }
 
     /** Records a component this factory made, to close it at {@link #close()}. */
@@ -210,6 +244,11 @@ public final class Components implements AutoCloseable {
     /** How users sign in: the flow from the settings, else the password flow over the login and revoke clients. */
     LoginFlow loginFlow() {
         return loginFlow;
+    }
+
+    /** The OpenID back-channel logout, when the built-in OpenID flow runs and its path is not {@code off}. */
+    Optional<BackChannelLogout> backChannelLogout() {
+        return backChannelLogout;
     }
 
     public Optional<BackendClient> backendClient() {

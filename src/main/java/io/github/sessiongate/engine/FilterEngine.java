@@ -48,10 +48,16 @@ public final class FilterEngine implements AutoCloseable {
      * @throws ServletException naming the filter and the bad parameter when the settings are refused
      */
     public static FilterEngine start(GateConfig preset, FilterConfig filterConfig) throws ServletException {
+        return start(preset, filterConfig, null);
+    }
+
+    /** As {@link #start(GateConfig, FilterConfig)}, the back-channel logout revoking through {@code revoker} (tests). */
+    static FilterEngine start(GateConfig preset, FilterConfig filterConfig, io.github.sessiongate.login.BackChannelLogout.Revoker revoker)
+            throws ServletException {
         String name = filterConfig == null ? "sessiongate" : filterConfig.getFilterName();
         Components components;
         try {
-            components = preset != null ? Components.fromConfig(preset)
+            components = preset != null ? Components.fromConfig(preset, revoker)
                     : Components.fromInitParams(initParams(filterConfig), Clock.systemUTC());
         } catch (ConfigException e) {
             throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);

@@ -192,6 +192,7 @@ public final class InitParamsMapping {
     public static Optional<OidcSettings> oidcSettings(InitParams params) {
         List<String> names = List.of(OidcSettings.PARAM_ISSUER, OidcSettings.PARAM_CLIENT_ID, OidcSettings.PARAM_CLIENT_SECRET,
                 OidcSettings.PARAM_SCOPE, OidcSettings.PARAM_CALLBACK_PATH, OidcSettings.PARAM_TRANSACTION_MAX_AGE,
+                OidcSettings.PARAM_BACKCHANNEL_LOGOUT_PATH,
                 OidcSettings.PARAM_CLIENT_AUTH, OidcSettings.PARAM_CLIENT_KEY, OidcSettings.PARAM_CLIENT_KEY_ID,
                 OidcSettings.PARAM_CLIENT_ASSERTION_AUDIENCE, OidcSettings.PARAM_AUTHORIZATION_ENDPOINT,
                 OidcSettings.PARAM_TOKEN_ENDPOINT, OidcSettings.PARAM_JWKS_URI, OidcSettings.PARAM_END_SESSION_ENDPOINT,
@@ -231,6 +232,7 @@ public final class InitParamsMapping {
         b.resource(params.list(OidcSettings.PARAM_RESOURCE).toArray(new String[0]));
         params.get(OidcSettings.PARAM_SCOPE).ifPresent(b::scope);
         params.get(OidcSettings.PARAM_CALLBACK_PATH).ifPresent(b::callbackPath);
+        params.get(OidcSettings.PARAM_BACKCHANNEL_LOGOUT_PATH).ifPresent(b::backChannelLogoutPath);
         Bounds.duration(params, OidcSettings.PARAM_TRANSACTION_MAX_AGE).ifPresent(b::transactionMaxAge);
         // The authorization-request extras (prompt, acr_values, max_age, login_hint).
         params.get(OidcSettings.PARAM_PROMPT).ifPresent(b::prompt);

@@ -66,6 +66,8 @@ final class RequestSteps implements AutoCloseable {
     private final SessionWriter writer;
     private final Endpoints endpoints;
     private final Logins logins;
+    /** The OpenID back-channel logout endpoint, if on: served before the credentials step. */
+    private final Optional<BackChannelEndpoint> backChannel;
     private final String challenge;
 
     RequestSteps(Components components, String contextPath, String filterName) {
@@ -107,6 +109,16 @@ final class RequestSteps implements AutoCloseable {
         this.writer = new SessionWriter(cookies, components.cookieSeal(), audit, metrics);
         this.logins = new Logins(flow, components, resolver, writer, validations, refresher, cookies, audit, metrics);
         this.endpoints = new Endpoints(components, resolver, writer, metrics, logins);
+        this.backChannel = components.backChannelLogout().map(logout -> {
+            String path = config.oidc().flatMap(o -> o.backChannelLogoutPath()).orElseThrow();
+            String servedBy = endpoints.match(path).map(e -> e.parameter()).orElse(logins.match(path).isPresent()
+                    ? "a route of the login flow" : null);
+            if (servedBy != null) {
+                throw new io.github.sessiongate.ConfigException(io.github.sessiongate.OidcSettings.PARAM_BACKCHANNEL_LOGOUT_PATH,
+                        "'" + path + "' is already served by " + servedBy);
+            }
+            return new BackChannelEndpoint(path, logout, audit, metrics, config.retryAfterSeconds(), clock);
+        });
         this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
     }
 
@@ -126,6 +138,13 @@ final class RequestSteps implements AutoCloseable {
             return;
         }
         String path = verdict.path();
+
+        // The provider's back-channel logout: server to server, so before any cookie is read, and
+        // neither the CSRF rule nor the path rules apply (its defence is the token's signature).
+        if (backChannel.isPresent() && backChannel.get().matches(path)) {
+            backChannel.get().handle(request, response, path, origin.client());
+            return;
+        }
 
         // 2. Route: the filter's own endpoints, the login flow's routes and the path rules. CORS
         // preflights (no cookies) go to the app.

@@ -6,14 +6,17 @@ import io.github.sessiongate.StateStore;
 import io.github.sessiongate.StateStore.EntryClass;
 import io.github.sessiongate.TokenPair;
 import io.github.sessiongate.internal.RateLimitedWarning;
+import io.github.sessiongate.login.BackChannelLogout;
 import io.github.sessiongate.rotation.FlightLease;
 import io.github.sessiongate.rotation.GraceMemo;
+import io.github.sessiongate.rotation.TokenKey;
 import io.github.sessiongate.rotation.Revocations;
 import io.github.sessiongate.rotation.SessionMarkers;
 import io.github.sessiongate.rotation.ValidationCache;
 import io.github.sessiongate.store.ExpiringStore;
 import io.github.sessiongate.store.InMemoryStateStore;
 import io.github.sessiongate.store.KeyedNames;
+import io.github.sessiongate.store.OnceKeys;
 import io.github.sessiongate.store.StateSeal;
 import io.github.sessiongate.store.StateSlot;
 import io.github.sessiongate.store.ValueCodec;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -70,6 +74,8 @@ final class SharedState {
     static final String LOGIN_FAILURES = "sg:c:";
     static final String SID_MARKERS = "sg:s:";
     static final String SUBJECT_MARKERS = "sg:u:";
+    /** Used {@code jti}s of back-channel logout tokens (security). */
+    static final String LOGOUT_JTIS = "sg:j:";
 
     private final GateConfig config;
     private final Clock clock;
@@ -105,6 +111,7 @@ final class SharedState {
     private FlightLease flightLease;
     private LoginLimiter loginLimiter;
     private SessionMarkers sessionMarkers;
+    private BackChannelLogout.Replays logoutTokenIds;
 
     private SharedState(GateConfig config, StateStore shared, StateSeal seal, LoginDelay.Sleeper sleeper) {
         this.config = config;
@@ -235,6 +242,38 @@ final class SharedState {
             loginLimiter = newLoginLimiter(settings);
         }
         return loginLimiter;
+    }
+
+    /**
+     * The ledger of used logout-token {@code jti}s (security, {@code security-max-entries} in this
+     * node's memory); the same one on every call. Keys are the HMAC of issuer and {@code jti} under a
+     * subkey of the state key when one is set, else their SHA-256.
+     */
+    synchronized BackChannelLogout.Replays logoutTokenIds() {
+        if (logoutTokenIds == null) {
+            OnceKeys keys = new OnceKeys(shared, new InMemoryStateStore(1, config.securityMaxEntries(), clock), LOGOUT_JTIS,
+                    unavailable);
+            KeyedNames names = ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.LOGOUT_JTI))
+                    .orElse(null);
+            BiFunction<String, String, String> name = (iss, jti) -> names != null
+                    ? names.name(iss + "\n" + jti) : TokenKey.of(iss + "\n" + jti);
+            logoutTokenIds = new BackChannelLogout.Replays() {
+                @Override
+                public Claim claim(String issuer, String jti, Duration ttl) {
+                    return switch (keys.claim(name.apply(issuer, jti), ttl)) {
+                        case FIRST -> Claim.FIRST;
+                        case SEEN -> Claim.SEEN;
+                        case FULL -> Claim.FULL;
+                    };
+                }
+
+                @Override
+                public void release(String issuer, String jti) {
+                    keys.release(name.apply(issuer, jti));
+                }
+            };
+        }
+        return logoutTokenIds;
     }
 
     /**

@@ -11,50 +11,35 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.ErrorCodeValidator;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.jose4j.lang.JoseException;
 
 /**
  * The checks of OIDC Core 3.1.3.7 on the ID token a code exchange returns: signature through the
  * provider's JWKS with an algorithm of the allow-list, {@code iss} exact, {@code aud}, {@code azp},
  * {@code exp}, {@code iat}, {@code nonce}, {@code at_hash} when present, {@code acr} among
  * {@code oidc.acr-values} when {@code oidc.require-acr} is on, and {@code auth_time} within the
- * {@code max_age} the authorization request sent. A refusal says which check failed,
+ * {@code max_age} the authorization request sent; the signature, {@code iss}, {@code aud}, {@code exp} and
+ * {@code iat} through {@link ProviderJws}, shared with the logout tokens. A refusal says which check failed,
  * expected versus actual, never the token. Thread-safe.
  */
 final class IdTokenCheck {
-    /** Tolerance for {@code iat} in the future and {@code exp} just past. */
-    static final Duration SKEW = Duration.ofSeconds(30);
+    /** Tolerance for {@code iat} in the future and {@code exp} just past ({@link ProviderJws#SKEW}). */
+    static final Duration SKEW = ProviderJws.SKEW;
     /** Larger {@code auth_time} values (past the year 5000) are malformed, not times. */
     private static final double MAX_EPOCH_SECONDS = 1e11;
-    private static final String[] ID_TOKEN_ALGORITHMS = {AlgorithmIdentifiers.RSA_USING_SHA256,
-        AlgorithmIdentifiers.RSA_USING_SHA384, AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
-        AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
-        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
-        AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512};
 
     private final OidcSettings settings;
     private final String issuer;
-    private final OidcDiscovery discovery;
+    private final ProviderJws jws;
     private final Clock clock;
 
     IdTokenCheck(OidcSettings settings, OidcDiscovery discovery, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.issuer = settings.issuer().toString();
-        this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.jws = new ProviderJws(issuer, settings.clientId(), discovery, clock);
     }
 
     /** What the session keeps of a valid ID token. */
@@ -72,36 +57,14 @@ final class IdTokenCheck {
     /** OIDC Core 3.1.3.7: signature, iss, aud, azp, exp, iat, nonce, at_hash, and acr and auth_time when asked for. */
     IdToken validate(OidcDiscovery.Provider p, String idToken, OidcTransaction pending, String accessToken)
             throws Refused, OidcDiscovery.Unavailable {
-        String kid;
-        try {
-            // Only the header's kid, to pick the key; everything is checked below.
-            kid = JsonWebStructure.fromCompactSerialization(idToken).getKeyIdHeaderValue();
-        } catch (JoseException | RuntimeException e) {
-            throw new Refused("not a JWT");
-        }
-        List<JsonWebKey> known = discovery.keys(p, kid);
-        NumericDate now = NumericDate.fromMilliseconds(clock.millis());
-        JwtConsumer consumer = new JwtConsumerBuilder()
-                .setVerificationKeyResolver(new JwksVerificationKeyResolver(known))
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, ID_TOKEN_ALGORITHMS)
-                .setExpectedIssuer(true, issuer)
-                .setExpectedAudience(true, settings.clientId())
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setRequireSubject()
-                .setAllowedClockSkewInSeconds((int) SKEW.toSeconds())
-                .setEvaluationTime(now)
-                .build();
         JwtClaims claims;
         String algorithm;
         try {
-            JwtContext checked = consumer.process(idToken);
+            JwtContext checked = jws.verify(p, idToken, ProviderJws.Require.EXP_AND_SUB);
             claims = checked.getJwtClaims();
             algorithm = checked.getJoseObjects().get(0).getAlgorithmHeaderValue();
-        } catch (InvalidJwtException e) {
-            List<String> why = e.getErrorDetails().stream().map(ErrorCodeValidator.Error::getErrorMessage)
-                    .map(IdTokenCheck::refusalText).toList();
-            throw new Refused(why.isEmpty() ? e.getClass().getSimpleName() : String.join("; ", why));
+        } catch (ProviderJws.Refused e) {
+            throw new Refused(e.getMessage());
         }
         try {
             List<String> aud = claims.getAudience();

@@ -506,6 +506,15 @@ public final class OidcLoginFlow implements LoginFlow {
         });
     }
 
+    /**
+     * The back-channel logout over this flow's provider (its discovery and JWKS cache shared with
+     * sign-in): checks logout tokens, records their {@code jti} in {@code replays}, and revokes through
+     * {@code revoker}.
+     */
+    public BackChannelLogout backChannelLogout(BackChannelLogout.Replays replays, BackChannelLogout.Revoker revoker) {
+        return new BackChannelLogout(settings, discovery, clock, replays, revoker);
+    }
+
     private String randomToken(int bytes) {
         byte[] b = new byte[bytes];
         random.nextBytes(b);

@@ -19,6 +19,8 @@ public final class KeyedNames {
     public static final String SID_MARKERS = "sessiongate/sid-markers/v1";
     /** The purpose of the names of subject ({@code sub}) revocation markers. */
     public static final String SUBJECT_MARKERS = "sessiongate/sub-markers/v1";
+    /** The purpose of the back-channel logout tokens' {@code jti} ledger. */
+    public static final String LOGOUT_JTI = "sessiongate/logout-jti/v1";
 
     private static final String HMAC = "HmacSHA256";
     private final SecretKeySpec subkey;

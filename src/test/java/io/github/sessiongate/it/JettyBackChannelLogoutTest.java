@@ -1,0 +1,9 @@
+package io.github.sessiongate.it;
+
+/** {@link BackChannelLogoutScenarios} on embedded Jetty 12 (ee10). */
+class JettyBackChannelLogoutTest extends BackChannelLogoutScenarios {
+    @Override
+    Container newContainer() {
+        return new JettyContainer();
+    }
+}
