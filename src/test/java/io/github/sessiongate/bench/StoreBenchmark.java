@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -37,6 +38,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import redis.clients.jedis.Jedis;
 
@@ -77,12 +79,14 @@ import redis.clients.jedis.Jedis;
  * ({@code INFO commandstats} deltas).
  *
  * <pre>
- * mvn -B -o -Pjmh test-compile exec:exec -Djmh.args="-f 1 -wi 3 -i 5 -w 1s -r 1s StoreBenchmark"
+ * mvn -Pjmh test-compile exec:exec -Djmh.args=StoreBenchmark      (one fork; warm-up and iterations as annotated)
  * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
 // sun.net.httpserver.nodelay: the test backend is the JDK's HttpServer, which without TCP_NODELAY
 // stalls each answer about 40 ms (Nagle against delayed ACK): an artefact of the stand-in backend
 // that would hide the filter in the refresh figures. Identity providers answer without it.
@@ -194,12 +198,14 @@ public class StoreBenchmark {
 
     /** An expired access cookie with a live refresh cookie: one backend refresh, new cookies. */
     @Benchmark
+    @Warmup(iterations = 5, time = 3) // a few hundred requests a second: the JIT needs longer
     public InMemoryResponse refresh(ExpiredPair pair) throws Exception {
         return pair.response = send(pair.request);
     }
 
     /** The old pair again after its rotation, inside the grace window: the memo answers, no backend call. */
     @Benchmark
+    @Warmup(iterations = 5, time = 3) // a few hundred requests a second: the JIT needs longer
     public InMemoryResponse graceReplay(RotatedPair pair) throws Exception {
         return pair.response = send(pair.request);
     }
