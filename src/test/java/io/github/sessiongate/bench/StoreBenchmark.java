@@ -17,6 +17,10 @@ import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -69,6 +73,8 @@ import redis.clients.jedis.Jedis;
  *       rotation (pair, links, tombstone), releases the lease, validates the new token and sets
  *       both cookies. The backend's share is identical for both stores, so the Redis/memory ratio
  *       understates the store's own cost; the absolute difference is the store's.</li>
+ *   <li>{@link #backendAlone}: the refresh call alone, without the filter: the control that
+ *       says how much of {@code refresh} is the backend's.</li>
  *   <li>{@link #graceReplay}: the old pair sent again right after another request rotated it
  *       (unmeasured, in the invocation's set-up), as a second tab or another node does: the
  *       grace memo answers with the new pair and the backend is not called (checked).</li>
@@ -102,6 +108,8 @@ public class StoreBenchmark {
     @Param({"memory", "redis"})
     public String store;
 
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
     private final MutableClock backendClock = MutableClock.followingSystemTime();
     private FakeAuthBackend backend;
     private RedisServer redis;
@@ -203,6 +211,20 @@ public class StoreBenchmark {
         return pair.response = send(pair.request);
     }
 
+    /**
+     * The control for {@link #refresh}: the backend's refresh call alone, made with the JDK client
+     * as the filter makes it (HTTP/1.1, a form POST), no filter. It does not depend on the store, so
+     * its two rows show the run's noise; {@code refresh} minus this is the filter's own work.
+     */
+    @Benchmark
+    @Warmup(iterations = 5, time = 3)
+    public HttpResponse<String> backendAlone(ExpiredPair pair) throws Exception {
+        return pair.backendAnswer = client.send(HttpRequest.newBuilder(URI.create(backend.url(FakeAuthBackend.REFRESH)))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cache-Control", "no-store")
+                .POST(HttpRequest.BodyPublishers.ofString("refresh_token=" + pair.tokens.refreshToken())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The old pair again after its rotation, inside the grace window: the memo answers, no backend call. */
     @Benchmark
     @Warmup(iterations = 5, time = 3) // a few hundred requests a second: the JIT needs longer
@@ -217,6 +239,7 @@ public class StoreBenchmark {
     public static class ExpiredPair {
         InMemoryRequest request;
         InMemoryResponse response;
+        HttpResponse<String> backendAnswer;
         FakeAuthBackend.Tokens tokens;
 
         /** Minting never touches Redis: the trial's command delta is the measured requests'. */
@@ -226,12 +249,18 @@ public class StoreBenchmark {
             tokens = bench.expiredPair();
             request = pairRequest(tokens);
             response = null;
+            backendAnswer = null;
         }
 
         @TearDown(Level.Invocation)
         public void verify(StoreBenchmark bench) {
             bench.requests++;
-            bench.checkRotated(response, tokens);
+            if ("backendAlone".equals(bench.benchmark)) {
+                check(backendAnswer != null && backendAnswer.statusCode() == 200 && backendAnswer.body().contains("refresh_token"),
+                        "the backend refused the refresh");
+            } else {
+                bench.checkRotated(response, tokens);
+            }
         }
     }
 
