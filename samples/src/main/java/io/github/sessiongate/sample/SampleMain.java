@@ -38,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * {@code sample.workdir} (Tomcat's scratch directory). Sets {@value #IDP_URL_PROPERTY}, which
  * web.xml reads as {@code ${sys:sample.idp.url}}.
  *
+ * <p>As one of two nodes ({@code SAMPLE_NODES=2 samples/run} starts two of these JVMs), it reads
+ * {@link NodeSetup}'s variables: node 2 starts nothing on {@code IDP_PORT} and uses node 1's
+ * identity provider there; with {@code SAMPLE_REDIS_URL} the filter keeps its shared state in
+ * that Redis ({@link SharedStateParams} adds the init-params); the shared keys the script
+ * generated replace the per-process ones. Two JVMs rather than two connectors in one: the nodes
+ * then share nothing but Redis and the keys, as two servers behind a load balancer do.
+ *
  * <p>{@link #start} does the same in-process for tests, on given ports and container, and returns
  * a {@link Demo} to close.
  */
