@@ -115,6 +115,11 @@ public final class MockOidcProvider implements AutoCloseable {
 
     /** Its JSON Web Key Set, what the demo's access-token validator reads. */
     public String jwksUrl() {
+        return jwksUrl(issuer);
+    }
+
+    /** The JWKS URL of the mock with this issuer (node 2 of the demo uses node 1's). */
+    static String jwksUrl(String issuer) {
         return issuer + "/jwks";
     }
 

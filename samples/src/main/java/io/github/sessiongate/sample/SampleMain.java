@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.apache.catalina.Context;
 import org.apache.catalina.Lifecycle;
@@ -37,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * {@code sample.workdir} (Tomcat's scratch directory). Sets {@value #IDP_URL_PROPERTY}, which
  * web.xml reads as {@code ${sys:sample.idp.url}}.
  *
+ * <p>As one of two nodes ({@code SAMPLE_NODES=2 samples/run} starts two of these JVMs), it reads
+ * {@link NodeSetup}'s variables: node 2 starts nothing on {@code IDP_PORT} and uses node 1's
+ * identity provider there; with {@code SAMPLE_REDIS_URL} the filter keeps its shared state in
+ * that Redis ({@link SharedStateParams} adds the init-params); the shared keys the script
+ * generated replace the per-process ones. Two JVMs rather than two connectors in one: the nodes
+ * then share nothing but Redis and the keys, as two servers behind a load balancer do.
+ *
  * <p>{@link #start} does the same in-process for tests, on given ports and container, and returns
  * a {@link Demo} to close.
  */
@@ -52,7 +60,7 @@ public final class SampleMain {
 
     /** The settings: from the environment for {@link #main}, from arguments for {@link #start}. */
     private record Settings(int port, int idpPort, String container, Duration accessTtl, Path webapp, Path workdir,
-            SignIn signIn) {
+            SignIn signIn, NodeSetup node) {
         /** The settings from the environment; {@code null} after printing what is wrong. */
         static Settings from(Map<String, String> env) {
             try {
@@ -66,7 +74,7 @@ public final class SampleMain {
                     throw new IllegalArgumentException("SAMPLE_CONTAINER must be jetty or tomcat");
                 }
                 int ttl = number(env, "DEMO_ACCESS_TTL_SECONDS", 300, 1, 86_400);
-                return withPaths(port, idpPort, container, ttl, SignIn.from(env));
+                return withPaths(port, idpPort, container, ttl, SignIn.from(env), NodeSetup.from(env));
             } catch (IllegalArgumentException e) {
                 System.err.println("SessionGate sample: " + e.getMessage());
                 return null;
@@ -74,7 +82,7 @@ public final class SampleMain {
         }
 
         /** The settings from arguments; a port of 0 means any free port. */
-        static Settings of(int port, int idpPort, String container, int accessTtlSeconds, SignIn signIn) {
+        static Settings of(int port, int idpPort, String container, int accessTtlSeconds, SignIn signIn, NodeSetup node) {
             if (port < 0 || port > 65535 || idpPort < 0 || idpPort > 65535) {
                 throw new IllegalArgumentException("ports must be from 0 (any free port) to 65535");
             }
@@ -88,11 +96,15 @@ public final class SampleMain {
             if (accessTtlSeconds < 1 || accessTtlSeconds > 86_400) {
                 throw new IllegalArgumentException("accessTtlSeconds must be from 1 to 86400");
             }
-            return withPaths(port, idpPort, c, accessTtlSeconds, signIn);
+            return withPaths(port, idpPort, c, accessTtlSeconds, signIn, node);
         }
 
         /** Adds the webapp and work directories from the system properties. */
-        private static Settings withPaths(int port, int idpPort, String container, int ttl, SignIn signIn) {
+        private static Settings withPaths(int port, int idpPort, String container, int ttl, SignIn signIn,
+                NodeSetup node) {
+            if (!node.runsIdentityProvider() && idpPort == 0) {
+                throw new IllegalArgumentException("node " + node.node() + " uses node 1's identity provider: give its port");
+            }
             Path webapp = Path.of(System.getProperty("sample.webapp", "samples/src/main/webapp"))
                     .toAbsolutePath().normalize();
             if (!Files.isRegularFile(webapp.resolve("WEB-INF/web.xml"))) {
@@ -105,7 +117,7 @@ public final class SampleMain {
             if (signIn.mode() != SignIn.Mode.PASSWORD && !Files.isRegularFile(webapp.resolve(OIDC_DESCRIPTOR))) {
                 throw new IllegalArgumentException("no " + OIDC_DESCRIPTOR + " in " + webapp);
             }
-            return new Settings(port, idpPort, container, Duration.ofSeconds(ttl), webapp, workdir, signIn);
+            return new Settings(port, idpPort, container, Duration.ofSeconds(ttl), webapp, workdir, signIn, node);
         }
 
         private static int number(Map<String, String> env, String name, int defaultValue, int min, int max) {
@@ -214,22 +226,25 @@ public final class SampleMain {
     }
 
     /**
-     * As {@link #start(int, int, String, int)}, signing in as {@code signInEnvironment} says:
-     * {@code SAMPLE_LOGIN} and the {@code OIDC_*} variables, read as {@link #main} reads them from
-     * the environment ({@code Map.of("SAMPLE_LOGIN", "oidc")} for the in-process
-     * mock-oauth2-server on {@code idpPort}).
+     * As {@link #start(int, int, String, int)}, set up as {@code environment} says, read as
+     * {@link #main} reads the environment: how users sign in ({@code SAMPLE_LOGIN} and the
+     * {@code OIDC_*} variables; {@code Map.of("SAMPLE_LOGIN", "oidc")} for the in-process
+     * mock-oauth2-server on {@code idpPort}), and the node's part in a demo of several nodes
+     * ({@code SAMPLE_NODE}, {@code SAMPLE_REDIS_URL} and the shared keys, see {@link NodeSetup}:
+     * node 2 starts nothing on {@code idpPort} but uses node 1's identity provider there).
      *
      * @throws IllegalArgumentException for bad arguments, a bad combination of variables or a
      *         missing webapp directory
      */
     public static synchronized Demo start(int port, int idpPort, String container, int accessTtlSeconds,
-            Map<String, String> signInEnvironment) throws Exception {
-        Settings settings = Settings.of(port, idpPort, container, accessTtlSeconds, SignIn.from(signInEnvironment));
+            Map<String, String> environment) throws Exception {
+        Settings settings = Settings.of(port, idpPort, container, accessTtlSeconds, SignIn.from(environment),
+                NodeSetup.from(environment));
         Provider idp = startProvider(settings);
         try {
             Running running = startContainer(settings, idp);
-            LOG.info("SessionGate sample started ({}, {}): http://{}:{}/ ; identity provider {}", settings.container(),
-                    settings.signIn().mode(), HOST, running.port(), idp.issuer());
+            LOG.info("SessionGate sample started ({}, {}, {}): http://{}:{}/ ; identity provider {}", settings.container(),
+                    settings.signIn().mode(), settings.node(), HOST, running.port(), idp.issuer());
             return new Demo(settings.container(), idp, running);
         } catch (Exception | Error e) {
             idp.close();
@@ -255,6 +270,9 @@ public final class SampleMain {
      */
     private static Provider startProvider(Settings settings) throws IOException {
         SignIn signIn = settings.signIn();
+        if (!settings.node().runsIdentityProvider()) {
+            return usingNodeOnesProvider(settings);
+        }
         if (signIn.mode() == SignIn.Mode.MOCK_OIDC) {
             MockOidcProvider mock = MockOidcProvider.start(settings.idpPort(), settings.accessTtl());
             return new Provider(mock.issuer(), mock.jwksUrl(), mock);
@@ -265,6 +283,31 @@ public final class SampleMain {
         System.setProperty(IDP_URL_PROPERTY, backend.issuer());
         return providerJwks == null ? new Provider(backend.issuer(), backend.issuer() + "/.well-known/jwks.json", backend)
                 : new Provider(signIn.issuer(), providerJwks, backend);
+    }
+
+    /**
+     * What node 2 uses: the identity side node 1 runs on {@code IDP_PORT} (the demo identity
+     * provider, or the mock-oauth2-server), at the URLs node 1 serves it under; nothing is
+     * started, so there is nothing to close. With {@code OIDC_ISSUER} the provider is discovered
+     * as on node 1.
+     */
+    private static Provider usingNodeOnesProvider(Settings settings) throws IOException {
+        String base = "http://" + HOST + ":" + settings.idpPort();
+        AutoCloseable nothing = () -> { };
+        switch (settings.signIn().mode()) {
+            case MOCK_OIDC -> {
+                String issuer = base + "/" + MockOidcProvider.ISSUER_ID;
+                return new Provider(issuer, MockOidcProvider.jwksUrl(issuer), nothing);
+            }
+            case PROVIDER_OIDC -> {
+                String issuer = settings.signIn().issuer();
+                return new Provider(issuer, SignIn.discoverJwksUri(issuer), nothing);
+            }
+            default -> {
+                System.setProperty(IDP_URL_PROPERTY, base);
+                return new Provider(base, base + "/.well-known/jwks.json", nothing);
+            }
+        }
     }
 
     /** The webapp descriptor of the OpenID Connect modes, next to WEB-INF/web.xml. */
@@ -279,7 +322,7 @@ public final class SampleMain {
      * secret there is visible in the process list). The mock's client secret and the sealing key
      * are fresh per start.
      */
-    private static void setOidcProperties(SignIn signIn, Provider provider) {
+    private static void setOidcProperties(SignIn signIn, Provider provider, Optional<String> cookieKeys) {
         boolean mock = signIn.mode() == SignIn.Mode.MOCK_OIDC;
         System.setProperty(OIDC_PROPERTY + "issuer", provider.issuer());
         System.setProperty(OIDC_PROPERTY + "client-id", signIn.clientId());
@@ -290,7 +333,8 @@ public final class SampleMain {
         // Blank is unset: the nonce opt-in and the roles hook are for the in-process mock only.
         System.setProperty(OIDC_PROPERTY + "accept-access-token-nonce", mock ? "true" : "");
         System.setProperty(OIDC_PROPERTY + "validator-class", mock ? MockProviderValidator.class.getName() : "");
-        System.setProperty(COOKIE_KEYS_PROPERTY, "demo:" + randomBase64(32));
+        // Shared by the nodes when samples/run gave one (SAMPLE_COOKIE_KEYS), else fresh.
+        System.setProperty(COOKIE_KEYS_PROPERTY, cookieKeys.orElseGet(() -> "demo:" + randomBase64(32)));
     }
 
     /** {@code scheme://host[:port]} of a URL, for the pages' Content-Security-Policy. */
@@ -309,9 +353,13 @@ public final class SampleMain {
     public static final String CLIENT_TOKEN_SECRET_PROPERTY = "sample.client-token-secret";
 
     private static Running startContainer(Settings settings, Provider provider) throws Exception {
+        NodeSetup node = settings.node();
         if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
-            setOidcProperties(settings.signIn(), provider);
+            setOidcProperties(settings.signIn(), provider, node.cookieKeys());
         }
+        node.clientTokenSecret().ifPresent(secret -> System.setProperty(CLIENT_TOKEN_SECRET_PROPERTY, secret));
+        node.redisUrl().ifPresent(url -> System.setProperty(SharedStateParams.REDIS_URL_PROPERTY, url));
+        node.stateStoreKey().ifPresent(key -> System.setProperty(SharedStateParams.STATE_STORE_KEY_PROPERTY, key));
         if (System.getProperty(CLIENT_TOKEN_SECRET_PROPERTY) == null) {
             // A fresh key per JVM: client tokens are short-lived and never outlive the demo.
             byte[] key = new byte[32];
@@ -365,8 +413,8 @@ public final class SampleMain {
             case PROVIDER_OIDC -> "OpenID Connect at your provider; register the redirect URI http://" + HOST + ":"
                     + settings.port() + "/auth/callback";
         };
-        LOG.info("SessionGate sample ready ({}): open http://{}:{}/ ; identity provider {} ; {} ; Ctrl-C stops",
-                settings.container(), HOST, settings.port(), idp.issuer(), users);
+        LOG.info("SessionGate sample ready ({}, {}): open http://{}:{}/ ; identity provider {} ; {} ; Ctrl-C stops",
+                settings.container(), settings.node(), HOST, settings.port(), idp.issuer(), users);
         stopped.await();
     }
 
@@ -383,6 +431,9 @@ public final class SampleMain {
         if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
             webapp.setDescriptor(settings.webapp().resolve(OIDC_DESCRIPTOR).toString());
             webapp.setInitParameter(Html.PROVIDER_ORIGIN_PARAM, origin(provider.issuer()));
+        }
+        if (settings.node().redisUrl().isPresent()) {
+            webapp.addServletContainerInitializer(new SharedStateParams());
         }
         // Fail start-up, not just the webapp, when the filter refuses its configuration.
         webapp.setThrowUnavailableOnStartupException(true);
@@ -458,6 +509,9 @@ public final class SampleMain {
         if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
             context.setAltDDName(settings.webapp().resolve(OIDC_DESCRIPTOR).toString());
             context.addParameter(Html.PROVIDER_ORIGIN_PARAM, origin(provider.issuer()));
+        }
+        if (settings.node().redisUrl().isPresent()) {
+            context.addServletContainerInitializer(new SharedStateParams(), null);
         }
         context.addLifecycleListener(event -> {
             if (Lifecycle.BEFORE_START_EVENT.equals(event.getType())) {
