@@ -153,7 +153,7 @@ public class StoreBenchmark {
                 // A fork that dies without its tear-down must not leave redis-server running.
                 Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-benchmark-redis"));
                 stats = redis.client();
-                params.put(GateConfig.PARAM_STATE_STORE_CLASS, RedisStateStore.class.getName());
+                params.put(GateConfig.PARAM_STATE_STORE, "redis");
                 params.put(GateConfig.PARAM_STATE_STORE_KEY, randomKey());
                 params.put("redis.url", redis.url());
                 params.put("redis.command-timeout", "1s");

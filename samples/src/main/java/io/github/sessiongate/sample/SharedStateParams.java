@@ -14,7 +14,7 @@ import java.util.Set;
  * one place the demo names them; in your own web.xml they are plain {@code <init-param>}s:
  *
  * <pre>{@code
- * <init-param><param-name>state-store-class</param-name><param-value>io.github.sessiongate.redis.RedisStateStore</param-value></init-param>
+ * <init-param><param-name>state-store</param-name><param-value>redis</param-value></init-param>
  * <init-param><param-name>state-store-key</param-name><param-value>${env:SESSIONGATE_STATE_KEY}</param-value></init-param>
  * <init-param><param-name>redis.url</param-name><param-value>redis://redis.internal:6379</param-value></init-param>
  * }</pre>
@@ -29,8 +29,8 @@ final class SharedStateParams implements ServletContainerInitializer {
     static final String FILTER = "sessiongate";
 
     /** The init-param naming the shared store, and its value: the Redis store. */
-    static final String STATE_STORE_PARAM = "state-store-class";
-    static final String STATE_STORE_VALUE = "io.github.sessiongate.redis.RedisStateStore";
+    static final String STATE_STORE_PARAM = "state-store";
+    static final String STATE_STORE_VALUE = "redis";
 
     /** System properties the values refer to; {@link SampleMain} sets them. */
     static final String STATE_STORE_KEY_PROPERTY = "sample.state-store-key";
