@@ -173,17 +173,10 @@ final class Logins {
         String subject = live != null ? live.subject()
                 : check instanceof ValidationResult.Expired ? lapsedSubject(token).orElse(null) : null;
         Optional<LoginFlow.ProviderFacts> ended = subject == null ? Optional.empty() : providerFacts(ex, subject);
-        // The provider session's sid marker, first (a retry after a full store finds the session still
-        // live): every node then refuses every session of that sid, whatever cookies were copied.
-        Optional<String> sid = ended.flatMap(LoginFlow.ProviderFacts::sessionId)
-                .or(() -> live == null ? Optional.empty() : Optional.ofNullable(live.claims().get("sid"))
-                        .filter(String.class::isInstance).map(String.class::cast).filter(x -> !x.isEmpty()));
-        if (sid.isPresent() && !validations.markers().revokeSid(sid.get())) {
-            audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
-            metrics.unavailable();
-            Answers.unavailable(ex.out, retryAfterSeconds);
-            return;
-        }
+        // No sid marker here: a provider session may outlive this logout (its end-session page asks
+        // first, or is down), and a new sign-in riding it would carry the same sid and be refused on
+        // every request until the marker lapsed. The chain's tombstones and revocations below reach
+        // every node; only the provider's back-channel logout marks a sid.
         if (!refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
                 live == null ? null : live.expiresAt().orElse(null), revokes)) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.
