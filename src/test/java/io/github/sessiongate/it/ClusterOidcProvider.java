@@ -29,7 +29,7 @@ import org.jose4j.lang.JoseException;
  * an access token (JWT for {@link #API}), an ID token (with {@code nonce} and {@code sid}) and an
  * opaque refresh token, and rotates refresh tokens (the used one dies; an unknown or used one gets
  * {@code 400 invalid_grant}). Both tokens carry {@code sid} and {@code auth_time}, which a refresh
- * keeps. Counts the token endpoint's calls per grant, so a test sees whether a node asked it, and
+ * keeps. Counts the token endpoint's refresh calls, so a test sees whether a node asked it, and
  * serves {@code /revoke} (RFC 7009), recording what it was asked to revoke.
  * No client authentication or PKCE check: {@code CodeBindingProvider} covers those.
  */
@@ -58,7 +58,6 @@ final class ClusterOidcProvider implements AutoCloseable {
     private final AtomicReference<Next> next = new AtomicReference<>(new Next("alice", Duration.ZERO));
     private final AtomicReference<Grant> lastGrant = new AtomicReference<>();
     private final List<String> issued = new ArrayList<>();
-    private final AtomicInteger codeCalls = new AtomicInteger();
     private final AtomicInteger refreshCalls = new AtomicInteger();
     private List<String> revocations = List.of();
 
@@ -103,11 +102,6 @@ final class ClusterOidcProvider implements AutoCloseable {
         return refreshCalls.get();
     }
 
-    /** Calls on the token endpoint with {@code grant_type=authorization_code} so far. */
-    int codeCalls() {
-        return codeCalls.get();
-    }
-
     /** Whether {@code refreshToken} was issued and neither used nor revoked (RFC 7009) since. */
     boolean isActive(String refreshToken) {
         return refreshTokens.containsKey(refreshToken) && revocations.stream().noneMatch(r -> form(r).get("token").equals(refreshToken));
@@ -139,7 +133,6 @@ final class ClusterOidcProvider implements AutoCloseable {
         try {
             switch (f.getOrDefault("grant_type", "")) {
                 case "authorization_code" -> {
-                    codeCalls.incrementAndGet();
                     Code code = codes.remove(f.getOrDefault("code", ""));
                     if (code == null) {
                         TestOidcProvider.json(ex, 400, "{\"error\":\"invalid_grant\"}");
