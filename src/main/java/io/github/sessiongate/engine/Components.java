@@ -77,6 +77,7 @@ public final class Components implements AutoCloseable {
                 config.stateStore().ifPresent(made::push); // made from the state-store parameter: ours to close
             }
             this.state = SharedState.create(config);
+            made.push(state); // stops its lease renewals, before the store it renews in is closed
             Features features = Features.of(config);
             this.guests = features.guests().map(plan -> {
                 return owned(plan.apply(transport));

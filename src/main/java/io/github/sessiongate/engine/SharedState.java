@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * store holds every kind, encoded; token-carrying values are sealed under {@code state-store-key},
  * which a store shared across nodes must have.
  */
-final class SharedState {
+final class SharedState implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SharedState.class);
 
 
@@ -95,6 +95,8 @@ final class SharedState {
      * elsewhere this long, and no longer.
      */
     private final Duration leaseTtl;
+    /** Renews the leases this node holds while their refresh calls run; {@code null} without a configured store. */
+    private final LeaseKeeper leaseKeeper;
     /** Added to the backend timeouts in a lease's TTL: the lease's own round trips and clock drift between nodes. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(2);
     /** Names of the login limiter's counters in a store that has a state key; {@code null} keeps the limiter's digests. */
@@ -127,6 +129,7 @@ final class SharedState {
             warning.warn(cause);
         };
         this.leaseTtl = leaseTtl(config);
+        this.leaseKeeper = shared == null ? null : new LeaseKeeper(shared, leaseTtl, e -> storeFailed("renew", e));
         this.loginNames = shared == null ? null
                 : ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.LOGIN_LIMITER)).orElse(null);
     }
@@ -173,6 +176,19 @@ final class SharedState {
     /** Counts each operation the store could not answer, besides the rate-limited warning. */
     void countStoreFaults(Runnable counter) {
         this.storeFaults = java.util.Objects.requireNonNull(counter, "counter");
+    }
+
+    /** Stops the lease renewals (the filter's {@code destroy()}); the store itself is closed by its owner. */
+    @Override
+    public void close() {
+        if (leaseKeeper != null) {
+            leaseKeeper.close();
+        }
+    }
+
+    /** The lease renewals, for tests; {@code null} without a configured store. */
+    LeaseKeeper leaseKeeper() {
+        return leaseKeeper;
     }
 
     /** Whether the in-memory default holds the state (one node). */
@@ -367,7 +383,9 @@ final class SharedState {
             }
 
             private Held releasing(StateStore.Lease lease) {
+                Runnable stopRenewing = leaseKeeper.keep(lease); // renewed while the refresh call is in flight
                 return () -> {
+                    stopRenewing.run();
                     try {
                         shared.release(lease);
                     } catch (RuntimeException e) {
