@@ -1,7 +1,9 @@
 package io.github.sessiongate.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.OidcSettings;
@@ -12,13 +14,16 @@ import io.github.sessiongate.redis.RedisStateStore;
 import io.github.sessiongate.testing.MutableClock;
 import io.github.sessiongate.testing.RedisServer;
 import io.github.sessiongate.testing.TestOidcProvider;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
  * The back-channel logout as the engine wires it (the session markers as revoker, the jti ledger),
@@ -38,6 +43,7 @@ class BackChannelRedisNodeTest {
     private RedisStateStore storeB;
     private MarkerNode a;
     private MarkerNode b;
+    private String lastJti;
 
     @BeforeEach
     void start() throws Exception {
@@ -73,7 +79,8 @@ class BackChannelRedisNodeTest {
 
     private String logoutToken(String sid) throws Exception {
         JwtClaims c = provider.claims(clock, CLIENT);
-        c.setJwtId(UUID.randomUUID().toString());
+        lastJti = UUID.randomUUID().toString();
+        c.setJwtId(lastJti);
         c.setClaim("events", Map.of(BackChannelLogout.EVENT, Map.of()));
         c.setClaim("sid", sid);
         return provider.sign(c);
@@ -94,6 +101,24 @@ class BackChannelRedisNodeTest {
         assertEquals(401, a.get(alice.accessToken(), null).status(), "ended on node A");
         assertEquals(200, a.get(bob.accessToken(), null).status(), "another session stands");
         assertEquals(Outcome.INVALID, endpoint(a).logout(token).outcome(), "a replay on the other node");
+
+        String jti = lastJti; // the jti, sid, subject and issuer must not show in Redis
+        try (Jedis jedis = server.client()) {
+            java.util.Set<byte[]> keys = jedis.keys("*".getBytes(StandardCharsets.UTF_8));
+            assertFalse(keys.isEmpty(), "the marker and the jti reached Redis");
+            for (byte[] k : keys) {
+                String both = new String(k, StandardCharsets.ISO_8859_1) + " "
+                        + new String(java.util.Objects.requireNonNullElse(jedis.get(k), new byte[0]), StandardCharsets.ISO_8859_1);
+                for (String secret : List.of("kc-sid-1", "alice", provider.issuer(), "127.0.0.1", jti)) {
+                    assertFalse(both.contains(secret), () -> "clear text in Redis: " + both);
+                }
+            }
+            java.util.Set<String> jtis = new java.util.HashSet<>();
+            for (byte[] k : keys) {
+                jtis.add(new String(k, StandardCharsets.ISO_8859_1));
+            }
+            assertTrue(jtis.stream().anyMatch(k -> k.contains(SharedState.LOGOUT_JTIS)), jtis::toString);
+        }
     }
 
     @Test
