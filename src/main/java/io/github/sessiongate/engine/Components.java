@@ -150,21 +150,19 @@ public final class Components implements AutoCloseable {
     /**
      * A back-channel logout revokes through the session markers: a {@code sid} marker, or a
      * {@code sub} marker for sessions authenticated before the token's {@code iat}, in the shared
-     * store, so every node refuses the session on its next request. A marker the shared store could
-     * not take (Redis down) is kept on this node and reported as not recorded: the endpoint answers
-     * {@code 503} so the provider may retry, never a {@code 200} the other nodes never learn of.
+     * store, so every node refuses the session on its next request.
      */
     private static BackChannelLogout.Revoker markersOf(SharedState state) {
         SessionMarkers markers = state.sessionMarkers();
         return new BackChannelLogout.Revoker() {
             @Override
             public boolean revokeSid(String sid) {
-                return markers.revokeSidEverywhere(sid);
+                return markers.revokeSid(sid);
             }
 
             @Override
             public boolean revokeSubject(String subject, java.time.Instant authenticatedBefore) {
-                return markers.revokeSubjectEverywhere(subject, authenticatedBefore);
+                return markers.revokeSubject(subject, authenticatedBefore);
             }
         };
     }

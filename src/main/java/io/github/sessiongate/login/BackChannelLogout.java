@@ -38,16 +38,14 @@ public final class BackChannelLogout {
         /**
          * Revokes every session started with the provider session {@code sid}.
          *
-         * @return {@code false} when the security store is full, or the shared store cannot answer and it
-         *     holds on this node only (transient: the provider may retry)
+         * @return {@code false} when the security store is full and nothing was recorded (transient)
          */
         boolean revokeSid(String sid);
 
         /**
          * Revokes every session of {@code subject} authenticated before {@code authenticatedBefore}.
          *
-         * @return {@code false} when the security store is full, or the shared store cannot answer and it
-         *     holds on this node only (transient: the provider may retry)
+         * @return {@code false} when the security store is full and nothing was recorded (transient)
          */
         boolean revokeSubject(String subject, Instant authenticatedBefore);
     }
@@ -140,7 +138,7 @@ public final class BackChannelLogout {
                 : revoker.revokeSubject(token.subject().orElseThrow(), token.issuedAt());
         if (!recorded) {
             replays.release(issuer, token.jti()); // the provider's retry must not read as a replay
-            return new Result(Outcome.STORE_FULL, "revocation not recorded in the shared store");
+            return new Result(Outcome.STORE_FULL, "revocation store full");
         }
         return new Result(Outcome.LOGGED_OUT, token.sid().isPresent() ? "sid" : "sub");
     }

@@ -4,7 +4,6 @@ import io.github.sessiongate.audit.Fingerprint;
 import io.github.sessiongate.store.BatchRead;
 import io.github.sessiongate.store.ExpiringStore;
 import io.github.sessiongate.store.KeyedNames;
-import io.github.sessiongate.store.StateSlot;
 import io.github.sessiongate.store.ValueCodec;
 import java.io.DataInputStream;
 import java.time.Clock;
@@ -93,32 +92,13 @@ public final class SessionMarkers {
      * @return {@code false} when the security store is full and the marker was not recorded: fail closed
      */
     public boolean revokeSid(String sid) {
-        return markSid(sid, false);
-    }
-
-    /**
-     * As {@link #revokeSid}, but {@code false} also when the shared store cannot answer and the
-     * marker holds on this node only (it is kept here all the same): for a back-channel logout, whose
-     * provider must then hear a transient failure and may retry, rather than a 200 that other nodes
-     * never learn of.
-     */
-    public boolean revokeSidEverywhere(String sid) {
-        return markSid(sid, true);
-    }
-
-    private boolean markSid(String sid, boolean everywhere) {
         requireText(sid, "sid");
         Instant until = clock.instant().plus(ttl);
         String key = sidKey(sid);
         if (sidsHere != null) {
             sidsHere.put(key, Boolean.TRUE, until); // best effort: the store's marker is what counts
         }
-        return put(sids, key, Boolean.TRUE, until, everywhere);
-    }
-
-    private static <V> boolean put(ExpiringStore<V> store, String key, V value, Instant until, boolean everywhere) {
-        return everywhere && store instanceof StateSlot<V> slot ? slot.putEverywhere(key, value, until)
-                : store.put(key, value, until);
+        return sids.put(key, Boolean.TRUE, until);
     }
 
     /**
@@ -128,15 +108,6 @@ public final class SessionMarkers {
      * @return {@code false} when the security store is full and the marker was not recorded: fail closed
      */
     public boolean revokeSubject(String subject, Instant authenticatedBefore) {
-        return markSubject(subject, authenticatedBefore, false);
-    }
-
-    /** As {@link #revokeSubject}, but {@code false} also when the marker holds on this node only (see {@link #revokeSidEverywhere}). */
-    public boolean revokeSubjectEverywhere(String subject, Instant authenticatedBefore) {
-        return markSubject(subject, authenticatedBefore, true);
-    }
-
-    private boolean markSubject(String subject, Instant authenticatedBefore, boolean everywhere) {
         requireText(subject, "subject");
         Objects.requireNonNull(authenticatedBefore, "authenticatedBefore");
         Instant until = clock.instant().plus(ttl);
@@ -146,7 +117,7 @@ public final class SessionMarkers {
         if (subjectsHere != null) {
             subjectsHere.put(key, t, until);
         }
-        return put(subjects, key, t, until, everywhere);
+        return subjects.put(key, t, until);
     }
 
     /** How long a marker lasts. */

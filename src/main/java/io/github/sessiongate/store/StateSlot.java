@@ -150,42 +150,26 @@ public final class StateSlot<V> implements ExpiringStore<V> {
 
     @Override
     public boolean put(String key, V value, Instant expiresAt) {
-        return write(key, value, expiresAt) != Written.NOT;
-    }
-
-    /**
-     * As {@link #put}, but {@code true} only when the store itself took the entry (on the in-memory
-     * default, this node's store); a write that landed in this node's fallback memory only, while the
-     * store cannot answer, is {@code false}. For a write another party must know reached every node
-     * (a back-channel logout: the provider is told to retry).
-     */
-    public boolean putEverywhere(String key, V value, Instant expiresAt) {
-        return write(key, value, expiresAt) == Written.STORE;
-    }
-
-    private enum Written { STORE, FALLBACK_ONLY, NOT }
-
-    private Written write(String key, V value, Instant expiresAt) {
         Objects.requireNonNull(value, "value");
         Duration ttl = Duration.between(clock.instant(), expiresAt);
         if (ttl.isNegative() || ttl.isZero()) {
-            return Written.NOT;
+            return false;
         }
         String k = prefix + key;
         if (local != null) {
-            return local.putLocal(k, value, ttl, entryClass) == WriteResult.STORED ? Written.STORE : Written.NOT;
+            return local.putLocal(k, value, ttl, entryClass) == WriteResult.STORED;
         }
         byte[] bytes;
         try {
             bytes = codec.encode(value);
         } catch (RuntimeException e) {
-            return Written.NOT; // a value this codec cannot write (claims that are not JSON): not kept
+            return false; // a value this codec cannot write (claims that are not JSON): not kept
         }
         byte[] stored;
         try {
             stored = seal == null ? bytes : seal.seal(k, bytes);
         } catch (RuntimeException e) {
-            return Written.NOT; // not kept, as a value the codec cannot write
+            return false; // not kept, as a value the codec cannot write
         }
         WriteResult r;
         RuntimeException thrown = null;
@@ -204,10 +188,9 @@ public final class StateSlot<V> implements ExpiringStore<V> {
             } else {
                 unavailable.accept("write");
             }
-            return fallback != null && fallback.putLocal(k, value, ttl, entryClass) == WriteResult.STORED ? Written.FALLBACK_ONLY
-                    : Written.NOT;
+            return fallback != null && fallback.putLocal(k, value, ttl, entryClass) == WriteResult.STORED;
         }
-        return r == WriteResult.STORED ? Written.STORE : Written.NOT;
+        return r == WriteResult.STORED;
     }
 
     /** On the in-memory store, exact; elsewhere unknown, so {@code true}: a concurrent write may still fill it. */

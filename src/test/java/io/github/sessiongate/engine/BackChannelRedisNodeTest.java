@@ -2,7 +2,6 @@ package io.github.sessiongate.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.InitParams;
@@ -28,9 +27,7 @@ import redis.clients.jedis.Jedis;
 /**
  * The back-channel logout as the engine wires it (the session markers as revoker, the jti ledger),
  * on two nodes sharing a real {@code redis-server}: a logout token taken by node B ends the session
- * on node A, its replay on node A is refused, and while Redis is down a logout token that could only
- * be recorded on this node is answered as transient (503, the provider may retry; its retry is no
- * replay), never as a 200 the other nodes never learn of.
+ * on node A, its replay on node A is refused, and nothing of it shows in clear in Redis.
  */
 class BackChannelRedisNodeTest {
     private static final String CLIENT = "web";
@@ -119,23 +116,5 @@ class BackChannelRedisNodeTest {
             }
             assertTrue(jtis.stream().anyMatch(k -> k.contains(SharedState.LOGOUT_JTIS)), jtis::toString);
         }
-    }
-
-    @Test
-    void withRedisDownALogoutTokenIsTransientNotA200ThatOtherNodesNeverLearnOf() throws Exception {
-        TokenPair alice = validator.login("alice", "kc-sid-1");
-        assertEquals(200, a.get(alice.accessToken(), null).status());
-        server.stop();
-
-        String token = logoutToken("kc-sid-1");
-        BackChannelLogout.Result r = endpoint(a).logout(token);
-        assertEquals(Outcome.STORE_FULL, r.outcome(), () -> "503 with Retry-After, the provider may retry: " + r);
-        assertEquals(401, a.get(alice.accessToken(), null).status(), "kept on this node all the same");
-        assertNotEquals(500, b.get(alice.accessToken(), null).status());
-        assertEquals(Outcome.STORE_FULL, endpoint(a).logout(token).outcome(), "the provider's retry is no replay");
-
-        server.start();
-        assertEquals(Outcome.LOGGED_OUT, endpoint(a).logout(token).outcome(), "the retry once Redis is back");
-        assertEquals(401, b.get(alice.accessToken(), null).status(), "and now every node refuses the session");
     }
 }
