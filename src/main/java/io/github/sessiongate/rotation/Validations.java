@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  * saves only the signature and claims work. A token signed out (here or on any node sharing the
  * store) is refused whatever the cache or the validator would say; a session a marker revokes is
  * refused as {@link #SESSION_REVOKED}. The sid is the provider-facts cookie's (when bound to the
- * session), else the token's {@code sid} claim; the subject the facts cookie's, else the token's
+ * session), else the token's {@code sid} claim, and the token's own {@code sid} too when the facts
+ * name another (the same lookup; a facts cookie of another session never hides the token's own
+ * sid); the subject the facts cookie's, else the token's
  * {@code sub}. An opaque token without a facts cookie names neither before its verdict: the first
  * time this node sees it, its markers are read in a second lookup once the validator (or the
  * shared cache) names the subject; the node then remembers the names (in-process, bounded), so
@@ -123,6 +125,9 @@ public final class Validations {
         BatchRead.Lookup<Boolean> sidMark = markable && who.sid().isPresent() ? markers.lookupSid(batch, who.sid().get()) : null;
         BatchRead.Lookup<Instant> subMark = markable && who.subject().isPresent()
                 ? markers.lookupSubject(batch, who.subject().get()) : null;
+        // A facts cookie naming another sid must not hide the token's own: both are read (same round trip).
+        BatchRead.Lookup<Boolean> tokenSidMark = markable && who.tokenSid().isPresent()
+                ? markers.lookupSid(batch, who.tokenSid().get()) : null;
         BatchRead.Lookup<ValidationCache.Entry> shared = !inProcess && cache.enabled() ? batch.add(cache.store(), key) : null;
         if (!batch.isEmpty()) {
             batch.run();
@@ -147,7 +152,7 @@ public final class Validations {
                 return new Checked(ValidationResult.invalid(ValidationResult.Reason.REVOKED), Source.REVOKED);
             }
         }
-        if (markable && marked(result, source, who, sidMark, subMark, read)) {
+        if (markable && (marked(result, source, who, sidMark, subMark, read) || tokenSidMarked(result, source, who, tokenSidMark))) {
             cache.evict(token);
             return new Checked(SESSION_REVOKED, Source.MARKED);
         }
@@ -232,6 +237,21 @@ public final class Validations {
         return false;
     }
 
+    /**
+     * Whether the sid the token itself names (signed, so read only from a verified session) is
+     * marked, when the request's facts cookie named another one: planting the facts cookie of
+     * another session of the same subject must not dodge this session's sid marker.
+     */
+    private boolean tokenSidMarked(ValidationResult result, Source source, Subjects who, BatchRead.Lookup<Boolean> mark) {
+        Optional<String> sid = who.tokenSid();
+        Session session = result instanceof ValidationResult.Valid v ? v.session()
+                : result instanceof ValidationResult.Expired e ? e.lapsedWithinSkew().orElse(null) : null;
+        if (sid.isEmpty() || session == null || !sid.equals(claimText(session.claims(), "sid"))) {
+            return false;
+        }
+        return mark != null && mark.value().isPresent() || source != Source.CACHE && markers.sidMarkedHere(sid.get());
+    }
+
     private static Optional<String> claimText(Map<String, Object> claims, String name) {
         return claims.get(name) instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
     }
@@ -245,6 +265,7 @@ public final class Validations {
         private final Supplier<TokenIdentity.Read> read;
         private final Named known;
         private Optional<String> sid;
+        private Optional<String> tokenSid;
         private Optional<String> subject;
 
         Subjects(SessionClues clues, Supplier<TokenIdentity.Read> read, Named known) {
@@ -263,6 +284,15 @@ public final class Validations {
 
         boolean subjectFromFacts() {
             return clues.subject().isPresent();
+        }
+
+        /** The token's own {@code sid} claim when the facts cookie names a different sid; else empty. */
+        Optional<String> tokenSid() {
+            if (tokenSid == null) {
+                Optional<String> facts = clues.sid();
+                tokenSid = facts.isEmpty() ? Optional.empty() : read.get().string("sid").filter(s -> !s.equals(facts.get()));
+            }
+            return tokenSid;
         }
 
         Optional<String> sid() {
