@@ -27,9 +27,10 @@ import java.util.OptionalLong;
  * A class named by {@code state-store} needs a public no-arg constructor; {@link #init} is
  * then called once with the filter's init-params, before any request.
  *
- * <p><b>Keys and values.</b> Keys are opaque strings the filter makes from SHA-256 digests of
- * tokens and a short prefix per kind of state, never tokens; an implementation may add its own
- * prefix. Values are bytes the filter encodes explicitly (never Java serialisation); any value that
+ * <p><b>Keys and values.</b> Keys are opaque strings: a short prefix per kind of state and, for a
+ * store {@linkplain #sharedAcrossNodes() shared} across nodes, an HMAC-SHA-256 name under a subkey of
+ * {@code state-store-key} (a SHA-256 digest in this JVM's memory), never a token, username or
+ * address; an implementation may add its own prefix. Values are bytes the filter encodes explicitly (never Java serialisation); any value that
  * carries a token is sealed (JWE {@code dir}/{@code A256GCM} under {@code state-store-key}) before it
  * reaches a store that is {@linkplain #sharedAcrossNodes() shared}, so a dump of the store shows no
  * usable token. An implementation stores the bytes as given and returns equal bytes.

@@ -95,6 +95,12 @@ final class SharedState implements AutoCloseable {
      * elsewhere this long, and no longer.
      */
     private final Duration leaseTtl;
+    /**
+     * Names the token-derived keys in a configured store: HMAC-SHA-256 under a subkey of
+     * {@code state-store-key}, so the store holds no plain digest of any token (which anyone holding
+     * the token, or a log line's fingerprint, could match); {@code null} without a store or key.
+     */
+    private final KeyedNames storeNames;
     /** Renews the leases this node holds while their refresh calls run; {@code null} without a configured store. */
     private final LeaseKeeper leaseKeeper;
     /** Added to the backend timeouts in a lease's TTL: the lease's own round trips and clock drift between nodes. */
@@ -129,6 +135,8 @@ final class SharedState implements AutoCloseable {
             warning.warn(cause);
         };
         this.leaseTtl = leaseTtl(config);
+        this.storeNames = shared == null ? null
+                : ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.STATE_KEYS)).orElse(null);
         this.leaseKeeper = shared == null ? null : new LeaseKeeper(shared, leaseTtl, e -> storeFailed("renew", e));
         this.loginNames = shared == null ? null
                 : ApiAccess.hooks().stateStoreKey(config).map(k -> new KeyedNames(k, KeyedNames.LOGIN_LIMITER)).orElse(null);
@@ -189,6 +197,11 @@ final class SharedState implements AutoCloseable {
     /** The lease renewals, for tests; {@code null} without a configured store. */
     LeaseKeeper leaseKeeper() {
         return leaseKeeper;
+    }
+
+    /** The store key of the refresh lease on the token whose digest is {@code key}. */
+    private String flightKey(String key) {
+        return FLIGHTS + (storeNames == null ? key : storeNames.name(key));
     }
 
     /** Whether the in-memory default holds the state (one node). */
@@ -361,7 +374,7 @@ final class SharedState implements AutoCloseable {
 
             @Override
             public Attempt attempt(String key) {
-                String k = FLIGHTS + key;
+                String k = flightKey(key);
                 try {
                     // The SPI answers empty both when another owner holds the lease and when a full
                     // store cannot take it: a live holder tells the two apart. One more try covers a
@@ -409,7 +422,7 @@ final class SharedState implements AutoCloseable {
                         return result;
                     }
                     try {
-                        if (shared.get(FLIGHTS + key).isEmpty()) {
+                        if (shared.get(flightKey(key)).isEmpty()) {
                             return done.get(); // released (or lapsed) without a pair: nothing more will show
                         }
                     } catch (RuntimeException e) {
@@ -515,6 +528,6 @@ final class SharedState implements AutoCloseable {
         }
         // This node's memory for the time the store cannot answer: per-node promises still hold.
         return new StateSlot<>(shared, prefix, entryClass, codec, seal, clock, unavailable,
-                own.apply(maxEntries));
+                own.apply(maxEntries), storeNames);
     }
 }

@@ -13,6 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
  * common usernames or of the address space, as plain SHA-256 names could be.
  */
 public final class KeyedNames {
+    /** The purpose of the names of token-derived state (validations, revocations, grace memo, tombstones, leases). */
+    public static final String STATE_KEYS = "sessiongate/state-keys/v1";
     /** The purpose of the login limiter's failure counters. */
     public static final String LOGIN_LIMITER = "sessiongate/login-limiter/v1";
     /** The purpose of the names of provider-session ({@code sid}) revocation markers. */

@@ -52,6 +52,8 @@ public final class StateSlot<V> implements ExpiringStore<V> {
     private final Consumer<String> unavailable;
     private final InMemoryStateStore fallback;
     private final RateLimitedWarning unreadable;
+    /** Names the keys in a shared store (HMAC under the state key), or {@code null} to use them as given. */
+    private final KeyedNames names;
 
     /**
      * @param store where the entries live
@@ -73,6 +75,17 @@ public final class StateSlot<V> implements ExpiringStore<V> {
      */
     public StateSlot(StateStore store, String prefix, EntryClass entryClass, ValueCodec<V> codec, StateSeal seal,
             Clock clock, Consumer<String> unavailable, InMemoryStateStore fallback) {
+        this(store, prefix, entryClass, codec, seal, clock, unavailable, fallback, null);
+    }
+
+    /**
+     * @param names names every key before it reaches {@code store} ({@link KeyedNames}: HMAC-SHA-256
+     *     under the shared state key), so a dump of a shared store holds no digest of a token that
+     *     anyone with the token could compute; {@code null} keeps the keys as given
+     */
+    public StateSlot(StateStore store, String prefix, EntryClass entryClass, ValueCodec<V> codec, StateSeal seal,
+            Clock clock, Consumer<String> unavailable, InMemoryStateStore fallback, KeyedNames names) {
+        this.names = names;
         this.store = Objects.requireNonNull(store, "store");
         this.local = store instanceof InMemoryStateStore m ? m : null;
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -90,7 +103,7 @@ public final class StateSlot<V> implements ExpiringStore<V> {
     @Override
     @SuppressWarnings("unchecked")
     public Optional<V> get(String key) {
-        String k = prefix + key;
+        String k = stored(key);
         if (local != null) {
             // Only this slot writes under its prefix, and only V: the cast is safe.
             return (Optional<V>) local.getLocal(k).filter(v -> !(v instanceof byte[]));
@@ -109,6 +122,11 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         return found.isPresent() ? found : fromFallback(k);
     }
 
+    /** The key under which {@code key} is held: the slot's prefix, then the key or its keyed name. */
+    private String stored(String key) {
+        return prefix + (names == null ? key : names.name(key));
+    }
+
     /** Whether this slot's store is not this JVM's memory (a read may cost a round trip). */
     public boolean networked() {
         return local == null;
@@ -121,7 +139,7 @@ public final class StateSlot<V> implements ExpiringStore<V> {
 
     /** The key the store holds for {@code key}: the slot's prefix and the key. For {@link BatchRead}. */
     String storedKey(String key) {
-        return prefix + key;
+        return stored(key);
     }
 
     /**
@@ -155,7 +173,7 @@ public final class StateSlot<V> implements ExpiringStore<V> {
         if (ttl.isNegative() || ttl.isZero()) {
             return false;
         }
-        String k = prefix + key;
+        String k = stored(key);
         if (local != null) {
             return local.putLocal(k, value, ttl, entryClass) == WriteResult.STORED;
         }
@@ -202,10 +220,10 @@ public final class StateSlot<V> implements ExpiringStore<V> {
     @Override
     public void remove(String key) {
         if (fallback != null) {
-            fallback.delete(prefix + key);
+            fallback.delete(stored(key));
         }
         try {
-            store.delete(prefix + key);
+            store.delete(stored(key));
         } catch (RuntimeException e) {
             failed("delete", e);
         }

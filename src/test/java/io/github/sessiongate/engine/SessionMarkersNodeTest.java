@@ -144,6 +144,23 @@ class SessionMarkersNodeTest {
     }
 
     @Test
+    void noRedisKeyIsAPlainDigestOfAToken() throws Exception {
+        TokenPair alice = validator.login("alice", "sid-11");
+        assertEquals(200, a.get(alice.accessToken(), null).status());
+        a.logout(alice.accessToken(), alice.refreshToken()); // revocations and tombstones, in Redis
+        try (Jedis jedis = server.client()) {
+            Set<String> keys = jedis.keys("*");
+            assertTrue(keys.size() >= 2, keys.toString());
+            for (String token : new String[] {alice.accessToken(), alice.refreshToken()}) {
+                String digest = io.github.sessiongate.rotation.TokenKey.of(token);
+                String identity = io.github.sessiongate.rotation.TokenIdentity.of(token);
+                assertTrue(keys.stream().noneMatch(k -> k.contains(digest) || k.contains(identity)),
+                        "keys are HMAC names under the state key, not digests anyone with the token can compute: " + keys);
+            }
+        }
+    }
+
+    @Test
     void theLocalJwtCacheStaysInProcess() throws Exception {
         TokenPair alice = validator.login("alice", "sid-1");
         for (int i = 0; i < 3; i++) {

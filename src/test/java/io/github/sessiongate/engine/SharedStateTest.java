@@ -489,7 +489,7 @@ class SharedStateTest {
         Rotating validatorA = new Rotating(clock);
         Rotating validatorB = new Rotating(clock);
         RequestSteps nodeA = gate(GateConfig.builder().validator(validatorA).stateStore(store).stateStoreKey(KEY));
-        String leaseKey = SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1");
+        String leaseKey = leaseKey("ref-1");
         // Node A is rotating ref-1 (its lease taken by hand); it finishes while node B waits.
         StateStore.Lease inFlight = store.lease(leaseKey, "node-a:1", Duration.ofSeconds(60)).orElseThrow();
         AtomicInteger sleeps = new AtomicInteger();
@@ -514,7 +514,7 @@ class SharedStateTest {
     void aLeaseHeldPastTheWaitAnswersTransientlyWithoutABackendCall() {
         CountingStore store = new CountingStore(clock, true);
         Rotating validator = new Rotating(clock);
-        store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"), "node-a:1",
+        store.lease(leaseKey("ref-1"), "node-a:1",
                 Duration.ofSeconds(60)).orElseThrow();
         AtomicInteger sleeps = new AtomicInteger();
         Refresher node = nodeRefresher(store, validator, d -> sleeps.incrementAndGet());
@@ -528,7 +528,7 @@ class SharedStateTest {
     void aLeaseReleasedWithoutAPairEndsTheWaitAtOnce() {
         CountingStore store = new CountingStore(clock, true);
         Rotating validator = new Rotating(clock);
-        StateStore.Lease held = store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"),
+        StateStore.Lease held = store.lease(leaseKey("ref-1"),
                 "node-a:1", Duration.ofSeconds(60)).orElseThrow();
         AtomicInteger sleeps = new AtomicInteger();
         Refresher node = nodeRefresher(store, validator, d -> {
@@ -678,7 +678,7 @@ class SharedStateTest {
     void theWaitForAnotherNodeEndsAtTheDeadlineWhateverEachLookCosts() {
         SlowStore store = new SlowStore(clock, Duration.ofMillis(30));
         Rotating validator = new Rotating(clock);
-        store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"), "node-a:1",
+        store.lease(leaseKey("ref-1"), "node-a:1",
                 Duration.ofSeconds(60)).orElseThrow();
         AtomicInteger sleeps = new AtomicInteger();
         Refresher node = nodeRefresher(store, validator, d -> {
@@ -732,7 +732,7 @@ class SharedStateTest {
     @Test
     void aLeaseHeldByAnotherNodeIsStillAwaitedNotTakenForAFullStore() {
         CountingStore store = new CountingStore(clock, true);
-        store.lease(SharedState.FLIGHTS + io.github.sessiongate.rotation.TokenKey.of("ref-1"), "node-a:1",
+        store.lease(leaseKey("ref-1"), "node-a:1",
                 Duration.ofSeconds(60)).orElseThrow();
         AtomicInteger full = new AtomicInteger();
         AtomicInteger sleeps = new AtomicInteger();
@@ -804,5 +804,12 @@ class SharedStateTest {
         // The longest read timeout any refresher may have, whatever backend-read-timeout says.
         assertEquals(List.of(Duration.ofSeconds(1).plus(GateConfig.MAX_BACKEND_TIMEOUT).plus(SharedState.LEASE_MARGIN)), ttls);
         assertTrue(ttls.get(0).compareTo(GateConfig.MAX_BACKEND_TIMEOUT) > 0, "no refresh call outlives its lease");
+    }
+
+    /** The store key of the refresh lease on {@code refreshToken}: its digest, named under the state key {@link #KEY}. */
+    private static String leaseKey(String refreshToken) {
+        javax.crypto.SecretKey key = new javax.crypto.spec.SecretKeySpec(java.util.Base64.getUrlDecoder().decode(KEY), "AES");
+        return SharedState.FLIGHTS + new io.github.sessiongate.store.KeyedNames(key, io.github.sessiongate.store.KeyedNames.STATE_KEYS)
+                .name(io.github.sessiongate.rotation.TokenKey.of(refreshToken));
     }
 }
