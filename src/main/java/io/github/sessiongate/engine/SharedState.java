@@ -109,8 +109,10 @@ final class SharedState implements AutoCloseable {
     private final KeyedNames loginNames;
     /** How a request waits between looks for another node's rotation; a seam so tests never sleep. */
     private final LoginDelay.Sleeper sleeper;
-    /** How often a request looks for another node's rotation while that node holds the lease. */
+    /** The first pause before a request looks again for another node's rotation while that node holds the lease. */
     static final Duration POLL = Duration.ofMillis(20);
+    /** The longest pause between two looks for another node's rotation. */
+    static final Duration MAX_POLL = Duration.ofMillis(160);
 
     /** Made once per filter: every caller shares the same cache, revocation list, memo and lease. */
     private ValidationCache validationCache;
@@ -408,14 +410,17 @@ final class SharedState implements AutoCloseable {
             }
 
             /**
-             * Looks every {@link #POLL} until {@code done} answers, the lease ends, or {@code maxWait}
-             * has passed by the clock (each look costs store round trips on top of the sleep, so
-             * counting looks would overrun); at most {@code maxWait / POLL} looks all the same.
+             * Looks after {@link #POLL}, then after twice the last pause up to {@link #MAX_POLL} (a
+             * bounded backoff: a quick rotation is seen at once, a slow one costs few round trips),
+             * until {@code done} answers, the lease ends, or {@code maxWait} has passed by the clock
+             * (each look costs store round trips on top of the sleep, so counting looks would
+             * overrun); at most {@code maxWait / POLL} looks all the same.
              */
             @Override
             public <T> Optional<T> awaitOther(String key, Supplier<Optional<T>> done, Duration maxWait) {
                 Instant deadline = clock.instant().plus(maxWait);
                 long polls = Math.max(1, maxWait.toMillis() / POLL.toMillis());
+                Duration pause = POLL;
                 for (long i = 0; i < polls; i++) {
                     Optional<T> result = done.get();
                     if (result.isPresent()) {
@@ -434,7 +439,8 @@ final class SharedState implements AutoCloseable {
                         return Optional.empty(); // the last look found nothing; no time for another
                     }
                     try {
-                        sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
+                        sleeper.sleep(left.compareTo(pause) < 0 ? left : pause);
+                        pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return Optional.empty();

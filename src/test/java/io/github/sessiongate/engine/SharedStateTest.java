@@ -525,6 +525,25 @@ class SharedStateTest {
     }
 
     @Test
+    void waitersBackOffBetweenLooksUpToABound() {
+        CountingStore store = new CountingStore(clock, true);
+        Rotating validator = new Rotating(clock);
+        store.lease(leaseKey("ref-1"), "node-a:1", Duration.ofSeconds(60)).orElseThrow();
+        java.util.List<Duration> pauses = new java.util.ArrayList<>();
+        Refresher node = nodeRefresher(store, validator, d -> {
+            pauses.add(d);
+            clock.advance(d);
+        });
+        RefreshOutcome r = node.refresh("ref-1");
+        assertEquals(RefreshOutcome.Kind.UNAVAILABLE, r.kind(), r.toString());
+        assertEquals(0, validator.refreshes.get(), "a waiter never starts a second refresh");
+        assertTrue(pauses.size() >= 3, pauses.toString());
+        assertEquals(SharedState.POLL, pauses.get(0));
+        assertEquals(SharedState.POLL.multipliedBy(2), pauses.get(1));
+        assertTrue(pauses.stream().allMatch(d -> d.compareTo(SharedState.MAX_POLL) <= 0), pauses.toString());
+    }
+
+    @Test
     void aLeaseReleasedWithoutAPairEndsTheWaitAtOnce() {
         CountingStore store = new CountingStore(clock, true);
         Rotating validator = new Rotating(clock);
@@ -682,7 +701,7 @@ class SharedStateTest {
                 Duration.ofSeconds(60)).orElseThrow();
         AtomicInteger sleeps = new AtomicInteger();
         Refresher node = nodeRefresher(store, validator, d -> {
-            assertTrue(d.compareTo(SharedState.POLL) <= 0 && !d.isNegative() && !d.isZero(), d.toString());
+            assertTrue(d.compareTo(SharedState.MAX_POLL) <= 0 && !d.isNegative() && !d.isZero(), d.toString());
             sleeps.incrementAndGet();
             clock.advance(d);
         });
