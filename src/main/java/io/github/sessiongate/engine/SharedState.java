@@ -354,7 +354,12 @@ final class SharedState implements AutoCloseable {
                 security(TOMBSTONES, ValueCodec.PRESENCE, security),
                 slot(NEGATIVE, EntryClass.CACHE, ValueCodec.PRESENCE, config.negativeCacheMaxEntries()),
                 security(LINKS, GraceMemo.LINK_CODEC, security), security(ISSUED_WITH, ValueCodec.TOKEN, security),
-                config.refreshGrace(), config.validator().clockSkew(), clock);
+                config.refreshGrace(), config.validator().clockSkew(), clock,
+                // On a configured store a seen-valid refresh token's tombstone lasts its remaining life (the
+                // session lifetime when opaque): a copy stays refused on every node even if the backend's
+                // revocation failed. The bounded in-memory default keeps the short hold; there the
+                // backend's revocation at logout is what ends a refresh token for good.
+                shared == null ? Duration.ZERO : markerTtl(config));
     }
 
     /**

@@ -155,6 +155,8 @@ public final class GraceMemo {
     private final ExpiringStore<String> issuedWith;
     private final Duration grace;
     private final Duration skew;
+    /** The least a seen-valid refresh token's tombstone lasts; zero for the short default. */
+    private final Duration tombstoneHold;
     private final Clock clock;
 
     /**
@@ -172,6 +174,20 @@ public final class GraceMemo {
     public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
             ExpiringStore<Boolean> refused, ExpiringStore<Link> links, ExpiringStore<String> issuedWith, Duration grace,
             Duration skew, Clock clock) {
+        this(pairs, predecessors, forgotten, refused, links, issuedWith, grace, skew, clock, Duration.ZERO);
+    }
+
+    /**
+     * @param tombstoneHold how long the tombstone of a refresh token seen valid lasts at least: its
+     *     remaining life (its claimed {@code exp} plus the skew when it is a JWT, else this long: the
+     *     configured maximum session lifetime), so a copied refresh token stays refused everywhere
+     *     even when the backend never heard of the logout; zero keeps the short default (a minute,
+     *     the grace window, or as long as a minted access token serves)
+     */
+    public GraceMemo(ExpiringStore<TokenPair> pairs, ExpiringStore<String> predecessors, ExpiringStore<Boolean> forgotten,
+            ExpiringStore<Boolean> refused, ExpiringStore<Link> links, ExpiringStore<String> issuedWith, Duration grace,
+            Duration skew, Clock clock, Duration tombstoneHold) {
+        this.tombstoneHold = Objects.requireNonNull(tombstoneHold, "tombstoneHold");
         this.pairs = Objects.requireNonNull(pairs, "pairs");
         this.predecessors = Objects.requireNonNull(predecessors, "predecessors");
         this.forgotten = Objects.requireNonNull(forgotten, "forgotten");
@@ -181,6 +197,17 @@ public final class GraceMemo {
         this.grace = Objects.requireNonNull(grace, "grace");
         this.skew = Objects.requireNonNull(skew, "skew");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Until when the tombstone of a refresh token seen valid lasts: {@code base}, or its remaining life when longer. */
+    private Instant tombstoneUntil(String refreshToken, Instant base) {
+        if (tombstoneHold.isZero()) {
+            return base;
+        }
+        Instant longest = clock.instant().plus(tombstoneHold);
+        Instant life = TokenIdentity.claimedExpiry(refreshToken).map(exp -> exp.plus(skew))
+                .filter(e -> e.isBefore(longest)).orElse(longest);
+        return later(base, life);
     }
 
     /** Whether a rotation can be remembered now; check before asking the backend to rotate. */
@@ -392,7 +419,7 @@ public final class GraceMemo {
                 refused.put(exactKey(token), Boolean.TRUE, until);
                 continue;
             }
-            ok &= forgotten.put(TokenIdentity.of(token), Boolean.TRUE, until);
+            ok &= forgotten.put(TokenIdentity.of(token), Boolean.TRUE, tombstoneUntil(token, until));
             String raw = token;
             for (int i = 0; i < MAX_CHAIN && raw != null; i++) {
                 pairs.remove(TokenKey.of(raw));
@@ -401,7 +428,7 @@ public final class GraceMemo {
         }
         for (List<String> tokens : List.of(chain.ancestors(), chain.refreshTokens())) {
             for (String token : tokens) {
-                ok &= forgotten.put(TokenIdentity.of(token), Boolean.TRUE, until);
+                ok &= forgotten.put(TokenIdentity.of(token), Boolean.TRUE, tombstoneUntil(token, until));
                 pairs.remove(TokenKey.of(token));
             }
         }

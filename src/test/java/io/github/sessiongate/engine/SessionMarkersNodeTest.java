@@ -161,6 +161,25 @@ class SessionMarkersNodeTest {
     }
 
     @Test
+    void aLogoutTombstonesTheRefreshTokenForItsRemainingLifeInRedis() throws Exception {
+        TokenPair alice = validator.login("alice", "sid-12");
+        // A rotation through node A, so the node knows the session's refresh token (a login would too).
+        String expired = validator.access("alice", "sid-12", clock.instant().minusSeconds(600), clock.instant().minusSeconds(300));
+        MarkerNode.Answer rotated = a.get(expired, alice.refreshToken());
+        assertEquals(200, rotated.status());
+        String refresh = rotated.cookie(MarkerNode.REFRESH);
+        assertNotNull(refresh);
+        a.logout(rotated.cookie(MarkerNode.ACCESS), refresh);
+        long hold = SharedState.markerTtl(MarkerNode.config(validator, storeA, clock)).toMillis();
+        try (Jedis jedis = server.client()) {
+            long longest = jedis.keys("*" + SharedState.TOMBSTONES + "*").stream().mapToLong(jedis::pttl).max().orElse(-1);
+            // An opaque refresh token: the session's longest life, so a copy stays refused on every node
+            // even if the backend never revoked it (not the one-minute hold of the in-memory default).
+            assertTrue(longest > hold - 60_000 && longest <= hold, "tombstone TTL " + longest + " of " + hold);
+        }
+    }
+
+    @Test
     void theLocalJwtCacheStaysInProcess() throws Exception {
         TokenPair alice = validator.login("alice", "sid-1");
         for (int i = 0; i < 3; i++) {
