@@ -330,8 +330,10 @@ final class SharedState implements AutoCloseable {
     private SessionMarkers newSessionMarkers() {
         int max = config.securityMaxEntries();
         java.util.Optional<javax.crypto.SecretKey> key = ApiAccess.hooks().stateStoreKey(config);
-        return new SessionMarkers(security(SID_MARKERS, ValueCodec.PRESENCE, max),
-                security(SUBJECT_MARKERS, SessionMarkers.INSTANT, max), here(ValueCodec.PRESENCE), here(SessionMarkers.INSTANT),
+        // Their names are keyed by SessionMarkers already: the slots store them as given, so a request's
+        // marker lookup computes one HMAC per marker, not two.
+        return new SessionMarkers(slot(SID_MARKERS, EntryClass.SECURITY, ValueCodec.PRESENCE, max, null),
+                slot(SUBJECT_MARKERS, EntryClass.SECURITY, SessionMarkers.INSTANT, max, null), here(ValueCodec.PRESENCE), here(SessionMarkers.INSTANT),
                 key.map(k -> new KeyedNames(k, KeyedNames.SID_MARKERS)).orElse(null),
                 key.map(k -> new KeyedNames(k, KeyedNames.SUBJECT_MARKERS)).orElse(null), markerTtl(config), clock);
     }
@@ -532,6 +534,12 @@ final class SharedState implements AutoCloseable {
     }
 
     private <V> ExpiringStore<V> slot(String prefix, EntryClass entryClass, ValueCodec<V> codec, int maxEntries) {
+        return slot(prefix, entryClass, codec, maxEntries, storeNames);
+    }
+
+    /** As {@link #slot(String, EntryClass, ValueCodec, int)}, its keys named by {@code names} in a configured store ({@code null}: as given). */
+    private <V> ExpiringStore<V> slot(String prefix, EntryClass entryClass, ValueCodec<V> codec, int maxEntries,
+            KeyedNames names) {
         IntFunction<InMemoryStateStore> own = max -> entryClass == EntryClass.CACHE
                 ? new InMemoryStateStore(max, 1, clock) : new InMemoryStateStore(1, max, clock);
         if (shared == null) {
@@ -539,6 +547,6 @@ final class SharedState implements AutoCloseable {
         }
         // This node's memory for the time the store cannot answer: per-node promises still hold.
         return new StateSlot<>(shared, prefix, entryClass, codec, seal, clock, unavailable,
-                own.apply(maxEntries), storeNames);
+                own.apply(maxEntries), names);
     }
 }
