@@ -172,6 +172,23 @@ class PublicKeyIdTest {
     }
 
     @Test
+    void builderAndInitParamsRefuseAlike() {
+        List<Map.Entry<Map<String, String>, Runnable>> rows = List.of(
+                Map.entry(params(JwtTokenValidator.PARAM_SECRET, SECRET, JwtTokenValidator.PARAM_PUBLIC_KEY_ID, "k"),
+                        () -> JwtTokenValidator.withSecret(SECRET).publicKeyId("k").issuer(ISSUER).audience(AUDIENCE).build()),
+                Map.entry(params(JwtTokenValidator.PARAM_PUBLIC_KEY, pem(RSA.getPublicKey()), JwtTokenValidator.PARAM_PUBLIC_KEY_ID, "a\tb"),
+                        () -> JwtTokenValidator.withPublicKey(RSA.getPublicKey()).publicKeyId("a\tb")),
+                Map.entry(params(JwtTokenValidator.PARAM_PUBLIC_KEY, pem(ED25519.getPublic())),
+                        () -> JwtTokenValidator.withPublicKeyPem(pem(ED25519.getPublic())).issuer(ISSUER).audience(AUDIENCE).build()));
+        for (Map.Entry<Map<String, String>, Runnable> row : rows) {
+            ConfigException byParams = assertThrows(ConfigException.class, () -> JwtTokenValidator.fromParams(row.getKey(), CLOCK));
+            ConfigException byBuilder = assertThrows(ConfigException.class, row.getValue()::run);
+            assertEquals(byParams.parameter(), byBuilder.parameter());
+            assertEquals(byParams.getMessage(), byBuilder.getMessage());
+        }
+    }
+
+    @Test
     void anUnusableKeyIdFailsStartUpNamingIt() {
         for (String bad : List.of("", "  ", "a\nb", "x".repeat(PublicKeySource.MAX_KEY_ID_LENGTH + 1))) {
             ConfigException e = assertThrows(ConfigException.class, () -> JwtTokenValidator.withPublicKey(RSA.getPublicKey()).publicKeyId(bad));
