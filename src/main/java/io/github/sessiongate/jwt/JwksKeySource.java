@@ -7,12 +7,16 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jose4j.http.Get;
 import org.jose4j.jwk.HttpsJwks;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.EdDsaKeyUtil;
 import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
@@ -39,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p>The URL must be {@code https}, except for loopback hosts (tests, sidecars), as
  * {@link BackendUrls} checks it (a {@code #fragment} is tolerated here). HMAC algorithms
  * are refused: a JWKS publishes public keys.
+ *
+ * <p><b>Key types:</b> RSA and EC keys, and {@code OKP} keys with {@code crv: Ed25519} for
+ * {@code EdDSA} (only when {@code jwt.algorithms} lists it; no default does). Any other {@code OKP}
+ * key ({@code Ed448}, {@code X25519}, {@code X448}) is ignored: it is dropped from the fetched set
+ * ({@link #usable(JsonWebKey)}), so a token naming it is refused as {@code UNKNOWN_KEY}, and an
+ * unknown {@code kid} never reaches it.
  */
 final class JwksKeySource implements KeySource {
     private static final Logger LOG = LoggerFactory.getLogger(JwksKeySource.class);
@@ -49,7 +59,8 @@ final class JwksKeySource implements KeySource {
             AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
-            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512,
+            AlgorithmIdentifiers.EDDSA);
 
     private final URI uri;
     private final ThrottledHttpsJwks jwks;
@@ -109,9 +120,27 @@ final class JwksKeySource implements KeySource {
     static void checkJwksAlgorithm(String algorithm) {
         if (!FITTING.contains(algorithm)) {
             throw new ConfigException(JwtTokenValidator.PARAM_ALGORITHMS, algorithm + " does not fit keys from "
-                    + JwtTokenValidator.PARAM_JWKS_URL + "; use RS*, PS* or ES* algorithms (an HMAC secret "
+                    + JwtTokenValidator.PARAM_JWKS_URL + "; use RS*, PS*, ES* or EdDSA algorithms (an HMAC secret "
                     + "belongs in " + JwtTokenValidator.PARAM_SECRET + ")");
         }
+    }
+
+    /**
+     * Whether a fetched key may verify anything: every key but an {@code OKP} key on another curve
+     * than Ed25519 ({@code Ed448}, {@code X25519}, {@code X448}), which is ignored.
+     */
+    static boolean usable(JsonWebKey key) {
+        return !(key instanceof OctetKeyPairJsonWebKey okp) || EdDsaKeyUtil.ED25519.equals(okp.getSubtype());
+    }
+
+    /** {@code keys} without the unusable ones; the same list when all are usable. */
+    static List<JsonWebKey> usable(List<JsonWebKey> keys) {
+        for (JsonWebKey key : keys) {
+            if (!usable(key)) {
+                return keys.stream().filter(JwksKeySource::usable).toList();
+            }
+        }
+        return keys;
     }
 
     @Override
@@ -144,6 +173,11 @@ final class JwksKeySource implements KeySource {
         private final AtomicBoolean inFlight = new AtomicBoolean();
         private volatile long lastAttempt = NEVER;
         private volatile boolean lastSucceeded;
+        /** The last key list jose4j returned and its usable keys; recomputed when jose4j's list changes. */
+        private volatile Filtered filtered;
+
+        private record Filtered(List<JsonWebKey> fetched, List<JsonWebKey> usable) {
+        }
 
         ThrottledHttpsJwks(String location, Clock clock, long intervalMillis) {
             super(location);
@@ -182,6 +216,22 @@ final class JwksKeySource implements KeySource {
             } finally {
                 inFlight.set(false);
             }
+        }
+
+        /**
+         * The cached keys without the ignored ones ({@link JwksKeySource#usable(JsonWebKey)}): every
+         * key lookup, jose4j's resolver included, sees only keys that may verify. Filters once per
+         * fetched set (jose4j hands out the same list until it refetches).
+         */
+        @Override
+        public List<JsonWebKey> getJsonWebKeys() throws JoseException, IOException {
+            List<JsonWebKey> fetched = super.getJsonWebKeys();
+            Filtered f = filtered;
+            if (f == null || f.fetched() != fetched) {
+                f = new Filtered(fetched, usable(Objects.requireNonNull(fetched, "keys")));
+                filtered = f;
+            }
+            return f.usable();
         }
 
         /**

@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * practices</a>) with jose4j: signature with an allow-listed algorithm, issuer, audience, times,
  * subject and token type. The key is exactly one of an HMAC secret, a PEM public key, or a JWKS URL.
  *
+ * <p><b>Algorithms:</b> HS256/384/512 with a secret; RS*, PS* and ES* with RSA and EC keys; and
+ * {@code EdDSA} (Ed25519 only: an Ed25519 PEM key or {@code OKP} JWKs with {@code crv: Ed25519})
+ * only when {@code jwt.algorithms} lists it, since no default list holds it. An algorithm that does
+ * not fit the key fails start-up. Ed448 is not supported: refused as a PEM key, ignored in a JWKS.
+ *
  * <p>From code: {@code JwtTokenValidator.withJwkSetUri(URI.create("https://idp.example.com/jwks"))
  * .issuer("https://idp.example.com").audience("my-app").build()}; each builder method is named
  * after its init-param and checks the same bounds. In web.xml:
@@ -116,12 +121,22 @@ public class JwtTokenValidator extends TokenValidator {
 
     /** HMAC secret for HS256/384/512; {@code base64:} prefix for binary. At least 32/48/64 bytes. */
     public static final String PARAM_SECRET = "jwt.secret";
-    /** RSA or EC public key: PEM text, or {@code file:/path} to a PEM file. */
+    /** RSA, EC or Ed25519 public key: PEM text, or {@code file:/path} to a PEM file. */
     public static final String PARAM_PUBLIC_KEY = "jwt.public-key";
+    /**
+     * Optional key id of {@link #PARAM_PUBLIC_KEY}: a token whose {@code kid} header is missing or
+     * different is refused as {@link Reason#UNKNOWN_KEY} before any signature work. Without it any
+     * {@code kid} is ignored, so every well-formed token with an allowed {@code alg} costs one
+     * signature check. Only with {@link #PARAM_PUBLIC_KEY}.
+     */
+    public static final String PARAM_PUBLIC_KEY_ID = "jwt.public-key-id";
     /** URL of a JSON Web Key Set: https, or http to a loopback host. */
     public static final String PARAM_JWKS_URL = "jwt.jwks-url";
 
-    /** Allowed JWS algorithms; {@code none} is never allowed. Default depends on the key source. */
+    /**
+     * Allowed JWS algorithms; {@code none} is never allowed. Default depends on the key source;
+     * {@code EdDSA} must always be listed (an Ed25519 {@link #PARAM_PUBLIC_KEY} has no default).
+     */
     public static final String PARAM_ALGORITHMS = "jwt.algorithms";
     /** Default algorithms with {@link #PARAM_SECRET}. */
     public static final List<String> DEFAULT_ALGORITHMS_SECRET = List.of(AlgorithmIdentifiers.HMAC_SHA256);
@@ -196,7 +211,8 @@ public class JwtTokenValidator extends TokenValidator {
             AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512,
             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
             AlgorithmIdentifiers.ECDSA_USING_P384_CURVE_AND_SHA384,
-            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512);
+            AlgorithmIdentifiers.ECDSA_USING_P521_CURVE_AND_SHA512,
+            AlgorithmIdentifiers.EDDSA);
 
     /**
      * {@code typ} values (lower case, {@code application/} and {@code +jwt} removed, then only
@@ -275,10 +291,14 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /**
-     * One RSA (2048 bits or more) or EC (P-256, P-384, P-521) public key ({@code jwt.public-key}).
-     * Default algorithm RS256, or the ES algorithm of the key's curve.
+     * One RSA (2048 bits or more), EC (P-256, P-384, P-521) or Ed25519 public key
+     * ({@code jwt.public-key}). Default algorithm RS256, or the ES algorithm of the key's curve; an
+     * Ed25519 key has none and needs {@link Builder#algorithms(String...) algorithms("EdDSA")}.
+     * Give {@link Builder#publicKeyId} too, so that a token with a foreign {@code kid} costs no
+     * signature check.
      *
      * @throws ConfigException naming {@code jwt.public-key} when the key is weak or of another type
+     *         (Ed448 included)
      */
     public static Builder withPublicKey(PublicKey publicKey) {
         PublicKeySource source = PublicKeySource.of(PARAM_PUBLIC_KEY, Objects.requireNonNull(publicKey, "publicKey"), "code");
@@ -407,6 +427,7 @@ public class JwtTokenValidator extends TokenValidator {
         b.requiredClaims(params.list(PARAM_REQUIRED_CLAIMS));
         params.get(PARAM_REQUIRE_TYPE).ifPresent(b::requireType);
         params.get(PARAM_ROLES_CLAIM).ifPresent(b::rolesClaim);
+        params.get(PARAM_PUBLIC_KEY_ID).ifPresent(b::publicKeyId);
         if (params.bool(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, DEFAULT_ACCEPT_ACCESS_TOKEN_NONCE)) {
             b.acceptNonceInAccessTokens(params.get(ClientCredentials.PARAM_OAUTH2_CLIENT_ID)
                     .or(() -> params.peek(OidcSettings.PARAM_CLIENT_ID)).orElseThrow(() ->
@@ -463,6 +484,8 @@ public class JwtTokenValidator extends TokenValidator {
         private TokenRefresher refresher;
         /** The HMAC secret as text ({@code base64:...}), for the filter's key-reuse check; never logged. */
         private String secretText;
+        /** {@code jwt.public-key-id}, or null. */
+        private String publicKeyId;
 
         private Builder(String keyParameter, KeyOpener keys) {
             this.keyParameter = keyParameter;
@@ -602,6 +625,23 @@ public class JwtTokenValidator extends TokenValidator {
             return this;
         }
 
+        /**
+         * {@code jwt.public-key-id}: the {@code kid} of the public key. A token whose {@code kid}
+         * header is missing or different is then refused as {@link Reason#UNKNOWN_KEY} before any
+         * signature work (compared exactly, case-sensitive). Default: not set, any {@code kid} is
+         * ignored. Only with {@link JwtTokenValidator#withPublicKey(PublicKey) a public key}
+         * (checked at {@link #build()}).
+         *
+         * @throws ConfigException naming {@code jwt.public-key-id} when empty, longer than 256
+         *         characters or holding control characters
+         */
+        public Builder publicKeyId(String keyId) {
+            Objects.requireNonNull(keyId, "keyId");
+            PublicKeySource.checkKeyId(PARAM_PUBLIC_KEY_ID, keyId);
+            this.publicKeyId = keyId;
+            return this;
+        }
+
         /** {@code jwt.jwks-timeout}: connect and read timeout of one fetch. Default 2 s, from 100 ms to 30 s. JWKS only. */
         public Builder jwksTimeout(Duration timeout) {
             this.jwksTimeout = jwks(PARAM_JWKS_TIMEOUT, timeout, Duration.ofMillis(100), Duration.ofSeconds(30));
@@ -668,8 +708,15 @@ public class JwtTokenValidator extends TokenValidator {
             if (!keyParameter.equals(PARAM_JWKS_URL) && !keyParameter.equals(OidcSettings.PARAM_ISSUER) && !jwksSettingsSet.isEmpty()) {
                 throw new ConfigException(jwksSettingsSet.iterator().next(), "applies only with " + PARAM_JWKS_URL);
             }
+            if (publicKeyId != null && !keyParameter.equals(PARAM_PUBLIC_KEY)) {
+                throw new ConfigException(PARAM_PUBLIC_KEY_ID, "applies only with " + PARAM_PUBLIC_KEY
+                        + " (a JWKS names its keys' kid itself; an HMAC secret has none)");
+            }
             KeySource source = keys.open(new JwksKeySource.Settings(jwksTimeout, jwksRetainOnError,
                     jwksRefetchInterval, jwksCacheDuration), clock);
+            if (publicKeyId != null) {
+                source = ((PublicKeySource) source).withKeyId(PARAM_PUBLIC_KEY_ID, publicKeyId);
+            }
             try {
                 List<String> allowed = algorithms.isEmpty() ? source.defaultAlgorithms() : algorithms;
                 // Defaults are checked too: that is where a short HMAC secret is caught.

@@ -11,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
@@ -21,18 +22,35 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.EdDsaKeyUtil;
 import org.jose4j.keys.EllipticCurves;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.UnresolvableKeyException;
 
 /**
- * One RSA (2048 bits or more) or EC (P-256, P-384, P-521) public key ({@code jwt.public-key}):
- * PEM text inline, or {@code file:/path} to a PEM file. Accepts {@code BEGIN PUBLIC KEY}
- * (SubjectPublicKeyInfo) and {@code BEGIN CERTIFICATE} (the certificate's key is used; its
- * validity dates and chain are not checked). Refuses private keys.
+ * One RSA (2048 bits or more), EC (P-256, P-384, P-521) or Ed25519 public key
+ * ({@code jwt.public-key}): PEM text inline, or {@code file:/path} to a PEM file. Accepts
+ * {@code BEGIN PUBLIC KEY} (SubjectPublicKeyInfo) and {@code BEGIN CERTIFICATE} (the certificate's
+ * key is used; its validity dates and chain are not checked). Refuses private keys.
+ *
+ * <p><b>Ed25519</b> fits only {@code EdDSA}, which no default list holds: such a key needs
+ * {@code jwt.algorithms=EdDSA}, so moving to EdDSA is always a visible choice. An Ed448 key is
+ * refused at start-up (jose4j's {@code EdDSA} would verify with it too, but only Ed25519 is
+ * supported and tested here).
+ *
+ * <p><b>Key id</b> ({@code jwt.public-key-id}, optional): when set, a token whose {@code kid}
+ * header is missing or different is refused as {@code UNKNOWN_KEY} before the signature is
+ * looked at ({@link #acceptsKid}); without it any {@code kid} is ignored and every well-formed
+ * token with an allowed {@code alg} costs one signature check.
  */
 final class PublicKeySource implements KeySource {
     static final String FILE_PREFIX = "file:";
     static final int MIN_RSA_BITS = 2048;
+    /** Longest {@code jwt.public-key-id}; a {@code kid} is a short name. */
+    static final int MAX_KEY_ID_LENGTH = 256;
     private static final long MAX_FILE_BYTES = 1024 * 1024;
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
@@ -42,16 +60,21 @@ final class PublicKeySource implements KeySource {
             AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512);
 
     private final PublicKey key;
-    /** RS* and PS* for RSA; exactly the one ES* matching the curve for EC. */
+    /** RS* and PS* for RSA; exactly the one ES* matching the curve for EC; EdDSA for Ed25519. */
     private final Set<String> fitting;
+    /** {@code null} for Ed25519: EdDSA must be listed in {@code jwt.algorithms}. */
     private final String defaultAlgorithm;
     private final String description;
+    /** {@code jwt.public-key-id}, or {@code null}: any {@code kid} (or none) is accepted. */
+    private final String keyId;
 
-    private PublicKeySource(PublicKey key, Set<String> fitting, String defaultAlgorithm, String description) {
+    private PublicKeySource(PublicKey key, Set<String> fitting, String defaultAlgorithm, String description,
+            String keyId) {
         this.key = key;
         this.fitting = fitting;
         this.defaultAlgorithm = defaultAlgorithm;
         this.description = description;
+        this.keyId = keyId;
     }
 
     /**
@@ -85,7 +108,7 @@ final class PublicKeySource implements KeySource {
                         + MIN_RSA_BITS + " bits are required");
             }
             return new PublicKeySource(key, RSA_ALGORITHMS, AlgorithmIdentifiers.RSA_USING_SHA256,
-                    "public-key=RSA-" + bits + " (" + origin + ")");
+                    "public-key=RSA-" + bits + " (" + origin + ")", null);
         }
         if (key instanceof ECPublicKey ec) {
             String curve = EllipticCurves.getName(ec.getParams().getCurve());
@@ -100,9 +123,65 @@ final class PublicKeySource implements KeySource {
                 throw new ConfigException(parameter, "is an EC key on an unsupported curve; use P-256, P-384 or P-521");
             }
             return new PublicKeySource(key, Set.of(algorithm), algorithm,
-                    "public-key=EC " + curve + " (" + origin + ")");
+                    "public-key=EC " + curve + " (" + origin + ")", null);
         }
-        throw new ConfigException(parameter, "is a " + key.getAlgorithm() + " key; only RSA and EC keys are supported");
+        if (key instanceof EdECPublicKey ed) {
+            String curve = ed.getParams().getName();
+            if (!EdDsaKeyUtil.ED25519.equalsIgnoreCase(curve)) {
+                throw new ConfigException(parameter, "is an " + curve + " key; of the EdDSA curves only Ed25519 "
+                        + "is supported (with " + JwtTokenValidator.PARAM_ALGORITHMS + "=EdDSA)");
+            }
+            return new PublicKeySource(key, Set.of(AlgorithmIdentifiers.EDDSA), null,
+                    "public-key=Ed25519 (" + origin + ")", null);
+        }
+        throw new ConfigException(parameter, "is a " + key.getAlgorithm()
+                + " key; only RSA, EC and Ed25519 keys are supported");
+    }
+
+    /**
+     * This key with a key id ({@code jwt.public-key-id}): tokens must name it in their {@code kid}.
+     *
+     * @param parameter the init-param name, for error messages
+     * @throws ConfigException naming {@code parameter} when the id is empty, too long or holds
+     *         control characters
+     */
+    PublicKeySource withKeyId(String parameter, String id) {
+        return new PublicKeySource(key, fitting, defaultAlgorithm, description, checkKeyId(parameter, id));
+    }
+
+    /**
+     * A usable key id, as given.
+     *
+     * @throws ConfigException naming {@code parameter} when blank, longer than
+     *         {@link #MAX_KEY_ID_LENGTH} or holding control characters
+     */
+    static String checkKeyId(String parameter, String id) {
+        if (id.isBlank() || id.length() > MAX_KEY_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
+            throw new ConfigException(parameter, "must be the key's kid: 1 to " + MAX_KEY_ID_LENGTH
+                    + " characters, no control characters");
+        }
+        return id;
+    }
+
+    /**
+     * Whether a token with this {@code kid} header may be checked against this key: always when no
+     * {@code jwt.public-key-id} is set; otherwise only when {@code kid} equals it exactly
+     * (case-sensitive, RFC 7515 section 4.1.4). Cheap; call it before any signature work.
+     *
+     * @param kid the token's {@code kid}, or {@code null} when it has none (or a non-string one)
+     */
+    boolean acceptsKid(String kid) {
+        return keyId == null || keyId.equals(kid);
+    }
+
+    /** The configured {@code jwt.public-key-id}, or {@code null}. */
+    String keyId() {
+        return keyId;
+    }
+
+    /** The key itself, for a caller that verifies signatures directly. */
+    PublicKey key() {
+        return key;
     }
 
     private static Path filePath(String parameter, String value) {
@@ -168,13 +247,14 @@ final class PublicKeySource implements KeySource {
                             + label.toLowerCase(Locale.ROOT) + "'; expected PUBLIC KEY or CERTIFICATE");
             }
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(parameter, "holds a PEM block that is not a valid RSA or EC public key");
+            throw new ConfigException(parameter, "holds a PEM block that is not a valid RSA, EC or Ed25519 public key");
         }
     }
 
     private static PublicKey keyFromSpki(byte[] der) throws GeneralSecurityException {
         GeneralSecurityException first = null;
-        for (String type : new String[] {"RSA", "EC"}) {
+        // "EdDSA" reads Ed25519 and Ed448 keys; of() refuses Ed448.
+        for (String type : new String[] {"RSA", "EC", "EdDSA"}) {
             try {
                 return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
             } catch (GeneralSecurityException e) {
@@ -184,8 +264,17 @@ final class PublicKeySource implements KeySource {
         throw first;
     }
 
+    /**
+     * RS256, or the ES algorithm of the curve.
+     *
+     * @throws ConfigException naming {@code jwt.algorithms} for an Ed25519 key, which has no default
+     */
     @Override
     public List<String> defaultAlgorithms() {
+        if (defaultAlgorithm == null) {
+            throw new ConfigException(JwtTokenValidator.PARAM_ALGORITHMS, "is required with the " + description
+                    + " of " + JwtTokenValidator.PARAM_PUBLIC_KEY + ": set it to EdDSA (never allowed by default)");
+        }
         return List.of(defaultAlgorithm);
     }
 
@@ -198,14 +287,38 @@ final class PublicKeySource implements KeySource {
         }
     }
 
+    /**
+     * The key; with a key id, a resolver that refuses a token whose {@code kid} is not
+     * {@link #acceptsKid accepted} before jose4j verifies anything (reported as an unknown key).
+     */
     @Override
     public void applyTo(JwtConsumerBuilder builder) {
-        builder.setVerificationKey(key);
+        if (keyId == null) {
+            builder.setVerificationKey(key);
+            return;
+        }
+        builder.setVerificationKeyResolver(new VerificationKeyResolver() {
+            @Override
+            public java.security.Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
+                    throws UnresolvableKeyException {
+                Object kid = jws.getHeaders().getObjectHeaderValue("kid");
+                if (!acceptsKid(kid instanceof String s ? s : null)) {
+                    throw new UnresolvableKeyException("kid is not " + JwtTokenValidator.PARAM_PUBLIC_KEY_ID);
+                }
+                return key;
+            }
+        });
     }
 
     @Override
     public String describe() {
-        return description;
+        return keyId == null ? description : description + ", kid=" + shownKeyId();
+    }
+
+    /** The key id for a log line: printable ASCII, at most 64 characters. */
+    private String shownKeyId() {
+        String s = keyId.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
     @Override

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The per-request work of the filter that does not touch the network: deciding a path, and
  * validating an HS256 access token with and without the validation cache, and refusing another
- * spelling of it (the canonical-encoding check).
+ * spelling of it (the canonical-encoding check); an uncached EdDSA (Ed25519) validation beside it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +44,8 @@ public class HotPathBenchmark {
     private String token;
     /** The same token with its signature padded: another spelling, refused before any signature work. */
     private String respelt;
+    private JwtTokenValidator edValidator;
+    private String edToken;
 
     @Setup
     public void setUp() throws Exception {
@@ -63,6 +65,19 @@ public class HotPathBenchmark {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
         jws.setKey(new HmacKey(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         token = jws.getCompactSerialization();
+        // EdDSA: an Ed25519 key pair from the JDK, the public half as PEM, EdDSA listed explicitly.
+        java.security.KeyPair ed = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        edValidator = JwtTokenValidator.fromParams(Map.of("jwt.public-key", "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(ed.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----",
+                "jwt.algorithms", "EdDSA", "jwt.issuer", "https://idp.example", "jwt.audience", "bench"), Clock.systemUTC());
+        JsonWebSignature edJws = new JsonWebSignature();
+        edJws.setPayload(claims.toJson());
+        edJws.setAlgorithmHeaderValue(AlgorithmIdentifiers.EDDSA);
+        edJws.setKey(ed.getPrivate());
+        edToken = edJws.getCompactSerialization();
+        if (edValidator.validate(edToken).kind() != ValidationResult.Kind.VALID) {
+            throw new IllegalStateException("benchmark EdDSA token does not validate");
+        }
         respelt = token + "=";
         Clock clock = Clock.systemUTC();
         // The filter's default: the validation cache as a state slot over the in-memory state store.
@@ -90,6 +105,11 @@ public class HotPathBenchmark {
     @Benchmark
     public ValidationResult validateHs256Uncached() {
         return validator.validate(token);
+    }
+
+    @Benchmark
+    public ValidationResult validateEdDsaUncached() {
+        return edValidator.validate(edToken);
     }
 
     @Benchmark
