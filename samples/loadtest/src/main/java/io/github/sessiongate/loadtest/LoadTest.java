@@ -36,7 +36,8 @@ import javax.management.ObjectName;
  * one, with a tampered one and with an expired one: a peer that lets everything through, or refuses
  * everything, cannot look fast. Any non-2xx answer or socket error during a run stops the test.
  *
- * <p>Arguments: {@code --quick} (1 round of 3 s runs), {@code --rounds N}, {@code --seconds S},
+ * <p>Arguments: {@code --quick} (1 round of 3 s runs), {@code --calibrate} (compare wrk's thread and
+ * connection counts instead, see {@link #calibrate}), {@code --rounds N}, {@code --seconds S},
  * {@code --warmup S}, {@code --threads T}, {@code --connections C}, {@code --cold N},
  * {@code --data DIR}, {@code --wrk PATH}.
  */
@@ -62,6 +63,10 @@ public final class LoadTest {
         try (LoadServer server = new LoadServer(tokens)) {
             String base = "http://127.0.0.1:" + server.port();
             preflight(base, tokens);
+            if (o.calibrate) {
+                calibrate(o, base, tokens, data);
+                return;
+            }
             OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
             Map<Variant, Long> offsets = new EnumMap<>(Variant.class);
             int lastLine = o.cold + 1;
@@ -115,6 +120,32 @@ public final class LoadTest {
             offsets.put(v, (offset + r.requests()) % (lastLine - 1));
         }
         return r;
+    }
+
+    /**
+     * Which wrk threads and connections give the server the most throughput on this machine: for
+     * -t1/-t2 and -c16/-c32, three interleaved rounds of {@code seconds}-long runs of the no-filter
+     * variant warm (where the driver is most likely the limit) and of the bare jose4j filter cold
+     * (where the server is); prints the medians and exits.
+     */
+    private static void calibrate(Options o, String base, TokenFile tokens, Path data) throws Exception {
+        int[][] shapes = {{1, 16}, {2, 16}, {1, 32}, {2, 32}};
+        Map<String, List<Double>> results = new java.util.LinkedHashMap<>();
+        Map<Variant, Long> offsets = new EnumMap<>(Variant.class);
+        for (int round = 0; round < 3; round++) {
+            for (int[] shape : shapes) {
+                Wrk wrk = new Wrk(o.wrk, data, shape[0], shape[1]);
+                for (Mode mode : Mode.values()) {
+                    Variant v = mode == Mode.WARM ? Variant.NONE : Variant.JOSE4J;
+                    run(wrk, base, v, mode, o.warmup, tokens, o.cold + 1, offsets);
+                    double rps = run(wrk, base, v, mode, o.seconds, tokens, o.cold + 1, offsets).perSecond();
+                    results.computeIfAbsent(wrk.describe() + ", " + v.name().toLowerCase(Locale.ROOT) + " "
+                            + mode.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(rps);
+                }
+            }
+        }
+        System.out.println("| driver, variant | median req/s over 3 rounds |\n|---|---|");
+        results.forEach((k, v) -> System.out.printf(Locale.ROOT, "| %s | %.0f |%n", k, Report.median(v)));
     }
 
     /** SessionGate's cache hits and validations so far, from its MBean: {hits, validations}. */
@@ -196,10 +227,11 @@ public final class LoadTest {
         int seconds = 10;
         int warmup = 2;
         int initialWarmup = 5;
-        int threads = 1;
-        int connections = 16;
+        int threads = 2;
+        int connections = 32;
         int cold = 60_000;
         boolean quick;
+        boolean calibrate;
         String data = "target/loadtest-data";
         String out = "target/loadtest-results.md";
         String wrk = "wrk";
@@ -216,6 +248,7 @@ public final class LoadTest {
                         o.warmup = 1;
                         o.initialWarmup = 2;
                     }
+                    case "--calibrate" -> o.calibrate = true;
                     case "--rounds" -> o.rounds = positive(a, args[++i]);
                     case "--seconds" -> o.seconds = positive(a, args[++i]);
                     case "--warmup" -> o.warmup = positive(a, args[++i]);
@@ -227,7 +260,7 @@ public final class LoadTest {
                     case "--out" -> o.out = args[++i];
                     case "--wrk" -> o.wrk = args[++i];
                     default -> throw new IllegalArgumentException("unknown option " + a
-                            + " (--quick, --rounds, --seconds, --warmup, --initial-warmup, --threads, --connections, --cold, --data, --out, --wrk)");
+                            + " (--quick, --calibrate, --rounds, --seconds, --warmup, --initial-warmup, --threads, --connections, --cold, --data, --out, --wrk)");
                 }
             }
             return o;

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Runs wrk (a separate process: the driver's CPU is not the server's) with {@code tokens.lua}, and
  * reads the numbers its {@code done} hook prints. A run with any error (a non-2xx answer, a
  * connect, read, write or timeout error) fails the load test: a variant that refuses or drops
- * requests must not look fast.
+ * requests must not look fast. The timeout is 10 s rather than wrk's 2 s, so that a stall of a busy
+ * machine is not taken for a dropped request.
  */
 final class Wrk {
     /** What one wrk run measured. */
@@ -63,7 +64,7 @@ final class Wrk {
      */
     Result run(String url, int seconds, Path tokens, int first, int last, long offset) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(executable, "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-                "-s", script.toString(), url, "--", tokens.toString(), Integer.toString(first), Integer.toString(last),
+                "--timeout", "10s", "-s", script.toString(), url, "--", tokens.toString(), Integer.toString(first), Integer.toString(last),
                 Long.toString(offset), Integer.toString(threads), AccessCookie.NAME));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
