@@ -38,8 +38,10 @@ import javax.management.ObjectName;
  *
  * <p>Arguments: {@code --quick} (1 round of 3 s runs), {@code --calibrate} (compare wrk's thread and
  * connection counts instead, see {@link #calibrate}), {@code --rounds N}, {@code --seconds S},
- * {@code --warmup S}, {@code --threads T}, {@code --connections C}, {@code --cold N},
- * {@code --data DIR}, {@code --wrk PATH}.
+ * {@code --warmup S} (the warm-up run before each measured run), {@code --initial-warmup S} (the JIT
+ * warm-up per variant and mode), {@code --threads T}, {@code --connections C} (wrk's; default -t2 -c32),
+ * {@code --cold N} (distinct cold tokens), {@code --data DIR} (key and tokens), {@code --out FILE}
+ * (the report), {@code --wrk PATH}. Defaults: 5 rounds, 10 s runs, 2 s warm-up, 5 s JIT warm-up.
  */
 public final class LoadTest {
     private enum Mode { WARM, COLD }
