@@ -45,7 +45,11 @@ import java.util.function.Supplier;
  * (no round trip). A logout on another node during the call is a logout just after the lookup.
  */
 public final class Validations {
-    /** Where a result came from, for the counters. */
+    /**
+     * Where a result came from, for the counters: the cache of valid results; another request's
+     * verdict ({@code SHARED}: a call in flight, or an expired verdict shared for a short while);
+     * this request's validator call; the revocation list; a session marker.
+     */
     public enum Source { CACHE, SHARED, CALLED, REVOKED, MARKED }
 
     /** A result and its source. */
