@@ -363,7 +363,9 @@ public final class Validations {
     /** Forgets a token's cached result, and its shared expired verdict. */
     public void evict(String token) {
         cache.evict(token);
-        expired.forget(TokenKey.of(token));
+        if (expired.size() > 0) {
+            expired.forget(TokenKey.of(token)); // no second digest while nothing is shared (a flood of ends)
+        }
     }
 
     /** Expired verdicts held now (for tests of the bound). */
