@@ -61,7 +61,7 @@ public final class GateConfig {
     public static final int MIN_RETRY_AFTER = 1;
     public static final int MAX_RETRY_AFTER = 3600;
 
-    /** How long a valid validation result is reused; {@code 0} disables the cache. */
+    /** How long a valid validation result is reused, and an expired verdict shared in a refresh storm; {@code 0} disables both. */
     public static final String PARAM_CACHE_TTL = "cache-ttl";
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(2);
     public static final Duration MIN_CACHE_TTL = Duration.ZERO;

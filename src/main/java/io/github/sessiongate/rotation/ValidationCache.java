@@ -84,6 +84,16 @@ public final class ValidationCache {
         return !ttl.isZero();
     }
 
+    /** How long a verdict is reused ({@code cache-ttl}); {@link ExpiredVerdicts} shares expired ones as long. */
+    Duration ttl() {
+        return ttl;
+    }
+
+    /** The filter's clock. */
+    Clock clock() {
+        return clock;
+    }
+
     /** A found entry, if the session it holds is still live by its own expiry. */
     Optional<Entry> live(Optional<Entry> hit) {
         return hit.filter(e -> e.session().expiresAt().map(x -> x.isAfter(clock.instant())).orElse(true));

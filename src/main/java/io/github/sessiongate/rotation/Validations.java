@@ -34,12 +34,22 @@ import java.util.function.Supplier;
  * shared cache) names the subject; the node then remembers the names (in-process, bounded), so
  * its later requests make the one round trip.
  *
+ * <p><b>Refresh storms.</b> An expired verdict (genuine, past {@code exp}) is shared with this
+ * node's later requests presenting the same token for a short while ({@link ExpiredVerdicts}:
+ * at most {@code cache-ttl}, bounded in size, in-process on any store), so concurrent requests with
+ * one expired access token verify it once while one of them refreshes. The lookup above is made
+ * for them all the same, so a revocation or marker still refuses them.
+ *
  * <p><b>Signed out while the validator ran.</b> A verdict computed across a logout on this node is
  * void: after a validator call the node's own memory of what it revoked and marked is consulted
  * (no round trip). A logout on another node during the call is a logout just after the lookup.
  */
 public final class Validations {
-    /** Where a result came from, for the counters. */
+    /**
+     * Where a result came from, for the counters: the cache of valid results; another request's
+     * verdict ({@code SHARED}: a call in flight, or an expired verdict shared for a short while);
+     * this request's validator call; the revocation list; a session marker.
+     */
     public enum Source { CACHE, SHARED, CALLED, REVOKED, MARKED }
 
     /** A result and its source. */
@@ -58,7 +68,9 @@ public final class Validations {
     private final Duration maxWait;
     private final Revocations revocations;
     private final SessionMarkers markers;
-    private final SingleFlight<ValidationResult> flights = new SingleFlight<>();
+    private final SingleFlight<Checked> flights = new SingleFlight<>();
+    /** Expired verdicts shared with later requests for a short while: one verification per refresh storm. */
+    private final ExpiredVerdicts expired;
     /**
      * The sid and subject the validator named for opaque tokens seen on this node (in-process,
      * bounded, by token digest), so their later requests read the markers in the one lookup too.
@@ -100,6 +112,7 @@ public final class Validations {
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
         this.markers = Objects.requireNonNull(markers, "markers");
+        this.expired = new ExpiredVerdicts(cache.ttl(), validator::clockSkew, cache.clock(), ExpiredVerdicts.MAX_ENTRIES);
     }
 
     /** Validates a token that comes with no other clue of its session. Never throws. */
@@ -142,18 +155,25 @@ public final class Validations {
             result = ValidationResult.valid(hit.get().session());
             source = Source.CACHE;
         } else {
-            SingleFlight.Result<ValidationResult> r = flights.run(key, () -> call(token, key), maxWait,
-                    ValidationResult::unavailable);
-            result = r.value();
-            source = r.shared() ? Source.SHARED : Source.CALLED;
+            Optional<ValidationResult.Expired> lapsed = expired.get(key);
+            if (lapsed.isPresent()) {
+                // Another request of this storm verified it: expired stays expired (ExpiredVerdicts).
+                result = lapsed.get();
+                source = Source.SHARED;
+            } else {
+                SingleFlight.Result<Checked> r = flights.run(key, () -> call(token, key), maxWait,
+                        cause -> new Checked(ValidationResult.unavailable(cause), Source.SHARED));
+                result = r.value().result();
+                source = r.shared() ? Source.SHARED : r.value().source();
+            }
             if (result.kind() != ValidationResult.Kind.INVALID && revocations.revokedHere(() -> read.get().identity())) {
                 // Signed out on this node while the validator ran: a verdict that started before the logout is void.
-                cache.evict(token);
+                evict(token);
                 return new Checked(ValidationResult.invalid(ValidationResult.Reason.REVOKED), Source.REVOKED);
             }
         }
         if (markable && (marked(result, source, who, sidMark, subMark, read) || tokenSidMarked(result, source, who, tokenSidMark))) {
-            cache.evict(token);
+            evict(token);
             return new Checked(SESSION_REVOKED, Source.MARKED);
         }
         return new Checked(result, source);
@@ -340,22 +360,38 @@ public final class Validations {
         return markers;
     }
 
-    /** Forgets a token's cached result. */
+    /** Forgets a token's cached result, and its shared expired verdict. */
     public void evict(String token) {
         cache.evict(token);
+        if (expired.size() > 0) {
+            expired.forget(TokenKey.of(token)); // no second digest while nothing is shared (a flood of ends)
+        }
     }
 
-    private ValidationResult call(String token, String key) {
+    /** Expired verdicts held now (for tests of the bound). */
+    int expiredVerdicts() {
+        return expired.size();
+    }
+
+    private Checked call(String token, String key) {
+        // A flight that ended between this request's look and its own flight left its verdict:
+        // looked up again here, so a storm verifies its token exactly once.
+        Optional<ValidationResult.Expired> lapsed = expired.get(key);
+        if (lapsed.isPresent()) {
+            return new Checked(lapsed.get(), Source.SHARED);
+        }
         boolean bounded = validator.callsBackendToValidate();
         if (bounded && !bulkhead.tryEnter()) {
-            return ValidationResult.unavailable("backend bulkhead full");
+            return new Checked(ValidationResult.unavailable("backend bulkhead full"), Source.CALLED);
         }
         try {
             ValidationResult result = validator.validate(token);
             if (result instanceof ValidationResult.Valid v) {
                 cache.putByKey(key, v.session());
+            } else if (result instanceof ValidationResult.Expired e) {
+                expired.remember(key, e); // before the flight ends: a later request finds one or the other
             }
-            return result;
+            return new Checked(result, Source.CALLED);
         } finally {
             if (bounded) {
                 bulkhead.leave();

@@ -46,11 +46,11 @@ final class MarkerNode implements AutoCloseable {
     final RequestSteps steps;
     final Components components;
 
-    MarkerNode(HsValidator validator, StateStore store, Clock clock) {
+    MarkerNode(TokenValidator validator, StateStore store, Clock clock) {
         this(validator, store, clock, UnaryOperator.identity());
     }
 
-    MarkerNode(HsValidator validator, StateStore store, Clock clock, UnaryOperator<GateConfig.Builder> more) {
+    MarkerNode(TokenValidator validator, StateStore store, Clock clock, UnaryOperator<GateConfig.Builder> more) {
         GateConfig.Builder b = GateConfig.builder().validator(validator).protectedPaths("/app/**").clock(clock);
         if (store != null) {
             b.stateStore(store).stateStoreKey(STATE_KEY);

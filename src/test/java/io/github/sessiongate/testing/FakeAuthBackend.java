@@ -83,7 +83,9 @@ import org.jose4j.lang.JoseException;
  * expired on its clock, whose family is not revoked.
  *
  * <p><b>Controls</b> for failure tests: {@link #calls(String)} counts requests per path (every
- * request, failed ones too); {@link #delay(Duration)} makes every answer slow; {@link
+ * request, failed ones too); {@link #delay(Duration)} makes every answer slow, {@link
+ * #delay(String, Duration)} those of one path; {@link #handlingTimes(String)} tells how long each
+ * answer took here; {@link
  * #failWith(int)} answers every request with that status until {@link #clearFailure()};
  * {@link #override(String, int, String)} answers one path with a canned body (garbage, odd
  * formats); {@link #stop()} and {@link #start()} take the server down and bring it back on the
@@ -145,6 +147,10 @@ public final class FakeAuthBackend implements AutoCloseable {
     private final Map<String, Recorded> lastRequests = new ConcurrentHashMap<>();
     private final Map<String, Canned> overrides = new ConcurrentHashMap<>();
     private volatile Duration delay = Duration.ZERO;
+    private final Map<String, Duration> pathDelays = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> handlingNanos = new ConcurrentHashMap<>();
+    /** Handling times kept per path at most (since start or {@link #resetCalls()}): long benchmark runs stay small. */
+    private static final int MAX_HANDLING_TIMES = 100_000;
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private volatile int failStatus;
     private volatile boolean rotate;
@@ -364,6 +370,7 @@ public final class FakeAuthBackend implements AutoCloseable {
 
     public void resetCalls() {
         calls.clear();
+        handlingNanos.clear();
     }
 
     /** The last request at a path, to check what a client sent. */
@@ -378,6 +385,36 @@ public final class FakeAuthBackend implements AutoCloseable {
      */
     public void delay(Duration delay) {
         this.delay = Objects.requireNonNull(delay, "delay");
+    }
+
+    /**
+     * Answers on {@code path} alone wait this long before the request is processed, instead of
+     * the {@link #delay(Duration) delay of every answer} ({@link Duration#ZERO} removes it): a slow
+     * refresh endpoint next to a prompt JWKS endpoint, as in a refresh storm.
+     */
+    public void delay(String path, Duration delay) {
+        Objects.requireNonNull(path, "path");
+        if (Objects.requireNonNull(delay, "delay").isZero()) {
+            pathDelays.remove(path);
+        } else {
+            pathDelays.put(path, delay);
+        }
+    }
+
+    /**
+     * How long this server took over each request on {@code path} so far, in arrival order of
+     * completion: from the exchange reaching the handler to the answer written (delays included).
+     * The backend's own latency, apart from what its clients spend around it. Kept since start
+     * or {@link #resetCalls()}, the first {@value #MAX_HANDLING_TIMES} per path.
+     */
+    public List<Duration> handlingTimes(String path) {
+        List<Long> nanos = handlingNanos.get(path);
+        if (nanos == null) {
+            return List.of();
+        }
+        synchronized (nanos) {
+            return nanos.stream().map(Duration::ofNanos).toList();
+        }
     }
 
     /**
@@ -611,8 +648,9 @@ public final class FakeAuthBackend implements AutoCloseable {
     // ------------------------------------------------------------------ HTTP
 
     private void handle(HttpExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        String path = exchange.getRequestURI().getPath();
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
             calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             String body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -622,7 +660,7 @@ public final class FakeAuthBackend implements AutoCloseable {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
             lastRequests.put(path, new Recorded(exchange.getRequestMethod(), Collections.unmodifiableMap(headers), body));
 
-            Duration wait = delay;
+            Duration wait = pathDelays.getOrDefault(path, delay);
             Hold hold = holds.get(path);
             try {
                 if (hold != null) {
@@ -649,6 +687,13 @@ public final class FakeAuthBackend implements AutoCloseable {
             route(exchange, path, body);
         } catch (IOException | RuntimeException e) {
             // The client went away or the server is stopping: nothing to answer.
+        } finally {
+            List<Long> times = handlingNanos.computeIfAbsent(path, p -> new ArrayList<>());
+            synchronized (times) {
+                if (times.size() < MAX_HANDLING_TIMES) {
+                    times.add(System.nanoTime() - started);
+                }
+            }
         }
     }
 
