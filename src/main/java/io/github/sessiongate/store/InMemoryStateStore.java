@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The default {@link StateStore}: this JVM's memory, bounded per {@link EntryClass}, not shared.
- * A full store evicts {@link EntryClass#CACHE CACHE} entries (an eighth at a time, so a flood costs
- * amortised constant time) and refuses a new {@link EntryClass#SECURITY SECURITY} entry with
+ * A full store evicts {@link EntryClass#CACHE CACHE} entries (an eighth at a time, spread over the
+ * whole table, so a flood costs amortised constant time and chains stay short) and refuses a new {@link EntryClass#SECURITY SECURITY} entry with
  * {@link WriteResult#FULL}; expired entries are dropped when read and swept when full, at most once
  * a second. Time comes from the given clock. It is never unavailable.
  *
@@ -274,11 +274,18 @@ public final class InMemoryStateStore implements StateStore {
             }
             sweep(now);
             if (evicting && map.size() >= max) {
+                // Every eighth entry in iteration order, not the first eighth: iteration follows the
+                // hash table's buckets, and dropping its front again and again would crowd the
+                // survivors into the last buckets (long chains, tree bins) and decide age by hash.
                 int toDrop = Math.max(1, max / 8);
+                int stride = max >= 8 ? 8 : 1;
                 var it = map.keySet().iterator();
-                while (toDrop-- > 0 && it.hasNext()) {
+                for (int seen = 0; toDrop > 0 && it.hasNext(); seen++) {
                     it.next();
-                    it.remove();
+                    if (seen % stride == 0) {
+                        it.remove();
+                        toDrop--;
+                    }
                 }
             }
             return map.size() < max;
