@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.EllipticCurves;
 
 /**
@@ -41,14 +40,14 @@ final class PublicKeySource implements KeySource {
             AlgorithmIdentifiers.RSA_USING_SHA512, AlgorithmIdentifiers.RSA_PSS_USING_SHA256,
             AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512);
 
-    private final PublicKey key;
+    private final KeyMatch match;
     /** RS* and PS* for RSA; exactly the one ES* matching the curve for EC. */
     private final Set<String> fitting;
     private final String defaultAlgorithm;
     private final String description;
 
     private PublicKeySource(PublicKey key, Set<String> fitting, String defaultAlgorithm, String description) {
-        this.key = key;
+        this.match = new KeyMatch(this, List.of(key));
         this.fitting = fitting;
         this.defaultAlgorithm = defaultAlgorithm;
         this.description = description;
@@ -198,9 +197,10 @@ final class PublicKeySource implements KeySource {
         }
     }
 
+    /** The one key, whatever the {@code kid}: configuration made sure it fits every allowed algorithm. */
     @Override
-    public void applyTo(JwtConsumerBuilder builder) {
-        builder.setVerificationKey(key);
+    public KeyMatch resolve(String algorithm, String kid) {
+        return match;
     }
 
     @Override
