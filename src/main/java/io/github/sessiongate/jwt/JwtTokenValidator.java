@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jose4j.jca.ProviderContext;
@@ -240,6 +241,8 @@ public class JwtTokenValidator extends TokenValidator {
     private volatile String secretText;
     private volatile Clock clock;
     private volatile boolean closed;
+    /** Signature verifications made, for tests: a count, never a timing. */
+    private final LongAdder signatureChecks = new LongAdder();
     /** Checked header segments and their keys; see the class comment. */
     private final HeaderCache<CheckedHeader> headers = new HeaderCache<>(HEADER_CACHE_SLOTS);
 
@@ -792,6 +795,7 @@ public class JwtTokenValidator extends TokenValidator {
             headers.put(header.segment, header); // only a header that passed every check and found its key
         }
 
+        signatureChecks.increment();
         Reason signature = verify(header, keys, token, payloadEnd);
         Map<String, Object> claims;
         try {
@@ -1077,6 +1081,9 @@ public class JwtTokenValidator extends TokenValidator {
         if (saturatedMinus(exp, start) > c.maxLifetimeSeconds()) {
             return Reason.LIFETIME_TOO_LONG;
         }
+        if (exp < Instant.MIN.getEpochSecond()) {
+            return Reason.MALFORMED; // no instant has it: an expiry no session can carry
+        }
         return null;
     }
 
@@ -1266,6 +1273,11 @@ public class JwtTokenValidator extends TokenValidator {
     /** For tests: how many header segments the cache holds. */
     int cachedHeaders() {
         return headers.size();
+    }
+
+    /** For tests: how many tokens reached the signature check. */
+    long signatureChecks() {
+        return signatureChecks.sum();
     }
 
     private static long saturatedMinus(long a, long b) {
