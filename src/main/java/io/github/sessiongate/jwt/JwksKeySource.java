@@ -137,6 +137,9 @@ final class JwksKeySource implements KeySource {
 
     /** jose4j's choice for a header of just {@code alg} and {@code kid}: the same filters as its resolver. */
     private List<Key> select(List<JsonWebKey> set, String algorithm, String kid) throws IOException {
+        if (kid != null && set.stream().noneMatch(jwk -> kid.equals(jwk.getKeyId()))) {
+            return List.of(); // what jose4j's selector would find, without building anything: junk kids are cheap
+        }
         JsonWebSignature header = new JsonWebSignature();
         header.setAlgorithmHeaderValue(algorithm);
         if (kid != null) {

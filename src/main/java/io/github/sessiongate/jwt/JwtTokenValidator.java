@@ -806,7 +806,7 @@ public class JwtTokenValidator extends TokenValidator {
         if (signature != null) {
             return refuse(signature);
         }
-        return decide(token, header, claims, clock.instant().getEpochSecond(), c);
+        return decide(token, header, claims, Math.floorDiv(clock.millis(), 1000L), c);
     }
 
     /**
