@@ -101,7 +101,9 @@ import org.slf4j.LoggerFactory;
  * its keys resolved once, then kept in a cache of {@value #HEADER_CACHE_SLOTS} slots (direct-mapped,
  * so bounded whatever arrives; a new header takes the slot of an old one). Only a header that
  * passed every check and found a key enters it: a refused header is refused again, in
- * microseconds, each time. The keys are kept with the key source's generation (the JWKS key set
+ * microseconds, each time. The one exception is {@code typ}: its verdict is computed once and kept
+ * with the header, but applied where the claims' {@code typ} is, after the signature and the
+ * issuer and audience checks, so each token keeps the refusal reason it always had. The keys are kept with the key source's generation (the JWKS key set
  * as last fetched) and resolved again when it changes, so a rotation is seen as soon as the key
  * set is refetched. Per token there remain the canonical-spelling check, the signature (jose4j's
  * algorithm implementation, so its ECDSA and HMAC safeguards apply), and the claims, parsed once
