@@ -4,7 +4,6 @@ import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.internal.OidcWellKnown;
 import java.io.IOException;
 import java.net.URI;
-import java.security.Key;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -12,12 +11,7 @@ import java.util.Map;
 import org.jose4j.http.Get;
 import org.jose4j.http.SimpleResponse;
 import org.jose4j.json.JsonUtil;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwx.JsonWebStructure;
-import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.jose4j.lang.JoseException;
-import org.jose4j.lang.UnresolvableKeyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,18 +131,22 @@ final class DiscoveredJwksKeySource implements KeySource {
     }
 
     @Override
-    public void applyTo(JwtConsumerBuilder builder) {
-        builder.setVerificationKeyResolver(new VerificationKeyResolver() {
-            @Override
-            public Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext) throws UnresolvableKeyException {
-                JwksKeySource k = keys();
-                if (k == null) {
-                    // An IOException cause: the validator reports "unavailable", never a refusal.
-                    throw new UnresolvableKeyException("OpenID discovery unavailable", new IOException("discovery unavailable"));
-                }
-                return k.resolver().resolveKey(jws, nestingContext);
-            }
-        });
+    public Object generation() throws IOException {
+        return discovered().generation();
+    }
+
+    @Override
+    public KeyMatch resolve(String algorithm, String kid) throws IOException {
+        return discovered().resolve(algorithm, kid);
+    }
+
+    /** The discovered key set; while discovery fails, an IOException: the validator reports "unavailable", never a refusal. */
+    private JwksKeySource discovered() throws IOException {
+        JwksKeySource k = keys();
+        if (k == null) {
+            throw new IOException("OpenID discovery unavailable");
+        }
+        return k;
     }
 
     @Override

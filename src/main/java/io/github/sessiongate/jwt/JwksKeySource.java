@@ -5,7 +5,9 @@ import io.github.sessiongate.internal.BackendUrls;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.security.Key;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -13,18 +15,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jose4j.http.Get;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.OctetKeyPairJsonWebKey;
+import org.jose4j.jwk.VerificationJwkSelector;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwk.OctetKeyPairJsonWebKey;
 import org.jose4j.keys.EdDsaKeyUtil;
-import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.jose4j.lang.JoseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Public keys published at a JWKS URL ({@code jwt.jwks-url}), fetched with jose4j's
- * {@link HttpsJwks} and chosen by {@link HttpsJwksVerificationKeyResolver}.
+ * {@link HttpsJwks} and chosen by jose4j's {@link VerificationJwkSelector} (by {@code kid}, key type
+ * and curve for the algorithm, {@code use} and {@code alg}), as jose4j's
+ * {@code HttpsJwksVerificationKeyResolver} chooses them: a {@code kid} not in the set triggers one
+ * refetch (rate-limited, see below) before it is unknown; a token without {@code kid} is checked
+ * against each key of its type.
  *
  * <p>Differences from jose4j's defaults, each for a reason:
  * <ul>
@@ -64,7 +70,7 @@ final class JwksKeySource implements KeySource {
 
     private final URI uri;
     private final ThrottledHttpsJwks jwks;
-    private final HttpsJwksVerificationKeyResolver resolver;
+    private final VerificationJwkSelector selector = new VerificationJwkSelector();
 
     /** Fetch settings; durations already range-checked by the caller. */
     record Settings(Duration timeout, Duration retainOnError, Duration refetchInterval, Duration cacheDuration) {
@@ -83,9 +89,6 @@ final class JwksKeySource implements KeySource {
         jwks.setRetainCacheOnErrorDuration(settings.retainOnError().toSeconds());
         jwks.setDefaultCacheDuration(settings.cacheDuration().toSeconds());
         jwks.setRefreshReprieveThreshold(0); // replaced by ThrottledHttpsJwks, on the injected clock
-        this.resolver = new HttpsJwksVerificationKeyResolver(jwks);
-        // A token without kid may match several keys of one type: try each rather than the first.
-        resolver.setDisambiguateWithVerifySignature(true);
     }
 
     /**
@@ -111,9 +114,56 @@ final class JwksKeySource implements KeySource {
         checkJwksAlgorithm(algorithm);
     }
 
-    /** The resolver that picks a key of this set, for a source that finds the set's URL later. */
-    HttpsJwksVerificationKeyResolver resolver() {
-        return resolver;
+    /** The current key set (fetched when the cache has expired); a new list after each successful fetch. */
+    @Override
+    public Object generation() throws IOException {
+        return keySet();
+    }
+
+    @Override
+    public KeyMatch resolve(String algorithm, String kid) throws IOException {
+        List<JsonWebKey> set = keySet();
+        List<Key> found = select(set, algorithm, kid);
+        if (found.isEmpty()) {
+            // As jose4j's resolver: one refetch, which ThrottledHttpsJwks limits to one per interval.
+            try {
+                jwks.refresh();
+            } catch (JoseException e) {
+                throw new IOException("JWKS refetch failed", e);
+            }
+            set = keySet();
+            found = select(set, algorithm, kid);
+        }
+        return new KeyMatch(set, found);
+    }
+
+    private List<JsonWebKey> keySet() throws IOException {
+        try {
+            return jwks.getJsonWebKeys();
+        } catch (JoseException e) {
+            throw new IOException("JWKS unusable", e);
+        }
+    }
+
+    /** jose4j's choice for a header of just {@code alg} and {@code kid}: the same filters as its resolver. */
+    private List<Key> select(List<JsonWebKey> set, String algorithm, String kid) throws IOException {
+        if (kid != null && set.stream().noneMatch(jwk -> kid.equals(jwk.getKeyId()))) {
+            return List.of(); // what jose4j's selector would find, without building anything: junk kids are cheap
+        }
+        JsonWebSignature header = new JsonWebSignature();
+        header.setAlgorithmHeaderValue(algorithm);
+        if (kid != null) {
+            header.setKeyIdHeaderValue(kid);
+        }
+        try {
+            List<Key> keys = new ArrayList<>();
+            for (JsonWebKey jwk : selector.selectList(header, set)) {
+                keys.add(jwk.getKey());
+            }
+            return List.copyOf(keys);
+        } catch (JoseException e) {
+            throw new IOException("JWKS key selection failed", e);
+        }
     }
 
     /** Refuses an algorithm that keys from a JWKS cannot have (HMAC). */
@@ -141,11 +191,6 @@ final class JwksKeySource implements KeySource {
             }
         }
         return keys;
-    }
-
-    @Override
-    public void applyTo(JwtConsumerBuilder builder) {
-        builder.setVerificationKeyResolver(resolver);
     }
 
     @Override

@@ -14,14 +14,15 @@ import io.github.sessiongate.ValidationResult.Reason;
 import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.CompactJws;
-import io.github.sessiongate.internal.JoseRefusals;
 import io.github.sessiongate.internal.JsonValues;
 import java.io.IOException;
 import java.net.URI;
+import java.security.Key;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -32,25 +33,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.jose4j.jwa.AlgorithmConstraints.ConstraintType;
+import org.jose4j.jca.ProviderContext;
+import org.jose4j.jwa.AlgorithmFactoryFactory;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jws.JsonWebSignatureAlgorithm;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.jwx.Headers;
 import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.lang.InvalidAlgorithmException;
 import org.jose4j.lang.InvalidKeyException;
 import org.jose4j.lang.JoseException;
-import org.jose4j.lang.UnresolvableKeyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,10 +97,25 @@ import org.slf4j.LoggerFactory;
  * applied to {@code exp}: the filter refreshes as soon as the token has expired, so skew there
  * would only keep an expired token alive. Skew applies to {@code nbf} and a future {@code iat}.
  *
- * <p><b>Time</b> comes from the {@link Clock} given to {@link Builder#clock} or {@link #init}. jose4j's consumer takes
- * a fixed evaluation time, so the validator keeps one consumer per clock second: the first
- * validation in a new second builds a consumer for that second (cheap: no key parsing, the key
- * source and JWKS cache are shared) and later ones reuse it; the consumer is thread-safe.
+ * <p><b>Time</b> comes from the {@link Clock} given to {@link Builder#clock} or {@link #init}.
+ *
+ * <p><b>One signature check and one claims parse per new token.</b> An identity provider's tokens
+ * share a few header segments, so each distinct header segment is parsed and checked once
+ * ({@code alg} against {@code jwt.algorithms} and thus the key type, {@code typ} and
+ * {@code jwt.require-type}, {@code crit}, {@code cty}, {@code enc}, {@code b64}, {@code kid}) and
+ * its keys resolved once, then kept in a cache of {@value #HEADER_CACHE_SLOTS} slots (direct-mapped,
+ * so bounded whatever arrives; a new header takes the slot of an old one). Only a header that
+ * passed every check and found a key enters it: a refused header is refused again, in
+ * microseconds, each time. The one exception is {@code typ}: its verdict is computed once and kept
+ * with the header, but applied where the claims' {@code typ} is, after the signature and the
+ * issuer and audience checks, so each token keeps the refusal reason it always had. The keys are kept with the key source's generation (the JWKS key set
+ * as last fetched) and resolved again when it changes, so a rotation is seen as soon as the key
+ * set is refetched. Per token there remain the canonical-spelling check, the signature (jose4j's
+ * algorithm implementation, so its ECDSA and HMAC safeguards apply), and the claims, parsed once
+ * by a strict parser (RFC 8259; duplicate names, a fractional {@code exp}, {@code nbf} or
+ * {@code iat} and nesting deeper than 32 are malformed) straight into the immutable maps the
+ * session carries. The signature is checked before the claims are read; claims that cannot be
+ * parsed are still reported as malformed rather than as a bad signature.
  *
  * <p><b>JWKS</b> failures never refuse a token: when keys cannot be fetched and none are cached
  * the result is {@linkplain ValidationResult#unavailable(String) unavailable}, so the filter denies
@@ -201,8 +213,14 @@ public class JwtTokenValidator extends TokenValidator {
     public static final String PARAM_JWKS_CACHE_DURATION = "jwt.jwks-cache-duration";
     public static final Duration DEFAULT_JWKS_CACHE_DURATION = Duration.ofHours(1);
 
-    /** Deepest JSON nesting accepted in a payload; deeper is refused before any parsing of claims. */
+    /** Deepest JSON nesting accepted in a header or payload; deeper is refused as malformed. */
     static final int MAX_JSON_DEPTH = 32;
+
+    /** Slots of the header cache: far more than the distinct headers of an identity provider. */
+    static final int HEADER_CACHE_SLOTS = 256;
+
+    /** jose4j's default providers, as its JsonWebSignature uses them. */
+    private static final ProviderContext PROVIDERS = new ProviderContext();
 
     private static final List<String> KNOWN_ALGORITHMS = List.of(
             AlgorithmIdentifiers.HMAC_SHA256, AlgorithmIdentifiers.HMAC_SHA384, AlgorithmIdentifiers.HMAC_SHA512,
@@ -241,7 +259,10 @@ public class JwtTokenValidator extends TokenValidator {
     private volatile String secretText;
     private volatile Clock clock;
     private volatile boolean closed;
-    private final AtomicReference<TimedConsumer> consumer = new AtomicReference<>();
+    /** Signature verifications made, for tests: a count, never a timing. */
+    private final LongAdder signatureChecks = new LongAdder();
+    /** Checked header segments and their keys; see the class comment. */
+    private final HeaderCache<CheckedHeader> headers = new HeaderCache<>(HEADER_CACHE_SLOTS);
 
     /** Settings after {@link #start}; immutable. */
     private record Config(KeySource keys, List<String> algorithms, List<String> issuers, List<String> audiences,
@@ -249,8 +270,30 @@ public class JwtTokenValidator extends TokenValidator {
             String rolesClaim, String nonceClientId) {
     }
 
-    /** A consumer whose time checks are evaluated at {@code second}. */
-    private record TimedConsumer(long second, JwtConsumer consumer) {
+    /**
+     * A header segment that passed the header checks: its algorithm, {@code kid}, and whether its
+     * {@code typ} refuses the token (applied where the claims' {@code typ} is, so reasons keep
+     * their order); the keys are bound to the key source's generation they were resolved in.
+     */
+    private static final class CheckedHeader {
+        final String segment;
+        final String alg;
+        final JsonWebSignatureAlgorithm algorithm;
+        final String kid;
+        final boolean typeRefused;
+        volatile KeyBinding binding;
+
+        CheckedHeader(String segment, String alg, JsonWebSignatureAlgorithm algorithm, String kid, boolean typeRefused) {
+            this.segment = segment;
+            this.alg = alg;
+            this.algorithm = algorithm;
+            this.kid = kid;
+            this.typeRefused = typeRefused;
+        }
+    }
+
+    /** A header's usable keys, as resolved in one generation of the key source. */
+    private record KeyBinding(Object generation, List<Key> keys) {
     }
 
     /**
@@ -755,6 +798,12 @@ public class JwtTokenValidator extends TokenValidator {
     /**
      * Checks the token. Never throws for any input: hostile input yields {@code Invalid}, a key
      * source failure {@code Unavailable}.
+     *
+     * <p>In order: the canonical spelling; the header, from the header cache or parsed and checked
+     * ({@code alg}, {@code cty}, {@code crit}, {@code enc}, {@code b64}, {@code kid}); its keys (an
+     * unknown {@code kid} is refused here, before any signature work or claims parsing); the
+     * signature, with jose4j's algorithm; then the claims, parsed once by {@link StrictJson}; then
+     * jose4j's claim checks as its consumer made them, and ours.
      */
     @Override
     protected final ValidationResult doValidate(String token) {
@@ -762,189 +811,327 @@ public class JwtTokenValidator extends TokenValidator {
         if (c == null) {
             return ValidationResult.unavailable(closed ? "JwtTokenValidator is closed" : "JwtTokenValidator is not configured");
         }
-        long now = clock.instant().getEpochSecond();
+        if (!CompactJws.isCanonical(token)) {
+            return refuse(Reason.MALFORMED); // padding, '+' or '/', non-zero pad bits, or not three segments
+        }
+        int headerEnd = token.indexOf('.');
+        int payloadEnd = token.indexOf('.', headerEnd + 1);
 
-        Reason early = precheck(token, c);
-        if (early != null) {
-            return refuse(early);
+        CheckedHeader header = headers.get(token, headerEnd);
+        boolean cached = header != null;
+        if (!cached) {
+            Object checked = checkHeader(token, headerEnd, c);
+            if (checked instanceof Reason reason) {
+                return refuse(reason);
+            }
+            header = (CheckedHeader) checked;
         }
-        JwtContext context;
+
+        List<Key> keys;
         try {
-            context = consumerAt(now, c).process(token);
-        } catch (InvalidJwtException e) {
-            // Never log e or its message: it contains the whole token.
-            ValidationResult verdict = classify(e);
-            if (verdict != null) {
-                return verdict;
-            }
-            // Only "expired" (per jose4j, with skew): signature, issuer, audience and subject
-            // passed, so the claims are genuine. Our own checks decide between invalid and expired.
-            context = e.getJwtContext();
-            if (context == null || context.getJwtClaims() == null || context.getJoseObjects().isEmpty()) {
-                return refuse(Reason.MALFORMED);
-            }
+            keys = keysFor(header, c.keys());
+        } catch (IOException e) {
+            LOG.debug("JWT not checked: JWKS keys unavailable ({})", e.getClass().getSimpleName());
+            return ValidationResult.unavailable("JWKS keys unavailable");
         }
-        return decide(token, context, now, c);
+        if (keys.isEmpty()) {
+            if (cached) {
+                headers.remove(header.segment, header); // its key left the key set
+            }
+            return refuse(Reason.UNKNOWN_KEY);
+        }
+        if (!cached) {
+            headers.put(header.segment, header); // only a header that passed every check and found its key
+        }
+
+        signatureChecks.increment();
+        Reason signature = verify(header, keys, token, payloadEnd);
+        Map<String, Object> claims;
+        try {
+            claims = StrictJson.parseObject(CompactJws.decode(token, headerEnd + 1, payloadEnd), MAX_JSON_DEPTH);
+        } catch (StrictJson.Refused e) {
+            return refuse(Reason.MALFORMED); // unparsable claims outrank a bad signature, as with jose4j's consumer
+        }
+        if (signature != null) {
+            return refuse(signature);
+        }
+        return decide(token, header, claims, Math.floorDiv(clock.millis(), 1000L), c);
     }
 
     /**
-     * Cheap checks on the unverified token, before any key lookup: one canonical spelling
-     * ({@link CompactJws}), then the header and payload.
+     * The header segment {@code token[0, end)} parsed and checked: a {@link CheckedHeader}, or the
+     * {@link Reason} to refuse it. Runs once per distinct header segment while it stays cached.
      */
-    private static Reason precheck(String token, Config c) {
-        if (!CompactJws.isCanonical(token)) {
-            return Reason.MALFORMED; // padding, '+' or '/', non-zero pad bits, or not three segments
-        }
+    private static Object checkHeader(String token, int end, Config c) {
+        Map<String, Object> h;
         try {
-            JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
-            if (!(structure instanceof JsonWebSignature jws)) {
-                return Reason.MALFORMED; // encrypted (JWE) tokens are not supported
-            }
-            Headers headers = jws.getHeaders();
-            Object alg = headers.getObjectHeaderValue("alg");
-            if (!(alg instanceof String) || !c.algorithms().contains(alg)) {
-                return Reason.DISALLOWED_ALGORITHM;
-            }
-            Object cty = headers.getObjectHeaderValue("cty");
-            if (cty != null && (!(cty instanceof String s) || normalizeType(s).equals("jwt"))) {
-                return Reason.MALFORMED; // a nested JWT
-            }
-            if (headers.getObjectHeaderValue("crit") != null) {
-                return Reason.MALFORMED; // we understand no critical extension
-            }
-            return JsonValues.nestingWithin(jws.getUnverifiedPayload(), MAX_JSON_DEPTH) ? null : Reason.MALFORMED;
-        } catch (JoseException | RuntimeException e) {
+            h = StrictJson.parseObject(CompactJws.decode(token, 0, end), MAX_JSON_DEPTH);
+        } catch (StrictJson.Refused e) {
             return Reason.MALFORMED;
         }
+        if (!(h.get("alg") instanceof String alg) || !c.algorithms().contains(alg)) {
+            return Reason.DISALLOWED_ALGORITHM;
+        }
+        Object cty = h.get("cty");
+        if (cty != null && (!(cty instanceof String s) || normalizeType(s).equals("jwt"))) {
+            return Reason.MALFORMED; // a nested JWT
+        }
+        if (h.get("crit") != null || h.get("enc") != null || h.get("b64") != null) {
+            return Reason.MALFORMED; // no critical extension understood; JWE; unencoded payload (RFC 7797)
+        }
+        Object kid = h.get("kid");
+        if (kid != null && !(kid instanceof String)) {
+            return Reason.MALFORMED;
+        }
+        JsonWebSignatureAlgorithm algorithm;
+        try {
+            algorithm = AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().getAlgorithm(alg);
+        } catch (InvalidAlgorithmException e) {
+            return Reason.DISALLOWED_ALGORITHM; // not available in this JVM
+        }
+        Object typ = h.get("typ");
+        boolean typeRefused = (typ != null && (!(typ instanceof String s) || isNonAccessType(normalizeType(s))))
+                || (c.requiredType() != null && !(typ instanceof String s && normalizeType(s).equals(c.requiredType())));
+        return new CheckedHeader(token.substring(0, end), alg, algorithm, (String) kid, typeRefused);
     }
 
-    private JwtConsumer consumerAt(long second, Config c) {
-        TimedConsumer cached = consumer.get();
-        if (cached != null && cached.second() == second) {
-            return cached.consumer();
+    /** The header's usable keys, resolved again only when the key source's generation moved on. */
+    private static List<Key> keysFor(CheckedHeader header, KeySource source) throws IOException {
+        Object generation = source.generation();
+        KeyBinding bound = header.binding;
+        if (bound != null && bound.generation() == generation) {
+            return bound.keys();
         }
-        JwtConsumerBuilder builder = new JwtConsumerBuilder()
-                .setJwsAlgorithmConstraints(ConstraintType.PERMIT, c.algorithms().toArray(new String[0]))
-                .setRequireExpirationTime()
-                .setRequireSubject()
-                .setExpectedIssuers(true, c.issuers().toArray(new String[0]))
-                .setEvaluationTime(NumericDate.fromSeconds(second))
-                .setAllowedClockSkewInSeconds(c.skewSeconds())
-                // iat may not be in the future (beyond skew); how far in the past is the lifetime check's job.
-                .setIssuedAtRestrictions(0, Integer.MAX_VALUE);
-        if (c.audiences().isEmpty()) {
-            builder.setSkipDefaultAudienceValidation(); // jwt.allow-any-audience=true, opted in
-        } else {
-            builder.setExpectedAudience(true, c.audiences().toArray(new String[0]));
-        }
-        c.keys().applyTo(builder);
-        JwtConsumer built = builder.build();
-        consumer.set(new TimedConsumer(second, built));
-        return built;
-    }
-
-    /** The verdict for a jose4j failure, or {@code null} when the only problem is expiry. */
-    private static ValidationResult classify(InvalidJwtException e) {
-        Throwable cause = e.getCause();
-        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
-            if (cause instanceof InvalidAlgorithmException) {
-                return refuse(Reason.DISALLOWED_ALGORITHM);
+        KeySource.KeyMatch match = source.resolve(header.alg, header.kid);
+        List<Key> usable = new ArrayList<>(match.keys().size());
+        for (Key key : match.keys()) {
+            try {
+                header.algorithm.validateVerificationKey(key); // e.g. an RSA key under 2048 bits in a JWKS
+                usable.add(key);
+            } catch (InvalidKeyException e) {
+                LOG.debug("JWT key unusable with {}", header.alg);
             }
-            if (cause instanceof UnresolvableKeyException) {
-                Throwable why = cause.getCause();
-                if (why instanceof IOException || why instanceof JoseException) {
-                    LOG.debug("JWT not checked: JWKS keys unavailable ({})", why.getClass().getSimpleName());
-                    return ValidationResult.unavailable("JWKS keys unavailable");
+        }
+        List<Key> keys = List.copyOf(usable);
+        header.binding = new KeyBinding(match.generation(), keys);
+        return keys;
+    }
+
+    /**
+     * jose4j's signature check of {@code header.payload} against each key (several only for a JWKS
+     * token without {@code kid}): {@code null} when one verifies, else the reason.
+     */
+    private static Reason verify(CheckedHeader header, List<Key> keys, String token, int payloadEnd) {
+        byte[] signature = CompactJws.decode(token, payloadEnd + 1, token.length());
+        byte[] input = new byte[payloadEnd];
+        for (int i = 0; i < payloadEnd; i++) {
+            input[i] = (byte) token.charAt(i); // ASCII: the canonical check passed
+        }
+        for (Key key : keys) {
+            try {
+                if (header.algorithm.verifySignature(signature, key, input, PROVIDERS)) {
+                    return null;
                 }
-                return refuse(Reason.UNKNOWN_KEY);
-            }
-            if (cause instanceof InvalidKeyException) {
-                return refuse(Reason.UNKNOWN_KEY); // the resolved key cannot be used with this algorithm
+            } catch (InvalidKeyException e) {
+                return Reason.UNKNOWN_KEY; // the resolved key cannot be used with this algorithm
+            } catch (JoseException e) {
+                return Reason.MALFORMED;
             }
         }
-        return JoseRefusals.reasonOf(e, PRECEDENCE).map(JwtTokenValidator::refuse).orElse(null);
+        // Without kid, several candidates and none verifies: jose4j's resolver finds no key.
+        return keys.size() > 1 ? Reason.UNKNOWN_KEY : Reason.BAD_SIGNATURE;
     }
 
-    /** Our checks on verified claims, then expiry, then the session. */
-    private ValidationResult decide(String token, JwtContext context, long now, Config c) {
+    /**
+     * The claim checks of the jose4j consumer this validator used (issuer, audience, subject,
+     * times; of several problems the first in {@link #PRECEDENCE}, expiry aside), then ours, then
+     * the hook, then expiry, then the session.
+     */
+    private ValidationResult decide(String token, CheckedHeader header, Map<String, Object> claims, long now, Config c) {
+        Reason reason = consumerChecks(claims, now, c);
+        if (reason == null) {
+            reason = check(claims, header, now, c);
+        }
+        if (reason != null) {
+            return refuse(reason);
+        }
+        Optional<Reason> custom = checkClaims(claims);
+        if (custom.isPresent()) {
+            return refuse(custom.get());
+        }
+        long exp = numericDate(claims.get("exp"));
+        Session session = Session.builder((String) claims.get("sub"), token)
+                .roles(roles(claims))
+                .claims(claims)
+                .expiresAt(Instant.ofEpochSecond(exp))
+                .guest(false)
+                .build();
+        if (now >= exp) {
+            LOG.debug("JWT expired");
+            // Within the skew the session may still serve, but only where no refresh is possible.
+            return now < exp + c.skewSeconds() ? ValidationResult.expired(session) : ValidationResult.expired();
+        }
+        return ValidationResult.valid(session);
+    }
+
+    /**
+     * What jose4j's consumer (required issuer and audience, required {@code exp} and {@code sub},
+     * {@code iat} at most the skew ahead) reported, reduced to one reason by {@link #PRECEDENCE}:
+     * {@code null} when nothing but expiry was wrong. Each of its validators reports one problem.
+     */
+    private static Reason consumerChecks(Map<String, Object> claims, long now, Config c) {
+        Reason best = null;
+        if (!c.audiences().isEmpty()) {
+            Object aud = claims.get("aud");
+            if (aud == null) {
+                best = Reason.WRONG_AUDIENCE;
+            } else {
+                List<String> audiences = audiences(aud);
+                if (audiences == null) {
+                    best = Reason.MALFORMED;
+                } else if (audiences.stream().noneMatch(a -> a != null && c.audiences().contains(a))) {
+                    best = Reason.WRONG_AUDIENCE;
+                }
+            }
+        }
+        Object iss = claims.get("iss");
+        best = worst(best, iss == null ? Reason.WRONG_ISSUER : !(iss instanceof String s) ? Reason.MALFORMED
+                : c.issuers().contains(s) ? null : Reason.WRONG_ISSUER);
+        best = worst(best, times(claims, now, c.skewSeconds()));
+        Object sub = claims.get("sub");
+        best = worst(best, sub == null ? Reason.NO_SUBJECT : sub instanceof String ? null : Reason.MALFORMED);
+        return best;
+    }
+
+    /** jose4j's NumericDateValidator with exp required, iat at most 0 s ahead and {@code Integer.MAX_VALUE} s back. */
+    private static Reason times(Map<String, Object> claims, long now, int skew) {
         try {
-            JwtClaims claims = context.getJwtClaims();
-            Headers headers = context.getJoseObjects().get(0).getHeaders();
-            Reason reason = check(claims, headers, now, c);
-            if (reason != null) {
-                return refuse(reason);
+            Long exp = numericDateOrNull(claims.get("exp"));
+            Long iat = numericDateOrNull(claims.get("iat"));
+            Long nbf = numericDateOrNull(claims.get("nbf"));
+            if (exp == null) {
+                return Reason.MISSING_CLAIM;
             }
-            Map<String, Object> frozen = JsonValues.freeze(claims.getClaimsMap());
-            Optional<Reason> custom = checkClaims(frozen);
-            if (custom.isPresent()) {
-                return refuse(custom.get());
+            if (Math.subtractExact(now, skew) >= exp) {
+                return null; // expired: decided after every other check
             }
-            long exp = claims.getExpirationTime().getValue();
-            Session session = Session.builder(claims.getSubject(), token)
-                    .roles(roles(frozen))
-                    .claims(frozen)
-                    .expiresAt(Instant.ofEpochSecond(exp))
-                    .guest(false)
-                    .build();
-            if (now >= exp) {
-                LOG.debug("JWT expired");
-                // Within the skew the session may still serve, but only where no refresh is possible.
-                return now < exp + c.skewSeconds() ? ValidationResult.expired(session) : ValidationResult.expired();
+            if ((iat != null && exp < iat) || (nbf != null && exp < nbf)) {
+                return Reason.MALFORMED;
             }
-            return ValidationResult.valid(session);
-        } catch (MalformedClaimException e) {
-            return refuse(Reason.MALFORMED);
+            if (nbf != null && Math.addExact(now, skew) < nbf) {
+                return Reason.NOT_YET_VALID;
+            }
+            if (iat != null && Math.subtractExact(Math.subtractExact(iat, now), skew) > 0) {
+                return Reason.ISSUED_IN_FUTURE;
+            }
+            if (iat != null && Math.subtractExact(Math.subtractExact(now, iat), skew) > Integer.MAX_VALUE) {
+                return Reason.LIFETIME_TOO_LONG;
+            }
+            return null;
+        } catch (ArithmeticException e) {
+            return Reason.MALFORMED; // an overflow: jose4j reports it as a miscellaneous problem
         }
     }
 
-    private static Reason check(JwtClaims claims, Headers headers, long now, Config c) throws MalformedClaimException {
-        String subject = claims.getSubject();
-        if (subject == null || subject.isBlank()) {
-            return Reason.NO_SUBJECT; // jose4j's setRequireSubject accepts ""
+    private static Reason worst(Reason a, Reason b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
         }
-        long exp = claims.getExpirationTime().getValue();
-        NumericDate iat = claims.getIssuedAt();
-        NumericDate nbf = claims.getNotBefore();
-        if ((iat != null && iat.getValue() > exp) || (nbf != null && nbf.getValue() > exp)) {
+        return PRECEDENCE.indexOf(b) < PRECEDENCE.indexOf(a) ? b : a;
+    }
+
+    /** {@code aud} as jose4j reads it: a string, or an array of strings (null elements kept); else {@code null}. */
+    private static List<String> audiences(Object aud) {
+        if (aud instanceof String s) {
+            return List.of(s);
+        }
+        if (aud instanceof List<?> list) {
+            for (Object item : list) {
+                if (item != null && !(item instanceof String)) {
+                    return null;
+                }
+            }
+            @SuppressWarnings("unchecked")
+            List<String> strings = (List<String>) list;
+            return strings;
+        }
+        return null;
+    }
+
+    /**
+     * A NumericDate claim in whole seconds, or {@code null} when absent. A fraction is refused (a
+     * token's times are integers); an integral value beyond a long saturates when written with an
+     * exponent ({@code 1e20}, as jose4j reads it) and is refused when written out.
+     *
+     * @throws ArithmeticException for anything else
+     */
+    private static Long numericDateOrNull(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Long l) {
+            return l;
+        }
+        if (value instanceof Double d && d == Math.rint(d)) {
+            return (long) d.doubleValue();
+        }
+        throw new ArithmeticException("not a NumericDate");
+    }
+
+    /** {@link #numericDateOrNull} of a claim already checked present and well-formed. */
+    private static long numericDate(Object value) {
+        return numericDateOrNull(value);
+    }
+
+    /** Our checks after jose4j's: blank subject, time order, token type, required claims, lifetime. */
+    private static Reason check(Map<String, Object> claims, CheckedHeader header, long now, Config c) {
+        if (((String) claims.get("sub")).isBlank()) {
+            return Reason.NO_SUBJECT; // jose4j's setRequireSubject accepted ""
+        }
+        long exp = numericDate(claims.get("exp"));
+        Long iat = numericDateOrNull(claims.get("iat"));
+        Long nbf = numericDateOrNull(claims.get("nbf"));
+        if ((iat != null && iat > exp) || (nbf != null && nbf > exp)) {
             return Reason.MALFORMED;
         }
 
-        Object headerType = headers.getObjectHeaderValue("typ");
-        for (Object type : new Object[] {headerType, claims.getClaimValue("typ")}) {
-            if (type != null && (!(type instanceof String s) || isNonAccessType(normalizeType(s)))) {
-                return Reason.WRONG_TOKEN_TYPE;
-            }
+        Object claimType = claims.get("typ");
+        if (header.typeRefused || (claimType != null && (!(claimType instanceof String s) || isNonAccessType(normalizeType(s))))) {
+            return Reason.WRONG_TOKEN_TYPE; // header typ and jwt.require-type were checked once per header
         }
-        Object use = claims.getClaimValue("token_use");
+        Object use = claims.get("token_use");
         if (use != null && !(use instanceof String s && s.strip().equalsIgnoreCase("access"))) {
             return Reason.WRONG_TOKEN_TYPE;
         }
         for (String idClaim : ID_TOKEN_CLAIMS) {
-            if (claims.hasClaim(idClaim) && !(idClaim.equals("nonce") && c.nonceClientId() != null)) {
+            if (claims.get(idClaim) != null && !(idClaim.equals("nonce") && c.nonceClientId() != null)) {
                 return Reason.WRONG_TOKEN_TYPE;
             }
         }
         if (c.nonceClientId() != null) {
             // With the nonce accepted, the audience tells an ID token apart: it is issued to the client alone.
-            List<String> aud = claims.getAudience();
-            if (aud.size() == 1 && aud.get(0).equals(c.nonceClientId())) {
+            Object aud = claims.get("aud");
+            List<String> audiences = aud == null ? List.of() : audiences(aud);
+            if (audiences == null) {
+                return Reason.MALFORMED;
+            }
+            if (audiences.size() == 1 && c.nonceClientId().equals(audiences.get(0))) {
                 return Reason.WRONG_TOKEN_TYPE;
             }
         }
-        if (c.requiredType() != null
-                && !(headerType instanceof String s && normalizeType(s).equals(c.requiredType()))) {
-            return Reason.WRONG_TOKEN_TYPE;
-        }
 
         for (String name : c.requiredClaims()) {
-            if (JsonValues.at(claims.getClaimsMap(), name) == null) {
+            if (JsonValues.at(claims, name) == null) {
                 return Reason.MISSING_CLAIM;
             }
         }
 
-        long start = iat != null ? iat.getValue() : now;
+        long start = iat != null ? iat : now;
         if (saturatedMinus(exp, start) > c.maxLifetimeSeconds()) {
             return Reason.LIFETIME_TOO_LONG;
+        }
+        if (exp < Instant.MIN.getEpochSecond()) {
+            return Reason.MALFORMED; // no instant has it: an expiry no session can carry
         }
         return null;
     }
@@ -1086,7 +1273,7 @@ public class JwtTokenValidator extends TokenValidator {
                 + (refresh != null ? ", refresh=" + refresh.describe() : "") + "]";
     }
 
-    /** Drops the key source, cached consumer and refresh endpoint; later validations are unavailable. */
+    /** Drops the key source, header cache and refresh endpoint; later validations are unavailable. */
     @Override
     public void close() {
         closed = true;
@@ -1094,7 +1281,7 @@ public class JwtTokenValidator extends TokenValidator {
         config = null;
         TokenRefresher r = refresh;
         refresh = null;
-        consumer.set(null);
+        headers.clear();
         if (c != null) {
             c.keys().close();
         }
@@ -1121,8 +1308,25 @@ public class JwtTokenValidator extends TokenValidator {
 
     /** Whether a normalized {@code typ} marks a refresh, ID, logout, guest or client token. */
     static boolean isNonAccessType(String normalized) {
-        String t = normalized.endsWith("+jwt") ? normalized.substring(0, normalized.length() - 4) : normalized;
-        return NON_ACCESS_TYPES.contains(t.replaceAll("[^a-z0-9]", ""));
+        int end = normalized.endsWith("+jwt") ? normalized.length() - 4 : normalized.length();
+        StringBuilder kept = new StringBuilder(end);
+        for (int i = 0; i < end; i++) {
+            char ch = normalized.charAt(i);
+            if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+                kept.append(ch);
+            }
+        }
+        return NON_ACCESS_TYPES.contains(kept.toString());
+    }
+
+    /** For tests: how many header segments the cache holds. */
+    int cachedHeaders() {
+        return headers.size();
+    }
+
+    /** For tests: how many tokens reached the signature check. */
+    long signatureChecks() {
+        return signatureChecks.sum();
     }
 
     private static long saturatedMinus(long a, long b) {

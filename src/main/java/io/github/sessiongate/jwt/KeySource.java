@@ -1,8 +1,9 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
+import java.io.IOException;
+import java.security.Key;
 import java.util.List;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 /**
  * Where the verification key comes from: an HMAC secret, one public key, or a JWKS endpoint.
@@ -26,8 +27,33 @@ sealed interface KeySource extends AutoCloseable permits SecretKeySource, Public
      */
     void checkAlgorithm(String algorithm);
 
-    /** Sets the verification key or key resolver on a consumer builder. */
-    void applyTo(JwtConsumerBuilder builder);
+    /**
+     * The keys that may have signed a token with this header: the one key of a secret or PEM
+     * source, or the JWKS keys that fit {@code algorithm} and {@code kid} (several only for a
+     * token without {@code kid}). Empty when none fits (an unknown {@code kid}), after at most
+     * the source's own rate-limited refetch. Never reads anything else from the token, so keys
+     * embedded in a header ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) are never used.
+     *
+     * @param algorithm an allowed JWS algorithm of this source
+     * @param kid the header's {@code kid}, or {@code null}
+     * @throws IOException when keys cannot be had now (JWKS host down, nothing cached): unavailable, not invalid
+     */
+    KeyMatch resolve(String algorithm, String kid) throws IOException;
+
+    /**
+     * An object that stays the same (identical) as long as {@link #resolve} would answer the same:
+     * the source itself for a fixed key, the current key set for a JWKS. Lets the validator
+     * keep a header's resolved keys until the key set changes. May refresh an expired JWKS cache.
+     *
+     * @throws IOException as {@link #resolve}
+     */
+    default Object generation() throws IOException {
+        return this;
+    }
+
+    /** What {@link #resolve} found, and the {@link #generation} it found it in. */
+    record KeyMatch(Object generation, List<Key> keys) {
+    }
 
     /** For the start-up summary, e.g. {@code jwks=https://idp/jwks}; never key material. */
     String describe();

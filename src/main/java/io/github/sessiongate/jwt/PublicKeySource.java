@@ -22,13 +22,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.keys.EdDsaKeyUtil;
 import org.jose4j.keys.EllipticCurves;
-import org.jose4j.keys.resolvers.VerificationKeyResolver;
-import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * One RSA (2048 bits or more), EC (P-256, P-384, P-521) or Ed25519 public key
@@ -60,6 +55,9 @@ final class PublicKeySource implements KeySource {
             AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512);
 
     private final PublicKey key;
+    private final KeyMatch match;
+    /** No key: a token whose {@code kid} is not {@link #acceptsKid accepted}. */
+    private final KeyMatch none;
     /** RS* and PS* for RSA; exactly the one ES* matching the curve for EC; EdDSA for Ed25519. */
     private final Set<String> fitting;
     /** {@code null} for Ed25519: EdDSA must be listed in {@code jwt.algorithms}. */
@@ -71,6 +69,8 @@ final class PublicKeySource implements KeySource {
     private PublicKeySource(PublicKey key, Set<String> fitting, String defaultAlgorithm, String description,
             String keyId) {
         this.key = key;
+        this.match = new KeyMatch(this, List.of(key));
+        this.none = new KeyMatch(this, List.of());
         this.fitting = fitting;
         this.defaultAlgorithm = defaultAlgorithm;
         this.description = description;
@@ -288,26 +288,13 @@ final class PublicKeySource implements KeySource {
     }
 
     /**
-     * The key; with a key id, a resolver that refuses a token whose {@code kid} is not
-     * {@link #acceptsKid accepted} before jose4j verifies anything (reported as an unknown key).
+     * The one key (configuration made sure it fits every allowed algorithm); none, so the token is
+     * refused as an unknown key before any signature work, when a {@code jwt.public-key-id} is set
+     * and the token's {@code kid} is missing or another.
      */
     @Override
-    public void applyTo(JwtConsumerBuilder builder) {
-        if (keyId == null) {
-            builder.setVerificationKey(key);
-            return;
-        }
-        builder.setVerificationKeyResolver(new VerificationKeyResolver() {
-            @Override
-            public java.security.Key resolveKey(JsonWebSignature jws, List<JsonWebStructure> nestingContext)
-                    throws UnresolvableKeyException {
-                Object kid = jws.getHeaders().getObjectHeaderValue("kid");
-                if (!acceptsKid(kid instanceof String s ? s : null)) {
-                    throw new UnresolvableKeyException("kid is not " + JwtTokenValidator.PARAM_PUBLIC_KEY_ID);
-                }
-                return key;
-            }
-        });
+    public KeyMatch resolve(String algorithm, String kid) {
+        return acceptsKid(kid) ? match : none;
     }
 
     @Override

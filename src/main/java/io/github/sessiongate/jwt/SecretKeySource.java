@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
 
 /**
@@ -22,12 +21,12 @@ final class SecretKeySource implements KeySource {
 
     private final String parameter;
     private final byte[] secret;
-    private final HmacKey key;
+    private final KeyMatch match;
 
     private SecretKeySource(String parameter, byte[] secret) {
         this.parameter = parameter;
         this.secret = secret;
-        this.key = new HmacKey(secret);
+        this.match = new KeyMatch(this, List.of(new HmacKey(secret)));
     }
 
     /**
@@ -63,9 +62,10 @@ final class SecretKeySource implements KeySource {
         }
     }
 
+    /** The one key, whatever the {@code kid}: configuration made sure it fits every allowed algorithm. */
     @Override
-    public void applyTo(JwtConsumerBuilder builder) {
-        builder.setVerificationKey(key);
+    public KeyMatch resolve(String algorithm, String kid) {
+        return match;
     }
 
     @Override

@@ -15,9 +15,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +35,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The per-request work of the filter that does not touch the network: deciding a path, and
  * validating an HS256 access token with and without the validation cache, and refusing another
- * spelling of it (the canonical-encoding check); an uncached EdDSA (Ed25519) validation beside it.
+ * spelling of it (the canonical-encoding check); an RS256 token of ten claims with the validator
+ * alone, beside a bare jose4j consumer, the floor for the cold path; an uncached EdDSA (Ed25519) validation.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +52,11 @@ public class HotPathBenchmark {
     private String respelt;
     private JwtTokenValidator edValidator;
     private String edToken;
+    /** RS256 with a PEM key, ten claims: the cold path of issue 11 (every token new to the validation cache). */
+    private JwtTokenValidator rsValidator;
+    private String rsToken;
+    /** The floor: a bare jose4j consumer with the same key and checks, no cache. */
+    private JwtConsumer rsConsumer;
 
     @Setup
     public void setUp() throws Exception {
@@ -84,6 +95,34 @@ public class HotPathBenchmark {
         cached = new Validations(validator, new ValidationCache(new StateSlot<>(new InMemoryStateStore(10_000, 1, clock),
                 "v:", StateStore.EntryClass.CACHE, ValidationCache.CODEC, null, clock, what -> { }),
                 Duration.ofSeconds(2), clock), new Bulkhead(64), Duration.ofSeconds(5));
+        RsaJsonWebKey rsa = RsaJwkGenerator.generateJwk(2048);
+        rsValidator = JwtTokenValidator.withPublicKey(rsa.getRsaPublicKey()).issuer("https://idp.example")
+                .audience("bench").build();
+        JwtClaims ten = new JwtClaims();
+        ten.setIssuer("https://idp.example");
+        ten.setAudience("bench");
+        ten.setSubject("0b5e3f7c-2a41-4c55-9d8e-6f1a2b3c4d5e");
+        ten.setIssuedAtToNow();
+        ten.setExpirationTimeMinutesInTheFuture(60);
+        ten.setGeneratedJwtId();
+        ten.setStringClaim("azp", "web-client");
+        ten.setStringClaim("scope", "openid profile email orders:read");
+        ten.setStringListClaim("roles", List.of("user", "admin"));
+        ten.setStringClaim("email", "alice@example.com");
+        JsonWebSignature rs = new JsonWebSignature();
+        rs.setPayload(ten.toJson());
+        rs.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        rs.setKeyIdHeaderValue("key-2026-01");
+        rs.setHeader("typ", "at+jwt");
+        rs.setKey(rsa.getPrivateKey());
+        rsToken = rs.getCompactSerialization();
+        rsConsumer = new JwtConsumerBuilder().setVerificationKey(rsa.getPublicKey())
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setExpectedIssuer("https://idp.example").setExpectedAudience("bench")
+                .setRequireExpirationTime().setRequireSubject().build();
+        if (rsValidator.validate(rsToken).kind() != ValidationResult.Kind.VALID) {
+            throw new IllegalStateException("benchmark RS256 token does not validate");
+        }
         if (validator.validate(token).kind() != ValidationResult.Kind.VALID) {
             throw new IllegalStateException("benchmark token does not validate");
         }
@@ -105,6 +144,18 @@ public class HotPathBenchmark {
     @Benchmark
     public ValidationResult validateHs256Uncached() {
         return validator.validate(token);
+    }
+
+    /** The validator alone on an RS256 token it has not cached (it has no validation cache of its own). */
+    @Benchmark
+    public ValidationResult validateRs256Uncached() {
+        return rsValidator.validate(rsToken);
+    }
+
+    /** The floor {@link #validateRs256Uncached} is measured against: a bare jose4j consumer. */
+    @Benchmark
+    public JwtClaims jose4jConsumerRs256() throws Exception {
+        return rsConsumer.processToClaims(rsToken);
     }
 
     @Benchmark

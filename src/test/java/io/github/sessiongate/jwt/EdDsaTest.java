@@ -290,8 +290,12 @@ class EdDsaTest {
 
     @Test
     void kidTricksNeitherHelpNorHurtWithoutAKeyId() {
-        for (Object kid : List.of("../../../dev/null", "", "' OR 1=1 --", "ed-1", 42, List.of("a"))) {
+        for (Object kid : List.of("../../../dev/null", "", "' OR 1=1 --", "ed-1")) {
             assertRefused(Reason.BAD_SIGNATURE, ed().validate(eddsa(token().header("kid", kid), OTHER_ED25519)));
+        }
+        // A kid is a string (RFC 7515 §4.1.4): any other JSON value makes the header malformed.
+        for (Object kid : List.of(42, List.of("a"))) {
+            assertRefused(Reason.MALFORMED, ed().validate(eddsa(token().header("kid", kid), OTHER_ED25519)));
         }
         // Without jwt.public-key-id the kid is not looked at (as for RSA and EC keys).
         assertValid(ed().validate(eddsa(token().kid("whatever"))));
