@@ -655,6 +655,24 @@ public final class CookieCodec {
     }
 
     /**
+     * Clears every session cookie {@code current} carried (chunks within range and the other prefix
+     * form included), and nothing it did not carry: one clearing {@code Set-Cookie} per cookie carried,
+     * for a definitive refusal of what the request presented (a name the request did not carry is no
+     * cookie the browser sends here, so clearing it would only cost header bytes). Within the clearing
+     * budget, as {@link #clear(HttpServletResponse, SessionCookies, boolean)}.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clearCarried(HttpServletResponse response, SessionCookies current, boolean secure) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        if (current.isEmpty()) {
+            return;
+        }
+        apply(response, current, secure, Map.of(), slotsOf(new LinkedHashSet<>(kinds)), false);
+    }
+
+    /**
      * Clears the guest cookie only (what {@code current} carried of it, plus its canonical name), e.g.
      * after its token was refused; the other cookies are left alone. Does nothing when the guest
      * cookie is not configured.

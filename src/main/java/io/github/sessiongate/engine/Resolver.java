@@ -300,6 +300,14 @@ final class Resolver {
      * effects), and returns what the writer clears (every session cookie, never for a bearer request).
      */
     Ended end(Credentials credentials, String reason, Refresh refresh) {
+        return end(credentials, reason, refresh, false);
+    }
+
+    /**
+     * As {@link #end(Credentials, String, Refresh)}; {@code everyName} (a logout) clears the canonical
+     * names the request did not carry too, a refusal only what it carried.
+     */
+    Ended end(Credentials credentials, String reason, Refresh refresh, boolean everyName) {
         String refreshToken = credentials.refreshToken();
         if (refreshToken != null) {
             refresher.forget(refreshToken);
@@ -308,7 +316,7 @@ final class Resolver {
         if (token != null) {
             validations.evict(token);
         }
-        return new Ended(reason, refreshToken != null ? refreshToken : token, !credentials.fromBearer(), refresh);
+        return new Ended(reason, refreshToken != null ? refreshToken : token, !credentials.fromBearer(), refresh, everyName);
     }
 
     /**
