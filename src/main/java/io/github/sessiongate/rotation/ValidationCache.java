@@ -24,7 +24,8 @@ import java.util.Optional;
  * session's map whenever they are the same (a JWT validated as is), so an entry keeps one copy of the
  * claims, not two. Measured with the default store: about 3.1 kB per entry for a 678-character HS256
  * token of ten claims (the token, eleven claim names and values as strings, the maps), that is
- * roughly 1 kB plus twice the token's length; a token's size is bounded by {@code cookie-max-total-bytes}.
+ * the token's length plus about 2.4 kB for ten claims (more claims, more); a token's size is
+ * bounded by {@code cookie-max-total-bytes}.
  * The store never holds more than {@code cache-max-entries} of them (default 10,000: about 31 MB for
  * such tokens). A networked store holds the session sealed instead ({@link #CODEC}).
  */
