@@ -104,7 +104,11 @@ public final class ValidationCache {
 
     /** A found entry, if the session it holds is still live by its own expiry. */
     Optional<Entry> live(Optional<Entry> hit) {
-        return hit.filter(e -> e.session().expiresAt().map(x -> x.isAfter(clock.instant())).orElse(true));
+        if (hit.isEmpty()) {
+            return hit;
+        }
+        Optional<Instant> expiresAt = hit.get().session().expiresAt();
+        return expiresAt.isEmpty() || expiresAt.get().isAfter(clock.instant()) ? hit : Optional.empty();
     }
 
     /** The cached session for the token, if any and still live. */
