@@ -35,7 +35,11 @@ final class CookieAssembler {
      * costs a map lookup per cookie instead of substrings and name lists. Any other name takes the
      * general path, which gives the same answers.
      */
-    private final Map<String, CookieNames.Parsed> ours;
+    private final Map<String, Known> ours;
+
+    /** A name of ours, its classification and its slot (made once, not per request). */
+    private record Known(CookieNames.Parsed parsed, CookieNames.Slot at) {
+    }
     /** The canonical name of each slot, for a request with Secure off [0] and on [1]. */
     private final List<Map<CookieNames.Slot, String>> canonical;
 
@@ -49,7 +53,7 @@ final class CookieAssembler {
         this.kinds = kinds;
         this.known = known;
         this.maxChunkIndex = maxChunkIndex;
-        Map<String, CookieNames.Parsed> names = new HashMap<>();
+        Map<String, Known> names = new HashMap<>();
         Map<CookieNames.Slot, String> plain = new HashMap<>();
         Map<CookieNames.Slot, String> secure = new HashMap<>();
         for (CookieKind kind : kinds) {
@@ -71,13 +75,19 @@ final class CookieAssembler {
     }
 
     /** Adds {@code name} to the fast lookup when the general path would read it (same kind, within range). */
-    private void remember(Map<String, CookieNames.Parsed> names, String name) {
+    private void remember(Map<String, Known> names, String name) {
         CookieKind shaped = CookieNames.shapedKind(settings, known, name);
         CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
         if (shaped != null && kinds.contains(shaped) && parsed != null && parsed.kind() == shaped
                 && parsed.chunk() <= maxChunkIndex && (parsed.chunk() < 0 || parsed.kind().chunked())) {
-            names.put(name, parsed);
+            names.put(name, new Known(parsed, parsed.at()));
         }
+    }
+
+    /** What {@link CookieNames#classify} says of a name of a configured kind, from the table when it is one of ours. */
+    CookieNames.Parsed classify(String name) {
+        Known k = ours.get(name);
+        return k != null ? k.parsed() : CookieNames.classify(settings, known, name);
     }
 
     /** Picks our cookies out of the parsed pairs and reassembles the values. */
@@ -99,14 +109,15 @@ final class CookieAssembler {
         int count = 0;
         for (int i = 0; i < n; i++) {
             CookieHeaderReader.Pair pair = pairs.get(i);
-            CookieNames.Parsed parsed = ours.get(pair.name());
-            if (parsed == null) {
+            Known k = ours.get(pair.name());
+            if (k == null) {
                 if (CookieNames.shapedKind(settings, known, pair.name()) != null) {
                     return null; // ignored or reported: the general path's business
                 }
                 continue; // another application's cookie
             }
-            CookieNames.Slot at = parsed.at();
+            CookieNames.Parsed parsed = k.parsed();
+            CookieNames.Slot at = k.at();
             if (parsed.chunk() >= 0 || !parsed.stem().equals(canonicalNames.get(at))) {
                 return null;
             }
@@ -155,7 +166,8 @@ final class CookieAssembler {
         Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
         Map<CookieNames.Slot, String> canonicalNames = canonical.get(secure ? 1 : 0);
         for (CookieHeaderReader.Pair pair : pairs) {
-            CookieNames.Parsed parsed = ours.get(pair.name());
+            Known our = ours.get(pair.name());
+            CookieNames.Parsed parsed = our == null ? null : our.parsed();
             if (parsed == null) {
                 CookieKind shaped = CookieNames.shapedKind(settings, known, pair.name());
                 if (shaped == null) {

@@ -682,7 +682,7 @@ public final class CookieCodec {
         boolean[] canonical = new boolean[n];
         int count = 0;
         for (String name : present) {
-            CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
+            CookieNames.Parsed parsed = assembler.classify(name);
             if (parsed != null && kinds.contains(parsed.kind())) {
                 names[count] = name;
                 lax[count] = parsed.kind().sameSiteLax();

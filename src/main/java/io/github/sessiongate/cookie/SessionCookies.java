@@ -108,7 +108,12 @@ public final class SessionCookies {
      * the kind is; {@link CookieCodec#open} unseals); empty when absent, malformed or duplicated.
      */
     public Optional<String> value(CookieKind kind) {
-        return Optional.ofNullable(values.get(new CookieNames.Slot(kind, 0)));
+        for (Map.Entry<CookieNames.Slot, String> e : values.entrySet()) { // a handful at most: no Slot per call
+            if (e.getKey().index() == 0 && e.getKey().kind() == kind) {
+                return Optional.of(e.getValue());
+            }
+        }
+        return Optional.empty();
     }
 
     /** A member of a family: its slot and its value as on the wire. */
