@@ -28,6 +28,20 @@ final class CookieAssembler {
     private final List<CookieKind> kinds;
     private final List<CookieKind> known;
     private final int maxChunkIndex;
+    /**
+     * Every name of ours a request can carry and this assembler reads (a configured kind, either
+     * prefix form, no chunk suffix or one within range for a chunked kind), with what
+     * {@link CookieNames#classify} says of it: computed once, so reading the usual Cookie header
+     * costs a map lookup per cookie instead of substrings and name lists. Any other name takes the
+     * general path, which gives the same answers.
+     */
+    private final Map<String, Known> ours;
+
+    /** A name of ours, its classification and its slot (made once, not per request). */
+    private record Known(CookieNames.Parsed parsed, CookieNames.Slot at) {
+    }
+    /** The canonical name of each slot, for a request with Secure off [0] and on [1]. */
+    private final List<Map<CookieNames.Slot, String>> canonical;
 
     /**
      * @param kinds the configured kinds: read
@@ -39,32 +53,138 @@ final class CookieAssembler {
         this.kinds = kinds;
         this.known = known;
         this.maxChunkIndex = maxChunkIndex;
+        Map<String, Known> names = new HashMap<>();
+        Map<CookieNames.Slot, String> plain = new HashMap<>();
+        Map<CookieNames.Slot, String> secure = new HashMap<>();
+        for (CookieKind kind : kinds) {
+            List<String> bases = kind.names(settings);
+            for (int slot = 0; slot < bases.size(); slot++) {
+                CookieNames.Slot at = new CookieNames.Slot(kind, slot);
+                plain.put(at, settings.cookieName(bases.get(slot), false));
+                secure.put(at, settings.cookieName(bases.get(slot), true));
+                for (String stem : List.of(bases.get(slot), CookieSettings.HOST_PREFIX + bases.get(slot))) {
+                    remember(names, stem);
+                    for (int chunk = 0; kind.chunked() && chunk <= maxChunkIndex; chunk++) {
+                        remember(names, CookieNames.chunkName(stem, chunk));
+                    }
+                }
+            }
+        }
+        this.ours = Map.copyOf(names);
+        this.canonical = List.of(Map.copyOf(plain), Map.copyOf(secure));
+    }
+
+    /** Adds {@code name} to the fast lookup when the general path would read it (same kind, within range). */
+    private void remember(Map<String, Known> names, String name) {
+        CookieKind shaped = CookieNames.shapedKind(settings, known, name);
+        CookieNames.Parsed parsed = CookieNames.classify(settings, known, name);
+        if (shaped != null && kinds.contains(shaped) && parsed != null && parsed.kind() == shaped
+                && parsed.chunk() <= maxChunkIndex && (parsed.chunk() < 0 || parsed.kind().chunked())) {
+            names.put(name, new Known(parsed, parsed.at()));
+        }
+    }
+
+    /** What {@link CookieNames#classify} says of a name of a configured kind, from the table when it is one of ours. */
+    CookieNames.Parsed classify(String name) {
+        Known k = ours.get(name);
+        return k != null ? k.parsed() : CookieNames.classify(settings, known, name);
     }
 
     /** Picks our cookies out of the parsed pairs and reassembles the values. */
     SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure) {
+        SessionCookies simple = simple(pairs, secure);
+        return simple != null ? simple : general(pairs, secure);
+    }
+
+    /**
+     * The usual request, read without the general path's bookkeeping: every session-shaped name is
+     * one of {@link #ours} under its canonical form, unchunked, each slot at most once. Gives what
+     * {@link #general} gives for such a request; {@code null} for any other (then the general path decides).
+     */
+    private SessionCookies simple(List<CookieHeaderReader.Pair> pairs, boolean secure) {
+        Map<CookieNames.Slot, String> canonicalNames = canonical.get(secure ? 1 : 0);
+        int n = pairs.size();
+        CookieHeaderReader.Pair[] mine = null;
+        CookieNames.Slot[] slots = null;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            CookieHeaderReader.Pair pair = pairs.get(i);
+            Known k = ours.get(pair.name());
+            if (k == null) {
+                if (CookieNames.shapedKind(settings, known, pair.name()) != null) {
+                    return null; // ignored or reported: the general path's business
+                }
+                continue; // another application's cookie
+            }
+            CookieNames.Parsed parsed = k.parsed();
+            CookieNames.Slot at = k.at();
+            if (parsed.chunk() >= 0 || !parsed.stem().equals(canonicalNames.get(at))) {
+                return null;
+            }
+            if (mine == null) {
+                mine = new CookieHeaderReader.Pair[n];
+                slots = new CookieNames.Slot[n];
+            }
+            for (int j = 0; j < count; j++) {
+                if (slots[j].equals(at)) {
+                    return null; // a duplicate
+                }
+            }
+            mine[count] = pair;
+            slots[count++] = at;
+        }
+        if (count == 0) {
+            return SessionCookies.none();
+        }
+        Set<String> present = count == 1 ? Set.of(mine[0].name()) : new LinkedHashSet<>();
+        List<SessionCookies.Seen> seen = new ArrayList<>(count);
+        Map<CookieNames.Slot, String> values = count == 1 ? new HashMap<>(2) : new LinkedHashMap<>();
+        List<String> refreshes = List.of();
+        for (int j = 0; j < count; j++) {
+            String value = mine[j].value();
+            if (count > 1) {
+                present.add(mine[j].name());
+            }
+            seen.add(new SessionCookies.Seen(mine[j].name(), value.length()));
+            if (!value.isEmpty()) {
+                values.put(slots[j], value);
+                if (slots[j].kind() == CookieKind.REFRESH && slots[j].index() == 0) {
+                    refreshes = List.of(value);
+                }
+            }
+        }
+        return new SessionCookies(values, Set.of(), present, seen, Map.of(), Map.of(), refreshes);
+    }
+
+    /** Any request: ignored names, chunks, duplicates and all. Package-private for the differential test. */
+    SessionCookies general(List<CookieHeaderReader.Pair> pairs, boolean secure) {
         Set<String> present = new LinkedHashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
         List<SessionCookies.Seen> seen = new ArrayList<>();
         Map<CookieNames.Slot, Assembly> assemblies = new LinkedHashMap<>(); // in the order the request carried them
         Map<SessionCookies.Ignored, Integer> ignored = new EnumMap<>(SessionCookies.Ignored.class);
         Map<SessionCookies.Ignored, List<String>> examples = new EnumMap<>(SessionCookies.Ignored.class);
+        Map<CookieNames.Slot, String> canonicalNames = canonical.get(secure ? 1 : 0);
         for (CookieHeaderReader.Pair pair : pairs) {
-            CookieKind shaped = CookieNames.shapedKind(settings, known, pair.name());
-            if (shaped == null) {
-                continue; // another application's cookie
-            }
-            CookieNames.Parsed parsed = CookieNames.classify(settings, known, pair.name());
-            if (!kinds.contains(shaped)) {
-                ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
-                continue;
-            }
-            if (parsed == null || parsed.chunk() > maxChunkIndex || (parsed.chunk() >= 0 && !parsed.kind().chunked())) {
-                ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
-                continue;
+            Known our = ours.get(pair.name());
+            CookieNames.Parsed parsed = our == null ? null : our.parsed();
+            if (parsed == null) {
+                CookieKind shaped = CookieNames.shapedKind(settings, known, pair.name());
+                if (shaped == null) {
+                    continue; // another application's cookie
+                }
+                parsed = CookieNames.classify(settings, known, pair.name());
+                if (!kinds.contains(shaped)) {
+                    ignore(ignored, examples, SessionCookies.Ignored.UNCONFIGURED_KIND, pair.name());
+                    continue;
+                }
+                if (parsed == null || parsed.chunk() > maxChunkIndex || (parsed.chunk() >= 0 && !parsed.kind().chunked())) {
+                    ignore(ignored, examples, SessionCookies.Ignored.CHUNK_OUT_OF_RANGE, pair.name());
+                    continue;
+                }
             }
             present.add(pair.name());
-            String canonical = settings.cookieName(parsed.kind().names(settings).get(parsed.slot()), secure);
+            String canonical = canonicalNames.get(parsed.at());
             if (parsed.stem().equals(canonical)) {
                 seen.add(new SessionCookies.Seen(pair.name(), pair.value().length()));
                 assemblies.computeIfAbsent(parsed.at(), k -> new Assembly(canonical)).add(parsed.chunk(), pair.value());
@@ -84,7 +204,12 @@ final class CookieAssembler {
             }
         }
         Map<CookieNames.Slot, String> values = new LinkedHashMap<>();
-        assemblies.keySet().stream().filter(tokens::containsKey).forEach(at -> values.put(at, tokens.get(at)));
+        for (CookieNames.Slot at : assemblies.keySet()) {
+            String token = tokens.get(at);
+            if (token != null) {
+                values.put(at, token);
+            }
+        }
         if (!duplicates.isEmpty()) {
             LOG.debug("session cookie names {} arrived more than once; those tokens are ignored", duplicates);
         }

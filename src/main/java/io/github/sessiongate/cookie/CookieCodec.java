@@ -655,6 +655,74 @@ public final class CookieCodec {
     }
 
     /**
+     * Clears every session cookie {@code current} carried (chunks within range and the other prefix
+     * form included), and nothing it did not carry: one clearing {@code Set-Cookie} per cookie carried,
+     * for a definitive refusal of what the request presented (a name the request did not carry is no
+     * cookie the browser sends here, so clearing it would only cost header bytes). Within the clearing
+     * budget, as {@link #clear(HttpServletResponse, SessionCookies, boolean)}.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public void clearCarried(HttpServletResponse response, SessionCookies current, boolean secure) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(current, "current");
+        if (current.isEmpty()) {
+            return;
+        }
+        if (response.isCommitted()) {
+            throw new IllegalStateException("response is already committed; session cookies must be cleared before");
+        }
+        // What apply() does for a clearing of every configured kind without the canonical names, without
+        // its plans and sets: this runs for every refused token, junk floods included.
+        boolean effectiveSecure = secure || settings.forcesSecure();
+        Set<String> present = current.presentNames();
+        int n = present.size();
+        String[] names = new String[n];
+        boolean[] lax = new boolean[n];
+        boolean[] canonical = new boolean[n];
+        int count = 0;
+        for (String name : present) {
+            CookieNames.Parsed parsed = assembler.classify(name);
+            if (parsed != null && kinds.contains(parsed.kind())) {
+                names[count] = name;
+                lax[count] = parsed.kind().sameSiteLax();
+                canonical[count++] = parsed.stem().equals(cookieName(parsed.kind(), parsed.slot(), effectiveSecure));
+            }
+        }
+        boolean[] chosen = new boolean[count];
+        int dropped = 0;
+        for (boolean canonicalFirst : new boolean[] {true, false}) { // carried canonical names, then the other form
+            for (int i = 0; i < count; i++) {
+                if (canonical[i] != canonicalFirst) {
+                    continue;
+                }
+                switch (current.reserveClearing(names[i], clearingBytes(names[i]), MAX_CLEARING_BYTES,
+                        ResponseBudget.maxWriteBytes())) {
+                    case RESERVED -> chosen[i] = true;
+                    case OVER_BUDGET -> dropped++;
+                    case ALREADY_CLEARED -> { }
+                }
+            }
+        }
+        if (dropped > 0) {
+            LOG.debug("clearing budget of {} bytes spent; {} session cookie names not cleared on this response",
+                    MAX_CLEARING_BYTES, dropped);
+        }
+        String partitionedValue = attributes.partitionedValue(response);
+        List<String> cleared = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            if (chosen[i]) {
+                response.addCookie(attributes.cookie(names[i], "", 0, effectiveSecure, partitionedValue, lax[i]));
+                cleared.add(names[i]);
+            }
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("cleared session cookies {}", cleared);
+        }
+        attributes.verifyPartitioned(response, cleared);
+    }
+
+    /**
      * Clears the guest cookie only (what {@code current} carried of it, plus its canonical name), e.g.
      * after its token was refused; the other cookies are left alone. Does nothing when the guest
      * cookie is not configured.

@@ -3,10 +3,7 @@ package io.github.sessiongate.cookie;
 import io.github.sessiongate.Session;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,22 +72,27 @@ public final class SessionCookies {
     private final Map<Ignored, Integer> ignoredCounts;
     private final Map<Ignored, List<String>> ignoredExamples;
     /** The names the response to this request already cleared, and the header bytes they took. */
-    private final Set<String> clearedNames = new HashSet<>();
+    private Set<String> clearedNames = Set.of(); // a HashSet from the first clearing on
     private int clearingBytes;
     /** All the Set-Cookie header bytes the response to this request got from the codec, clearing included. */
     private int setCookieBytes;
 
+    /**
+     * Takes the collections as given, without copies (one read per request; a copy of each was most
+     * of a warm request's allocation): the caller ({@link CookieAssembler}) made them for this
+     * instance and never touches them again. Read-only views are handed out.
+     */
     SessionCookies(Map<CookieNames.Slot, String> values, Set<String> duplicateNames, Set<String> presentNames,
             List<Seen> seen, Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
             List<String> presentedRefreshTokens) {
-        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        this.presentedRefreshTokens = List.copyOf(presentedRefreshTokens);
-        this.duplicateNames = Collections.unmodifiableSet(new LinkedHashSet<>(duplicateNames));
-        this.presentNames = Collections.unmodifiableSet(new LinkedHashSet<>(presentNames));
-        this.seen = List.copyOf(seen);
-        this.ignoredCounts = ignoredCounts.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(ignoredCounts));
-        this.ignoredExamples = ignoredExamples.isEmpty() ? Map.of()
-                : Collections.unmodifiableMap(new EnumMap<>(ignoredExamples));
+        this.values = values.isEmpty() ? Map.of() : Collections.unmodifiableMap(values);
+        this.presentedRefreshTokens = presentedRefreshTokens.isEmpty() ? List.of()
+                : Collections.unmodifiableList(presentedRefreshTokens);
+        this.duplicateNames = duplicateNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(duplicateNames);
+        this.presentNames = presentNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(presentNames);
+        this.seen = seen.isEmpty() ? List.of() : Collections.unmodifiableList(seen);
+        this.ignoredCounts = ignoredCounts.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredCounts);
+        this.ignoredExamples = ignoredExamples.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredExamples);
     }
 
     /** No session cookie at all. */
@@ -103,7 +105,12 @@ public final class SessionCookies {
      * the kind is; {@link CookieCodec#open} unseals); empty when absent, malformed or duplicated.
      */
     public Optional<String> value(CookieKind kind) {
-        return Optional.ofNullable(values.get(new CookieNames.Slot(kind, 0)));
+        for (Map.Entry<CookieNames.Slot, String> e : values.entrySet()) { // a handful at most: no Slot per call
+            if (e.getKey().index() == 0 && e.getKey().kind() == kind) {
+                return Optional.of(e.getValue());
+            }
+        }
+        return Optional.empty();
     }
 
     /** A member of a family: its slot and its value as on the wire. */
@@ -239,6 +246,9 @@ public final class SessionCookies {
         }
         if (clearingBytes + bytes > limit || setCookieBytes + bytes > responseLimit) {
             return Reservation.OVER_BUDGET;
+        }
+        if (clearedNames.isEmpty()) {
+            clearedNames = new HashSet<>();
         }
         clearedNames.add(name);
         clearingBytes += bytes;

@@ -34,8 +34,16 @@ final class Exchange {
 
     /** Where the request comes from, for the resolver's audit lines. */
     Resolver.Where where() {
-        return new Resolver.Where(path, origin.client());
+        Resolver.Where w = where;
+        if (w == null) {
+            w = new Resolver.Where(path, origin.client());
+            where = w;
+        }
+        return w;
     }
+
+    /** Made on the first {@link #where()}: one per request, not one per call. */
+    private Resolver.Where where;
 
     /** The response, made private first: it is about to carry a session or a session cookie. */
     HttpServletResponse privately() {

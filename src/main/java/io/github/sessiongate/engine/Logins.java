@@ -186,7 +186,7 @@ final class Logins {
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
-        writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE));
+        writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE, true));
         audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
         if (wantsJson(ex.request)) {
             // A script reads this body: the flow gets the facts without the ID token, so the URL carries

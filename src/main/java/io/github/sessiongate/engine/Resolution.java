@@ -109,13 +109,20 @@ sealed interface Resolution {
     }
 
     /**
-     * A definitive end: no session; every session cookie cleared (never for a bearer request),
-     * with the reason and the token the audit line fingerprints.
+     * A definitive end: no session; the session cookies cleared (never for a bearer request), with
+     * the reason and the token the audit line fingerprints. A refusal clears what the request carried
+     * ({@code everyName} false); a logout ({@code everyName} true) also the canonical names it did not carry.
      */
-    record Ended(String reason, String fingerprintOf, boolean clearCookies, Refresh refresh) implements Resolution {
+    record Ended(String reason, String fingerprintOf, boolean clearCookies, Refresh refresh, boolean everyName)
+            implements Resolution {
         public Ended {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(refresh, "refresh");
+        }
+
+        /** A refusal's end: clears only the session cookies the request carried. */
+        Ended(String reason, String fingerprintOf, boolean clearCookies, Refresh refresh) {
+            this(reason, fingerprintOf, clearCookies, refresh, false);
         }
 
         @Override
@@ -184,10 +191,22 @@ sealed interface Resolution {
         /** Clears the guest cookie only (its token was refused). */
         record ClearGuest() implements CookieWrite { }
 
-        /** Clears every session cookie, with the audit line's reason and the token it fingerprints. */
-        record ClearAll(String reason, String fingerprintOf) implements CookieWrite {
+        /**
+         * Clears the session cookies, with the audit line's reason and the token it fingerprints:
+         * every one the request carried (chunks and the other prefix form included) and, when
+         * {@code everyName} (a logout), the canonical names of every configured kind too.
+         */
+        record ClearAll(String reason, String fingerprintOf, boolean everyName) implements CookieWrite {
             public ClearAll {
                 Objects.requireNonNull(reason, "reason");
+            }
+
+            /**
+             * A refusal's clearing: only what the request carried, one {@code Set-Cookie} per session
+             * cookie it carried; a name it did not carry is no cookie this browser sends here.
+             */
+            ClearAll(String reason, String fingerprintOf) {
+                this(reason, fingerprintOf, false);
             }
 
             @Override

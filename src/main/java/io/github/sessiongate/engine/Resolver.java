@@ -83,6 +83,10 @@ final class Resolver {
         this.securityStoreFull = Objects.requireNonNull(securityStoreFull, "securityStoreFull");
     }
 
+    /** Each refusal reason as the audit line spells it (lower case), made once rather than per junk token. */
+    private static final String[] REASONS = java.util.Arrays.stream(ValidationResult.Reason.values())
+            .map(r -> r.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     /** Validates and decides in one call: {@link #validate} then {@link #resolve(Credentials, ValidationResult, boolean, Where)}. */
     Resolution resolve(Credentials credentials, boolean refreshAllowed, Where where) {
         return resolve(credentials, validate(credentials, where), refreshAllowed, where);
@@ -99,7 +103,7 @@ final class Resolver {
         }
         ValidationResult result = check(token, clues(credentials));
         if (result instanceof ValidationResult.Invalid invalid) {
-            audit.record(Event.INVALID_TOKEN, invalid.reason().name().toLowerCase(Locale.ROOT), where.path(),
+            audit.record(Event.INVALID_TOKEN, REASONS[invalid.reason().ordinal()], where.path(),
                     where.client(), token);
         } else if (result instanceof ValidationResult.Unavailable u) {
             LOG.debug("no verdict on {}: {}", where.path(), u.cause());
@@ -300,6 +304,14 @@ final class Resolver {
      * effects), and returns what the writer clears (every session cookie, never for a bearer request).
      */
     Ended end(Credentials credentials, String reason, Refresh refresh) {
+        return end(credentials, reason, refresh, false);
+    }
+
+    /**
+     * As {@link #end(Credentials, String, Refresh)}; {@code everyName} (a logout) clears the canonical
+     * names the request did not carry too, a refusal only what it carried.
+     */
+    Ended end(Credentials credentials, String reason, Refresh refresh, boolean everyName) {
         String refreshToken = credentials.refreshToken();
         if (refreshToken != null) {
             refresher.forget(refreshToken);
@@ -308,7 +320,7 @@ final class Resolver {
         if (token != null) {
             validations.evict(token);
         }
-        return new Ended(reason, refreshToken != null ? refreshToken : token, !credentials.fromBearer(), refresh);
+        return new Ended(reason, refreshToken != null ? refreshToken : token, !credentials.fromBearer(), refresh, everyName);
     }
 
     /**

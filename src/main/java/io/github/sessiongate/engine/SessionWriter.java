@@ -46,7 +46,7 @@ final class SessionWriter {
         } else if (resolution instanceof Resolution.Anonymous a) {
             write(ex, a.write());
         } else if (resolution instanceof Resolution.Ended e && e.clearCookies()) {
-            write(ex, new CookieWrite.ClearAll(e.reason(), e.fingerprintOf()));
+            write(ex, new CookieWrite.ClearAll(e.reason(), e.fingerprintOf(), e.everyName()));
         }
         return resolution; // NoVerdict: nothing cleared, nothing written
     }
@@ -118,7 +118,11 @@ final class SessionWriter {
         } else if (write instanceof CookieWrite.ClearGuest) {
             cookies.clearGuest(ex.privately(), ex.credentials.cookies(), ex.secure);
         } else if (write instanceof CookieWrite.ClearAll c) {
-            cookies.clear(ex.privately(), ex.credentials.cookies(), ex.secure);
+            if (c.everyName()) {
+                cookies.clear(ex.privately(), ex.credentials.cookies(), ex.secure);
+            } else {
+                cookies.clearCarried(ex.privately(), ex.credentials.cookies(), ex.secure);
+            }
             audit.record(Event.COOKIES_CLEARED, c.reason(), ex.path, ex.origin.client(), c.fingerprintOf());
         }
         return true; // Nothing

@@ -28,6 +28,9 @@ public final class Hosts {
         if (host == null) {
             return false;
         }
+        if (isIpv4Loopback(host, 0, host.length())) {
+            return true; // the usual answer for a client address, without a regex or a lower-cased copy
+        }
         String h = host.toLowerCase(Locale.ROOT);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
@@ -44,5 +47,38 @@ public final class Hosts {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code s[from, to)} is {@code 127.a.b.c} with decimal octets of at most 255 and no
+     * leading zeros: what {@link #IPV4_LOOPBACK} matches, read without a {@link java.util.regex.Matcher}.
+     */
+    static boolean isIpv4Loopback(String s, int from, int to) {
+        if (to - from < 9 || !s.startsWith("127.", from)) {
+            return false;
+        }
+        int at = from + 4;
+        for (int octet = 0; octet < 3; octet++) {
+            int start = at;
+            int value = 0;
+            while (at < to && s.charAt(at) >= '0' && s.charAt(at) <= '9') {
+                value = value * 10 + (s.charAt(at) - '0');
+                at++;
+                if (at - start > 3) {
+                    return false;
+                }
+            }
+            int digits = at - start;
+            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
+                return false;
+            }
+            if (octet < 2) {
+                if (at >= to || s.charAt(at) != '.') {
+                    return false;
+                }
+                at++;
+            }
+        }
+        return at == to;
     }
 }

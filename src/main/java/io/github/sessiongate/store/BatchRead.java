@@ -49,7 +49,8 @@ public final class BatchRead {
         }
     }
 
-    private final List<Lookup<?>> lookups = new ArrayList<>(4);
+    /** Made on the first {@link #add}: most requests (a warm hit on the in-memory store) add nothing. */
+    private List<Lookup<?>> lookups;
     private boolean ran;
 
     /** Adds an entry to read. */
@@ -58,18 +59,24 @@ public final class BatchRead {
             throw new IllegalStateException("already read");
         }
         Lookup<V> l = new Lookup<>(Objects.requireNonNull(store, "store"), Objects.requireNonNull(key, "key"));
+        if (lookups == null) {
+            lookups = new ArrayList<>(4);
+        }
         lookups.add(l);
         return l;
     }
 
     /** Whether nothing was added. */
     public boolean isEmpty() {
-        return lookups.isEmpty();
+        return lookups == null;
     }
 
     /** Reads every entry: one {@link StateStore#getAll} per networked store, the rest from memory. Never throws for a store. */
     public void run() {
         ran = true;
+        if (lookups == null) {
+            return;
+        }
         Map<StateStore, List<Lookup<?>>> remote = new IdentityHashMap<>(2);
         for (Lookup<?> l : lookups) {
             StateStore s = l.store instanceof StateSlot<?> slot ? slot.remoteStore() : null;

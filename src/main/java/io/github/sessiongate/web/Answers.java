@@ -14,12 +14,23 @@ import org.jose4j.json.JsonUtil;
  * the filter set on it (a clearing, say) stay.
  */
 public final class Answers {
+    /** The fixed bodies, encoded once: a flood of refused tokens costs no encoding per answer. */
+    private static final byte[] UNAUTHENTICATED = ascii("{\"error\":\"unauthenticated\"}");
+    private static final byte[] BAD_REQUEST = ascii("{\"error\":\"bad_request\"}");
+    private static final byte[] UNAVAILABLE = ascii("{\"error\":\"unavailable\"}");
+    private static final byte[] METHOD_NOT_ALLOWED = ascii("{\"error\":\"method_not_allowed\"}");
+    private static final String JSON = "application/json;charset=UTF-8";
+
     private Answers() {
+    }
+
+    private static byte[] ascii(String body) {
+        return body.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** 400: the request path failed the firewall. */
     public static void badRequest(HttpServletResponse response) throws IOException {
-        json(response, HttpServletResponse.SC_BAD_REQUEST, "{\"error\":\"bad_request\"}");
+        json(response, HttpServletResponse.SC_BAD_REQUEST, BAD_REQUEST);
     }
 
     /**
@@ -32,7 +43,7 @@ public final class Answers {
             return;
         }
         response.setHeader("WWW-Authenticate", challenge);
-        write(response, HttpServletResponse.SC_UNAUTHORIZED, "{\"error\":\"unauthenticated\"}");
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, UNAUTHENTICATED);
     }
 
     /** 403: authenticated, but not allowed here. */
@@ -59,7 +70,7 @@ public final class Answers {
             return;
         }
         response.setHeader("Allow", allow);
-        write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "{\"error\":\"method_not_allowed\"}");
+        write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
     }
 
     /** 204 No Content, not cacheable. */
@@ -88,7 +99,7 @@ public final class Answers {
             return;
         }
         response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
-        write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "{\"error\":\"unavailable\"}");
+        write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, UNAVAILABLE);
     }
 
     /**
@@ -105,7 +116,7 @@ public final class Answers {
         response.setContentLength(0);
     }
 
-    private static void json(HttpServletResponse response, int status, String body) throws IOException {
+    private static void json(HttpServletResponse response, int status, byte[] body) throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -113,10 +124,14 @@ public final class Answers {
     }
 
     private static void write(HttpServletResponse response, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        write(response, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code bytes} as the JSON body; never changes them (the fixed bodies are shared). */
+    private static void write(HttpServletResponse response, int status, byte[] bytes) throws IOException {
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
-        response.setContentType("application/json;charset=UTF-8");
+        response.setContentType(JSON);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

@@ -86,10 +86,21 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
     }
 
     private static boolean isCdnCaching(String name) {
-        return name != null && CDN_CACHING.contains(name.toLowerCase(Locale.ROOT));
+        if (name == null) {
+            return false;
+        }
+        for (String cdn : CDN_CACHING) { // no lower-cased copy of every header name the application sets
+            if (cdn.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isAtLeastAsStrict(String cacheControl) {
+        if ("no-store".equals(cacheControl) || CACHE_CONTROL.equals(cacheControl)) {
+            return true; // the filter's own answers, without a split
+        }
         for (String directive : cacheControl.toLowerCase(Locale.ROOT).split(",")) {
             if (directive.strip().equals("no-store")) {
                 return true;
@@ -99,6 +110,9 @@ public final class PrivateCacheResponse extends HttpServletResponseWrapper {
     }
 
     private static String withPrivate(String cacheControl) {
+        if ("no-store".equals(cacheControl)) {
+            return CACHE_CONTROL;
+        }
         for (String directive : cacheControl.toLowerCase(Locale.ROOT).split(",")) {
             if (directive.strip().equals("private")) {
                 return cacheControl;

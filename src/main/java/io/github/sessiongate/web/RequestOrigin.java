@@ -157,7 +157,30 @@ public record RequestOrigin(String scheme, String host, int port, String client,
         if (host == null) {
             return false;
         }
-        return stripBrackets(host).toLowerCase(Locale.ROOT).endsWith(".localhost") || Hosts.isLoopback(host);
+        return endsWithLocalhost(stripBrackets(host)) || Hosts.isLoopback(host);
+    }
+
+    /**
+     * {@code h.toLowerCase(Locale.ROOT).endsWith(".localhost")} without the copy: only ASCII letters
+     * lower-case to those of {@code .localhost} (never {@code regionMatches(true, ...)}, which would
+     * also take a long s for an s).
+     */
+    private static boolean endsWithLocalhost(String h) {
+        String suffix = ".localhost";
+        int from = h.length() - suffix.length();
+        if (from < 0) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            char c = h.charAt(from + i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String first(String header) {

@@ -307,6 +307,39 @@ public class CookieCodecTest {
         }
     }
 
+    @Test
+    void clearCarriedExpiresWhatTheRequestCarriedAndNothingElse() {
+        CookieCodec custom = new CookieCodec(CookieSettings.builder().path("/app").domain("example.com").build());
+        SessionCookies current = custom.read(request("other=c; sg_access.0=a; sg_access.1=b; sg_refresh=r"), true);
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        custom.clearCarried(response, current, true);
+        List<Cookie> cookies = added(response);
+        assertEquals(List.of("sg_access.0", "sg_access.1", "sg_refresh"), cookies.stream().map(Cookie::getName).toList(),
+                "every chunk and cookie carried, no canonical name it did not carry, no foreign cookie");
+        for (Cookie c : cookies) {
+            assertEquals(0, c.getMaxAge());
+            assertEquals("", c.getValue());
+            assertEquals("/app", c.getPath());
+            assertEquals("example.com", c.getDomain());
+            assertTrue(c.getSecure() && c.isHttpOnly());
+        }
+        HttpServletResponse again = mock(HttpServletResponse.class);
+        custom.clearCarried(again, current, true);
+        assertEquals(List.of(), added(again), "a name this response already cleared is not cleared twice");
+    }
+
+    @Test
+    void clearCarriedClearsTheOtherPrefixFormTooAndNothingForNoCookies() {
+        SessionCookies current = codec.read(request("sg_access=x; __Host-sg_access=y"), true);
+        HttpServletResponse response = mock(HttpServletResponse.class);
+        codec.clearCarried(response, current, true);
+        assertEquals(List.of("sg_access", "__Host-sg_access"), added(response).stream().map(Cookie::getName).toList());
+
+        HttpServletResponse none = mock(HttpServletResponse.class);
+        codec.clearCarried(none, codec.read(request("theme=dark"), true), true);
+        assertEquals(List.of(), added(none));
+    }
+
     // ------------------------------------------------------------------ guest and meta cookies
 
     @Test

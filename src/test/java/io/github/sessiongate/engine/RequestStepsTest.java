@@ -21,6 +21,7 @@ import io.github.sessiongate.testing.MutableClock;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.Cookie;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,50 @@ class RequestStepsTest {
                 .cookie(REFRESH, "refresh-down").build(), down.servlet(), chain());
         assertTrue(down.cookies().isEmpty(), "a transient failure never clears cookies: " + down.cookies());
         assertTrue(down.header("Retry-After").isPresent(), "503 says when to retry");
+    }
+
+    @Test
+    void aJunkAccessCookieAloneGetsExactlyOneClearingAndTheFixedBody() throws Exception {
+        InMemoryResponse response = new InMemoryResponse();
+        filter.doFilter(InMemoryRequest.get("/app/data").cookie(ACCESS, "junk").cookie("other_app", "x").build(),
+                response.servlet(), chain());
+        assertEquals(401, response.status());
+        assertEquals(List.of(ACCESS), names(response), "only the cookie the request carried is cleared");
+        assertEquals(0, response.cookie(ACCESS).orElseThrow().getMaxAge());
+        assertEquals("{\"error\":\"unauthenticated\"}", response.body(), "the 401 body is small and fixed");
+        assertNull(chained);
+    }
+
+    @Test
+    void aRefusedPairClearsExactlyTheAccessAndRefreshCookiesItCarried() throws Exception {
+        InMemoryResponse response = new InMemoryResponse();
+        filter.doFilter(InMemoryRequest.get("/app/data").cookie(ACCESS, "junk").cookie(REFRESH, "refresh-refused")
+                .build(), response.servlet(), chain());
+        assertEquals(401, response.status());
+        assertEquals(List.of(ACCESS, REFRESH), names(response));
+        assertTrue(response.cookies().stream().allMatch(c -> c.getMaxAge() == 0), "both are clearings");
+    }
+
+    @Test
+    void aJunkChunkedAccessTokenClearsEveryChunkItCarried() throws Exception {
+        InMemoryResponse response = new InMemoryResponse();
+        filter.doFilter(InMemoryRequest.get("/app/data").cookie(ACCESS + ".0", "junk-part-one")
+                .cookie(ACCESS + ".1", "junk-part-two").build(), response.servlet(), chain());
+        assertEquals(401, response.status());
+        assertEquals(List.of(ACCESS + ".0", ACCESS + ".1"), names(response));
+    }
+
+    @Test
+    void logoutStillClearsTheNamesTheRequestDidNotCarry() throws Exception {
+        InMemoryResponse response = new InMemoryResponse();
+        filter.doFilter(InMemoryRequest.post("/auth/logout").header("Origin", SAME_ORIGIN)
+                .header("X-Requested-With", "fetch").cookie(ACCESS, "valid-alice").build(), response.servlet(), chain());
+        assertEquals(204, response.status());
+        assertEquals(0, response.cookie(REFRESH).orElseThrow().getMaxAge(), "a logout clears every canonical name");
+    }
+
+    private static List<String> names(InMemoryResponse response) {
+        return response.cookies().stream().map(Cookie::getName).toList();
     }
 
     @Test

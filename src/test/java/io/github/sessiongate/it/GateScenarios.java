@@ -344,6 +344,23 @@ abstract class GateScenarios {
 
         assertUnauthenticated(response);
         assertAccessCookieCleared(response);
+        assertEquals(1, response.headers("Set-Cookie").size(),
+                () -> "one clearing for the one session cookie carried: " + response.headers("Set-Cookie"));
+    }
+
+    /**
+     * A malformed token gets the 401 with its small fixed body and exactly one clearing
+     * {@code Set-Cookie}, for the one session cookie it came in: none for the names it did not
+     * carry, none for another application's cookie next to it.
+     */
+    @Test
+    void malformedTokenClearsOnlyTheCookieItCameIn() throws Exception {
+        Response response = get(APP + "/api/orders", "Cookie: theme=dark; " + ACCESS_COOKIE + "=eyJhbGciOiJIUzI1NiJ9.e$$$.c2ln");
+
+        assertUnauthenticated(response);
+        assertEquals("{\"error\":\"unauthenticated\"}", response.body(), "the 401 body is small and fixed");
+        assertAccessCookieCleared(response);
+        assertEquals(1, response.headers("Set-Cookie").size(), () -> "Set-Cookie: " + response.headers("Set-Cookie"));
     }
 
     @Test

@@ -421,6 +421,8 @@ abstract class RotationScenarios {
                 () -> GateScenarios.assertUnauthenticated(response),
                 () -> assertCleared(response, ACCESS),
                 () -> assertCleared(response, REFRESH),
+                () -> assertEquals(2, response.headers("Set-Cookie").size(),
+                        () -> "one clearing per session cookie carried, none for the others: " + response.headers("Set-Cookie")),
                 () -> assertTrue(audit.stream().anyMatch(l -> l.contains("event=cookies_cleared")
                         && l.contains("token=" + Tokens.fingerprint(pair.refresh()))),
                         () -> "no cookies_cleared audit line with the refresh token's fingerprint in:\n" + String.join("\n", audit)),
