@@ -175,6 +175,11 @@ public class FilterBenchmark {
         public String alg;
 
         SessionFilter filter;
+        /**
+         * The filter's counters, taken at set-up: JMH may tear this state down before the states that
+         * read them at the end of a trial, and a destroyed filter no longer hands them out.
+         */
+        SessionFilter.Metrics metrics;
         BenchTokens keys;
         /** The access cookie's name as the filter reads it on this HTTPS request: {@code __Host-sg_access}. */
         String accessCookie;
@@ -213,6 +218,7 @@ public class FilterBenchmark {
                 }
                 throw e;
             }
+            metrics = filter.metrics();
             CookieSettings cookies = filter.config().cookies();
             accessCookie = cookies.cookieName(cookies.accessCookieName(), true);
             String warmToken = keys.token(0);
@@ -287,8 +293,8 @@ public class FilterBenchmark {
             check(probe.send(gate, cookies[tokens.length / 2]) == 200, gate.alg + ": a cold request answered "
                     + probe.response.getStatus());
             probe.checkPassed(gate, 1);
-            hitsAtStart = gate.filter.metrics().getCacheHits();
-            validationsAtStart = gate.filter.metrics().getValidations();
+            hitsAtStart = gate.metrics.getCacheHits();
+            validationsAtStart = gate.metrics.getValidations();
             System.out.printf(Locale.ROOT, "%nFilterBenchmark alg=%s: %d cold tokens minted in %.1f s%n", gate.alg,
                     coldTokens, (System.nanoTime() - started) / 1e9);
         }
@@ -299,8 +305,8 @@ public class FilterBenchmark {
             if (!name.startsWith("cold")) {
                 return;
             }
-            long hits = gate.filter.metrics().getCacheHits() - hitsAtStart;
-            long validations = gate.filter.metrics().getValidations() - validationsAtStart;
+            long hits = gate.metrics.getCacheHits() - hitsAtStart;
+            long validations = gate.metrics.getValidations() - validationsAtStart;
             System.out.printf(Locale.ROOT, "%nFilterBenchmark.%s alg=%s: %d cache hits, %d validations over the trial"
                     + " (warm-up included): %.4f%% hits%n", name, gate.alg, hits, validations,
                     100.0 * hits / Math.max(1, hits + validations));
@@ -444,15 +450,15 @@ public class FilterBenchmark {
             recorder = thread.getThreadIndex() == 0;
             cacheHits = 0;
             validations = 0;
-            hitsBefore = gate.filter.metrics().getCacheHits();
-            validationsBefore = gate.filter.metrics().getValidations();
+            hitsBefore = gate.metrics.getCacheHits();
+            validationsBefore = gate.metrics.getValidations();
         }
 
         @TearDown(Level.Iteration)
         public void after(Gate gate) {
             if (recorder) {
-                cacheHits = gate.filter.metrics().getCacheHits() - hitsBefore;
-                validations = gate.filter.metrics().getValidations() - validationsBefore;
+                cacheHits = gate.metrics.getCacheHits() - hitsBefore;
+                validations = gate.metrics.getValidations() - validationsBefore;
             }
         }
     }
