@@ -399,7 +399,11 @@ final class BenchRequest implements HttpServletRequest {
 
     // ------------------------------------------------------------------ not on the measured paths
 
+    /** Calls of a method this request does not model, even if the filter caught the exception: the checks want 0. */
+    static final java.util.concurrent.atomic.AtomicLong UNSUPPORTED_CALLS = new java.util.concurrent.atomic.AtomicLong();
+
     private static UnsupportedOperationException unsupported(String method) {
+        UNSUPPORTED_CALLS.incrementAndGet();
         return new UnsupportedOperationException("BenchRequest." + method + " (a new dependency of the filter? model it)");
     }
 

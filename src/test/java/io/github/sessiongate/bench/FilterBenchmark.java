@@ -85,7 +85,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class FilterBenchmark {
@@ -242,6 +242,7 @@ public class FilterBenchmark {
             probe.checkPassed(this, 1);
             check(probe.send(this, warmCookie) == 200, alg + ": a second warm request answered " + probe.response.getStatus());
             probe.checkPassed(this, 2);
+            checkModelled();
             System.out.printf(Locale.ROOT, "%nFilterBenchmark alg=%s: token of %d characters, cookie %s, jwt.public-key-id %s;"
                     + " a warm response carries %d Set-Cookie header(s)%n", alg, warmToken.length(), accessCookie,
                     keys.publicKeyPem == null ? "n/a (HS256)" : keyId ? "set" : "not supported by this build",
@@ -367,6 +368,7 @@ public class FilterBenchmark {
                 check(probe.chain.requests == 0, gate.alg + " " + kind + ": a malformed token reached the application");
                 checkSetCookies(gate, probe.response);
             }
+            checkModelled();
             System.out.printf(Locale.ROOT, "%nFilterBenchmark garbage alg=%s kind=%s: token of %d characters; the 401 carries"
                     + " %d Set-Cookie header(s) and %d body bytes for the 1 session cookie the request carried%n",
                     gate.alg, kind, token.length(), probe.response.setCookieCount(), probe.response.bodyBytes());
@@ -414,6 +416,7 @@ public class FilterBenchmark {
 
         @TearDown(Level.Iteration)
         public void checkIteration(Gate gate, BenchmarkParams run) {
+            checkModelled();
             String name = run.getBenchmark().substring(run.getBenchmark().lastIndexOf('.') + 1);
             if (name.equals("bareJose4j")) {
                 return;
@@ -463,6 +466,12 @@ public class FilterBenchmark {
                 validations = gate.metrics.getValidations() - validationsBefore;
             }
         }
+    }
+
+    /** The filter called no method {@link BenchRequest} does not model (even one whose exception it caught). */
+    static void checkModelled() {
+        check(BenchRequest.UNSUPPORTED_CALLS.get() == 0, "the filter called a method BenchRequest does not model"
+                + " (see BenchRequest.unsupported): model it");
     }
 
     static void check(boolean ok, String what) {
