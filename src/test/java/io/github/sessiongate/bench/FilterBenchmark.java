@@ -215,8 +215,8 @@ public class FilterBenchmark {
             } catch (Exception e) {
                 if (EDDSA.equals(alg)) {
                     throw new IllegalStateException("FilterBenchmark alg=EdDSA: this build's JwtTokenValidator does not start with "
-                            + "jwt.algorithms=EdDSA and an Ed25519 PEM key (EdDSA support is the eddsa branch's work: merge it "
-                            + "first): " + e.getMessage(), e);
+                            + "jwt.algorithms=EdDSA and an Ed25519 PEM key (a build from before EdDSA support; measure it without "
+                            + "-p alg=EdDSA): " + e.getMessage(), e);
                 }
                 throw e;
             }

@@ -21,7 +21,7 @@ class FilterBenchmarkStateTest {
     private static final List<String> KINDS = List.of("badBase64", "wrongSegments", "badHeader", "unknownKid", "badAlg", "oversize");
 
     @ParameterizedTest
-    @ValueSource(strings = {"HS256", "RS256", "ES256"})
+    @ValueSource(strings = {"HS256", "RS256", "ES256", "EdDSA"})
     void warmColdAndGarbagePathsAnswerAsTheBenchmarkExpects(String alg) throws Exception {
         FilterBenchmark.Gate gate = new FilterBenchmark.Gate();
         gate.alg = alg;
