@@ -313,6 +313,10 @@ public class FilterBenchmark {
             System.out.printf(Locale.ROOT, "%nFilterBenchmark.%s alg=%s: %d cache hits, %d validations over the trial"
                     + " (warm-up included): %.4f%% hits%n", name, gate.alg, hits, validations,
                     100.0 * hits / Math.max(1, hits + validations));
+            if (hits * 100 > hits + validations) {
+                System.out.printf(Locale.ROOT, "FilterBenchmark WARNING: %s alg=%s was not cold: over 1%% cache hits; raise"
+                        + " -p coldTokens (now %d)%n", name, gate.alg, coldTokens);
+            }
         }
     }
 
