@@ -84,15 +84,15 @@ public class FilterHotPathBenchmark {
         garbagePairCookie = access + "=" + junk + "; " + CODEC.refreshCookieName(true) + "=some-refresh-token";
         BenchResponse check = new BenchResponse();
         filter.doFilter(new BenchRequest("/api/data", warmCookie), check, chain);
-        if (check.status != 200 || check.cookies != 0) {
-            throw new IllegalStateException("the warm request is not served: " + check.status);
+        if (check.getStatus() != 200 || check.setCookieCount() != 0) {
+            throw new IllegalStateException("the warm request is not served: " + check.getStatus());
         }
         check = new BenchResponse();
         filter.doFilter(new BenchRequest("/api/data", garbageCookie), check, (q, s) -> {
             throw new IllegalStateException("garbage reached the application");
         });
-        if (check.status != 401) {
-            throw new IllegalStateException("garbage is not refused: " + check.status);
+        if (check.getStatus() != 401) {
+            throw new IllegalStateException("garbage is not refused: " + check.getStatus());
         }
     }
 
@@ -106,7 +106,7 @@ public class FilterHotPathBenchmark {
         BenchRequest request = new BenchRequest("/api/data", warmCookie);
         BenchResponse response = new BenchResponse();
         chain.doFilter(request, response);
-        return response.status;
+        return response.getStatus();
     }
 
     @Benchmark
@@ -114,7 +114,7 @@ public class FilterHotPathBenchmark {
         BenchRequest request = new BenchRequest("/api/data", warmCookie);
         BenchResponse response = new BenchResponse();
         filter.doFilter(request, response, chain);
-        return response.status;
+        return response.getStatus();
     }
 
     @Benchmark
@@ -122,7 +122,7 @@ public class FilterHotPathBenchmark {
         BenchRequest request = new BenchRequest("/api/data", garbageCookie);
         BenchResponse response = new BenchResponse();
         filter.doFilter(request, response, chain);
-        return response.status + response.cookies;
+        return response.getStatus() + response.setCookieCount();
     }
 
     @Benchmark
@@ -130,7 +130,7 @@ public class FilterHotPathBenchmark {
         BenchRequest request = new BenchRequest("/api/data", garbagePairCookie);
         BenchResponse response = new BenchResponse();
         filter.doFilter(request, response, chain);
-        return response.status + response.cookies;
+        return response.getStatus() + response.setCookieCount();
     }
 
     /** Keeps {@link Session} linked for readers: the warm chain sees the session attribute. */
