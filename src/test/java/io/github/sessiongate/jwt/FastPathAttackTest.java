@@ -590,6 +590,37 @@ class FastPathAttackTest {
         assertRefused(Reason.BAD_SIGNATURE, v.validate(genuine.substring(0, genuine.lastIndexOf('.')) + junkSig));
     }
 
+    /**
+     * Without the key, nobody can put a header into the cache: a forged token's header (however
+     * acceptable) is checked and used, but kept only once a token with it verified. Otherwise a
+     * flood of distinct forged headers would evict the identity provider's own headers and keep up
+     * to 256 attacker-chosen segments of up to 16 kB each.
+     */
+    @Test
+    void forgedTokensNeverEnterTheHeaderCache() throws IOException {
+        JwtTokenValidator v = hmac();
+        String genuine = token().hs256();
+        assertValid(v.validate(genuine));
+        assertEquals(1, v.cachedHeaders());
+        String junkSig = "." + B64.encodeToString(new byte[32]);
+        String pad = "p".repeat(8000);
+        for (int i = 0; i < 2 * JwtTokenValidator.HEADER_CACHE_SLOTS; i++) {
+            String h = B64.encodeToString(ascii("{\"alg\":\"HS256\",\"n\":" + i + ",\"pad\":\"" + pad + "\"}"));
+            assertRefused(Reason.BAD_SIGNATURE, v.validate(h + "." + b64(claims("")) + junkSig));
+        }
+        assertEquals(1, v.cachedHeaders(), "only the genuine token's header is cached");
+
+        JwtTokenValidator fromJwks = jwks(new MutableClock(NOW));
+        assertValid(fromJwks.validate(token().kid("rsa-1").rs256()));
+        for (int i = 0; i < 50; i++) {
+            assertRefused(Reason.BAD_SIGNATURE, fromJwks.validate(token().kid("rsa-1").header("n", i).sign("RS256", OTHER_RSA.getPrivateKey())));
+        }
+        assertEquals(1, fromJwks.cachedHeaders(), "forged tokens naming a known kid stay out too");
+        // A genuine token with a new header is still cached once it verified.
+        assertValid(fromJwks.validate(token().kid("rsa-1").header("n", 1).rs256()));
+        assertEquals(2, fromJwks.cachedHeaders());
+    }
+
     @Test
     void aCachedHeaderWhoseKidIsReusedForANewKeyNoLongerVerifiesOldTokens() throws Exception {
         MutableClock clock = new MutableClock(NOW);
