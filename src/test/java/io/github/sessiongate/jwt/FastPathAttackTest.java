@@ -412,6 +412,32 @@ class FastPathAttackTest {
         assertRefused(Reason.MALFORMED, v.validate(hs256Raw("{\"alg\":\"HS256\",\"d\":" + "{\"a\":".repeat(5000) + "}", claims(""))));
     }
 
+    /**
+     * A number literal of thousands of digits costs quadratic time to read as a BigInteger (about
+     * a millisecond for a 6 kB cookie, far more than a signature check), in a header before any
+     * signature work and in claims even under a forged signature: refused by length instead
+     * (RFC 8259 section 9 lets a parser limit the range and precision of numbers).
+     */
+    @Test
+    void numberLiteralsOfThousandsOfDigitsAreMalformedBeforeAnyCostlyWork() throws StrictJson.Refused {
+        JwtTokenValidator v = hmac();
+        String digits = "7".repeat(4500);
+        for (String number : List.of("1" + digits, "-1" + digits, "0." + digits, "1" + digits + ".5", "0." + digits + "e5", "1e" + digits)) {
+            String header = "{\"alg\":\"HS256\",\"n\":" + number + "}";
+            assertRefused(Reason.MALFORMED, v.validate(hs256Raw(header, claims(""))));
+            assertRefused(Reason.MALFORMED, v.validate(hs256Raw(HS_HEADER, claims(",\"n\":" + number))));
+            assertRefused(Reason.MALFORMED, v.validate(hs256Raw(HS_HEADER, claims(",\"n\":[" + number + "]"))));
+        }
+        assertEquals(12, v.signatureChecks(), "one check per claims case; the header refusals cost none");
+        // Up to 40 characters a number is read as before: a 21-digit integer, a long double.
+        String forty = "1" + "0".repeat(39);
+        assertEquals(new BigInteger(forty), StrictJson.parseObject(ascii("{\"n\":" + forty + "}"), 32).get("n"));
+        assertEquals(-1.2345678901234567e-300, StrictJson.parseObject(ascii("{\"n\":-1.2345678901234567e-300}"), 32).get("n"));
+        assertValid(v.validate(hs256Raw(HS_HEADER, claims(",\"n\":" + forty))));
+        org.junit.jupiter.api.Assertions.assertThrows(StrictJson.Refused.class,
+                () -> StrictJson.parseObject(ascii("{\"n\":" + forty + "0}"), 32));
+    }
+
     // --- claim types and edges -----------------------------------------------------------------
 
     @Test
