@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@link TomcatFastPathAttackTest}), on the {@code gate} webapp (HS256 {@link Tokens}, {@code /api/*}
  * protected, {@code /admin/*} for role admin): tokens correctly signed with the real key but
  * holding what the strict claims parser must refuse (escaped duplicate names, NumericDates in odd
- * spellings, bad UTF-8, deep nesting), header tricks ({@code alg} spellings, {@code b64},
+ * spellings, bad UTF-8, deep nesting, numbers of thousands of digits), header tricks ({@code alg} spellings, {@code b64},
  * {@code crit}, escaped duplicate {@code alg}), and a flood of distinct acceptable headers: each
  * answered 401 (403 for a role), never 200 and never 500, at most one clearing {@code Set-Cookie},
  * with no token in the logs; the genuine token is still served after the flood.
@@ -141,6 +141,8 @@ abstract class FastPathAttackScenarios {
         hostile.put("nested cty", sign("{\"alg\":\"HS256\",\"cty\":\"JWT\"}", c));
         hostile.put("typ refresh header", sign("{\"alg\":\"HS256\",\"typ\":\"refresh+jwt\"}", c));
         hostile.put("kid as a number", sign("{\"alg\":\"HS256\",\"kid\":7}", c));
+        hostile.put("2,000-digit number in the header", sign("{\"alg\":\"HS256\",\"n\":1" + "7".repeat(2000) + "}", c));
+        hostile.put("2,000-digit number in the claims", sign(HEADER, claims(",\"n\":-1" + "7".repeat(2000))));
         String good = sign(HEADER, c);
         hostile.put("five segments", good + "." + good.substring(good.lastIndexOf('.') + 1) + ".AAAA");
         hostile.put("empty signature", good.substring(0, good.lastIndexOf('.') + 1));
