@@ -209,6 +209,29 @@ class FastPathAttackTest {
         static final BigInteger P256_N = io.github.sessiongate.testing.EcdsaMalleability.P256_N;
     }
 
+    /** An Ed25519 signature whose S is replaced by S + L (the group order) is another spelling: refused (RFC 8032 5.1.7). */
+    @Test
+    void eddsaSignatureWithSPlusTheGroupOrderIsRefused() {
+        JwtTokenValidator v = ed();
+        String jwt = token().sign("EdDSA", EdKeys.ED25519.getPrivate());
+        assertValid(v.validate(jwt));
+        byte[] sig = Base64.getUrlDecoder().decode(jwt.substring(jwt.lastIndexOf('.') + 1));
+        byte[] sLittle = Arrays.copyOfRange(sig, 32, 64);
+        byte[] sBig = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            sBig[i] = sLittle[31 - i];
+        }
+        BigInteger order = BigInteger.TWO.pow(252).add(new BigInteger("27742317777372353535851937790883648493"));
+        byte[] raised = new BigInteger(1, sBig).add(order).toByteArray();
+        byte[] out = Arrays.copyOf(sig, 64);
+        for (int i = 0; i < 32; i++) {
+            int from = raised.length - 1 - i;
+            out[32 + i] = from >= 0 ? raised[from] : 0;
+        }
+        String twin = jwt.substring(0, jwt.lastIndexOf('.') + 1) + B64.encodeToString(out);
+        assertRefused(Reason.BAD_SIGNATURE, v.validate(twin));
+    }
+
     // --- alg spellings, algorithm confusion ---------------------------------------------------
 
     @ParameterizedTest
