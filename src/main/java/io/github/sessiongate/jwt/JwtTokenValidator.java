@@ -105,8 +105,9 @@ import org.slf4j.LoggerFactory;
  * {@code jwt.require-type}, {@code crit}, {@code cty}, {@code enc}, {@code b64}, {@code kid}) and
  * its keys resolved once, then kept in a cache of {@value #HEADER_CACHE_SLOTS} slots (direct-mapped,
  * so bounded whatever arrives; a new header takes the slot of an old one). Only a header that
- * passed every check and found a key enters it: a refused header is refused again, in
- * microseconds, each time. The one exception is {@code typ}: its verdict is computed once and kept
+ * passed every check, found a key and carried a token whose signature verified enters it: a
+ * refused header is refused again, in microseconds, each time, and a forged token (however
+ * acceptable its header) can neither fill the cache nor evict the provider's headers. The one exception is {@code typ}: its verdict is computed once and kept
  * with the header, but applied where the claims' {@code typ} is, after the signature and the
  * issuer and audience checks, so each token keeps the refusal reason it always had. The keys are kept with the key source's generation (the JWKS key set
  * as last fetched) and resolved again when it changes, so a rotation is seen as soon as the key
@@ -840,12 +841,13 @@ public class JwtTokenValidator extends TokenValidator {
             }
             return refuse(Reason.UNKNOWN_KEY);
         }
-        if (!cached) {
-            headers.put(header.segment, header); // only a header that passed every check and found its key
-        }
 
         signatureChecks.increment();
         Reason signature = verify(header, keys, token, payloadEnd);
+        if (signature == null && !cached) {
+            // Only once a token with it verified: without the key nobody can fill or flush the cache.
+            headers.put(header.segment, header);
+        }
         Map<String, Object> claims;
         try {
             claims = StrictJson.parseObject(CompactJws.decode(token, headerEnd + 1, payloadEnd), MAX_JSON_DEPTH);

@@ -18,7 +18,10 @@ import java.util.Map;
  * escape; no duplicate member name in any object (<a
  * href="https://www.rfc-editor.org/rfc/rfc7519#section-4">RFC 7519 §4</a>); at most
  * {@code maxDepth} nested objects and arrays, so the recursion is bounded; no number too large to
- * be finite. Everything jose4j's parser refuses is refused here too, so this parser only ever
+ * be finite, and none written with more than {@value #MAX_NUMBER_LENGTH} characters (RFC 8259
+ * section 9 lets a parser limit the range and precision of numbers; reading thousands of digits
+ * as a {@code BigInteger} takes quadratic time, milliseconds for one cookie's worth, before any
+ * signature work in a header). Everything jose4j's parser refuses is refused here too, so this parser only ever
  * narrows what is accepted.
  *
  * <p>Values: objects as unmodifiable {@link Map}s in member order, arrays as unmodifiable
@@ -36,6 +39,9 @@ final class StrictJson {
             super("not strict JSON", null, false, false);
         }
     }
+
+    /** Longest number literal, sign, fraction and exponent included: far beyond a long or a double's precision. */
+    static final int MAX_NUMBER_LENGTH = 40;
 
     private final byte[] in;
     private final int maxDepth;
@@ -350,6 +356,9 @@ final class StrictJson {
             if (digits() == 0) {
                 throw Refused.INSTANCE;
             }
+        }
+        if (pos - start > MAX_NUMBER_LENGTH) {
+            throw Refused.INSTANCE; // see the class comment: bounded work per number
         }
         String text = new String(in, start, pos - start, StandardCharsets.ISO_8859_1);
         if (integral) {
