@@ -107,9 +107,10 @@ import org.slf4j.LoggerFactory;
  * so bounded whatever arrives; a new header takes the slot of an old one). Only a header that
  * passed every check, found a key and carried a token whose signature verified enters it: a
  * refused header is refused again, in microseconds, each time, and a forged token (however
- * acceptable its header) can neither fill the cache nor evict the provider's headers. The one exception is {@code typ}: its verdict is computed once and kept
- * with the header, but applied where the claims' {@code typ} is, after the signature and the
- * issuer and audience checks, so each token keeps the refusal reason it always had. The keys are kept with the key source's generation (the JWKS key set
+ * acceptable its header) can neither fill the cache nor evict the provider's headers. A header
+ * whose {@code typ} refuses the token never enters it either; that refusal is applied where the
+ * claims' {@code typ} is, after the signature and the issuer and audience checks, so each token
+ * keeps the refusal reason it always had. The keys are kept with the key source's generation (the JWKS key set
  * as last fetched) and resolved again when it changes, so a rotation is seen as soon as the key
  * set is refetched. Per token there remain the canonical-spelling check, the signature (jose4j's
  * algorithm implementation, so its ECDSA and HMAC safeguards apply), and the claims, parsed once
@@ -844,8 +845,9 @@ public class JwtTokenValidator extends TokenValidator {
 
         signatureChecks.increment();
         Reason signature = verify(header, keys, token, payloadEnd);
-        if (signature == null && !cached) {
-            // Only once a token with it verified: without the key nobody can fill or flush the cache.
+        if (signature == null && !cached && !header.typeRefused) {
+            // Only once a token with it verified (without the key nobody can fill or flush the
+            // cache), and never a header whose typ refuses every token that carries it.
             headers.put(header.segment, header);
         }
         Map<String, Object> claims;

@@ -573,11 +573,13 @@ class FastPathAttackTest {
                 ",\"at_hash\":\"x\"", ",\"c_hash\":\"\"", ",\"nonce\":false")) {
             assertRefused(Reason.WRONG_TOKEN_TYPE, v.validate(hs256Raw(HS_HEADER, claims(extra))));
         }
-        // A typ-refused header cached from an earlier token refuses a new token with the same header.
+        // A typ-refused header, even on a genuinely signed token, never enters the header cache.
+        JwtTokenValidator fresh = hmac();
         String refreshHeader = "{\"alg\":\"HS256\",\"typ\":\"refresh\"}";
         for (int i = 0; i < 3; i++) {
-            assertRefused(Reason.WRONG_TOKEN_TYPE, v.validate(hs256Raw(refreshHeader, claims(",\"jti\":\"" + i + "\""))));
+            assertRefused(Reason.WRONG_TOKEN_TYPE, fresh.validate(hs256Raw(refreshHeader, claims(",\"jti\":\"" + i + "\""))));
         }
+        assertEquals(0, fresh.cachedHeaders());
     }
 
     @Test
