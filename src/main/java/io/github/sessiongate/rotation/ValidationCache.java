@@ -40,6 +40,7 @@ public final class ValidationCache {
         /** Until when (epoch millis) the in-process table serves it; unused in a store, which keeps its own expiry. */
         final long until;
         private volatile TokenIdentity.Read read;
+        private volatile Validations.Checked checked;
 
         Entry(Session session) {
             this(session, Long.MAX_VALUE);
@@ -53,6 +54,16 @@ public final class ValidationCache {
         /** The cached session. */
         public Session session() {
             return session;
+        }
+
+        /** This entry as a cache hit's verdict: made on the first hit, then shared (immutable). */
+        Validations.Checked checked() {
+            Validations.Checked c = checked;
+            if (c == null) {
+                c = new Validations.Checked(io.github.sessiongate.ValidationResult.valid(session), Validations.Source.CACHE);
+                checked = c; // a race makes two equal ones
+            }
+            return c;
         }
 
         /** The identity of {@code token}, the token this entry was cached for. */

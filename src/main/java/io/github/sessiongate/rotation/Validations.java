@@ -125,6 +125,11 @@ public final class Validations {
         // The in-process cache is keyed by the token itself: a hit needs no digest. Else the digest,
         // once per request: a cache in a store, the single flight and the expired verdicts share it.
         ValidationCache.Entry byToken = cache.hit(token);
+        if (byToken != null && !revocations.mayHoldAny() && !markers.mayHoldAny()) {
+            // Nothing revoked or marked anywhere this node can see: the lookup below would read
+            // nothing, so the hit is the answer (and its Checked is the entry's, made once).
+            return byToken.checked();
+        }
         String key = byToken != null ? null : TokenKey.of(token);
         boolean inProcess = cache.inProcess();
         Optional<ValidationCache.Entry> cached = byToken != null ? Optional.of(byToken)
