@@ -106,6 +106,8 @@ final class CookieAssembler {
         int n = pairs.size();
         CookieHeaderReader.Pair[] mine = null;
         CookieNames.Slot[] slots = null;
+        CookieHeaderReader.Pair first = null;
+        CookieNames.Slot firstSlot = null;
         int count = 0;
         for (int i = 0; i < n; i++) {
             CookieHeaderReader.Pair pair = pairs.get(i);
@@ -121,9 +123,17 @@ final class CookieAssembler {
             if (parsed.chunk() >= 0 || !parsed.stem().equals(canonicalNames.get(at))) {
                 return null;
             }
+            if (count == 0) {
+                first = pair; // arrays only from a second cookie of ours on
+                firstSlot = at;
+                count = 1;
+                continue;
+            }
             if (mine == null) {
                 mine = new CookieHeaderReader.Pair[n];
                 slots = new CookieNames.Slot[n];
+                mine[0] = first;
+                slots[0] = firstSlot;
             }
             for (int j = 0; j < count; j++) {
                 if (slots[j].equals(at)) {
@@ -135,6 +145,13 @@ final class CookieAssembler {
         }
         if (count == 0) {
             return SessionCookies.none();
+        }
+        if (count == 1) {
+            if (!first.value().isEmpty()) {
+                return SessionCookies.single(first.name(), firstSlot, first.value());
+            }
+            mine = new CookieHeaderReader.Pair[] {first};
+            slots = new CookieNames.Slot[] {firstSlot};
         }
         Set<String> present = count == 1 ? Set.of(mine[0].name()) : new LinkedHashSet<>();
         List<SessionCookies.Seen> seen = new ArrayList<>(count);

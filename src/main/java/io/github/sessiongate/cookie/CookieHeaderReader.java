@@ -30,7 +30,7 @@ public final class CookieHeaderReader {
 
     /** Every well-formed pair of every header, in order; {@code null} reads as none. */
     static List<Pair> parse(Enumeration<String> headers) {
-        List<Pair> pairs = new ArrayList<>();
+        List<Pair> pairs = new ArrayList<>(4); // a request carries a few cookies: not the default 10 slots
         if (headers == null) {
             return pairs;
         }

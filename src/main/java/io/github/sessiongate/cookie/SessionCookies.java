@@ -64,11 +64,19 @@ public final class SessionCookies {
     static final int MAX_EXAMPLE_LENGTH = 80;
 
     /** The value of each slot read, in the order the request first carried it (a family's oldest first). */
-    private final Map<CookieNames.Slot, String> values;
+    private Map<CookieNames.Slot, String> values; // for one cookie ({@link #single}): made when first asked
+    /**
+     * The one slot read and its value when the request carried exactly one (the usual request,
+     * {@link #single}); else {@code null}. {@link #value(CookieKind)} then walks no map.
+     */
+    private final CookieNames.Slot soleSlot;
+    private final String soleValue;
+    private final String soleName;
+    private Optional<String> soleFound;
     private final List<String> presentedRefreshTokens;
     private final Set<String> duplicateNames;
-    private final Set<String> presentNames;
-    private final List<Seen> seen;
+    private Set<String> presentNames; // as values
+    private List<Seen> seen; // as values
     private final Map<Ignored, Integer> ignoredCounts;
     private final Map<Ignored, List<String>> ignoredExamples;
     /** The names the response to this request already cleared, and the header bytes they took. */
@@ -86,6 +94,9 @@ public final class SessionCookies {
             List<Seen> seen, Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
             List<String> presentedRefreshTokens) {
         this.values = values.isEmpty() ? Map.of() : Collections.unmodifiableMap(values);
+        this.soleSlot = null;
+        this.soleValue = null;
+        this.soleName = null;
         this.presentedRefreshTokens = presentedRefreshTokens.isEmpty() ? List.of()
                 : Collections.unmodifiableList(presentedRefreshTokens);
         this.duplicateNames = duplicateNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(duplicateNames);
@@ -93,6 +104,42 @@ public final class SessionCookies {
         this.seen = seen.isEmpty() ? List.of() : Collections.unmodifiableList(seen);
         this.ignoredCounts = ignoredCounts.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredCounts);
         this.ignoredExamples = ignoredExamples.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredExamples);
+    }
+
+    /**
+     * The usual request: one cookie of ours, read under {@code slot} (its value not empty). Its
+     * collections are the immutable one-element kinds, not a map, set and list and three read-only views.
+     */
+    private SessionCookies(String name, CookieNames.Slot slot, String value) {
+        this.soleSlot = slot;
+        this.soleValue = value;
+        this.soleName = name;
+        this.presentedRefreshTokens = slot.kind() == CookieKind.REFRESH && slot.index() == 0 ? List.of(value) : List.of();
+        this.duplicateNames = Set.of();
+        this.ignoredCounts = Map.of();
+        this.ignoredExamples = Map.of();
+    }
+
+    /** A request that carried one cookie of ours, {@code name}, read as {@code slot} with a value that is not empty. */
+    static SessionCookies single(String name, CookieNames.Slot slot, String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("an empty value is not read");
+        }
+        return new SessionCookies(name, slot, value);
+    }
+
+    private Map<CookieNames.Slot, String> values() {
+        if (values == null) {
+            values = Map.of(soleSlot, soleValue);
+        }
+        return values;
+    }
+
+    private List<Seen> seen() {
+        if (seen == null) {
+            seen = List.of(new Seen(soleName, soleValue.length()));
+        }
+        return seen;
     }
 
     /** No session cookie at all. */
@@ -105,7 +152,18 @@ public final class SessionCookies {
      * the kind is; {@link CookieCodec#open} unseals); empty when absent, malformed or duplicated.
      */
     public Optional<String> value(CookieKind kind) {
-        for (Map.Entry<CookieNames.Slot, String> e : values.entrySet()) { // a handful at most: no Slot per call
+        if (soleSlot != null) {
+            if (soleSlot.index() != 0 || soleSlot.kind() != kind) {
+                return Optional.empty();
+            }
+            Optional<String> found = soleFound;
+            if (found == null) {
+                found = Optional.of(soleValue); // asked several times per request: made once
+                soleFound = found;
+            }
+            return found;
+        }
+        for (Map.Entry<CookieNames.Slot, String> e : values().entrySet()) { // a handful at most: no Slot per call
             if (e.getKey().index() == 0 && e.getKey().kind() == kind) {
                 return Optional.of(e.getValue());
             }
@@ -124,7 +182,7 @@ public final class SessionCookies {
     /** The members of a family the request carried, oldest first (the order the browser sent them). */
     public List<Member> members(CookieKind kind) {
         List<Member> members = new ArrayList<>();
-        values.forEach((slot, value) -> {
+        values().forEach((slot, value) -> {
             if (slot.kind() == kind) {
                 members.add(new Member(slot.index(), value));
             }
@@ -134,7 +192,7 @@ public final class SessionCookies {
 
     /** The value of one slot, or null. */
     String value(CookieNames.Slot slot) {
-        return values.get(slot);
+        return soleSlot != null ? (soleSlot.equals(slot) ? soleValue : null) : values.get(slot);
     }
 
     /** The access token, reassembled from chunks if need be; empty when absent, malformed or duplicated. */
@@ -189,12 +247,15 @@ public final class SessionCookies {
      * configured kinds with a chunk suffix within range, in both prefix forms. Ignored names are not here.
      */
     public Set<String> presentNames() {
+        if (presentNames == null) {
+            presentNames = Set.of(soleName);
+        }
         return presentNames;
     }
 
     /** Whether the request carried no session cookie at all. */
     public boolean isEmpty() {
-        return presentNames.isEmpty();
+        return soleName == null && presentNames.isEmpty();
     }
 
     /** Whether the request carried session-shaped names that were not read (see the class comment). */
@@ -276,7 +337,7 @@ public final class SessionCookies {
     /** Bytes that the matching cookies took in the Cookie header, {@code name=value} each, separators excluded. */
     int bytes(Predicate<String> names) {
         int sum = 0;
-        for (Seen s : seen) {
+        for (Seen s : seen()) {
             if (names.test(s.name())) {
                 sum += s.bytes();
             }
@@ -290,7 +351,7 @@ public final class SessionCookies {
      */
     synchronized boolean allCleared(Predicate<String> names) {
         boolean any = false;
-        for (Seen s : seen) {
+        for (Seen s : seen()) {
             if (names.test(s.name())) {
                 if (!clearedNames.contains(s.name())) {
                     return false;
@@ -304,7 +365,7 @@ public final class SessionCookies {
     /** How many matching cookies the request carried, duplicates counted. */
     int count(Predicate<String> names) {
         int n = 0;
-        for (Seen s : seen) {
+        for (Seen s : seen()) {
             if (names.test(s.name())) {
                 n++;
             }
@@ -320,10 +381,10 @@ public final class SessionCookies {
             sb.append(labels[i]).append('=').append(value(CookieKind.BUILT_IN.get(i)).isPresent() ? "present" : "absent")
                     .append(", ");
         }
-        values.keySet().stream().filter(slot -> !CookieKind.BUILT_IN.contains(slot.kind()))
+        values().keySet().stream().filter(slot -> !CookieKind.BUILT_IN.contains(slot.kind()))
                 .forEach(slot -> sb.append(slot.kind().description()).append('-').append(slot.index())
                         .append("=present, "));
-        return sb.append("names=").append(presentNames).append(", duplicates=").append(duplicateNames)
+        return sb.append("names=").append(presentNames()).append(", duplicates=").append(duplicateNames)
                 .append(ignoredCounts.isEmpty() ? "" : ", ignored=" + ignoredCounts).append(']').toString();
     }
 }

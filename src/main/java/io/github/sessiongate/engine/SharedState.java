@@ -315,11 +315,12 @@ final class SharedState implements AutoCloseable {
      * round trip costs more than an RS256 check.
      */
     private ValidationCache newValidationCache() {
-        ExpiringStore<ValidationCache.Entry> store = shared != null && config.validator().callsBackendToValidate()
-                ? slot(VALIDATIONS, EntryClass.CACHE, ValidationCache.CODEC, config.cacheMaxEntries())
-                : new StateSlot<>(new InMemoryStateStore(config.cacheMaxEntries(), 1, clock), VALIDATIONS, EntryClass.CACHE,
-                        ValidationCache.CODEC, seal, clock, unavailable);
-        return new ValidationCache(store, config.cacheTtl(), clock);
+        if (shared != null && config.validator().callsBackendToValidate()) {
+            return new ValidationCache(slot(VALIDATIONS, EntryClass.CACHE, ValidationCache.CODEC, config.cacheMaxEntries()),
+                    config.cacheTtl(), clock);
+        }
+        // In-process: keyed by the token itself, so a hit costs no digest (ValidationCache's table).
+        return new ValidationCache(config.cacheMaxEntries(), config.cacheTtl(), clock);
     }
 
     private Revocations newRevocations() {

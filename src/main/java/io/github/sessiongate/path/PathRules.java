@@ -134,6 +134,14 @@ public final class PathRules {
     /** Prefix bases without the trailing slash ({@code ""} for {@code /*}). */
     private final Map<String, Rule> prefixes;
     private final int longestPrefix;
+    /**
+     * The prefix bases longest first, and their rules, when there are few ({@link #FEW_PREFIXES}):
+     * then a request walks them with {@code startsWith}, making no substring per '/' of its path.
+     * {@code null} with more (then each '/' costs one map lookup of a substring).
+     */
+    private final String[] bases;
+    private final Rule[] baseRules;
+    static final int FEW_PREFIXES = 16;
     /** Lower-case extensions; public ones only when they can take effect. */
     private final Map<String, Rule> extensions;
     private final String description;
@@ -145,6 +153,14 @@ public final class PathRules {
         this.prefixes = prefixes;
         this.extensions = extensions;
         this.longestPrefix = prefixes.keySet().stream().mapToInt(String::length).max().orElse(-1);
+        if (prefixes.size() <= FEW_PREFIXES) {
+            this.bases = prefixes.keySet().stream().sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                    .toArray(String[]::new);
+            this.baseRules = java.util.Arrays.stream(bases).map(prefixes::get).toArray(Rule[]::new);
+        } else {
+            this.bases = null;
+            this.baseRules = null;
+        }
         this.description = description;
     }
 
@@ -266,6 +282,16 @@ public final class PathRules {
 
     /** The path itself, then each shorter prefix that ends before a {@code /}, longest first. */
     private Rule longestPrefix(String path) {
+        if (bases != null) {
+            // The longest base that is the path or is followed in it by '/': what the lookups below find.
+            for (int i = 0; i < bases.length; i++) {
+                String base = bases[i];
+                if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
+                    return baseRules[i];
+                }
+            }
+            return null;
+        }
         if (path.length() <= longestPrefix) {
             Rule rule = prefixes.get(path);
             if (rule != null) {

@@ -122,7 +122,9 @@ public final class RequestPaths {
         try {
             String servletPath = request.getServletPath();
             String pathInfo = request.getPathInfo();
-            path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+            // No concatenation when one part is absent (the usual request): no new String.
+            path = pathInfo == null || pathInfo.isEmpty() ? (servletPath == null ? "" : servletPath)
+                    : servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
         } catch (RuntimeException e) {
             // Jetty 12 throws IllegalArgumentException here for ambiguous URIs; never the message:
             // it may quote the request.

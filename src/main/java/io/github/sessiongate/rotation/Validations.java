@@ -122,9 +122,18 @@ public final class Validations {
 
     /** Validates a token, with what its request tells of its session. Never throws. */
     public Checked validate(String token, SessionClues clues) {
-        String key = TokenKey.of(token); // once per request: cache and single flight share it
+        // The in-process cache is keyed by the token itself: a hit needs no digest. Else the digest,
+        // once per request: a cache in a store, the single flight and the expired verdicts share it.
+        ValidationCache.Entry byToken = cache.hit(token);
+        if (byToken != null && !revocations.mayHoldAny() && !markers.mayHoldAny()) {
+            // Nothing revoked or marked anywhere this node can see: the lookup below would read
+            // nothing, so the hit is the answer (and its Checked is the entry's, made once).
+            return byToken.checked();
+        }
+        String key = byToken != null ? null : TokenKey.of(token);
         boolean inProcess = cache.inProcess();
-        Optional<ValidationCache.Entry> cached = inProcess ? cache.entryByKey(key) : Optional.empty();
+        Optional<ValidationCache.Entry> cached = byToken != null ? Optional.of(byToken)
+                : inProcess && !cache.byToken() ? cache.entryByKey(key) : Optional.empty();
         // The token's identity and claims, parsed at most once (and never on a warm hit: the entry keeps them).
         Supplier<TokenIdentity.Read> read = cached.isPresent() ? () -> cached.get().read(token) : memo(() -> TokenIdentity.read(token));
         Named known = cache.inProcess() ? null
@@ -387,7 +396,7 @@ public final class Validations {
         try {
             ValidationResult result = validator.validate(token);
             if (result instanceof ValidationResult.Valid v) {
-                cache.putByKey(key, v.session());
+                cache.putFor(token, key, v.session());
             } else if (result instanceof ValidationResult.Expired e) {
                 expired.remember(key, e); // before the flight ends: a later request finds one or the other
             }

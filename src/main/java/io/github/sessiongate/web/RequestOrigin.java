@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Where a request really came from and which origin it was addressed to, as far as can be
@@ -71,7 +70,7 @@ public record RequestOrigin(String scheme, String host, int port, String client,
 
         /** Resolves one request. Never throws. */
         public RequestOrigin resolve(HttpServletRequest request) {
-            String peer = Optional.ofNullable(request.getRemoteAddr()).orElse("-");
+            String peer = orElse(request.getRemoteAddr(), "-"); // null checks, no Optional per request
             boolean trusted = proxies.trusts(peer);
             boolean forwardedUntrusted = !trusted && (request.getHeader("Forwarded") != null
                     || request.getHeader("X-Forwarded-For") != null || request.getHeader("X-Forwarded-Proto") != null
@@ -82,8 +81,8 @@ public record RequestOrigin(String scheme, String host, int port, String client,
                         stripBrackets(publicOrigin.getHost()).toLowerCase(Locale.ROOT), publicOrigin.getPort(), client,
                         forwardedUntrusted);
             }
-            String scheme = request.isSecure() ? "https" : Optional.ofNullable(request.getScheme()).orElse("http");
-            String host = Optional.ofNullable(request.getServerName()).orElse("");
+            String scheme = request.isSecure() ? "https" : orElse(request.getScheme(), "http");
+            String host = orElse(request.getServerName(), "");
             int port = request.getServerPort();
             if (trusted) {
                 String proto = first(request.getHeader("X-Forwarded-Proto"));
@@ -181,6 +180,10 @@ public record RequestOrigin(String scheme, String host, int port, String client,
             }
         }
         return true;
+    }
+
+    private static String orElse(String value, String absent) {
+        return value != null ? value : absent;
     }
 
     private static String first(String header) {

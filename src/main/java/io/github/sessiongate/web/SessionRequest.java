@@ -24,7 +24,10 @@ public final class SessionRequest extends HttpServletRequestWrapper {
     private static final String AUTHORIZATION = "Authorization";
 
     private final Session session;
-    private final Principal principal;
+    /** Whether the session is a user's (a guest has no principal). */
+    private final boolean user;
+    /** Made on the first {@link #getUserPrincipal()}: most requests never ask (a race makes two equal ones). */
+    private Principal principal;
     private final String authorization;
 
     public SessionRequest(HttpServletRequest request, Session session) {
@@ -38,8 +41,8 @@ public final class SessionRequest extends HttpServletRequestWrapper {
     public SessionRequest(HttpServletRequest request, Session session, boolean authorizationView) {
         super(request);
         this.session = Objects.requireNonNull(session, "session");
-        this.principal = session.isGuest() ? null : new SubjectPrincipal(session.subject());
-        this.authorization = authorizationView && principal != null ? "Bearer " + session.token() : null;
+        this.user = !session.isGuest();
+        this.authorization = authorizationView && user ? "Bearer " + session.token() : null;
     }
 
     @Override
@@ -72,22 +75,30 @@ public final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public Principal getUserPrincipal() {
-        return principal;
+        if (!user) {
+            return null;
+        }
+        Principal p = principal;
+        if (p == null) {
+            p = new SubjectPrincipal(session.subject());
+            principal = p;
+        }
+        return p;
     }
 
     @Override
     public String getRemoteUser() {
-        return principal == null ? null : principal.getName();
+        return user ? session.subject() : null;
     }
 
     @Override
     public boolean isUserInRole(String role) {
-        return principal != null && role != null && session.hasRole(role);
+        return user && role != null && session.hasRole(role);
     }
 
     @Override
     public String getAuthType() {
-        return principal == null ? null : AUTH_TYPE;
+        return user ? AUTH_TYPE : null;
     }
 
     /** The subject as a {@link Principal}. */

@@ -60,8 +60,7 @@ class LogoutChainTest {
     @BeforeEach
     void build() {
         Bulkhead bulkhead = new Bulkhead(64);
-        validations = new Validations(backend, new ValidationCache(new InMemoryExpiringStore<>(1_000, clock),
-                Duration.ofSeconds(2), clock), bulkhead, Duration.ofSeconds(5),
+        validations = new Validations(backend, new ValidationCache(1_000, Duration.ofSeconds(2), clock), bulkhead, Duration.ofSeconds(5),
                 new Revocations(new InMemoryExpiringStore<>(1_000, clock), SKEW, clock));
         memo = new GraceMemo(new InMemoryExpiringStore<>(1_000, clock), new InMemoryExpiringStore<>(1_000, clock),
                 new InMemoryExpiringStore<>(1_000, clock), InMemoryExpiringStore.evicting(1_000, clock),

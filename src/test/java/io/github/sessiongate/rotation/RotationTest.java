@@ -76,7 +76,7 @@ class RotationTest {
     private final ExecutorService pool = Executors.newFixedThreadPool(50);
 
     private Validations validations(Duration ttl, Bulkhead bulkhead) {
-        return new Validations(validator, new ValidationCache(new InMemoryExpiringStore<>(100, clock), ttl, clock),
+        return new Validations(validator, new ValidationCache(100, ttl, clock),
                 bulkhead, Duration.ofSeconds(5));
     }
 
