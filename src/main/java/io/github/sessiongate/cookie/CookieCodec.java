@@ -982,7 +982,7 @@ public final class CookieCodec {
      */
     private int attributeBytes(String name, int maxAge) {
         boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
-        int bytes = "; Max-Age=".length() + Integer.toString(maxAge).length()
+        int bytes = "; Max-Age=".length() + decimalLength(maxAge)
                 + "; Expires=".length() + EXPIRES_DATE_LENGTH
                 + "; Path=".length() + (hostForm ? 1 : settings.path().length())
                 + "; Secure".length() + "; HttpOnly".length()
@@ -991,6 +991,18 @@ public final class CookieCodec {
             bytes += "; Domain=".length() + settings.domain().get().length();
         }
         return bytes;
+    }
+
+    /** {@code Integer.toString(value).length()}, without making the string (every clearing asks). */
+    static int decimalLength(int value) {
+        if (value == Integer.MIN_VALUE) {
+            return 11;
+        }
+        int length = value < 0 ? 2 : 1;
+        for (int v = Math.abs(value); v >= 10; v /= 10) {
+            length++;
+        }
+        return length;
     }
 
     /**
