@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,6 +97,13 @@ public final class CookieCodec {
     private final int maxChunkIndex;
     private final CookieAssembler assembler;
     private final SetCookieAttributes attributes;
+    /**
+     * The name writing uses for each slot of each configured kind, without and with Secure
+     * ({@link #cookieName(CookieKind, int, boolean)}, made once): a clearing compares against them
+     * without building a name per refused token.
+     */
+    private final Map<CookieKind, String[]> plainNames = new HashMap<>();
+    private final Map<CookieKind, String[]> secureNames = new HashMap<>();
 
     /** A codec for the four session kinds: access, refresh, guest and lifetime record. */
     public CookieCodec(CookieSettings settings) {
@@ -133,6 +141,17 @@ public final class CookieCodec {
         this.maxChunkIndex = Math.min(chunks - 1, 999);
         this.attributes = new SetCookieAttributes(settings);
         this.assembler = new CookieAssembler(settings, this.kinds, known, maxChunkIndex);
+        for (CookieKind kind : this.kinds) {
+            List<String> bases = kind.names(settings);
+            String[] plain = new String[bases.size()];
+            String[] secure = new String[bases.size()];
+            for (int i = 0; i < plain.length; i++) {
+                plain[i] = settings.cookieName(bases.get(i), false);
+                secure[i] = settings.cookieName(bases.get(i), true);
+            }
+            plainNames.put(kind, plain);
+            secureNames.put(kind, secure);
+        }
     }
 
     /**
@@ -673,9 +692,34 @@ public final class CookieCodec {
             throw new IllegalStateException("response is already committed; session cookies must be cleared before");
         }
         // What apply() does for a clearing of every configured kind without the canonical names, without
-        // its plans and sets: this runs for every refused token, junk floods included.
+        // its plans and sets: this runs for every refused token, junk floods included. One cookie carried
+        // (the usual case) allocates no arrays.
         boolean effectiveSecure = secure || settings.forcesSecure();
         Set<String> present = current.presentNames();
+        String partitionedValue = attributes.partitionedValue(response);
+        boolean listCleared = settings.partitioned() || LOG.isDebugEnabled();
+        if (present.size() == 1) {
+            String name = present.iterator().next();
+            CookieNames.Parsed parsed = assembler.classify(name);
+            if (parsed == null || !kinds.contains(parsed.kind())) {
+                return;
+            }
+            switch (current.reserveClearing(name, clearingBytes(name), MAX_CLEARING_BYTES, ResponseBudget.maxWriteBytes())) {
+                case RESERVED -> {
+                    response.addCookie(attributes.cookie(name, "", 0, effectiveSecure, partitionedValue,
+                            parsed.kind().sameSiteLax()));
+                    if (listCleared) {
+                        List<String> cleared = List.of(name);
+                        LOG.debug("cleared session cookies {}", cleared);
+                        attributes.verifyPartitioned(response, cleared);
+                    }
+                }
+                case OVER_BUDGET -> LOG.debug("clearing budget of {} bytes spent; {} session cookie names not cleared"
+                        + " on this response", MAX_CLEARING_BYTES, 1);
+                case ALREADY_CLEARED -> { }
+            }
+            return;
+        }
         int n = present.size();
         String[] names = new String[n];
         boolean[] lax = new boolean[n];
@@ -686,7 +730,7 @@ public final class CookieCodec {
             if (parsed != null && kinds.contains(parsed.kind())) {
                 names[count] = name;
                 lax[count] = parsed.kind().sameSiteLax();
-                canonical[count++] = parsed.stem().equals(cookieName(parsed.kind(), parsed.slot(), effectiveSecure));
+                canonical[count++] = parsed.stem().equals(canonicalName(parsed.kind(), parsed.slot(), effectiveSecure));
             }
         }
         boolean[] chosen = new boolean[count];
@@ -708,18 +752,25 @@ public final class CookieCodec {
             LOG.debug("clearing budget of {} bytes spent; {} session cookie names not cleared on this response",
                     MAX_CLEARING_BYTES, dropped);
         }
-        String partitionedValue = attributes.partitionedValue(response);
-        List<String> cleared = new ArrayList<>(count);
+        List<String> cleared = listCleared ? new ArrayList<>(count) : null;
         for (int i = 0; i < count; i++) {
             if (chosen[i]) {
                 response.addCookie(attributes.cookie(names[i], "", 0, effectiveSecure, partitionedValue, lax[i]));
-                cleared.add(names[i]);
+                if (listCleared) {
+                    cleared.add(names[i]);
+                }
             }
         }
-        if (LOG.isDebugEnabled()) {
+        if (listCleared) {
             LOG.debug("cleared session cookies {}", cleared);
+            attributes.verifyPartitioned(response, cleared);
         }
-        attributes.verifyPartitioned(response, cleared);
+    }
+
+    /** {@link #cookieName(CookieKind, int, boolean)} from the names made at construction, for a configured kind. */
+    private String canonicalName(CookieKind kind, int slot, boolean secure) {
+        String[] names = (secure ? secureNames : plainNames).get(kind);
+        return names != null && slot >= 0 && slot < names.length ? names[slot] : cookieName(kind, slot, secure);
     }
 
     /**
@@ -931,7 +982,7 @@ public final class CookieCodec {
      */
     private int attributeBytes(String name, int maxAge) {
         boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
-        int bytes = "; Max-Age=".length() + Integer.toString(maxAge).length()
+        int bytes = "; Max-Age=".length() + decimalLength(maxAge)
                 + "; Expires=".length() + EXPIRES_DATE_LENGTH
                 + "; Path=".length() + (hostForm ? 1 : settings.path().length())
                 + "; Secure".length() + "; HttpOnly".length()
@@ -940,6 +991,18 @@ public final class CookieCodec {
             bytes += "; Domain=".length() + settings.domain().get().length();
         }
         return bytes;
+    }
+
+    /** {@code Integer.toString(value).length()}, without making the string (every clearing asks). */
+    static int decimalLength(int value) {
+        if (value == Integer.MIN_VALUE) {
+            return 11;
+        }
+        int length = value < 0 ? 2 : 1;
+        for (int v = Math.abs(value); v >= 10; v /= 10) {
+            length++;
+        }
+        return length;
     }
 
     /**

@@ -80,7 +80,12 @@ public final class SessionCookies {
     private final Map<Ignored, Integer> ignoredCounts;
     private final Map<Ignored, List<String>> ignoredExamples;
     /** The names the response to this request already cleared, and the header bytes they took. */
-    private Set<String> clearedNames = Set.of(); // a HashSet from the first clearing on
+    /**
+     * The first name the response to this request cleared ({@code null} for none), then the others: a
+     * refused token's one clearing allocates no set.
+     */
+    private String firstCleared;
+    private Set<String> moreCleared = Set.of(); // a HashSet from the second clearing on
     private int clearingBytes;
     /** All the Set-Cookie header bytes the response to this request got from the codec, clearing included. */
     private int setCookieBytes;
@@ -302,19 +307,28 @@ public final class SessionCookies {
      * bytes of the response, this header included, would exceed {@code responseLimit}.
      */
     synchronized Reservation reserveClearing(String name, int bytes, int limit, int responseLimit) {
-        if (clearedNames.contains(name)) {
+        if (cleared(name)) {
             return Reservation.ALREADY_CLEARED;
         }
         if (clearingBytes + bytes > limit || setCookieBytes + bytes > responseLimit) {
             return Reservation.OVER_BUDGET;
         }
-        if (clearedNames.isEmpty()) {
-            clearedNames = new HashSet<>();
+        if (firstCleared == null) {
+            firstCleared = name;
+        } else {
+            if (moreCleared.isEmpty()) {
+                moreCleared = new HashSet<>();
+            }
+            moreCleared.add(name);
         }
-        clearedNames.add(name);
         clearingBytes += bytes;
         setCookieBytes += bytes;
         return Reservation.RESERVED;
+    }
+
+    /** Whether the response to this request already cleared {@code name}; the caller holds the lock. */
+    private boolean cleared(String name) {
+        return name.equals(firstCleared) || moreCleared.contains(name);
     }
 
     /** Records {@code bytes} of {@code Set-Cookie} headers (cookies written, not cleared) added to the response. */
@@ -353,7 +367,7 @@ public final class SessionCookies {
         boolean any = false;
         for (Seen s : seen()) {
             if (names.test(s.name())) {
-                if (!clearedNames.contains(s.name())) {
+                if (!cleared(s.name())) {
                     return false;
                 }
                 any = true;

@@ -278,7 +278,8 @@ public class JwtTokenValidator extends TokenValidator {
      * their order); the keys are bound to the key source's generation they were resolved in.
      */
     private static final class CheckedHeader {
-        final String segment;
+        /** The header segment, copied out of the token only when the header enters the cache; {@code null} before. */
+        String segment;
         final String alg;
         final JsonWebSignatureAlgorithm algorithm;
         final String kid;
@@ -848,6 +849,7 @@ public class JwtTokenValidator extends TokenValidator {
         if (signature == null && !cached && !header.typeRefused) {
             // Only once a token with it verified (without the key nobody can fill or flush the
             // cache), and never a header whose typ refuses every token that carries it.
+            header.segment = token.substring(0, headerEnd); // before put publishes it
             headers.put(header.segment, header);
         }
         Map<String, Object> claims;
@@ -896,7 +898,7 @@ public class JwtTokenValidator extends TokenValidator {
         Object typ = h.get("typ");
         boolean typeRefused = (typ != null && (!(typ instanceof String s) || isNonAccessType(normalizeType(s))))
                 || (c.requiredType() != null && !(typ instanceof String s && normalizeType(s).equals(c.requiredType())));
-        return new CheckedHeader(token.substring(0, end), alg, algorithm, (String) kid, typeRefused);
+        return new CheckedHeader(null, alg, algorithm, (String) kid, typeRefused);
     }
 
     /** The header's usable keys, resolved again only when the key source's generation moved on. */
@@ -907,6 +909,9 @@ public class JwtTokenValidator extends TokenValidator {
             return bound.keys();
         }
         KeySource.KeyMatch match = source.resolve(header.alg, header.kid);
+        if (match.keys().isEmpty()) {
+            return List.of(); // refused at once (a cached header leaves the cache): nothing to bind
+        }
         List<Key> usable = new ArrayList<>(match.keys().size());
         for (Key key : match.keys()) {
             try {
@@ -1301,8 +1306,16 @@ public class JwtTokenValidator extends TokenValidator {
 
     private static ValidationResult refuse(Reason reason) {
         LOG.debug("JWT refused: {}", reason);
-        return ValidationResult.invalid(reason);
+        return REFUSALS[reason.ordinal()];
     }
+
+    /**
+     * One refusal per reason, made once: a flood of junk allocates no result. {@code REVOKED} is a
+     * fresh instance like every other, never {@code Validations.SESSION_REVOKED}, which callers
+     * recognise by identity (this validator does not refuse for revocation anyway).
+     */
+    private static final ValidationResult[] REFUSALS = java.util.Arrays.stream(Reason.values())
+            .map(ValidationResult::invalid).toArray(ValidationResult[]::new);
 
     /** Lower case, without a leading {@code application/}. */
     static String normalizeType(String type) {

@@ -3,6 +3,7 @@ package io.github.sessiongate.jwt;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -200,7 +201,10 @@ final class StrictJson {
         while (pos < in.length) {
             int b = in[pos] & 0xff;
             if (b == '"') {
-                String s = new String(in, start, pos - start, StandardCharsets.ISO_8859_1);
+                String s = common(start, pos - start);
+                if (s == null) {
+                    s = new String(in, start, pos - start, StandardCharsets.ISO_8859_1);
+                }
                 pos++;
                 return s;
             }
@@ -235,6 +239,28 @@ final class StrictJson {
             }
         }
     }
+
+    /**
+     * The shared constant equal to the plain ASCII {@code in[from, from + length)} when it is one of
+     * {@link #COMMON}, else {@code null}: a JOSE header's names and usual values allocate no string
+     * (a refused header, in particular). Equal strings either way; only the allocation differs.
+     */
+    private String common(int from, int length) {
+        for (int i = 0; i < COMMON.length; i++) {
+            byte[] c = COMMON_BYTES[i];
+            if (c.length == length && Arrays.equals(in, from, from + length, c, 0, length)) {
+                return COMMON[i];
+            }
+        }
+        return null;
+    }
+
+    /** Header member names and the usual values of a JOSE header, plus the registered claim names. */
+    private static final String[] COMMON = {"alg", "typ", "kid", "cty", "crit", "enc", "b64", "jku", "jwk", "x5u",
+        "x5c", "JWT", "jwt", "at+jwt", "application/at+jwt", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
+        "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "iss", "sub", "aud", "exp", "nbf", "iat", "jti"};
+    private static final byte[][] COMMON_BYTES = Arrays.stream(COMMON)
+            .map(c -> c.getBytes(StandardCharsets.ISO_8859_1)).toArray(byte[][]::new);
 
     private void escape(StringBuilder sb) throws Refused {
         pos++; // '\\'

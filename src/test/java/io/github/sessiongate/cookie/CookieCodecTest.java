@@ -715,4 +715,12 @@ public class CookieCodecTest {
         assertFalse(c.toString().contains("secret"), c::toString);
         assertTrue(c.toString().contains("__Host-sg_access"), c::toString);
     }
+
+    @Test
+    void decimalLengthIsTheLengthOfTheDecimalString() {
+        for (int v : new int[] {0, 1, 9, 10, 99, 100, 34_560_000, Integer.MAX_VALUE, -1, -9, -10, -12345,
+                Integer.MIN_VALUE + 1, Integer.MIN_VALUE}) {
+            assertEquals(Integer.toString(v).length(), CookieCodec.decimalLength(v), "for " + v);
+        }
+    }
 }
