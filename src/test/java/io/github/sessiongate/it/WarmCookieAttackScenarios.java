@@ -90,10 +90,12 @@ abstract class WarmCookieAttackScenarios {
     @Test
     void aWarmTokenSignedOutOnThisNodeIsRefusedAtOnce() throws Exception {
         FakeAuthBackend.Tokens tokens = backend.issue("alice");
+        long hits = RotationScenarios.metric(REV, "CacheHits");
         for (int i = 0; i < 3; i++) {
             Response r = get(ACCESS + "=" + tokens.accessToken());
             assertEquals(200, r.status(), () -> describe(r));
         }
+        assertEquals(hits + 2, RotationScenarios.metric(REV, "CacheHits"), "the second and third requests were warm hits");
         Response out = logout(ACCESS + "=" + tokens.accessToken() + "; " + REFRESH + "=" + tokens.refreshToken());
         assertEquals(204, out.status(), () -> describe(out));
         for (int i = 0; i < 3; i++) {
