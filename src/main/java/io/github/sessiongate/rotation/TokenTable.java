@@ -1,6 +1,6 @@
 package io.github.sessiongate.rotation;
 
-import java.util.Iterator;
+import io.github.sessiongate.store.SpreadEviction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -105,17 +105,7 @@ final class TokenTable {
             map.values().removeIf(e -> e.until <= now);
         }
         if (map.size() >= max) {
-            // Every eighth entry, not the first eighth: see InMemoryStateStore's cache region.
-            int toDrop = Math.max(1, max / 8);
-            int stride = max >= 8 ? 8 : 1;
-            Iterator<Key> it = map.keySet().iterator();
-            for (int seen = 0; toDrop > 0 && it.hasNext(); seen++) {
-                it.next();
-                if (seen % stride == 0) {
-                    it.remove();
-                    toDrop--;
-                }
-            }
+            SpreadEviction.dropAnEighth(map.keySet().iterator(), max);
         }
     }
 

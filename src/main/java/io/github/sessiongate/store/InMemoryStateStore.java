@@ -274,19 +274,7 @@ public final class InMemoryStateStore implements StateStore {
             }
             sweep(now);
             if (evicting && map.size() >= max) {
-                // Every eighth entry in iteration order, not the first eighth: iteration follows the
-                // hash table's buckets, and dropping its front again and again would crowd the
-                // survivors into the last buckets (long chains, tree bins) and decide age by hash.
-                int toDrop = Math.max(1, max / 8);
-                int stride = max >= 8 ? 8 : 1;
-                var it = map.keySet().iterator();
-                for (int seen = 0; toDrop > 0 && it.hasNext(); seen++) {
-                    it.next();
-                    if (seen % stride == 0) {
-                        it.remove();
-                        toDrop--;
-                    }
-                }
+                SpreadEviction.dropAnEighth(map.keySet().iterator(), max);
             }
             return map.size() < max;
         }
