@@ -189,6 +189,7 @@ public final class GateConfig {
     private final CookieSealSettings cookieSeal;
     private final Map<String, String> externalSecrets;
     private final List<String> backendOrigins;
+    private final List<ProxyRoute> proxyRoutes;
     private final BackendClient givenBackendClient;
     private final LoginSettings login;
     private final RevokeSettings revoke;
@@ -249,6 +250,7 @@ public final class GateConfig {
         }
         this.externalSecrets = Map.copyOf(external);
         this.backendOrigins = List.copyOf(b.backendOrigins);
+        this.proxyRoutes = checkProxyRoutes(b.proxyRoutes);
         this.givenBackendClient = b.backendClient;
         BackendClient.Builder origins = BackendClient.builder();
         backendOrigins.forEach(origins::allowOrigin); // refuses a bad origin now, naming backend-origins
@@ -518,6 +520,29 @@ public final class GateConfig {
         return backendOrigins;
     }
 
+    /** The API proxy's routes ({@value ProxyRoute#PARAM_ROUTES}), in the order given; empty when off. */
+    public List<ProxyRoute> proxyRoutes() {
+        return proxyRoutes;
+    }
+
+    /** Route names are unique and no prefix lies inside another's: a path is forwarded by one route or none. */
+    private static List<ProxyRoute> checkProxyRoutes(List<ProxyRoute> routes) {
+        for (int i = 0; i < routes.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                ProxyRoute a = routes.get(j);
+                ProxyRoute b = routes.get(i);
+                if (a.name().equals(b.name())) {
+                    throw new ConfigException(ProxyRoute.PARAM_ROUTES, "names the route " + b.name() + " twice");
+                }
+                if (a.overlaps(b)) {
+                    throw new ConfigException(ProxyRoute.PARAM_ROUTES, "routes " + a.name() + " (" + a.prefix() + "/*) and "
+                            + b.name() + " (" + b.prefix() + "/*) overlap: give each its own prefix");
+                }
+            }
+        }
+        return List.copyOf(routes);
+    }
+
     /** The backend client given ready-made to the builder (its owner's: the filter never closes it), if any. */
     public Optional<BackendClient> givenBackendClient() {
         return Optional.ofNullable(givenBackendClient);
@@ -637,6 +662,7 @@ public final class GateConfig {
         private CookieSealSettings cookieSeal;
         private final Map<String, String> externalSecrets = new LinkedHashMap<>();
         private List<String> backendOrigins = List.of();
+        private final List<ProxyRoute> proxyRoutes = new ArrayList<>();
         private BackendClient backendClient;
         private Duration backendConnectTimeout = DEFAULT_BACKEND_CONNECT_TIMEOUT;
         private Duration backendReadTimeout = DEFAULT_BACKEND_READ_TIMEOUT;
@@ -981,6 +1007,16 @@ public final class GateConfig {
          * origins such as {@code https://api.example.com}, http only to loopback. Not with
          * {@link #backendClient(BackendClient)}.
          */
+        /**
+         * Adds a route of the API proxy: requests under its prefix are forwarded to its backend
+         * with the user's token instead of reaching the application. {@link #build()} refuses two
+         * routes with one name or overlapping prefixes.
+         */
+        public Builder proxyRoute(ProxyRoute route) {
+            proxyRoutes.add(Objects.requireNonNull(route, "route"));
+            return this;
+        }
+
         public Builder backendOrigins(List<String> origins) {
             Objects.requireNonNull(origins, "origins").forEach(o -> Objects.requireNonNull(o, "origin"));
             this.backendOrigins = List.copyOf(origins);

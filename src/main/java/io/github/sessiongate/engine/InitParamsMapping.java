@@ -8,6 +8,7 @@ import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.OidcSettings;
+import io.github.sessiongate.ProxyRoute;
 import io.github.sessiongate.TokenRefresher;
 import io.github.sessiongate.StateStore;
 import io.github.sessiongate.TokenValidator;
@@ -98,6 +99,7 @@ public final class InitParamsMapping {
                 .backendOrigins(params.list(PARAM_BACKEND_ORIGINS));
         params.get(PARAM_PUBLIC_ORIGIN).ifPresent(b::publicOrigin);
         oidcSettings(params).ifPresent(b::oidc);
+        proxyRoutes(params).forEach(b::proxyRoute);
         TokenValidator validator = instantiate(params.get(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS));
         api.initOnce(validator, params, clock);
         b.validator(validator);
@@ -125,6 +127,45 @@ public final class InitParamsMapping {
             store.ifPresent(StateStore::close);
             throw e;
         }
+    }
+
+    /**
+     * The API proxy's routes: {@code proxy.routes} entries ({@code NAME PREFIX BASE-URL}, separated
+     * by commas or new lines) and each route's {@code proxy.<name>.*} parameters. A parameter of an
+     * undeclared route is never read, so it fails start-up as unknown.
+     *
+     * @throws ConfigException naming the parameter at fault
+     */
+    public static List<ProxyRoute> proxyRoutes(InitParams params) {
+        List<ProxyRoute> routes = new ArrayList<>();
+        for (String entry : params.get(ProxyRoute.PARAM_ROUTES).map(v -> v.split("[,\\n]")).orElse(new String[0])) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.strip().split("\\s+");
+            if (parts.length != 3) {
+                throw new ConfigException(ProxyRoute.PARAM_ROUTES, "entry '" + entry.strip() + "' must be NAME PREFIX BASE-URL,"
+                        + " e.g. backend /api/backend/* https://api.internal/v1/");
+            }
+            ProxyRoute.Builder r = ProxyRoute.builder(parts[0], parts[1], parts[2]);
+            String name = parts[0];
+            r.token(ProxyRoute.Token.valueOf(params.choice(param(ProxyRoute.PARAM_TOKEN, name), "access", "access", "none")
+                    .toUpperCase(Locale.ROOT)));
+            r.sessionRequired(params.choice(param(ProxyRoute.PARAM_SESSION, name), "required", "required", "optional")
+                    .equals("required"));
+            r.allowGuests(params.bool(param(ProxyRoute.PARAM_ALLOW_GUESTS, name), ProxyRoute.DEFAULT_ALLOW_GUESTS));
+            Bounds.duration(params, param(ProxyRoute.PARAM_TIMEOUT, name)).ifPresent(r::timeout);
+            r.maxBodyBytes(params.number(param(ProxyRoute.PARAM_MAX_BODY, name), ProxyRoute.DEFAULT_MAX_BODY,
+                    ProxyRoute.MIN_MAX_BODY, ProxyRoute.MAX_MAX_BODY));
+            params.integer(param(ProxyRoute.PARAM_MAX_CONCURRENCY, name)).ifPresent(r::maxConcurrency);
+            r.stripHeaders(params.list(param(ProxyRoute.PARAM_STRIP_HEADERS, name)));
+            routes.add(r.build());
+        }
+        return routes;
+    }
+
+    private static String param(String template, String route) {
+        return template.replace("<name>", route);
     }
 
     /**
