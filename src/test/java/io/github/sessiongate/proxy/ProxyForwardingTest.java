@@ -92,6 +92,7 @@ class ProxyForwardingTest {
                 .validator(new Validator(clock))
                 .clock(clock)
                 .auditListeners(List.of(events::add))
+                .roleRules("/api/backend/admin/**=admin")
                 .proxyRoute(ProxyRoute.builder("backend", "/api/backend/*", base).build())
                 .proxyRoute(ProxyRoute.builder("quick", "/api/quick", base).timeout(Duration.ofMillis(200)).build())
                 .proxyRoute(ProxyRoute.builder("single", "/api/single", base).maxConcurrency(1).build())
@@ -358,6 +359,37 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void aRoleRuleOverTheRouteStillApplies() throws Exception {
+        assertEquals(403, send(InMemoryRequest.get("/api/backend/admin/x").cookie(ACCESS, "valid-alice")).status());
+        assertEquals(401, send(InMemoryRequest.get("/api/backend/admin/x").navigation()).status());
+        assertTrue(received.isEmpty());
+        assertEquals(200, send(InMemoryRequest.get("/api/backend/admin/x").cookie(ACCESS, "valid-admin")).status());
+        assertEquals("Bearer valid-admin", next().header("Authorization"));
+    }
+
+    @Test
+    void destroyStopsTheRouteThreads() throws Exception {
+        InMemoryRequest async = InMemoryRequest.get("/api/single/x").cookie(ACCESS, "valid-alice").async();
+        InMemoryResponse response = send(async);
+        assertTrue(async.asyncCompleted().await(10, TimeUnit.SECONDS));
+        assertEquals(200, response.status());
+        assertTrue(proxyThreadsAlive(), "the forward ran on a route thread");
+        filter.destroy();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("sessiongate-proxy-single-")) {
+                t.join(5_000); // a stopped pool's last worker may still be returning from its loop
+            }
+        }
+        assertFalse(proxyThreadsAlive(), "destroy() leaves no route thread behind");
+        filter = new SessionFilter(GateConfig.builder().validator(new Validator(clock)).build()); // for stop()
+    }
+
+    private static boolean proxyThreadsAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith("sessiongate-proxy-single-"));
+    }
+
+    @Test
     void aPrefixOverTheFiltersOwnPathsFailsStartUp() {
         for (String prefix : List.of("/auth", "/auth/session", "/login")) {
             SessionFilter bad = new SessionFilter(GateConfig.builder().validator(new Validator(clock))
@@ -379,7 +411,8 @@ class ProxyForwardingTest {
         protected ValidationResult doValidate(String token) {
             if (token.startsWith("valid-")) {
                 String subject = token.substring("valid-".length()).replaceAll("-\\d+$", "");
-                return ValidationResult.valid(Session.builder(subject, token).expiresAt(clock.instant().plusSeconds(300)).build());
+                return ValidationResult.valid(Session.builder(subject, token).expiresAt(clock.instant().plusSeconds(300))
+                        .roles(subject.equals("admin") ? java.util.Set.of("admin") : java.util.Set.of()).build());
             } else if (token.startsWith("expired-")) {
                 return ValidationResult.expired();
             }
