@@ -184,10 +184,13 @@ class ProxyForwardingTest {
         return r;
     }
 
-    private long routeAttribute(String route, String attribute) throws Exception {
-        ObjectName name = new ObjectName(JmxRegistration.DOMAIN + ":type=" + JmxRegistration.PROXY_TYPE
+    private static ObjectName routeName(String route) throws Exception {
+        return new ObjectName(JmxRegistration.DOMAIN + ":type=" + JmxRegistration.PROXY_TYPE
                 + ",context=/,filter=sessiongate,route=" + route);
-        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).longValue();
+    }
+
+    private long routeAttribute(String route, String attribute) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(routeName(route), attribute)).longValue();
     }
 
     @Test
@@ -222,6 +225,9 @@ class ProxyForwardingTest {
         assertEquals("private, no-store", response.header("Cache-Control").orElseThrow());
         assertEquals("/api/backend/notes/8", response.header("Location").orElseThrow());
         assertEquals(1, routeAttribute("backend", "Forwarded"));
+        assertTrue(java.util.Arrays.stream(ManagementFactory.getPlatformMBeanServer().getMBeanInfo(routeName("backend"))
+                .getAttributes()).allMatch(a -> !a.getDescription().isBlank() && !a.getDescription().startsWith("Attribute exposed")),
+                "every route attribute is described");
         assertEquals(1, routeAttribute("backend", "Status2xx"));
         assertTrue(events.stream().noneMatch(e -> e.toString().contains("valid-alice")), "no token in an audit event");
     }
