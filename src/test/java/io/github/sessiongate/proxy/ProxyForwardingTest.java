@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.sessiongate.AuditEvent;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.GuestSettings;
 import io.github.sessiongate.ProxyRoute;
 import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.audit.JmxRegistration;
@@ -422,6 +423,31 @@ class ProxyForwardingTest {
     private static boolean proxyThreadsAlive() {
         return Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.isAlive() && t.getName().startsWith("sessiongate-proxy-single-"));
+    }
+
+    @Test
+    void aGuestSessionCountsOnlyWhereTheRouteAllowsGuests() throws Exception {
+        String base = "http://127.0.0.1:" + backend.getAddress().getPort() + "/v1/";
+        filter.destroy();
+        filter = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock)).clock(clock)
+                .publicPaths("/home")
+                .guests(GuestSettings.builder().enabled(true).secret("guest-secret-0123456789abcdef-0123").build())
+                .proxyRoute(ProxyRoute.builder("members", "/api/members", base).build())
+                .proxyRoute(ProxyRoute.builder("visitors", "/api/visitors", base).allowGuests(true).build())
+                .build());
+        filter.init(null);
+        InMemoryResponse page = new InMemoryResponse();
+        filter.doFilter(InMemoryRequest.get("/home").navigation().build(), page.servlet(), (q, r) -> { });
+        String guestCookie = CODEC.guestCookieName(true);
+        String guest = page.cookie(guestCookie).map(Cookie::getValue).orElseThrow();
+
+        assertEquals(401, send(InMemoryRequest.get("/api/members/x").cookie(guestCookie, guest)).status());
+        assertTrue(received.isEmpty(), "a guest session is no session on a route without allow-guests");
+        assertEquals(200, send(InMemoryRequest.get("/api/visitors/x").cookie(guestCookie, guest)).status());
+        assertEquals("Bearer " + guest, next().header("Authorization"), "the guest token is sent");
+        InMemoryResponse apiCall = send(InMemoryRequest.get("/api/visitors/x").navigation());
+        assertEquals(401, apiCall.status(), "a proxy route never starts a guest session");
+        assertTrue(apiCall.cookies().isEmpty());
     }
 
     @Test
