@@ -82,7 +82,9 @@ class ApiProxyDemoTest {
             assertRefusedWithoutSession(new Jar(demo.baseUrl()));
             Jar alice = new Jar(demo.baseUrl());
             alice.signInAtTheMock("alice");
-            assertEchoSeesOnlyTheProxysToken(alice, "PATCH", "alice");
+            for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
+                assertEchoSeesOnlyTheProxysToken(alice, method, "alice");
+            }
             HttpResponse<String> added = alice.send("POST", NOTES, "application/json", "{\"text\":\"oidc\"}");
             assertEquals(201, added.statusCode(), added.body());
         }
