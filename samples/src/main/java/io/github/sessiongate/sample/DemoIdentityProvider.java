@@ -465,6 +465,10 @@ public final class DemoIdentityProvider implements AutoCloseable {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", JSON);
         exchange.getResponseHeaders().set("Cache-Control", cacheControl);
+        if (exchange.getRequestMethod().equals("HEAD")) { // the demo API answers every method
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -162,7 +162,8 @@ public final class MockOidcProvider implements AutoCloseable {
             if (answer.setsCookie()) {
                 headers.add("Set-Cookie", DemoApi.ECHO_COOKIE + "; Path=/");
             }
-            return new OAuth2HttpResponse(headers.build(), answer.status(), answer.json(), null);
+            String json = request.getMethod().equals("HEAD") ? null : answer.json(); // the API answers every method
+            return new OAuth2HttpResponse(headers.build(), answer.status(), json, null);
         }
     }
 

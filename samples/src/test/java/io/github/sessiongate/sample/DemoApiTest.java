@@ -62,6 +62,9 @@ class DemoApiTest {
             assertTrue(r.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.startsWith("backend=1")),
                     r.headers().map().toString());
         }
+        HttpResponse<String> head = send("HEAD", api + "echo", "Bearer " + token, null);
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
         Map<String, Object> absent = JsonUtil.parseJson(send("GET", api + "echo", null, null).body());
         assertEquals("absent", absent.get("bearer"));
         assertNull(absent.get("sub"));
