@@ -26,7 +26,10 @@ public final class LocationRewrite {
     public static String rewrite(String value, URI forwarded, URI baseUrl, String localPrefix) {
         URI resolved;
         try {
-            resolved = forwarded.resolve(new URI(value.strip()));
+            String v = value.strip();
+            // URI.resolve follows RFC 2396 for a query alone ("?y=2" drops the last segment); RFC 3986 keeps the path.
+            resolved = v.startsWith("?") ? new URI(forwarded.getScheme() + "://" + forwarded.getRawAuthority()
+                    + forwarded.getRawPath() + v) : forwarded.resolve(new URI(v));
         } catch (URISyntaxException | IllegalArgumentException e) {
             return null;
         }
