@@ -12,14 +12,10 @@ import io.github.sessiongate.AuditEvent;
 import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.ProxyRoute;
-import io.github.sessiongate.RefreshResult;
-import io.github.sessiongate.Session;
 import io.github.sessiongate.SessionFilter;
-import io.github.sessiongate.TokenPair;
-import io.github.sessiongate.TokenValidator;
-import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.engine.RequestStepsTest.StepsValidator;
 import io.github.sessiongate.testing.InMemoryRequest;
 import io.github.sessiongate.testing.InMemoryResponse;
 import io.github.sessiongate.testing.MutableClock;
@@ -89,7 +85,7 @@ class ProxyForwardingTest {
         int port = backend.getAddress().getPort();
         String base = "http://127.0.0.1:" + port + "/v1/";
         filter = new SessionFilter(GateConfig.builder()
-                .validator(new Validator(clock))
+                .validator(new StepsValidator(clock))
                 .clock(clock)
                 .auditListeners(List.of(events::add))
                 .roleRules("/api/backend/admin/**=admin")
@@ -381,7 +377,7 @@ class ProxyForwardingTest {
             }
         }
         assertFalse(proxyThreadsAlive(), "destroy() leaves no route thread behind");
-        filter = new SessionFilter(GateConfig.builder().validator(new Validator(clock)).build()); // for stop()
+        filter = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock)).build()); // for stop()
     }
 
     private static boolean proxyThreadsAlive() {
@@ -392,37 +388,10 @@ class ProxyForwardingTest {
     @Test
     void aPrefixOverTheFiltersOwnPathsFailsStartUp() {
         for (String prefix : List.of("/auth", "/auth/session", "/login")) {
-            SessionFilter bad = new SessionFilter(GateConfig.builder().validator(new Validator(clock))
+            SessionFilter bad = new SessionFilter(GateConfig.builder().validator(new StepsValidator(clock))
                     .proxyRoute(ProxyRoute.builder("x", prefix, "http://127.0.0.1:1/").build()).build());
             ServletException e = assertThrows(ServletException.class, () -> bad.init(null), prefix);
             assertTrue(e.getMessage().contains(ProxyRoute.PARAM_ROUTES), e.getMessage());
-        }
-    }
-
-    /** {@code valid-<subject>}, {@code expired-*}; refreshes {@code refresh-ok} to {@code valid-alice-2}. */
-    static final class Validator extends TokenValidator {
-        private final MutableClock clock;
-
-        Validator(MutableClock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        protected ValidationResult doValidate(String token) {
-            if (token.startsWith("valid-")) {
-                String subject = token.substring("valid-".length()).replaceAll("-\\d+$", "");
-                return ValidationResult.valid(Session.builder(subject, token).expiresAt(clock.instant().plusSeconds(300))
-                        .roles(subject.equals("admin") ? java.util.Set.of("admin") : java.util.Set.of()).build());
-            } else if (token.startsWith("expired-")) {
-                return ValidationResult.expired();
-            }
-            return ValidationResult.invalid(ValidationResult.Reason.BAD_SIGNATURE);
-        }
-
-        @Override
-        protected RefreshResult doRefresh(String refreshToken) {
-            return refreshToken.equals("refresh-ok")
-                    ? RefreshResult.refreshed(new TokenPair("valid-alice-2", "refresh-ok-2", null)) : RefreshResult.refused();
         }
     }
 }
