@@ -209,7 +209,10 @@ public final class Forwarder implements AutoCloseable {
             long started = System.nanoTime();
             CappedInput body = null;
             BodyPublisher publisher = BodyPublishers.noBody();
-            boolean chunked = call.length() < 0 && call.request().getHeader("Transfer-Encoding") != null;
+            // No length: chunked on HTTP/1.1, or an HTTP/2 stream (which has no Transfer-Encoding);
+            // only a GET or HEAD without either goes without a body.
+            boolean chunked = call.length() < 0 && (call.request().getHeader("Transfer-Encoding") != null
+                    || !call.method().equals("GET") && !call.method().equals("HEAD"));
             if (call.length() > 0 || chunked) {
                 CappedInput in = new CappedInput(call.request().getInputStream(), route.maxBodyBytes());
                 body = in;

@@ -16,6 +16,7 @@ import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.engine.RequestStepsTest.StepsValidator;
+import io.github.sessiongate.testing.Await;
 import io.github.sessiongate.testing.InMemoryRequest;
 import io.github.sessiongate.testing.InMemoryResponse;
 import io.github.sessiongate.testing.MutableClock;
@@ -124,6 +125,17 @@ class ProxyForwardingTest {
             arrived.countDown();
             await(release);
         }
+        if (path.endsWith("/events")) {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0); // chunked
+            try (var os = exchange.getResponseBody()) {
+                os.write("data: one\n\n".getBytes(StandardCharsets.UTF_8));
+                os.flush();
+                await(release);
+                os.write("data: two\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
         var out = exchange.getResponseHeaders();
         out.add("Set-Cookie", "backend=1; Path=/");
         out.add("X-Backend", "yes");
@@ -172,10 +184,13 @@ class ProxyForwardingTest {
         return r;
     }
 
-    private long routeAttribute(String route, String attribute) throws Exception {
-        ObjectName name = new ObjectName(JmxRegistration.DOMAIN + ":type=" + JmxRegistration.PROXY_TYPE
+    private static ObjectName routeName(String route) throws Exception {
+        return new ObjectName(JmxRegistration.DOMAIN + ":type=" + JmxRegistration.PROXY_TYPE
                 + ",context=/,filter=sessiongate,route=" + route);
-        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).longValue();
+    }
+
+    private long routeAttribute(String route, String attribute) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(routeName(route), attribute)).longValue();
     }
 
     @Test
@@ -210,6 +225,9 @@ class ProxyForwardingTest {
         assertEquals("private, no-store", response.header("Cache-Control").orElseThrow());
         assertEquals("/api/backend/notes/8", response.header("Location").orElseThrow());
         assertEquals(1, routeAttribute("backend", "Forwarded"));
+        assertTrue(java.util.Arrays.stream(ManagementFactory.getPlatformMBeanServer().getMBeanInfo(routeName("backend"))
+                .getAttributes()).allMatch(a -> !a.getDescription().isBlank() && !a.getDescription().startsWith("Attribute exposed")),
+                "every route attribute is described");
         assertEquals(1, routeAttribute("backend", "Status2xx"));
         assertTrue(events.stream().noneMatch(e -> e.toString().contains("valid-alice")), "no token in an audit event");
     }
@@ -351,6 +369,27 @@ class ProxyForwardingTest {
     void dotSegmentsNeverReachTheBackend() throws Exception {
         InMemoryResponse response = send(InMemoryRequest.get("/api/backend/../admin").cookie(ACCESS, "valid-alice"));
         assertEquals(400, response.status());
+        assertTrue(received.isEmpty());
+    }
+
+    @Test
+    void anEventStreamIsFlushedAsItArrives() throws Exception {
+        InMemoryRequest events = InMemoryRequest.get("/api/backend/events").cookie(ACCESS, "valid-alice").async();
+        InMemoryResponse response = send(events);
+        Await.until("the first event relayed while the backend still holds the stream",
+                () -> response.body().contains("data: one"), response::body);
+        assertFalse(response.body().contains("two"));
+        release.countDown();
+        assertTrue(events.asyncCompleted().await(10, TimeUnit.SECONDS));
+        assertEquals("data: one\n\ndata: two\n\n", response.body());
+        assertEquals("text/event-stream", response.header("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void noVerdictOnTheSessionIs503AndClearsNothing() throws Exception {
+        InMemoryResponse response = send(InMemoryRequest.get("/api/backend/notes").cookie(ACCESS, "unavailable-1"));
+        assertEquals(503, response.status());
+        assertTrue(response.cookies().isEmpty());
         assertTrue(received.isEmpty());
     }
 
