@@ -177,6 +177,34 @@ public final class DemoIdentityProvider implements AutoCloseable {
         return issuer;
     }
 
+    /**
+     * Serves {@code api} under {@value DemoApi#PATH} on this server, every method: the demo's
+     * backend API, which the webapp's proxy forwards to. Call once.
+     */
+    public void serveApi(DemoApi api) {
+        Objects.requireNonNull(api, "api");
+        server.createContext(DemoApi.PATH, exchange -> {
+            try (exchange) {
+                byte[] body;
+                try (InputStream in = exchange.getRequestBody()) {
+                    body = in.readNBytes(DemoApi.MAX_BODY_BYTES + 1);
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+                java.net.URI uri = exchange.getRequestURI();
+                DemoApi.Response answer = api.handle(new DemoApi.Request(exchange.getRequestMethod(), uri.getRawPath(),
+                        uri.getRawQuery(), exchange.getRequestHeaders().keySet(),
+                        exchange.getRequestHeaders().getOrDefault("Authorization", List.of()), body));
+                if (answer.setsCookie()) {
+                    exchange.getResponseHeaders().add("Set-Cookie", DemoApi.ECHO_COOKIE + "; Path=/");
+                }
+                send(exchange, answer.status(), answer.json(), "no-store");
+            } catch (RuntimeException e) {
+                LOG.error("demo API failed on {}", exchange.getRequestURI().getRawPath(), e);
+                throw e;
+            }
+        });
+    }
+
     /** Stops serving at once. */
     @Override
     public void close() {
@@ -437,6 +465,10 @@ public final class DemoIdentityProvider implements AutoCloseable {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", JSON);
         exchange.getResponseHeaders().set("Cache-Control", cacheControl);
+        if (exchange.getRequestMethod().equals("HEAD")) { // the demo API answers every method
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

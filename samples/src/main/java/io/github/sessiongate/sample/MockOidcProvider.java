@@ -6,23 +6,31 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.OAuth2Config;
 import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
+import no.nav.security.mock.oauth2.http.OAuth2HttpRequest;
+import no.nav.security.mock.oauth2.http.OAuth2HttpResponse;
+import no.nav.security.mock.oauth2.http.Route;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
 
 /**
  * The demo's OpenID provider for {@code SAMPLE_LOGIN=oidc}: NAV's mock-oauth2-server in this JVM,
  * on {@code 127.0.0.1} only, with its interactive login page. Whoever types a name on that page
  * signs in with that name as subject; nothing is checked. A test double, never an identity
- * provider.
+ * provider. The same port serves the demo's backend API ({@link DemoApi}, under
+ * {@value DemoApi#PATH}), which trusts this mock's access tokens.
  *
  * <p>Its tokens: the access token's {@code aud} is {@value #AUDIENCE} (the ID token's is the
  * client id), every token carries {@code "roles": ["user"]} and lives as long as the demo's access
@@ -64,7 +72,10 @@ public final class MockOidcProvider implements AutoCloseable {
                 "JWT", List.of(AUDIENCE), Map.of(ROLES_CLAIM, List.of("user")), tokenTtl.toSeconds());
         OAuth2Config config = new OAuth2Config(true, null, null, true, new OAuth2TokenProvider(), Set.of(tokens),
                 new MockWebServerWrapper());
-        MockOAuth2Server server = new MockOAuth2Server(config);
+        // The demo's backend API on the same port, trusting this mock's tokens; its issuer (and
+        // so the API) is known once the port is bound.
+        AtomicReference<DemoApi> api = new AtomicReference<>();
+        MockOAuth2Server server = new MockOAuth2Server(config, new ApiRoute(api));
         try {
             server.start(InetAddress.getByName("127.0.0.1"), port);
         } catch (RuntimeException e) {
@@ -72,6 +83,7 @@ public final class MockOidcProvider implements AutoCloseable {
             throw new IOException("mock-oauth2-server did not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
         String issuer = "http://127.0.0.1:" + server.baseUrl().port() + "/" + ISSUER_ID;
+        api.set(new DemoApi(issuer, AUDIENCE, jwksUrl(issuer)));
         MockOidcProvider provider = new MockOidcProvider(server, issuer);
         try {
             provider.warmUp();
@@ -121,6 +133,38 @@ public final class MockOidcProvider implements AutoCloseable {
     /** The JWKS URL of the mock with this issuer (node 2 of the demo uses node 1's). */
     static String jwksUrl(String issuer) {
         return issuer + "/jwks";
+    }
+
+    /** The mock's route for {@link DemoApi}, ahead of the mock's own; 503 until the API is set. */
+    private static final class ApiRoute implements Route {
+        private final AtomicReference<DemoApi> api;
+
+        ApiRoute(AtomicReference<DemoApi> api) {
+            this.api = api;
+        }
+
+        @Override
+        public boolean match(OAuth2HttpRequest request) {
+            return DemoApi.serves(request.getOriginalUrl().encodedPath());
+        }
+
+        @Override
+        public OAuth2HttpResponse invoke(OAuth2HttpRequest request) {
+            DemoApi current = api.get();
+            HttpUrl url = request.getOriginalUrl();
+            String body = request.getBody();
+            DemoApi.Response answer = current == null ? new DemoApi.Response(503, "{\"error\":\"starting\"}", false)
+                    : current.handle(new DemoApi.Request(request.getMethod(), url.encodedPath(), url.encodedQuery(),
+                            request.getHeaders().names(), request.getHeaders().values("Authorization"),
+                            body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+            Headers.Builder headers = new Headers.Builder().add("Content-Type", "application/json;charset=UTF-8")
+                    .add("Cache-Control", "no-store");
+            if (answer.setsCookie()) {
+                headers.add("Set-Cookie", DemoApi.ECHO_COOKIE + "; Path=/");
+            }
+            String json = request.getMethod().equals("HEAD") ? null : answer.json(); // the API answers every method
+            return new OAuth2HttpResponse(headers.build(), answer.status(), json, null);
+        }
     }
 
     /** Stops serving. Idempotent. */

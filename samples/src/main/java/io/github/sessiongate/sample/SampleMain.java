@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * Connect, at a mock-oauth2-server on {@code IDP_PORT} or at {@code OIDC_ISSUER}). System properties:
  * {@code sample.webapp} (the webapp directory, default {@code samples/src/main/webapp}) and
  * {@code sample.workdir} (Tomcat's scratch directory). Sets {@value #IDP_URL_PROPERTY}, which
- * web.xml reads as {@code ${sys:sample.idp.url}}.
+ * web.xml reads as {@code ${sys:sample.idp.url}}, and {@value #API_URL_PROPERTY}, the base URL of
+ * the demo's backend API ({@link DemoApi}, served on {@code IDP_PORT} by node 1's identity side),
+ * which both descriptors' proxy route reads as {@code ${sys:sample.api.url}}.
  *
  * <p>As one of two nodes ({@code SAMPLE_NODES=2 samples/run} starts two of these JVMs), it reads
  * {@link NodeSetup}'s variables: node 2 starts nothing on {@code IDP_PORT} and uses node 1's
@@ -53,6 +55,8 @@ public final class SampleMain {
 
     /** System property holding the identity provider's base URL, for web.xml. */
     public static final String IDP_URL_PROPERTY = "sample.idp.url";
+    /** System property holding the demo backend API's base URL, for the proxy route in the descriptors. */
+    public static final String API_URL_PROPERTY = "sample.api.url";
     private static final String HOST = "127.0.0.1";
 
     private SampleMain() {
@@ -182,6 +186,14 @@ public final class SampleMain {
         }
 
         /**
+         * The demo backend API's base URL, {@code http://127.0.0.1:<identity port>/api/}: what
+         * the webapp's proxy route {@code /api/backend/*} forwards to.
+         */
+        public String apiUrl() {
+            return idp.apiUrl();
+        }
+
+        /**
          * Stops the webapp, then the identity provider. Idempotent.
          *
          * @throws IllegalStateException when the container does not stop cleanly (the identity
@@ -252,8 +264,11 @@ public final class SampleMain {
         }
     }
 
-    /** What runs on {@code IDP_PORT}, the issuer the webapp trusts and that issuer's key set. */
-    private record Provider(String issuer, String jwksUrl, AutoCloseable running) {
+    /**
+     * What runs on {@code IDP_PORT}, the issuer the webapp trusts and that issuer's key set, and
+     * the URL of the demo's backend API ({@link DemoApi}) on the same port.
+     */
+    private record Provider(String issuer, String jwksUrl, String apiUrl, AutoCloseable running) {
         void close() {
             try {
                 running.close();
@@ -266,7 +281,8 @@ public final class SampleMain {
     /**
      * Starts what serves {@code IDP_PORT}: the demo identity provider (the password demo; with
      * {@code OIDC_ISSUER} it still serves the demo's own backend there), or the mock-oauth2-server.
-     * Sets {@value #IDP_URL_PROPERTY} to the demo identity provider's URL when it runs.
+     * Sets {@value #IDP_URL_PROPERTY} to the demo identity provider's URL when it runs. Either
+     * also serves the demo's backend API, trusting the tokens the webapp trusts.
      */
     private static Provider startProvider(Settings settings) throws IOException {
         SignIn signIn = settings.signIn();
@@ -275,14 +291,19 @@ public final class SampleMain {
         }
         if (signIn.mode() == SignIn.Mode.MOCK_OIDC) {
             MockOidcProvider mock = MockOidcProvider.start(settings.idpPort(), settings.accessTtl());
-            return new Provider(mock.issuer(), mock.jwksUrl(), mock);
+            return new Provider(mock.issuer(), mock.jwksUrl(), origin(mock.issuer()) + DemoApi.PATH, mock);
         }
         // The provider's keys before anything is started: a wrong OIDC_ISSUER fails at once.
         String providerJwks = signIn.mode() == SignIn.Mode.PROVIDER_OIDC ? SignIn.discoverJwksUri(signIn.issuer()) : null;
         DemoIdentityProvider backend = DemoIdentityProvider.start(settings.idpPort(), settings.accessTtl(), Clock.systemUTC());
         System.setProperty(IDP_URL_PROPERTY, backend.issuer());
-        return providerJwks == null ? new Provider(backend.issuer(), backend.issuer() + "/.well-known/jwks.json", backend)
-                : new Provider(signIn.issuer(), providerJwks, backend);
+        String apiUrl = backend.issuer() + DemoApi.PATH;
+        Provider provider = providerJwks == null
+                ? new Provider(backend.issuer(), backend.issuer() + "/.well-known/jwks.json", apiUrl, backend)
+                : new Provider(signIn.issuer(), providerJwks, apiUrl, backend);
+        String audience = providerJwks == null ? DemoIdentityProvider.AUDIENCE : signIn.audience();
+        backend.serveApi(new DemoApi(provider.issuer(), audience, provider.jwksUrl()));
+        return provider;
     }
 
     /**
@@ -297,15 +318,15 @@ public final class SampleMain {
         switch (settings.signIn().mode()) {
             case MOCK_OIDC -> {
                 String issuer = base + "/" + MockOidcProvider.ISSUER_ID;
-                return new Provider(issuer, MockOidcProvider.jwksUrl(issuer), nothing);
+                return new Provider(issuer, MockOidcProvider.jwksUrl(issuer), base + DemoApi.PATH, nothing);
             }
             case PROVIDER_OIDC -> {
                 String issuer = settings.signIn().issuer();
-                return new Provider(issuer, SignIn.discoverJwksUri(issuer), nothing);
+                return new Provider(issuer, SignIn.discoverJwksUri(issuer), base + DemoApi.PATH, nothing);
             }
             default -> {
                 System.setProperty(IDP_URL_PROPERTY, base);
-                return new Provider(base, base + "/.well-known/jwks.json", nothing);
+                return new Provider(base, base + "/.well-known/jwks.json", base + DemoApi.PATH, nothing);
             }
         }
     }
@@ -357,6 +378,7 @@ public final class SampleMain {
         if (settings.signIn().mode() != SignIn.Mode.PASSWORD) {
             setOidcProperties(settings.signIn(), provider, node.cookieKeys());
         }
+        System.setProperty(API_URL_PROPERTY, provider.apiUrl());
         node.clientTokenSecret().ifPresent(secret -> System.setProperty(CLIENT_TOKEN_SECRET_PROPERTY, secret));
         node.redisUrl().ifPresent(url -> System.setProperty(SharedStateParams.REDIS_URL_PROPERTY, url));
         node.stateStoreKey().ifPresent(key -> System.setProperty(SharedStateParams.STATE_STORE_KEY_PROPERTY, key));

@@ -43,7 +43,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The demo end to end in a real headless Chromium: sign-in through the login form, HttpOnly token
  * cookies that page script cannot read, a token rotated in place once the access token expires,
- * and sign-out.
+ * the dashboard's notes panel calling the demo's backend API through the filter's proxy, and
+ * sign-out.
  *
  * <p>The whole demo (identity provider and webapp) runs in this JVM on free ports, with a 3 s
  * access token lifetime. The browser is Debian's {@code chromium} driven by its
@@ -169,7 +170,12 @@ class BrowserFlowTest {
             assertTrue(rotatedRefresh.isHttpOnly(), "the rotated " + rotatedRefresh.getName() + " is HttpOnly");
             assertScriptCannotRead(rotated, rotatedRefresh);
 
-            // 5. Sign out with the form (a POST); afterwards the dashboard wants a sign-in again.
+            // 5. The dashboard's "Notes via the API proxy" panel: its script's fetch goes through
+            //    the filter's proxy to the demo's backend API, which sees the user's token and no
+            //    cookie; the backend's own cookie never reaches the browser.
+            assertApiProxyPanel();
+
+            // 6. Sign out with the form (a POST); afterwards the dashboard wants a sign-in again.
             WebElement logout = logoutForm(base);
             assertEquals("post", logout.getDomProperty("method"), "the sign-out form's method");
             submit(logout, "signing out");
@@ -180,6 +186,35 @@ class BrowserFlowTest {
             driver.get(base + "/dashboard");
             assertAt("/login", "opening /dashboard after signing out");
         }
+    }
+
+    /** On the dashboard: the panel lists, adds a note through the proxy; echo shows what the backend got. */
+    private static void assertApiProxyPanel() {
+        until(d -> !d.findElement(By.id("api-notes-status")).getText().isEmpty(), "the API notes panel loads its notes");
+        assertText("No notes yet.", "the API notes panel before adding one");
+        WebElement text = find(By.cssSelector("#api-notes-form input[name=text]"), "the API notes panel's text field");
+        text.sendKeys("through the proxy");
+        text.findElement(By.xpath("./ancestor::form")).findElement(By.tagName("button")).click();
+        until(d -> d.findElements(By.cssSelector("#api-notes-list li")).stream()
+                .anyMatch(li -> li.getText().equals("through the proxy")), "the added note is listed by the API");
+
+        Object echo = ((JavascriptExecutor) driver).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "fetch('/api/backend/echo?from=page', {method: 'PUT', credentials: 'same-origin', body: 'x'})"
+                        + ".then(function (r) { return r.text(); }).then(done, function (e) { done('failed: ' + e); });");
+        Map<String, Object> seen;
+        try {
+            seen = JsonUtil.parseJson(String.valueOf(echo));
+        } catch (JoseException e) {
+            seen = fail("echo through the proxy answered " + echo);
+        }
+        assertEquals("valid", seen.get("bearer"), "the backend got the user's token: " + echo);
+        assertEquals(USER, seen.get("sub"), String.valueOf(echo));
+        assertEquals("PUT", seen.get("method"), String.valueOf(echo));
+        assertEquals("from=page", seen.get("query"), String.valueOf(echo));
+        assertFalse(String.valueOf(seen.get("headers")).contains("cookie"), "no cookie reached the backend: " + echo);
+        assertFalse(browser.cookieNames().contains("backend"), "the backend's Set-Cookie never reached the browser: "
+                + browser.cookieNames());
     }
 
     // ---- the browser's cookies -------------------------------------------------------------------
