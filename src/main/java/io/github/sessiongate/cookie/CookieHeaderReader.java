@@ -211,6 +211,18 @@ public final class CookieHeaderReader {
 
     /** RFC 6265 {@code cookie-octet}: printable ASCII except space, {@code " , ; \}. */
     static boolean isCookieOctet(char c) {
-        return c >= 0x21 && c <= 0x7e && c != '"' && c != ',' && c != ';' && c != '\\';
+        return c < COOKIE_OCTETS.length && COOKIE_OCTETS[c];
+    }
+
+    /**
+     * {@link #isCookieOctet} as a table of the ASCII characters: one load per character of a
+     * 750-character token, where the six comparisons were the larger part of reading a warm request.
+     */
+    private static final boolean[] COOKIE_OCTETS = new boolean[128];
+
+    static {
+        for (char c = 0x21; c <= 0x7e; c++) {
+            COOKIE_OCTETS[c] = c != '"' && c != ',' && c != ';' && c != '\\';
+        }
     }
 }

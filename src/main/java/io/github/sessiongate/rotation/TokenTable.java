@@ -42,6 +42,14 @@ final class TokenTable {
             this(token, 0, token.length());
         }
 
+        /** A whole token whose hash is known (a probe equal to it computed it). */
+        private Key(String token, int hash) {
+            this.source = token;
+            this.from = 0;
+            this.length = token.length();
+            this.hash = hash;
+        }
+
         private Key(String source, int from, int to) {
             this.source = source;
             this.from = from;
@@ -91,7 +99,17 @@ final class TokenTable {
         }
     }
 
+    /** Slots of {@link #handedOut}: a power of two. */
+    private static final int HANDED_OUT = 128;
+
     private final ConcurrentHashMap<Key, ValidationCache.Entry> map = new ConcurrentHashMap<>();
+    /**
+     * Keys of the tokens {@link #held} recently handed out, by the string's identity: the request then
+     * looks up that same string ({@link #get}) without hashing it again or making a key. Racy by
+     * design: a slot holds an immutable key of some token or none, and a slot of another token only
+     * means the hash is computed. Keeps at most {@value #HANDED_OUT} token strings reachable a little longer.
+     */
+    private final Key[] handedOut = new Key[HANDED_OUT];
     private final int max;
     private final AtomicLong lastSweep = new AtomicLong(Long.MIN_VALUE / 2);
 
@@ -105,7 +123,8 @@ final class TokenTable {
 
     /** The entry for the token, if held and live at {@code now} (epoch millis); an expired one is dropped. */
     ValidationCache.Entry get(String token, long now) {
-        Key key = new Key(token);
+        Key recent = handedOut[slotOf(token)];
+        Key key = recent != null && recent.source == token ? recent : new Key(token);
         ValidationCache.Entry e = map.get(key);
         if (e != null && e.until <= now) {
             map.remove(key, e);
@@ -119,8 +138,22 @@ final class TokenTable {
      * the string a request can take instead of copying its token; {@code null} when none is held.
      */
     String held(String source, int from, int to) {
-        ValidationCache.Entry e = map.get(new Key(source, from, to));
-        return e == null ? null : e.session().token();
+        Key probe = new Key(source, from, to);
+        ValidationCache.Entry e = map.get(probe);
+        if (e == null) {
+            return null;
+        }
+        String token = e.session().token();
+        int slot = slotOf(token);
+        Key recent = handedOut[slot];
+        if (recent == null || recent.source != token) {
+            handedOut[slot] = new Key(token, probe.hash); // equal characters: the same hash
+        }
+        return token;
+    }
+
+    private static int slotOf(String token) {
+        return System.identityHashCode(token) & (HANDED_OUT - 1);
     }
 
     /** Holds the entry under its session's token, making room first when full. */

@@ -99,4 +99,26 @@ class TokenTableHeldTest {
         table.put(new ValidationCache.Entry(Session.builder("alice", token).build(), Long.MAX_VALUE), NOW.toEpochMilli());
         assertSame(token, table.held(header, from, from + token.length()));
     }
+
+    @Test
+    void aHandedOutStringIsLookedUpAsAnyOtherAfterAnEvictionOrAnExpiry() {
+        String token = token('d');
+        String header = header(new String(token.toCharArray()));
+        int from = header.indexOf("sg_access=") + "sg_access=".length();
+        long now = NOW.toEpochMilli();
+        TokenTable table = new TokenTable(10);
+        ValidationCache.Entry entry = new ValidationCache.Entry(Session.builder("alice", token).build(), now + 1_000);
+        table.put(entry, now);
+        String handed = table.held(header, from, from + token.length());
+        assertSame(token, handed);
+        assertSame(entry, table.get(handed, now), "the handed-out string finds its entry");
+
+        table.remove(token); // a logout
+        assertNull(table.get(handed, now), "evicted: the remembered key finds nothing");
+        ValidationCache.Entry again = new ValidationCache.Entry(Session.builder("alice", token).build(), now + 1_000);
+        table.put(again, now);
+        assertSame(again, table.get(handed, now));
+        assertNull(table.get(handed, now + 1_000), "expired");
+        assertNull(table.held(header, from, from + token.length()), "dropped when read expired");
+    }
 }
