@@ -36,6 +36,12 @@ final class CookieAssembler {
      * general path, which gives the same answers.
      */
     private final Map<String, Known> ours;
+    /**
+     * The names of {@link #ours} in an open-addressing table (linear probing, at most half full),
+     * looked up on a pair's characters so a name of ours is never copied out of the header.
+     */
+    private final String[] ourNames;
+    private final Known[] ourKnown;
 
     /** A name of ours, its classification and its slot (made once, not per request). */
     private record Known(CookieNames.Parsed parsed, CookieNames.Slot at) {
@@ -71,6 +77,17 @@ final class CookieAssembler {
             }
         }
         this.ours = Map.copyOf(names);
+        int size = Integer.highestOneBit(Math.max(1, names.size()) * 4 - 1); // a power of two, over twice the names
+        this.ourNames = new String[size];
+        this.ourKnown = new Known[size];
+        names.forEach((name, k) -> {
+            int i = slotOf(name.hashCode());
+            while (ourNames[i] != null) {
+                i = (i + 1) & (size - 1);
+            }
+            ourNames[i] = name;
+            ourKnown[i] = k;
+        });
         this.canonical = List.of(Map.copyOf(plain), Map.copyOf(secure));
     }
 
@@ -84,6 +101,21 @@ final class CookieAssembler {
         }
     }
 
+    private int slotOf(int hash) {
+        return (hash ^ (hash >>> 16)) & (ourNames.length - 1);
+    }
+
+    /** The pair's name among {@link #ours}, found on its characters; the pair then takes the name's constant. */
+    private Known known(CookieHeaderReader.Pair pair) {
+        for (int i = slotOf(pair.nameHash()); ourNames[i] != null; i = (i + 1) & (ourNames.length - 1)) {
+            if (pair.nameIs(ourNames[i])) {
+                pair.adoptName(ourNames[i]);
+                return ourKnown[i];
+            }
+        }
+        return null;
+    }
+
     /** What {@link CookieNames#classify} says of a name of a configured kind, from the table when it is one of ours. */
     CookieNames.Parsed classify(String name) {
         Known k = ours.get(name);
@@ -92,7 +124,12 @@ final class CookieAssembler {
 
     /** Picks our cookies out of the parsed pairs and reassembles the values. */
     SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure) {
-        SessionCookies simple = simple(pairs, secure);
+        return assemble(pairs, secure, HeldTokens.NONE);
+    }
+
+    /** As {@link #assemble(List, boolean)}, a lone access cookie's value read as the token {@code held} has. */
+    SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure, HeldTokens held) {
+        SessionCookies simple = simple(pairs, secure, held);
         return simple != null ? simple : general(pairs, secure);
     }
 
@@ -101,7 +138,7 @@ final class CookieAssembler {
      * one of {@link #ours} under its canonical form, unchunked, each slot at most once. Gives what
      * {@link #general} gives for such a request; {@code null} for any other (then the general path decides).
      */
-    private SessionCookies simple(List<CookieHeaderReader.Pair> pairs, boolean secure) {
+    private SessionCookies simple(List<CookieHeaderReader.Pair> pairs, boolean secure, HeldTokens held) {
         Map<CookieNames.Slot, String> canonicalNames = canonical.get(secure ? 1 : 0);
         int n = pairs.size();
         CookieHeaderReader.Pair[] mine = null;
@@ -111,7 +148,7 @@ final class CookieAssembler {
         int count = 0;
         for (int i = 0; i < n; i++) {
             CookieHeaderReader.Pair pair = pairs.get(i);
-            Known k = ours.get(pair.name());
+            Known k = known(pair);
             if (k == null) {
                 if (CookieNames.shapedKind(settings, known, pair.name()) != null) {
                     return null; // ignored or reported: the general path's business
@@ -147,8 +184,9 @@ final class CookieAssembler {
             return SessionCookies.none();
         }
         if (count == 1) {
-            if (!first.value().isEmpty()) {
-                return SessionCookies.single(first.name(), firstSlot, first.value());
+            if (first.valueLength() > 0) {
+                return SessionCookies.single(first.name(), firstSlot,
+                        firstSlot.kind() == CookieKind.ACCESS ? first.value(held) : first.value());
             }
             mine = new CookieHeaderReader.Pair[] {first};
             slots = new CookieNames.Slot[] {firstSlot};

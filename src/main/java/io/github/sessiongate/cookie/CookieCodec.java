@@ -295,9 +295,18 @@ public final class CookieCodec {
      * @param secure the effective Secure flag for this request, as {@link CookieSettings#secure(boolean)} gives it
      */
     public SessionCookies read(HttpServletRequest request, boolean secure) {
+        return read(request, secure, HeldTokens.NONE);
+    }
+
+    /**
+     * As {@link #read(HttpServletRequest, boolean)}; a lone access cookie whose value equals a token
+     * {@code held} has is read as that string, not copied out of the header (a warm request).
+     */
+    public SessionCookies read(HttpServletRequest request, boolean secure, HeldTokens held) {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(held, "held");
         try {
-            return assemble(CookieHeaderReader.parse(request.getHeaders("Cookie")), secure);
+            return assembler.assemble(CookieHeaderReader.parse(request.getHeaders("Cookie")), secure, held);
         } catch (RuntimeException e) {
             LOG.debug("reading the Cookie header failed with {}; no session cookies", e.getClass().getName());
             return SessionCookies.none();

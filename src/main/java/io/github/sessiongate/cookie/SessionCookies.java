@@ -153,6 +153,17 @@ public final class SessionCookies {
     }
 
     /**
+     * As {@link #value(CookieKind)}, {@code null} for empty: what a request's hot path reads, with no
+     * {@link Optional} to make.
+     */
+    public String valueOrNull(CookieKind kind) {
+        if (soleSlot != null) {
+            return soleSlot.index() == 0 && soleSlot.kind() == kind ? soleValue : null;
+        }
+        return value(kind).orElse(null);
+    }
+
+    /**
      * The value of a single kind, reassembled from chunks if need be, as it is on the wire (sealed when
      * the kind is; {@link CookieCodec#open} unseals); empty when absent, malformed or duplicated.
      */

@@ -1,7 +1,9 @@
 package io.github.sessiongate.engine;
 
 import io.github.sessiongate.cookie.CookieCodec;
+import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.cookie.CookieSeal;
+import io.github.sessiongate.cookie.HeldTokens;
 import io.github.sessiongate.cookie.SessionCookies;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
@@ -32,6 +34,16 @@ final class Credentials {
      */
     static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
             CookieSeal seal) {
+        return read(request, codec, secure, acceptBearer, seal, HeldTokens.NONE);
+    }
+
+    /**
+     * As {@link #read(HttpServletRequest, CookieCodec, boolean, boolean, CookieSeal)}; an unsealed
+     * access cookie equal to a token {@code held} has is read as that string (a warm request copies
+     * no token out of the header).
+     */
+    static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
+            CookieSeal seal, HeldTokens held) {
         if (acceptBearer) {
             List<String> authorization = Collections.list(request.getHeaders("Authorization"));
             if (!authorization.isEmpty()) {
@@ -48,7 +60,7 @@ final class Credentials {
                 }
             }
         }
-        SessionCookies cookies = codec.read(request, secure);
+        SessionCookies cookies = codec.read(request, secure, seal == null ? held : HeldTokens.NONE);
         Credentials c = new Credentials(cookies, null, false);
         if (seal != null) {
             c.access = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
@@ -72,7 +84,7 @@ final class Credentials {
         if (bearerPresented) {
             return bearer;
         }
-        return sealed ? access : cookies.accessToken().orElse(null);
+        return sealed ? access : cookies.valueOrNull(CookieKind.ACCESS);
     }
 
     /** The refresh token from its cookie; never with a bearer header. */
@@ -107,7 +119,7 @@ final class Credentials {
     }
 
     boolean fromCookie() {
-        return !bearerPresented && cookies.accessToken().isPresent();
+        return !bearerPresented && cookies.valueOrNull(CookieKind.ACCESS) != null;
     }
 
     boolean fromBearer() {

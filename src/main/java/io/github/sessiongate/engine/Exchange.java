@@ -8,9 +8,10 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * One request's plumbing: what came in, what it presents, and where the answer goes (the response,
  * made private once it carries or sets a session). Holds no decision: that is a {@link Resolution}.
+ * Also the request's {@link Resolver.Where}, so the resolver's audit lines cost no object.
  * Confined to the request's thread; never shared.
  */
-final class Exchange {
+final class Exchange implements Resolver.Where {
     /** Request attribute marking a request whose responses must stay private (it carried or set a session). */
     static final String PRIVATE_ATTRIBUTE = "io.github.sessiongate.private";
 
@@ -32,18 +33,20 @@ final class Exchange {
         this.credentials = credentials;
     }
 
-    /** Where the request comes from, for the resolver's audit lines. */
+    /** Where the request comes from, for the resolver's audit lines: this exchange, no object more. */
     Resolver.Where where() {
-        Resolver.Where w = where;
-        if (w == null) {
-            w = new Resolver.Where(path, origin.client());
-            where = w;
-        }
-        return w;
+        return this;
     }
 
-    /** Made on the first {@link #where()}: one per request, not one per call. */
-    private Resolver.Where where;
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String client() {
+        return origin.client();
+    }
 
     /** The response, made private first: it is about to carry a session or a session cookie. */
     HttpServletResponse privately() {

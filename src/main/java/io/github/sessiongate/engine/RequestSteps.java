@@ -12,6 +12,7 @@ import io.github.sessiongate.audit.GateMetrics;
 import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieKind;
+import io.github.sessiongate.cookie.HeldTokens;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
@@ -60,6 +61,8 @@ final class RequestSteps implements AutoCloseable {
     private final PathRules rules;
     private final RequestOrigin.Resolver origins;
     private final CookieCodec cookies;
+    /** The validation cache's token strings: a warm request's access cookie is read as the one held. */
+    private final HeldTokens heldTokens;
     private final IgnoredCookieAudit ignoredCookies;
     private final CsrfGuard csrf;
     /** The validations and the refresher the steps use; package-private for the engine's tests. */
@@ -95,6 +98,7 @@ final class RequestSteps implements AutoCloseable {
         // Every promise that spans requests lives in the shared state: security entries refuse when
         // full (the request then fails closed); caches evict.
         SharedState state = components.state();
+        this.heldTokens = state.validationCache()::heldToken;
         state.countStoreFaults(metrics::stateStoreUnavailable);
         this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
                 config.backendWaitTimeout(), state.revocations(), state.sessionMarkers());
@@ -298,7 +302,7 @@ final class RequestSteps implements AutoCloseable {
     private Exchange credentials(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin origin) {
         boolean secure = config.cookies().secure(origin.isPlainHttpToLoopback());
         Credentials credentials = Credentials.read(request, cookies, secure, config.acceptBearerHeader(),
-                components.cookieSeal().orElse(null));
+                components.cookieSeal().orElse(null), heldTokens);
         if (credentials.cookies().hasDuplicates()) {
             audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, origin.client(), null);
         }

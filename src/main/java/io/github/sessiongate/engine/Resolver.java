@@ -40,8 +40,20 @@ import org.slf4j.LoggerFactory;
 final class Resolver {
     private static final Logger LOG = LoggerFactory.getLogger(FilterEngine.LOG_NAME);
 
-    /** Where a request comes from, for audit lines and logs. */
-    record Where(String path, String client) { }
+    /** Where a request comes from, for audit lines and logs: a request's {@link Exchange} is one. */
+    interface Where {
+        String path();
+
+        String client();
+
+        /** A place given by its parts, without an exchange. */
+        static Where of(String path, String client) {
+            return new Place(path, client);
+        }
+    }
+
+    /** {@link Where#of}. */
+    private record Place(String path, String client) implements Where { }
 
     private final Validations validations;
     private final Refresher refresher;

@@ -16,7 +16,7 @@ import java.util.Optional;
  * that is fixed, or a token that becomes valid, is seen at once, and junk tokens take no memory.
  *
  * <p><b>What an entry holds, and its bound.</b> On the in-memory default store an entry is objects,
- * never bytes: its key (a {@link TokenTable} key holding the session's own token string, about 24
+ * never bytes: its key (a {@link TokenTable} key holding the session's own token string, about 32
  * bytes), the table's node (about 32 bytes), this {@link Entry} with its expiry, and the {@link Session} the
  * validator made: the token string (its length plus about 40 bytes; the session needs it for
  * {@link Session#token()}), subject, roles, expiry and the claims map. A hit hands out that same
@@ -116,7 +116,7 @@ public final class ValidationCache {
      * The in-process cache (the default in-memory store): entries keyed by the token string itself
      * ({@link TokenTable}), so a hit costs a hash of the token and no digest. The entry holds the
      * token once (the session's, which is the key); instead of a store's key of about 110 bytes it
-     * takes a key object of about 24 bytes and a table node.
+     * takes a key object of about 32 bytes and a table node.
      *
      * @param maxEntries entries held at most ({@code cache-max-entries}); when full an eighth is evicted
      * @param ttl how long a valid result is reused; zero disables the cache
@@ -152,6 +152,15 @@ public final class ValidationCache {
             return null;
         }
         return table.get(token, clock.millis());
+    }
+
+    /**
+     * The token string the in-process table holds equal to {@code source[from, to)}, for a request to
+     * take instead of copying its cookie value ({@link io.github.sessiongate.cookie.HeldTokens}); {@code null}
+     * when none is held, or for a cache in a store. Says nothing of validity: the token is validated as any other.
+     */
+    public String heldToken(String source, int from, int to) {
+        return table == null ? null : table.held(source, from, to);
     }
 
     /** Entries the in-process table holds now (live or not yet swept); 0 for a cache in a store. */

@@ -185,7 +185,7 @@ class ResolverEdgeTest {
     void refreshAheadIsNotTriedWhereRefreshIsNotAllowed() {
         Fixture f = new Fixture(Outcome.ROTATED, Duration.ofMinutes(10), 100, false);
         Credentials credentials = f.credentials(f.cookies("valid-1", "refresh-1"));
-        Resolution resolution = f.resolver.resolve(credentials, false, new Resolver.Where("/app", "127.0.0.1"));
+        Resolution resolution = f.resolver.resolve(credentials, false, Resolver.Where.of("/app", "127.0.0.1"));
         assertEquals(Refresh.NONE, resolution.refresh());
         assertEquals("valid-1", resolution.sessionOrNull().token());
         assertTrue(f.validator.refreshes.isEmpty());
@@ -318,7 +318,7 @@ class ResolverEdgeTest {
         }
 
         Resolution resolve(Credentials credentials) {
-            return resolver.resolve(credentials, true, new Resolver.Where("/app", "127.0.0.1"));
+            return resolver.resolve(credentials, true, Resolver.Where.of("/app", "127.0.0.1"));
         }
 
         Exchange exchange(HttpServletRequest request, InMemoryResponse response, Credentials credentials) {

@@ -212,7 +212,7 @@ class ResolverTableTest {
         }
 
         Credentials credentials = Credentials.read(f.request, f.codec, false, true, f.seal.orElse(null));
-        Resolution resolution = f.resolver.resolve(credentials, true, new Resolver.Where("/app", "127.0.0.1"));
+        Resolution resolution = f.resolver.resolve(credentials, true, Resolver.Where.of("/app", "127.0.0.1"));
 
         assertInstanceOf(want.kind(), resolution, row.toString());
         assertEquals(want.refresh(), resolution.refresh(), "refresh");
