@@ -78,7 +78,15 @@ public record AuditEvent(Event event, String reason, String path, String client,
          * a form left by other settings); the reason names the forms and a few names, never a value.
          * Rate-limited: one event per interval, counting the requests left out.
          */
-        IGNORED_COOKIE
+        IGNORED_COOKIE,
+        /**
+         * The API proxy refused a request without forwarding it (400 path or method, 401 no session,
+         * 403 role, 413 body over the cap), or the backend answered 401 to a token the filter
+         * believed valid (reason {@code backend-refused-valid-token}, once per such answer).
+         */
+        PROXY_REFUSED,
+        /** A forward of the API proxy failed: 502 (backend unreachable, bad answer), 503 (bulkhead full), 504 (timeout). */
+        PROXY_FAILED
     }
 
     private static final int MAX_FIELD = 256;

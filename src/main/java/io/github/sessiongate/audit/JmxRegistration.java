@@ -88,7 +88,40 @@ public final class JmxRegistration implements AutoCloseable {
     /** The seam for tests: any MBean server and logger, a name made by {@link #objectName}. */
     static JmxRegistration register(MBeanServer server, GateMetrics metrics, ObjectName base, Logger log) {
         try {
-            StandardMBean bean = new StandardMBean(new View(metrics), SessionGateMXBean.class, true);
+            return register(server, new StandardMBean(new View(metrics), SessionGateMXBean.class, true), base, log);
+        } catch (RuntimeException e) {
+            return refused(log, base, e);
+        }
+    }
+
+    /**
+     * Registers one API proxy route's counters as a {@link ProxyRouteMXBean} under
+     * {@code io.github.sessiongate:type=SessionGateProxy,context=<context path>,filter=<filter name>,route=<route name>},
+     * each attribute described; never throws for a JMX problem (then the registration is empty).
+     */
+    public static JmxRegistration registerRoute(RouteMetrics metrics, String contextPath, String filterName, String route) {
+        Objects.requireNonNull(metrics, "metrics");
+        ObjectName base;
+        try {
+            ObjectName filter = objectName(contextPath, filterName);
+            base = new ObjectName(DOMAIN + ":type=" + PROXY_TYPE + ",context=" + filter.getKeyProperty("context") + ",filter="
+                    + filter.getKeyProperty("filter") + ",route=" + value(Objects.requireNonNull(route, "route")));
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalStateException("quoted values always make a valid ObjectName", e);
+        }
+        try {
+            return register(ManagementFactory.getPlatformMBeanServer(), new DescribedRoute(metrics), base, LOG);
+        } catch (RuntimeException e) {
+            return refused(LOG, base, e);
+        }
+    }
+
+    /** The {@code type} key of a proxy route's MBean. */
+    public static final String PROXY_TYPE = "SessionGateProxy";
+
+    /** Registers {@code bean} under {@code base}, or the first free numbered alternative. */
+    private static JmxRegistration register(MBeanServer server, StandardMBean bean, ObjectName base, Logger log) {
+        try {
             for (int instance = 1; instance <= MAX_INSTANCE; instance++) {
                 ObjectName candidate = instance == 1 ? base : withInstance(base, instance);
                 ObjectName registered;
@@ -181,6 +214,42 @@ public final class JmxRegistration implements AutoCloseable {
     @Override
     public String toString() {
         return "JmxRegistration[" + objectName().map(ObjectName::toString).orElse("none") + "]";
+    }
+
+    /** A route's MXBean with a description for each attribute. */
+    private static final class DescribedRoute extends StandardMBean {
+        private static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.ofEntries(
+                java.util.Map.entry("Forwarded", "Forwards answered by the backend, any status"),
+                java.util.Map.entry("Status2xx", "Backend answers with a 1xx or 2xx status"),
+                java.util.Map.entry("Status3xx", "Backend answers with a 3xx status"),
+                java.util.Map.entry("Status4xx", "Backend answers with a 4xx status"),
+                java.util.Map.entry("Status5xx", "Backend answers with a 5xx status"),
+                java.util.Map.entry("BackendRefusedToken", "Backend 401 answers to a token the filter believed valid"),
+                java.util.Map.entry("Refused400", "Requests refused with 400 (a path or method not forwarded)"),
+                java.util.Map.entry("Refused401", "Requests refused with 401 (no session where the route needs one)"),
+                java.util.Map.entry("Refused403", "Requests refused with 403 (a role a path rule requires)"),
+                java.util.Map.entry("Refused413", "Requests refused with 413 (body over the route's max-body)"),
+                java.util.Map.entry("Failed502", "Forwards failed with 502 (backend unreachable or a bad answer)"),
+                java.util.Map.entry("Failed503", "Requests answered 503 (bulkhead full, or no verdict on the session)"),
+                java.util.Map.entry("Failed504", "Forwards failed with 504 (no headers within the route's timeout)"),
+                java.util.Map.entry("LatencyCount", "Forwards timed, until the backend's headers or the failure"),
+                java.util.Map.entry("LatencySumMillis", "Sum of the timed latencies, milliseconds"),
+                java.util.Map.entry("LatencyMaxMillis", "Largest timed latency, milliseconds"),
+                java.util.Map.entry("InFlight", "Forwards in flight now"));
+
+        DescribedRoute(RouteMetrics metrics) {
+            super(metrics, ProxyRouteMXBean.class, true);
+        }
+
+        @Override
+        protected String getDescription(javax.management.MBeanAttributeInfo info) {
+            return DESCRIPTIONS.getOrDefault(info.getName(), info.getDescription());
+        }
+
+        @Override
+        protected String getDescription(javax.management.MBeanInfo info) {
+            return "One SessionGate API proxy route: counters since the filter started";
+        }
     }
 
     /** The MXBean over the counters. */

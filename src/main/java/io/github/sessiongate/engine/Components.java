@@ -23,6 +23,7 @@ import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.web.RequestOrigin;
 import io.github.sessiongate.web.TrustedProxies;
 import io.github.sessiongate.login.RevocationClient;
+import io.github.sessiongate.proxy.ProxyThreads;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It makes one outbound {@link HttpTransport} (one {@code HttpClient}, one executor of daemon
  * threads {@code sessiongate-http-N}), shared by every backend call: remote validation and
- * introspection, refresh, login, revoke, guests from {@code guest-url}, and the application's
- * {@link BackendClient}. The OAuth2 client settings are read once ({@link InitParams#shared}).
+ * introspection, refresh, login, revoke, guests from {@code guest-url}, the application's
+ * {@link BackendClient} and the API proxy, whose routes' bulkheads and forwarding threads
+ * ({@code sessiongate-proxy-<route>-N}) it also owns. The OAuth2 client settings are read once ({@link InitParams#shared}).
  * Components are made per filter start from the settings, never kept in {@link GateConfig}, so a
  * config serving a second filter hands out no closed component. {@link #close()} closes exactly
  * what this factory made, in reverse order, the transport last; components handed in ready-made
@@ -64,6 +66,8 @@ public final class Components implements AutoCloseable {
     private final LoginFlow loginFlow;
     /** The back-channel logout of the built-in OpenID flow, unless its path is {@code off}. */
     private final Optional<BackChannelLogout> backChannelLogout;
+    /** The API proxy routes' bulkheads and forwarding threads (none start before a forward). */
+    private final ProxyThreads proxyThreads;
     /** What this factory made, closed last-made first. */
     private final Deque<AutoCloseable> made = new ArrayDeque<>();
 
@@ -76,6 +80,7 @@ public final class Components implements AutoCloseable {
             if (ownsStateStore) {
                 config.stateStore().ifPresent(made::push); // made from the state-store parameter: ours to close
             }
+            this.proxyThreads = owned(ProxyThreads.of(config.proxyRoutes())); // stopped before the transport they send over
             this.state = SharedState.create(config);
             made.push(state); // stops its lease renewals, before the store it renews in is closed
             Features features = Features.of(config);
@@ -228,6 +233,11 @@ public final class Components implements AutoCloseable {
     /** The one outbound transport. */
     HttpTransport transport() {
         return transport;
+    }
+
+    /** The API proxy routes' bulkheads and threads, stopped by {@link #close()}. */
+    ProxyThreads proxyThreads() {
+        return proxyThreads;
     }
 
     Optional<GuestTokens> guests() {

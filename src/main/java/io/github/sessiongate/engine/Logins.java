@@ -117,6 +117,11 @@ final class Logins {
         return Map.copyOf(table);
     }
 
+    /** The paths of the flow's routes. */
+    java.util.Set<String> paths() {
+        return routes.keySet();
+    }
+
     /** The flow's route at this normalised path, if any (a trailing slash is tolerated). */
     Optional<LoginFlow.Route> match(String path) {
         LoginFlow.Route route = routes.get(path);

@@ -16,6 +16,9 @@ import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
 import io.github.sessiongate.path.RequestPaths;
+import io.github.sessiongate.proxy.ApiProxy;
+import io.github.sessiongate.proxy.Forwarder;
+import io.github.sessiongate.ProxyRoute;
 import io.github.sessiongate.rotation.Bulkhead;
 import io.github.sessiongate.rotation.GraceMemo;
 import io.github.sessiongate.rotation.Refresher;
@@ -69,6 +72,8 @@ final class RequestSteps implements AutoCloseable {
     /** The OpenID back-channel logout endpoint, if on: served before the credentials step. */
     private final Optional<BackChannelEndpoint> backChannel;
     private final String challenge;
+    /** The API proxy's routes, served after the CSRF step with a session resolved as for a protected path. */
+    private final ApiProxy proxy;
 
     RequestSteps(Components components, String contextPath, String filterName) {
         this.components = components;
@@ -119,7 +124,39 @@ final class RequestSteps implements AutoCloseable {
             }
             return new BackChannelEndpoint(path, logout, audit, metrics, config.retryAfterSeconds(), clock);
         });
+        checkProxyRoutes(config, endpoints, logins);
         this.jmx = JmxRegistration.register(metrics, contextPath, filterName);
+        this.proxy = ApiProxy.start(config.proxyRoutes(), components.proxyThreads(), components.transport(), audit,
+                contextPath == null ? "" : contextPath, filterName, challenge, config.retryAfterSeconds());
+    }
+
+    /**
+     * Refuses a proxy route whose prefix covers a path the filter serves itself or sends browsers
+     * to: an endpoint, a login-flow route, the back-channel logout path, the login page.
+     */
+    private static void checkProxyRoutes(GateConfig config, Endpoints endpoints, Logins logins) {
+        if (config.proxyRoutes().isEmpty()) {
+            return;
+        }
+        java.util.Map<String, String> served = new java.util.LinkedHashMap<>();
+        for (String path : config.endpoints().enabledPaths()) {
+            served.put(path, config.endpoints().match(path).map(e -> e.parameter()).orElse("an endpoint"));
+        }
+        for (String path : logins.paths()) {
+            served.putIfAbsent(path, "a route of the login flow");
+        }
+        config.oidc().flatMap(o -> o.backChannelLogoutPath())
+                .ifPresent(path -> served.putIfAbsent(path, io.github.sessiongate.OidcSettings.PARAM_BACKCHANNEL_LOGOUT_PATH));
+        served.putIfAbsent(config.loginPath(), GateConfig.PARAM_LOGIN_PATH);
+        for (ProxyRoute route : config.proxyRoutes()) {
+            served.forEach((path, by) -> {
+                if (route.matches(path)) {
+                    throw new io.github.sessiongate.ConfigException(ProxyRoute.PARAM_ROUTES, "route " + route.name() + " ("
+                            + route.prefix() + "/*) covers '" + path + "', which " + by + " serves; choose a prefix"
+                            + " outside the filter's own paths");
+                }
+            });
+        }
     }
 
     /** The request steps, in order; each either answers (and the pass ends) or hands on to the next. */
@@ -146,10 +183,11 @@ final class RequestSteps implements AutoCloseable {
             return;
         }
 
-        // 2. Route: the filter's own endpoints, the login flow's routes and the path rules. CORS
+        // 2. Route: the filter's own endpoints, the login flow's routes, the API proxy's routes and the path rules. CORS
         // preflights (no cookies) go to the app.
         Optional<Endpoint> endpoint = endpoints.match(path);
         Optional<LoginFlow.Route> flowRoute = endpoint.isPresent() ? Optional.empty() : logins.match(path);
+        Optional<Forwarder> proxied = endpoint.isEmpty() && flowRoute.isEmpty() ? proxy.match(path) : Optional.empty();
         PathRules.Rule rule = rules.decide(path);
         if (endpoint.isEmpty() && flowRoute.isEmpty() && isCorsPreflight(request)) {
             chain.doFilter(request, response);
@@ -176,7 +214,8 @@ final class RequestSteps implements AutoCloseable {
 
         // 5. Resolve: validation, lifetime and rotation in place, decided as a value.
         boolean navigation = BrowserNavigation.isNavigation(request);
-        boolean refreshAllowed = rule.access() == PathRules.Access.PROTECTED || endpoint.isPresent() || navigation;
+        boolean refreshAllowed = rule.access() == PathRules.Access.PROTECTED || endpoint.isPresent() || proxied.isPresent()
+                || navigation;
         ValidationResult presented = resolver.validate(ex.credentials, ex.where());
         Resolution resolution = resolver.resolve(ex.credentials, presented, refreshAllowed, ex.where());
 
@@ -185,11 +224,17 @@ final class RequestSteps implements AutoCloseable {
         resolution = writer.apply(ex, resolution);
         Session session = resolution.sessionOrNull();
         if (session == null && !resolution.noVerdict() && !ex.credentials.fromBearer()) {
-            boolean mayStart = endpoint.isEmpty() && rule.access() == PathRules.Access.PUBLIC && navigation;
+            boolean mayStart = endpoint.isEmpty() && proxied.isEmpty() && rule.access() == PathRules.Access.PUBLIC && navigation;
             session = writer.apply(ex, resolver.guest(ex.credentials, mayStart)).sessionOrNull();
         }
         if (endpoint.isPresent()) {
             endpoints.handle(endpoint.get(), ex, presented, resolution, session);
+            return;
+        }
+
+        // 7 and 8 for a proxy route: decided by the route (never a login redirect), then forwarded.
+        if (proxied.isPresent()) {
+            proxy(ex, proxied.get(), rule, session, resolution.noVerdict());
             return;
         }
 
@@ -214,6 +259,37 @@ final class RequestSteps implements AutoCloseable {
         }
         request.setAttribute(Session.REQUEST_ATTRIBUTE, session);
         chain.doFilter(new SessionRequest(request, session, config.authorizationHeaderView()), ex.out);
+    }
+
+    /**
+     * Steps 7 and 8 of a proxy route: a route that needs a session (or a protected path rule over
+     * it) answers 401 without one (503 without a verdict), never a login redirect; a guest session
+     * counts only where the route allows guests. Then the request is forwarded with the session's
+     * token (the rotated one after a refresh in place), or none for {@code token=none} or without a session.
+     */
+    private void proxy(Exchange ex, Forwarder forwarder, PathRules.Rule rule, Session session, boolean noVerdict)
+            throws IOException {
+        ProxyRoute route = forwarder.route();
+        boolean protectedRule = rule.access() == PathRules.Access.PROTECTED;
+        Session counted = session == null || session.isGuest() && !(route.allowGuests() && !protectedRule) ? null : session;
+        String presented = ex.credentials.token();
+        if (counted == null && (route.sessionRequired() || protectedRule)) {
+            if (noVerdict) {
+                metrics.unavailable();
+                forwarder.noVerdict(ex.out, ex.path, ex.origin.client(), presented);
+            } else {
+                metrics.denial();
+                forwarder.unauthenticated(ex.out, ex.path, ex.origin.client(), presented);
+            }
+            return;
+        }
+        if (protectedRule && !rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(counted::hasRole)) {
+            metrics.denial();
+            forwarder.forbidden(ex.out, ex.path, ex.origin.client(), counted.token());
+            return;
+        }
+        String token = route.token() == ProxyRoute.Token.ACCESS && counted != null ? counted.token() : null;
+        forwarder.forward(ex.request, ex.out, ex.path, ex.origin, token);
     }
 
     /** Step 3: reads the credentials (audits duplicated and ignored cookies); the response goes private if they carry a session. */
@@ -293,6 +369,7 @@ final class RequestSteps implements AutoCloseable {
      */
     @Override
     public void close() {
+        proxy.close();
         jmx.close();
         endpoints.close();
         for (var listener : config.auditListeners()) {

@@ -19,6 +19,9 @@ public final class Answers {
     private static final byte[] BAD_REQUEST = ascii("{\"error\":\"bad_request\"}");
     private static final byte[] UNAVAILABLE = ascii("{\"error\":\"unavailable\"}");
     private static final byte[] METHOD_NOT_ALLOWED = ascii("{\"error\":\"method_not_allowed\"}");
+    private static final byte[] BAD_GATEWAY = ascii("{\"error\":\"bad_gateway\"}");
+    private static final byte[] GATEWAY_TIMEOUT = ascii("{\"error\":\"gateway_timeout\"}");
+    private static final byte[] PAYLOAD_TOO_LARGE = ascii("{\"error\":\"payload_too_large\"}");
     private static final String JSON = "application/json;charset=UTF-8";
 
     private Answers() {
@@ -100,6 +103,21 @@ public final class Answers {
         }
         response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
         write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, UNAVAILABLE);
+    }
+
+    /** 502: a backend the filter forwards to is unreachable or answered badly; nothing was cleared. */
+    public static void badGateway(HttpServletResponse response) throws IOException {
+        json(response, HttpServletResponse.SC_BAD_GATEWAY, BAD_GATEWAY);
+    }
+
+    /** 504: a backend the filter forwards to did not answer in time; nothing was cleared. */
+    public static void gatewayTimeout(HttpServletResponse response) throws IOException {
+        json(response, HttpServletResponse.SC_GATEWAY_TIMEOUT, GATEWAY_TIMEOUT);
+    }
+
+    /** 413: a request body over the configured cap. */
+    public static void payloadTooLarge(HttpServletResponse response) throws IOException {
+        json(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, PAYLOAD_TOO_LARGE);
     }
 
     /**

@@ -1,0 +1,383 @@
+package io.github.sessiongate.proxy;
+
+import io.github.sessiongate.AuditEvent.Event;
+import io.github.sessiongate.ProxyRoute;
+import io.github.sessiongate.audit.AuditLog;
+import io.github.sessiongate.audit.JmxRegistration;
+import io.github.sessiongate.audit.RouteMetrics;
+import io.github.sessiongate.internal.HttpTransport;
+import io.github.sessiongate.web.Answers;
+import io.github.sessiongate.web.RequestOrigin;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards the requests of one {@link ProxyRoute} to its backend and relays the answers, streamed
+ * both ways: the request body is read as the backend consumes it (with a known length sent as
+ * {@code Content-Length}, else chunked) and cut off past the route's cap (413); the answer is
+ * copied with a small buffer and flushed after every read, so server-sent events arrive as sent.
+ *
+ * <p><b>Threads.</b> A forward first takes a permit of the route's bulkhead ({@link RouteThreads};
+ * none free: 503 at once). Where the request supports the servlet async API the forward runs on
+ * one of the route's own threads and the container's request thread returns at once
+ * ({@code startAsync}, no container timeout: the route's timeout bounds the wait for the backend's
+ * headers, and the body streams for as long as both sides keep it open); otherwise it runs on the
+ * request thread under the same bulkhead. Either way at most {@code max-concurrency} forwards of a
+ * route are in flight, and a slow backend holds no more threads than that.
+ *
+ * <p><b>Failures</b> answer with the filter's small JSON bodies, never a stack trace and never a
+ * cookie change: 502 (connection refused, unknown host, a broken answer), 504 (no status and
+ * headers within the route's timeout), 503 (bulkhead full). Each refusal and failure is counted
+ * ({@link RouteMetrics}) and audited ({@link Event#PROXY_REFUSED}, {@link Event#PROXY_FAILED})
+ * with the token's fingerprint only. Thread-safe.
+ */
+public final class Forwarder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final int BUFFER = 8192;
+
+    private final ProxyRoute route;
+    private final RouteThreads threads;
+    private final RouteMetrics metrics;
+    private final JmxRegistration jmx;
+    private final HttpTransport transport;
+    private final AuditLog audit;
+    /** The route's prefix as the browser sees it: context path + prefix. */
+    private final String localPrefix;
+    private final String challenge;
+    private final int retryAfterSeconds;
+
+    Forwarder(ProxyRoute route, RouteThreads threads, HttpTransport transport, AuditLog audit, String contextPath,
+            String filterName, String challenge, int retryAfterSeconds) {
+        this.route = route;
+        this.threads = threads;
+        this.transport = transport;
+        this.audit = audit;
+        this.localPrefix = contextPath + route.prefix();
+        this.challenge = challenge;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.metrics = new RouteMetrics(threads::inFlight);
+        this.jmx = JmxRegistration.registerRoute(metrics, contextPath, filterName, route.name());
+    }
+
+    public ProxyRoute route() {
+        return route;
+    }
+
+    /** The route's counters. */
+    public RouteMetrics metrics() {
+        return metrics;
+    }
+
+    /** 401 with the challenge, never a login redirect: the route needs a session and there is none. */
+    public void unauthenticated(HttpServletResponse response, String path, String client, String token) throws IOException {
+        answer(response, 401, "unauthenticated", path, client, token);
+    }
+
+    /** 403: a path rule over the route names a role the session lacks. */
+    public void forbidden(HttpServletResponse response, String path, String client, String token) throws IOException {
+        answer(response, 403, "missing role", path, client, token);
+    }
+
+    /** 503: the route needs a session and no verdict could be had on it; nothing cleared. */
+    public void noVerdict(HttpServletResponse response, String path, String client, String token) throws IOException {
+        answer(response, 503, "no verdict on the session", path, client, token);
+    }
+
+    /**
+     * Forwards the request, or refuses it before any connection (400 path or method, 413 declared
+     * length over the cap, 503 bulkhead full).
+     *
+     * @param path the normalised path, matched by this route
+     * @param origin the resolved request origin, for the forwarding headers
+     * @param token the token to send as {@code Authorization: Bearer}, or {@code null} for none
+     */
+    public void forward(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin origin,
+            String token) throws IOException {
+        String method = request.getMethod();
+        if (method == null || method.equals("TRACE") || method.equals("CONNECT")) {
+            metrics.refusedOrFailed(400);
+            audit.record(Event.PROXY_REFUSED, "method not forwarded", path, origin.client(), token);
+            Answers.methodNotAllowed(response, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            return;
+        }
+        URI target = ProxyPath.target(route, path, request.getQueryString());
+        if (target == null) {
+            answer(response, 400, "path not forwardable", path, origin.client(), token);
+            return;
+        }
+        long length = request.getContentLengthLong();
+        if (length > route.maxBodyBytes()) {
+            answer(response, 413, "body over max-body", path, origin.client(), token);
+            return;
+        }
+        if (!threads.tryAcquire()) {
+            answer(response, 503, "bulkhead full", path, origin.client(), token);
+            return;
+        }
+        Call call = new Call(request, response, method, target, path, origin, token, length);
+        boolean handedOver = false;
+        try {
+            if (request.isAsyncSupported()) {
+                AsyncContext async = request.startAsync();
+                async.setTimeout(0); // the route's timeout bounds the wait; a stream may run long
+                try {
+                    threads.execute(() -> {
+                        try {
+                            call.run();
+                        } catch (IOException e) {
+                            LOG.debug("forward on route {} broke off mid-answer", route.name());
+                        } finally {
+                            threads.release();
+                            complete(async);
+                        }
+                    });
+                    handedOver = true;
+                } catch (RejectedExecutionException e) { // the filter is being destroyed
+                    answer(response, 503, "proxy stopped", path, origin.client(), token);
+                    complete(async);
+                }
+            } else {
+                call.run();
+            }
+        } finally {
+            if (!handedOver) {
+                threads.release();
+            }
+        }
+    }
+
+    private static void complete(AsyncContext async) {
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            LOG.debug("async request already completed: {}", e.toString());
+        }
+    }
+
+    /** One forward, run on whichever thread carries it. */
+    private final class Call {
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final String method;
+        private final URI target;
+        private final String path;
+        private final RequestOrigin origin;
+        private final String token;
+        private final long length;
+
+        Call(HttpServletRequest request, HttpServletResponse response, String method, URI target, String path,
+                RequestOrigin origin, String token, long length) {
+            this.request = request;
+            this.response = response;
+            this.method = method;
+            this.target = target;
+            this.path = path;
+            this.origin = origin;
+            this.token = token;
+            this.length = length;
+        }
+
+        /**
+         * Forwards and relays. A failure before the answer started is answered (502); one after it
+         * (the backend or the browser broke off mid-body) is rethrown, so that on the request
+         * thread the container aborts the response instead of ending it as if complete.
+         */
+        void run() throws IOException {
+            try {
+                exchange();
+            } catch (IOException | RuntimeException e) {
+                // Never a stack trace to the browser; the message may name the backend: DEBUG only.
+                LOG.debug("forward on route {} ended early: {}", route.name(), e.getClass().getName());
+                if (response.isCommitted()) {
+                    throw e instanceof IOException io ? io : new IOException("forward failed", e);
+                }
+                answer(response, 502, "forward failed", path, origin.client(), token);
+            }
+        }
+
+        private void exchange() throws IOException {
+            long started = System.nanoTime();
+            CappedInput body = null;
+            BodyPublisher publisher = BodyPublishers.noBody();
+            boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
+            if (length > 0 || chunked) {
+                CappedInput in = new CappedInput(request.getInputStream(), route.maxBodyBytes());
+                body = in;
+                publisher = BodyPublishers.ofInputStream(() -> in);
+                if (length > 0) {
+                    publisher = BodyPublishers.fromPublisher(publisher, length);
+                }
+            }
+            HttpRequest outbound;
+            try {
+                outbound = build(publisher);
+            } catch (IllegalArgumentException e) {
+                answer(response, 400, "request not forwardable", path, origin.client(), token);
+                return;
+            }
+            HttpResponse<InputStream> answer;
+            try {
+                answer = transport.client().send(outbound, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (HttpTimeoutException e) {
+                failed(started, 504, "backend timeout");
+                return;
+            } catch (IOException e) {
+                if (body != null && body.overCap()) {
+                    failed(started, 413, "body over max-body");
+                } else if (body != null && body.readFailed()) {
+                    failed(started, 400, "request body unreadable");
+                } else {
+                    LOG.debug("route {}: backend unreachable or broken: {}", route.name(), e.getClass().getName());
+                    failed(started, 502, "backend unreachable");
+                }
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed(started, 503, "proxy stopped");
+                return;
+            } catch (IllegalStateException e) { // the transport is closed: the filter is being destroyed
+                failed(started, 503, "proxy stopped");
+                return;
+            }
+            metrics.latency(System.nanoTime() - started);
+            relay(answer);
+        }
+
+        private void failed(long started, int status, String reason) throws IOException {
+            metrics.latency(System.nanoTime() - started);
+            answer(response, status, reason, path, origin.client(), token);
+        }
+
+        private HttpRequest build(BodyPublisher publisher) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(route.timeout()).method(method, publisher);
+            if ("http".equals(target.getScheme())) {
+                b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with a plain-text backend
+            }
+            Set<String> connectionNamed = ProxyHeaders.connectionNamed(request.getHeaders("Connection"));
+            for (Enumeration<String> names = request.getHeaderNames(); names != null && names.hasMoreElements();) {
+                String name = names.nextElement();
+                if (!ProxyHeaders.forwardsRequestHeader(name, connectionNamed, route.stripHeaders())) {
+                    continue;
+                }
+                for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
+                    try {
+                        b.header(name, values.nextElement());
+                    } catch (IllegalArgumentException e) { // a name or value the HTTP client refuses
+                        LOG.debug("route {}: header {} not forwarded (refused by the HTTP client)", route.name(), name);
+                    }
+                }
+            }
+            ProxyHeaders.forwarding(origin).forEach(b::setHeader);
+            if (token != null) {
+                b.setHeader("Authorization", "Bearer " + token);
+            }
+            return b.build();
+        }
+
+        /** Status, headers (filtered, locations rewritten, private) and the body, flushed as it arrives. */
+        private void relay(HttpResponse<InputStream> answer) throws IOException {
+            int status = answer.statusCode();
+            metrics.answered(status);
+            if (status == 401 && token != null) {
+                metrics.backendRefusedToken();
+                audit.record(Event.PROXY_REFUSED, "backend-refused-valid-token", path, origin.client(), token);
+            }
+            try (InputStream in = answer.body()) {
+                response.setStatus(status);
+                Map<String, List<String>> headers = answer.headers().map();
+                Set<String> connectionNamed = ProxyHeaders.connectionNamed(
+                        Collections.enumeration(answer.headers().allValues("connection")));
+                for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                    String name = h.getKey();
+                    if (ProxyHeaders.passesResponseHeader(name, connectionNamed)) {
+                        relayHeader(name, h.getValue());
+                    }
+                }
+                response.setHeader("Cache-Control", ProxyHeaders.CACHE_CONTROL);
+                copy(in);
+            }
+        }
+
+        private void relayHeader(String name, List<String> values) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            for (String value : values) {
+                if (lower.equals("location") || lower.equals("content-location")) {
+                    String rewritten = LocationRewrite.rewrite(value, target, route.baseUrl(), localPrefix);
+                    if (rewritten != null) {
+                        response.setHeader(name, rewritten);
+                    }
+                } else if (lower.equals("content-length")) {
+                    try {
+                        response.setContentLengthLong(Long.parseLong(value.strip()));
+                    } catch (NumberFormatException e) {
+                        // a broken length: the container frames the body itself
+                    }
+                } else {
+                    response.addHeader(name, value);
+                }
+            }
+        }
+
+        private void copy(InputStream in) throws IOException {
+            OutputStream out = response.getOutputStream();
+            response.flushBuffer(); // the headers go now: an event stream's client sees them at once
+            byte[] buffer = new byte[BUFFER];
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException e) {
+                    throw new IOException("backend broke off its answer on route " + route.name(), e);
+                }
+                if (n < 0) {
+                    return;
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        }
+    }
+
+    /** Counts, audits and answers a refusal or failure with the filter's JSON body; clears nothing. */
+    private void answer(HttpServletResponse response, int status, String reason, String path, String client, String token)
+            throws IOException {
+        metrics.refusedOrFailed(status);
+        audit.record(status >= 500 ? Event.PROXY_FAILED : Event.PROXY_REFUSED, reason, path, client, token);
+        switch (status) {
+            case 400 -> Answers.badRequest(response);
+            case 401 -> Answers.unauthenticated(response, challenge);
+            case 403 -> Answers.forbidden(response);
+            case 413 -> Answers.payloadTooLarge(response);
+            case 502 -> Answers.badGateway(response);
+            case 503 -> Answers.unavailable(response, retryAfterSeconds);
+            case 504 -> Answers.gatewayTimeout(response);
+            default -> throw new IllegalArgumentException("not a proxy answer: " + status);
+        }
+    }
+
+    /** Unregisters the route's MBean; the threads are the composition root's to stop. */
+    @Override
+    public void close() {
+        jmx.close();
+    }
+}
