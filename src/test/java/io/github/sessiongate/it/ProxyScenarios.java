@@ -287,6 +287,42 @@ abstract class ProxyScenarios {
                 () -> assertEquals(List.of(), sibling.headers("Location"), "the backend's paths outside the base are not ours"));
     }
 
+    @Test
+    void contentLocationFollowsTheSameRule() throws Exception {
+        api.answer(V1 + "created", Answer.status(201).header("Content-Location", api.baseUrl() + V1 + "notes/8"));
+        api.answer(V1 + "elsewhere", Answer.status(200).header("Content-Location", "https://" + EVIL + "/notes/8"));
+        String token = valid();
+
+        Response created = get(BACKEND + "/created", cookie(token));
+        Response elsewhere = get(BACKEND + "/elsewhere", cookie(token));
+
+        assertAll(
+                () -> assertEquals(201, created.status(), () -> describe(created)),
+                () -> assertEquals(BACKEND + "/notes/8", created.header("Content-Location").map(this::local).orElse("(none)")),
+                () -> assertEquals(200, elsewhere.status(), () -> describe(elsewhere)),
+                () -> assertEquals(List.of(), elsewhere.headers("Content-Location")));
+    }
+
+    /**
+     * A browser reads {@code %2e} as a dot in a path (WHATWG URL: {@code %2e%2e} is a double-dot
+     * segment), so a backend Location under its base that walks out with encoded dots must not
+     * become a Location that walks the browser out of the proxy prefix.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"%2e%2e/%2e%2e/admin", "%2E%2E/%2E%2E/%2E%2E/admin", ".%2e/.%2e/admin", "x/%2e%2e/%2e%2e/%2e%2e/admin"})
+    void locationWithEncodedDotSegmentsNeverLeadsTheBrowserOutOfTheProxyPrefix(String escape) throws Exception {
+        api.answer(V1 + "dotted", Answer.status(302).header("Location", api.baseUrl() + V1 + escape));
+
+        Response response = get(BACKEND + "/dotted", cookie(valid()));
+
+        assertEquals(302, response.status(), () -> describe(response));
+        response.header("Location").ifPresent(location -> {
+            String followed = asBrowserResolves(local(location));
+            assertTrue(followed.startsWith(BACKEND + "/"), () -> "the backend's Location " + V1 + escape + " became "
+                    + location + ", which a browser follows to " + followed);
+        });
+    }
+
     // ---------------------------------------------------------------- routing and paths
 
     @ParameterizedTest
@@ -325,6 +361,32 @@ abstract class ProxyScenarios {
                     () -> trick + " was neither refused, nor forwarded under the base, nor left to the application: "
                             + describe(response));
         }
+    }
+
+    /**
+     * Characters the container decoded out of the path are encoded again for the backend, so an
+     * encoded {@code ?} or {@code #} never starts a query or fragment there, and the browser's
+     * own query arrives as it was.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"a%3Fadmin=1", "b%23c", "caf%C3%A9", "a%20b%2Bc", "x%3Bjsessionid=1"})
+    void encodedDelimitersStayInsideTheirSegment(String segment) throws Exception {
+        int mark = api.count();
+
+        Response response = RawHttp.send(base, "GET", BACKEND + "/enc/" + segment + "?real=1", cookie(valid()));
+
+        List<Recorded> seen = api.requestsSince(mark);
+        if (response.status() == 400) {
+            assertEquals(List.of(), seen, "refused, and not forwarded");
+            return;
+        }
+        assertEquals(200, response.status(), () -> describe(response));
+        assertEquals(1, seen.size(), () -> "forwarded once: " + seen);
+        Recorded request = seen.get(0);
+        assertAll(
+                () -> assertEquals("real=1", request.rawQuery(), () -> "the query the backend got, from " + request.target()),
+                () -> assertEquals(V1 + "enc/" + percentDecode(segment), percentDecode(request.rawPath()),
+                        () -> "the path the backend got: " + request.target()));
     }
 
     @Test
@@ -586,20 +648,32 @@ abstract class ProxyScenarios {
      * path once (percent-escapes, backslashes as slashes) and then resolves dot segments.
      */
     private static void assertUnderBase(String trick, Recorded request) {
-        String decoded = percentDecode(request.rawPath()).replace('\\', '/');
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : decoded.split("/", -1)) {
-            if (segment.equals("..")) {
-                segments.pollLast();
-            } else if (!segment.equals(".")) {
-                segments.addLast(segment);
-            }
-        }
-        String resolved = String.join("/", segments);
+        String resolved = resolveDots(percentDecode(request.rawPath()).replace('\\', '/'));
         assertAll(
                 () -> assertTrue(request.target().startsWith(V1), () -> trick + " reached " + request),
                 () -> assertTrue(resolved.startsWith(V1), () -> trick + " reached " + request + ", which resolves to "
                         + resolved));
+    }
+
+    /** {@code path} with its {@code .} and {@code ..} segments resolved (RFC 3986, 5.2.4). */
+    private static String resolveDots(String path) {
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals("..")) {
+                if (segments.size() > 1) {
+                    segments.pollLast();
+                }
+            } else if (!segment.equals(".")) {
+                segments.addLast(segment);
+            }
+        }
+        return String.join("/", segments);
+    }
+
+    /** The path a browser goes to for a same-origin {@code location}: {@code %2e} is a dot, dot segments resolved. */
+    private static String asBrowserResolves(String location) {
+        String path = location.split("[?#]", 2)[0].replaceAll("(?i)%2e", ".");
+        return resolveDots(path);
     }
 
     private static String percentDecode(String raw) {
