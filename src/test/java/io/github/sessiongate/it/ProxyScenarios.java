@@ -34,6 +34,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link FakeAuthBackend} (JWKS, refresh in place) and declares five routes to the recording
  * backend's {@code /v1/}: {@code /api/backend/*} (64 MiB body cap, {@code X-Internal-Secret} on
  * the deny-list), {@code /api/slow/*} (200 ms timeout), {@code /api/tiny/*} (1024-byte cap),
- * {@code /api/single/*} (one forward at a time), and {@code /api/down/*} to a closed port.
+ * {@code /api/single/*} (one forward at a time), {@code /guest-api/*} (public; guest sessions count),
+ * and {@code /api/down/*} to a closed port.
  * Everything else lands on {@link TokenEchoServlet}, so a request the proxy did not take shows its
  * marker.
  *
@@ -77,10 +79,12 @@ abstract class ProxyScenarios {
     static final String TINY = CTX + "/api/tiny";
     static final String SINGLE = CTX + "/api/single";
     static final String DOWN = CTX + "/api/down";
+    static final String GUESTS = CTX + "/guest-api";
     /** The backend base path every route forwards under. */
     static final String V1 = "/v1/";
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
+    static final String GUEST = CookieSettings.DEFAULT_GUEST_COOKIE_NAME;
     /** The {@code proxy.tiny.max-body} of the webapp. */
     static final int TINY_CAP = 1024;
     static final long MIB = 1024 * 1024;
@@ -110,7 +114,8 @@ abstract class ProxyScenarios {
         teardown.add(new ScenarioProperties("sessiongate.it.proxy."))
                 .backend(auth)
                 .prefixed("backend-url", api.baseUrl() + V1)
-                .prefixed("down-url", "http://127.0.0.1:" + closedPort() + V1);
+                .prefixed("down-url", "http://127.0.0.1:" + closedPort() + V1)
+                .prefixed("guest-secret", "it-proxy-guest-secret-" + UUID.randomUUID());
         base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(CTX, "proxy")));
         http = JavaHttp.newClient();
         // The filter fetches its JWKS once; fetch it now, so no scenario pays for it under a timeout.
@@ -418,6 +423,27 @@ abstract class ProxyScenarios {
                 () -> assertEquals(List.of(), api.requestsSince(mark), "nothing forwarded without a session"),
                 () -> assertEquals(302, page.status(), () -> "the same navigation to a protected page redirects: "
                         + describe(page)));
+    }
+
+    @Test
+    void guestSessionCountsOnlyWhereTheRouteAllowsGuestsAndThenItsTokenIsSent() throws Exception {
+        Response page = get(CTX + "/", "Accept: text/html", "Sec-Fetch-Mode: navigate", "Sec-Fetch-Dest: document",
+                "Sec-Fetch-Site: none");
+        String guest = SetCookies.value(page, GUEST)
+                .orElseThrow(() -> new AssertionError("no guest session started: " + describe(page)));
+        int mark = api.count();
+
+        Response refused = get(BACKEND + "/guest", "Cookie: " + GUEST + "=" + guest);
+        List<Recorded> forwardedWhenRefused = api.requestsSince(mark);
+        Response allowed = get(GUESTS + "/guest", "Cookie: " + GUEST + "=" + guest);
+
+        assertAll(
+                () -> assertEquals(401, refused.status(), () -> "a guest is no session on a route without allow-guests: "
+                        + describe(refused)),
+                () -> assertEquals(List.of(), forwardedWhenRefused),
+                () -> assertEquals(200, allowed.status(), () -> describe(allowed)),
+                () -> assertEquals(List.of("Bearer " + guest), api.only(V1 + "guest").headers("Authorization"),
+                        "the guest token is what an allow-guests route sends"));
     }
 
     @Test
