@@ -57,7 +57,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>The {@code proxy} webapp ({@code src/test/webapps/proxy}) validates RS256 access tokens from
  * {@link FakeAuthBackend} (JWKS, refresh in place) and declares five routes to the recording
  * backend's {@code /v1/}: {@code /api/backend/*} (64 MiB body cap, {@code X-Internal-Secret} on
- * the deny-list), {@code /api/slow/*} (200 ms timeout), {@code /api/tiny/*} (1024-byte cap),
+ * the deny-list), {@code /api/slow/*} (200 ms timeout, one forward at a time), {@code /api/tiny/*} (1024-byte cap),
  * {@code /api/single/*} (one forward at a time), {@code /guest-api/*} (public; guest sessions count),
  * and {@code /api/down/*} to a closed port.
  * Everything else lands on {@link TokenEchoServlet}, so a request the proxy did not take shows its
@@ -477,12 +477,35 @@ abstract class ProxyScenarios {
             Response response = get(SLOW + "/slow",
                     "Cookie: " + ACCESS + "=" + pair.accessToken() + "; " + REFRESH + "=" + pair.refreshToken());
 
+            // The backend still holds the first request; the route's one slot must not stay with it.
+            Response next = get(SLOW + "/prompt", cookie(pair.accessToken()));
+
             assertAll(
                     () -> assertEquals(504, response.status(), () -> describe(response)),
                     () -> assertEquals(1, hold.arrivals(), "the request did reach the backend, which kept it"),
                     () -> assertEquals(List.of(), response.headers("Set-Cookie"), "a timeout signs nobody out"),
-                    () -> assertJsonError(response));
+                    () -> assertJsonError(response),
+                    () -> assertEquals(200, next.status(), () -> "a forward that timed out gave its slot back: "
+                            + describe(next)));
         }
+    }
+
+    @Test
+    void aBrowserThatGoesAwayGivesItsBulkheadSlotBack() throws Exception {
+        String token = valid();
+        try (Hold hold = new Hold()) {
+            api.answer(V1 + "abandoned", Answer.status(200).body("nobody listens").heldBy(hold));
+            try (Socket browser = new Socket(base.getHost(), base.getPort())) {
+                browser.getOutputStream().write(RawHttp.head(base, "GET", SINGLE + "/abandoned", cookie(token)));
+                browser.getOutputStream().flush();
+                hold.awaitArrivals(1);
+            } // the browser closes the tab while the backend still works
+        }
+        Response[] after = new Response[1];
+        Await.until("the abandoned forward giving its slot back", () -> (after[0] = unchecked(() ->
+                get(SINGLE + "/after-abandon", cookie(token)))).status() != 503, () -> describe(after[0]));
+
+        assertEquals(200, after[0].status(), () -> describe(after[0]));
     }
 
     @Test
