@@ -55,13 +55,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and without the backend's cookies or challenges.
  *
  * <p>The {@code proxy} webapp ({@code src/test/webapps/proxy}) validates RS256 access tokens from
- * {@link FakeAuthBackend} (JWKS, refresh in place) and declares five routes to the recording
- * backend's {@code /v1/}: {@code /api/backend/*} (64 MiB body cap, {@code X-Internal-Secret} on
- * the deny-list), {@code /api/slow/*} (200 ms timeout, one forward at a time), {@code /api/tiny/*} (1024-byte cap),
- * {@code /api/single/*} (one forward at a time), {@code /guest-api/*} (public; guest sessions count),
- * and {@code /api/down/*} to a closed port.
- * Everything else lands on {@link TokenEchoServlet}, so a request the proxy did not take shows its
- * marker.
+ * {@link FakeAuthBackend} (JWKS, refresh in place), starts guest sessions, and declares six routes
+ * to the recording backend's {@code /v1/}: {@code /api/backend/*} (64 MiB body cap,
+ * {@code X-Internal-Secret} on the deny-list), {@code /api/slow/*} (200 ms timeout, one forward
+ * at a time), {@code /api/tiny/*} (1024-byte cap), {@code /api/single/*} (one forward at a time),
+ * {@code /guest-api/*} (a public path; guest sessions count), and {@code /api/down/*} to a closed
+ * port. Everything else lands on {@link TokenEchoServlet}, so a request the proxy did not take
+ * shows its marker.
+ *
+ * <p>Heap growth is measured after a full collection while a 50 MiB transfer stands paused at
+ * 40 MiB, so a proxy that kept what passed through, or buffered ahead, would show it.
  *
  * <p>Nobody sleeps: a slow or busy backend is a {@link Hold} released by the test, an upload's
  * progress is what the backend has recorded, and an expired token is minted by the auth backend
@@ -163,7 +166,8 @@ abstract class ProxyScenarios {
                 "X-Forwarded-Port: 6666", "X-Forwarded-Prefix: /" + EVIL,
                 "Forwarded: for=6.6.6.6;host=" + EVIL + ";proto=https",
                 "X-Real-IP: 6.6.6.6", "X-Original-URL: /" + EVIL, "X-Rewrite-URL: /" + EVIL,
-                "Connection: X-Hop", "X-Hop: " + EVIL, "Keep-Alive: timeout=6666",
+                "Connection: X-Hop, x-other-hop", "X-Hop: " + EVIL, "X-Other-Hop: " + EVIL, "Keep-Alive: timeout=6666",
+                "TE: trailers", "Trailer: X-Checksum", "Proxy-Connection: keep-alive",
                 "X-Internal-Secret: " + EVIL,
                 "X-Kept: kept", "Accept: application/json");
 
@@ -189,6 +193,10 @@ abstract class ProxyScenarios {
                 () -> assertEquals(List.of(), seen.headers("X-Rewrite-URL")),
                 () -> assertEquals(List.of(), seen.headers("Proxy-Authorization"), "Proxy-* is stripped"),
                 () -> assertEquals(List.of(), seen.headers("X-Hop"), "a header the Connection header names is hop-by-hop"),
+                () -> assertEquals(List.of(), seen.headers("X-Other-Hop"), "every header the Connection header names"),
+                () -> assertEquals(List.of(), seen.headers("TE"), "hop-by-hop"),
+                () -> assertEquals(List.of(), seen.headers("Trailer"), "hop-by-hop"),
+                () -> assertEquals(List.of(), seen.headers("Proxy-Connection"), "Proxy-* is stripped"),
                 () -> assertEquals(List.of(), seen.headers("Keep-Alive"), "hop-by-hop"),
                 () -> assertEquals(List.of(), seen.headers("X-Internal-Secret"), "on the route's strip-headers list"),
                 () -> assertEquals(List.of("kept"), seen.headers("X-Kept"), "an ordinary header is forwarded"),
@@ -226,7 +234,7 @@ abstract class ProxyScenarios {
     // ---------------------------------------------------------------- what comes back
 
     @Test
-    void backendCookiesChallengesAndCorsHeadersNeverReachTheBrowser() throws Exception {
+    void backendCookiesChallengesCorsAndHopByHopHeadersNeverReachTheBrowser() throws Exception {
         api.answer(V1 + "answer", Answer.status(200).withBackendCookie()
                 .header("Set-Cookie", "backend_session=abc; Path=/; HttpOnly")
                 .header("WWW-Authenticate", "Bearer realm=\"api\"")
@@ -234,6 +242,9 @@ abstract class ProxyScenarios {
                 .header("Access-Control-Allow-Credentials", "true")
                 .header("Cache-Control", "public, max-age=3600")
                 .header("X-Api-Version", "7")
+                .header("Connection", "X-Resp-Hop")
+                .header("X-Resp-Hop", "1")
+                .header("Keep-Alive", "timeout=5")
                 .header("Content-Type", "application/json")
                 .body("{\"n\":1}"));
 
@@ -247,6 +258,8 @@ abstract class ProxyScenarios {
                 () -> assertTrue(response.headers().keySet().stream().noneMatch(h -> h.startsWith("access-control-")),
                         () -> "CORS headers passed through: " + response.headers().keySet()),
                 () -> assertEquals(List.of("7"), response.headers("X-Api-Version"), "other headers pass"),
+                () -> assertEquals(List.of(), response.headers("X-Resp-Hop"), "named by the backend's Connection header"),
+                () -> assertEquals(List.of(), response.headers("Keep-Alive"), "hop-by-hop"),
                 () -> assertTrue(response.header("Content-Type").orElse("").startsWith("application/json")),
                 () -> assertPrivate(response));
     }
