@@ -262,18 +262,20 @@ final class RequestSteps implements AutoCloseable {
     }
 
     /**
-     * Steps 7 and 8 of a proxy route: a route that needs a session (or a protected path rule over
-     * it) answers 401 without one (503 without a verdict), never a login redirect; a guest session
-     * counts only where the route allows guests. Then the request is forwarded with the session's
-     * token (the rotated one after a refresh in place), or none for {@code token=none} or without a session.
+     * Steps 7 and 8 of a proxy route, decided by the route's own settings, not by the protected and
+     * public path lists: a route that needs a session answers 401 without one (503 without a
+     * verdict), never a login redirect; a guest session counts only where the route allows guests.
+     * A role rule over the route's prefix still applies (a user's session with one of its roles,
+     * else 401 or 403). Then the request is forwarded with the session's token (the rotated one
+     * after a refresh in place), or none for {@code token=none} or without a session.
      */
     private void proxy(Exchange ex, Forwarder forwarder, PathRules.Rule rule, Session session, boolean noVerdict)
             throws IOException {
         ProxyRoute route = forwarder.route();
-        boolean protectedRule = rule.access() == PathRules.Access.PROTECTED;
-        Session counted = session == null || session.isGuest() && !(route.allowGuests() && !protectedRule) ? null : session;
+        boolean roleRule = rule.access() == PathRules.Access.PROTECTED && !rule.anyOfRoles().isEmpty();
+        Session counted = session == null || session.isGuest() && !(route.allowGuests() && !roleRule) ? null : session;
         String presented = ex.credentials.token();
-        if (counted == null && (route.sessionRequired() || protectedRule)) {
+        if (counted == null && (route.sessionRequired() || roleRule)) {
             if (noVerdict) {
                 metrics.unavailable();
                 forwarder.noVerdict(ex.out, ex.path, ex.origin.client(), presented);
@@ -283,7 +285,7 @@ final class RequestSteps implements AutoCloseable {
             }
             return;
         }
-        if (protectedRule && !rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(counted::hasRole)) {
+        if (roleRule && rule.anyOfRoles().stream().noneMatch(counted::hasRole)) {
             metrics.denial();
             forwarder.forbidden(ex.out, ex.path, ex.origin.client(), counted.token());
             return;

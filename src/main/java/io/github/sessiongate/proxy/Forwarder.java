@@ -134,7 +134,7 @@ public final class Forwarder implements AutoCloseable {
             answer(response, 503, "bulkhead full", path, origin.client(), token);
             return;
         }
-        Call call = new Call(request, response, method, target, path, origin, token, length);
+        Forward call = new Forward(new Call(request, response, method, target, path, origin, token, length));
         boolean handedOver = false;
         try {
             if (request.isAsyncSupported()) {
@@ -174,33 +174,23 @@ public final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** One forward, run on whichever thread carries it. */
-    private final class Call {
-        private final HttpServletRequest request;
-        private final HttpServletResponse response;
-        private final String method;
-        private final URI target;
-        private final String path;
-        private final RequestOrigin origin;
-        private final String token;
-        private final long length;
+    /** What one forward needs, taken on the request thread. */
+    private record Call(HttpServletRequest request, HttpServletResponse response, String method, URI target, String path,
+            RequestOrigin origin, String token, long length) {
+    }
 
-        Call(HttpServletRequest request, HttpServletResponse response, String method, URI target, String path,
-                RequestOrigin origin, String token, long length) {
-            this.request = request;
-            this.response = response;
-            this.method = method;
-            this.target = target;
-            this.path = path;
-            this.origin = origin;
-            this.token = token;
-            this.length = length;
+    /** One forward, run on whichever thread carries it. */
+    private final class Forward {
+        private final Call call;
+
+        Forward(Call call) {
+            this.call = call;
         }
 
         /**
          * Forwards and relays. A failure before the answer started is answered (502); one after it
-         * (the backend or the browser broke off mid-body) is rethrown, so that on the request
-         * thread the container aborts the response instead of ending it as if complete.
+         * (the backend or the browser broke off mid-body) is rethrown, so that on the call.request()
+         * thread the container aborts the call.response() instead of ending it as if complete.
          */
         void run() throws IOException {
             try {
@@ -208,10 +198,10 @@ public final class Forwarder implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 // Never a stack trace to the browser; the message may name the backend: DEBUG only.
                 LOG.debug("forward on route {} ended early: {}", route.name(), e.getClass().getName());
-                if (response.isCommitted()) {
+                if (call.response().isCommitted()) {
                     throw e instanceof IOException io ? io : new IOException("forward failed", e);
                 }
-                answer(response, 502, "forward failed", path, origin.client(), token);
+                answer(call.response(), 502, "forward failed", call.path(), call.origin().client(), call.token());
             }
         }
 
@@ -219,20 +209,23 @@ public final class Forwarder implements AutoCloseable {
             long started = System.nanoTime();
             CappedInput body = null;
             BodyPublisher publisher = BodyPublishers.noBody();
-            boolean chunked = length < 0 && request.getHeader("Transfer-Encoding") != null;
-            if (length > 0 || chunked) {
-                CappedInput in = new CappedInput(request.getInputStream(), route.maxBodyBytes());
+            // No length: chunked on HTTP/1.1, or an HTTP/2 stream (which has no Transfer-Encoding);
+            // only a GET or HEAD without either goes without a body.
+            boolean chunked = call.length() < 0 && (call.request().getHeader("Transfer-Encoding") != null
+                    || !call.method().equals("GET") && !call.method().equals("HEAD"));
+            if (call.length() > 0 || chunked) {
+                CappedInput in = new CappedInput(call.request().getInputStream(), route.maxBodyBytes());
                 body = in;
                 publisher = BodyPublishers.ofInputStream(() -> in);
-                if (length > 0) {
-                    publisher = BodyPublishers.fromPublisher(publisher, length);
+                if (call.length() > 0) {
+                    publisher = BodyPublishers.fromPublisher(publisher, call.length());
                 }
             }
             HttpRequest outbound;
             try {
                 outbound = build(publisher);
             } catch (IllegalArgumentException e) {
-                answer(response, 400, "request not forwardable", path, origin.client(), token);
+                answer(call.response(), 400, "request not forwardable", call.path(), call.origin().client(), call.token());
                 return;
             }
             HttpResponse<InputStream> answer;
@@ -265,21 +258,21 @@ public final class Forwarder implements AutoCloseable {
 
         private void failed(long started, int status, String reason) throws IOException {
             metrics.latency(System.nanoTime() - started);
-            answer(response, status, reason, path, origin.client(), token);
+            answer(call.response(), status, reason, call.path(), call.origin().client(), call.token());
         }
 
         private HttpRequest build(BodyPublisher publisher) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(route.timeout()).method(method, publisher);
-            if ("http".equals(target.getScheme())) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(call.target()).timeout(route.timeout()).method(call.method(), publisher);
+            if ("http".equals(call.target().getScheme())) {
                 b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with a plain-text backend
             }
-            Set<String> connectionNamed = ProxyHeaders.connectionNamed(request.getHeaders("Connection"));
-            for (Enumeration<String> names = request.getHeaderNames(); names != null && names.hasMoreElements();) {
+            Set<String> connectionNamed = ProxyHeaders.connectionNamed(call.request().getHeaders("Connection"));
+            for (Enumeration<String> names = call.request().getHeaderNames(); names != null && names.hasMoreElements();) {
                 String name = names.nextElement();
                 if (!ProxyHeaders.forwardsRequestHeader(name, connectionNamed, route.stripHeaders())) {
                     continue;
                 }
-                for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements();) {
+                for (Enumeration<String> values = call.request().getHeaders(name); values.hasMoreElements();) {
                     try {
                         b.header(name, values.nextElement());
                     } catch (IllegalArgumentException e) { // a name or value the HTTP client refuses
@@ -287,9 +280,9 @@ public final class Forwarder implements AutoCloseable {
                     }
                 }
             }
-            ProxyHeaders.forwarding(origin).forEach(b::setHeader);
-            if (token != null) {
-                b.setHeader("Authorization", "Bearer " + token);
+            ProxyHeaders.forwarding(call.origin()).forEach(b::setHeader);
+            if (call.token() != null) {
+                b.setHeader("Authorization", "Bearer " + call.token());
             }
             return b.build();
         }
@@ -298,12 +291,12 @@ public final class Forwarder implements AutoCloseable {
         private void relay(HttpResponse<InputStream> answer) throws IOException {
             int status = answer.statusCode();
             metrics.answered(status);
-            if (status == 401 && token != null) {
+            if (status == 401 && call.token() != null) {
                 metrics.backendRefusedToken();
-                audit.record(Event.PROXY_REFUSED, "backend-refused-valid-token", path, origin.client(), token);
+                audit.record(Event.PROXY_REFUSED, "backend-refused-valid-token", call.path(), call.origin().client(), call.token());
             }
             try (InputStream in = answer.body()) {
-                response.setStatus(status);
+                call.response().setStatus(status);
                 Map<String, List<String>> headers = answer.headers().map();
                 Set<String> connectionNamed = ProxyHeaders.connectionNamed(
                         Collections.enumeration(answer.headers().allValues("connection")));
@@ -313,7 +306,7 @@ public final class Forwarder implements AutoCloseable {
                         relayHeader(name, h.getValue());
                     }
                 }
-                response.setHeader("Cache-Control", ProxyHeaders.CACHE_CONTROL);
+                call.response().setHeader("Cache-Control", ProxyHeaders.CACHE_CONTROL);
                 copy(in);
             }
         }
@@ -322,25 +315,25 @@ public final class Forwarder implements AutoCloseable {
             String lower = name.toLowerCase(Locale.ROOT);
             for (String value : values) {
                 if (lower.equals("location") || lower.equals("content-location")) {
-                    String rewritten = LocationRewrite.rewrite(value, target, route.baseUrl(), localPrefix);
+                    String rewritten = LocationRewrite.rewrite(value, call.target(), route.baseUrl(), localPrefix);
                     if (rewritten != null) {
-                        response.setHeader(name, rewritten);
+                        call.response().setHeader(name, rewritten);
                     }
                 } else if (lower.equals("content-length")) {
                     try {
-                        response.setContentLengthLong(Long.parseLong(value.strip()));
+                        call.response().setContentLengthLong(Long.parseLong(value.strip()));
                     } catch (NumberFormatException e) {
-                        // a broken length: the container frames the body itself
+                        // a broken call.length(): the container frames the body itself
                     }
                 } else {
-                    response.addHeader(name, value);
+                    call.response().addHeader(name, value);
                 }
             }
         }
 
         private void copy(InputStream in) throws IOException {
-            OutputStream out = response.getOutputStream();
-            response.flushBuffer(); // the headers go now: an event stream's client sees them at once
+            OutputStream out = call.response().getOutputStream();
+            call.response().flushBuffer(); // the headers go now: an event stream's client sees them at once
             byte[] buffer = new byte[BUFFER];
             while (true) {
                 int n;

@@ -84,14 +84,18 @@ public final class ProxyHeaders {
     /**
      * The forwarding headers for the resolved request origin: {@code X-Forwarded-For},
      * {@code X-Forwarded-Proto}, {@code X-Forwarded-Host} and {@code Forwarded} (RFC 7239, values
-     * quoted where they are not tokens, an IPv6 address bracketed and quoted).
+     * quoted where they are not tokens, an IPv6 address bracketed and quoted; an unknown client is
+     * {@code for=unknown} and no {@code X-Forwarded-For}).
      */
     public static Map<String, String> forwarding(RequestOrigin origin) {
         String host = origin.origin().substring(origin.scheme().length() + "://".length());
         String client = origin.client();
-        String forFor = client.indexOf(':') >= 0 ? "[" + client + "]" : client;
+        boolean known = !client.isEmpty() && !client.equals("-");
+        String forFor = !known ? "unknown" : client.indexOf(':') >= 0 ? "[" + client + "]" : client;
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Forwarded-For", client);
+        if (known) {
+            headers.put("X-Forwarded-For", client);
+        }
         headers.put("X-Forwarded-Proto", origin.scheme());
         headers.put("X-Forwarded-Host", host);
         headers.put("Forwarded", "for=" + quoted(forFor) + ";proto=" + quoted(origin.scheme()) + ";host=" + quoted(host));

@@ -1,17 +1,17 @@
 package io.github.sessiongate.proxy;
 
 import io.github.sessiongate.ProxyRoute;
+import io.github.sessiongate.rotation.Bulkhead;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One route's bulkhead and forwarding threads: a semaphore of {@link ProxyRoute#maxConcurrency()}
- * permits, taken without waiting (none free: 503 at once), and an executor of at most that many
+ * One route's bulkhead and forwarding threads: a {@link Bulkhead} of its own with
+ * {@link ProxyRoute#maxConcurrency()} permits, taken without waiting (none free: 503 at once), and an executor of at most that many
  * daemon threads named {@code sessiongate-proxy-<route>-N} for forwards under the servlet async
  * API. The permit bounds the work, so the executor's queue never holds more than a task handed
  * over while a finishing thread returns to the pool. Separate from the bulkhead guarding
@@ -21,13 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RouteThreads implements Executor {
     private static final long IDLE_SECONDS = 60;
 
-    private final Semaphore permits;
-    private final int max;
+    private final Bulkhead bulkhead;
     private final ThreadPoolExecutor executor;
 
     RouteThreads(ProxyRoute route) {
-        this.max = route.maxConcurrency();
-        this.permits = new Semaphore(max);
+        int max = route.maxConcurrency();
+        this.bulkhead = new Bulkhead(max);
         AtomicInteger count = new AtomicInteger();
         String prefix = "sessiongate-proxy-" + route.name() + "-";
         this.executor = new ThreadPoolExecutor(max, max, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
@@ -41,17 +40,17 @@ public final class RouteThreads implements Executor {
 
     /** Takes a permit if one is free now; {@code false} means the route is full (503). */
     public boolean tryAcquire() {
-        return permits.tryAcquire();
+        return bulkhead.tryEnter();
     }
 
     /** Returns a permit taken by {@link #tryAcquire()}. */
     public void release() {
-        permits.release();
+        bulkhead.leave();
     }
 
     /** Forwards in flight now. */
     public int inFlight() {
-        return max - permits.availablePermits();
+        return bulkhead.inUse();
     }
 
     /**

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code init}, {@code doFilter} and {@code destroy} with in-memory requests and responses.
  * Firewall, route, credentials, CSRF, resolve, write, decide and chain, one row each at least.
  */
-class RequestStepsTest {
+public class RequestStepsTest {
     private static final String SAME_ORIGIN = "http://localhost:8080";
     /** The default cookie names: secure always, so {@code __Host-} prefixed. */
     private static final CookieCodec CODEC = new CookieCodec(CookieSettings.defaults());
@@ -213,10 +213,10 @@ class RequestStepsTest {
     }
 
     /** Answers by the token's shape: {@code valid-<subject>}, {@code expired-*}, {@code unavailable-*}; refreshes by name. */
-    static final class StepsValidator extends TokenValidator {
+    public static final class StepsValidator extends TokenValidator {
         private final MutableClock clock;
 
-        StepsValidator(MutableClock clock) {
+        public StepsValidator(MutableClock clock) {
             this.clock = clock;
         }
 

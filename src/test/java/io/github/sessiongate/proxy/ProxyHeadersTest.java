@@ -82,4 +82,11 @@ class ProxyHeadersTest {
         assertEquals("\"a\\\"b\\\\c\"", ProxyHeaders.quoted("a\"b\\c"));
         assertEquals("\"\"", ProxyHeaders.quoted(""));
     }
+
+    @Test
+    void anUnknownClientIsForUnknown() {
+        Map<String, String> h = ProxyHeaders.forwarding(new RequestOrigin("https", "app.example.com", -1, "-"));
+        assertEquals("for=unknown;proto=https;host=app.example.com", h.get("Forwarded"));
+        assertFalse(h.containsKey("X-Forwarded-For"));
+    }
 }

@@ -27,6 +27,9 @@ public final class InMemoryRequest {
     private String query;
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
+    private boolean chunked;
+    /** Counted down when an async request completes; {@code null}: async not supported. */
+    private java.util.concurrent.CountDownLatch asyncDone;
 
     private InMemoryRequest(String method, String uri) {
         this.method = method;
@@ -39,6 +42,28 @@ public final class InMemoryRequest {
 
     public static InMemoryRequest post(String uri) {
         return new InMemoryRequest("POST", uri);
+    }
+
+    /** A request with any method. */
+    public static InMemoryRequest method(String method, String uri) {
+        return new InMemoryRequest(method, uri);
+    }
+
+    /** The body goes without a length ({@code Transfer-Encoding: chunked}, content length -1). */
+    public InMemoryRequest chunked() {
+        this.chunked = true;
+        return header("Transfer-Encoding", "chunked");
+    }
+
+    /** Supports the servlet async API; the latch counts down at {@code AsyncContext.complete()}. */
+    public InMemoryRequest async() {
+        this.asyncDone = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    /** The latch of {@link #async()}, counted down when the async request completes. */
+    public java.util.concurrent.CountDownLatch asyncCompleted() {
+        return asyncDone;
     }
 
     public InMemoryRequest query(String query) {
@@ -108,16 +133,38 @@ public final class InMemoryRequest {
                         case "getLocalPort": return 8080;
                         case "getProtocol": return "HTTP/1.1";
                         case "getContentType": return headers.containsKey("content-type") ? headers.get("content-type").get(0) : null;
-                        case "getContentLength": return body.length;
-                        case "getContentLengthLong": return (long) body.length;
+                        case "getContentLength": return chunked ? -1 : body.length;
+                        case "getContentLengthLong": return chunked ? -1L : (long) body.length;
                         case "getCharacterEncoding": return "UTF-8";
                         case "getInputStream": return stream(body);
                         case "getParameter": return null;
                         case "isAsyncStarted": return false;
+                        case "isAsyncSupported": return asyncDone != null;
+                        case "startAsync": {
+                            if (asyncDone == null) {
+                                throw new IllegalStateException("async not supported");
+                            }
+                            return asyncContext((HttpServletRequest) proxy);
+                        }
                         case "toString": return method + " " + uri;
                         case "hashCode": return System.identityHashCode(proxy);
                         case "equals": return proxy == args[0];
                         default: throw new UnsupportedOperationException("InMemoryRequest." + m.getName());
+                    }
+                });
+    }
+
+    private jakarta.servlet.AsyncContext asyncContext(HttpServletRequest request) {
+        return (jakarta.servlet.AsyncContext) Proxy.newProxyInstance(InMemoryRequest.class.getClassLoader(),
+                new Class<?>[] {jakarta.servlet.AsyncContext.class}, (proxy, m, args) -> {
+                    switch (m.getName()) {
+                        case "setTimeout": return null;
+                        case "getTimeout": return 0L;
+                        case "getRequest": return request;
+                        case "complete": asyncDone.countDown(); return null;
+                        case "hashCode": return System.identityHashCode(proxy);
+                        case "equals": return proxy == args[0];
+                        default: throw new UnsupportedOperationException("InMemoryRequest.AsyncContext." + m.getName());
                     }
                 });
     }
