@@ -207,6 +207,23 @@ abstract class ProxyScenarios {
                         () -> "a browser-chosen value reached the backend: " + seen.headers().keySet()));
     }
 
+    /**
+     * Header values the container accepts but an outbound client may refuse (bytes beyond ASCII,
+     * UTF-8 for a character past U+00FF) get a clear answer, never a 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"caf\u00e9", "5 \u00e2\u0082\u00ac", "\u00ff\u00fe"})
+    void headerValuesBeyondAsciiNeverCauseA500(String latin1Bytes) throws Exception {
+        int mark = api.count();
+
+        Response response = RawHttp.send(base, "GET", BACKEND + "/non-ascii", cookie(valid()), "X-Note: " + latin1Bytes);
+
+        assertTrue(response.status() == 200 || response.status() == 400, () -> describe(response));
+        if (response.status() == 400) {
+            assertEquals(List.of(), api.requestsSince(mark), "refused, and not forwarded");
+        }
+    }
+
     @Test
     void rotatedTokenArrivesAfterAnInPlaceRefreshAndTheNewCookiesReachTheBrowser() throws Exception {
         Pair old = expiredPair("alice");
