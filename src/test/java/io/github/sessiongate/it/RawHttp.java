@@ -56,26 +56,48 @@ final class RawHttp {
      * {@code Content-Length} header ({@code null} for none): a form body may carry raw CR and LF.
      */
     static Response send(URI base, String method, String target, byte[] body, String... headerLines) throws IOException {
+        if (body == null) {
+            return sendRaw(base, method, target, new byte[0], headerLines);
+        }
+        String[] lines = new String[headerLines.length + 1];
+        System.arraycopy(headerLines, 0, lines, 0, headerLines.length);
+        lines[headerLines.length] = "Content-Length: " + body.length;
+        return sendRaw(base, method, target, body, lines);
+    }
+
+    /**
+     * Sends the request head and then {@code rawBody} exactly as given, framed by whatever the
+     * header lines say (such as {@code Transfer-Encoding: chunked} with a body already chunked).
+     */
+    static Response sendRaw(URI base, String method, String target, byte[] rawBody, String... headerLines) throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write(head(base, method, target, headerLines));
+            out.write(rawBody);
+            out.flush();
+            return receive(socket);
+        }
+    }
+
+    /**
+     * {@code method target HTTP/1.1}, a Host header, the header lines ({@code "Name: value"}),
+     * {@code Connection: close} and the blank line, as ISO-8859-1 bytes.
+     */
+    static byte[] head(URI base, String method, String target, String... headerLines) {
         StringBuilder request = new StringBuilder();
         request.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         request.append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
         }
-        if (body != null) {
-            request.append("Content-Length: ").append(body.length).append("\r\n");
-        }
         request.append("Connection: close\r\n\r\n");
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(TIMEOUT_MILLIS);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                out.write(body);
-            }
-            out.flush();
-            return parse(readAll(socket.getInputStream()));
-        }
+        return request.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads the response on {@code socket} to end of stream (bounded by the socket's read timeout). */
+    static Response receive(Socket socket) throws IOException {
+        return parse(readAll(socket.getInputStream()));
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
