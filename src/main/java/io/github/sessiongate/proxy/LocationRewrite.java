@@ -8,7 +8,7 @@ import java.util.Locale;
  * Rewrites a backend's {@code Location} or {@code Content-Location} for the browser. A value under
  * the backend base URL (absolute, or relative and resolved against the URL that was forwarded to)
  * becomes the same path under the proxy prefix of this application ({@code contextPath + prefix +
- * remainder}, query and fragment kept); any other value, absolute or relative, is dropped, so a
+ * remainder}, query and fragment kept) unless a segment is a dot segment, plain or percent-encoded; any other value, absolute or relative, is dropped, so a
  * backend can neither send the browser elsewhere nor name its own internal addresses. Stateless.
  */
 public final class LocationRewrite {
@@ -50,7 +50,8 @@ public final class LocationRewrite {
             return null;
         }
         for (String segment : rest.split("/", -1)) {
-            if (ProxyPath.isDotSegment(segment)) {
+            // A browser reads %2e as '.' (WHATWG URL): an encoded dot segment would walk out of the prefix.
+            if (ProxyPath.isDotSegment(segment.replace("%2e", ".").replace("%2E", "."))) {
                 return null;
             }
         }

@@ -32,7 +32,9 @@ class LocationRewriteTest {
         "../../../admin|NULL",
         "https://user@api.internal/v1/notes|NULL",
         "javascript:alert(1)|NULL",
-        "https://api.internal/v1/%2e%2e/x|/app/api/backend/%2e%2e/x",
+        "https://api.internal/v1/%2e%2e/x|NULL",
+        "https://api.internal/v1/.%2E/x|NULL",
+        "https://api.internal/v1/x/%2E%2e/y|NULL",
         "not a uri|NULL",
     })
     void rewritesUnderTheBaseAndDropsTheRest(String location, String expected) {
