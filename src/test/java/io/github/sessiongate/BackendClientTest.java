@@ -57,11 +57,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Calls to real HTTP servers on 127.0.0.1: what reaches them, and what never does. */
 class BackendClientTest {
-    static {
-        // Before BackendClient's logger exists, so that its DEBUG lines are captured too.
-        System.setProperty("org.slf4j.simpleLogger.log." + BackendClient.class.getName(), "debug");
-    }
-
     private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9uZQ";
     private static final String ROTATED = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSIsIm4iOjJ9.c2lnbmF0dXJlLXR3bw";
     private static final String BROWSER_COOKIES = "sg_access=" + TOKEN + "; sg_refresh=refresh-secret";
@@ -524,9 +519,9 @@ class BackendClientTest {
         return ourThreads().stream().filter(t -> !before.contains(t)).toList();
     }
 
-    /** Runs the block with System.err (where slf4j-simple writes) captured. */
+    /** Runs the block with System.err (where slf4j-simple writes) captured, BackendClient's DEBUG lines included. */
     private static String capturingStandardError(Executable block) throws Throwable {
-        try (LogCapture capture = new LogCapture()) {
+        try (LogCapture capture = new LogCapture(BackendClient.class)) {
             block.execute();
             return capture.text();
         }

@@ -4,10 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -24,13 +27,17 @@ import org.slf4j.spi.LocationAwareLogger;
  * The one log-capture helper of every package. Not for concurrent use: it swaps a JVM-wide stream
  * (tests run one at a time).
  *
- * <p>{@link #LogCapture(Class...)} raises the named classes' loggers to TRACE;
- * {@link #during(Block)} raises every existing SessionGate logger to DEBUG, so per-request lines
- * are checked too.
+ * <p>The test JVM's console is quiet (the pom sets SessionGate's loggers to
+ * {@code -Dsessiongate.test.log}, default WARN, and the rest to WARN), yet a capture sees what
+ * slf4j-simple's own default shows: while it is open every existing logger, and every SessionGate
+ * logger created meanwhile, logs at INFO at least; on close each gets its console level back.
+ * {@link #LogCapture(Class...)} raises the named classes' loggers to TRACE; {@link #during(Block)}
+ * raises every SessionGate logger to DEBUG, so per-request lines are checked too.
  */
 public final class LogCapture implements AutoCloseable {
-    /** Set before the first SessionGate logger exists, so its DEBUG lines are captured too. */
+    /** slf4j-simple's level for every SessionGate logger without a level of its own. */
     public static final String DEBUG_PROPERTY = "org.slf4j.simpleLogger.log.io.github.sessiongate";
+    private static final String SESSIONGATE = "io.github.sessiongate";
 
     /** A block of test code that may throw. */
     public interface Block {
@@ -41,6 +48,9 @@ public final class LogCapture implements AutoCloseable {
     private final StringBuilder jul = new StringBuilder();
     private final PrintStream originalErr = System.err;
     private final Map<SimpleLogger, Integer> raised = new LinkedHashMap<>();
+    /** The loggers that existed when the capture opened; the others get their console level back at close. */
+    private final Set<String> existing;
+    private final String propertyBefore;
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -72,6 +82,18 @@ public final class LogCapture implements AutoCloseable {
 
     /** Starts capturing, with the loggers of {@code traced} at TRACE until closed. */
     public LogCapture(Class<?>... traced) {
+        this(LocationAwareLogger.INFO_INT, traced);
+    }
+
+    /** Starts capturing with every SessionGate logger at {@code floor} at least. */
+    private LogCapture(int floor, Class<?>... traced) {
+        existing = Set.copyOf(loggers().keySet());
+        propertyBefore = System.getProperty(DEBUG_PROPERTY);
+        if (propertyBefore == null || levelOf(propertyBefore) > floor) {
+            System.setProperty(DEBUG_PROPERTY, floor == LocationAwareLogger.DEBUG_INT ? "debug" : "info");
+        }
+        raiseExisting("", LocationAwareLogger.INFO_INT);
+        raiseExisting(SESSIONGATE, floor);
         for (Class<?> type : traced) {
             if (LoggerFactory.getLogger(type) instanceof SimpleLogger logger) {
                 raise(logger, LocationAwareLogger.TRACE_INT);
@@ -82,24 +104,21 @@ public final class LogCapture implements AutoCloseable {
     }
 
     /**
-     * Sets {@link #DEBUG_PROPERTY} to {@code debug} unless it is set already. A scenario class calls
-     * it from its static initialiser, before the first SessionGate logger is created, so that the
-     * DEBUG lines are captured (and checked for tokens) too.
+     * Does nothing: {@link #during(Block)} raises every SessionGate logger to DEBUG itself, including
+     * those created while it runs, so the DEBUG lines are captured (and checked for tokens) without
+     * a JVM-wide setting that would also print them on the console. Scenario classes still call it
+     * from their static initialisers.
      */
     public static void debugUnlessConfigured() {
-        if (System.getProperty(DEBUG_PROPERTY) == null) {
-            System.setProperty(DEBUG_PROPERTY, "debug");
-        }
     }
 
     /**
-     * Runs the block with every existing SessionGate logger at DEBUG at least (loggers created
-     * later take {@link #DEBUG_PROPERTY}) and returns all log text it produced.
+     * Runs the block with every SessionGate logger at DEBUG at least (those created meanwhile too)
+     * and returns all log text it produced.
      */
     public static String during(Block block) throws Exception {
-        LogCapture capture = new LogCapture();
+        LogCapture capture = new LogCapture(LocationAwareLogger.DEBUG_INT);
         try {
-            capture.raiseExisting("io.github.sessiongate", LocationAwareLogger.DEBUG_INT);
             block.run();
         } finally {
             capture.close();
@@ -133,21 +152,68 @@ public final class LogCapture implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         raised.clear();
+        if (propertyBefore == null) {
+            System.clearProperty(DEBUG_PROPERTY);
+        } else {
+            System.setProperty(DEBUG_PROPERTY, propertyBefore);
+        }
+        try {
+            for (Map.Entry<String, ?> e : loggers().entrySet()) {
+                if (!existing.contains(e.getKey()) && e.getValue() instanceof SimpleLogger logger) {
+                    level.setInt(logger, consoleLevel(e.getKey()));
+                }
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Lowers every existing slf4j-simple logger under the prefix to {@code to} if it logs less. */
-    private void raiseExisting(String prefix, int to) throws ReflectiveOperationException {
-        if (!(LoggerFactory.getILoggerFactory() instanceof SimpleLoggerFactory factory)) {
-            return;
-        }
-        Field loggers = SimpleLoggerFactory.class.getDeclaredField("loggerMap");
-        loggers.setAccessible(true);
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) loggers.get(factory)).entrySet()) {
-            if (((String) e.getKey()).startsWith(prefix) && e.getValue() instanceof SimpleLogger logger
-                    && levelField().getInt(logger) > to) {
-                raise(logger, to);
+    private void raiseExisting(String prefix, int to) {
+        try {
+            for (Map.Entry<String, ?> e : loggers().entrySet()) {
+                if (e.getKey().startsWith(prefix) && e.getValue() instanceof SimpleLogger logger
+                        && levelField().getInt(logger) > to) {
+                    raise(logger, to);
+                }
             }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    /** slf4j-simple's loggers by name; empty under another SLF4J provider. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> loggers() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof SimpleLoggerFactory factory)) {
+            return Map.of();
+        }
+        try {
+            Field loggers = SimpleLoggerFactory.class.getDeclaredField("loggerMap");
+            loggers.setAccessible(true);
+            return (Map<String, ?>) loggers.get(factory);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The level a logger of this name gets from the system properties now (a fresh logger's level). */
+    private static int consoleLevel(String name) throws ReflectiveOperationException {
+        Constructor<SimpleLogger> fresh = SimpleLogger.class.getDeclaredConstructor(String.class);
+        fresh.setAccessible(true);
+        return levelField().getInt(fresh.newInstance(name));
+    }
+
+    /** slf4j-simple's number for a level name ({@code debug}, {@code info}, ...); unknown names log INFO. */
+    private static int levelOf(String name) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "trace" -> LocationAwareLogger.TRACE_INT;
+            case "debug" -> LocationAwareLogger.DEBUG_INT;
+            case "warn" -> LocationAwareLogger.WARN_INT;
+            case "error" -> LocationAwareLogger.ERROR_INT;
+            case "off" -> LocationAwareLogger.ERROR_INT + 10;
+            default -> LocationAwareLogger.INFO_INT;
+        };
     }
 
     /** slf4j-simple fixes a logger's level when it is created; this sets it for the capture only. */
