@@ -344,6 +344,8 @@ public final class Forwarder implements AutoCloseable {
                     } catch (NumberFormatException e) {
                         // a broken call.length(): the container frames the body itself
                     }
+                } else if (lower.equals("date") || lower.equals("server") || lower.equals("content-type")) {
+                    call.response().setHeader(name, value); // one value: replaces the container's own (Jetty adds a Date)
                 } else {
                     call.response().addHeader(name, value);
                 }
