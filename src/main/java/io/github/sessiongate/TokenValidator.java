@@ -138,6 +138,31 @@ public abstract class TokenValidator implements AutoCloseable {
     }
 
     /**
+     * The reason to refuse a token that cannot be valid, decided on sight: from its text alone,
+     * without I/O or a backend, and without allocating; {@code null} when it takes {@link #validate}.
+     * The filter asks on a validation-cache miss, before its revocation, session-marker and cache
+     * bookkeeping, so junk costs a look at its text and nothing more. Never throws: a hook that
+     * throws counts as {@code null}.
+     */
+    public final ValidationResult.Reason refusalOnSight(String token) {
+        try {
+            return refuseOnSight(token);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            LOG.debug("{} threw {} looking at a token; it takes a full validation", describe(), e.getClass().getName());
+            return null;
+        }
+    }
+
+    /**
+     * Hook behind {@link #refusalOnSight}: must refuse only what {@link #doValidate} refuses, for
+     * the same reason, and must not call a backend. Default: {@code null} for every token (each
+     * one takes the full path). Must be thread-safe.
+     */
+    protected ValidationResult.Reason refuseOnSight(String token) {
+        return null;
+    }
+
+    /**
      * Checks one access token. Must be thread-safe. Anything thrown counts as unavailable.
      */
     protected abstract ValidationResult doValidate(String token) throws Exception;

@@ -91,11 +91,7 @@ public final class CompactJws {
      */
     public static byte[] decode(CharSequence s, int from, int to) {
         int length = to - from;
-        byte[] out = new byte[length / 4 * 3 + switch (length & 3) {
-            case 2 -> 1;
-            case 3 -> 2;
-            default -> 0;
-        }];
+        byte[] out = new byte[decodedLength(from, to)];
         int o = 0;
         int i = from;
         for (int full = from + (length & ~3); i < full; i += 4) {
@@ -113,6 +109,30 @@ public final class CompactJws {
             }
         }
         return out;
+    }
+
+    /** How many bytes segment {@code [from, to)} decodes to (its length not 1 mod 4). */
+    public static int decodedLength(int from, int to) {
+        int length = to - from;
+        return length / 4 * 3 + switch (length & 3) {
+            case 2 -> 1;
+            case 3 -> 2;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Byte {@code k} (0 to 255) of what {@link #decode} gives for a checked segment starting at
+     * {@code from}, read in place: for a look at a few bytes without decoding the segment.
+     * {@code k} must be below {@link #decodedLength}.
+     */
+    public static int decodedByte(CharSequence s, int from, int k) {
+        int i = from + k / 3 * 4;
+        return switch (k % 3) {
+            case 0 -> (value(s, i) << 2 | value(s, i + 1) >> 4) & 0xff;
+            case 1 -> (value(s, i + 1) << 4 | value(s, i + 2) >> 2) & 0xff;
+            default -> (value(s, i + 2) << 6 | value(s, i + 3)) & 0xff;
+        };
     }
 
     private static int value(CharSequence s, int i) {
