@@ -25,6 +25,14 @@ public final class CookieHeaderReader {
         }
     }
 
+    /**
+     * Stands for a value longer than {@link io.github.sessiongate.TokenValidator#MAX_TOKEN_LENGTH}
+     * (no cookie the codec writes comes near it), which is not copied out of the header: as long
+     * as the longest token refused, so a validator, a seal and the byte counts treat it as they
+     * would the value itself. Made once.
+     */
+    static final String OVERSIZE_VALUE = "x".repeat(io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH + 1);
+
     private CookieHeaderReader() {
     }
 
@@ -73,6 +81,9 @@ public final class CookieHeaderReader {
             if (!isTokenChar(name.charAt(i))) {
                 return null;
             }
+        }
+        if (end - eq - 1 > io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH) {
+            return new Pair(name, OVERSIZE_VALUE); // nothing of ours is that long: not copied, refused as junk
         }
         String value = trim(header, eq + 1, end);
         if (value.length() >= 2 && value.charAt(0) == '"' && value.charAt(value.length() - 1) == '"') {
