@@ -705,10 +705,11 @@ public final class CookieCodec {
         // its plans and sets: this runs for every refused token, junk floods included. One cookie carried
         // (the usual case) allocates no arrays.
         boolean effectiveSecure = secure || settings.forcesSecure();
-        Set<String> present = current.presentNames();
+        String sole = current.soleName(); // the one-cookie read: its name without a set and an iterator
+        Set<String> present = sole != null ? null : current.presentNames();
         boolean listCleared = LOG.isDebugEnabled();
-        if (present.size() == 1) {
-            String name = present.iterator().next();
+        if (sole != null || present.size() == 1) {
+            String name = sole != null ? sole : present.iterator().next();
             CookieNames.Parsed parsed = assembler.classify(name);
             if (parsed == null || !kinds.contains(parsed.kind())) {
                 return;
