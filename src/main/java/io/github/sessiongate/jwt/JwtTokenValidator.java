@@ -866,7 +866,7 @@ public class JwtTokenValidator extends TokenValidator {
 
     /**
      * Junk refused on sight, before the filter's cache and revocation bookkeeping and without
-     * allocating: a token that fails the format check or is not canonical ({@link Reason#MALFORMED}),
+     * allocating: a token longer than {@link #MAX_TOKEN_LENGTH} or not canonical ({@link Reason#MALFORMED}),
      * or whose header (not one of the header cache) {@link HeaderGlance} refuses: not strict JSON, an
      * algorithm outside {@code jwt.algorithms}, a {@code kid} the key source cannot know. Anything
      * else, and every token while not started, takes {@link #doValidate}, which refuses the same
@@ -878,7 +878,8 @@ public class JwtTokenValidator extends TokenValidator {
         if (c == null || token == null) {
             return null;
         }
-        if (!looksLikeToken(token) || !CompactJws.isCanonical(token)) {
+        // A canonical token within the length is also what the default format check accepts: one pass over it.
+        if (token.length() > MAX_TOKEN_LENGTH || !CompactJws.isCanonical(token)) {
             LOG.debug("JWT refused on sight: {}", Reason.MALFORMED);
             return Reason.MALFORMED;
         }
