@@ -186,11 +186,15 @@ final class HeaderGlance {
         return p + word.length();
     }
 
-    /** Whether the string at {@code quote} (already read) is {@code text}, an ASCII string. */
+    /**
+     * Whether the string at {@code quote} (already read: escape-free, closed within the header) is
+     * {@code text}. Never reads past its closing quote: a {@code text} holding a quote matches nothing.
+     */
     private static boolean stringEquals(String token, int quote, String text) {
         int n = text.length();
         for (int i = 0; i < n; i++) {
-            if (at(token, quote + 1 + i) != text.charAt(i)) {
+            int c = at(token, quote + 1 + i);
+            if (c == '"' || c != text.charAt(i)) {
                 return false;
             }
         }

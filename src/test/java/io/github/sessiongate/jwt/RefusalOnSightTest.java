@@ -81,6 +81,9 @@ class RefusalOnSightTest {
             h.add("{" + a + ",\"typ\" \"JWT\"}");
             h.add("{" + a + ",'typ':\"JWT\"}");
         }
+        h.add("{\"alg\":\"RS256\",\"kid\":\"x\"}");
+        h.add("{\"alg\":\"RS256\",\"kid\":\"x\\\"}\"}");
+        h.add("{\"alg\":\"RS256\",\"kid\":\"a\",\"x\":\"\"}");
         h.add("{\"alg\":null}");
         h.add("{\"alg\":true}");
         h.add("{\"alg\":[\"HS256\"]}");
@@ -122,7 +125,9 @@ class RefusalOnSightTest {
     @Test
     void whatIsRefusedOnSightTheFullValidationRefusesForTheSameReason() {
         int refused = 0;
-        for (JwtTokenValidator validator : List.of(hs256(), rs256WithKeyId())) {
+        JwtTokenValidator quoteInKeyId = JwtTokenValidator.withPublicKey(RSA.getPublicKey()).publicKeyId("x\"}")
+                .issuer(ISSUER).audience(AUDIENCE).clock(CLOCK).build();
+        for (JwtTokenValidator validator : List.of(hs256(), rs256WithKeyId(), quoteInKeyId)) {
             for (String t : tokens()) {
                 Reason onSight = validator.refusalOnSight(t);
                 ValidationResult full = validator.validate(t);
@@ -134,6 +139,19 @@ class RefusalOnSightTest {
             validator.close();
         }
         assertTrue(refused > 150, "most of this junk is refused on sight: " + refused);
+    }
+
+    @Test
+    void theGlanceNeverThrowsNorReadsPastTheHeader() {
+        for (String t : tokens()) {
+            if (io.github.sessiongate.internal.CompactJws.isCanonical(t)) {
+                String shortest = t.substring(0, t.indexOf('.')) + ".."; // nothing after the header to read by mistake
+                for (String keyId : new String[] {null, "rsa-1", "x\"}", "a\",\"x\":\""}) {
+                    HeaderGlance.refusal(t, t.indexOf('.'), List.of("RS256", "HS256"), keyId);
+                    HeaderGlance.refusal(shortest, shortest.indexOf('.'), List.of("RS256", "HS256"), keyId);
+                }
+            }
+        }
     }
 
     @Test
