@@ -145,8 +145,19 @@ public abstract class TokenValidator implements AutoCloseable {
      * throws counts as {@code null}.
      */
     public final ValidationResult.Reason refusalOnSight(String token) {
+        return token == null ? null : refusalOnSight(token, 0, token.length());
+    }
+
+    /**
+     * As {@link #refusalOnSight(String)}, for the token {@code text[from, to)} still inside a longer
+     * text (a {@code Cookie} header): junk refused before it is copied out.
+     *
+     * @throws IndexOutOfBoundsException when {@code [from, to)} is not within {@code text}
+     */
+    public final ValidationResult.Reason refusalOnSight(String text, int from, int to) {
+        Objects.checkFromToIndex(from, to, text.length());
         try {
-            return refuseOnSight(token);
+            return refuseOnSight(text, from, to);
         } catch (RuntimeException | LinkageError | AssertionError e) {
             LOG.debug("{} threw {} looking at a token; it takes a full validation", describe(), e.getClass().getName());
             return null;
@@ -154,11 +165,12 @@ public abstract class TokenValidator implements AutoCloseable {
     }
 
     /**
-     * Hook behind {@link #refusalOnSight}: must refuse only what {@link #doValidate} refuses, for
-     * the same reason, and must not call a backend. Default: {@code null} for every token (each
-     * one takes the full path). Must be thread-safe.
+     * Hook behind {@link #refusalOnSight(String)}: the token is {@code text[from, to)}. Must refuse
+     * only what {@link #validate} refuses for the same token, for the same reason, and must not
+     * call a backend. Default: {@code null} for every token (each one takes the full path). Must
+     * be thread-safe.
      */
-    protected ValidationResult.Reason refuseOnSight(String token) {
+    protected ValidationResult.Reason refuseOnSight(String text, int from, int to) {
         return null;
     }
 

@@ -51,23 +51,24 @@ public final class CompactJws {
      * @param token any string, possibly {@code null} or hostile
      */
     public static boolean isCanonical(String token) {
-        if (token == null) {
-            return false;
-        }
-        int length = token.length();
+        return token != null && isCanonical(token, 0, token.length());
+    }
+
+    /** As {@link #isCanonical(String)}, for the token {@code s[from, to)} inside a longer text (a Cookie header). */
+    public static boolean isCanonical(CharSequence s, int from, int to) {
         int dots = 0;
-        int start = 0;
-        for (int i = 0; i < length; i++) {
-            char c = token.charAt(i);
+        int start = from;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
             if (isBase64Url(c)) {
                 continue; // a base64url character
             }
-            if (c != '.' || ++dots > 2 || (dots == 1 && i == 0) || !segmentEndsCanonically(token, start, i)) {
+            if (c != '.' || ++dots > 2 || (dots == 1 && i == from) || !segmentEndsCanonically(s, start, i)) {
                 return false; // not base64url, a third dot, an empty header, or a bad segment tail
             }
             start = i + 1;
         }
-        return dots == 2 && segmentEndsCanonically(token, start, length);
+        return dots == 2 && segmentEndsCanonically(s, start, to);
     }
 
     /**

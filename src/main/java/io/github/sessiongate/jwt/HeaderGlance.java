@@ -34,16 +34,16 @@ final class HeaderGlance {
     }
 
     /**
-     * The reason to refuse the header segment {@code token[0, end)} of a canonical token, or
+     * The reason to refuse the header segment {@code token[from, end)} of a canonical token, or
      * {@code null} when the full check must decide.
      *
      * @param algorithms the allowed algorithms ({@code jwt.algorithms})
      * @param requiredKeyId the {@code kid} every token must carry, or {@code null}
      */
-    static Reason refusal(String token, int end, List<String> algorithms, String requiredKeyId) {
-        int len = CompactJws.decodedLength(0, end);
-        int p = space(token, len, 0);
-        if (p >= len || at(token, p) != '{') {
+    static Reason refusal(String token, int from, int end, List<String> algorithms, String requiredKeyId) {
+        int len = CompactJws.decodedLength(from, end);
+        int p = space(token, from, len, 0);
+        if (p >= len || at(token, from, p) != '{') {
             return Reason.MALFORMED;
         }
         int first = -1;
@@ -51,64 +51,64 @@ final class HeaderGlance {
         int alg = -1;
         int kid = -1;
         boolean extension = false;
-        p = space(token, len, p + 1);
-        if (p < len && at(token, p) == '}') {
+        p = space(token, from, len, p + 1);
+        if (p < len && at(token, from, p) == '}') {
             p++;
         } else {
             first = p;
             while (true) {
-                if (p >= len || at(token, p) != '"') {
+                if (p >= len || at(token, from, p) != '"') {
                     return Reason.MALFORMED;
                 }
                 if (++members > MAX_MEMBERS) {
                     return null;
                 }
                 int name = p;
-                int q = string(token, len, p);
+                int q = string(token, from, len, p);
                 if (q < 0) {
                     return stopped(q);
                 }
-                q = space(token, len, q);
-                if (q >= len || at(token, q) != ':') {
+                q = space(token, from, len, q);
+                if (q >= len || at(token, from, q) != ':') {
                     return Reason.MALFORMED;
                 }
-                int value = space(token, len, q + 1);
-                int after = value(token, len, value);
+                int value = space(token, from, len, q + 1);
+                int after = value(token, from, len, value);
                 if (after < 0) {
                     return stopped(after);
                 }
-                boolean isNull = at(token, value) == 'n';
-                if (named(token, name, "alg")) {
+                boolean isNull = at(token, from, value) == 'n';
+                if (named(token, from, name, "alg")) {
                     alg = value;
-                } else if (named(token, name, "kid")) {
+                } else if (named(token, from, name, "kid")) {
                     kid = isNull ? -1 : value;
-                } else if (named(token, name, "cty") && !isNull) {
+                } else if (named(token, from, name, "cty") && !isNull) {
                     return null; // a content type: the full check normalises it
-                } else if (!isNull && (named(token, name, "crit") || named(token, name, "enc") || named(token, name, "b64"))) {
+                } else if (!isNull && (named(token, from, name, "crit") || named(token, from, name, "enc") || named(token, from, name, "b64"))) {
                     extension = true;
                 }
-                p = space(token, len, after);
+                p = space(token, from, len, after);
                 if (p >= len) {
                     return Reason.MALFORMED;
                 }
-                int c = at(token, p++);
+                int c = at(token, from, p++);
                 if (c == '}') {
                     break;
                 }
                 if (c != ',') {
                     return Reason.MALFORMED;
                 }
-                p = space(token, len, p);
+                p = space(token, from, len, p);
             }
         }
-        if (space(token, len, p) != len || first >= 0 && duplicated(token, len, first)) {
+        if (space(token, from, len, p) != len || first >= 0 && duplicated(token, from, len, first)) {
             return Reason.MALFORMED;
         }
-        String allowed = alg >= 0 && at(token, alg) == '"' ? allowedAlgorithm(token, alg, algorithms) : null;
+        String allowed = alg >= 0 && at(token, from, alg) == '"' ? allowedAlgorithm(token, from, alg, algorithms) : null;
         if (allowed == null) {
             return Reason.DISALLOWED_ALGORITHM;
         }
-        if (extension || kid >= 0 && at(token, kid) != '"') {
+        if (extension || kid >= 0 && at(token, from, kid) != '"') {
             return Reason.MALFORMED; // crit, enc or b64; a kid that is true or false
         }
         try {
@@ -116,7 +116,7 @@ final class HeaderGlance {
         } catch (InvalidAlgorithmException e) {
             return null; // not available in this JVM: the full check says so
         }
-        if (requiredKeyId != null && (kid < 0 || !stringEquals(token, kid, requiredKeyId))) {
+        if (requiredKeyId != null && (kid < 0 || !stringEquals(token, from, kid, requiredKeyId))) {
             return Reason.UNKNOWN_KEY;
         }
         return null;
@@ -126,13 +126,13 @@ final class HeaderGlance {
         return code == NOT_JSON ? Reason.MALFORMED : null;
     }
 
-    private static int at(String token, int k) {
-        return CompactJws.decodedByte(token, 0, k);
+    private static int at(String token, int from, int k) {
+        return CompactJws.decodedByte(token, from, k);
     }
 
-    private static int space(String token, int len, int p) {
+    private static int space(String token, int from, int len, int p) {
         while (p < len) {
-            int c = at(token, p);
+            int c = at(token, from, p);
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 return p;
             }
@@ -142,9 +142,9 @@ final class HeaderGlance {
     }
 
     /** Past the closing quote of the string that opens at {@code p}; {@link #NOT_JSON} or {@link #UNREAD}. */
-    private static int string(String token, int len, int p) {
+    private static int string(String token, int from, int len, int p) {
         for (int i = p + 1; i < len; i++) {
-            int c = at(token, i);
+            int c = at(token, from, i);
             if (c == '"') {
                 return i + 1;
             }
@@ -159,27 +159,27 @@ final class HeaderGlance {
     }
 
     /** Past the value at {@code p}; {@link #NOT_JSON} or {@link #UNREAD}. */
-    private static int value(String token, int len, int p) {
+    private static int value(String token, int from, int len, int p) {
         if (p >= len) {
             return NOT_JSON;
         }
-        int c = at(token, p);
+        int c = at(token, from, p);
         return switch (c) {
-            case '"' -> string(token, len, p);
-            case 't' -> literal(token, len, p, "true");
-            case 'f' -> literal(token, len, p, "false");
-            case 'n' -> literal(token, len, p, "null");
+            case '"' -> string(token, from, len, p);
+            case 't' -> literal(token, from, len, p, "true");
+            case 'f' -> literal(token, from, len, p, "false");
+            case 'n' -> literal(token, from, len, p, "null");
             case '{', '[', '-' -> UNREAD;
             default -> c >= '0' && c <= '9' ? UNREAD : NOT_JSON;
         };
     }
 
-    private static int literal(String token, int len, int p, String word) {
+    private static int literal(String token, int from, int len, int p, String word) {
         if (p + word.length() > len) {
             return NOT_JSON;
         }
         for (int i = 0; i < word.length(); i++) {
-            if (at(token, p + i) != word.charAt(i)) {
+            if (at(token, from, p + i) != word.charAt(i)) {
                 return NOT_JSON;
             }
         }
@@ -190,26 +190,26 @@ final class HeaderGlance {
      * Whether the string at {@code quote} (already read: escape-free, closed within the header) is
      * {@code text}. Never reads past its closing quote: a {@code text} holding a quote matches nothing.
      */
-    private static boolean stringEquals(String token, int quote, String text) {
+    private static boolean stringEquals(String token, int from, int quote, String text) {
         int n = text.length();
         for (int i = 0; i < n; i++) {
-            int c = at(token, quote + 1 + i);
+            int c = at(token, from, quote + 1 + i);
             if (c == '"' || c != text.charAt(i)) {
                 return false;
             }
         }
-        return at(token, quote + 1 + n) == '"';
+        return at(token, from, quote + 1 + n) == '"';
     }
 
-    private static boolean named(String token, int quote, String name) {
-        return stringEquals(token, quote, name);
+    private static boolean named(String token, int from, int quote, String name) {
+        return stringEquals(token, from, quote, name);
     }
 
     /** The allowed algorithm the string at {@code quote} names, or {@code null}. */
-    private static String allowedAlgorithm(String token, int quote, List<String> algorithms) {
+    private static String allowedAlgorithm(String token, int from, int quote, List<String> algorithms) {
         for (int i = 0; i < algorithms.size(); i++) {
             String a = algorithms.get(i);
-            if (stringEquals(token, quote, a)) {
+            if (stringEquals(token, from, quote, a)) {
                 return a;
             }
         }
@@ -217,11 +217,11 @@ final class HeaderGlance {
     }
 
     /** Whether two members of the object (already read, names escape-free) share a name. */
-    private static boolean duplicated(String token, int len, int first) {
-        for (int i = first; i >= 0; i = next(token, len, i)) {
-            int iEnd = string(token, len, i);
-            for (int j = next(token, len, i); j >= 0; j = next(token, len, j)) {
-                if (string(token, len, j) - j == iEnd - i && sameBytes(token, i, j, iEnd - i)) {
+    private static boolean duplicated(String token, int from, int len, int first) {
+        for (int i = first; i >= 0; i = next(token, from, len, i)) {
+            int iEnd = string(token, from, len, i);
+            for (int j = next(token, from, len, i); j >= 0; j = next(token, from, len, j)) {
+                if (string(token, from, len, j) - j == iEnd - i && sameBytes(token, from, i, j, iEnd - i)) {
                     return true;
                 }
             }
@@ -229,9 +229,9 @@ final class HeaderGlance {
         return false;
     }
 
-    private static boolean sameBytes(String token, int a, int b, int n) {
+    private static boolean sameBytes(String token, int from, int a, int b, int n) {
         for (int k = 0; k < n; k++) {
-            if (at(token, a + k) != at(token, b + k)) {
+            if (at(token, from, a + k) != at(token, from, b + k)) {
                 return false;
             }
         }
@@ -239,9 +239,9 @@ final class HeaderGlance {
     }
 
     /** The name of the member after the one whose name opens at {@code name}, or -1 after the last. */
-    private static int next(String token, int len, int name) {
-        int p = space(token, len, string(token, len, name)) + 1; // past ':'
-        p = space(token, len, value(token, len, space(token, len, p)));
-        return at(token, p) == ',' ? space(token, len, p + 1) : -1;
+    private static int next(String token, int from, int len, int name) {
+        int p = space(token, from, len, string(token, from, len, name)) + 1; // past ':'
+        p = space(token, from, len, value(token, from, len, space(token, from, len, p)));
+        return at(token, from, p) == ',' ? space(token, from, len, p + 1) : -1;
     }
 }

@@ -873,21 +873,21 @@ public class JwtTokenValidator extends TokenValidator {
      * tokens for the same reasons.
      */
     @Override
-    protected final Reason refuseOnSight(String token) {
+    protected final Reason refuseOnSight(String text, int from, int to) {
         Config c = config;
-        if (c == null || token == null) {
+        if (c == null) {
             return null;
         }
         // A canonical token within the length is also what the default format check accepts: one pass over it.
-        if (token.length() > MAX_TOKEN_LENGTH || !CompactJws.isCanonical(token)) {
+        if (to - from > MAX_TOKEN_LENGTH || !CompactJws.isCanonical(text, from, to)) {
             LOG.debug("JWT refused on sight: {}", Reason.MALFORMED);
             return Reason.MALFORMED;
         }
-        int headerEnd = token.indexOf('.');
-        if (headers.get(token, headerEnd) != null) {
+        int headerEnd = text.indexOf('.', from);
+        if (headers.get(text, from, headerEnd) != null) {
             return null; // a header a verified token carried: the signature decides
         }
-        Reason reason = HeaderGlance.refusal(token, headerEnd, c.algorithms(), c.keys().requiredKeyId());
+        Reason reason = HeaderGlance.refusal(text, from, headerEnd, c.algorithms(), c.keys().requiredKeyId());
         if (reason != null) {
             LOG.debug("JWT refused on sight: {}", reason);
         }

@@ -147,11 +147,26 @@ class RefusalOnSightTest {
             if (io.github.sessiongate.internal.CompactJws.isCanonical(t)) {
                 String shortest = t.substring(0, t.indexOf('.')) + ".."; // nothing after the header to read by mistake
                 for (String keyId : new String[] {null, "rsa-1", "x\"}", "a\",\"x\":\""}) {
-                    HeaderGlance.refusal(t, t.indexOf('.'), List.of("RS256", "HS256"), keyId);
-                    HeaderGlance.refusal(shortest, shortest.indexOf('.'), List.of("RS256", "HS256"), keyId);
+                    HeaderGlance.refusal(t, 0, t.indexOf('.'), List.of("RS256", "HS256"), keyId);
+                    HeaderGlance.refusal(shortest, 0, shortest.indexOf('.'), List.of("RS256", "HS256"), keyId);
                 }
             }
         }
+    }
+
+    @Test
+    void aTokenInsideACookieHeaderIsJudgedAsTheSameTokenAlone() {
+        JwtTokenValidator rs = rs256WithKeyId();
+        String cached = token().kid("rsa-1").rs256();
+        assertTrue(rs.validate(cached) instanceof ValidationResult.Valid); // its header enters the header cache
+        List<String> all = new ArrayList<>(tokens());
+        all.add(cached);
+        for (String t : all) {
+            String header = "theme=dark; __Host-sg_access=" + t + "; other=eyJ.x.y";
+            int from = header.indexOf("__Host-sg_access=") + "__Host-sg_access=".length();
+            assertEquals(rs.refusalOnSight(t), rs.refusalOnSight(header, from, from + t.length()), t);
+        }
+        rs.close();
     }
 
     @Test
