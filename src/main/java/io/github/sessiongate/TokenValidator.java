@@ -138,6 +138,43 @@ public abstract class TokenValidator implements AutoCloseable {
     }
 
     /**
+     * The reason to refuse a token that cannot be valid, decided on sight: from its text alone,
+     * without I/O or a backend, and without allocating; {@code null} when it takes {@link #validate}.
+     * The filter asks on a validation-cache miss, before its revocation, session-marker and cache
+     * bookkeeping, so junk costs a look at its text and nothing more. Never throws: a hook that
+     * throws counts as {@code null}.
+     */
+    public final ValidationResult.Reason refusalOnSight(String token) {
+        return token == null ? null : refusalOnSight(token, 0, token.length());
+    }
+
+    /**
+     * As {@link #refusalOnSight(String)}, for the token {@code text[from, to)} still inside a longer
+     * text (a {@code Cookie} header): junk refused before it is copied out.
+     *
+     * @throws IndexOutOfBoundsException when {@code [from, to)} is not within {@code text}
+     */
+    public final ValidationResult.Reason refusalOnSight(String text, int from, int to) {
+        Objects.checkFromToIndex(from, to, text.length());
+        try {
+            return refuseOnSight(text, from, to);
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            LOG.debug("{} threw {} looking at a token; it takes a full validation", describe(), e.getClass().getName());
+            return null;
+        }
+    }
+
+    /**
+     * Hook behind {@link #refusalOnSight(String)}: the token is {@code text[from, to)}. Must refuse
+     * only what {@link #validate} refuses for the same token, for the same reason, and must not
+     * call a backend. Default: {@code null} for every token (each one takes the full path). Must
+     * be thread-safe.
+     */
+    protected ValidationResult.Reason refuseOnSight(String text, int from, int to) {
+        return null;
+    }
+
+    /**
      * Checks one access token. Must be thread-safe. Anything thrown counts as unavailable.
      */
     protected abstract ValidationResult doValidate(String token) throws Exception;

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * writing anything and throws {@link CookieTooLargeException} when the cookies would not fit in
  * {@code cookie-max-total-bytes}; it must run before the response is committed.
  *
- * <p>Cookies are written through the Servlet 6 {@link jakarta.servlet.http.Cookie} API ({@link SetCookieAttributes}) with every attribute set:
+ * <p>Cookies are written through the Servlet 6 {@link jakarta.servlet.http.Cookie} API ({@link SetCookieAttributes}) with every
+ * attribute set (a refusal's clearings, {@link #clearCarried}, as prebuilt header values with the same attributes):
  * HttpOnly, Secure, SameSite, Path, Domain, Max-Age and, when configured, Partitioned. Containers
  * disagree on how to ask for the valueless {@code Partitioned} attribute: Tomcat 11 (and the Servlet
  * 6.1 rule) emit it for the attribute value {@code ""}, Jetty 12 ee10 only for {@code "true"}; so the
@@ -103,6 +104,12 @@ public final class CookieCodec {
      * without building a name per refused token.
      */
     private final Map<CookieKind, String[]> plainNames = new HashMap<>();
+    /** Clearing {@code Set-Cookie} values of a refusal by cookie name, without and with Secure ({@link #clearingHeader}). */
+    private final Map<String, String> plainClearings = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> secureClearings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Most clearing values kept per Secure flag: far more than the names of the configured kinds. */
+    private static final int MAX_CLEARING_HEADERS = 1024;
+    private static final String SET_COOKIE = "Set-Cookie";
     private final Map<CookieKind, String[]> secureNames = new HashMap<>();
 
     /** A codec for the four session kinds: access, refresh, guest and lifetime record. */
@@ -687,7 +694,10 @@ public final class CookieCodec {
      * form included), and nothing it did not carry: one clearing {@code Set-Cookie} per cookie carried,
      * for a definitive refusal of what the request presented (a name the request did not carry is no
      * cookie the browser sends here, so clearing it would only cost header bytes). Within the clearing
-     * budget, as {@link #clear(HttpServletResponse, SessionCookies, boolean)}.
+     * budget, as {@link #clear(HttpServletResponse, SessionCookies, boolean)}. Each clearing is added as
+     * a {@code Set-Cookie} header value made once per name ({@link SetCookieAttributes#clearingHeader}:
+     * the attributes a logout's clearing gives that name, {@code Partitioned} written as itself on every
+     * container), not through a {@link jakarta.servlet.http.Cookie}: junk floods format nothing.
      *
      * @throws IllegalStateException when the response is already committed
      */
@@ -704,23 +714,20 @@ public final class CookieCodec {
         // its plans and sets: this runs for every refused token, junk floods included. One cookie carried
         // (the usual case) allocates no arrays.
         boolean effectiveSecure = secure || settings.forcesSecure();
-        Set<String> present = current.presentNames();
-        String partitionedValue = attributes.partitionedValue(response);
-        boolean listCleared = settings.partitioned() || LOG.isDebugEnabled();
-        if (present.size() == 1) {
-            String name = present.iterator().next();
+        String sole = current.soleName(); // the one-cookie read: its name without a set and an iterator
+        Set<String> present = sole != null ? null : current.presentNames();
+        boolean listCleared = LOG.isDebugEnabled();
+        if (sole != null || present.size() == 1) {
+            String name = sole != null ? sole : present.iterator().next();
             CookieNames.Parsed parsed = assembler.classify(name);
             if (parsed == null || !kinds.contains(parsed.kind())) {
                 return;
             }
             switch (current.reserveClearing(name, clearingBytes(name), MAX_CLEARING_BYTES, ResponseBudget.maxWriteBytes())) {
                 case RESERVED -> {
-                    response.addCookie(attributes.cookie(name, "", 0, effectiveSecure, partitionedValue,
-                            parsed.kind().sameSiteLax()));
+                    response.addHeader(SET_COOKIE, clearingHeader(name, effectiveSecure, parsed.kind().sameSiteLax()));
                     if (listCleared) {
-                        List<String> cleared = List.of(name);
-                        LOG.debug("cleared session cookies {}", cleared);
-                        attributes.verifyPartitioned(response, cleared);
+                        LOG.debug("cleared session cookies {}", List.of(name));
                     }
                 }
                 case OVER_BUDGET -> LOG.debug("clearing budget of {} bytes spent; {} session cookie names not cleared"
@@ -764,7 +771,7 @@ public final class CookieCodec {
         List<String> cleared = listCleared ? new ArrayList<>(count) : null;
         for (int i = 0; i < count; i++) {
             if (chosen[i]) {
-                response.addCookie(attributes.cookie(names[i], "", 0, effectiveSecure, partitionedValue, lax[i]));
+                response.addHeader(SET_COOKIE, clearingHeader(names[i], effectiveSecure, lax[i]));
                 if (listCleared) {
                     cleared.add(names[i]);
                 }
@@ -772,8 +779,24 @@ public final class CookieCodec {
         }
         if (listCleared) {
             LOG.debug("cleared session cookies {}", cleared);
-            attributes.verifyPartitioned(response, cleared);
         }
+    }
+
+    /**
+     * The header value clearing {@code name} ({@link SetCookieAttributes#clearingHeader}), made on its
+     * first refusal and kept: the names cleared this way are the configured kinds' few (the request's
+     * names were classified as ours first), and the table stops growing at {@value #MAX_CLEARING_HEADERS}.
+     */
+    private String clearingHeader(String name, boolean secure, boolean lax) {
+        Map<String, String> made = secure ? secureClearings : plainClearings;
+        String header = made.get(name);
+        if (header == null) {
+            header = attributes.clearingHeader(name, secure, lax);
+            if (made.size() < MAX_CLEARING_HEADERS) {
+                made.putIfAbsent(name, header);
+            }
+        }
+        return header;
     }
 
     /** {@link #cookieName(CookieKind, int, boolean)} from the names made at construction, for a configured kind. */

@@ -57,21 +57,22 @@ public final class CookieHeaderReader {
 
         String value() {
             if (value == null) {
-                value = header.substring(valueFrom, valueTo);
+                value = valueTo - valueFrom > io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH ? OVERSIZE_VALUE
+                        : header.substring(valueFrom, valueTo);
             }
             return value;
         }
 
         /** The value, as the string {@code held} already has when it has one equal to it (every character compared). */
         String value(HeldTokens held) {
-            if (value == null && held != null) {
+            if (value == null && held != null && valueTo - valueFrom <= io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH) {
                 value = held.equalTo(header, valueFrom, valueTo);
             }
             return value();
         }
 
         int valueLength() {
-            return valueTo - valueFrom;
+            return value != null ? value.length() : Math.min(valueTo - valueFrom, OVERSIZE_VALUE.length());
         }
 
         int nameLength() {
@@ -116,6 +117,14 @@ public final class CookieHeaderReader {
             return name() + "=[" + valueLength() + " chars]";
         }
     }
+
+    /**
+     * Stands for a value longer than {@link io.github.sessiongate.TokenValidator#MAX_TOKEN_LENGTH}
+     * (no cookie the codec writes comes near it), which is not copied out of the header: as long
+     * as the longest token refused, so a validator, a seal and the byte counts treat it as they
+     * would the value itself. Made once.
+     */
+    static final String OVERSIZE_VALUE = "x".repeat(io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH + 1);
 
     private CookieHeaderReader() {
     }
@@ -172,6 +181,10 @@ public final class CookieHeaderReader {
         if (valueTo - valueFrom >= 2 && header.charAt(valueFrom) == '"' && header.charAt(valueTo - 1) == '"') {
             valueFrom++;
             valueTo--;
+        }
+        if (valueTo - valueFrom > io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH) {
+            // Nothing of ours is that long: neither scanned nor copied, it reads as OVERSIZE_VALUE, refused as junk.
+            return new Pair(header, nameFrom, nameTo, valueFrom, valueTo);
         }
         for (int i = valueFrom; i < valueTo; i++) {
             if (!isCookieOctet(header.charAt(i))) {

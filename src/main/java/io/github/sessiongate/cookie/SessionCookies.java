@@ -269,6 +269,11 @@ public final class SessionCookies {
         return presentNames;
     }
 
+    /** The name of the one cookie of a one-cookie read ({@link #single}), else {@code null}. */
+    String soleName() {
+        return soleName;
+    }
+
     /** Whether the request carried no session cookie at all. */
     public boolean isEmpty() {
         return soleName == null && presentNames.isEmpty();

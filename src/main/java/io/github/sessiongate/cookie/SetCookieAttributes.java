@@ -58,6 +58,29 @@ final class SetCookieAttributes {
     }
 
     /**
+     * The {@code Set-Cookie} header value that clears {@code name}, with the attributes
+     * {@link #cookie} gives it for an empty value and Max-Age 0 (an {@code Expires} in 1970 too, as
+     * containers add), {@code Partitioned} written as itself: a refusal's clearing adds it as a
+     * header, made once per name, with no {@link Cookie} and no formatting per refused token.
+     */
+    String clearingHeader(String name, boolean secure, boolean lax) {
+        boolean hostForm = name.startsWith(CookieSettings.HOST_PREFIX);
+        StringBuilder b = new StringBuilder(160).append(name).append("=; Path=").append(hostForm ? "/" : settings.path());
+        if (!hostForm) {
+            settings.domain().ifPresent(d -> b.append("; Domain=").append(d));
+        }
+        b.append("; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+        if (secure || hostForm) {
+            b.append("; Secure");
+        }
+        b.append("; HttpOnly; SameSite=").append(lax ? "Lax" : settings.sameSite().attributeValue());
+        if (settings.partitioned()) {
+            b.append("; Partitioned");
+        }
+        return b.toString();
+    }
+
+    /**
      * The attribute value that makes this container emit {@code Partitioned}: {@code "true"} for
      * Jetty 12 ({@code HttpCookie.isPartitioned} is {@code Boolean.parseBoolean} of the attribute),
      * {@code ""} for Tomcat 11 and any other container (Tomcat emits it only for {@code ""}, which is

@@ -51,23 +51,24 @@ public final class CompactJws {
      * @param token any string, possibly {@code null} or hostile
      */
     public static boolean isCanonical(String token) {
-        if (token == null) {
-            return false;
-        }
-        int length = token.length();
+        return token != null && isCanonical(token, 0, token.length());
+    }
+
+    /** As {@link #isCanonical(String)}, for the token {@code s[from, to)} inside a longer text (a Cookie header). */
+    public static boolean isCanonical(CharSequence s, int from, int to) {
         int dots = 0;
-        int start = 0;
-        for (int i = 0; i < length; i++) {
-            char c = token.charAt(i);
+        int start = from;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
             if (isBase64Url(c)) {
                 continue; // a base64url character
             }
-            if (c != '.' || ++dots > 2 || (dots == 1 && i == 0) || !segmentEndsCanonically(token, start, i)) {
+            if (c != '.' || ++dots > 2 || (dots == 1 && i == from) || !segmentEndsCanonically(s, start, i)) {
                 return false; // not base64url, a third dot, an empty header, or a bad segment tail
             }
             start = i + 1;
         }
-        return dots == 2 && segmentEndsCanonically(token, start, length);
+        return dots == 2 && segmentEndsCanonically(s, start, to);
     }
 
     /**
@@ -91,11 +92,7 @@ public final class CompactJws {
      */
     public static byte[] decode(CharSequence s, int from, int to) {
         int length = to - from;
-        byte[] out = new byte[length / 4 * 3 + switch (length & 3) {
-            case 2 -> 1;
-            case 3 -> 2;
-            default -> 0;
-        }];
+        byte[] out = new byte[decodedLength(from, to)];
         int o = 0;
         int i = from;
         for (int full = from + (length & ~3); i < full; i += 4) {
@@ -113,6 +110,30 @@ public final class CompactJws {
             }
         }
         return out;
+    }
+
+    /** How many bytes segment {@code [from, to)} decodes to (its length not 1 mod 4). */
+    public static int decodedLength(int from, int to) {
+        int length = to - from;
+        return length / 4 * 3 + switch (length & 3) {
+            case 2 -> 1;
+            case 3 -> 2;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Byte {@code k} (0 to 255) of what {@link #decode} gives for a checked segment starting at
+     * {@code from}, read in place: for a look at a few bytes without decoding the segment.
+     * {@code k} must be below {@link #decodedLength}.
+     */
+    public static int decodedByte(CharSequence s, int from, int k) {
+        int i = from + k / 3 * 4;
+        return switch (k % 3) {
+            case 0 -> (value(s, i) << 2 | value(s, i + 1) >> 4) & 0xff;
+            case 1 -> (value(s, i + 1) << 4 | value(s, i + 2) >> 2) & 0xff;
+            default -> (value(s, i + 2) << 6 | value(s, i + 3)) & 0xff;
+        };
     }
 
     private static int value(CharSequence s, int i) {

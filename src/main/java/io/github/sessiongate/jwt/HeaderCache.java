@@ -36,19 +36,24 @@ final class HeaderCache<V> {
 
     /** The value for the segment {@code token[0, end)}, or {@code null}. */
     V get(String token, int end) {
-        Slot<V> slot = slots.get(index(hash(token, end)));
-        return slot != null && slot.segment().length() == end && token.regionMatches(0, slot.segment(), 0, end)
+        return get(token, 0, end);
+    }
+
+    /** The value for the segment {@code text[from, end)} (a token inside a longer text), or {@code null}. */
+    V get(String text, int from, int end) {
+        Slot<V> slot = slots.get(index(hash(text, from, end)));
+        return slot != null && slot.segment().length() == end - from && text.regionMatches(from, slot.segment(), 0, end - from)
                 ? slot.value() : null;
     }
 
     /** Keeps {@code value} for {@code segment}, replacing whatever held its slot. */
     void put(String segment, V value) {
-        slots.set(index(hash(segment, segment.length())), new Slot<>(segment, value));
+        slots.set(index(hash(segment, 0, segment.length())), new Slot<>(segment, value));
     }
 
     /** Forgets {@code segment} if it still holds {@code value}. */
     void remove(String segment, V value) {
-        int i = index(hash(segment, segment.length()));
+        int i = index(hash(segment, 0, segment.length()));
         Slot<V> slot = slots.get(i);
         if (slot != null && slot.value() == value) {
             slots.compareAndSet(i, slot, null);
@@ -77,9 +82,9 @@ final class HeaderCache<V> {
         return (hash ^ (hash >>> 16)) & mask;
     }
 
-    private int hash(String s, int end) {
+    private int hash(String s, int from, int end) {
         int h = 0;
-        for (int i = 0; i < end; i++) {
+        for (int i = from; i < end; i++) {
             h = multiplier * h + s.charAt(i);
         }
         return h;

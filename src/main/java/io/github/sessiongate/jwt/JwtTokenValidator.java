@@ -865,6 +865,36 @@ public class JwtTokenValidator extends TokenValidator {
     }
 
     /**
+     * Junk refused on sight, before the filter's cache and revocation bookkeeping and without
+     * allocating: a token longer than {@link #MAX_TOKEN_LENGTH} or not canonical ({@link Reason#MALFORMED}),
+     * or whose header (not one of the header cache) {@link HeaderGlance} refuses: not strict JSON, an
+     * algorithm outside {@code jwt.algorithms}, a {@code kid} the key source cannot know. Anything
+     * else, and every token while not started, takes {@link #doValidate}, which refuses the same
+     * tokens for the same reasons.
+     */
+    @Override
+    protected final Reason refuseOnSight(String text, int from, int to) {
+        Config c = config;
+        if (c == null) {
+            return null;
+        }
+        // A canonical token within the length is also what the default format check accepts: one pass over it.
+        if (to - from > MAX_TOKEN_LENGTH || !CompactJws.isCanonical(text, from, to)) {
+            LOG.debug("JWT refused on sight: {}", Reason.MALFORMED);
+            return Reason.MALFORMED;
+        }
+        int headerEnd = text.indexOf('.', from);
+        if (headers.get(text, from, headerEnd) != null) {
+            return null; // a header a verified token carried: the signature decides
+        }
+        Reason reason = HeaderGlance.refusal(text, from, headerEnd, c.algorithms(), c.keys().requiredKeyId());
+        if (reason != null) {
+            LOG.debug("JWT refused on sight: {}", reason);
+        }
+        return reason;
+    }
+
+    /**
      * The header segment {@code token[0, end)} parsed and checked: a {@link CheckedHeader}, or the
      * {@link Reason} to refuse it. Runs once per distinct header segment while it stays cached.
      */

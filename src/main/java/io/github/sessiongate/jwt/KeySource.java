@@ -51,6 +51,16 @@ sealed interface KeySource extends AutoCloseable permits SecretKeySource, Public
         return this;
     }
 
+    /**
+     * The {@code kid} every token must carry to find a key here, known without any I/O (a PEM key
+     * with {@code jwt.public-key-id}): a token with another or none is refused on sight as an
+     * unknown key. {@code null} (the default) when any {@code kid} may find a key, or only
+     * {@link #resolve} can tell.
+     */
+    default String requiredKeyId() {
+        return null;
+    }
+
     /** What {@link #resolve} found, and the {@link #generation} it found it in. */
     record KeyMatch(Object generation, List<Key> keys) {
     }

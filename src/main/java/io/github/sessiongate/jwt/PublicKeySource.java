@@ -179,6 +179,12 @@ final class PublicKeySource implements KeySource {
         return keyId;
     }
 
+    /** The configured {@code jwt.public-key-id}: {@link #resolve} finds no key for any other {@code kid}. */
+    @Override
+    public String requiredKeyId() {
+        return keyId;
+    }
+
     /** The key itself, for a caller that verifies signatures directly. */
     PublicKey key() {
         return key;

@@ -34,6 +34,11 @@ import java.util.function.Supplier;
  * shared cache) names the subject; the node then remembers the names (in-process, bounded), so
  * its later requests make the one round trip.
  *
+ * <p><b>Junk first.</b> On a cache miss, a token the validator refuses on sight
+ * ({@link TokenValidator#refusalOnSight}: malformed, a header it can never accept) is answered
+ * at once, before the digest, the lookup and the flight: a validator that cannot say so keeps the
+ * path above for every token.
+ *
  * <p><b>Refresh storms.</b> An expired verdict (genuine, past {@code exp}) is shared with this
  * node's later requests presenting the same token for a short while ({@link ExpiredVerdicts}:
  * at most {@code cache-ttl}, bounded in size, in-process on any store), so concurrent requests with
@@ -61,6 +66,13 @@ public final class Validations {
      * tell it from other refusals by identity): the session ends like a refused refresh.
      */
     public static final ValidationResult SESSION_REVOKED = ValidationResult.invalid(ValidationResult.Reason.REVOKED);
+
+    /**
+     * The answers to tokens refused on sight, one per reason, made once; counted as the validator's
+     * verdicts ({@link Source#CALLED}), as when it refused them in {@link TokenValidator#validate}.
+     */
+    private static final Checked[] REFUSED_ON_SIGHT = java.util.Arrays.stream(ValidationResult.Reason.values())
+            .map(r -> new Checked(ValidationResult.invalid(r), Source.CALLED)).toArray(Checked[]::new);
 
     private final TokenValidator validator;
     private final ValidationCache cache;
@@ -129,6 +141,14 @@ public final class Validations {
             // Nothing revoked or marked anywhere this node can see: the lookup below would read
             // nothing, so the hit is the answer (and its Checked is the entry's, made once).
             return byToken.checked();
+        }
+        if (byToken == null) {
+            // Junk the validator refuses on sight (no I/O, nothing allocated) is answered before any
+            // digest, lookup or flight: a token that cannot be valid has no revocation, marker or verdict to find.
+            ValidationResult.Reason onSight = validator.refusalOnSight(token);
+            if (onSight != null) {
+                return REFUSED_ON_SIGHT[onSight.ordinal()];
+            }
         }
         String key = byToken != null ? null : TokenKey.of(token);
         boolean inProcess = cache.inProcess();

@@ -51,10 +51,18 @@ public class CookieCodecTest {
         return request;
     }
 
+    /** The cookies added to a mock response, in order: through {@code addCookie}, and as {@code Set-Cookie} headers (read back). */
     public static List<Cookie> added(HttpServletResponse response) {
-        ArgumentCaptor<Cookie> captor = ArgumentCaptor.forClass(Cookie.class);
-        verify(response, atLeast(0)).addCookie(captor.capture());
-        return captor.getAllValues();
+        List<Cookie> cookies = new java.util.ArrayList<>();
+        for (org.mockito.invocation.Invocation call : org.mockito.Mockito.mockingDetails(response).getInvocations()) {
+            String method = call.getMethod().getName();
+            if (method.equals("addCookie")) {
+                cookies.add(call.getArgument(0));
+            } else if (method.equals("addHeader") && "Set-Cookie".equalsIgnoreCase(call.getArgument(0))) {
+                cookies.add(io.github.sessiongate.testing.SetCookieHeader.parse(call.getArgument(1)));
+            }
+        }
+        return cookies;
     }
 
     static Map<String, Cookie> byName(List<Cookie> cookies) {

@@ -111,6 +111,10 @@ class CookieContainerTest {
                     codec.clear(resp, current, secure);
                     resp.getWriter().print("ok");
                     break;
+                case "/clear-carried":
+                    codec.clearCarried(resp, current, secure);
+                    resp.getWriter().print("ok");
+                    break;
                 default:
                     resp.getWriter().print("access=" + current.accessToken().orElse("-")
                             + " refresh=" + current.refreshToken().orElse("-")
@@ -233,6 +237,26 @@ class CookieContainerTest {
         if (t.name.equals("jetty")) {
             expected.put("max-age", "0");
         }
+        for (SetCookie c : cookies) {
+            assertEquals("", c.value);
+            assertEquals(expected, c.attributes, c::toString);
+            assertTrue(c.expires.contains("1970"), c::toString);
+        }
+    }
+
+    /**
+     * A refusal's clearing goes out as the header value the codec made, on both containers alike:
+     * the carried names only, with a logout's attributes, {@code Max-Age=0} and an epoch
+     * {@code Expires} both, {@code Partitioned} as itself.
+     */
+    @ParameterizedTest
+    @MethodSource("targets")
+    void clearCarriedWritesTheSameHeaderOnEveryContainer(Target t) throws Exception {
+        HttpResponse<String> r = get(t, "/clear-carried?config=custom", "at.0=x; at.1=y; other=z");
+        List<SetCookie> cookies = setCookies(r);
+        assertEquals(List.of("at.0", "at.1"), cookies.stream().map(c -> c.name).toList());
+        Map<String, String> expected = new LinkedHashMap<>(Map.of("expires", "*", "domain", "example.com",
+                "path", "/app", "secure", "", "httponly", "", "samesite", "Strict", "partitioned", "", "max-age", "0"));
         for (SetCookie c : cookies) {
             assertEquals("", c.value);
             assertEquals(expected, c.attributes, c::toString);

@@ -34,7 +34,12 @@ public final class InMemoryResponse {
                     case "sendError": status = (Integer) args[0]; return null;
                     case "sendRedirect": status = 302; set("Location", (String) args[0]); return null;
                     case "setHeader": set((String) args[0], (String) args[1]); return null;
-                    case "addHeader": add((String) args[0], (String) args[1]); return null;
+                    case "addHeader":
+                        if ("Set-Cookie".equalsIgnoreCase((String) args[0])) {
+                            cookies.add(SetCookieHeader.parse((String) args[1]));
+                        }
+                        add((String) args[0], (String) args[1]);
+                        return null;
                     case "setIntHeader": set((String) args[0], args[1].toString()); return null;
                     case "setDateHeader": set((String) args[0], args[1].toString()); return null;
                     case "getHeader": return header((String) args[0]).orElse(null);
