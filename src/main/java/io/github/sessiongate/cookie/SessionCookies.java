@@ -1,6 +1,7 @@
 package io.github.sessiongate.cookie;
 
 import io.github.sessiongate.Session;
+import io.github.sessiongate.ValidationResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -70,8 +71,10 @@ public final class SessionCookies {
      * {@link #single}); else {@code null}. {@link #value(CookieKind)} then walks no map.
      */
     private final CookieNames.Slot soleSlot;
-    private final String soleValue;
-    private final String soleName;
+    /** The one cookie of a one-cookie read, pointing into the header: its value is copied only when asked. */
+    private final CookieHeaderReader.Pair sole;
+    /** Why the validator refused the one access cookie on sight, its value never copied; else {@code null}. */
+    private final ValidationResult.Reason soleRefusal;
     private Optional<String> soleFound;
     private final List<String> presentedRefreshTokens;
     private final Set<String> duplicateNames;
@@ -100,8 +103,8 @@ public final class SessionCookies {
             List<String> presentedRefreshTokens) {
         this.values = values.isEmpty() ? Map.of() : Collections.unmodifiableMap(values);
         this.soleSlot = null;
-        this.soleValue = null;
-        this.soleName = null;
+        this.sole = null;
+        this.soleRefusal = null;
         this.presentedRefreshTokens = presentedRefreshTokens.isEmpty() ? List.of()
                 : Collections.unmodifiableList(presentedRefreshTokens);
         this.duplicateNames = duplicateNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(duplicateNames);
@@ -115,11 +118,11 @@ public final class SessionCookies {
      * The usual request: one cookie of ours, read under {@code slot} (its value not empty). Its
      * collections are the immutable one-element kinds, not a map, set and list and three read-only views.
      */
-    private SessionCookies(String name, CookieNames.Slot slot, String value) {
+    private SessionCookies(CookieHeaderReader.Pair pair, CookieNames.Slot slot, ValidationResult.Reason refusal) {
         this.soleSlot = slot;
-        this.soleValue = value;
-        this.soleName = name;
-        this.presentedRefreshTokens = slot.kind() == CookieKind.REFRESH && slot.index() == 0 ? List.of(value) : List.of();
+        this.sole = pair;
+        this.soleRefusal = refusal;
+        this.presentedRefreshTokens = slot.kind() == CookieKind.REFRESH && slot.index() == 0 ? List.of(pair.value()) : List.of();
         this.duplicateNames = Set.of();
         this.ignoredCounts = Map.of();
         this.ignoredExamples = Map.of();
@@ -127,22 +130,50 @@ public final class SessionCookies {
 
     /** A request that carried one cookie of ours, {@code name}, read as {@code slot} with a value that is not empty. */
     static SessionCookies single(String name, CookieNames.Slot slot, String value) {
-        if (value.isEmpty()) {
+        return single(new CookieHeaderReader.Pair(name, value), slot, null);
+    }
+
+    /**
+     * As {@link #single(String, CookieNames.Slot, String)}, the cookie as read ({@code pair}, its value
+     * made when first asked); {@code refusal}, when not {@code null}, is why the validator refused
+     * the access token on sight, so nothing needs its value copied.
+     */
+    static SessionCookies single(CookieHeaderReader.Pair pair, CookieNames.Slot slot, ValidationResult.Reason refusal) {
+        if (pair.valueLength() == 0) {
             throw new IllegalArgumentException("an empty value is not read");
         }
-        return new SessionCookies(name, slot, value);
+        if (refusal != null && (slot.kind() != CookieKind.ACCESS || slot.index() != 0)) {
+            throw new IllegalArgumentException("only the access token is refused on sight");
+        }
+        return new SessionCookies(pair, slot, refusal);
+    }
+
+    /**
+     * Why the validator refused the access token on sight while reading it (its value still in the
+     * header), or {@code null}: then nothing was decided here.
+     */
+    public ValidationResult.Reason accessRefusedOnSight() {
+        return soleRefusal;
+    }
+
+    /** Whether {@link #value(CookieKind)} is present, without making the value. */
+    public boolean carries(CookieKind kind) {
+        if (soleSlot != null) {
+            return soleSlot.index() == 0 && soleSlot.kind() == kind;
+        }
+        return value(kind).isPresent();
     }
 
     private Map<CookieNames.Slot, String> values() {
         if (values == null) {
-            values = Map.of(soleSlot, soleValue);
+            values = Map.of(soleSlot, sole.value());
         }
         return values;
     }
 
     private List<Seen> seen() {
         if (seen == null) {
-            seen = List.of(new Seen(soleName, soleValue.length()));
+            seen = List.of(new Seen(sole.name(), sole.valueLength()));
         }
         return seen;
     }
@@ -158,7 +189,7 @@ public final class SessionCookies {
      */
     public String valueOrNull(CookieKind kind) {
         if (soleSlot != null) {
-            return soleSlot.index() == 0 && soleSlot.kind() == kind ? soleValue : null;
+            return soleSlot.index() == 0 && soleSlot.kind() == kind ? sole.value() : null;
         }
         return value(kind).orElse(null);
     }
@@ -174,7 +205,7 @@ public final class SessionCookies {
             }
             Optional<String> found = soleFound;
             if (found == null) {
-                found = Optional.of(soleValue); // asked several times per request: made once
+                found = Optional.of(sole.value()); // asked several times per request: made once
                 soleFound = found;
             }
             return found;
@@ -208,7 +239,7 @@ public final class SessionCookies {
 
     /** The value of one slot, or null. */
     String value(CookieNames.Slot slot) {
-        return soleSlot != null ? (soleSlot.equals(slot) ? soleValue : null) : values.get(slot);
+        return soleSlot != null ? (soleSlot.equals(slot) ? sole.value() : null) : values.get(slot);
     }
 
     /** The access token, reassembled from chunks if need be; empty when absent, malformed or duplicated. */
@@ -264,19 +295,19 @@ public final class SessionCookies {
      */
     public Set<String> presentNames() {
         if (presentNames == null) {
-            presentNames = Set.of(soleName);
+            presentNames = Set.of(sole.name());
         }
         return presentNames;
     }
 
     /** The name of the one cookie of a one-cookie read ({@link #single}), else {@code null}. */
     String soleName() {
-        return soleName;
+        return sole == null ? null : sole.name();
     }
 
     /** Whether the request carried no session cookie at all. */
     public boolean isEmpty() {
-        return soleName == null && presentNames.isEmpty();
+        return sole == null && presentNames.isEmpty();
     }
 
     /** Whether the request carried session-shaped names that were not read (see the class comment). */

@@ -5,6 +5,9 @@ import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.cookie.HeldTokens;
 import io.github.sessiongate.cookie.SessionCookies;
+import io.github.sessiongate.cookie.TokenSight;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;
@@ -44,6 +47,16 @@ final class Credentials {
      */
     static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
             CookieSeal seal, HeldTokens held) {
+        return read(request, codec, secure, acceptBearer, seal, held, TokenSight.NONE);
+    }
+
+    /**
+     * As {@link #read(HttpServletRequest, CookieCodec, boolean, boolean, CookieSeal, HeldTokens)}; an
+     * unsealed access cookie that {@code sight} refuses is not copied out of the header
+     * ({@link #refusedOnSight()}).
+     */
+    static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
+            CookieSeal seal, HeldTokens held, TokenSight sight) {
         if (acceptBearer) {
             List<String> authorization = Collections.list(request.getHeaders("Authorization"));
             if (!authorization.isEmpty()) {
@@ -60,7 +73,8 @@ final class Credentials {
                 }
             }
         }
-        SessionCookies cookies = codec.read(request, secure, seal == null ? held : HeldTokens.NONE);
+        SessionCookies cookies = seal == null ? codec.read(request, secure, held, sight)
+                : codec.read(request, secure, HeldTokens.NONE, TokenSight.NONE);
         Credentials c = new Credentials(cookies, null, false);
         if (seal != null) {
             c.access = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
@@ -114,12 +128,33 @@ final class Credentials {
         return opened;
     }
 
+    /**
+     * Why the validator refused the access cookie on sight while it was read (its value never
+     * copied), or {@code null}: then {@link #token()} takes the usual validation.
+     */
+    ValidationResult.Reason refusedOnSight() {
+        return bearerPresented || sealed ? null : cookies.accessRefusedOnSight();
+    }
+
+    /**
+     * {@link #token()} for an audit line: {@code null} when {@code audit} records nothing, so a
+     * token refused on sight is never copied for a line nobody writes.
+     */
+    String tokenFor(AuditLog audit) {
+        return audit.records() ? token() : null;
+    }
+
     SessionCookies cookies() {
         return cookies;
     }
 
     boolean fromCookie() {
-        return !bearerPresented && cookies.valueOrNull(CookieKind.ACCESS) != null;
+        return !bearerPresented && cookies.carries(CookieKind.ACCESS);
+    }
+
+    /** Whether the request presents an access token ({@link #token()} is not {@code null}), without making it. */
+    boolean presentsToken() {
+        return bearerPresented ? bearer != null : sealed ? access != null : cookies.carries(CookieKind.ACCESS);
     }
 
     boolean fromBearer() {

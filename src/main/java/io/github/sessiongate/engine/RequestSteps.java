@@ -13,6 +13,7 @@ import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.cookie.HeldTokens;
+import io.github.sessiongate.cookie.TokenSight;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
@@ -63,6 +64,8 @@ final class RequestSteps implements AutoCloseable {
     private final CookieCodec cookies;
     /** The validation cache's token strings: a warm request's access cookie is read as the one held. */
     private final HeldTokens heldTokens;
+    /** The validator's look at an access cookie still in its header: junk is refused before it is copied. */
+    private final TokenSight sight;
     private final IgnoredCookieAudit ignoredCookies;
     private final CsrfGuard csrf;
     /** The validations and the refresher the steps use; package-private for the engine's tests. */
@@ -99,6 +102,7 @@ final class RequestSteps implements AutoCloseable {
         // full (the request then fails closed); caches evict.
         SharedState state = components.state();
         this.heldTokens = state.validationCache()::heldToken;
+        this.sight = config.validator()::refusalOnSight;
         state.countStoreFaults(metrics::stateStoreUnavailable);
         this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
                 config.backendWaitTimeout(), state.revocations(), state.sessionMarkers());
@@ -302,7 +306,7 @@ final class RequestSteps implements AutoCloseable {
     private Exchange credentials(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin origin) {
         boolean secure = config.cookies().secure(origin.isPlainHttpToLoopback());
         Credentials credentials = Credentials.read(request, cookies, secure, config.acceptBearerHeader(),
-                components.cookieSeal().orElse(null), heldTokens);
+                components.cookieSeal().orElse(null), heldTokens, sight);
         if (credentials.cookies().hasDuplicates()) {
             audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, origin.client(), null);
         }
@@ -333,7 +337,7 @@ final class RequestSteps implements AutoCloseable {
      * entry point for a page (unless {@code login-redirect=false}), else 401.
      */
     private void deny(Exchange ex, boolean noVerdict, boolean navigation) throws IOException {
-        String token = ex.credentials.token();
+        String token = ex.credentials.tokenFor(audit);
         if (noVerdict) {
             audit.record(Event.UNAVAILABLE, "validator unavailable", ex.path, ex.origin.client(), token);
             metrics.unavailable();
