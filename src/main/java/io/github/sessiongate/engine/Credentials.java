@@ -22,12 +22,20 @@ final class Credentials {
     private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
 
     private final SessionCookies cookies;
-    private final String bearer;
     private final boolean bearerPresented;
+    /**
+     * The access token when it is not the cookie's value as read: the bearer header's ({@code null}
+     * for a malformed one), or the sealed cookie's opened ({@link #UNOPENABLE} when it does not open).
+     */
+    private String presented;
+    /** Opens sealed cookie values; {@code null} when cookies are not sealed. */
+    private CookieSeal sealWith;
+    /** The opened refresh token, with sealed cookies. */
+    private String refresh;
 
     private Credentials(SessionCookies cookies, String bearer, boolean bearerPresented) {
         this.cookies = cookies;
-        this.bearer = bearer;
+        this.presented = bearer;
         this.bearerPresented = bearerPresented;
     }
 
@@ -77,9 +85,8 @@ final class Credentials {
                 : codec.read(request, secure, HeldTokens.NONE, TokenSight.NONE);
         Credentials c = new Credentials(cookies, null, false);
         if (seal != null) {
-            c.access = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
+            c.presented = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
             c.refresh = cookies.refreshToken().map(v -> seal.open(v).orElse(null)).orElse(null);
-            c.sealed = true;
             c.sealWith = seal;
         }
         return c;
@@ -88,17 +95,9 @@ final class Credentials {
     /** Stands for a sealed access cookie that did not open: fails the validator's format check. */
     static final String UNOPENABLE = " unopenable";
 
-    private boolean sealed;
-    private CookieSeal sealWith;
-    private String access;
-    private String refresh;
-
     /** The access token to validate, or {@code null}. */
     String token() {
-        if (bearerPresented) {
-            return bearer;
-        }
-        return sealed ? access : cookies.valueOrNull(CookieKind.ACCESS);
+        return bearerPresented || sealed() ? presented : cookies.valueOrNull(CookieKind.ACCESS);
     }
 
     /** The refresh token from its cookie; never with a bearer header. */
@@ -106,7 +105,7 @@ final class Credentials {
         if (bearerPresented) {
             return null;
         }
-        return sealed ? refresh : cookies.refreshToken().orElse(null);
+        return sealed() ? refresh : cookies.refreshToken().orElse(null);
     }
 
     /**
@@ -118,7 +117,7 @@ final class Credentials {
             return List.of();
         }
         List<String> values = cookies.presentedRefreshTokens();
-        if (!sealed) {
+        if (!sealed()) {
             return values;
         }
         List<String> opened = new java.util.ArrayList<>(values.size());
@@ -133,7 +132,7 @@ final class Credentials {
      * copied), or {@code null}: then {@link #token()} takes the usual validation.
      */
     ValidationResult.Reason refusedOnSight() {
-        return bearerPresented || sealed ? null : cookies.accessRefusedOnSight();
+        return bearerPresented || sealed() ? null : cookies.accessRefusedOnSight();
     }
 
     /**
@@ -142,6 +141,10 @@ final class Credentials {
      */
     String tokenFor(AuditLog audit) {
         return audit.records() ? token() : null;
+    }
+
+    private boolean sealed() {
+        return sealWith != null;
     }
 
     SessionCookies cookies() {
@@ -154,7 +157,7 @@ final class Credentials {
 
     /** Whether the request presents an access token ({@link #token()} is not {@code null}), without making it. */
     boolean presentsToken() {
-        return bearerPresented ? bearer != null : sealed ? access != null : cookies.carries(CookieKind.ACCESS);
+        return bearerPresented || sealed() ? presented != null : cookies.carries(CookieKind.ACCESS);
     }
 
     boolean fromBearer() {
