@@ -21,7 +21,7 @@ public final class CookieHeaderReader {
      * A well-formed name and value; {@link #toString()} hides the value. A pair read from a header
      * points into it and makes its strings only when asked: a name the assembler knows is its
      * constant ({@link #adoptName}), and a value equal to a token this process holds is that string
-     * ({@link #value(HeldTokens)}), so the usual request copies neither out of the header. Confined
+     * ({@link #adoptHeld}), so the usual request copies neither out of the header. Confined
      * to the request's thread.
      */
     static final class Pair {
@@ -63,13 +63,10 @@ public final class CookieHeaderReader {
             return value;
         }
 
-        /** The value, as the string {@code held} already has when it has one equal to it (every character compared). */
-        String value(HeldTokens held) {
-            adoptHeld(held);
-            return value();
-        }
-
-        /** Takes the string {@code held} has equal to the value, if it has one; copies nothing. */
+        /**
+         * Takes as the value the string {@code held} has equal to it (every character compared), if it
+         * has one; copies nothing.
+         */
         void adoptHeld(HeldTokens held) {
             if (value == null && held != null && valueTo - valueFrom <= io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH) {
                 value = held.equalTo(header, valueFrom, valueTo);
