@@ -89,6 +89,14 @@ public final class AuditLog {
     }
 
     /**
+     * Whether {@link #record} writes anything now (the audit logger at INFO, or a listener): a
+     * caller may skip making a token it would only pass for its fingerprint.
+     */
+    public boolean records() {
+        return !listeners.isEmpty() || log.isInfoEnabled();
+    }
+
+    /**
      * Records one event.
      *
      * @param event what happened

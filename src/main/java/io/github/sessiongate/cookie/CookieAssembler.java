@@ -129,7 +129,15 @@ final class CookieAssembler {
 
     /** As {@link #assemble(List, boolean)}, a lone access cookie's value read as the token {@code held} has. */
     SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure, HeldTokens held) {
-        SessionCookies simple = simple(pairs, secure, held);
+        return assemble(pairs, secure, held, TokenSight.NONE);
+    }
+
+    /**
+     * As {@link #assemble(List, boolean, HeldTokens)}; a lone access cookie that {@code held} does not
+     * have and {@code sight} refuses is read with that refusal and without copying its value.
+     */
+    SessionCookies assemble(List<CookieHeaderReader.Pair> pairs, boolean secure, HeldTokens held, TokenSight sight) {
+        SessionCookies simple = simple(pairs, secure, held, sight);
         return simple != null ? simple : general(pairs, secure);
     }
 
@@ -138,7 +146,7 @@ final class CookieAssembler {
      * one of {@link #ours} under its canonical form, unchunked, each slot at most once. Gives what
      * {@link #general} gives for such a request; {@code null} for any other (then the general path decides).
      */
-    private SessionCookies simple(List<CookieHeaderReader.Pair> pairs, boolean secure, HeldTokens held) {
+    private SessionCookies simple(List<CookieHeaderReader.Pair> pairs, boolean secure, HeldTokens held, TokenSight sight) {
         Map<CookieNames.Slot, String> canonicalNames = canonical.get(secure ? 1 : 0);
         int n = pairs.size();
         CookieHeaderReader.Pair[] mine = null;
@@ -185,8 +193,13 @@ final class CookieAssembler {
         }
         if (count == 1) {
             if (first.valueLength() > 0) {
-                return SessionCookies.single(first.name(), firstSlot,
-                        firstSlot.kind() == CookieKind.ACCESS ? first.value(held) : first.value());
+                if (firstSlot.kind() != CookieKind.ACCESS) {
+                    first.value();
+                    return SessionCookies.single(first, firstSlot, null);
+                }
+                // A token held is the string held; any other is looked at in the header before it is copied.
+                first.adoptHeld(held);
+                return SessionCookies.single(first, firstSlot, first.refusal(sight));
             }
             mine = new CookieHeaderReader.Pair[] {first};
             slots = new CookieNames.Slot[] {firstSlot};

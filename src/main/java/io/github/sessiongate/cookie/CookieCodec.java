@@ -310,10 +310,20 @@ public final class CookieCodec {
      * {@code held} has is read as that string, not copied out of the header (a warm request).
      */
     public SessionCookies read(HttpServletRequest request, boolean secure, HeldTokens held) {
+        return read(request, secure, held, TokenSight.NONE);
+    }
+
+    /**
+     * As {@link #read(HttpServletRequest, boolean, HeldTokens)}; a lone access cookie that
+     * {@code held} does not have and {@code sight} refuses is not copied out of the header: the
+     * result carries the refusal ({@link SessionCookies#accessRefusedOnSight()}).
+     */
+    public SessionCookies read(HttpServletRequest request, boolean secure, HeldTokens held, TokenSight sight) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(held, "held");
+        Objects.requireNonNull(sight, "sight");
         try {
-            return assembler.assemble(CookieHeaderReader.parse(request.getHeaders("Cookie")), secure, held);
+            return assembler.assemble(CookieHeaderReader.parse(request.getHeaders("Cookie")), secure, held, sight);
         } catch (RuntimeException e) {
             LOG.debug("reading the Cookie header failed with {}; no session cookies", e.getClass().getName());
             return SessionCookies.none();

@@ -21,7 +21,7 @@ public final class CookieHeaderReader {
      * A well-formed name and value; {@link #toString()} hides the value. A pair read from a header
      * points into it and makes its strings only when asked: a name the assembler knows is its
      * constant ({@link #adoptName}), and a value equal to a token this process holds is that string
-     * ({@link #value(HeldTokens)}), so the usual request copies neither out of the header. Confined
+     * ({@link #adoptHeld}), so the usual request copies neither out of the header. Confined
      * to the request's thread.
      */
     static final class Pair {
@@ -63,12 +63,29 @@ public final class CookieHeaderReader {
             return value;
         }
 
-        /** The value, as the string {@code held} already has when it has one equal to it (every character compared). */
-        String value(HeldTokens held) {
+        /**
+         * Takes as the value the string {@code held} has equal to it (every character compared), if it
+         * has one; copies nothing.
+         */
+        void adoptHeld(HeldTokens held) {
             if (value == null && held != null && valueTo - valueFrom <= io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH) {
                 value = held.equalTo(header, valueFrom, valueTo);
             }
-            return value();
+        }
+
+        /**
+         * Why {@code sight} refuses the value, looked at in the header without copying it; {@code null}
+         * for none, and for a value already made (a held token goes the usual way). An oversize value
+         * is looked at as what it reads as, {@link #OVERSIZE_VALUE}.
+         */
+        io.github.sessiongate.ValidationResult.Reason refusal(TokenSight sight) {
+            if (value != null) {
+                return null;
+            }
+            if (valueTo - valueFrom > io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH) {
+                return sight.refusal(OVERSIZE_VALUE, 0, OVERSIZE_VALUE.length());
+            }
+            return sight.refusal(header, valueFrom, valueTo);
         }
 
         int valueLength() {
@@ -129,11 +146,22 @@ public final class CookieHeaderReader {
     private CookieHeaderReader() {
     }
 
-    /** Every well-formed pair of every header, in order; {@code null} reads as none. */
+    /**
+     * Every well-formed pair of every header, in order; {@code null} reads as none. Read-only. A lone
+     * header holding one cookie (the usual request) makes no list to grow.
+     */
     static List<Pair> parse(Enumeration<String> headers) {
+        if (headers == null || !headers.hasMoreElements()) {
+            return List.of();
+        }
+        String first = headers.nextElement();
+        if (first != null && first.indexOf(';') < 0 && !headers.hasMoreElements()) {
+            Pair only = pair(first, 0, first.length());
+            return only == null ? List.of() : List.of(only);
+        }
         List<Pair> pairs = new ArrayList<>(4); // a request carries a few cookies: not the default 10 slots
-        if (headers == null) {
-            return pairs;
+        if (first != null) {
+            parse(first, pairs);
         }
         while (headers.hasMoreElements()) {
             String header = headers.nextElement();

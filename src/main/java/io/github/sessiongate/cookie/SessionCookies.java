@@ -1,6 +1,7 @@
 package io.github.sessiongate.cookie;
 
 import io.github.sessiongate.Session;
+import io.github.sessiongate.ValidationResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -63,23 +64,29 @@ public final class SessionCookies {
     static final int MAX_IGNORED_EXAMPLES = 2;
     static final int MAX_EXAMPLE_LENGTH = 80;
 
-    /** The value of each slot read, in the order the request first carried it (a family's oldest first). */
-    private Map<CookieNames.Slot, String> values; // for one cookie ({@link #single}): made when first asked
+    /**
+     * What a read of any other request found (none, several cookies, or what only the general path
+     * reads): the value of each slot read, in the order the request first carried it (a family's
+     * oldest first), and the names and counts kept for clearing, budgets and audit lines. A one-cookie
+     * read ({@link #single}) has none: it answers from its one cookie, in fewer bytes per request.
+     */
+    private record Several(Map<CookieNames.Slot, String> values, Set<String> duplicateNames, Set<String> presentNames,
+            List<Seen> seen, Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
+            List<String> presentedRefreshTokens) {
+    }
+
+    /** {@code null} for a one-cookie read. */
+    private final Several several;
     /**
      * The one slot read and its value when the request carried exactly one (the usual request,
      * {@link #single}); else {@code null}. {@link #value(CookieKind)} then walks no map.
      */
     private final CookieNames.Slot soleSlot;
-    private final String soleValue;
-    private final String soleName;
+    /** The one cookie of a one-cookie read, pointing into the header: its value is copied only when asked. */
+    private final CookieHeaderReader.Pair sole;
+    /** Why the validator refused the one access cookie on sight, its value never copied; else {@code null}. */
+    private final ValidationResult.Reason soleRefusal;
     private Optional<String> soleFound;
-    private final List<String> presentedRefreshTokens;
-    private final Set<String> duplicateNames;
-    private Set<String> presentNames; // as values
-    private List<Seen> seen; // as values
-    private final Map<Ignored, Integer> ignoredCounts;
-    private final Map<Ignored, List<String>> ignoredExamples;
-    /** The names the response to this request already cleared, and the header bytes they took. */
     /**
      * The first name the response to this request cleared ({@code null} for none), then the others: a
      * refused token's one clearing allocates no set.
@@ -98,53 +105,74 @@ public final class SessionCookies {
     SessionCookies(Map<CookieNames.Slot, String> values, Set<String> duplicateNames, Set<String> presentNames,
             List<Seen> seen, Map<Ignored, Integer> ignoredCounts, Map<Ignored, List<String>> ignoredExamples,
             List<String> presentedRefreshTokens) {
-        this.values = values.isEmpty() ? Map.of() : Collections.unmodifiableMap(values);
+        this.several = new Several(values.isEmpty() ? Map.of() : Collections.unmodifiableMap(values),
+                duplicateNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(duplicateNames),
+                presentNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(presentNames),
+                seen.isEmpty() ? List.of() : Collections.unmodifiableList(seen),
+                ignoredCounts.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredCounts),
+                ignoredExamples.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredExamples),
+                presentedRefreshTokens.isEmpty() ? List.of() : Collections.unmodifiableList(presentedRefreshTokens));
         this.soleSlot = null;
-        this.soleValue = null;
-        this.soleName = null;
-        this.presentedRefreshTokens = presentedRefreshTokens.isEmpty() ? List.of()
-                : Collections.unmodifiableList(presentedRefreshTokens);
-        this.duplicateNames = duplicateNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(duplicateNames);
-        this.presentNames = presentNames.isEmpty() ? Set.of() : Collections.unmodifiableSet(presentNames);
-        this.seen = seen.isEmpty() ? List.of() : Collections.unmodifiableList(seen);
-        this.ignoredCounts = ignoredCounts.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredCounts);
-        this.ignoredExamples = ignoredExamples.isEmpty() ? Map.of() : Collections.unmodifiableMap(ignoredExamples);
+        this.sole = null;
+        this.soleRefusal = null;
     }
 
     /**
      * The usual request: one cookie of ours, read under {@code slot} (its value not empty). Its
-     * collections are the immutable one-element kinds, not a map, set and list and three read-only views.
+     * collections are made when asked, as the immutable one-element kinds.
      */
-    private SessionCookies(String name, CookieNames.Slot slot, String value) {
+    private SessionCookies(CookieHeaderReader.Pair pair, CookieNames.Slot slot, ValidationResult.Reason refusal) {
         this.soleSlot = slot;
-        this.soleValue = value;
-        this.soleName = name;
-        this.presentedRefreshTokens = slot.kind() == CookieKind.REFRESH && slot.index() == 0 ? List.of(value) : List.of();
-        this.duplicateNames = Set.of();
-        this.ignoredCounts = Map.of();
-        this.ignoredExamples = Map.of();
+        this.sole = pair;
+        this.soleRefusal = refusal;
+        this.several = null;
+        if (slot.kind() == CookieKind.REFRESH) {
+            pair.value(); // read now, as the general path reads every value
+        }
     }
 
     /** A request that carried one cookie of ours, {@code name}, read as {@code slot} with a value that is not empty. */
     static SessionCookies single(String name, CookieNames.Slot slot, String value) {
-        if (value.isEmpty()) {
+        return single(new CookieHeaderReader.Pair(name, value), slot, null);
+    }
+
+    /**
+     * As {@link #single(String, CookieNames.Slot, String)}, the cookie as read ({@code pair}, its value
+     * made when first asked); {@code refusal}, when not {@code null}, is why the validator refused
+     * the access token on sight, so nothing needs its value copied.
+     */
+    static SessionCookies single(CookieHeaderReader.Pair pair, CookieNames.Slot slot, ValidationResult.Reason refusal) {
+        if (pair.valueLength() == 0) {
             throw new IllegalArgumentException("an empty value is not read");
         }
-        return new SessionCookies(name, slot, value);
+        if (refusal != null && (slot.kind() != CookieKind.ACCESS || slot.index() != 0)) {
+            throw new IllegalArgumentException("only the access token is refused on sight");
+        }
+        return new SessionCookies(pair, slot, refusal);
+    }
+
+    /**
+     * Why the validator refused the access token on sight while reading it (its value still in the
+     * header), or {@code null}: then nothing was decided here.
+     */
+    public ValidationResult.Reason accessRefusedOnSight() {
+        return soleRefusal;
+    }
+
+    /** Whether {@link #value(CookieKind)} is present, without making the value. */
+    public boolean carries(CookieKind kind) {
+        if (soleSlot != null) {
+            return soleSlot.index() == 0 && soleSlot.kind() == kind;
+        }
+        return value(kind).isPresent();
     }
 
     private Map<CookieNames.Slot, String> values() {
-        if (values == null) {
-            values = Map.of(soleSlot, soleValue);
-        }
-        return values;
+        return several != null ? several.values() : Map.of(soleSlot, sole.value());
     }
 
     private List<Seen> seen() {
-        if (seen == null) {
-            seen = List.of(new Seen(soleName, soleValue.length()));
-        }
-        return seen;
+        return several != null ? several.seen() : List.of(new Seen(sole.name(), sole.valueLength()));
     }
 
     /** No session cookie at all. */
@@ -158,7 +186,7 @@ public final class SessionCookies {
      */
     public String valueOrNull(CookieKind kind) {
         if (soleSlot != null) {
-            return soleSlot.index() == 0 && soleSlot.kind() == kind ? soleValue : null;
+            return soleSlot.index() == 0 && soleSlot.kind() == kind ? sole.value() : null;
         }
         return value(kind).orElse(null);
     }
@@ -174,7 +202,7 @@ public final class SessionCookies {
             }
             Optional<String> found = soleFound;
             if (found == null) {
-                found = Optional.of(soleValue); // asked several times per request: made once
+                found = Optional.of(sole.value()); // asked several times per request: made once
                 soleFound = found;
             }
             return found;
@@ -208,7 +236,7 @@ public final class SessionCookies {
 
     /** The value of one slot, or null. */
     String value(CookieNames.Slot slot) {
-        return soleSlot != null ? (soleSlot.equals(slot) ? soleValue : null) : values.get(slot);
+        return soleSlot != null ? (soleSlot.equals(slot) ? sole.value() : null) : several.values().get(slot);
     }
 
     /** The access token, reassembled from chunks if need be; empty when absent, malformed or duplicated. */
@@ -227,7 +255,10 @@ public final class SessionCookies {
      * first value of each index. Never to refresh with; only for a logout, which must end each one.
      */
     public List<String> presentedRefreshTokens() {
-        return presentedRefreshTokens;
+        if (several != null) {
+            return several.presentedRefreshTokens();
+        }
+        return soleSlot.kind() == CookieKind.REFRESH && soleSlot.index() == 0 ? List.of(sole.value()) : List.of();
     }
 
     /**
@@ -250,12 +281,12 @@ public final class SessionCookies {
 
     /** Whether a session-cookie name arrived more than once (or unchunked next to chunks). */
     public boolean hasDuplicates() {
-        return !duplicateNames.isEmpty();
+        return several != null && !several.duplicateNames().isEmpty();
     }
 
     /** The names that arrived more than once; names only, for an audit log. */
     public Set<String> duplicateNames() {
-        return duplicateNames;
+        return several != null ? several.duplicateNames() : Set.of();
     }
 
     /**
@@ -263,25 +294,22 @@ public final class SessionCookies {
      * configured kinds with a chunk suffix within range, in both prefix forms. Ignored names are not here.
      */
     public Set<String> presentNames() {
-        if (presentNames == null) {
-            presentNames = Set.of(soleName);
-        }
-        return presentNames;
+        return several != null ? several.presentNames() : Set.of(sole.name());
     }
 
     /** The name of the one cookie of a one-cookie read ({@link #single}), else {@code null}. */
     String soleName() {
-        return soleName;
+        return sole == null ? null : sole.name();
     }
 
     /** Whether the request carried no session cookie at all. */
     public boolean isEmpty() {
-        return soleName == null && presentNames.isEmpty();
+        return sole == null && several.presentNames().isEmpty();
     }
 
     /** Whether the request carried session-shaped names that were not read (see the class comment). */
     public boolean hasIgnored() {
-        return !ignoredCounts.isEmpty();
+        return !ignoredCounts().isEmpty();
     }
 
     /**
@@ -291,6 +319,7 @@ public final class SessionCookies {
      * kind not configured 2 (sg_meta.0, sg_meta.1)}.
      */
     public String ignoredSummary() {
+        Map<Ignored, Integer> ignoredCounts = ignoredCounts();
         if (ignoredCounts.isEmpty()) {
             return "";
         }
@@ -298,7 +327,7 @@ public final class SessionCookies {
         String separator = " ";
         for (Map.Entry<Ignored, Integer> e : ignoredCounts.entrySet()) {
             sb.append(separator).append(e.getKey().phrase).append(' ').append(e.getValue())
-                    .append(" (").append(String.join(", ", ignoredExamples.getOrDefault(e.getKey(), List.of())))
+                    .append(" (").append(String.join(", ", several.ignoredExamples().getOrDefault(e.getKey(), List.of())))
                     .append(')');
             separator = "; ";
         }
@@ -307,7 +336,11 @@ public final class SessionCookies {
 
     /** How many names were ignored for this reason. */
     int ignoredCount(Ignored reason) {
-        return ignoredCounts.getOrDefault(reason, 0);
+        return ignoredCounts().getOrDefault(reason, 0);
+    }
+
+    private Map<Ignored, Integer> ignoredCounts() {
+        return several != null ? several.ignoredCounts() : Map.of();
     }
 
     /**
@@ -414,7 +447,7 @@ public final class SessionCookies {
         values().keySet().stream().filter(slot -> !CookieKind.BUILT_IN.contains(slot.kind()))
                 .forEach(slot -> sb.append(slot.kind().description()).append('-').append(slot.index())
                         .append("=present, "));
-        return sb.append("names=").append(presentNames()).append(", duplicates=").append(duplicateNames)
-                .append(ignoredCounts.isEmpty() ? "" : ", ignored=" + ignoredCounts).append(']').toString();
+        return sb.append("names=").append(presentNames()).append(", duplicates=").append(duplicateNames())
+                .append(hasIgnored() ? ", ignored=" + ignoredCounts() : "").append(']').toString();
     }
 }

@@ -5,6 +5,9 @@ import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.cookie.CookieSeal;
 import io.github.sessiongate.cookie.HeldTokens;
 import io.github.sessiongate.cookie.SessionCookies;
+import io.github.sessiongate.cookie.TokenSight;
+import io.github.sessiongate.ValidationResult;
+import io.github.sessiongate.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;
@@ -19,12 +22,20 @@ final class Credentials {
     private static final Pattern BEARER = Pattern.compile("(?i)bearer +([A-Za-z0-9\\-._~+/]+=*)");
 
     private final SessionCookies cookies;
-    private final String bearer;
     private final boolean bearerPresented;
+    /**
+     * The access token when it is not the cookie's value as read: the bearer header's ({@code null}
+     * for a malformed one), or the sealed cookie's opened ({@link #UNOPENABLE} when it does not open).
+     */
+    private String presented;
+    /** Opens sealed cookie values; {@code null} when cookies are not sealed. */
+    private CookieSeal sealWith;
+    /** The opened refresh token, with sealed cookies. */
+    private String refresh;
 
     private Credentials(SessionCookies cookies, String bearer, boolean bearerPresented) {
         this.cookies = cookies;
-        this.bearer = bearer;
+        this.presented = bearer;
         this.bearerPresented = bearerPresented;
     }
 
@@ -44,6 +55,16 @@ final class Credentials {
      */
     static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
             CookieSeal seal, HeldTokens held) {
+        return read(request, codec, secure, acceptBearer, seal, held, TokenSight.NONE);
+    }
+
+    /**
+     * As {@link #read(HttpServletRequest, CookieCodec, boolean, boolean, CookieSeal, HeldTokens)}; an
+     * unsealed access cookie that {@code sight} refuses is not copied out of the header
+     * ({@link #refusedOnSight()}).
+     */
+    static Credentials read(HttpServletRequest request, CookieCodec codec, boolean secure, boolean acceptBearer,
+            CookieSeal seal, HeldTokens held, TokenSight sight) {
         if (acceptBearer) {
             List<String> authorization = Collections.list(request.getHeaders("Authorization"));
             if (!authorization.isEmpty()) {
@@ -60,12 +81,12 @@ final class Credentials {
                 }
             }
         }
-        SessionCookies cookies = codec.read(request, secure, seal == null ? held : HeldTokens.NONE);
+        SessionCookies cookies = seal == null ? codec.read(request, secure, held, sight)
+                : codec.read(request, secure, HeldTokens.NONE, TokenSight.NONE);
         Credentials c = new Credentials(cookies, null, false);
         if (seal != null) {
-            c.access = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
+            c.presented = cookies.accessToken().map(v -> seal.open(v).orElse(UNOPENABLE)).orElse(null);
             c.refresh = cookies.refreshToken().map(v -> seal.open(v).orElse(null)).orElse(null);
-            c.sealed = true;
             c.sealWith = seal;
         }
         return c;
@@ -74,17 +95,9 @@ final class Credentials {
     /** Stands for a sealed access cookie that did not open: fails the validator's format check. */
     static final String UNOPENABLE = " unopenable";
 
-    private boolean sealed;
-    private CookieSeal sealWith;
-    private String access;
-    private String refresh;
-
     /** The access token to validate, or {@code null}. */
     String token() {
-        if (bearerPresented) {
-            return bearer;
-        }
-        return sealed ? access : cookies.valueOrNull(CookieKind.ACCESS);
+        return bearerPresented || sealed() ? presented : cookies.valueOrNull(CookieKind.ACCESS);
     }
 
     /** The refresh token from its cookie; never with a bearer header. */
@@ -92,7 +105,7 @@ final class Credentials {
         if (bearerPresented) {
             return null;
         }
-        return sealed ? refresh : cookies.refreshToken().orElse(null);
+        return sealed() ? refresh : cookies.refreshToken().orElse(null);
     }
 
     /**
@@ -104,7 +117,7 @@ final class Credentials {
             return List.of();
         }
         List<String> values = cookies.presentedRefreshTokens();
-        if (!sealed) {
+        if (!sealed()) {
             return values;
         }
         List<String> opened = new java.util.ArrayList<>(values.size());
@@ -114,12 +127,37 @@ final class Credentials {
         return opened;
     }
 
+    /**
+     * Why the validator refused the access cookie on sight while it was read (its value never
+     * copied), or {@code null}: then {@link #token()} takes the usual validation.
+     */
+    ValidationResult.Reason refusedOnSight() {
+        return bearerPresented || sealed() ? null : cookies.accessRefusedOnSight();
+    }
+
+    /**
+     * {@link #token()} for an audit line: {@code null} when {@code audit} records nothing, so a
+     * token refused on sight is never copied for a line nobody writes.
+     */
+    String tokenFor(AuditLog audit) {
+        return audit.records() ? token() : null;
+    }
+
+    private boolean sealed() {
+        return sealWith != null;
+    }
+
     SessionCookies cookies() {
         return cookies;
     }
 
     boolean fromCookie() {
-        return !bearerPresented && cookies.valueOrNull(CookieKind.ACCESS) != null;
+        return !bearerPresented && cookies.carries(CookieKind.ACCESS);
+    }
+
+    /** Whether the request presents an access token ({@link #token()} is not {@code null}), without making it. */
+    boolean presentsToken() {
+        return bearerPresented || sealed() ? presented != null : cookies.carries(CookieKind.ACCESS);
     }
 
     boolean fromBearer() {

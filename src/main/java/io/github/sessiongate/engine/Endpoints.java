@@ -48,7 +48,8 @@ final class Endpoints implements AutoCloseable {
      * belongs to the login flow, which serves it as one of its routes (or not at all).
      */
     Optional<Endpoint> match(String path) {
-        return settings.match(path).filter(this::available);
+        Optional<Endpoint> endpoint = settings.match(path);
+        return endpoint.isEmpty() || available(endpoint.get()) ? endpoint : Optional.empty(); // no predicate made per request
     }
 
     private boolean available(Endpoint e) {

@@ -17,20 +17,45 @@ final class Exchange implements Resolver.Where {
 
     final HttpServletRequest request;
     final String path;
-    final RequestOrigin origin;
+    /** Resolves {@link #origin} when first asked; a refused or plain request never asks (only its {@link #client}). */
+    private final RequestOrigin.Resolver origins;
+    private RequestOrigin origin;
+    private final String client;
     final boolean secure;
     final Credentials credentials;
     /** The response, wrapped to stay private once the request carries or sets a session. */
     HttpServletResponse out;
 
+    /** An exchange whose origin is known. */
     Exchange(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin origin, boolean secure,
             Credentials credentials) {
+        this(request, response, path, null, origin, origin.client(), secure, credentials);
+    }
+
+    /** An exchange from {@code client}, its origin resolved by {@code origins} when first asked. */
+    Exchange(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin.Resolver origins,
+            String client, boolean secure, Credentials credentials) {
+        this(request, response, path, origins, null, client, secure, credentials);
+    }
+
+    private Exchange(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin.Resolver origins,
+            RequestOrigin origin, String client, boolean secure, Credentials credentials) {
         this.request = request;
         this.out = credentials.carriesSession() ? keepPrivate(request, response) : response;
         this.path = path;
+        this.origins = origins;
         this.origin = origin;
+        this.client = client;
         this.secure = secure;
         this.credentials = credentials;
+    }
+
+    /** Where the request came from and was addressed to, resolved once when first asked. */
+    RequestOrigin origin() {
+        if (origin == null) {
+            origin = origins.resolve(request);
+        }
+        return origin;
     }
 
     /** Where the request comes from, for the resolver's audit lines: this exchange, no object more. */
@@ -45,7 +70,7 @@ final class Exchange implements Resolver.Where {
 
     @Override
     public String client() {
-        return origin.client();
+        return client;
     }
 
     /** The response, made private first: it is about to carry a session or a session cookie. */

@@ -185,14 +185,14 @@ final class Logins {
         if (!refresher.end(ex.credentials.presentedRefreshTokens(), verified ? token : null,
                 live == null ? null : live.expiresAt().orElse(null), revokes)) {
             // A security store is full: fail closed transiently; the cookies stay, a retry ends it all.
-            audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.origin.client(), refreshToken);
+            audit.record(Event.UNAVAILABLE, "security store full", ex.path, ex.client(), refreshToken);
             metrics.unavailable();
             Answers.unavailable(ex.out, retryAfterSeconds);
             return;
         }
         String fingerprintOf = refreshToken != null ? refreshToken : token;
         writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE, true));
-        audit.record(Event.LOGOUT, "logout", ex.path, ex.origin.client(), fingerprintOf);
+        audit.record(Event.LOGOUT, "logout", ex.path, ex.client(), fingerprintOf);
         if (wantsJson(ex.request)) {
             // A script reads this body: the flow gets the facts without the ID token, so the URL carries
             // client_id and logout_hint, never id_token_hint. No location: 204 as ever.
@@ -341,7 +341,7 @@ final class Logins {
 
         @Override
         public String clientAddress() {
-            return ex.origin.client();
+            return ex.client();
         }
 
         @Override
@@ -447,7 +447,7 @@ final class Logins {
 
         @Override
         public void audit(AuditEvent.Event event, String detail, String token) {
-            audit.record(event, detail, ex.path, ex.origin.client(), token);
+            audit.record(event, detail, ex.path, ex.client(), token);
         }
 
         @Override

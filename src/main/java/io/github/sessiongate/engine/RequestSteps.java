@@ -13,6 +13,7 @@ import io.github.sessiongate.audit.JmxRegistration;
 import io.github.sessiongate.cookie.CookieCodec;
 import io.github.sessiongate.cookie.CookieKind;
 import io.github.sessiongate.cookie.HeldTokens;
+import io.github.sessiongate.cookie.TokenSight;
 import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.path.PathRules;
 import io.github.sessiongate.path.PathVerdict;
@@ -60,9 +61,13 @@ final class RequestSteps implements AutoCloseable {
     private final RequestPaths paths;
     private final PathRules rules;
     private final RequestOrigin.Resolver origins;
+    /** Whether the Secure flag depends on the request's origin (cookie-secure=auto): only then is it resolved up front. */
+    private final boolean secureByOrigin;
     private final CookieCodec cookies;
     /** The validation cache's token strings: a warm request's access cookie is read as the one held. */
     private final HeldTokens heldTokens;
+    /** The validator's look at an access cookie still in its header: junk is refused before it is copied. */
+    private final TokenSight sight;
     private final IgnoredCookieAudit ignoredCookies;
     private final CsrfGuard csrf;
     /** The validations and the refresher the steps use; package-private for the engine's tests. */
@@ -92,6 +97,7 @@ final class RequestSteps implements AutoCloseable {
         this.cookies = cookieCodec(components, flow);
         this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
         this.origins = new RequestOrigin.Resolver(SettingsChecks.publicOrigin(config), SettingsChecks.trustedProxies(config));
+        this.secureByOrigin = config.cookies().secure(true) != config.cookies().secure(false);
         this.csrf = components.csrf();
         this.challenge = (config.acceptBearerHeader() ? "Bearer" : "Cookie") + " realm=\"" + config.realm() + "\"";
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
@@ -99,6 +105,7 @@ final class RequestSteps implements AutoCloseable {
         // full (the request then fails closed); caches evict.
         SharedState state = components.state();
         this.heldTokens = state.validationCache()::heldToken;
+        this.sight = config.validator()::refusalOnSight;
         state.countStoreFaults(metrics::stateStoreUnavailable);
         this.validations = new Validations(config.validator(), state.validationCache(), bulkhead,
                 config.backendWaitTimeout(), state.revocations(), state.sessionMarkers());
@@ -168,12 +175,12 @@ final class RequestSteps implements AutoCloseable {
             throws IOException, ServletException {
         request.setAttribute(SessionFilter.FILTERED_ATTRIBUTE, Boolean.TRUE);
         request.removeAttribute(Session.REQUEST_ATTRIBUTE);
-        RequestOrigin origin = origins.resolve(request);
+        String client = origins.client(request); // the whole origin only when a step asks (Exchange.origin)
 
         // 1. Firewall: decide on the normalised path or not at all.
         PathVerdict verdict = paths.check(request);
         if (!verdict.isAccepted()) {
-            audit.record(Event.BAD_PATH, verdict.reason(), request.getRequestURI(), origin.client(), null);
+            audit.record(Event.BAD_PATH, verdict.reason(), request.getRequestURI(), client, null);
             metrics.badRequest();
             Answers.badRequest(response);
             return;
@@ -183,7 +190,7 @@ final class RequestSteps implements AutoCloseable {
         // The provider's back-channel logout: server to server, so before any cookie is read, and
         // neither the CSRF rule nor the path rules apply (its defence is the token's signature).
         if (backChannel.isPresent() && backChannel.get().matches(path)) {
-            backChannel.get().handle(request, response, path, origin.client());
+            backChannel.get().handle(request, response, path, client);
             return;
         }
 
@@ -199,7 +206,7 @@ final class RequestSteps implements AutoCloseable {
         }
 
         // 3. Credentials: the session cookies, or a bearer header where allowed.
-        Exchange ex = credentials(request, response, path, origin);
+        Exchange ex = credentials(request, response, path, client);
 
         // 4. CSRF: cookie-authenticated unsafe requests, and every request to our endpoints; a login
         // route defends itself when it says so (the OpenID callback is a cross-site GET, its defence is state).
@@ -249,7 +256,7 @@ final class RequestSteps implements AutoCloseable {
                 return;
             }
             if (!rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(session::hasRole)) {
-                audit.record(Event.DENIED, "missing role", path, origin.client(), session.token());
+                audit.record(Event.DENIED, "missing role", path, client, session.token());
                 metrics.denial();
                 Answers.forbidden(ex.out);
                 return;
@@ -282,32 +289,34 @@ final class RequestSteps implements AutoCloseable {
         if (counted == null && (route.sessionRequired() || roleRule)) {
             if (noVerdict) {
                 metrics.unavailable();
-                forwarder.noVerdict(ex.out, ex.path, ex.origin.client(), presented);
+                forwarder.noVerdict(ex.out, ex.path, ex.client(), presented);
             } else {
                 metrics.denial();
-                forwarder.unauthenticated(ex.out, ex.path, ex.origin.client(), presented);
+                forwarder.unauthenticated(ex.out, ex.path, ex.client(), presented);
             }
             return;
         }
         if (roleRule && rule.anyOfRoles().stream().noneMatch(counted::hasRole)) {
             metrics.denial();
-            forwarder.forbidden(ex.out, ex.path, ex.origin.client(), counted.token());
+            forwarder.forbidden(ex.out, ex.path, ex.client(), counted.token());
             return;
         }
         String token = route.token() == ProxyRoute.Token.ACCESS && counted != null ? counted.token() : null;
-        forwarder.forward(ex.request, ex.out, ex.path, ex.origin, token);
+        forwarder.forward(ex.request, ex.out, ex.path, ex.origin(), token);
     }
 
     /** Step 3: reads the credentials (audits duplicated and ignored cookies); the response goes private if they carry a session. */
-    private Exchange credentials(HttpServletRequest request, HttpServletResponse response, String path, RequestOrigin origin) {
-        boolean secure = config.cookies().secure(origin.isPlainHttpToLoopback());
+    private Exchange credentials(HttpServletRequest request, HttpServletResponse response, String path, String client) {
+        RequestOrigin origin = secureByOrigin ? origins.resolve(request) : null;
+        boolean secure = config.cookies().secure(origin != null && origin.isPlainHttpToLoopback());
         Credentials credentials = Credentials.read(request, cookies, secure, config.acceptBearerHeader(),
-                components.cookieSeal().orElse(null), heldTokens);
+                components.cookieSeal().orElse(null), heldTokens, sight);
         if (credentials.cookies().hasDuplicates()) {
-            audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, origin.client(), null);
+            audit.record(Event.DUPLICATE_COOKIE, "names " + credentials.cookies().duplicateNames(), path, client, null);
         }
-        ignoredCookies.report(credentials.cookies(), path, origin.client());
-        return new Exchange(request, response, path, origin, secure, credentials);
+        ignoredCookies.report(credentials.cookies(), path, client);
+        return origin != null ? new Exchange(request, response, path, origin, secure, credentials)
+                : new Exchange(request, response, path, origins, client, secure, credentials);
     }
 
     /** Step 4: {@code false} when the request was refused (403 answered). */
@@ -315,11 +324,11 @@ final class RequestSteps implements AutoCloseable {
         if (!csrf.applies(ex.request, ex.credentials.carriesCookies(), endpoint)) {
             return true;
         }
-        CsrfGuard.Verdict v = csrf.check(ex.request, ex.origin);
+        CsrfGuard.Verdict v = csrf.check(ex.request, ex.origin());
         if (v.allowed()) {
             return true;
         }
-        audit.record(Event.CSRF_REFUSED, v.reason(), ex.path, ex.origin.client(), null);
+        audit.record(Event.CSRF_REFUSED, v.reason(), ex.path, ex.client(), null);
         if (!csrf.shouldBlock(v)) {
             return true; // report-only
         }
@@ -333,17 +342,17 @@ final class RequestSteps implements AutoCloseable {
      * entry point for a page (unless {@code login-redirect=false}), else 401.
      */
     private void deny(Exchange ex, boolean noVerdict, boolean navigation) throws IOException {
-        String token = ex.credentials.token();
+        String token = ex.credentials.tokenFor(audit);
         if (noVerdict) {
-            audit.record(Event.UNAVAILABLE, "validator unavailable", ex.path, ex.origin.client(), token);
+            audit.record(Event.UNAVAILABLE, "validator unavailable", ex.path, ex.client(), token);
             metrics.unavailable();
             Answers.unavailable(ex.out, config.retryAfterSeconds());
         } else if (!ex.credentials.fromBearer() && navigation && config.loginRedirect()) {
-            audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.origin.client(), token);
+            audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.client(), token);
             metrics.denial();
             logins.enter(ex);
         } else {
-            audit.record(Event.DENIED, "unauthenticated", ex.path, ex.origin.client(), token);
+            audit.record(Event.DENIED, "unauthenticated", ex.path, ex.client(), token);
             metrics.denial();
             Answers.unauthenticated(ex.out, challenge);
         }

@@ -99,6 +99,9 @@ final class Resolver {
     private static final String[] REASONS = java.util.Arrays.stream(ValidationResult.Reason.values())
             .map(r -> r.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
+    /** An invalid token's cookies cleared, its fingerprint left out (the audit records nothing): made once. */
+    private static final Anonymous INVALID_CLEARED = new Anonymous(new CookieWrite.ClearAll("invalid token", null), Refresh.NONE);
+
     /** Validates and decides in one call: {@link #validate} then {@link #resolve(Credentials, ValidationResult, boolean, Where)}. */
     Resolution resolve(Credentials credentials, boolean refreshAllowed, Where where) {
         return resolve(credentials, validate(credentials, where), refreshAllowed, where);
@@ -109,14 +112,20 @@ final class Resolver {
      * {@code null} when the request presents none.
      */
     ValidationResult validate(Credentials credentials, Where where) {
-        String token = credentials.token();
-        if (token == null) {
-            return null;
+        ValidationResult result;
+        ValidationResult.Reason onSight = credentials.refusedOnSight();
+        if (onSight != null) {
+            result = count(Validations.refusedOnSight(onSight)); // junk, refused before it was copied
+        } else {
+            String token = credentials.token();
+            if (token == null) {
+                return null;
+            }
+            result = check(token, clues(credentials));
         }
-        ValidationResult result = check(token, clues(credentials));
         if (result instanceof ValidationResult.Invalid invalid) {
             audit.record(Event.INVALID_TOKEN, REASONS[invalid.reason().ordinal()], where.path(),
-                    where.client(), token);
+                    where.client(), credentials.tokenFor(audit));
         } else if (result instanceof ValidationResult.Unavailable u) {
             LOG.debug("no verdict on {}: {}", where.path(), u.cause());
         }
@@ -134,7 +143,8 @@ final class Resolver {
         if (result == Validations.SESSION_REVOKED) {
             return endRevoked(credentials, where);
         }
-        String token = credentials.token();
+        // A token refused on sight stays in its header: here it is only ever fingerprinted for an audit line.
+        String token = credentials.refusedOnSight() != null ? credentials.tokenFor(audit) : credentials.token();
         Session session = result instanceof ValidationResult.Valid v && !v.session().isGuest()
                 ? v.session() : null; // a guest token in the access cookie is not a user's session
         boolean unavailable = result instanceof ValidationResult.Unavailable;
@@ -142,7 +152,7 @@ final class Resolver {
         // Server-enforced lifetime: past the idle or absolute limit, no refresh; sign in again.
         Optional<SessionLifetime> lt = lifetimeFor(credentials);
         SessionLifetime.Verdict life = null;
-        if (lt.isPresent() && (token != null || credentials.refreshToken() != null)) {
+        if (lt.isPresent() && (credentials.presentsToken() || credentials.refreshToken() != null)) {
             life = lt.get().check(lifetimeRecord(credentials), session == null ? null : session.subject());
             if (life.mustSignIn()) {
                 return end(credentials, "session lifetime over", Refresh.ENDED); // the refresh endpoint must not try again
@@ -192,7 +202,7 @@ final class Resolver {
             // Not with duplicated session cookies: the invalid value may be one a sibling domain
             // planted, and a host-only clearing header would remove the user's real cookie while
             // the planted one (set for a parent domain) stays. Ambiguity gives no session, never a sign-out.
-            return new Anonymous(new CookieWrite.ClearAll("invalid token", token), Refresh.NONE);
+            return token == null ? INVALID_CLEARED : new Anonymous(new CookieWrite.ClearAll("invalid token", token), Refresh.NONE);
         }
         if (session == null && refreshToken == null) {
             session = lapsedWithinSkew(token, result); // no refresh possible: the clock skew may serve
@@ -442,7 +452,11 @@ final class Resolver {
      * {@link Validations#SESSION_REVOKED} when a marker revoked the session.
      */
     ValidationResult check(String token, SessionClues clues) {
-        Validations.Checked checked = validations.validate(token, clues);
+        return count(validations.validate(token, clues));
+    }
+
+    /** Counts a verdict by where it came from; its result. */
+    private ValidationResult count(Validations.Checked checked) {
         switch (checked.source()) {
             case CACHE -> metrics.cacheHit();
             case SHARED -> metrics.dedupWait();

@@ -41,7 +41,7 @@ final class SessionWriter {
                 return apply(ex, a.ifUnwritable().get());
             }
             if (a.write() instanceof CookieWrite.Guest g) {
-                audit.record(Event.GUEST_STARTED, "guest", ex.path, ex.origin.client(), g.token());
+                audit.record(Event.GUEST_STARTED, "guest", ex.path, ex.client(), g.token());
             }
         } else if (resolution instanceof Resolution.Anonymous a) {
             write(ex, a.write());
@@ -123,7 +123,7 @@ final class SessionWriter {
             } else {
                 cookies.clearCarried(ex.privately(), ex.credentials.cookies(), ex.secure);
             }
-            audit.record(Event.COOKIES_CLEARED, c.reason(), ex.path, ex.origin.client(), c.fingerprintOf());
+            audit.record(Event.COOKIES_CLEARED, c.reason(), ex.path, ex.client(), c.fingerprintOf());
         }
         return true; // Nothing
     }

@@ -127,6 +127,15 @@ public final class Validations {
         this.expired = new ExpiredVerdicts(cache.ttl(), validator::clockSkew, cache.clock(), ExpiredVerdicts.MAX_ENTRIES);
     }
 
+    /**
+     * The verdict on a token the validator refused on sight before it was even copied out of its
+     * request ({@link TokenValidator#refusalOnSight(String, int, int)}): what {@link #validate} answers
+     * for it, since such a token is never held, revoked or marked. Made once per reason.
+     */
+    public static Checked refusedOnSight(ValidationResult.Reason reason) {
+        return REFUSED_ON_SIGHT[reason.ordinal()];
+    }
+
     /** Validates a token that comes with no other clue of its session. Never throws. */
     public Checked validate(String token) {
         return validate(token, SessionClues.NONE);

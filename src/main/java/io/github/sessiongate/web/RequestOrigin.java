@@ -68,14 +68,22 @@ public record RequestOrigin(String scheme, String host, int port, String client,
             this.proxies = Objects.requireNonNull(proxies, "proxies");
         }
 
+        /**
+         * The client's address alone, as {@link #resolve} gives it: for the audit lines of a request
+         * whose origin is otherwise never asked for. Never throws.
+         */
+        public String client(HttpServletRequest request) {
+            String peer = peer(request);
+            return proxies.trusts(peer) ? forwardedClient(request, peer) : peer;
+        }
+
         /** Resolves one request. Never throws. */
         public RequestOrigin resolve(HttpServletRequest request) {
-            String peer = orElse(request.getRemoteAddr(), "-"); // null checks, no Optional per request
-            boolean trusted = proxies.trusts(peer);
+            boolean trusted = proxies.trusts(peer(request));
             boolean forwardedUntrusted = !trusted && (request.getHeader("Forwarded") != null
                     || request.getHeader("X-Forwarded-For") != null || request.getHeader("X-Forwarded-Proto") != null
                     || request.getHeader("X-Forwarded-Host") != null);
-            String client = trusted ? forwardedClient(request, peer) : peer;
+            String client = client(request);
             if (publicOrigin != null) {
                 return new RequestOrigin(publicOrigin.getScheme().toLowerCase(Locale.ROOT),
                         stripBrackets(publicOrigin.getHost()).toLowerCase(Locale.ROOT), publicOrigin.getPort(), client,
@@ -106,6 +114,10 @@ public record RequestOrigin(String scheme, String host, int port, String client,
         @Override
         public String toString() {
             return "public-origin=" + (publicOrigin == null ? "(from request)" : publicOrigin) + ", trusted-proxies=" + proxies;
+        }
+
+        private static String peer(HttpServletRequest request) {
+            return orElse(request.getRemoteAddr(), "-"); // null checks, no Optional per request
         }
 
         /** The right-most address in X-Forwarded-For that is not itself a trusted proxy. */
