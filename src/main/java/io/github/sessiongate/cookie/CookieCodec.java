@@ -323,7 +323,7 @@ public final class CookieCodec {
         Objects.requireNonNull(held, "held");
         Objects.requireNonNull(sight, "sight");
         try {
-            return assembler.assemble(CookieHeaderReader.parse(request.getHeaders("Cookie")), secure, held, sight);
+            return assembler.assemble(CookieHeaderReader.parse(request.getHeaders("Cookie"), held), secure, held, sight);
         } catch (RuntimeException e) {
             LOG.debug("reading the Cookie header failed with {}; no session cookies", e.getClass().getName());
             return SessionCookies.none();
