@@ -13,6 +13,7 @@ import io.github.sessiongate.testing.Await;
 import io.github.sessiongate.testing.FakeAuthBackend;
 import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
+import io.github.sessiongate.testing.PathResolution;
 import io.github.sessiongate.testing.RecordingBackend;
 import io.github.sessiongate.testing.RecordingBackend.Answer;
 import io.github.sessiongate.testing.RecordingBackend.Hold;
@@ -28,9 +29,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -137,7 +136,7 @@ abstract class ProxyAttackScenarios {
         List<Recorded> seen = api.requestsSince(mark);
         assertTrue(response.status() < 500, () -> trick + " -> " + response);
         for (Recorded request : seen) {
-            String resolved = resolveDots(percentDecode(request.rawPath()).replace('\\', '/'));
+            String resolved = PathResolution.asBackendDecodingOnce(request.rawPath());
             assertAll(
                     () -> assertTrue(request.target().startsWith(V1), () -> trick + " reached " + request.target()),
                     () -> assertTrue(resolved.startsWith(V1), () -> trick + " reached " + request.target()
@@ -318,7 +317,7 @@ abstract class ProxyAttackScenarios {
         assertEquals(302, response.status(), () -> response.toString());
         response.header("Location").ifPresent(location -> {
             String local = location.startsWith(base.toString()) ? location.substring(base.toString().length()) : location;
-            String followed = resolveDots(local.split("[?#]", 2)[0].replaceAll("(?i)%2e", "."));
+            String followed = PathResolution.asBrowserFollows(local);
             assertTrue(followed.startsWith(RAW + "/"), () -> V1 + escape + " became " + location + ", followed to " + followed);
         });
     }
@@ -621,35 +620,6 @@ abstract class ProxyAttackScenarios {
         for (String token : tokens) {
             assertFalse(text.contains(token), () -> "a token (" + Tokens.fingerprint(token) + ") was written");
         }
-    }
-
-    private static String resolveDots(String path) {
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : path.split("/", -1)) {
-            if (segment.equals("..")) {
-                if (segments.size() > 1) {
-                    segments.pollLast();
-                }
-            } else if (!segment.equals(".")) {
-                segments.addLast(segment);
-            }
-        }
-        return String.join("/", segments);
-    }
-
-    private static String percentDecode(String raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
-                    && Character.digit(raw.charAt(i + 2), 16) >= 0) {
-                out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     interface Step<T> {

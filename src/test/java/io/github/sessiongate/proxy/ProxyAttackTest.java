@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.ProxyRoute;
+import io.github.sessiongate.testing.PathResolution;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +55,7 @@ class ProxyAttackTest {
         if (rewritten == null) {
             return;
         }
-        String followed = asBrowserFollows(rewritten);
+        String followed = PathResolution.asBrowserFollows(rewritten);
         assertTrue(rewritten.startsWith(LOCAL) && (followed.equals(LOCAL) || followed.startsWith(LOCAL + "/")),
                 () -> location + " became " + rewritten + ", which a browser follows to " + followed);
     }
@@ -84,8 +82,7 @@ class ProxyAttackTest {
         if (target == null) {
             return;
         }
-        String decoded = percentDecode(target.getRawPath()).replace('\\', '/');
-        String resolved = resolveDots(decoded);
+        String resolved = PathResolution.asBackendDecodingOnce(target.getRawPath());
         assertTrue(resolved.startsWith("/v1/") || resolved.equals("/v1"),
                 () -> path + " went to " + target + ", which a backend decoding once resolves to " + resolved);
     }
@@ -115,48 +112,5 @@ class ProxyAttackTest {
         for (String name : named) {
             assertFalse(ProxyHeaders.forwardsRequestHeader(name, named, Set.of()), () -> name + " forwarded");
         }
-    }
-
-    private static String asBrowserFollows(String location) {
-        String path = location.split("[?#]", 2)[0].replace('\\', '/').replaceAll("(?i)%2e", ".");
-        return resolveDots(path);
-    }
-
-    private static String resolveDots(String path) {
-        Deque<String> segments = new ArrayDeque<>();
-        String[] parts = path.split("/", -1);
-        for (int i = 0; i < parts.length; i++) {
-            String segment = parts[i];
-            if (segment.equals("..")) {
-                if (segments.size() > 1) {
-                    segments.pollLast();
-                }
-                if (i == parts.length - 1) {
-                    segments.addLast("");
-                }
-            } else if (segment.equals(".")) {
-                if (i == parts.length - 1) {
-                    segments.addLast("");
-                }
-            } else {
-                segments.addLast(segment);
-            }
-        }
-        return String.join("/", segments);
-    }
-
-    private static String percentDecode(String raw) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
-                    && Character.digit(raw.charAt(i + 2), 16) >= 0) {
-                out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }
