@@ -325,7 +325,8 @@ abstract class ProxyAttackScenarios {
     /** A broken, hostile or odd answer gets the status it had or a 502 with the JSON body; never a 500, never a trace. */
     @ParameterizedTest
     @ValueSource(strings = {"garbage", "http09", "early-hints", "continue-twice", "no-content-body", "not-modified-length",
-        "status-999", "status-600", "closed-at-once", "header-folded", "bad-header-name", "two-lengths", "negative-length"})
+        "status-999", "status-600", "closed-at-once", "header-folded", "bad-header-name", "two-lengths", "negative-length",
+        "huge-header", "many-headers"})
     void brokenBackendAnswersGetNo500AndNoTrace(String kind) throws Exception {
         String answer = switch (kind) {
             case "garbage" -> "\u0000\u0001garbage garbage\r\n\r\n";
@@ -343,6 +344,9 @@ abstract class ProxyAttackScenarios {
             case "bad-header-name" -> "HTTP/1.1 200 OK\r\nSet Cookie : x=1\r\nContent-Length: 2\r\n" + CLOSE + "\r\nok";
             case "two-lengths" -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 5\r\n" + CLOSE + "\r\nok";
             case "negative-length" -> "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n" + CLOSE + "\r\nok";
+            case "huge-header" -> "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(40_000) + "\r\nContent-Length: 2\r\n" + CLOSE + "\r\nok";
+            case "many-headers" -> "HTTP/1.1 200 OK\r\n" + "X-Many: ".concat("b".repeat(100)).concat("\r\n").repeat(400)
+                    + "Content-Length: 2\r\n" + CLOSE + "\r\nok";
             default -> throw new IllegalArgumentException(kind);
         };
         raw.script(V1 + kind, answer);
