@@ -137,9 +137,8 @@ public final class Forwarder implements AutoCloseable {
         Forward call = new Forward(new Call(request, response, method, target, path, origin, token, length));
         boolean handedOver = false;
         try {
-            if (request.isAsyncSupported()) {
-                AsyncContext async = request.startAsync();
-                async.setTimeout(0); // the route's timeout bounds the wait; a stream may run long
+            AsyncContext async = startAsync(request);
+            if (async != null) {
                 try {
                     threads.execute(() -> {
                         try {
@@ -163,6 +162,26 @@ public final class Forwarder implements AutoCloseable {
             if (!handedOver) {
                 threads.release();
             }
+        }
+    }
+
+    /**
+     * The request in async mode without a container timeout (the route's timeout bounds the wait
+     * for the backend; a stream may run long), or {@code null} to forward on the request thread:
+     * async unsupported on this request (a filter or servlet on its way is not async-supported),
+     * or already started by someone else.
+     */
+    private static AsyncContext startAsync(HttpServletRequest request) {
+        if (!request.isAsyncSupported()) {
+            return null;
+        }
+        try {
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            return async;
+        } catch (IllegalStateException e) {
+            LOG.debug("async refused ({}); forwarding on the request thread", e.toString());
+            return null;
         }
     }
 

@@ -370,6 +370,8 @@ class ProxyForwardingTest {
     void dotSegmentsNeverReachTheBackend() throws Exception {
         InMemoryResponse response = send(InMemoryRequest.get("/api/backend/../admin").cookie(ACCESS, "valid-alice"));
         assertEquals(400, response.status());
+        InMemoryResponse trace = send(InMemoryRequest.method("TRACE", "/api/backend/x").cookie(ACCESS, "valid-alice"));
+        assertEquals(405, trace.status(), "TRACE is never forwarded");
         assertTrue(received.isEmpty());
     }
 
