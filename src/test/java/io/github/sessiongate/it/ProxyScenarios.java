@@ -59,7 +59,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * to the recording backend's {@code /v1/}: {@code /api/backend/*} (64 MiB body cap,
  * {@code X-Internal-Secret} on the deny-list), {@code /api/slow/*} (200 ms timeout, one forward
  * at a time), {@code /api/tiny/*} (1024-byte cap), {@code /api/single/*} (one forward at a time),
- * {@code /guest-api/*} (a public path; guest sessions count), and {@code /api/down/*} to a closed
+ * {@code /api/guests/*} (guest sessions count, though
+ * {@code /api/*} is a protected path: the route's settings decide), and {@code /api/down/*} to a closed
  * port. Everything else lands on {@link TokenEchoServlet}, so a request the proxy did not take
  * shows its marker.
  *
@@ -82,7 +83,7 @@ abstract class ProxyScenarios {
     static final String TINY = CTX + "/api/tiny";
     static final String SINGLE = CTX + "/api/single";
     static final String DOWN = CTX + "/api/down";
-    static final String GUESTS = CTX + "/guest-api";
+    static final String GUESTS = CTX + "/api/guests";
     /** The backend base path every route forwards under. */
     static final String V1 = "/v1/";
     static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
@@ -204,6 +205,23 @@ abstract class ProxyScenarios {
                 () -> assertTrue(seen.headers().values().stream().flatMap(List::stream)
                                 .noneMatch(v -> v.contains(EVIL) || v.contains("6.6.6.6")),
                         () -> "a browser-chosen value reached the backend: " + seen.headers().keySet()));
+    }
+
+    /**
+     * Header values the container accepts but an outbound client may refuse (bytes beyond ASCII,
+     * UTF-8 for a character past U+00FF) get a clear answer, never a 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"caf\u00e9", "5 \u00e2\u0082\u00ac", "\u00ff\u00fe"})
+    void headerValuesBeyondAsciiNeverCauseA500(String latin1Bytes) throws Exception {
+        int mark = api.count();
+
+        Response response = RawHttp.send(base, "GET", BACKEND + "/non-ascii", cookie(valid()), "X-Note: " + latin1Bytes);
+
+        assertTrue(response.status() == 200 || response.status() == 400, () -> describe(response));
+        if (response.status() == 400) {
+            assertEquals(List.of(), api.requestsSince(mark), "refused, and not forwarded");
+        }
     }
 
     @Test
