@@ -9,7 +9,9 @@ import java.util.Locale;
  * the backend base URL (absolute, or relative and resolved against the URL that was forwarded to)
  * becomes the same path under the proxy prefix of this application ({@code contextPath + prefix +
  * remainder}, query and fragment kept); any other value, absolute or relative, is dropped, so a
- * backend can neither send the browser elsewhere nor name its own internal addresses. Stateless.
+ * backend can neither send the browser elsewhere nor name its own internal addresses. A value with
+ * a dot segment, also spelled with {@code %2e} (which a browser reads as a dot), is dropped too: the
+ * browser would follow it out of the prefix. Stateless.
  */
 public final class LocationRewrite {
     private LocationRewrite() {
@@ -50,7 +52,8 @@ public final class LocationRewrite {
             return null;
         }
         for (String segment : rest.split("/", -1)) {
-            if (ProxyPath.isDotSegment(segment)) {
+            // A browser reads %2e as a dot in a path (WHATWG URL), so ".%2E" walks up as ".." does.
+            if (ProxyPath.isDotSegment(segment.replaceAll("(?i)%2e", "."))) {
                 return null;
             }
         }
