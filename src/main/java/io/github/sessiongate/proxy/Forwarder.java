@@ -24,6 +24,7 @@ import java.net.http.HttpTimeoutException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -141,13 +142,19 @@ public final class Forwarder implements AutoCloseable {
             if (async != null) {
                 try {
                     threads.execute(() -> {
+                        boolean broken = false;
                         try {
                             call.run();
                         } catch (IOException e) {
                             LOG.debug("forward on route {} broke off mid-answer", route.name());
+                            broken = true;
                         } finally {
                             threads.release();
-                            complete(async);
+                            if (broken) {
+                                abort(async, response);
+                            } else {
+                                complete(async);
+                            }
                         }
                     });
                     handedOver = true;
@@ -182,6 +189,28 @@ public final class Forwarder implements AutoCloseable {
         } catch (IllegalStateException e) {
             LOG.debug("async refused ({}); forwarding on the request thread", e.toString());
             return null;
+        }
+    }
+
+    /**
+     * Ends a response whose body broke off without completing it, so the browser sees a broken
+     * answer, not a shorter complete one (completing would write the last chunk). Jetty aborts the
+     * connection on {@code sendError(-1)}; a container that refuses it (the response is committed)
+     * has its async context time out at once, and finding the response committed, closes the
+     * connection instead of ending the body (Tomcat).
+     */
+    private static void abort(AsyncContext async, HttpServletResponse response) {
+        try {
+            response.sendError(-1);
+            complete(async);
+            return;
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+            LOG.debug("the container refused sendError(-1) on a committed response; timing the request out instead");
+        }
+        try {
+            async.setTimeout(1);
+        } catch (IllegalStateException e) {
+            complete(async);
         }
     }
 
@@ -309,6 +338,23 @@ public final class Forwarder implements AutoCloseable {
         /** Status, headers (filtered, locations rewritten, private) and the body, flushed as it arrives. */
         private void relay(HttpResponse<InputStream> answer) throws IOException {
             int status = answer.statusCode();
+            Set<String> connectionNamed = ProxyHeaders.connectionNamed(
+                    Collections.enumeration(answer.headers().allValues("connection")));
+            Map<String, List<String>> passing = new LinkedHashMap<>();
+            answer.headers().map().forEach((name, values) -> {
+                if (ProxyHeaders.passesResponseHeader(name, connectionNamed)) {
+                    passing.put(name, values);
+                }
+            });
+            // RFC 9110 15: a status outside 100-599 is invalid, and a 1xx is never final. Headers the
+            // container could not write would end in its own 500 (Jetty) or a dropped connection (Tomcat).
+            String broken = status < 200 || status > 599 ? "backend answered status " + status
+                    : ProxyHeaders.size(passing) > ProxyHeaders.MAX_RELAYED_BYTES ? "backend headers too large" : null;
+            if (broken != null) {
+                answer.body().close();
+                answer(call.response(), 502, broken, call.path(), call.origin().client(), call.token());
+                return;
+            }
             metrics.answered(status);
             if (status == 401 && call.token() != null) {
                 metrics.backendRefusedToken();
@@ -316,15 +362,7 @@ public final class Forwarder implements AutoCloseable {
             }
             try (InputStream in = answer.body()) {
                 call.response().setStatus(status);
-                Map<String, List<String>> headers = answer.headers().map();
-                Set<String> connectionNamed = ProxyHeaders.connectionNamed(
-                        Collections.enumeration(answer.headers().allValues("connection")));
-                for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-                    String name = h.getKey();
-                    if (ProxyHeaders.passesResponseHeader(name, connectionNamed)) {
-                        relayHeader(name, h.getValue());
-                    }
-                }
+                passing.forEach(this::relayHeader);
                 call.response().setHeader("Cache-Control", ProxyHeaders.CACHE_CONTROL);
                 copy(in);
             }

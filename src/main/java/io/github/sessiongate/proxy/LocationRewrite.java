@@ -8,8 +8,10 @@ import java.util.Locale;
  * Rewrites a backend's {@code Location} or {@code Content-Location} for the browser. A value under
  * the backend base URL (absolute, or relative and resolved against the URL that was forwarded to)
  * becomes the same path under the proxy prefix of this application ({@code contextPath + prefix +
- * remainder}, query and fragment kept) unless a segment is a dot segment, plain or percent-encoded; any other value, absolute or relative, is dropped, so a
- * backend can neither send the browser elsewhere nor name its own internal addresses. Stateless.
+ * remainder}, query and fragment kept); any other value, absolute or relative, is dropped, so a
+ * backend can neither send the browser elsewhere nor name its own internal addresses. A value with
+ * a dot segment, also spelled with {@code %2e} (which a browser reads as a dot), is dropped too: the
+ * browser would follow it out of the prefix. Stateless.
  */
 public final class LocationRewrite {
     private LocationRewrite() {

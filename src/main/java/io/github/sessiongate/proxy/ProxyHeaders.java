@@ -3,6 +3,7 @@ package io.github.sessiongate.proxy;
 import io.github.sessiongate.web.RequestOrigin;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,11 +23,20 @@ import java.util.TreeSet;
  *
  * <p>Never passed back to the browser: {@code Set-Cookie} (and {@code Set-Cookie2}), the hop-by-hop
  * headers, {@code WWW-Authenticate}, {@code Access-Control-*}, {@code Clear-Site-Data} (a backend
- * must not sign the user out of this application), HTTP/2 pseudo-headers, and the caching headers
+ * must not sign the user out of this application), {@code Refresh} (a redirect by another name, which
+ * {@link LocationRewrite} would not see), HTTP/2 pseudo-headers, and the caching headers
  * ({@code Cache-Control}, {@code Expires}, {@code Pragma}): the answer is always
  * {@code Cache-Control: private, no-store}.
  */
 public final class ProxyHeaders {
+    /**
+     * The most bytes of backend response headers relayed ({@code name: value} lines); a backend
+     * sending more gets 502. Jetty and Tomcat refuse a response head over 8 KiB by default (their
+     * own 500, or a dropped connection), and the filter's own headers (rotated cookies,
+     * {@code Cache-Control}, {@code Vary}) need the rest.
+     */
+    public static final int MAX_RELAYED_BYTES = 4096;
+
     /** The cache policy of every proxied answer. */
     public static final String CACHE_CONTROL = "private, no-store";
 
@@ -35,7 +45,7 @@ public final class ProxyHeaders {
     private static final Set<String> REQUEST_STRIPPED = Set.of("cookie", "cookie2", "authorization", "forwarded",
             "x-real-ip", "x-original-url", "x-rewrite-url", "host", "content-length", "expect");
     private static final Set<String> RESPONSE_STRIPPED = Set.of("set-cookie", "set-cookie2", "www-authenticate",
-            "clear-site-data", "cache-control", "expires", "pragma");
+            "clear-site-data", "refresh", "cache-control", "expires", "pragma");
 
     private ProxyHeaders() {
     }
@@ -68,6 +78,17 @@ public final class ProxyHeaders {
         String n = name.toLowerCase(Locale.ROOT);
         return !isHopByHop(n, connectionNamed) && !REQUEST_STRIPPED.contains(n) && !n.startsWith("x-forwarded-")
                 && !routeStripped.contains(n);
+    }
+
+    /** The size of {@code headers} as {@code name: value} lines on the wire. */
+    public static long size(Map<String, List<String>> headers) {
+        long size = 0;
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+            for (String value : h.getValue()) {
+                size += h.getKey().length() + value.length() + 4;
+            }
+        }
+        return size;
     }
 
     /** Whether the backend's response header {@code name} goes back to the browser as it is. */

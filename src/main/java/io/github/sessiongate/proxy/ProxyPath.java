@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * out of the base path: every byte outside RFC 3986 {@code unreserved}, {@code sub-delims} (but
  * {@code ;}), {@code :} and {@code @} is percent-encoded (a decoded {@code /} cannot occur inside a
  * segment; {@code %} becomes {@code %25}, {@code ;} becomes {@code %3B} so no backend reads a path
- * parameter such as {@code ..;}), and a {@code .} or {@code ..} segment (also before a {@code ;})
- * or an empty segment other than a trailing one is refused. Stateless.
+ * parameter such as {@code ..;}), and a {@code .} or {@code ..} segment (also before a {@code ;}, or
+ * between backslashes) or an empty segment other than a trailing one is refused. Stateless.
  */
 public final class ProxyPath {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -31,7 +31,7 @@ public final class ProxyPath {
             String[] segments = rest.substring(1).split("/", -1);
             for (int i = 0; i < segments.length; i++) {
                 String segment = segments[i];
-                if (segment.isEmpty() ? i < segments.length - 1 : isDotSegment(segment)) {
+                if (segment.isEmpty() ? i < segments.length - 1 : hasDotSegment(segment)) {
                     return null;
                 }
                 if (i > 0) {
@@ -49,6 +49,20 @@ public final class ProxyPath {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether {@code segment} is a dot segment, or holds one between backslashes: a backend that
+     * decodes {@code %5C} and reads it as a separator (IIS, ASP.NET, some Java servers) would
+     * resolve {@code ..\..\x} out of the base path.
+     */
+    static boolean hasDotSegment(String segment) {
+        for (String part : segment.split("\\\\", -1)) {
+            if (isDotSegment(part)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code .} or {@code ..}, alone or before a {@code ;} (what a backend strips as a path parameter). */
