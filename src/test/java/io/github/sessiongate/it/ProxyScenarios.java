@@ -12,11 +12,11 @@ import io.github.sessiongate.testing.Await;
 import io.github.sessiongate.testing.FakeAuthBackend;
 import io.github.sessiongate.testing.LogCapture;
 import io.github.sessiongate.testing.MutableClock;
+import io.github.sessiongate.testing.PathResolution;
 import io.github.sessiongate.testing.RecordingBackend;
 import io.github.sessiongate.testing.RecordingBackend.Answer;
 import io.github.sessiongate.testing.RecordingBackend.Hold;
 import io.github.sessiongate.testing.RecordingBackend.Recorded;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +30,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -353,7 +351,7 @@ abstract class ProxyScenarios {
 
         assertEquals(302, response.status(), () -> describe(response));
         response.header("Location").ifPresent(location -> {
-            String followed = asBrowserResolves(local(location));
+            String followed = PathResolution.asBrowserFollows(local(location));
             assertTrue(followed.startsWith(BACKEND + "/"), () -> "the backend's Location " + V1 + escape + " became "
                     + location + ", which a browser follows to " + followed);
         });
@@ -421,7 +419,7 @@ abstract class ProxyScenarios {
         Recorded request = seen.get(0);
         assertAll(
                 () -> assertEquals("real=1", request.rawQuery(), () -> "the query the backend got, from " + request.target()),
-                () -> assertEquals(V1 + "enc/" + percentDecode(segment), percentDecode(request.rawPath()),
+                () -> assertEquals(V1 + "enc/" + PathResolution.percentDecode(segment), PathResolution.percentDecode(request.rawPath()),
                         () -> "the path the backend got: " + request.target()));
     }
 
@@ -728,47 +726,11 @@ abstract class ProxyScenarios {
      * path once (percent-escapes, backslashes as slashes) and then resolves dot segments.
      */
     private static void assertUnderBase(String trick, Recorded request) {
-        String resolved = resolveDots(percentDecode(request.rawPath()).replace('\\', '/'));
+        String resolved = PathResolution.asBackendDecodingOnce(request.rawPath());
         assertAll(
                 () -> assertTrue(request.target().startsWith(V1), () -> trick + " reached " + request),
                 () -> assertTrue(resolved.startsWith(V1), () -> trick + " reached " + request + ", which resolves to "
                         + resolved));
-    }
-
-    /** {@code path} with its {@code .} and {@code ..} segments resolved (RFC 3986, 5.2.4). */
-    private static String resolveDots(String path) {
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : path.split("/", -1)) {
-            if (segment.equals("..")) {
-                if (segments.size() > 1) {
-                    segments.pollLast();
-                }
-            } else if (!segment.equals(".")) {
-                segments.addLast(segment);
-            }
-        }
-        return String.join("/", segments);
-    }
-
-    /** The path a browser goes to for a same-origin {@code location}: {@code %2e} is a dot, dot segments resolved. */
-    private static String asBrowserResolves(String location) {
-        String path = location.split("[?#]", 2)[0].replaceAll("(?i)%2e", ".");
-        return resolveDots(path);
-    }
-
-    private static String percentDecode(String raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length() && Character.digit(raw.charAt(i + 1), 16) >= 0
-                    && Character.digit(raw.charAt(i + 2), 16) >= 0) {
-                out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else {
-                out.write(c);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** {@code Cache-Control: private, no-store}, whatever the backend said. */
