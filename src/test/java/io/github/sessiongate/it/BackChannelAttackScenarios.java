@@ -43,10 +43,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BackChannelAttackScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String CONTEXT = "/bc";
     static final String ENDPOINT = CONTEXT + "/auth/backchannel-logout";
     static final String CLIENT_ID = "sessiongate-web";

@@ -39,10 +39,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BackChannelLogoutScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String CONTEXT = "/bc";
     static final String DOWN = "/bc-down";
     static final String ENDPOINT = CONTEXT + "/auth/backchannel-logout";

@@ -30,10 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CanonicalTokenScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String APP = "/app";
     static final String ACCESS_COOKIE = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
 

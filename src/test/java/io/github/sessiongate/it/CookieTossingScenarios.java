@@ -44,10 +44,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CookieTossingScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String EP = "/ep";
     static final String AUDIT = "/audit";
     static final String LIFE = "/life";

@@ -40,10 +40,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EdDsaTokenScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String APP = "/ed";
     static final String ACCESS_COOKIE = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
 

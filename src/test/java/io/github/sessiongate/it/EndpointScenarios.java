@@ -80,10 +80,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EndpointScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String EP = "/ep";
     static final String GUEST = "";
     static final String LIFE = "/life";

@@ -34,10 +34,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FastPathAttackScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String APP = "/app";
     static final String ACCESS_COOKIE = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();

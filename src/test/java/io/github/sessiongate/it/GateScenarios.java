@@ -58,10 +58,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class GateScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String APP = "/app";
     static final String ACME = "/acme";
     static final String TYPO = "/typo";

@@ -61,7 +61,6 @@ abstract class OidcAttackScenarios {
 
     @BeforeAll
     void start() throws Exception {
-        LogCapture.debugUnlessConfigured();
         provider = teardown.add(MockOidcProvider.start(ISSUER_ID, "sessiongate.it.oidc-attack.")).withJwksUrl().withClientSecret();
         issuer = provider.issuer();
         base = provider.serve(newContainer(), Container.Webapp.of(CONTEXT, "oidc-attack"), Container.Webapp.of(OTHER_NODE, "oidc-attack"),

@@ -46,10 +46,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OidcProviderAnswersScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String EXTRAS = "/x";
     static final String ISS = "/iss";
     static final String UNREACHABLE = "/unreach";

@@ -56,10 +56,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ProxyAttackScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String CTX = "/pa";
     static final String BACKEND = CTX + "/api/backend";
     static final String ANON = CTX + "/api/anon";

@@ -71,10 +71,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ProxyScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String CTX = "/proxy";
     static final String BACKEND = CTX + "/api/backend";
     static final String SLOW = CTX + "/api/slow";

@@ -79,10 +79,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RotationScenarios {
-    static {
-        LogCapture.debugUnlessConfigured();
-    }
-
     static final String ROT = "/rot";
     static final String GRACE = "/grace";
     static final String REMOTE = "/remote";

@@ -103,14 +103,6 @@ public final class LogCapture implements AutoCloseable {
         Logger.getLogger("").addHandler(handler);
     }
 
-    /**
-     * Does nothing: {@link #during(Block)} raises every SessionGate logger to DEBUG itself, including
-     * those created while it runs, so the DEBUG lines are captured (and checked for tokens) without
-     * a JVM-wide setting that would also print them on the console. Scenario classes still call it
-     * from their static initialisers.
-     */
-    public static void debugUnlessConfigured() {
-    }
 
     /**
      * Runs the block with every SessionGate logger at DEBUG at least (those created meanwhile too)
