@@ -167,7 +167,11 @@ public final class ProxyRoute {
 
     /** A {@code proxy.<name>.*} parameter name of this route. */
     public String param(String template) {
-        return template.replace("<name>", name);
+        return param(template, name);
+    }
+
+    private static String param(String template, String route) {
+        return template.replace("<name>", route);
     }
 
     @Override
@@ -200,6 +204,11 @@ public final class ProxyRoute {
             this.name = name;
             this.prefix = checkPrefix(name, prefix);
             this.baseUrl = checkBaseUrl(name, baseUrl);
+        }
+
+        /** A {@code proxy.<name>.*} parameter name of the route being built. */
+        public String param(String template) {
+            return ProxyRoute.param(template, name);
         }
 
         /** Which token to send; default {@link Token#ACCESS}. */
@@ -246,7 +255,7 @@ public final class ProxyRoute {
         public Builder stripHeaders(Collection<String> names) {
             for (String header : Objects.requireNonNull(names, "names")) {
                 if (header == null || !HEADER.matcher(header).matches()) {
-                    throw new ConfigException(PARAM_STRIP_HEADERS.replace("<name>", name), "'" + header
+                    throw new ConfigException(param(PARAM_STRIP_HEADERS), "'" + header
                             + "' is not a header name");
                 }
                 stripHeaders.add(header.toLowerCase(Locale.ROOT));

@@ -148,24 +148,19 @@ public final class InitParamsMapping {
                         + " e.g. backend /api/backend/* https://api.internal/v1/");
             }
             ProxyRoute.Builder r = ProxyRoute.builder(parts[0], parts[1], parts[2]);
-            String name = parts[0];
-            r.token(ProxyRoute.Token.valueOf(params.choice(param(ProxyRoute.PARAM_TOKEN, name), "access", "access", "none")
+            r.token(ProxyRoute.Token.valueOf(params.choice(r.param(ProxyRoute.PARAM_TOKEN), "access", "access", "none")
                     .toUpperCase(Locale.ROOT)));
-            r.sessionRequired(params.choice(param(ProxyRoute.PARAM_SESSION, name), "required", "required", "optional")
+            r.sessionRequired(params.choice(r.param(ProxyRoute.PARAM_SESSION), "required", "required", "optional")
                     .equals("required"));
-            r.allowGuests(params.bool(param(ProxyRoute.PARAM_ALLOW_GUESTS, name), ProxyRoute.DEFAULT_ALLOW_GUESTS));
-            Bounds.duration(params, param(ProxyRoute.PARAM_TIMEOUT, name)).ifPresent(r::timeout);
-            r.maxBodyBytes(params.number(param(ProxyRoute.PARAM_MAX_BODY, name), ProxyRoute.DEFAULT_MAX_BODY,
+            r.allowGuests(params.bool(r.param(ProxyRoute.PARAM_ALLOW_GUESTS), ProxyRoute.DEFAULT_ALLOW_GUESTS));
+            Bounds.duration(params, r.param(ProxyRoute.PARAM_TIMEOUT)).ifPresent(r::timeout);
+            r.maxBodyBytes(params.number(r.param(ProxyRoute.PARAM_MAX_BODY), ProxyRoute.DEFAULT_MAX_BODY,
                     ProxyRoute.MIN_MAX_BODY, ProxyRoute.MAX_MAX_BODY));
-            params.integer(param(ProxyRoute.PARAM_MAX_CONCURRENCY, name)).ifPresent(r::maxConcurrency);
-            r.stripHeaders(params.list(param(ProxyRoute.PARAM_STRIP_HEADERS, name)));
+            params.integer(r.param(ProxyRoute.PARAM_MAX_CONCURRENCY)).ifPresent(r::maxConcurrency);
+            r.stripHeaders(params.list(r.param(ProxyRoute.PARAM_STRIP_HEADERS)));
             routes.add(r.build());
         }
         return routes;
-    }
-
-    private static String param(String template, String route) {
-        return template.replace("<name>", route);
     }
 
     /**
