@@ -1371,6 +1371,11 @@ public class JwtTokenValidator extends TokenValidator {
         return headers.size();
     }
 
+    /** For tests: whether the token's header segment is in the cache. */
+    boolean headerCached(String token) {
+        return headers.get(token, token.indexOf('.')) != null;
+    }
+
     /** For tests: how many tokens reached the signature check. */
     long signatureChecks() {
         return signatureChecks.sum();

@@ -8,7 +8,6 @@ import io.github.sessiongate.audit.RouteMetrics;
 import io.github.sessiongate.internal.HttpTransport;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.RequestOrigin;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -135,11 +134,11 @@ public final class Forwarder implements AutoCloseable {
             answer(response, 503, "bulkhead full", path, origin.client(), token);
             return;
         }
-        Forward call = new Forward(new Call(request, response, method, target, path, origin, token, length));
         boolean handedOver = false;
         try {
-            AsyncContext async = startAsync(request);
-            if (async != null) {
+            ResponseTurns turns = ResponseTurns.startAsync(request);
+            if (turns != null) {
+                Forward call = new Forward(new Call(request, response, method, target, path, origin, token, length), turns);
                 try {
                     threads.execute(() -> {
                         boolean broken = false;
@@ -149,76 +148,23 @@ public final class Forwarder implements AutoCloseable {
                             LOG.debug("forward on route {} broke off mid-answer", route.name());
                             broken = true;
                         } finally {
+                            // The slot first: a browser that has the whole answer may ask again at once.
                             threads.release();
-                            if (broken) {
-                                abort(async, response);
-                            } else {
-                                complete(async);
-                            }
+                            turns.end(response, broken);
                         }
                     });
                     handedOver = true;
                 } catch (RejectedExecutionException e) { // the filter is being destroyed
                     answer(response, 503, "proxy stopped", path, origin.client(), token);
-                    complete(async);
+                    turns.end(response, false);
                 }
             } else {
-                call.run();
+                new Forward(new Call(request, response, method, target, path, origin, token, length), ResponseTurns.inline()).run();
             }
         } finally {
             if (!handedOver) {
                 threads.release();
             }
-        }
-    }
-
-    /**
-     * The request in async mode without a container timeout (the route's timeout bounds the wait
-     * for the backend; a stream may run long), or {@code null} to forward on the request thread:
-     * async unsupported on this request (a filter or servlet on its way is not async-supported),
-     * or already started by someone else.
-     */
-    private static AsyncContext startAsync(HttpServletRequest request) {
-        if (!request.isAsyncSupported()) {
-            return null;
-        }
-        try {
-            AsyncContext async = request.startAsync();
-            async.setTimeout(0);
-            return async;
-        } catch (IllegalStateException e) {
-            LOG.debug("async refused ({}); forwarding on the request thread", e.toString());
-            return null;
-        }
-    }
-
-    /**
-     * Ends a response whose body broke off without completing it, so the browser sees a broken
-     * answer, not a shorter complete one (completing would write the last chunk). Jetty aborts the
-     * connection on {@code sendError(-1)}; a container that refuses it (the response is committed)
-     * has its async context time out at once, and finding the response committed, closes the
-     * connection instead of ending the body (Tomcat).
-     */
-    private static void abort(AsyncContext async, HttpServletResponse response) {
-        try {
-            response.sendError(-1);
-            complete(async);
-            return;
-        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-            LOG.debug("the container refused sendError(-1) on a committed response; timing the request out instead");
-        }
-        try {
-            async.setTimeout(1);
-        } catch (IllegalStateException e) {
-            complete(async);
-        }
-    }
-
-    private static void complete(AsyncContext async) {
-        try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            LOG.debug("async request already completed: {}", e.toString());
         }
     }
 
@@ -230,9 +176,11 @@ public final class Forwarder implements AutoCloseable {
     /** One forward, run on whichever thread carries it. */
     private final class Forward {
         private final Call call;
+        private final ResponseTurns turns;
 
-        Forward(Call call) {
+        Forward(Call call, ResponseTurns turns) {
             this.call = call;
+            this.turns = turns;
         }
 
         /**
@@ -246,10 +194,15 @@ public final class Forwarder implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 // Never a stack trace to the browser; the message may name the backend: DEBUG only.
                 LOG.debug("forward on route {} ended early: {}", route.name(), e.getClass().getName());
-                if (call.response().isCommitted()) {
-                    throw e instanceof IOException io ? io : new IOException("forward failed", e);
+                if (e instanceof ResponseTurns.Ended ended) {
+                    throw ended;
                 }
-                answer(call.response(), 502, "forward failed", call.path(), call.origin().client(), call.token());
+                turns.touch(() -> {
+                    if (call.response().isCommitted()) {
+                        throw e instanceof IOException io ? io : new IOException("forward failed", e);
+                    }
+                    answer(call.response(), 502, "forward failed", call.path(), call.origin().client(), call.token());
+                });
             }
         }
 
@@ -273,7 +226,8 @@ public final class Forwarder implements AutoCloseable {
             try {
                 outbound = build(publisher);
             } catch (IllegalArgumentException e) {
-                answer(call.response(), 400, "request not forwardable", call.path(), call.origin().client(), call.token());
+                turns.touch(() -> answer(call.response(), 400, "request not forwardable", call.path(), call.origin().client(),
+                        call.token()));
                 return;
             }
             HttpResponse<InputStream> answer;
@@ -306,7 +260,7 @@ public final class Forwarder implements AutoCloseable {
 
         private void failed(long started, int status, String reason) throws IOException {
             metrics.latency(System.nanoTime() - started);
-            answer(call.response(), status, reason, call.path(), call.origin().client(), call.token());
+            turns.touch(() -> answer(call.response(), status, reason, call.path(), call.origin().client(), call.token()));
         }
 
         private HttpRequest build(BodyPublisher publisher) {
@@ -352,7 +306,7 @@ public final class Forwarder implements AutoCloseable {
                     : ProxyHeaders.size(passing) > ProxyHeaders.MAX_RELAYED_BYTES ? "backend headers too large" : null;
             if (broken != null) {
                 answer.body().close();
-                answer(call.response(), 502, broken, call.path(), call.origin().client(), call.token());
+                turns.touch(() -> answer(call.response(), 502, broken, call.path(), call.origin().client(), call.token()));
                 return;
             }
             metrics.answered(status);
@@ -361,9 +315,12 @@ public final class Forwarder implements AutoCloseable {
                 audit.record(Event.PROXY_REFUSED, "backend-refused-valid-token", call.path(), call.origin().client(), call.token());
             }
             try (InputStream in = answer.body()) {
-                call.response().setStatus(status);
-                passing.forEach(this::relayHeader);
-                call.response().setHeader("Cache-Control", ProxyHeaders.CACHE_CONTROL);
+                turns.touch(() -> {
+                    call.response().setStatus(status);
+                    passing.forEach(this::relayHeader);
+                    call.response().setHeader("Cache-Control", ProxyHeaders.CACHE_CONTROL);
+                    call.response().flushBuffer(); // the headers go now: an event stream's client sees them at once
+                });
                 copy(in);
             }
         }
@@ -392,7 +349,6 @@ public final class Forwarder implements AutoCloseable {
 
         private void copy(InputStream in) throws IOException {
             OutputStream out = call.response().getOutputStream();
-            call.response().flushBuffer(); // the headers go now: an event stream's client sees them at once
             byte[] buffer = new byte[BUFFER];
             while (true) {
                 int n;
@@ -404,8 +360,11 @@ public final class Forwarder implements AutoCloseable {
                 if (n < 0) {
                     return;
                 }
-                out.write(buffer, 0, n);
-                out.flush();
+                int read = n;
+                turns.touch(() -> {
+                    out.write(buffer, 0, read);
+                    out.flush();
+                });
             }
         }
     }

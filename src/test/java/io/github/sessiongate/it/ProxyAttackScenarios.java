@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -558,7 +559,13 @@ abstract class ProxyAttackScenarios {
                 () -> assertTrue(api.requestsSince(mark).size() <= 1));
     }
 
-    @Test
+    /**
+     * Repeated: the next request may arrive while the abandoned one is being ended, and Tomcat
+     * hands it the very request and response objects it recycled. Before the forward's thread and
+     * the container took turns on the response ({@code ResponseTurns}), about one run in ten of
+     * this on Tomcat cut the next answer after its headers.
+     */
+    @RepeatedTest(25)
     void browserGoingAwayMidDownloadGivesTheSlotBack() throws Exception {
         String token = valid();
         api.answer(V1 + "long-download", Answer.status(200).header("Content-Type", "application/octet-stream")
