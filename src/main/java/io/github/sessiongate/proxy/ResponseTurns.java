@@ -6,6 +6,8 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,17 +19,21 @@ import org.slf4j.LoggerFactory;
  * threads ({@link AsyncListener#onError}, then completion) and recycles the request and response
  * objects; Tomcat hands them to the next request that arrives. A forward's thread that then still
  * writes, completes or times the request out would cut a stranger's answer. So every touch of the
- * response from the forward's thread ({@link #touch}) and its end ({@link #end}) hold this
- * object's lock, the container's {@code onError}/{@code onComplete}/{@code onTimeout} wait for it,
- * and once the container had its turn the forward's touches fail with {@link Ended} and its end
- * does nothing. A blocked write holds the lock only until it fails or goes through; the container
- * raises an error for that same write only after it failed.
+ * response from the forward's thread ({@link #touch}) and its end ({@link #end}) hold one lock,
+ * the container's {@code onError}/{@code onComplete}/{@code onTimeout} wait for it, and once the
+ * container had its turn the forward's touches fail with {@link Ended} and its end does nothing.
+ * A blocked write holds the lock only until it fails or goes through (the container raises an
+ * error for that same write only after it failed); should a container call its listener first and
+ * fail the write after, the listener stops waiting after {@link #CONTAINER_WAIT_SECONDS}, so a container
+ * thread is never held for good.
  *
  * <p>A forward on the request thread (no async) needs no turns: {@link #inline()}.
  */
 final class ResponseTurns implements AsyncListener {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseTurns.class);
     private static final ResponseTurns INLINE = new ResponseTurns(null);
+    /** How long a container callback waits for a touch in progress. */
+    static final long CONTAINER_WAIT_SECONDS = 10;
 
     /** A touch of the response; may throw what the response throws. */
     interface Touch {
@@ -45,7 +51,9 @@ final class ResponseTurns implements AsyncListener {
 
     /** {@code null}: inline. */
     private final AsyncContext async;
-    private boolean ended; // guarded by this
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Written under {@link #lock}, or by a container callback that gave up waiting for it. */
+    private volatile boolean ended;
 
     private ResponseTurns(AsyncContext async) {
         this.async = async;
@@ -84,11 +92,14 @@ final class ResponseTurns implements AsyncListener {
             touch.run();
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             if (ended) {
                 throw new Ended();
             }
             touch.run();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -104,7 +115,8 @@ final class ResponseTurns implements AsyncListener {
         if (async == null) {
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             if (ended) {
                 return;
             }
@@ -117,6 +129,8 @@ final class ResponseTurns implements AsyncListener {
             } catch (IllegalStateException e) {
                 LOG.debug("async request already completed: {}", e.toString());
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -137,18 +151,35 @@ final class ResponseTurns implements AsyncListener {
     }
 
     @Override
-    public synchronized void onComplete(AsyncEvent event) {
-        ended = true;
+    public void onComplete(AsyncEvent event) {
+        containerEnded();
     }
 
     @Override
-    public synchronized void onTimeout(AsyncEvent event) {
-        ended = true;
+    public void onTimeout(AsyncEvent event) {
+        containerEnded();
     }
 
     @Override
-    public synchronized void onError(AsyncEvent event) {
-        ended = true;
+    public void onError(AsyncEvent event) {
+        containerEnded();
+    }
+
+    /** The container's turn: waits for a touch in progress (bounded), then the forward leaves the request alone. */
+    private void containerEnded() {
+        boolean held = false;
+        try {
+            held = lock.tryLock(CONTAINER_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            ended = true;
+        } finally {
+            if (held) {
+                lock.unlock();
+            }
+        }
     }
 
     @Override
