@@ -105,7 +105,8 @@ class ReleaseVersionTest {
         }
     }
 
-    private static String libraryVersion() throws Exception {
+    /** The library's version, from the top-level pom.xml. */
+    static String libraryVersion() throws Exception {
         Element project = parse(Path.of("pom.xml")).getDocumentElement();
         assertEquals(GROUP, child(project, "groupId"));
         assertEquals(ARTIFACT, child(project, "artifactId"));
@@ -137,6 +138,11 @@ class ReleaseVersionTest {
             m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
         }
         return m.appendTail(out).toString();
+    }
+
+    /** A {@code <properties>} value of the top-level pom.xml, or null. */
+    static String rootPomProperty(String name) throws Exception {
+        return property(parse(Path.of("pom.xml")).getDocumentElement(), name);
     }
 
     private static String property(Element project, String name) {

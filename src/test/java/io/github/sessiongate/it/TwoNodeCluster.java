@@ -24,7 +24,7 @@ import java.util.Map;
 
 /**
  * Two nodes of one application behind an imaginary load balancer, for the multi-node tests
- * ({@link TwoNodeClusterTest}, and any later one such as a back-channel logout test): node
+ * ({@link JettyTomcatClusterTest}, and any later one such as a back-channel logout test): node
  * {@linkplain #a() A} on embedded Jetty 12, node {@linkplain #b() B} on embedded Tomcat 11, each
  * serving the webapp {@code src/test/webapps/cluster} at {@value #CONTEXT} with a filter of its own.
  * They share nothing but what a real deployment shares: one real {@code redis-server}

@@ -26,7 +26,7 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 
 /**
- * Two nodes of one application signing users in with OpenID Connect, for {@link BackChannelClusterTest}:
+ * Two nodes of one application signing users in with OpenID Connect, for {@link JettyTomcatBackChannelClusterTest}:
  * node {@linkplain #a() A} on embedded Jetty 12, node {@linkplain #b() B} on embedded Tomcat 11,
  * each serving the webapp {@code src/test/webapps/cluster-oidc} at {@value #CONTEXT} with a filter
  * of its own. They share what a real deployment shares: one real {@code redis-server}

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TwoNodeClusterTest {
+class JettyTomcatClusterTest {
     /** Concurrent requests of the single-flight test, half on each node. */
     private static final int REQUESTS = 40;
 

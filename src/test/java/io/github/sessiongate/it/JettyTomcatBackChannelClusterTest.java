@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BackChannelClusterTest {
+class JettyTomcatBackChannelClusterTest {
     private TwoNodeOidcCluster cluster;
     private ClusterOidcProvider provider;
     private Node a;
