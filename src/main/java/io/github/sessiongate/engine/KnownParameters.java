@@ -128,7 +128,25 @@ final class KnownParameters {
         String others = unknown.size() > 1 ? " (nor are " + unknown.subList(1, unknown.size()) + ")" : "";
         return new ConfigException(first, "is not a SessionGate parameter" + others + "; "
                 + suggestion(first).map(s -> "did you mean `" + s + "`?")
+                        .or(() -> undeclaredRoute(first).map(r -> "its route `" + r + "` is not declared in "
+                                + ProxyRoute.PARAM_ROUTES))
                         .orElse("check the spelling against the README's parameter table"));
+    }
+
+    /** The route a {@code proxy.<name>.*} name refers to, when it has that shape. */
+    private static Optional<String> undeclaredRoute(String name) {
+        for (String template : DECLARED) {
+            int at = template.indexOf(ROUTE_PLACEHOLDER);
+            if (at < 0) {
+                continue;
+            }
+            String before = template.substring(0, at);
+            String after = template.substring(at + ROUTE_PLACEHOLDER.length());
+            if (name.length() > before.length() + after.length() && name.startsWith(before) && name.endsWith(after)) {
+                return Optional.of(name.substring(before.length(), name.length() - after.length()));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The known name nearest to {@code name}, if one is close enough to be the intended one. */

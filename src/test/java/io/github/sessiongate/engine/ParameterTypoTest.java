@@ -63,6 +63,11 @@ class ParameterTypoTest {
         raw.remove("proxy.backnd.timeout");
         raw.put(ProxyRoute.param(ProxyRoute.PARAM_TIMEOUT, "backend"), "5s");
         assertEquals(1, parse(raw).proxyRoutes().size(), "the declared route's own parameter is known");
+        raw.put(ProxyRoute.param(ProxyRoute.PARAM_STRIP_HEADERS, "reports"), "X-Debug");
+        ConfigException undeclared = refused(raw);
+        assertEquals("proxy.reports.strip-headers", undeclared.parameter());
+        assertTrue(undeclared.getMessage().endsWith("its route `reports` is not declared in " + ProxyRoute.PARAM_ROUTES),
+                undeclared.getMessage());
     }
 
     @Test
