@@ -184,10 +184,8 @@ public final class InitParamsMapping {
      */
     private static boolean onlyBuiltInReaders(InitParams params) {
         String validator = params.peek(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS).strip();
-        String store = params.peek(PARAM_STATE_STORE).orElse(DEFAULT_STATE_STORE).strip();
         return (validator.equals(JwtTokenValidator.class.getName()) || validator.equals(HttpTokenValidator.class.getName()))
-                && (store.equalsIgnoreCase("memory") || store.equalsIgnoreCase("redis")
-                        || store.equals(StateStoreChoice.REDIS_STORE_CLASS));
+                && StateStoreChoice.builtIn(params.peek(PARAM_STATE_STORE).orElse(DEFAULT_STATE_STORE));
     }
 
     /**
