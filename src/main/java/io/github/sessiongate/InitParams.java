@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  */
 public final class InitParams {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|sys):([^}]*)}");
+    /**
+     * A {@code ${NAME}} (or {@code ${other:NAME}}) that is not a reference: most likely meant as one,
+     * so refused with the two spellings that work rather than passed on literally.
+     */
+    private static final Pattern UNRESOLVED = Pattern.compile("\\$\\{(?!(?:env|sys):)(?:[A-Za-z]+:)?([A-Za-z_][A-Za-z0-9_.-]*)}");
 
     private final Map<String, String> values;
     private final Set<String> read = ConcurrentHashMap.newKeySet();
@@ -43,7 +48,8 @@ public final class InitParams {
      * @param raw parameter names to raw values, as web.xml gives them
      * @param environment how to look up {@code ${env:NAME}}, normally {@code System::getenv}
      * @param properties how to look up {@code ${sys:name}}, normally {@code System::getProperty}
-     * @throws ConfigException when a reference names a variable that is not set
+     * @throws ConfigException when a reference names a variable that is not set, or a value holds a
+     *         {@code ${NAME}} without {@code env:} or {@code sys:}
      */
     public static InitParams resolve(Map<String, String> raw, UnaryOperator<String> environment,
             UnaryOperator<String> properties) {
@@ -52,6 +58,12 @@ public final class InitParams {
         raw.forEach((name, value) -> {
             if (value == null) {
                 return;
+            }
+            Matcher unresolved = UNRESOLVED.matcher(value);
+            if (unresolved.find()) {
+                String var = unresolved.group(1);
+                throw new ConfigException(name, "contains " + unresolved.group() + ", which SessionGate does not resolve; write ${env:"
+                        + var + "} for an environment variable or ${sys:" + var + "} for a system property");
             }
             Matcher m = REFERENCE.matcher(value);
             StringBuilder out = new StringBuilder();

@@ -170,7 +170,8 @@ public final class ProxyRoute {
         return param(template, name);
     }
 
-    private static String param(String template, String route) {
+    /** The parameter name of route {@code route} for a {@code proxy.<name>.*} template. */
+    public static String param(String template, String route) {
         return template.replace("<name>", route);
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * and the table states a literal), and the same range (where the code has {@code MIN_*}/{@code MAX_*}
  * beside it and the table states "A to B"). Fails with the whole list of mismatches.
  */
-class ParameterTableTest {
+public class ParameterTableTest {
     private static final Path README = Paths.get("README.md");
     /** A table row: first cell holds one or more backticked names, second the default(s). */
     private static final Pattern ROW = Pattern.compile("^\\|\\s*(`[^|]+?)\\s*\\|\\s*([^|]*?)\\s*\\|(.*)$");
@@ -44,7 +44,7 @@ class ParameterTableTest {
     }
 
     /** One init-param in the code: its name, and the constants beside it. */
-    record Declared(String name, String owner, Object defaultValue, Object min, Object max) {
+    public record Declared(String name, String owner, Object defaultValue, Object min, Object max) {
     }
 
     @Test
@@ -137,7 +137,7 @@ class ParameterTableTest {
     }
 
     /** Every {@code PARAM_*} String constant in src/main's classes, with its DEFAULT_/MIN_/MAX_ neighbours. */
-    static Map<String, Declared> declared() throws Exception {
+    public static Map<String, Declared> declared() throws Exception {
         Path root = Paths.get(GateConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Class<?>> classes = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {

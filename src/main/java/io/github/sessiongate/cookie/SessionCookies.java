@@ -334,6 +334,21 @@ public final class SessionCookies {
         return sb.toString();
     }
 
+    /**
+     * The ignored names that are the other prefix form of a configured name ({@code sg_access} where
+     * {@code __Host-sg_access} is read, or the reverse), at most {@link #MAX_IGNORED_EXAMPLES} per form;
+     * names only, for a hint beside {@link #ignoredSummary()}.
+     */
+    public List<String> otherPrefixForms() {
+        if (several == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        names.addAll(several.ignoredExamples().getOrDefault(Ignored.UNPREFIXED_FORM, List.of()));
+        names.addAll(several.ignoredExamples().getOrDefault(Ignored.HOST_PREFIX_FORM, List.of()));
+        return names;
+    }
+
     /** How many names were ignored for this reason. */
     int ignoredCount(Ignored reason) {
         return ignoredCounts().getOrDefault(reason, 0);

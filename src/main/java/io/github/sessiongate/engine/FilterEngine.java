@@ -77,6 +77,7 @@ public final class FilterEngine implements AutoCloseable {
             components.backendClient().ifPresent(client -> context.setAttribute(BackendClient.CONTEXT_ATTRIBUTE, client));
         }
         LOG.info("SessionGate filter '{}' ready: {}{}", name, components.config().describe(), components.describe());
+        Slf4jProviderCheck.report(LoggerFactory.getILoggerFactory(), context, name); // else that line went nowhere
         return new FilterEngine(steps, context);
     }
 

@@ -18,13 +18,16 @@ import io.github.sessiongate.guest.GuestTokens;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.login.LoginClient;
+import io.github.sessiongate.jwt.JwtTokenValidator;
 import io.github.sessiongate.remote.HttpTokenRefresher;
+import io.github.sessiongate.remote.HttpTokenValidator;
 import io.github.sessiongate.login.RevocationClient;
 import io.github.sessiongate.web.ClientTokens;
 import io.github.sessiongate.EndpointSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -54,6 +57,10 @@ public final class InitParamsMapping {
      * @throws ConfigException naming the parameter at fault; the validator is closed then
      */
     public static GateConfig fromInitParams(InitParams params, Clock clock) {
+        KnownParameters known = KnownParameters.of(params);
+        if (onlyBuiltInReaders(params)) {
+            known.refuseUnknown(params.names()); // before any check a typo would make misleading
+        }
         ApiAccess.Hooks api = ApiAccess.hooks();
         GateConfig.Builder b = GateConfig.builder()
                 .protectedPaths(params.list(PARAM_PROTECTED_PATHS))
@@ -112,13 +119,18 @@ public final class InitParamsMapping {
         }
         store.ifPresent(b::stateStore);
         params.get(PARAM_STATE_STORE_KEY).ifPresent(b::stateStoreKey);
-        List<String> unknown = new ArrayList<>(params.unread());
-        if (!unknown.isEmpty()) {
+        List<String> unread = new ArrayList<>(params.unread());
+        if (!unread.isEmpty()) {
             validator.close();
             store.ifPresent(StateStore::close);
-            throw new ConfigException(unknown.get(0), "is not a SessionGate parameter"
-                    + (unknown.size() > 1 ? " (nor are " + unknown.subList(1, unknown.size()) + ")" : "")
-                    + "; check the spelling against the README's parameter table");
+            List<String> unknown = unread.stream().filter(n -> !known.contains(n)).toList();
+            if (!unknown.isEmpty()) {
+                throw known.unknown(unknown);
+            }
+            throw new ConfigException(unread.get(0), "is not used with these settings"
+                    + (unread.size() > 1 ? " (nor are " + unread.subList(1, unread.size()) + ")" : "")
+                    + "; remove it, or set the parameter it belongs with (e.g. " + PARAM_STATE_STORE + "=redis for redis.*,"
+                    + " or the " + PARAM_VALIDATOR_CLASS + " that reads it)");
         }
         try {
             return b.build(); // the checks of the settings as a set: bounds, secrets used twice, cookie budget
@@ -138,13 +150,10 @@ public final class InitParamsMapping {
      */
     public static List<ProxyRoute> proxyRoutes(InitParams params) {
         List<ProxyRoute> routes = new ArrayList<>();
-        for (String entry : params.get(ProxyRoute.PARAM_ROUTES).map(v -> v.split("[,\\n]")).orElse(new String[0])) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            String[] parts = entry.strip().split("\\s+");
+        for (String entry : params.get(ProxyRoute.PARAM_ROUTES).map(InitParamsMapping::routeEntries).orElse(List.of())) {
+            String[] parts = entry.split("\\s+");
             if (parts.length != 3) {
-                throw new ConfigException(ProxyRoute.PARAM_ROUTES, "entry '" + entry.strip() + "' must be NAME PREFIX BASE-URL,"
+                throw new ConfigException(ProxyRoute.PARAM_ROUTES, "entry '" + entry + "' must be NAME PREFIX BASE-URL,"
                         + " e.g. backend /api/backend/* https://api.internal/v1/");
             }
             ProxyRoute.Builder r = ProxyRoute.builder(parts[0], parts[1], parts[2]);
@@ -161,6 +170,22 @@ public final class InitParamsMapping {
             routes.add(r.build());
         }
         return routes;
+    }
+
+    /** The entries of a {@code proxy.routes} value: separated by commas or new lines, stripped, blank ones dropped. */
+    static List<String> routeEntries(String value) {
+        return Arrays.stream(value.split("[,\\n]")).map(String::strip).filter(e -> !e.isEmpty()).toList();
+    }
+
+    /**
+     * Whether every component that reads parameters of its own is built in (the validator and the
+     * state store), so any name outside {@link KnownParameters} is unknown before anything is read.
+     * A custom one may read names of its own: those are judged once everything has read its own.
+     */
+    private static boolean onlyBuiltInReaders(InitParams params) {
+        String validator = params.peek(PARAM_VALIDATOR_CLASS).orElse(DEFAULT_VALIDATOR_CLASS).strip();
+        return (validator.equals(JwtTokenValidator.class.getName()) || validator.equals(HttpTokenValidator.class.getName()))
+                && StateStoreChoice.builtIn(params.peek(PARAM_STATE_STORE).orElse(DEFAULT_STATE_STORE));
     }
 
     /**

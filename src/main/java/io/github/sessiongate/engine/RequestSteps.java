@@ -95,7 +95,7 @@ final class RequestSteps implements AutoCloseable {
         LoginFlow flow = components.loginFlow();
         // Only configured kinds are read, budgeted and cleared: planted cookies of other kinds change nothing.
         this.cookies = cookieCodec(components, flow);
-        this.ignoredCookies = new IgnoredCookieAudit(audit, clock);
+        this.ignoredCookies = new IgnoredCookieAudit(audit, config.cookies(), clock);
         this.origins = new RequestOrigin.Resolver(SettingsChecks.publicOrigin(config), SettingsChecks.trustedProxies(config));
         this.secureByOrigin = config.cookies().secure(true) != config.cookies().secure(false);
         this.csrf = components.csrf();

@@ -21,6 +21,12 @@ final class StateStoreChoice {
     private StateStoreChoice() {
     }
 
+    /** Whether {@code value} names one of the filter's own stores, which read only SessionGate's parameters. */
+    static boolean builtIn(String value) {
+        String name = value.strip();
+        return name.equalsIgnoreCase("memory") || name.equalsIgnoreCase("redis") || name.equals(REDIS_STORE_CLASS);
+    }
+
     /**
      * The configured store, initialised; empty for {@code memory} or when the parameter is absent.
      *

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class IgnoredCookieAuditTest {
     private final MutableClock clock = new MutableClock();
     private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-    private final IgnoredCookieAudit audit = new IgnoredCookieAudit(new AuditLog(List.of(events::add), clock), clock);
+    private final IgnoredCookieAudit audit = new IgnoredCookieAudit(new AuditLog(List.of(events::add), clock), CookieSettings.defaults(), clock);
     private final CookieCodec codec = new CookieCodec(CookieSettings.defaults(), false, false);
 
     @Test

@@ -398,10 +398,18 @@ abstract class GateScenarios {
     void withSecureCookiesOnlyTheHostPrefixedCookieCounts() throws Exception {
         String token = Tokens.valid("alice", "user");
 
-        Response plain = get(SECURE + "/home", cookie(token));
+        Response[] sent = new Response[1];
+        String log = LogCapture.during(() -> sent[0] = get(SECURE + "/home", cookie(token)));
+        Response plain = sent[0];
         Response prefixed = get(SECURE + "/home", "Cookie: " + HOST_ACCESS_COOKIE + "=" + token);
 
         assertUnauthenticated(plain);
+        // The ignored bare name is audited with the settings that would read it (the only such request to /secure).
+        String event = log.lines().filter(l -> l.contains("event=ignored_cookie")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ignored_cookie event:\n" + log));
+        assertTrue(event.contains("`" + ACCESS_COOKIE + "` is read only with " + CookieSettings.PARAM_SECURE + "=false or "
+                + CookieSettings.PARAM_HOST_PREFIX + "=false; this filter expects `" + HOST_ACCESS_COOKIE + "`"), event);
+        assertFalse(log.contains(token), "names only, never a value");
         assertEquals(200, prefixed.status(), () -> describe(prefixed));
         assertEquals("alice", echo(prefixed).get("principal"));
     }
