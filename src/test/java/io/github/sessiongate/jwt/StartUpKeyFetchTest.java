@@ -30,6 +30,7 @@ class StartUpKeyFetchTest {
     private final AtomicInteger hits = new AtomicInteger();
     private HttpServer server;
     private volatile int status = 500;
+    private volatile String body;
     private String base;
 
     @BeforeEach
@@ -37,7 +38,11 @@ class StartUpKeyFetchTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             hits.incrementAndGet();
-            exchange.sendResponseHeaders(status, -1);
+            byte[] b = body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, b == null ? -1 : b.length);
+            if (b != null) {
+                exchange.getResponseBody().write(b);
+            }
             exchange.close();
         });
         server.start();
@@ -85,6 +90,24 @@ class StartUpKeyFetchTest {
             } finally {
                 v.close();
             }
+        }
+    }
+
+    @Test
+    void aJwksFetchedAtStartUpServesTheFirstRequestAndAnUnknownKidNamesTheKeySourceNotTheKid() throws Exception {
+        status = 200;
+        body = new org.jose4j.jwk.JsonWebKeySet(org.jose4j.jwk.JsonWebKey.Factory.newJwk(TestJwt.RSA.getPublicKey()))
+                .toJson();
+        JwtTokenValidator v = init(Map.of("jwt.jwks-url", base + "/keys", "jwt.issuer", TestJwt.ISSUER,
+                "jwt.audience", TestJwt.AUDIENCE));
+        try {
+            assertEquals(1, hits.get());
+            ValidationResult.Invalid invalid = assertInstanceOf(ValidationResult.Invalid.class,
+                    v.validate(TestJwt.token().kid("kid-from-an-attacker").rs256()));
+            assertEquals(ValidationResult.Reason.UNKNOWN_KEY, invalid.reason());
+            assertEquals("no key for the token's kid and alg among jwks=" + base + "/keys", invalid.detail());
+        } finally {
+            v.close();
         }
     }
 
