@@ -15,10 +15,13 @@ import java.util.Objects;
  * need the exact value, e.g. to block a client): they may hold line breaks, quotes, control
  * characters or several kilobytes. Pass them through {@link #escape} before writing them
  * to a log or any other line-based sink. {@link #toString()} does that already. {@code reason}
- * is a fixed phrase chosen by the filter. A value the filter did not have is the empty string.
+ * is a phrase chosen by the filter; for {@link Event#INVALID_TOKEN} it may go on with the
+ * validator's detail ({@code wrong_issuer: expected "https://a", got "https://b"}: values of a token
+ * whose signature verified, each cut at 100 characters with control characters escaped; never the
+ * token, and never in an HTTP answer). A value the filter did not have is the empty string.
  *
  * @param event what happened
- * @param reason a fixed, token-free word or phrase
+ * @param reason a token-free word or phrase, perhaps with the validator's detail
  * @param path the normalised request path (for {@link Event#BAD_PATH}, the raw request URI)
  * @param client the client address
  * @param tokenFingerprint the fingerprint of the token concerned, or {@code "-"}

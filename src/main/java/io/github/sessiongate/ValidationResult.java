@@ -61,6 +61,18 @@ public sealed interface ValidationResult {
         return new Invalid(reason);
     }
 
+    /**
+     * Refused, with a detail for the audit log saying what was expected and what the token had
+     * (e.g. {@code expected "https://a", got "https://b"}). Only from a token whose signature
+     * verified (or a backend's own answer); never a token, signature or secret; never sent in an
+     * HTTP answer. Build it only on refusal: the valid path allocates nothing for it.
+     *
+     * @param detail the detail, or {@code null} for none
+     */
+    static ValidationResult invalid(Reason reason, String detail) {
+        return new Invalid(reason, detail);
+    }
+
     static ValidationResult unavailable(String cause) {
         return new Unavailable(cause);
     }
@@ -96,15 +108,40 @@ public sealed interface ValidationResult {
         }
     }
 
-    /** Definitively refused. */
-    record Invalid(Reason reason) implements ValidationResult {
+    /**
+     * Definitively refused. Two refusals are equal when their reasons are: the detail is commentary
+     * for the audit log, not part of the verdict.
+     *
+     * @param detail what was expected and what the token had, for the audit log only; {@code null} for none
+     */
+    record Invalid(Reason reason, String detail) implements ValidationResult {
         public Invalid {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** Refused without a detail. */
+        public Invalid(Reason reason) {
+            this(reason, null);
         }
 
         @Override
         public Kind kind() {
             return Kind.INVALID;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Invalid i && i.reason == reason;
+        }
+
+        @Override
+        public int hashCode() {
+            return reason.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Invalid[reason=" + reason + "]"; // the detail stays in the audit log
         }
     }
 

@@ -178,7 +178,7 @@ final class Endpoints implements AutoCloseable {
                     unauthenticated(ex);
                     return;
                 }
-                case UNAVAILABLE, FAILED_CLOSED -> {
+                case UNAVAILABLE, REFRESHED_TOKEN_REFUSED, FAILED_CLOSED -> {
                     metrics.unavailable();
                     Answers.unavailable(ex.out, retryAfterSeconds);
                     return;

@@ -252,7 +252,7 @@ final class RequestSteps implements AutoCloseable {
         // 7. Decide: a protected path needs a user's session, and one of its roles if it names any.
         if (rule.access() == PathRules.Access.PROTECTED) {
             if (session == null || session.isGuest()) {
-                deny(ex, resolution.noVerdict(), navigation);
+                deny(ex, resolution, navigation);
                 return;
             }
             if (!rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(session::hasRole)) {
@@ -341,10 +341,12 @@ final class RequestSteps implements AutoCloseable {
      * Step 7, refused: no session on a protected path: 503 without a verdict, the login flow's
      * entry point for a page (unless {@code login-redirect=false}), else 401.
      */
-    private void deny(Exchange ex, boolean noVerdict, boolean navigation) throws IOException {
+    private void deny(Exchange ex, Resolution resolution, boolean navigation) throws IOException {
         String token = ex.credentials.tokenFor(audit);
-        if (noVerdict) {
-            audit.record(Event.UNAVAILABLE, "validator unavailable", ex.path, ex.client(), token);
+        if (resolution.noVerdict()) {
+            // A refreshed token the validator refused was audited as invalid_token with its reason: no outage.
+            audit.record(Event.UNAVAILABLE, resolution.refresh() == Resolution.Refresh.REFRESHED_TOKEN_REFUSED
+                    ? "refreshed token refused" : "validator unavailable", ex.path, ex.client(), token);
             metrics.unavailable();
             Answers.unavailable(ex.out, config.retryAfterSeconds());
         } else if (!ex.credentials.fromBearer() && navigation && config.loginRedirect()) {

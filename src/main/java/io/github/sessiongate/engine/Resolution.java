@@ -39,6 +39,11 @@ sealed interface Resolution {
         FAILED_CLOSED,
         /** No verdict (backend unavailable, cookies over budget): nothing cleared. */
         UNAVAILABLE,
+        /**
+         * No verdict: the backend rotated, but the validator refuses the new access token (audited
+         * as {@code invalid_token}, a configuration error). Nothing cleared, as for {@link #UNAVAILABLE}.
+         */
+        REFRESHED_TOKEN_REFUSED,
         /** The validator cannot refresh. */
         UNSUPPORTED
     }

@@ -14,6 +14,7 @@ import io.github.sessiongate.engine.Resolution.Ended;
 import io.github.sessiongate.engine.Resolution.NoVerdict;
 import io.github.sessiongate.engine.Resolution.Refresh;
 import io.github.sessiongate.guest.GuestTokens;
+import io.github.sessiongate.internal.RateLimitedWarning;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.rotation.RefreshOutcome;
 import io.github.sessiongate.rotation.Refresher;
@@ -66,6 +67,7 @@ final class Resolver {
     private final Runnable securityStoreFull;
     /** Opens the provider-facts cookie for the session markers; empty when that cookie is not configured. */
     private final Optional<CookieSeal> factsSeal;
+    private final RateLimitedWarning refreshedTokenRefusedWarning;
 
     /**
      * @param securityStoreFull counts a full security store and warns; the caller fails closed
@@ -93,11 +95,25 @@ final class Resolver {
         this.refreshAhead = Objects.requireNonNull(refreshAhead, "refreshAhead");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.securityStoreFull = Objects.requireNonNull(securityStoreFull, "securityStoreFull");
+        this.refreshedTokenRefusedWarning = new RateLimitedWarning(LOG, clock, Duration.ofMinutes(1),
+                "The validator refuses the access token the refresh has just minted ({}; the audit log's invalid_token"
+                + " line says what was expected): the token endpoint and the validator's settings (issuer, audience,"
+                + " keys) disagree; affected requests answer 503 and keep their cookies");
     }
 
     /** Each refusal reason as the audit line spells it (lower case), made once rather than per junk token. */
     private static final String[] REASONS = java.util.Arrays.stream(ValidationResult.Reason.values())
             .map(r -> r.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
+    /**
+     * A refusal as the audit line gives it: the reason in lower case, then the validator's detail
+     * if it has one ({@code wrong_issuer: expected "https://a", got "https://b"}); concatenated on
+     * refusals with a detail only.
+     */
+    static String reasonText(ValidationResult.Invalid invalid) {
+        String reason = REASONS[invalid.reason().ordinal()];
+        return invalid.detail() == null ? reason : reason + ": " + invalid.detail();
+    }
 
     /** An invalid token's cookies cleared, its fingerprint left out (the audit records nothing): made once. */
     private static final Anonymous INVALID_CLEARED = new Anonymous(new CookieWrite.ClearAll("invalid token", null), Refresh.NONE);
@@ -124,8 +140,7 @@ final class Resolver {
             result = check(token, clues(credentials));
         }
         if (result instanceof ValidationResult.Invalid invalid) {
-            audit.record(Event.INVALID_TOKEN, REASONS[invalid.reason().ordinal()], where.path(),
-                    where.client(), credentials.tokenFor(audit));
+            audit.record(Event.INVALID_TOKEN, reasonText(invalid), where.path(), where.client(), credentials.tokenFor(audit));
         } else if (result instanceof ValidationResult.Unavailable u) {
             LOG.debug("no verdict on {}: {}", where.path(), u.cause());
         }
@@ -186,6 +201,11 @@ final class Resolver {
                     return applyRefresh(credentials, result, outcome, "rotated", where, noVerdict);
                 }
                 case UNAVAILABLE -> {
+                    if (outcome.refusal() != null) {
+                        refreshedTokenRefused(outcome, where, refreshToken);
+                        Session kept = presented != null ? presented : lapsedWithinSkew(token, result);
+                        return keepCurrent(credentials, checked, kept, kept == null, Refresh.REFRESHED_TOKEN_REFUSED);
+                    }
                     LOG.debug("refresh on {} gave no verdict: {}", where.path(), outcome.cause());
                     return noVerdict.get();
                 }
@@ -281,12 +301,30 @@ final class Resolver {
                 return end(credentials, "refresh refused", Refresh.ENDED);
             }
             case UNAVAILABLE -> {
+                if (outcome.refusal() != null) {
+                    refreshedTokenRefused(outcome, where, refreshToken);
+                    return new NoVerdict(Refresh.REFRESHED_TOKEN_REFUSED);
+                }
                 return new NoVerdict(Refresh.UNAVAILABLE);
             }
             default -> {
                 return new Anonymous(CookieWrite.NONE, Refresh.UNSUPPORTED); // the caller says so; nothing to write
             }
         }
+    }
+
+    /**
+     * The backend rotated, but the validator refuses the access token it minted: a configuration
+     * error (issuer, audience, keys of the token endpoint and the validator disagree), so it is
+     * audited as the refusal it is, with its reason and detail, and warned about once per minute;
+     * never reported as an outage. The request gets no verdict (503 on a protected path, nothing
+     * cleared): a key the JWKS cache has not fetched yet refuses the same way and passes once it
+     * has, so the cookies stay, and the grace memo answers the retries without a backend call.
+     */
+    private void refreshedTokenRefused(RefreshOutcome outcome, Where where, String refreshToken) {
+        String reason = reasonText(outcome.refusal());
+        audit.record(Event.INVALID_TOKEN, "refreshed token refused: " + reason, where.path(), where.client(), refreshToken);
+        refreshedTokenRefusedWarning.warn(REASONS[outcome.refusal().reason().ordinal()]); // the detail: audit log only
     }
 
     private Resolution rotated(Credentials credentials, RefreshOutcome outcome, String reason, Where where,

@@ -194,8 +194,12 @@ public final class BackendHttp implements AutoCloseable {
         return BackendUrls.check(parameter, value, "tokens and client secrets sent over plain http can be read in transit");
     }
 
-    /** scheme://host:port/path, without a query that might carry a key. */
+    /** scheme://host:port/path, for a log line: without user info, nor a query that might carry a key. */
     public static String withoutQuery(URI uri) {
-        return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        String authority = uri.getRawAuthority();
+        if (authority != null && authority.lastIndexOf('@') >= 0) {
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
+        }
+        return uri.getScheme() + "://" + authority + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 }

@@ -1,6 +1,7 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.internal.OidcWellKnown;
 import java.io.IOException;
 import java.net.URI;
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * ({@code <issuer>/.well-known/openid-configuration}, whose {@code issuer} must equal the configured
  * one exactly) when first needed, or set by hand ({@code oidc.jwks-uri}); then a
  * {@link JwksKeySource} with the {@code jwt.jwks-*} settings. Used when {@code oidc.issuer} is set
- * and no {@code jwt.*} key source is. Nothing is fetched at start-up: while the provider does not
- * answer, validations are "unavailable" (the filter answers {@code 503} and keeps cookies), and
+ * and no {@code jwt.*} key source is. Tried once at start-up ({@link #warmUp}, web.xml only), never
+ * failing it: while the provider does not answer, validations are "unavailable" (the filter answers {@code 503} and keeps cookies), and
  * discovery is retried at most every {@link #RETRY} (5 s). Thread-safe.
  */
 final class DiscoveredJwksKeySource implements KeySource {
@@ -41,6 +42,8 @@ final class DiscoveredJwksKeySource implements KeySource {
     private volatile JwksKeySource keys;
     private volatile long lastAttempt = NEVER;
     private volatile boolean failureLogged;
+    /** The last discovery failure, URL and status, for the validator's "unavailable"; {@code null} before any. */
+    private volatile String lastFailure;
 
     /**
      * @param issuer the provider's issuer identifier ({@code oidc.issuer})
@@ -72,7 +75,9 @@ final class DiscoveredJwksKeySource implements KeySource {
                 return null;
             }
             lastAttempt = now;
-            String url = OidcWellKnown.documentUrl(issuer).toString();
+            URI document = OidcWellKnown.documentUrl(issuer);
+            String url = document.toString();
+            String shown = BackendHttp.withoutQuery(document);
             try {
                 Get get = new Get();
                 int timeout = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
@@ -81,35 +86,34 @@ final class DiscoveredJwksKeySource implements KeySource {
                 get.setRetries(0);
                 SimpleResponse r = get.get(url);
                 if (r.getStatusCode() != 200) {
-                    return failed(url, "answered " + r.getStatusCode());
+                    return failed(shown, "answered HTTP " + r.getStatusCode());
                 }
                 Map<String, Object> doc = JsonUtil.parseJson(r.getBody());
                 if (!OidcWellKnown.sameIssuer(issuer, doc.get("issuer"))) {
-                    return failed(url, "does not name issuer " + issuer + " exactly");
+                    return failed(shown, "does not name issuer " + issuer + " exactly");
                 }
                 if (!(doc.get("jwks_uri") instanceof String jwks)) {
-                    return failed(url, "names no jwks_uri");
+                    return failed(shown, "names no jwks_uri");
                 }
                 URI checked = JwksKeySource.check("jwks_uri", jwks);
                 if (OidcWellKnown.downgrades(issuer, checked)) {
-                    return failed(url, "names a jwks_uri that is not https while the issuer is");
+                    return failed(shown, "names a jwks_uri that is not https while the issuer is");
                 }
                 keys = JwksKeySource.create("jwks_uri", jwks, settings, clock);
                 LOG.info("Access-token keys from the discovered jwks_uri {}", checked);
                 return keys;
             } catch (IOException e) {
-                // jose4j's message names the status and the URL; nothing secret is fetched here.
-                String m = String.valueOf(e.getMessage()).replaceAll("[^\\x20-\\x7e]", "?");
-                return failed(url, e.getClass().getSimpleName() + " (" + (m.length() > 200 ? m.substring(0, 200) + "..." : m) + ")");
+                return failed(shown, JwksKeySource.failure(e)); // jose4j's Get throws for any status but 200
             } catch (JoseException | ClassCastException e) {
-                return failed(url, e.getClass().getSimpleName());
+                return failed(shown, "answered no JSON object (" + e.getClass().getSimpleName() + ")");
             } catch (ConfigException e) {
-                return failed(url, "names a jwks_uri that is not https (or http to loopback)");
+                return failed(shown, "names a jwks_uri that is not https (or http to loopback)");
             }
         }
     }
 
     private JwksKeySource failed(String url, String why) {
+        lastFailure = "OpenID discovery at " + url + " " + why;
         if (!failureLogged) {
             failureLogged = true;
             LOG.warn("OpenID discovery for the access-token keys at {} failed: {}; requests answer 503 until it succeeds", url, why);
@@ -144,9 +148,22 @@ final class DiscoveredJwksKeySource implements KeySource {
     private JwksKeySource discovered() throws IOException {
         JwksKeySource k = keys();
         if (k == null) {
-            throw new IOException("OpenID discovery unavailable");
+            String failure = lastFailure;
+            throw new IOException(failure != null ? failure : "OpenID discovery unavailable");
         }
         return k;
+    }
+
+    /**
+     * At start-up: discovery (a failure is logged at WARN with the document's URL and status), then
+     * the discovered key set's own first fetch.
+     */
+    @Override
+    public void warmUp() {
+        JwksKeySource k = keys();
+        if (k != null) {
+            k.warmUp();
+        }
     }
 
     @Override

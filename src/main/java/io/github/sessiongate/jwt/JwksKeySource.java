@@ -1,6 +1,7 @@
 package io.github.sessiongate.jwt;
 
 import io.github.sessiongate.ConfigException;
+import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.internal.BackendUrls;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jose4j.http.Get;
 import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.jwk.JsonWebKey;
@@ -69,6 +72,8 @@ final class JwksKeySource implements KeySource {
             AlgorithmIdentifiers.EDDSA);
 
     private final URI uri;
+    /** {@link #uri} for log lines: without userinfo, query or fragment. */
+    private final String shownUri;
     private final ThrottledHttpsJwks jwks;
     private final VerificationJwkSelector selector = new VerificationJwkSelector();
 
@@ -78,13 +83,14 @@ final class JwksKeySource implements KeySource {
 
     private JwksKeySource(URI uri, Settings settings, Clock clock) {
         this.uri = uri;
+        this.shownUri = BackendHttp.withoutQuery(uri);
         Get get = new Get();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
         get.setConnectTimeout(timeoutMillis);
         get.setReadTimeout(timeoutMillis);
         get.setRetries(0);
         get.setProgressiveRetryWait(false);
-        this.jwks = new ThrottledHttpsJwks(uri.toString(), clock, settings.refetchInterval().toMillis());
+        this.jwks = new ThrottledHttpsJwks(uri.toString(), shownUri, clock, settings.refetchInterval().toMillis());
         jwks.setSimpleHttpGet(get);
         jwks.setRetainCacheOnErrorDuration(settings.retainOnError().toSeconds());
         jwks.setDefaultCacheDuration(settings.cacheDuration().toSeconds());
@@ -129,7 +135,7 @@ final class JwksKeySource implements KeySource {
             try {
                 jwks.refresh();
             } catch (JoseException e) {
-                throw new IOException("JWKS refetch failed", e);
+                throw new IOException("JWKS " + shownUri + " is not a JWK set", e);
             }
             set = keySet();
             found = select(set, algorithm, kid);
@@ -141,7 +147,7 @@ final class JwksKeySource implements KeySource {
         try {
             return jwks.getJsonWebKeys();
         } catch (JoseException e) {
-            throw new IOException("JWKS unusable", e);
+            throw new IOException("JWKS " + shownUri + " is not a JWK set", e);
         }
     }
 
@@ -193,14 +199,43 @@ final class JwksKeySource implements KeySource {
         return keys;
     }
 
+    /**
+     * Fetches the key set once, for start-up: a failure is logged at WARN with the URL and the HTTP
+     * status (by the fetch itself) and never thrown; the usual rate-limited refetch goes on.
+     */
+    @Override
+    public void warmUp() {
+        try {
+            jwks.refresh();
+        } catch (JoseException | IOException | RuntimeException e) {
+            LOG.debug("JWKS start-up fetch from {} failed; requests fetch again", shownUri);
+        }
+    }
+
     @Override
     public String describe() {
-        return "jwks=" + uri;
+        return "jwks=" + shownUri;
     }
 
     @Override
     public String toString() {
         return "JwksKeySource[" + describe() + "]";
+    }
+
+    /** jose4j's {@code Get}: "Non 200 status code (404 Not Found) returned from ...". */
+    private static final Pattern NON_200 = Pattern.compile("Non 200 status code \\((\\d{3})");
+
+    /**
+     * What went wrong, for a log line: {@code answered HTTP 500} (the status from jose4j's
+     * message, the only part of it used: the rest may quote the URL's query), {@code answered no
+     * JWK set}, or {@code unreachable (ConnectException)}.
+     */
+    static String failure(Exception e) {
+        if (e instanceof JoseException) {
+            return "answered no JWK set (" + e.getClass().getSimpleName() + ")";
+        }
+        Matcher status = NON_200.matcher(String.valueOf(e.getMessage()));
+        return status.lookingAt() ? "answered HTTP " + status.group(1) : "unreachable (" + e.getClass().getSimpleName() + ")";
     }
 
     /**
@@ -224,8 +259,14 @@ final class JwksKeySource implements KeySource {
         private record Filtered(List<JsonWebKey> fetched, List<JsonWebKey> usable) {
         }
 
-        ThrottledHttpsJwks(String location, Clock clock, long intervalMillis) {
+        /** The location for log lines: without userinfo, query or fragment. */
+        private final String shown;
+        /** Why the last fetch failed ({@link #failure}), for the next caller's "unavailable"; {@code null} after a success. */
+        private volatile String lastFailure;
+
+        ThrottledHttpsJwks(String location, String shown, Clock clock, long intervalMillis) {
             super(location);
+            this.shown = shown;
             this.clock = clock;
             this.intervalMillis = intervalMillis;
         }
@@ -242,21 +283,29 @@ final class JwksKeySource implements KeySource {
             if (!claimed) {
                 // Read inFlight before lastSucceeded: a finished fetch sets them in the other order.
                 if (inFlight.get() || !lastSucceeded) {
-                    throw new IOException("JWKS fetch failed or in progress; next attempt after the refetch interval");
+                    String failure = lastFailure;
+                    throw new IOException("JWKS " + shown + (failure != null && !inFlight.get() ? " " + failure
+                            : " fetch in progress") + "; next attempt after the refetch interval");
                 }
-                LOG.trace("JWKS refetch from {} skipped: within the refetch interval", getLocation());
+                LOG.trace("JWKS refetch from {} skipped: within the refetch interval", shown);
                 return;
             }
             try {
                 lastAttempt = now;
                 super.refresh();
                 lastSucceeded = true;
-                LOG.debug("Fetched JWKS from {}", getLocation());
+                lastFailure = null;
+                LOG.debug("Fetched JWKS from {}", shown);
             } catch (JoseException | IOException | RuntimeException e) {
                 lastSucceeded = false;
-                // Once per interval at most, since fetches are. The message may quote the body: class only.
-                LOG.warn("Fetching JWKS from {} failed ({}); cached keys, if any, stay in use; next attempt "
-                        + "in {} ms at the earliest", getLocation(), e.getClass().getSimpleName(), intervalMillis);
+                String failure = failure(e);
+                lastFailure = failure;
+                // Once per interval at most, since fetches are.
+                LOG.warn("Fetching JWKS from {} failed: {}; cached keys, if any, stay in use; next attempt "
+                        + "in {} ms at the earliest", shown, failure, intervalMillis);
+                if (e instanceof IOException) {
+                    throw new IOException("JWKS " + shown + " " + failure, e); // jose4j's message may quote the query
+                }
                 throw e;
             } finally {
                 inFlight.set(false);

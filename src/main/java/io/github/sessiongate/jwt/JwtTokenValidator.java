@@ -15,6 +15,7 @@ import io.github.sessiongate.ValidationResult;
 import io.github.sessiongate.internal.Bounds;
 import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.JsonValues;
+import io.github.sessiongate.internal.LogText;
 import java.io.IOException;
 import java.net.URI;
 import java.security.Key;
@@ -426,6 +427,33 @@ public class JwtTokenValidator extends TokenValidator {
             refresher.ifPresent(TokenRefresher::close);
             throw e;
         }
+        warmUp(config.keys(), builder.jwksTimeout);
+    }
+
+    /**
+     * The web application's start-up fetch of the JWKS (or discovery document): a wrong URL or an
+     * error status shows at WARN, with the URL and the status, before the first request. Never fails
+     * start-up, and waits at most {@code jwt.jwks-timeout}: a slower fetch goes on in the
+     * background, ending within its own timeouts (or interrupted by {@link #close}). Nothing for a
+     * fixed key or secret.
+     */
+    private void warmUp(KeySource keys, Duration timeout) {
+        if (!(keys instanceof JwksKeySource || keys instanceof DiscoveredJwksKeySource)) {
+            return;
+        }
+        Thread fetch = new Thread(keys::warmUp, "sessiongate-jwks-start-up");
+        fetch.setDaemon(true);
+        startUpFetch = fetch;
+        fetch.start();
+        try {
+            fetch.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (fetch.isAlive()) {
+            LOG.warn("Start-up fetch of the keys ({}) takes longer than {} ({}); start-up goes on, and requests answer "
+                    + "503 until the keys arrive", keys.describe(), timeout, PARAM_JWKS_TIMEOUT);
+        }
     }
 
     /** The string-to-builder mapping: no default and no bound here, the builder has them all. */
@@ -834,14 +862,18 @@ public class JwtTokenValidator extends TokenValidator {
         try {
             keys = keysFor(header, c.keys());
         } catch (IOException e) {
-            LOG.debug("JWT not checked: JWKS keys unavailable ({})", e.getClass().getSimpleName());
-            return ValidationResult.unavailable("JWKS keys unavailable");
+            // The key sources (sealed: all ours) say it in their own words: the URL without user info
+            // or query, and the status; never jose4j's message, which may quote the query.
+            String why = String.valueOf(e.getMessage());
+            LOG.debug("JWT not checked: JWKS keys unavailable: {}", why);
+            return ValidationResult.unavailable("JWKS keys unavailable: " + why);
         }
         if (keys.isEmpty()) {
             if (cached) {
                 headers.remove(header.segment, header); // its key left the key set
             }
-            return refuse(Reason.UNKNOWN_KEY);
+            // No token value in the detail (nothing verified yet): only where the keys came from.
+            return ValidationResult.invalid(Reason.UNKNOWN_KEY, "no key for the token's kid and alg among " + c.keys().describe());
         }
 
         signatureChecks.increment();
@@ -992,7 +1024,7 @@ public class JwtTokenValidator extends TokenValidator {
             reason = check(claims, header, now, c);
         }
         if (reason != null) {
-            return refuse(reason);
+            return refuseVerified(reason, token, claims, c);
         }
         Optional<Reason> custom = checkClaims(claims);
         if (custom.isPresent()) {
@@ -1321,6 +1353,10 @@ public class JwtTokenValidator extends TokenValidator {
         TokenRefresher r = refresh;
         refresh = null;
         headers.clear();
+        Thread fetch = startUpFetch;
+        if (fetch != null) {
+            fetch.interrupt();
+        }
         if (c != null) {
             c.keys().close();
         }
@@ -1333,6 +1369,71 @@ public class JwtTokenValidator extends TokenValidator {
     public String toString() {
         return describe();
     }
+
+    /**
+     * A refusal of a token whose signature verified: for a wrong issuer, audience or token type,
+     * with the audit detail naming what was expected and what the token had ({@link LogText});
+     * built here, on refusal only. Any other reason is the shared refusal.
+     */
+    private static ValidationResult refuseVerified(Reason reason, String token, Map<String, Object> claims, Config c) {
+        String detail = switch (reason) {
+            case WRONG_ISSUER -> "expected " + expected(c.issuers()) + ", got " + LogText.quoted(claims.get("iss"));
+            case WRONG_AUDIENCE -> "expected " + expected(c.audiences()) + ", got " + LogText.quoted(claims.get("aud"));
+            case WRONG_TOKEN_TYPE -> typeClaim(token, claims, c);
+            default -> null;
+        };
+        if (detail == null) {
+            return refuse(reason);
+        }
+        LOG.debug("JWT refused: {} ({})", reason, detail);
+        return ValidationResult.invalid(reason, detail);
+    }
+
+    private static String expected(Collection<String> values) {
+        return values.size() == 1 ? LogText.quoted(values.iterator().next()) : "one of " + LogText.quoted(values);
+    }
+
+    /**
+     * Which claim made a verified token the wrong type, in {@link #check}'s order: the header's
+     * {@code typ} (a non-access type, or not {@code jwt.require-type}), the claim {@code typ}, the
+     * claim {@code token_use}, an ID token's claim, an audience of the client alone.
+     */
+    private static String typeClaim(String token, Map<String, Object> claims, Config c) {
+        Object typ;
+        try {
+            typ = StrictJson.parseObject(CompactJws.decode(token, 0, token.indexOf('.')), MAX_JSON_DEPTH).get("typ");
+        } catch (StrictJson.Refused e) {
+            typ = null; // parsed once already: cannot happen
+        }
+        if (typ != null && (!(typ instanceof String s) || isNonAccessType(normalizeType(s)))) {
+            return "header typ " + LogText.quoted(typ) + " is not an access token's type";
+        }
+        if (c.requiredType() != null && !(typ instanceof String s && normalizeType(s).equals(c.requiredType()))) {
+            return "header typ: expected " + LogText.quoted(c.requiredType()) + " (" + PARAM_REQUIRE_TYPE + "), got "
+                    + LogText.quoted(typ);
+        }
+        Object claimType = claims.get("typ");
+        if (claimType != null && (!(claimType instanceof String s) || isNonAccessType(normalizeType(s)))) {
+            return "claim typ " + LogText.quoted(claimType) + " is not an access token's type";
+        }
+        Object use = claims.get("token_use");
+        if (use != null && !(use instanceof String s && s.strip().equalsIgnoreCase("access"))) {
+            return "claim token_use: expected \"access\", got " + LogText.quoted(use);
+        }
+        for (String idClaim : ID_TOKEN_CLAIMS) {
+            if (claims.get(idClaim) != null && !(idClaim.equals("nonce") && c.nonceClientId() != null)) {
+                return "claim " + idClaim + " marks an ID token" + (idClaim.equals("nonce")
+                        ? " (providers that copy the nonce into access tokens need jwt.accept-access-token-nonce=true)" : "");
+            }
+        }
+        if (c.nonceClientId() != null) {
+            return "claim aud names only the client " + LogText.quoted(c.nonceClientId()) + ", as an ID token's does";
+        }
+        return null;
+    }
+
+    /** The start-up fetch ({@link #warmUp}), interrupted by {@link #close} if still running. */
+    private volatile Thread startUpFetch;
 
     private static ValidationResult refuse(Reason reason) {
         LOG.debug("JWT refused: {}", reason);

@@ -65,6 +65,15 @@ sealed interface KeySource extends AutoCloseable permits SecretKeySource, Public
     record KeyMatch(Object generation, List<Key> keys) {
     }
 
+    /**
+     * Fetches the keys once at start-up, so a wrong URL or a provider that answers an error shows
+     * in the log (WARN, with the URL and the HTTP status) before the first request; never throws,
+     * and a failure changes nothing (requests fetch again, rate-limited, as always). Runs within
+     * the source's fetch timeouts. Default: nothing (a fixed key needs no fetch).
+     */
+    default void warmUp() {
+    }
+
     /** For the start-up summary, e.g. {@code jwks=https://idp/jwks}; never key material. */
     String describe();
 

@@ -3,6 +3,7 @@ package io.github.sessiongate.remote;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.internal.ClientAuth;
 import io.github.sessiongate.internal.Json;
+import io.github.sessiongate.internal.LogText;
 import io.github.sessiongate.internal.BackendHttp;
 import io.github.sessiongate.ClientCredentials;
 import io.github.sessiongate.ConfigException;
@@ -413,7 +414,8 @@ public class HttpTokenValidator extends TokenValidator {
             }
             if (json.get().get("token_type") instanceof String type && type.strip().equalsIgnoreCase("refresh_token")) {
                 LOG.debug("token {} is a refresh token", fingerprint);
-                return ValidationResult.invalid(Reason.WRONG_TOKEN_TYPE);
+                // The backend's own answer says so: its token_type names the claim, for the audit log.
+                return ValidationResult.invalid(Reason.WRONG_TOKEN_TYPE, "introspection token_type " + LogText.quoted(type));
             }
             return session(c, json.get(), token, fingerprint);
         }

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  *   <li>Bulkhead: past the bound on backend calls in flight, the answer is "unavailable" at once.</li>
  *   <li>The new access token is validated like any other before it is used; if it fails, the
  *       refresh counts as unavailable (the pair is still remembered, so a retry within the grace
- *       window cannot trip the backend's reuse detection).</li>
+ *       window cannot trip the backend's reuse detection); a refusal of it is carried as such
+ *       ({@link RefreshOutcome#refusal()}), so it is reported as a refusal, not an outage.</li>
  *   <li>A definitive refusal, like a logout ({@link #end}), ends the chain: the token and every
  *       descendant the memo knows are tombstoned, the access tokens minted along it revoked on
  *       this node, and the descendant refresh tokens revoked at the backend.</li>
@@ -368,6 +369,9 @@ public final class Refresher {
         if (check instanceof ValidationResult.Valid v) {
             // Checked again last: a logout between the two checks must not hand the pair out.
             return stillLive(refreshToken, pair) ? RefreshOutcome.rotated(pair, v.session(), via) : RefreshOutcome.refused(via);
+        }
+        if (check instanceof ValidationResult.Invalid refused) {
+            return RefreshOutcome.refreshedTokenRefused(refused, via);
         }
         return RefreshOutcome.unavailable("the refreshed access token did not validate (" + check.kind() + ")", via);
     }

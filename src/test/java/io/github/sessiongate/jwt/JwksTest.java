@@ -104,7 +104,7 @@ class JwksTest {
     @Test
     void keysAreFetchedOnceAndCached() {
         JwtTokenValidator validator = validator();
-        assertEquals(0, hits.get(), "nothing is fetched at start-up");
+        assertEquals(1, hits.get(), "fetched once at start-up");
         for (int i = 0; i < 3; i++) {
             assertValid(validator.validate(token().kid("rsa-1").rs256()));
             assertValid(validator.validate(token().kid("ec-1").es256()));
@@ -223,6 +223,7 @@ class JwksTest {
     @Test
     void hmacOrUnsignedTokensNeverReachTheJwksHost() {
         JwtTokenValidator validator = validator();
+        hits.set(0); // the start-up fetch
         assertRefused(Reason.DISALLOWED_ALGORITHM,
                 validator.validate(token().kid("rsa-1").sign("HS256", new HmacKey(RSA.getPublicKey().getEncoded()))));
         assertRefused(Reason.DISALLOWED_ALGORITHM, validator.validate(token().kid("rsa-1").unsigned()));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With {@code oidc.issuer} and no {@code jwt.*} key source, {@link JwtTokenValidator} validates
- * with the provider's discovered {@code jwks_uri} and its issuer: nothing is fetched at start-up, a
+ * with the provider's discovered {@code jwks_uri} and its issuer: discovery is tried once at start-up, a
  * provider that is down gives "unavailable" (never a refusal) until it answers, explicit
  * {@code jwt.*} settings win, and {@link JwtTokenValidator#describeRefusal} names the failed check
  * with expected versus actual. Against a provider in this JVM; time from a {@link MutableClock}.
@@ -59,11 +59,11 @@ class OidcDiscoveredKeysTest {
     @Test
     void aProviderDownAtStartIsUnavailableUntilItAnswersThenItsKeysAndIssuerValidate() throws Exception {
         JwtTokenValidator v = fromParams(Map.of("oidc.issuer", issuer, "jwt.audience", "api"));
-        assertEquals(0, provider.discoveryHits(), "nothing fetched at start-up");
+        assertEquals(1, provider.discoveryHits(), "fetched once at start-up (its failure logged), start-up goes on");
         assertTrue(v.describe().contains("jwks=discovered from " + issuer), v.describe());
         String good = token(c -> { });
         assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "a provider that is down: no verdict, no refusal");
-        assertEquals(1, provider.discoveryHits());
+        assertEquals(1, provider.discoveryHits(), "not asked again within the retry");
         provider.discoveryStatus(200);
         assertInstanceOf(ValidationResult.Unavailable.class, v.validate(good), "not asked again within the refetch interval");
         assertEquals(1, provider.discoveryHits());
