@@ -19,6 +19,8 @@ module io.github.sessiongate {
     requires java.management;
     // Optional: only RedisStateStore uses it, and only after init() has checked it is there.
     requires static redis.clients.jedis;
+    // Optional: only io.github.sessiongate.audit.micrometer uses it, loaded only once it is found.
+    requires static micrometer.core;
 
     exports io.github.sessiongate;
     exports io.github.sessiongate.jwt;

@@ -3,6 +3,10 @@ package io.github.sessiongate.engine;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.GateConfig.MicrometerMode;
+import io.github.sessiongate.audit.GateMetrics;
+import java.lang.reflect.InvocationTargetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether the filter's figures become Micrometer meters ({@value GateConfig#PARAM_METRICS_MICROMETER}),
@@ -15,6 +19,9 @@ public final class MicrometerChoice {
     public static final String REGISTRY_CLASS = "io.micrometer.core.instrument.MeterRegistry";
     /** The artifact to add when {@code on} finds Micrometer missing. */
     static final String ARTIFACT = "io.micrometer:micrometer-core";
+    /** The one package that imports Micrometer; loaded by name, only when Micrometer is present. */
+    static final String METERS_CLASS = "io.github.sessiongate.audit.micrometer.GateMeters";
+    private static final Logger LOG = LoggerFactory.getLogger(FilterEngine.LOG_NAME);
 
     private MicrometerChoice() {
     }
@@ -38,9 +45,35 @@ public final class MicrometerChoice {
         }
     }
 
-    /** Whether meters are to be registered: not {@code off}, and Micrometer visible to {@code loader}. */
-    static boolean wanted(MicrometerMode mode, ClassLoader loader) {
-        return mode != MicrometerMode.OFF && present(loader);
+    /**
+     * Registers {@code metrics} as Micrometer meters when the settings want them and Micrometer is
+     * present; else binds nothing. The registry: the one given to the builder, else
+     * {@code contextAttribute} (the {@code ServletContext} attribute {@value #REGISTRY_CLASS}), else
+     * {@code Metrics.globalRegistry}.
+     *
+     * @return what removes the meters again at {@code destroy()}; never {@code null}
+     * @throws ConfigException with {@code on}, when the meters could not be registered
+     */
+    static AutoCloseable bind(GateConfig config, GateMetrics metrics, Object contextAttribute, String contextPath,
+            String filterName) {
+        ClassLoader loader = MicrometerChoice.class.getClassLoader();
+        if (config.micrometer() == MicrometerMode.OFF || !present(loader)) {
+            return () -> { };
+        }
+        try {
+            return (AutoCloseable) Class.forName(METERS_CLASS, true, loader)
+                    .getMethod("register", GateMetrics.class, Object.class, Object.class, String.class, String.class)
+                    .invoke(null, metrics, config.meterRegistry().orElse(null), contextAttribute, contextPath, filterName);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            if (config.micrometer() == MicrometerMode.ON) {
+                throw new ConfigException(GateConfig.PARAM_METRICS_MICROMETER, "is on, but the Micrometer meters could not be"
+                        + " registered (" + cause.getClass().getName() + "); check that " + ARTIFACT + " 1.x is on the class path");
+            }
+            LOG.warn("SessionGate's Micrometer meters could not be registered ({}); the figures stay on JMX", cause.toString());
+            LOG.debug("Micrometer binding failure", cause);
+            return () -> { };
+        }
     }
 
     /** Whether {@value #REGISTRY_CLASS} can be loaded by {@code loader}; nothing is initialised. */
