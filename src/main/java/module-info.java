@@ -19,6 +19,8 @@ module io.github.sessiongate {
     requires java.management;
     // Optional: only RedisStateStore uses it, and only after init() has checked it is there.
     requires static redis.clients.jedis;
+    // Optional: only io.github.sessiongate.audit.micrometer uses it, loaded only once it is found.
+    requires static micrometer.core;
     // Optional: only io.github.sessiongate.spring uses them, loaded only by Spring Boot (its
     // AutoConfiguration.imports) and Spring Security (spring.factories). Automatic module names.
     requires static spring.core;

@@ -3,15 +3,19 @@ package io.github.sessiongate.spring;
 import io.github.sessiongate.GateConfig;
 import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.TokenValidator;
+import io.github.sessiongate.engine.MicrometerChoice;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -27,6 +31,10 @@ import org.springframework.core.env.Environment;
  * {@link #FILTER_ORDER}: before Spring Security's filter chain (order -100 by default) and Spring
  * MVC's request-context filter (-105), so both see the request the filter wrapped and the filter
  * answers its own endpoints first.
+ *
+ * <p>With Micrometer present, the application's {@code MeterRegistry} bean (Actuator's) is where
+ * the filter registers its {@code sessiongate.*} meters: it is published in the
+ * {@code ServletContext} attribute the filter looks in ({@link Micrometer}).
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -81,5 +89,33 @@ public final class SessionGateAutoConfiguration {
         registration.addUrlPatterns("/*");
         registration.setInitParameters(InitParamsBinding.from(environment)); // ignored by a filter built from a GateConfig
         return registration;
+    }
+
+    /**
+     * Publishes the application's {@code MeterRegistry} (Actuator's, or any single or primary one)
+     * in the {@code ServletContext} attribute {@code io.micrometer.core.instrument.MeterRegistry},
+     * where the filter finds it at {@code init()} whether it was configured by properties or a
+     * {@code GateConfig} bean (a registry given to {@code GateConfig.Builder.meterRegistry} still wins).
+     * An attribute already set is left alone; without a registry bean the filter falls back to
+     * Micrometer's global registry, as outside Spring.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = MicrometerChoice.REGISTRY_CLASS)
+    public static final class Micrometer {
+        /** For Spring. */
+        public Micrometer() {
+        }
+
+        /** Sets the attribute as the servlet context starts, before the filter's {@code init()}. */
+        @Bean
+        public ServletContextInitializer sessionGateMeterRegistry(
+                ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registries) {
+            return servletContext -> {
+                io.micrometer.core.instrument.MeterRegistry registry = registries.getIfUnique();
+                if (registry != null && servletContext.getAttribute(MicrometerChoice.REGISTRY_CLASS) == null) {
+                    servletContext.setAttribute(MicrometerChoice.REGISTRY_CLASS, registry);
+                }
+            };
+        }
     }
 }
