@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.spring.SessionGateAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -34,6 +35,9 @@ class SpringBootSessionTest {
     @Autowired
     FilterRegistrationBean<SessionFilter> registration;
 
+    @Autowired
+    MeterRegistry meters;
+
     @DynamicPropertySource
     static void authBackend(DynamicPropertyRegistry registry) {
         registry.add("auth.base", AUTH::base);
@@ -50,6 +54,13 @@ class SpringBootSessionTest {
         assertTrue(registration.getOrder() < -100, "before Spring Security's default filter order");
         assertEquals(AUTH.base() + "/login", registration.getInitParameters().get("login-url"));
         assertEquals("/api/*", registration.getInitParameters().get("protected-paths"));
+    }
+
+    @Test
+    void theFiltersMetersAreInActuatorsRegistry() throws Exception {
+        new Client(port).get("/api/me", Map.of());
+        assertTrue(meters.find("sessiongate.validations").tag("filter", SessionGateAutoConfiguration.FILTER_NAME).meter() != null,
+                () -> "no sessiongate.validations meter in " + meters.getMeters().stream().map(m -> m.getId().getName()).toList());
     }
 
     @Test
