@@ -65,7 +65,8 @@ public final class SessionGateAutoConfiguration {
         if (given != null) {
             if (!properties.isEmpty()) {
                 throw new IllegalStateException("SessionGate: a GateConfig bean is defined, so the properties "
-                        + InitParamsBinding.PREFIX + "." + properties.keySet() + " would be ignored; remove them or the bean");
+                        + properties.keySet().stream().map(name -> InitParamsBinding.PREFIX + "." + name).toList()
+                        + " would be ignored; remove them or the bean");
             }
             return new SessionFilter(given);
         }
