@@ -11,12 +11,16 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.web.FilterChainProxy;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,6 +41,9 @@ class SpringBootSessionTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    FilterChainProxy springSecurity;
 
     @DynamicPropertySource
     static void authBackend(DynamicPropertyRegistry registry) {
@@ -133,6 +140,24 @@ class SpringBootSessionTest {
         HttpResponse<String> logout = client.postJson("/auth/logout", signIn(client, "bob"), "{}");
         assertTrue(logout.statusCode() == 204 || logout.statusCode() == 303, () -> logout.statusCode() + " " + logout.body());
         assertTrue(logout.headers().allValues("Set-Cookie").stream().anyMatch(c -> c.contains("sg_access")), "the cookies are cleared");
+    }
+
+    @Test
+    void insideSpringSecurityTheFiltersRoutesAreExemptFromItsCsrfCheck() throws Exception {
+        assertTrue(passesSpringSecurity("/auth/logout"), "the filter's own route, without Spring's CSRF token");
+        assertTrue(passesSpringSecurity("/auth/refresh"));
+        assertTrue(!passesSpringSecurity("/orders"), "any other POST without Spring's CSRF token is refused (control)");
+    }
+
+    /** Whether a POST without Spring's CSRF token gets through Spring Security's chain. */
+    private boolean passesSpringSecurity(String path) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", path);
+        request.setServletPath(path);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        AtomicBoolean reached = new AtomicBoolean();
+        springSecurity.doFilter(request, response, (req, res) -> reached.set(true));
+        assertEquals(reached.get() ? 200 : 403, response.getStatus());
+        return reached.get();
     }
 
     private static Map<String, String> signIn(Client client, String user) throws Exception {
