@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -24,6 +25,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.web.FilterChainProxy;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -42,6 +46,9 @@ class Boot3SessionTest {
 
     @Autowired
     FilterRegistrationBean<SessionFilter> registration;
+
+    @Autowired
+    FilterChainProxy springSecurity;
 
     @DynamicPropertySource
     static void signingKey(DynamicPropertyRegistry registry) {
@@ -81,6 +88,22 @@ class Boot3SessionTest {
     @Test
     void withoutASessionTheApiAnswers401() throws Exception {
         assertEquals(401, get("/api/me", null).statusCode());
+    }
+
+    @Test
+    void springSecuritysCsrfCheckLeavesTheFiltersRoutesAlone() throws Exception {
+        assertTrue(passesSpringSecurity("/auth/logout"), "the filter's own route, without Spring's CSRF token");
+        assertTrue(!passesSpringSecurity("/orders"), "any other POST without Spring's CSRF token is refused (control)");
+    }
+
+    private boolean passesSpringSecurity(String path) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", path);
+        request.setServletPath(path);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        AtomicBoolean reached = new AtomicBoolean();
+        springSecurity.doFilter(request, response, (req, res) -> reached.set(true));
+        assertEquals(reached.get() ? 200 : 403, response.getStatus());
+        return reached.get();
     }
 
     private HttpResponse<String> get(String path, String accessToken) throws Exception {
