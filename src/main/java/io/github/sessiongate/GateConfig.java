@@ -154,6 +154,13 @@ public final class GateConfig {
      * on every node; required by a store shared across nodes. Secret.
      */
     public static final String PARAM_STATE_STORE_KEY = "state-store-key";
+    /**
+     * Whether the filter's figures are registered as Micrometer meters ({@code sessiongate.*}):
+     * {@code auto} (when {@code io.micrometer:micrometer-core} is on the class path), {@code on}
+     * (start-up fails without it) or {@code off}.
+     */
+    public static final String PARAM_METRICS_MICROMETER = "metrics.micrometer";
+    public static final MicrometerMode DEFAULT_METRICS_MICROMETER = MicrometerMode.AUTO;
 
     private final List<String> protectedPaths;
     private final List<String> publicPaths;
@@ -201,6 +208,8 @@ public final class GateConfig {
     private final Clock clock;
     private final StateStore stateStore;
     private final javax.crypto.SecretKey stateStoreKey;
+    private final MicrometerMode micrometer;
+    private final Object meterRegistry;
 
     private GateConfig(Builder b) {
         this.protectedPaths = List.copyOf(b.protectedPaths);
@@ -233,6 +242,9 @@ public final class GateConfig {
         this.loginRedirect = b.loginRedirect;
         this.stateStore = b.stateStore;
         this.stateStoreKey = b.stateStoreKey == null ? null : stateKey(b.stateStoreKey);
+        this.micrometer = b.micrometer;
+        this.meterRegistry = b.meterRegistry;
+        io.github.sessiongate.engine.MicrometerChoice.check(micrometer, meterRegistry, GateConfig.class.getClassLoader());
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.auditListeners = List.copyOf(b.auditListeners);
         this.endpoints = b.endpoints != null ? b.endpoints : EndpointSettings.defaults();
@@ -302,6 +314,27 @@ public final class GateConfig {
         }
 
         /** The value as written in the {@value GateConfig#PARAM_CSRF} init-param. */
+        public String paramValue() {
+            return paramValue;
+        }
+    }
+
+    /** Whether the figures become Micrometer meters ({@value #PARAM_METRICS_MICROMETER}). */
+    public enum MicrometerMode {
+        /** When Micrometer is on the class path ({@code auto}, the default). */
+        AUTO("auto"),
+        /** Always: start-up fails when Micrometer is missing ({@code on}). */
+        ON("on"),
+        /** Never, even with Micrometer present or a registry given ({@code off}). */
+        OFF("off");
+
+        private final String paramValue;
+
+        MicrometerMode(String paramValue) {
+            this.paramValue = paramValue;
+        }
+
+        /** The value as written in the {@value GateConfig#PARAM_METRICS_MICROMETER} init-param. */
         public String paramValue() {
             return paramValue;
         }
@@ -574,6 +607,19 @@ public final class GateConfig {
         return Optional.ofNullable(stateStore);
     }
 
+    /** Whether the figures become Micrometer meters ({@value #PARAM_METRICS_MICROMETER}). */
+    public MicrometerMode micrometer() {
+        return micrometer;
+    }
+
+    /**
+     * The Micrometer {@code MeterRegistry} given to the builder, typed {@code Object} so this class
+     * never links Micrometer; empty: the one in the {@code ServletContext}, else the global one.
+     */
+    public Optional<Object> meterRegistry() {
+        return Optional.ofNullable(meterRegistry);
+    }
+
     /** Whether a state key is set: token-carrying state is sealed before it leaves the JVM. */
     public boolean stateSealed() {
         return stateStoreKey != null;
@@ -652,6 +698,8 @@ public final class GateConfig {
         private String stateStoreKey;
         private CookieSettings cookies;
         private List<AuditListener> auditListeners = List.of();
+        private MicrometerMode micrometer = DEFAULT_METRICS_MICROMETER;
+        private Object meterRegistry;
         private EndpointSettings endpoints;
         private Csrf csrf = DEFAULT_CSRF;
         private List<String> allowedOrigins = List.of();
@@ -932,6 +980,30 @@ public final class GateConfig {
         /** Listeners told of every audit event, in order, on the request thread. */
         public Builder auditListeners(List<AuditListener> listeners) {
             this.auditListeners = List.copyOf(listeners);
+            return this;
+        }
+
+        /**
+         * Whether the figures become Micrometer meters ({@value GateConfig#PARAM_METRICS_MICROMETER});
+         * default {@link MicrometerMode#AUTO}. {@link MicrometerMode#ON} without
+         * {@code io.micrometer:micrometer-core} fails at {@link #build()}.
+         */
+        public Builder metricsMicrometer(MicrometerMode mode) {
+            this.micrometer = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * The Micrometer {@code io.micrometer.core.instrument.MeterRegistry} the filter registers its
+         * {@code sessiongate.*} meters in (Spring Boot: Actuator's registry). Typed {@code Object} so
+         * that an application without Micrometer never links it; anything else fails at
+         * {@link #build()} with a {@link ConfigException}. Default: the registry in the
+         * {@code ServletContext} attribute {@code io.micrometer.core.instrument.MeterRegistry}, else
+         * {@code Metrics.globalRegistry}. Stays its owner's: the filter removes its meters at
+         * {@code destroy()}, never closes the registry. Ignored with {@link MicrometerMode#OFF}.
+         */
+        public Builder meterRegistry(Object registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

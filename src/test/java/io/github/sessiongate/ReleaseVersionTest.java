@@ -70,7 +70,10 @@ class ReleaseVersionTest {
             }
         }
         assertEquals(List.of(), problems);
-        assertTrue(used.containsKey(Path.of("samples", "pom.xml")), () -> "samples/pom.xml not checked: " + used);
+        for (Path sample : List.of(Path.of("samples", "pom.xml"), Path.of("samples", "spring-boot", "pom.xml"),
+                Path.of("samples", "spring-boot-3", "pom.xml"))) {
+            assertTrue(used.containsKey(sample), () -> sample + " not checked: " + used);
+        }
     }
 
     @Test
@@ -120,7 +123,8 @@ class ReleaseVersionTest {
                             .noneMatch(q -> q.getFileName() != null
                                     && (q.getFileName().toString().equals("target") || q.getFileName().toString().startsWith("."))))
                     .sorted().toList();
-            assertTrue(poms.size() >= 2, () -> "expected samples/pom.xml and samples/loadtest/pom.xml, found " + poms);
+            assertTrue(poms.size() >= 4, () -> "expected samples/pom.xml, samples/loadtest/pom.xml, samples/spring-boot/pom.xml"
+                    + " and samples/spring-boot-3/pom.xml, found " + poms);
             return poms;
         }
     }

@@ -1,13 +1,19 @@
 package io.github.sessiongate.audit;
 
+import io.github.sessiongate.AuditEvent;
 import io.github.sessiongate.SessionFilter;
+import io.github.sessiongate.ValidationResult;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * What one filter instance did since it started, as monotonic counters: cheap enough to bump on
@@ -20,6 +26,30 @@ import java.util.concurrent.atomic.LongAdder;
  * after the other, not as one atomic cut. Thread-safe; no dependencies beyond the JDK.
  */
 public final class GateMetrics {
+    /** A size that cannot be read on this node: the state lives in a shared store. */
+    public static final int SIZE_UNKNOWN = -1;
+
+    /** The filter's own refusals, besides a token's {@link ValidationResult.Reason}. */
+    public enum Refusal {
+        /** No session where one is needed: 401 or a login redirect. */
+        UNAUTHENTICATED,
+        /** A session without any of the roles a path rule asks for: 403. */
+        MISSING_ROLE,
+        /** A state-changing request the CSRF check refused: 403. */
+        CSRF,
+        /** A request refused with 400: the path firewall, or a back-channel logout token. */
+        BAD_REQUEST
+    }
+
+    private static final ValidationResult.Reason[] TOKEN_REASONS = ValidationResult.Reason.values();
+    private static final Refusal[] OWN_REASONS = Refusal.values();
+    /**
+     * The refusal reasons, each a lower-case word: a token's {@link ValidationResult.Reason}
+     * ({@code malformed}, {@code wrong_issuer}, ...), then the filter's own {@link Refusal}s
+     * ({@code unauthenticated}, {@code missing_role}, {@code csrf}, {@code bad_request}).
+     */
+    public static final List<String> REFUSAL_REASONS = refusalReasons();
+
     private final Instant startTime;
 
     private final LongAdder validations = new LongAdder();
@@ -37,6 +67,15 @@ public final class GateMetrics {
     private final LongAdder securityStoreFull = new LongAdder();
     private final LongAdder stateStoreUnavailable = new LongAdder();
     private final LongAdder revoked = new LongAdder();
+    private final LongAdder loginsSucceeded = new LongAdder();
+    private final LongAdder loginsFailed = new LongAdder();
+    private final LongAdder logouts = new LongAdder();
+    /** Indexed by {@link #REFUSAL_REASONS}: the token reasons first, then the filter's own. */
+    private final LongAdder[] refusals = new LongAdder[REFUSAL_REASONS.size()];
+    private final Latency validationLatency = new Latency();
+    private final Latency refreshLatency = new Latency();
+    private final IntSupplier validationCacheSize;
+    private final IntSupplier graceMemoSize;
     private final SessionFilter.Metrics view = new View(this);
 
     /** Counters that start now, on the system clock. */
@@ -44,9 +83,36 @@ public final class GateMetrics {
         this(Clock.systemUTC());
     }
 
-    /** Counters whose start time is read from {@code clock}, now. */
+    /** Counters whose start time is read from {@code clock}, now; the sizes read as 0. */
     public GateMetrics(Clock clock) {
+        this(clock, () -> 0, () -> 0);
+    }
+
+    /**
+     * Counters whose start time is read from {@code clock}, now, with the sizes read from the
+     * suppliers when asked ({@link #SIZE_UNKNOWN} where the state is not held on this node).
+     *
+     * @param validationCacheSize entries in the validation cache
+     * @param graceMemoSize rotations remembered in the grace memo
+     */
+    public GateMetrics(Clock clock, IntSupplier validationCacheSize, IntSupplier graceMemoSize) {
         this.startTime = Objects.requireNonNull(clock, "clock").instant();
+        this.validationCacheSize = Objects.requireNonNull(validationCacheSize, "validationCacheSize");
+        this.graceMemoSize = Objects.requireNonNull(graceMemoSize, "graceMemoSize");
+        for (int i = 0; i < refusals.length; i++) {
+            refusals[i] = new LongAdder();
+        }
+    }
+
+    private static List<String> refusalReasons() {
+        List<String> out = new ArrayList<>();
+        for (ValidationResult.Reason r : TOKEN_REASONS) {
+            out.add(r.name().toLowerCase(Locale.ROOT));
+        }
+        for (Refusal r : OWN_REASONS) {
+            out.add(r.name().toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(out);
     }
 
     /** When these counters started: the filter's init, in practice. */
@@ -56,9 +122,10 @@ public final class GateMetrics {
 
     // --- increments, one per counter, named after it ---
 
-    /** A token was validated by the validator (not answered from the cache). */
-    public void validation() {
+    /** A token was validated by the validator (not answered from the cache), in {@code nanos}. */
+    public void validation(long nanos) {
         validations.increment();
+        validationLatency.record(nanos);
     }
 
     /** A token's verdict was answered from the validation cache. */
@@ -69,6 +136,11 @@ public final class GateMetrics {
     /** A refresh succeeded and new tokens were issued. */
     public void refreshOk() {
         refreshesOk.increment();
+    }
+
+    /** A refresh call to the backend (whatever its outcome) took {@code nanos}. */
+    public void refreshCall(long nanos) {
+        refreshLatency.record(nanos);
     }
 
     /** A refresh was definitively refused (the refresh token is no good). */
@@ -99,9 +171,30 @@ public final class GateMetrics {
         guestMints.increment();
     }
 
-    /** A request was denied: 401, 403 or a redirect to the login page. */
-    public void denial() {
+    /** A request was denied: 401, 403 or a redirect to the login page; {@code why} is counted by reason. */
+    public void denial(Refusal why) {
         denials.increment();
+        refusals[TOKEN_REASONS.length + why.ordinal()].increment();
+    }
+
+    /** A presented token was refused for {@code why} (the request may still go on without a session). */
+    public void tokenRefused(ValidationResult.Reason why) {
+        refusals[why.ordinal()].increment();
+    }
+
+    /**
+     * Counts a login flow's audit event: {@link AuditEvent.Event#LOGIN_SUCCEEDED},
+     * {@link AuditEvent.Event#LOGIN_FAILED} or {@link AuditEvent.Event#LOGOUT}; any other event is
+     * not counted here.
+     */
+    public void flowEvent(AuditEvent.Event event) {
+        switch (event) {
+            case LOGIN_SUCCEEDED -> loginsSucceeded.increment();
+            case LOGIN_FAILED -> loginsFailed.increment();
+            case LOGOUT -> logouts.increment();
+            default -> {
+            }
+        }
     }
 
     /** A request was answered 503 because the validator or its backend gave no verdict. */
@@ -112,11 +205,13 @@ public final class GateMetrics {
     /** A request was answered 400 by the path firewall. */
     public void badRequest() {
         badRequests.increment();
+        refusals[TOKEN_REASONS.length + Refusal.BAD_REQUEST.ordinal()].increment();
     }
 
     /** A state-changing request was rejected by the CSRF check. */
     public void csrfRejection() {
         csrfRejections.increment();
+        refusals[TOKEN_REASONS.length + Refusal.CSRF.ordinal()].increment();
     }
 
     /**
@@ -215,6 +310,56 @@ public final class GateMetrics {
     /** Access tokens refused from the revocation list: signed out on this node. */
     public long getRevoked() {
         return revoked.sum();
+    }
+
+    /** Logins through the filter's login flow that succeeded. */
+    public long getLoginsSucceeded() {
+        return loginsSucceeded.sum();
+    }
+
+    /** Logins that failed: bad credentials, a provider's error, limits, outages. */
+    public long getLoginsFailed() {
+        return loginsFailed.sum();
+    }
+
+    /** Sessions ended: the logout endpoint and the provider's back-channel logouts. */
+    public long getLogouts() {
+        return logouts.sum();
+    }
+
+    /** Refusals for {@code reason}, one of {@link #REFUSAL_REASONS}; 0 for any other. */
+    public long getRefusals(String reason) {
+        int i = REFUSAL_REASONS.indexOf(reason);
+        return i < 0 ? 0 : refusals[i].sum();
+    }
+
+    /** Every refusal reason of {@link #REFUSAL_REASONS} with its count, zeros included, in that order. A copy. */
+    public Map<String, Long> refusals() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < refusals.length; i++) {
+            out.put(REFUSAL_REASONS.get(i), refusals[i].sum());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Validator calls timed (cache misses: a cache hit is not a call). */
+    public Latency validationLatency() {
+        return validationLatency;
+    }
+
+    /** Refresh calls to the backend timed, whatever their outcome. */
+    public Latency refreshLatency() {
+        return refreshLatency;
+    }
+
+    /** Entries in the validation cache now; {@link #SIZE_UNKNOWN} when it lives in a shared store. */
+    public int getValidationCacheSize() {
+        return validationCacheSize.getAsInt();
+    }
+
+    /** Rotations the grace memo remembers now; {@link #SIZE_UNKNOWN} when it lives in a shared store. */
+    public int getGraceMemoSize() {
+        return graceMemoSize.getAsInt();
     }
 
     /**

@@ -1,8 +1,10 @@
 package io.github.sessiongate.audit;
 
 import java.lang.management.ManagementFactory;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -88,7 +90,7 @@ public final class JmxRegistration implements AutoCloseable {
     /** The seam for tests: any MBean server and logger, a name made by {@link #objectName}. */
     static JmxRegistration register(MBeanServer server, GateMetrics metrics, ObjectName base, Logger log) {
         try {
-            return register(server, new StandardMBean(new View(metrics), SessionGateMXBean.class, true), base, log);
+            return register(server, new DescribedMXBean<>(new View(metrics), SessionGateMXBean.class), base, log);
         } catch (RuntimeException e) {
             return refused(log, base, e);
         }
@@ -110,7 +112,7 @@ public final class JmxRegistration implements AutoCloseable {
             throw new IllegalStateException("quoted values always make a valid ObjectName", e);
         }
         try {
-            return register(ManagementFactory.getPlatformMBeanServer(), new DescribedRoute(metrics), base, LOG);
+            return register(ManagementFactory.getPlatformMBeanServer(), new DescribedMXBean<>(metrics, ProxyRouteMXBean.class), base, LOG);
         } catch (RuntimeException e) {
             return refused(LOG, base, e);
         }
@@ -216,42 +218,6 @@ public final class JmxRegistration implements AutoCloseable {
         return "JmxRegistration[" + objectName().map(ObjectName::toString).orElse("none") + "]";
     }
 
-    /** A route's MXBean with a description for each attribute. */
-    private static final class DescribedRoute extends StandardMBean {
-        private static final java.util.Map<String, String> DESCRIPTIONS = java.util.Map.ofEntries(
-                java.util.Map.entry("Forwarded", "Forwards answered by the backend, any status"),
-                java.util.Map.entry("Status2xx", "Backend answers with a 1xx or 2xx status"),
-                java.util.Map.entry("Status3xx", "Backend answers with a 3xx status"),
-                java.util.Map.entry("Status4xx", "Backend answers with a 4xx status"),
-                java.util.Map.entry("Status5xx", "Backend answers with a 5xx status"),
-                java.util.Map.entry("BackendRefusedToken", "Backend 401 answers to a token the filter believed valid"),
-                java.util.Map.entry("Refused400", "Requests refused with 400 (a path or method not forwarded)"),
-                java.util.Map.entry("Refused401", "Requests refused with 401 (no session where the route needs one)"),
-                java.util.Map.entry("Refused403", "Requests refused with 403 (a role a path rule requires)"),
-                java.util.Map.entry("Refused413", "Requests refused with 413 (body over the route's max-body)"),
-                java.util.Map.entry("Failed502", "Forwards failed with 502 (backend unreachable or a bad answer)"),
-                java.util.Map.entry("Failed503", "Requests answered 503 (bulkhead full, or no verdict on the session)"),
-                java.util.Map.entry("Failed504", "Forwards failed with 504 (no headers within the route's timeout)"),
-                java.util.Map.entry("LatencyCount", "Forwards timed, until the backend's headers or the failure"),
-                java.util.Map.entry("LatencySumMillis", "Sum of the timed latencies, milliseconds"),
-                java.util.Map.entry("LatencyMaxMillis", "Largest timed latency, milliseconds"),
-                java.util.Map.entry("InFlight", "Forwards in flight now"));
-
-        DescribedRoute(RouteMetrics metrics) {
-            super(metrics, ProxyRouteMXBean.class, true);
-        }
-
-        @Override
-        protected String getDescription(javax.management.MBeanAttributeInfo info) {
-            return DESCRIPTIONS.getOrDefault(info.getName(), info.getDescription());
-        }
-
-        @Override
-        protected String getDescription(javax.management.MBeanInfo info) {
-            return "One SessionGate API proxy route: counters since the filter started";
-        }
-    }
-
     /** The MXBean over the counters. */
     private static final class View implements SessionGateMXBean {
         private final GateMetrics metrics;
@@ -338,6 +304,66 @@ public final class JmxRegistration implements AutoCloseable {
         @Override
         public long getRevoked() {
             return metrics.getRevoked();
+        }
+
+        @Override
+        public long getLoginsSucceeded() {
+            return metrics.getLoginsSucceeded();
+        }
+
+        @Override
+        public long getLoginsFailed() {
+            return metrics.getLoginsFailed();
+        }
+
+        @Override
+        public long getLogouts() {
+            return metrics.getLogouts();
+        }
+
+        @Override
+        public Map<String, Long> getRefusals() {
+            return metrics.refusals();
+        }
+
+        @Override
+        public long getValidationLatencyCount() {
+            return metrics.validationLatency().count();
+        }
+
+        @Override
+        public long getValidationLatencySumMillis() {
+            return TimeUnit.NANOSECONDS.toMillis(metrics.validationLatency().sumNanos());
+        }
+
+        @Override
+        public long getValidationLatencyMaxMillis() {
+            return TimeUnit.NANOSECONDS.toMillis(metrics.validationLatency().maxNanos());
+        }
+
+        @Override
+        public long getRefreshLatencyCount() {
+            return metrics.refreshLatency().count();
+        }
+
+        @Override
+        public long getRefreshLatencySumMillis() {
+            return TimeUnit.NANOSECONDS.toMillis(metrics.refreshLatency().sumNanos());
+        }
+
+        @Override
+        public long getRefreshLatencyMaxMillis() {
+            return TimeUnit.NANOSECONDS.toMillis(metrics.refreshLatency().maxNanos());
+        }
+
+        @Override
+        public int getValidationCacheSize() {
+            return metrics.getValidationCacheSize();
+        }
+
+        @Override
+        public int getGraceMemoSize() {
+            return metrics.getGraceMemoSize();
         }
     }
 }

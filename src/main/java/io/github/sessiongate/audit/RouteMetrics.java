@@ -1,7 +1,6 @@
 package io.github.sessiongate.audit;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
@@ -20,9 +19,7 @@ public final class RouteMetrics implements ProxyRouteMXBean {
     private final LongAdder failed502 = new LongAdder();
     private final LongAdder failed503 = new LongAdder();
     private final LongAdder failed504 = new LongAdder();
-    private final LongAdder latencyCount = new LongAdder();
-    private final LongAdder latencySumNanos = new LongAdder();
-    private final AtomicLong latencyMaxNanos = new AtomicLong();
+    private final Latency latency = new Latency();
     private final IntSupplier inFlight;
 
     /** @param inFlight reads the forwards in flight now (the route's bulkhead) */
@@ -58,9 +55,7 @@ public final class RouteMetrics implements ProxyRouteMXBean {
 
     /** One forward took {@code nanos} until the backend's headers (or its failure). */
     public void latency(long nanos) {
-        latencyCount.increment();
-        latencySumNanos.add(nanos);
-        latencyMaxNanos.accumulateAndGet(nanos, Math::max);
+        latency.record(nanos);
     }
 
     @Override
@@ -130,17 +125,17 @@ public final class RouteMetrics implements ProxyRouteMXBean {
 
     @Override
     public long getLatencyCount() {
-        return latencyCount.sum();
+        return latency.count();
     }
 
     @Override
     public long getLatencySumMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(latencySumNanos.sum());
+        return TimeUnit.NANOSECONDS.toMillis(latency.sumNanos());
     }
 
     @Override
     public long getLatencyMaxMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(latencyMaxNanos.get());
+        return TimeUnit.NANOSECONDS.toMillis(latency.maxNanos());
     }
 
     @Override

@@ -88,6 +88,7 @@ final class BackChannelEndpoint {
         switch (result.outcome()) {
             case LOGGED_OUT -> {
                 audit.record(Event.LOGOUT, "back-channel logout by " + result.detail(), requestPath, client, token);
+                metrics.flowEvent(Event.LOGOUT);
                 response.setStatus(HttpServletResponse.SC_OK);
                 response.setHeader("Cache-Control", "no-store");
                 response.setContentLength(0);

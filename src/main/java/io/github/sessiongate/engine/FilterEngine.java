@@ -34,10 +34,13 @@ public final class FilterEngine implements AutoCloseable {
 
     private final RequestSteps steps;
     private final ServletContext context;
+    /** The Micrometer meters over the counters, if bound; removed at {@link #close()}. */
+    private final AutoCloseable meters;
 
-    private FilterEngine(RequestSteps steps, ServletContext context) {
+    private FilterEngine(RequestSteps steps, ServletContext context, AutoCloseable meters) {
         this.steps = steps;
         this.context = context;
+        this.meters = meters;
     }
 
     /**
@@ -63,14 +66,18 @@ public final class FilterEngine implements AutoCloseable {
             throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
         }
         ServletContext context = filterConfig == null ? null : filterConfig.getServletContext();
-        RequestSteps steps;
+        RequestSteps steps = null;
+        AutoCloseable meters;
         try {
-            steps = new RequestSteps(components, context == null ? "" : context.getContextPath(), name);
+            String contextPath = context == null ? "" : context.getContextPath();
+            steps = new RequestSteps(components, contextPath, name);
+            meters = MicrometerChoice.bind(components.config(), steps.metrics,
+                    context == null ? null : context.getAttribute(MicrometerChoice.REGISTRY_CLASS), contextPath, name);
         } catch (ConfigException e) { // e.g. a login flow's route on the path of an endpoint
-            components.close();
+            closeAfterFailure(steps, components);
             throw new ServletException("SessionGate filter '" + name + "' cannot start: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            components.close();
+            closeAfterFailure(steps, components);
             throw e;
         }
         if (context != null) {
@@ -78,7 +85,16 @@ public final class FilterEngine implements AutoCloseable {
         }
         LOG.info("SessionGate filter '{}' ready: {}{}", name, components.config().describe(), components.describe());
         Slf4jProviderCheck.report(LoggerFactory.getILoggerFactory(), context, name); // else that line went nowhere
-        return new FilterEngine(steps, context);
+        return new FilterEngine(steps, context, meters);
+    }
+
+    /** A start that failed: what was made is closed (the steps close the components too). */
+    private static void closeAfterFailure(RequestSteps steps, Components components) {
+        if (steps != null) {
+            steps.close();
+        } else {
+            components.close();
+        }
     }
 
     /** The effective settings. */
@@ -110,6 +126,11 @@ public final class FilterEngine implements AutoCloseable {
         if (context != null && steps.components.backendClient().isPresent()
                 && context.getAttribute(BackendClient.CONTEXT_ATTRIBUTE) == steps.components.backendClient().get()) {
             context.removeAttribute(BackendClient.CONTEXT_ATTRIBUTE);
+        }
+        try {
+            meters.close();
+        } catch (Exception e) {
+            LOG.warn("removing the Micrometer meters failed: {}", e.toString());
         }
         steps.close();
     }

@@ -82,6 +82,8 @@ public final class InitParamsMapping {
                         .replace('-', '_').toUpperCase(Locale.ROOT)))
                 .allowedOrigins(params.list(PARAM_ALLOWED_ORIGINS))
                 .csrfRequireOrigin(params.bool(PARAM_CSRF_REQUIRE_ORIGIN, DEFAULT_CSRF_REQUIRE_ORIGIN))
+                .metricsMicrometer(GateConfig.MicrometerMode.valueOf(params.choice(PARAM_METRICS_MICROMETER,
+                        DEFAULT_METRICS_MICROMETER.paramValue(), "auto", "on", "off").toUpperCase(Locale.ROOT)))
                 .lifetime(SessionLifetime.settingsFrom(params))
                 .clientTokens(ClientTokens.settingsFrom(params))
                 .cookieSeal(CookieSeal.settingsFrom(params))

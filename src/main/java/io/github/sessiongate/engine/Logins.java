@@ -193,6 +193,7 @@ final class Logins {
         String fingerprintOf = refreshToken != null ? refreshToken : token;
         writer.apply(ex, resolver.end(ex.credentials, "logout", Refresh.NONE, true));
         audit.record(Event.LOGOUT, "logout", ex.path, ex.client(), fingerprintOf);
+        metrics.flowEvent(Event.LOGOUT);
         if (wantsJson(ex.request)) {
             // A script reads this body: the flow gets the facts without the ID token, so the URL carries
             // client_id and logout_hint, never id_token_hint. No location: 204 as ever.
@@ -447,6 +448,7 @@ final class Logins {
 
         @Override
         public void audit(AuditEvent.Event event, String detail, String token) {
+            metrics.flowEvent(event); // the flow reports its logins here: counted for any flow, built in or not
             audit.record(event, detail, ex.path, ex.client(), token);
         }
 

@@ -88,7 +88,8 @@ final class RequestSteps implements AutoCloseable {
         GateConfig config = components.config();
         this.config = config;
         Clock clock = config.clock();
-        this.metrics = new GateMetrics(clock);
+        SharedState state = components.state();
+        this.metrics = new GateMetrics(clock, state.validationCache()::size, state.graceMemo()::size);
         this.audit = new AuditLog(config.auditListeners(), clock);
         this.paths = new RequestPaths(config.allowJsessionidPathParameter());
         this.rules = SettingsChecks.pathRules(config);
@@ -103,7 +104,6 @@ final class RequestSteps implements AutoCloseable {
         Bulkhead bulkhead = new Bulkhead(config.backendMaxConcurrency());
         // Every promise that spans requests lives in the shared state: security entries refuse when
         // full (the request then fails closed); caches evict.
-        SharedState state = components.state();
         this.heldTokens = state.validationCache()::heldToken;
         this.sight = config.validator()::refusalOnSight;
         state.countStoreFaults(metrics::stateStoreUnavailable);
@@ -257,7 +257,7 @@ final class RequestSteps implements AutoCloseable {
             }
             if (!rule.anyOfRoles().isEmpty() && rule.anyOfRoles().stream().noneMatch(session::hasRole)) {
                 audit.record(Event.DENIED, "missing role", path, client, session.token());
-                metrics.denial();
+                metrics.denial(GateMetrics.Refusal.MISSING_ROLE);
                 Answers.forbidden(ex.out);
                 return;
             }
@@ -291,13 +291,13 @@ final class RequestSteps implements AutoCloseable {
                 metrics.unavailable();
                 forwarder.noVerdict(ex.out, ex.path, ex.client(), presented);
             } else {
-                metrics.denial();
+                metrics.denial(GateMetrics.Refusal.UNAUTHENTICATED);
                 forwarder.unauthenticated(ex.out, ex.path, ex.client(), presented);
             }
             return;
         }
         if (roleRule && rule.anyOfRoles().stream().noneMatch(counted::hasRole)) {
-            metrics.denial();
+            metrics.denial(GateMetrics.Refusal.MISSING_ROLE);
             forwarder.forbidden(ex.out, ex.path, ex.client(), counted.token());
             return;
         }
@@ -351,11 +351,11 @@ final class RequestSteps implements AutoCloseable {
             Answers.unavailable(ex.out, config.retryAfterSeconds());
         } else if (!ex.credentials.fromBearer() && navigation && config.loginRedirect()) {
             audit.record(Event.LOGIN_REDIRECT, "unauthenticated", ex.path, ex.client(), token);
-            metrics.denial();
+            metrics.denial(GateMetrics.Refusal.UNAUTHENTICATED);
             logins.enter(ex);
         } else {
             audit.record(Event.DENIED, "unauthenticated", ex.path, ex.client(), token);
-            metrics.denial();
+            metrics.denial(GateMetrics.Refusal.UNAUTHENTICATED);
             Answers.unauthenticated(ex.out, challenge);
         }
     }

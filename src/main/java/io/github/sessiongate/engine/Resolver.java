@@ -131,7 +131,7 @@ final class Resolver {
         ValidationResult result;
         ValidationResult.Reason onSight = credentials.refusedOnSight();
         if (onSight != null) {
-            result = count(Validations.refusedOnSight(onSight)); // junk, refused before it was copied
+            result = count(Validations.refusedOnSight(onSight), System.nanoTime()); // junk, refused before it was copied
         } else {
             String token = credentials.token();
             if (token == null) {
@@ -140,6 +140,7 @@ final class Resolver {
             result = check(token, clues(credentials));
         }
         if (result instanceof ValidationResult.Invalid invalid) {
+            metrics.tokenRefused(invalid.reason());
             audit.record(Event.INVALID_TOKEN, reasonText(invalid), where.path(), where.client(), credentials.tokenFor(audit));
         } else if (result instanceof ValidationResult.Unavailable u) {
             LOG.debug("no verdict on {}: {}", where.path(), u.cause());
@@ -463,12 +464,16 @@ final class Resolver {
     }
 
     private RefreshOutcome refresh(String refreshToken, SessionClues clues) {
+        long started = System.nanoTime();
         RefreshOutcome outcome = refresher.refresh(refreshToken, clues);
         switch (outcome.via()) {
             case GRACE -> metrics.graceHit();
             case SHARED -> metrics.dedupWait();
             case TOMBSTONE -> metrics.refreshRefused();
             case CALLED -> {
+                if (outcome.kind() != RefreshOutcome.Kind.UNSUPPORTED) {
+                    metrics.refreshCall(System.nanoTime() - started); // the backend's answer or failure
+                }
                 switch (outcome.kind()) {
                     case ROTATED -> metrics.refreshOk();
                     case REFUSED -> metrics.refreshRefused();
@@ -490,15 +495,19 @@ final class Resolver {
      * {@link Validations#SESSION_REVOKED} when a marker revoked the session.
      */
     ValidationResult check(String token, SessionClues clues) {
-        return count(validations.validate(token, clues));
+        long started = System.nanoTime();
+        return count(validations.validate(token, clues), started);
     }
 
-    /** Counts a verdict by where it came from; its result. */
-    private ValidationResult count(Validations.Checked checked) {
+    /**
+     * Counts a verdict by where it came from, a validator call with its time since {@code started}
+     * ({@link System#nanoTime()}); its result.
+     */
+    private ValidationResult count(Validations.Checked checked, long started) {
         switch (checked.source()) {
             case CACHE -> metrics.cacheHit();
             case SHARED -> metrics.dedupWait();
-            case CALLED -> metrics.validation();
+            case CALLED -> metrics.validation(System.nanoTime() - started);
             case REVOKED, MARKED -> metrics.revoked(); // refused from the revocation list or a marker
         }
         return checked.result();

@@ -210,6 +210,15 @@ public final class GraceMemo {
         return later(base, life);
     }
 
+    /**
+     * Rotations remembered now for the grace period (live or not yet swept), for the metrics;
+     * {@code -1} when they live in a shared store, whose size this node cannot know cheaply.
+     */
+    public int size() {
+        int held = pairs.size();
+        return held == Integer.MAX_VALUE ? -1 : held;
+    }
+
     /** Whether a rotation can be remembered now; check before asking the backend to rotate. */
     public boolean hasRoom() {
         return links.hasRoom(1) && predecessors.hasRoom(1) && issuedWith.hasRoom(1) && (grace.isZero() || pairs.hasRoom(1));

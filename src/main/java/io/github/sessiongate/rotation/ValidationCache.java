@@ -163,6 +163,14 @@ public final class ValidationCache {
         return table == null ? null : table.held(source, from, to);
     }
 
+    /**
+     * Entries the in-process table holds now (live or not yet swept), for the metrics;
+     * {@code -1} for a cache in a store, whose size this node cannot know cheaply.
+     */
+    public int size() {
+        return table == null ? -1 : table.size();
+    }
+
     /** Entries the in-process table holds now (live or not yet swept); 0 for a cache in a store. */
     int heldInProcess() {
         return table == null ? 0 : table.size();

@@ -24,8 +24,8 @@ class GateMetricsTest {
 
     /** Bumps every counter {@code i + 1} times, where {@code i} is its position in {@link #NAMES}. */
     private static void bumpEachByItsPosition(GateMetrics m) {
-        Runnable[] increments = {m::validation, m::cacheHit, m::refreshOk, m::refreshRefused, m::refreshFailed,
-            m::dedupWait, m::graceHit, m::guestMint, m::denial, m::unavailable, m::badRequest, m::csrfRejection,
+        Runnable[] increments = {() -> m.validation(1_000), m::cacheHit, m::refreshOk, m::refreshRefused, m::refreshFailed,
+            m::dedupWait, m::graceHit, m::guestMint, () -> m.denial(GateMetrics.Refusal.UNAUTHENTICATED), m::unavailable, m::badRequest, m::csrfRejection,
             m::securityStoreFull, m::stateStoreUnavailable, m::revoked};
         for (int i = 0; i < increments.length; i++) {
             for (int n = 0; n <= i; n++) {
@@ -56,7 +56,7 @@ class GateMetricsTest {
         for (int i = 0; i < NAMES.size(); i++) {
             assertEquals(i + 1L, snapshot.get(NAMES.get(i)), NAMES.get(i));
         }
-        m.denial();
+        m.denial(GateMetrics.Refusal.UNAUTHENTICATED);
         assertEquals(9L, snapshot.get("denials"), "a snapshot does not move");
         assertThrows(UnsupportedOperationException.class, () -> snapshot.put("denials", 0L));
         assertTrue(m.toString().contains("denials=10"));
@@ -81,7 +81,7 @@ class GateMetricsTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        m.validation();
+                        m.validation(1_000);
                         m.cacheHit();
                         m.refreshOk();
                         m.refreshRefused();
@@ -89,7 +89,7 @@ class GateMetricsTest {
                         m.dedupWait();
                         m.graceHit();
                         m.guestMint();
-                        m.denial();
+                        m.denial(GateMetrics.Refusal.UNAUTHENTICATED);
                         m.unavailable();
                         m.badRequest();
                         m.csrfRejection();

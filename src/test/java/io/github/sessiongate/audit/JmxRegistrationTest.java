@@ -47,8 +47,8 @@ class JmxRegistrationTest {
             assertEquals(Optional.of(expected), reg.objectName());
             assertTrue(platform.isRegistered(expected));
 
-            metrics.validation();
-            metrics.validation();
+            metrics.validation(1_000);
+            metrics.validation(1_000);
             metrics.cacheHit();
             metrics.refreshOk();
             metrics.refreshRefused();
@@ -56,7 +56,7 @@ class JmxRegistrationTest {
             metrics.dedupWait();
             metrics.graceHit();
             metrics.guestMint();
-            metrics.denial();
+            metrics.denial(GateMetrics.Refusal.UNAUTHENTICATED);
             metrics.unavailable();
             metrics.badRequest();
             metrics.csrfRejection();
@@ -137,7 +137,7 @@ class JmxRegistrationTest {
         String context = uniqueContext();
         GateMetrics oldApp = new GateMetrics();
         GateMetrics newApp = new GateMetrics();
-        oldApp.denial();
+        oldApp.denial(GateMetrics.Refusal.UNAUTHENTICATED);
         JmxRegistration old = JmxRegistration.register(oldApp, context, "SessionGate");
         JmxRegistration fresh = JmxRegistration.register(newApp, context, "SessionGate");
         JmxRegistration third = JmxRegistration.register(new GateMetrics(), context, "SessionGate");
