@@ -49,6 +49,13 @@ final class MetricsFlows implements AutoCloseable {
         return this;
     }
 
+    /** Starts the filter with settings from code, in the same fake context. */
+    MetricsFlows start(io.github.sessiongate.GateConfig preset) throws Exception {
+        filter = new SessionFilter(preset);
+        filter.init(filterConfig());
+        return this;
+    }
+
     InMemoryResponse run(InMemoryRequest request) throws Exception {
         InMemoryResponse response = new InMemoryResponse();
         FilterChain chain = (req, res) -> { };
@@ -115,7 +122,8 @@ final class MetricsFlows implements AutoCloseable {
         }
     }
 
-    private FilterConfig filterConfig() {
+    /** The container's view: {@link #filterName}, {@link #params}, a context at {@link #CONTEXT_PATH} with {@link #contextAttributes}. */
+    FilterConfig filterConfig() {
         ServletContext context = (ServletContext) Proxy.newProxyInstance(MetricsFlows.class.getClassLoader(),
                 new Class<?>[] {ServletContext.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "getContextPath" -> CONTEXT_PATH;
