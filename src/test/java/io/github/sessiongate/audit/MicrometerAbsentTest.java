@@ -6,19 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sessiongate.SessionFilter;
+import io.github.sessiongate.testing.HidingClassLoader;
 import io.github.sessiongate.testing.InMemoryRequest;
 import io.github.sessiongate.testing.InMemoryResponse;
 import jakarta.servlet.Filter;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -31,44 +29,14 @@ import org.junit.jupiter.api.Test;
  */
 class MicrometerAbsentTest {
 
-    /** Hides Micrometer; loads io.github.sessiongate.* afresh so they link against nothing else; remembers what it defined. */
-    private static final class WithoutMicrometer extends ClassLoader {
-        final Set<String> defined = ConcurrentHashMap.newKeySet();
-
-        WithoutMicrometer(ClassLoader parent) {
-            super(parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.startsWith("io.micrometer.")) {
-                throw new ClassNotFoundException(name);
-            }
-            if (!name.startsWith("io.github.sessiongate.") || name.startsWith("io.github.sessiongate.testing.")) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        if (in == null) {
-                            throw new ClassNotFoundException(name);
-                        }
-                        byte[] b = in.readAllBytes();
-                        c = defineClass(name, b, 0, b.length);
-                        defined.add(name);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                return c;
-            }
-        }
+    /** Hides Micrometer; loads io.github.sessiongate.* afresh so they link against nothing else. */
+    private static HidingClassLoader withoutMicrometer() {
+        return new HidingClassLoader(MicrometerAbsentTest.class.getClassLoader(), "io.micrometer.", "io.github.sessiongate.");
     }
 
     @Test
     void theFilterStartsAndServesWithoutMicrometer() throws Exception {
-        WithoutMicrometer loader = new WithoutMicrometer(MicrometerAbsentTest.class.getClassLoader());
+        HidingClassLoader loader = withoutMicrometer();
         assertThrows(ClassNotFoundException.class, () -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, loader));
         try (MetricsFlows flows = new MetricsFlows()) {
             Class<?> type = Class.forName(SessionFilter.class.getName(), true, loader);
@@ -88,14 +56,14 @@ class MicrometerAbsentTest {
                 filter.destroy();
             }
         }
-        assertTrue(loader.defined.contains("io.github.sessiongate.engine.MicrometerChoice"), "the choice was made: " + loader.defined.size());
-        assertTrue(loader.defined.stream().noneMatch(n -> n.startsWith("io.github.sessiongate.audit.micrometer.")),
+        assertTrue(loader.defined().contains("io.github.sessiongate.engine.MicrometerChoice"), "the choice was made: " + loader.defined().size());
+        assertTrue(loader.defined().stream().noneMatch(n -> n.startsWith("io.github.sessiongate.audit.micrometer.")),
                 "the Micrometer package is never loaded without Micrometer");
     }
 
     @Test
     void onWithoutMicrometerFailsStartUpNamingTheArtifact() throws Exception {
-        WithoutMicrometer loader = new WithoutMicrometer(MicrometerAbsentTest.class.getClassLoader());
+        HidingClassLoader loader = withoutMicrometer();
         try (MetricsFlows flows = new MetricsFlows()) {
             flows.params.put("metrics.micrometer", "on");
             Filter filter = (Filter) Class.forName(SessionFilter.class.getName(), true, loader).getConstructor().newInstance();

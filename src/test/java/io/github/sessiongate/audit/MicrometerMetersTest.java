@@ -72,30 +72,37 @@ class MicrometerMetersTest {
 
     @Test
     void theContextsRegistryComesBeforeTheGlobalOne() throws Exception {
-        SimpleMeterRegistry global = new SimpleMeterRegistry();
         SimpleMeterRegistry inContext = new SimpleMeterRegistry();
-        Metrics.addRegistry(global);
-        try (MetricsFlows flows = new MetricsFlows()) {
+        withGlobal((global, flows) -> {
             flows.contextAttributes.put(ATTRIBUTE, inContext);
             flows.start();
             assertNotNull(find(inContext, "validations", flows.filterName).functionCounter());
             assertNull(find(Metrics.globalRegistry, "validations", flows.filterName).meter());
-        } finally {
-            Metrics.removeRegistry(global);
-        }
+        });
     }
 
     @Test
     void withoutEitherTheGlobalRegistryHasThemUntilDestroy() throws Exception {
-        SimpleMeterRegistry global = new SimpleMeterRegistry();
-        Metrics.addRegistry(global);
-        try (MetricsFlows flows = new MetricsFlows()) {
+        withGlobal((global, flows) -> {
             flows.start();
             assertNotNull(find(Metrics.globalRegistry, "validations", flows.filterName).functionCounter());
             assertNotNull(find(global, "validations", flows.filterName).functionCounter(), "reaches the global's registries");
             flows.filter.destroy();
             flows.filter = null;
             assertNull(find(Metrics.globalRegistry, "validations", flows.filterName).meter());
+        });
+    }
+
+    /** A scenario with a registry added to {@code Metrics.globalRegistry} for its duration. */
+    private interface GlobalScenario {
+        void run(SimpleMeterRegistry global, MetricsFlows flows) throws Exception;
+    }
+
+    private static void withGlobal(GlobalScenario scenario) throws Exception {
+        SimpleMeterRegistry global = new SimpleMeterRegistry();
+        Metrics.addRegistry(global);
+        try (MetricsFlows flows = new MetricsFlows()) {
+            scenario.run(global, flows);
         } finally {
             Metrics.removeRegistry(global);
         }
