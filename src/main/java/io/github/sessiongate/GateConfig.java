@@ -1,5 +1,6 @@
 package io.github.sessiongate;
 
+import io.github.sessiongate.engine.MicrometerChoice;
 import io.github.sessiongate.engine.SettingsChecks;
 import java.net.URI;
 import java.time.Clock;
@@ -244,7 +245,7 @@ public final class GateConfig {
         this.stateStoreKey = b.stateStoreKey == null ? null : stateKey(b.stateStoreKey);
         this.micrometer = b.micrometer;
         this.meterRegistry = b.meterRegistry;
-        io.github.sessiongate.engine.MicrometerChoice.check(micrometer, meterRegistry, GateConfig.class.getClassLoader());
+        MicrometerChoice.check(micrometer, meterRegistry, GateConfig.class.getClassLoader());
         this.cookies = b.cookies != null ? b.cookies : CookieSettings.builder().build();
         this.auditListeners = List.copyOf(b.auditListeners);
         this.endpoints = b.endpoints != null ? b.endpoints : EndpointSettings.defaults();
@@ -659,7 +660,9 @@ public final class GateConfig {
                 + (allowJsessionid ? ", " + PARAM_ALLOW_JSESSIONID + "=true" : "")
                 + (loginRedirect ? "" : ", " + PARAM_LOGIN_REDIRECT + "=false")
                 + (stateStore == null ? "" : ", state-store=" + stateStore.getClass().getName()
-                        + (stateStoreKey == null ? "" : " (sealed)"));
+                        + (stateStoreKey == null ? "" : " (sealed)"))
+                + (micrometer == DEFAULT_METRICS_MICROMETER ? "" : ", " + PARAM_METRICS_MICROMETER + "=" + micrometer.paramValue())
+                + (meterRegistry == null ? "" : ", meter-registry=" + meterRegistry.getClass().getName());
     }
 
     @Override

@@ -17,8 +17,10 @@ import java.util.function.IntSupplier;
 
 /**
  * What one filter instance did since it started, as monotonic counters: cheap enough to bump on
- * every request ({@link LongAdder}), read by JMX ({@link JmxRegistration}) or by code
- * ({@link #snapshot()}).
+ * every request ({@link LongAdder}), read by JMX ({@link JmxRegistration}), by Micrometer (the
+ * {@code audit.micrometer} package, when present) or by code ({@link #snapshot()}). Besides the
+ * counters: logins, logouts and refusals by reason, the {@link Latency} of validator and refresh
+ * calls, and the sizes of the validation cache and the grace memo, read when asked.
  *
  * <p>Counters only grow; there is no reset, so a monitoring tool computes rates from differences
  * and {@link #getStartTime()} tells it when the series began. Each counter is exact once the

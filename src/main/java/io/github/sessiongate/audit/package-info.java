@@ -8,7 +8,9 @@
  *       {@link io.github.sessiongate.AuditEvent}s.</li>
  *   <li>{@link io.github.sessiongate.audit.GateMetrics}: per-filter counters, published over JMX
  *       by {@link io.github.sessiongate.audit.JmxRegistration} as a
- *       {@link io.github.sessiongate.audit.SessionGateMXBean}.</li>
+ *       {@link io.github.sessiongate.audit.SessionGateMXBean}, and by
+ *       {@code io.github.sessiongate.audit.micrometer} as {@code sessiongate.*} Micrometer meters when
+ *       Micrometer is on the class path.</li>
  * </ul>
  *
  * <p>Two loggers: {@value io.github.sessiongate.audit.AuditLog#LOGGER_NAME} carries event lines

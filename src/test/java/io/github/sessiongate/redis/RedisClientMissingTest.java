@@ -9,8 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.sessiongate.ConfigException;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.StateStore;
-import java.io.IOException;
-import java.io.InputStream;
+import io.github.sessiongate.testing.HidingClassLoader;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,40 +22,13 @@ import org.junit.jupiter.api.Test;
 class RedisClientMissingTest {
 
     /** Hides the client; loads io.github.sessiongate.redis.* afresh so they link against nothing else. */
-    private static final class WithoutJedis extends ClassLoader {
-        WithoutJedis(ClassLoader parent) {
-            super(parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.startsWith("redis.clients.")) {
-                throw new ClassNotFoundException(name);
-            }
-            if (!name.startsWith("io.github.sessiongate.redis.")) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                if (c == null) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        if (in == null) {
-                            throw new ClassNotFoundException(name);
-                        }
-                        byte[] b = in.readAllBytes();
-                        c = defineClass(name, b, 0, b.length);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                return c;
-            }
-        }
+    private static ClassLoader withoutJedis() {
+        return new HidingClassLoader(RedisClientMissingTest.class.getClassLoader(), "redis.clients.", "io.github.sessiongate.redis.");
     }
 
     @Test
     void initWithoutTheClientNamesTheArtifactToAdd() throws Exception {
-        ClassLoader loader = new WithoutJedis(RedisClientMissingTest.class.getClassLoader());
+        ClassLoader loader = withoutJedis();
         assertThrows(ClassNotFoundException.class, () -> Class.forName("redis.clients.jedis.JedisPooled", false, loader));
         Class<?> c = Class.forName(RedisStateStore.class.getName(), true, loader);
         assertNotSame(RedisStateStore.class, c, "the store under test is the copy that cannot see Jedis");
@@ -71,7 +43,7 @@ class RedisClientMissingTest {
 
     @Test
     void theBuilderWithoutTheClientNamesTheArtifactToo() throws Exception {
-        ClassLoader loader = new WithoutJedis(RedisClientMissingTest.class.getClassLoader());
+        ClassLoader loader = withoutJedis();
         Class<?> c = Class.forName(RedisStateStore.class.getName(), true, loader);
         Object builder = c.getMethod("builder").invoke(null);
         builder.getClass().getMethod("url", String.class).invoke(builder, "redis://127.0.0.1:6379");
