@@ -91,8 +91,20 @@ public final class CompactJws {
      * Unspecified (but never throws) for a segment that was not checked.
      */
     public static byte[] decode(CharSequence s, int from, int to) {
-        int length = to - from;
         byte[] out = new byte[decodedLength(from, to)];
+        decode(s, from, to, out);
+        return out;
+    }
+
+    /**
+     * As {@link #decode(CharSequence, int, int)}, into {@code out[0, decodedLength(from, to))}: for a
+     * caller that reuses one buffer. Unspecified (but never throws for a large enough {@code out})
+     * for a segment that was not checked.
+     *
+     * @throws ArrayIndexOutOfBoundsException when {@code out} is shorter than {@link #decodedLength}
+     */
+    public static void decode(CharSequence s, int from, int to, byte[] out) {
+        int length = to - from;
         int o = 0;
         int i = from;
         for (int full = from + (length & ~3); i < full; i += 4) {
@@ -109,7 +121,6 @@ public final class CompactJws {
                 out[o] = (byte) (v >> 8);
             }
         }
-        return out;
     }
 
     /** How many bytes segment {@code [from, to)} decodes to (its length not 1 mod 4). */
@@ -119,20 +130,6 @@ public final class CompactJws {
             case 2 -> 1;
             case 3 -> 2;
             default -> 0;
-        };
-    }
-
-    /**
-     * Byte {@code k} (0 to 255) of what {@link #decode} gives for a checked segment starting at
-     * {@code from}, read in place: for a look at a few bytes without decoding the segment.
-     * {@code k} must be below {@link #decodedLength}.
-     */
-    public static int decodedByte(CharSequence s, int from, int k) {
-        int i = from + k / 3 * 4;
-        return switch (k % 3) {
-            case 0 -> (value(s, i) << 2 | value(s, i + 1) >> 4) & 0xff;
-            case 1 -> (value(s, i + 1) << 4 | value(s, i + 2) >> 2) & 0xff;
-            default -> (value(s, i + 2) << 6 | value(s, i + 3)) & 0xff;
         };
     }
 
