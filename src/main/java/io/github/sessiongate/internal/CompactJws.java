@@ -21,11 +21,7 @@ import java.util.Arrays;
  * nanoseconds. Stateless and thread-safe. Internal; not for application code.
  */
 public final class CompactJws {
-    /** Bit {@code c} set for each base64url character {@code c} below 64: {@code -} and digits. */
-    private static final long LOW = 1L << '-' | 0x3FFL << '0';
-    /** Bit {@code c - 64} set for each base64url character {@code c} from 64 to 127: letters and {@code _}. */
-    private static final long HIGH = 0x3FFFFFFL << ('A' - 64) | 1L << ('_' - 64) | 0x3FFFFFFL << ('a' - 64);
-    /** Value of each ASCII character in the base64url alphabet (-1 for others): read only at a segment's end. */
+    /** Value of each ASCII character in the base64url alphabet (-1 for others): also what tells them apart. */
     private static final byte[] VALUES = new byte[128];
 
     static {
@@ -138,8 +134,9 @@ public final class CompactJws {
         return c < 128 ? VALUES[c] & 0x3f : 0;
     }
 
+    /** One load per character (the two bit masks this replaced cost a branch more on every character of a token). */
     private static boolean isBase64Url(char c) {
-        return c < 64 ? (LOW >>> c & 1) != 0 : c < 128 && (HIGH >>> (c - 64) & 1) != 0;
+        return c < 128 && VALUES[c] >= 0;
     }
 
     /** The length and last-character rule, for a segment already known to be base64url characters. */
