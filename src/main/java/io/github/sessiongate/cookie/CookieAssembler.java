@@ -142,6 +142,35 @@ final class CookieAssembler {
     }
 
     /**
+     * As {@link #assemble(List, boolean, HeldTokens, TokenSight)}, for a request whose lone
+     * {@code Cookie} header held one pair ({@code null} when it was malformed): the usual request,
+     * read without a list.
+     */
+    SessionCookies assembleOne(CookieHeaderReader.Pair pair, boolean secure, HeldTokens held, TokenSight sight) {
+        if (pair == null) {
+            return SessionCookies.none();
+        }
+        Known k = known(pair);
+        if (k != null && k.parsed().chunk() < 0 && k.parsed().stem().equals(canonical.get(secure ? 1 : 0).get(k.at()))
+                && pair.valueLength() > 0) {
+            return single(pair, k.at(), held, sight); // what simple() gives for it, without the list
+        }
+        return assemble(List.of(pair), secure, held, sight);
+    }
+
+    /** One cookie of ours under its canonical name, with a value: read as {@link SessionCookies#single}. */
+    private static SessionCookies single(CookieHeaderReader.Pair pair, CookieNames.Slot slot, HeldTokens held,
+            TokenSight sight) {
+        if (slot.kind() != CookieKind.ACCESS) {
+            pair.value();
+            return SessionCookies.single(pair, slot, null);
+        }
+        // A token held is the string held; any other is looked at in the header before it is copied.
+        pair.adoptHeld(held);
+        return SessionCookies.single(pair, slot, pair.refusal(sight));
+    }
+
+    /**
      * The usual request, read without the general path's bookkeeping: every session-shaped name is
      * one of {@link #ours} under its canonical form, unchunked, each slot at most once. Gives what
      * {@link #general} gives for such a request; {@code null} for any other (then the general path decides).
@@ -193,13 +222,7 @@ final class CookieAssembler {
         }
         if (count == 1) {
             if (first.valueLength() > 0) {
-                if (firstSlot.kind() != CookieKind.ACCESS) {
-                    first.value();
-                    return SessionCookies.single(first, firstSlot, null);
-                }
-                // A token held is the string held; any other is looked at in the header before it is copied.
-                first.adoptHeld(held);
-                return SessionCookies.single(first, firstSlot, first.refusal(sight));
+                return single(first, firstSlot, held, sight);
             }
             mine = new CookieHeaderReader.Pair[] {first};
             slots = new CookieNames.Slot[] {firstSlot};

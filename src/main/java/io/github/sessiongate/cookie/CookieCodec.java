@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -323,7 +324,16 @@ public final class CookieCodec {
         Objects.requireNonNull(held, "held");
         Objects.requireNonNull(sight, "sight");
         try {
-            return assembler.assemble(CookieHeaderReader.parse(request.getHeaders("Cookie"), held), secure, held, sight);
+            Enumeration<String> headers = request.getHeaders("Cookie");
+            if (headers == null || !headers.hasMoreElements()) {
+                return SessionCookies.none();
+            }
+            String first = headers.nextElement();
+            if (CookieHeaderReader.holdsOne(first) && !headers.hasMoreElements()) {
+                // The usual request: one header with one cookie, read without a list.
+                return assembler.assembleOne(CookieHeaderReader.lone(first, held), secure, held, sight);
+            }
+            return assembler.assemble(CookieHeaderReader.parse(first, headers, held), secure, held, sight);
         } catch (RuntimeException e) {
             LOG.debug("reading the Cookie header failed with {}; no session cookies", e.getClass().getName());
             return SessionCookies.none();

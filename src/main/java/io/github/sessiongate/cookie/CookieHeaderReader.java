@@ -169,16 +169,37 @@ public final class CookieHeaderReader {
             return List.of();
         }
         String first = headers.nextElement();
-        if (first != null && first.indexOf(';') < 0 && !headers.hasMoreElements()) {
-            Pair only = pair(first, 0, first.length(), held);
+        if (holdsOne(first) && !headers.hasMoreElements()) {
+            Pair only = lone(first, held);
             return only == null ? List.of() : List.of(only);
         }
+        return parse(first, headers, held);
+    }
+
+    /**
+     * Whether {@code header} holds at most one pair (no {@code ;}): then, when it is the request's
+     * only {@code Cookie} header, {@link #lone} reads it without a list.
+     */
+    static boolean holdsOne(String header) {
+        return header != null && header.indexOf(';') < 0;
+    }
+
+    /** The one pair of a header that {@link #holdsOne}, as {@link #parse(Enumeration, HeldTokens)} reads it; {@code null} when malformed. */
+    static Pair lone(String header, HeldTokens held) {
+        return pair(header, 0, header.length(), held);
+    }
+
+    /**
+     * As {@link #parse(Enumeration, HeldTokens)}, for the headers {@code first} (already taken from
+     * {@code rest}, possibly {@code null}) and the rest of {@code rest}.
+     */
+    static List<Pair> parse(String first, Enumeration<String> rest, HeldTokens held) {
         List<Pair> pairs = new ArrayList<>(4); // a request carries a few cookies: not the default 10 slots
         if (first != null) {
             parse(first, pairs, held);
         }
-        while (headers.hasMoreElements()) {
-            String header = headers.nextElement();
+        while (rest.hasMoreElements()) {
+            String header = rest.nextElement();
             if (header != null) {
                 parse(header, pairs, held);
             }

@@ -178,14 +178,14 @@ final class RequestSteps implements AutoCloseable {
         String client = origins.client(request); // the whole origin only when a step asks (Exchange.origin)
 
         // 1. Firewall: decide on the normalised path or not at all.
-        PathVerdict verdict = paths.check(request);
-        if (!verdict.isAccepted()) {
+        String path = paths.acceptedPath(request); // no verdict made for a path that passes
+        if (path == null) {
+            PathVerdict verdict = paths.check(request);
             audit.record(Event.BAD_PATH, verdict.reason(), request.getRequestURI(), client, null);
             metrics.badRequest();
             Answers.badRequest(response);
             return;
         }
-        String path = verdict.path();
 
         // The provider's back-channel logout: server to server, so before any cookie is read, and
         // neither the CSRF rule nor the path rules apply (its defence is the token's signature).

@@ -93,30 +93,51 @@ public final class RequestPaths {
      * a {@code null} request, or a container getter that throws, gives a rejection.
      */
     public PathVerdict check(HttpServletRequest request) {
-        PathVerdict verdict = decide(request);
-        if (!verdict.isAccepted() && LOG.isDebugEnabled()) {
-            LOG.debug("request path rejected: {}", verdict.reason());
+        String decided = decide(request);
+        if (isPath(decided)) {
+            return PathVerdict.accepted(decided);
         }
-        return verdict;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("request path rejected: {}", decided);
+        }
+        return PathVerdict.rejected(decided);
     }
 
-    private PathVerdict decide(HttpServletRequest request) {
+    /**
+     * The normalised path {@link #check} accepts, without making a verdict (every request asks), or
+     * {@code null} when it rejects the request: then {@link #check} says why.
+     */
+    public String acceptedPath(HttpServletRequest request) {
+        String decided = decide(request);
+        return isPath(decided) ? decided : null;
+    }
+
+    /**
+     * Whether {@link #decide} accepted: an accepted path starts with {@code /}, a reason (one of the
+     * constants above) never does.
+     */
+    private static boolean isPath(String decided) {
+        return decided.startsWith("/");
+    }
+
+    /** The normalised path, or the reason to refuse the request (see {@link #isPath}). */
+    private String decide(HttpServletRequest request) {
         if (request == null) {
-            return PathVerdict.rejected(NO_REQUEST);
+            return NO_REQUEST;
         }
         String raw;
         try {
             raw = request.getRequestURI();
         } catch (RuntimeException e) {
             LOG.debug("getRequestURI() threw {}", e.getClass().getName());
-            return PathVerdict.rejected(UNREADABLE_URI);
+            return UNREADABLE_URI;
         }
         if (raw == null) {
-            return PathVerdict.rejected(UNREADABLE_URI);
+            return UNREADABLE_URI;
         }
         String problem = rawProblem(raw, allowJsessionidPathParameter);
         if (problem != null) {
-            return PathVerdict.rejected(problem);
+            return problem;
         }
         String path;
         try {
@@ -129,13 +150,13 @@ public final class RequestPaths {
             // Jetty 12 throws IllegalArgumentException here for ambiguous URIs; never the message:
             // it may quote the request.
             LOG.debug("servlet path getters threw {}", e.getClass().getName());
-            return PathVerdict.rejected(AMBIGUOUS_PATH);
+            return AMBIGUOUS_PATH;
         }
         if (path.isEmpty()) {
             path = "/";
         }
         problem = decodedProblem(path);
-        return problem != null ? PathVerdict.rejected(problem) : PathVerdict.accepted(path);
+        return problem != null ? problem : path;
     }
 
     /** The first problem with a raw request URI, or {@code null}. */
