@@ -107,7 +107,37 @@ final class BenchRequest implements HttpServletRequest {
     @Override
     public Enumeration<String> getHeaders(String name) {
         int i = headerIndex(name);
-        return i < 0 ? Collections.emptyEnumeration() : Collections.enumeration(List.of(headerValues[i]));
+        return i < 0 ? Collections.emptyEnumeration() : new OneValue(headerValues[i]);
+    }
+
+    /**
+     * {@code getHeaders} of a header sent once as a container answers it: one small enumerator
+     * object (16 bytes here; Tomcat's {@code ValuesEnumerator} is 32), not the 80 bytes of
+     * {@code Collections.enumeration(List.of(v))}, which no container spends and which
+     * {@code -prof gc} would otherwise charge to the filter. The {@code noFilter} baseline never
+     * calls it.
+     */
+    private static final class OneValue implements Enumeration<String> {
+        private String next;
+
+        OneValue(String value) {
+            this.next = value;
+        }
+
+        @Override
+        public boolean hasMoreElements() {
+            return next != null;
+        }
+
+        @Override
+        public String nextElement() {
+            String value = next;
+            if (value == null) {
+                throw new java.util.NoSuchElementException();
+            }
+            next = null;
+            return value;
+        }
     }
 
     @Override
