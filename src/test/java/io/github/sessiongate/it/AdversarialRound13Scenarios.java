@@ -100,6 +100,31 @@ abstract class AdversarialRound13Scenarios {
     }
 
     /**
+     * Browsers that reset the connection before the backend answered: the forwards find their
+     * requests gone only when the answer comes, while other users' requests are being served.
+     */
+    @Test
+    void browsersGoneBeforeTheAnswerStartedNeverReachOtherUsersAnswers() throws Exception {
+        List<String> bodies = userAnswers("early");
+        try (Hold backendSlow = new Hold()) {
+            api.answer(V1 + "held", Answer.status(200).header("Content-Type", "application/octet-stream")
+                    .streamed(8L * RecordingBackend.BLOCK_SIZE).heldBy(backendSlow));
+            for (int i = 0; i < ABANDONERS; i++) {
+                try (Socket browser = new Socket(base.getHost(), base.getPort())) {
+                    browser.getOutputStream().write(RawHttp.head(base, "GET", BACKEND + "/held", cookie(auth.accessToken("mallory"))));
+                    browser.getOutputStream().flush();
+                    backendSlow.awaitArrivals(i + 1);
+                    browser.setSoLinger(true, 0);
+                }
+            }
+            assertOwnAnswers("early", bodies);
+            backendSlow.release();
+            assertOwnAnswers("early", bodies);
+        }
+        assertOwnAnswers("early", bodies);
+    }
+
+    /**
      * An event stream abandoned while idle (the backend sends nothing, so the container sees no
      * failed write) and then woken: other users' answers meanwhile and after are their own, and the
      * single-forward route's slot comes back.
