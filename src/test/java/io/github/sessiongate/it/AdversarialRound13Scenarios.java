@@ -105,23 +105,22 @@ abstract class AdversarialRound13Scenarios {
      */
     @Test
     void browsersGoneBeforeTheAnswerStartedNeverReachOtherUsersAnswers() throws Exception {
-        List<String> bodies = userAnswers("early");
         try (Hold backendSlow = new Hold()) {
             api.answer(V1 + "held", Answer.status(200).header("Content-Type", "application/octet-stream")
                     .streamed(8L * RecordingBackend.BLOCK_SIZE).heldBy(backendSlow));
-            for (int i = 0; i < ABANDONERS; i++) {
-                try (Socket browser = new Socket(base.getHost(), base.getPort())) {
-                    browser.getOutputStream().write(RawHttp.head(base, "GET", BACKEND + "/held", cookie(auth.accessToken("mallory"))));
-                    browser.getOutputStream().flush();
-                    backendSlow.awaitArrivals(i + 1);
-                    browser.setSoLinger(true, 0);
+            assertOwnAnswersAroundTheRelease("early", backendSlow, () -> {
+                for (int i = 0; i < ABANDONERS; i++) {
+                    try (Socket browser = new Socket(base.getHost(), base.getPort())) {
+                        browser.getOutputStream().write(RawHttp.head(base, "GET", BACKEND + "/held",
+                                cookie(auth.accessToken("mallory"))));
+                        browser.getOutputStream().flush();
+                        backendSlow.awaitArrivals(i + 1);
+                        browser.setSoLinger(true, 0);
+                    }
                 }
-            }
-            assertOwnAnswers("early", bodies);
-            backendSlow.release();
-            assertOwnAnswers("early", bodies);
+                return null;
+            });
         }
-        assertOwnAnswers("early", bodies);
     }
 
     /**
@@ -131,15 +130,14 @@ abstract class AdversarialRound13Scenarios {
      */
     @Test
     void eventStreamAbandonedWhileIdleLeavesOtherAnswersAloneAndGivesItsSlotBack() throws Exception {
-        List<String> bodies = userAnswers("sse");
         try (Hold idle = new Hold()) {
             api.answer(V1 + "events", Answer.status(200).header("Content-Type", "text/event-stream")
                     .streamed(4L * RecordingBackend.BLOCK_SIZE).pausedAfter(RecordingBackend.BLOCK_SIZE, idle));
-            abandon(SINGLE + "/events", auth.accessToken("mallory"));
-            idle.awaitArrivals(1);
-            assertOwnAnswers("sse", bodies);
-            idle.release();
-            assertOwnAnswers("sse", bodies);
+            assertOwnAnswersAroundTheRelease("sse", idle, () -> {
+                abandon(SINGLE + "/events", auth.accessToken("mallory"));
+                idle.awaitArrivals(1);
+                return null;
+            });
         }
         String after = "after-events-" + UUID.randomUUID();
         api.answer(V1 + "after-events", Answer.status(200).body(after));
@@ -148,6 +146,20 @@ abstract class AdversarialRound13Scenarios {
                 get(SINGLE + "/after-events", auth.accessToken("alice")))).status() != 503, () -> String.valueOf(last[0]));
         assertEquals(200, last[0].status(), () -> last[0].toString());
         assertEquals(after, last[0].body());
+    }
+
+    /**
+     * Other users' answers are their own after {@code abandon} has left forwards waiting at
+     * {@code hold}, after the hold's release, and once more after the woken forwards found their
+     * browsers gone.
+     */
+    private void assertOwnAnswersAroundTheRelease(String prefix, Hold hold, Io<Void> abandon) throws Exception {
+        List<String> bodies = userAnswers(prefix);
+        abandon.get();
+        assertOwnAnswers(prefix, bodies);
+        hold.release();
+        assertOwnAnswers(prefix, bodies);
+        assertOwnAnswers(prefix, bodies);
     }
 
     /** Distinct bodies, one per user, at {@code V1 + prefix-i}; long enough to span several writes. */
