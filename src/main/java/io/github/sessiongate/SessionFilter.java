@@ -236,5 +236,10 @@ public final class SessionFilter implements Filter {
         public Map<String, String> externalSecrets(GateConfig config) {
             return config.externalSecrets();
         }
+
+        @Override
+        public Optional<FilterEngine> engine(SessionFilter filter) {
+            return Optional.ofNullable(filter.engine);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.sessiongate.engine;
 
 import io.github.sessiongate.BackendClient;
 import io.github.sessiongate.GateConfig;
+import io.github.sessiongate.SessionFilter;
 import io.github.sessiongate.InitParams;
 import io.github.sessiongate.TokenValidator;
 import io.github.sessiongate.ValidationResult;
@@ -44,6 +45,9 @@ public final class ApiAccess {
 
         /** The secrets held outside the settings (validator's, OAuth2 client's), by init-param. */
         Map<String, String> externalSecrets(GateConfig config);
+
+        /** The filter's engine once {@code init} has run; empty before it and after {@code destroy}. */
+        Optional<FilterEngine> engine(SessionFilter filter);
     }
 
     /**
@@ -70,6 +74,18 @@ public final class ApiAccess {
             throw new IllegalStateException("the API hooks are already registered");
         }
         hooks = Objects.requireNonNull(api, "api");
+    }
+
+    /**
+     * Whether {@code filter} answers a request to this decided path itself, never handing it to the
+     * chain (its endpoints, its login flow's routes, the back-channel logout); for the Spring
+     * integration, which leaves exactly those to the filter's own CSRF defence.
+     *
+     * @throws IllegalStateException when the filter has not started
+     */
+    public static boolean answersItself(SessionFilter filter, String path) {
+        return hooks().engine(filter).orElseThrow(() -> new IllegalStateException("init() has not run"))
+                .answersItself(path);
     }
 
     /** The hooks, initialising {@code SessionFilter} first if nothing has loaded it yet. */

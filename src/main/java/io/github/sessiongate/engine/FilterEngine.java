@@ -97,6 +97,11 @@ public final class FilterEngine implements AutoCloseable {
         }
     }
 
+    /** Whether a request to this decided path is answered here, never handed to the chain ({@link ApiAccess#answersItself}). */
+    boolean answersItself(String path) {
+        return steps.answersItself(path);
+    }
+
     /** The effective settings. */
     public GateConfig config() {
         return steps.config;

@@ -141,6 +141,12 @@ final class RequestSteps implements AutoCloseable {
                 contextPath == null ? "" : contextPath, filterName, challenge, config.retryAfterSeconds());
     }
 
+    /** Whether this decided path is one the filter answers itself: an endpoint, a login-flow route, the back-channel logout. */
+    boolean answersItself(String path) {
+        return endpoints.match(path).isPresent() || logins.match(path).isPresent()
+                || backChannel.isPresent() && backChannel.get().matches(path);
+    }
+
     /**
      * Refuses a proxy route whose prefix covers a path the filter serves itself or sends browsers
      * to: an endpoint, a login-flow route, the back-channel logout path, the login page.

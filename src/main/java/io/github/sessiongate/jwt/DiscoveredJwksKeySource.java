@@ -100,7 +100,7 @@ final class DiscoveredJwksKeySource implements KeySource {
                     return failed(shown, "names a jwks_uri that is not https while the issuer is");
                 }
                 keys = JwksKeySource.create("jwks_uri", jwks, settings, clock);
-                LOG.info("Access-token keys from the discovered jwks_uri {}", checked);
+                LOG.info("Access-token keys from the discovered jwks_uri {}", BackendHttp.withoutQuery(checked)); // a query may carry a key
                 return keys;
             } catch (IOException e) {
                 return failed(shown, JwksKeySource.failure(e)); // jose4j's Get throws for any status but 200

@@ -347,8 +347,13 @@ public final class Forwarder implements AutoCloseable {
             }
         }
 
+        /**
+         * Relays the body. The response's stream is taken inside a turn too: once the container ended
+         * the request, its response may be the next request's (Tomcat keeping facades), and even
+         * {@code getOutputStream()} would mark that one as writing through its stream.
+         */
         private void copy(InputStream in) throws IOException {
-            OutputStream out = call.response().getOutputStream();
+            OutputStream[] out = new OutputStream[1];
             byte[] buffer = new byte[BUFFER];
             while (true) {
                 int n;
@@ -362,8 +367,11 @@ public final class Forwarder implements AutoCloseable {
                 }
                 int read = n;
                 turns.touch(() -> {
-                    out.write(buffer, 0, read);
-                    out.flush();
+                    if (out[0] == null) {
+                        out[0] = call.response().getOutputStream();
+                    }
+                    out[0].write(buffer, 0, read);
+                    out[0].flush();
                 });
             }
         }

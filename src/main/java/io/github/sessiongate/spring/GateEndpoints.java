@@ -1,7 +1,7 @@
 package io.github.sessiongate.spring;
 
-import io.github.sessiongate.EndpointSettings;
 import io.github.sessiongate.SessionFilter;
+import io.github.sessiongate.engine.ApiAccess;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +11,17 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Matches a request for one of the SessionGate filter's own endpoints ({@code /auth/login},
- * {@code /auth/logout}, ... as its {@link EndpointSettings} say), so Spring Security's CSRF filter
- * leaves them to the filter's own CSRF defence. The filters are looked up in the application
- * context (a {@link SessionFilter} bean, or one inside a {@link FilterRegistrationBean}) at the
- * first request, when they have started; the path is the one the filter decides on,
- * {@code getServletPath() + getPathInfo()}.
+ * Matches a request the SessionGate filter answers itself ({@code /auth/logout}, {@code /auth/refresh},
+ * its login flow's routes, ... as the running filter serves them), so Spring Security's CSRF filter
+ * leaves them to the filter's own CSRF defence. An endpoint path the filter does not serve with its
+ * settings (no login flow route there, client tokens off) goes to the application and keeps Spring's
+ * check. The filters are looked up in the application context (a {@link SessionFilter} bean, or one
+ * inside a {@link FilterRegistrationBean}) at the first request, when they have started; the path is
+ * the one the filter decides on, {@code getServletPath() + getPathInfo()}.
  */
 final class GateEndpoints implements RequestMatcher {
     private final ApplicationContext context;
-    private volatile List<EndpointSettings> endpoints;
+    private volatile List<SessionFilter> started;
 
     GateEndpoints(ApplicationContext context) {
         this.context = Objects.requireNonNull(context, "context");
@@ -30,21 +31,22 @@ final class GateEndpoints implements RequestMatcher {
     public boolean matches(HttpServletRequest request) {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         String decided = path.isEmpty() ? "/" : path;
-        return endpoints().stream().anyMatch(e -> e.match(decided).isPresent());
+        boolean answered = false;
+        try {
+            for (SessionFilter filter : filters()) {
+                answered |= ApiAccess.answersItself(filter, decided); // each asked: one not started yet matches nothing
+            }
+        } catch (IllegalStateException notStarted) {
+            started = null; // destroyed, or not started yet: ask the context again at the next request
+            return false;
+        }
+        return answered;
     }
 
-    private List<EndpointSettings> endpoints() {
-        List<EndpointSettings> known = endpoints;
+    private List<SessionFilter> filters() {
+        List<SessionFilter> known = started;
         if (known == null) {
-            List<EndpointSettings> found = new ArrayList<>();
-            for (SessionFilter filter : filters(context)) {
-                try {
-                    found.add(filter.config().endpoints());
-                } catch (IllegalStateException notStarted) {
-                    return List.of(); // ask again at the next request
-                }
-            }
-            endpoints = known = List.copyOf(found);
+            started = known = filters(context);
         }
         return known;
     }
