@@ -201,14 +201,18 @@ final class JwksKeySource implements KeySource {
 
     /**
      * Fetches the key set once, for start-up: a failure is logged at WARN with the URL and the HTTP
-     * status (by the fetch itself) and never thrown; the usual rate-limited refetch goes on.
+     * status (by the fetch itself) and never thrown, and does not count against the refetch
+     * interval: the first request tries again at once (a provider that was back a second later
+     * would otherwise leave requests without keys for the whole interval), then the usual
+     * rate-limited refetch goes on.
      */
     @Override
     public void warmUp() {
         try {
             jwks.refresh();
         } catch (JoseException | IOException | RuntimeException e) {
-            LOG.debug("JWKS start-up fetch from {} failed; requests fetch again", shownUri);
+            jwks.againAtOnce();
+            LOG.debug("JWKS start-up fetch from {} failed; the first request fetches again", shownUri);
         }
     }
 
@@ -332,6 +336,11 @@ final class JwksKeySource implements KeySource {
          * Due when never tried, or an interval has passed; a clock stepped back by an interval or
          * more also counts, so a clock step cannot stall fetching.
          */
+        /** The next refresh fetches, whatever the interval (after a failed start-up fetch). */
+        void againAtOnce() {
+            lastAttempt = NEVER;
+        }
+
         private boolean isDue(long now) {
             long last = lastAttempt;
             return last == NEVER || now - last >= intervalMillis || last - now >= intervalMillis;

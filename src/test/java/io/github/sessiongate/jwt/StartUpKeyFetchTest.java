@@ -70,11 +70,33 @@ class StartUpKeyFetchTest {
                 assertFalse(warn.contains("secret-query"), "the query is left out of the log");
                 ValidationResult r = v.validate(TestJwt.token().kid("k").rs256());
                 ValidationResult.Unavailable u = assertInstanceOf(ValidationResult.Unavailable.class, r,
-                        "the key source retries as always: within the interval, no verdict");
+                        "the provider still answers 500: no verdict");
                 assertTrue(u.cause().contains(base + "/keys answered HTTP 500"), u.cause());
+                assertEquals(2, hits.get(), "the failed start-up fetch did not hold the first request back");
+                ValidationResult again = v.validate(TestJwt.token().kid("k").rs256());
+                assertInstanceOf(ValidationResult.Unavailable.class, again);
+                assertEquals(2, hits.get(), "then the refetch interval applies as always");
             } finally {
                 v.close();
             }
+        }
+    }
+
+    @Test
+    void aProviderBackAfterAFailedStartUpFetchServesTheFirstRequest() throws Exception {
+        JwtTokenValidator v = init(Map.of("jwt.jwks-url", base + "/keys", "jwt.issuer", TestJwt.ISSUER,
+                "jwt.audience", TestJwt.AUDIENCE));
+        try {
+            assertEquals(1, hits.get());
+            status = 200;
+            body = new org.jose4j.jwk.JsonWebKeySet(org.jose4j.jwk.JsonWebKey.Factory.newJwk(TestJwt.RSA.getPublicKey()))
+                    .toJson();
+            ValidationResult.Invalid invalid = assertInstanceOf(ValidationResult.Invalid.class,
+                    v.validate(TestJwt.token().kid("kid-from-an-attacker").rs256()), "a verdict from the fetched keys");
+            assertEquals(ValidationResult.Reason.UNKNOWN_KEY, invalid.reason());
+            assertEquals(2, hits.get());
+        } finally {
+            v.close();
         }
     }
 
