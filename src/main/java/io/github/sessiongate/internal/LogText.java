@@ -5,8 +5,9 @@ import java.util.Collection;
 /**
  * A value from a token, a backend or the configuration made fit for a refusal's detail in a log
  * line: at most {@link #MAX} characters of it (then {@code ...}), each character outside printable
- * ASCII, and the quote and backslash, written as {@code \}{@code uNNNN}, so the value can neither
- * break the line nor its quotes. Never give it a token, signature or secret. Internal.
+ * ASCII, and the quote, backslash and {@code =}, written as {@code \}{@code uNNNN}, so the value can
+ * neither break the line nor its quotes nor pass for one more {@code key=value} field of an audit
+ * line (the audit's {@code reason=} is not quoted). Never give it a token, signature or secret. Internal.
  */
 public final class LogText {
     /** Characters of a value kept; the rest is cut and marked {@code ...}. */
@@ -42,7 +43,7 @@ public final class LogText {
         StringBuilder b = new StringBuilder(end + 8);
         for (int i = 0; i < end; i++) {
             char c = text.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '=') {
                 b.append(c);
             } else {
                 b.append("\\u").append(String.format("%04x", (int) c));
