@@ -19,7 +19,8 @@ module io.github.sessiongate {
     requires java.management;
     // Optional: only RedisStateStore uses it, and only after init() has checked it is there.
     requires static redis.clients.jedis;
-    // Optional: only io.github.sessiongate.audit.micrometer uses it, loaded only once it is found.
+    // Optional: io.github.sessiongate.audit.micrometer uses it, loaded only once it is found, and the
+    // Spring auto-configuration's @ConditionalOnClass part, which Spring loads only when it is there.
     requires static micrometer.core;
     // Optional: only io.github.sessiongate.spring uses them, loaded only by Spring Boot (its
     // AutoConfiguration.imports) and Spring Security (spring.factories). Automatic module names.
@@ -28,7 +29,6 @@ module io.github.sessiongate {
     requires static spring.context;
     requires static spring.boot;
     requires static spring.boot.autoconfigure;
-    requires static spring.web;
     requires static spring.security.core;
     requires static spring.security.config;
     requires static spring.security.web;

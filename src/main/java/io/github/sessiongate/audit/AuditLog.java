@@ -100,7 +100,9 @@ public final class AuditLog {
      * Records one event.
      *
      * @param event what happened
-     * @param reason a fixed, token-free word or phrase
+     * @param reason a fixed word or phrase, with at most a detail of values made fit for a log
+     *     line ({@code internal.LogText}: an issuer or audience of a verified token, a setting's
+     *     name); never a token, signature or secret
      * @param path the normalised (or, for {@link Event#BAD_PATH}, raw) request path
      * @param client the client address
      * @param token the token concerned, fingerprinted here; {@code null} for none. Neither

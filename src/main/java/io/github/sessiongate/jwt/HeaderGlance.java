@@ -9,7 +9,8 @@ import org.jose4j.lang.InvalidAlgorithmException;
 /**
  * A look at a token's header segment that refuses it without building a map: the segment is decoded
  * once into a buffer confined to the calling thread ({@link #BUFFERED} bytes; a longer header gets
- * its own array) and read in one forward pass, so a flood of junk headers allocates nothing. It only
+ * its own array) and read in one forward pass, so a flood of junk headers of ordinary size
+ * allocates nothing (a header over {@link #BUFFERED} decoded bytes costs one array of its size). It only
  * ever refuses, and only for the reason the full header check ({@code JwtTokenValidator.checkHeader},
  * then the key lookup) gives: not strict JSON ({@link Reason#MALFORMED}), an {@code alg} outside
  * {@code jwt.algorithms} ({@link Reason#DISALLOWED_ALGORITHM}), {@code crit}, {@code enc} or

@@ -136,9 +136,10 @@ public final class Forwarder implements AutoCloseable {
         }
         boolean handedOver = false;
         try {
+            Call what = new Call(request, response, method, target, path, origin, token, length);
             ResponseTurns turns = ResponseTurns.startAsync(request);
             if (turns != null) {
-                Forward call = new Forward(new Call(request, response, method, target, path, origin, token, length), turns);
+                Forward call = new Forward(what, turns);
                 try {
                     threads.execute(() -> {
                         boolean broken = false;
@@ -159,7 +160,7 @@ public final class Forwarder implements AutoCloseable {
                     turns.end(response, false);
                 }
             } else {
-                new Forward(new Call(request, response, method, target, path, origin, token, length), ResponseTurns.inline()).run();
+                new Forward(what, ResponseTurns.inline()).run();
             }
         } finally {
             if (!handedOver) {
