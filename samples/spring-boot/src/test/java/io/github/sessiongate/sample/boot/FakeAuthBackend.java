@@ -68,6 +68,7 @@ final class FakeAuthBackend implements AutoCloseable {
         claims.setAudience(AUDIENCE);
         claims.setSubject(subject);
         claims.setStringListClaim("roles", ROLES.get(subject));
+        claims.setGeneratedJwtId(); // as a provider does: two sign-ins in one second get two tokens
         claims.setIssuedAt(NumericDate.fromSeconds(expiresAt.getEpochSecond() - 600));
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
         JsonWebSignature jws = new JsonWebSignature();
