@@ -131,7 +131,7 @@ final class Resolver {
         ValidationResult result;
         ValidationResult.Reason onSight = credentials.refusedOnSight();
         if (onSight != null) {
-            result = count(Validations.refusedOnSight(onSight), System.nanoTime()); // junk, refused before it was copied
+            result = count(Validations.refusedOnSight(onSight)); // junk, refused before it was copied
         } else {
             String token = credentials.token();
             if (token == null) {
@@ -495,19 +495,15 @@ final class Resolver {
      * {@link Validations#SESSION_REVOKED} when a marker revoked the session.
      */
     ValidationResult check(String token, SessionClues clues) {
-        long started = System.nanoTime();
-        return count(validations.validate(token, clues), started);
+        return count(validations.validate(token, clues));
     }
 
-    /**
-     * Counts a verdict by where it came from, a validator call with its time since {@code started}
-     * ({@link System#nanoTime()}); its result.
-     */
-    private ValidationResult count(Validations.Checked checked, long started) {
+    /** Counts a verdict by where it came from, a validator call with the time it took; its result. */
+    private ValidationResult count(Validations.Checked checked) {
         switch (checked.source()) {
             case CACHE -> metrics.cacheHit();
             case SHARED -> metrics.dedupWait();
-            case CALLED -> metrics.validation(System.nanoTime() - started);
+            case CALLED -> metrics.validation(checked.nanos());
             case REVOKED, MARKED -> metrics.revoked(); // refused from the revocation list or a marker
         }
         return checked.result();

@@ -57,8 +57,15 @@ public final class Validations {
      */
     public enum Source { CACHE, SHARED, CALLED, REVOKED, MARKED }
 
-    /** A result and its source. */
-    public record Checked(ValidationResult result, Source source) {
+    /**
+     * A result, its source, and for a validator call the time the validator took (0 when it did
+     * not run: a verdict from elsewhere, a refusal on sight, a full bulkhead). Timed here, around
+     * the call itself, so a cache hit reads no clock.
+     */
+    public record Checked(ValidationResult result, Source source, long nanos) {
+        public Checked(ValidationResult result, Source source) {
+            this(result, source, 0);
+        }
     }
 
     /**
@@ -189,6 +196,7 @@ public final class Validations {
         Optional<ValidationCache.Entry> hit = inProcess ? cached : shared == null ? Optional.empty() : cache.live(shared.value());
         ValidationResult result;
         Source source;
+        long nanos = 0;
         if (hit.isPresent()) {
             result = ValidationResult.valid(hit.get().session());
             source = Source.CACHE;
@@ -203,6 +211,7 @@ public final class Validations {
                         cause -> new Checked(ValidationResult.unavailable(cause), Source.SHARED));
                 result = r.value().result();
                 source = r.shared() ? Source.SHARED : r.value().source();
+                nanos = r.shared() ? 0 : r.value().nanos();
             }
             if (result.kind() != ValidationResult.Kind.INVALID && revocations.revokedHere(() -> read.get().identity())) {
                 // Signed out on this node while the validator ran: a verdict that started before the logout is void.
@@ -214,7 +223,7 @@ public final class Validations {
             evict(token);
             return new Checked(SESSION_REVOKED, Source.MARKED);
         }
-        return new Checked(result, source);
+        return new Checked(result, source, nanos);
     }
 
     /**
@@ -423,13 +432,15 @@ public final class Validations {
             return new Checked(ValidationResult.unavailable("backend bulkhead full"), Source.CALLED);
         }
         try {
+            long started = System.nanoTime();
             ValidationResult result = validator.validate(token);
+            long nanos = System.nanoTime() - started;
             if (result instanceof ValidationResult.Valid v) {
                 cache.putFor(token, key, v.session());
             } else if (result instanceof ValidationResult.Expired e) {
                 expired.remember(key, e); // before the flight ends: a later request finds one or the other
             }
-            return new Checked(result, Source.CALLED);
+            return new Checked(result, Source.CALLED, nanos);
         } finally {
             if (bounded) {
                 bulkhead.leave();
