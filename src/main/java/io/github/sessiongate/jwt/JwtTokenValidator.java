@@ -145,6 +145,13 @@ public class JwtTokenValidator extends TokenValidator {
      * signature check. Only with {@link #PARAM_PUBLIC_KEY}.
      */
     public static final String PARAM_PUBLIC_KEY_ID = "jwt.public-key-id";
+    /**
+     * Optional key id of {@link #PARAM_SECRET}: a token whose {@code kid} header is missing or
+     * different is refused as {@link Reason#UNKNOWN_KEY} before any HMAC is computed. Without it
+     * any {@code kid} is ignored, so every well-formed token with an allowed {@code alg} costs one
+     * HMAC. Only with {@link #PARAM_SECRET}.
+     */
+    public static final String PARAM_SECRET_KEY_ID = "jwt.secret-key-id";
     /** URL of a JSON Web Key Set: https, or http to a loopback host. */
     public static final String PARAM_JWKS_URL = "jwt.jwks-url";
 
@@ -366,6 +373,7 @@ public class JwtTokenValidator extends TokenValidator {
     /**
      * A shared HMAC secret ({@code jwt.secret}), at least 32, 48 or 64 random bytes for HS256,
      * HS384 or HS512 (checked at {@link Builder#build()}). Default algorithm HS256. The array is copied.
+     * Give {@link Builder#secretKeyId} too, so that a token with a foreign {@code kid} costs no HMAC.
      *
      * @throws ConfigException naming {@code jwt.secret} when it is empty
      */
@@ -502,6 +510,7 @@ public class JwtTokenValidator extends TokenValidator {
         params.get(PARAM_REQUIRE_TYPE).ifPresent(b::requireType);
         params.get(PARAM_ROLES_CLAIM).ifPresent(b::rolesClaim);
         params.get(PARAM_PUBLIC_KEY_ID).ifPresent(b::publicKeyId);
+        params.get(PARAM_SECRET_KEY_ID).ifPresent(b::secretKeyId);
         if (params.bool(PARAM_ACCEPT_ACCESS_TOKEN_NONCE, DEFAULT_ACCEPT_ACCESS_TOKEN_NONCE)) {
             b.acceptNonceInAccessTokens(params.get(ClientCredentials.PARAM_OAUTH2_CLIENT_ID)
                     .or(() -> params.peek(OidcSettings.PARAM_CLIENT_ID)).orElseThrow(() ->
@@ -560,6 +569,8 @@ public class JwtTokenValidator extends TokenValidator {
         private String secretText;
         /** {@code jwt.public-key-id}, or null. */
         private String publicKeyId;
+        /** {@code jwt.secret-key-id}, or null. */
+        private String secretKeyId;
 
         private Builder(String keyParameter, KeyOpener keys) {
             this.keyParameter = keyParameter;
@@ -711,8 +722,23 @@ public class JwtTokenValidator extends TokenValidator {
          */
         public Builder publicKeyId(String keyId) {
             Objects.requireNonNull(keyId, "keyId");
-            PublicKeySource.checkKeyId(PARAM_PUBLIC_KEY_ID, keyId);
-            this.publicKeyId = keyId;
+            this.publicKeyId = SingleKey.checkKeyId(PARAM_PUBLIC_KEY_ID, keyId);
+            return this;
+        }
+
+        /**
+         * {@code jwt.secret-key-id}: the {@code kid} of the HMAC secret. A token whose {@code kid}
+         * header is missing or different is then refused as {@link Reason#UNKNOWN_KEY} before any
+         * HMAC is computed (compared exactly, case-sensitive). Default: not set, any {@code kid} is
+         * ignored. Only with {@link JwtTokenValidator#withSecret(byte[]) a secret} (checked at
+         * {@link #build()}).
+         *
+         * @throws ConfigException naming {@code jwt.secret-key-id} when empty, longer than 256
+         *         characters or holding control characters
+         */
+        public Builder secretKeyId(String keyId) {
+            Objects.requireNonNull(keyId, "keyId");
+            this.secretKeyId = SingleKey.checkKeyId(PARAM_SECRET_KEY_ID, keyId);
             return this;
         }
 
@@ -777,19 +803,30 @@ public class JwtTokenValidator extends TokenValidator {
             return checked;
         }
 
+        /**
+         * Refuses a key id that was set ({@code id} not null) without the single key it names:
+         * {@code idParameter} belongs to {@code key}, as {@code otherIdParameter} to {@code otherKey}.
+         */
+        private void keyIdOnlyWith(String key, String idParameter, String id, String otherKey, String otherIdParameter) {
+            if (id != null && !keyParameter.equals(key)) {
+                throw new ConfigException(idParameter, "applies only with " + key + " (a JWKS names its keys' kid "
+                        + "itself; with " + otherKey + " set " + otherIdParameter + " instead)");
+            }
+        }
+
         /** Every cross-check, then the key source; closes the key source if a later check fails. */
         private Config config() {
             if (!keyParameter.equals(PARAM_JWKS_URL) && !keyParameter.equals(OidcSettings.PARAM_ISSUER) && !jwksSettingsSet.isEmpty()) {
                 throw new ConfigException(jwksSettingsSet.iterator().next(), "applies only with " + PARAM_JWKS_URL);
             }
-            if (publicKeyId != null && !keyParameter.equals(PARAM_PUBLIC_KEY)) {
-                throw new ConfigException(PARAM_PUBLIC_KEY_ID, "applies only with " + PARAM_PUBLIC_KEY
-                        + " (a JWKS names its keys' kid itself; an HMAC secret has none)");
-            }
+            keyIdOnlyWith(PARAM_PUBLIC_KEY, PARAM_PUBLIC_KEY_ID, publicKeyId, PARAM_SECRET, PARAM_SECRET_KEY_ID);
+            keyIdOnlyWith(PARAM_SECRET, PARAM_SECRET_KEY_ID, secretKeyId, PARAM_PUBLIC_KEY, PARAM_PUBLIC_KEY_ID);
             KeySource source = keys.open(new JwksKeySource.Settings(jwksTimeout, jwksRetainOnError,
                     jwksRefetchInterval, jwksCacheDuration), clock);
             if (publicKeyId != null) {
                 source = ((PublicKeySource) source).withKeyId(PARAM_PUBLIC_KEY_ID, publicKeyId);
+            } else if (secretKeyId != null) {
+                source = ((SecretKeySource) source).withKeyId(PARAM_SECRET_KEY_ID, secretKeyId);
             }
             try {
                 List<String> allowed = algorithms.isEmpty() ? source.defaultAlgorithms() : algorithms;

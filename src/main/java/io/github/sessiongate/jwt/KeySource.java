@@ -53,7 +53,8 @@ sealed interface KeySource extends AutoCloseable permits SecretKeySource, Public
 
     /**
      * The {@code kid} every token must carry to find a key here, known without any I/O (a PEM key
-     * with {@code jwt.public-key-id}): a token with another or none is refused on sight as an
+     * with {@code jwt.public-key-id}, a secret with {@code jwt.secret-key-id}): a token with
+     * another or none is refused on sight as an
      * unknown key. {@code null} (the default) when any {@code kid} may find a key, or only
      * {@link #resolve} can tell.
      */

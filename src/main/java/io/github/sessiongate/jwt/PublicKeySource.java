@@ -38,14 +38,12 @@ import org.jose4j.keys.EllipticCurves;
  *
  * <p><b>Key id</b> ({@code jwt.public-key-id}, optional): when set, a token whose {@code kid}
  * header is missing or different is refused as {@code UNKNOWN_KEY} before the signature is
- * looked at ({@link #acceptsKid}); without it any {@code kid} is ignored and every well-formed
+ * looked at ({@link SingleKey}); without it any {@code kid} is ignored and every well-formed
  * token with an allowed {@code alg} costs one signature check.
  */
 final class PublicKeySource implements KeySource {
     static final String FILE_PREFIX = "file:";
     static final int MIN_RSA_BITS = 2048;
-    /** Longest {@code jwt.public-key-id}; a {@code kid} is a short name. */
-    static final int MAX_KEY_ID_LENGTH = 256;
     private static final long MAX_FILE_BYTES = 1024 * 1024;
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
@@ -55,26 +53,21 @@ final class PublicKeySource implements KeySource {
             AlgorithmIdentifiers.RSA_PSS_USING_SHA384, AlgorithmIdentifiers.RSA_PSS_USING_SHA512);
 
     private final PublicKey key;
-    private final KeyMatch match;
-    /** No key: a token whose {@code kid} is not {@link #acceptsKid accepted}. */
-    private final KeyMatch none;
+    /** The key under its {@code jwt.public-key-id}, if any. */
+    private final SingleKey single;
     /** RS* and PS* for RSA; exactly the one ES* matching the curve for EC; EdDSA for Ed25519. */
     private final Set<String> fitting;
     /** {@code null} for Ed25519: EdDSA must be listed in {@code jwt.algorithms}. */
     private final String defaultAlgorithm;
     private final String description;
-    /** {@code jwt.public-key-id}, or {@code null}: any {@code kid} (or none) is accepted. */
-    private final String keyId;
 
     private PublicKeySource(PublicKey key, Set<String> fitting, String defaultAlgorithm, String description,
             String keyId) {
         this.key = key;
-        this.match = new KeyMatch(this, List.of(key));
-        this.none = new KeyMatch(this, List.of());
+        this.single = new SingleKey(this, key, keyId);
         this.fitting = fitting;
         this.defaultAlgorithm = defaultAlgorithm;
         this.description = description;
-        this.keyId = keyId;
     }
 
     /**
@@ -146,43 +139,18 @@ final class PublicKeySource implements KeySource {
      *         control characters
      */
     PublicKeySource withKeyId(String parameter, String id) {
-        return new PublicKeySource(key, fitting, defaultAlgorithm, description, checkKeyId(parameter, id));
+        return new PublicKeySource(key, fitting, defaultAlgorithm, description, SingleKey.checkKeyId(parameter, id));
     }
 
-    /**
-     * A usable key id, as given.
-     *
-     * @throws ConfigException naming {@code parameter} when blank, longer than
-     *         {@link #MAX_KEY_ID_LENGTH} or holding control characters
-     */
-    static String checkKeyId(String parameter, String id) {
-        if (id.isBlank() || id.length() > MAX_KEY_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
-            throw new ConfigException(parameter, "must be the key's kid: 1 to " + MAX_KEY_ID_LENGTH
-                    + " characters, no control characters");
-        }
-        return id;
-    }
-
-    /**
-     * Whether a token with this {@code kid} header may be checked against this key: always when no
-     * {@code jwt.public-key-id} is set; otherwise only when {@code kid} equals it exactly
-     * (case-sensitive, RFC 7515 section 4.1.4). Cheap; call it before any signature work.
-     *
-     * @param kid the token's {@code kid}, or {@code null} when it has none (or a non-string one)
-     */
+    /** Whether a token with this {@code kid} may be checked against this key ({@link SingleKey#acceptsKid}). */
     boolean acceptsKid(String kid) {
-        return keyId == null || keyId.equals(kid);
-    }
-
-    /** The configured {@code jwt.public-key-id}, or {@code null}. */
-    String keyId() {
-        return keyId;
+        return single.acceptsKid(kid);
     }
 
     /** The configured {@code jwt.public-key-id}: {@link #resolve} finds no key for any other {@code kid}. */
     @Override
     public String requiredKeyId() {
-        return keyId;
+        return single.keyId();
     }
 
     /** The key itself, for a caller that verifies signatures directly. */
@@ -300,18 +268,12 @@ final class PublicKeySource implements KeySource {
      */
     @Override
     public KeyMatch resolve(String algorithm, String kid) {
-        return acceptsKid(kid) ? match : none;
+        return single.resolve(kid);
     }
 
     @Override
     public String describe() {
-        return keyId == null ? description : description + ", kid=" + shownKeyId();
-    }
-
-    /** The key id for a log line: printable ASCII, at most 64 characters. */
-    private String shownKeyId() {
-        String s = keyId.replaceAll("[^\\x20-\\x7e]", "?");
-        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return single.describe(description);
     }
 
     @Override

@@ -12,6 +12,11 @@ import org.jose4j.keys.HmacKey;
  * A shared HMAC secret ({@code jwt.secret}): UTF-8 text, or binary as {@code base64:...}, decoded by
  * {@link Secrets#decode}. Refuses a secret shorter than the hash of any allowed algorithm (RFC 7518
  * section 3.2).
+ *
+ * <p><b>Key id</b> ({@code jwt.secret-key-id}, optional): when set, a token whose {@code kid}
+ * header is missing or different is refused as {@code UNKNOWN_KEY} before any HMAC is computed
+ * ({@link SingleKey}); without it any {@code kid} is ignored and every well-formed token with an
+ * allowed {@code alg} costs one HMAC.
  */
 final class SecretKeySource implements KeySource {
     private static final Map<String, Integer> MIN_BYTES = Map.of(
@@ -21,12 +26,13 @@ final class SecretKeySource implements KeySource {
 
     private final String parameter;
     private final byte[] secret;
-    private final KeyMatch match;
+    /** The key under its {@code jwt.secret-key-id}, if any. */
+    private final SingleKey single;
 
-    private SecretKeySource(String parameter, byte[] secret) {
+    private SecretKeySource(String parameter, byte[] secret, String keyId) {
         this.parameter = parameter;
         this.secret = secret;
-        this.match = new KeyMatch(this, List.of(new HmacKey(secret)));
+        this.single = new SingleKey(this, new HmacKey(secret), keyId);
     }
 
     /**
@@ -40,7 +46,19 @@ final class SecretKeySource implements KeySource {
 
     /** Over {@code secret}, which it keeps (and wipes on {@link #close()}): pass a copy. */
     static SecretKeySource of(String parameter, byte[] secret) {
-        return new SecretKeySource(parameter, secret);
+        return new SecretKeySource(parameter, secret, null);
+    }
+
+    /**
+     * This secret with a key id ({@code jwt.secret-key-id}): tokens must name it in their
+     * {@code kid}. Shares the secret, so closing either wipes it.
+     *
+     * @param keyIdParameter the init-param name, for error messages
+     * @throws ConfigException naming {@code keyIdParameter} when the id is empty, too long or
+     *         holds control characters
+     */
+    SecretKeySource withKeyId(String keyIdParameter, String id) {
+        return new SecretKeySource(parameter, secret, SingleKey.checkKeyId(keyIdParameter, id));
     }
 
     @Override
@@ -62,15 +80,25 @@ final class SecretKeySource implements KeySource {
         }
     }
 
-    /** The one key, whatever the {@code kid}: configuration made sure it fits every allowed algorithm. */
+    /**
+     * The one key (configuration made sure it fits every allowed algorithm); none, so the token is
+     * refused as an unknown key before any HMAC, when a {@code jwt.secret-key-id} is set and the
+     * token's {@code kid} is missing or another.
+     */
     @Override
     public KeyMatch resolve(String algorithm, String kid) {
-        return match;
+        return single.resolve(kid);
+    }
+
+    /** The configured {@code jwt.secret-key-id}: {@link #resolve} finds no key for any other {@code kid}. */
+    @Override
+    public String requiredKeyId() {
+        return single.keyId();
     }
 
     @Override
     public String describe() {
-        return "secret=[PROTECTED]";
+        return single.describe("secret=[PROTECTED]");
     }
 
     /** Wipes our copy of the secret (jose4j's key object keeps its own). */

@@ -193,7 +193,7 @@ class PublicKeyIdTest {
 
     @Test
     void anUnusableKeyIdFailsStartUpNamingIt() {
-        for (String bad : List.of("", "  ", "a\nb", "x".repeat(PublicKeySource.MAX_KEY_ID_LENGTH + 1))) {
+        for (String bad : List.of("", "  ", "a\nb", "x".repeat(SingleKey.MAX_KEY_ID_LENGTH + 1))) {
             ConfigException e = assertThrows(ConfigException.class, () -> JwtTokenValidator.withPublicKey(RSA.getPublicKey()).publicKeyId(bad));
             assertEquals(JwtTokenValidator.PARAM_PUBLIC_KEY_ID, e.parameter(), e.getMessage());
         }
@@ -208,6 +208,6 @@ class PublicKeyIdTest {
         PublicKeySource named = plain.withKeyId(JwtTokenValidator.PARAM_PUBLIC_KEY_ID, "rsa-1");
         assertTrue(named.acceptsKid("rsa-1"));
         assertFalse(named.acceptsKid(null) || named.acceptsKid("rsa-2") || named.acceptsKid("RSA-1"));
-        assertEquals("rsa-1", named.keyId());
+        assertEquals("rsa-1", named.requiredKeyId());
     }
 }

@@ -44,6 +44,10 @@ class RefusalOnSightTest {
                 .clock(CLOCK).build();
     }
 
+    private static JwtTokenValidator hs256WithKeyId() {
+        return JwtTokenValidator.withSecret(SECRET).secretKeyId("rsa-1").issuer(ISSUER).audience(AUDIENCE).clock(CLOCK).build();
+    }
+
     private static List<String> headers() {
         List<String> h = new ArrayList<>();
         for (String alg : new String[] {"HS256", "RS256", "none", "HS512", "hs256", "ES256"}) {
@@ -127,7 +131,7 @@ class RefusalOnSightTest {
         int refused = 0;
         JwtTokenValidator quoteInKeyId = JwtTokenValidator.withPublicKey(RSA.getPublicKey()).publicKeyId("x\"}")
                 .issuer(ISSUER).audience(AUDIENCE).clock(CLOCK).build();
-        for (JwtTokenValidator validator : List.of(hs256(), rs256WithKeyId(), quoteInKeyId)) {
+        for (JwtTokenValidator validator : List.of(hs256(), rs256WithKeyId(), quoteInKeyId, hs256WithKeyId())) {
             for (String t : tokens()) {
                 Reason onSight = validator.refusalOnSight(t);
                 ValidationResult full = validator.validate(t);
@@ -189,6 +193,11 @@ class RefusalOnSightTest {
         assertNull(hs.refusalOnSight(token().hs256()));
         assertNull(hs.refusalOnSight(token().kid("anything").hs256()), "without a required kid, any kid takes the full path");
         hs.close();
+        JwtTokenValidator hsWithKeyId = hs256WithKeyId();
+        assertEquals(Reason.UNKNOWN_KEY, hsWithKeyId.refusalOnSight(token().kid("rsa-2").hs256()));
+        assertEquals(Reason.UNKNOWN_KEY, hsWithKeyId.refusalOnSight(token().hs256()));
+        assertNull(hsWithKeyId.refusalOnSight(token().kid("rsa-1").hs256()));
+        hsWithKeyId.close();
         rs.close();
         assertNull(rs.refusalOnSight("junk"), "a closed validator refuses nothing on sight (validate says unavailable)");
     }
