@@ -76,7 +76,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  * something else fails the run. EdDSA needs {@code jwt.algorithms=EdDSA} support in the validator;
  * on a build without it the trial fails at set-up saying so. When the validator knows
  * {@code jwt.public-key-id} ({@code JwtTokenValidator.PARAM_PUBLIC_KEY_ID}), the PEM key gets the
- * tokens' key id {@code bench-key}, so {@code unknownKid} is refused before any signature work.
+ * tokens' key id {@code bench-key}; likewise the HS256 secret with {@code jwt.secret-key-id}
+ * ({@code PARAM_SECRET_KEY_ID}); so {@code unknownKid} is refused before any signature work.
  *
  * <pre>
  * mvn -B -Pjmh test-compile exec:exec -Djmh.args="-prof gc FilterBenchmark"
@@ -188,7 +189,7 @@ public class FilterBenchmark {
         String warmCookie;
         /** The floor's consumer: what a bare jose4j filter would build once. */
         JwtConsumer bare;
-        /** Whether the PEM key was given the tokens' key id ({@code jwt.public-key-id}). */
+        /** Whether the key was given the tokens' key id ({@code jwt.public-key-id} or {@code jwt.secret-key-id}). */
         boolean keyId;
 
         @Setup(Level.Trial)
@@ -199,15 +200,17 @@ public class FilterBenchmark {
             params.put(JwtTokenValidator.PARAM_ISSUER, BenchTokens.ISSUER);
             params.put(JwtTokenValidator.PARAM_AUDIENCE, BenchTokens.AUDIENCE);
             params.put(JwtTokenValidator.PARAM_ALGORITHMS, alg);
+            String keyIdParam;
             if (keys.publicKeyPem == null) {
                 params.put(JwtTokenValidator.PARAM_SECRET, BenchTokens.SECRET);
+                keyIdParam = keyIdParam("PARAM_SECRET_KEY_ID");
             } else {
                 params.put(JwtTokenValidator.PARAM_PUBLIC_KEY, keys.publicKeyPem);
-                String keyIdParam = publicKeyIdParam();
-                if (keyIdParam != null) {
-                    params.put(keyIdParam, BenchTokens.KEY_ID);
-                    keyId = true;
-                }
+                keyIdParam = keyIdParam("PARAM_PUBLIC_KEY_ID");
+            }
+            if (keyIdParam != null) {
+                params.put(keyIdParam, BenchTokens.KEY_ID);
+                keyId = true;
             }
             filter = new SessionFilter();
             try {
@@ -243,10 +246,10 @@ public class FilterBenchmark {
             check(probe.send(this, warmCookie) == 200, alg + ": a second warm request answered " + probe.response.getStatus());
             probe.checkPassed(this, 2);
             checkModelled();
-            System.out.printf(Locale.ROOT, "%nFilterBenchmark alg=%s: token of %d characters, cookie %s, jwt.public-key-id %s;"
+            System.out.printf(Locale.ROOT, "%nFilterBenchmark alg=%s: token of %d characters, cookie %s, %s %s;"
                     + " a warm response carries %d Set-Cookie header(s)%n", alg, warmToken.length(), accessCookie,
-                    keys.publicKeyPem == null ? "n/a (HS256)" : keyId ? "set" : "not supported by this build",
-                    probe.response.setCookieCount());
+                    keys.publicKeyPem == null ? "jwt.secret-key-id" : "jwt.public-key-id",
+                    keyId ? "set" : "not supported by this build", probe.response.setCookieCount());
         }
 
         @TearDown(Level.Trial)
@@ -256,10 +259,14 @@ public class FilterBenchmark {
             }
         }
 
-        /** {@code JwtTokenValidator.PARAM_PUBLIC_KEY_ID} when this build has it (the issue adds it), else {@code null}. */
-        private static String publicKeyIdParam() {
+        /**
+         * The key id parameter named by {@code JwtTokenValidator}'s constant {@code field}
+         * ({@code PARAM_PUBLIC_KEY_ID}, {@code PARAM_SECRET_KEY_ID}) when this build has it, else
+         * {@code null}: read by reflection, so the benchmark also measures a build from before.
+         */
+        private static String keyIdParam(String field) {
             try {
-                return (String) JwtTokenValidator.class.getField("PARAM_PUBLIC_KEY_ID").get(null);
+                return (String) JwtTokenValidator.class.getField(field).get(null);
             } catch (ReflectiveOperationException e) {
                 return null;
             }
