@@ -58,6 +58,7 @@ final class LoadServer implements AutoCloseable {
                     add(context, SpringSecurityFilters.requireAuthentication());
                 }
                 case PAC4J -> add(context, new Pac4jFilter(tokens.publicKey(), TokenFile.ISSUER, TokenFile.AUDIENCE));
+                case FLOOR -> add(context, new SignatureOnlyFilter(tokens.publicKey()));
             }
             context.addServlet(new ServletHolder(new HelloServlet()), "/*");
             contexts.addHandler(context);
