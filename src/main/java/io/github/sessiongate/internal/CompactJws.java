@@ -68,6 +68,29 @@ public final class CompactJws {
     }
 
     /**
+     * Where the header segment of the token {@code s[from, to)} ends (its first {@code .}), when the
+     * token has exactly three segments and its header segment is non-empty canonical base64url;
+     * otherwise -1. Reads the header's characters and finds the dots with {@link String#indexOf(int, int)}
+     * (vectorised): a validator decides on the header before it reads the rest, which
+     * {@link #isCanonical(CharSequence, int, int)} then checks.
+     */
+    public static int headerEnd(String s, int from, int to) {
+        int first = s.indexOf('.', from);
+        if (first <= from || first >= to) {
+            return -1;
+        }
+        int second = s.indexOf('.', first + 1);
+        if (second < 0 || second >= to) {
+            return -1;
+        }
+        int third = s.indexOf('.', second + 1);
+        if (third >= 0 && third < to) {
+            return -1;
+        }
+        return isCanonicalBase64Url(s, from, first) ? first : -1;
+    }
+
+    /**
      * Whether {@code s[from, to)} is canonical unpadded base64url: only base64url characters, a
      * length other than 1 mod 4, and zero unused bits in the last character. Never throws for
      * bounds within {@code s}.

@@ -867,9 +867,11 @@ public class JwtTokenValidator extends TokenValidator {
      * Checks the token. Never throws for any input: hostile input yields {@code Invalid}, a key
      * source failure {@code Unavailable}.
      *
-     * <p>In order: the canonical spelling; the header, from the header cache or parsed and checked
-     * ({@code alg}, {@code cty}, {@code crit}, {@code enc}, {@code b64}, {@code kid}); its keys (an
-     * unknown {@code kid} is refused here, before any signature work or claims parsing); the
+     * <p>In order: three segments and the header segment's canonical spelling; the header, from the header cache or
+     * parsed and checked ({@code alg}, {@code cty}, {@code crit}, {@code enc}, {@code b64},
+     * {@code kid}, and the one {@code kid} a single key was given); the whole token's canonical
+     * spelling; its keys (an unknown {@code kid} is refused here, before any signature work or
+     * claims parsing); the
      * signature, with jose4j's algorithm; then the claims, parsed once by {@link StrictJson}; then
      * jose4j's claim checks as its consumer made them, and ours.
      */
@@ -879,21 +881,27 @@ public class JwtTokenValidator extends TokenValidator {
         if (c == null) {
             return ValidationResult.unavailable(closed ? "JwtTokenValidator is closed" : "JwtTokenValidator is not configured");
         }
-        if (!CompactJws.isCanonical(token)) {
-            return refuse(Reason.MALFORMED); // padding, '+' or '/', non-zero pad bits, or not three segments
+        int headerEnd = CompactJws.headerEnd(token, 0, token.length());
+        if (headerEnd < 0) {
+            return refuse(Reason.MALFORMED); // not three segments, or a header segment not spelled canonically
         }
-        int headerEnd = token.indexOf('.');
-        int payloadEnd = token.indexOf('.', headerEnd + 1);
-
         CheckedHeader header = headers.get(token, headerEnd);
         boolean cached = header != null;
         if (!cached) {
             Object checked = checkHeader(token, headerEnd, c);
+            if (checked == Reason.UNKNOWN_KEY) {
+                // No token value in the detail (nothing verified yet): only where the keys came from.
+                return ValidationResult.invalid(Reason.UNKNOWN_KEY, "no key for the token's kid and alg among " + c.keys().describe());
+            }
             if (checked instanceof Reason reason) {
                 return refuse(reason);
             }
             header = (CheckedHeader) checked;
         }
+        if (!CompactJws.isCanonical(token)) {
+            return refuse(Reason.MALFORMED); // padding, '+' or '/', non-zero pad bits, or not three segments
+        }
+        int payloadEnd = token.indexOf('.', headerEnd + 1);
 
         List<Key> keys;
         try {
@@ -935,11 +943,13 @@ public class JwtTokenValidator extends TokenValidator {
 
     /**
      * Junk refused on sight, before the filter's cache and revocation bookkeeping and without
-     * allocating: a token longer than {@link #MAX_TOKEN_LENGTH} or not canonical ({@link Reason#MALFORMED}),
-     * or whose header (not one of the header cache) {@link HeaderGlance} refuses: not strict JSON, an
-     * algorithm outside {@code jwt.algorithms}, a {@code kid} the key source cannot know. Anything
-     * else, and every token while not started, takes {@link #doValidate}, which refuses the same
-     * tokens for the same reasons.
+     * allocating, in {@link #doValidate}'s order: a token longer than {@link #MAX_TOKEN_LENGTH}, not
+     * of three segments or whose header segment is not canonical ({@link Reason#MALFORMED}); a header (not one of the
+     * header cache) that {@link HeaderGlance} refuses: not strict JSON, an algorithm outside
+     * {@code jwt.algorithms}, a {@code kid} the key source cannot know; then a token not canonical
+     * as a whole. A junk header is refused without reading the rest of the token. Anything else,
+     * and every token while not started, takes {@link #doValidate}, which refuses the same tokens
+     * for the same reasons.
      */
     @Override
     protected final Reason refuseOnSight(String text, int from, int to) {
@@ -947,19 +957,23 @@ public class JwtTokenValidator extends TokenValidator {
         if (c == null) {
             return null;
         }
-        // A canonical token within the length is also what the default format check accepts: one pass over it.
-        if (to - from > MAX_TOKEN_LENGTH || !CompactJws.isCanonical(text, from, to)) {
-            LOG.debug("JWT refused on sight: {}", Reason.MALFORMED);
-            return Reason.MALFORMED;
+        // The header segment first, as doValidate: a junk header (the usual junk) is refused without
+        // reading the rest of the token. Then the whole spelling, which the default format check also needs.
+        int headerEnd = to - from > MAX_TOKEN_LENGTH ? -1 : CompactJws.headerEnd(text, from, to);
+        if (headerEnd < 0) {
+            return refusedOnSight(Reason.MALFORMED);
         }
-        int headerEnd = text.indexOf('.', from);
-        if (headers.get(text, from, headerEnd) != null) {
-            return null; // a header a verified token carried: the signature decides
+        if (headers.get(text, from, headerEnd) == null) { // else a header a verified token carried
+            Reason reason = HeaderGlance.refusal(text, from, headerEnd, c.algorithms(), c.keys().requiredKeyId());
+            if (reason != null) {
+                return refusedOnSight(reason);
+            }
         }
-        Reason reason = HeaderGlance.refusal(text, from, headerEnd, c.algorithms(), c.keys().requiredKeyId());
-        if (reason != null) {
-            LOG.debug("JWT refused on sight: {}", reason);
-        }
+        return CompactJws.isCanonical(text, from, to) ? null : refusedOnSight(Reason.MALFORMED);
+    }
+
+    private static Reason refusedOnSight(Reason reason) {
+        LOG.debug("JWT refused on sight: {}", reason);
         return reason;
     }
 
@@ -993,6 +1007,10 @@ public class JwtTokenValidator extends TokenValidator {
             algorithm = AlgorithmFactoryFactory.getInstance().getJwsAlgorithmFactory().getAlgorithm(alg);
         } catch (InvalidAlgorithmException e) {
             return Reason.DISALLOWED_ALGORITHM; // not available in this JVM
+        }
+        String requiredKeyId = c.keys().requiredKeyId();
+        if (requiredKeyId != null && !requiredKeyId.equals(kid)) {
+            return Reason.UNKNOWN_KEY; // jwt.public-key-id or jwt.secret-key-id: no other kid has a key
         }
         Object typ = h.get("typ");
         boolean typeRefused = (typ != null && (!(typ instanceof String s) || isNonAccessType(normalizeType(s))))

@@ -1,5 +1,6 @@
 package io.github.sessiongate.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,20 @@ class CompactJwsTest {
     })
     void nonCanonicalSpellings(String token) {
         assertFalse(CompactJws.isCanonical(token), token);
+    }
+
+    @Test
+    void headerEndIsTheFirstDotOfThreeSegmentsWithACanonicalHeader() {
+        String token = hs256();
+        int dot = token.indexOf('.');
+        assertEquals(dot, CompactJws.headerEnd(token, 0, token.length()));
+        String inHeader = "a=1; sg=" + token + "; b=x.y.z";
+        int from = inHeader.indexOf(token);
+        assertEquals(from + dot, CompactJws.headerEnd(inHeader, from, from + token.length()), "dots after the token do not count");
+        for (String bad : new String[] {"", ".a.b", "a.b", "a.b.c.d", "a..", "eyJ=.a.b", "ey+J.a.b", "eyJ.a.b.", "ey.a.b"}) {
+            assertEquals(-1, CompactJws.headerEnd(bad, 0, bad.length()), bad);
+        }
+        assertEquals(3, CompactJws.headerEnd("eyA.a!.b", 0, 8), "the rest is isCanonical's to read");
     }
 
     @Test
