@@ -1,6 +1,10 @@
 package io.github.sessiongate.it;
 
 import static io.github.sessiongate.it.JavaHttp.toResponse;
+import static io.github.sessiongate.it.LogoutChainScenarios.ACCESS;
+import static io.github.sessiongate.it.LogoutChainScenarios.LC;
+import static io.github.sessiongate.it.LogoutChainScenarios.REFRESH;
+import static io.github.sessiongate.it.LogoutChainScenarios.TINY;
 import static io.github.sessiongate.it.RotationScenarios.describe;
 import static io.github.sessiongate.it.RotationScenarios.metric;
 import static io.github.sessiongate.it.RotationScenarios.setCookie;
@@ -9,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.github.sessiongate.CookieSettings;
 import io.github.sessiongate.it.RawHttp.Response;
 import io.github.sessiongate.it.RotationScenarios.Pair;
 import io.github.sessiongate.testing.FakeAuthBackend;
@@ -32,20 +35,17 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A backend whose access tokens carry no {@code jti} ({@link FakeAuthBackend#jti(boolean)}) mints
- * the same string for one user twice in one second (RS256 signs deterministically), on each real
- * container ({@link JettyIdenticalTokenTest}): a sign-in after a refresh, or after a logout, in that
- * second. The backend's clock stands still, so the tokens are identical on every run (the Spring
- * Boot sample met it in about half of its runs: a logout, then a sign-in of the same user).
+ * the same string for one user twice in one second (RS256 signs deterministically): a sign-in after
+ * a refresh, or after a logout, in that second, on each real container ({@link JettyIdenticalTokenTest},
+ * {@link TomcatIdenticalTokenTest}). The backend's clock stands still, so the tokens are identical on
+ * every run (the Spring Boot sample met it in about half of its runs: a logout, then a sign-in of
+ * the same user).
  *
- * <p>Webapps: {@value #LC} ({@code logout-chain}: JWT, login, refresh and revoke URLs, default store
- * sizes); {@value #TINY} ({@code logout-chain-tiny}: the same with {@code security-max-entries=2}).
+ * <p>The webapps of {@link LogoutChainScenarios}: {@code logout-chain} (JWT, login, refresh and revoke
+ * URLs, default store sizes) and {@code logout-chain-tiny} (the same with {@code security-max-entries=2}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class IdenticalTokenScenarios {
-    static final String LC = "/lc";
-    static final String TINY = "/lctiny";
-    static final String ACCESS = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
-    static final String REFRESH = CookieSettings.DEFAULT_REFRESH_COOKIE_NAME;
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     /** Seconds of the backend's clock each scenario has to itself. */
     private static final int SECONDS_EACH = 10;
