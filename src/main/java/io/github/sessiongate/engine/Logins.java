@@ -25,6 +25,7 @@ import io.github.sessiongate.internal.CompactJws;
 import io.github.sessiongate.internal.Json;
 import io.github.sessiongate.lifetime.SessionLifetime;
 import io.github.sessiongate.rotation.Refresher;
+import io.github.sessiongate.rotation.Revocations;
 import io.github.sessiongate.rotation.Validations;
 import io.github.sessiongate.web.Answers;
 import io.github.sessiongate.web.RequestBodies;
@@ -368,8 +369,24 @@ final class Logins {
             return Optional.of("a guest's token");
         }
 
+        /**
+         * Starts the session of a sign-in's tokens. A backend that mints tokens without a {@code jti}
+         * hands a sign-in the very string a logout here revoked within the same second: that
+         * revocation is lifted for the new session ({@link Revocations#liftReissued}), so the sign-in
+         * starts it instead of answering 503, and restored if no session starts after all.
+         */
         @Override
         public SessionStart startSession(TokenPair tokens, Optional<LoginFlow.ProviderFacts> facts) {
+            Revocations revocations = validations.revocations();
+            boolean lifted = revocations.liftReissued(tokens.accessToken());
+            SessionStart start = start(tokens, facts);
+            if (lifted && start.outcome() != SessionStart.Outcome.STARTED && !revocations.revoke(tokens.accessToken(), null)) {
+                metrics.securityStoreFull(); // nothing handed out all the same; say that the revocation is not kept
+            }
+            return start;
+        }
+
+        private SessionStart start(TokenPair tokens, Optional<LoginFlow.ProviderFacts> facts) {
             ValidationResult check = resolver.check(tokens.accessToken());
             if (check instanceof ValidationResult.Unavailable) {
                 return new SessionStart(SessionStart.Outcome.VALIDATOR_UNAVAILABLE, Optional.empty());

@@ -61,6 +61,34 @@ public final class Revocations {
                 : TokenIdentity.claimedExpiry(accessToken).orElse(null));
     }
 
+    /**
+     * Lifts the revocation of an access token a sign-in has just been handed by the backend, when
+     * the token has no {@code jti}: its identity is then its header and payload, and a backend that
+     * mints tokens without one issues the very same string for one user twice within a second (RS256
+     * and HS256 sign deterministically). A logout here and a sign-in in that second would otherwise
+     * start the new session on a token refused on sight. The backend has just issued it to a user who
+     * proved their credentials, so it is that session's token; a copy kept from before the logout is
+     * the same bearer string, which the backend accepts too. A token with a {@code jti} keeps its
+     * revocation: another token may share its {@code (iss, jti)} without its claims.
+     *
+     * @return whether a revocation was lifted; if the token then does not validate, the caller
+     *     restores it with {@link #revoke}
+     */
+    public boolean liftReissued(String accessToken) {
+        if (!isRevoked(accessToken)) {
+            return false;
+        }
+        String identity = TokenIdentity.of(accessToken);
+        if (!TokenIdentity.isSigningInput(identity)) {
+            return false;
+        }
+        store.remove(identity);
+        if (here != null) {
+            here.remove(identity);
+        }
+        return true;
+    }
+
     /** As {@link #revoke}, by identity (see {@link TokenIdentity#of}). */
     boolean revokeIdentity(String identity, Instant expiresAt) {
         Instant until = holdUntil(expiresAt);

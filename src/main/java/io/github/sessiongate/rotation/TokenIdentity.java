@@ -31,6 +31,8 @@ import org.jose4j.json.JsonUtil;
 public final class TokenIdentity {
     /** JSON nesting allowed in a payload before it is parsed; claims are flat. */
     private static final int MAX_DEPTH = 16;
+    /** The prefix of an identity taken from the signing input. */
+    private static final String SIGNING_INPUT = "in:";
 
     private TokenIdentity() {
     }
@@ -38,6 +40,11 @@ public final class TokenIdentity {
     /** The identity key of a token: 64 hex digits after a short prefix saying which rule applied. */
     public static String of(String token) {
         return read(token).identity();
+    }
+
+    /** Whether an identity {@link #of} gave is the digest of a JWS's signing input: a JWS without a {@code jti}. */
+    static boolean isSigningInput(String identity) {
+        return identity.startsWith(SIGNING_INPUT);
     }
 
     /**
@@ -82,7 +89,7 @@ public final class TokenIdentity {
             // Length-prefixed, so no (iss, jti) pair can be spelled as another.
             return new Read("jti:" + hex(issuer.length() + ":" + issuer + id), claims);
         }
-        return new Read("in:" + hex(token.substring(0, second)), claims);
+        return new Read(SIGNING_INPUT + hex(token.substring(0, second)), claims);
     }
 
     /**

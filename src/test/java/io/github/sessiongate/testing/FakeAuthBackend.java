@@ -53,7 +53,8 @@ import org.jose4j.lang.JoseException;
  * is at {@code GET /.well-known/jwks.json} (with a {@code kid}); claims {@code iss} (the
  * {@link #baseUrl()}), {@code aud} ({@link #DEFAULT_AUDIENCE} unless configured), {@code sub},
  * {@code roles} (array), {@code iat}, {@code exp} (now + access TTL, "now" from the injected
- * {@link Clock}), and a unique {@code jti}. Refresh tokens are opaque random strings. Every login
+ * {@link Clock}), and a unique {@code jti} (unless {@link #jti(boolean) switched off}: then two tokens
+ * minted for one user in one second of the clock are the same string, as RS256 signs deterministically). Refresh tokens are opaque random strings. Every login
  * starts a <em>family</em>; each refresh of a family's current token rotates it (new access token
  * and new refresh token, the old one marked used). Presenting an already-used refresh token is
  * treated as theft: the whole family is revoked (RFC 9700 / OAuth 2.0 Security BCP, 4.14).
@@ -154,6 +155,7 @@ public final class FakeAuthBackend implements AutoCloseable {
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private volatile int failStatus;
     private volatile boolean rotate;
+    private volatile boolean jti = true;
     private volatile int accessTokenLength;
 
     /** Grant state; guarded by {@code this}. */
@@ -485,6 +487,14 @@ public final class FakeAuthBackend implements AutoCloseable {
         this.rotate = rotate;
     }
 
+    /**
+     * Whether access tokens carry a {@code jti} (default on). Off, as some backends mint them: two
+     * tokens for one user in the same second of the clock are then identical strings.
+     */
+    public void jti(boolean jti) {
+        this.jti = jti;
+    }
+
     /** Starts signing with a new key (new {@code kid}); the JWKS publishes old and new. */
     public RsaJsonWebKey rotateSigningKey() {
         RsaJsonWebKey key = newKey("fake-" + instance + "-" + (keys.size() + 1));
@@ -597,7 +607,7 @@ public final class FakeAuthBackend implements AutoCloseable {
     private Tokens mint(String family, User user, String refreshToken) {
         Instant now = clock.instant();
         Instant exp = now.plus(accessTtl);
-        String jti = UUID.randomUUID().toString();
+        String jti = this.jti ? UUID.randomUUID().toString() : null;
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer());
         claims.setAudience(audience);
@@ -605,7 +615,9 @@ public final class FakeAuthBackend implements AutoCloseable {
         claims.setStringListClaim("roles", user.roles());
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(exp.getEpochSecond()));
-        claims.setJwtId(jti);
+        if (jti != null) {
+            claims.setJwtId(jti);
+        }
         RsaJsonWebKey key = signingKey();
         String access = sign(claims, key);
         int wanted = accessTokenLength;
@@ -836,7 +848,9 @@ public final class FakeAuthBackend implements AutoCloseable {
             answer.put("token_type", "Bearer");
             answer.put("iss", issuer());
             answer.put("aud", audience);
-            answer.put("jti", g.jti());
+            if (g.jti() != null) {
+                answer.put("jti", g.jti());
+            }
         } else if (isActive(token)) {
             synchronized (this) {
                 RefreshGrant r = refreshTokens.get(token);

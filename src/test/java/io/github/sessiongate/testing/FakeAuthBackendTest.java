@@ -39,6 +39,24 @@ class FakeAuthBackendTest {
     }
 
     @Test
+    void withoutJtiTwoTokensForOneUserInOneSecondAreTheSameString() {
+        MutableClock clock = new MutableClock();
+        try (FakeAuthBackend still = FakeAuthBackend.builder().clock(clock).build().start()) {
+            assertNotEquals(still.issue("alice").accessToken(), still.issue("alice").accessToken(), "a unique jti each");
+            still.jti(false);
+            String first = still.issue("alice").accessToken();
+            assertEquals(first, still.issue("alice").accessToken(), "same claims, same second: RS256 gives the same string");
+            assertFalse(payload(first).contains("\"jti\""), payload(first));
+            clock.advance(Duration.ofSeconds(1));
+            assertNotEquals(first, still.issue("alice").accessToken(), "the next second: another iat");
+        }
+    }
+
+    private static String payload(String jws) {
+        return new String(Base64.getUrlDecoder().decode(jws.split("\\.")[1]), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void loginIssuesRs256AccessTokenVerifiableWithThePublishedJwks() throws Exception {
         HttpResponse<String> login = post(FakeAuthBackend.LOGIN, "username=admin&password=admin-password");
         assertEquals(200, login.statusCode());
