@@ -1,6 +1,7 @@
 package io.github.sessiongate.cookie;
 
 import io.github.sessiongate.CookieSettings;
+import io.github.sessiongate.ValidationResult;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -155,19 +156,33 @@ final class CookieAssembler {
                 && pair.valueLength() > 0) {
             return single(pair, k.at(), held, sight); // what simple() gives for it, without the list
         }
+        if (!pair.hasCookieOctets()) {
+            return SessionCookies.none(); // a malformed cookie, as the reader drops it
+        }
         return assemble(List.of(pair), secure, held, sight);
     }
 
-    /** One cookie of ours under its canonical name, with a value: read as {@link SessionCookies#single}. */
+    /**
+     * One cookie of ours under its canonical name, with a value: read as {@link SessionCookies#single}.
+     * A pair whose characters are still unchecked ({@link CookieHeaderReader#loneAtSight}) is checked
+     * before its value is read, unless the validator refuses the value on sight first.
+     */
     private static SessionCookies single(CookieHeaderReader.Pair pair, CookieNames.Slot slot, HeldTokens held,
             TokenSight sight) {
         if (slot.kind() != CookieKind.ACCESS) {
+            if (!pair.hasCookieOctets()) {
+                return SessionCookies.none();
+            }
             pair.value();
             return SessionCookies.single(pair, slot, null);
         }
         // A token held is the string held; any other is looked at in the header before it is copied.
         pair.adoptHeld(held);
-        return SessionCookies.single(pair, slot, pair.refusal(sight));
+        ValidationResult.Reason refusal = pair.refusal(sight);
+        if (refusal == null && !pair.hasCookieOctets()) {
+            return SessionCookies.none();
+        }
+        return SessionCookies.single(pair, slot, refusal);
     }
 
     /**

@@ -331,7 +331,8 @@ public final class CookieCodec {
             String first = headers.nextElement();
             if (CookieHeaderReader.holdsOne(first) && !headers.hasMoreElements()) {
                 // The usual request: one header with one cookie, read without a list.
-                return assembler.assembleOne(CookieHeaderReader.lone(first, held), secure, held, sight);
+                return assembler.assembleOne(sight == TokenSight.NONE ? CookieHeaderReader.lone(first, held)
+                        : CookieHeaderReader.loneAtSight(first, held), secure, held, sight);
             }
             return assembler.assemble(CookieHeaderReader.parse(first, headers, held), secure, held, sight);
         } catch (RuntimeException e) {

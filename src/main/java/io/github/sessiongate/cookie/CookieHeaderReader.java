@@ -34,6 +34,12 @@ public final class CookieHeaderReader {
         private String value;
         /** Whether {@link #adoptHeld} has looked: a miss is not looked up twice. */
         private boolean heldLooked;
+        /**
+         * Whether the value's characters are still to be checked ({@link #hasCookieOctets}): only a
+         * pair read by {@link #loneAtSight}, whose value the assembler may hand to a validator's look
+         * first.
+         */
+        private boolean octetsUnchecked;
 
         /** A pair made from strings (cookies to write, tests). */
         Pair(String name, String value) {
@@ -90,6 +96,21 @@ public final class CookieHeaderReader {
                 return sight.refusal(OVERSIZE_VALUE, 0, OVERSIZE_VALUE.length());
             }
             return sight.refusal(header, valueFrom, valueTo);
+        }
+
+        /**
+         * Whether the value is cookie-octets only; checked here, once, for a pair read by
+         * {@link #loneAtSight} (every other pair was checked when read). A value that is not is no
+         * cookie at all: the caller drops the pair, as {@link #parse} would have.
+         */
+        boolean hasCookieOctets() {
+            if (octetsUnchecked) {
+                if (!cookieOctets(header, valueFrom, valueTo)) {
+                    return false; // stays unchecked: asked again, answered again
+                }
+                octetsUnchecked = false;
+            }
+            return true;
         }
 
         int valueLength() {
@@ -186,7 +207,20 @@ public final class CookieHeaderReader {
 
     /** The one pair of a header that {@link #holdsOne}, as {@link #parse(Enumeration, HeldTokens)} reads it; {@code null} when malformed. */
     static Pair lone(String header, HeldTokens held) {
-        return pair(header, 0, header.length(), held);
+        return pair(header, 0, header.length(), held, false);
+    }
+
+    /**
+     * As {@link #lone}, except that a value of {@value #HELD_MIN_LENGTH} characters or more that
+     * {@code held} does not have is not yet checked for cookie-octets: the assembler first lets the
+     * validator look at it in the header ({@link Pair#refusal}), and only a value the look does not
+     * refuse is checked ({@link Pair#hasCookieOctets}) before anyone reads it. Junk refused on sight
+     * (a flood of it costs the filter most) is then read once, by the look, not twice; what it
+     * changes is that a junk value with, say, a quote in it is refused as a token (its cookie
+     * cleared) rather than dropped as a malformed cookie: either way it is no session.
+     */
+    static Pair loneAtSight(String header, HeldTokens held) {
+        return pair(header, 0, header.length(), held, true);
     }
 
     /**
@@ -220,7 +254,7 @@ public final class CookieHeaderReader {
             if (end < 0) {
                 end = length;
             }
-            Pair pair = pair(header, start, end, held);
+            Pair pair = pair(header, start, end, held, false);
             if (pair != null) {
                 out.add(pair);
             }
@@ -231,7 +265,7 @@ public final class CookieHeaderReader {
     /** Values shorter than this are never looked up among the held tokens: no token is that short. */
     static final int HELD_MIN_LENGTH = 32;
 
-    private static Pair pair(String header, int start, int end, HeldTokens held) {
+    private static Pair pair(String header, int start, int end, HeldTokens held, boolean deferOctets) {
         int eq = header.indexOf('=', start);
         if (eq < 0 || eq >= end) {
             return null;
@@ -264,12 +298,26 @@ public final class CookieHeaderReader {
                 return pair; // equal to a token read and validated before: its characters were checked then
             }
         }
-        for (int i = valueFrom; i < valueTo; i++) {
-            if (!isCookieOctet(header.charAt(i))) {
-                return null;
+        if (deferOctets && valueTo - valueFrom >= HELD_MIN_LENGTH) {
+            if (pair == null) {
+                pair = new Pair(header, nameFrom, nameTo, valueFrom, valueTo);
             }
+            pair.octetsUnchecked = true; // long enough to be a token: the assembler decides when
+            return pair;
+        }
+        if (!cookieOctets(header, valueFrom, valueTo)) {
+            return null;
         }
         return pair != null ? pair : new Pair(header, nameFrom, nameTo, valueFrom, valueTo);
+    }
+
+    private static boolean cookieOctets(String header, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isCookieOctet(header.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first index in {@code [from, to)} that is not a space or TAB, else {@code to}. */
