@@ -40,6 +40,8 @@ public final class CookieHeaderReader {
          * first.
          */
         private boolean octetsUnchecked;
+        /** Whether {@link #refusal} asked a look that refused nothing. */
+        private boolean passedSight;
 
         /** A pair made from strings (cookies to write, tests). */
         Pair(String name, String value) {
@@ -89,13 +91,20 @@ public final class CookieHeaderReader {
          * is looked at as what it reads as, {@link #OVERSIZE_VALUE}.
          */
         io.github.sessiongate.ValidationResult.Reason refusal(TokenSight sight) {
-            if (value != null) {
+            if (value != null || sight == TokenSight.NONE) {
                 return null;
             }
             if (valueTo - valueFrom > io.github.sessiongate.TokenValidator.MAX_TOKEN_LENGTH) {
                 return sight.refusal(OVERSIZE_VALUE, 0, OVERSIZE_VALUE.length());
             }
-            return sight.refusal(header, valueFrom, valueTo);
+            io.github.sessiongate.ValidationResult.Reason reason = sight.refusal(header, valueFrom, valueTo);
+            passedSight = reason == null;
+            return reason;
+        }
+
+        /** Whether a look ({@link #refusal}) saw the value and refused nothing: the validation need not look again. */
+        boolean passedSight() {
+            return passedSight;
         }
 
         /**

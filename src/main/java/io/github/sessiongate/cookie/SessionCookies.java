@@ -159,6 +159,14 @@ public final class SessionCookies {
         return soleRefusal;
     }
 
+    /**
+     * Whether the validator looked at the access token while it was read and refused nothing: its
+     * validation need not ask again ({@link io.github.sessiongate.TokenValidator#refusalOnSight}).
+     */
+    public boolean accessPassedSight() {
+        return soleSlot != null && soleSlot.kind() == CookieKind.ACCESS && soleSlot.index() == 0 && sole.passedSight();
+    }
+
     /** Whether {@link #value(CookieKind)} is present, without making the value. */
     public boolean carries(CookieKind kind) {
         if (soleSlot != null) {

@@ -135,6 +135,11 @@ final class Credentials {
         return bearerPresented || sealed() ? null : cookies.accessRefusedOnSight();
     }
 
+    /** Whether the validator looked at {@link #token()} while it was read and refused nothing. */
+    boolean passedSight() {
+        return !bearerPresented && !sealed() && cookies.accessPassedSight();
+    }
+
     /**
      * {@link #token()} for an audit line: {@code null} when {@code audit} records nothing, so a
      * token refused on sight is never copied for a line nobody writes.

@@ -137,7 +137,7 @@ final class Resolver {
             if (token == null) {
                 return null;
             }
-            result = check(token, clues(credentials));
+            result = count(validations.validate(token, clues(credentials), credentials.passedSight()));
         }
         if (result instanceof ValidationResult.Invalid invalid) {
             metrics.tokenRefused(invalid.reason());
@@ -487,15 +487,7 @@ final class Resolver {
 
     /** A token's validation result through the cache and single flight, counted. */
     ValidationResult check(String token) {
-        return check(token, SessionClues.NONE);
-    }
-
-    /**
-     * As {@link #check(String)}, with the request's clues for the session markers;
-     * {@link Validations#SESSION_REVOKED} when a marker revoked the session.
-     */
-    ValidationResult check(String token, SessionClues clues) {
-        return count(validations.validate(token, clues));
+        return count(validations.validate(token, SessionClues.NONE));
     }
 
     /** Counts a verdict by where it came from, a validator call with the time it took; its result. */

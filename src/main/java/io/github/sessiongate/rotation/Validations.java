@@ -150,6 +150,14 @@ public final class Validations {
 
     /** Validates a token, with what its request tells of its session. Never throws. */
     public Checked validate(String token, SessionClues clues) {
+        return validate(token, clues, false);
+    }
+
+    /**
+     * As {@link #validate(String, SessionClues)}; {@code passedSight} when the validator already
+     * looked at this token on sight (as its cookie was read) and refused nothing, so it is not asked twice.
+     */
+    public Checked validate(String token, SessionClues clues, boolean passedSight) {
         // The in-process cache is keyed by the token itself: a hit needs no digest. Else the digest,
         // once per request: a cache in a store, the single flight and the expired verdicts share it.
         ValidationCache.Entry byToken = cache.hit(token);
@@ -158,7 +166,7 @@ public final class Validations {
             // nothing, so the hit is the answer (and its Checked is the entry's, made once).
             return byToken.checked();
         }
-        if (byToken == null) {
+        if (byToken == null && !passedSight) {
             // Junk the validator refuses on sight (no I/O, nothing allocated) is answered before any
             // digest, lookup or flight: a token that cannot be valid has no revocation, marker or verdict to find.
             ValidationResult.Reason onSight = validator.refusalOnSight(token);
