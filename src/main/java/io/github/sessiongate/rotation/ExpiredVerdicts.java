@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Only what cannot change.</b> Only {@link ValidationResult.Expired} verdicts are kept: an
  * invalid or unavailable verdict never is, a valid one is the {@link ValidationCache}'s. Keyed by
- * the whole token's {@link TokenKey}, so another spelling (a forged signature) never hits. A
+ * the whole token itself (this memo never leaves the JVM, so it needs no digest), so another
+ * spelling (a forged signature) never hits. A
  * genuine token that has expired stays expired, whatever the refresh that follows does (rotated,
  * refused or unavailable): reusing the verdict changes no decision, it only saves the signature
  * check. The checks that can change are made on every request as before, outside this memo: the
@@ -63,16 +64,16 @@ final class ExpiredVerdicts {
         this.held = new InMemoryStateStore(maxEntries, 1, clock);
     }
 
-    /** The shared verdict on the token under {@code key}, if one is still held. */
-    Optional<ValidationResult.Expired> get(String key) {
+    /** The shared verdict on {@code token}, if one is still held. */
+    Optional<ValidationResult.Expired> get(String token) {
         if (ttl.isZero() || held.size(StateStore.EntryClass.CACHE) == 0) {
             return Optional.empty();
         }
-        return held.getLocal(key).filter(ValidationResult.Expired.class::isInstance).map(ValidationResult.Expired.class::cast);
+        return held.getLocal(token).filter(ValidationResult.Expired.class::isInstance).map(ValidationResult.Expired.class::cast);
     }
 
-    /** Shares a verdict the validator has just returned for the token under {@code key}. */
-    void remember(String key, ValidationResult.Expired verdict) {
+    /** Shares a verdict the validator has just returned for {@code token}. */
+    void remember(String token, ValidationResult.Expired verdict) {
         if (ttl.isZero()) {
             return;
         }
@@ -91,14 +92,14 @@ final class ExpiredVerdicts {
         }
         Duration left = Duration.between(now, until);
         if (left.toMillis() >= 1) {
-            held.putLocal(key, verdict, left, StateStore.EntryClass.CACHE);
+            held.putLocal(token, verdict, left, StateStore.EntryClass.CACHE);
         }
     }
 
-    /** Forgets the verdict on the token under {@code key} (a logout, a refusal). */
-    void forget(String key) {
+    /** Forgets the verdict on {@code token} (a logout, a refusal). */
+    void forget(String token) {
         if (held.size(StateStore.EntryClass.CACHE) > 0) {
-            held.delete(key);
+            held.delete(token);
         }
     }
 

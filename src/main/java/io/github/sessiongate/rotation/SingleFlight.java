@@ -29,7 +29,7 @@ public final class SingleFlight<V> {
     }
 
     /**
-     * @param key the digest of the token
+     * @param key what the call is for (a token, or its digest): equal keys share one call
      * @param call the call; runs on this thread if no call for the key is in flight
      * @param maxWait how long a waiter waits for the leader
      * @param onTimeoutOrFailure the result for a waiter whose leader took too long or failed

@@ -174,8 +174,10 @@ public final class Validations {
                 return REFUSED_ON_SIGHT[onSight.ordinal()];
             }
         }
-        String key = byToken != null ? null : TokenKey.of(token);
         boolean inProcess = cache.inProcess();
+        // The digest only where a store is keyed by it; the single flight and the expired verdicts,
+        // in this JVM only, are keyed by the token itself (no digest on a cold token's path).
+        String key = byToken != null || inProcess && cache.byToken() ? null : TokenKey.of(token);
         Optional<ValidationCache.Entry> cached = byToken != null ? Optional.of(byToken)
                 : inProcess && !cache.byToken() ? cache.entryByKey(key) : Optional.empty();
         // The token's identity and claims, parsed at most once (and never on a warm hit: the entry keeps them).
@@ -209,13 +211,13 @@ public final class Validations {
             result = ValidationResult.valid(hit.get().session());
             source = Source.CACHE;
         } else {
-            Optional<ValidationResult.Expired> lapsed = expired.get(key);
+            Optional<ValidationResult.Expired> lapsed = expired.get(token);
             if (lapsed.isPresent()) {
                 // Another request of this storm verified it: expired stays expired (ExpiredVerdicts).
                 result = lapsed.get();
                 source = Source.SHARED;
             } else {
-                SingleFlight.Result<Checked> r = flights.run(key, () -> call(token, key), maxWait,
+                SingleFlight.Result<Checked> r = flights.run(token, () -> call(token, key), maxWait,
                         cause -> new Checked(ValidationResult.unavailable(cause), Source.SHARED));
                 result = r.value().result();
                 source = r.shared() ? Source.SHARED : r.value().source();
@@ -418,9 +420,7 @@ public final class Validations {
     /** Forgets a token's cached result, and its shared expired verdict. */
     public void evict(String token) {
         cache.evict(token);
-        if (expired.size() > 0) {
-            expired.forget(TokenKey.of(token)); // no second digest while nothing is shared (a flood of ends)
-        }
+        expired.forget(token);
     }
 
     /** Expired verdicts held now (for tests of the bound). */
@@ -431,7 +431,7 @@ public final class Validations {
     private Checked call(String token, String key) {
         // A flight that ended between this request's look and its own flight left its verdict:
         // looked up again here, so a storm verifies its token exactly once.
-        Optional<ValidationResult.Expired> lapsed = expired.get(key);
+        Optional<ValidationResult.Expired> lapsed = expired.get(token);
         if (lapsed.isPresent()) {
             return new Checked(lapsed.get(), Source.SHARED);
         }
@@ -446,7 +446,7 @@ public final class Validations {
             if (result instanceof ValidationResult.Valid v) {
                 cache.putFor(token, key, v.session());
             } else if (result instanceof ValidationResult.Expired e) {
-                expired.remember(key, e); // before the flight ends: a later request finds one or the other
+                expired.remember(token, e); // before the flight ends: a later request finds one or the other
             }
             return new Checked(result, Source.CALLED, nanos);
         } finally {
