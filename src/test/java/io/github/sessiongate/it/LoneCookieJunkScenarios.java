@@ -31,23 +31,20 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LoneCookieJunkScenarios {
-    static final String APP = "/app";
-    static final String ACCESS_COOKIE = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
+    private static final String ACCESS_COOKIE = CookieSettings.DEFAULT_ACCESS_COOKIE_NAME;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-
     private final Teardown teardown = new Teardown();
     private URI base;
 
     abstract Container newContainer();
 
     @BeforeAll
-    void startContainer() throws Exception {
-        teardown.add(new ScenarioProperties()).set(Tokens.SECRET_PROPERTY, Tokens.SECRET);
-        base = teardown.add(newContainer()).startServing(List.of(Container.Webapp.of(APP, "gate")));
+    void start() throws Exception {
+        base = GateServer.start(teardown, newContainer());
     }
 
     @AfterAll
-    void stopContainer() throws Exception {
+    void stop() throws Exception {
         teardown.close();
     }
 
@@ -87,7 +84,7 @@ abstract class LoneCookieJunkScenarios {
     }
 
     private Response get(String... headers) throws Exception {
-        return RawHttp.send(base, "GET", APP + "/api/orders", headers);
+        return RawHttp.send(base, "GET", GateServer.APP + "/api/orders", headers);
     }
 
     @Test

@@ -114,7 +114,8 @@ class OnSightAgreementTest {
     }
 
     /**
-     * FAILS on main (0791f20): {@code HeaderGlance} answers {@code null} both for a header it read and
+     * Failed on main (0791f20), fixed in this branch ({@code refuseOnSight} runs the full header check
+     * on this rare junk): {@code HeaderGlance} answers {@code null} both for a header it read and
      * passed and for one it could not read (a number, an array, an escape, a {@code cty}, more than
      * 16 members); {@code refuseOnSight} then refuses a token whose rest is not canonical (padding,
      * {@code +}, {@code !}, {@code :}) as {@link Reason#MALFORMED}, while {@code doValidate} runs the
@@ -137,13 +138,23 @@ class OnSightAgreementTest {
      * {@code looksLikeToken} first and says {@link Reason#MALFORMED}. Before "header first" the
      * look read the whole spelling first and agreed. Since {@code CookieHeaderReader.loneAtSight}
      * such a value now reaches the look from a lone access cookie, so the filter audits and counts
-     * the header's reason for what validate calls malformed.
+     * the header's reason for what validate calls malformed. Not fixed: agreeing needs the rest's
+     * characters read whenever the header is refused (what 0791f20 saves), or validate's character
+     * check moved after the header (it also guards refresh), or the contract relaxed for such values.
      */
     @Test
     void tokensHoldingCharactersNoCookieCarriesAreRefusedOnSightOnlyForTheReasonValidateGives() {
         List<String> mismatches = new ArrayList<>();
         compare(tokens(false), mismatches);
         assertEquals(List.of(), mismatches.subList(0, Math.min(3, mismatches.size())), mismatches.size() + " mismatches");
+    }
+
+    @Test
+    void theOnlyDisagreementLeftIsAHeaderReasonForWhatValidateCallsMalformed() {
+        List<String> mismatches = new ArrayList<>();
+        compare(tokens(false), mismatches);
+        assertTrue(mismatches.stream().allMatch(m -> m.contains("validate Invalid[reason=MALFORMED]") && !m.contains("on sight MALFORMED")),
+                () -> mismatches.stream().filter(m -> !m.contains("validate Invalid[reason=MALFORMED]")).limit(3).toList().toString());
     }
 
     @Test
