@@ -947,7 +947,9 @@ public class JwtTokenValidator extends TokenValidator {
      * of three segments or whose header segment is not canonical ({@link Reason#MALFORMED}); a header (not one of the
      * header cache) that {@link HeaderGlance} refuses: not strict JSON, an algorithm outside
      * {@code jwt.algorithms}, a {@code kid} the key source cannot know; then a token not canonical
-     * as a whole. A junk header is refused without reading the rest of the token. Anything else,
+     * as a whole, for the reason the full header check gives when its header is not one of the cache
+     * (the glance passes what it cannot read; only this junk allocates). A junk header is refused
+     * without reading the rest of the token. Anything else,
      * and every token while not started, takes {@link #doValidate}, which refuses the same tokens
      * for the same reasons.
      */
@@ -963,13 +965,24 @@ public class JwtTokenValidator extends TokenValidator {
         if (headerEnd < 0) {
             return refusedOnSight(Reason.MALFORMED);
         }
-        if (headers.get(text, from, headerEnd) == null) { // else a header a verified token carried
+        boolean cached = headers.get(text, from, headerEnd) != null; // a header a verified token carried
+        if (!cached) {
             Reason reason = HeaderGlance.refusal(text, from, headerEnd, c.algorithms(), c.keys().requiredKeyId());
             if (reason != null) {
                 return refusedOnSight(reason);
             }
         }
-        return CompactJws.isCanonical(text, from, to) ? null : refusedOnSight(Reason.MALFORMED);
+        if (CompactJws.isCanonical(text, from, to)) {
+            return null;
+        }
+        if (!cached && looksLikeToken(text.substring(from, to))
+                && checkHeader(text.substring(from, headerEnd), headerEnd - from, c) instanceof Reason reason) {
+            // The glance passes what it cannot read (a number, an escape, a cty): validate refuses the
+            // header before the spelling (after its character check), so the full check decides here
+            // too (rare junk: it allocates).
+            return refusedOnSight(reason);
+        }
+        return refusedOnSight(Reason.MALFORMED);
     }
 
     private static Reason refusedOnSight(Reason reason) {
