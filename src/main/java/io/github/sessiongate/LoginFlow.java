@@ -269,7 +269,10 @@ public interface LoginFlow {
         /**
          * Starts a session from tokens the provider issued: validates the access token, links the
          * refresh token to it, ends whatever session the request carried, and writes the session
-         * cookies (with the lifetime record, when configured). Answer afterwards.
+         * cookies (with the lifetime record, when configured). Answer afterwards. The tokens must
+         * be the provider's answer, never a value the client sent: on a node without a shared
+         * store, an access token without {@code jti} that this node signed out is served again
+         * here, since the provider has just issued that very string (two sign-ins in one second).
          *
          * @param facts the provider's facts about the session, if any: kept sealed with the session
          *     (the ID token only when it fits; see {@link ProviderFacts}); none clears what a

@@ -379,11 +379,16 @@ final class Logins {
         public SessionStart startSession(TokenPair tokens, Optional<LoginFlow.ProviderFacts> facts) {
             Revocations revocations = validations.revocations();
             boolean lifted = revocations.liftReissued(tokens.accessToken());
-            SessionStart start = start(tokens, facts);
-            if (lifted && start.outcome() != SessionStart.Outcome.STARTED && !revocations.revoke(tokens.accessToken(), null)) {
-                metrics.securityStoreFull(); // nothing handed out all the same; say that the revocation is not kept
+            SessionStart start = null;
+            try {
+                start = start(tokens, facts);
+                return start;
+            } finally {
+                if (lifted && (start == null || start.outcome() != SessionStart.Outcome.STARTED)
+                        && !revocations.revoke(tokens.accessToken(), null)) {
+                    metrics.securityStoreFull(); // nothing handed out all the same; say that the revocation is not kept
+                }
             }
-            return start;
         }
 
         private SessionStart start(TokenPair tokens, Optional<LoginFlow.ProviderFacts> facts) {

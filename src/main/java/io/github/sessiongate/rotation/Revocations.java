@@ -71,11 +71,16 @@ public final class Revocations {
      * the same bearer string, which the backend accepts too. A token with a {@code jti} keeps its
      * revocation: another token may share its {@code (iss, jti)} without its claims.
      *
+     * <p>Only on a node's own memory (the in-memory default): with a shared store, the node that
+     * signed the token out also keeps it in its own memory, which a lift here cannot reach, so it
+     * would end the new session on every request it serves. There the revocation stands and the
+     * sign-in answers 503 as before; one a second later gets a token of its own.
+     *
      * @return whether a revocation was lifted; if the token then does not validate, the caller
      *     restores it with {@link #revoke}
      */
     public boolean liftReissued(String accessToken) {
-        if (!isRevoked(accessToken)) {
+        if (here != null || !isRevoked(accessToken)) {
             return false;
         }
         String identity = TokenIdentity.of(accessToken);
@@ -83,9 +88,6 @@ public final class Revocations {
             return false;
         }
         store.remove(identity);
-        if (here != null) {
-            here.remove(identity);
-        }
         return true;
     }
 

@@ -132,15 +132,12 @@ class OnSightAgreementTest {
     }
 
     /**
-     * FAILS on main (0791f20): a token whose header the look refuses (an algorithm outside the list,
-     * an unknown kid) but whose rest holds a character that is no cookie-octet is refused on sight
-     * for the header's reason, while {@link io.github.sessiongate.TokenValidator#validate} runs
-     * {@code looksLikeToken} first and says {@link Reason#MALFORMED}. Before "header first" the
-     * look read the whole spelling first and agreed. Since {@code CookieHeaderReader.loneAtSight}
-     * such a value now reaches the look from a lone access cookie, so the filter audits and counts
-     * the header's reason for what validate calls malformed. Not fixed: agreeing needs the rest's
-     * characters read whenever the header is refused (what 0791f20 saves), or validate's character
-     * check moved after the header (it also guards refresh), or the contract relaxed for such values.
+     * A token whose header the look refuses (an algorithm outside the list, an unknown kid) but
+     * whose rest holds a character that is no cookie-octet: such a value reaches the look from a
+     * lone access cookie ({@code CookieHeaderReader.loneAtSight}). The look gives the header's
+     * reason; so does {@link io.github.sessiongate.TokenValidator#validate}, whose format check the
+     * JWT validator leaves to its spelling checks after the header (as 0791f20 left them failing:
+     * validate said {@link Reason#MALFORMED} first).
      */
     @Test
     void tokensHoldingCharactersNoCookieCarriesAreRefusedOnSightOnlyForTheReasonValidateGives() {
