@@ -867,13 +867,13 @@ public class JwtTokenValidator extends TokenValidator {
      * Checks the token. Never throws for any input: hostile input yields {@code Invalid}, a key
      * source failure {@code Unavailable}.
      *
-     * <p>In order: three segments and the header segment's canonical spelling; the header, from the header cache or
-     * parsed and checked ({@code alg}, {@code cty}, {@code crit}, {@code enc}, {@code b64},
-     * {@code kid}, and the one {@code kid} a single key was given); the whole token's canonical
-     * spelling; its keys (an unknown {@code kid} is refused here, before any signature work or
-     * claims parsing); the
-     * signature, with jose4j's algorithm; then the claims, parsed once by {@link StrictJson}; then
-     * jose4j's claim checks as its consumer made them, and ours.
+     * <p>In order: three segments and the header segment's canonical spelling; the header, from
+     * the header cache or parsed and checked ({@code alg}, {@code cty}, {@code crit}, {@code enc},
+     * {@code b64}, {@code kid}, and the one {@code kid} a single key was given); the whole token's
+     * canonical spelling (which refuses every character outside base64url); its keys (an unknown
+     * {@code kid} is refused here, before any signature work or claims parsing); the signature, with
+     * jose4j's algorithm; then the claims, parsed once by {@link StrictJson}; then jose4j's claim
+     * checks as its consumer made them, and ours.
      */
     @Override
     protected final ValidationResult doValidate(String token) {
@@ -944,14 +944,13 @@ public class JwtTokenValidator extends TokenValidator {
     /**
      * Junk refused on sight, before the filter's cache and revocation bookkeeping and without
      * allocating, in {@link #doValidate}'s order: a token longer than {@link #MAX_TOKEN_LENGTH}, not
-     * of three segments or whose header segment is not canonical ({@link Reason#MALFORMED}); a header (not one of the
-     * header cache) that {@link HeaderGlance} refuses: not strict JSON, an algorithm outside
-     * {@code jwt.algorithms}, a {@code kid} the key source cannot know; then a token not canonical
-     * as a whole, for the reason the full header check gives when its header is not one of the cache
-     * (the glance passes what it cannot read; only this junk allocates). A junk header is refused
-     * without reading the rest of the token. Anything else,
-     * and every token while not started, takes {@link #doValidate}, which refuses the same tokens
-     * for the same reasons.
+     * of three segments or whose header segment is not canonical ({@link Reason#MALFORMED}); a
+     * header (not one of the header cache) that {@link HeaderGlance} refuses: not strict JSON, an
+     * algorithm outside {@code jwt.algorithms}, a {@code kid} the key source cannot know; then a
+     * token not canonical as a whole, for the reason the full header check gives when its header is
+     * not one of the cache (the glance passes what it cannot read; only this junk allocates). A junk
+     * header is refused without reading the rest of the token. Anything else, and every token while
+     * not started, takes {@link #doValidate}, which refuses the same tokens for the same reasons.
      */
     @Override
     protected final Reason refuseOnSight(String text, int from, int to) {
@@ -975,11 +974,9 @@ public class JwtTokenValidator extends TokenValidator {
         if (CompactJws.isCanonical(text, from, to)) {
             return null;
         }
-        if (!cached && looksLikeToken(text.substring(from, to))
-                && checkHeader(text.substring(from, headerEnd), headerEnd - from, c) instanceof Reason reason) {
-            // The glance passes what it cannot read (a number, an escape, a cty): validate refuses the
-            // header before the spelling (after its character check), so the full check decides here
-            // too (rare junk: it allocates).
+        if (!cached && checkHeader(text.substring(from, headerEnd), headerEnd - from, c) instanceof Reason reason) {
+            // The glance passes what it cannot read (a number, an escape, a cty): doValidate refuses
+            // the header before the spelling, so the full check decides here too (rare junk: it allocates).
             return refusedOnSight(reason);
         }
         return refusedOnSight(Reason.MALFORMED);
